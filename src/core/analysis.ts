@@ -1,0 +1,320 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import ts from 'typescript';
+import type { SourceFileInfo } from './files';
+import type { ProjectInfo } from './project';
+import { stringLiteralValue, unwrap } from './ast';
+
+/** Where the analysis gets parsed modules from: the CLI engine and the ESLint adapter each provide one. */
+export interface ModuleHost {
+  /** The parsed module at an absolute path, or undefined if it is missing, skipped or not JS/TS. */
+  load(file: string, project: ProjectInfo): SourceFileInfo | undefined;
+}
+
+export interface Resolved<T extends ts.Node = ts.Expression> {
+  node: T;
+  file: SourceFileInfo;
+}
+
+const RESOLVE_EXTENSIONS = ['.ts', '.tsx', '.js', '.jsx', '.mts', '.cts', '.mjs', '.cjs'];
+const MAX_HOPS = 8;
+
+/**
+ * Cross-file knowledge shared by every rule: import resolution, constant propagation and
+ * per-module memos. One instance lives for one scan (or one ESLint run, invalidated by content).
+ */
+export class ProjectAnalysis {
+  private readonly resolutions = new Map<string, string | null>();
+  private readonly memos = new Map<string, Map<SourceFileInfo, unknown>>();
+
+  constructor(private readonly host: ModuleHost) {}
+
+  load(file: string, project: ProjectInfo): SourceFileInfo | undefined {
+    return this.host.load(file, project);
+  }
+
+  /** Per-file memo for derived facts (summaries, endpoint facts), keyed by a name. */
+  memo<T>(name: string, file: SourceFileInfo, compute: () => T): T {
+    let table = this.memos.get(name);
+    if (!table) {
+      table = new Map();
+      this.memos.set(name, table);
+    }
+    if (table.has(file)) return table.get(file) as T;
+    table.set(file, undefined);
+    const value = compute();
+    table.set(file, value);
+    return value;
+  }
+
+  /** Resolves an import specifier the way Redwood's babel config does. Bare packages give undefined. */
+  resolveImport(from: SourceFileInfo, specifier: string): string | undefined {
+    const key = `${from.path}\0${specifier}`;
+    const cached = this.resolutions.get(key);
+    if (cached !== undefined) return cached ?? undefined;
+    const result = this.resolveUncached(from, specifier) ?? null;
+    this.resolutions.set(key, result);
+    return result ?? undefined;
+  }
+
+  private resolveUncached(from: SourceFileInfo, specifier: string): string | undefined {
+    const candidates: string[] = [];
+    if (specifier.startsWith('.')) {
+      candidates.push(path.resolve(path.dirname(from.path), specifier));
+    } else {
+      for (const alias of from.project.paths) {
+        if (alias.wildcard ? specifier.startsWith(alias.prefix) : specifier === alias.prefix) {
+          const rest = alias.wildcard ? specifier.slice(alias.prefix.length) : '';
+          for (const target of alias.targets) candidates.push(alias.wildcard ? target + rest : target);
+        }
+      }
+    }
+    for (const base of candidates) {
+      const found = probe(base);
+      if (found) return found;
+    }
+    return undefined;
+  }
+
+  /** The module a named import refers to, with the imported name. */
+  importedBinding(file: SourceFileInfo, localName: string): { module: SourceFileInfo; name: string } | undefined {
+    for (const statement of file.sf.statements) {
+      if (!ts.isImportDeclaration(statement) || !statement.importClause) continue;
+      const spec = stringLiteralValue(statement.moduleSpecifier);
+      if (spec === undefined) continue;
+      const clause = statement.importClause;
+      let importedName: string | undefined;
+      if (clause.name?.text === localName) importedName = 'default';
+      const bindings = clause.namedBindings;
+      if (bindings && ts.isNamedImports(bindings)) {
+        for (const element of bindings.elements) {
+          if (element.name.text === localName) importedName = (element.propertyName ?? element.name).text;
+        }
+      }
+      if (importedName === undefined) continue;
+      const target = this.resolveImport(file, spec);
+      const module = target ? this.load(target, file.project) : undefined;
+      return module ? { module, name: importedName } : undefined;
+    }
+    return undefined;
+  }
+
+  /** The package an identifier was imported from (`@redwoodjs/api/webhooks`), with the imported name. */
+  importSource(file: SourceFileInfo, localName: string): { specifier: string; name: string } | undefined {
+    return this.memo('importSources', file, () => collectImportSources(file.sf)).get(localName);
+  }
+
+  /** Follows an exported name to its declaration, through re-exports. */
+  exportedDeclaration(module: SourceFileInfo, name: string, hops = 0): Resolved<ts.Node> | undefined {
+    if (hops > MAX_HOPS) return undefined;
+    for (const statement of module.sf.statements) {
+      const exported = hasExportModifier(statement);
+      if (ts.isVariableStatement(statement) && (exported || name !== 'default')) {
+        if (!exported) continue;
+        for (const decl of statement.declarationList.declarations) {
+          if (ts.isIdentifier(decl.name) && decl.name.text === name) return { node: decl, file: module };
+        }
+      } else if ((ts.isFunctionDeclaration(statement) || ts.isClassDeclaration(statement)) && exported) {
+        const isDefault = statement.modifiers?.some((m) => m.kind === ts.SyntaxKind.DefaultKeyword);
+        if ((isDefault && name === 'default') || statement.name?.text === name) return { node: statement, file: module };
+      } else if (ts.isExportAssignment(statement) && name === 'default') {
+        return { node: statement.expression, file: module };
+      } else if (ts.isExportDeclaration(statement)) {
+        const found = this.throughExportDeclaration(module, statement, name, hops);
+        if (found) return found;
+      }
+    }
+    // `module.exports.x = ...` / `exports.x = ...`
+    for (const statement of module.sf.statements) {
+      if (!ts.isExpressionStatement(statement) || !ts.isBinaryExpression(statement.expression)) continue;
+      const { left, right, operatorToken } = statement.expression;
+      if (operatorToken.kind !== ts.SyntaxKind.EqualsToken || !ts.isPropertyAccessExpression(left)) continue;
+      const target = left.expression.getText(module.sf);
+      if ((target === 'exports' || target === 'module.exports') && left.name.text === name) {
+        return { node: right, file: module };
+      }
+    }
+    return undefined;
+  }
+
+  private throughExportDeclaration(
+    module: SourceFileInfo,
+    statement: ts.ExportDeclaration,
+    name: string,
+    hops: number,
+  ): Resolved<ts.Node> | undefined {
+    const spec = statement.moduleSpecifier ? stringLiteralValue(statement.moduleSpecifier) : undefined;
+    const clause = statement.exportClause;
+    if (clause && ts.isNamedExports(clause)) {
+      for (const element of clause.elements) {
+        if (element.name.text !== name) continue;
+        const local = (element.propertyName ?? element.name).text;
+        if (spec === undefined) return this.localDeclaration(module, local);
+        const target = this.resolveImport(module, spec);
+        const next = target ? this.load(target, module.project) : undefined;
+        return next ? this.exportedDeclaration(next, local, hops + 1) : undefined;
+      }
+    } else if (!clause && spec !== undefined) {
+      const target = this.resolveImport(module, spec);
+      const next = target ? this.load(target, module.project) : undefined;
+      return next ? this.exportedDeclaration(next, name, hops + 1) : undefined;
+    }
+    return undefined;
+  }
+
+  /** The top-level declaration of a name in a module (function, const, class). */
+  localDeclaration(file: SourceFileInfo, name: string): Resolved<ts.Node> | undefined {
+    for (const statement of file.sf.statements) {
+      if (ts.isVariableStatement(statement)) {
+        for (const decl of statement.declarationList.declarations) {
+          if (ts.isIdentifier(decl.name) && decl.name.text === name) return { node: decl, file };
+        }
+      } else if ((ts.isFunctionDeclaration(statement) || ts.isClassDeclaration(statement)) && statement.name?.text === name) {
+        return { node: statement, file };
+      }
+    }
+    return undefined;
+  }
+
+  /**
+   * Declaration of the binding an identifier refers to: a local const/function in an enclosing
+   * scope, or (through imports) a declaration in another module of the project.
+   */
+  declarationOf(id: ts.Identifier, file: SourceFileInfo): Resolved<ts.Node> | undefined {
+    const local = findScopedDeclaration(id);
+    if (local) return { node: local, file };
+    const imported = this.importedBinding(file, id.text);
+    if (imported) return this.exportedDeclaration(imported.module, imported.name);
+    return undefined;
+  }
+
+  /**
+   * Follows `const` bindings and imports to the expression that gives a value. Stops at anything
+   * that is not a constant binding, so a reassigned `let` is never taken for its initialiser.
+   */
+  resolveValue(node: ts.Expression, file: SourceFileInfo, hops = 0): Resolved {
+    const current = unwrap(node);
+    if (hops > MAX_HOPS || !ts.isIdentifier(current)) return { node: current, file };
+    const decl = this.declarationOf(current, file);
+    if (!decl) return { node: current, file };
+    if (ts.isVariableDeclaration(decl.node) && decl.node.initializer && isConstDeclaration(decl.node)) {
+      return this.resolveValue(decl.node.initializer, decl.file, hops + 1);
+    }
+    if (ts.isExportAssignment(decl.node.parent ?? decl.node) || ts.isExpression(decl.node)) {
+      return this.resolveValue(decl.node as ts.Expression, decl.file, hops + 1);
+    }
+    return { node: current, file };
+  }
+
+  /** A constant string an expression evaluates to, following constants across modules. */
+  stringValue(node: ts.Expression, file: SourceFileInfo): (Resolved & { value: string }) | undefined {
+    const resolved = this.resolveValue(node, file);
+    const value = stringLiteralValue(resolved.node);
+    return value === undefined ? undefined : { ...resolved, value };
+  }
+}
+
+function probe(base: string): string | undefined {
+  const tries = [base, ...RESOLVE_EXTENSIONS.map((e) => base + e)];
+  // Compiled `.js` specifiers in TS sources point at `.ts` files.
+  const jsExt = /\.(m|c)?js$/.exec(base);
+  if (jsExt) tries.push(...['.ts', '.tsx', '.mts', '.cts'].map((e) => base.slice(0, -jsExt[0].length) + e));
+  const name = path.basename(base);
+  tries.push(...RESOLVE_EXTENSIONS.map((e) => path.join(base, 'index' + e)));
+  // Redwood's directory-named imports: src/services/foo -> src/services/foo/foo.ts
+  tries.push(...RESOLVE_EXTENSIONS.map((e) => path.join(base, name + e)));
+  for (const candidate of tries) {
+    try {
+      if (fs.statSync(candidate).isFile()) return candidate;
+    } catch {
+      // not there; try the next shape
+    }
+  }
+  return undefined;
+}
+
+function hasExportModifier(node: ts.Node): boolean {
+  return ts.canHaveModifiers(node) && (ts.getModifiers(node)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword) ?? false);
+}
+
+export function isConstDeclaration(decl: ts.VariableDeclaration): boolean {
+  const list = decl.parent;
+  return ts.isVariableDeclarationList(list) && (list.flags & ts.NodeFlags.Const) !== 0;
+}
+
+function collectImportSources(sf: ts.SourceFile): Map<string, { specifier: string; name: string }> {
+  const map = new Map<string, { specifier: string; name: string }>();
+  for (const statement of sf.statements) {
+    if (ts.isImportDeclaration(statement) && statement.importClause) {
+      const specifier = stringLiteralValue(statement.moduleSpecifier);
+      if (specifier === undefined) continue;
+      const clause = statement.importClause;
+      if (clause.name) map.set(clause.name.text, { specifier, name: 'default' });
+      const bindings = clause.namedBindings;
+      if (bindings && ts.isNamedImports(bindings)) {
+        for (const el of bindings.elements) map.set(el.name.text, { specifier, name: (el.propertyName ?? el.name).text });
+      } else if (bindings && ts.isNamespaceImport(bindings)) {
+        map.set(bindings.name.text, { specifier, name: '*' });
+      }
+    } else if (ts.isVariableStatement(statement)) {
+      // const x = require('pkg') / const { a, b: c } = require('pkg')
+      for (const decl of statement.declarationList.declarations) {
+        const init = decl.initializer && unwrap(decl.initializer);
+        if (!init || !ts.isCallExpression(init) || !ts.isIdentifier(init.expression) || init.expression.text !== 'require') continue;
+        const specifier = init.arguments[0] && stringLiteralValue(init.arguments[0]);
+        if (specifier === undefined) continue;
+        if (ts.isIdentifier(decl.name)) map.set(decl.name.text, { specifier, name: '*' });
+        else if (ts.isObjectBindingPattern(decl.name)) {
+          for (const el of decl.name.elements) {
+            if (!ts.isIdentifier(el.name)) continue;
+            const imported = el.propertyName && ts.isIdentifier(el.propertyName) ? el.propertyName.text : el.name.text;
+            map.set(el.name.text, { specifier, name: imported });
+          }
+        }
+      }
+    }
+  }
+  return map;
+}
+
+/** Finds the declaration of an identifier by walking enclosing scopes (blocks, functions, module). */
+function findScopedDeclaration(id: ts.Identifier): ts.Node | undefined {
+  const name = id.text;
+  for (let scope: ts.Node | undefined = id.parent; scope; scope = scope.parent) {
+    if (ts.isFunctionLike(scope)) {
+      for (const param of scope.parameters) {
+        if (bindsName(param.name, name)) return param;
+      }
+    }
+    const statements = ts.isSourceFile(scope) || ts.isBlock(scope) || ts.isModuleBlock(scope) ? scope.statements : undefined;
+    if (!statements) continue;
+    for (const statement of statements) {
+      if (ts.isVariableStatement(statement)) {
+        for (const decl of statement.declarationList.declarations) {
+          if (ts.isIdentifier(decl.name) && decl.name.text === name) return decl;
+          if (!ts.isIdentifier(decl.name) && bindsName(decl.name, name)) return decl.name;
+        }
+      } else if ((ts.isFunctionDeclaration(statement) || ts.isClassDeclaration(statement)) && statement.name?.text === name) {
+        return statement;
+      } else if (ts.isImportDeclaration(statement)) {
+        if (importBinds(statement, name)) return undefined;
+      }
+    }
+  }
+  return undefined;
+}
+
+function bindsName(binding: ts.BindingName, name: string): boolean {
+  if (ts.isIdentifier(binding)) return binding.text === name;
+  return binding.elements.some((el) => !ts.isOmittedExpression(el) && bindsName(el.name, name));
+}
+
+function importBinds(statement: ts.ImportDeclaration, name: string): boolean {
+  const clause = statement.importClause;
+  if (!clause) return false;
+  if (clause.name?.text === name) return true;
+  const b = clause.namedBindings;
+  if (!b) return false;
+  if (ts.isNamespaceImport(b)) return b.name.text === name;
+  return b.elements.some((el) => el.name.text === name);
+}

@@ -1,0 +1,144 @@
+import ts from 'typescript';
+
+/** Small, allocation-light AST helpers shared by the analysis and the rules. */
+
+export function unwrap(node: ts.Expression): ts.Expression {
+  let current = node;
+  for (;;) {
+    if (
+      ts.isParenthesizedExpression(current) ||
+      ts.isAsExpression(current) ||
+      ts.isSatisfiesExpression(current) ||
+      ts.isNonNullExpression(current) ||
+      ts.isTypeAssertionExpression(current) ||
+      ts.isAwaitExpression(current)
+    ) {
+      current = current.expression;
+    } else {
+      return current;
+    }
+  }
+}
+
+/** The text of a string-ish literal (plain strings and template literals without substitutions). */
+export function stringLiteralValue(node: ts.Node): string | undefined {
+  if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) return node.text;
+  return undefined;
+}
+
+/** Name of a property key, when it is static. */
+export function propertyKeyName(name: ts.PropertyName | ts.MemberName | undefined): string | undefined {
+  if (!name) return undefined;
+  if (ts.isIdentifier(name) || ts.isPrivateIdentifier(name)) return name.text;
+  if (ts.isStringLiteral(name) || ts.isNumericLiteral(name) || ts.isNoSubstitutionTemplateLiteral(name)) return name.text;
+  if (ts.isComputedPropertyName(name)) return stringLiteralValue(name.expression);
+  return undefined;
+}
+
+/** `a.b.c` or `a['b'].c` as a dotted path, or undefined for anything dynamic. */
+export function dottedName(node: ts.Node): string | undefined {
+  if (ts.isIdentifier(node)) return node.text;
+  if (node.kind === ts.SyntaxKind.ThisKeyword) return 'this';
+  if (ts.isPropertyAccessExpression(node)) {
+    const left = dottedName(node.expression);
+    return left === undefined ? undefined : `${left}.${node.name.text}`;
+  }
+  if (ts.isElementAccessExpression(node)) {
+    const key = stringLiteralValue(node.argumentExpression);
+    const left = dottedName(node.expression);
+    return left === undefined || key === undefined ? undefined : `${left}.${key}`;
+  }
+  if (ts.isParenthesizedExpression(node) || ts.isNonNullExpression(node) || ts.isAsExpression(node)) {
+    return dottedName(node.expression);
+  }
+  return undefined;
+}
+
+/** The last name of a callee: `verifyEvent`, `constructEvent` for `stripe.webhooks.constructEvent`. */
+export function calleeName(call: ts.CallExpression | ts.NewExpression): string | undefined {
+  const callee = unwrap(call.expression);
+  if (ts.isIdentifier(callee)) return callee.text;
+  if (ts.isPropertyAccessExpression(callee)) return callee.name.text;
+  if (ts.isElementAccessExpression(callee)) return stringLiteralValue(callee.argumentExpression);
+  return undefined;
+}
+
+export function objectProperty(obj: ts.ObjectLiteralExpression, name: string): ts.ObjectLiteralElementLike | undefined {
+  for (const prop of obj.properties) {
+    if ((ts.isPropertyAssignment(prop) || ts.isShorthandPropertyAssignment(prop) || ts.isMethodDeclaration(prop)) &&
+      propertyKeyName(prop.name) === name) {
+      return prop;
+    }
+  }
+  return undefined;
+}
+
+/** Value expression of a property (`secret: x` gives `x`, `{ secret }` gives the identifier). */
+export function propertyValue(prop: ts.ObjectLiteralElementLike | undefined): ts.Expression | undefined {
+  if (!prop) return undefined;
+  if (ts.isPropertyAssignment(prop)) return prop.initializer;
+  if (ts.isShorthandPropertyAssignment(prop)) return prop.name;
+  return undefined;
+}
+
+export type FunctionLike =
+  | ts.FunctionDeclaration
+  | ts.FunctionExpression
+  | ts.ArrowFunction
+  | ts.MethodDeclaration;
+
+export function isFunctionLike(node: ts.Node): node is FunctionLike {
+  return (
+    ts.isFunctionDeclaration(node) ||
+    ts.isFunctionExpression(node) ||
+    ts.isArrowFunction(node) ||
+    ts.isMethodDeclaration(node)
+  );
+}
+
+/** Depth-first walk; return `false` from the visitor to skip a node's children. */
+export function walk(node: ts.Node, visit: (node: ts.Node) => boolean | void): void {
+  const stack: ts.Node[] = [node];
+  while (stack.length > 0) {
+    const current = stack.pop()!;
+    if (visit(current) === false) continue;
+    const children: ts.Node[] = [];
+    ts.forEachChild(current, (child) => {
+      children.push(child);
+    });
+    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]);
+  }
+}
+
+export function isFalseLiteral(node: ts.Expression): boolean {
+  const n = unwrap(node);
+  return n.kind === ts.SyntaxKind.FalseKeyword || (ts.isNumericLiteral(n) && n.text === '0');
+}
+
+export function isTrueLiteral(node: ts.Expression): boolean {
+  return unwrap(node).kind === ts.SyntaxKind.TrueKeyword;
+}
+
+/** Nearest enclosing function of a node, or undefined at module level. */
+export function enclosingFunction(node: ts.Node): FunctionLike | undefined {
+  for (let current = node.parent; current; current = current.parent) {
+    if (isFunctionLike(current)) return current;
+  }
+  return undefined;
+}
+
+/** The 'process.env.X' name read by an expression, if it is an env read. */
+export function envReadName(node: ts.Expression): string | undefined {
+  const name = dottedName(unwrap(node));
+  if (!name) return undefined;
+  const match = /^(?:process\.env|import\.meta\.env|Deno\.env)\.([A-Za-z_][A-Za-z0-9_]*)$/.exec(name);
+  return match?.[1];
+}
+
+export function isEnvRead(node: ts.Expression): boolean {
+  const n = unwrap(node);
+  if (envReadName(n) !== undefined) return true;
+  // process.env[name] with a dynamic key, or Deno.env.get('X')
+  if (ts.isElementAccessExpression(n) && dottedName(n.expression) === 'process.env') return true;
+  return ts.isCallExpression(n) && dottedName(n.expression) === 'Deno.env.get';
+}

@@ -1,0 +1,90 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Level } from './types';
+
+export type RuleSetting = Level | 'off';
+
+/** The JSON configuration. Never executed: only `fnscan.config.json` or package.json's `fnscan` key. */
+export interface FnscanConfig {
+  rules?: Record<string, RuleSetting>;
+  /** Globs (relative to the scanned path) of files and folders to skip. */
+  ignore?: string[];
+  /** Function names (e.g. `healthz`) or endpoint globs declared intentionally public. */
+  publicFunctions?: string[];
+  /** Largest file to read, in bytes. */
+  maxFileSize?: number;
+}
+
+export class ConfigError extends Error {}
+
+const RULE_SETTINGS = new Set(['off', 'note', 'warning', 'error']);
+
+export function validateConfig(raw: unknown, source: string, knownRules: string[]): FnscanConfig {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    throw new ConfigError(`${source} must hold a JSON object.`);
+  }
+  const config = raw as Record<string, unknown>;
+  const allowed = new Set(['$schema', 'rules', 'ignore', 'publicFunctions', 'maxFileSize']);
+  for (const key of Object.keys(config)) {
+    if (!allowed.has(key)) throw new ConfigError(`${source} has an unknown key \`${key}\`.`);
+  }
+  if (config.rules !== undefined) {
+    if (typeof config.rules !== 'object' || config.rules === null || Array.isArray(config.rules)) {
+      throw new ConfigError(`${source}: \`rules\` must be an object of rule ids to "off", "note", "warning" or "error".`);
+    }
+    for (const [id, setting] of Object.entries(config.rules)) {
+      const bare = id.replace(/^fnscan\//, '');
+      if (!knownRules.includes(bare)) throw new ConfigError(`${source}: \`rules\` names an unknown rule \`${id}\`.`);
+      if (typeof setting !== 'string' || !RULE_SETTINGS.has(setting)) {
+        throw new ConfigError(`${source}: rule \`${id}\` must be "off", "note", "warning" or "error".`);
+      }
+    }
+  }
+  for (const key of ['ignore', 'publicFunctions'] as const) {
+    const value = config[key];
+    if (value !== undefined && (!Array.isArray(value) || value.some((v) => typeof v !== 'string'))) {
+      throw new ConfigError(`${source}: \`${key}\` must be an array of strings.`);
+    }
+  }
+  if (config.maxFileSize !== undefined && (typeof config.maxFileSize !== 'number' || !(config.maxFileSize > 0))) {
+    throw new ConfigError(`${source}: \`maxFileSize\` must be a positive number of bytes.`);
+  }
+  const rules = config.rules
+    ? Object.fromEntries(
+        Object.entries(config.rules as Record<string, RuleSetting>).map(([id, s]) => [id.replace(/^fnscan\//, ''), s]),
+      )
+    : undefined;
+  return { ...(config as FnscanConfig), rules };
+}
+
+/** Reads an explicit config file, or looks for one in the given directory. */
+export function loadConfig(explicit: string | undefined, dir: string, knownRules: string[]): FnscanConfig {
+  if (explicit) {
+    if (!/\.json$/i.test(explicit)) throw new ConfigError(`Config file \`${explicit}\` must be JSON (fnscan never runs JS config).`);
+    return validateConfig(readJson(explicit), explicit, knownRules);
+  }
+  const own = path.join(dir, 'fnscan.config.json');
+  if (fs.existsSync(own)) return validateConfig(readJson(own), own, knownRules);
+  const pkg = path.join(dir, 'package.json');
+  if (fs.existsSync(pkg)) {
+    const json = readJson(pkg) as { fnscan?: unknown };
+    if (json && typeof json === 'object' && json.fnscan !== undefined) {
+      return validateConfig(json.fnscan, `${pkg} (key "fnscan")`, knownRules);
+    }
+  }
+  return {};
+}
+
+function readJson(file: string): unknown {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch {
+    throw new ConfigError(`Config file \`${file}\` cannot be read.`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new ConfigError(`Config file \`${file}\` is not valid JSON: ${(error as Error).message}.`);
+  }
+}

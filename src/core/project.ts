@@ -1,0 +1,272 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { SkippedFile } from './types';
+import { isSourcePath, isTestPath, isTextConfigPath, type FileRole } from './files';
+import { compileGlobs } from './glob';
+
+export type ProjectKind = 'redwood' | 'plain';
+
+export interface ProjectInfo {
+  kind: ProjectKind;
+  /** Absolute project root (the folder holding redwood.toml / cedar.toml, or the scanned path). */
+  root: string;
+  /** Absolute `api/src` for Redwood apps. */
+  apiSrc?: string;
+  /** Absolute `api/src/functions` for Redwood apps. */
+  functionsDir?: string;
+  /** tsconfig `paths` of the api side, resolved to absolute directories. */
+  paths: PathAlias[];
+}
+
+export interface PathAlias {
+  /** Pattern prefix before `*`, e.g. `src/`. */
+  prefix: string;
+  /** Whether the pattern had a `*` (prefix match) or is exact. */
+  wildcard: boolean;
+  targets: string[];
+}
+
+export interface DiscoveredFile {
+  path: string;
+  kind: 'source' | 'text';
+  project: ProjectInfo;
+}
+
+export interface Discovery {
+  projects: ProjectInfo[];
+  files: DiscoveredFile[];
+  skipped: SkippedFile[];
+}
+
+const ALWAYS_IGNORED_DIRS = new Set([
+  'node_modules',
+  '.git',
+  '.hg',
+  '.svn',
+  '.redwood',
+  '.netlify',
+  '.vercel',
+  '.next',
+  '.cache',
+  'coverage',
+]);
+
+const BUILD_OUTPUT_DIRS = new Set(['dist', 'build', 'out']);
+
+export interface DiscoverOptions {
+  ignore: string[];
+  followSymlinks: boolean;
+}
+
+/**
+ * Walks the given paths once, finds Redwood (and Cedar) apps, and lists the files to scan.
+ * Files outside any app belong to a plain project rooted at the scanned path, so the file-level
+ * rules still run on them.
+ */
+export function discover(inputs: string[], options: DiscoverOptions): Discovery {
+  const isIgnored = compileGlobs(options.ignore);
+  const projects: ProjectInfo[] = [];
+  const files: DiscoveredFile[] = [];
+  const skipped: SkippedFile[] = [];
+  const seen = new Set<string>();
+
+  for (const input of inputs) {
+    const scanRoot = path.resolve(input);
+    let rootReal: string;
+    try {
+      rootReal = fs.realpathSync(scanRoot);
+    } catch {
+      throw new UsageError(`Path \`${input}\` does not exist.`);
+    }
+    const stat = fs.statSync(rootReal);
+    if (stat.isFile()) {
+      const project = plainProject(path.dirname(rootReal));
+      addFile(rootReal, project);
+      continue;
+    }
+    const enclosing = findEnclosingApp(rootReal);
+    const base = enclosing ? redwoodProject(enclosing) : plainProject(rootReal);
+    projects.push(base);
+    walk(rootReal, base, rootReal);
+  }
+
+  return {
+    projects: projects.filter((p) => p.kind === 'redwood' || files.some((f) => f.project === p)),
+    files: files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)),
+    skipped,
+  };
+
+  function addFile(file: string, project: ProjectInfo): void {
+    if (seen.has(file)) return;
+    if (isSourcePath(file)) {
+      seen.add(file);
+      files.push({ path: file, kind: 'source', project });
+    } else if (isTextConfigPath(file)) {
+      seen.add(file);
+      files.push({ path: file, kind: 'text', project });
+    }
+  }
+
+  function walk(dir: string, inherited: ProjectInfo, scanRoot: string): void {
+    let project = inherited;
+    if (dir !== inherited.root && isAppRoot(dir)) {
+      project = redwoodProject(dir);
+      projects.push(project);
+    }
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(dir, { withFileTypes: true });
+    } catch (error) {
+      skipped.push({ file: dir, reason: 'unreadable', detail: (error as NodeJS.ErrnoException).code ?? 'unreadable' });
+      return;
+    }
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const entry of entries) {
+      const full = path.join(dir, entry.name);
+      const rel = path.relative(scanRoot, full).split(path.sep).join('/');
+      if (isIgnored(rel)) continue;
+      if (entry.isSymbolicLink()) {
+        handleSymlink(full, rel, project, scanRoot);
+      } else if (entry.isDirectory()) {
+        if (ALWAYS_IGNORED_DIRS.has(entry.name)) continue;
+        if (BUILD_OUTPUT_DIRS.has(entry.name) && project.kind === 'redwood') continue;
+        walk(full, project, scanRoot);
+      } else if (entry.isFile()) {
+        addFile(full, project);
+      }
+    }
+  }
+
+  function handleSymlink(full: string, rel: string, project: ProjectInfo, scanRoot: string): void {
+    let target: string;
+    try {
+      target = fs.realpathSync(full);
+    } catch {
+      skipped.push({ file: full, reason: 'unreadable', detail: 'dangling or looping symlink' });
+      return;
+    }
+    const inside = target === scanRoot || target.startsWith(scanRoot + path.sep);
+    if (!inside && !options.followSymlinks) {
+      if (isSourcePath(full) || isTextConfigPath(full)) {
+        skipped.push({ file: full, reason: 'symlink-outside-root', detail: `points outside the scanned root (${rel})` });
+      }
+      return;
+    }
+    // Directories reached through links inside the root are walked through their real path,
+    // which the walk reaches anyway; this also breaks loops.
+    if (fs.statSync(target).isFile()) addFile(inside ? target : full, project);
+  }
+}
+
+export class UsageError extends Error {}
+
+function isAppRoot(dir: string): boolean {
+  return fs.existsSync(path.join(dir, 'redwood.toml')) || fs.existsSync(path.join(dir, 'cedar.toml'));
+}
+
+/** A path inside an app (say `api/`) still belongs to that app. */
+function findEnclosingApp(dir: string): string | undefined {
+  for (let current = dir; ; current = path.dirname(current)) {
+    if (isAppRoot(current)) return current;
+    if (fs.existsSync(path.join(current, '.git')) || path.dirname(current) === current) return undefined;
+  }
+}
+
+function plainProject(root: string): ProjectInfo {
+  return { kind: 'plain', root, paths: [] };
+}
+
+function redwoodProject(root: string): ProjectInfo {
+  const apiSrc = path.join(root, 'api', 'src');
+  return {
+    kind: 'redwood',
+    root,
+    apiSrc,
+    functionsDir: path.join(apiSrc, 'functions'),
+    paths: readPathAliases(path.join(root, 'api'), apiSrc),
+  };
+}
+
+/** Redwood's own `src/*` alias, plus the api tsconfig/jsconfig `paths` read as JSON (never executed). */
+function readPathAliases(apiDir: string, apiSrc: string): PathAlias[] {
+  const aliases: PathAlias[] = [{ prefix: 'src/', wildcard: true, targets: [apiSrc + path.sep] }];
+  for (const name of ['tsconfig.json', 'jsconfig.json']) {
+    const config = readJsonc(path.join(apiDir, name));
+    const options = (config as { compilerOptions?: { baseUrl?: string; paths?: Record<string, string[]> } } | undefined)
+      ?.compilerOptions;
+    if (!options?.paths) continue;
+    const base = path.resolve(apiDir, options.baseUrl ?? '.');
+    for (const [pattern, targets] of Object.entries(options.paths)) {
+      if (!Array.isArray(targets) || pattern === 'src/*') continue;
+      const wildcard = pattern.endsWith('*');
+      aliases.push({
+        prefix: wildcard ? pattern.slice(0, -1) : pattern,
+        wildcard,
+        targets: targets
+          .filter((t): t is string => typeof t === 'string')
+          .map((t) => path.resolve(base, wildcard ? t.replace(/\*$/, '') : t) + (wildcard ? path.sep : '')),
+      });
+    }
+  }
+  return aliases;
+}
+
+function readJsonc(file: string): unknown {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+  try {
+    return JSON.parse(stripJsonComments(text));
+  } catch {
+    return undefined;
+  }
+}
+
+/** tsconfig files allow comments and trailing commas; strip both outside strings. */
+export function stripJsonComments(text: string): string {
+  let out = '';
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (inString) {
+      out += c;
+      if (c === '\\') out += text[++i] ?? '';
+      else if (c === '"') inString = false;
+    } else if (c === '"') {
+      inString = true;
+      out += c;
+    } else if (c === '/' && text[i + 1] === '/') {
+      while (i < text.length && text[i] !== '\n') i++;
+      out += '\n';
+    } else if (c === '/' && text[i + 1] === '*') {
+      i += 2;
+      while (i < text.length && !(text[i] === '*' && text[i + 1] === '/')) i++;
+      i++;
+    } else {
+      out += c;
+    }
+  }
+  return out.replace(/,(\s*[}\]])/g, '$1');
+}
+
+/** Redwood's endpoint rule: `functions/x.{js,ts}`, `functions/x/x.{js,ts}`, `functions/x/index.{js,ts}`. */
+export function roleOf(file: string, project: ProjectInfo): FileRole {
+  const rel = path.relative(project.root, file);
+  if (isTestPath(rel)) return 'test';
+  if (project.functionsDir && isRedwoodEndpoint(path.relative(project.functionsDir, file))) return 'endpoint';
+  return 'source';
+}
+
+function isRedwoodEndpoint(rel: string): boolean {
+  if (rel.startsWith('..') || path.isAbsolute(rel)) return false;
+  const ext = path.extname(rel);
+  if (ext !== '.js' && ext !== '.ts') return false;
+  const parts = rel.split(path.sep);
+  const name = path.basename(rel, ext);
+  if (parts.length === 1) return true;
+  if (parts.length === 2) return parts[0] === name || name === 'index';
+  return false;
+}

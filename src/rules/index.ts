@@ -1,0 +1,21 @@
+import type { Rule } from '../core/rule';
+import noUnauthenticatedHandler from './no-unauthenticated-handler';
+import noHardcodedSecret from './no-hardcoded-secret';
+import requireWebhookVerification from './require-webhook-verification';
+import requireReplayProtection from './require-replay-protection';
+import noDisabledTls from './no-disabled-tls';
+
+/** Every rule fnscan ships, in a fixed order (SARIF `ruleIndex` follows it). */
+export const rules: readonly Rule[] = [
+  noUnauthenticatedHandler,
+  noHardcodedSecret,
+  requireWebhookVerification,
+  requireReplayProtection,
+  noDisabledTls,
+];
+
+export const ruleIds: readonly string[] = rules.map((r) => r.meta.id);
+
+export function ruleById(id: string): Rule | undefined {
+  return rules.find((r) => r.meta.id === id);
+}

@@ -126,6 +126,7 @@ export class RuleRunner {
         rule.checkSource({
           file,
           analysis: this.analysis,
+          config: this.config,
           report: (r) => findings.push(this.toFinding(rule.meta, file, r)),
         });
       } catch (error) {
@@ -144,7 +145,7 @@ export class RuleRunner {
     for (const rule of this.enabledRules) {
       if (!rule.checkText) continue;
       try {
-        rule.checkText({ file, report: (r) => findings.push(this.toFinding(rule.meta, file, r)) });
+        rule.checkText({ file, config: this.config, report: (r) => findings.push(this.toFinding(rule.meta, file, r)) });
       } catch (error) {
         throw new InternalError(file.path, rule.meta.id, error);
       }

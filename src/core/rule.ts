@@ -2,6 +2,7 @@ import type ts from 'typescript';
 import type { Level, Precision, Span } from './types';
 import type { SourceFileInfo, TextFileInfo } from './files';
 import type { ProjectAnalysis } from './analysis';
+import type { FnscanConfig } from './config';
 
 /** Typed metadata: the single source for ESLint `meta`, SARIF descriptors and docs. */
 export interface RuleMeta {
@@ -50,11 +51,13 @@ export interface Report {
 export interface SourceContext {
   file: SourceFileInfo;
   analysis: ProjectAnalysis;
+  config: FnscanConfig;
   report(report: Report): void;
 }
 
 export interface TextContext {
   file: TextFileInfo;
+  config: FnscanConfig;
   report(report: Report): void;
 }
 

@@ -15,8 +15,9 @@ export function fixtureApps(): string[] {
     .sort();
 }
 
-export function scanFixture(app: string, includeTests = false): ScanResult {
-  return scan({ paths: [path.join(FIXTURES, app)], rules: [...rules], config: {}, includeTests });
+export function scanFixture(app: string, options: { includeTests?: boolean; ruleIds?: string[] } = {}): ScanResult {
+  const selected = options.ruleIds ? rules.filter((r) => options.ruleIds!.includes(r.meta.id)) : [...rules];
+  return scan({ paths: [path.join(FIXTURES, app)], rules: selected, config: {}, includeTests: options.includeTests ?? false });
 }
 
 export function listFiles(dir: string): string[] {

@@ -51,6 +51,8 @@ export interface Finding {
   suggestions: Fix[];
   /** Set when an inline suppression matched. */
   suppression?: { justification: string };
+  /** Set when the scan was compared with a baseline. */
+  baselineState?: 'new' | 'unchanged';
 }
 
 export type SkipReason =

@@ -1,0 +1,14 @@
+#!/usr/bin/env node
+'use strict';
+// Only starts the process: the CLI lives in src/cli and returns an exit code instead of exiting.
+const { run, processIo } = require('../dist/cli/main.js');
+
+run(process.argv.slice(2), processIo()).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error) => {
+    process.stderr.write(`fnscan hit an internal error: ${error && error.message}. Please report it.\n`);
+    process.exitCode = 3;
+  },
+);

@@ -1,0 +1,208 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { applyBaseline, writeBaseline } from '../core/baseline';
+import { ConfigError, loadConfig } from '../core/config';
+import { InternalError, relativePath, scan, type ScanResult } from '../core/engine';
+import { DEFAULT_LIMITS } from '../core/files';
+import { UsageError } from '../core/project';
+import type { Rule } from '../core/rule';
+import { LEVELS, type Finding } from '../core/types';
+import { reporters } from '../reporters';
+import { printable, summaryLine } from '../reporters/stylish';
+import { rules as shippedRules } from '../rules';
+import { processIo, wantsColor, type Io } from './io';
+import { parseArgs, type CliOptions, type FailOn } from './options';
+import { noProgress, terminalProgress } from './progress';
+
+export { processIo, type Io };
+
+/** Internal seams for tests; not reachable from the command line. */
+export interface Deps {
+  rules?: readonly Rule[];
+}
+
+/** Runs fnscan with the given arguments and resolves to the exit code; never calls `process.exit`. */
+export async function run(argv: string[], io: Io, deps: Deps = {}): Promise<number> {
+  try {
+    const parsed = parseArgs(argv, toolVersion(), io);
+    if ('exitCode' in parsed) return parsed.exitCode;
+    return execute(parsed.options, io, deps.rules ?? shippedRules);
+  } catch (error) {
+    return reportError(error, io);
+  }
+}
+
+function execute(options: CliOptions, io: Io, ruleSet: readonly Rule[]): number {
+  const root = reportRoot(io.cwd);
+  const paths = options.paths.map((p) => existingPath(p, io.cwd));
+  const configDir = fs.statSync(paths[0]).isDirectory() ? paths[0] : path.dirname(paths[0]);
+  const config = loadConfig(
+    options.config === undefined ? undefined : path.resolve(io.cwd, options.config),
+    configDir,
+    ruleSet.map((r) => r.meta.id),
+  );
+  const progress = io.stderrIsTTY && !options.quiet ? terminalProgress(io.stderr) : noProgress;
+  let result: ScanResult;
+  try {
+    result = scan({
+      paths,
+      rules: [...ruleSet],
+      config,
+      includeTests: options.includeTests,
+      limits: { ...DEFAULT_LIMITS, maxFileBytes: options.maxFileSize ?? config.maxFileSize ?? DEFAULT_LIMITS.maxFileBytes },
+      onProgress: (done, total) => progress.update(done, total),
+    });
+  } finally {
+    progress.clear();
+  }
+
+  if (options.writeBaseline !== undefined) {
+    const kept = result.findings.filter((f) => !f.suppression);
+    writeFile(options.writeBaseline, io.cwd, writeBaseline(kept, root));
+    printSkipped(result, options, io, root);
+    if (!options.quiet) io.stderr(`Wrote ${plural(kept.length, 'finding')} to ${options.writeBaseline} as the baseline.\n`);
+    return 0;
+  }
+
+  const { findings, notes } =
+    options.baseline === undefined
+      ? { findings: result.findings, notes: [] }
+      : compareWithBaseline(result.findings, options.baseline, io.cwd, root);
+  const failing = findings.filter((f) => !f.suppression && reaches(f, options.failOn));
+  const shown = options.quiet ? findings.filter((f) => f.level === 'error') : findings;
+  const report: ScanResult = { ...result, findings: shown };
+  const text = reporters[options.format](report, {
+    root,
+    color: options.output === undefined && wantsColor(io.env, io.stdoutIsTTY),
+    includeSuppressed: options.includeSuppressed,
+    category: options.category,
+    toolVersion: toolVersion(),
+  });
+
+  if (options.output === undefined) {
+    io.stdout(text);
+  } else {
+    writeFile(options.output, io.cwd, text);
+    if (!options.quiet) io.stderr(`${summaryLine(report, wantsColor(io.env, io.stderrIsTTY))}\n`);
+  }
+  printSkipped(result, options, io, root);
+  if (!options.quiet) for (const note of notes) io.stderr(`${note}\n`);
+  const hidden = options.quiet ? failing.filter((f) => f.level !== 'error').length : 0;
+  if (hidden > 0) {
+    io.stderr(
+      `${plural(hidden, 'finding')} below error level ${hidden === 1 ? 'counts' : 'count'} towards ` +
+        `--fail-on ${options.failOn} but ${hidden === 1 ? 'is' : 'are'} hidden by --quiet.\n`,
+    );
+  }
+  return failing.length > 0 ? 1 : 0;
+}
+
+/** Keeps the findings the baseline does not know (marked `new`), and says what it left out. */
+function compareWithBaseline(
+  all: Finding[],
+  file: string,
+  cwd: string,
+  root: string,
+): { findings: Finding[]; notes: string[] } {
+  const { absent } = applyBaseline(all, readBaselineFile(file, cwd), root);
+  const findings = all.filter((f) => f.baselineState !== 'unchanged');
+  const known = all.length - findings.length;
+  const notes: string[] = [];
+  if (known > 0) notes.push(`${plural(known, 'finding')} already in the baseline ${known === 1 ? 'was' : 'were'} not reported.`);
+  if (absent.length > 0) {
+    notes.push(
+      `${plural(absent.length, 'baseline entry', 'baseline entries')} no longer ${absent.length === 1 ? 'matches' : 'match'} ` +
+        'any finding; refresh the baseline with --write-baseline.',
+    );
+  }
+  return { findings, notes };
+}
+
+/** The engine reports real paths (symlinks resolved), so reported paths are relative to the real cwd. */
+function reportRoot(cwd: string): string {
+  try {
+    return fs.realpathSync(cwd);
+  } catch {
+    return cwd;
+  }
+}
+
+function reaches(finding: Finding, failOn: FailOn): boolean {
+  return failOn !== 'none' && LEVELS.indexOf(finding.level) >= LEVELS.indexOf(failOn);
+}
+
+function existingPath(input: string, cwd: string): string {
+  const resolved = path.resolve(cwd, input);
+  if (!fs.existsSync(resolved)) throw new UsageError(`Path \`${input}\` does not exist.`);
+  return resolved;
+}
+
+function readBaselineFile(file: string, cwd: string): string {
+  try {
+    return fs.readFileSync(path.resolve(cwd, file), 'utf8');
+  } catch (error) {
+    throw new UsageError(`Baseline file \`${file}\` cannot be read (${errorCode(error)}).`);
+  }
+}
+
+function writeFile(file: string, cwd: string, text: string): void {
+  const target = path.resolve(cwd, file);
+  try {
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    fs.writeFileSync(target, text);
+  } catch (error) {
+    throw new UsageError(`Cannot write \`${file}\` (${errorCode(error)}).`);
+  }
+}
+
+function printSkipped(result: ScanResult, options: CliOptions, io: Io, root: string): void {
+  const count = result.skipped.length;
+  if (count === 0) return;
+  const heading = `${plural(count, 'file')} skipped`;
+  if (options.quiet) {
+    io.stderr(`${heading}.\n`);
+    return;
+  }
+  const lines = result.skipped.map(
+    (s) => `  ${printable(relativePath(root, s.file))} (${s.reason}: ${printable(s.detail)})\n`,
+  );
+  io.stderr(`${heading}:\n${lines.join('')}`);
+}
+
+/** Exit 2 for what the user can fix, 3 for fnscan's own failures; the message never carries file contents. */
+function reportError(error: unknown, io: Io): number {
+  if (error instanceof UsageError || error instanceof ConfigError) {
+    io.stderr(`${printable(error.message)}\n`);
+    return 2;
+  }
+  if (error instanceof InternalError) {
+    const where = printable(relativePath(reportRoot(io.cwd), error.file));
+    io.stderr(`fnscan hit an internal error on ${where} (rule ${error.ruleId}): ${brief(error.cause)}. Please report it.\n`);
+    return 3;
+  }
+  io.stderr(`fnscan hit an internal error: ${brief(error)}. Please report it.\n`);
+  return 3;
+}
+
+/** First line of an error message, cut short: enough to report, too little to echo a file. */
+function brief(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const line = printable(message.split('\n')[0].trim()).replace(/\.$/, '');
+  return line.length > 200 ? `${line.slice(0, 199)}…` : line;
+}
+
+function errorCode(error: unknown): string {
+  return (error as NodeJS.ErrnoException).code ?? String(error);
+}
+
+function plural(n: number, word: string, many = `${word}s`): string {
+  return `${n} ${n === 1 ? word : many}`;
+}
+
+let version: string | undefined;
+
+function toolVersion(): string {
+  version ??= (JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string })
+    .version;
+  return version;
+}

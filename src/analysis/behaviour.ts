@@ -1,0 +1,781 @@
+import ts from 'typescript';
+import type { SourceFileInfo } from '../core/files';
+import type { ProjectAnalysis } from '../core/analysis';
+import {
+  calleeName,
+  dottedName,
+  envReadName,
+  isFalseLiteral,
+  isFunctionLike,
+  objectProperty,
+  propertyValue,
+  stringLiteralValue,
+  unwrap,
+  walk,
+  type FunctionLike,
+} from '../core/ast';
+import { emptyFacts, mergeFacts, type Facts, type VerifyFact, type BrokenReason } from './facts';
+import {
+  AUTH_HEADERS,
+  CREDENTIAL_ENV,
+  DELIVERY_ID_HEADERS,
+  EVENT_HEADERS,
+  EXEC_MODULES,
+  FS_CALLS,
+  FS_MODULES,
+  MAX_TOLERANCE_MS,
+  MESSAGE_SDK_CALLS,
+  MESSAGE_SENDERS,
+  PRISMA_READS,
+  PRISMA_WRITES,
+  PRIVATE_MODEL,
+  SIGNATURE_HEADERS,
+  TIME_CHECKING_REDWOOD_VERIFIER,
+  TIMESTAMP_HEADERS,
+  isRedwoodWebhooksModule,
+} from './vocabulary';
+
+const AUTH_CALLS = new Set(['requireAuth', 'isAuthenticated', 'hasRole', 'getCurrentUser', 'validateSession']);
+const MAX_CALL_DEPTH = 6;
+
+/**
+ * Summarises what a function does, following calls into project helpers (across files) but not
+ * into packages. Memoised per function node; recursion is cut at a fixed depth and on cycles.
+ */
+export class BehaviourAnalyzer {
+  private readonly memo = new WeakMap<ts.Node, Facts>();
+  private readonly inProgress = new Set<ts.Node>();
+
+  constructor(private readonly analysis: ProjectAnalysis) {}
+
+  factsOf(fn: FunctionLike, file: SourceFileInfo, depth = 0): Facts {
+    const cached = this.memo.get(fn);
+    if (cached) return cached;
+    if (this.inProgress.has(fn) || depth > MAX_CALL_DEPTH) return emptyFacts();
+    this.inProgress.add(fn);
+    const facts = emptyFacts();
+    if (fn.body) this.collect(fn.body, file, facts, depth);
+    this.inProgress.delete(fn);
+    this.memo.set(fn, facts);
+    return facts;
+  }
+
+  /** Facts of module-level code (receivers built at import time, e.g. Slack Bolt). */
+  moduleFacts(file: SourceFileInfo): Facts {
+    const facts = emptyFacts();
+    for (const statement of file.sf.statements) {
+      if (ts.isVariableStatement(statement)) {
+        for (const decl of statement.declarationList.declarations) {
+          const init = decl.initializer && unwrap(decl.initializer);
+          if (init && ts.isNewExpression(init)) this.onNew(init, file, facts);
+        }
+      }
+    }
+    return facts;
+  }
+
+  /** Resolves the function a call invokes, when it is project code. */
+  resolveCallee(call: ts.CallExpression, file: SourceFileInfo): { fn: FunctionLike; file: SourceFileInfo } | undefined {
+    const callee = unwrap(call.expression);
+    if (ts.isIdentifier(callee)) return this.functionFor(callee, file);
+    if (ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression)) {
+      const source = this.analysis.importSource(file, callee.expression.text);
+      if (source?.name !== '*') return undefined;
+      const target = this.analysis.resolveImport(file, source.specifier);
+      const module = target ? this.analysis.load(target, file.project) : undefined;
+      const decl = module ? this.analysis.exportedDeclaration(module, callee.name.text) : undefined;
+      return decl ? asFunction(decl.node, decl.file) : undefined;
+    }
+    return undefined;
+  }
+
+  functionFor(id: ts.Identifier, file: SourceFileInfo): { fn: FunctionLike; file: SourceFileInfo } | undefined {
+    const decl = this.analysis.declarationOf(id, file);
+    return decl ? asFunction(decl.node, decl.file) : undefined;
+  }
+
+  private collect(body: ts.Node, file: SourceFileInfo, facts: Facts, depth: number): void {
+    walk(body, (node) => {
+      // Functions declared here run only when called; their calls are followed at the call site.
+      if (node !== body && isDeferredFunction(node)) return false;
+      if (ts.isCallExpression(node)) this.onCall(node, file, facts, depth);
+      else if (ts.isNewExpression(node)) this.onNew(node, file, facts);
+      else if (ts.isThrowStatement(node)) facts.rejects = true;
+      else if (ts.isReturnStatement(node)) this.onReturn(node, file, facts);
+      else if (ts.isPropertyAccessExpression(node) || ts.isElementAccessExpression(node)) this.onAccess(node, file, facts);
+      else if (ts.isBinaryExpression(node)) this.onBinary(node, file, facts);
+      return undefined;
+    });
+  }
+
+  private onAccess(node: ts.PropertyAccessExpression | ts.ElementAccessExpression, file: SourceFileInfo, facts: Facts): void {
+    const header = headerRead(node);
+    if (header) {
+      const site = ts.isCallExpression(node.parent) && node.parent.expression === node ? node.parent : node;
+      this.onHeader(header, site, file, facts);
+      return;
+    }
+    if (ts.isPropertyAccessExpression(node)) {
+      const name = dottedName(node);
+      if (name && /(^|\.)(event|req|request|evt)\.body$/.test(name)) facts.readsBody = true;
+      if (name && /(^|\.)context\.currentUser$/.test(name) && guardsRejection(node)) {
+        facts.auth.push({ file, node, via: '`context.currentUser`', anchor: node });
+      }
+      if (name && /clientContext\.user$/.test(name) && guardsRejection(node)) {
+        facts.auth.push({ file, node, via: '`context.clientContext.user`', anchor: node });
+      }
+    }
+  }
+
+  private onHeader(header: string, node: ts.Node, file: SourceFileInfo, facts: Facts): void {
+    if (SIGNATURE_HEADERS.has(header)) {
+      facts.signatureHeaders.push({ file, node, header });
+      if (testedForPresence(node)) facts.signaturePresenceChecked = true;
+    } else if (DELIVERY_ID_HEADERS.has(header)) {
+      if (usedInDedupe(node)) facts.dedupe.push({ file, node });
+    } else if (EVENT_HEADERS.has(header)) {
+      facts.eventHeaders.push({ file, node });
+    } else if (TIMESTAMP_HEADERS.test(header)) {
+      const fn = enclosingBody(node);
+      if (fn && /\bDate\.now\(\)|new Date\(\)\.getTime\(\)/.test(fn.getText(file.sf))) facts.timestampChecks.push({ file, node });
+    }
+    if (AUTH_HEADERS.has(header) && functionRejects(node, true)) {
+      facts.auth.push({ file, node, via: `the \`${header}\` header`, anchor: node });
+    }
+  }
+
+  private onBinary(node: ts.BinaryExpression, file: SourceFileInfo, facts: Facts): void {
+    const op = node.operatorToken.kind;
+    if (
+      op !== ts.SyntaxKind.EqualsEqualsEqualsToken &&
+      op !== ts.SyntaxKind.ExclamationEqualsEqualsToken &&
+      op !== ts.SyntaxKind.EqualsEqualsToken &&
+      op !== ts.SyntaxKind.ExclamationEqualsToken
+    ) {
+      return;
+    }
+    facts.compares.push({ file, node });
+    // Comparing a caller-supplied value with a credential from the environment authenticates.
+    const credential = [node.left, node.right].map((side) => this.credentialEnvOf(side, file)).find(Boolean);
+    if (credential && functionRejects(node, true)) {
+      facts.auth.push({ file, node, via: `a comparison with \`process.env.${credential}\``, anchor: node });
+    }
+  }
+
+  private credentialEnvOf(expr: ts.Expression, file: SourceFileInfo): string | undefined {
+    const direct = envReadName(expr);
+    const name = direct ?? envReadName(this.analysis.resolveValue(expr, file).node);
+    return name && CREDENTIAL_ENV.test(name) ? name : undefined;
+  }
+
+  private onReturn(node: ts.ReturnStatement, file: SourceFileInfo, facts: Facts): void {
+    if (!node.expression) return;
+    if (isRejectingResponse(node.expression)) facts.rejects = true;
+    const text = node.expression.getText(file.sf);
+    const secret = /process\.env\.([A-Z0-9_]+)/.exec(text);
+    if (secret && CREDENTIAL_ENV.test(secret[1])) {
+      facts.sensitive.push({ file, node, work: `returns \`process.env.${secret[1]}\``, write: false, anchor: node });
+    }
+  }
+
+  private onNew(node: ts.NewExpression, file: SourceFileInfo, facts: Facts): void {
+    const name = calleeName(node);
+    const source = this.packageOf(node.expression, file);
+    const options = node.arguments?.[0] && unwrap(node.arguments[0]);
+    if (source === '@slack/bolt' && name && /^(App|AwsLambdaReceiver|ExpressReceiver|HTTPReceiver)$/.test(name)) {
+      const off = options && ts.isObjectLiteralExpression(options) ? propertyValue(objectProperty(options, 'signatureVerification')) : undefined;
+      facts.verifies.push({
+        file,
+        node: off ? off.parent : node,
+        via: `Slack Bolt \`${name}\``,
+        replay: 'window',
+        broken: off && isFalseLiteral(off) ? 'signatureVerificationOff' : undefined,
+        anchor: node,
+      });
+    }
+  }
+
+  private onCall(call: ts.CallExpression, file: SourceFileInfo, facts: Facts, depth: number): void {
+    if (this.onLibraryCall(call, file, facts)) return;
+    const target = this.resolveCallee(call, file);
+    if (target) {
+      const name = calleeName(call) ?? 'helper';
+      if (AUTH_CALLS.has(name) && this.isStubAuth(target.fn, target.file, name)) {
+        facts.stubAuthCalls.push({ file: target.file, node: target.fn });
+        return;
+      }
+      const callee = this.factsOf(target.fn, target.file, depth + 1);
+      const before = facts.verifies.length;
+      mergeFacts(facts, callee, call);
+      this.checkHelperAuthUse(call, name, target, callee, file, facts);
+      if (isSwallowed(call)) {
+        for (let i = before; i < facts.verifies.length; i++) {
+          const v = facts.verifies[i];
+          if (!v.broken && throwsOnFailure(v)) facts.verifies[i] = { ...v, broken: 'swallowed' };
+        }
+      }
+      return;
+    }
+    const name = calleeName(call);
+    if (name && AUTH_CALLS.has(name)) this.onUnresolvedAuthCall(call, name, file, facts);
+  }
+
+  /** An auth helper from the project: `requireAuth()` rejects by throwing; boolean ones must guard a rejection. */
+  private checkHelperAuthUse(
+    call: ts.CallExpression,
+    name: string,
+    target: { fn: FunctionLike; file: SourceFileInfo },
+    callee: Facts,
+    file: SourceFileInfo,
+    facts: Facts,
+  ): void {
+    if (!AUTH_CALLS.has(name)) return;
+    const rejectsItself = callee.rejects;
+    if ((rejectsItself && (name === 'requireAuth' || !resultIsChecked(call))) || guardsRejection(call)) {
+      facts.auth.push({ file, node: call, via: `\`${name}()\` from \`${relativeName(target.file)}\``, anchor: call });
+    }
+  }
+
+  /** Auth helpers whose module cannot be read (a package, a missing file): trust the call as written. */
+  private onUnresolvedAuthCall(call: ts.CallExpression, name: string, file: SourceFileInfo, facts: Facts): void {
+    if (name === 'requireAuth' || guardsRejection(call)) {
+      facts.auth.push({ file, node: call, via: `\`${name}()\``, anchor: call });
+    }
+  }
+
+  /** `isAuthenticated = () => true`, a `requireAuth` that can never throw: the Redwood no-auth template. */
+  isStubAuth(fn: FunctionLike, file: SourceFileInfo, name: string): boolean {
+    if (name === 'getCurrentUser' || name === 'validateSession') return false;
+    if (name === 'requireAuth') return !this.factsOf(fn, file).rejects;
+    return alwaysReturnsTrue(fn, (id) => {
+      const target = this.functionFor(id, file);
+      return target ? alwaysReturnsTrue(target.fn) : false;
+    });
+  }
+
+  /** Returns true when the call was a known library call (and records what it means). */
+  private onLibraryCall(call: ts.CallExpression, file: SourceFileInfo, facts: Facts): boolean {
+    const name = calleeName(call);
+    if (!name) return false;
+    const dotted = dottedName(unwrap(call.expression)) ?? name;
+    const source = this.packageOf(call.expression, file);
+
+    if ((name === 'verifyEvent' || name === 'verifySignature') && (source === undefined || isRedwoodWebhooksModule(source))) {
+      if (source === undefined && !this.analysis.importSource(file, name)) return false;
+      facts.verifies.push({ ...this.redwoodVerify(call, name, file), anchor: call });
+      return true;
+    }
+    if (name === 'constructEventWithoutVerification') {
+      facts.verifies.push({ file, node: call, via: '`constructEventWithoutVerification`', replay: 'none', broken: 'withoutVerification', anchor: call });
+      return true;
+    }
+    if (name === 'constructEvent' || name === 'constructEventAsync') {
+      facts.verifies.push({ ...this.stripeVerify(call, name, file), anchor: call });
+      return true;
+    }
+    if (name === 'verifyWebhook' && source?.startsWith('@clerk/')) {
+      facts.verifies.push({ file, node: call, via: 'Clerk `verifyWebhook`', replay: 'window', anchor: call, broken: isSwallowed(call) ? 'swallowed' : undefined });
+      return true;
+    }
+    if (name === 'verifySlackRequest') {
+      facts.verifies.push({ file, node: call, via: '`verifySlackRequest`', replay: 'window', anchor: call, broken: isSwallowed(call) ? 'swallowed' : undefined });
+      return true;
+    }
+    if (name === 'isValidSlackRequest') {
+      facts.verifies.push({ file, node: call, via: '`isValidSlackRequest`', replay: 'window', anchor: call, broken: booleanUse(call, false) });
+      return true;
+    }
+    if (/^(validateRequest|validateRequestWithBody|validateExpressRequest|validateIncomingRequest)$/.test(name) && (source === 'twilio' || /twilio/i.test(dotted))) {
+      facts.verifies.push({ file, node: call, via: `Twilio \`${name}\``, replay: 'none', anchor: call, broken: booleanUse(call, false) });
+      return true;
+    }
+    if (name === 'webhook' && (source === 'twilio' || /twilio/i.test(dotted))) {
+      const options = call.arguments[0] && unwrap(call.arguments[0]);
+      const validate = options && ts.isObjectLiteralExpression(options) ? propertyValue(objectProperty(options, 'validate')) : undefined;
+      if (validate && isFalseLiteral(validate)) {
+        facts.verifies.push({ file, node: validate.parent, via: 'Twilio `webhook()`', replay: 'none', broken: 'validateOff', anchor: call });
+        return true;
+      }
+      return false;
+    }
+    if (name === 'verify' || name === 'verifyWithFallback' || name === 'verifyAndReceive') {
+      const kind = this.verifyKind(call, file, source);
+      if (kind === 'svix') {
+        facts.verifies.push({ file, node: call, via: 'Svix `Webhook.verify`', replay: 'window', anchor: call, broken: isSwallowed(call) ? 'swallowed' : undefined });
+        return true;
+      }
+      if (kind === 'octokit') {
+        const broken = name === 'verifyAndReceive' ? undefined : booleanUse(call, true);
+        facts.verifies.push({ file, node: call, via: `Octokit \`${name}\``, replay: 'none', anchor: call, broken });
+        return true;
+      }
+      if (kind === 'jwt') {
+        facts.auth.push({ file, node: call, via: '`jwt.verify`', anchor: call });
+        return true;
+      }
+      if (kind === 'resend') {
+        facts.verifies.push({ file, node: call, via: 'Resend `webhooks.verify`', replay: 'window', anchor: call });
+        return true;
+      }
+      return false;
+    }
+    if (name === 'jwtVerify' && source === 'jose') {
+      facts.auth.push({ file, node: call, via: '`jwtVerify`', anchor: call });
+      return true;
+    }
+    if (name === 'validate' && /webhooks\.validate$/.test(dotted)) {
+      facts.verifies.push({ file, node: call, via: 'Shopify `webhooks.validate`', replay: 'none', anchor: call, broken: shopifyValidUnchecked(call) ? 'validUnchecked' : undefined });
+      return true;
+    }
+    if (name === 'createHmac') {
+      facts.hmac.push({ file, node: call });
+      return true;
+    }
+    if (name === 'timingSafeEqual' || name === 'safeCompare' || name === 'tsscmp') {
+      facts.compares.push({ file, node: call });
+      const credential = call.arguments.map((a) => this.credentialEnvOf(a, file)).find(Boolean);
+      if (credential && functionRejects(call, true)) {
+        facts.auth.push({ file, node: call, via: `a comparison with \`process.env.${credential}\``, anchor: call });
+      }
+      return true;
+    }
+    return this.onWorkCall(call, name, dotted, source, file, facts);
+  }
+
+  private onWorkCall(
+    call: ts.CallExpression,
+    name: string,
+    dotted: string,
+    source: string | undefined,
+    file: SourceFileInfo,
+    facts: Facts,
+  ): boolean {
+    const prisma = /^(?:.*\.)?(db|prisma|client)\.(\$?\w+)(?:\.(\w+))?$/.exec(dotted);
+    if (prisma) {
+      const model = prisma[3] ? prisma[2] : undefined;
+      const op = prisma[3] ?? prisma[2];
+      if (PRISMA_WRITES.has(op)) {
+        facts.sensitive.push({ file, node: call, work: `writes to \`${model ? `db.${model}` : 'the database'}\``, write: true, anchor: call });
+        if (model && DEDUPE_ARGUMENT.test(call.arguments.map((a) => a.getText(file.sf)).join(' '))) facts.dedupe.push({ file, node: call });
+        return true;
+      }
+      if (PRISMA_READS.has(op)) {
+        if (!model || PRIVATE_MODEL.test(model)) {
+          facts.sensitive.push({ file, node: call, work: `reads \`${model ? `db.${model}` : 'the database'}\``, write: false, anchor: call });
+        }
+        if (model && DEDUPE_ARGUMENT.test(call.arguments.map((a) => a.getText(file.sf)).join(' '))) facts.dedupe.push({ file, node: call });
+        return true;
+      }
+    }
+    if (MESSAGE_SENDERS.test(name) || MESSAGE_SDK_CALLS.test(dotted)) {
+      facts.sensitive.push({ file, node: call, work: `sends messages with \`${dotted}\``, write: true, anchor: call });
+      return true;
+    }
+    if (source && FS_MODULES.has(source) && FS_CALLS.test(name)) {
+      facts.sensitive.push({ file, node: call, work: `accesses files with \`${dotted}\``, write: true, anchor: call });
+      return true;
+    }
+    if (source && EXEC_MODULES.has(source)) {
+      facts.sensitive.push({ file, node: call, work: `runs commands with \`${dotted}\``, write: true, anchor: call });
+      return true;
+    }
+    if (/^(setnx|setNX)$/.test(name) || (name === 'set' && call.arguments.some((a) => stringLiteralValue(a) === 'NX'))) {
+      facts.dedupe.push({ file, node: call });
+      return true;
+    }
+    if (name === 'fetch' || /^(axios|got|ky)(\.|$)/.test(dotted) || /^(post|put|patch|delete|request)$/.test(name)) {
+      const credential = call.arguments.map((a) => credentialIn(a, file)).find(Boolean);
+      if (credential) {
+        facts.sensitive.push({ file, node: call, work: `calls a third-party API with \`process.env.${credential}\``, write: true, anchor: call });
+        return true;
+      }
+      return false;
+    }
+    return this.onClientCall(call, dotted, file, facts);
+  }
+
+  /** `stripe.refunds.create(...)` on a client built with a secret from the environment. */
+  private onClientCall(call: ts.CallExpression, dotted: string, file: SourceFileInfo, facts: Facts): boolean {
+    const parts = dotted.split('.');
+    if (parts.length < 2) return false;
+    const root = rootIdentifier(call.expression);
+    if (!root) return false;
+    const value = this.analysis.resolveValue(root, file);
+    if (!ts.isNewExpression(value.node) && !ts.isCallExpression(value.node)) return false;
+    const credential = (value.node.arguments ?? []).map((a) => credentialIn(a, value.file)).find(Boolean);
+    if (!credential) return false;
+    facts.sensitive.push({ file, node: call, work: `calls \`${dotted}\` with \`process.env.${credential}\``, write: true, anchor: call });
+    return true;
+  }
+
+  private verifyKind(call: ts.CallExpression, file: SourceFileInfo, source: string | undefined): 'svix' | 'octokit' | 'jwt' | 'resend' | undefined {
+    if (source === '@octokit/webhooks-methods') return 'octokit';
+    if (source === 'jsonwebtoken') return 'jwt';
+    const callee = unwrap(call.expression);
+    if (!ts.isPropertyAccessExpression(callee)) return undefined;
+    const receiver = unwrap(callee.expression);
+    const receiverName = dottedName(receiver) ?? '';
+    if (/(^|\.)jwt$|jsonwebtoken/i.test(receiverName)) return 'jwt';
+    if (/resend\.webhooks$/i.test(receiverName)) return 'resend';
+    const root = rootIdentifier(receiver);
+    const rootSource = root ? this.analysis.importSource(file, root.text)?.specifier : undefined;
+    if (rootSource === 'jsonwebtoken') return 'jwt';
+    const value = ts.isIdentifier(receiver) ? this.analysis.resolveValue(receiver, file) : { node: receiver, file };
+    if (ts.isNewExpression(value.node)) {
+      const klass = this.packageOf(value.node.expression, value.file);
+      if (klass === 'svix' || klass === 'standardwebhooks') return 'svix';
+      if (klass === '@octokit/webhooks') return 'octokit';
+    }
+    return undefined;
+  }
+
+  private redwoodVerify(call: ts.CallExpression, name: string, file: SourceFileInfo): VerifyFact {
+    const typeArg = call.arguments[0];
+    const options = call.arguments[1] && unwrap(call.arguments[1]);
+    const verifyOptions = options && ts.isObjectLiteralExpression(options) ? propertyValue(objectProperty(options, 'options')) : undefined;
+    const opts = verifyOptions && unwrap(verifyOptions);
+    const type = typeArg ? this.analysis.stringValue(typeArg, file)?.value : undefined;
+    const via = `\`${name}('${type ?? '…'}')\``;
+    let broken: BrokenReason | undefined;
+    if (type === 'skipVerifier') broken = 'skipVerifier';
+    else if (type === undefined && typeArg && this.isEnvDerived(typeArg, file)) broken = 'envVerifierType';
+    else if (isSwallowed(call)) broken = 'swallowed';
+    let replay: 'window' | 'none' = type === TIME_CHECKING_REDWOOD_VERIFIER ? 'window' : 'none';
+    let replayNote: string | undefined;
+    if (opts && ts.isObjectLiteralExpression(opts) && objectProperty(opts, 'eventTimestamp')) replay = 'window';
+    const tolerance = opts && ts.isObjectLiteralExpression(opts) ? propertyValue(objectProperty(opts, 'tolerance')) : undefined;
+    const ms = tolerance ? numericValue(tolerance) : undefined;
+    if (replay === 'window' && ms !== undefined && ms > MAX_TOLERANCE_MS) {
+      replay = 'none';
+      replayNote = `a tolerance of ${Math.round(ms / 60000)} minutes`;
+    }
+    const node = broken === 'skipVerifier' && typeArg ? typeArg : call;
+    return { file, node, via, replay, replayNote, broken };
+  }
+
+  private stripeVerify(call: ts.CallExpression, name: string, file: SourceFileInfo): VerifyFact {
+    const toleranceArg = call.arguments[3];
+    const seconds = toleranceArg ? numericValue(toleranceArg) : undefined;
+    let replay: 'window' | 'none' = 'window';
+    let replayNote: string | undefined;
+    if (seconds !== undefined && (seconds <= 0 || seconds > MAX_TOLERANCE_MS / 1000)) {
+      replay = 'none';
+      replayNote = seconds <= 0 ? `a tolerance of ${seconds} seconds (it turns the check off)` : `a tolerance of ${Math.round(seconds / 60)} minutes`;
+    }
+    return { file, node: call, via: `Stripe \`${name}\``, replay, replayNote, broken: isSwallowed(call) ? 'swallowed' : undefined };
+  }
+
+  private isEnvDerived(expr: ts.Expression, file: SourceFileInfo): boolean {
+    const value = this.analysis.resolveValue(expr, file).node;
+    if (envReadName(value) !== undefined) return true;
+    if (ts.isBinaryExpression(value)) return envReadName(value.left) !== undefined || envReadName(value.right) !== undefined;
+    if (ts.isConditionalExpression(value)) return /process\.env/.test(value.getText());
+    return false;
+  }
+
+  private packageOf(expr: ts.Expression, file: SourceFileInfo): string | undefined {
+    const root = rootIdentifier(expr);
+    if (!root) return undefined;
+    const source = this.analysis.importSource(file, root.text);
+    if (!source || source.specifier.startsWith('.') || source.specifier.startsWith('src/')) return undefined;
+    return source.specifier;
+  }
+}
+
+const DEDUPE_ARGUMENT = /\b(?:event|evt|webhookEvent|payload|body|msg|message|notification)\.id\b|\b\w*(?:eventId|EventId|deliveryId|DeliveryId|webhookId|WebhookId|idempotencyKey|IdempotencyKey|messageId|svixId)\b/;
+
+function asFunction(node: ts.Node, file: SourceFileInfo): { fn: FunctionLike; file: SourceFileInfo } | undefined {
+  if (isFunctionLike(node)) return { fn: node, file };
+  if (ts.isVariableDeclaration(node) && node.initializer) {
+    const init = unwrap(node.initializer);
+    if (isFunctionLike(init)) return { fn: init, file };
+  }
+  if (ts.isExpression(node)) {
+    const expr = unwrap(node);
+    if (isFunctionLike(expr)) return { fn: expr, file };
+  }
+  return undefined;
+}
+
+/** Function expressions stored for later (`const f = () => ...`) or nested declarations. */
+function isDeferredFunction(node: ts.Node): boolean {
+  if (ts.isFunctionDeclaration(node) || ts.isMethodDeclaration(node) || ts.isClassDeclaration(node)) return true;
+  if ((ts.isArrowFunction(node) || ts.isFunctionExpression(node)) && node.parent) {
+    return ts.isVariableDeclaration(node.parent) || ts.isPropertyAssignment(node.parent);
+  }
+  return false;
+}
+
+export function rootIdentifier(expr: ts.Expression): ts.Identifier | undefined {
+  let current: ts.Expression = unwrap(expr);
+  for (;;) {
+    if (ts.isIdentifier(current)) return current;
+    if (ts.isPropertyAccessExpression(current) || ts.isElementAccessExpression(current)) current = unwrap(current.expression);
+    else if (ts.isCallExpression(current)) current = unwrap(current.expression);
+    else return undefined;
+  }
+}
+
+/** The lower-cased header name an access reads: `event.headers['x-a']`, `headers.authorization`, `req.headers.get('x-a')`. */
+export function headerRead(node: ts.Node): string | undefined {
+  if (ts.isElementAccessExpression(node)) {
+    const key = stringLiteralValue(node.argumentExpression);
+    const holder = dottedName(unwrap(node.expression)) ?? '';
+    if (key && /(^|\.)headers$/i.test(holder)) return key.toLowerCase();
+  }
+  if (ts.isPropertyAccessExpression(node)) {
+    const holder = dottedName(unwrap(node.expression)) ?? '';
+    if (/(^|\.)headers$/i.test(holder) && !ts.isCallExpression(node.parent)) return node.name.text.toLowerCase();
+    // req.headers.get('x-a') / headers.get('x-a')
+    if (node.name.text === 'get' && /(^|\.)headers$/i.test(holder) && ts.isCallExpression(node.parent)) {
+      const key = node.parent.arguments[0] && stringLiteralValue(node.parent.arguments[0]);
+      if (key) return key.toLowerCase();
+    }
+  }
+  return undefined;
+}
+
+function credentialIn(expr: ts.Expression, file: SourceFileInfo): string | undefined {
+  const text = expr.getText(file.sf);
+  for (const match of text.matchAll(/process\.env\.([A-Za-z0-9_]+)/g)) {
+    if (CREDENTIAL_ENV.test(match[1])) return match[1];
+  }
+  return undefined;
+}
+
+function numericValue(expr: ts.Expression): number | undefined {
+  const node = unwrap(expr);
+  if (ts.isNumericLiteral(node)) return Number(node.text.replace(/_/g, ''));
+  if (ts.isPrefixUnaryExpression(node) && node.operator === ts.SyntaxKind.MinusToken) {
+    const inner = numericValue(node.operand);
+    return inner === undefined ? undefined : -inner;
+  }
+  if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.AsteriskToken) {
+    const l = numericValue(node.left);
+    const r = numericValue(node.right);
+    return l === undefined || r === undefined ? undefined : l * r;
+  }
+  return undefined;
+}
+
+function enclosingBody(node: ts.Node): ts.Node | undefined {
+  for (let current = node.parent; current; current = current.parent) {
+    if (isFunctionLike(current)) return current;
+  }
+  return undefined;
+}
+
+/** Is this a `return { statusCode: 401 }`, `new Response(..., { status: 403 })`, `res.status(401)`-style refusal? */
+export function isRejectingResponse(expr: ts.Expression, codes = /^(40[013]|429)$/): boolean {
+  const text = unwrap(expr).getText();
+  const match = /\b(?:statusCode|status)\s*:\s*(\d{3})\b|\.status\((\d{3})\)|\bsendStatus\((\d{3})\)/.exec(text);
+  const code = match?.[1] ?? match?.[2] ?? match?.[3];
+  return code !== undefined && codes.test(code);
+}
+
+/** Whether the enclosing function has a path that refuses the caller (a 401/403 return or a throw). */
+function functionRejects(node: ts.Node, authOnly: boolean): boolean {
+  const fn = enclosingBody(node);
+  if (!fn) return false;
+  let found = false;
+  walk(fn, (n) => {
+    if (found) return false;
+    if (n !== fn && isFunctionLike(n) && isDeferredFunction(n)) return false;
+    if (ts.isThrowStatement(n)) found = true;
+    else if (ts.isReturnStatement(n) && n.expression && isRejectingResponse(n.expression, authOnly ? /^(401|403)$/ : /^(40[013]|429)$/)) found = true;
+    else if (ts.isCallExpression(n) && /\.status\((401|403)\)/.test(n.getText())) found = true;
+    return undefined;
+  });
+  return found;
+}
+
+/** The expression is a condition whose branch refuses the caller: `if (!context.currentUser) return 401`. */
+function guardsRejection(node: ts.Node): boolean {
+  let current: ts.Node = node;
+  while (current.parent && (ts.isPrefixUnaryExpression(current.parent) || ts.isParenthesizedExpression(current.parent) ||
+    ts.isBinaryExpression(current.parent) || ts.isAwaitExpression(current.parent) || ts.isPropertyAccessExpression(current.parent) ||
+    ts.isCallExpression(current.parent) && current.parent.expression !== current)) {
+    current = current.parent;
+  }
+  const parent = current.parent;
+  if (parent && ts.isIfStatement(parent) && parent.expression === current) return branchRejects(parent.thenStatement) || (parent.elseStatement ? branchRejects(parent.elseStatement) : false);
+  if (parent && ts.isVariableDeclaration(parent) && ts.isIdentifier(parent.name)) return variableGuardsRejection(parent.name);
+  return false;
+}
+
+function variableGuardsRejection(name: ts.Identifier): boolean {
+  const fn = enclosingBody(name);
+  if (!fn) return false;
+  let found = false;
+  walk(fn, (n) => {
+    if (found) return false;
+    if (ts.isIfStatement(n) && containsIdentifier(n.expression, name.text) && (branchRejects(n.thenStatement) || (n.elseStatement ? branchRejects(n.elseStatement) : false))) {
+      found = true;
+    }
+    return undefined;
+  });
+  return found;
+}
+
+function containsIdentifier(node: ts.Node, name: string): boolean {
+  let found = false;
+  walk(node, (n) => {
+    if (found) return false;
+    if (ts.isIdentifier(n) && n.text === name) found = true;
+    return undefined;
+  });
+  return found;
+}
+
+function branchRejects(statement: ts.Statement): boolean {
+  let found = false;
+  walk(statement, (n) => {
+    if (found || isFunctionLike(n)) return false;
+    if (ts.isThrowStatement(n) || ts.isReturnStatement(n)) found = true;
+    return undefined;
+  });
+  return found;
+}
+
+/** A boolean verifier's result must decide something. Unawaited promises are always truthy. */
+function booleanUse(call: ts.CallExpression, returnsPromise: boolean): BrokenReason | undefined {
+  let current: ts.Node = call;
+  let awaited = false;
+  while (current.parent && (ts.isAwaitExpression(current.parent) || ts.isParenthesizedExpression(current.parent) || ts.isPrefixUnaryExpression(current.parent))) {
+    if (ts.isAwaitExpression(current.parent)) awaited = true;
+    current = current.parent;
+  }
+  if (returnsPromise && !awaited && !ts.isReturnStatement(current.parent)) return 'unawaited';
+  return resultIsChecked(call) ? undefined : 'resultIgnored';
+}
+
+function resultIsChecked(call: ts.CallExpression): boolean {
+  let current: ts.Node = call;
+  while (current.parent && (ts.isAwaitExpression(current.parent) || ts.isParenthesizedExpression(current.parent) ||
+    ts.isPrefixUnaryExpression(current.parent) || ts.isBinaryExpression(current.parent))) {
+    current = current.parent;
+  }
+  const parent = current.parent;
+  if (!parent) return false;
+  if (ts.isIfStatement(parent) || ts.isConditionalExpression(parent) || ts.isReturnStatement(parent) ||
+    ts.isArrowFunction(parent) || ts.isWhileStatement(parent)) return true;
+  if (ts.isVariableDeclaration(parent) && ts.isIdentifier(parent.name)) return variableGuardsRejection(parent.name);
+  return false;
+}
+
+/** Shopify's `validate` resolves to `{ valid }` and never throws: `.valid` must be checked. */
+function shopifyValidUnchecked(call: ts.CallExpression): boolean {
+  let current: ts.Node = call;
+  while (current.parent && (ts.isAwaitExpression(current.parent) || ts.isParenthesizedExpression(current.parent))) current = current.parent;
+  const parent = current.parent;
+  if (parent && ts.isPropertyAccessExpression(parent) && parent.name.text === 'valid') return !guardsRejection(parent);
+  if (parent && ts.isVariableDeclaration(parent)) {
+    if (ts.isObjectBindingPattern(parent.name)) {
+      const valid = parent.name.elements.find((el) => (el.propertyName ?? el.name).getText() === 'valid');
+      return !(valid && ts.isIdentifier(valid.name) && variableGuardsRejection(valid.name));
+    }
+    if (ts.isIdentifier(parent.name)) {
+      const fn = enclosingBody(parent);
+      const name = parent.name.text;
+      let checked = false;
+      if (fn) walk(fn, (n) => {
+        if (!checked && ts.isPropertyAccessExpression(n) && n.name.text === 'valid' && ts.isIdentifier(n.expression) && n.expression.text === name && guardsRejection(n)) checked = true;
+        return undefined;
+      });
+      return !checked;
+    }
+  }
+  return true;
+}
+
+/** Only verifiers that throw on failure can be bypassed by a catch that carries on. */
+function throwsOnFailure(v: VerifyFact): boolean {
+  return !/Octokit|Twilio|Shopify|isValidSlackRequest/.test(v.via);
+}
+
+/**
+ * Inside a `try` whose `catch` neither returns nor rethrows, a failed verification is logged and
+ * processing continues: Redwood's `WebhookVerificationError` swallowed.
+ */
+export function isSwallowed(node: ts.Node): boolean {
+  for (let current: ts.Node = node; current.parent; current = current.parent) {
+    const parent = current.parent;
+    if (isFunctionLike(parent)) return false;
+    if (ts.isTryStatement(parent) && parent.tryBlock === current && parent.catchClause) {
+      return !branchRejects(parent.catchClause.block);
+    }
+  }
+  return false;
+}
+
+/** A header value used only as `if (!sig) return ...`. */
+function testedForPresence(node: ts.Node): boolean {
+  let current: ts.Node = node;
+  while (current.parent && (ts.isParenthesizedExpression(current.parent) || ts.isAsExpression(current.parent))) current = current.parent;
+  const parent = current.parent;
+  if (parent && ts.isPrefixUnaryExpression(parent)) return true;
+  if (parent && ts.isVariableDeclaration(parent) && ts.isIdentifier(parent.name)) {
+    const fn = enclosingBody(parent);
+    const name = parent.name.text;
+    let tested = false;
+    if (fn) walk(fn, (n) => {
+      if (!tested && ts.isIfStatement(n) && containsIdentifier(n.expression, name)) tested = true;
+      return undefined;
+    });
+    return tested;
+  }
+  return false;
+}
+
+/** A delivery-id header stored or looked up (in a db call or a cache `set NX`) de-duplicates. */
+function usedInDedupe(node: ts.Node): boolean {
+  let current: ts.Node = node;
+  while (current.parent && (ts.isParenthesizedExpression(current.parent) || ts.isAsExpression(current.parent) || ts.isBinaryExpression(current.parent))) current = current.parent;
+  const parent = current.parent;
+  const names: string[] = [];
+  if (parent && ts.isVariableDeclaration(parent) && ts.isIdentifier(parent.name)) names.push(parent.name.text);
+  const fn = enclosingBody(node);
+  if (!fn) return false;
+  let used = false;
+  walk(fn, (n) => {
+    if (used) return false;
+    if (ts.isCallExpression(n)) {
+      const dotted = dottedName(unwrap(n.expression)) ?? '';
+      const isStore = /(^|\.)(db|prisma|redis|cache|kv)\./.test(dotted) || /^(setnx|setNX|set|add|create|upsert|findUnique|findFirst)$/.test(calleeName(n) ?? '');
+      if (!isStore) return undefined;
+      const args = n.arguments;
+      if (args.some((a) => a === current || a.pos <= node.pos && node.end <= a.end) ||
+        names.some((name) => args.some((a) => containsIdentifier(a, name)))) {
+        used = true;
+      }
+    }
+    return undefined;
+  });
+  return used;
+}
+
+function alwaysReturnsTrue(fn: FunctionLike, followCall?: (id: ts.Identifier) => boolean): boolean {
+  if (!fn.body) return false;
+  if (!ts.isBlock(fn.body)) return isTruthyConstant(fn.body, followCall);
+  const returns: ts.ReturnStatement[] = [];
+  let throws = false;
+  walk(fn.body, (n) => {
+    if (n !== fn.body && isFunctionLike(n)) return false;
+    if (ts.isReturnStatement(n)) returns.push(n);
+    if (ts.isThrowStatement(n)) throws = true;
+    return undefined;
+  });
+  return !throws && returns.length > 0 && returns.every((r) => r.expression !== undefined && isTruthyConstant(r.expression, followCall));
+}
+
+function isTruthyConstant(expr: ts.Expression, followCall?: (id: ts.Identifier) => boolean): boolean {
+  const node = unwrap(expr);
+  if (node.kind === ts.SyntaxKind.TrueKeyword) return true;
+  if (followCall && ts.isCallExpression(node) && ts.isIdentifier(node.expression)) return followCall(node.expression);
+  return false;
+}
+
+function relativeName(file: SourceFileInfo): string {
+  const rel = file.path.slice(file.project.root.length + 1).split('\\').join('/');
+  return rel.replace(/^api\//, '').replace(/\.(ts|js|tsx|jsx|mjs|cjs|mts|cts)$/, '');
+}

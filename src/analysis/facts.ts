@@ -1,0 +1,107 @@
+import ts from 'typescript';
+import type { SourceFileInfo } from '../core/files';
+
+/** A place in the project: the node that shows a fact, and the file it is in. */
+export interface Site {
+  file: SourceFileInfo;
+  node: ts.Node;
+}
+
+/** How a verification can be bypassed or is not one at all. */
+export type BrokenReason =
+  | 'skipVerifier'
+  | 'envVerifierType'
+  | 'swallowed'
+  | 'withoutVerification'
+  | 'unawaited'
+  | 'resultIgnored'
+  | 'validUnchecked'
+  | 'signatureVerificationOff'
+  | 'validateOff';
+
+export interface VerifyFact extends Site {
+  /** Human name of the check, e.g. "`verifyEvent('sha256Verifier')`". */
+  via: string;
+  /** Whether the verifier itself rejects old or replayed requests. */
+  replay: 'window' | 'none';
+  /** Why a nominal window does not count (tolerance too large, Stripe tolerance <= 0). */
+  replayNote?: string;
+  broken?: BrokenReason;
+}
+
+export interface AuthFact extends Site {
+  via: string;
+}
+
+export interface SensitiveFact extends Site {
+  /** Verb phrase for the message: "writes to `db.user`". */
+  work: string;
+  write: boolean;
+}
+
+/**
+ * What running a function can do, as far as a reviewer would tell from reading it and the
+ * project helpers it calls. `anchor` is the call in the analysed function that leads to a fact,
+ * so order (act before verify) can be judged in the handler's own body.
+ */
+export interface Facts {
+  verifies: Anchored<VerifyFact>[];
+  auth: Anchored<AuthFact>[];
+  sensitive: Anchored<SensitiveFact>[];
+  /** Delivery-id / event-id de-duplication. */
+  dedupe: Site[];
+  /** A manual check of a signed timestamp against the clock. */
+  timestampChecks: Site[];
+  /** Signature header reads (by name). */
+  signatureHeaders: Array<Site & { header: string }>;
+  /** Whether a signature header read is only tested for presence. */
+  signaturePresenceChecked: boolean;
+  /** Event-name header reads (`x-github-event`), a sign the handler receives webhooks. */
+  eventHeaders: Site[];
+  /** Raw-material for a manual HMAC check, combined at the top. */
+  hmac: Site[];
+  compares: Site[];
+  readsBody: boolean;
+  /** The function can reject the caller: throws or returns 401/403. */
+  rejects: boolean;
+  /** Calls of auth helpers that always allow (stub `src/lib/auth`). */
+  stubAuthCalls: Site[];
+}
+
+export type Anchored<T> = T & { anchor: ts.Node };
+
+export function emptyFacts(): Facts {
+  return {
+    verifies: [],
+    auth: [],
+    sensitive: [],
+    dedupe: [],
+    timestampChecks: [],
+    signatureHeaders: [],
+    signaturePresenceChecked: false,
+    eventHeaders: [],
+    hmac: [],
+    compares: [],
+    readsBody: false,
+    rejects: false,
+    stubAuthCalls: [],
+  };
+}
+
+/** Adds a callee's facts to the caller's, re-anchored at the call. */
+export function mergeFacts(into: Facts, from: Facts, anchor: ts.Node): void {
+  const reanchor = <T extends { anchor: ts.Node }>(xs: T[]): T[] => xs.map((x) => ({ ...x, anchor }));
+  into.verifies.push(...reanchor(from.verifies));
+  into.auth.push(...reanchor(from.auth));
+  into.sensitive.push(...reanchor(from.sensitive));
+  into.dedupe.push(...from.dedupe);
+  into.timestampChecks.push(...from.timestampChecks);
+  into.signatureHeaders.push(...from.signatureHeaders);
+  into.signaturePresenceChecked ||= from.signaturePresenceChecked;
+  into.eventHeaders.push(...from.eventHeaders);
+  into.hmac.push(...from.hmac);
+  into.compares.push(...from.compares);
+  into.readsBody ||= from.readsBody;
+  into.rejects ||= from.rejects;
+  into.stubAuthCalls.push(...from.stubAuthCalls);
+}

@@ -1,0 +1,117 @@
+/** Names fnscan recognises in handler code. Kept in one place so the three handler rules agree. */
+
+/** `@redwoodjs/...` and its community fork `@cedarjs/...` are the same API. */
+export function isRedwoodModule(specifier: string, sub: string): boolean {
+  return specifier === `@redwoodjs/${sub}` || specifier === `@cedarjs/${sub}`;
+}
+
+export function isRedwoodWebhooksModule(specifier: string): boolean {
+  return /^@(redwoodjs|cedarjs)\/api(\/webhooks)?$/.test(specifier);
+}
+
+/** The eight verifier types of `verifyEvent`; only this one checks time by itself. */
+export const TIME_CHECKING_REDWOOD_VERIFIER = 'timestampSchemeVerifier';
+
+/** Replay windows longer than this protect nothing in practice. */
+export const MAX_TOLERANCE_MS = 60 * 60 * 1000;
+
+/** Headers that carry a provider's webhook signature. */
+export const SIGNATURE_HEADERS = new Set([
+  'stripe-signature',
+  'x-hub-signature',
+  'x-hub-signature-256',
+  'svix-signature',
+  'webhook-signature',
+  'x-slack-signature',
+  'x-twilio-signature',
+  'x-shopify-hmac-sha256',
+  'x-vercel-signature',
+  'x-discourse-event-signature',
+  'x-webhook-signature',
+  'rw-webhook-signature',
+  'x-signature',
+  'x-razorpay-signature',
+  'x-paystack-signature',
+  'paddle-signature',
+  'x-square-hmacsha256-signature',
+  'x-cal-signature-256',
+  'linear-signature',
+  'x-zm-signature',
+]);
+
+/** Headers that identify one delivery, so a handler can refuse to process it twice. */
+export const DELIVERY_ID_HEADERS = new Set([
+  'x-github-delivery',
+  'x-shopify-webhook-id',
+  'x-shopify-event-id',
+  'svix-id',
+  'webhook-id',
+  'i-twilio-idempotency-token',
+  'idempotency-key',
+  'x-idempotency-key',
+]);
+
+/** Headers carrying a signed timestamp (used by manual replay checks). */
+export const TIMESTAMP_HEADERS = /(^|-)timestamp$|^x-shopify-triggered-at$/;
+
+/** Headers that name a webhook event: reading them marks a handler as a webhook receiver. */
+export const EVENT_HEADERS = new Set(['x-github-event', 'x-shopify-topic', 'x-event-type', 'x-gitlab-event']);
+
+/** Credentials a caller presents. */
+export const AUTH_HEADERS = new Set([
+  'authorization',
+  'x-api-key',
+  'api-key',
+  'x-auth-token',
+  'x-access-token',
+  'cookie',
+  'x-cron-secret',
+  'x-internal-token',
+  'x-admin-token',
+]);
+
+/** A file or function name that says "I receive webhooks". */
+export const WEBHOOK_NAME = /webhook|hook$|callback|[-_]?ipn$|notify|notification|^(stripe|github|shopify|slack|twilio|clerk|svix|resend|discourse|orbit|netlify|vercel|paddle|lemonsqueezy|sendgrid|postmark)([A-Z_-]|$)/i;
+
+/** Prisma model names whose reads are private data. Reads of other models (posts, products) are public-ish. */
+export const PRIVATE_MODEL = /user|account|order|payment|invoice|customer|session|subscription|profile|member|employee|patient|message|address|card|token|credential|secret|apikey|transaction|billing|audit|contact|lead|note|document|file|upload/i;
+
+export const PRISMA_WRITES = new Set([
+  'create',
+  'createMany',
+  'createManyAndReturn',
+  'update',
+  'updateMany',
+  'upsert',
+  'delete',
+  'deleteMany',
+  '$executeRaw',
+  '$executeRawUnsafe',
+]);
+
+export const PRISMA_READS = new Set([
+  'findUnique',
+  'findUniqueOrThrow',
+  'findFirst',
+  'findFirstOrThrow',
+  'findMany',
+  'count',
+  'aggregate',
+  'groupBy',
+  '$queryRaw',
+  '$queryRawUnsafe',
+]);
+
+/** Calls that send email or SMS, by their last name. */
+export const MESSAGE_SENDERS = /^(sendMail|sendEmail|sendSms|sendSMS|sendText|sendMessage|sendTransactionalEmail|sendTemplate|sendBatch)$/;
+
+/** Dotted suffixes of SDK calls that send messages: twilio `messages.create`, resend `emails.send`. */
+export const MESSAGE_SDK_CALLS = /(^|\.)(messages\.create|emails\.send|mail\.send|sgMail\.send|sendEmailWithTemplate|transactionalEmails\.send)$/;
+
+export const FS_MODULES = new Set(['fs', 'node:fs', 'fs/promises', 'node:fs/promises', 'fs-extra']);
+export const FS_CALLS = /^(readFile|readFileSync|writeFile|writeFileSync|appendFile|appendFileSync|unlink|unlinkSync|rm|rmSync|readdir|readdirSync|createReadStream|createWriteStream|copyFile|rename)$/;
+
+export const EXEC_MODULES = new Set(['child_process', 'node:child_process', 'execa']);
+
+/** Names of credential environment variables, for "returns a secret" and "calls an API with credentials". */
+export const CREDENTIAL_ENV = /SECRET|TOKEN|PASSWORD|PASSWD|PRIVATE|API_?KEY|ACCESS_?KEY|CREDENTIAL|AUTH/i;

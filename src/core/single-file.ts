@@ -1,0 +1,255 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import ts from 'typescript';
+import type { Finding } from './types';
+import type { Rule } from './rule';
+import { RuleRunner } from './engine';
+import { ProjectAnalysis, type ModuleHost } from './analysis';
+import { DEFAULT_LIMITS, maxBracketDepth, parseSource, readTextFile, type ReadLimits, type SourceFileInfo } from './files';
+import { discover, roleOf, type ProjectInfo } from './project';
+import { loadConfig, type FnscanConfig } from './config';
+import { compileGlobs } from './glob';
+
+/**
+ * The engine for hosts that check one file at a time and live long (ESLint, editors): each file
+ * finds its project the way the CLI does, imported modules come from disk and are parsed once,
+ * and everything derived from a module is dropped as soon as that module changes on disk.
+ */
+export interface SingleFileInput {
+  /** Absolute path, or relative to `cwd`. The file need not be saved. */
+  file: string;
+  /** The text to check, which may differ from the file on disk. */
+  text: string;
+  /** A tree of `text` already parsed by this process's TypeScript with parents set, to avoid a second parse. */
+  sf?: ts.SourceFile;
+  cwd: string;
+}
+
+/** Folders the CLI never walks into, and build output it skips inside Redwood apps (mirrors project.ts). */
+const NEVER_WALKED = new Set(['node_modules', '.git', '.hg', '.svn', '.redwood', '.netlify', '.vercel', '.next', '.cache', 'coverage']);
+const REDWOOD_BUILD_OUTPUT = new Set(['dist', 'build', 'out']);
+
+/** Files that decide what a project is; a change to any of them starts the project afresh. */
+const PROJECT_FILES = ['redwood.toml', 'cedar.toml', 'api/tsconfig.json', 'api/jsconfig.json', 'fnscan.config.json', 'package.json'];
+
+export class SingleFileScanner {
+  private readonly sessions = new Map<string, ProjectSession>();
+
+  constructor(private readonly rules: readonly Rule[]) {}
+
+  /** Findings for one file, suppressed ones included (marked), as `RuleRunner` gives them. */
+  scan(input: SingleFileInput): Finding[] {
+    const file = realFile(path.resolve(input.cwd, input.file));
+    return this.sessionFor(file, input.cwd).scan(file, input.text, input.sf);
+  }
+
+  private sessionFor(file: string, cwd: string): ProjectSession {
+    const root = findAppRoot(path.dirname(file)) ?? plainRoot(file, cwd);
+    const fingerprint = PROJECT_FILES.map((name) => stamp(path.join(root, name))).join('|');
+    const existing = this.sessions.get(root);
+    if (existing?.fingerprint === fingerprint) return existing;
+    const session = new ProjectSession(projectAt(root), fingerprint, this.rules);
+    this.sessions.set(root, session);
+    return session;
+  }
+}
+
+interface CachedModule {
+  stamp: string;
+  /** Undefined when the file could not be read or parsed; the CLI skips it too. */
+  info: SourceFileInfo | undefined;
+  /** Changed too recently for its stamp to be trusted: compared by content until it settles. */
+  racy: boolean;
+}
+
+interface CachedResult {
+  text: string;
+  generation: number;
+  findings: Finding[];
+}
+
+/** Modules written within this window of being read may change again without a visible stamp change. */
+const RACY_MS = 2000;
+
+/** Everything one project (a Redwood app, or a plain folder) keeps between files. */
+class ProjectSession implements ModuleHost {
+  private readonly modules = new Map<string, CachedModule>();
+  private readonly results = new Map<string, CachedResult>();
+  private readonly config: FnscanConfig;
+  private readonly limits: ReadLimits;
+  private readonly isIgnored: (rel: string) => boolean;
+  private analysis!: ProjectAnalysis;
+  private runner!: RuleRunner;
+  private generation = 0;
+  /** The file being checked, served to the analysis in place of its saved version. */
+  private current: SourceFileInfo | undefined;
+
+  constructor(
+    private readonly project: ProjectInfo,
+    readonly fingerprint: string,
+    private readonly rules: readonly Rule[],
+  ) {
+    this.config = loadConfig(undefined, project.root, rules.map((r) => r.meta.id));
+    this.limits = { ...DEFAULT_LIMITS, maxFileBytes: this.config.maxFileSize ?? DEFAULT_LIMITS.maxFileBytes };
+    this.isIgnored = compileGlobs(this.config.ignore ?? []);
+    this.resetAnalysis();
+  }
+
+  scan(file: string, text: string, parsed: ts.SourceFile | undefined): Finding[] {
+    if (!this.isScannedByCli(file)) return [];
+    if (roleOf(file, this.project) === 'test') return [];
+    this.dropChangedModules();
+    const previous = this.results.get(file);
+    if (previous && previous.text === text && previous.generation === this.generation) return previous.findings;
+    // An edit can import a module created since the last check, which a cached resolution would miss.
+    if (previous && previous.text !== text) this.resetAnalysis();
+
+    const info = this.sourceInfo(file, text, parsed);
+    let findings: Finding[] = [];
+    if (info) {
+      this.current = info;
+      try {
+        findings = this.runner.runSource(info, []);
+      } finally {
+        this.current = undefined;
+      }
+    }
+    this.results.set(file, { text, generation: this.generation, findings });
+    return findings;
+  }
+
+  load(file: string, project: ProjectInfo): SourceFileInfo | undefined {
+    if (this.current?.path === file) return this.current;
+    const cached = this.modules.get(file);
+    if (cached) return cached.info;
+    const entry = this.readModule(file, project);
+    this.modules.set(file, entry);
+    return entry.info;
+  }
+
+  private readModule(file: string, project: ProjectInfo): CachedModule {
+    const before = fs.statSync(file, { throwIfNoEntry: false });
+    const read = readTextFile(file, this.limits);
+    const entry: CachedModule = { stamp: stampOf(before), info: undefined, racy: isRacy(before) };
+    if ('skipped' in read) return entry;
+    entry.info = this.parse(file, read.text, project);
+    return entry;
+  }
+
+  private parse(file: string, text: string, project: ProjectInfo): SourceFileInfo | undefined {
+    try {
+      const parsed = parseSource(file, text, this.limits);
+      if ('skipped' in parsed) return undefined;
+      return { kind: 'source', path: file, text, sf: parsed.sf, role: roleOf(file, project), project };
+    } catch {
+      return undefined;
+    }
+  }
+
+  /**
+   * The checked file as the analysis sees it. When the text matches the saved file, the parsed
+   * module is shared with the importers of this file (and their per-module memos stay valid).
+   */
+  private sourceInfo(file: string, text: string, parsed: ts.SourceFile | undefined): SourceFileInfo | undefined {
+    if (Buffer.byteLength(text) > this.limits.maxFileBytes) return undefined;
+    if (maxBracketDepth(text) > this.limits.maxNesting) return undefined;
+    const cached = this.modules.get(file);
+    if (cached?.info?.text === text) return cached.info;
+    const info = parsed && !hasParseErrors(parsed) ? { kind: 'source' as const, path: file, text, sf: parsed, role: roleOf(file, this.project), project: this.project } : this.parse(file, text, this.project);
+    if (info && !cached) {
+      const before = fs.statSync(file, { throwIfNoEntry: false });
+      const saved = before ? readTextFile(file, this.limits) : undefined;
+      if (saved && 'text' in saved && saved.text === text) {
+        this.modules.set(file, { stamp: stampOf(before), info, racy: isRacy(before) });
+      }
+    }
+    return info;
+  }
+
+  /** Forgets modules changed on disk since they were read; if any did, every derived fact goes too. */
+  private dropChangedModules(): void {
+    let changed = false;
+    for (const [file, entry] of this.modules) {
+      const now = fs.statSync(file, { throwIfNoEntry: false });
+      let same = stampOf(now) === entry.stamp;
+      if (same && entry.racy) {
+        const read = readTextFile(file, this.limits);
+        same = 'text' in read ? read.text === entry.info?.text : entry.info === undefined;
+        entry.racy = isRacy(now);
+      }
+      if (!same) {
+        this.modules.delete(file);
+        changed = true;
+      }
+    }
+    if (changed) this.resetAnalysis();
+  }
+
+  private resetAnalysis(): void {
+    this.analysis = new ProjectAnalysis(this);
+    this.runner = new RuleRunner([...this.rules], this.config, this.analysis, false);
+    this.generation++;
+  }
+
+  /** Whether the CLI, scanning this project's root, would reach the file at all. */
+  private isScannedByCli(file: string): boolean {
+    const rel = path.relative(this.project.root, file);
+    if (rel.startsWith('..') || path.isAbsolute(rel)) return true;
+    const parts = rel.split(path.sep);
+    for (const dir of parts.slice(0, -1)) {
+      if (NEVER_WALKED.has(dir)) return false;
+      if (this.project.kind === 'redwood' && REDWOOD_BUILD_OUTPUT.has(dir)) return false;
+    }
+    return !this.isIgnored(parts.join('/'));
+  }
+}
+
+function hasParseErrors(sf: ts.SourceFile): boolean {
+  return ((sf as unknown as { parseDiagnostics?: unknown[] }).parseDiagnostics?.length ?? 0) > 0;
+}
+
+function stampOf(stat: fs.Stats | undefined): string {
+  return stat ? `${stat.mtimeMs}:${stat.size}:${stat.ino}` : 'missing';
+}
+
+function stamp(file: string): string {
+  return stampOf(fs.statSync(file, { throwIfNoEntry: false }));
+}
+
+function isRacy(stat: fs.Stats | undefined): boolean {
+  return stat !== undefined && Date.now() - stat.mtimeMs < RACY_MS;
+}
+
+/** Resolves symlinks in the folder part, as the CLI's walk does, so roles and imports agree. */
+function realFile(file: string): string {
+  return path.join(realDir(path.dirname(file)), path.basename(file));
+}
+
+function realDir(dir: string): string {
+  try {
+    return fs.realpathSync(dir);
+  } catch {
+    return dir;
+  }
+}
+
+/** The nearest enclosing Redwood or Cedar app, not looking past a repository root (as project.ts does). */
+function findAppRoot(dir: string): string | undefined {
+  for (let current = dir; ; current = path.dirname(current)) {
+    if (fs.existsSync(path.join(current, 'redwood.toml')) || fs.existsSync(path.join(current, 'cedar.toml'))) return current;
+    if (fs.existsSync(path.join(current, '.git')) || path.dirname(current) === current) return undefined;
+  }
+}
+
+/** Outside any app, the CLI's project is the scanned folder: here the working directory, if it holds the file. */
+function plainRoot(file: string, cwd: string): string {
+  const base = realDir(path.resolve(cwd));
+  const rel = path.relative(base, file);
+  return rel.startsWith('..') || path.isAbsolute(rel) ? path.dirname(file) : base;
+}
+
+/** The project the CLI builds for a root: discovery of the root itself, without walking its files. */
+function projectAt(root: string): ProjectInfo {
+  const found = discover([root], { ignore: ['**'], followSymlinks: false }).projects[0];
+  return found ?? { kind: 'plain', root, paths: [] };
+}

@@ -63,9 +63,9 @@ function judge(file: SourceFileInfo, analysis: ProjectAnalysis, config: FnscanCo
   const shape = findHandler(file, behaviour);
   if (!shape || shape.exempt) return [];
   const facts = emptyFacts();
-  mergeFacts(facts, behaviour.moduleFacts(file), shape.nameNode);
+  mergeFacts(facts, behaviour.moduleFacts(file));
   for (const { fn, file: fnFile } of shape.functions) {
-    mergeFacts(facts, behaviour.factsOf(fn, fnFile), fn);
+    mergeFacts(facts, behaviour.factsOf(fn, fnFile));
     if (constructsDbAuthHandler(fn)) return [];
   }
   const name = endpointName(file);

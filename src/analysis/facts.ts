@@ -88,9 +88,9 @@ export function emptyFacts(): Facts {
   };
 }
 
-/** Adds a callee's facts to the caller's, re-anchored at the call. */
-export function mergeFacts(into: Facts, from: Facts, anchor: ts.Node): void {
-  const reanchor = <T extends { anchor: ts.Node }>(xs: T[]): T[] => xs.map((x) => ({ ...x, anchor }));
+/** Adds a callee's facts to the caller's, re-anchored at the call (or kept, for the handler itself). */
+export function mergeFacts(into: Facts, from: Facts, anchor?: ts.Node): void {
+  const reanchor = <T extends { anchor: ts.Node }>(xs: T[]): T[] => (anchor ? xs.map((x) => ({ ...x, anchor })) : xs);
   into.verifies.push(...reanchor(from.verifies));
   into.auth.push(...reanchor(from.auth));
   into.sensitive.push(...reanchor(from.sensitive));

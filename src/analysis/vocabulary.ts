@@ -44,6 +44,7 @@ export const DELIVERY_ID_HEADERS = new Set([
   'x-github-delivery',
   'x-shopify-webhook-id',
   'x-shopify-event-id',
+  'x-discourse-event-id',
   'svix-id',
   'webhook-id',
   'i-twilio-idempotency-token',

@@ -10,6 +10,7 @@ export const DOCS_BASE = 'https://github.com/fnscan/fnscan/blob/main/rules/';
  */
 export function toEslintRule(rule: Rule, findingsFor: (context: EslintRule.RuleContext) => Finding[]): EslintRule.RuleModule {
   const { meta } = rule;
+  const suggests = declaresSuggestions(meta);
   return {
     meta: {
       type: 'problem',
@@ -17,13 +18,13 @@ export function toEslintRule(rule: Rule, findingsFor: (context: EslintRule.RuleC
       // fnscan templates use ESLint's own `{{name}}` placeholders, so they carry over unchanged.
       messages: { ...meta.messages },
       schema: [],
-      ...(declaresSuggestions(meta) ? { hasSuggestions: true } : {}),
+      ...(suggests ? { hasSuggestions: true } : {}),
     },
     create(context) {
       return {
         Program() {
           for (const finding of findingsFor(context)) {
-            if (finding.ruleId === meta.id) context.report(toReport(finding));
+            if (finding.ruleId === meta.id) context.report(toReport(finding, suggests));
           }
         },
       };
@@ -31,13 +32,15 @@ export function toEslintRule(rule: Rule, findingsFor: (context: EslintRule.RuleC
   };
 }
 
-function toReport(finding: Finding): EslintRule.ReportDescriptor {
+function toReport(finding: Finding, suggests: boolean): EslintRule.ReportDescriptor {
   const report: EslintRule.ReportDescriptor = {
     loc: toLoc(finding.location),
     messageId: finding.messageId,
     data: finding.data,
   };
-  if (finding.suggestions.length > 0) report.suggest = finding.suggestions.map(toSuggestion);
+  // ESLint throws on suggestions from a rule that does not declare them; the plugin's tests check
+  // that every rule producing suggestions declares them, so nothing is dropped in practice.
+  if (suggests && finding.suggestions.length > 0) report.suggest = finding.suggestions.map(toSuggestion);
   return report;
 }
 
@@ -57,7 +60,7 @@ function toSuggestion(fix: Fix): EslintRule.SuggestionReportDescriptor {
   };
 }
 
-/** ESLint refuses suggestions from a rule whose meta does not announce them. */
-function declaresSuggestions(meta: RuleMeta): boolean {
+/** Whether the rule announces suggestions (`hasSuggestions` in its meta). */
+export function declaresSuggestions(meta: RuleMeta): boolean {
   return (meta as RuleMeta & { hasSuggestions?: boolean }).hasSuggestions === true;
 }

@@ -8,7 +8,7 @@ import type { RelatedReport, SuggestionReport } from '../core/rule';
 import { calleeName, isFunctionLike, objectProperty, propertyValue, unwrap, walk, type FunctionLike } from '../core/ast';
 import { compileGlobs } from '../core/glob';
 import { BehaviourAnalyzer } from './behaviour';
-import { emptyFacts, mergeFacts, type Anchored, type Facts, type Site, type VerifyFact } from './facts';
+import { emptyFacts, mergeFacts, type Anchored, type Facts, type SensitiveFact, type Site, type VerifyFact } from './facts';
 import { WEBHOOK_NAME } from './vocabulary';
 
 export const UNAUTHENTICATED = 'no-unauthenticated-handler';
@@ -93,7 +93,7 @@ function judge(file: SourceFileInfo, analysis: ProjectAnalysis, config: FnscanCo
     return findings;
   }
   if (broken.length > 0 || shape.opaque || facts.auth.length > 0 || isDeclaredPublic(file, name, config)) return findings;
-  const work = facts.sensitive[0];
+  const work = firstWork(facts);
   if (!work) return [publicNote(ctx)];
   return [unauthenticatedFinding(ctx, work, shape.usesRequireAuthWrapper)];
 }
@@ -135,8 +135,13 @@ function brokenFinding(ctx: JudgeContext, v: VerifyFact): HandlerFinding {
   };
 }
 
+/** The most telling sensitive act: a write if there is one, else the first read. */
+function firstWork(facts: Facts): Anchored<SensitiveFact> | undefined {
+  return facts.sensitive.find((s) => s.write) ?? facts.sensitive[0];
+}
+
 function unverifiedFinding(ctx: JudgeContext): HandlerFinding {
-  const work = ctx.facts.sensitive[0];
+  const work = firstWork(ctx.facts)!;
   const header = ctx.facts.signatureHeaders[0];
   const rel = [related(work, `The handler ${stripTicks(work.work)} here.`)];
   if (ctx.facts.signaturePresenceChecked && header) {
@@ -151,7 +156,7 @@ function unverifiedFinding(ctx: JudgeContext): HandlerFinding {
   return { ruleId: WEBHOOK_VERIFICATION, messageId: 'unverified', data: { name: ctx.name, work: work.work }, at: ctx.nameNode, related: rel };
 }
 
-function unauthenticatedFinding(ctx: JudgeContext, work: Anchored<Site & { work: string }>, wrapperOnly: boolean): HandlerFinding {
+function unauthenticatedFinding(ctx: JudgeContext, work: Anchored<SensitiveFact>, wrapperOnly: boolean): HandlerFinding {
   const rel = [related(work, `The handler ${stripTicks(work.work)} here.`)];
   const stub = ctx.facts.stubAuthCalls[0];
   if (stub) {

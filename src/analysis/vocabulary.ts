@@ -75,7 +75,7 @@ export const AUTH_HEADERS = new Set([
 export const WEBHOOK_NAME = /webhook|hook$|callback|[-_]?ipn$|notify|notification|^(stripe|github|shopify|slack|twilio|clerk|svix|resend|discourse|orbit|netlify|vercel|paddle|lemonsqueezy|sendgrid|postmark)([A-Z_-]|$)/i;
 
 /** Prisma model names whose reads are private data. Reads of other models (posts, products) are public-ish. */
-export const PRIVATE_MODEL = /user|account|order|payment|invoice|customer|session|subscription|profile|member|employee|patient|message|address|card|token|credential|secret|apikey|transaction|billing|audit|contact|lead|note|document|file|upload/i;
+export const PRIVATE_MODEL = /user|account|order|payment|invoice|customer|session|subscription|profile|member|employee|patient|message|address|card|token|credential|secret|apikey|transaction|billing|audit|contact|lead|note|document|file|upload|subscriber|person|people|guest|patient|student|tenant/i;
 
 export const PRISMA_WRITES = new Set([
   'create',

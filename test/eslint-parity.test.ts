@@ -1,0 +1,55 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { ESLint } from 'eslint';
+import { createPlugin } from '../src/eslint/create-plugin';
+import { scan } from '../src/core/engine';
+import { loadConfig } from '../src/core/config';
+import { isSourcePath } from '../src/core/files';
+import { rules } from '../src/rules';
+import { FIXTURES, fixtureApps } from './support/fixtures';
+
+/** `file:line:rule` with the file relative to the app, so both hosts can be compared. */
+function key(app: string, file: string, line: number, ruleId: string): string {
+  return `${path.relative(app, file).split(path.sep).join('/')}:${line}:${ruleId}`;
+}
+
+function cliKeys(app: string): string[] {
+  const config = loadConfig(undefined, app, rules.map((r) => r.meta.id));
+  const result = scan({ paths: [app], rules: [...rules], config, includeTests: false });
+  return result.findings
+    .filter((f) => !f.suppression && isSourcePath(f.location.file))
+    .map((f) => key(app, f.location.file, f.location.startPos.line, f.ruleId))
+    .sort();
+}
+
+async function eslintKeys(app: string): Promise<string[]> {
+  // A fresh plugin per app: nothing carried over from another app or test.
+  const plugin = createPlugin();
+  const eslint = new ESLint({ cwd: app, overrideConfigFile: true, overrideConfig: [plugin.configs.recommended] });
+  const results = await eslint.lintFiles(['.']);
+  const keys: string[] = [];
+  for (const result of results) {
+    for (const message of result.messages) {
+      assert.ok(message.ruleId?.startsWith('fnscan/'), `${result.filePath}:${message.line}: ${message.message}`);
+      keys.push(key(app, result.filePath, message.line, message.ruleId.slice('fnscan/'.length)));
+    }
+  }
+  return keys.sort();
+}
+
+test('there are fixture apps to compare', () => {
+  assert.ok(fixtureApps().length > 0);
+});
+
+for (const name of fixtureApps()) {
+  test(`fixture ${name}: ESLint reports exactly what the CLI reports in JS/TS files`, async () => {
+    const app = path.join(FIXTURES, name);
+    const cli = cliKeys(app);
+    const eslint = await eslintKeys(app);
+    const onlyCli = cli.filter((k) => !eslint.includes(k));
+    const onlyEslint = eslint.filter((k) => !cli.includes(k));
+    assert.deepEqual({ onlyCli, onlyEslint }, { onlyCli: [], onlyEslint: [] });
+    assert.ok(cli.length > 0, 'the fixture has JS/TS findings, so the comparison says something');
+  });
+}

@@ -1,13 +1,58 @@
 import type { Finding } from './types';
+import { findingIdentities, repoRelative } from './fingerprint';
 
-// Placeholder signatures until the baseline module lands (being written now); keeps the CLI compiling.
+/**
+ * A baseline records the findings a project accepts for now, so only new ones fail the build.
+ * The file is plain text: a header line, then one `<identity> <rule> <file>` line per finding,
+ * sorted, with no line numbers and no timestamps, so re-running on unchanged code writes the
+ * same bytes and concurrent branches merge cleanly. Only the identity is read back; rule and file
+ * are there for the reviewer. See fingerprint.ts for what the identity covers.
+ */
+export const BASELINE_HEADER = '# fnscan baseline v1: <identity> <rule> <file>, one line per accepted finding';
 
-/** Serialises today's findings as a baseline file (sorted, one entry per line, no line numbers). */
-export function writeBaseline(_findings: Finding[], _root: string): string {
-  throw new Error('Baselines are not implemented yet.');
+const ENTRY = /^([0-9a-f]{64}) \S+ .+$/;
+
+export class BaselineError extends Error {}
+
+/** Serialises the findings as a baseline file. Pass every finding of the scan, suppressed ones included. */
+export function writeBaseline(findings: Finding[], root: string): string {
+  const toRelative = repoRelative(root);
+  const identities = findingIdentities(findings, root);
+  const entries = findings.map((f, i) => ({ identity: identities[i], rule: f.ruleId, file: toRelative(f.location.file) }));
+  entries.sort((a, b) => compare(a.file, b.file) || compare(a.rule, b.rule) || compare(a.identity, b.identity));
+  const lines = entries.map((e) => `${e.identity} ${e.rule} ${e.file}`);
+  return [BASELINE_HEADER, ...lines].join('\n') + '\n';
 }
 
-/** Marks each finding `new` or `unchanged` against a baseline file's text; returns the baseline entries no longer found. */
-export function applyBaseline(_findings: Finding[], _baselineText: string, _root: string): { absent: string[] } {
-  throw new Error('Baselines are not implemented yet.');
+/**
+ * Sets each finding's `baselineState`: `unchanged` when the baseline holds its identity, else `new`.
+ * Returns the identities the baseline holds that no finding matched (fixed or moved code).
+ */
+export function applyBaseline(findings: Finding[], baselineText: string, root: string): { absent: string[] } {
+  const remaining = new Set(readBaseline(baselineText));
+  const identities = findingIdentities(findings, root);
+  findings.forEach((finding, i) => {
+    finding.baselineState = remaining.delete(identities[i]) ? 'unchanged' : 'new';
+  });
+  return { absent: [...remaining].sort() };
+}
+
+/** The identities of a baseline file, checked line by line. */
+export function readBaseline(text: string): string[] {
+  const lines = text.split(/\r?\n/);
+  if (lines[0] !== BASELINE_HEADER) {
+    throw new BaselineError('The baseline file does not start with the fnscan baseline header; write it with `--write-baseline`.');
+  }
+  const identities: string[] = [];
+  lines.forEach((line, i) => {
+    if (line.trim() === '' || line.startsWith('#')) return;
+    const match = ENTRY.exec(line);
+    if (!match) throw new BaselineError(`Baseline line ${i + 1} is not \`<sha256> <rule> <file>\`.`);
+    identities.push(match[1]);
+  });
+  return identities;
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }

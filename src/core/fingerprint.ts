@@ -1,0 +1,128 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Finding } from './types';
+
+/**
+ * GitHub's `primaryLocationLineHash`, computed the way github/codeql-action's `src/fingerprints.ts`
+ * computes it, so a value we emit equals the one the upload action would compute (it never
+ * overwrites a present value, it only warns when they differ).
+ *
+ * The text is read one UTF-16 code unit at a time. Spaces and tabs are skipped, CR and CRLF count
+ * as one LF. Each line's hash is a polynomial rolling hash, base 37 in 64-bit wrap-around
+ * arithmetic, over the 100 characters that start at the line's first non-blank character, so it
+ * reaches into the following lines. The end of the text is marked by 65535 and padded with zeros.
+ * A hash already produced for an earlier line gets a higher `:N` suffix.
+ */
+const WINDOW = 100;
+const BASE = 37n;
+const MASK = (1n << 64n) - 1n;
+const BASE_POW_WINDOW = BASE ** BigInt(WINDOW) & MASK;
+const EOF = 65535;
+const SPACE = 32;
+const TAB = 9;
+const LF = 10;
+const CR = 13;
+
+/** Hash of every line: element `n - 1` is line `n`'s value, e.g. `a7f2ff13bc495cf2:1`. */
+export function lineHashes(text: string): string[] {
+  const window = new Array<number>(WINDOW).fill(0);
+  const lineAt = new Array<number>(WINDOW).fill(0);
+  const hashes: string[] = [];
+  const seen = new Map<string, number>();
+  let hash = 0n;
+  let index = 0;
+  let line = 0;
+  let atLineStart = true;
+  let afterCR = false;
+
+  const emit = (): void => {
+    const value = hash.toString(16);
+    const count = (seen.get(value) ?? 0) + 1;
+    seen.set(value, count);
+    hashes[lineAt[index] - 1] = `${value}:${count}`;
+    lineAt[index] = 0;
+  };
+  const push = (code: number): void => {
+    const leaving = window[index];
+    window[index] = code;
+    hash = (BASE * hash + BigInt(code) - BASE_POW_WINDOW * BigInt(leaving)) & MASK;
+    index = (index + 1) % WINDOW;
+  };
+  const read = (raw: number): void => {
+    if (raw === SPACE || raw === TAB || (afterCR && raw === LF)) {
+      afterCR = false;
+      return;
+    }
+    afterCR = raw === CR;
+    const code = raw === CR ? LF : raw;
+    if (lineAt[index] !== 0) emit();
+    if (atLineStart) {
+      atLineStart = false;
+      lineAt[index] = ++line;
+    }
+    if (code === LF) atLineStart = true;
+    push(code);
+  };
+
+  for (let i = 0; i < text.length; i++) read(text.charCodeAt(i));
+  read(EOF);
+  for (let i = 0; i < WINDOW; i++) {
+    if (lineAt[index] !== 0) emit();
+    push(0);
+  }
+  return hashes;
+}
+
+/**
+ * fnscan's own identity of a finding, for baselines and the `fnscan/v1` fingerprint: rule, file
+ * relative to the repository root, the normalised reported code and the secret's hash, plus an
+ * occurrence index among identical findings of the same file. No line numbers, so it survives
+ * edits elsewhere in the file; it changes when the flagged code itself changes or the file moves.
+ * Returns one sha256 (hex) per finding, in the order given; occurrences count in file order
+ * whatever order the findings come in.
+ */
+export function findingIdentities(findings: readonly Finding[], root: string): string[] {
+  const toRelative = repoRelative(root);
+  const bases = findings.map((finding) =>
+    [
+      finding.ruleId,
+      toRelative(finding.location.file),
+      finding.context.replace(/\s+/g, ' ').trim(),
+      finding.secretHash ?? '',
+    ].join('\0'),
+  );
+  const inFileOrder = findings
+    .map((_, i) => i)
+    .sort((a, b) => findings[a].location.start - findings[b].location.start || a - b);
+  const occurrences = new Map<string, number>();
+  const identities: string[] = [];
+  for (const i of inFileOrder) {
+    const occurrence = occurrences.get(bases[i]) ?? 0;
+    occurrences.set(bases[i], occurrence + 1);
+    identities[i] = sha256(`fnscan/v1\0${bases[i]}\0${occurrence}`);
+  }
+  return identities;
+}
+
+/**
+ * Maps absolute paths to forward-slash paths relative to the root. The root is resolved through
+ * symlinks once, because scanned files carry their real paths.
+ */
+export function repoRelative(root: string): (file: string) => string {
+  const real = realRoot(root);
+  return (file) => path.relative(real, file).split(path.sep).join('/');
+}
+
+export function realRoot(root: string): string {
+  const resolved = path.resolve(root);
+  try {
+    return fs.realpathSync(resolved);
+  } catch {
+    return resolved;
+  }
+}
+
+function sha256(text: string): string {
+  return crypto.createHash('sha256').update(text).digest('hex');
+}

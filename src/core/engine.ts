@@ -137,7 +137,7 @@ export class RuleRunner {
         throw new InternalError(file.path, rule.meta.id, error);
       }
     }
-    return applySuppressions(findings, file.text, this.enabledRules.map((r) => r.meta.id));
+    return applySuppressions(findings, file, { rules: this.enabledRules.map((r) => r.meta), config: this.config });
   }
 
   runText(file: TextFileInfo): Finding[] {
@@ -150,7 +150,7 @@ export class RuleRunner {
         throw new InternalError(file.path, rule.meta.id, error);
       }
     }
-    return applySuppressions(findings, file.text, this.enabledRules.map((r) => r.meta.id));
+    return applySuppressions(findings, file, { rules: this.enabledRules.map((r) => r.meta), config: this.config });
   }
 
   private toFinding(meta: RuleMeta, file: SourceFileInfo | TextFileInfo, report: Report): Finding {

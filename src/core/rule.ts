@@ -11,9 +11,10 @@ export interface RuleMeta {
   title: string;
   /** One sentence for SARIF `fullDescription` and ESLint `docs.description`. */
   description: string;
-  cwe: number;
-  /** CVSS-like score as GitHub expects: (0, 10]. */
-  securitySeverity: number;
+  /** Absent for rules that are not about security (e.g. `invalid-suppression`). */
+  cwe?: number;
+  /** CVSS-like score as GitHub expects: (0, 10]. Absent for non-security rules. */
+  securitySeverity?: number;
   precision: Precision;
   defaultLevel: Level;
   tags: string[];

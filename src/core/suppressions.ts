@@ -1,65 +1,216 @@
-import type { Finding } from './types';
+import ts from 'typescript';
+import type { Finding, Level, Location } from './types';
+import type { RuleMeta } from './rule';
+import type { FnscanConfig } from './config';
+import type { SourceFileInfo, TextFileInfo } from './files';
+import { renderMessage } from './messages';
 
 /**
- * Inline suppressions: `fnscan-disable-next-line <rule>[, <rule>] -- <reason>` on the line above,
- * or `fnscan-disable-line <rule> -- <reason>` on the finding's own line, in `//`, `/* *\/` or `#`
- * comments. A suppression without a reason is not honoured: the finding stays.
+ * Inline suppressions, written at the start of a comment:
+ *   `// fnscan-disable-next-line <rule>[, <rule>] [until=YYYY-MM-DD] -- <reason>` (the next line)
+ *   `// fnscan-disable-line <rule> [until=YYYY-MM-DD] -- <reason>` (its own line)
+ * also as `/* … *\/` in JS/TS and as `# …` in env and TOML files. A finding is suppressed when it
+ * starts on the target line. A directive with no rule, no reason, a malformed or past `until`
+ * date suppresses nothing. Problems with directives (those, unknown rules, unused suppressions)
+ * become findings of the `invalid-suppression` rule when that rule is enabled; such findings
+ * cannot themselves be suppressed.
  */
-export interface Suppression {
-  /** 1-based line the suppression applies to. */
+export const INVALID_SUPPRESSION = 'invalid-suppression';
+
+export interface Directive {
+  kind: 'next-line' | 'line' | 'unknown';
+  /** The directive word as written, e.g. `fnscan-disable-next-line`. */
+  keyword: string;
+  /** 1-based line whose findings it suppresses. */
   targetLine: number;
-  /** 1-based line of the comment itself. */
-  commentLine: number;
+  /** From the comment opener to the end of the directive, in the file's coordinates. */
+  location: Omit<Location, 'file'>;
+  /** The directive as written, whitespace-normalised. */
+  text: string;
   rules: string[];
   reason: string;
   until?: string;
 }
 
-const DIRECTIVE = /fnscan-disable-(next-line|line)\b([^\n]*)/;
-
-export function parseSuppressions(text: string): Suppression[] {
-  const result: Suppression[] = [];
-  if (!text.includes('fnscan-disable-')) return result;
-  const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const match = DIRECTIVE.exec(lines[i]);
-    if (!match) continue;
-    const before = lines[i].slice(0, match.index);
-    if (!/(\/\/|\/\*|#)\s*$/.test(before)) continue;
-    const body = match[2].replace(/\*\/\s*$/, '');
-    const sep = body.indexOf('--');
-    const head = (sep === -1 ? body : body.slice(0, sep)).trim();
-    const reasonPart = sep === -1 ? '' : body.slice(sep + 2).trim();
-    const untilMatch = /(?:^|\s)until=(\d{4}-\d{2}-\d{2})\b/.exec(head);
-    const rules = head
-      .replace(/(?:^|\s)until=\S+/, '')
-      .split(/[\s,]+/)
-      .map((r) => r.replace(/^fnscan\//, ''))
-      .filter(Boolean);
-    result.push({
-      targetLine: match[1] === 'next-line' ? i + 2 : i + 1,
-      commentLine: i + 1,
-      rules,
-      reason: reasonPart,
-      until: untilMatch?.[1],
-    });
-  }
-  return result;
+export interface SuppressionContext {
+  /** The rules that ran on the file. */
+  rules: readonly RuleMeta[];
+  config: FnscanConfig;
+  /** `YYYY-MM-DD` (UTC) that `until=` dates are compared with; defaults to the real date. */
+  today?: string;
 }
 
-export function applySuppressions(findings: Finding[], text: string, _knownRules: string[]): Finding[] {
-  const suppressions = parseSuppressions(text);
-  if (suppressions.length === 0) return findings;
-  const today = new Date().toISOString().slice(0, 10);
-  for (const finding of findings) {
-    const match = suppressions.find(
-      (s) =>
-        s.targetLine === finding.location.startPos.line &&
-        s.reason.length > 0 &&
-        (s.rules.length === 0 || s.rules.includes(finding.ruleId)) &&
-        (s.until === undefined || s.until >= today),
-    );
-    if (match) finding.suppression = { justification: match.reason };
+const KEYWORD = /fnscan-disable[\w-]*/g;
+const SOURCE_OPENER = /(\/\/|\/\*)\s*$/;
+const TEXT_OPENER = /(?:^|\s)(#)\s*$/;
+
+/** Marks the findings that a valid directive covers and appends the directive problems as findings. */
+export function applySuppressions(
+  findings: Finding[],
+  file: SourceFileInfo | TextFileInfo,
+  context: SuppressionContext,
+): Finding[] {
+  const directives = parseDirectives(file);
+  if (directives.length === 0) return findings;
+  const today = context.today ?? new Date().toISOString().slice(0, 10);
+  const problems: Problem[] = [];
+  for (const directive of directives) {
+    const blocking = blockingProblem(directive, today);
+    if (blocking) {
+      problems.push({ directive, ...blocking });
+      continue;
+    }
+    problems.push(...suppress(directive, findings, context));
   }
-  return findings;
+  const meta = context.rules.find((r) => r.id === INVALID_SUPPRESSION);
+  if (!meta) return findings;
+  return [...findings, ...problems.map((p) => toFinding(p, meta, file.path, context.config))];
+}
+
+interface Problem {
+  directive: Directive;
+  messageId: string;
+  data: Record<string, string>;
+}
+
+function blockingProblem(d: Directive, today: string): Omit<Problem, 'directive'> | undefined {
+  const rules = d.rules.join(', ');
+  if (d.kind === 'unknown') return { messageId: 'unknownDirective', data: { directive: d.keyword } };
+  if (d.rules.length === 0) return { messageId: 'noRule', data: {} };
+  if (d.reason === '') return { messageId: 'missingReason', data: { rules } };
+  if (d.until !== undefined && !isIsoDate(d.until)) return { messageId: 'badUntil', data: { rules, until: d.until } };
+  if (d.until !== undefined && d.until < today) return { messageId: 'expired', data: { rules, until: d.until } };
+  return undefined;
+}
+
+/** Applies one valid directive; reports the rules it names that are unknown or that matched nothing. */
+function suppress(d: Directive, findings: Finding[], context: SuppressionContext): Problem[] {
+  const problems: Problem[] = [];
+  for (const rule of d.rules) {
+    const ran = context.rules.some((r) => r.id === rule) && rule !== INVALID_SUPPRESSION;
+    if (!ran && !context.config.rules?.[rule]) {
+      problems.push({ directive: d, messageId: 'unknownRule', data: { rule } });
+      continue;
+    }
+    let used = false;
+    for (const finding of findings) {
+      if (finding.ruleId !== rule || finding.location.startPos.line !== d.targetLine) continue;
+      finding.suppression ??= { justification: d.reason };
+      used = true;
+    }
+    if (ran && !used) problems.push({ directive: d, messageId: 'unused', data: { rule, line: String(d.targetLine) } });
+  }
+  return problems;
+}
+
+function toFinding(p: Problem, meta: RuleMeta, file: string, config: FnscanConfig): Finding {
+  const configured = config.rules?.[meta.id];
+  const level: Level = configured && configured !== 'off' ? configured : meta.defaultLevel;
+  return {
+    ruleId: meta.id,
+    messageId: p.messageId,
+    data: p.data,
+    message: renderMessage(meta.messages[p.messageId], p.data),
+    level,
+    location: { file, ...p.directive.location },
+    related: [],
+    context: p.directive.text,
+    suggestions: [],
+  };
+}
+
+/** Finds the directives that open a comment (not those inside strings or mentioned mid-comment). */
+export function parseDirectives(file: SourceFileInfo | TextFileInfo): Directive[] {
+  const { text } = file;
+  if (!text.includes('fnscan-disable')) return [];
+  const starts = file.kind === 'source' ? file.sf.getLineStarts() : newlineStarts(text);
+  const directives: Directive[] = [];
+  for (let i = 0; i < starts.length; i++) {
+    const lineStart = starts[i];
+    const line = text.slice(lineStart, i + 1 < starts.length ? starts[i + 1] : text.length).replace(/[\r\n\u2028\u2029]+$/, '');
+    for (const match of line.matchAll(KEYWORD)) {
+      const opener = (file.kind === 'source' ? SOURCE_OPENER : TEXT_OPENER).exec(line.slice(0, match.index));
+      if (!opener) continue;
+      const openerAt = match.index - opener[0].length + opener[0].indexOf(opener[1]);
+      if (file.kind === 'source' && insideLiteral(file.sf, lineStart + openerAt)) continue;
+      const isBlock = opener[1] === '/*';
+      directives.push(toDirective(match[0], line, i + 1, lineStart, openerAt, match.index + match[0].length, isBlock));
+      break;
+    }
+  }
+  return directives;
+}
+
+function toDirective(
+  keyword: string,
+  line: string,
+  lineNumber: number,
+  lineStart: number,
+  openerAt: number,
+  bodyStart: number,
+  isBlock: boolean,
+): Directive {
+  const close = isBlock ? line.indexOf('*/', bodyStart) : -1;
+  const rawBody = line.slice(bodyStart, close === -1 ? line.length : close);
+  const body = rawBody.trimEnd();
+  const end = bodyStart + body.length;
+  const sep = body.indexOf('--');
+  const head = sep === -1 ? body : body.slice(0, sep);
+  const until = /(?:^|\s)until=(\S*)/.exec(head)?.[1];
+  const rules = head
+    .replace(/(?:^|\s)until=\S*/, ' ')
+    .split(/[\s,]+/)
+    .filter(Boolean)
+    .map((r) => r.replace(/^fnscan\//, ''));
+  const kind = keyword === 'fnscan-disable-next-line' ? 'next-line' : keyword === 'fnscan-disable-line' ? 'line' : 'unknown';
+  return {
+    kind,
+    keyword,
+    targetLine: kind === 'next-line' ? lineNumber + 1 : lineNumber,
+    location: {
+      start: lineStart + openerAt,
+      end: lineStart + end,
+      startPos: { line: lineNumber, column: openerAt + 1 },
+      endPos: { line: lineNumber, column: end + 1 },
+    },
+    text: line.slice(openerAt, end).replace(/\s+/g, ' ').trim(),
+    rules,
+    reason: sep === -1 ? '' : body.slice(sep + 2).trim(),
+    until,
+  };
+}
+
+/** Whether an offset falls inside a string, template, regex or JSX text token rather than a comment. */
+function insideLiteral(sf: ts.SourceFile, offset: number): boolean {
+  let node: ts.Node = sf;
+  for (;;) {
+    const child: ts.Node | undefined = ts.forEachChild(node, (c) => (c.pos <= offset && offset < c.end ? c : undefined));
+    if (!child) break;
+    node = child;
+  }
+  return isLiteralToken(node) && node.getStart(sf) <= offset;
+}
+
+function isLiteralToken(node: ts.Node): boolean {
+  return (
+    ts.isStringLiteral(node) ||
+    ts.isNoSubstitutionTemplateLiteral(node) ||
+    ts.isTemplateHead(node) ||
+    ts.isTemplateMiddle(node) ||
+    ts.isTemplateTail(node) ||
+    ts.isRegularExpressionLiteral(node) ||
+    ts.isJsxText(node)
+  );
+}
+
+function newlineStarts(text: string): number[] {
+  const starts = [0];
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) starts.push(i + 1);
+  return starts;
+}
+
+function isIsoDate(value: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
+  const date = new Date(`${value}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value;
 }

@@ -4,6 +4,7 @@ import noHardcodedSecret from './no-hardcoded-secret';
 import requireWebhookVerification from './require-webhook-verification';
 import requireReplayProtection from './require-replay-protection';
 import noDisabledTls from './no-disabled-tls';
+import invalidSuppression from './invalid-suppression';
 
 /** Every rule fnscan ships, in a fixed order (SARIF `ruleIndex` follows it). */
 export const rules: readonly Rule[] = [
@@ -12,6 +13,7 @@ export const rules: readonly Rule[] = [
   requireWebhookVerification,
   requireReplayProtection,
   noDisabledTls,
+  invalidSuppression,
 ];
 
 export const ruleIds: readonly string[] = rules.map((r) => r.meta.id);

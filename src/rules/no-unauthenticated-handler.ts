@@ -46,6 +46,8 @@ function reportStubAuth(ctx: SourceContext): void {
         messageId: 'stubAuth',
         data: { name: nameNode.text, module: moduleName(file.path, file.project.root) },
         at: nameNode,
+        // The template itself is not an exposure; the handlers that rely on it are errors.
+        level: 'warning',
       });
     }
   }

@@ -1,4 +1,35 @@
-import { defineRule } from '../core/rule';
+import ts from 'typescript';
+import { defineRule, type Report, type SourceContext, type SuggestionReport, type TextContext } from '../core/rule';
+import { dottedName, objectProperty, propertyKeyName, propertyValue, unwrap, walk, type FunctionLike } from '../core/ast';
+import { ClientFinder, UseIndex } from './tls/clients';
+import {
+  DISABLING_ENV_VALUES,
+  disablingEnvSettings,
+  insecureParams,
+  looksLikeConnectionString,
+  withoutComment,
+} from './tls/connection-strings';
+import { isOutsideProductionOnly } from './tls/guards';
+import { acceptsEveryCertificate, envValue, isConstantFalse, resolveFunction } from './tls/values';
+
+/** Files holding none of these words cannot disable verification in a way the rule knows; they are never walked. */
+const PREFILTER = /rejectUnauthorized|NODE_TLS_REJECT_UNAUTHORIZED|strictSSL|checkServerIdentity|sslmode|sslaccept|PGSSLMODE/;
+
+type Option = 'rejectUnauthorized' | 'strictSSL' | 'checkServerIdentity';
+type DisablingEnvName = keyof typeof DISABLING_ENV_VALUES;
+
+const ENV_MESSAGES: Record<DisablingEnvName, string> = {
+  NODE_TLS_REJECT_UNAUTHORIZED: 'nodeTlsRejectUnauthorized',
+  PGSSLMODE: 'pgSslMode',
+};
+
+/** An option that disables verification, reported once the whole file is walked (its client may come later). */
+interface OptionHit {
+  option: Option;
+  property: ts.ObjectLiteralElementLike;
+  object: ts.ObjectLiteralExpression;
+  suggestion?: SuggestionReport;
+}
 
 export default defineRule({
   meta: {
@@ -11,8 +42,183 @@ export default defineRule({
     defaultLevel: 'error',
     tags: ['security', 'tls'],
     messages: {
-      rejectUnauthorized: '`rejectUnauthorized: false` turns off certificate verification for this TLS connection.',
+      rejectUnauthorized: '`rejectUnauthorized: false` turns off certificate verification for the TLS connections made with these options.',
+      rejectUnauthorizedClient: '`rejectUnauthorized: false` turns off certificate verification for `{{client}}`.',
+      strictSsl: '`strictSSL: false` turns off certificate verification for the requests made with these options.',
+      strictSslClient: '`strictSSL: false` turns off certificate verification for `{{client}}`.',
+      optionAssignment: 'Setting `{{target}}` to `false` turns off certificate verification.',
+      checkServerIdentity: '`checkServerIdentity` accepts every certificate, so a valid certificate for any host name is trusted.',
+      checkServerIdentityClient:
+        '`checkServerIdentity` accepts every certificate for `{{client}}`, so a valid certificate for any host name is trusted.',
+      nodeTlsRejectUnauthorized:
+        '`NODE_TLS_REJECT_UNAUTHORIZED` set to `0` turns off certificate verification for every TLS connection of the process.',
+      pgSslMode: '`PGSSLMODE` set to `no-verify` turns off certificate verification for node-postgres connections.',
+      connectionString: '`{{param}}` turns off certificate verification for the database connection.',
+      libpqRequire: '`{{param}}` with `uselibpqcompat=true` encrypts the database connection without verifying the certificate.',
     },
     readsConfigFiles: true,
   },
+
+  checkSource(ctx) {
+    if (!PREFILTER.test(ctx.file.text)) return;
+    new SourceCheck(ctx).run();
+  },
+
+  checkText(ctx) {
+    if (!PREFILTER.test(ctx.file.text)) return;
+    checkConfigText(ctx);
+  },
 });
+
+class SourceCheck {
+  private readonly uses = new UseIndex();
+  private readonly hits: OptionHit[] = [];
+  private readonly sf: ts.SourceFile;
+
+  constructor(private readonly ctx: SourceContext) {
+    this.sf = ctx.file.sf;
+  }
+
+  run(): void {
+    walk(this.sf, (node) => {
+      if (ts.isIdentifier(node)) {
+        this.uses.record(node);
+      } else if (node.parent && ts.isObjectLiteralExpression(node.parent)) {
+        this.checkProperty(node as ts.ObjectLiteralElementLike, node.parent);
+      } else if (ts.isBinaryExpression(node)) {
+        this.checkAssignment(node);
+      } else if (isStringPart(node)) {
+        this.checkString(node);
+      }
+    });
+    const finder = new ClientFinder(this.ctx.analysis, this.ctx.file, this.uses);
+    for (const hit of this.hits) this.reportOption(hit, finder);
+  }
+
+  private checkProperty(property: ts.ObjectLiteralElementLike, object: ts.ObjectLiteralExpression): void {
+    if (!(ts.isPropertyAssignment(property) || ts.isShorthandPropertyAssignment(property) || ts.isMethodDeclaration(property))) {
+      return;
+    }
+    const name = propertyKeyName(property.name);
+    const value = propertyValue(property);
+    const { analysis, file } = this.ctx;
+    if (name === 'rejectUnauthorized' || name === 'strictSSL') {
+      if (value && isConstantFalse(analysis, value, file)) {
+        this.hits.push({ option: name, property, object, suggestion: this.trueSuggestion(name, property) });
+      }
+    } else if (name === 'checkServerIdentity') {
+      const fn: FunctionLike | undefined = ts.isMethodDeclaration(property)
+        ? property
+        : value && resolveFunction(analysis, value, file);
+      if (fn && acceptsEveryCertificate(fn)) this.hits.push({ option: name, property, object });
+    } else if (name === 'NODE_TLS_REJECT_UNAUTHORIZED' || name === 'PGSSLMODE') {
+      if (value && envValue(analysis, value, file) === DISABLING_ENV_VALUES[name]) {
+        this.report({ messageId: ENV_MESSAGES[name], at: property });
+      }
+    }
+  }
+
+  /** Offered only when `false` is written at the property itself: elsewhere the constant may serve other code. */
+  private trueSuggestion(name: string, property: ts.ObjectLiteralElementLike): SuggestionReport | undefined {
+    if (!ts.isPropertyAssignment(property)) return undefined;
+    const literal = unwrap(property.initializer);
+    if (literal.kind !== ts.SyntaxKind.FalseKeyword) return undefined;
+    return { description: `Set ${name} to true`, span: { start: literal.getStart(this.sf), end: literal.getEnd() }, text: 'true' };
+  }
+
+  private checkAssignment(node: ts.BinaryExpression): void {
+    const op = node.operatorToken.kind;
+    if (
+      op !== ts.SyntaxKind.EqualsToken &&
+      op !== ts.SyntaxKind.QuestionQuestionEqualsToken &&
+      op !== ts.SyntaxKind.BarBarEqualsToken
+    ) {
+      return;
+    }
+    const target = unwrap(node.left);
+    if (!ts.isPropertyAccessExpression(target) && !ts.isElementAccessExpression(target)) return;
+    const { analysis, file } = this.ctx;
+    const name = ts.isPropertyAccessExpression(target)
+      ? target.name.text
+      : analysis.stringValue(target.argumentExpression, file)?.value;
+    if (name === undefined) return;
+    if (name === 'NODE_TLS_REJECT_UNAUTHORIZED' || name === 'PGSSLMODE') {
+      if (isProcessEnv(target.expression) && envValue(analysis, node.right, file) === DISABLING_ENV_VALUES[name]) {
+        this.report({ messageId: ENV_MESSAGES[name], at: node });
+      }
+    } else if (name === 'rejectUnauthorized' || name === 'strictSSL') {
+      if (isConstantFalse(analysis, node.right, file)) {
+        const base = dottedName(target.expression);
+        this.report({ messageId: 'optionAssignment', data: { target: base ? `${base}.${name}` : name }, at: node });
+      }
+    } else if (name === 'checkServerIdentity') {
+      const fn = resolveFunction(analysis, node.right, file);
+      if (fn && acceptsEveryCertificate(fn)) this.report({ messageId: 'checkServerIdentity', at: node });
+    }
+  }
+
+  private checkString(node: ts.StringLiteral | ts.NoSubstitutionTemplateLiteral | ts.TemplateLiteralLikeNode): void {
+    if (!node.text.includes('ssl')) return;
+    const start = node.getStart(this.sf);
+    const raw = this.ctx.file.text.slice(start, node.getEnd());
+    for (const hit of insecureParams(raw)) {
+      if (!looksLikeConnectionString(raw, hit.start - 1)) continue;
+      this.report({
+        messageId: hit.messageId,
+        data: { param: hit.param },
+        at: { start: start + hit.start, end: start + hit.end },
+      });
+    }
+  }
+
+  private reportOption(hit: OptionHit, finder: ClientFinder): void {
+    const client = finder.clientOf(hit.object);
+    if (hit.option === 'rejectUnauthorized' && (client?.server || objectProperty(hit.object, 'requestCert'))) return;
+    const base = { rejectUnauthorized: 'rejectUnauthorized', strictSSL: 'strictSsl', checkServerIdentity: 'checkServerIdentity' }[
+      hit.option
+    ];
+    this.report({
+      messageId: client ? `${base}Client` : base,
+      data: client ? { client: client.name } : {},
+      at: hit.property,
+      suggestions: hit.suggestion ? [hit.suggestion] : undefined,
+    });
+  }
+
+  /** Disabling that only runs outside production (per `NODE_ENV`) is reported one level lower. */
+  private report(report: Report): void {
+    const at = report.at;
+    const node = 'kind' in at ? at : undefined;
+    const lower = node !== undefined && isOutsideProductionOnly(node);
+    this.ctx.report(lower ? { ...report, level: 'warning' } : report);
+  }
+}
+
+function isStringPart(node: ts.Node): node is ts.StringLiteral | ts.NoSubstitutionTemplateLiteral | ts.TemplateLiteralLikeNode {
+  return (
+    ts.isStringLiteral(node) ||
+    ts.isNoSubstitutionTemplateLiteral(node) ||
+    ts.isTemplateHead(node) ||
+    ts.isTemplateMiddle(node) ||
+    ts.isTemplateTail(node)
+  );
+}
+
+function isProcessEnv(node: ts.Expression): boolean {
+  const name = dottedName(node);
+  return name !== undefined && /(^|\.)process\.env$/.test(name);
+}
+
+function checkConfigText(ctx: TextContext): void {
+  let offset = 0;
+  for (const line of ctx.file.text.split('\n')) {
+    const code = withoutComment(line);
+    for (const setting of disablingEnvSettings(code)) {
+      ctx.report({ messageId: ENV_MESSAGES[setting.name], at: { start: offset + setting.start, end: offset + setting.end } });
+    }
+    for (const hit of insecureParams(code)) {
+      ctx.report({ messageId: hit.messageId, data: { param: hit.param }, at: { start: offset + hit.start, end: offset + hit.end } });
+    }
+    offset += line.length + 1;
+  }
+}

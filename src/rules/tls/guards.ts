@@ -1,0 +1,54 @@
+import ts from 'typescript';
+import { envReadName, stringLiteralValue, unwrap } from '../../core/ast';
+
+/**
+ * Whether a node runs only when `NODE_ENV` says the app is not in production: it sits in a branch
+ * of an `if`, a `?:` or a `&&`/`||` whose condition rules production out on that branch.
+ */
+export function isOutsideProductionOnly(node: ts.Node): boolean {
+  let child = node;
+  for (let parent = node.parent; parent; child = parent, parent = parent.parent) {
+    if (ts.isIfStatement(parent) && child !== parent.expression) {
+      if (excludesProduction(parent.expression, child === parent.thenStatement)) return true;
+    } else if (ts.isConditionalExpression(parent) && child !== parent.condition) {
+      if (excludesProduction(parent.condition, child === parent.whenTrue)) return true;
+    } else if (ts.isBinaryExpression(parent) && child === parent.right) {
+      const op = parent.operatorToken.kind;
+      if (op === ts.SyntaxKind.AmpersandAmpersandToken && excludesProduction(parent.left, true)) return true;
+      if (op === ts.SyntaxKind.BarBarToken && excludesProduction(parent.left, false)) return true;
+    }
+  }
+  return false;
+}
+
+/** Whether `condition` having the truth value `holds` implies `NODE_ENV !== 'production'`. */
+function excludesProduction(condition: ts.Expression, holds: boolean): boolean {
+  const c = unwrap(condition);
+  if (ts.isPrefixUnaryExpression(c) && c.operator === ts.SyntaxKind.ExclamationToken) {
+    return excludesProduction(c.operand, !holds);
+  }
+  if (!ts.isBinaryExpression(c)) return false;
+  const op = c.operatorToken.kind;
+  if (op === ts.SyntaxKind.AmpersandAmpersandToken) {
+    return holds
+      ? excludesProduction(c.left, true) || excludesProduction(c.right, true)
+      : excludesProduction(c.left, false) && excludesProduction(c.right, false);
+  }
+  if (op === ts.SyntaxKind.BarBarToken) {
+    return holds
+      ? excludesProduction(c.left, true) && excludesProduction(c.right, true)
+      : excludesProduction(c.left, false) || excludesProduction(c.right, false);
+  }
+  const equality = op === ts.SyntaxKind.EqualsEqualsEqualsToken || op === ts.SyntaxKind.EqualsEqualsToken;
+  const inequality = op === ts.SyntaxKind.ExclamationEqualsEqualsToken || op === ts.SyntaxKind.ExclamationEqualsToken;
+  if (!equality && !inequality) return false;
+  const value = nodeEnvComparedTo(c.left, c.right) ?? nodeEnvComparedTo(c.right, c.left);
+  if (value === undefined) return false;
+  const equal = equality === holds;
+  return equal ? value !== 'production' : value === 'production';
+}
+
+function nodeEnvComparedTo(envSide: ts.Expression, valueSide: ts.Expression): string | undefined {
+  if (envReadName(envSide) !== 'NODE_ENV') return undefined;
+  return stringLiteralValue(unwrap(valueSide));
+}

@@ -360,7 +360,8 @@ export class BehaviourAnalyzer {
         return true;
       }
       if (PRISMA_READS.has(op)) {
-        if (!model || PRIVATE_MODEL.test(model)) {
+        // Model-less raw reads are mostly liveness pings (`SELECT 1`); private data is read through models.
+        if (model && PRIVATE_MODEL.test(model)) {
           facts.sensitive.push({ file, node: call, work: `reads \`${model ? `db.${model}` : 'the database'}\``, write: false, anchor: call });
         }
         if (model && DEDUPE_ARGUMENT.test(call.arguments.map((a) => a.getText(file.sf)).join(' '))) facts.dedupe.push({ file, node: call });

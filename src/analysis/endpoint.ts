@@ -81,7 +81,8 @@ function judge(file: SourceFileInfo, analysis: ProjectAnalysis, config: FnscanCo
     (WEBHOOK_NAME.test(name) && facts.readsBody);
 
   const findings: HandlerFinding[] = broken.map((v) => brokenFinding(ctx, v));
-  if (isWebhook && facts.verifies.length === 0 && !shape.opaque) {
+  // A webhook-named endpoint that checks a shared secret or a user authenticates its caller.
+  if (isWebhook && facts.verifies.length === 0 && !shape.opaque && facts.auth.length === 0) {
     if (facts.sensitive.length > 0) findings.push(unverifiedFinding(ctx));
     else if (!isDeclaredPublic(file, name, config)) findings.push(publicNote(ctx));
     return findings;

@@ -1,0 +1,385 @@
+import { describe, it, test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { RuleTester, type Linter } from 'eslint';
+import plugin from '../src/eslint/plugin';
+import { rules } from '../src/rules';
+
+/**
+ * Every fnscan rule through ESLint's own RuleTester, in JavaScript and TypeScript. Cases that
+ * depend on the project (endpoints, helpers in src/lib) are files of a throwaway Redwood app,
+ * linted from the text given here as an editor would (the endpoint files are never saved).
+ */
+RuleTester.describe = describe;
+RuleTester.it = it;
+RuleTester.itOnly = it.only;
+
+const tsParser = require('@typescript-eslint/parser') as Linter.Parser;
+const ruleTester = new RuleTester({ languageOptions: { parser: tsParser } });
+
+const app = fs.mkdtempSync(path.join(os.tmpdir(), 'fnscan-rule-tester-'));
+const files: Record<string, string> = {
+  'redwood.toml': '[web]\n  port = 8910\n[api]\n  port = 8911\n',
+  'api/tsconfig.json': '{ "compilerOptions": { "baseUrl": "./", "paths": { "src/*": ["./src/*"] } } }\n',
+  'api/src/lib/db.ts': "import { PrismaClient } from '@prisma/client'\n\nexport const db = new PrismaClient()\n",
+  'api/src/lib/auth.ts': [
+    "import { AuthenticationError } from '@redwoodjs/graphql-server'",
+    '',
+    'export const isAuthenticated = (): boolean => {',
+    '  return !!context.currentUser',
+    '}',
+    '',
+    'export const requireAuth = () => {',
+    '  if (!isAuthenticated()) {',
+    `    throw new AuthenticationError("You don't have permission to do that.")`,
+    '  }',
+    '}',
+    '',
+  ].join('\n'),
+  'api/src/lib/webhooks.ts': [
+    "import type { APIGatewayProxyEvent, Context } from 'aws-lambda'",
+    '',
+    "import { verifyEvent, WebhookVerificationError } from '@redwoodjs/api/webhooks'",
+    '',
+    'type Handler = (event: APIGatewayProxyEvent, context: Context) => Promise<unknown>',
+    '',
+    'export const withWebhookVerification = (fn: Handler): Handler => {',
+    '  return async (event, context) => {',
+    '    try {',
+    "      verifyEvent('timestampSchemeVerifier', { event, secret: process.env.WEBHOOK_SECRET })",
+    '    } catch (error) {',
+    '      if (error instanceof WebhookVerificationError) {',
+    '        return { statusCode: 401 }',
+    '      }',
+    '      throw error',
+    '    }',
+    '    return fn(event, context)',
+    '  }',
+    '}',
+    '',
+  ].join('\n'),
+};
+for (const [rel, text] of Object.entries(files)) {
+  fs.mkdirSync(path.dirname(path.join(app, rel)), { recursive: true });
+  fs.writeFileSync(path.join(app, rel), text);
+}
+fs.mkdirSync(path.join(app, 'api/src/functions'), { recursive: true });
+
+const at = (rel: string) => path.join(app, rel);
+const fn = (name: string, ext: 'js' | 'ts') => at(`api/src/functions/${name}.${ext}`);
+const lib = (ext: 'js' | 'ts') => at(`api/src/lib/clients.${ext}`);
+
+/** A live-looking Stripe key, assembled so that this file itself holds no such literal. */
+const liveKey = ['sk', 'live', 'Xq7Lm2PzR9vKtW4bNcY8dJhF3s'].join('_');
+
+type Cases = Parameters<RuleTester['run']>[2];
+
+const cases: Record<string, Cases> = {
+  'no-disabled-tls': {
+    valid: [
+      { code: 'export const tlsOptions = { rejectUnauthorized: true }\n', filename: lib('js') },
+      { code: "import https from 'node:https'\nexport const agent = new https.Agent({ keepAlive: true })\n", filename: lib('ts') },
+    ],
+    invalid: [
+      {
+        code: 'export const tlsOptions = { ca: process.env.CA_CERT, rejectUnauthorized: false }\n',
+        filename: lib('js'),
+        errors: [
+          {
+            messageId: 'rejectUnauthorized',
+            line: 1,
+            suggestions: [{ output: 'export const tlsOptions = { ca: process.env.CA_CERT, rejectUnauthorized: true }\n' }],
+          },
+        ],
+      },
+      {
+        code: "import type { AgentOptions } from 'node:https'\nexport const tlsOptions: AgentOptions = { keepAlive: true, rejectUnauthorized: false }\n",
+        filename: lib('ts'),
+        errors: [
+          {
+            messageId: 'rejectUnauthorized',
+            line: 2,
+            suggestions: [
+              { output: "import type { AgentOptions } from 'node:https'\nexport const tlsOptions: AgentOptions = { keepAlive: true, rejectUnauthorized: true }\n" },
+            ],
+          },
+        ],
+      },
+    ],
+  },
+
+  'no-hardcoded-secret': {
+    valid: [
+      { code: 'const stripeKey = process.env.STRIPE_KEY\n', filename: lib('js') },
+      { code: "const stripeKeyLabel: string = 'Stripe live secret key'\n", filename: lib('ts') },
+    ],
+    invalid: [
+      {
+        // Named, so that the test report never shows the key.
+        name: 'a live Stripe key in a JS const',
+        code: `const stripeKey = '${liveKey}'\n`,
+        filename: lib('js'),
+        errors: [{ messageId: 'hardcoded', line: 1, suggestions: [{ output: 'const stripeKey = process.env.STRIPE_KEY\n' }] }],
+      },
+      {
+        name: 'a live Stripe key in a typed TS const',
+        code: `export const stripeKey: string = '${liveKey}'\n`,
+        filename: lib('ts'),
+        errors: [
+          { messageId: 'hardcoded', line: 1, suggestions: [{ output: 'export const stripeKey: string = process.env.STRIPE_KEY\n' }] },
+        ],
+      },
+    ],
+  },
+
+  'no-unauthenticated-handler': {
+    valid: [
+      {
+        // Verified by a helper in src/lib that ESLint never sees in this file: the engine loads it from disk.
+        code: [
+          "import { db } from 'src/lib/db'",
+          "import { withWebhookVerification } from 'src/lib/webhooks'",
+          '',
+          'export const handler = withWebhookVerification(async (event) => {',
+          '  const { id } = JSON.parse(event.body)',
+          '  await db.order.update({ where: { id }, data: { paid: true } })',
+          '  return { statusCode: 200 }',
+          '})',
+          '',
+        ].join('\n'),
+        filename: fn('orderPaid', 'js'),
+      },
+      {
+        code: [
+          "import type { APIGatewayEvent } from 'aws-lambda'",
+          '',
+          "import { authDecoder } from '@redwoodjs/auth-dbauth-api'",
+          "import { useRequireAuth } from '@redwoodjs/graphql-server'",
+          '',
+          "import { requireAuth } from 'src/lib/auth'",
+          "import { db } from 'src/lib/db'",
+          '',
+          'const updateEmail = async (event: APIGatewayEvent) => {',
+          '  requireAuth()',
+          "  const { email } = JSON.parse(event.body ?? '{}')",
+          '  await db.user.update({ where: { id: context.currentUser?.id }, data: { email } })',
+          '  return { statusCode: 200 }',
+          '}',
+          '',
+          'export const handler = useRequireAuth({ handlerFn: updateEmail, authDecoder })',
+          '',
+        ].join('\n'),
+        filename: fn('updateEmail', 'ts'),
+      },
+    ],
+    invalid: [
+      {
+        code: [
+          "import { db } from 'src/lib/db'",
+          '',
+          'export const handler = async (event) => {',
+          '  const { id, email } = JSON.parse(event.body)',
+          '  await db.user.update({ where: { id }, data: { email } })',
+          '  return { statusCode: 200 }',
+          '}',
+          '',
+        ].join('\n'),
+        filename: fn('x', 'js'),
+        errors: [{ messageId: 'unauthenticated', line: 3 }],
+      },
+      {
+        code: [
+          "import type { APIGatewayEvent } from 'aws-lambda'",
+          '',
+          "import { db } from 'src/lib/db'",
+          '',
+          'export const handler = async (event: APIGatewayEvent) => {',
+          "  const { id, email } = JSON.parse(event.body ?? '{}')",
+          '  await db.user.update({ where: { id }, data: { email } })',
+          '  return { statusCode: 200 }',
+          '}',
+          '',
+        ].join('\n'),
+        filename: fn('x', 'ts'),
+        errors: [{ messageId: 'unauthenticated', line: 5 }],
+      },
+    ],
+  },
+
+  'require-webhook-verification': {
+    valid: [
+      {
+        code: [
+          "import { verifyEvent } from '@redwoodjs/api/webhooks'",
+          "import { db } from 'src/lib/db'",
+          '',
+          'export const handler = async (event) => {',
+          "  verifyEvent('timestampSchemeVerifier', { event, secret: process.env.LIVESTORM_SECRET })",
+          '  const registration = JSON.parse(event.body)',
+          '  await db.registration.create({ data: { email: registration.email } })',
+          '  return { statusCode: 200 }',
+          '}',
+          '',
+        ].join('\n'),
+        filename: fn('livestorm', 'js'),
+      },
+      {
+        code: [
+          "import type { APIGatewayProxyEvent } from 'aws-lambda'",
+          '',
+          "import { db } from 'src/lib/db'",
+          "import { withWebhookVerification } from 'src/lib/webhooks'",
+          '',
+          'export const handler = withWebhookVerification(async (event: APIGatewayProxyEvent) => {',
+          "  const registration = JSON.parse(event.body ?? '{}')",
+          '  await db.registration.create({ data: { email: registration.email } })',
+          '  return { statusCode: 200 }',
+          '})',
+          '',
+        ].join('\n'),
+        filename: fn('livestorm', 'ts'),
+      },
+    ],
+    invalid: [skipVerifierCase('js'), skipVerifierCase('ts')],
+  },
+
+  'require-replay-protection': {
+    valid: [
+      {
+        code: [
+          "import { verifyEvent } from '@redwoodjs/api/webhooks'",
+          "import { db } from 'src/lib/db'",
+          '',
+          'export const handler = async (event) => {',
+          "  verifyEvent('timestampSchemeVerifier', { event, secret: process.env.BILLING_SECRET })",
+          '  const invoice = JSON.parse(event.body)',
+          '  await db.invoice.update({ where: { id: invoice.id }, data: { paid: true } })',
+          '  return { statusCode: 200 }',
+          '}',
+          '',
+        ].join('\n'),
+        filename: fn('billing', 'js'),
+      },
+      {
+        code: [
+          "import type { APIGatewayProxyEvent } from 'aws-lambda'",
+          '',
+          "import { verifyEvent } from '@redwoodjs/api/webhooks'",
+          "import { db } from 'src/lib/db'",
+          '',
+          'export const handler = async (event: APIGatewayProxyEvent) => {',
+          "  verifyEvent('sha256Verifier', {",
+          '    event,',
+          '    secret: process.env.BILLING_SECRET,',
+          "    options: { eventTimestamp: Number(event.headers['x-billing-timestamp']) * 1000, tolerance: 5 * 60 * 1000 },",
+          '  })',
+          "  const invoice = JSON.parse(event.body ?? '{}')",
+          '  await db.invoice.update({ where: { id: invoice.id }, data: { paid: true } })',
+          '  return { statusCode: 200 }',
+          '}',
+          '',
+        ].join('\n'),
+        filename: fn('billing', 'ts'),
+      },
+    ],
+    invalid: [
+      {
+        code: [
+          "import { verifyEvent } from '@redwoodjs/api/webhooks'",
+          "import { db } from 'src/lib/db'",
+          '',
+          'export const handler = async (event) => {',
+          "  verifyEvent('sha256Verifier', { event, secret: process.env.GITHUB_WEBHOOK_SECRET, options: { signatureHeader: 'X-Hub-Signature-256' } })",
+          '  const push = JSON.parse(event.body)',
+          '  await db.deployment.create({ data: { sha: push.after } })',
+          '  return { statusCode: 202 }',
+          '}',
+          '',
+        ].join('\n'),
+        filename: fn('githubPush', 'js'),
+        errors: [{ messageId: 'noReplayProtection' }],
+      },
+      {
+        code: [
+          "import type { APIGatewayProxyEvent } from 'aws-lambda'",
+          '',
+          "import { verifyEvent } from '@redwoodjs/api/webhooks'",
+          "import { db } from 'src/lib/db'",
+          '',
+          'export const handler = async (event: APIGatewayProxyEvent) => {',
+          "  verifyEvent('sha256Verifier', { event, secret: process.env.GITHUB_WEBHOOK_SECRET, options: { signatureHeader: 'X-Hub-Signature-256' } })",
+          "  const push = JSON.parse(event.body ?? '{}')",
+          '  await db.deployment.create({ data: { sha: push.after } })',
+          '  return { statusCode: 202 }',
+          '}',
+          '',
+        ].join('\n'),
+        filename: fn('githubPush', 'ts'),
+        errors: [{ messageId: 'noReplayProtection' }],
+      },
+    ],
+  },
+
+  'invalid-suppression': {
+    valid: [
+      {
+        code: '// fnscan-disable-next-line no-disabled-tls -- local test server with a self-signed certificate\nexport const tlsOptions = { rejectUnauthorized: false }\n',
+        filename: lib('js'),
+      },
+      {
+        code: '// fnscan-disable-next-line no-disabled-tls -- local test server with a self-signed certificate\nexport const tlsOptions: object = { rejectUnauthorized: false }\n',
+        filename: lib('ts'),
+      },
+    ],
+    invalid: [
+      {
+        code: '// fnscan-disable-next-line no-disabled-tls\nexport const tlsOptions = { rejectUnauthorized: false }\n',
+        filename: lib('js'),
+        errors: [{ messageId: 'missingReason', line: 1 }],
+      },
+      {
+        code: '// fnscan-disable-next-line no-disabled-tls -- kept from an old setup\nexport const tlsOptions: object = { rejectUnauthorized: true }\n',
+        filename: lib('ts'),
+        errors: [{ messageId: 'unused', line: 1 }],
+      },
+    ],
+  },
+};
+
+function skipVerifierCase(ext: 'js' | 'ts'): Cases['invalid'][number] {
+  const lines = (verifier: string) => [
+    ext === 'ts' ? "import type { APIGatewayProxyEvent } from 'aws-lambda'\n" : '',
+    "import { verifyEvent } from '@redwoodjs/api/webhooks'",
+    "import { db } from 'src/lib/db'",
+    '',
+    `export const handler = async (event${ext === 'ts' ? ': APIGatewayProxyEvent' : ''}) => {`,
+    `  verifyEvent(${verifier}, { event })`,
+    `  const registration = JSON.parse(event.body${ext === 'ts' ? " ?? '{}'" : ''})`,
+    '  await db.registration.create({ data: { email: registration.email } })',
+    '  return { statusCode: 200 }',
+    '}',
+    '',
+  ].filter((line, i) => i > 0 || line !== '').join('\n');
+  return {
+    code: lines("'skipVerifier'"),
+    filename: fn('livestorm', ext),
+    errors: [
+      {
+        messageId: 'skipVerifier',
+        line: ext === 'ts' ? 7 : 5,
+        suggestions: [{ output: lines("'timestampSchemeVerifier'") }],
+      },
+    ],
+  };
+}
+
+test('every fnscan rule has RuleTester cases here', () => {
+  assert.deepEqual(Object.keys(cases).sort(), rules.map((r) => r.meta.id).sort());
+});
+
+for (const rule of rules) {
+  const ruleCases = cases[rule.meta.id];
+  if (ruleCases) ruleTester.run(`fnscan/${rule.meta.id}`, plugin.rules[rule.meta.id], ruleCases);
+}

@@ -480,4 +480,10 @@ describe('sarif and baseline flags (contract; need src/reporters/sarif.ts and sr
     assert.equal(r.code, 2);
     assert.equal(r.stderr, 'Baseline file `missing.json` cannot be read (ENOENT).\n');
   });
+
+  it('exits 2 when the baseline file is not a baseline', async () => {
+    const r = await cli(['--baseline', 'package.json'], project({ 'a.ts': 'export {};\n', 'package.json': '{}' }));
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /^[^\n]*baseline[^\n]*\.\n$/);
+  });
 });

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { applyBaseline, writeBaseline } from '../core/baseline';
+import { applyBaseline, BaselineError, writeBaseline } from '../core/baseline';
 import { ConfigError, loadConfig } from '../core/config';
 import { InternalError, relativePath, scan, type ScanResult } from '../core/engine';
 import { DEFAULT_LIMITS } from '../core/files';
@@ -57,10 +57,11 @@ function execute(options: CliOptions, io: Io, ruleSet: readonly Rule[]): number 
   }
 
   if (options.writeBaseline !== undefined) {
-    const kept = result.findings.filter((f) => !f.suppression);
-    writeFile(options.writeBaseline, io.cwd, writeBaseline(kept, root));
+    writeFile(options.writeBaseline, io.cwd, writeBaseline(result.findings, root));
     printSkipped(result, options, io, root);
-    if (!options.quiet) io.stderr(`Wrote ${plural(kept.length, 'finding')} to ${options.writeBaseline} as the baseline.\n`);
+    if (!options.quiet) {
+      io.stderr(`Wrote ${plural(result.findings.length, 'finding')} to ${options.writeBaseline} as the baseline.\n`);
+    }
     return 0;
   }
 
@@ -171,7 +172,7 @@ function printSkipped(result: ScanResult, options: CliOptions, io: Io, root: str
 
 /** Exit 2 for what the user can fix, 3 for fnscan's own failures; the message never carries file contents. */
 function reportError(error: unknown, io: Io): number {
-  if (error instanceof UsageError || error instanceof ConfigError) {
+  if (error instanceof UsageError || error instanceof ConfigError || error instanceof BaselineError) {
     io.stderr(`${printable(error.message)}\n`);
     return 2;
   }

@@ -117,7 +117,7 @@ function related(site: Site, message: string): RelatedReport {
 }
 
 function brokenFinding(ctx: JudgeContext, v: VerifyFact): HandlerFinding {
-  const where = placed(ctx, v, `${stripTicks(v.via)} is bypassable here.`);
+  const where = placed(ctx, v, `${capitalise(v.via)} is bypassable here.`);
   const suggestions: SuggestionReport[] = [];
   if (v.broken === 'skipVerifier' && v.file === ctx.file && ts.isStringLiteral(v.node)) {
     const quote = v.node.getText(v.file.sf)[0];
@@ -144,7 +144,7 @@ function firstWork(facts: Facts): Anchored<SensitiveFact> | undefined {
 function unverifiedFinding(ctx: JudgeContext): HandlerFinding {
   const work = firstWork(ctx.facts)!;
   const header = ctx.facts.signatureHeaders[0];
-  const rel = [related(work, `The handler ${stripTicks(work.work)} here.`)];
+  const rel = [related(work, `The handler ${work.work} here.`)];
   if (ctx.facts.signaturePresenceChecked && header) {
     return {
       ruleId: WEBHOOK_VERIFICATION,
@@ -158,7 +158,7 @@ function unverifiedFinding(ctx: JudgeContext): HandlerFinding {
 }
 
 function unauthenticatedFinding(ctx: JudgeContext, work: Anchored<SensitiveFact>, wrapperOnly: boolean): HandlerFinding {
-  const rel = [related(work, `The handler ${stripTicks(work.work)} here.`)];
+  const rel = [related(work, `The handler ${work.work} here.`)];
   const stub = ctx.facts.stubAuthCalls[0];
   if (stub) {
     rel.push(related(stub, 'This auth helper allows every caller.'));
@@ -181,7 +181,7 @@ function replayFindings(ctx: JudgeContext, sound: VerifyFact[]): HandlerFinding[
   const { facts } = ctx;
   if (sound.some((v) => v.replay === 'window') || facts.dedupe.length > 0 || facts.timestampChecks.length > 0) return [];
   const v = sound[0];
-  const where = placed(ctx, v, `${stripTicks(v.via)} verifies the signature here without a time window.`);
+  const where = placed(ctx, v, `${capitalise(v.via)} verifies the signature here without a time window.`);
   return [
     {
       ruleId: REPLAY,
@@ -219,7 +219,7 @@ function addManualHmacCheck(facts: Facts): void {
   facts.verifies.push({ ...site, via: 'a manual HMAC check', replay: 'none', anchor: site.node });
 }
 
-function stripTicks(text: string): string {
+function capitalise(text: string): string {
   return text.replace(/^\w/, (c) => c.toUpperCase());
 }
 

@@ -34,6 +34,38 @@ export async function run(argv: string[], io: Io, deps: Deps = {}): Promise<numb
 
 function execute(options: CliOptions, io: Io, ruleSet: readonly Rule[]): number {
   const root = reportRoot(io.cwd);
+  const result = scanPaths(options, io, ruleSet);
+  if (options.writeBaseline !== undefined) {
+    writeFile(options.writeBaseline, io.cwd, writeBaseline(result.findings, root));
+    printSkipped(result, options, io, root);
+    if (!options.quiet) {
+      io.stderr(`Wrote ${plural(result.findings.length, 'finding')} to ${options.writeBaseline} as the baseline.\n`);
+    }
+    return 0;
+  }
+  const compared =
+    options.baseline === undefined
+      ? { findings: result.findings, notes: [] }
+      : compareWithBaseline(result.findings, options.baseline, io.cwd, root);
+  const findings = compared.findings;
+  const notes = options.quiet ? [] : compared.notes;
+  const failing = findings.filter((f) => !f.suppression && reaches(f, options.failOn));
+  const shown = options.quiet ? findings.filter((f) => f.level === 'error') : findings;
+  writeReport({ ...result, findings: shown }, options, io, root);
+  printSkipped(result, options, io, root);
+
+  const hidden = options.quiet ? failing.filter((f) => f.level !== 'error').length : 0;
+  if (hidden > 0) {
+    notes.push(
+      `${plural(hidden, 'finding')} below error level ${hidden === 1 ? 'counts' : 'count'} towards ` +
+        `--fail-on ${options.failOn} but ${hidden === 1 ? 'is' : 'are'} hidden by --quiet.`,
+    );
+  }
+  for (const note of notes) io.stderr(`${note}\n`);
+  return failing.length > 0 ? 1 : 0;
+}
+
+function scanPaths(options: CliOptions, io: Io, ruleSet: readonly Rule[]): ScanResult {
   const paths = options.paths.map((p) => existingPath(p, io.cwd));
   const configDir = fs.statSync(paths[0]).isDirectory() ? paths[0] : path.dirname(paths[0]);
   const config = loadConfig(
@@ -42,9 +74,8 @@ function execute(options: CliOptions, io: Io, ruleSet: readonly Rule[]): number 
     ruleSet.map((r) => r.meta.id),
   );
   const progress = io.stderrIsTTY && !options.quiet ? terminalProgress(io.stderr) : noProgress;
-  let result: ScanResult;
   try {
-    result = scan({
+    return scan({
       paths,
       rules: [...ruleSet],
       config,
@@ -55,23 +86,10 @@ function execute(options: CliOptions, io: Io, ruleSet: readonly Rule[]): number 
   } finally {
     progress.clear();
   }
+}
 
-  if (options.writeBaseline !== undefined) {
-    writeFile(options.writeBaseline, io.cwd, writeBaseline(result.findings, root));
-    printSkipped(result, options, io, root);
-    if (!options.quiet) {
-      io.stderr(`Wrote ${plural(result.findings.length, 'finding')} to ${options.writeBaseline} as the baseline.\n`);
-    }
-    return 0;
-  }
-
-  const { findings, notes } =
-    options.baseline === undefined
-      ? { findings: result.findings, notes: [] }
-      : compareWithBaseline(result.findings, options.baseline, io.cwd, root);
-  const failing = findings.filter((f) => !f.suppression && reaches(f, options.failOn));
-  const shown = options.quiet ? findings.filter((f) => f.level === 'error') : findings;
-  const report: ScanResult = { ...result, findings: shown };
+/** The report goes to stdout, or to --output with the summary line on stderr. */
+function writeReport(report: ScanResult, options: CliOptions, io: Io, root: string): void {
   const text = reporters[options.format](report, {
     root,
     color: options.output === undefined && wantsColor(io.env, io.stdoutIsTTY),
@@ -79,23 +97,12 @@ function execute(options: CliOptions, io: Io, ruleSet: readonly Rule[]): number 
     category: options.category,
     toolVersion: toolVersion(),
   });
-
   if (options.output === undefined) {
     io.stdout(text);
-  } else {
-    writeFile(options.output, io.cwd, text);
-    if (!options.quiet) io.stderr(`${summaryLine(report, wantsColor(io.env, io.stderrIsTTY))}\n`);
+    return;
   }
-  printSkipped(result, options, io, root);
-  if (!options.quiet) for (const note of notes) io.stderr(`${note}\n`);
-  const hidden = options.quiet ? failing.filter((f) => f.level !== 'error').length : 0;
-  if (hidden > 0) {
-    io.stderr(
-      `${plural(hidden, 'finding')} below error level ${hidden === 1 ? 'counts' : 'count'} towards ` +
-        `--fail-on ${options.failOn} but ${hidden === 1 ? 'is' : 'are'} hidden by --quiet.\n`,
-    );
-  }
-  return failing.length > 0 ? 1 : 0;
+  writeFile(options.output, io.cwd, text);
+  if (!options.quiet) io.stderr(`${summaryLine(report, wantsColor(io.env, io.stderrIsTTY))}\n`);
 }
 
 /** Keeps the findings the baseline does not know (marked `new`), and says what it left out. */

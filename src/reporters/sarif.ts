@@ -162,7 +162,7 @@ function skippedNotification(
 ): Sarif.Notification {
   return {
     level: skipped.reason === 'internal-error' ? 'error' : 'warning',
-    message: { text: `Skipped \`${relativePath}\` (${skipped.reason}): ${scrub(skipped.detail)}.` },
+    message: { text: `Skipped \`${relativePath}\` (${skipped.reason}): ${scrub(skipped.detail).replace(/[.!?]?$/, '.')}` },
     locations: [{ physicalLocation: { artifactLocation: artifact(skipped.file) } }],
   };
 }

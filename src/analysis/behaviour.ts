@@ -89,8 +89,12 @@ export class BehaviourAnalyzer {
     return undefined;
   }
 
+  /** The function an identifier names, through const aliases (`const handler = purge`) and imports. */
   functionFor(id: ts.Identifier, file: SourceFileInfo): { fn: FunctionLike; file: SourceFileInfo } | undefined {
-    const decl = this.analysis.declarationOf(id, file);
+    const value = this.analysis.resolveValue(id, file);
+    if (isFunctionLike(value.node)) return { fn: value.node, file: value.file };
+    if (!ts.isIdentifier(value.node)) return undefined;
+    const decl = this.analysis.declarationOf(value.node, value.file);
     return decl ? asFunction(decl.node, decl.file) : undefined;
   }
 
@@ -255,13 +259,12 @@ export class BehaviourAnalyzer {
 
   /** Returns true when the call was a known library call (and records what it means). */
   private onLibraryCall(call: ts.CallExpression, file: SourceFileInfo, facts: Facts): boolean {
-    const name = calleeName(call);
+    const name = importedName(call, file, this.analysis) ?? calleeName(call);
     if (!name) return false;
     const dotted = dottedName(unwrap(call.expression)) ?? name;
     const source = this.packageOf(call.expression, file);
 
-    if ((name === 'verifyEvent' || name === 'verifySignature') && (source === undefined || isRedwoodWebhooksModule(source))) {
-      if (source === undefined && !this.analysis.importSource(file, name)) return false;
+    if ((name === 'verifyEvent' || name === 'verifySignature') && source !== undefined && isRedwoodWebhooksModule(source)) {
       facts.verifies.push({ ...this.redwoodVerify(call, name, file), anchor: call });
       return true;
     }
@@ -484,6 +487,14 @@ export class BehaviourAnalyzer {
 }
 
 const DEDUPE_ARGUMENT = /\b(?:event|evt|webhookEvent|payload|body|msg|message|notification)\.id\b|\b\w*(?:eventId|EventId|deliveryId|DeliveryId|webhookId|WebhookId|idempotencyKey|IdempotencyKey|messageId|svixId)\b/;
+
+/** `import { verifyEvent as verify }`: the name the package exports, not the local alias. */
+function importedName(call: ts.CallExpression, file: SourceFileInfo, analysis: ProjectAnalysis): string | undefined {
+  const callee = unwrap(call.expression);
+  if (!ts.isIdentifier(callee)) return undefined;
+  const source = analysis.importSource(file, callee.text);
+  return source && source.name !== 'default' && source.name !== '*' ? source.name : undefined;
+}
 
 function asFunction(node: ts.Node, file: SourceFileInfo): { fn: FunctionLike; file: SourceFileInfo } | undefined {
   if (isFunctionLike(node)) return { fn: node, file };

@@ -1,0 +1,232 @@
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { scan } from '../src/core/engine';
+import { rules } from '../src/rules';
+import type { FnscanConfig } from '../src/core/config';
+
+/**
+ * Shapes of real handler code beyond the fixture apps, each as a tiny Redwood app:
+ * the verdict of the three handler rules (`rule:messageId@file:line`).
+ */
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'fnscan-handlers-'));
+after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+let counter = 0;
+
+const HANDLER_RULES = ['no-unauthenticated-handler', 'require-webhook-verification', 'require-replay-protection'];
+
+function verdicts(files: Record<string, string>, config: FnscanConfig = {}): string[] {
+  const root = path.join(tmp, `app${counter++}`);
+  fs.mkdirSync(root, { recursive: true });
+  fs.writeFileSync(path.join(root, 'redwood.toml'), '[web]\n');
+  for (const [rel, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
+    fs.writeFileSync(path.join(root, rel), text);
+  }
+  const selected = rules.filter((r) => HANDLER_RULES.includes(r.meta.id));
+  return scan({ paths: [root], rules: selected, config, includeTests: false }).findings.map(
+    (f) => `${f.ruleId}:${f.messageId}@${path.relative(root, f.location.file)}:${f.location.startPos.line}`,
+  );
+}
+
+const DB = { 'api/src/lib/db.ts': "import { PrismaClient } from '@prisma/client'\nexport const db = new PrismaClient()\n" };
+
+test('an aliased verifyEvent import is still Redwood verification', () => {
+  assert.deepEqual(
+    verdicts({
+      ...DB,
+      'api/src/functions/hook.ts': `import { verifyEvent as check } from '@redwoodjs/api/webhooks'
+import { db } from 'src/lib/db'
+export const handler = async (event) => {
+  check('skipVerifier', { event })
+  await db.lead.create({ data: JSON.parse(event.body) })
+  return { statusCode: 200 }
+}
+`,
+    }),
+    ['require-webhook-verification:skipVerifier@api/src/functions/hook.ts:4'],
+  );
+});
+
+test('a namespace import of the webhooks module and a CommonJS handler', () => {
+  assert.deepEqual(
+    verdicts({
+      ...DB,
+      'api/src/functions/hook.js': `const webhooks = require('@redwoodjs/api/webhooks')
+const { db } = require('src/lib/db')
+exports.handler = async (event) => {
+  webhooks.verifyEvent('timestampSchemeVerifier', { event, secret: process.env.WEBHOOK_SECRET })
+  await db.lead.create({ data: JSON.parse(event.body) })
+  return { statusCode: 200 }
+}
+`,
+    }),
+    [],
+  );
+});
+
+test('a local verifyEvent that is not Redwood is not taken for verification', () => {
+  assert.deepEqual(
+    verdicts({
+      ...DB,
+      'api/src/functions/stripeHook.ts': `import { db } from 'src/lib/db'
+const verifyEvent = (_type: string, _opts: unknown) => true
+export const handler = async (event) => {
+  verifyEvent('sha256Verifier', { event })
+  const { orderId } = JSON.parse(event.body)
+  await db.order.update({ where: { id: orderId }, data: { paid: true } })
+  return { statusCode: 200 }
+}
+`,
+    }),
+    ['require-webhook-verification:unverified@api/src/functions/stripeHook.ts:3'],
+  );
+});
+
+test('hasRole guarding a 403 authenticates; a bare isAuthenticated() call does not', () => {
+  const lib = {
+    ...DB,
+    'api/src/lib/auth.ts': `export const isAuthenticated = () => !!context.currentUser
+export const hasRole = (role: string) => context.currentUser?.roles === role
+`,
+  };
+  assert.deepEqual(
+    verdicts({
+      ...lib,
+      'api/src/functions/admin.ts': `import { hasRole } from 'src/lib/auth'
+import { db } from 'src/lib/db'
+export const handler = async () => {
+  if (!hasRole('admin')) return { statusCode: 403 }
+  await db.user.deleteMany({ where: { banned: true } })
+  return { statusCode: 204 }
+}
+`,
+    }),
+    [],
+  );
+  assert.deepEqual(
+    verdicts({
+      ...lib,
+      'api/src/functions/admin.ts': `import { isAuthenticated } from 'src/lib/auth'
+import { db } from 'src/lib/db'
+export const handler = async () => {
+  isAuthenticated()
+  await db.user.deleteMany({ where: { banned: true } })
+  return { statusCode: 204 }
+}
+`,
+    }),
+    ['no-unauthenticated-handler:unauthenticated@api/src/functions/admin.ts:3'],
+  );
+});
+
+test('export { handler } and a handler defined as a local function declaration', () => {
+  assert.deepEqual(
+    verdicts({
+      ...DB,
+      'api/src/functions/purge/purge.ts': `import { db } from 'src/lib/db'
+async function purge() {
+  await db.session.deleteMany({})
+  return { statusCode: 204 }
+}
+const handler = purge
+export { handler }
+`,
+    }),
+    ['no-unauthenticated-handler:unauthenticated@api/src/functions/purge/purge.ts:7'],
+  );
+});
+
+test('a package wrapper fnscan cannot see into gets the benefit of the doubt', () => {
+  assert.deepEqual(
+    verdicts({
+      ...DB,
+      'api/src/functions/api.ts': `import serverless from 'serverless-http'
+import express from 'express'
+const app = express()
+export const handler = serverless(app)
+`,
+    }),
+    [],
+  );
+});
+
+test('publicFunctions in the config silences the unauthenticated rule only', () => {
+  const files = {
+    ...DB,
+    'api/src/functions/status.ts': `export const handler = async () => ({ statusCode: 200, body: 'ok' })
+`,
+    'api/src/functions/stats/index.ts': `import { db } from 'src/lib/db'
+export const handler = async () => ({ statusCode: 200, body: String(await db.order.count()) })
+`,
+  };
+  assert.deepEqual(verdicts(files), [
+    'no-unauthenticated-handler:unauthenticated@api/src/functions/stats/index.ts:2',
+    'no-unauthenticated-handler:publicHandler@api/src/functions/status.ts:1',
+  ]);
+  assert.deepEqual(verdicts(files, { publicFunctions: ['status', 'api/src/functions/stats/**'] }), []);
+});
+
+test('a helper that verifies before calling the handler, found through a relative import and index file', () => {
+  assert.deepEqual(
+    verdicts({
+      ...DB,
+      'api/src/lib/hooks/index.ts': `import { verifyEvent } from '@redwoodjs/api/webhooks'
+export function verified(fn) {
+  return async (event, context) => {
+    verifyEvent('sha256Verifier', { event, secret: process.env.HOOK_SECRET, options: { eventTimestamp: Number(event.headers['x-ts']), tolerance: 300000 } })
+    return fn(event, context)
+  }
+}
+`,
+      'api/src/functions/hook.ts': `import { verified } from '../lib/hooks'
+import { db } from 'src/lib/db'
+export const handler = verified(async (event) => {
+  await db.payment.create({ data: JSON.parse(event.body) })
+  return { statusCode: 200 }
+})
+`,
+    }),
+    [],
+  );
+});
+
+test('Stripe constructEventAsync with an explicit two-hour tolerance is a weak window', () => {
+  assert.deepEqual(
+    verdicts({
+      ...DB,
+      'api/src/functions/stripe.ts': `import Stripe from 'stripe'
+import { db } from 'src/lib/db'
+const stripe = new Stripe(process.env.STRIPE_SECRET_KEY)
+export const handler = async (event) => {
+  const evt = await stripe.webhooks.constructEventAsync(event.body, event.headers['stripe-signature'], process.env.STRIPE_WEBHOOK_SECRET, 7200)
+  await db.payment.create({ data: { amount: evt.data.object.amount } })
+  return { statusCode: 200 }
+}
+`,
+    }),
+    ['require-replay-protection:weakWindow@api/src/functions/stripe.ts:5'],
+  );
+});
+
+test('Twilio validateRequest whose result is ignored, and one that is checked', () => {
+  const handler = (check: string) => `import twilio from 'twilio'
+import { db } from 'src/lib/db'
+export const handler = async (event) => {
+  const params = Object.fromEntries(new URLSearchParams(event.body))
+  ${check}
+  await db.message.create({ data: { body: params.Body } })
+  return { statusCode: 200 }
+}
+`;
+  assert.deepEqual(
+    verdicts({ ...DB, 'api/src/functions/sms.ts': handler("twilio.validateRequest(process.env.TWILIO_AUTH_TOKEN, event.headers['x-twilio-signature'], 'https://x.example/sms', params)") }),
+    ['require-webhook-verification:resultIgnored@api/src/functions/sms.ts:5'],
+  );
+  assert.deepEqual(
+    verdicts({ ...DB, 'api/src/functions/sms.ts': handler("if (!twilio.validateRequest(process.env.TWILIO_AUTH_TOKEN, event.headers['x-twilio-signature'], 'https://x.example/sms', params)) return { statusCode: 403 }") }),
+    ['require-replay-protection:noReplayProtection@api/src/functions/sms.ts:5'],
+  );
+});

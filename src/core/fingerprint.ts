@@ -75,32 +75,42 @@ export function lineHashes(text: string): string[] {
 }
 
 /**
- * fnscan's own identity of a finding, for baselines and the `fnscan/v1` fingerprint: rule, file
- * relative to the repository root, the normalised reported code and the secret's hash, plus an
- * occurrence index among identical findings of the same file. No line numbers, so it survives
- * edits elsewhere in the file; it changes when the flagged code itself changes or the file moves.
- * Returns one sha256 (hex) per finding, in the order given; occurrences count in file order
- * whatever order the findings come in.
+ * fnscan's own fingerprint of a finding (SARIF `partialFingerprints["fnscan/v1"]`): sha256 of the
+ * rule, the file relative to the repository root, the whitespace-normalised reported code and the
+ * secret's hash. No line numbers, so it survives edits elsewhere in the file; it changes when the
+ * flagged code itself changes or the file moves. Identical findings in one file share it.
+ */
+export function findingFingerprints(findings: readonly Finding[], root: string): string[] {
+  const toRelative = repoRelative(root);
+  return findings.map((finding) =>
+    sha256(
+      [
+        'fnscan/v1',
+        finding.ruleId,
+        toRelative(finding.location.file),
+        finding.context.replace(/\s+/g, ' ').trim(),
+        finding.secretHash ?? '',
+      ].join('\0'),
+    ),
+  );
+}
+
+/**
+ * Baseline identity: the fingerprint plus the finding's occurrence index among findings with the
+ * same fingerprint, counted in file order, so two identical findings stay two entries. Pass every
+ * finding of the scan: the index depends on the others. One sha256 per finding, in the order given.
  */
 export function findingIdentities(findings: readonly Finding[], root: string): string[] {
-  const toRelative = repoRelative(root);
-  const bases = findings.map((finding) =>
-    [
-      finding.ruleId,
-      toRelative(finding.location.file),
-      finding.context.replace(/\s+/g, ' ').trim(),
-      finding.secretHash ?? '',
-    ].join('\0'),
-  );
+  const fingerprints = findingFingerprints(findings, root);
   const inFileOrder = findings
     .map((_, i) => i)
     .sort((a, b) => findings[a].location.start - findings[b].location.start || a - b);
   const occurrences = new Map<string, number>();
   const identities: string[] = [];
   for (const i of inFileOrder) {
-    const occurrence = occurrences.get(bases[i]) ?? 0;
-    occurrences.set(bases[i], occurrence + 1);
-    identities[i] = sha256(`fnscan/v1\0${bases[i]}\0${occurrence}`);
+    const occurrence = occurrences.get(fingerprints[i]) ?? 0;
+    occurrences.set(fingerprints[i], occurrence + 1);
+    identities[i] = sha256(`${fingerprints[i]}\0${occurrence}`);
   }
   return identities;
 }

@@ -4,7 +4,7 @@ import type * as Sarif from 'sarif';
 import type { ScanResult } from '../core/engine';
 import type { RuleMeta } from '../core/rule';
 import type { Finding, Level, Location, SkippedFile } from '../core/types';
-import { findingIdentities, lineHashes, realRoot, repoRelative } from '../core/fingerprint';
+import { findingFingerprints, lineHashes, realRoot, repoRelative } from '../core/fingerprint';
 import { ruleDocUrl, ruleHelp } from '../core/ruledocs';
 
 export interface SarifOptions {
@@ -49,12 +49,12 @@ function buildRun(result: ScanResult, options: SarifOptions): Sarif.Run {
   const toRelative = repoRelative(options.root);
   const scrub = scrubber(options.root);
   const artifact: Artifact = (file) => ({ uri: toUri(toRelative(file)), uriBaseId: SRCROOT });
-  const identities = findingIdentities(result.findings, options.root);
+  const fingerprints = findingFingerprints(result.findings, options.root);
   const ruleIndex = new Map(result.rules.map((meta, i) => [meta.id, i]));
   const hashes = new LineHashCache();
 
   const candidates = result.findings
-    .map((finding, i) => ({ finding, identity: identities[i], order: i }))
+    .map((finding, i) => ({ finding, fingerprint: fingerprints[i], order: i }))
     .filter(({ finding }) => options.includeSuppressed || !finding.suppression);
   const kept = mostSevere(candidates, result.rules);
   const notifications = result.skipped.map((s) => skippedNotification(s, toRelative(s.file), artifact, scrub));
@@ -68,7 +68,7 @@ function buildRun(result: ScanResult, options: SarifOptions): Sarif.Run {
     });
   }
 
-  const results = kept.map(({ finding, identity }): Sarif.Result => {
+  const results = kept.map(({ finding, fingerprint }): Sarif.Result => {
     const index = ruleIndex.get(finding.ruleId);
     if (index === undefined) throw new Error(`Finding of rule \`${finding.ruleId}\`, which is not among the rules that ran.`);
     const lineHash = hashes.get(finding.location.file)?.[finding.location.startPos.line - 1];
@@ -87,7 +87,7 @@ function buildRun(result: ScanResult, options: SarifOptions): Sarif.Run {
       }),
       partialFingerprints: {
         ...(lineHash !== undefined && { primaryLocationLineHash: lineHash }),
-        'fnscan/v1': identity,
+        'fnscan/v1': fingerprint,
       },
       ...(finding.baselineState && { baselineState: finding.baselineState }),
       ...(finding.suppression && { suppressions: [{ kind: 'inSource', justification: finding.suppression.justification }] }),
@@ -169,7 +169,7 @@ function skippedNotification(
 
 interface Candidate {
   finding: Finding;
-  identity: string;
+  fingerprint: string;
   order: number;
 }
 

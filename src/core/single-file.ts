@@ -56,6 +56,8 @@ export class SingleFileScanner {
 
 interface CachedModule {
   stamp: string;
+  /** The text read, or undefined when the file could not be read. */
+  text: string | undefined;
   /** Undefined when the file could not be read or parsed; the CLI skips it too. */
   info: SourceFileInfo | undefined;
   /** Changed too recently for its stamp to be trusted: compared by content until it settles. */
@@ -130,10 +132,9 @@ class ProjectSession implements ModuleHost {
   private readModule(file: string, project: ProjectInfo): CachedModule {
     const before = fs.statSync(file, { throwIfNoEntry: false });
     const read = readTextFile(file, this.limits);
-    const entry: CachedModule = { stamp: stampOf(before), info: undefined, racy: isRacy(before) };
-    if ('skipped' in read) return entry;
-    entry.info = this.parse(file, read.text, project);
-    return entry;
+    const text = 'text' in read ? read.text : undefined;
+    const info = text === undefined ? undefined : this.parse(file, text, project);
+    return { stamp: stampOf(before), text, info, racy: isRacy(before) };
   }
 
   private parse(file: string, text: string, project: ProjectInfo): SourceFileInfo | undefined {
@@ -155,12 +156,15 @@ class ProjectSession implements ModuleHost {
     if (maxBracketDepth(text) > this.limits.maxNesting) return undefined;
     const cached = this.modules.get(file);
     if (cached?.info?.text === text) return cached.info;
-    const info = parsed && !hasParseErrors(parsed) ? { kind: 'source' as const, path: file, text, sf: parsed, role: roleOf(file, this.project), project: this.project } : this.parse(file, text, this.project);
+    const info: SourceFileInfo | undefined =
+      parsed && !hasParseErrors(parsed)
+        ? { kind: 'source', path: file, text, sf: parsed, role: roleOf(file, this.project), project: this.project }
+        : this.parse(file, text, this.project);
     if (info && !cached) {
       const before = fs.statSync(file, { throwIfNoEntry: false });
       const saved = before ? readTextFile(file, this.limits) : undefined;
       if (saved && 'text' in saved && saved.text === text) {
-        this.modules.set(file, { stamp: stampOf(before), info, racy: isRacy(before) });
+        this.modules.set(file, { stamp: stampOf(before), text, info, racy: isRacy(before) });
       }
     }
     return info;
@@ -174,7 +178,7 @@ class ProjectSession implements ModuleHost {
       let same = stampOf(now) === entry.stamp;
       if (same && entry.racy) {
         const read = readTextFile(file, this.limits);
-        same = 'text' in read ? read.text === entry.info?.text : entry.info === undefined;
+        same = ('text' in read ? read.text : undefined) === entry.text;
         entry.racy = isRacy(now);
       }
       if (!same) {

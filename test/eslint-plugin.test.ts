@@ -311,3 +311,20 @@ test('code blocks extracted by a processor are not checked as project files', as
   const [result] = await eslint.lintText('const alpha = 1;\n', { filePath: path.join(dir, 'README.md') });
   assert.deepEqual(result.messages, []);
 });
+
+test("the project's fnscan.config.json applies in ESLint too, and a broken one is one clear error", async () => {
+  const app = redwoodApp();
+  const file = path.join(app, 'api/src/lib/alpha.ts');
+  writeTree(app, { 'api/src/lib/alpha.ts': 'export const alpha = 1;\n', 'fnscan.config.json': '{ "ignore": ["api/src/lib/alpha.ts"] }\n' });
+  const eslint = eslintFor(app, createPlugin([identifierRule('rule-a', 'alpha')]));
+  assert.deepEqual(await lintMessages(eslint, file), []);
+
+  writeTree(app, { 'fnscan.config.json': '{ "rules": { "rule-a": "off" } }\n' });
+  assert.deepEqual(await lintMessages(eslint, file), []);
+
+  writeTree(app, { 'fnscan.config.json': '{ "rules": { "rule-a": "warning" } }\n' });
+  assert.deepEqual(await lintMessages(eslint, file), ['`alpha` was found.']);
+
+  writeTree(app, { 'fnscan.config.json': '{ "rulez": {} }\n' });
+  await assert.rejects(eslint.lintFiles([file]), /fnscan\.config\.json has an unknown key `rulez`/);
+});

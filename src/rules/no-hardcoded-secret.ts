@@ -1,4 +1,11 @@
-import { defineRule } from '../core/rule';
+import path from 'node:path';
+import ts from 'typescript';
+import { defineRule, type SourceContext, type TextContext } from '../core/rule';
+import { classifyNamed, type ValueHints } from './secrets/classify';
+import { parseEnvFile, parseTomlStrings, type Assignment } from './secrets/env-file';
+import { maskSecret } from './secrets/mask';
+import { isDisplayableName } from './secrets/names';
+import { definitionName, fileSecrets, sinkCandidate, type Candidate, type ImportedKey } from './secrets/source';
 
 export default defineRule({
   meta: {
@@ -11,8 +18,84 @@ export default defineRule({
     defaultLevel: 'error',
     tags: ['security', 'secrets'],
     messages: {
-      hardcoded: '`{{name}}` holds a hardcoded secret ({{masked}}).',
+      hardcoded: '`{{name}}` holds a hardcoded {{kind}} ({{masked}}).',
+      literal: 'A string literal holds a hardcoded {{kind}} ({{masked}}).',
+      authorizationHeader: 'The `{{name}}` header holds a hardcoded {{kind}} ({{masked}}).',
+      envFallback: 'The fallback for `{{env}}` is a hardcoded {{kind}} ({{masked}}).',
+      sinkLiteral: 'The {{role}} passed to `{{sink}}` is a hardcoded string ({{masked}}).',
+      sinkConstant: '`{{name}}` holds a hardcoded {{role}} that is passed to `{{sink}}` ({{masked}}).',
+      sinkImported: 'The {{role}} passed to `{{sink}}` comes from `{{name}}`, a hardcoded string ({{masked}}).',
     },
     readsConfigFiles: true,
   },
+
+  checkSource(ctx) {
+    const own = fileSecrets(ctx.file, ctx.analysis);
+    const candidates = [...own.byLiteral.values(), ...importedKeyCandidates(ctx, own.imported)];
+    candidates.sort((a, b) => a.at.getStart(ctx.file.sf) - b.at.getStart(ctx.file.sf));
+    for (const c of candidates) {
+      ctx.report({
+        messageId: c.messageId,
+        data: c.data,
+        at: c.at,
+        level: c.level,
+        secret: c.secret,
+        related: c.related,
+        suggestions: c.suggestions,
+      });
+    }
+  },
+
+  checkText(ctx) {
+    const assignments = path.basename(ctx.file.path).endsWith('.toml') ? parseTomlStrings(ctx.file.text) : parseEnvFile(ctx.file.text);
+    const hints: ValueHints = {
+      twilio: /twilio/i.test(ctx.file.text),
+      awsKeyIdNearby: assignments.some((a) => /^(?:AKIA|ASIA)[A-Z2-7]{16}$/.test(a.value)),
+    };
+    for (const assignment of assignments) reportAssignment(ctx, assignment, hints);
+  },
 });
+
+/**
+ * A key imported from another module is reported at the use, once per constant, unless that
+ * module already reports the constant at its definition (a credential name, a known format).
+ */
+function importedKeyCandidates(ctx: SourceContext, imported: ImportedKey[]): Candidate[] {
+  const seen = new Set<unknown>();
+  const candidates: Candidate[] = [];
+  for (const key of imported) {
+    if (seen.has(key.literal)) continue;
+    seen.add(key.literal);
+    if (fileSecrets(key.file, ctx.analysis).byLiteral.has(key.literal)) continue;
+    const name = useName(ctx, key) ?? definitionName(key.literal) ?? 'a constant';
+    const candidate = sinkCandidate(key.use, 'sinkImported', { name }, key.sink, key.literal.text);
+    candidate.related = [
+      {
+        file: key.file,
+        span: { start: key.literal.getStart(key.file.sf), end: key.literal.getEnd() },
+        message: `\`${name}\` is defined with a hardcoded value.`,
+      },
+    ];
+    candidates.push(candidate);
+  }
+  return candidates;
+}
+
+/** `WEBHOOK_KEYS.billing` reads better than the bare property name `billing`. */
+function useName(ctx: SourceContext, key: ImportedKey): string | undefined {
+  if (!ts.isPropertyAccessExpression(key.use)) return undefined;
+  const text = key.use.getText(ctx.file.sf);
+  return isDisplayableName(text) ? text : undefined;
+}
+
+function reportAssignment(ctx: TextContext, assignment: Assignment, hints: ValueHints): void {
+  const verdict = classifyNamed(assignment.value, assignment.key, hints);
+  if (!verdict) return;
+  ctx.report({
+    messageId: 'hardcoded',
+    data: { name: assignment.key, kind: verdict.kind, masked: maskSecret(verdict.secret) },
+    at: { start: assignment.start, end: assignment.end },
+    level: verdict.level,
+    secret: verdict.secret,
+  });
+}

@@ -1,0 +1,328 @@
+import type { Level } from '../../core/types';
+import { shannonEntropy, isOneRepeatedChar, isSequential } from './entropy';
+import { isPlaceholder } from './placeholders';
+
+/**
+ * Known credential formats. Each pattern runs only when one of its keywords occurs in the text
+ * (a plain substring test), and each regex is a fixed prefix followed by bounded character
+ * classes, with no nested quantifiers: the cost is linear in the input.
+ */
+export interface SecretPattern {
+  id: string;
+  keywords: readonly string[];
+  /** Global regex; the secret is capture group 1 when there is one, else the whole match. */
+  regex: RegExp;
+  /** Length of the public prefix (`sk_live_`) that `describe` and the body checks skip. */
+  prefixLength(token: string): number;
+  describe(token: string, hints: PatternHints): { label: string; level: Level };
+  /** Whether the pattern applies at all, given the context (Twilio keys need a Twilio mention). */
+  enabled?(hints: PatternHints): boolean;
+  /** Extra acceptance test beyond the shared body checks. */
+  accept?(token: string, hints: PatternHints): boolean;
+}
+
+export interface PatternHints {
+  /** Lower-case name the value is assigned to, if any (`clerk_secret_key`). */
+  name?: string;
+  /** The file mentions Twilio, so `SK` + 32 hex is a Twilio API key. */
+  twilio?: boolean;
+}
+
+export interface KnownSecret {
+  patternId: string;
+  label: string;
+  level: Level;
+  /** The secret itself, and where it sits in the scanned text. */
+  token: string;
+  start: number;
+  end: number;
+}
+
+const fixed = (label: string, level: Level = 'error') => () => ({ label, level });
+const prefixUntil = (separator: string, count = 1) => (token: string) => {
+  let at = -1;
+  for (let i = 0; i < count; i++) at = token.indexOf(separator, at + 1);
+  return at + 1;
+};
+
+const GITHUB_KINDS: Record<string, string> = {
+  p: 'GitHub personal access token',
+  o: 'GitHub OAuth token',
+  u: 'GitHub user-to-server token',
+  s: 'GitHub app installation token',
+  r: 'GitHub refresh token',
+};
+
+export const SECRET_PATTERNS: readonly SecretPattern[] = [
+  {
+    id: 'stripe-secret-key',
+    keywords: ['sk_live_', 'sk_test_', 'rk_live_', 'rk_test_'],
+    regex: /(?<![A-Za-z0-9])[sr]k_(?:live|test)_[A-Za-z0-9]{20,247}(?![A-Za-z0-9])/g,
+    prefixLength: () => 8,
+    describe(token, hints) {
+      const live = token.startsWith('live', 3);
+      const vendor = hints.name?.includes('clerk') ? 'Clerk' : 'Stripe';
+      const kind = token[0] === 'r' ? 'restricted key' : 'secret key';
+      return { label: `${vendor} ${live ? '' : 'test-mode '}${kind}`, level: live ? 'error' : 'warning' };
+    },
+  },
+  {
+    id: 'webhook-signing-secret',
+    keywords: ['whsec_'],
+    regex: /(?<![A-Za-z0-9])whsec_[A-Za-z0-9+/]{24,128}={0,2}(?![A-Za-z0-9+/=])/g,
+    prefixLength: () => 6,
+    describe: fixed('webhook signing secret'),
+  },
+  {
+    id: 'github-token',
+    keywords: ['ghp_', 'gho_', 'ghu_', 'ghs_', 'ghr_'],
+    regex: /(?<![A-Za-z0-9_])gh[pousr]_[A-Za-z0-9]{36,251}(?![A-Za-z0-9])/g,
+    prefixLength: () => 4,
+    describe: (token) => ({ label: GITHUB_KINDS[token[2]], level: 'error' }),
+  },
+  {
+    id: 'github-fine-grained-token',
+    keywords: ['github_pat_'],
+    regex: /(?<![A-Za-z0-9_])github_pat_[A-Za-z0-9_]{80,250}(?![A-Za-z0-9_])/g,
+    prefixLength: () => 11,
+    describe: fixed('GitHub fine-grained personal access token'),
+  },
+  {
+    id: 'aws-access-key-id',
+    keywords: ['AKIA', 'ASIA', 'ABIA', 'ACCA', 'A3T'],
+    regex: /(?<![A-Z0-9])(?:AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[A-Z2-7]{16}(?![A-Z0-9])/g,
+    prefixLength: () => 4,
+    describe: fixed('AWS access key ID'),
+    accept: (token) => !token.endsWith('EXAMPLE'),
+  },
+  {
+    id: 'aws-secret-access-key',
+    keywords: ['ecret_access_key', 'ECRET_ACCESS_KEY', 'ecretAccessKey'],
+    regex: /aws_?secret_?access_?key["']?[ \t]{0,4}[:=][ \t]{0,4}["']?([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+])/gi,
+    prefixLength: () => 0,
+    describe: fixed('AWS secret access key'),
+    accept: (token) => isAwsSecretShape(token),
+  },
+  {
+    id: 'slack-token',
+    keywords: ['xoxb-', 'xoxp-', 'xoxa-', 'xoxo-', 'xoxs-', 'xoxr-'],
+    regex: /(?<![A-Za-z0-9])xox[abposr]-[0-9A-Za-z-]{20,250}(?![0-9A-Za-z-])/g,
+    prefixLength: () => 5,
+    describe: (token) => ({ label: token[3] === 'b' ? 'Slack bot token' : 'Slack token', level: 'error' }),
+    accept: (token) => /[0-9]{6}/.test(token),
+  },
+  {
+    id: 'slack-app-token',
+    keywords: ['xapp-'],
+    regex: /(?<![A-Za-z0-9])xapp-[0-9]-[A-Z0-9]{6,20}-[0-9]{6,20}-[a-f0-9]{32,80}(?![A-Za-z0-9])/g,
+    prefixLength: prefixUntil('-', 4),
+    describe: fixed('Slack app token'),
+  },
+  {
+    id: 'slack-webhook-url',
+    keywords: ['hooks.slack.com/'],
+    regex: /hooks\.slack\.com\/(?:services|workflows|triggers)\/[A-Za-z0-9+/_-]{20,250}/g,
+    prefixLength: prefixUntil('/', 2),
+    describe: fixed('Slack webhook URL'),
+    accept: (token) => !isPlaceholderBody(token.slice(token.lastIndexOf('/') + 1)),
+  },
+  {
+    id: 'sendgrid-api-key',
+    keywords: ['SG.'],
+    regex: /(?<![A-Za-z0-9])SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}(?![A-Za-z0-9_-])/g,
+    prefixLength: () => 3,
+    describe: fixed('SendGrid API key'),
+  },
+  {
+    id: 'openai-api-key',
+    keywords: ['sk-proj-', 'sk-svcacct-', 'sk-admin-'],
+    regex: /(?<![A-Za-z0-9])sk-(?:proj|svcacct|admin)-[A-Za-z0-9_-]{40,250}(?![A-Za-z0-9_-])/g,
+    prefixLength: prefixUntil('-', 2),
+    describe: fixed('OpenAI API key'),
+  },
+  {
+    id: 'openai-legacy-api-key',
+    keywords: ['T3BlbkFJ'],
+    regex: /(?<![A-Za-z0-9])sk-[A-Za-z0-9]{20}T3BlbkFJ[A-Za-z0-9]{20}(?![A-Za-z0-9])/g,
+    prefixLength: () => 3,
+    describe: fixed('OpenAI API key'),
+  },
+  {
+    id: 'anthropic-api-key',
+    keywords: ['sk-ant-'],
+    regex: /(?<![A-Za-z0-9])sk-ant-(?:api|admin)[0-9]{2}-[A-Za-z0-9_-]{80,120}(?![A-Za-z0-9_-])/g,
+    prefixLength: prefixUntil('-', 3),
+    describe: fixed('Anthropic API key'),
+  },
+  {
+    id: 'google-api-key',
+    keywords: ['AIza'],
+    regex: /(?<![A-Za-z0-9_-])AIza[0-9A-Za-z_-]{35}(?![0-9A-Za-z_-])/g,
+    prefixLength: () => 4,
+    // Many Google keys (Maps, Firebase web config) are meant to ship to browsers.
+    describe: fixed('Google API key', 'warning'),
+  },
+  {
+    id: 'npm-token',
+    keywords: ['npm_'],
+    regex: /(?<![A-Za-z0-9_])npm_[A-Za-z0-9]{36}(?![A-Za-z0-9])/g,
+    prefixLength: () => 4,
+    describe: fixed('npm access token'),
+  },
+  {
+    id: 'twilio-api-key',
+    keywords: ['SK'],
+    regex: /(?<![A-Za-z0-9])SK[0-9a-fA-F]{32}(?![A-Za-z0-9])/g,
+    prefixLength: () => 2,
+    describe: fixed('Twilio API key', 'warning'),
+    enabled: (hints) => hints.twilio === true || (hints.name?.includes('twilio') ?? false),
+  },
+  {
+    id: 'resend-api-key',
+    keywords: ['re_'],
+    regex: /(?<![A-Za-z0-9_])re_[A-Za-z0-9]{6,12}_[A-Za-z0-9]{16,40}(?![A-Za-z0-9_])/g,
+    prefixLength: () => 3,
+    describe: fixed('Resend API key'),
+  },
+  {
+    id: 'gitlab-token',
+    keywords: ['glpat-'],
+    regex: /(?<![A-Za-z0-9])glpat-[A-Za-z0-9_-]{20,60}(?![A-Za-z0-9_-])/g,
+    prefixLength: () => 6,
+    describe: fixed('GitLab personal access token'),
+  },
+  {
+    id: 'shopify-token',
+    keywords: ['shpat_', 'shpss_', 'shpca_', 'shppa_'],
+    regex: /(?<![A-Za-z0-9])shp(?:at|ss|ca|pa)_[a-fA-F0-9]{32}(?![A-Za-z0-9])/g,
+    prefixLength: () => 6,
+    describe: fixed('Shopify access token'),
+  },
+  {
+    id: 'huggingface-token',
+    keywords: ['hf_'],
+    regex: /(?<![A-Za-z0-9_])hf_[A-Za-z]{34}(?![A-Za-z0-9])/g,
+    prefixLength: () => 3,
+    describe: fixed('Hugging Face token'),
+  },
+];
+
+/** A 40-character AWS secret access key: base64 alphabet, mixed case and digits, random. */
+export function isAwsSecretShape(value: string): boolean {
+  return (
+    value.length === 40 &&
+    /^[A-Za-z0-9/+]{40}$/.test(value) &&
+    /[a-z]/.test(value) &&
+    /[A-Z]/.test(value) &&
+    /[0-9]/.test(value) &&
+    shannonEntropy(value) >= 4
+  );
+}
+
+/** The part after a known prefix must look generated: no placeholder, no run, some entropy. */
+function isPlaceholderBody(body: string): boolean {
+  if (isOneRepeatedChar(body) || isSequential(body) || isPlaceholder(body)) return true;
+  return body.length >= 16 && shannonEntropy(body) < 3;
+}
+
+/** The first known credential in a text (PEM private keys included), or undefined. */
+export function findKnownSecret(text: string, hints: PatternHints = {}): KnownSecret | undefined {
+  let best: KnownSecret | undefined;
+  const consider = (found: KnownSecret): void => {
+    if (!best || found.start < best.start) best = found;
+  };
+  for (const pattern of SECRET_PATTERNS) {
+    if (!pattern.keywords.some((k) => text.includes(k))) continue;
+    const found = firstMatch(pattern, text, hints);
+    if (found) consider(found);
+  }
+  const pem = findPrivateKey(text);
+  if (pem) consider(pem);
+  return best;
+}
+
+function firstMatch(pattern: SecretPattern, text: string, hints: PatternHints): KnownSecret | undefined {
+  if (pattern.enabled && !pattern.enabled(hints)) return undefined;
+  const regex = pattern.regex;
+  regex.lastIndex = 0;
+  for (let m = regex.exec(text); m !== null; m = regex.exec(text)) {
+    const token = m[1] ?? m[0];
+    const start = m.index + (m[1] === undefined ? 0 : m[0].lastIndexOf(m[1]));
+    if (isPlaceholderBody(token.slice(pattern.prefixLength(token)))) continue;
+    if (pattern.accept && !pattern.accept(token, hints)) continue;
+    const { label, level } = pattern.describe(token, hints);
+    return { patternId: pattern.id, label, level, token, start, end: start + token.length };
+  }
+  return undefined;
+}
+
+const MAX_PEM_LENGTH = 16384;
+const BEGIN = '-----BEGIN ';
+
+/**
+ * `-----BEGIN ... PRIVATE KEY-----` followed by at least 64 base64 characters of real key
+ * material. Found with indexOf; each character is examined at most once, since a rejected
+ * candidate's body is skipped.
+ */
+export function findPrivateKey(text: string): KnownSecret | undefined {
+  const nextBegin = cursor(text, BEGIN);
+  const nextEnd = cursor(text, '-----END ');
+  let at = nextBegin(0);
+  while (at !== -1) {
+    const headerEnd = text.indexOf('-----', at + BEGIN.length);
+    const label = headerEnd === -1 || headerEnd - at > 80 ? '' : text.slice(at + BEGIN.length, headerEnd);
+    if (!isPrivateKeyLabel(label)) {
+      at = nextBegin(at + BEGIN.length);
+      continue;
+    }
+    const bodyStart = headerEnd + 5;
+    const stops = [nextEnd(bodyStart), nextBegin(bodyStart), bodyStart + MAX_PEM_LENGTH, text.length];
+    const bodyEnd = Math.min(...stops.filter((i) => i !== -1));
+    const body = keyMaterial(text.slice(bodyStart, bodyEnd));
+    if (body.length >= 64 && !isPlaceholderBody(body) && shannonEntropy(body) >= 4.5) {
+      const end = text.startsWith('-----END ', bodyEnd) ? footerEnd(text, bodyEnd) : bodyEnd;
+      return { patternId: 'private-key', label: 'private key', level: 'error', token: text.slice(at, end), start: at, end };
+    }
+    at = nextBegin(bodyEnd);
+  }
+  return undefined;
+}
+
+/**
+ * Next occurrence of a marker at or after a position, for positions that only grow: the
+ * last answer is reused while still ahead, so a text with no marker is searched once, not once per call.
+ */
+function cursor(text: string, marker: string): (from: number) => number {
+  let found = -2;
+  return (from) => {
+    if (found === -1 || (found >= from && found !== -2)) return found;
+    found = text.indexOf(marker, from);
+    return found;
+  };
+}
+
+/** `RSA PRIVATE KEY`, `OPENSSH PRIVATE KEY`, `PGP PRIVATE KEY BLOCK`, `ENCRYPTED PRIVATE KEY`. */
+function isPrivateKeyLabel(label: string): boolean {
+  if (!(label.endsWith('PRIVATE KEY') || label.endsWith('PRIVATE KEY BLOCK'))) return false;
+  for (let i = 0; i < label.length; i++) {
+    const c = label.charCodeAt(i);
+    if (!(c === 32 || (c >= 65 && c <= 90) || (c >= 48 && c <= 57))) return false;
+  }
+  return true;
+}
+
+/** Base64 characters of a PEM body, skipping line breaks, escaped `\n`s and `Proc-Type:` headers. */
+function keyMaterial(body: string): string {
+  let out = '';
+  for (const line of body.replace(/\\n/g, '\n').split('\n')) {
+    const trimmed = line.trim();
+    if (trimmed.includes(':')) continue;
+    out += trimmed.replace(/[^A-Za-z0-9+/=]/g, '');
+  }
+  return out;
+}
+
+function footerEnd(text: string, from: number): number {
+  const close = text.indexOf('-----', from + 9);
+  return close === -1 || close - from > 80 ? from + 9 : close + 5;
+}

@@ -1,0 +1,58 @@
+import { isOneRepeatedChar, isSequential } from './entropy';
+
+/**
+ * Values that stand for a secret without being one. A placeholder is never reported, whatever
+ * its context: an empty value, a template marker, a `changeme`, a lone word such as `secret`.
+ */
+const PLACEHOLDER_WORDS = new Set([
+  'abc', 'abc123', 'apikey', 'bar', 'baz', 'changeme', 'changethis', 'default', 'dummy', 'empty',
+  'example', 'fake', 'foo', 'foobar', 'key', 'mypassword', 'mysecret', 'na', 'nil', 'none',
+  'notset', 'null', 'pass', 'passwd', 'password', 'placeholder', 'qwerty', 'redacted', 'replaceme',
+  'required', 'sample', 'secret', 'secretkey', 'shh', 'tbd', 'test', 'todo', 'token', 'undefined',
+  'unset', 'value', 'xxx', 'yoursecret',
+]);
+
+/** Template markers: `<key>`, `[token]`, `{{ secret }}`, `${VAR}`, `$VAR`, `%VAR%`, `%s`, `__KEY__`. */
+const TEMPLATE_MARKER =
+  /^(?:<[^<>]{0,200}>|\[[^[\]]{0,200}\]|\{\{[^{}]{0,200}\}\}|\$\{[^{}]{0,200}\}|\$[A-Za-z_][A-Za-z0-9_]{0,100}|%[A-Za-z_]{1,100}%|%[sd]|__[A-Z_]{1,100}__)$/;
+
+/** Fragments that only placeholders contain. Checked on the lower-cased value. */
+const PLACEHOLDER_FRAGMENT =
+  /change[-_ ]?(?:me|this|it)|replace[-_ ]?(?:me|this|with)|please[-_ ]?change|placeholder|example|not[-_ ]?(?:a[-_ ]?)?secret|(?:^|[^a-z])your(?:[^a-z]|key|api|secret|token|pass|own)|insert[-_ ]|dummy|redacted|xxxx|\.\.\.|…|<[a-z]|\$\{|\{\{/;
+
+export function isPlaceholder(value: string): boolean {
+  const v = value.trim();
+  if (v === '' || isOneRepeatedChar(v) || TEMPLATE_MARKER.test(v)) return true;
+  const lower = v.toLowerCase();
+  if (PLACEHOLDER_WORDS.has(lower.replace(/[^a-z0-9]/g, ''))) return true;
+  if (/^[0-9]{1,8}$/.test(v) || isSequential(v)) return true;
+  return PLACEHOLDER_FRAGMENT.test(lower);
+}
+
+/** Words that make a value a demo or development value rather than a generated one (after undoing l33t). */
+const DEMO_FRAGMENT = /pass(?:word|wd)?|secret|test|demo|sample|dev(?:elop)?|local|admin|qwerty|letmein|hunter|fake|mock|12345/;
+
+export function hasDemoWords(value: string): boolean {
+  const plain = value
+    .toLowerCase()
+    .replace(/0/g, 'o')
+    .replace(/1/g, 'l')
+    .replace(/3/g, 'e')
+    .replace(/4|@/g, 'a')
+    .replace(/5|\$/g, 's')
+    .replace(/7/g, 't');
+  return DEMO_FRAGMENT.test(plain) || DEMO_FRAGMENT.test(value.toLowerCase());
+}
+
+/**
+ * Keys that are public by design: Stripe and Clerk publishable keys, Mapbox public tokens,
+ * PEM public keys and certificates, SSH public keys.
+ */
+export function isPublicValue(value: string): boolean {
+  return (
+    /^pk_(?:live|test)_/.test(value) ||
+    /^pk\.ey/.test(value) ||
+    /^-----BEGIN (?:PUBLIC KEY|CERTIFICATE|RSA PUBLIC KEY)/.test(value) ||
+    /^(?:ssh-(?:rsa|ed25519|dss)|ecdsa-sha2-nistp\d{3}) /.test(value)
+  );
+}

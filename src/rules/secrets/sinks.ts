@@ -1,0 +1,97 @@
+import ts from 'typescript';
+import type { ProjectAnalysis } from '../../core/analysis';
+import type { SourceFileInfo } from '../../core/files';
+import { calleeName, dottedName, objectProperty, propertyValue, unwrap } from '../../core/ast';
+
+/**
+ * Calls whose argument is a key by definition: whatever literal reaches it is a hardcoded
+ * credential, whatever its name. `key` is the argument, with `Buffer.from(x)` and
+ * `new TextEncoder().encode(x)` already looked through.
+ */
+export interface Sink {
+  /** How the call reads in a message: `verifyEvent`, `jwt.sign`, `new Webhook`. */
+  display: string;
+  /** What the key is for: `webhook secret`, `JWT signing key`, `HMAC key`. */
+  role: string;
+  key: ts.Expression;
+}
+
+const REDWOOD_WEBHOOK_CALLS = new Set(['verifyEvent', 'verifySignature', 'signPayload']);
+
+export function sinkOf(call: ts.CallExpression | ts.NewExpression, file: SourceFileInfo, analysis: ProjectAnalysis): Sink | undefined {
+  const name = calleeName(call);
+  if (name === undefined) return undefined;
+  const args = call.arguments ?? ts.factory.createNodeArray<ts.Expression>();
+  const isNew = ts.isNewExpression(call);
+  const from = (specifiers: string[]): boolean => importedFrom(call, file, analysis, specifiers);
+
+  if (REDWOOD_WEBHOOK_CALLS.has(name) && !isNew) {
+    const options = args[1] && unwrap(args[1]);
+    if (!options || !ts.isObjectLiteralExpression(options)) return undefined;
+    return make(name, 'webhook secret', propertyValue(objectProperty(options, 'secret')));
+  }
+  switch (name) {
+    case 'createHmac':
+      return isNew ? undefined : make(dottedName(call.expression) ?? name, 'HMAC key', args[1]);
+    case 'sign':
+    case 'verify':
+      if (!isNew && isJsonWebToken(call as ts.CallExpression, file, analysis)) {
+        return make(`jwt.${name}`, name === 'sign' ? 'JWT signing key' : 'JWT verification key', args[1]);
+      }
+      return name === 'sign' && isSignJwtChain(call.expression) ? make('SignJWT.sign', 'JWT signing key', args[0]) : undefined;
+    case 'jwtVerify':
+      return from(['jose']) ? make(name, 'JWT verification key', args[1]) : undefined;
+    case 'constructEvent':
+    case 'constructEventAsync':
+      return isNew ? undefined : make(dottedName(call.expression) ?? name, 'webhook signing secret', args[2]);
+    case 'Webhook':
+      return isNew && from(['svix', 'standardwebhooks']) ? make('new Webhook', 'webhook signing secret', args[0]) : undefined;
+    case 'Stripe':
+      return isNew && from(['stripe']) ? make('new Stripe', 'Stripe API key', args[0]) : undefined;
+    default:
+      return undefined;
+  }
+}
+
+function make(display: string, role: string, argument: ts.Expression | undefined): Sink | undefined {
+  return argument ? { display, role, key: keyExpression(argument) } : undefined;
+}
+
+/** `Buffer.from(x, 'base64')` and `new TextEncoder().encode(x)` carry the key `x`. */
+function keyExpression(argument: ts.Expression): ts.Expression {
+  const expression = unwrap(argument);
+  if (ts.isCallExpression(expression) && expression.arguments.length > 0) {
+    if (dottedName(expression.expression) === 'Buffer.from' || calleeName(expression) === 'encode') {
+      return unwrap(expression.arguments[0]);
+    }
+  }
+  return expression;
+}
+
+/** `jwt.sign(...)` on the `jsonwebtoken` module, or `sign`/`verify` imported from it. */
+function isJsonWebToken(call: ts.CallExpression, file: SourceFileInfo, analysis: ProjectAnalysis): boolean {
+  const callee = unwrap(call.expression);
+  if (ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression)) {
+    const receiver = callee.expression.text;
+    const source = analysis.importSource(file, receiver);
+    return source ? source.specifier === 'jsonwebtoken' : receiver === 'jwt' || receiver === 'jsonwebtoken';
+  }
+  return ts.isIdentifier(callee) && analysis.importSource(file, callee.text)?.specifier === 'jsonwebtoken';
+}
+
+/** `new SignJWT(payload).setProtectedHeader(...).sign(key)` from `jose`. */
+function isSignJwtChain(callee: ts.Expression): boolean {
+  let current: ts.Expression = unwrap(callee);
+  for (let hops = 0; hops < 16; hops++) {
+    if (ts.isPropertyAccessExpression(current) || ts.isCallExpression(current)) current = unwrap(current.expression);
+    else return ts.isNewExpression(current) && calleeName(current) === 'SignJWT';
+  }
+  return false;
+}
+
+function importedFrom(call: ts.CallExpression | ts.NewExpression, file: SourceFileInfo, analysis: ProjectAnalysis, specifiers: string[]): boolean {
+  const callee = unwrap(call.expression);
+  const local = ts.isIdentifier(callee) ? callee.text : ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) ? callee.expression.text : undefined;
+  const source = local === undefined ? undefined : analysis.importSource(file, local);
+  return source !== undefined && specifiers.includes(source.specifier);
+}

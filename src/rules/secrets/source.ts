@@ -1,0 +1,319 @@
+import ts from 'typescript';
+import type { ProjectAnalysis } from '../../core/analysis';
+import type { SourceFileInfo } from '../../core/files';
+import type { RelatedReport, SuggestionReport } from '../../core/rule';
+import type { Level } from '../../core/types';
+import { dottedName, envReadName, isEnvRead, propertyKeyName, stringLiteralValue, unwrap, walk } from '../../core/ast';
+import { classifyAuthorization, classifyFallback, classifyNamed, classifyUnnamed, type ValueHints, type Verdict } from './classify';
+import { maskSecret } from './mask';
+import { envNameFor, isAuthorizationName, isDisplayableName } from './names';
+import { findKnownSecret } from './patterns';
+import { isPlaceholder, isPublicValue } from './placeholders';
+import { sinkOf, type Sink } from './sinks';
+
+/** One finding-to-be, tied to the node it is about so that each literal is reported once. */
+export interface Candidate {
+  at: ts.Node;
+  messageId: string;
+  data: Record<string, string>;
+  level: Level;
+  secret: string;
+  related?: RelatedReport[];
+  suggestions?: SuggestionReport[];
+  /** A sink's evidence (the value is used as a key) outranks what the literal's context says. */
+  priority: number;
+}
+
+/** A sink whose key is a constant defined in another module; judged once that module is analysed. */
+export interface ImportedKey {
+  use: ts.Expression;
+  sink: Sink;
+  literal: ts.StringLiteralLike;
+  file: SourceFileInfo;
+}
+
+/** What one walk of a file finds: candidates keyed by literal, and keys imported from elsewhere. */
+export interface FileSecrets {
+  byLiteral: Map<ts.Node, Candidate>;
+  imported: ImportedKey[];
+}
+
+const CONTEXT_PRIORITY = 1;
+const SINK_PRIORITY = 2;
+/** Shorter literals are never credentials by their context; sinks accept shorter keys. */
+const MIN_CONTEXT_LENGTH = 8;
+const MIN_SINK_KEY_LENGTH = 6;
+
+type LiteralContext =
+  | { kind: 'named'; name: string; suggest: boolean; object?: ts.ObjectLiteralExpression }
+  | { kind: 'fallback'; env: string }
+  | { kind: 'none' };
+
+/** The single AST walk of a file, memoised so that other files' sinks can ask what it reports. */
+export function fileSecrets(file: SourceFileInfo, analysis: ProjectAnalysis): FileSecrets {
+  return analysis.memo('no-hardcoded-secret/file', file, () => collect(file, analysis));
+}
+
+function collect(file: SourceFileInfo, analysis: ProjectAnalysis): FileSecrets {
+  const byLiteral = new Map<ts.Node, Candidate>();
+  const imported: ImportedKey[] = [];
+  const hints: ValueHints = { twilio: /twilio/i.test(file.text) };
+  const add = (literal: ts.Node, candidate: Candidate): void => {
+    const existing = byLiteral.get(literal);
+    if (!existing || existing.priority < candidate.priority) byLiteral.set(literal, candidate);
+  };
+
+  walk(file.sf, (node) => {
+    if (ts.isTypeNode(node) || ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) return false;
+    if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) {
+      const candidate = literalCandidate(node, file, hints);
+      if (candidate) add(node, candidate);
+    } else if (ts.isTemplateHead(node) || ts.isTemplateMiddle(node) || ts.isTemplateTail(node)) {
+      const verdict = node.text.length >= MIN_CONTEXT_LENGTH ? classifyUnnamed(node.text, hints) : undefined;
+      if (verdict) add(node, contextCandidate(node, 'literal', {}, verdict));
+    } else if (ts.isCallExpression(node) || ts.isNewExpression(node)) {
+      const sink = sinkOf(node, file, analysis);
+      if (sink) sinkKey(sink, file, analysis, add, imported);
+    }
+    return true;
+  });
+  return { byLiteral, imported };
+}
+
+function literalCandidate(node: ts.StringLiteralLike, file: SourceFileInfo, hints: ValueHints): Candidate | undefined {
+  const value = node.text;
+  if (value.length < MIN_CONTEXT_LENGTH) return undefined;
+  const context = literalContext(node);
+  if (context.kind === 'fallback') {
+    const verdict = classifyFallback(value, context.env, hints);
+    return verdict && contextCandidate(node, 'envFallback', { env: `process.env.${context.env}` }, verdict);
+  }
+  if (context.kind === 'none' || !isDisplayableName(context.name) || findKnownSecret(context.name)) {
+    const verdict = classifyUnnamed(value, hints);
+    return verdict && contextCandidate(node, 'literal', {}, verdict);
+  }
+  const last = context.name.split('.').pop() ?? context.name;
+  if (isAuthorizationName(last)) {
+    const verdict = classifyAuthorization(value, hints);
+    return verdict && contextCandidate(node, 'authorizationHeader', { name: last }, verdict);
+  }
+  const verdict = classifyNamed(value, last, { ...hints, ...objectHints(context.object, node) });
+  if (!verdict) return undefined;
+  const candidate = contextCandidate(node, 'hardcoded', { name: context.name }, verdict);
+  if (context.suggest) candidate.suggestions = [envSuggestion(node, file, last)];
+  return candidate;
+}
+
+function contextCandidate(node: ts.Node, messageId: string, data: Record<string, string>, verdict: Verdict): Candidate {
+  return {
+    at: node,
+    messageId,
+    data: { ...data, kind: verdict.kind, masked: maskSecret(verdict.secret) },
+    level: verdict.level,
+    secret: verdict.secret,
+    priority: CONTEXT_PRIORITY,
+  };
+}
+
+function envSuggestion(node: ts.Node, file: SourceFileInfo, name: string): SuggestionReport {
+  const env = envNameFor(name);
+  return { description: `Read it from process.env.${env}`, span: { start: node.getStart(file.sf), end: node.getEnd() }, text: `process.env.${env}` };
+}
+
+/**
+ * Where a literal sits: assigned to a name (variable, property, class field, parameter default,
+ * `obj.x = ...`, JSX attribute, `headers.set(name, value)`, compared with a name), the fallback
+ * of an env read, or nowhere in particular.
+ */
+function literalContext(node: ts.StringLiteralLike): LiteralContext {
+  let child: ts.Node = node;
+  let parent = node.parent;
+  while (
+    ts.isParenthesizedExpression(parent) ||
+    ts.isAsExpression(parent) ||
+    ts.isSatisfiesExpression(parent) ||
+    ts.isNonNullExpression(parent) ||
+    ts.isTypeAssertionExpression(parent)
+  ) {
+    child = parent;
+    parent = parent.parent;
+  }
+  if (ts.isVariableDeclaration(parent) && parent.initializer === child && ts.isIdentifier(parent.name)) {
+    return { kind: 'named', name: parent.name.text, suggest: true };
+  }
+  if (ts.isPropertyAssignment(parent) && parent.initializer === child) {
+    const name = propertyKeyName(parent.name);
+    const object = ts.isObjectLiteralExpression(parent.parent) ? parent.parent : undefined;
+    return name === undefined ? { kind: 'none' } : { kind: 'named', name, suggest: true, object };
+  }
+  if ((ts.isPropertyDeclaration(parent) || ts.isEnumMember(parent)) && parent.initializer === child) {
+    const name = propertyKeyName(parent.name);
+    return name === undefined ? { kind: 'none' } : { kind: 'named', name, suggest: ts.isPropertyDeclaration(parent) };
+  }
+  if ((ts.isParameter(parent) || ts.isBindingElement(parent)) && parent.initializer === child) {
+    return bindingContext(parent);
+  }
+  if (ts.isJsxAttribute(parent) && parent.initializer === child) {
+    return { kind: 'named', name: parent.name.getText(), suggest: false };
+  }
+  if (ts.isBinaryExpression(parent) && parent.right === child) return binaryContext(parent, parent.left);
+  if (ts.isBinaryExpression(parent) && parent.left === child && isComparison(parent)) return namedBy(parent.right);
+  if (ts.isCallExpression(parent)) return headerSetterContext(parent, child);
+  return { kind: 'none' };
+}
+
+function binaryContext(binary: ts.BinaryExpression, left: ts.Expression): LiteralContext {
+  const op = binary.operatorToken.kind;
+  if (op === ts.SyntaxKind.EqualsToken) {
+    const named = namedBy(left);
+    return named.kind === 'named' ? { ...named, suggest: true } : named;
+  }
+  if ((op === ts.SyntaxKind.BarBarToken || op === ts.SyntaxKind.QuestionQuestionToken) && isEnvRead(left)) {
+    const env = envReadName(left);
+    return env === undefined ? { kind: 'none' } : { kind: 'fallback', env };
+  }
+  return isComparison(binary) ? namedBy(left) : { kind: 'none' };
+}
+
+function isComparison(binary: ts.BinaryExpression): boolean {
+  const op = binary.operatorToken.kind;
+  return (
+    op === ts.SyntaxKind.EqualsEqualsEqualsToken ||
+    op === ts.SyntaxKind.ExclamationEqualsEqualsToken ||
+    op === ts.SyntaxKind.EqualsEqualsToken ||
+    op === ts.SyntaxKind.ExclamationEqualsToken
+  );
+}
+
+/** `config.apiKey`, `headers['x-api-key']`, `token`: the name an expression reads or writes. */
+function namedBy(expression: ts.Expression): LiteralContext {
+  const name = dottedName(unwrap(expression));
+  return name === undefined ? { kind: 'none' } : { kind: 'named', name, suggest: false };
+}
+
+/** `{ apiKey = '...' }` in a parameter, and `const { SECRET = '...' } = process.env`. */
+function bindingContext(binding: ts.ParameterDeclaration | ts.BindingElement): LiteralContext {
+  if (!ts.isIdentifier(binding.name)) return { kind: 'none' };
+  const name = binding.name.text;
+  if (ts.isBindingElement(binding) && ts.isObjectBindingPattern(binding.parent)) {
+    const declaration = binding.parent.parent;
+    const source = ts.isVariableDeclaration(declaration) ? declaration.initializer : undefined;
+    if (source && dottedName(unwrap(source)) === 'process.env') {
+      const key = binding.propertyName ? propertyKeyName(binding.propertyName) : name;
+      return key === undefined ? { kind: 'none' } : { kind: 'fallback', env: key };
+    }
+  }
+  return { kind: 'named', name, suggest: true };
+}
+
+/** `headers.set('Authorization', '...')`, `res.setHeader('x-api-key', '...')`. */
+function headerSetterContext(call: ts.CallExpression, child: ts.Node): LiteralContext {
+  const callee = unwrap(call.expression);
+  const method = ts.isPropertyAccessExpression(callee) ? callee.name.text : undefined;
+  if (!method || !['set', 'append', 'setHeader', 'header', 'setRequestHeader'].includes(method)) return { kind: 'none' };
+  if (call.arguments[1] !== child) return { kind: 'none' };
+  const header = stringLiteralValue(call.arguments[0]);
+  return header === undefined ? { kind: 'none' } : { kind: 'named', name: header, suggest: false };
+}
+
+/** Facts about sibling properties: a Firebase web config, an AWS access key ID beside a secret. */
+function objectHints(object: ts.ObjectLiteralExpression | undefined, self: ts.Node): ValueHints {
+  if (!object) return {};
+  let firebaseConfig = false;
+  let awsKeyIdNearby = false;
+  for (const property of object.properties) {
+    const name = ts.isPropertyAssignment(property) || ts.isShorthandPropertyAssignment(property) ? propertyKeyName(property.name) : undefined;
+    if (name === 'authDomain' || name === 'messagingSenderId' || name === 'storageBucket') firebaseConfig = true;
+    if (ts.isPropertyAssignment(property) && property.initializer !== self) {
+      const value = stringLiteralValue(unwrap(property.initializer));
+      if (value !== undefined && /^(?:AKIA|ASIA)[A-Z2-7]{16}$/.test(value)) awsKeyIdNearby = true;
+    }
+  }
+  return { firebaseConfig, awsKeyIdNearby };
+}
+
+/**
+ * A sink's key: a literal right there, a constant of this file (reported at its definition,
+ * with the use as related location), or a constant imported from another module (judged later).
+ */
+function sinkKey(
+  sink: Sink,
+  file: SourceFileInfo,
+  analysis: ProjectAnalysis,
+  add: (literal: ts.Node, candidate: Candidate) => void,
+  imported: ImportedKey[],
+): void {
+  const key = sink.key;
+  if (ts.isStringLiteral(key) || ts.isNoSubstitutionTemplateLiteral(key)) {
+    if (!isUsableKey(key.text)) return;
+    const candidate = sinkCandidate(key, 'sinkLiteral', {}, sink, key.text);
+    const property = key.parent;
+    if (ts.isPropertyAssignment(property) && property.initializer === key) {
+      const name = propertyKeyName(property.name);
+      if (name !== undefined) candidate.suggestions = [envSuggestion(key, file, name)];
+    }
+    add(key, candidate);
+    return;
+  }
+  const constant = resolveConstant(key, file, analysis);
+  if (!constant || !isUsableKey(constant.literal.text)) return;
+  if (constant.file !== file) {
+    imported.push({ use: key, sink, literal: constant.literal, file: constant.file });
+    return;
+  }
+  const name = definitionName(constant.literal) ?? key.getText(file.sf);
+  const candidate = sinkCandidate(constant.literal, 'sinkConstant', { name }, sink, constant.literal.text);
+  candidate.related = [
+    { file, span: { start: key.getStart(file.sf), end: key.getEnd() }, message: `\`${sink.display}\` uses \`${name}\` as its ${sink.role}.` },
+  ];
+  add(constant.literal, candidate);
+}
+
+export function sinkCandidate(at: ts.Node, messageId: string, data: Record<string, string>, sink: Sink, value: string): Candidate {
+  const known = findKnownSecret(value);
+  const secret = known?.token ?? value;
+  return {
+    at,
+    messageId,
+    data: { ...data, role: known?.label ?? sink.role, sink: sink.display, masked: maskSecret(secret) },
+    level: known?.level ?? 'error',
+    secret,
+    priority: SINK_PRIORITY,
+  };
+}
+
+function isUsableKey(value: string): boolean {
+  return value.length >= MIN_SINK_KEY_LENGTH && !isPlaceholder(value) && !isPublicValue(value);
+}
+
+/** Follows `KEY`, `config.webhookKey` and imports to the string literal that defines the key. */
+function resolveConstant(
+  expression: ts.Expression,
+  file: SourceFileInfo,
+  analysis: ProjectAnalysis,
+): { literal: ts.StringLiteralLike; file: SourceFileInfo } | undefined {
+  let target = expression;
+  let where = file;
+  if (ts.isPropertyAccessExpression(expression)) {
+    const base = analysis.resolveValue(expression.expression, file);
+    if (!ts.isObjectLiteralExpression(base.node)) return undefined;
+    const property = base.node.properties.find(
+      (p) => ts.isPropertyAssignment(p) && propertyKeyName(p.name) === expression.name.text,
+    );
+    if (!property || !ts.isPropertyAssignment(property)) return undefined;
+    target = property.initializer;
+    where = base.file;
+  } else if (!ts.isIdentifier(expression)) {
+    return undefined;
+  }
+  const resolved = analysis.stringValue(target, where);
+  if (!resolved) return undefined;
+  const node = resolved.node;
+  return ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node) ? { literal: node, file: resolved.file } : undefined;
+}
+
+/** The variable or property a literal initialises, for messages: `PARTNER_HOOK`, `partnerHook`. */
+export function definitionName(literal: ts.StringLiteralLike): string | undefined {
+  const context = literalContext(literal);
+  return context.kind === 'named' && isDisplayableName(context.name) ? context.name : undefined;
+}

@@ -662,6 +662,18 @@ describe('tls-legacy fixture', () => {
   });
 });
 
+describe('rules/no-disabled-tls.md', () => {
+  const doc = fs.readFileSync(path.resolve(__dirname, '../rules/no-disabled-tls.md'), 'utf8');
+  const examples = doc.slice(doc.indexOf('## Examples'), doc.indexOf('## Known limits'));
+  const blocks = [...examples.matchAll(/```(?:js|ts)\n([\s\S]*?)```/g)].map((m) => m[1]);
+
+  test('the flagged example is flagged and the clean one is not', () => {
+    assert.equal(blocks.length, 2);
+    assert.ok(inLib(blocks[0]).length > 0, 'flagged example');
+    assert.deepEqual(inLib(blocks[1]), [], 'clean example');
+  });
+});
+
 describe('metadata', () => {
   test('messages are one sentence each, with code in backticks', () => {
     for (const [id, text] of Object.entries(rule.meta.messages)) {

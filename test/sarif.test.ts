@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import ts from 'typescript';
+import { parse as parseYaml } from 'yaml';
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import type * as Sarif from 'sarif';
@@ -497,4 +498,51 @@ test('rule metadata fits GitHub without clamping', () => {
     assert.ok(meta.tags.length + 2 <= 20, meta.id);
     if (meta.securitySeverity !== undefined) assert.ok(meta.securitySeverity > 0 && meta.securitySeverity <= 10 && meta.cwe, meta.id);
   }
+});
+
+/** The scan step of action.yml, run as GitHub would run it, on the build `npm test` just made. */
+function runActionStep(workspace: string, inputs: Record<string, string>): { code: number | null; outputs: string; stdout: string; stderr: string } {
+  const action = parseYaml(fs.readFileSync(path.join(REPO, 'action.yml'), 'utf8')) as {
+    runs: { steps: { id?: string; run?: string; env?: Record<string, string> }[] };
+  };
+  const step = action.runs.steps.find((s) => s.id === 'scan')!;
+  const outputFile = path.join(tmp, `github-output-${Math.random().toString(36).slice(2)}`);
+  fs.writeFileSync(outputFile, '');
+  const env: Record<string, string> = { PATH: process.env.PATH ?? '', GITHUB_OUTPUT: outputFile, NO_COLOR: '1' };
+  for (const [name, expression] of Object.entries(step.env ?? {})) {
+    const input = /^\$\{\{ inputs\.([\w-]+) \}\}$/.exec(expression)?.[1];
+    env[name] = expression === '${{ github.action_path }}' ? REPO : (inputs[input ?? ''] ?? '');
+  }
+  const run = spawnSync('bash', ['-c', step.run!], { cwd: workspace, env, encoding: 'utf8' });
+  return { code: run.status, outputs: fs.readFileSync(outputFile, 'utf8'), stdout: run.stdout, stderr: run.stderr };
+}
+
+test('the GitHub Action runs fnscan, writes the SARIF and passes the exit code on', (t) => {
+  if (process.platform === 'win32') return t.skip('needs bash');
+  assert.ok(fs.existsSync(path.join(REPO, 'dist', 'cli', 'main.js')), 'run `npm run build` first (npm test does)');
+  const workspace = path.join(tmp, 'action-workspace');
+  writeTree(workspace, {
+    'redwood.toml': '[web]\n  port = 8910\n',
+    'api/src/lib/a b.ts': '// fnscan-disable-next-line no-disabled-tls\nexport const a = 1\n',
+  });
+  const defaults = { paths: '.', category: 'fnscan', 'fail-on': 'warning', baseline: '', output: 'fnscan.sarif', 'include-tests': 'false' };
+
+  const clean = runActionStep(workspace, { ...defaults, paths: 'api\nredwood.toml', category: 'fnscan/api' });
+  assert.equal(clean.code, 0, clean.stderr);
+  assert.equal(clean.outputs, 'sarif-file=fnscan.sarif\nexit-code=0\n');
+  const run = parse(fs.readFileSync(path.join(workspace, 'fnscan.sarif'), 'utf8')).runs[0];
+  assert.equal(run.automationDetails?.id, 'fnscan/api/');
+  assert.deepEqual(
+    run.results!.map((r) => [r.ruleId, r.level, r.locations![0].physicalLocation!.artifactLocation!.uri]),
+    [['invalid-suppression', 'note', 'api/src/lib/a%20b.ts']],
+  );
+
+  const failing = runActionStep(workspace, { ...defaults, 'fail-on': 'note', output: 'out/scan.sarif' });
+  assert.equal(failing.code, 1, failing.stderr);
+  assert.equal(failing.outputs, 'sarif-file=out/scan.sarif\nexit-code=1\n');
+  assert.ok(fs.existsSync(path.join(workspace, 'out', 'scan.sarif')));
+
+  const misused = runActionStep(workspace, { ...defaults, 'include-tests': 'yes' });
+  assert.equal(misused.code, 2);
+  assert.match(misused.stdout, /^::error::include-tests must be true or false, not 'yes'\.$/m);
 });

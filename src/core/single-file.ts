@@ -34,20 +34,39 @@ const PROJECT_FILES = ['redwood.toml', 'cedar.toml', 'api/tsconfig.json', 'api/j
 
 export class SingleFileScanner {
   private readonly sessions = new Map<string, ProjectSession>();
+  /**
+   * Folder lookups (real path, enclosing app), made once per folder: they cost a dozen system
+   * calls per file otherwise. Forgotten whenever a project's own files change; an app created
+   * or removed elsewhere is seen when ESLint restarts.
+   */
+  private readonly folders = new Map<string, { real: string; app: string | undefined }>();
 
   constructor(private readonly rules: readonly Rule[]) {}
 
   /** Findings for one file, suppressed ones included (marked), as `RuleRunner` gives them. */
   scan(input: SingleFileInput): Finding[] {
-    const file = realFile(path.resolve(input.cwd, input.file));
-    return this.sessionFor(file, input.cwd).scan(file, input.text, input.sf);
+    const absolute = path.resolve(input.cwd, input.file);
+    const folder = this.folder(path.dirname(absolute));
+    const file = path.join(folder.real, path.basename(absolute));
+    const root = folder.app ?? plainRoot(file, input.cwd);
+    return this.sessionFor(root).scan(file, input.text, input.sf);
   }
 
-  private sessionFor(file: string, cwd: string): ProjectSession {
-    const root = findAppRoot(path.dirname(file)) ?? plainRoot(file, cwd);
+  private folder(dir: string): { real: string; app: string | undefined } {
+    let found = this.folders.get(dir);
+    if (!found) {
+      const real = realDir(dir);
+      found = { real, app: findAppRoot(real) };
+      this.folders.set(dir, found);
+    }
+    return found;
+  }
+
+  private sessionFor(root: string): ProjectSession {
     const fingerprint = PROJECT_FILES.map((name) => stamp(path.join(root, name))).join('|');
     const existing = this.sessions.get(root);
     if (existing?.fingerprint === fingerprint) return existing;
+    if (existing) this.folders.clear();
     const session = new ProjectSession(projectAt(root), fingerprint, this.rules);
     this.sessions.set(root, session);
     return session;
@@ -224,11 +243,7 @@ function isRacy(stat: fs.Stats | undefined): boolean {
   return stat !== undefined && Date.now() - stat.mtimeMs < RACY_MS;
 }
 
-/** Resolves symlinks in the folder part, as the CLI's walk does, so roles and imports agree. */
-function realFile(file: string): string {
-  return path.join(realDir(path.dirname(file)), path.basename(file));
-}
-
+/** Resolves symlinks, as the CLI's walk does, so roles and imports agree. */
 function realDir(dir: string): string {
   try {
     return fs.realpathSync(dir);

@@ -112,6 +112,22 @@ test('until= is honoured through that day and expires after it (today is injecte
   assert.deepEqual(problems, ['1:expired:The suppression of `no-disabled-tls` expired on 2025-06-15, so it suppresses nothing.']);
 });
 
+test('until= written into the reason is honoured too and is not part of the justification', () => {
+  const text = 'const a = 1 // fnscan-disable-line no-disabled-tls -- local dev proxy, until=2025-06-01\n';
+  const file = source(text);
+  const f = findingAt(file, 1);
+  assert.deepEqual(apply(file, [f], { today: '2025-05-31' }), { kept: [], problems: [] });
+  assert.equal(f.suppression?.justification, 'local dev proxy');
+  const later = source(text);
+  assert.deepEqual(apply(later, [findingAt(later, 1)], { today: '2025-06-02' }).problems, [
+    '1:expired:The suppression of `no-disabled-tls` expired on 2025-06-01, so it suppresses nothing.',
+  ]);
+  const onlyDate = source('const a = 1 // fnscan-disable-line no-disabled-tls -- until=2030-01-01\n');
+  assert.deepEqual(apply(onlyDate, [findingAt(onlyDate, 1)]).problems, [
+    '1:missingReason:The suppression of `no-disabled-tls` gives no reason after `--`, so it suppresses nothing.',
+  ]);
+});
+
 test('a malformed until= date suppresses nothing', () => {
   for (const until of ['2025-02-30', '2025-6-1', 'tomorrow', '']) {
     const file = source(`// fnscan-disable-next-line no-disabled-tls until=${until} -- soon\nconst a = 1\n`);

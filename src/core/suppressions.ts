@@ -9,6 +9,7 @@ import { renderMessage } from './messages';
  * Inline suppressions, written at the start of a comment:
  *   `// fnscan-disable-next-line <rule>[, <rule>] [until=YYYY-MM-DD] -- <reason>` (the next line)
  *   `// fnscan-disable-line <rule> [until=YYYY-MM-DD] -- <reason>` (its own line)
+ * (`until=` is also read from the reason, where people tend to put it),
  * also as `/* … *\/` in JS/TS and as `# …` in env and TOML files. A finding is suppressed when it
  * starts on the target line. A directive with no rule, no reason, a malformed or past `until`
  * date suppresses nothing. Problems with directives (those, unknown rules, unused suppressions)
@@ -41,6 +42,7 @@ export interface SuppressionContext {
 }
 
 const KEYWORD = /fnscan-disable[\w-]*/g;
+const UNTIL = /(?:^|[\s,;(])until=([^\s,;)]*)/;
 const SOURCE_OPENER = /(\/\/|\/\*)\s*$/;
 const TEXT_OPENER = /(?:^|\s)(#)\s*$/;
 
@@ -151,14 +153,15 @@ function toDirective(
   isBlock: boolean,
 ): Directive {
   const close = isBlock ? line.indexOf('*/', bodyStart) : -1;
-  const rawBody = line.slice(bodyStart, close === -1 ? line.length : close);
-  const body = rawBody.trimEnd();
+  const body = line.slice(bodyStart, close === -1 ? line.length : close).trimEnd();
   const end = bodyStart + body.length;
   const sep = body.indexOf('--');
   const head = sep === -1 ? body : body.slice(0, sep);
-  const until = /(?:^|\s)until=(\S*)/.exec(head)?.[1];
+  const tail = sep === -1 ? '' : body.slice(sep + 2);
+  // `until=` belongs before `--`, but people also write it into the reason; honour it there too.
+  const until = UNTIL.exec(head)?.[1] ?? UNTIL.exec(tail)?.[1];
   const rules = head
-    .replace(/(?:^|\s)until=\S*/, ' ')
+    .replace(UNTIL, ' ')
     .split(/[\s,]+/)
     .filter(Boolean)
     .map((r) => r.replace(/^fnscan\//, ''));
@@ -175,7 +178,7 @@ function toDirective(
     },
     text: line.slice(openerAt, end).replace(/\s+/g, ' ').trim(),
     rules,
-    reason: sep === -1 ? '' : body.slice(sep + 2).trim(),
+    reason: tail.replace(UNTIL, ' ').trim().replace(/^[,;]\s*|\s*[,;]$/g, ''),
     until,
   };
 }

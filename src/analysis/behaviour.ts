@@ -35,7 +35,29 @@ import {
   isRedwoodWebhooksModule,
 } from './vocabulary';
 
-const AUTH_CALLS = new Set(['requireAuth', 'isAuthenticated', 'hasRole', 'getCurrentUser', 'validateSession']);
+/** Calls that establish who the caller is. They authenticate when their result decides a refusal. */
+const AUTH_CALLS = new Set([
+  'requireAuth',
+  'isAuthenticated',
+  'hasRole',
+  'getCurrentUser',
+  'validateSession',
+  // Next.js / Vercel / Netlify ecosystems
+  'getServerSession',
+  'getSession',
+  'auth',
+  'currentUser',
+  'getAuth',
+  'getToken',
+  'getUser',
+  'verifyIdToken',
+  'verifySessionCookie',
+  'authenticate',
+  'protect',
+]);
+
+/** Auth calls that refuse the caller by throwing (or redirecting), so a bare call is a check. */
+const THROWING_AUTH_CALLS = new Set(['requireAuth', 'protect']);
 const MAX_CALL_DEPTH = 6;
 
 /**
@@ -121,7 +143,7 @@ export class BehaviourAnalyzer {
     }
     if (ts.isPropertyAccessExpression(node)) {
       const name = dottedName(node);
-      if (name && /(^|\.)(event|req|request|evt)\.body$/.test(name)) facts.readsBody = true;
+      if (name && /(^|\.)(event|req|request|evt)\.(body|bodyRaw|rawBody)$/.test(name)) facts.readsBody = true;
       if (name && /(^|\.)context\.currentUser$/.test(name) && guardsRejection(node)) {
         facts.auth.push({ file, node, via: '`context.currentUser`', anchor: node });
       }
@@ -200,6 +222,7 @@ export class BehaviourAnalyzer {
   }
 
   private onCall(call: ts.CallExpression, file: SourceFileInfo, facts: Facts, depth: number): void {
+    if (/(^|\.)(req|request)\.(text|json|formData|arrayBuffer|blob)$/.test(dottedName(unwrap(call.expression)) ?? '')) facts.readsBody = true;
     if (this.onLibraryCall(call, file, facts)) return;
     const target = this.resolveCallee(call, file);
     if (target) {
@@ -235,21 +258,21 @@ export class BehaviourAnalyzer {
   ): void {
     if (!AUTH_CALLS.has(name)) return;
     const rejectsItself = callee.rejects;
-    if ((rejectsItself && (name === 'requireAuth' || !resultIsChecked(call))) || guardsRejection(call)) {
+    if ((rejectsItself && (THROWING_AUTH_CALLS.has(name) || !resultIsChecked(call))) || guardsRejection(call)) {
       facts.auth.push({ file, node: call, via: `\`${name}()\` from \`${relativeName(target.file)}\``, anchor: call });
     }
   }
 
   /** Auth helpers whose module cannot be read (a package, a missing file): trust the call as written. */
   private onUnresolvedAuthCall(call: ts.CallExpression, name: string, file: SourceFileInfo, facts: Facts): void {
-    if (name === 'requireAuth' || guardsRejection(call)) {
+    if (THROWING_AUTH_CALLS.has(name) || guardsRejection(call)) {
       facts.auth.push({ file, node: call, via: `\`${name}()\``, anchor: call });
     }
   }
 
   /** `isAuthenticated = () => true`, a `requireAuth` that can never throw: the Redwood no-auth template. */
   isStubAuth(fn: FunctionLike, file: SourceFileInfo, name: string): boolean {
-    if (name === 'getCurrentUser' || name === 'validateSession') return false;
+    if (!['requireAuth', 'isAuthenticated', 'hasRole'].includes(name)) return false;
     if (name === 'requireAuth') return !this.factsOf(fn, file).rejects;
     return alwaysReturnsTrue(fn, (id) => {
       const target = this.functionFor(id, file);
@@ -370,6 +393,10 @@ export class BehaviourAnalyzer {
         if (model && DEDUPE_ARGUMENT.test(call.arguments.map((a) => a.getText(file.sf)).join(' '))) facts.dedupe.push({ file, node: call });
         return true;
       }
+    }
+    if (dotted === 'this.$emit' || /^this\.db\.set$/.test(dotted)) {
+      facts.sensitive.push({ file, node: call, work: `passes the payload on with \`${dotted}\``, write: true, anchor: call });
+      return true;
     }
     if (MESSAGE_SENDERS.test(name) || MESSAGE_SDK_CALLS.test(dotted)) {
       facts.sensitive.push({ file, node: call, work: `sends messages with \`${dotted}\``, write: true, anchor: call });
@@ -538,8 +565,9 @@ export function headerRead(node: ts.Node): string | undefined {
   if (ts.isPropertyAccessExpression(node)) {
     const holder = dottedName(unwrap(node.expression)) ?? '';
     if (/(^|\.)headers$/i.test(holder) && !ts.isCallExpression(node.parent)) return node.name.text.toLowerCase();
-    // req.headers.get('x-a') / headers.get('x-a')
-    if (node.name.text === 'get' && /(^|\.)headers$/i.test(holder) && ts.isCallExpression(node.parent)) {
+    // req.headers.get('x-a') / headers.get('x-a') / headers().get('x-a') from next/headers
+    const fromHeadersCall = ts.isCallExpression(node.expression) && calleeName(node.expression) === 'headers';
+    if (node.name.text === 'get' && (/(^|\.)headers$/i.test(holder) || fromHeadersCall) && ts.isCallExpression(node.parent)) {
       const key = node.parent.arguments[0] && stringLiteralValue(node.parent.arguments[0]);
       if (key) return key.toLowerCase();
     }
@@ -611,8 +639,14 @@ function guardsRejection(node: ts.Node): boolean {
   }
   const parent = current.parent;
   if (parent && ts.isIfStatement(parent) && parent.expression === current) return branchRejects(parent.thenStatement) || (parent.elseStatement ? branchRejects(parent.elseStatement) : false);
-  if (parent && ts.isVariableDeclaration(parent) && ts.isIdentifier(parent.name)) return variableGuardsRejection(parent.name);
+  if (parent && ts.isVariableDeclaration(parent)) return boundIdentifiers(parent.name).some(variableGuardsRejection);
   return false;
+}
+
+/** `const { data: { user } } = ...` binds `user`. */
+function boundIdentifiers(name: ts.BindingName): ts.Identifier[] {
+  if (ts.isIdentifier(name)) return [name];
+  return name.elements.flatMap((el) => (ts.isOmittedExpression(el) ? [] : boundIdentifiers(el.name)));
 }
 
 function variableGuardsRejection(name: ts.Identifier): boolean {

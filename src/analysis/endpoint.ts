@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';
 import type { SourceFileInfo } from '../core/files';
@@ -7,6 +8,9 @@ import type { Level } from '../core/types';
 import type { RelatedReport, SuggestionReport } from '../core/rule';
 import { calleeName, isFunctionLike, objectProperty, propertyValue, unwrap, walk, type FunctionLike } from '../core/ast';
 import { compileGlobs } from '../core/glob';
+import { endpointInfo } from '../core/project';
+import { HTTP_METHODS, type ConfigSite, type EndpointInfo, type GatewayAuth } from '../core/platforms';
+import type { Span } from '../core/types';
 import { BehaviourAnalyzer } from './behaviour';
 import { emptyFacts, mergeFacts, type Anchored, type Facts, type SensitiveFact, type Site, type VerifyFact } from './facts';
 import { WEBHOOK_NAME } from './vocabulary';
@@ -20,7 +24,7 @@ export interface HandlerFinding {
   ruleId: string;
   messageId: string;
   data: Record<string, string>;
-  at: ts.Node;
+  at: ts.Node | Span;
   level?: Level;
   related: RelatedReport[];
   suggestions?: SuggestionReport[];
@@ -43,13 +47,19 @@ export function behaviourOf(analysis: ProjectAnalysis): BehaviourAnalyzer {
  * also "unauthenticated".
  */
 export function endpointFindings(file: SourceFileInfo, analysis: ProjectAnalysis, config: FnscanConfig): HandlerFinding[] {
-  if (file.role !== 'endpoint') return [];
+  if (file.role === 'test') return [];
   return analysis.memo('endpoint-findings', file, () => judge(file, analysis, config));
 }
 
 interface HandlerShape {
-  /** The `handler` identifier that names the endpoint in code. */
-  nameNode: ts.Node;
+  /** What names the endpoint in code: the `handler` identifier, or the `export default` keywords. */
+  nameNode: ts.Node | Span;
+  /** Name for messages: the function or route, with the HTTP method for per-method exports. */
+  name: string;
+  /** What the platform's config puts in front of this handler (Lambda authorizers, function URLs). */
+  gateway?: GatewayAuth;
+  /** The platform drops repeated events itself (Pipedream `dedupe: 'unique'`). */
+  platformDedupe?: ts.Node;
   functions: Array<{ fn: FunctionLike; file: SourceFileInfo }>;
   /** `useRequireAuth` wraps the handler: it decodes the caller but rejects nobody. */
   usesRequireAuthWrapper: boolean;
@@ -59,16 +69,28 @@ interface HandlerShape {
 }
 
 function judge(file: SourceFileInfo, analysis: ProjectAnalysis, config: FnscanConfig): HandlerFinding[] {
+  const info = endpointInfoOf(file);
+  if (!info) return [];
   const behaviour = behaviourOf(analysis);
-  const shape = findHandler(file, behaviour);
-  if (!shape || shape.exempt) return [];
+  return findHandlers(file, info, behaviour).flatMap((shape) => judgeHandler(file, info, shape, behaviour, config));
+}
+
+function judgeHandler(
+  file: SourceFileInfo,
+  info: EndpointInfo,
+  shape: HandlerShape,
+  behaviour: BehaviourAnalyzer,
+  config: FnscanConfig,
+): HandlerFinding[] {
+  if (shape.exempt) return [];
   const facts = emptyFacts();
   mergeFacts(facts, behaviour.moduleFacts(file));
   for (const { fn, file: fnFile } of shape.functions) {
     mergeFacts(facts, behaviour.factsOf(fn, fnFile));
     if (constructsDbAuthHandler(fn)) return [];
   }
-  const name = endpointName(file);
+  if (shape.platformDedupe) facts.dedupe.push({ file, node: shape.platformDedupe });
+  const name = shape.name;
   const ctx: JudgeContext = { file, name, nameNode: shape.nameNode, facts };
   addManualHmacCheck(facts);
 
@@ -78,13 +100,17 @@ function judge(file: SourceFileInfo, analysis: ProjectAnalysis, config: FnscanCo
     facts.verifies.length > 0 ||
     facts.signatureHeaders.length > 0 ||
     facts.eventHeaders.length > 0 ||
-    (WEBHOOK_NAME.test(name) && facts.readsBody);
+    (WEBHOOK_NAME.test(info.name.split('/').pop() ?? '') && facts.readsBody) ||
+    // A Pipedream HTTP source exists to receive third-party events.
+    (info.platform === 'pipedream' && facts.readsBody);
+  // An authorizer in front of the function (API Gateway, SAM) authenticates the caller.
+  const gatewayProtected = shape.gateway?.protected === true;
 
   const findings: HandlerFinding[] = broken.map((v) => brokenFinding(ctx, v));
   // A webhook-named endpoint that checks a shared secret or a user authenticates its caller.
-  if (isWebhook && facts.verifies.length === 0 && !shape.opaque && facts.auth.length === 0) {
+  if (isWebhook && facts.verifies.length === 0 && !shape.opaque && facts.auth.length === 0 && !gatewayProtected) {
     if (facts.sensitive.length > 0) findings.push(unverifiedFinding(ctx));
-    else if (!isDeclaredPublic(file, name, config)) findings.push(publicNote(ctx));
+    else if (!isDeclaredPublic(file, info.name, config)) findings.push(publicNote(ctx));
     return findings;
   }
   if (sound.length > 0) {
@@ -93,21 +119,45 @@ function judge(file: SourceFileInfo, analysis: ProjectAnalysis, config: FnscanCo
     else if (broken.length === 0) findings.push(...replayFindings(ctx, sound));
     return findings;
   }
-  if (broken.length > 0 || shape.opaque || facts.auth.length > 0 || isDeclaredPublic(file, name, config)) return findings;
+  if (broken.length > 0 || shape.opaque || facts.auth.length > 0 || gatewayProtected || isDeclaredPublic(file, info.name, config)) {
+    return findings;
+  }
+  // A Next.js middleware running an auth library guards routes before they run.
+  if (info.platform === 'next' && file.project.platforms?.nextAuthMiddleware) return findings;
   const work = firstWork(facts);
-  if (!work) return [publicNote(ctx)];
-  return [unauthenticatedFinding(ctx, work, shape.usesRequireAuthWrapper)];
+  const finding = work ? unauthenticatedFinding(ctx, work, shape.usesRequireAuthWrapper) : publicNote(ctx);
+  if (shape.gateway?.openUrl) finding.related.push(configRelated(shape.gateway.site, file));
+  return [finding];
+}
+
+/** The SAM/serverless line that opens a function URL to anyone, as a related location. */
+function configRelated(site: ConfigSite, file: SourceFileInfo): RelatedReport {
+  const text = fs.readFileSync(site.file, 'utf8');
+  return {
+    file: { kind: 'text', path: site.file, text, project: file.project },
+    span: { start: site.start, end: site.end },
+    message: 'The function URL is open (`AuthType: NONE`): nothing in front of the code checks the caller.',
+  };
+}
+
+/** Redwood and platform endpoints by path; Pipedream HTTP components by content. */
+function endpointInfoOf(file: SourceFileInfo): EndpointInfo | undefined {
+  if (file.role === 'endpoint') return endpointInfo(file.path, file.project);
+  if (file.role === 'source' && file.text.includes('$.interface.http')) {
+    return { platform: 'pipedream', exports: ['default'], name: path.basename(file.path).replace(/\.[^.]+$/, '') };
+  }
+  return undefined;
 }
 
 interface JudgeContext {
   file: SourceFileInfo;
   name: string;
-  nameNode: ts.Node;
+  nameNode: ts.Node | Span;
   facts: Facts;
 }
 
 /** Reports at the offending node when it is in the endpoint file, else at the handler with a pointer. */
-function placed(ctx: JudgeContext, site: Site, message: string): { at: ts.Node; related: RelatedReport[] } {
+function placed(ctx: JudgeContext, site: Site, message: string): { at: ts.Node | Span; related: RelatedReport[] } {
   if (site.file === ctx.file) return { at: site.node, related: [] };
   return { at: ctx.nameNode, related: [related(site, message)] };
 }
@@ -223,12 +273,6 @@ function capitalise(text: string): string {
   return text.replace(/^\w/, (c) => c.toUpperCase());
 }
 
-/** Redwood's endpoint name: `functions/x.ts`, `functions/x/x.ts` and `functions/x/index.ts` are all `x`. */
-export function endpointName(file: SourceFileInfo): string {
-  const base = path.basename(file.path).replace(/\.[^.]+$/, '');
-  return base === 'index' ? path.basename(path.dirname(file.path)) : base;
-}
-
 function isDeclaredPublic(file: SourceFileInfo, name: string, config: FnscanConfig): boolean {
   const declared = config.publicFunctions ?? [];
   if (declared.includes(name)) return true;
@@ -246,38 +290,100 @@ function constructsDbAuthHandler(fn: FunctionLike): boolean {
   return found;
 }
 
-/** Finds `export const handler = ...`, `export function handler`, `exports.handler = ...`. */
-function findHandler(file: SourceFileInfo, behaviour: BehaviourAnalyzer): HandlerShape | undefined {
-  for (const statement of file.sf.statements) {
-    if (ts.isFunctionDeclaration(statement) && statement.name?.text === 'handler' && isExported(statement)) {
-      return shapeOf(statement.name, statement, file, behaviour);
-    }
-    if (ts.isVariableStatement(statement) && isExported(statement)) {
+interface ExportedValue {
+  nameNode: ts.Node | Span;
+  value: ts.Node;
+}
+
+/** The handlers a file exports under the platform's names: `handler`, `default`, `GET`/`POST`... */
+function findHandlers(file: SourceFileInfo, info: EndpointInfo, behaviour: BehaviourAnalyzer): HandlerShape[] {
+  const exported = exportedValues(file);
+  const shapes: HandlerShape[] = [];
+  for (const exportName of info.exports) {
+    const found = exported.get(exportName);
+    if (!found) continue;
+    const method = HTTP_METHODS.includes(exportName) ? exportName : undefined;
+    const own = info.perExport?.[exportName];
+    const name = own?.name ?? (method ? `${method} ${info.name}` : info.name);
+    const value = info.platform === 'pipedream' ? pipedreamRun(found.value) : requestMethodOf(found.value);
+    if (!value) continue;
+    const shape = shapeOf(found.nameNode, value, name, file, behaviour);
+    if (info.platform === 'pipedream') shape.platformDedupe = pipedreamDedupe(found.value);
+    shape.gateway = own?.gateway ?? info.gateway;
+    shapes.push(shape);
+  }
+  return shapes;
+}
+
+function exportedValues(file: SourceFileInfo): Map<string, ExportedValue> {
+  const result = new Map<string, ExportedValue>();
+  const sf = file.sf;
+  for (const statement of sf.statements) {
+    if (ts.isFunctionDeclaration(statement) && isExported(statement)) {
+      const isDefault = ts.getModifiers(statement)?.some((m) => m.kind === ts.SyntaxKind.DefaultKeyword);
+      const key = isDefault ? 'default' : statement.name?.text;
+      if (key) result.set(key, { nameNode: statement.name ?? keywordSpan(statement, sf), value: statement });
+    } else if (ts.isVariableStatement(statement) && isExported(statement)) {
       for (const decl of statement.declarationList.declarations) {
-        if (ts.isIdentifier(decl.name) && decl.name.text === 'handler' && decl.initializer) {
-          return shapeOf(decl.name, decl.initializer, file, behaviour);
-        }
+        if (ts.isIdentifier(decl.name) && decl.initializer) result.set(decl.name.text, { nameNode: decl.name, value: decl.initializer });
       }
-    }
-    if (ts.isExpressionStatement(statement) && ts.isBinaryExpression(statement.expression)) {
+    } else if (ts.isExportAssignment(statement)) {
+      result.set('default', { nameNode: keywordSpan(statement, sf), value: statement.expression });
+    } else if (ts.isExpressionStatement(statement) && ts.isBinaryExpression(statement.expression)) {
       const { left, right } = statement.expression;
-      if (ts.isPropertyAccessExpression(left) && left.name.text === 'handler' && /^(module\.)?exports$/.test(left.expression.getText(file.sf))) {
-        return shapeOf(left.name, right, file, behaviour);
+      const target = left.getText(sf);
+      if (target === 'module.exports') result.set('default', { nameNode: left, value: right });
+      else if (ts.isPropertyAccessExpression(left) && /^(module\.)?exports$/.test(left.expression.getText(sf))) {
+        result.set(left.name.text, { nameNode: left.name, value: right });
       }
-    }
-    if (ts.isExportDeclaration(statement) && !statement.moduleSpecifier && statement.exportClause && ts.isNamedExports(statement.exportClause)) {
-      const el = statement.exportClause.elements.find((e) => e.name.text === 'handler');
-      if (el) {
-        const local = behaviour.functionFor(el.propertyName && ts.isIdentifier(el.propertyName) ? el.propertyName : (el.name as ts.Identifier), file);
-        if (local) return { nameNode: el.name, functions: [local], usesRequireAuthWrapper: false, opaque: false, exempt: false };
+    } else if (ts.isExportDeclaration(statement) && !statement.moduleSpecifier && statement.exportClause && ts.isNamedExports(statement.exportClause)) {
+      for (const el of statement.exportClause.elements) {
+        const local = el.propertyName && ts.isIdentifier(el.propertyName) ? el.propertyName : el.name;
+        if (ts.isIdentifier(local)) result.set(el.name.text, { nameNode: el.name, value: local });
       }
     }
   }
-  return undefined;
+  return result;
 }
 
-function shapeOf(nameNode: ts.Node, value: ts.Node, file: SourceFileInfo, behaviour: BehaviourAnalyzer): HandlerShape {
-  const shape: HandlerShape = { nameNode, functions: [], usesRequireAuthWrapper: false, opaque: false, exempt: false };
+/** `export default` has no name to point at: report on the `export default` keywords. */
+function keywordSpan(statement: ts.Node, sf: ts.SourceFile): Span {
+  const start = statement.getStart(sf);
+  return { start, end: start + 'export default'.length };
+}
+
+/** `export default { fetch(request) {...} }` (Vercel, Cloudflare style) handles requests in `fetch`. */
+function requestMethodOf(value: ts.Node): ts.Node | undefined {
+  const expr = ts.isExpression(value) ? unwrap(value) : value;
+  if (ts.isObjectLiteralExpression(expr)) return methodOf(expr, 'fetch');
+  return value;
+}
+
+/** Pipedream: `defineComponent({ props: { http: '$.interface.http' }, run(event) {...} })`. */
+function pipedreamRun(value: ts.Node): ts.Node | undefined {
+  let expr = ts.isExpression(value) ? unwrap(value) : value;
+  if (ts.isCallExpression(expr) && expr.arguments[0]) expr = unwrap(expr.arguments[0]);
+  return ts.isObjectLiteralExpression(expr) ? methodOf(expr, 'run') : undefined;
+}
+
+/** Pipedream drops events whose emitted `id` it has seen when the component says `dedupe: 'unique'`. */
+function pipedreamDedupe(value: ts.Node): ts.Node | undefined {
+  let expr = ts.isExpression(value) ? unwrap(value) : value;
+  if (ts.isCallExpression(expr) && expr.arguments[0]) expr = unwrap(expr.arguments[0]);
+  if (!ts.isObjectLiteralExpression(expr)) return undefined;
+  const dedupe = propertyValue(objectProperty(expr, 'dedupe'));
+  return dedupe && ts.isStringLiteral(dedupe) && dedupe.text === 'unique' ? dedupe : undefined;
+}
+
+function methodOf(obj: ts.ObjectLiteralExpression, name: string): ts.Node | undefined {
+  const prop = objectProperty(obj, name);
+  if (!prop) return undefined;
+  if (ts.isMethodDeclaration(prop)) return prop;
+  return propertyValue(prop);
+}
+
+function shapeOf(nameNode: ts.Node | Span, value: ts.Node, name: string, file: SourceFileInfo, behaviour: BehaviourAnalyzer): HandlerShape {
+  const shape: HandlerShape = { nameNode, name, functions: [], usesRequireAuthWrapper: false, opaque: false, exempt: false };
   addValue(shape, value, file, behaviour, 0);
   return shape;
 }

@@ -3,8 +3,10 @@ import path from 'node:path';
 import type { SkippedFile } from './types';
 import { isSourcePath, isTestPath, isTextConfigPath, type FileRole } from './files';
 import { compileGlobs } from './glob';
+import { isPlatformRoot, platformEndpoint, readPlatforms, type EndpointInfo, type PlatformConfig } from './platforms';
 
-export type ProjectKind = 'redwood' | 'plain';
+/** A Redwood (or Cedar) app, a project of another function platform, or just files. */
+export type ProjectKind = 'redwood' | 'functions' | 'plain';
 
 export interface ProjectInfo {
   kind: ProjectKind;
@@ -16,6 +18,8 @@ export interface ProjectInfo {
   functionsDir?: string;
   /** tsconfig `paths` of the api side, resolved to absolute directories. */
   paths: PathAlias[];
+  /** Endpoint folders and gateway config of other platforms (Netlify, Vercel, Next.js, Lambda). */
+  platforms?: PlatformConfig;
 }
 
 export interface PathAlias {
@@ -84,14 +88,18 @@ export function discover(inputs: string[], options: DiscoverOptions): Discovery 
       addFile(rootReal, project);
       continue;
     }
-    const enclosing = findEnclosingApp(rootReal);
-    const base = enclosing ? redwoodProject(enclosing) : plainProject(rootReal);
+    const enclosing = findEnclosingProjectRoot(rootReal);
+    const base = !enclosing
+      ? plainProject(rootReal)
+      : enclosing.kind === 'redwood'
+        ? redwoodProject(enclosing.root)
+        : functionsProject(enclosing.root);
     projects.push(base);
     walk(rootReal, base, rootReal);
   }
 
   return {
-    projects: projects.filter((p) => p.kind === 'redwood' || files.some((f) => f.project === p)),
+    projects: projects.filter((p) => p.kind !== 'plain' || files.some((f) => f.project === p)),
     files: files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)),
     skipped,
   };
@@ -111,6 +119,9 @@ export function discover(inputs: string[], options: DiscoverOptions): Discovery 
     let project = inherited;
     if (dir !== inherited.root && isAppRoot(dir)) {
       project = redwoodProject(dir);
+      projects.push(project);
+    } else if (dir !== inherited.root && inherited.kind !== 'redwood' && isPlatformRoot(dir)) {
+      project = functionsProject(dir);
       projects.push(project);
     }
     let entries: fs.Dirent[];
@@ -164,16 +175,28 @@ function isAppRoot(dir: string): boolean {
   return fs.existsSync(path.join(dir, 'redwood.toml')) || fs.existsSync(path.join(dir, 'cedar.toml'));
 }
 
-/** A path inside an app (say `api/`) still belongs to that app. */
-function findEnclosingApp(dir: string): string | undefined {
+/**
+ * A path inside an app (say `api/`) still belongs to that app: the nearest enclosing Redwood/Cedar
+ * app or function-platform project, not looking past a repository root.
+ */
+export function findEnclosingProjectRoot(dir: string): { root: string; kind: 'redwood' | 'functions' } | undefined {
+  // Redwood apps win: inside one, platform markers (api/package.json deps) do not start a project.
+  const ancestors: string[] = [];
   for (let current = dir; ; current = path.dirname(current)) {
-    if (isAppRoot(current)) return current;
-    if (fs.existsSync(path.join(current, '.git')) || path.dirname(current) === current) return undefined;
+    ancestors.push(current);
+    if (isAppRoot(current)) return { root: current, kind: 'redwood' };
+    if (fs.existsSync(path.join(current, '.git')) || path.dirname(current) === current) break;
   }
+  const platform = ancestors.find(isPlatformRoot);
+  return platform ? { root: platform, kind: 'functions' } : undefined;
 }
 
 function plainProject(root: string): ProjectInfo {
   return { kind: 'plain', root, paths: [] };
+}
+
+function functionsProject(root: string): ProjectInfo {
+  return { kind: 'functions', root, paths: readPathAliases(root, path.join(root, 'src'), false), platforms: readPlatforms(root) };
 }
 
 function redwoodProject(root: string): ProjectInfo {
@@ -188,8 +211,8 @@ function redwoodProject(root: string): ProjectInfo {
 }
 
 /** Redwood's own `src/*` alias, plus the api tsconfig/jsconfig `paths` read as JSON (never executed). */
-function readPathAliases(apiDir: string, apiSrc: string): PathAlias[] {
-  const aliases: PathAlias[] = [{ prefix: 'src/', wildcard: true, targets: [apiSrc + path.sep] }];
+function readPathAliases(apiDir: string, apiSrc: string, redwoodAlias = true): PathAlias[] {
+  const aliases: PathAlias[] = redwoodAlias ? [{ prefix: 'src/', wildcard: true, targets: [apiSrc + path.sep] }] : [];
   for (const name of ['tsconfig.json', 'jsconfig.json']) {
     const config = readJsonc(path.join(apiDir, name));
     const options = (config as { compilerOptions?: { baseUrl?: string; paths?: Record<string, string[]> } } | undefined)
@@ -252,13 +275,26 @@ export function stripJsonComments(text: string): string {
   return out.replace(/,(\s*[}\]])/g, '$1');
 }
 
-/** Redwood's endpoint rule: `functions/x.{js,ts}`, `functions/x/x.{js,ts}`, `functions/x/index.{js,ts}`. */
 export function roleOf(file: string, project: ProjectInfo): FileRole {
   const rel = path.relative(project.root, file);
   if (isTestPath(rel)) return 'test';
-  if (project.functionsDir && isRedwoodEndpoint(path.relative(project.functionsDir, file))) return 'endpoint';
-  return 'source';
+  return endpointInfo(file, project) ? 'endpoint' : 'source';
 }
+
+/** Whether (and how) a file is an HTTP endpoint, by its platform's own rule. */
+export function endpointInfo(file: string, project: ProjectInfo): EndpointInfo | undefined {
+  if (project.functionsDir) {
+    const rel = path.relative(project.functionsDir, file);
+    if (isRedwoodEndpoint(rel)) {
+      const base = path.basename(file, path.extname(file));
+      return { platform: 'redwood', exports: ['handler'], name: base === 'index' ? path.basename(path.dirname(file)) : base };
+    }
+    return undefined;
+  }
+  return project.platforms ? platformEndpoint(file, project.platforms) : undefined;
+}
+
+/** Redwood's endpoint rule: `functions/x.{js,ts}`, `functions/x/x.{js,ts}`, `functions/x/index.{js,ts}`. */
 
 function isRedwoodEndpoint(rel: string): boolean {
   if (rel.startsWith('..') || path.isAbsolute(rel)) return false;

@@ -6,7 +6,7 @@ import type { Rule } from './rule';
 import { RuleRunner } from './engine';
 import { ProjectAnalysis, type ModuleHost } from './analysis';
 import { DEFAULT_LIMITS, maxBracketDepth, parseSource, readTextFile, type ReadLimits, type SourceFileInfo } from './files';
-import { discover, roleOf, type ProjectInfo } from './project';
+import { discover, findEnclosingProjectRoot, roleOf, type ProjectInfo } from './project';
 import { loadConfig, type FnscanConfig } from './config';
 import { compileGlobs } from './glob';
 
@@ -252,12 +252,9 @@ function realDir(dir: string): string {
   }
 }
 
-/** The nearest enclosing Redwood or Cedar app, not looking past a repository root (as project.ts does). */
+/** The nearest enclosing app or function-platform project, exactly as the CLI's discovery decides. */
 function findAppRoot(dir: string): string | undefined {
-  for (let current = dir; ; current = path.dirname(current)) {
-    if (fs.existsSync(path.join(current, 'redwood.toml')) || fs.existsSync(path.join(current, 'cedar.toml'))) return current;
-    if (fs.existsSync(path.join(current, '.git')) || path.dirname(current) === current) return undefined;
-  }
+  return findEnclosingProjectRoot(dir)?.root;
 }
 
 /** Outside any app, the CLI's project is the scanned folder: here the working directory, if it holds the file. */

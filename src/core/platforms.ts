@@ -1,0 +1,335 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import YAML from 'yaml';
+
+/**
+ * Where each function platform keeps its HTTP endpoints, and what its own config says about
+ * them. Config files are parsed as data (TOML lines, YAML, JSON); nothing is ever executed.
+ */
+export type Platform = 'redwood' | 'netlify' | 'vercel' | 'next' | 'lambda' | 'pipedream';
+
+export const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
+
+/** A place in a config file that decides how an endpoint is exposed. */
+export interface ConfigSite {
+  file: string;
+  start: number;
+  end: number;
+}
+
+export interface GatewayAuth {
+  /** An authorizer, IAM auth, or an API key requirement sits in front of the code. */
+  protected: boolean;
+  /** A Lambda function URL with `AuthType: NONE` (or `url: true`): the code is the only guard. */
+  openUrl: boolean;
+  site: ConfigSite;
+}
+
+export interface LambdaFunction {
+  /** Function name in the config (`hello`). */
+  name: string;
+  /** Absolute path without extension, as the config names it (`src/handler`). */
+  modulePath: string;
+  exportName: string;
+  gateway: GatewayAuth;
+}
+
+export interface PlatformConfig {
+  netlifyDirs: string[];
+  /** Vercel's `api/` folder at a non-Redwood project root. */
+  vercelApiDir?: string;
+  /** Next.js `pages/api` and `app` folders. */
+  nextPagesApiDirs: string[];
+  nextAppDirs: string[];
+  /** A Next.js `middleware` that runs an auth library on requests. */
+  nextAuthMiddleware: boolean;
+  lambdas: LambdaFunction[];
+}
+
+export interface EndpointInfo {
+  platform: Platform;
+  /** Export names that receive requests (`handler`, `default`, `GET`...). */
+  exports: string[];
+  /** Name used in messages: the function or route. */
+  name: string;
+  gateway?: GatewayAuth;
+  /** Lambda: each export is its own function, with its own name and gateway config. */
+  perExport?: Record<string, { name: string; gateway: GatewayAuth }>;
+}
+
+export function emptyPlatforms(): PlatformConfig {
+  return { netlifyDirs: [], nextPagesApiDirs: [], nextAppDirs: [], nextAuthMiddleware: false, lambdas: [] };
+}
+
+/** Whether a folder is the root of a function project of some platform (other than Redwood). */
+export function isPlatformRoot(dir: string): boolean {
+  for (const marker of ['netlify.toml', 'vercel.json', 'serverless.yml', 'serverless.yaml', 'template.yaml', 'template.yml']) {
+    if (fs.existsSync(path.join(dir, marker))) return true;
+  }
+  if (['next.config.js', 'next.config.mjs', 'next.config.ts', 'next.config.cjs'].some((f) => fs.existsSync(path.join(dir, f)))) return true;
+  const deps = packageDependencies(dir);
+  return ['next', '@vercel/node', '@netlify/functions'].some((d) => deps.has(d));
+}
+
+export function readPlatforms(root: string): PlatformConfig {
+  const config = emptyPlatforms();
+  const netlify = netlifyFunctionsDir(root);
+  if (netlify) config.netlifyDirs.push(netlify);
+  const deps = packageDependencies(root);
+  const isNext = deps.has('next') || ['js', 'mjs', 'ts', 'cjs'].some((e) => fs.existsSync(path.join(root, `next.config.${e}`)));
+  if (isNext) {
+    for (const base of ['', 'src']) {
+      const pagesApi = path.join(root, base, 'pages', 'api');
+      if (isDir(pagesApi)) config.nextPagesApiDirs.push(pagesApi);
+      const app = path.join(root, base, 'app');
+      if (isDir(app)) config.nextAppDirs.push(app);
+    }
+    config.nextAuthMiddleware = hasAuthMiddleware(root);
+  } else if (isDir(path.join(root, 'api')) && (fs.existsSync(path.join(root, 'vercel.json')) || deps.has('@vercel/node'))) {
+    config.vercelApiDir = path.join(root, 'api');
+  }
+  for (const name of ['serverless.yml', 'serverless.yaml']) {
+    const file = path.join(root, name);
+    if (fs.existsSync(file)) config.lambdas.push(...readServerlessYml(file));
+  }
+  for (const name of ['template.yaml', 'template.yml']) {
+    const file = path.join(root, name);
+    if (fs.existsSync(file)) config.lambdas.push(...readSamTemplate(file));
+  }
+  return config;
+}
+
+/** Classifies a file of a non-Redwood project as an endpoint, by the platform's own rules. */
+export function platformEndpoint(file: string, config: PlatformConfig): EndpointInfo | undefined {
+  const ext = path.extname(file);
+  const base = path.basename(file, ext);
+  for (const dir of config.netlifyDirs) {
+    const rel = relInside(dir, file);
+    if (rel === undefined) continue;
+    const parts = rel.split('/');
+    const name = parts.length === 1 ? base : parts[0];
+    if (parts.length === 1 || (parts.length === 2 && (parts[0] === base || base === 'index'))) {
+      return { platform: 'netlify', exports: ['handler', 'default'], name };
+    }
+  }
+  for (const dir of config.nextPagesApiDirs) {
+    const rel = relInside(dir, file);
+    if (rel !== undefined) return { platform: 'next', exports: ['default'], name: routeName('/api', rel) };
+  }
+  for (const dir of config.nextAppDirs) {
+    const rel = relInside(dir, file);
+    if (rel !== undefined && base === 'route') return { platform: 'next', exports: HTTP_METHODS, name: routeName('', path.posix.dirname(rel)) };
+  }
+  if (config.vercelApiDir) {
+    const rel = relInside(config.vercelApiDir, file);
+    if (rel !== undefined && !rel.split('/').some((p) => p.startsWith('_') || p.startsWith('.'))) {
+      return { platform: 'vercel', exports: ['default', ...HTTP_METHODS], name: routeName('/api', rel) };
+    }
+  }
+  const withoutExt = file.slice(0, -ext.length);
+  const lambdas = config.lambdas.filter((l) => l.modulePath === withoutExt);
+  if (lambdas.length > 0) {
+    const perExport: Record<string, { name: string; gateway: GatewayAuth }> = {};
+    for (const l of lambdas) {
+      const seen = perExport[l.exportName];
+      perExport[l.exportName] = seen ? { name: seen.name, gateway: combine(seen.gateway, l.gateway) } : { name: l.name, gateway: l.gateway };
+    }
+    return { platform: 'lambda', exports: Object.keys(perExport), name: lambdas[0].name, perExport };
+  }
+  return undefined;
+}
+
+/** Two config entries for one export: protected only if both are, open if either is. */
+function combine(a: GatewayAuth, b: GatewayAuth): GatewayAuth {
+  return {
+    protected: a.protected && b.protected,
+    openUrl: a.openUrl || b.openUrl,
+    site: a.openUrl || !a.protected ? a.site : b.site,
+  };
+}
+
+function routeName(prefix: string, rel: string): string {
+  const route = rel
+    .replace(/\.[cm]?[jt]sx?$/, '')
+    .split('/')
+    .filter((p) => p && p !== '.' && !/^\(.*\)$/.test(p))
+    .join('/')
+    .replace(/(^|\/)index$/, '');
+  return `${prefix}/${route}`.replace(/\/+$/, '') || '/';
+}
+
+function relInside(dir: string, file: string): string | undefined {
+  const rel = path.relative(dir, file);
+  if (rel.startsWith('..') || path.isAbsolute(rel)) return undefined;
+  return rel.split(path.sep).join('/');
+}
+
+function isDir(p: string): boolean {
+  try {
+    return fs.statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+function packageDependencies(dir: string): Set<string> {
+  try {
+    const pkg = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')) as Record<string, Record<string, string> | undefined>;
+    return new Set([...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.devDependencies ?? {})]);
+  } catch {
+    return new Set();
+  }
+}
+
+/** `[functions] directory = "x"` or `[build] functions = "x"` in netlify.toml; default `netlify/functions`. */
+function netlifyFunctionsDir(root: string): string | undefined {
+  let text = '';
+  try {
+    text = fs.readFileSync(path.join(root, 'netlify.toml'), 'utf8');
+  } catch {
+    // no netlify.toml: only the default folder counts
+  }
+  let section = '';
+  let configured: string | undefined;
+  for (const line of text.split('\n')) {
+    const header = /^\s*\[([^\]]+)\]\s*$/.exec(line);
+    if (header) {
+      section = header[1].trim();
+      continue;
+    }
+    const value = /^\s*(\w+)\s*=\s*["']([^"']+)["']/.exec(line);
+    if (!value) continue;
+    if ((section === 'functions' && value[1] === 'directory') || (section === 'build' && value[1] === 'functions')) configured = value[2];
+  }
+  const dir = path.resolve(root, configured ?? 'netlify/functions');
+  return isDir(dir) ? dir : undefined;
+}
+
+function hasAuthMiddleware(root: string): boolean {
+  for (const base of ['', 'src']) {
+    for (const ext of ['ts', 'js', 'mjs']) {
+      const file = path.join(root, base, `middleware.${ext}`);
+      let text: string;
+      try {
+        text = fs.readFileSync(file, 'utf8');
+      } catch {
+        continue;
+      }
+      if (/clerkMiddleware|authMiddleware|withAuth|next-auth\/middleware|auth0|getToken|updateSession|createMiddlewareClient/.test(text)) return true;
+    }
+  }
+  return false;
+}
+
+type YamlNode = YAML.Node | null | undefined;
+
+function siteOf(file: string, node: YamlNode, fallback: YamlNode): ConfigSite {
+  const range = (node ?? fallback)?.range ?? [0, 0, 0];
+  return { file, start: range[0], end: Math.max(range[1], range[0] + 1) };
+}
+
+function parseYaml(file: string): YAML.Document.Parsed | undefined {
+  try {
+    const text = fs.readFileSync(file, 'utf8');
+    // CloudFormation short tags (!Ref, !GetAtt, !Sub...) are kept as plain values.
+    const doc = YAML.parseDocument(text, { customTags: cloudFormationTags(), strict: false, uniqueKeys: false });
+    return doc.errors.length > 0 ? undefined : doc;
+  } catch {
+    return undefined;
+  }
+}
+
+function cloudFormationTags(): YAML.Tags {
+  const names = ['Ref', 'GetAtt', 'Sub', 'Join', 'If', 'Equals', 'Not', 'And', 'Or', 'FindInMap', 'Select', 'Split', 'ImportValue', 'GetAZs', 'Base64', 'Cidr', 'Condition'];
+  return names.flatMap((name) => [
+    { tag: `!${name}`, resolve: (value: string) => value } as YAML.ScalarTag,
+    { tag: `!${name}`, collection: 'seq', resolve: (value: unknown) => value } as unknown as YAML.CollectionTag,
+    { tag: `!${name}`, collection: 'map', resolve: (value: unknown) => value } as unknown as YAML.CollectionTag,
+  ]);
+}
+
+/** serverless.yml: `functions.<name>.handler: path/file.export` with `events: - http|httpApi`. */
+export function readServerlessYml(file: string): LambdaFunction[] {
+  const doc = parseYaml(file);
+  const functions = doc?.get('functions', true);
+  if (!doc || !YAML.isMap(functions)) return [];
+  const dir = path.dirname(file);
+  const result: LambdaFunction[] = [];
+  for (const pair of functions.items) {
+    const name = YAML.isScalar(pair.key) ? String(pair.key.value) : undefined;
+    const fn = pair.value;
+    if (!name || !YAML.isMap(fn)) continue;
+    const handler = fn.get('handler');
+    if (typeof handler !== 'string' || !handler.includes('.')) continue;
+    const cut = handler.lastIndexOf('.');
+    const events = fn.get('events', true);
+    const httpEvents = YAML.isSeq(events)
+      ? events.items.filter((e): e is YAML.YAMLMap => YAML.isMap(e) && (e.has('http') || e.has('httpApi')))
+      : [];
+    const url = fn.get('url', true);
+    const hasUrl = url !== undefined && url !== null && !(YAML.isScalar(url) && url.value === false);
+    if (httpEvents.length === 0 && !hasUrl) continue;
+    const eventsProtected = httpEvents.every((e) => {
+      const spec = e.get('http', true) ?? e.get('httpApi', true);
+      return YAML.isMap(spec) && (spec.has('authorizer') || spec.get('private') === true);
+    });
+    const urlOpen = hasUrl && !(YAML.isMap(url) && url.get('authorizer') === 'aws_iam');
+    result.push({
+      name,
+      modulePath: path.resolve(dir, handler.slice(0, cut)),
+      exportName: handler.slice(cut + 1),
+      gateway: {
+        protected: httpEvents.length > 0 ? eventsProtected && !urlOpen : !urlOpen,
+        openUrl: urlOpen,
+        site: siteOf(file, urlOpen ? (url as YamlNode) : httpEvents[0], fn),
+      },
+    });
+  }
+  return result;
+}
+
+/** SAM: `AWS::Serverless::Function` with `Api`/`HttpApi` events or a `FunctionUrlConfig`. */
+export function readSamTemplate(file: string): LambdaFunction[] {
+  const doc = parseYaml(file);
+  const resources = doc?.get('Resources', true);
+  if (!doc || !YAML.isMap(resources)) return [];
+  const globals = doc.getIn(['Globals', 'Function'], true);
+  const globalCodeUri = YAML.isMap(globals) ? globals.get('CodeUri') : undefined;
+  const defaultAuthorizer = doc.getIn(['Globals', 'Api', 'Auth', 'DefaultAuthorizer']) ?? doc.getIn(['Globals', 'HttpApi', 'Auth', 'DefaultAuthorizer']);
+  const dir = path.dirname(file);
+  const result: LambdaFunction[] = [];
+  for (const pair of resources.items) {
+    const name = YAML.isScalar(pair.key) ? String(pair.key.value) : undefined;
+    const resource = pair.value;
+    if (!name || !YAML.isMap(resource) || resource.get('Type') !== 'AWS::Serverless::Function') continue;
+    const props = resource.get('Properties', true);
+    if (!YAML.isMap(props)) continue;
+    const handler = props.get('Handler');
+    const codeUri = props.get('CodeUri') ?? globalCodeUri ?? '.';
+    if (typeof handler !== 'string' || typeof codeUri !== 'string' || !handler.includes('.')) continue;
+    const events = props.get('Events', true);
+    const apiEvents = YAML.isMap(events)
+      ? events.items.map((e) => e.value).filter((e): e is YAML.YAMLMap => YAML.isMap(e) && /^(Api|HttpApi)$/.test(String(e.get('Type'))))
+      : [];
+    const urlConfig = props.get('FunctionUrlConfig', true);
+    const urlOpen = YAML.isMap(urlConfig) && urlConfig.get('AuthType') === 'NONE';
+    if (apiEvents.length === 0 && !YAML.isMap(urlConfig)) continue;
+    const eventsProtected = apiEvents.every((e) => {
+      const authorizer = e.getIn(['Properties', 'Auth', 'Authorizer']) ?? defaultAuthorizer;
+      const apiKey = e.getIn(['Properties', 'Auth', 'ApiKeyRequired']) === true;
+      return apiKey || (authorizer !== undefined && authorizer !== 'NONE');
+    });
+    const cut = handler.lastIndexOf('.');
+    result.push({
+      name,
+      modulePath: path.resolve(dir, codeUri, handler.slice(0, cut)),
+      exportName: handler.slice(cut + 1),
+      gateway: {
+        protected: eventsProtected && !urlOpen,
+        openUrl: urlOpen,
+        site: siteOf(file, urlOpen ? (urlConfig as YAML.YAMLMap).get('AuthType', true) as YamlNode : apiEvents[0], resource),
+      },
+    });
+  }
+  return result;
+}

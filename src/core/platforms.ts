@@ -61,12 +61,17 @@ export function emptyPlatforms(): PlatformConfig {
   return { netlifyDirs: [], nextPagesApiDirs: [], nextAppDirs: [], nextAuthMiddleware: false, lambdas: [] };
 }
 
-/** Whether a folder is the root of a function project of some platform (other than Redwood). */
-export function isPlatformRoot(dir: string): boolean {
-  for (const marker of ['netlify.toml', 'vercel.json', 'serverless.yml', 'serverless.yaml', 'template.yaml', 'template.yml']) {
-    if (fs.existsSync(path.join(dir, marker))) return true;
-  }
-  if (['next.config.js', 'next.config.mjs', 'next.config.ts', 'next.config.cjs'].some((f) => fs.existsSync(path.join(dir, f)))) return true;
+const PLATFORM_MARKERS = ['netlify.toml', 'vercel.json', 'serverless.yml', 'serverless.yaml', 'template.yaml', 'template.yml'];
+const NEXT_CONFIGS = ['next.config.js', 'next.config.mjs', 'next.config.ts', 'next.config.cjs'];
+
+/**
+ * Whether a folder is the root of a function project of some platform (other than Redwood).
+ * `names` is the folder's listing when the caller already has it.
+ */
+export function isPlatformRoot(dir: string, names?: Set<string>): boolean {
+  const has = (name: string) => (names ? names.has(name) : fs.existsSync(path.join(dir, name)));
+  if (PLATFORM_MARKERS.some(has) || NEXT_CONFIGS.some(has)) return true;
+  if (!has('package.json')) return false;
   const deps = packageDependencies(dir);
   return ['next', '@vercel/node', '@netlify/functions'].some((d) => deps.has(d));
 }

@@ -116,20 +116,22 @@ export function discover(inputs: string[], options: DiscoverOptions): Discovery 
   }
 
   function walk(dir: string, inherited: ProjectInfo, scanRoot: string): void {
-    let project = inherited;
-    if (dir !== inherited.root && isAppRoot(dir)) {
-      project = redwoodProject(dir);
-      projects.push(project);
-    } else if (dir !== inherited.root && inherited.kind !== 'redwood' && isPlatformRoot(dir)) {
-      project = functionsProject(dir);
-      projects.push(project);
-    }
     let entries: fs.Dirent[];
     try {
       entries = fs.readdirSync(dir, { withFileTypes: true });
     } catch (error) {
       skipped.push({ file: dir, reason: 'unreadable', detail: (error as NodeJS.ErrnoException).code ?? 'unreadable' });
       return;
+    }
+    // Project markers are judged from the listing already read: no extra system calls per folder.
+    const names = new Set(entries.map((e) => e.name));
+    let project = inherited;
+    if (dir !== inherited.root && (names.has('redwood.toml') || names.has('cedar.toml'))) {
+      project = redwoodProject(dir);
+      projects.push(project);
+    } else if (dir !== inherited.root && inherited.kind !== 'redwood' && isPlatformRoot(dir, names)) {
+      project = functionsProject(dir);
+      projects.push(project);
     }
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const entry of entries) {
@@ -187,7 +189,7 @@ export function findEnclosingProjectRoot(dir: string): { root: string; kind: 're
     if (isAppRoot(current)) return { root: current, kind: 'redwood' };
     if (fs.existsSync(path.join(current, '.git')) || path.dirname(current) === current) break;
   }
-  const platform = ancestors.find(isPlatformRoot);
+  const platform = ancestors.find((a) => isPlatformRoot(a));
   return platform ? { root: platform, kind: 'functions' } : undefined;
 }
 

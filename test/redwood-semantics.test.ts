@@ -27,8 +27,13 @@ function writeApp(name: string, functionSource: string): string {
   return file;
 }
 
+const HANDLER_RULES = ['no-unauthenticated-handler', 'require-webhook-verification', 'require-replay-protection'];
+
+/** The handler rules' verdict (the literal test secret is another rule's business). */
 function verdict(file: string): string[] {
-  const result = scan({ paths: [path.dirname(path.dirname(path.dirname(path.dirname(file))))], rules: [...rules], config: {}, includeTests: false });
+  const app = path.dirname(path.dirname(path.dirname(path.dirname(file))));
+  const selected = rules.filter((r) => HANDLER_RULES.includes(r.meta.id));
+  const result = scan({ paths: [app], rules: selected, config: {}, includeTests: false });
   return result.findings.map((f) => `${f.ruleId}:${f.messageId}`);
 }
 

@@ -22,6 +22,8 @@ export interface RuleMeta {
   messages: Record<string, string>;
   /** Whether the rule also reads committed config files (.env.defaults, redwood.toml). */
   readsConfigFiles?: boolean;
+  /** Whether some findings carry suggestions (ESLint shows them; nothing is applied automatically). */
+  hasSuggestions?: boolean;
 }
 
 export interface RelatedReport {

@@ -13,6 +13,7 @@ export default defineRule({
     precision: 'high',
     defaultLevel: 'error',
     tags: ['security', 'webhooks'],
+    hasSuggestions: true,
     messages: {
       unverified: "Webhook handler `{{name}}` {{work}} without verifying the payload's signature.",
       presenceOnly:

@@ -31,8 +31,9 @@ async function eslintKeys(app: string): Promise<string[]> {
   const keys: string[] = [];
   for (const result of results) {
     for (const message of result.messages) {
-      assert.ok(message.ruleId?.startsWith('fnscan/'), `${result.filePath}:${message.line}: ${message.message}`);
-      keys.push(key(app, result.filePath, message.line, message.ruleId.slice('fnscan/'.length)));
+      const ruleId = message.ruleId ?? '';
+      assert.ok(ruleId.startsWith('fnscan/'), `${result.filePath}:${message.line}: ${message.message}`);
+      keys.push(key(app, result.filePath, message.line, ruleId.slice('fnscan/'.length)));
     }
   }
   return keys.sort();

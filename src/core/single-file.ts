@@ -29,17 +29,32 @@ export interface SingleFileInput {
 const NEVER_WALKED = new Set(['node_modules', '.git', '.hg', '.svn', '.redwood', '.netlify', '.vercel', '.next', '.cache', 'coverage']);
 const REDWOOD_BUILD_OUTPUT = new Set(['dist', 'build', 'out']);
 
-/** Files that decide what a project is; a change to any of them starts the project afresh. */
-const PROJECT_FILES = ['redwood.toml', 'cedar.toml', 'api/tsconfig.json', 'api/jsconfig.json', 'fnscan.config.json', 'package.json'];
+/** Files that decide what a project is (kind, aliases, endpoints, config); a change to any starts it afresh. */
+const PROJECT_FILES = [
+  'redwood.toml',
+  'cedar.toml',
+  'api/tsconfig.json',
+  'api/jsconfig.json',
+  'tsconfig.json',
+  'jsconfig.json',
+  'fnscan.config.json',
+  'package.json',
+  'netlify.toml',
+  'vercel.json',
+  'serverless.yml',
+  'serverless.yaml',
+  'template.yaml',
+  'template.yml',
+];
 
 export class SingleFileScanner {
   private readonly sessions = new Map<string, ProjectSession>();
   /**
-   * Folder lookups (real path, enclosing app), made once per folder: they cost a dozen system
-   * calls per file otherwise. Forgotten whenever a project's own files change; an app created
-   * or removed elsewhere is seen when ESLint restarts.
+   * Folder lookups (real path, enclosing project root as the CLI finds it), made once per folder:
+   * they cost dozens of system calls per file otherwise. Forgotten whenever a project's own files
+   * change; a project created or removed elsewhere is seen when ESLint restarts.
    */
-  private readonly folders = new Map<string, { real: string; app: string | undefined }>();
+  private readonly folders = new Map<string, { real: string; project: string | undefined }>();
 
   constructor(private readonly rules: readonly Rule[]) {}
 
@@ -48,15 +63,15 @@ export class SingleFileScanner {
     const absolute = path.resolve(input.cwd, input.file);
     const folder = this.folder(path.dirname(absolute));
     const file = path.join(folder.real, path.basename(absolute));
-    const root = folder.app ?? plainRoot(file, input.cwd);
+    const root = folder.project ?? plainRoot(file, input.cwd);
     return this.sessionFor(root).scan(file, input.text, input.sf);
   }
 
-  private folder(dir: string): { real: string; app: string | undefined } {
+  private folder(dir: string): { real: string; project: string | undefined } {
     let found = this.folders.get(dir);
     if (!found) {
       const real = realDir(dir);
-      found = { real, app: findAppRoot(real) };
+      found = { real, project: findEnclosingProjectRoot(real)?.root };
       this.folders.set(dir, found);
     }
     return found;
@@ -252,12 +267,7 @@ function realDir(dir: string): string {
   }
 }
 
-/** The nearest enclosing app or function-platform project, exactly as the CLI's discovery decides. */
-function findAppRoot(dir: string): string | undefined {
-  return findEnclosingProjectRoot(dir)?.root;
-}
-
-/** Outside any app, the CLI's project is the scanned folder: here the working directory, if it holds the file. */
+/** Outside any project, the CLI's project is the scanned folder: here the working directory, if it holds the file. */
 function plainRoot(file: string, cwd: string): string {
   const base = realDir(path.resolve(cwd));
   const rel = path.relative(base, file);

@@ -5,7 +5,7 @@ import { classifyNamed, type ValueHints } from './secrets/classify';
 import { parseEnvFile, parseTomlStrings, type Assignment } from './secrets/env-file';
 import { maskSecret } from './secrets/mask';
 import { isDisplayableName } from './secrets/names';
-import { definitionName, fileSecrets, sinkCandidate, type Candidate, type ImportedKey } from './secrets/source';
+import { definitionName, fileSecrets, mentionsTwilio, sinkCandidate, type Candidate, type ImportedKey } from './secrets/source';
 
 export default defineRule({
   meta: {
@@ -27,6 +27,7 @@ export default defineRule({
       sinkImported: 'The {{role}} passed to `{{sink}}` comes from `{{name}}`, a hardcoded string ({{masked}}).',
     },
     readsConfigFiles: true,
+    hasSuggestions: true,
   },
 
   checkSource(ctx) {
@@ -49,7 +50,7 @@ export default defineRule({
   checkText(ctx) {
     const assignments = path.basename(ctx.file.path).endsWith('.toml') ? parseTomlStrings(ctx.file.text) : parseEnvFile(ctx.file.text);
     const hints: ValueHints = {
-      twilio: /twilio/i.test(ctx.file.text),
+      twilio: mentionsTwilio(ctx.file.text),
       awsKeyIdNearby: assignments.some((a) => /^(?:AKIA|ASIA)[A-Z2-7]{16}$/.test(a.value)),
     };
     for (const assignment of assignments) reportAssignment(ctx, assignment, hints);

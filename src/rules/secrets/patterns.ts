@@ -225,8 +225,16 @@ function isPlaceholderBody(body: string): boolean {
   return body.length >= 16 && shannonEntropy(body) < 3;
 }
 
+/** Every keyword in one alternation of plain strings: one linear pass rejects most texts. */
+const ANY_KEYWORD = new RegExp(
+  [...SECRET_PATTERNS.flatMap((p) => p.keywords), '-----BEGIN ']
+    .map((k) => k.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&'))
+    .join('|'),
+);
+
 /** The first known credential in a text (PEM private keys included), or undefined. */
 export function findKnownSecret(text: string, hints: PatternHints = {}): KnownSecret | undefined {
+  if (!ANY_KEYWORD.test(text)) return undefined;
   let best: KnownSecret | undefined;
   const consider = (found: KnownSecret): void => {
     if (!best || found.start < best.start) best = found;

@@ -44,6 +44,26 @@ const SINK_PRIORITY = 2;
 const MIN_CONTEXT_LENGTH = 8;
 const MIN_SINK_KEY_LENGTH = 6;
 
+/**
+ * Syntax kinds read once: `ts.SyntaxKind` is behind a getter on the TypeScript module object,
+ * too slow to touch for every node of every file.
+ */
+const K = {
+  StringLiteral: ts.SyntaxKind.StringLiteral,
+  NoSubstitutionTemplateLiteral: ts.SyntaxKind.NoSubstitutionTemplateLiteral,
+  TemplateHead: ts.SyntaxKind.TemplateHead,
+  TemplateMiddle: ts.SyntaxKind.TemplateMiddle,
+  TemplateTail: ts.SyntaxKind.TemplateTail,
+  CallExpression: ts.SyntaxKind.CallExpression,
+  NewExpression: ts.SyntaxKind.NewExpression,
+  ImportDeclaration: ts.SyntaxKind.ImportDeclaration,
+  ExportDeclaration: ts.SyntaxKind.ExportDeclaration,
+  InterfaceDeclaration: ts.SyntaxKind.InterfaceDeclaration,
+  TypeAliasDeclaration: ts.SyntaxKind.TypeAliasDeclaration,
+  FirstTypeNode: ts.SyntaxKind.FirstTypeNode,
+  LastTypeNode: ts.SyntaxKind.LastTypeNode,
+} as const;
+
 type LiteralContext =
   | { kind: 'named'; name: string; suggest: boolean; object?: ts.ObjectLiteralExpression }
   | { kind: 'fallback'; env: string }
@@ -57,25 +77,45 @@ export function fileSecrets(file: SourceFileInfo, analysis: ProjectAnalysis): Fi
 function collect(file: SourceFileInfo, analysis: ProjectAnalysis): FileSecrets {
   const byLiteral = new Map<ts.Node, Candidate>();
   const imported: ImportedKey[] = [];
-  const hints: ValueHints = { twilio: /twilio/i.test(file.text) };
+  const hints: ValueHints = { twilio: mentionsTwilio(file.text) };
   const add = (literal: ts.Node, candidate: Candidate): void => {
     const existing = byLiteral.get(literal);
     if (!existing || existing.priority < candidate.priority) byLiteral.set(literal, candidate);
   };
 
+  // One switch on `kind` per node: this visitor runs on every node of every file.
   walk(file.sf, (node) => {
-    if (ts.isTypeNode(node) || ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) return false;
-    if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) {
-      const candidate = literalCandidate(node, file, hints);
-      if (candidate) add(node, candidate);
-    } else if (ts.isTemplateHead(node) || ts.isTemplateMiddle(node) || ts.isTemplateTail(node)) {
-      const verdict = node.text.length >= MIN_CONTEXT_LENGTH ? classifyUnnamed(node.text, hints) : undefined;
-      if (verdict) add(node, contextCandidate(node, 'literal', {}, verdict));
-    } else if (ts.isCallExpression(node) || ts.isNewExpression(node)) {
-      const sink = sinkOf(node, file, analysis);
-      if (sink) sinkKey(sink, file, analysis, add, imported);
+    const kind = node.kind;
+    switch (kind) {
+      case K.StringLiteral:
+      case K.NoSubstitutionTemplateLiteral: {
+        const candidate = literalCandidate(node as ts.StringLiteralLike, file, hints);
+        if (candidate) add(node, candidate);
+        return false;
+      }
+      case K.TemplateHead:
+      case K.TemplateMiddle:
+      case K.TemplateTail: {
+        const text = (node as ts.TemplateLiteralLikeNode).text;
+        const verdict = text.length >= MIN_CONTEXT_LENGTH ? classifyUnnamed(text, hints) : undefined;
+        if (verdict) add(node, contextCandidate(node, 'literal', {}, verdict));
+        return false;
+      }
+      case K.CallExpression:
+      case K.NewExpression: {
+        const sink = sinkOf(node as ts.CallExpression | ts.NewExpression, file, analysis);
+        if (sink) sinkKey(sink, file, analysis, add, imported);
+        return true;
+      }
+      case K.ImportDeclaration:
+      case K.ExportDeclaration:
+      case K.InterfaceDeclaration:
+      case K.TypeAliasDeclaration:
+        return false;
+      default:
+        // Type syntax holds literal types (`tokenType: 'Bearer'`), never values.
+        return kind < K.FirstTypeNode || kind > K.LastTypeNode;
     }
-    return true;
   });
   return { byLiteral, imported };
 }
@@ -316,4 +356,9 @@ function resolveConstant(
 export function definitionName(literal: ts.StringLiteralLike): string | undefined {
   const context = literalContext(literal);
   return context.kind === 'named' && isDisplayableName(context.name) ? context.name : undefined;
+}
+
+/** Case-insensitive without scanning the text with a case-insensitive regex. */
+export function mentionsTwilio(text: string): boolean {
+  return text.includes('twilio') || text.includes('Twilio') || text.includes('TWILIO');
 }

@@ -42,7 +42,7 @@ function meta(id: string, extra: Partial<RuleMeta> = {}): RuleMeta {
 /** A test rule: reports every identifier named `name`, with an optional suggestion to rename it. */
 function identifierRule(id: string, name: string, calls: { count: number; sfs: ts.SourceFile[] } = { count: 0, sfs: [] }): Rule {
   return defineRule({
-    meta: meta(id, { hasSuggestions: true } as Partial<RuleMeta>),
+    meta: meta(id, { hasSuggestions: true }),
     checkSource(ctx: SourceContext) {
       calls.count++;
       calls.sfs.push(ctx.file.sf);

@@ -90,7 +90,7 @@ const cases: Record<string, Cases> = {
           {
             messageId: 'rejectUnauthorized',
             line: 1,
-            suggestions: [{ output: 'export const tlsOptions = { ca: process.env.CA_CERT, rejectUnauthorized: true }\n' }],
+            suggestions: [{ desc: 'Set rejectUnauthorized to true', output: 'export const tlsOptions = { ca: process.env.CA_CERT, rejectUnauthorized: true }\n' }],
           },
         ],
       },
@@ -102,7 +102,10 @@ const cases: Record<string, Cases> = {
             messageId: 'rejectUnauthorized',
             line: 2,
             suggestions: [
-              { output: "import type { AgentOptions } from 'node:https'\nexport const tlsOptions: AgentOptions = { keepAlive: true, rejectUnauthorized: true }\n" },
+              {
+                desc: 'Set rejectUnauthorized to true',
+                output: "import type { AgentOptions } from 'node:https'\nexport const tlsOptions: AgentOptions = { keepAlive: true, rejectUnauthorized: true }\n",
+              },
             ],
           },
         ],
@@ -121,14 +124,18 @@ const cases: Record<string, Cases> = {
         name: 'a live Stripe key in a JS const',
         code: `const stripeKey = '${liveKey}'\n`,
         filename: lib('js'),
-        errors: [{ messageId: 'hardcoded', line: 1, suggestions: [{ output: 'const stripeKey = process.env.STRIPE_KEY\n' }] }],
+        errors: [{ messageId: 'hardcoded', line: 1, suggestions: [{ desc: 'Read it from process.env.STRIPE_KEY', output: 'const stripeKey = process.env.STRIPE_KEY\n' }] }],
       },
       {
         name: 'a live Stripe key in a typed TS const',
         code: `export const stripeKey: string = '${liveKey}'\n`,
         filename: lib('ts'),
         errors: [
-          { messageId: 'hardcoded', line: 1, suggestions: [{ output: 'export const stripeKey: string = process.env.STRIPE_KEY\n' }] },
+          {
+            messageId: 'hardcoded',
+            line: 1,
+            suggestions: [{ desc: 'Read it from process.env.STRIPE_KEY', output: 'export const stripeKey: string = process.env.STRIPE_KEY\n' }],
+          },
         ],
       },
     ],
@@ -369,7 +376,7 @@ function skipVerifierCase(ext: 'js' | 'ts'): Cases['invalid'][number] {
       {
         messageId: 'skipVerifier',
         line: ext === 'ts' ? 7 : 5,
-        suggestions: [{ output: lines("'timestampSchemeVerifier'") }],
+        suggestions: [{ desc: 'Use a real verifier such as timestampSchemeVerifier', output: lines("'timestampSchemeVerifier'") }],
       },
     ],
   };

@@ -62,5 +62,5 @@ function toSuggestion(fix: Fix): EslintRule.SuggestionReportDescriptor {
 
 /** Whether the rule announces suggestions (`hasSuggestions` in its meta). */
 export function declaresSuggestions(meta: RuleMeta): boolean {
-  return (meta as RuleMeta & { hasSuggestions?: boolean }).hasSuggestions === true;
+  return meta.hasSuggestions === true;
 }

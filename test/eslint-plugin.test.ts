@@ -328,3 +328,21 @@ test("the project's fnscan.config.json applies in ESLint too, and a broken one i
   writeTree(app, { 'fnscan.config.json': '{ "rulez": {} }\n' });
   await assert.rejects(eslint.lintFiles([file]), /fnscan\.config\.json has an unknown key `rulez`/);
 });
+
+test('a finding the rule downgrades to a note stays out of ESLint; a rule that is a note by default shows', async () => {
+  const dir = tempDir();
+  const reportAs = (id: string, defaultLevel: RuleMeta['defaultLevel'], level?: RuleMeta['defaultLevel']): Rule =>
+    defineRule({
+      meta: meta(id, { defaultLevel }),
+      checkSource(ctx) {
+        ctx.report({ messageId: 'found', data: { name: id }, at: { start: 0, end: 1 }, level });
+      },
+    });
+  const p = createPlugin([reportAs('downgraded', 'error', 'note'), reportAs('lowered', 'error', 'warning'), reportAs('quiet', 'note')]);
+  assert.equal(p.configs.recommended.rules?.['fnscan/quiet'], 'warn');
+  const [result] = await eslintFor(dir, p).lintText('export {};\n', { filePath: path.join(dir, 'x.ts') });
+  assert.deepEqual(result.messages.map((m) => [m.ruleId, m.severity]), [
+    ['fnscan/lowered', 2],
+    ['fnscan/quiet', 1],
+  ]);
+});

@@ -24,12 +24,22 @@ export function toEslintRule(rule: Rule, findingsFor: (context: EslintRule.RuleC
       return {
         Program() {
           for (const finding of findingsFor(context)) {
-            if (finding.ruleId === meta.id) context.report(toReport(finding, suggests));
+            if (finding.ruleId === meta.id && shownInEslint(finding, meta)) context.report(toReport(finding, suggests));
           }
         },
       };
     },
   };
+}
+
+/**
+ * ESLint has one severity per rule and nothing below "warn". A finding the CLI downgrades to a
+ * note (a public endpoint that does no sensitive work) would show as an error and fail the lint
+ * where the CLI passes, so it stays in the CLI and SARIF. Rules that are notes by default
+ * (`invalid-suppression`) show as warnings, as the recommended config sets them.
+ */
+export function shownInEslint(finding: Finding, meta: RuleMeta): boolean {
+  return finding.level !== 'note' || meta.defaultLevel === 'note';
 }
 
 function toReport(finding: Finding, suggests: boolean): EslintRule.ReportDescriptor {

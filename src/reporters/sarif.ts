@@ -68,30 +68,11 @@ function buildRun(result: ScanResult, options: SarifOptions): Sarif.Run {
     });
   }
 
-  const results = kept.map(({ finding, fingerprint }): Sarif.Result => {
+  const results = kept.map(({ finding, fingerprint }) => {
     const index = ruleIndex.get(finding.ruleId);
     if (index === undefined) throw new Error(`Finding of rule \`${finding.ruleId}\`, which is not among the rules that ran.`);
     const lineHash = hashes.get(finding.location.file)?.[finding.location.startPos.line - 1];
-    return {
-      ruleId: finding.ruleId,
-      ruleIndex: index,
-      level: finding.level,
-      message: { text: scrub(finding.message) },
-      locations: [{ physicalLocation: physical(finding.location, artifact) }],
-      ...(finding.related.length > 0 && {
-        relatedLocations: finding.related.slice(0, MAX_LOCATIONS).map((r, i) => ({
-          id: i + 1,
-          physicalLocation: physical(r, artifact),
-          message: { text: scrub(r.message) },
-        })),
-      }),
-      partialFingerprints: {
-        ...(lineHash !== undefined && { primaryLocationLineHash: lineHash }),
-        'fnscan/v1': fingerprint,
-      },
-      ...(finding.baselineState && { baselineState: finding.baselineState }),
-      ...(finding.suppression && { suppressions: [{ kind: 'inSource', justification: finding.suppression.justification }] }),
-    };
+    return toResult(finding, index, { 'fnscan/v1': fingerprint, lineHash }, artifact, scrub);
   });
 
   return {
@@ -115,6 +96,35 @@ function buildRun(result: ScanResult, options: SarifOptions): Sarif.Run {
       },
     ],
     results,
+  };
+}
+
+function toResult(
+  finding: Finding,
+  ruleIndex: number,
+  fingerprints: { 'fnscan/v1': string; lineHash?: string },
+  artifact: Artifact,
+  scrub: (text: string) => string,
+): Sarif.Result {
+  return {
+    ruleId: finding.ruleId,
+    ruleIndex,
+    level: finding.level,
+    message: { text: scrub(finding.message) },
+    locations: [{ physicalLocation: physical(finding.location, artifact) }],
+    ...(finding.related.length > 0 && {
+      relatedLocations: finding.related.slice(0, MAX_LOCATIONS).map((r, i) => ({
+        id: i + 1,
+        physicalLocation: physical(r, artifact),
+        message: { text: scrub(r.message) },
+      })),
+    }),
+    partialFingerprints: {
+      ...(fingerprints.lineHash !== undefined && { primaryLocationLineHash: fingerprints.lineHash }),
+      'fnscan/v1': fingerprints['fnscan/v1'],
+    },
+    ...(finding.baselineState && { baselineState: finding.baselineState }),
+    ...(finding.suppression && { suppressions: [{ kind: 'inSource', justification: finding.suppression.justification }] }),
   };
 }
 

@@ -145,6 +145,10 @@ test('unknown rules and invalid-suppression itself are reported; the known rules
     '1:unknownRule:`no-disabled-tsl` is not a fnscan rule that can be suppressed.',
     '1:unknownRule:`invalid-suppression` is not a fnscan rule that can be suppressed.',
   ]);
+  const configured = source('// fnscan-disable-next-line invalid-suppression -- noisy\nconst a = 1\n');
+  assert.deepEqual(apply(configured, [], { config: { rules: { 'invalid-suppression': 'error' } } }).problems, [
+    '1:unknownRule:`invalid-suppression` is not a fnscan rule that can be suppressed.',
+  ]);
 });
 
 test('an unused suppression is reported, per rule, when its rule ran', () => {

@@ -89,8 +89,8 @@ function blockingProblem(d: Directive, today: string): Omit<Problem, 'directive'
 function suppress(d: Directive, findings: Finding[], context: SuppressionContext): Problem[] {
   const problems: Problem[] = [];
   for (const rule of d.rules) {
-    const ran = context.rules.some((r) => r.id === rule) && rule !== INVALID_SUPPRESSION;
-    if (!ran && !context.config.rules?.[rule]) {
+    const ran = context.rules.some((r) => r.id === rule);
+    if (rule === INVALID_SUPPRESSION || (!ran && !context.config.rules?.[rule])) {
       problems.push({ directive: d, messageId: 'unknownRule', data: { rule } });
       continue;
     }

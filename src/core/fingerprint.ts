@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Finding } from './types';
+import { relativePath } from './engine';
 
 /**
  * GitHub's `primaryLocationLineHash`, computed the way github/codeql-action's `src/fingerprints.ts`
@@ -121,7 +122,7 @@ export function findingIdentities(findings: readonly Finding[], root: string): s
  */
 export function repoRelative(root: string): (file: string) => string {
   const real = realRoot(root);
-  return (file) => path.relative(real, file).split(path.sep).join('/');
+  return (file) => relativePath(real, file);
 }
 
 export function realRoot(root: string): string {

@@ -41,9 +41,7 @@ async function eslintKeys(app: string): Promise<string[]> {
   return keys.sort();
 }
 
-test('there are fixture apps to compare', () => {
-  assert.ok(fixtureApps().length > 0);
-});
+let compared = 0;
 
 for (const name of fixtureApps()) {
   test(`fixture ${name}: ESLint reports exactly what the CLI reports in JS/TS files`, async () => {
@@ -53,6 +51,11 @@ for (const name of fixtureApps()) {
     const onlyCli = cli.filter((k) => !eslint.includes(k));
     const onlyEslint = eslint.filter((k) => !cli.includes(k));
     assert.deepEqual({ onlyCli, onlyEslint }, { onlyCli: [], onlyEslint: [] });
-    assert.ok(cli.length > 0, 'the fixture has JS/TS findings, so the comparison says something');
+    compared += cli.length;
   });
 }
+
+// Some fixtures hold only traps (both sides empty); together they must hold findings to compare.
+test('the fixtures gave findings to compare', () => {
+  assert.ok(compared > 0);
+});

@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';
@@ -98,25 +99,23 @@ interface CachedModule {
   racy: boolean;
 }
 
-interface CachedResult {
-  text: string;
-  generation: number;
-  findings: Finding[];
-}
-
 /** Modules written within this window of being read may change again without a visible stamp change. */
 const RACY_MS = 2000;
 
-/** Everything one project (a Redwood app, or a plain folder) keeps between files. */
+/**
+ * Everything one project (a Redwood app, a function-platform project, or a plain folder) keeps
+ * between files: the parsed modules that files import, and the analysis with its memos. Linted
+ * files themselves are not kept (ESLint parsed them; keeping every tree would grow with the repo).
+ */
 class ProjectSession implements ModuleHost {
   private readonly modules = new Map<string, CachedModule>();
-  private readonly results = new Map<string, CachedResult>();
+  /** Digest of the text each file was last checked with, to notice edits. */
+  private readonly checked = new Map<string, string>();
   private readonly config: FnscanConfig;
   private readonly limits: ReadLimits;
   private readonly isIgnored: (rel: string) => boolean;
   private analysis!: ProjectAnalysis;
   private runner!: RuleRunner;
-  private generation = 0;
   /** The file being checked, served to the analysis in place of its saved version. */
   private current: SourceFileInfo | undefined;
 
@@ -135,23 +134,20 @@ class ProjectSession implements ModuleHost {
     if (!this.isScannedByCli(file)) return [];
     if (roleOf(file, this.project) === 'test') return [];
     this.dropChangedModules();
-    const previous = this.results.get(file);
-    if (previous && previous.text === text && previous.generation === this.generation) return previous.findings;
     // An edit can import a module created since the last check, which a cached resolution would miss.
-    if (previous && previous.text !== text) this.resetAnalysis();
+    const digest = crypto.createHash('sha1').update(text).digest('base64');
+    const previous = this.checked.get(file);
+    if (previous !== undefined && previous !== digest) this.resetAnalysis();
+    this.checked.set(file, digest);
 
     const info = this.sourceInfo(file, text, parsed);
-    let findings: Finding[] = [];
-    if (info) {
-      this.current = info;
-      try {
-        findings = this.runner.runSource(info, []);
-      } finally {
-        this.current = undefined;
-      }
+    if (!info) return [];
+    this.current = info;
+    try {
+      return this.runner.runSource(info, []);
+    } finally {
+      this.current = undefined;
     }
-    this.results.set(file, { text, generation: this.generation, findings });
-    return findings;
   }
 
   load(file: string, project: ProjectInfo): SourceFileInfo | undefined {
@@ -182,26 +178,16 @@ class ProjectSession implements ModuleHost {
   }
 
   /**
-   * The checked file as the analysis sees it. When the text matches the saved file, the parsed
-   * module is shared with the importers of this file (and their per-module memos stay valid).
+   * The checked file as the analysis sees it: the module already loaded for an importer when the
+   * text is the same (so memos about it stay valid), else the parser's tree, else a parse.
    */
   private sourceInfo(file: string, text: string, parsed: ts.SourceFile | undefined): SourceFileInfo | undefined {
     if (Buffer.byteLength(text) > this.limits.maxFileBytes) return undefined;
     if (maxBracketDepth(text) > this.limits.maxNesting) return undefined;
     const cached = this.modules.get(file);
     if (cached?.info?.text === text) return cached.info;
-    const info: SourceFileInfo | undefined =
-      parsed && !hasParseErrors(parsed)
-        ? { kind: 'source', path: file, text, sf: parsed, role: roleOf(file, this.project), project: this.project }
-        : this.parse(file, text, this.project);
-    if (info && !cached) {
-      const before = fs.statSync(file, { throwIfNoEntry: false });
-      const saved = before ? readTextFile(file, this.limits) : undefined;
-      if (saved && 'text' in saved && saved.text === text) {
-        this.modules.set(file, { stamp: stampOf(before), text, info, racy: isRacy(before) });
-      }
-    }
-    return info;
+    if (!parsed || hasParseErrors(parsed)) return this.parse(file, text, this.project);
+    return { kind: 'source', path: file, text, sf: parsed, role: roleOf(file, this.project), project: this.project };
   }
 
   /** Forgets modules changed on disk since they were read; if any did, every derived fact goes too. */
@@ -226,7 +212,6 @@ class ProjectSession implements ModuleHost {
   private resetAnalysis(): void {
     this.analysis = new ProjectAnalysis(this);
     this.runner = new RuleRunner([...this.rules], this.config, this.analysis, false);
-    this.generation++;
   }
 
   /** Whether the CLI, scanning this project's root, would reach the file at all. */

@@ -30,13 +30,17 @@ const MAX_GENERIC_LENGTH = 1000;
 export function looksGenerated(value: string): boolean {
   if (value.length < 8 || value.length > MAX_GENERIC_LENGTH || /\s/.test(value)) return false;
   if (isPlaceholder(value) || hasDemoWords(value) || isWordLike(value)) return false;
-  if (value.includes('://') || /^(?:\.{0,2}\/|~\/)/.test(value)) return false;
+  if (value.includes('://') || /^(?:\.{1,2}\/|~\/)/.test(value)) return false;
   if (/^[^@]{1,64}@[^@]{1,255}\.[A-Za-z]{2,24}$/.test(value)) return false;
   if (/^(?:sha1|sha256|sha384|sha512|md5)-/.test(value)) return false;
   if (/^[A-Z][A-Z0-9]{0,64}_[A-Z0-9_]{0,64}$/.test(value)) return false;
   const classes = charClasses(value);
-  if (!(classes & DIGIT) || !(classes & (LOWER | UPPER))) return false;
+  if (!(classes & (LOWER | UPPER))) return false;
   const entropy = shannonEntropy(value);
+  if (!(classes & DIGIT)) {
+    // Without digits only long, mixed-case, high-entropy values pass: short ones are messages.
+    return value.length >= 20 && (classes & LOWER) !== 0 && (classes & UPPER) !== 0 && entropy >= 3.8;
+  }
   if (value.length < 16) return classCount(classes) >= 3 && entropy >= 2.75;
   return entropy >= 3;
 }

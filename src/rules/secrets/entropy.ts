@@ -75,7 +75,7 @@ export function isSequential(value: string): boolean {
 /**
  * Made of words, not random: every separator-delimited part is a run of letters of one case or
  * a short number (`rw-auth-token-v2`, `us-east-1`, `text-gray-500`, `auth.password.label`), or
- * the whole value is a camelCase identifier (`hashedPassword`, `resetTokenExpiresAt`).
+ * the whole value is a camelCase or PascalCase identifier (`hashedPassword`, `ResetTokenExpiresAt`).
  */
 export function isWordLike(value: string): boolean {
   if (isCamelCaseWords(value)) return true;
@@ -84,11 +84,11 @@ export function isWordLike(value: string): boolean {
   return parts.every((part) => /^(?:[a-z]{0,16}|[A-Z]{0,16}|[A-Z][a-z]{1,15}|[0-9]{1,4}|[a-z][0-9]{1,2})$/.test(part));
 }
 
-/** `hashedPassword`, `resetTokenExpiresAt2`: lower-case start, single capitals, optional short number. */
+/** `hashedPassword`, `ResetTokenExpiresAt2`: words of one capital and lower-case letters, optional short number. */
 function isCamelCaseWords(value: string): boolean {
   const digits = /[0-9]{0,3}$/.exec(value)?.[0].length ?? 0;
   const letters = value.length - digits;
-  if (letters < 2 || !isLower(value.charCodeAt(0))) return false;
+  if (letters < 2 || !(isLower(value.charCodeAt(0)) || isUpper(value.charCodeAt(0)))) return false;
   let capitals = 0;
   for (let i = 1; i < letters; i++) {
     const c = value.charCodeAt(i);

@@ -88,9 +88,16 @@ function tomlKeyName(raw: string): string | undefined {
   return lastKeySegment(key);
 }
 
+/** `a.b.KEY` gives `KEY`; a quoted segment keeps its dots (`"quoted.key"`). */
 function lastKeySegment(key: string): string {
-  const parts = key.split('.').map((p) => p.trim().replace(/^"|"$/g, ''));
-  return parts[parts.length - 1];
+  let segment = '';
+  let inQuote = false;
+  for (const c of key) {
+    if (c === '"') inQuote = !inQuote;
+    else if (c === '.' && !inQuote) segment = '';
+    else segment += c;
+  }
+  return segment.trim();
 }
 
 function endOfLine(text: string, from: number): number {

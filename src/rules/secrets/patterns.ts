@@ -12,6 +12,12 @@ export interface SecretPattern {
   keywords: readonly string[];
   /** Global regex; the secret is capture group 1 when there is one, else the whole match. */
   regex: RegExp;
+  /**
+   * Characters that must not follow a match: a longer run is not this token. Checked in code
+   * rather than with a trailing lookahead, which would make the regex retry every shorter
+   * length of a long run before moving on.
+   */
+  after?: RegExp;
   /** Length of the public prefix (`sk_live_`) that `describe` and the body checks skip. */
   prefixLength(token: string): number;
   describe(token: string, hints: PatternHints): { label: string; level: Level };
@@ -57,7 +63,8 @@ export const SECRET_PATTERNS: readonly SecretPattern[] = [
   {
     id: 'stripe-secret-key',
     keywords: ['sk_live_', 'sk_test_', 'rk_live_', 'rk_test_'],
-    regex: /(?<![A-Za-z0-9])[sr]k_(?:live|test)_[A-Za-z0-9]{20,247}(?![A-Za-z0-9])/g,
+    regex: /(?<![A-Za-z0-9])[sr]k_(?:live|test)_[A-Za-z0-9]{20,247}/g,
+    after: /[A-Za-z0-9]/,
     prefixLength: () => 8,
     describe(token, hints) {
       const live = token.startsWith('live', 3);
@@ -69,28 +76,32 @@ export const SECRET_PATTERNS: readonly SecretPattern[] = [
   {
     id: 'webhook-signing-secret',
     keywords: ['whsec_'],
-    regex: /(?<![A-Za-z0-9])whsec_[A-Za-z0-9+/]{24,128}={0,2}(?![A-Za-z0-9+/=])/g,
+    regex: /(?<![A-Za-z0-9])whsec_[A-Za-z0-9+/]{24,128}={0,2}/g,
+    after: /[A-Za-z0-9+/=]/,
     prefixLength: () => 6,
     describe: fixed('webhook signing secret'),
   },
   {
     id: 'github-token',
     keywords: ['ghp_', 'gho_', 'ghu_', 'ghs_', 'ghr_'],
-    regex: /(?<![A-Za-z0-9_])gh[pousr]_[A-Za-z0-9]{36,251}(?![A-Za-z0-9])/g,
+    regex: /(?<![A-Za-z0-9_])gh[pousr]_[A-Za-z0-9]{36,251}/g,
+    after: /[A-Za-z0-9]/,
     prefixLength: () => 4,
     describe: (token) => ({ label: GITHUB_KINDS[token[2]], level: 'error' }),
   },
   {
     id: 'github-fine-grained-token',
     keywords: ['github_pat_'],
-    regex: /(?<![A-Za-z0-9_])github_pat_[A-Za-z0-9_]{80,250}(?![A-Za-z0-9_])/g,
+    regex: /(?<![A-Za-z0-9_])github_pat_[A-Za-z0-9_]{80,250}/g,
+    after: /[A-Za-z0-9_]/,
     prefixLength: () => 11,
     describe: fixed('GitHub fine-grained personal access token'),
   },
   {
     id: 'aws-access-key-id',
     keywords: ['AKIA', 'ASIA', 'ABIA', 'ACCA', 'A3T'],
-    regex: /(?<![A-Z0-9])(?:AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[A-Z2-7]{16}(?![A-Z0-9])/g,
+    regex: /(?<![A-Z0-9])(?:AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[A-Z2-7]{16}/g,
+    after: /[A-Z0-9]/,
     prefixLength: () => 4,
     describe: fixed('AWS access key ID'),
     accept: (token) => !token.endsWith('EXAMPLE'),
@@ -98,7 +109,8 @@ export const SECRET_PATTERNS: readonly SecretPattern[] = [
   {
     id: 'aws-secret-access-key',
     keywords: ['ecret_access_key', 'ECRET_ACCESS_KEY', 'ecretAccessKey'],
-    regex: /aws_?secret_?access_?key["']?[ \t]{0,4}[:=][ \t]{0,4}["']?([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+])/gi,
+    regex: /aws_?secret_?access_?key["']?[ \t]{0,4}[:=][ \t]{0,4}["']?([A-Za-z0-9/+]{40})/gi,
+    after: /[A-Za-z0-9/+]/,
     prefixLength: () => 0,
     describe: fixed('AWS secret access key'),
     accept: (token) => isAwsSecretShape(token),
@@ -106,7 +118,8 @@ export const SECRET_PATTERNS: readonly SecretPattern[] = [
   {
     id: 'slack-token',
     keywords: ['xoxb-', 'xoxp-', 'xoxa-', 'xoxo-', 'xoxs-', 'xoxr-'],
-    regex: /(?<![A-Za-z0-9])xox[abposr]-[0-9A-Za-z-]{20,250}(?![0-9A-Za-z-])/g,
+    regex: /(?<![A-Za-z0-9])xox[abposr]-[0-9A-Za-z-]{20,250}/g,
+    after: /[0-9A-Za-z-]/,
     prefixLength: () => 5,
     describe: (token) => ({ label: token[3] === 'b' ? 'Slack bot token' : 'Slack token', level: 'error' }),
     accept: (token) => /[0-9]{6}/.test(token),
@@ -114,50 +127,56 @@ export const SECRET_PATTERNS: readonly SecretPattern[] = [
   {
     id: 'slack-app-token',
     keywords: ['xapp-'],
-    regex: /(?<![A-Za-z0-9])xapp-[0-9]-[A-Z0-9]{6,20}-[0-9]{6,20}-[a-f0-9]{32,80}(?![A-Za-z0-9])/g,
+    regex: /(?<![A-Za-z0-9])xapp-[0-9]-[A-Z0-9]{6,20}-[0-9]{6,20}-[a-f0-9]{32,80}/g,
+    after: /[A-Za-z0-9]/,
     prefixLength: prefixUntil('-', 4),
     describe: fixed('Slack app token'),
   },
   {
     id: 'slack-webhook-url',
     keywords: ['hooks.slack.com/'],
-    regex: /hooks\.slack\.com\/(?:services|workflows|triggers)\/[A-Za-z0-9+/_-]{20,250}/g,
-    prefixLength: prefixUntil('/', 2),
+    regex: /(?:https?:\/\/)?hooks\.slack\.com\/(?:services|workflows|triggers)\/[A-Za-z0-9+/_-]{20,250}/g,
+    prefixLength: (token) => token.indexOf('.com/') + 5,
     describe: fixed('Slack webhook URL'),
     accept: (token) => !isPlaceholderBody(token.slice(token.lastIndexOf('/') + 1)),
   },
   {
     id: 'sendgrid-api-key',
     keywords: ['SG.'],
-    regex: /(?<![A-Za-z0-9])SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}(?![A-Za-z0-9_-])/g,
+    regex: /(?<![A-Za-z0-9])SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}/g,
+    after: /[A-Za-z0-9_-]/,
     prefixLength: () => 3,
     describe: fixed('SendGrid API key'),
   },
   {
     id: 'openai-api-key',
     keywords: ['sk-proj-', 'sk-svcacct-', 'sk-admin-'],
-    regex: /(?<![A-Za-z0-9])sk-(?:proj|svcacct|admin)-[A-Za-z0-9_-]{40,250}(?![A-Za-z0-9_-])/g,
+    regex: /(?<![A-Za-z0-9])sk-(?:proj|svcacct|admin)-[A-Za-z0-9_-]{40,250}/g,
+    after: /[A-Za-z0-9_-]/,
     prefixLength: prefixUntil('-', 2),
     describe: fixed('OpenAI API key'),
   },
   {
     id: 'openai-legacy-api-key',
     keywords: ['T3BlbkFJ'],
-    regex: /(?<![A-Za-z0-9])sk-[A-Za-z0-9]{20}T3BlbkFJ[A-Za-z0-9]{20}(?![A-Za-z0-9])/g,
+    regex: /(?<![A-Za-z0-9])sk-[A-Za-z0-9]{20}T3BlbkFJ[A-Za-z0-9]{20}/g,
+    after: /[A-Za-z0-9]/,
     prefixLength: () => 3,
     describe: fixed('OpenAI API key'),
   },
   {
     id: 'anthropic-api-key',
     keywords: ['sk-ant-'],
-    regex: /(?<![A-Za-z0-9])sk-ant-(?:api|admin)[0-9]{2}-[A-Za-z0-9_-]{80,120}(?![A-Za-z0-9_-])/g,
+    regex: /(?<![A-Za-z0-9])sk-ant-(?:api|admin)[0-9]{2}-[A-Za-z0-9_-]{80,120}/g,
+    after: /[A-Za-z0-9_-]/,
     prefixLength: prefixUntil('-', 3),
     describe: fixed('Anthropic API key'),
   },
   {
     id: 'google-api-key',
     keywords: ['AIza'],
-    regex: /(?<![A-Za-z0-9_-])AIza[0-9A-Za-z_-]{35}(?![0-9A-Za-z_-])/g,
+    regex: /(?<![A-Za-z0-9_-])AIza[0-9A-Za-z_-]{35}/g,
+    after: /[0-9A-Za-z_-]/,
     prefixLength: () => 4,
     // Many Google keys (Maps, Firebase web config) are meant to ship to browsers.
     describe: fixed('Google API key', 'warning'),
@@ -165,14 +184,16 @@ export const SECRET_PATTERNS: readonly SecretPattern[] = [
   {
     id: 'npm-token',
     keywords: ['npm_'],
-    regex: /(?<![A-Za-z0-9_])npm_[A-Za-z0-9]{36}(?![A-Za-z0-9])/g,
+    regex: /(?<![A-Za-z0-9_])npm_[A-Za-z0-9]{36}/g,
+    after: /[A-Za-z0-9]/,
     prefixLength: () => 4,
     describe: fixed('npm access token'),
   },
   {
     id: 'twilio-api-key',
     keywords: ['SK'],
-    regex: /(?<![A-Za-z0-9])SK[0-9a-fA-F]{32}(?![A-Za-z0-9])/g,
+    regex: /(?<![A-Za-z0-9])SK[0-9a-fA-F]{32}/g,
+    after: /[A-Za-z0-9]/,
     prefixLength: () => 2,
     describe: fixed('Twilio API key', 'warning'),
     enabled: (hints) => hints.twilio === true || (hints.name?.includes('twilio') ?? false),
@@ -180,28 +201,32 @@ export const SECRET_PATTERNS: readonly SecretPattern[] = [
   {
     id: 'resend-api-key',
     keywords: ['re_'],
-    regex: /(?<![A-Za-z0-9_])re_[A-Za-z0-9]{6,12}_[A-Za-z0-9]{16,40}(?![A-Za-z0-9_])/g,
+    regex: /(?<![A-Za-z0-9_])re_[A-Za-z0-9]{6,12}_[A-Za-z0-9]{16,40}/g,
+    after: /[A-Za-z0-9_]/,
     prefixLength: () => 3,
     describe: fixed('Resend API key'),
   },
   {
     id: 'gitlab-token',
     keywords: ['glpat-'],
-    regex: /(?<![A-Za-z0-9])glpat-[A-Za-z0-9_-]{20,60}(?![A-Za-z0-9_-])/g,
+    regex: /(?<![A-Za-z0-9])glpat-[A-Za-z0-9_-]{20,60}/g,
+    after: /[A-Za-z0-9_-]/,
     prefixLength: () => 6,
     describe: fixed('GitLab personal access token'),
   },
   {
     id: 'shopify-token',
     keywords: ['shpat_', 'shpss_', 'shpca_', 'shppa_'],
-    regex: /(?<![A-Za-z0-9])shp(?:at|ss|ca|pa)_[a-fA-F0-9]{32}(?![A-Za-z0-9])/g,
+    regex: /(?<![A-Za-z0-9])shp(?:at|ss|ca|pa)_[a-fA-F0-9]{32}/g,
+    after: /[A-Za-z0-9]/,
     prefixLength: () => 6,
     describe: fixed('Shopify access token'),
   },
   {
     id: 'huggingface-token',
     keywords: ['hf_'],
-    regex: /(?<![A-Za-z0-9_])hf_[A-Za-z]{34}(?![A-Za-z0-9])/g,
+    regex: /(?<![A-Za-z0-9_])hf_[A-Za-z]{34}/g,
+    after: /[A-Za-z0-9]/,
     prefixLength: () => 3,
     describe: fixed('Hugging Face token'),
   },
@@ -256,6 +281,8 @@ function firstMatch(pattern: SecretPattern, text: string, hints: PatternHints): 
   for (let m = regex.exec(text); m !== null; m = regex.exec(text)) {
     const token = m[1] ?? m[0];
     const start = m.index + (m[1] === undefined ? 0 : m[0].lastIndexOf(m[1]));
+    const next = text[start + token.length];
+    if (pattern.after && next !== undefined && pattern.after.test(next)) continue;
     if (isPlaceholderBody(token.slice(pattern.prefixLength(token)))) continue;
     if (pattern.accept && !pattern.accept(token, hints)) continue;
     const { label, level } = pattern.describe(token, hints);

@@ -477,6 +477,21 @@ describe('sarif and baseline flags', () => {
     );
   });
 
+  it('--baseline with SARIF keeps known results marked unchanged, and counts only new ones', async () => {
+    const root = project(WARN_AND_NOTE);
+    await cli(['--write-baseline', '.fnscan-baseline'], root);
+    fs.writeFileSync(path.join(root, 'api/src/lib/new.ts'), "export const n = 'flag-warning';\n");
+    const r = await cli(['--baseline', '.fnscan-baseline', '--format', 'sarif'], root);
+    assert.equal(r.code, 1, r.stderr);
+    const states = JSON.parse(r.stdout).runs[0].results.map(
+      (x: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[]; baselineState: string }) =>
+        `${x.locations[0].physicalLocation.artifactLocation.uri} ${x.baselineState}`,
+    );
+    assert.deepEqual(states.filter((s: string) => s.endsWith(' new')), ['api/src/lib/new.ts new']);
+    assert.equal(states.filter((s: string) => s.endsWith(' unchanged')).length, 2);
+    assert.match(r.stderr, /2 findings already in the baseline were kept in the SARIF as `unchanged` but not counted\./);
+  });
+
   it('exits 2 when the baseline file cannot be read', async () => {
     const r = await cli(['--baseline', 'missing.json'], project({ 'a.ts': 'export {};\n' }));
     assert.equal(r.code, 2);

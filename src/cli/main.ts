@@ -45,12 +45,14 @@ function execute(options: CliOptions, io: Io, ruleSet: readonly Rule[]): number 
   }
   const compared =
     options.baseline === undefined
-      ? { findings: result.findings, notes: [] }
-      : compareWithBaseline(result.findings, options.baseline, io.cwd, root);
+      ? { findings: result.findings, all: result.findings, notes: [] }
+      : compareWithBaseline(result.findings, options.baseline, io.cwd, root, options.format === 'sarif');
   const findings = compared.findings;
   const notes = options.quiet ? [] : compared.notes;
   const failing = findings.filter((f) => !f.suppression && reaches(f, options.failOn));
-  const shown = options.quiet ? findings.filter((f) => f.level === 'error') : findings;
+  // SARIF keeps known findings too, marked `unchanged`: code scanning would otherwise close their alerts.
+  const reported = options.format === 'sarif' && options.baseline !== undefined ? compared.all : findings;
+  const shown = options.quiet ? reported.filter((f) => f.level === 'error') : reported;
   writeReport({ ...result, findings: shown }, options, io, root);
   printSkipped(result, options, io, root);
 
@@ -96,6 +98,8 @@ function writeReport(report: ScanResult, options: CliOptions, io: Io, root: stri
     includeSuppressed: options.includeSuppressed,
     category: options.category,
     toolVersion: toolVersion(),
+    onLimit: ({ found, kept }) =>
+      io.stderr(`GitHub keeps at most ${kept} results per SARIF run: wrote the ${kept} most severe of ${found}.\n`),
   });
   if (options.output === undefined) {
     io.stdout(text);
@@ -111,19 +115,23 @@ function compareWithBaseline(
   file: string,
   cwd: string,
   root: string,
-): { findings: Finding[]; notes: string[] } {
+  keepsKnown: boolean,
+): { findings: Finding[]; all: Finding[]; notes: string[] } {
   const { absent } = applyBaseline(all, readBaselineFile(file, cwd), root);
   const findings = all.filter((f) => f.baselineState !== 'unchanged');
   const known = all.length - findings.length;
   const notes: string[] = [];
-  if (known > 0) notes.push(`${plural(known, 'finding')} already in the baseline ${known === 1 ? 'was' : 'were'} not reported.`);
+  if (known > 0) {
+    const fate = keepsKnown ? 'kept in the SARIF as `unchanged` but not counted' : 'not reported';
+    notes.push(`${plural(known, 'finding')} already in the baseline ${known === 1 ? 'was' : 'were'} ${fate}.`);
+  }
   if (absent.length > 0) {
     notes.push(
       `${plural(absent.length, 'baseline entry', 'baseline entries')} no longer ${absent.length === 1 ? 'matches' : 'match'} ` +
         'any finding; refresh the baseline with --write-baseline.',
     );
   }
-  return { findings, notes };
+  return { findings, all, notes };
 }
 
 /** The engine reports real paths (symlinks resolved), so reported paths are relative to the real cwd. */

@@ -14,6 +14,8 @@ export interface ReportOptions {
   /** SARIF `automationDetails` category. */
   category: string;
   toolVersion: string;
+  /** Told when GitHub's per-run result limit made the SARIF keep only the most severe results. */
+  onLimit?(limit: { found: number; kept: number }): void;
 }
 
 /** A reporter turns a scan result into the text of one output format; it never writes anything itself. */
@@ -28,6 +30,7 @@ export const reporters = {
       category: options.category,
       includeSuppressed: options.includeSuppressed,
       toolVersion: options.toolVersion,
+      onLimit: options.onLimit,
     }),
   github: formatGithub,
 } satisfies Record<string, Reporter>;

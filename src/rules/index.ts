@@ -5,6 +5,8 @@ import requireWebhookVerification from './require-webhook-verification';
 import requireReplayProtection from './require-replay-protection';
 import noDisabledTls from './no-disabled-tls';
 import invalidSuppression from './invalid-suppression';
+import noTimingUnsafeCompare from './no-timing-unsafe-compare';
+import noErrorExposure from './no-error-exposure';
 
 /** Every rule fnscan ships, in a fixed order (SARIF `ruleIndex` follows it). */
 export const rules: readonly Rule[] = [
@@ -14,6 +16,8 @@ export const rules: readonly Rule[] = [
   requireReplayProtection,
   noDisabledTls,
   invalidSuppression,
+  noTimingUnsafeCompare,
+  noErrorExposure,
 ];
 
 export const ruleIds: readonly string[] = rules.map((r) => r.meta.id);

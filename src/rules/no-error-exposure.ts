@@ -1,0 +1,186 @@
+import ts from 'typescript';
+import { defineRule, type SourceContext } from '../core/rule';
+import { calleeName, isFunctionLike, objectProperty, propertyValue, unwrap, walk } from '../core/ast';
+import { isOutsideProductionOnly } from './tls/guards';
+
+/** A response can only carry an error's text if the file reads `.stack`, `.message` or stringifies something. */
+const PREFILTER = /\.stack\b|\.message\b|String\(|toString\(|\$\{/;
+const STATUS_HINT = /\b5\d\d\b/;
+
+/** Names a parameter gets when it holds an error (`(err) => ...`, `onError(error)`). */
+const ERROR_PARAMETER = /^(?:e|err|error|ex|exc|exception)$/;
+
+const MAX_HOPS = 3;
+
+export default defineRule({
+  meta: {
+    id: 'no-error-exposure',
+    title: 'Server errors do not reveal internals to the caller',
+    description:
+      'A 5xx response sends the stack trace or the message of an unexpected error to the caller, revealing file paths, queries or configuration.',
+    cwe: 209,
+    securitySeverity: 5.3,
+    precision: 'high',
+    defaultLevel: 'warning',
+    tags: ['security', 'error-handling'],
+    messages: {
+      stack: '`{{name}}.stack` is sent to the caller in a {{status}} response, revealing file paths and code structure.',
+      message: 'The message of `{{name}}`, an unexpected error, is sent to the caller in a {{status}} response.',
+    },
+  },
+
+  checkSource(ctx) {
+    const { text } = ctx.file;
+    if (!PREFILTER.test(text) || !STATUS_HINT.test(text)) return;
+    walk(ctx.file.sf, (node) => {
+      const response = responseOf(ctx, node);
+      if (response) reportExposures(ctx, response.body, response.status);
+    });
+  },
+});
+
+interface Response {
+  status: number;
+  body: ts.Expression;
+}
+
+/**
+ * A 5xx response and the expression that becomes its body: a Lambda-style `return { statusCode, body }`,
+ * Express/Vercel `res.status(500).json(body)`, and fetch-style `new Response(body, { status })` or
+ * `Response.json(body, { status })`.
+ */
+function responseOf(ctx: SourceContext, node: ts.Node): Response | undefined {
+  if (ts.isReturnStatement(node) && node.expression) return lambdaResponse(ctx, node.expression);
+  if (ts.isArrowFunction(node) && !ts.isBlock(node.body)) return lambdaResponse(ctx, node.body);
+  if (ts.isCallExpression(node)) return expressResponse(ctx, node) ?? fetchResponse(ctx, node, node.arguments);
+  if (ts.isNewExpression(node) && calleeName(node) === 'Response') return fetchResponse(ctx, node, node.arguments ?? []);
+  return undefined;
+}
+
+function lambdaResponse(ctx: SourceContext, expr: ts.Expression): Response | undefined {
+  const obj = unwrap(expr);
+  if (!ts.isObjectLiteralExpression(obj)) return undefined;
+  const status = serverStatus(ctx, propertyValue(objectProperty(obj, 'statusCode')));
+  const body = propertyValue(objectProperty(obj, 'body'));
+  return status !== undefined && body ? { status, body } : undefined;
+}
+
+function expressResponse(ctx: SourceContext, call: ts.CallExpression): Response | undefined {
+  const callee = unwrap(call.expression);
+  if (!ts.isPropertyAccessExpression(callee) || !/^(?:json|send|end)$/.test(callee.name.text) || !call.arguments[0]) return undefined;
+  const receiver = unwrap(callee.expression);
+  if (!ts.isCallExpression(receiver) || calleeName(receiver) !== 'status') return undefined;
+  const status = serverStatus(ctx, receiver.arguments[0]);
+  return status !== undefined ? { status, body: call.arguments[0] } : undefined;
+}
+
+function fetchResponse(ctx: SourceContext, node: ts.CallExpression | ts.NewExpression, args: readonly ts.Expression[]): Response | undefined {
+  const name = calleeName(node);
+  const isResponse = ts.isNewExpression(node) ? name === 'Response' : name === 'json' && /Response$/.test(receiverName(node) ?? '');
+  if (!isResponse || !args[0] || !args[1]) return undefined;
+  const init = ctx.analysis.resolveValue(args[1], ctx.file).node;
+  if (!ts.isObjectLiteralExpression(init)) return undefined;
+  const status = serverStatus(ctx, propertyValue(objectProperty(init, 'status')));
+  return status !== undefined ? { status, body: args[0] } : undefined;
+}
+
+function receiverName(call: ts.CallExpression): string | undefined {
+  const callee = unwrap(call.expression);
+  return ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) ? callee.expression.text : undefined;
+}
+
+/** A constant status from 500 to 599; computed statuses (`err.statusCode ?? 500`) are not judged. */
+function serverStatus(ctx: SourceContext, expr: ts.Expression | undefined): number | undefined {
+  if (!expr) return undefined;
+  const node = ctx.analysis.resolveValue(expr, ctx.file).node;
+  if (!ts.isNumericLiteral(node)) return undefined;
+  const status = Number(node.text);
+  return status >= 500 && status <= 599 ? status : undefined;
+}
+
+/** Reports each place in a response body where an error's stack or message ends up. */
+function reportExposures(ctx: SourceContext, body: ts.Expression, status: number): void {
+  const seen = new Set<ts.Node>();
+  const visit = (root: ts.Node, hops: number): void => {
+    walk(root, (node) => {
+      if (isFunctionLike(node)) return false;
+      const exposure = exposureAt(node);
+      if (exposure) {
+        if (!seen.has(exposure.error) && !isOutsideProductionOnly(node)) {
+          seen.add(exposure.error);
+          const at = ts.isTemplateSpan(node) ? node.expression : node;
+          ctx.report({ messageId: exposure.kind, data: { name: exposure.name, status: String(status) }, at });
+        }
+        return false;
+      }
+      if (ts.isIdentifier(node) && hops < MAX_HOPS && isValueUse(node)) {
+        // `const message = err instanceof Error ? err.message : String(err)`, then `{ error: message }`
+        const resolved = ctx.analysis.resolveValue(node, ctx.file);
+        if (resolved.node !== node && resolved.file === ctx.file) visit(resolved.node, hops + 1);
+      }
+      return undefined;
+    });
+  };
+  visit(body, 0);
+}
+
+interface Exposure {
+  kind: 'stack' | 'message';
+  name: string;
+  /** The declaration of the error variable, so one error is reported once per response. */
+  error: ts.Node;
+}
+
+/** `err.stack`, `err.message`, `String(err)`, `err.toString()`, `${err}` where `err` holds a caught error. */
+function exposureAt(node: ts.Node): Exposure | undefined {
+  if (ts.isPropertyAccessExpression(node)) {
+    // `err.message`, and TypeScript's `(err as Error).message`
+    const target = unwrap(node.expression);
+    const member = node.name.text;
+    if (!ts.isIdentifier(target) || (member !== 'stack' && member !== 'message' && member !== 'toString')) return undefined;
+    if (member === 'toString' && !(ts.isCallExpression(node.parent) && node.parent.expression === node)) return undefined;
+    const error = errorDeclaration(target);
+    if (!error) return undefined;
+    return { kind: member === 'stack' ? 'stack' : 'message', name: target.text, error };
+  }
+  if (ts.isCallExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 'String' && node.arguments.length === 1) {
+    const arg = unwrap(node.arguments[0]);
+    const error = ts.isIdentifier(arg) ? errorDeclaration(arg) : undefined;
+    return error && ts.isIdentifier(arg) ? { kind: 'message', name: arg.text, error } : undefined;
+  }
+  if (ts.isTemplateSpan(node)) {
+    const expr = unwrap(node.expression);
+    const error = ts.isIdentifier(expr) ? errorDeclaration(expr) : undefined;
+    return error && ts.isIdentifier(expr) ? { kind: 'message', name: expr.text, error } : undefined;
+  }
+  return undefined;
+}
+
+/**
+ * The declaration of an identifier when it holds a caught error: a `catch (err)` binding, the
+ * parameter of a `.catch(err => ...)` callback, or a parameter named like an error.
+ */
+function errorDeclaration(id: ts.Identifier): ts.Node | undefined {
+  const name = id.text;
+  for (let scope: ts.Node | undefined = id.parent; scope; scope = scope.parent) {
+    if (ts.isCatchClause(scope)) {
+      const decl = scope.variableDeclaration;
+      if (decl && ts.isIdentifier(decl.name) && decl.name.text === name) return decl;
+    }
+    if (isFunctionLike(scope)) {
+      const param = scope.parameters.find((p) => ts.isIdentifier(p.name) && p.name.text === name);
+      if (!param) continue;
+      const isCatchCallback = ts.isCallExpression(scope.parent) && calleeName(scope.parent) === 'catch';
+      return isCatchCallback || ERROR_PARAMETER.test(name) ? param : undefined;
+    }
+  }
+  return undefined;
+}
+
+/** An identifier read as a value, not a property name or the name being declared. */
+function isValueUse(id: ts.Identifier): boolean {
+  const parent = id.parent;
+  if (ts.isPropertyAccessExpression(parent)) return parent.expression === id;
+  if (ts.isPropertyAssignment(parent) || ts.isVariableDeclaration(parent) || ts.isParameter(parent)) return parent.name !== id;
+  return true;
+}

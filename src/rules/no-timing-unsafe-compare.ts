@@ -1,0 +1,67 @@
+import ts from 'typescript';
+import { defineRule, type SourceContext } from '../core/rule';
+import { walk } from '../core/ast';
+import { originOf, type Origin } from './no-timing-unsafe-compare/origins';
+import { isSecretOrigin } from './no-timing-unsafe-compare/secrets';
+
+/** A secret reaches a comparison only through one of these words (or a constant named like one). */
+const PREFILTER = /createHmac|process\.env|headers|secret|token|key|signature|digest/i;
+
+const EQUALITY = new Map<ts.SyntaxKind, string>([
+  [ts.SyntaxKind.EqualsEqualsEqualsToken, '==='],
+  [ts.SyntaxKind.ExclamationEqualsEqualsToken, '!=='],
+  [ts.SyntaxKind.EqualsEqualsToken, '=='],
+  [ts.SyntaxKind.ExclamationEqualsToken, '!='],
+]);
+
+export default defineRule({
+  meta: {
+    id: 'no-timing-unsafe-compare',
+    title: 'Secrets are compared in constant time',
+    description:
+      'A signature, token or API key is compared with `===` or `!==`, whose running time reveals how much of a guess is right; `crypto.timingSafeEqual` does not.',
+    cwe: 208,
+    securitySeverity: 5.9,
+    precision: 'high',
+    defaultLevel: 'warning',
+    tags: ['security', 'authentication', 'webhooks'],
+    messages: {
+      hmac: 'An HMAC digest is compared with `{{op}}`, whose running time reveals how many leading characters of a forged signature are right.',
+      env: '`process.env.{{name}}` is compared with `{{op}}`, whose running time reveals how many leading characters of a guess are right.',
+      header: 'The `{{name}}` header is compared with `{{op}}`, whose running time reveals how many leading characters of a guess are right.',
+    },
+  },
+
+  checkSource(ctx) {
+    if (!PREFILTER.test(ctx.file.text)) return;
+    walk(ctx.file.sf, (node) => {
+      if (ts.isBinaryExpression(node)) checkComparison(ctx, node);
+    });
+  },
+});
+
+function checkComparison(ctx: SourceContext, node: ts.BinaryExpression): void {
+  const op = EQUALITY.get(node.operatorToken.kind);
+  if (!op) return;
+  const { analysis, file } = ctx;
+  const left = originOf(analysis, node.left, file);
+  const right = originOf(analysis, node.right, file);
+  const secret = secretSide(left, right);
+  if (!secret) return;
+  if (secret.kind === 'hmac') ctx.report({ messageId: 'hmac', data: { op }, at: node });
+  else if (secret.kind === 'env' || secret.kind === 'header') ctx.report({ messageId: secret.kind, data: { op, name: secret.name }, at: node });
+}
+
+/**
+ * The secret of a comparison whose other side is a value from outside: not a constant, not a
+ * length, not a second environment variable or header (those compare configuration, not a guess).
+ */
+function secretSide(left: Origin | undefined, right: Origin | undefined): Origin | undefined {
+  for (const side of [left, right]) {
+    if (side && (side.kind === 'constant' || side.kind === 'length')) return undefined;
+  }
+  if (left && right && left.kind === right.kind && left.kind !== 'hmac') return undefined;
+  const secrets = [left, right].filter(isSecretOrigin) as Origin[];
+  if (secrets.length === 0) return undefined;
+  return secrets.find((s) => s.kind === 'hmac') ?? secrets.find((s) => s.kind === 'env') ?? secrets[0];
+}

@@ -1,0 +1,149 @@
+import ts from 'typescript';
+import type { ProjectAnalysis } from '../../core/analysis';
+import type { SourceFileInfo } from '../../core/files';
+import { calleeName, dottedName, envReadName, propertyKeyName, stringLiteralValue, unwrap } from '../../core/ast';
+import { headerRead } from '../../analysis/behaviour';
+
+/**
+ * Where a value comes from, as far as one file and its constants tell: a request header, an
+ * HMAC digest, an environment variable, a written-out constant, or a `.length`. Anything else
+ * (parameters, `let`s, database reads) is unknown.
+ */
+export type Origin =
+  | { kind: 'header'; name: string }
+  | { kind: 'hmac' }
+  | { kind: 'env'; name: string }
+  | { kind: 'constant' }
+  | { kind: 'length' };
+
+const MAX_DEPTH = 6;
+
+/** String methods whose result carries the receiver's secret (or a part of it). */
+const PASS_THROUGH_METHODS = new Set([
+  'replace',
+  'replaceAll',
+  'trim',
+  'trimStart',
+  'trimEnd',
+  'toLowerCase',
+  'toUpperCase',
+  'slice',
+  'substring',
+  'substr',
+  'split',
+  'toString',
+  'normalize',
+  'at',
+]);
+
+/** Functions whose result carries their first argument. */
+const PASS_THROUGH_FUNCTIONS = new Set(['String', 'decodeURIComponent', 'decodeURI']);
+
+export function originOf(analysis: ProjectAnalysis, expr: ts.Expression, file: SourceFileInfo, depth = 0): Origin | undefined {
+  if (depth > MAX_DEPTH) return undefined;
+  const node = unwrap(expr);
+  if (isConstantLiteral(node)) return { kind: 'constant' };
+  const env = envReadName(node);
+  if (env !== undefined) return { kind: 'env', name: env };
+  const header = headerRead(node) ?? (ts.isCallExpression(node) ? headerRead(node.expression) : undefined);
+  if (header !== undefined) return { kind: 'header', name: header };
+  if (ts.isPropertyAccessExpression(node) && node.name.text === 'length') return { kind: 'length' };
+  if (ts.isIdentifier(node)) return identifierOrigin(analysis, node, file, depth);
+  if (ts.isCallExpression(node)) return callOrigin(analysis, node, file, depth);
+  if (ts.isElementAccessExpression(node) && ts.isNumericLiteral(unwrap(node.argumentExpression))) {
+    return originOf(analysis, node.expression, file, depth + 1);
+  }
+  if (ts.isTemplateExpression(node)) {
+    return strongest(node.templateSpans.map((span) => originOf(analysis, span.expression, file, depth + 1)));
+  }
+  if (ts.isBinaryExpression(node)) return binaryOrigin(analysis, node, file, depth);
+  return undefined;
+}
+
+function isConstantLiteral(node: ts.Expression): boolean {
+  if (stringLiteralValue(node) !== undefined || ts.isNumericLiteral(node) || ts.isRegularExpressionLiteral(node)) return true;
+  if (ts.isTypeOfExpression(node)) return true;
+  if (ts.isIdentifier(node) && node.text === 'undefined') return true;
+  return (
+    node.kind === ts.SyntaxKind.NullKeyword ||
+    node.kind === ts.SyntaxKind.TrueKeyword ||
+    node.kind === ts.SyntaxKind.FalseKeyword
+  );
+}
+
+function identifierOrigin(analysis: ProjectAnalysis, id: ts.Identifier, file: SourceFileInfo, depth: number): Origin | undefined {
+  const resolved = analysis.resolveValue(id, file);
+  if (resolved.node !== id) return originOf(analysis, resolved.node, resolved.file, depth + 1);
+  const decl = analysis.declarationOf(id, file);
+  if (!decl || !ts.isObjectBindingPattern(decl.node)) return undefined;
+  // `const { authorization } = event.headers` or `const { CRON_SECRET } = process.env`
+  const declaration = decl.node.parent;
+  if (!ts.isVariableDeclaration(declaration) || !declaration.initializer) return undefined;
+  const element = decl.node.elements.find((el) => ts.isIdentifier(el.name) && el.name.text === id.text);
+  const key = element ? propertyKeyName(element.propertyName) ?? id.text : undefined;
+  if (!key) return undefined;
+  const holder = dottedName(unwrap(declaration.initializer)) ?? '';
+  if (/(^|\.)headers$/i.test(holder)) return { kind: 'header', name: key.toLowerCase() };
+  if (/(^|\.)process\.env$/.test(holder)) return { kind: 'env', name: key };
+  return undefined;
+}
+
+function callOrigin(analysis: ProjectAnalysis, call: ts.CallExpression, file: SourceFileInfo, depth: number): Origin | undefined {
+  if (isHmacDigest(analysis, call, file)) return { kind: 'hmac' };
+  const name = calleeName(call);
+  const callee = unwrap(call.expression);
+  if (name && PASS_THROUGH_METHODS.has(name) && ts.isPropertyAccessExpression(callee)) {
+    return originOf(analysis, callee.expression, file, depth + 1);
+  }
+  if (name && PASS_THROUGH_FUNCTIONS.has(name) && ts.isIdentifier(callee) && call.arguments[0]) {
+    return originOf(analysis, call.arguments[0], file, depth + 1);
+  }
+  return undefined;
+}
+
+/**
+ * `createHmac(...).update(...).digest(...)`, however the chain is split over lines or statements
+ * (`const hmac = createHmac(...)`, then `hmac.update(body)`, `hmac.digest('hex')`).
+ */
+export function isHmacDigest(analysis: ProjectAnalysis, call: ts.CallExpression, file: SourceFileInfo): boolean {
+  if (calleeName(call) !== 'digest') return false;
+  let current: ts.Expression = unwrap(call.expression);
+  let at = file;
+  for (let hops = 0; hops < 8; hops++) {
+    if (ts.isPropertyAccessExpression(current)) current = unwrap(current.expression);
+    else if (ts.isCallExpression(current)) {
+      if (calleeName(current) === 'createHmac') return true;
+      current = unwrap(current.expression);
+    } else if (ts.isIdentifier(current)) {
+      const resolved = analysis.resolveValue(current, at);
+      if (resolved.node === current) return false;
+      current = resolved.node;
+      at = resolved.file;
+    } else return false;
+  }
+  return false;
+}
+
+function binaryOrigin(analysis: ProjectAnalysis, node: ts.BinaryExpression, file: SourceFileInfo, depth: number): Origin | undefined {
+  const op = node.operatorToken.kind;
+  if (op === ts.SyntaxKind.PlusToken) {
+    return strongest([originOf(analysis, node.left, file, depth + 1), originOf(analysis, node.right, file, depth + 1)]);
+  }
+  if (op === ts.SyntaxKind.BarBarToken || op === ts.SyntaxKind.QuestionQuestionToken) {
+    // `headers.authorization || headers.Authorization`, `sig ?? ''`: the value is the left side when it is set.
+    return originOf(analysis, node.left, file, depth + 1);
+  }
+  return undefined;
+}
+
+const RANK: Record<Origin['kind'], number> = { hmac: 4, header: 3, env: 2, length: 1, constant: 0 };
+
+/** The most telling origin among parts of one value (a secret glued to a constant is still the secret). */
+function strongest(origins: Array<Origin | undefined>): Origin | undefined {
+  let best: Origin | undefined;
+  for (const origin of origins) {
+    if (!origin) return undefined;
+    if (!best || RANK[origin.kind] > RANK[best.kind]) best = origin;
+  }
+  return best;
+}

@@ -1,0 +1,41 @@
+import { SIGNATURE_HEADERS } from '../../analysis/vocabulary';
+import type { Origin } from './origins';
+
+/** Headers whose value is a credential or a signature (not `cookie`, which holds many values). */
+const CREDENTIAL_HEADERS = new Set([
+  'authorization',
+  'proxy-authorization',
+  'x-api-key',
+  'api-key',
+  'apikey',
+  'x-auth-token',
+  'x-access-token',
+  'x-cron-secret',
+  'x-internal-token',
+  'x-admin-token',
+  'x-webhook-secret',
+  'x-webhook-token',
+  'x-gitlab-token',
+]);
+
+export function isCredentialHeader(name: string): boolean {
+  return CREDENTIAL_HEADERS.has(name) || SIGNATURE_HEADERS.has(name) || /(?:^|-)(?:token|secret|signature|api-?key)(?:$|-)/.test(name);
+}
+
+/** Env names of credentials; `STRIPE_SECRET_KEY`, `CRON_SECRET`, `API_TOKEN`, `ADMIN_PASSWORD`. */
+const CREDENTIAL_ENV = /SECRET|TOKEN|PASSWORD|PASSWD|PRIVATE_?KEY|API_?KEY|ACCESS_?KEY|CREDENTIAL|SIGNING_?KEY|AUTH_?KEY/i;
+/** ...but not the names, ids, addresses or lifetimes of credentials. */
+const NOT_A_VALUE = /_(?:URL|URI|NAME|ID|ARN|PATH|FILE|HEADER|ENDPOINT|TTL|EXPIRY|EXPIRES|EXPIRES_IN|LENGTH|REGION|ISSUER|AUDIENCE|TYPE|VERSION|COUNT)$/i;
+
+export function isCredentialEnv(name: string): boolean {
+  return CREDENTIAL_ENV.test(name) && !NOT_A_VALUE.test(name);
+}
+
+/** A value a request's authenticity rests on: a credential header, an HMAC digest, a credential env var. */
+export function isSecretOrigin(origin: Origin | undefined): boolean {
+  if (!origin) return false;
+  if (origin.kind === 'hmac') return true;
+  if (origin.kind === 'header') return isCredentialHeader(origin.name);
+  if (origin.kind === 'env') return isCredentialEnv(origin.name);
+  return false;
+}

@@ -1,0 +1,176 @@
+import { after, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { scan } from '../src/core/engine';
+import rule from '../src/rules/no-error-exposure';
+import { FIXTURES, expectationKeys, expectationsFor, findingKeys } from './support/fixtures';
+
+const roots: string[] = [];
+after(() => {
+  for (const root of roots) fs.rmSync(root, { recursive: true, force: true });
+});
+
+interface Hit {
+  file: string;
+  line: number;
+  messageId: string;
+  message: string;
+  text: string;
+}
+
+/** Findings of the rule in a throwaway Redwood app holding `files` (paths relative to the app root). */
+function hits(files: Record<string, string>): Hit[] {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'fnscan-errors-'));
+  roots.push(root);
+  fs.writeFileSync(path.join(root, 'redwood.toml'), '[api]\n  port = 8911\n');
+  for (const [name, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(root, name)), { recursive: true });
+    fs.writeFileSync(path.join(root, name), text);
+  }
+  const result = scan({ paths: [root], rules: [rule], config: {}, includeTests: false });
+  assert.deepEqual(result.skipped, []);
+  return result.findings.map((f) => {
+    const file = path.relative(root, f.location.file).split(path.sep).join('/');
+    return { file, line: f.location.startPos.line, messageId: f.messageId, message: f.message, text: files[file].slice(f.location.start, f.location.end) };
+  });
+}
+
+function inFunction(code: string): Hit[] {
+  return hits({ 'api/src/functions/orders.js': code });
+}
+
+describe('flags error details in 5xx responses', () => {
+  test('a Lambda response with the message of a caught error', () => {
+    const found = inFunction(
+      [
+        'export const handler = async (event) => {',
+        '  try {',
+        '    return { statusCode: 200, body: await load(event) }',
+        '  } catch (error) {',
+        '    return { statusCode: 500, body: JSON.stringify({ error: error.message }) }',
+        '  }',
+        '}',
+      ].join('\n'),
+    );
+    assert.deepEqual(found.map((h) => [h.line, h.messageId, h.text]), [[5, 'message', 'error.message']]);
+    assert.equal(found[0].message, 'The message of `error`, an unexpected error, is sent to the caller in a 500 response.');
+  });
+
+  test('the stack, through Express/Vercel `res.status(500).json`', () => {
+    const found = inFunction(
+      [
+        'export default async function handler(req, res) {',
+        '  try {',
+        '    res.json(await load(req))',
+        '  } catch (err) {',
+        '    res.status(500).json({ error: err.message, stack: err.stack })',
+        '  }',
+        '}',
+      ].join('\n'),
+    );
+    assert.deepEqual(found.map((h) => [h.line, h.messageId, h.text]), [[5, 'message', 'err.message']]);
+  });
+
+  test('one finding per error and response, at the first place it leaks', () => {
+    const found = inFunction(
+      [
+        'export default async function handler(req, res) {',
+        '  try { res.json(await load(req)) } catch (err) {',
+        '    res.status(500).send(err.stack)',
+        '    res.status(503).json({ stack: err.stack, message: err.message })',
+        '  }',
+        '}',
+      ].join('\n'),
+    );
+    assert.deepEqual(found.map((h) => [h.line, h.messageId]), [[3, 'stack'], [4, 'stack']]);
+    assert.equal(found[0].message, '`err.stack` is sent to the caller in a 500 response, revealing file paths and code structure.');
+  });
+
+  test('fetch-style responses, String(err), templates and a constant status', () => {
+    const found = inFunction(
+      [
+        'const INTERNAL_ERROR = 500',
+        'export default async (request) => {',
+        '  try { return await load(request) } catch (e) {',
+        "    if (request.method === 'GET') return new Response(JSON.stringify({ error: e.message }), { status: 502 })",
+        "    if (request.method === 'HEAD') return Response.json({ detail: String(e) }, { status: INTERNAL_ERROR })",
+        '    return { statusCode: INTERNAL_ERROR, body: `Failed: ${e}` }',
+        '  }',
+        '}',
+      ].join('\n'),
+    );
+    assert.deepEqual(found.map((h) => [h.line, h.text]), [[4, 'e.message'], [5, 'String(e)'], [6, 'e']]);
+  });
+
+  test('through a local constant, a .catch callback and a src/lib helper', () => {
+    const found = hits({
+      'api/src/functions/orders.js': [
+        "import { serverError } from 'src/lib/responses'",
+        'export const handler = async (event) => {',
+        '  try { return await load(event) } catch (error) {',
+        '    const message = error instanceof Error ? error.message : String(error)',
+        '    if (event.httpMethod === "GET") return { statusCode: 500, body: JSON.stringify({ message }) }',
+        '    return serverError(error)',
+        '  }',
+        '}',
+        'export const retry = (event) => load(event).catch((reason) => ({ statusCode: 500, body: reason.message }))',
+      ].join('\n'),
+      'api/src/lib/responses.js': 'export const serverError = (err) => ({ statusCode: 500, body: JSON.stringify({ error: err.message }) })\n',
+    });
+    assert.deepEqual(
+      found.map((h) => [h.file, h.line, h.text]),
+      [
+        ['api/src/functions/orders.js', 4, 'error.message'],
+        ['api/src/functions/orders.js', 9, 'reason.message'],
+        ['api/src/lib/responses.js', 1, 'err.message'],
+      ],
+    );
+  });
+});
+
+describe('does not flag', () => {
+  test('fixed messages, 4xx validation messages, logging, computed statuses, dev-only stacks', () => {
+    const found = inFunction(
+      [
+        "import { ValidationError } from 'src/lib/errors'",
+        'export const handler = async (event) => {',
+        '  try {',
+        '    return { statusCode: 200, body: await load(event) }',
+        '  } catch (error) {',
+        '    if (error instanceof ValidationError) {',
+        '      return { statusCode: 400, body: JSON.stringify({ error: error.message }) }',
+        '    }',
+        "    logger.error({ error }, 'load failed')",
+        '    console.error(error.stack)',
+        "    if (error.code === 'P2025') return { statusCode: error.statusCode ?? 500, body: error.message }",
+        "    if (event.httpMethod === 'HEAD') return { statusCode: 500, body: JSON.stringify({ error: error }) }",
+        "    if (event.httpMethod === 'PUT') return { statusCode: 500, body: JSON.stringify({ stack: process.env.NODE_ENV === 'development' ? error.stack : undefined }) }",
+        "    return { statusCode: 500, body: JSON.stringify({ error: 'Something went wrong', requestId: event.requestContext.requestId }) }",
+        '  }',
+        '}',
+      ].join('\n'),
+    );
+    assert.deepEqual(found, []);
+  });
+
+  test('messages of things that are not caught errors', () => {
+    const found = inFunction(
+      [
+        'export const handler = async (event, ticket) => {',
+        '  const notice = await loadNotice()',
+        '  return { statusCode: 503, body: JSON.stringify({ message: notice.message, ticket: ticket.message }) }',
+        '}',
+      ].join('\n'),
+    );
+    assert.deepEqual(found, []);
+  });
+});
+
+test('fixture redwood-extras: every no-error-exposure annotation, and nothing else', () => {
+  const result = scan({ paths: [path.join(FIXTURES, 'redwood-extras')], rules: [rule], config: {}, includeTests: false });
+  const expected = expectationKeys(expectationsFor('redwood-extras').filter((e) => e.ruleId === rule.meta.id));
+  assert.ok(expected.length > 0);
+  assert.deepEqual(findingKeys(result), expected);
+});

@@ -1,0 +1,187 @@
+import { after, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { scan } from '../src/core/engine';
+import rule from '../src/rules/no-timing-unsafe-compare';
+import { FIXTURES, expectationKeys, expectationsFor, findingKeys } from './support/fixtures';
+
+const roots: string[] = [];
+after(() => {
+  for (const root of roots) fs.rmSync(root, { recursive: true, force: true });
+});
+
+interface Hit {
+  file: string;
+  line: number;
+  messageId: string;
+  message: string;
+  level: string;
+}
+
+/** Findings of the rule in a throwaway Redwood app holding `files` (paths relative to the app root). */
+function hits(files: Record<string, string>): Hit[] {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'fnscan-timing-'));
+  roots.push(root);
+  fs.writeFileSync(path.join(root, 'redwood.toml'), '[api]\n  port = 8911\n');
+  for (const [name, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(root, name)), { recursive: true });
+    fs.writeFileSync(path.join(root, name), text);
+  }
+  const result = scan({ paths: [root], rules: [rule], config: {}, includeTests: false });
+  assert.deepEqual(result.skipped, []);
+  return result.findings.map((f) => ({
+    file: path.relative(root, f.location.file).split(path.sep).join('/'),
+    line: f.location.startPos.line,
+    messageId: f.messageId,
+    message: f.message,
+    level: f.level,
+  }));
+}
+
+/** Findings for one endpoint whose body is `lines`, inside `export const handler = async (event) => { ... }`. */
+function inHandler(...lines: string[]): Hit[] {
+  const code = [
+    "import crypto from 'node:crypto'",
+    "import { db } from 'src/lib/db'",
+    'export const handler = async (event) => {',
+    ...lines.map((l) => `  ${l}`),
+    '  return { statusCode: 200 }',
+    '}',
+  ].join('\n');
+  return hits({ 'api/src/functions/hook.js': code, 'api/src/lib/db.js': 'export const db = {}\n' });
+}
+
+describe('flags secrets compared with equality operators', () => {
+  test('an HMAC digest against the signature header', () => {
+    const found = inHandler(
+      "const signature = event.headers['x-hub-signature-256']",
+      "const expected = 'sha256=' + crypto.createHmac('sha256', process.env.GITHUB_WEBHOOK_SECRET).update(event.body).digest('hex')",
+      'if (signature !== expected) return { statusCode: 401 }',
+    );
+    assert.deepEqual(found.map((h) => [h.line, h.messageId]), [[6, 'hmac']]);
+    assert.equal(
+      found[0].message,
+      'An HMAC digest is compared with `!==`, whose running time reveals how many leading characters of a forged signature are right.',
+    );
+    assert.equal(found[0].level, 'warning');
+  });
+
+  test('a digest computed over several statements, in a template', () => {
+    const found = inHandler(
+      "const hmac = crypto.createHmac('sha256', process.env.WEBHOOK_SECRET)",
+      'const digest = hmac.update(event.body).digest("hex")',
+      "if (`sha256=${digest}` != event.headers['x-signature']) throw new Error('bad signature')",
+    );
+    assert.deepEqual(found.map((h) => [h.line, h.messageId]), [[6, 'hmac']]);
+  });
+
+  test('a digest from one chained expression, in a template', () => {
+    const found = inHandler(
+      "const digest = crypto.createHmac('sha256', process.env.WEBHOOK_SECRET).update(event.body).digest('hex')",
+      "if (`sha256=${digest}` != event.headers['x-signature']) throw new Error('bad signature')",
+    );
+    assert.deepEqual(found.map((h) => [h.line, h.messageId]), [[5, 'hmac']]);
+  });
+
+  test('an API key header against an env credential, either way round', () => {
+    const found = inHandler(
+      "if (event.headers['x-api-key'] !== process.env.PARTNER_API_KEY) return { statusCode: 401 }",
+      "if (process.env.CRON_SECRET === event.headers['x-cron-secret']) await db.job.run()",
+    );
+    assert.deepEqual(found.map((h) => [h.line, h.messageId]), [[4, 'env'], [5, 'env']]);
+    assert.equal(
+      found[0].message,
+      '`process.env.PARTNER_API_KEY` is compared with `!==`, whose running time reveals how many leading characters of a guess are right.',
+    );
+  });
+
+  test('a bearer token pulled out of the Authorization header', () => {
+    const found = inHandler(
+      "const auth = event.headers.authorization || ''",
+      "const token = auth.replace('Bearer ', '').trim()",
+      'if (token != process.env.ADMIN_TOKEN) return { statusCode: 403 }',
+      "const [, second] = auth.split(' ')",
+      "const parts = auth.split(' ')",
+      'if (parts[1] === process.env.ADMIN_TOKEN) await db.audit.create({})',
+    );
+    assert.deepEqual(found.map((h) => [h.line, h.messageId]), [[6, 'env'], [9, 'env']]);
+  });
+
+  test('an Authorization header against a template of an env credential', () => {
+    const found = inHandler('if (event.headers.authorization !== `Bearer ${process.env.CRON_SECRET}`) return { statusCode: 401 }');
+    assert.deepEqual(found.map((h) => h.messageId), ['env']);
+  });
+
+  test('a destructured header against a stored key (the header is the secret)', () => {
+    const found = inHandler(
+      "const { 'x-api-key': apiKey } = event.headers",
+      'const client = await db.client.findFirst({ where: { name: event.queryStringParameters.client } })',
+      'if (apiKey !== client.apiKey) return { statusCode: 401 }',
+    );
+    assert.deepEqual(found.map((h) => [h.messageId, h.message.slice(0, 24)]), [['header', 'The `x-api-key` header i']]);
+  });
+
+  test('an env credential read once into a module constant, compared in a src/lib helper', () => {
+    const found = hits({
+      'api/src/lib/config.js': 'export const INTERNAL_TOKEN = process.env.INTERNAL_TOKEN\n',
+      'api/src/lib/apiKey.js': [
+        "import { INTERNAL_TOKEN } from 'src/lib/config'",
+        'export const isInternal = (presented) => presented === INTERNAL_TOKEN',
+      ].join('\n'),
+    });
+    assert.deepEqual(found.map((h) => [h.file, h.line, h.messageId]), [['api/src/lib/apiKey.js', 2, 'env']]);
+  });
+
+  test('`const { CRON_SECRET } = process.env`', () => {
+    const found = inHandler('const { CRON_SECRET } = process.env', "if (event.headers['x-cron-secret'] == CRON_SECRET) await db.job.run()");
+    assert.deepEqual(found.map((h) => h.messageId), ['env']);
+  });
+});
+
+describe('does not flag', () => {
+  test('presence, type and length checks, scheme and header-name comparisons', () => {
+    const found = inHandler(
+      "const signature = event.headers['x-hub-signature-256']",
+      'if (signature === undefined || signature === null || signature === "") return { statusCode: 400 }',
+      "if (typeof signature !== 'string') return { statusCode: 400 }",
+      "const expected = 'sha256=' + crypto.createHmac('sha256', process.env.WEBHOOK_SECRET).update(event.body).digest('hex')",
+      'if (signature.length !== expected.length) return { statusCode: 401 }',
+      "const [scheme, token] = (event.headers.authorization || '').split(' ')",
+      "if (scheme !== 'Bearer') return { statusCode: 401 }",
+      "const name = Object.keys(event.headers).find((h) => h.toLowerCase() === 'authorization')",
+      "if (process.env.AUTH_PROVIDER === 'dbAuth') await db.x.y()",
+      'if (!crypto.timingSafeEqual(Buffer.from(signature), Buffer.from(expected))) return { statusCode: 401 }',
+    );
+    assert.deepEqual(found, []);
+  });
+
+  test('two values from configuration, and non-credential env or headers', () => {
+    const found = inHandler(
+      'if (process.env.WEBHOOK_SECRET === process.env.OLD_WEBHOOK_SECRET) throw new Error("rotate")',
+      "if (event.headers['x-github-event'] === process.env.EXPECTED_EVENT) await db.x.y()",
+      "if (event.headers['content-type'] !== event.headers['x-expected-type']) return { statusCode: 415 }",
+      'if (process.env.STRIPE_WEBHOOK_SECRET_NAME === name) await db.x.y()',
+      "if (event.headers['x-api-key'] === event.headers['x-api-key-fallback']) return { statusCode: 400 }",
+    );
+    assert.deepEqual(found, []);
+  });
+
+  test('hashes that are not keyed, and ids', () => {
+    const found = inHandler(
+      "const hash = crypto.createHash('sha256').update(event.body).digest('hex')",
+      'const record = await db.apiKey.findFirst({ where: { hash } })',
+      'if (record.hash !== hash) return { statusCode: 401 }',
+      'if (event.pathParameters.id === record.id) await db.x.y()',
+    );
+    assert.deepEqual(found, []);
+  });
+});
+
+test('fixture redwood-extras: every no-timing-unsafe-compare annotation, and nothing else', () => {
+  const result = scan({ paths: [path.join(FIXTURES, 'redwood-extras')], rules: [rule], config: {}, includeTests: false });
+  const expected = expectationKeys(expectationsFor('redwood-extras').filter((e) => e.ruleId === rule.meta.id));
+  assert.ok(expected.length > 0);
+  assert.deepEqual(findingKeys(result), expected);
+});

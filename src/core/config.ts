@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Level } from './types';
+import { DEFAULT_LIMITS, readTextFile } from './files';
 
 export type RuleSetting = Level | 'off';
 
@@ -46,8 +47,8 @@ export function validateConfig(raw: unknown, source: string, knownRules: string[
       throw new ConfigError(`${source}: \`${key}\` must be an array of strings.`);
     }
   }
-  if (config.maxFileSize !== undefined && (typeof config.maxFileSize !== 'number' || !(config.maxFileSize > 0))) {
-    throw new ConfigError(`${source}: \`maxFileSize\` must be a positive number of bytes.`);
+  if (config.maxFileSize !== undefined && !(Number.isSafeInteger(config.maxFileSize) && (config.maxFileSize as number) > 0)) {
+    throw new ConfigError(`${source}: \`maxFileSize\` must be a positive whole number of bytes.`);
   }
   const rules = config.rules
     ? Object.fromEntries(
@@ -64,10 +65,10 @@ export function loadConfig(explicit: string | undefined, dir: string, knownRules
     return validateConfig(readJson(explicit), explicit, knownRules);
   }
   const own = path.join(dir, 'fnscan.config.json');
-  if (fs.existsSync(own)) return validateConfig(readJson(own), own, knownRules);
+  if (fs.existsSync(own)) return validateConfig(readJson(insideDir(own, dir)), own, knownRules);
   const pkg = path.join(dir, 'package.json');
   if (fs.existsSync(pkg)) {
-    const json = readJson(pkg) as { fnscan?: unknown };
+    const json = readJson(insideDir(pkg, dir)) as { fnscan?: unknown };
     if (json && typeof json === 'object' && json.fnscan !== undefined) {
       return validateConfig(json.fnscan, `${pkg} (key "fnscan")`, knownRules);
     }
@@ -75,16 +76,36 @@ export function loadConfig(explicit: string | undefined, dir: string, knownRules
   return {};
 }
 
-function readJson(file: string): unknown {
-  let text: string;
+/**
+ * A config file found in the scanned tree is data written by whoever wrote the tree; a symlink
+ * there must not make fnscan read (and quote the keys of) a file elsewhere on the machine.
+ */
+function insideDir(file: string, dir: string): string {
+  let real: string;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    real = fs.realpathSync(file);
   } catch {
     throw new ConfigError(`Config file \`${file}\` cannot be read.`);
   }
+  const realDir = fs.realpathSync(dir);
+  if (!real.startsWith(realDir + path.sep)) {
+    throw new ConfigError(`Config file \`${file}\` links outside the scanned folder; pass it with --config to use it.`);
+  }
+  return real;
+}
+
+/**
+ * Reads a JSON file: a regular file of at most the default file-size limit, so a link to a device
+ * cannot hang the scan. A parse error gives its position only, never the text around it, so a
+ * config that is not what it claims to be is not echoed into a CI log.
+ */
+function readJson(file: string): unknown {
+  const read = readTextFile(file, DEFAULT_LIMITS);
+  if ('skipped' in read) throw new ConfigError(`Config file \`${file}\` cannot be read (${read.skipped.detail}).`);
   try {
-    return JSON.parse(text);
+    return JSON.parse(read.text);
   } catch (error) {
-    throw new ConfigError(`Config file \`${file}\` is not valid JSON: ${(error as Error).message}.`);
+    const at = /at position (\d+)/.exec((error as Error).message);
+    throw new ConfigError(`Config file \`${file}\` is not valid JSON${at ? ` (at character ${Number(at[1]) + 1})` : ''}.`);
   }
 }

@@ -1,13 +1,16 @@
 import crypto from 'node:crypto';
+import fs from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';
 import type { Finding, Level, Location, RelatedLocation, SkippedFile, Span } from './types';
 import type { Report, Rule, RuleMeta } from './rule';
-import type { ProjectInfo } from './project';
+import type { Discovery, ProjectInfo } from './project';
 import { discover } from './project';
-import { DEFAULT_LIMITS, parseSource, readTextFile, type ReadLimits, type SourceFileInfo, type TextFileInfo } from './files';
+import { DEFAULT_LIMITS, isStackOverflow, parseSource, readTextFile, type ReadLimits, type SourceFileInfo, type TextFileInfo } from './files';
 import { roleOf } from './project';
 import { ProjectAnalysis, type ModuleHost } from './analysis';
+import { ContentHashes, DependencyTracker, ScanCache, cacheKey, importResolver, type CacheUnit, type UnitOutcome } from './cache';
+import { inShard, type Shard } from './shard';
 import { renderMessage } from './messages';
 import { applySuppressions } from './suppressions';
 import type { FnscanConfig } from './config';
@@ -21,6 +24,12 @@ export interface ScanOptions {
   limits?: ReadLimits;
   followSymlinks?: boolean;
   onProgress?(done: number, total: number): void;
+  /** Reuse the findings of files unchanged since an earlier scan, kept in this folder (see cache.ts). */
+  cache?: { location: string };
+  /** Scan only this shard's files; the modules they import are still read, so their findings do not change. */
+  shard?: Shard;
+  /** Folder that shards and cached paths are relative to (the repository root); default: the first path. */
+  root?: string;
 }
 
 export interface ScanResult {
@@ -46,6 +55,11 @@ export class FileCache implements ModuleHost {
     return info;
   }
 
+  /** Drops a parsed module no other file needs, so a scan's memory does not grow with the project. */
+  forget(file: string): void {
+    this.sources.delete(file);
+  }
+
   private parse(file: string, project: ProjectInfo): SourceFileInfo | undefined {
     const read = readTextFile(file, this.limits);
     if ('skipped' in read) {
@@ -66,42 +80,173 @@ export class FileCache implements ModuleHost {
   }
 }
 
+/** Scans in this thread; `scanParallel` (parallel.ts) spreads the same per-file work over worker threads. */
 export function scan(options: ScanOptions): ScanResult {
-  const limits = { ...DEFAULT_LIMITS, ...options.limits };
-  const discovery = discover(options.paths, {
-    ignore: options.config.ignore ?? [],
-    followSymlinks: options.followSymlinks ?? false,
-  });
-  const cache = new FileCache(limits);
-  const analysis = new ProjectAnalysis(cache);
-  const runner = new RuleRunner(options.rules, options.config, analysis, options.includeTests);
-  const findings: Finding[] = [];
-  const skipped = [...discovery.skipped];
-  let done = 0;
+  const plan = new ScanPlan(options);
+  const work = new FileWork(plan.setup, plan.hashes);
+  for (const unit of plan.pending) plan.complete(unit, work.run(unit));
+  return plan.finish();
+}
 
-  for (const entry of discovery.files) {
-    if (entry.kind === 'source') {
-      const file = cache.load(entry.path, entry.project);
-      if (file) findings.push(...runner.runSource(file, skipped));
-    } else {
-      const read = readTextFile(entry.path, limits);
-      if ('skipped' in read) skipped.push(read.skipped);
-      else findings.push(...runner.runText({ kind: 'text', path: entry.path, text: read.text, project: entry.project }));
+/** One file the scan runs rules on. */
+export interface ScanUnit extends CacheUnit {
+  kind: 'source' | 'text';
+}
+
+/** What the per-file work needs, in whichever thread it runs. */
+export interface WorkSetup {
+  rules: Rule[];
+  config: FnscanConfig;
+  includeTests: boolean;
+  limits: ReadLimits;
+}
+
+/**
+ * A scan before its files are analysed: discovery, the files this scan (or shard) covers, and
+ * the outcomes the cache already holds. `pending` is the per-file work left to do. Test files
+ * are not read unless their findings are wanted (or another file imports them).
+ */
+export class ScanPlan {
+  readonly setup: WorkSetup;
+  readonly units: ScanUnit[] = [];
+  readonly pending: ScanUnit[] = [];
+  /** Content hashes, when caching. */
+  readonly hashes?: ContentHashes;
+  private readonly discovery: Discovery;
+  private readonly root: string;
+  private readonly outcomes = new Map<ScanUnit, UnitOutcome>();
+  private readonly cache?: ScanCache;
+  private done = 0;
+
+  constructor(private readonly options: ScanOptions) {
+    const limits = { ...DEFAULT_LIMITS, ...options.limits };
+    this.setup = { rules: options.rules, config: options.config, includeTests: options.includeTests, limits };
+    this.discovery = discover(options.paths, {
+      ignore: options.config.ignore ?? [],
+      followSymlinks: options.followSymlinks ?? false,
+    });
+    this.root = options.root ?? defaultRoot(options.paths[0]);
+    for (const entry of this.discovery.files) {
+      if (!inShard(relativePath(this.root, entry.path), options.shard)) continue;
+      if (entry.kind === 'source' && !options.includeTests && roleOf(entry.path, entry.project) === 'test') continue;
+      this.units.push({ ...entry, hash: null, dated: false });
     }
-    options.onProgress?.(++done, discovery.files.length);
-  }
-  for (const entry of discovery.files) {
-    const reason = cache.skipped.get(entry.path);
-    if (reason) skipped.push(reason);
+    if (!options.cache) {
+      this.pending.push(...this.units);
+      return;
+    }
+    this.hashes = new ContentHashes(limits.maxFileBytes);
+    this.cache = ScanCache.open(options.cache.location, this.root, cacheKey(this.setup));
+    const context = { hashOf: (file: string) => this.hashes!.of(file), resolve: importResolver() };
+    for (const unit of this.units) {
+      unit.hash = this.hashes.of(unit.path);
+      unit.dated = this.hashes.isDated(unit.path);
+      const cached = this.cache.lookup(unit, context);
+      if (cached) this.record(unit, cached);
+      else this.pending.push(unit);
+    }
+    const existing = new Set(this.discovery.files.map((f) => this.cache!.relative(f.path)));
+    this.cache.prune(options.paths, existing);
   }
 
-  return {
-    findings: sortFindings(findings),
-    skipped: dedupeSkipped(skipped),
-    projects: discovery.projects,
-    filesScanned: discovery.files.length,
-    rules: runner.enabledRules.map((r) => r.meta),
-  };
+  complete(unit: ScanUnit, outcome: UnitOutcome): void {
+    this.cache?.store(unit, outcome);
+    this.record(unit, outcome);
+  }
+
+  finish(): ScanResult {
+    this.cache?.save();
+    const findings: Finding[] = [];
+    const skipped = this.discovery.skipped.filter((s) => inShard(relativePath(this.root, s.file), this.options.shard));
+    for (const unit of this.units) {
+      const outcome = this.outcomes.get(unit);
+      if (!outcome) throw new Error(`The scan has no outcome for ${unit.path}.`);
+      findings.push(...outcome.findings);
+      skipped.push(...outcome.skipped);
+    }
+    return {
+      findings: sortFindings(findings),
+      skipped: dedupeSkipped(skipped),
+      projects: this.discovery.projects,
+      filesScanned: this.discovery.files.filter((f) => inShard(relativePath(this.root, f.path), this.options.shard)).length,
+      rules: enabledRules(this.setup.rules, this.setup.config).map((r) => r.meta),
+    };
+  }
+
+  private record(unit: ScanUnit, outcome: UnitOutcome): void {
+    this.outcomes.set(unit, outcome);
+    this.options.onProgress?.(++this.done, this.units.length);
+  }
+}
+
+/**
+ * Runs the rules on one file at a time. Each file gets its own analysis, so its findings never
+ * depend on which files came before it (or on the shard or worker it landed in); parsed modules
+ * and import resolutions are shared within a project, and a module no other file imported is
+ * dropped once its file is done.
+ */
+export class FileWork {
+  private modules: FileCache;
+  private tracker: DependencyTracker;
+  private project: ProjectInfo | undefined;
+  private textRunner: RuleRunner | undefined;
+
+  constructor(
+    private readonly setup: WorkSetup,
+    private readonly hashes?: ContentHashes,
+  ) {
+    this.modules = new FileCache(setup.limits);
+    this.tracker = new DependencyTracker(this.modules, hashes);
+  }
+
+  run(unit: ScanUnit): UnitOutcome {
+    return unit.kind === 'source' ? this.runSource(unit) : this.runText(unit);
+  }
+
+  private runSource(unit: ScanUnit): UnitOutcome {
+    if (unit.project !== this.project) {
+      this.project = unit.project;
+      this.modules = new FileCache(this.setup.limits);
+      this.tracker = new DependencyTracker(this.modules, this.hashes);
+    }
+    this.hashes?.set(unit.path, unit.hash);
+    const analysis = this.tracker.analysisFor(unit.path);
+    const runner = new RuleRunner(this.setup.rules, this.setup.config, analysis, this.setup.includeTests);
+    const skipped: SkippedFile[] = [];
+    const file = this.modules.load(unit.path, unit.project);
+    const findings = file ? runner.runSource(file, skipped) : [];
+    const reason = this.modules.skipped.get(unit.path);
+    if (reason) skipped.push(reason);
+    const dependencies = this.tracker.dependencies();
+    if (!this.tracker.isDependency(unit.path)) this.modules.forget(unit.path);
+    if (process.env.FNSCAN_EXP) { this.modules = new FileCache(this.setup.limits); this.tracker = new DependencyTracker(this.modules, this.hashes); }
+    return { findings, skipped, dependencies };
+  }
+
+  private runText(unit: ScanUnit): UnitOutcome {
+    const read = readTextFile(unit.path, this.setup.limits);
+    const dependencies = this.hashes ? { modules: {}, resolutions: [] } : undefined;
+    if ('skipped' in read) return { findings: [], skipped: [read.skipped], dependencies };
+    this.textRunner ??= new RuleRunner(this.setup.rules, this.setup.config, new ProjectAnalysis(this.modules), this.setup.includeTests);
+    const findings = this.textRunner.runText({ kind: 'text', path: unit.path, text: read.text, project: unit.project });
+    return { findings, skipped: [], dependencies };
+  }
+}
+
+function enabledRules(rules: Rule[], config: FnscanConfig): Rule[] {
+  return rules.filter((r) => config.rules?.[r.meta.id] !== 'off');
+}
+
+/** The scanned folder itself, or a scanned file's folder, through symlinks as discovery sees it. */
+function defaultRoot(input: string): string {
+  const resolved = path.resolve(input);
+  let real = resolved;
+  try {
+    real = fs.realpathSync(resolved);
+    return fs.statSync(real).isDirectory() ? real : path.dirname(real);
+  } catch {
+    return real;
+  }
 }
 
 /** Runs the enabled rules on one file and turns their reports into findings. Shared by the CLI and ESLint. */
@@ -114,7 +259,7 @@ export class RuleRunner {
     readonly analysis: ProjectAnalysis,
     private readonly includeTests: boolean,
   ) {
-    this.enabledRules = rules.filter((r) => config.rules?.[r.meta.id] !== 'off');
+    this.enabledRules = enabledRules(rules, config);
   }
 
   runSource(file: SourceFileInfo, skipped: SkippedFile[]): Finding[] {
@@ -130,7 +275,7 @@ export class RuleRunner {
           report: (r) => findings.push(this.toFinding(rule.meta, file, r)),
         });
       } catch (error) {
-        if (error instanceof RangeError) {
+        if (isStackOverflow(error)) {
           skipped.push(stackOverflowOr(file.path, error));
           return [];
         }
@@ -194,7 +339,7 @@ export class InternalError extends Error {
 }
 
 function stackOverflowOr(file: string, error: unknown): SkippedFile {
-  if (error instanceof RangeError) return { file, reason: 'too-deep', detail: 'nesting too deep to analyse' };
+  if (isStackOverflow(error)) return { file, reason: 'too-deep', detail: 'nesting too deep to analyse' };
   return { file, reason: 'internal-error', detail: error instanceof Error ? error.message : String(error) };
 }
 

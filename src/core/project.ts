@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { SkippedFile } from './types';
-import { isSourcePath, isTestPath, isTextConfigPath, type FileRole } from './files';
+import { DEFAULT_LIMITS, isSourcePath, isTestPath, isTextConfigPath, readTextFile, type FileRole } from './files';
 import { compileGlobs } from './glob';
 import { isPlatformRoot, platformEndpoint, readPlatforms, type EndpointInfo, type PlatformConfig } from './platforms';
 
@@ -73,6 +73,7 @@ export function discover(inputs: string[], options: DiscoverOptions): Discovery 
   const files: DiscoveredFile[] = [];
   const skipped: SkippedFile[] = [];
   const seen = new Set<string>();
+  const followedDirs = new Set<string>();
 
   for (const input of inputs) {
     const scanRoot = path.resolve(input);
@@ -139,35 +140,44 @@ export function discover(inputs: string[], options: DiscoverOptions): Discovery 
       const rel = path.relative(scanRoot, full).split(path.sep).join('/');
       if (isIgnored(rel)) continue;
       if (entry.isSymbolicLink()) {
-        handleSymlink(full, rel, project, scanRoot);
+        if (!ALWAYS_IGNORED_DIRS.has(entry.name)) handleSymlink(full, rel, project, scanRoot);
       } else if (entry.isDirectory()) {
         if (ALWAYS_IGNORED_DIRS.has(entry.name)) continue;
         if (BUILD_OUTPUT_DIRS.has(entry.name) && project.kind === 'redwood') continue;
         walk(full, project, scanRoot);
       } else if (entry.isFile()) {
         addFile(full, project);
+      } else if (isSourcePath(full) || isTextConfigPath(full)) {
+        skipped.push({ file: full, reason: 'unreadable', detail: 'is not a regular file' });
       }
     }
   }
 
   function handleSymlink(full: string, rel: string, project: ProjectInfo, scanRoot: string): void {
     let target: string;
+    let stat: fs.Stats;
     try {
       target = fs.realpathSync(full);
+      stat = fs.statSync(target);
     } catch {
       skipped.push({ file: full, reason: 'unreadable', detail: 'dangling or looping symlink' });
       return;
     }
     const inside = target === scanRoot || target.startsWith(scanRoot + path.sep);
     if (!inside && !options.followSymlinks) {
-      if (isSourcePath(full) || isTextConfigPath(full)) {
+      if (stat.isDirectory() || isSourcePath(full) || isTextConfigPath(full)) {
         skipped.push({ file: full, reason: 'symlink-outside-root', detail: `points outside the scanned root (${rel})` });
       }
       return;
     }
-    // Directories reached through links inside the root are walked through their real path,
-    // which the walk reaches anyway; this also breaks loops.
-    if (fs.statSync(target).isFile()) addFile(inside ? target : full, project);
+    if (stat.isFile()) {
+      addFile(inside ? target : full, project);
+    } else if (stat.isDirectory() && !inside && !followedDirs.has(target)) {
+      // Asked to follow: walked under the link's own path, once per real folder, which breaks loops.
+      // Directories reached through links inside the root are walked through their real path anyway.
+      followedDirs.add(target);
+      walk(full, project, scanRoot);
+    }
   }
 }
 
@@ -219,8 +229,8 @@ function readPathAliases(apiDir: string, apiSrc: string, redwoodAlias = true): P
     const config = readJsonc(path.join(apiDir, name));
     const options = (config as { compilerOptions?: { baseUrl?: string; paths?: Record<string, string[]> } } | undefined)
       ?.compilerOptions;
-    if (!options?.paths) continue;
-    const base = path.resolve(apiDir, options.baseUrl ?? '.');
+    if (typeof options?.paths !== 'object' || options.paths === null) continue;
+    const base = path.resolve(apiDir, typeof options.baseUrl === 'string' ? options.baseUrl : '.');
     for (const [pattern, targets] of Object.entries(options.paths)) {
       if (!Array.isArray(targets) || pattern === 'src/*') continue;
       const wildcard = pattern.endsWith('*');
@@ -236,15 +246,12 @@ function readPathAliases(apiDir: string, apiSrc: string, redwoodAlias = true): P
   return aliases;
 }
 
+/** A regular file within the size limit only: a tsconfig linked to a device must not hang discovery. */
 function readJsonc(file: string): unknown {
-  let text: string;
+  const read = readTextFile(file, DEFAULT_LIMITS);
+  if ('skipped' in read) return undefined;
   try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch {
-    return undefined;
-  }
-  try {
-    return JSON.parse(stripJsonComments(text));
+    return JSON.parse(stripJsonComments(read.text));
   } catch {
     return undefined;
   }

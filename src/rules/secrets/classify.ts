@@ -38,8 +38,9 @@ export function looksGenerated(value: string): boolean {
   if (!(classes & (LOWER | UPPER))) return false;
   const entropy = shannonEntropy(value);
   if (!(classes & DIGIT)) {
-    // Without digits only long, mixed-case, high-entropy values pass: short ones are messages.
-    return value.length >= 20 && (classes & LOWER) !== 0 && (classes & UPPER) !== 0 && entropy >= 3.8;
+    // Without digits only mixed-case, high-entropy values pass (`NcswptIbWFgh`); shorter ones are words.
+    const mixedCase = (classes & LOWER) !== 0 && (classes & UPPER) !== 0;
+    return mixedCase && value.length >= 12 && entropy >= (value.length >= 20 ? 3.8 : 3.3);
   }
   if (value.length < 16) return classCount(classes) >= 3 && entropy >= 2.75;
   return entropy >= 3;

@@ -75,10 +75,10 @@ export function isSequential(value: string): boolean {
 /**
  * Made of words, not random: every separator-delimited part is a run of letters of one case or
  * a short number (`rw-auth-token-v2`, `us-east-1`, `text-gray-500`, `auth.password.label`), or
- * the whole value is a camelCase or PascalCase identifier (`hashedPassword`, `ResetTokenExpiresAt`).
+ * the whole value is a camelCase or PascalCase identifier (`hashedPassword`, `XMLHttpRequest`).
  */
 export function isWordLike(value: string): boolean {
-  if (isCamelCaseWords(value)) return true;
+  if (isCamelCaseWords(value) || isAcronymWords(value)) return true;
   const parts = value.split(/[-_.:/ ]/);
   if (parts.length < 2) return false;
   return parts.every((part) => /^(?:[a-z]{0,16}|[A-Z]{0,16}|[A-Z][a-z]{1,15}|[0-9]{1,4}|[a-z][0-9]{1,2})$/.test(part));
@@ -108,4 +108,10 @@ function isLower(c: number): boolean {
 
 function isUpper(c: number): boolean {
   return c >= 65 && c <= 90;
+}
+
+/** `XMLHttpRequest`, `OAuthBearerToken`: letters only, every case-delimited piece three letters or more. */
+function isAcronymWords(value: string): boolean {
+  if (!/^[A-Za-z]{1,200}$/.test(value)) return false;
+  return value.split(/(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])/).every((piece) => piece.length >= 3);
 }

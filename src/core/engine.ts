@@ -219,7 +219,6 @@ export class FileWork {
     if (reason) skipped.push(reason);
     const dependencies = this.tracker.dependencies();
     if (!this.tracker.isDependency(unit.path)) this.modules.forget(unit.path);
-    if (process.env.FNSCAN_EXP) { this.modules = new FileCache(this.setup.limits); this.tracker = new DependencyTracker(this.modules, this.hashes); }
     return { findings, skipped, dependencies };
   }
 

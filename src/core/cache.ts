@@ -1,0 +1,454 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import ts from 'typescript';
+import type { Finding, SkippedFile } from './types';
+import type { Rule } from './rule';
+import type { FnscanConfig } from './config';
+import type { ReadLimits, SourceFileInfo } from './files';
+import type { ProjectInfo } from './project';
+import { ProjectAnalysis, type ModuleHost } from './analysis';
+
+/**
+ * The scan cache (`--cache`): the findings of each file from an earlier scan, reused while the
+ * file, every module the analysis read while judging it, and every import it resolved are
+ * unchanged. Entries are keyed on content hashes, never on timestamps; the whole cache is keyed
+ * on fnscan's version and code, TypeScript's version, the rules, the config and the options, so
+ * a cached scan gives exactly the findings an uncached one would. Paths are stored relative to
+ * the scan root, so a restored cache works in another checkout of the same repository.
+ */
+
+/** What the per-file work found, plus what it depended on when caching is on. */
+export interface UnitOutcome {
+  findings: Finding[];
+  skipped: SkippedFile[];
+  dependencies?: Dependencies;
+}
+
+export interface Dependencies {
+  /** Modules the analysis loaded besides the file itself: absolute path to content hash (null: unreadable). */
+  modules: Record<string, string | null>;
+  /** Imports the analysis resolved: importing module, specifier, resolved path (null: not found). */
+  resolutions: Array<[string, string, string | null]>;
+}
+
+/** One file to scan, with what the cache needs to know about it. */
+export interface CacheUnit {
+  path: string;
+  project: ProjectInfo;
+  hash: string | null;
+  /** The text has an `until=` suppression, whose meaning changes with the date. */
+  dated: boolean;
+}
+
+const FORMAT = 1;
+const FILE_NAME = 'scan-cache.json';
+
+/** The parts of a scan that decide its results, besides the files themselves. */
+export interface CacheKeyParts {
+  rules: readonly Rule[];
+  config: FnscanConfig;
+  includeTests: boolean;
+  limits: ReadLimits;
+}
+
+export function cacheKey(parts: CacheKeyParts): string {
+  return sha256(
+    stableJson({
+      format: FORMAT,
+      fnscan: ownVersion(),
+      code: codeFingerprint(),
+      typescript: ts.version,
+      rules: parts.rules.map((r) => ({
+        meta: r.meta,
+        checkSource: r.checkSource?.toString() ?? null,
+        checkText: r.checkText?.toString() ?? null,
+      })),
+      config: parts.config,
+      includeTests: parts.includeTests,
+      limits: parts.limits,
+    }),
+  );
+}
+
+/** A hash of the project as discovery saw it (aliases, platform config), relative to the root. */
+export function projectKey(project: ProjectInfo, root: string): string {
+  const json = JSON.stringify(project);
+  const prefix = JSON.stringify(root + path.sep).slice(1, -1);
+  const exact = JSON.stringify(root);
+  return sha256(json.split(prefix).join('./').split(exact).join('"."'));
+}
+
+interface StoredEntry {
+  /** Content hash of the file. */
+  h: string | null;
+  /** Project key. */
+  p: string;
+  /** The UTC date the findings hold for, when a suppression has an expiry date. */
+  d?: string;
+  /** Findings and skipped files, paths relative to the root. */
+  o: unknown;
+  /** Modules read (relative path to hash). */
+  m: Record<string, string | null>;
+  /** Imports resolved (relative importing module, specifier, relative target or null). */
+  r: Array<[string, string, string | null]>;
+}
+
+/** What a cache lookup needs from the scan: current hashes and import resolution. */
+export interface CacheContext {
+  hashOf(file: string): string | null;
+  resolve(from: string, specifier: string, project: ProjectInfo): string | undefined;
+}
+
+export class ScanCache {
+  private readonly file: string;
+  private readonly today = new Date().toISOString().slice(0, 10);
+  private dirty = false;
+
+  private constructor(
+    location: string,
+    private readonly root: string,
+    private readonly key: string,
+    private readonly entries: Map<string, StoredEntry>,
+  ) {
+    this.file = path.join(location, FILE_NAME);
+  }
+
+  /** Opens the cache; a missing, truncated, corrupt or foreign cache file is an empty cache. */
+  static open(location: string, root: string, key: string): ScanCache {
+    return new ScanCache(location, root, key, readEntries(path.join(location, FILE_NAME), key));
+  }
+
+  /** The stored outcome of a file, if it and everything it depended on are unchanged. */
+  lookup(unit: CacheUnit, context: CacheContext): UnitOutcome | undefined {
+    const entry = this.entries.get(this.relative(unit.path));
+    if (!entry || entry.h !== unit.hash || entry.p !== projectKey(unit.project, this.root)) return undefined;
+    if (unit.dated && entry.d !== this.today) return undefined;
+    try {
+      for (const [module, hash] of Object.entries(entry.m)) {
+        if (context.hashOf(this.absolute(module)) !== hash) return undefined;
+      }
+      for (const [from, specifier, target] of entry.r) {
+        const now = context.resolve(this.absolute(from), specifier, unit.project);
+        if ((now === undefined ? null : this.relative(now)) !== target) return undefined;
+      }
+      return decodeOutcome(entry.o, (p) => this.absolute(p));
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Records a fresh outcome; outcomes whose text still holds the absolute root are not stored. */
+  store(unit: CacheUnit, outcome: UnitOutcome): void {
+    if (!outcome.dependencies) return;
+    const key = this.relative(unit.path);
+    const encoded = encodeOutcome(outcome, (p) => this.relative(p));
+    if (JSON.stringify(encoded).includes(this.root)) {
+      this.entries.delete(key);
+      this.dirty = true;
+      return;
+    }
+    const { modules, resolutions } = outcome.dependencies;
+    this.entries.set(key, {
+      h: unit.hash,
+      p: projectKey(unit.project, this.root),
+      ...(unit.dated && { d: this.today }),
+      o: encoded,
+      m: Object.fromEntries(Object.entries(modules).map(([m, h]) => [this.relative(m), h])),
+      r: resolutions.map(([from, specifier, target]) => [this.relative(from), specifier, target === null ? null : this.relative(target)]),
+    });
+    this.dirty = true;
+  }
+
+  /** Forgets files under the scanned paths that no longer exist. */
+  prune(scanned: readonly string[], existing: ReadonlySet<string>): void {
+    const roots = scanned.map((p) => this.relative(p));
+    for (const key of this.entries.keys()) {
+      const under = roots.some((r) => r === '' || key === r || key.startsWith(`${r}/`));
+      if (under && !existing.has(key)) {
+        this.entries.delete(key);
+        this.dirty = true;
+      }
+    }
+  }
+
+  /** Writes the cache if anything changed: to a temporary file, then renamed over the old one. */
+  save(): void {
+    if (!this.dirty) return;
+    const body = JSON.stringify(Object.fromEntries([...this.entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))));
+    const header = JSON.stringify({ format: FORMAT, key: this.key, sum: sha256(body) });
+    const temp = `${this.file}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.tmp`;
+    try {
+      fs.mkdirSync(path.dirname(this.file), { recursive: true });
+      fs.writeFileSync(temp, `${header}\n${body}`);
+      fs.renameSync(temp, this.file);
+      this.dirty = false;
+    } catch {
+      // A cache that cannot be written costs the next scan time, never results.
+      fs.rmSync(temp, { force: true });
+    }
+  }
+
+  relative(file: string): string {
+    return path.relative(this.root, file).split(path.sep).join('/');
+  }
+
+  private absolute(relative: string): string {
+    return path.resolve(this.root, relative);
+  }
+}
+
+function readEntries(file: string, key: string): Map<string, StoredEntry> {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch {
+    return new Map();
+  }
+  try {
+    const newline = text.indexOf('\n');
+    const header = JSON.parse(text.slice(0, newline)) as { format?: unknown; key?: unknown; sum?: unknown };
+    const body = text.slice(newline + 1);
+    if (newline < 0 || header.format !== FORMAT || header.key !== key || header.sum !== sha256(body)) return new Map();
+    const entries = JSON.parse(body) as Record<string, unknown>;
+    return new Map(Object.entries(entries).filter((e): e is [string, StoredEntry] => isEntry(e[1])));
+  } catch {
+    return new Map();
+  }
+}
+
+function isEntry(value: unknown): value is StoredEntry {
+  const e = value as StoredEntry;
+  return (
+    typeof e === 'object' &&
+    e !== null &&
+    (typeof e.h === 'string' || e.h === null) &&
+    typeof e.p === 'string' &&
+    typeof e.m === 'object' &&
+    e.m !== null &&
+    Array.isArray(e.r) &&
+    typeof e.o === 'object'
+  );
+}
+
+/** Marks a property whose value is `undefined`, which JSON would drop (findings are compared key by key). */
+const UNDEFINED = { $undefined: true };
+
+function encodeOutcome(outcome: UnitOutcome, relative: (p: string) => string): unknown {
+  const findings = outcome.findings.map((f) => ({
+    ...f,
+    location: { ...f.location, file: relative(f.location.file) },
+    related: f.related.map((r) => ({ ...r, file: relative(r.file) })),
+  }));
+  const skipped = outcome.skipped.map((s) => ({ ...s, file: relative(s.file) }));
+  return JSON.parse(JSON.stringify({ findings, skipped }, (_key, value: unknown) => (value === undefined ? UNDEFINED : value)));
+}
+
+function decodeOutcome(stored: unknown, absolute: (p: string) => string): UnitOutcome {
+  const { findings, skipped } = restoreUndefined(structuredClone(stored)) as { findings: Finding[]; skipped: SkippedFile[] };
+  if (!Array.isArray(findings) || !Array.isArray(skipped)) throw new Error('malformed cache entry');
+  for (const f of findings) {
+    f.location.file = absolute(f.location.file);
+    for (const r of f.related) r.file = absolute(r.file);
+  }
+  for (const s of skipped) s.file = absolute(s.file);
+  return { findings, skipped };
+}
+
+function restoreUndefined(value: unknown): unknown {
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) value[i] = restoreUndefined(value[i]);
+  } else if (typeof value === 'object' && value !== null) {
+    const record = value as Record<string, unknown>;
+    for (const key of Object.keys(record)) {
+      const v = record[key];
+      record[key] = isUndefinedMarker(v) ? undefined : restoreUndefined(v);
+    }
+  }
+  return value;
+}
+
+function isUndefinedMarker(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && (value as { $undefined?: unknown }).$undefined === true && Object.keys(value).length === 1;
+}
+
+/**
+ * Content hashes of the files a scan reads, each file read once. Hashes are taken before the
+ * file is parsed, so a file that changes mid-scan is found stale next time, never the reverse.
+ */
+export class ContentHashes {
+  private readonly known = new Map<string, string | null>();
+  private readonly dated = new Set<string>();
+
+  constructor(private readonly maxFileBytes: number) {}
+
+  of(file: string): string | null {
+    let hash = this.known.get(file);
+    if (hash === undefined) {
+      const read = hashFile(file, this.maxFileBytes);
+      hash = read.hash;
+      this.known.set(file, hash);
+      if (read.dated) this.dated.add(file);
+    }
+    return hash;
+  }
+
+  isDated(file: string): boolean {
+    this.of(file);
+    return this.dated.has(file);
+  }
+
+  set(file: string, hash: string | null): void {
+    this.known.set(file, hash);
+  }
+}
+
+const OPEN_FLAGS = fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0);
+
+/**
+ * Hash of a file's bytes. Like the scanner's own reader, it never blocks on a FIFO and never
+ * reads more than the size limit: an oversized file is known by its size, which is all its
+ * (skipped) outcome depends on.
+ */
+export function hashFile(file: string, maxFileBytes: number): { hash: string | null; dated: boolean } {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, OPEN_FLAGS);
+  } catch {
+    return { hash: null, dated: false };
+  }
+  try {
+    const stat = fs.fstatSync(fd);
+    if (!stat.isFile()) return { hash: 'not-a-file', dated: false };
+    if (stat.size > maxFileBytes) return { hash: `too-large:${stat.size}`, dated: false };
+    const bytes = fs.readFileSync(fd);
+    if (bytes.length > maxFileBytes) return { hash: `too-large:${bytes.length}`, dated: false };
+    return { hash: crypto.createHash('sha256').update(bytes).digest('base64url'), dated: bytes.includes('until=') };
+  } catch {
+    return { hash: null, dated: false };
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/**
+ * The module host of one thread's scan of one project, handing out a fresh analysis per file
+ * (so no file's findings depend on which files came before it) while sharing parsed modules
+ * and import resolutions. With content hashes it also records, per file, the modules loaded and
+ * the imports resolved while judging it: what its cache entry depends on.
+ */
+export class DependencyTracker implements ModuleHost {
+  private readonly resolutions = new Map<string, string | null>();
+  /** Files some other file loaded: kept parsed for the rest of the project. */
+  private readonly imported = new Set<string>();
+  private current: string | undefined;
+  private recorded: { modules: Map<string, string | null>; resolutions: Map<string, [string, string, string | null]> } | undefined;
+
+  constructor(
+    private readonly modules: ModuleHost,
+    private readonly hashes?: ContentHashes,
+  ) {}
+
+  analysisFor(file: string): ProjectAnalysis {
+    this.current = file;
+    this.recorded = this.hashes ? { modules: new Map(), resolutions: new Map() } : undefined;
+    return new TrackedAnalysis(this);
+  }
+
+  /** What the file analysed since `analysisFor` depended on (undefined when not recording). */
+  dependencies(): Dependencies | undefined {
+    const recorded = this.recorded;
+    this.current = undefined;
+    this.recorded = undefined;
+    if (!recorded) return undefined;
+    return { modules: Object.fromEntries(recorded.modules), resolutions: [...recorded.resolutions.values()] };
+  }
+
+  isDependency(file: string): boolean {
+    return this.imported.has(file);
+  }
+
+  load(file: string, project: ProjectInfo): SourceFileInfo | undefined {
+    if (file !== this.current) {
+      this.imported.add(file);
+      if (this.recorded && !this.recorded.modules.has(file)) this.recorded.modules.set(file, this.hashes!.of(file));
+    }
+    return this.modules.load(file, project);
+  }
+
+  resolve(from: SourceFileInfo, specifier: string, resolve: () => string | undefined): string | undefined {
+    const key = `${from.path}\0${specifier}`;
+    let target = this.resolutions.get(key);
+    if (target === undefined) {
+      target = resolve() ?? null;
+      this.resolutions.set(key, target);
+    }
+    this.recorded?.resolutions.set(key, [from.path, specifier, target]);
+    return target ?? undefined;
+  }
+}
+
+class TrackedAnalysis extends ProjectAnalysis {
+  constructor(private readonly tracker: DependencyTracker) {
+    super(tracker);
+  }
+
+  override resolveImport(from: SourceFileInfo, specifier: string): string | undefined {
+    return this.tracker.resolve(from, specifier, () => super.resolveImport(from, specifier));
+  }
+}
+
+/** Resolves an import as the analysis would, from a path alone (for checking cached resolutions). */
+export function importResolver(): (from: string, specifier: string, project: ProjectInfo) => string | undefined {
+  const byProject = new Map<ProjectInfo, ProjectAnalysis>();
+  const noModules: ModuleHost = { load: () => undefined };
+  return (from, specifier, project) => {
+    let analysis = byProject.get(project);
+    if (!analysis) {
+      analysis = new ProjectAnalysis(noModules);
+      byProject.set(project, analysis);
+    }
+    return analysis.resolveImport({ path: from, project } as SourceFileInfo, specifier);
+  };
+}
+
+let version: string | undefined;
+
+function ownVersion(): string {
+  version ??= (JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string }).version;
+  return version;
+}
+
+let fingerprint: string | undefined;
+
+/** A hash of fnscan's own code (the folder this module was loaded from), so a changed build never reuses results. */
+function codeFingerprint(): string {
+  if (fingerprint !== undefined) return fingerprint;
+  const hash = crypto.createHash('sha256');
+  const base = path.join(__dirname, '..');
+  const visit = (dir: string): void => {
+    const entries = fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const entry of entries) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) visit(full);
+      else if (/\.[cm]?[jt]s$/.test(entry.name) && !entry.name.endsWith('.d.ts')) {
+        hash.update(`${path.relative(base, full)}\0`).update(fs.readFileSync(full)).update('\0');
+      }
+    }
+  };
+  visit(base);
+  fingerprint = hash.digest('hex');
+  return fingerprint;
+}
+
+function stableJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    typeof v === 'object' && v !== null && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
+  );
+}
+
+function sha256(text: string): string {
+  return crypto.createHash('sha256').update(text).digest('hex');
+}

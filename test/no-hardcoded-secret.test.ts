@@ -535,6 +535,33 @@ describe('credential names and formats in source', () => {
   });
 });
 
+describe('comments', () => {
+  test('a known format in a source comment is reported; format names and literal placeholders are not', () => {
+    const code = [
+      '// Rotated in March; the old key was:',
+      `//   ${tokens.stripeLive()}`,
+      `/* backup token ${tokens.ghp()} */`,
+      '// Stripe keys look like sk_live_<24 characters>',
+      "export const example = 'sk_" + "test_xxxxxxxxxxxxxxxxxxxxxxxx' // a placeholder literal",
+      `export const label = \`Copy your key (${'pk_'}live_${chars(24)})\``,
+    ].join('\n');
+    const findings = scanModule(code);
+    assert.deepEqual(summary(findings), ['2:error:comment', '3:error:comment']);
+    assert.equal(findings[0].location.start, code.indexOf('sk_' + 'live_'));
+  });
+
+  test('a commented-out key in a committed env file is reported', () => {
+    const findings = scanApp({
+      '.env.defaults': ['# Old key, kept just in case:', `# STRIPE_SECRET_KEY=${tokens.stripeLive()}`, '# WEBHOOK_SECRET=THIS_IS_NOT_SECRET_PLEASE_CHANGE', ''].join('\n'),
+      'netlify.toml': `[build.environment]\n  KEYS = ["${tokens.ghp()}"]\n`,
+    });
+    assert.deepEqual(
+      findings.map((f) => `${f.location.file}:${f.location.startPos.line}:${f.messageId}`),
+      ['.env.defaults:2:comment', 'netlify.toml:2:literal'],
+    );
+  });
+});
+
 describe('env fallbacks', () => {
   test('known formats, weak defaults for credential variables, and what is left alone', () => {
     const code = [

@@ -4,6 +4,7 @@ import { defineRule, type SourceContext, type TextContext } from '../core/rule';
 import { classifyNamed, type ValueHints } from './secrets/classify';
 import { parseEnvFile, parseTomlStrings, type Assignment } from './secrets/env-file';
 import { maskSecret } from './secrets/mask';
+import { findKnownSecrets } from './secrets/patterns';
 import { isDisplayableName } from './secrets/names';
 import { definitionName, fileSecrets, mentionsTwilio, sinkCandidate, type Candidate, type ImportedKey } from './secrets/source';
 
@@ -20,6 +21,7 @@ export default defineRule({
     messages: {
       hardcoded: '`{{name}}` holds a hardcoded {{kind}} ({{masked}}).',
       literal: 'A string literal holds a hardcoded {{kind}} ({{masked}}).',
+      comment: 'A comment holds a hardcoded {{kind}} ({{masked}}).',
       authorizationHeader: 'The `{{name}}` header holds a hardcoded {{kind}} ({{masked}}).',
       envFallback: 'The fallback for `{{env}}` is a hardcoded {{kind}} ({{masked}}).',
       sinkLiteral: 'The {{role}} passed to `{{sink}}` is a hardcoded string ({{masked}}).',
@@ -32,8 +34,9 @@ export default defineRule({
 
   checkSource(ctx) {
     const own = fileSecrets(ctx.file, ctx.analysis);
-    const candidates = [...own.byLiteral.values(), ...importedKeyCandidates(ctx, own.imported)];
-    candidates.sort((a, b) => a.at.getStart(ctx.file.sf) - b.at.getStart(ctx.file.sf));
+    const candidates = [...own.byLiteral.values(), ...own.inComments, ...importedKeyCandidates(ctx, own.imported)];
+    const start = (c: Candidate): number => ('kind' in c.at ? c.at.getStart(ctx.file.sf) : c.at.start);
+    candidates.sort((a, b) => start(a) - start(b));
     for (const c of candidates) {
       ctx.report({
         messageId: c.messageId,
@@ -54,6 +57,7 @@ export default defineRule({
       awsKeyIdNearby: assignments.some((a) => /^(?:AKIA|ASIA)[A-Z2-7]{16}$/.test(a.value)),
     };
     for (const assignment of assignments) reportAssignment(ctx, assignment, hints);
+    reportOutsideAssignments(ctx, assignments, hints);
   },
 });
 
@@ -87,6 +91,21 @@ function useName(ctx: SourceContext, key: ImportedKey): string | undefined {
   if (!ts.isPropertyAccessExpression(key.use)) return undefined;
   const text = key.use.getText(ctx.file.sf);
   return isDisplayableName(text) ? text : undefined;
+}
+
+/** Known formats in comment lines (`# OLD_KEY=sk_live_...`) and in values the parsers skip (TOML arrays). */
+function reportOutsideAssignments(ctx: TextContext, assignments: Assignment[], hints: ValueHints): void {
+  for (const secret of findKnownSecrets(ctx.file.text, hints)) {
+    if (assignments.some((a) => a.start <= secret.start && secret.end <= a.end)) continue;
+    const lineStart = ctx.file.text.lastIndexOf('\n', secret.start) + 1;
+    ctx.report({
+      messageId: ctx.file.text.slice(lineStart, secret.start).includes('#') ? 'comment' : 'literal',
+      data: { kind: secret.label, masked: maskSecret(secret.token) },
+      at: { start: secret.start, end: secret.end },
+      level: secret.level,
+      secret: secret.token,
+    });
+  }
 }
 
 function reportAssignment(ctx: TextContext, assignment: Assignment, hints: ValueHints): void {

@@ -251,7 +251,7 @@ function isPlaceholderBody(body: string): boolean {
 }
 
 /** Every keyword in one alternation of plain strings: one linear pass rejects most texts. */
-const ANY_KEYWORD = new RegExp(
+export const ANY_KEYWORD = new RegExp(
   [...SECRET_PATTERNS.flatMap((p) => p.keywords), '-----BEGIN ']
     .map((k) => k.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&'))
     .join('|'),
@@ -259,23 +259,28 @@ const ANY_KEYWORD = new RegExp(
 
 /** The first known credential in a text (PEM private keys included), or undefined. */
 export function findKnownSecret(text: string, hints: PatternHints = {}): KnownSecret | undefined {
-  if (!ANY_KEYWORD.test(text)) return undefined;
-  let best: KnownSecret | undefined;
-  const consider = (found: KnownSecret): void => {
-    if (!best || found.start < best.start) best = found;
-  };
-  for (const pattern of SECRET_PATTERNS) {
-    if (!pattern.keywords.some((k) => text.includes(k))) continue;
-    const found = firstMatch(pattern, text, hints);
-    if (found) consider(found);
-  }
-  const pem = findPrivateKey(text);
-  if (pem) consider(pem);
-  return best;
+  return findKnownSecrets(text, hints)[0];
 }
 
-function firstMatch(pattern: SecretPattern, text: string, hints: PatternHints): KnownSecret | undefined {
-  if (pattern.enabled && !pattern.enabled(hints)) return undefined;
+/** Every known credential in a text, in order, overlaps dropped (the earlier, then longer, match wins). */
+export function findKnownSecrets(text: string, hints: PatternHints = {}): KnownSecret[] {
+  if (!ANY_KEYWORD.test(text)) return [];
+  const found: KnownSecret[] = [];
+  for (const pattern of SECRET_PATTERNS) {
+    if (pattern.keywords.some((k) => text.includes(k))) found.push(...matches(pattern, text, hints));
+  }
+  found.push(...findPrivateKeys(text));
+  found.sort((a, b) => a.start - b.start || b.end - a.end);
+  const kept: KnownSecret[] = [];
+  for (const secret of found) {
+    if (kept.length === 0 || secret.start >= kept[kept.length - 1].end) kept.push(secret);
+  }
+  return kept;
+}
+
+function matches(pattern: SecretPattern, text: string, hints: PatternHints): KnownSecret[] {
+  if (pattern.enabled && !pattern.enabled(hints)) return [];
+  const found: KnownSecret[] = [];
   const regex = pattern.regex;
   regex.lastIndex = 0;
   for (let m = regex.exec(text); m !== null; m = regex.exec(text)) {
@@ -286,9 +291,9 @@ function firstMatch(pattern: SecretPattern, text: string, hints: PatternHints): 
     if (isPlaceholderBody(token.slice(pattern.prefixLength(token)))) continue;
     if (pattern.accept && !pattern.accept(token, hints)) continue;
     const { label, level } = pattern.describe(token, hints);
-    return { patternId: pattern.id, label, level, token, start, end: start + token.length };
+    found.push({ patternId: pattern.id, label, level, token, start, end: start + token.length });
   }
-  return undefined;
+  return found;
 }
 
 const MAX_PEM_LENGTH = 16384;
@@ -300,10 +305,15 @@ const BEGIN = '-----BEGIN ';
  * candidate's body is skipped.
  */
 export function findPrivateKey(text: string): KnownSecret | undefined {
+  return findPrivateKeys(text, 1)[0];
+}
+
+function findPrivateKeys(text: string, limit = Infinity): KnownSecret[] {
+  const found: KnownSecret[] = [];
   const nextBegin = cursor(text, BEGIN);
   const nextEnd = cursor(text, '-----END ');
   let at = nextBegin(0);
-  while (at !== -1) {
+  while (at !== -1 && found.length < limit) {
     const headerEnd = text.indexOf('-----', at + BEGIN.length);
     const label = headerEnd === -1 || headerEnd - at > 80 ? '' : text.slice(at + BEGIN.length, headerEnd);
     if (!isPrivateKeyLabel(label)) {
@@ -316,11 +326,13 @@ export function findPrivateKey(text: string): KnownSecret | undefined {
     const body = keyMaterial(text.slice(bodyStart, bodyEnd));
     if (body.length >= 64 && !isPlaceholderBody(body) && shannonEntropy(body) >= 4.5) {
       const end = text.startsWith('-----END ', bodyEnd) ? footerEnd(text, bodyEnd) : bodyEnd;
-      return { patternId: 'private-key', label: 'private key', level: 'error', token: text.slice(at, end), start: at, end };
+      found.push({ patternId: 'private-key', label: 'private key', level: 'error', token: text.slice(at, end), start: at, end });
+      at = nextBegin(end);
+      continue;
     }
     at = nextBegin(bodyEnd);
   }
-  return undefined;
+  return found;
 }
 
 /**

@@ -2,18 +2,18 @@ import ts from 'typescript';
 import type { ProjectAnalysis } from '../../core/analysis';
 import type { SourceFileInfo } from '../../core/files';
 import type { RelatedReport, SuggestionReport } from '../../core/rule';
-import type { Level } from '../../core/types';
+import type { Level, Span } from '../../core/types';
 import { dottedName, envReadName, isEnvRead, propertyKeyName, stringLiteralValue, unwrap, walk } from '../../core/ast';
 import { classifyAuthorization, classifyFallback, classifyNamed, classifyUnnamed, type ValueHints, type Verdict } from './classify';
 import { maskSecret } from './mask';
 import { envNameFor, isAuthorizationName, isDisplayableName } from './names';
-import { findKnownSecret } from './patterns';
+import { ANY_KEYWORD, findKnownSecret, findKnownSecrets } from './patterns';
 import { isPlaceholder, isPublicValue } from './placeholders';
 import { sinkOf, type Sink } from './sinks';
 
 /** One finding-to-be, tied to the node it is about so that each literal is reported once. */
 export interface Candidate {
-  at: ts.Node;
+  at: ts.Node | Span;
   messageId: string;
   data: Record<string, string>;
   level: Level;
@@ -36,6 +36,8 @@ export interface ImportedKey {
 export interface FileSecrets {
   byLiteral: Map<ts.Node, Candidate>;
   imported: ImportedKey[];
+  /** Known-format secrets written in comments (commented-out code, notes). */
+  inComments: Candidate[];
 }
 
 const CONTEXT_PRIORITY = 1;
@@ -78,6 +80,8 @@ function collect(file: SourceFileInfo, analysis: ProjectAnalysis): FileSecrets {
   const byLiteral = new Map<ts.Node, Candidate>();
   const imported: ImportedKey[] = [];
   const hints: ValueHints = { twilio: mentionsTwilio(file.text) };
+  // Only a file whose text holds a token keyword can hide a token in a comment.
+  const literalSpans: Span[] | undefined = ANY_KEYWORD.test(file.text) ? [] : undefined;
   const add = (literal: ts.Node, candidate: Candidate): void => {
     const existing = byLiteral.get(literal);
     if (!existing || existing.priority < candidate.priority) byLiteral.set(literal, candidate);
@@ -89,6 +93,7 @@ function collect(file: SourceFileInfo, analysis: ProjectAnalysis): FileSecrets {
     switch (kind) {
       case K.StringLiteral:
       case K.NoSubstitutionTemplateLiteral: {
+        literalSpans?.push({ start: node.getStart(file.sf), end: node.end });
         const candidate = literalCandidate(node as ts.StringLiteralLike, file, hints);
         if (candidate) add(node, candidate);
         return false;
@@ -96,6 +101,7 @@ function collect(file: SourceFileInfo, analysis: ProjectAnalysis): FileSecrets {
       case K.TemplateHead:
       case K.TemplateMiddle:
       case K.TemplateTail: {
+        literalSpans?.push({ start: node.getStart(file.sf), end: node.end });
         const text = (node as ts.TemplateLiteralLikeNode).text;
         const verdict = text.length >= MIN_CONTEXT_LENGTH ? classifyUnnamed(text, hints) : undefined;
         if (verdict) add(node, contextCandidate(node, 'literal', {}, verdict));
@@ -117,7 +123,40 @@ function collect(file: SourceFileInfo, analysis: ProjectAnalysis): FileSecrets {
         return kind < K.FirstTypeNode || kind > K.LastTypeNode;
     }
   });
-  return { byLiteral, imported };
+  return { byLiteral, imported, inComments: literalSpans ? commentSecrets(file, literalSpans, hints) : [] };
+}
+
+/**
+ * Known formats outside every string literal, inside a comment: `// old key: sk_live_...`.
+ * Literals were judged by the walk (a placeholder or publishable key there stays unreported).
+ */
+function commentSecrets(file: SourceFileInfo, literalSpans: Span[], hints: ValueHints): Candidate[] {
+  const loose = findKnownSecrets(file.text, hints).filter((s) => !literalSpans.some((l) => l.start <= s.start && s.end <= l.end));
+  if (loose.length === 0) return [];
+  const comments = commentRanges(file);
+  return loose
+    .filter((s) => comments.some((c) => c.start <= s.start && s.end <= c.end))
+    .map((s) => ({
+      at: { start: s.start, end: s.end },
+      messageId: 'comment',
+      data: { kind: s.label, masked: maskSecret(s.token) },
+      level: s.level,
+      secret: s.token,
+      priority: CONTEXT_PRIORITY,
+    }));
+}
+
+/** Comment ranges of a file, from the TypeScript scanner. */
+function commentRanges(file: SourceFileInfo): Span[] {
+  const scanner = ts.createScanner(ts.ScriptTarget.Latest, false, file.sf.languageVariant, file.text);
+  const ranges: Span[] = [];
+  const single = ts.SyntaxKind.SingleLineCommentTrivia;
+  const multi = ts.SyntaxKind.MultiLineCommentTrivia;
+  const end = ts.SyntaxKind.EndOfFileToken;
+  for (let token = scanner.scan(); token !== end; token = scanner.scan()) {
+    if (token === single || token === multi) ranges.push({ start: scanner.getTokenStart(), end: scanner.getTokenEnd() });
+  }
+  return ranges;
 }
 
 function literalCandidate(node: ts.StringLiteralLike, file: SourceFileInfo, hints: ValueHints): Candidate | undefined {

@@ -41,7 +41,7 @@ function execute(options: CliOptions, io: Io, ruleSet: readonly Rule[]): number 
     if (!options.quiet) {
       io.stderr(`Wrote ${plural(result.findings.length, 'finding')} to ${options.writeBaseline} as the baseline.\n`);
     }
-    return 0;
+    return reportCrash(result, io, root) ? 3 : 0;
   }
   const compared =
     options.baseline === undefined
@@ -64,7 +64,17 @@ function execute(options: CliOptions, io: Io, ruleSet: readonly Rule[]): number 
     );
   }
   for (const note of notes) io.stderr(`${note}\n`);
+  if (reportCrash(result, io, root)) return 3;
   return failing.length > 0 ? 1 : 0;
+}
+
+/** A file fnscan failed on (its parser threw) is a bug: the rest is reported, and the exit code says so. */
+function reportCrash(result: ScanResult, io: Io, root: string): boolean {
+  const crashed = result.skipped.find((s) => s.reason === 'internal-error');
+  if (!crashed) return false;
+  const where = printable(relativePath(root, crashed.file));
+  io.stderr(`fnscan hit an internal error on ${where}: ${brief(crashed.detail)}. Please report it.\n`);
+  return true;
 }
 
 function scanPaths(options: CliOptions, io: Io, ruleSet: readonly Rule[]): ScanResult {
@@ -82,6 +92,7 @@ function scanPaths(options: CliOptions, io: Io, ruleSet: readonly Rule[]): ScanR
       rules: [...ruleSet],
       config,
       includeTests: options.includeTests,
+      followSymlinks: options.followSymlinks,
       limits: { ...DEFAULT_LIMITS, maxFileBytes: options.maxFileSize ?? config.maxFileSize ?? DEFAULT_LIMITS.maxFileBytes },
       onProgress: (done, total) => progress.update(done, total),
     });

@@ -11,6 +11,8 @@ export interface CliOptions {
   output?: string;
   failOn: FailOn;
   includeTests: boolean;
+  /** Follow symlinks that point outside the scanned paths (never by default). */
+  followSymlinks: boolean;
   config?: string;
   quiet: boolean;
   category: string;
@@ -63,6 +65,7 @@ export function parseArgs(argv: string[], version: string, out: ParseOutput): Pa
       output: opts.output,
       failOn: opts.failOn,
       includeTests: opts.includeTests === true,
+      followSymlinks: opts.followSymlinks === true,
       config: opts.config,
       quiet: opts.quiet === true,
       category: opts.category,
@@ -86,6 +89,7 @@ function buildProgram(version: string, out: ParseOutput): Command {
         .default('warning'),
     )
     .option('--include-tests', 'also report findings in test files')
+    .option('--follow-symlinks', 'also scan files and folders that symlinks point to outside the scanned paths')
     .option('-c, --config <file>', 'JSON config file (default: fnscan.config.json or package.json "fnscan")')
     .option('-q, --quiet', 'report errors only and show no progress (the exit code still follows --fail-on)')
     .option('--category <name>', 'SARIF automationDetails category', 'fnscan')

@@ -3,11 +3,13 @@
  *
  *     node --import tsx scripts/bench-eslint.ts [copies] [repetitions]
  *
- * Lints a generated tree (every fixture app copied `copies` times, each copy its own Redwood app)
- * three ways on the same files with the same parser, alternating, `repetitions` times each:
+ * Generates one Redwood app whose api/src/functions holds every function of every Redwood
+ * fixture app `copies` times (renamed, so each is its own endpoint) and whose lib and services
+ * are the fixtures' own, shared by all the functions as in a real app. Lints it three ways on the
+ * same files with the same parser, alternating, `repetitions` times each:
  *   baseline  @typescript-eslint/parser and no rules;
  *   plugin    configs.recommended, a fresh plugin (cold caches) every repetition;
- *   reparse   the same, but the parser keeps no node maps, so the engine parses every file again.
+ *   reparse   the same, but the parser's tree is hidden from the engine, which parses every file again.
  * Prints medians of wall-clock and CPU time (CPU time is steadier on a shared machine) and the
  * plugin/baseline ratios; the target is at most 2x. Not a test.
  */
@@ -23,39 +25,66 @@ const tsParser = require('@typescript-eslint/parser') as {
 };
 
 const FIXTURES = path.resolve(__dirname, '..', 'fixtures');
-const copies = Number(process.argv[2] ?? 10);
+const copies = Number(process.argv[2] ?? 15);
 const repetitions = Number(process.argv[3] ?? 5);
+const SOURCE = /\.[cm]?[jt]sx?$/;
 
-function copyTree(from: string, to: string): number {
+function countSources(dir: string): number {
   let count = 0;
-  fs.mkdirSync(to, { recursive: true });
-  for (const entry of fs.readdirSync(from, { withFileTypes: true })) {
-    if (entry.name === 'node_modules') continue;
-    const source = path.join(from, entry.name);
-    const target = path.join(to, entry.name);
-    if (entry.isDirectory()) count += copyTree(source, target);
-    else {
-      fs.copyFileSync(source, target);
-      if (/\.[cm]?[jt]sx?$/.test(entry.name)) count++;
-    }
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) count += countSources(full);
+    else if (SOURCE.test(entry.name) && !entry.name.endsWith('.d.ts')) count++;
   }
   return count;
 }
 
-function generateTree(): { root: string; files: number } {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'fnscan-bench-'));
-  let files = 0;
-  for (let i = 0; i < copies; i++) {
-    for (const app of fs.readdirSync(FIXTURES)) files += copyTree(path.join(FIXTURES, app), path.join(root, `${app}-${i}`));
+/** Copies one function (a file, or a folder named after its file) under a new name. */
+function copyFunction(from: string, toDir: string, suffix: string): void {
+  const ext = path.extname(from);
+  const base = path.basename(from, ext);
+  if (fs.statSync(from).isFile()) {
+    fs.copyFileSync(from, path.join(toDir, `${base}${suffix}${ext}`));
+    return;
   }
-  return { root, files };
+  const target = path.join(toDir, `${base}${suffix}`);
+  fs.cpSync(from, target, { recursive: true });
+  for (const name of fs.readdirSync(target)) {
+    if (path.basename(name, path.extname(name)) !== base) continue;
+    fs.renameSync(path.join(target, name), path.join(target, `${base}${suffix}${path.extname(name)}`));
+  }
 }
 
-/** The parser with node maps off: the engine cannot reuse its tree and parses the text itself. */
+function generateApp(): { root: string; files: number } {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'fnscan-bench-'));
+  const apps = fs.readdirSync(FIXTURES).filter((a) => fs.existsSync(path.join(FIXTURES, a, 'redwood.toml')));
+  const api = path.join(root, 'api');
+  fs.mkdirSync(path.join(api, 'src', 'functions'), { recursive: true });
+  fs.writeFileSync(path.join(root, 'redwood.toml'), '[web]\n  port = 8910\n[api]\n  port = 8911\n');
+  fs.writeFileSync(path.join(api, 'tsconfig.json'), '{ "compilerOptions": { "baseUrl": "./", "paths": { "src/*": ["./src/*"] } } }\n');
+  for (const app of apps) {
+    const src = path.join(FIXTURES, app, 'api', 'src');
+    for (const shared of fs.readdirSync(src)) {
+      if (shared !== 'functions') fs.cpSync(path.join(src, shared), path.join(api, 'src', shared), { recursive: true });
+    }
+  }
+  for (let i = 0; i < copies; i++) {
+    for (const app of apps) {
+      const functions = path.join(FIXTURES, app, 'api', 'src', 'functions');
+      const suffix = `_${app.replace(/\W/g, '')}${i}`;
+      for (const entry of fs.readdirSync(functions)) copyFunction(path.join(functions, entry), path.join(api, 'src', 'functions'), suffix);
+    }
+  }
+  return { root, files: countSources(root) };
+}
+
+/** The same parser with the node maps hidden from rules: the engine cannot reuse the tree and parses again. */
 const reparsingParser = {
-  meta: { name: 'typescript-eslint-parser-without-node-maps' },
-  parseForESLint: (code: string, options?: Record<string, unknown>) =>
-    tsParser.parseForESLint(code, { ...options, preserveNodeMaps: false }),
+  meta: { name: 'typescript-eslint-parser-hiding-node-maps' },
+  parseForESLint(code: string, options?: Record<string, unknown>) {
+    const result = tsParser.parseForESLint(code, options) as { services?: Record<string, unknown> };
+    return { ...result, services: { ...result.services, esTreeNodeToTSNodeMap: undefined } };
+  },
 } as Linter.Parser;
 
 type Variant = 'baseline' | 'plugin' | 'reparse';
@@ -98,7 +127,7 @@ function median(values: number[]): number {
 }
 
 async function main(): Promise<void> {
-  const { root, files } = generateTree();
+  const { root, files } = generateApp();
   const variants: Variant[] = ['baseline', 'plugin', 'reparse'];
   const samples: Record<Variant, Run[]> = { baseline: [], plugin: [], reparse: [] };
   const problems: Partial<Record<Variant, number>> = {};
@@ -116,7 +145,7 @@ async function main(): Promise<void> {
 
   const cpus = os.cpus();
   console.log(`node ${process.version}, ${cpus.length} CPUs (${cpus[0]?.model.trim() ?? 'unknown'}), ${os.platform()} ${os.arch()}`);
-  console.log(`${files} JS/TS files (${copies} copies of every fixture app), ${repetitions} repetitions after one warm-up round`);
+  console.log(`one Redwood app, ${files} JS/TS files (${copies} copies of every fixture function), ${repetitions} repetitions after a warm-up round`);
   const wall = (v: Variant) => median(samples[v].map((r) => r.ms));
   const cpu = (v: Variant) => median(samples[v].map((r) => r.cpuMs));
   for (const variant of variants) {

@@ -353,7 +353,110 @@ const cases: Record<string, Cases> = {
       },
     ],
   },
+
+  'no-timing-unsafe-compare': {
+    valid: [
+      {
+        code: [
+          "import crypto from 'node:crypto'",
+          '',
+          'const safeEqual = (a, b) => {',
+          '  const x = Buffer.from(a)',
+          '  const y = Buffer.from(b)',
+          '  return x.length === y.length && crypto.timingSafeEqual(x, y)',
+          '}',
+          '',
+          'export const handler = async (event) => {',
+          "  const expected = 'sha256=' + crypto.createHmac('sha256', process.env.GITHUB_WEBHOOK_SECRET).update(event.body).digest('hex')",
+          "  if (!safeEqual(event.headers['x-hub-signature-256'] ?? '', expected)) {",
+          '    return { statusCode: 401 }',
+          '  }',
+          '  return { statusCode: 200 }',
+          '}',
+          '',
+        ].join('\n'),
+        filename: fn('githubHook', 'js'),
+      },
+      {
+        code: [
+          "import type { APIGatewayEvent } from 'aws-lambda'",
+          '',
+          'export const handler = async (event: APIGatewayEvent) => {',
+          "  if (typeof event.headers['x-api-key'] !== 'string') {",
+          '    return { statusCode: 401 }',
+          '  }',
+          '  return { statusCode: 200 }',
+          '}',
+          '',
+        ].join('\n'),
+        filename: fn('partner', 'ts'),
+      },
+    ],
+    invalid: [
+      {
+        code: [
+          "import crypto from 'node:crypto'",
+          '',
+          'export const handler = async (event) => {',
+          "  const expected = 'sha256=' + crypto.createHmac('sha256', process.env.GITHUB_WEBHOOK_SECRET).update(event.body).digest('hex')",
+          "  if (event.headers['x-hub-signature-256'] !== expected) {",
+          '    return { statusCode: 401 }',
+          '  }',
+          '  return { statusCode: 200 }',
+          '}',
+          '',
+        ].join('\n'),
+        filename: fn('githubHook', 'js'),
+        errors: [{ messageId: 'hmac', line: 5 }],
+      },
+      {
+        code: [
+          "import type { APIGatewayEvent } from 'aws-lambda'",
+          '',
+          'export const handler = async (event: APIGatewayEvent) => {',
+          "  if (event.headers['x-api-key'] !== process.env.PARTNER_API_KEY) {",
+          '    return { statusCode: 401 }',
+          '  }',
+          '  return { statusCode: 200 }',
+          '}',
+          '',
+        ].join('\n'),
+        filename: fn('partner', 'ts'),
+        errors: [{ messageId: 'env', line: 4 }],
+      },
+    ],
+  },
+
+  'no-error-exposure': {
+    valid: [errorCase('js', false), errorCase('ts', false)],
+    invalid: [
+      { ...errorCase('js', true), errors: [{ messageId: 'message', line: 9 }] },
+      { ...errorCase('ts', true), errors: [{ messageId: 'message', line: 11 }] },
+    ],
+  },
 };
+
+/** A function whose catch block answers 500 with the error's message, or with a fixed text after logging. */
+function errorCase(ext: 'js' | 'ts', exposes: boolean): { code: string; filename: string } {
+  const code = [
+    ...(ext === 'ts' ? ["import type { APIGatewayEvent } from 'aws-lambda'", ''] : []),
+    "import { db } from 'src/lib/db'",
+    "import { logger } from 'src/lib/logger'",
+    '',
+    `export const handler = async (${ext === 'ts' ? '_event: APIGatewayEvent' : ''}) => {`,
+    '  try {',
+    '    const rows = await db.report.findMany()',
+    '    return { statusCode: 200, body: JSON.stringify(rows) }',
+    '  } catch (error) {',
+    ...(exposes
+      ? ['    return { statusCode: 500, body: JSON.stringify({ error: error.message }) }']
+      : ["    logger.error({ error }, 'report failed')", "    return { statusCode: 500, body: JSON.stringify({ error: 'Something went wrong' }) }"]),
+    '  }',
+    '}',
+    '',
+  ].join('\n');
+  return { code, filename: fn('report', ext) };
+}
 
 function skipVerifierCase(ext: 'js' | 'ts'): Cases['invalid'][number] {
   const lines = (verifier: string) => [

@@ -7,6 +7,7 @@ import noDisabledTls from './no-disabled-tls';
 import invalidSuppression from './invalid-suppression';
 import noTimingUnsafeCompare from './no-timing-unsafe-compare';
 import noErrorExposure from './no-error-exposure';
+import noInsecureTransport from './no-insecure-transport';
 
 /** Every rule fnscan ships, in a fixed order (SARIF `ruleIndex` follows it). */
 export const rules: readonly Rule[] = [
@@ -18,6 +19,7 @@ export const rules: readonly Rule[] = [
   invalidSuppression,
   noTimingUnsafeCompare,
   noErrorExposure,
+  noInsecureTransport,
 ];
 
 export const ruleIds: readonly string[] = rules.map((r) => r.meta.id);

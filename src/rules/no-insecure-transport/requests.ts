@@ -1,0 +1,202 @@
+import ts from 'typescript';
+import type { ProjectAnalysis, Resolved } from '../../core/analysis';
+import type { SourceFileInfo } from '../../core/files';
+import { calleeName, dottedName, envReadName, objectProperty, propertyKeyName, propertyValue, unwrap, walk } from '../../core/ast';
+import { isCredentialEnv, isCredentialHeader } from '../no-timing-unsafe-compare/secrets';
+
+/** An outgoing HTTP request (or a client preset), as far as the call shows it. */
+export interface RequestCall {
+  /** How the call reads in code: `fetch`, `axios.post`, `partnerApi.get`, `http.request`. */
+  client: string;
+  /** The URL, or the base URL a relative path is resolved against. */
+  url?: ts.Expression;
+  /** The preset an instance call was made from (`const api = axios.create({ baseURL, headers })`). */
+  preset?: Preset;
+  /** Node `http` options: the URL is plain HTTP by construction and the host is an option. */
+  nodeHttpHost?: ts.Expression;
+  /** Option objects that may carry headers, credentials or a body. */
+  options: Array<Resolved<ts.Expression>>;
+  /** A body passed positionally (`axios.post(url, data)`). */
+  body?: ts.Expression;
+  /** A preset (`axios.create`, `got.extend`): it sends nothing by itself, so a body is not judged. */
+  isPreset: boolean;
+  /** The package of a preset. */
+  pkg?: string;
+}
+
+const BODY_METHODS = new Set(['post', 'put', 'patch']);
+const NO_BODY_METHODS = new Set(['get', 'delete', 'head', 'options']);
+const FETCH_MODULES = new Set(['node-fetch', 'undici', 'cross-fetch', 'isomorphic-fetch']);
+const NODE_HTTP = new Set(['http', 'node:http']);
+
+/** Recognises fetch, axios (and its instances), got, ky and Node's `http.request`/`http.get`. */
+export function requestCall(analysis: ProjectAnalysis, call: ts.CallExpression, file: SourceFileInfo): RequestCall | undefined {
+  const callee = unwrap(call.expression);
+  const name = calleeName(call);
+  if (!name) return undefined;
+  const args = call.arguments;
+  const here = (e: ts.Expression | undefined): Array<Resolved<ts.Expression>> => (e ? [resolveObject(analysis, e, file)] : []);
+
+  if (ts.isIdentifier(callee)) {
+    const source = analysis.importSource(file, callee.text);
+    const pkg = source?.specifier;
+    if (name === 'fetch' && (!source || FETCH_MODULES.has(pkg ?? ''))) {
+      return { client: 'fetch', url: args[0], options: here(args[1]), isPreset: false };
+    }
+    if (pkg === 'axios' || pkg === 'got' || pkg === 'ky') {
+      // `axios(config)` or `axios(url, config)`
+      const config = here(args[0])[0];
+      if (pkg === 'axios' && config && ts.isObjectLiteralExpression(config.node)) {
+        return { client: callee.text, url: property(config, 'url'), options: [config], isPreset: false };
+      }
+      return { client: callee.text, url: args[0], options: here(args[1]), isPreset: false };
+    }
+    return undefined;
+  }
+  if (!ts.isPropertyAccessExpression(callee) || !ts.isIdentifier(callee.expression)) return undefined;
+  const receiver = callee.expression;
+  const client = `${receiver.text}.${name}`;
+  const pkg = analysis.importSource(file, receiver.text)?.specifier;
+
+  if (pkg && NODE_HTTP.has(pkg) && (name === 'request' || name === 'get')) {
+    const first = args[0] ? resolveObject(analysis, args[0], file) : undefined;
+    if (first && ts.isObjectLiteralExpression(first.node)) {
+      const host = property(first, 'hostname') ?? property(first, 'host');
+      return host ? { client, nodeHttpHost: host, options: [first], isPreset: false } : undefined;
+    }
+    return { client, url: args[0], options: here(args[1]), isPreset: false };
+  }
+  if (pkg === 'axios' || pkg === 'got' || pkg === 'ky') {
+    if (name === 'create' || name === 'extend') {
+      const config = here(args[0]);
+      const base = config[0] && (property(config[0], 'baseURL') ?? property(config[0], 'prefixUrl') ?? property(config[0], 'prefix'));
+      return base ? { client, url: base, options: config, isPreset: true, pkg } : undefined;
+    }
+    if (name === 'request') {
+      const config = here(args[0]);
+      return { client, url: config[0] && property(config[0], 'url'), options: config, isPreset: false };
+    }
+    return methodCall(client, pkg, name, args, here);
+  }
+  const preset = presetOf(analysis, receiver, file);
+  const instanceCall = preset ? methodCall(client, preset.pkg, name, args, here) : undefined;
+  return instanceCall && { ...instanceCall, preset };
+}
+
+export interface Preset {
+  pkg: string;
+  base: Resolved<ts.Expression>;
+  options: Array<Resolved<ts.Expression>>;
+}
+
+/** `const partnerApi = axios.create({ baseURL, headers })`: the preset an instance was made from. */
+function presetOf(analysis: ProjectAnalysis, receiver: ts.Identifier, file: SourceFileInfo): Preset | undefined {
+  const value = analysis.resolveValue(receiver, file);
+  if (value.node === receiver || !ts.isCallExpression(value.node)) return undefined;
+  const made = requestCall(analysis, value.node, value.file);
+  if (!made?.isPreset || !made.url || !made.pkg) return undefined;
+  return { pkg: made.pkg, base: { node: made.url, file: value.file }, options: made.options };
+}
+
+/** axios `client.post(url, data, config)` and `client.get(url, config)`; got and ky take `(url, options)` for every method. */
+function methodCall(
+  client: string,
+  pkg: string,
+  method: string,
+  args: readonly ts.Expression[],
+  here: (e: ts.Expression | undefined) => Array<Resolved<ts.Expression>>,
+): RequestCall | undefined {
+  if (!BODY_METHODS.has(method) && !NO_BODY_METHODS.has(method)) return undefined;
+  if (pkg === 'axios' && BODY_METHODS.has(method)) return { client, url: args[0], body: args[1], options: here(args[2]), isPreset: false };
+  return { client, url: args[0], options: here(args[1]), isPreset: false };
+}
+
+function resolveObject(analysis: ProjectAnalysis, expr: ts.Expression, file: SourceFileInfo): Resolved<ts.Expression> {
+  const resolved = analysis.resolveValue(expr, file);
+  return { node: resolved.node, file: resolved.file };
+}
+
+function property(options: Resolved<ts.Expression>, name: string): ts.Expression | undefined {
+  return ts.isObjectLiteralExpression(options.node) ? propertyValue(objectProperty(options.node, name)) : undefined;
+}
+
+/** What a request carries that must not travel in clear text; credentials come before a body. */
+export type Cargo =
+  | { kind: 'header'; name: string }
+  | { kind: 'login'; option: string }
+  | { kind: 'env'; name: string }
+  | { kind: 'body' };
+
+export function cargoOf(analysis: ProjectAnalysis, request: RequestCall, call: ts.CallExpression): Cargo | undefined {
+  const credentials = optionsCargo(analysis, request.options);
+  if (credentials) return credentials;
+  const env = credentialEnvIn(call.arguments);
+  if (env) return { kind: 'env', name: env };
+  if (request.isPreset) return undefined;
+  if (request.body && !isEmpty(request.body)) return { kind: 'body' };
+  return request.options.some((o) => hasBody(o)) ? { kind: 'body' } : undefined;
+}
+
+/** Credentials in option objects (headers, `auth`, `username`/`password`), which every request made with them carries. */
+export function optionsCargo(analysis: ProjectAnalysis, options: Array<Resolved<ts.Expression>>): Cargo | undefined {
+  for (const option of options) {
+    const found = optionCredentials(analysis, option);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+function optionCredentials(analysis: ProjectAnalysis, options: Resolved<ts.Expression>): Cargo | undefined {
+  if (!ts.isObjectLiteralExpression(options.node)) return undefined;
+  const headers = property(options, 'headers');
+  if (headers) {
+    const found = credentialHeaderIn(analysis, headers, options.file);
+    if (found) return { kind: 'header', name: found };
+  }
+  for (const option of ['auth', 'username', 'password']) {
+    if (objectProperty(options.node, option)) return { kind: 'login', option };
+  }
+  return undefined;
+}
+
+function hasBody(options: Resolved<ts.Expression>): boolean {
+  return ['body', 'data', 'json', 'form'].some((option) => {
+    const value = property(options, option);
+    return value !== undefined && !isEmpty(value);
+  });
+}
+
+/** The first credential header of a headers object (`{ Authorization }`, `new Headers({...})`). */
+function credentialHeaderIn(analysis: ProjectAnalysis, expr: ts.Expression, file: SourceFileInfo): string | undefined {
+  let node = analysis.resolveValue(expr, file).node;
+  if (ts.isNewExpression(node) && calleeName(node) === 'Headers' && node.arguments?.[0]) node = unwrap(node.arguments[0]);
+  if (!ts.isObjectLiteralExpression(node)) return undefined;
+  for (const prop of node.properties) {
+    const key = ts.isPropertyAssignment(prop) || ts.isShorthandPropertyAssignment(prop) ? propertyKeyName(prop.name) : undefined;
+    if (key && (isCredentialHeader(key.toLowerCase()) || key.toLowerCase() === 'cookie')) return key;
+  }
+  return undefined;
+}
+
+/** A credential from the environment anywhere in the call (a header value, a query parameter). */
+function credentialEnvIn(args: readonly ts.Expression[]): string | undefined {
+  let found: string | undefined;
+  for (const arg of args) {
+    walk(arg, (node) => {
+      if (found) return false;
+      if (ts.isPropertyAccessExpression(node) || ts.isElementAccessExpression(node)) {
+        const name = envReadName(node);
+        if (name && isCredentialEnv(name)) found = name;
+      }
+      return undefined;
+    });
+  }
+  return found;
+}
+
+function isEmpty(expr: ts.Expression): boolean {
+  const node = unwrap(expr);
+  if (node.kind === ts.SyntaxKind.NullKeyword) return true;
+  if (ts.isIdentifier(node)) return node.text === 'undefined';
+  return dottedName(node) === undefined && ts.isObjectLiteralExpression(node) && node.properties.length === 0;
+}

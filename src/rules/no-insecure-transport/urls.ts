@@ -1,0 +1,96 @@
+import ts from 'typescript';
+import type { ProjectAnalysis, Resolved } from '../../core/analysis';
+import type { SourceFileInfo } from '../../core/files';
+import { stringLiteralValue } from '../../core/ast';
+
+/** What is known of a URL expression: its leading text and whether that text is all of it. */
+export interface UrlPrefix {
+  text: string;
+  complete: boolean;
+  /** Where the leading text was written (a literal here or a constant elsewhere). */
+  source: Resolved<ts.Node>;
+}
+
+const MAX_DEPTH = 6;
+
+/**
+ * The known start of a URL: a string constant (followed across modules), a template whose leading
+ * parts are constants (`${PARTNER_API}/orders`), or a `+` concatenation starting with one.
+ */
+export function urlPrefix(analysis: ProjectAnalysis, expr: ts.Expression, file: SourceFileInfo, depth = 0): UrlPrefix | undefined {
+  if (depth > MAX_DEPTH) return undefined;
+  const resolved = analysis.resolveValue(expr, file);
+  const node = resolved.node;
+  const literal = stringLiteralValue(node);
+  if (literal !== undefined) return { text: literal, complete: true, source: resolved };
+  if (ts.isTemplateExpression(node)) {
+    let text = node.head.text;
+    let source: Resolved<ts.Node> = resolved;
+    for (const span of node.templateSpans) {
+      const part = urlPrefix(analysis, span.expression, resolved.file, depth + 1);
+      if (!part) return text ? { text, complete: false, source } : undefined;
+      if (text === '') source = part.source;
+      text += part.text;
+      if (!part.complete) return { text, complete: false, source };
+      text += span.literal.text;
+    }
+    return { text, complete: true, source };
+  }
+  if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.PlusToken) {
+    const left = urlPrefix(analysis, node.left, resolved.file, depth + 1);
+    if (!left || !left.complete) return left;
+    const right = urlPrefix(analysis, node.right, resolved.file, depth + 1);
+    return right ? { text: left.text + right.text, complete: right.complete, source: left.source } : { ...left, complete: false };
+  }
+  return undefined;
+}
+
+/**
+ * The host of a plain-HTTP URL, lower-cased, without credentials or port; undefined for other
+ * schemes and when the host is not known (`http://${host}/x`, `http://api.${domain}`).
+ */
+export function plainHttpHost(prefix: UrlPrefix): string | undefined {
+  const match = /^\s*http:\/\//i.exec(prefix.text);
+  if (!match) return undefined;
+  const rest = prefix.text.slice(match[0].length);
+  const end = rest.search(/[/?#]/);
+  let authority = end === -1 ? rest : rest.slice(0, end);
+  const ended = end !== -1 || prefix.complete;
+  authority = authority.slice(authority.lastIndexOf('@') + 1);
+  let host: string;
+  let portFollows = false;
+  if (authority.startsWith('[')) {
+    const close = authority.indexOf(']');
+    if (close === -1) return undefined;
+    host = authority.slice(1, close);
+    portFollows = close < authority.length - 1;
+  } else {
+    const colon = authority.indexOf(':');
+    portFollows = colon !== -1;
+    host = colon === -1 ? authority : authority.slice(0, colon);
+  }
+  host = host.toLowerCase();
+  if (!host) return undefined;
+  // `http://api.partner.com${path}`: the host ends where the path starts, if it looks finished.
+  if (!ended && !portFollows && !/\.[a-z]{2,}$|^\d{1,3}(?:\.\d{1,3}){3}$/.test(host)) return undefined;
+  return host;
+}
+
+/**
+ * Hosts traffic to which never leaves the machine or the private network: loopback, link-local
+ * (including the cloud metadata service), private IPv4 and IPv6 ranges, single-label service
+ * names (`http://erp`, Docker and Kubernetes services), reserved and local-only domains, and the
+ * documentation domains.
+ */
+export function isLocalHost(host: string): boolean {
+  if (host === 'localhost' || host === '::1' || host === '0.0.0.0' || host === '::') return true;
+  const ipv4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(host);
+  if (ipv4) {
+    const [a, b] = [Number(ipv4[1]), Number(ipv4[2])];
+    return a === 127 || a === 10 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 169 && b === 254);
+  }
+  if (host.includes(':')) return /^(?:f[cd]|fe[89ab])/i.test(host);
+  if (!host.includes('.')) return true;
+  return /\.(?:localhost|local|internal|lan|home\.arpa|localdomain|test|example|invalid)$/.test(host) ||
+    /(?:^|\.)example\.(?:com|net|org)$/.test(host);
+}

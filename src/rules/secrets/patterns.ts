@@ -251,11 +251,19 @@ function isPlaceholderBody(body: string): boolean {
 }
 
 /** Every keyword in one alternation of plain strings: one linear pass rejects most texts. */
-export const ANY_KEYWORD = new RegExp(
-  [...SECRET_PATTERNS.flatMap((p) => p.keywords), '-----BEGIN ']
-    .map((k) => k.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&'))
-    .join('|'),
-);
+const KEYWORD_SOURCE = [...SECRET_PATTERNS.flatMap((p) => p.keywords), '-----BEGIN ']
+  .map((k) => k.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&'))
+  .join('|');
+export const ANY_KEYWORD = new RegExp(KEYWORD_SOURCE);
+const EVERY_KEYWORD = new RegExp(KEYWORD_SOURCE, 'g');
+
+/** The keywords a text holds, found in one pass instead of one substring search per keyword. */
+function keywordsIn(text: string): Set<string> {
+  const seen = new Set<string>();
+  EVERY_KEYWORD.lastIndex = 0;
+  for (let m = EVERY_KEYWORD.exec(text); m !== null; m = EVERY_KEYWORD.exec(text)) seen.add(m[0]);
+  return seen;
+}
 
 /** The first known credential in a text (PEM private keys included), or undefined. */
 export function findKnownSecret(text: string, hints: PatternHints = {}): KnownSecret | undefined {
@@ -265,11 +273,12 @@ export function findKnownSecret(text: string, hints: PatternHints = {}): KnownSe
 /** Every known credential in a text, in order, overlaps dropped (the earlier, then longer, match wins). */
 export function findKnownSecrets(text: string, hints: PatternHints = {}): KnownSecret[] {
   if (!ANY_KEYWORD.test(text)) return [];
+  const present = keywordsIn(text);
   const found: KnownSecret[] = [];
   for (const pattern of SECRET_PATTERNS) {
-    if (pattern.keywords.some((k) => text.includes(k))) found.push(...matches(pattern, text, hints));
+    if (pattern.keywords.some((k) => present.has(k))) found.push(...matches(pattern, text, hints));
   }
-  found.push(...findPrivateKeys(text));
+  if (present.has('-----BEGIN ')) found.push(...findPrivateKeys(text));
   found.sort((a, b) => a.start - b.start || b.end - a.end);
   const kept: KnownSecret[] = [];
   for (const secret of found) {

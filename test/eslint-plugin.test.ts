@@ -346,3 +346,11 @@ test('a finding the rule downgrades to a note stays out of ESLint; a rule that i
     ['fnscan/quiet', 1],
   ]);
 });
+
+test('docs/eslint.md lists every rule at its recommended level', () => {
+  const doc = fs.readFileSync(path.join(__dirname, '..', 'docs', 'eslint.md'), 'utf8');
+  for (const rule of rules) {
+    const level = rule.meta.defaultLevel === 'error' ? 'error' : 'warn';
+    assert.match(doc, new RegExp(`^\\| \`fnscan/${rule.meta.id}\` \\| ${level} \\|`, 'm'), `${rule.meta.id} is in the table`);
+  }
+});

@@ -427,6 +427,17 @@ const cases: Record<string, Cases> = {
     ],
   },
 
+  'no-insecure-transport': {
+    valid: [
+      { code: partnerClient('js', 'https://api.partner.com/v1'), filename: lib('js') },
+      { code: partnerClient('ts', 'http://localhost:4000/v1'), filename: lib('ts') },
+    ],
+    invalid: [
+      { code: partnerClient('js', 'http://api.partner.com/v1'), filename: lib('js'), errors: [{ messageId: 'header', line: 4 }] },
+      { code: partnerClient('ts', 'http://api.partner.com/v1'), filename: lib('ts'), errors: [{ messageId: 'header', line: 5 }] },
+    ],
+  },
+
   'no-error-exposure': {
     valid: [errorCase('js', false), errorCase('ts', false)],
     invalid: [
@@ -435,6 +446,20 @@ const cases: Record<string, Cases> = {
     ],
   },
 };
+
+/** An axios client with a credential header, for a partner at the given base URL. */
+function partnerClient(ext: 'js' | 'ts', baseURL: string): string {
+  return [
+    ...(ext === 'ts' ? ["import type { AxiosInstance } from 'axios'"] : []),
+    "import axios from 'axios'",
+    '',
+    `export const partnerApi${ext === 'ts' ? ': AxiosInstance' : ''} = axios.create({`,
+    `  baseURL: '${baseURL}',`,
+    '  headers: { Authorization: `Token ${process.env.PARTNER_TOKEN}` },',
+    '})',
+    '',
+  ].join('\n');
+}
 
 /** A function whose catch block answers 500 with the error's message, or with a fixed text after logging. */
 function errorCase(ext: 'js' | 'ts', exposes: boolean): { code: string; filename: string } {

@@ -180,7 +180,7 @@ describe('credential names', () => {
     ['SESSION_SECRET', 'secret'], ['webhookSecret', 'secret'], ['token', 'token'], ['accessToken', 'token'],
     ['authToken', 'token'], ['GITHUB_TOKEN', 'token'], ['password', 'password'], ['DB_PASSWORD', 'password'],
     ['DB_PASS', 'password'], ['passphrase', 'password'], ['privateKey', 'private key'], ['STRIPE_SECRET_KEY', 'secret key'],
-    ['signingKey', 'secret key'], ['encryptionKey', 'secret key'], ['credentials', 'credential'],
+    ['signingKey', 'secret key'], ['encryptionKey', 'secret key'], ['credentials', 'credential'], ['ALGOLIA_ADMIN_SEARCH_KEY', 'secret key'],
   ];
   for (const [name, kind] of credentials) {
     test(`\`${name}\` names a ${kind}`, () => assert.equal(credentialKind(name), kind));
@@ -191,6 +191,7 @@ describe('credential names', () => {
     'token_type', 'grant_type', 'publishableKey', 'STRIPE_PUBLISHABLE_KEY', 'publicKey', 'NEXT_PUBLIC_API_KEY',
     'nextPageToken', 'csrfToken', 'secretName', 'secretArn', 'tokenUrl', 'key', 'cacheKey', 'idempotencyKey',
     'signatureHeader', 'pass', 'bypass', 'testSecret', 'mockToken', 'FAKE_PASSWORD', 'accessKeyId', 'apiKeyHeader',
+    'searchApiKey', 'ALGOLIA_SEARCH_KEY', 'supabaseAnonKey', 'siteKey',
   ];
   for (const name of notCredentials) {
     test(`\`${name}\` does not name a credential`, () => assert.equal(credentialKind(name), undefined));
@@ -573,6 +574,7 @@ describe('env fallbacks', () => {
       "export const f = process.env.REGION ?? 'eu-west-1'",
       `const { WEBHOOK_SECRET = '${tokens.generic()}' } = process.env`,
       `export const g = process.env.BUILD_HASH || '${tokens.hex64()}'`,
+      "export const h = process.env.DB_PASSWORD || 'postgres'",
     ].join('\n');
     const findings = scanModule(code);
     assert.deepEqual(summary(findings), ['1:error:envFallback', '2:error:envFallback', '3:warning:envFallback', '7:warning:envFallback']);

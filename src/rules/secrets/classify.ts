@@ -2,7 +2,7 @@ import type { Level } from '../../core/types';
 import { charClasses, classCount, DIGIT, LOWER, shannonEntropy, UPPER, isWordLike } from './entropy';
 import { credentialKind, nameWords } from './names';
 import { findKnownSecret, isAwsSecretShape, type PatternHints } from './patterns';
-import { hasDemoWords, isPlaceholder, isPublicValue } from './placeholders';
+import { hasDemoWords, isDefaultPassword, isPlaceholder, isPublicValue } from './placeholders';
 import { findUrlCredential } from './urls';
 
 /** Why a value is taken for a secret: what kind it is, how sure we are, and the secret itself. */
@@ -96,7 +96,7 @@ export function classifyFallback(value: string, envName: string, hints: ValueHin
   if (unnamed) return unnamed;
   const kind = credentialKind(envName);
   if (kind) {
-    if (value.length < 6 || /\s/.test(value) || isPlaceholder(value) || isPublicValue(value)) return undefined;
+    if (value.length < 6 || /\s/.test(value) || isPlaceholder(value) || isDefaultPassword(value) || isPublicValue(value)) return undefined;
     return { kind, level: 'warning', secret: value };
   }
   return looksStronglyGenerated(value) ? { kind: 'secret', level: 'warning', secret: value } : undefined;

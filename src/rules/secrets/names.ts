@@ -59,6 +59,8 @@ export function credentialKind(name: string): string | undefined {
   const words = nameWords(name);
   if (words.length === 0 || words.length > 8) return undefined;
   if (words.some((w) => NOT_SECRET_ANYWHERE.has(w))) return undefined;
+  // Search-only keys (Algolia, Typesense) ship to browsers; admin and write keys do not.
+  if (words.includes('search') && !words.some((w) => w === 'admin' || w === 'write')) return undefined;
   const last = words[words.length - 1];
   const before = words.slice(0, -1);
   if (before.length > 0 && NOT_SECRET_BEFORE_NOUN.has(before[before.length - 1])) return undefined;

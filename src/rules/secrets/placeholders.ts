@@ -56,3 +56,13 @@ export function isPublicValue(value: string): boolean {
     /^(?:ssh-(?:rsa|ed25519|dss)|ecdsa-sha2-nistp\d{3}) /.test(value)
   );
 }
+
+/** Passwords that every database image and tutorial ships with: development defaults, not secrets. */
+const DEFAULT_PASSWORDS = new Set([
+  'admin', 'changeit', 'docker', 'guest', 'mongo', 'mysql', 'pass', 'password', 'postgres', 'prisma',
+  'rabbit', 'redis', 'root', 'secret', 'test', 'user',
+]);
+
+export function isDefaultPassword(value: string): boolean {
+  return DEFAULT_PASSWORDS.has(value.toLowerCase());
+}

@@ -1,4 +1,4 @@
-import { isPlaceholder } from './placeholders';
+import { isDefaultPassword, isPlaceholder } from './placeholders';
 
 /**
  * Credentials in the user-info part of a URL: `postgres://app:<password>@db.example.net/app`.
@@ -14,11 +14,6 @@ export interface UrlCredential {
   start: number;
   end: number;
 }
-
-const DEFAULT_PASSWORDS = new Set([
-  'admin', 'docker', 'guest', 'mongo', 'mysql', 'pass', 'password', 'postgres', 'prisma', 'rabbit',
-  'redis', 'root', 'secret', 'test', 'user',
-]);
 
 const MAX_USERINFO = 512;
 const MAX_HOST = 255;
@@ -80,7 +75,7 @@ function hostEndAt(text: string, from: number): number {
 function isReportable(found: UrlCredential): boolean {
   const { user, password, host } = found;
   if (password.length < 4 || isPlaceholder(password) || password === user) return false;
-  if (DEFAULT_PASSWORDS.has(password.toLowerCase())) return false;
+  if (isDefaultPassword(password)) return false;
   if (/^[$%:{<[*]/.test(password)) return false;
   return !isDevelopmentHost(host);
 }

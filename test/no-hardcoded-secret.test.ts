@@ -441,7 +441,7 @@ describe('literals used as credentials', () => {
     ]);
   });
 
-  test('jwt.sign and jwt.verify keys, createHmac keys, Buffer.from wrappers', () => {
+  test('jwt.sign and jwt.verify keys, createHmac keys, keys wrapped in Buffer.from or sliced', () => {
     const code = [
       "import jwt from 'jsonwebtoken'",
       "import crypto from 'node:crypto'",
@@ -451,8 +451,10 @@ describe('literals used as credentials', () => {
       "export const d = (body) => crypto.createHmac('sha256', Buffer.from('YmFzZTY0LWtleQ==', 'base64')).update(body)",
       "export const e = (p) => jwt.sign(p, process.env.JWT_SECRET)",
       "export const f = (p) => jwt.sign(p, 'secret')",
+      `const CLERK_WEBHOOK_SECRET_KEY = '${tokens.whsec()}'`,
+      "export const g = (event) => verifyEvent('base64Sha256Verifier', { event, secret: CLERK_WEBHOOK_SECRET_KEY.slice(6) })",
     ].join('\n');
-    assert.deepEqual(summary(scanModule(code)), ['3:error:sinkLiteral', '4:error:sinkLiteral', '5:error:sinkLiteral', '6:error:sinkLiteral']);
+    assert.deepEqual(summary(scanModule(code)), ['3:error:sinkLiteral', '4:error:sinkLiteral', '5:error:sinkLiteral', '6:error:sinkLiteral', '9:error:sinkConstant']);
   });
 
   test('svix Webhook and Stripe constructEvent signing secrets', () => {

@@ -57,12 +57,22 @@ function make(display: string, role: string, argument: ts.Expression | undefined
   return argument ? { display, role, key: keyExpression(argument) } : undefined;
 }
 
-/** `Buffer.from(x, 'base64')` and `new TextEncoder().encode(x)` carry the key `x`. */
+const STRING_METHODS = new Set(['slice', 'substring', 'substr', 'trim', 'toString', 'replace']);
+
+/**
+ * The expression that holds the key: `Buffer.from(x, 'base64')`, `new TextEncoder().encode(x)`
+ * and string methods such as `x.slice(6)` (stripping Svix's `whsec_`) all carry the key `x`.
+ */
 function keyExpression(argument: ts.Expression): ts.Expression {
-  const expression = unwrap(argument);
-  if (ts.isCallExpression(expression) && expression.arguments.length > 0) {
-    if (dottedName(expression.expression) === 'Buffer.from' || calleeName(expression) === 'encode') {
-      return unwrap(expression.arguments[0]);
+  let expression = unwrap(argument);
+  for (let hops = 0; hops < 4 && ts.isCallExpression(expression); hops++) {
+    const callee = unwrap(expression.expression);
+    if ((dottedName(callee) === 'Buffer.from' || calleeName(expression) === 'encode') && expression.arguments.length > 0) {
+      expression = unwrap(expression.arguments[0]);
+    } else if (ts.isPropertyAccessExpression(callee) && STRING_METHODS.has(callee.name.text)) {
+      expression = unwrap(callee.expression);
+    } else {
+      break;
     }
   }
   return expression;

@@ -8,6 +8,7 @@ import invalidSuppression from './invalid-suppression';
 import noTimingUnsafeCompare from './no-timing-unsafe-compare';
 import noErrorExposure from './no-error-exposure';
 import noInsecureTransport from './no-insecure-transport';
+import noSensitiveLogging from './no-sensitive-logging';
 
 /** Every rule fnscan ships, in a fixed order (SARIF `ruleIndex` follows it). */
 export const rules: readonly Rule[] = [
@@ -20,6 +21,7 @@ export const rules: readonly Rule[] = [
   noTimingUnsafeCompare,
   noErrorExposure,
   noInsecureTransport,
+  noSensitiveLogging,
 ];
 
 export const ruleIds: readonly string[] = rules.map((r) => r.meta.id);

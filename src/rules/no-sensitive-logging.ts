@@ -1,0 +1,219 @@
+import path from 'node:path';
+import ts from 'typescript';
+import { defineRule, type SourceContext } from '../core/rule';
+import { calleeName, dottedName, envReadName, propertyKeyName, unwrap, walk } from '../core/ast';
+import { headerRead } from '../analysis/behaviour';
+import { isOutsideProductionOnly } from './tls/guards';
+import { isCredentialEnv, isCredentialHeader } from './no-timing-unsafe-compare/secrets';
+import { namesCredential } from './no-sensitive-logging/names';
+import { isRedacted, redactionPaths } from './no-sensitive-logging/redaction';
+
+/** A log call needs a logger; a leak needs a request, an env read or a credential's name. */
+const LOGGER_HINT = /console\.|\blog(?:ger)?\b|\.log\b|Logger\b/;
+const LEAK_HINT = /event|req|headers|body|process\.env|token|passw|pwd|secret|jwt|api_?key|credential|creds/i;
+
+const CONSOLE_METHODS = new Set(['log', 'info', 'warn', 'error', 'debug', 'trace']);
+const LOGGER_METHODS = new Set(['info', 'warn', 'error', 'debug', 'trace', 'fatal', 'log', 'child']);
+const LOGGER_NAME = /^(?:log|logger|\w*Logger|pino|winston)$/;
+/** Names of the request a handler receives as its first parameter. */
+const EVENT_NAMES = /^(?:event|evt|req|request|rawEvent)$/;
+const REQUEST_PART = /^(?:event|evt|req|request|rawEvent)\.(headers|multiValueHeaders|body|rawBody)$/;
+/** Calls whose result prints their argument. */
+const STRINGIFIERS = new Set(['stringify', 'String', 'inspect', 'format']);
+const MAX_DEPTH = 6;
+
+export default defineRule({
+  meta: {
+    id: 'no-sensitive-logging',
+    title: 'Logs do not receive requests, headers, bodies or secrets',
+    description:
+      'A log call writes a whole request, its headers or body, or a secret into logs, where anyone who can read them can reuse the credentials and personal data.',
+    cwe: 532,
+    securitySeverity: 5.5,
+    precision: 'high',
+    defaultLevel: 'warning',
+    tags: ['security', 'logging'],
+    messages: {
+      event: '`{{call}}` logs the whole request `{{name}}`, including its cookies, authorization headers and body.',
+      headers: '`{{call}}` logs `{{name}}`, which holds the caller\'s cookies and authorization headers.',
+      header: '`{{call}}` logs the `{{name}}` header, a credential.',
+      body: '`{{call}}` logs the request body `{{name}}`, which can hold passwords, tokens and personal data.',
+      env: '`{{call}}` logs `process.env.{{name}}`, a secret.',
+      envAll: '`{{call}}` logs `process.env`, which holds every secret of the deployment.',
+      named: '`{{call}}` logs `{{name}}`, whose name says it holds a credential.',
+    },
+  },
+
+  checkSource(ctx) {
+    const { file } = ctx;
+    if (!LOGGER_HINT.test(file.text) || !LEAK_HINT.test(file.text) || isOutsideApi(ctx)) return;
+    walk(file.sf, (node) => {
+      if (ts.isCallExpression(node)) checkCall(ctx, node);
+    });
+  },
+});
+
+/** Browser code and local scripts of a Redwood app log to a console nobody collects. */
+function isOutsideApi(ctx: SourceContext): boolean {
+  const { project, path: file } = ctx.file;
+  if (project.kind !== 'redwood') return false;
+  const rel = path.relative(project.root, file).split(path.sep);
+  return rel[0] === 'web' || rel[0] === 'scripts';
+}
+
+interface Leak {
+  node: ts.Node;
+  messageId: string;
+  name: string;
+}
+
+function checkCall(ctx: SourceContext, call: ts.CallExpression): void {
+  const callee = unwrap(call.expression);
+  if (!ts.isPropertyAccessExpression(callee)) return;
+  const method = callee.name.text;
+  const receiver = dottedName(callee.expression);
+  if (receiver === undefined) return;
+  const isConsole = receiver === 'console';
+  const last = receiver.split('.').pop() ?? '';
+  if (isConsole ? !CONSOLE_METHODS.has(method) : !(LOGGER_METHODS.has(method) && LOGGER_NAME.test(last))) return;
+  if (isOutsideProductionOnly(call)) return;
+  const redactions = isConsole ? undefined : redactionPaths(ctx.analysis, callee.expression, ctx.file);
+  for (const arg of call.arguments) {
+    const leak = findLeak(ctx, arg, [], redactions, 0);
+    if (leak) {
+      ctx.report({ messageId: leak.messageId, data: { call: `${receiver}.${method}`, name: leak.name }, at: leak.node });
+      return;
+    }
+  }
+}
+
+/**
+ * The first sensitive value in a logged expression. `keys` is the path of object keys from the
+ * logged object down to the value (null once the value is turned into a string, which no
+ * redaction reaches).
+ */
+function findLeak(
+  ctx: SourceContext,
+  expr: ts.Expression,
+  keys: string[] | null,
+  redactions: readonly string[] | undefined,
+  depth: number,
+): Leak | undefined {
+  if (depth > MAX_DEPTH) return undefined;
+  const node = unwrap(expr);
+  if (ts.isObjectLiteralExpression(node)) {
+    for (const prop of node.properties) {
+      const leak = propertyLeak(ctx, prop, keys, redactions, depth);
+      if (leak) return leak;
+    }
+    return undefined;
+  }
+  if (ts.isArrayLiteralExpression(node)) {
+    for (const element of node.elements) {
+      const leak = findLeak(ctx, ts.isSpreadElement(element) ? element.expression : element, keys && [...keys, '*'], redactions, depth + 1);
+      if (leak) return leak;
+    }
+    return undefined;
+  }
+  if (ts.isTemplateExpression(node)) {
+    for (const span of node.templateSpans) {
+      const leak = findLeak(ctx, span.expression, null, redactions, depth + 1);
+      if (leak) return leak;
+    }
+    return undefined;
+  }
+  if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.PlusToken) {
+    return findLeak(ctx, node.left, null, redactions, depth + 1) ?? findLeak(ctx, node.right, null, redactions, depth + 1);
+  }
+  if (ts.isCallExpression(node) && STRINGIFIERS.has(calleeName(node) ?? '') && node.arguments[0]) {
+    return findLeak(ctx, node.arguments[0], null, redactions, depth + 1);
+  }
+  const leak = classify(ctx, node);
+  if (!leak) return undefined;
+  if (keys && redactions && isRedacted(redactions, keys)) return undefined;
+  return leak;
+}
+
+function propertyLeak(
+  ctx: SourceContext,
+  prop: ts.ObjectLiteralElementLike,
+  keys: string[] | null,
+  redactions: readonly string[] | undefined,
+  depth: number,
+): Leak | undefined {
+  if (ts.isSpreadAssignment(prop)) return findLeak(ctx, prop.expression, keys, redactions, depth + 1);
+  const key = ts.isPropertyAssignment(prop) || ts.isShorthandPropertyAssignment(prop) ? propertyKeyName(prop.name) : undefined;
+  if (key === undefined) return undefined;
+  const value = ts.isPropertyAssignment(prop) ? prop.initializer : (prop as ts.ShorthandPropertyAssignment).name;
+  return findLeak(ctx, value, keys && [...keys, key], redactions, depth + 1);
+}
+
+/** What a single value is, when it is sensitive: a request, its headers or body, a secret. */
+function classify(ctx: SourceContext, node: ts.Expression): Leak | undefined {
+  if (ts.isIdentifier(node)) return identifierLeak(ctx, node);
+  if (ts.isPropertyAccessExpression(node) || ts.isElementAccessExpression(node)) return accessLeak(node);
+  if (ts.isCallExpression(node) && isParsedBody(node)) return { node, messageId: 'body', name: node.getText(ctx.file.sf) };
+  return undefined;
+}
+
+function accessLeak(node: ts.PropertyAccessExpression | ts.ElementAccessExpression): Leak | undefined {
+  const env = envReadName(node);
+  if (env !== undefined) return isCredentialEnv(env) ? { node, messageId: 'env', name: env } : undefined;
+  const dotted = dottedName(node);
+  if (dotted === 'process.env') return { node, messageId: 'envAll', name: 'process.env' };
+  const part = dotted ? REQUEST_PART.exec(dotted) : null;
+  if (part) return { node, messageId: /eaders$/.test(part[1]) ? 'headers' : 'body', name: dotted! };
+  const header = headerRead(node);
+  if (header !== undefined) return isCredentialHeader(header) || header === 'cookie' ? { node, messageId: 'header', name: header } : undefined;
+  const member = ts.isPropertyAccessExpression(node) ? node.name.text : propertyKeyName(node.argumentExpression as ts.PropertyName);
+  if (member && namesCredential(member) && dotted) return { node, messageId: 'named', name: dotted };
+  return undefined;
+}
+
+function identifierLeak(ctx: SourceContext, id: ts.Identifier): Leak | undefined {
+  const decl = ctx.analysis.declarationOf(id, ctx.file);
+  if (decl && decl.file === ctx.file) {
+    const declared = decl.node;
+    if (ts.isParameter(declared) && EVENT_NAMES.test(id.text) && isFirstParameter(declared)) {
+      return { node: id, messageId: 'event', name: id.text };
+    }
+    const part = destructuredRequestPart(declared, id.text);
+    if (part) return { node: id, messageId: part, name: id.text };
+    if (ts.isVariableDeclaration(declared) && declared.initializer) {
+      const init = unwrap(declared.initializer);
+      if (ts.isCallExpression(init) && isParsedBody(init)) return { node: id, messageId: 'body', name: id.text };
+      const dotted = dottedName(init);
+      const fromRequest = dotted ? REQUEST_PART.exec(dotted) : null;
+      if (fromRequest) return { node: id, messageId: /eaders$/.test(fromRequest[1]) ? 'headers' : 'body', name: id.text };
+    }
+  }
+  return namesCredential(id.text) ? { node: id, messageId: 'named', name: id.text } : undefined;
+}
+
+/** `const { headers, body } = event`: the request's parts under their own names. */
+function destructuredRequestPart(declared: ts.Node, name: string): 'headers' | 'body' | undefined {
+  if (!ts.isObjectBindingPattern(declared) || !ts.isVariableDeclaration(declared.parent) || !declared.parent.initializer) return undefined;
+  const source = dottedName(unwrap(declared.parent.initializer));
+  if (!source || !EVENT_NAMES.test(source)) return undefined;
+  const element = declared.elements.find((el) => ts.isIdentifier(el.name) && el.name.text === name);
+  const key = element && (element.propertyName ? propertyKeyName(element.propertyName) : name);
+  if (key === 'headers' || key === 'multiValueHeaders') return 'headers';
+  return key === 'body' ? 'body' : undefined;
+}
+
+function isFirstParameter(param: ts.ParameterDeclaration): boolean {
+  const fn = param.parent;
+  return ts.isFunctionLike(fn) && fn.parameters[0] === param;
+}
+
+/** `JSON.parse(event.body)`, `await request.json()`, `await req.text()`. */
+function isParsedBody(call: ts.CallExpression): boolean {
+  const name = calleeName(call);
+  if (name === 'parse' && dottedName(unwrap(call.expression)) === 'JSON.parse' && call.arguments[0]) {
+    const arg = dottedName(unwrap(call.arguments[0]));
+    return arg !== undefined && /^(?:event|evt|req|request|rawEvent)\.(?:body|rawBody)$/.test(arg);
+  }
+  if (name !== 'json' && name !== 'text' && name !== 'formData') return false;
+  const callee = unwrap(call.expression);
+  return ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) && /^(?:req|request)$/.test(callee.expression.text);
+}

@@ -1,0 +1,59 @@
+import ts from 'typescript';
+import type { ProjectAnalysis } from '../../core/analysis';
+import type { SourceFileInfo } from '../../core/files';
+import { calleeName, objectProperty, propertyValue, stringLiteralValue, unwrap } from '../../core/ast';
+
+/**
+ * The paths `createLogger` from `@redwoodjs/api/logger` redacts when the app does not pass its own
+ * `redact` option (`redactionsList` in @redwoodjs/api 8.9.0).
+ */
+export const REDWOOD_REDACTIONS: readonly string[] = [
+  'access_token', 'data.access_token', 'data.*.access_token', 'data.*.accessToken', 'accessToken', 'data.accessToken',
+  'DATABASE_URL', 'data.*.email', 'data.email', 'email', 'event.headers.authorization', 'data.hashedPassword',
+  'data.*.hashedPassword', 'hashedPassword', 'host', 'jwt', 'data.jwt', 'data.*.jwt', 'JWT', 'data.JWT', 'data.*.JWT',
+  'password', 'data.password', 'data.*.password', 'params', 'data.salt', 'data.*.salt', 'salt', 'secret', 'data.secret',
+  'data.*.secret',
+];
+
+const REDWOOD_LOGGER = /^@(?:redwoodjs|cedarjs)\/api\/logger$/;
+const MAX_HOPS = 4;
+
+/**
+ * The redaction paths of a logger, when it is Redwood's `createLogger` with the default list or a
+ * literal `redact` list; undefined for any other logger (nothing is assumed redacted).
+ */
+export function redactionPaths(analysis: ProjectAnalysis, receiver: ts.Expression, file: SourceFileInfo, hops = 0): readonly string[] | undefined {
+  if (hops > MAX_HOPS) return undefined;
+  const resolved = analysis.resolveValue(receiver, file);
+  const node = resolved.node;
+  if (!ts.isCallExpression(node)) return undefined;
+  const callee = unwrap(node.expression);
+  // `const log = logger.child({ fn: 'sync' })` keeps the parent's redaction.
+  if (calleeName(node) === 'child' && ts.isPropertyAccessExpression(callee)) {
+    return redactionPaths(analysis, callee.expression, resolved.file, hops + 1);
+  }
+  if (!ts.isIdentifier(callee) || !REDWOOD_LOGGER.test(analysis.importSource(resolved.file, callee.text)?.specifier ?? '')) return undefined;
+  if (calleeName(node) !== 'createLogger') return undefined;
+  const config = node.arguments[0] && unwrap(node.arguments[0]);
+  const options = config && ts.isObjectLiteralExpression(config) ? propertyValue(objectProperty(config, 'options')) : undefined;
+  if (options === undefined) return config && !ts.isObjectLiteralExpression(config) ? undefined : REDWOOD_REDACTIONS;
+  const optionsObject = unwrap(options);
+  if (!ts.isObjectLiteralExpression(optionsObject)) return undefined;
+  const redact = objectProperty(optionsObject, 'redact');
+  if (!redact) return REDWOOD_REDACTIONS;
+  let list = propertyValue(redact);
+  list = list && unwrap(list);
+  if (list && ts.isObjectLiteralExpression(list)) list = propertyValue(objectProperty(list, 'paths'));
+  list = list && unwrap(list);
+  if (!list || !ts.isArrayLiteralExpression(list)) return undefined;
+  const paths = list.elements.map((e) => stringLiteralValue(e));
+  return paths.every((p): p is string => p !== undefined) ? paths : undefined;
+}
+
+/** Whether pino redacts the value at `path` (keys from the logged object down), `*` matching one key. */
+export function isRedacted(paths: readonly string[], path: readonly string[]): boolean {
+  return paths.some((p) => {
+    const parts = p.split('.');
+    return parts.length === path.length && parts.every((part, i) => part === '*' || part === path[i]);
+  });
+}

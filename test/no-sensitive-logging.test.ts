@@ -1,0 +1,188 @@
+import { after, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { scan } from '../src/core/engine';
+import rule from '../src/rules/no-sensitive-logging';
+import { namesCredential } from '../src/rules/no-sensitive-logging/names';
+import { FIXTURES, expectationKeys, expectationsFor, findingKeys } from './support/fixtures';
+
+const roots: string[] = [];
+after(() => {
+  for (const root of roots) fs.rmSync(root, { recursive: true, force: true });
+});
+
+interface Hit {
+  file: string;
+  line: number;
+  messageId: string;
+  message: string;
+  text: string;
+}
+
+const REDWOOD_LOGGER = "import { createLogger } from '@redwoodjs/api/logger'\nexport const logger = createLogger({})\n";
+
+/** Findings of the rule in a throwaway Redwood app holding `files` (paths relative to the app root). */
+function hits(files: Record<string, string>): Hit[] {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'fnscan-logging-'));
+  roots.push(root);
+  fs.writeFileSync(path.join(root, 'redwood.toml'), '[api]\n  port = 8911\n');
+  for (const [name, text] of Object.entries({ 'api/src/lib/logger.js': REDWOOD_LOGGER, ...files })) {
+    fs.mkdirSync(path.dirname(path.join(root, name)), { recursive: true });
+    fs.writeFileSync(path.join(root, name), text);
+  }
+  const result = scan({ paths: [root], rules: [rule], config: {}, includeTests: false });
+  assert.deepEqual(result.skipped, []);
+  return result.findings.map((f) => {
+    const file = path.relative(root, f.location.file).split(path.sep).join('/');
+    const text = fs.readFileSync(f.location.file, 'utf8');
+    return { file, line: f.location.startPos.line, messageId: f.messageId, message: f.message, text: text.slice(f.location.start, f.location.end) };
+  });
+}
+
+/** Findings for a handler whose body is `lines`. */
+function inHandler(...lines: string[]): Hit[] {
+  const code = [
+    "import { logger } from 'src/lib/logger'",
+    'export const handler = async (event, context) => {',
+    ...lines.map((l) => `  ${l}`),
+    '  return { statusCode: 200 }',
+    '}',
+  ].join('\n');
+  return hits({ 'api/src/functions/hook.js': code });
+}
+
+describe('flags requests, headers, bodies and secrets written to logs', () => {
+  test('the whole event, with console and the Redwood logger', () => {
+    const found = inHandler('console.log(event)', "logger.info({ event }, 'received')", "logger.debug('event', JSON.stringify(event))");
+    assert.deepEqual(found.map((h) => [h.line, h.messageId, h.text]), [[3, 'event', 'event'], [4, 'event', 'event'], [5, 'event', 'event']]);
+    assert.equal(found[0].message, '`console.log` logs the whole request `event`, including its cookies, authorization headers and body.');
+  });
+
+  test('headers, a credential header, and the body', () => {
+    const found = inHandler(
+      'logger.info({ headers: event.headers })',
+      "logger.warn({ auth: event.headers['authorization'] }, 'rejected')",
+      'logger.info({ cookie: event.headers.cookie })',
+      'logger.debug(event.body)',
+      'const payload = JSON.parse(event.body)',
+      "logger.info({ payload }, 'webhook')",
+      'const { headers } = event',
+      'console.log(`headers: ${JSON.stringify(headers)}`)',
+    );
+    assert.deepEqual(found.map((h) => [h.line, h.messageId]), [
+      [3, 'headers'],
+      [4, 'header'],
+      [5, 'header'],
+      [6, 'body'],
+      [8, 'body'],
+      [10, 'headers'],
+    ]);
+    assert.equal(found[1].message, '`logger.warn` logs the `authorization` header, a credential.');
+  });
+
+  test('secrets from the environment and the whole environment', () => {
+    const found = inHandler('console.log(process.env.STRIPE_SECRET_KEY)', "console.log('key: ' + process.env.PARTNER_API_KEY)", 'console.log(process.env)');
+    assert.deepEqual(found.map((h) => [h.line, h.messageId, h.message]), [
+      [3, 'env', '`console.log` logs `process.env.STRIPE_SECRET_KEY`, a secret.'],
+      [4, 'env', '`console.log` logs `process.env.PARTNER_API_KEY`, a secret.'],
+      [5, 'envAll', '`console.log` logs `process.env`, which holds every secret of the deployment.'],
+    ]);
+  });
+
+  test('values named like credentials, unless the Redwood logger redacts that key', () => {
+    const found = inHandler(
+      'const token = await issue()',
+      "logger.info({ token }, 'issued')",
+      "console.log('reset link', user.resetToken)",
+      'logger.info({ password })',
+      "logger.info(`password is ${password}`)",
+      'logger.info({ data: { secret: apiSecret } })',
+      'logger.info({ user: { password } })',
+    );
+    assert.deepEqual(found.map((h) => [h.line, h.messageId, h.text]), [
+      [4, 'named', 'token'],
+      [5, 'named', 'user.resetToken'],
+      [7, 'named', 'password'],
+      [9, 'named', 'password'],
+    ]);
+  });
+
+  test('a logger with its own redact list, and a child logger', () => {
+    const found = hits({
+      'api/src/lib/logger.js': [
+        "import { createLogger } from '@redwoodjs/api/logger'",
+        "export const logger = createLogger({ options: { level: 'info', redact: ['token', 'headers.authorization'] } })",
+      ].join('\n'),
+      'api/src/functions/hook.js': [
+        "import { logger } from 'src/lib/logger'",
+        "const log = logger.child({ fn: 'hook' })",
+        'export const handler = async (event) => {',
+        '  log.info({ token: event.queryStringParameters.token })',
+        '  log.info({ password: event.queryStringParameters.password })',
+        '  return { statusCode: 200 }',
+        '}',
+      ].join('\n'),
+    });
+    assert.deepEqual(found.map((h) => [h.line, h.messageId]), [[5, 'named']]);
+  });
+
+  test('pino and other loggers get no redaction credit', () => {
+    const found = hits({
+      'api/src/lib/audit.js': "import pino from 'pino'\nconst auditLogger = pino()\nexport const record = (password) => auditLogger.info({ password })\n",
+    });
+    assert.deepEqual(found.map((h) => h.messageId), ['named']);
+  });
+});
+
+describe('does not flag', () => {
+  test('paths, methods, ids, counts, errors and masked values', () => {
+    const found = inHandler(
+      'logger.info({ path: event.path, method: event.httpMethod }, "request")',
+      'logger.info({ userId: context.currentUser?.id, count: 3, requestId: event.requestContext.requestId })',
+      "logger.error({ error }, 'failed')",
+      "console.error('failed', error.message)",
+      "logger.info({ event: event.path, headers: Object.keys(event.headers), host: event.headers.host })",
+      "logger.info({ tokenType: 'bearer', hasToken: Boolean(token), tokenLength: token.length, last4: token.slice(-4) })",
+      "logger.info({ nextPageToken, csrfToken, hashedPassword, passwordResetUrl })",
+      "logger.info({ ua: event.headers['user-agent'], sig: Boolean(event.headers['stripe-signature']) })",
+      "console.log(process.env.NODE_ENV, process.env.STRIPE_WEBHOOK_SECRET_NAME, process.env.AUTH0_DOMAIN)",
+      "if (process.env.NODE_ENV === 'development') console.log(event)",
+    );
+    assert.deepEqual(found, []);
+  });
+
+  test('an `event` that is not the request, and strings that mention secrets', () => {
+    const found = inHandler(
+      'const stripeEvent = stripe.webhooks.constructEvent(event.body, sig, secret)',
+      "logger.info({ type: stripeEvent.type }, 'token refreshed for password reset')",
+      "emitter.on('message', (message, event) => logger.info({ event }))",
+    );
+    assert.deepEqual(found, []);
+  });
+
+  test('web and scripts of a Redwood app', () => {
+    const found = hits({
+      'web/src/auth.js': 'export const show = (token) => console.log(token)\n',
+      'scripts/seed.js': "export default async () => { const password = 'dev'; console.log('admin password', password) }\n",
+    });
+    assert.deepEqual(found, []);
+  });
+});
+
+test('credential names', () => {
+  for (const name of ['token', 'accessToken', 'refresh_token', 'resetToken', 'password', 'newPassword', 'apiKey', 'API_KEY', 'clientSecret', 'jwt', 'credentials', 'privateKey']) {
+    assert.equal(namesCredential(name), true, name);
+  }
+  for (const name of ['tokenType', 'hasToken', 'tokenCount', 'passwordResetUrl', 'hashedPassword', 'nextPageToken', 'csrfToken', 'secretName', 'key', 'cacheKey', 'publicKey', 'isPasswordValid']) {
+    assert.equal(namesCredential(name), false, name);
+  }
+});
+
+test('fixture redwood-extras: every no-sensitive-logging annotation, and nothing else', () => {
+  const result = scan({ paths: [path.join(FIXTURES, 'redwood-extras')], rules: [rule], config: {}, includeTests: false });
+  const expected = expectationKeys(expectationsFor('redwood-extras').filter((e) => e.ruleId === rule.meta.id));
+  assert.ok(expected.length > 0);
+  assert.deepEqual(findingKeys(result), expected);
+});

@@ -447,7 +447,7 @@ describe('literals used as credentials', () => {
       "import crypto from 'node:crypto'",
       "export const a = (p) => jwt.sign(p, 'shhhhh')",
       "export const b = (t) => jwt.verify(t, 'another-key-1')",
-      "export const c = (body) => crypto.createHmac('sha256', 'hmac-key-value').update(body).digest('hex')",
+      `export const c = (body) => crypto.createHmac('sha256', '${tokens.generic()}').update(body).digest('hex')`,
       "export const d = (body) => crypto.createHmac('sha256', Buffer.from('YmFzZTY0LWtleQ==', 'base64')).update(body)",
       "export const e = (p) => jwt.sign(p, process.env.JWT_SECRET)",
       "export const f = (p) => jwt.sign(p, 'secret')",
@@ -455,6 +455,17 @@ describe('literals used as credentials', () => {
       "export const g = (event) => verifyEvent('base64Sha256Verifier', { event, secret: CLERK_WEBHOOK_SECRET_KEY.slice(6) })",
     ].join('\n');
     assert.deepEqual(summary(scanModule(code)), ['3:error:sinkLiteral', '4:error:sinkLiteral', '5:error:sinkLiteral', '6:error:sinkLiteral', '9:error:sinkConstant']);
+  });
+
+  test('an HMAC key that reads as a label is a derivation constant, not a secret; a JWT key never is', () => {
+    const code = [
+      "import crypto from 'node:crypto'",
+      "import jwt from 'jsonwebtoken'",
+      "export const a = (token) => crypto.createHmac('sha256', 'WebAppData').update(token).digest()",
+      "export const b = (key) => crypto.createHmac('sha256', 'app-key-derivation-v1').update(key).digest()",
+      "export const c = (p) => jwt.sign(p, 'app-key-derivation-v1')",
+    ].join('\n');
+    assert.deepEqual(summary(scanModule(code)), ['5:error:sinkLiteral']);
   });
 
   test('svix Webhook and Stripe constructEvent signing secrets', () => {

@@ -14,6 +14,11 @@ export interface Sink {
   /** What the key is for: `webhook secret`, `JWT signing key`, `HMAC key`. */
   role: string;
   key: ts.Expression;
+  /**
+   * The call also takes fixed labels as keys (`createHmac('sha256', 'WebAppData')` in Telegram's
+   * scheme, key-derivation contexts): a key that reads as words is then not taken for a secret.
+   */
+  takesLabels?: boolean;
 }
 
 const REDWOOD_WEBHOOK_CALLS = new Set(['verifyEvent', 'verifySignature', 'signPayload']);
@@ -32,7 +37,7 @@ export function sinkOf(call: ts.CallExpression | ts.NewExpression, file: SourceF
   }
   switch (name) {
     case 'createHmac':
-      return isNew ? undefined : make(dottedName(call.expression) ?? name, 'HMAC key', args[1]);
+      return isNew ? undefined : make(dottedName(call.expression) ?? name, 'HMAC key', args[1], true);
     case 'sign':
     case 'verify':
       if (!isNew && isJsonWebToken(call as ts.CallExpression, file, analysis)) {
@@ -53,8 +58,8 @@ export function sinkOf(call: ts.CallExpression | ts.NewExpression, file: SourceF
   }
 }
 
-function make(display: string, role: string, argument: ts.Expression | undefined): Sink | undefined {
-  return argument ? { display, role, key: keyExpression(argument) } : undefined;
+function make(display: string, role: string, argument: ts.Expression | undefined, takesLabels = false): Sink | undefined {
+  return argument ? { display, role, key: keyExpression(argument), takesLabels } : undefined;
 }
 
 const STRING_METHODS = new Set(['slice', 'substring', 'substr', 'trim', 'toString', 'replace']);

@@ -6,6 +6,7 @@ import type { Level, Span } from '../../core/types';
 import { dottedName, envReadName, isEnvRead, propertyKeyName, stringLiteralValue, unwrap, walk } from '../../core/ast';
 import { classifyAuthorization, classifyFallback, classifyNamed, classifyUnnamed, type ValueHints, type Verdict } from './classify';
 import { maskSecret } from './mask';
+import { isWordLike } from './entropy';
 import { envNameFor, isAuthorizationName, isDisplayableName } from './names';
 import { ANY_KEYWORD, findKnownSecret, findKnownSecrets } from './patterns';
 import { isPlaceholder, isPublicValue } from './placeholders';
@@ -324,7 +325,7 @@ function sinkKey(
 ): void {
   const key = sink.key;
   if (ts.isStringLiteral(key) || ts.isNoSubstitutionTemplateLiteral(key)) {
-    if (!isUsableKey(key.text)) return;
+    if (!isUsableKey(key.text, sink)) return;
     const candidate = sinkCandidate(key, 'sinkLiteral', {}, sink, key.text);
     const property = key.parent;
     if (ts.isPropertyAssignment(property) && property.initializer === key) {
@@ -335,7 +336,7 @@ function sinkKey(
     return;
   }
   const constant = resolveConstant(key, file, analysis);
-  if (!constant || !isUsableKey(constant.literal.text)) return;
+  if (!constant || !isUsableKey(constant.literal.text, sink)) return;
   if (constant.file !== file) {
     imported.push({ use: key, sink, literal: constant.literal, file: constant.file });
     return;
@@ -361,8 +362,9 @@ export function sinkCandidate(at: ts.Node, messageId: string, data: Record<strin
   };
 }
 
-function isUsableKey(value: string): boolean {
-  return value.length >= MIN_SINK_KEY_LENGTH && !isPlaceholder(value) && !isPublicValue(value);
+function isUsableKey(value: string, sink: Sink): boolean {
+  if (value.length < MIN_SINK_KEY_LENGTH || isPlaceholder(value) || isPublicValue(value)) return false;
+  return !sink.takesLabels || !isWordLike(value) || findKnownSecret(value) !== undefined;
 }
 
 /** Follows `KEY`, `config.webhookKey` and imports to the string literal that defines the key. */

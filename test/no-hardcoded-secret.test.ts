@@ -148,7 +148,8 @@ describe('placeholders', () => {
     'xxx', 'xxxxxxxxxxxxxxxx', '********', '<token>', '<your-token-here>', '${SESSION_SECRET}', '$SESSION_SECRET',
     '{{ webhook_secret }}', '%s', '__SECRET__', 'THIS_IS_NOT_SECRET_PLEASE_CHANGE', 'replace_me', 'REPLACE-WITH-REAL-KEY',
     'example', 'test', 'secret', 'password', 'Password', 'placeholder', 'dummy-token', 'redacted', '12345678',
-    'abcdefghijklmnop', '0123456789abcdef', 'not-a-secret', 'insert-key-here', '...',
+    'abcdefghijklmnop', '0123456789abcdef', 'not-a-secret', 'insert-key-here', '...', 'whsec_test', 'ghp_your_token',
+    'sk_' + 'test_xxx', '$S{userAccessToken}', '{token}',
   ];
   for (const value of placeholders) {
     test(`is a placeholder: ${JSON.stringify(value)}`, () => assert.equal(isPlaceholder(value), true));
@@ -757,6 +758,7 @@ describe('regex safety', () => {
   checks.push(['env parsing', fill('A="x\nB=\'y\nexport C: `z\n'), (t) => parseEnvFile(t)]);
   checks.push(['TOML parsing', fill('a = "x\n[t]\nb = \'\'\'y\n'), (t) => parseTomlStrings(t)]);
   checks.push(['placeholder check', fill('<a'), (t) => isPlaceholder(t)]);
+  checks.push(['placeholder check behind prefixes', fill('sk_' + 'live_'), (t) => isPlaceholder(t)]);
   checks.push(['entropy', fill('aB3-'), (t) => shannonEntropy(t)]);
 
   test(`every pattern, parser and check stays within ${MAX_RATIO}x a trivial scan on 200 KB near-matches`, () => {

@@ -20,9 +20,20 @@ const TEMPLATE_MARKER =
 const PLACEHOLDER_FRAGMENT =
   /change[-_ ]?(?:me|this|it)|replace[-_ ]?(?:me|this|with)|please[-_ ]?change|placeholder|example|not[-_ ]?(?:a[-_ ]?)?secret|(?:^|[^a-z])your(?:[^a-z]|key|api|secret|token|pass|own)|insert[-_ ]|dummy|redacted|xxxx|\.\.\.|…|<[a-z]|\$\{|\{\{/;
 
+/** A known token prefix in front of a placeholder (`sk_test_xxx`, `whsec_test`, `ghp_your_token`). */
+const TOKEN_PREFIX = /^(?:[srp]k_(?:live|test)_|whsec_|gh[pousr]_|github_pat_|xox[abposr]-|npm_|SG\.|sk-(?:proj-)?)/;
+
+/** `{token}`, `$S{accessToken}`, `:{id}`: a name in braces is a template slot. */
+const BRACED_NAME = /\{[A-Za-z_][A-Za-z0-9_.]{0,63}\}/;
+
 export function isPlaceholder(value: string): boolean {
+  const prefix = TOKEN_PREFIX.exec(value.trim());
+  return isPlaceholderText(value) || (prefix !== null && isPlaceholderText(value.trim().slice(prefix[0].length)));
+}
+
+function isPlaceholderText(value: string): boolean {
   const v = value.trim();
-  if (v === '' || isOneRepeatedChar(v) || TEMPLATE_MARKER.test(v)) return true;
+  if (v === '' || isOneRepeatedChar(v) || TEMPLATE_MARKER.test(v) || BRACED_NAME.test(v)) return true;
   const lower = v.toLowerCase();
   if (PLACEHOLDER_WORDS.has(lower.replace(/[^a-z0-9]/g, ''))) return true;
   if (/^[0-9]{1,8}$/.test(v) || isSequential(v)) return true;

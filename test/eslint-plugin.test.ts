@@ -354,3 +354,18 @@ test('docs/eslint.md lists every rule at its recommended level', () => {
     assert.match(doc, new RegExp(`^\\| \`fnscan/${rule.meta.id}\` \\| ${level} \\|`, 'm'), `${rule.meta.id} is in the table`);
   }
 });
+
+test('files the CLI refuses as too deep are skipped in ESLint too, and brackets in comments do not count', async () => {
+  const dir = tempDir();
+  const files = {
+    'comment.ts': `// ${'('.repeat(400)}\nconst alpha = 1;\n`,
+    'deep.ts': `const alpha = ${'['.repeat(350)}${']'.repeat(350)};\n`,
+  };
+  writeTree(dir, files);
+  const cli = scan({ paths: [dir], rules: [identifierRule('rule-a', 'alpha')], config: {}, includeTests: false });
+  assert.deepEqual(cli.findings.map((f) => path.basename(f.location.file)), ['comment.ts']);
+  assert.deepEqual(cli.skipped.map((s) => [path.basename(s.file), s.reason]), [['deep.ts', 'too-deep']]);
+  const results = await eslintFor(dir, createPlugin([identifierRule('rule-a', 'alpha')])).lintFiles(['.']);
+  const found = results.filter((r) => r.messages.length > 0).map((r) => path.basename(r.filePath));
+  assert.deepEqual(found, ['comment.ts']);
+});

@@ -24,6 +24,7 @@ const files: Record<string, string> = {
   'redwood.toml': '[web]\n  port = 8910\n[api]\n  port = 8911\n',
   'api/tsconfig.json': '{ "compilerOptions": { "baseUrl": "./", "paths": { "src/*": ["./src/*"] } } }\n',
   'api/src/lib/db.ts': "import { PrismaClient } from '@prisma/client'\n\nexport const db = new PrismaClient()\n",
+  'api/src/lib/logger.ts': "import { createLogger } from '@redwoodjs/api/logger'\n\nexport const logger = createLogger({})\n",
   'api/src/lib/auth.ts': [
     "import { AuthenticationError } from '@redwoodjs/graphql-server'",
     '',
@@ -438,6 +439,14 @@ const cases: Record<string, Cases> = {
     ],
   },
 
+  'no-sensitive-logging': {
+    valid: [loggingCase('js', false), loggingCase('ts', false)],
+    invalid: [
+      { ...loggingCase('js', true), errors: [{ messageId: 'event', line: 4 }] },
+      { ...loggingCase('ts', true), errors: [{ messageId: 'event', line: 6 }] },
+    ],
+  },
+
   'no-error-exposure': {
     valid: [errorCase('js', false), errorCase('ts', false)],
     invalid: [
@@ -459,6 +468,23 @@ function partnerClient(ext: 'js' | 'ts', baseURL: string): string {
     '})',
     '',
   ].join('\n');
+}
+
+/** A function that logs the whole request, or only its path and method. */
+function loggingCase(ext: 'js' | 'ts', whole: boolean): { code: string; filename: string } {
+  const code = [
+    ...(ext === 'ts' ? ["import type { APIGatewayEvent } from 'aws-lambda'", ''] : []),
+    "import { logger } from 'src/lib/logger'",
+    '',
+    `export const handler = async (event${ext === 'ts' ? ': APIGatewayEvent' : ''}) => {`,
+    whole
+      ? "  logger.info({ event }, 'incoming request')"
+      : "  logger.info({ path: event.path, method: event.httpMethod }, 'incoming request')",
+    '  return { statusCode: 204 }',
+    '}',
+    '',
+  ].join('\n');
+  return { code, filename: fn('audit', ext) };
 }
 
 /** A function whose catch block answers 500 with the error's message, or with a fixed text after logging. */

@@ -6,7 +6,7 @@ import type { Finding } from './types';
 import type { Rule } from './rule';
 import { RuleRunner } from './engine';
 import { ProjectAnalysis, type ModuleHost } from './analysis';
-import { DEFAULT_LIMITS, maxBracketDepth, parseSource, readTextFile, type ReadLimits, type SourceFileInfo } from './files';
+import { DEFAULT_LIMITS, parseSource, readTextFile, type ReadLimits, type SourceFileInfo } from './files';
 import { discover, findEnclosingProjectRoot, roleOf, type ProjectInfo } from './project';
 import { loadConfig, type FnscanConfig } from './config';
 import { compileGlobs } from './glob';
@@ -183,10 +183,11 @@ class ProjectSession implements ModuleHost {
    */
   private sourceInfo(file: string, text: string, parsed: ts.SourceFile | undefined): SourceFileInfo | undefined {
     if (Buffer.byteLength(text) > this.limits.maxFileBytes) return undefined;
-    if (maxBracketDepth(text) > this.limits.maxNesting) return undefined;
     const cached = this.modules.get(file);
     if (cached?.info?.text === text) return cached.info;
-    if (!parsed || hasParseErrors(parsed)) return this.parse(file, text, this.project);
+    if (!parsed) return this.parse(file, text, this.project);
+    // The CLI skips what parseSource refuses: syntax errors and trees deeper than the limit.
+    if (hasParseErrors(parsed) || treeDeeperThan(parsed, this.limits.maxNesting)) return undefined;
     return { kind: 'source', path: file, text, sf: parsed, role: roleOf(file, this.project), project: this.project };
   }
 
@@ -225,6 +226,22 @@ class ProjectSession implements ModuleHost {
     }
     return !this.isIgnored(parts.join('/'));
   }
+}
+
+/** Whether any node sits more than `limit` levels below the root (mirrors files.ts, which does not export it). */
+function treeDeeperThan(sf: ts.SourceFile, limit: number): boolean {
+  const nodes: ts.Node[] = [sf];
+  const depths: number[] = [0];
+  while (nodes.length > 0) {
+    const node = nodes.pop()!;
+    const depth = depths.pop()! + 1;
+    if (depth > limit) return true;
+    ts.forEachChild(node, (child) => {
+      nodes.push(child);
+      depths.push(depth);
+    });
+  }
+  return false;
 }
 
 function hasParseErrors(sf: ts.SourceFile): boolean {

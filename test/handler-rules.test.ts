@@ -230,3 +230,24 @@ export const handler = async (event) => {
     ['require-replay-protection:noReplayProtection@api/src/functions/sms.ts:5'],
   );
 });
+
+test('a package signature check (openpgp) deciding a refusal authenticates; one whose result is ignored does not', () => {
+  const handler = (check: string) => `import * as openpgp from 'openpgp'
+import { db } from 'src/lib/db'
+export const handler = async (event) => {
+  const message = await openpgp.readCleartextMessage({ cleartextMessage: event.body })
+  const keys = await db.signingKey.findMany({ where: { approved: true } })
+  ${check}
+  await db.thread.create({ data: { text: message.getText() } })
+  return { statusCode: 201 }
+}
+`;
+  assert.deepEqual(
+    verdicts({ ...DB, 'api/src/functions/post.ts': handler("const { signatures } = await openpgp.verify({ message, verificationKeys: keys })\n  try { await signatures[0].verified } catch { return { statusCode: 401 } }") }),
+    [],
+  );
+  assert.deepEqual(
+    verdicts({ ...DB, 'api/src/functions/post.ts': handler('await openpgp.verify({ message, verificationKeys: keys })') }),
+    ['no-unauthenticated-handler:unauthenticated@api/src/functions/post.ts:3'],
+  );
+});

@@ -343,7 +343,11 @@ export class BehaviourAnalyzer {
         facts.verifies.push({ file, node: call, via: 'Resend `webhooks.verify`', replay: 'window', anchor: call });
         return true;
       }
-      return false;
+    }
+    if (/^(verify|verifyMessage|verifyTypedData|verifyDetached)$/.test(name) && source !== undefined && decidesRefusal(call)) {
+      // A package's signature check (openpgp, ethers, tweetnacl, node:crypto) deciding a refusal authenticates.
+      facts.auth.push({ file, node: call, via: `a signature check with \`${dotted}\``, anchor: call });
+      return true;
     }
     if (name === 'jwtVerify' && source === 'jose') {
       facts.auth.push({ file, node: call, via: '`jwtVerify`', anchor: call });
@@ -658,6 +662,10 @@ function variableGuardsRejection(name: ts.Identifier): boolean {
     if (ts.isIfStatement(n) && containsIdentifier(n.expression, name.text) && (branchRejects(n.thenStatement) || (n.elseStatement ? branchRejects(n.elseStatement) : false))) {
       found = true;
     }
+    // `try { await signatures[0].verified } catch { return 401 }`: the value throws into a refusal.
+    if (ts.isTryStatement(n) && n.catchClause && containsIdentifier(n.tryBlock, name.text) && branchRejects(n.catchClause.block)) {
+      found = true;
+    }
     return undefined;
   });
   return found;
@@ -732,6 +740,17 @@ function shopifyValidUnchecked(call: ts.CallExpression): boolean {
     }
   }
   return true;
+}
+
+/** A check whose outcome refuses the caller: its result guards a refusal, or it throws into a refusing catch. */
+function decidesRefusal(call: ts.CallExpression): boolean {
+  if (guardsRejection(call) || (resultIsChecked(call) && functionRejects(call, false))) return true;
+  for (let current: ts.Node = call; current.parent; current = current.parent) {
+    const parent = current.parent;
+    if (isFunctionLike(parent)) return false;
+    if (ts.isTryStatement(parent) && parent.tryBlock === current && parent.catchClause) return branchRejects(parent.catchClause.block);
+  }
+  return false;
 }
 
 /** Only verifiers that throw on failure can be bypassed by a catch that carries on. */

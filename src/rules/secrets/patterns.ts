@@ -4,8 +4,8 @@ import { isPlaceholder } from './placeholders';
 
 /**
  * Known credential formats. Each pattern runs only when one of its keywords occurs in the text
- * (a plain substring test), and each regex is a fixed prefix followed by bounded character
- * classes, with no nested quantifiers: the cost is linear in the input.
+ * (all keywords are found in one pass first), and each regex is a fixed prefix followed by
+ * bounded character classes, with no nested quantifiers: the cost is linear in the input.
  */
 export interface SecretPattern {
   id: string;

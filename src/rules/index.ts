@@ -9,6 +9,7 @@ import noTimingUnsafeCompare from './no-timing-unsafe-compare';
 import noErrorExposure from './no-error-exposure';
 import noInsecureTransport from './no-insecure-transport';
 import noSensitiveLogging from './no-sensitive-logging';
+import noSpoofableIpAllowlist from './no-spoofable-ip-allowlist';
 
 /** Every rule fnscan ships, in a fixed order (SARIF `ruleIndex` follows it). */
 export const rules: readonly Rule[] = [
@@ -22,6 +23,7 @@ export const rules: readonly Rule[] = [
   noErrorExposure,
   noInsecureTransport,
   noSensitiveLogging,
+  noSpoofableIpAllowlist,
 ];
 
 export const ruleIds: readonly string[] = rules.map((r) => r.meta.id);

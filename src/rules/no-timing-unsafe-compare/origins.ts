@@ -1,7 +1,7 @@
 import ts from 'typescript';
 import type { ProjectAnalysis } from '../../core/analysis';
 import type { SourceFileInfo } from '../../core/files';
-import { calleeName, dottedName, envReadName, propertyKeyName, stringLiteralValue, unwrap } from '../../core/ast';
+import { calleeName, dottedName, envReadName, isFunctionLike, propertyKeyName, stringLiteralValue, unwrap, type FunctionLike } from '../../core/ast';
 import { headerRead } from '../../analysis/behaviour';
 
 /**
@@ -98,7 +98,22 @@ function callOrigin(analysis: ProjectAnalysis, call: ts.CallExpression, file: So
   if (name && PASS_THROUGH_FUNCTIONS.has(name) && ts.isIdentifier(callee) && call.arguments[0]) {
     return originOf(analysis, call.arguments[0], file, depth + 1);
   }
+  if (ts.isIdentifier(callee)) {
+    // A helper that returns one expression: `const callerIp = (event) => event.headers['client-ip'] || ...`
+    let helper: { node: ts.Node; file: SourceFileInfo } | undefined = analysis.resolveValue(callee, file);
+    if (ts.isIdentifier(helper.node)) helper = analysis.declarationOf(helper.node, helper.file);
+    const returned = helper && isFunctionLike(helper.node) ? singleReturn(helper.node) : undefined;
+    if (helper && returned) return originOf(analysis, returned, helper.file, depth + 1);
+  }
   return undefined;
+}
+
+function singleReturn(fn: FunctionLike): ts.Expression | undefined {
+  const body = fn.body;
+  if (!body) return undefined;
+  if (!ts.isBlock(body)) return body;
+  const returns = body.statements.filter(ts.isReturnStatement);
+  return returns.length === 1 && body.statements[body.statements.length - 1] === returns[0] ? returns[0].expression : undefined;
 }
 
 /**

@@ -1,0 +1,171 @@
+import ts from 'typescript';
+import { defineRule, type SourceContext } from '../core/rule';
+import { calleeName, isFunctionLike, unwrap, walk } from '../core/ast';
+import { originOf } from './no-timing-unsafe-compare/origins';
+
+/** The header's name, or an address variable or helper (`ip`, `callerIp`, `OFFICE_IPS`) that may hold its value. */
+const PREFILTER = /client-ip|forwarded|real-ip|connecting-ip|\bip\b|Ips?\b|IPS?\b/i;
+
+/**
+ * Headers any caller can send with any address in them. Platform headers that the edge overwrites
+ * (`x-nf-client-connection-ip` on Netlify, the gateway's `requestContext.identity.sourceIp`) are not here.
+ */
+const SPOOFABLE_HEADERS = new Set([
+  'client-ip',
+  'x-forwarded-for',
+  'x-real-ip',
+  'x-client-ip',
+  'true-client-ip',
+  'x-cluster-client-ip',
+  'fastly-client-ip',
+  'forwarded',
+  'x-forwarded',
+  'forwarded-for',
+  'cf-connecting-ip',
+]);
+
+/** Methods that test an address against a list or a prefix. */
+const LIST_METHODS = new Set(['includes', 'has', 'indexOf']);
+const ADDRESS_METHODS = new Set(['startsWith', 'endsWith', 'includes', 'match', 'test']);
+/** Helpers that check an address against ranges: `ipRangeCheck(ip, ranges)`, `isAllowedIp(ip)`, `inSubnet(ip)`. */
+const ADDRESS_HELPER = /allow|trust|range|cidr|subnet|whitelist|blacklist|blocklist|denylist/i;
+/** ...but a rate limiter keyed by address decides nothing about who the caller is. */
+const NOT_ACCESS_HELPER = /rate|limit|throttle|log|record|track|count/i;
+
+const EQUALITY = new Set([
+  ts.SyntaxKind.EqualsEqualsEqualsToken,
+  ts.SyntaxKind.ExclamationEqualsEqualsToken,
+  ts.SyntaxKind.EqualsEqualsToken,
+  ts.SyntaxKind.ExclamationEqualsToken,
+]);
+
+export default defineRule({
+  meta: {
+    id: 'no-spoofable-ip-allowlist',
+    title: 'Access is not decided by client-supplied IP headers',
+    description:
+      'Access is allowed or refused by an IP address read from `X-Forwarded-For`, `Client-IP` or a similar header, which any caller can set to an allowed address.',
+    cwe: 290,
+    securitySeverity: 7.3,
+    precision: 'high',
+    defaultLevel: 'error',
+    tags: ['security', 'authentication'],
+    messages: {
+      spoofable: 'Access is decided by the `{{header}}` header, which any caller can set to an allowed address.',
+    },
+  },
+
+  checkSource(ctx) {
+    if (!PREFILTER.test(ctx.file.text)) return;
+    const decisions = new Set<ts.Node>();
+    walk(ctx.file.sf, (node) => {
+      const header = ts.isCallExpression(node) ? addressCheckedByCall(ctx, node) : ts.isBinaryExpression(node) ? addressCompared(ctx, node) : undefined;
+      const decision = header ? decisionOf(node) : undefined;
+      if (!header || !decision || decisions.has(decision)) return;
+      // `ip === a || ip === b` is one decision, reported once.
+      decisions.add(decision);
+      ctx.report({ messageId: 'spoofable', data: { header }, at: node });
+    });
+  },
+});
+
+/** The spoofable header an expression's value comes from. */
+function spoofableHeader(ctx: SourceContext, expr: ts.Expression): string | undefined {
+  const origin = originOf(ctx.analysis, expr, ctx.file);
+  return origin?.kind === 'header' && SPOOFABLE_HEADERS.has(origin.name) ? origin.name : undefined;
+}
+
+/** `ALLOWED.includes(ip)`, `ip.startsWith('10.')`, `/^10\./.test(ip)`, `ipRangeCheck(ip, ranges)`. */
+function addressCheckedByCall(ctx: SourceContext, call: ts.CallExpression): string | undefined {
+  const name = calleeName(call);
+  if (!name) return undefined;
+  const callee = unwrap(call.expression);
+  if (ts.isPropertyAccessExpression(callee)) {
+    if (ADDRESS_METHODS.has(name)) {
+      const header = spoofableHeader(ctx, callee.expression);
+      if (header) return header;
+    }
+    if (LIST_METHODS.has(name) || name === 'test') {
+      return call.arguments[0] ? spoofableHeader(ctx, call.arguments[0]) : undefined;
+    }
+  }
+  if (!ADDRESS_HELPER.test(name) || NOT_ACCESS_HELPER.test(name) || LIST_METHODS.has(name)) return undefined;
+  for (const arg of call.arguments) {
+    const header = spoofableHeader(ctx, arg);
+    if (header) return header;
+  }
+  return undefined;
+}
+
+/** `ip === '203.0.113.7'`: an address compared with a constant. */
+function addressCompared(ctx: SourceContext, node: ts.BinaryExpression): string | undefined {
+  if (!EQUALITY.has(node.operatorToken.kind)) return undefined;
+  for (const [side, other] of [[node.left, node.right], [node.right, node.left]] as const) {
+    const header = spoofableHeader(ctx, side);
+    if (header && ctx.analysis.stringValue(other, ctx.file)?.value) return header;
+  }
+  return undefined;
+}
+
+/**
+ * The statement a test's result decides: the `if` whose branch returns or throws, the function
+ * whose return value it is, or the constant that such an `if` tests. A `?:` only picks a value.
+ */
+function decisionOf(node: ts.Node): ts.Node | undefined {
+  let current: ts.Node = node;
+  while (current.parent && isPartOfCondition(current.parent)) current = current.parent;
+  const parent = current.parent;
+  if (!parent) return undefined;
+  if (ts.isIfStatement(parent) && parent.expression === current) {
+    return endsFlow(parent.thenStatement) || (parent.elseStatement !== undefined && endsFlow(parent.elseStatement)) ? parent : undefined;
+  }
+  if (ts.isReturnStatement(parent) || (ts.isArrowFunction(parent) && parent.body === current)) return parent;
+  if (ts.isVariableDeclaration(parent) && parent.initializer === current && ts.isIdentifier(parent.name)) {
+    return testedByIf(parent.name) ? parent : undefined;
+  }
+  return undefined;
+}
+
+function isPartOfCondition(node: ts.Node): boolean {
+  if (ts.isParenthesizedExpression(node) || ts.isAwaitExpression(node)) return true;
+  if (ts.isPrefixUnaryExpression(node)) return node.operator === ts.SyntaxKind.ExclamationToken;
+  if (!ts.isBinaryExpression(node)) return false;
+  const op = node.operatorToken.kind;
+  return op === ts.SyntaxKind.AmpersandAmpersandToken || op === ts.SyntaxKind.BarBarToken || EQUALITY.has(op);
+}
+
+function endsFlow(statement: ts.Statement): boolean {
+  let found = false;
+  walk(statement, (n) => {
+    if (found || isFunctionLike(n)) return false;
+    if (ts.isReturnStatement(n) || ts.isThrowStatement(n)) found = true;
+    return undefined;
+  });
+  return found;
+}
+
+/** `const allowed = ALLOWED.includes(ip)` followed by `if (!allowed) return ...`. */
+function testedByIf(name: ts.Identifier): boolean {
+  let scope: ts.Node | undefined = name.parent;
+  while (scope && !ts.isBlock(scope) && !ts.isSourceFile(scope)) scope = scope.parent;
+  if (!scope) return false;
+  let found = false;
+  walk(scope, (n) => {
+    if (found) return false;
+    if (ts.isIfStatement(n) && mentions(n.expression, name.text) && (endsFlow(n.thenStatement) || (n.elseStatement !== undefined && endsFlow(n.elseStatement)))) {
+      found = true;
+    }
+    return undefined;
+  });
+  return found;
+}
+
+function mentions(node: ts.Node, name: string): boolean {
+  let found = false;
+  walk(node, (n) => {
+    if (found) return false;
+    if (ts.isIdentifier(n) && n.text === name) found = true;
+    return undefined;
+  });
+  return found;
+}

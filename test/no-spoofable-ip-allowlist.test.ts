@@ -1,0 +1,125 @@
+import { after, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { scan } from '../src/core/engine';
+import rule from '../src/rules/no-spoofable-ip-allowlist';
+import { FIXTURES, expectationKeys, expectationsFor, findingKeys } from './support/fixtures';
+
+const roots: string[] = [];
+after(() => {
+  for (const root of roots) fs.rmSync(root, { recursive: true, force: true });
+});
+
+interface Hit {
+  file: string;
+  line: number;
+  message: string;
+}
+
+/** Findings of the rule in a throwaway Redwood app holding `files` (paths relative to the app root). */
+function hits(files: Record<string, string>): Hit[] {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'fnscan-ip-'));
+  roots.push(root);
+  fs.writeFileSync(path.join(root, 'redwood.toml'), '[api]\n  port = 8911\n');
+  for (const [name, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(root, name)), { recursive: true });
+    fs.writeFileSync(path.join(root, name), text);
+  }
+  const result = scan({ paths: [root], rules: [rule], config: {}, includeTests: false });
+  assert.deepEqual(result.skipped, []);
+  return result.findings.map((f) => ({
+    file: path.relative(root, f.location.file).split(path.sep).join('/'),
+    line: f.location.startPos.line,
+    message: f.message,
+  }));
+}
+
+function inHandler(...lines: string[]): Hit[] {
+  const code = [
+    "const ALLOWED_IPS = ['203.0.113.7', '198.51.100.12']",
+    'export const handler = async (event) => {',
+    ...lines.map((l) => `  ${l}`),
+    '  return { statusCode: 200 }',
+    '}',
+  ].join('\n');
+  return hits({ 'api/src/functions/admin.js': code });
+}
+
+describe('flags access decided by client-supplied address headers', () => {
+  test("Redwood's documented `client-ip || sourceIp`, checked against an allowlist", () => {
+    const found = inHandler(
+      "const ip = event.headers['client-ip'] || event.requestContext.identity.sourceIp",
+      'if (!ALLOWED_IPS.includes(ip)) return { statusCode: 403 }',
+    );
+    assert.deepEqual(found.map((h) => [h.line, h.message]), [
+      [4, 'Access is decided by the `client-ip` header, which any caller can set to an allowed address.'],
+    ]);
+  });
+
+  test('the first X-Forwarded-For entry, a Set, an equality and a prefix', () => {
+    const found = inHandler(
+      "const forwarded = (event.headers['x-forwarded-for'] ?? '').split(',')[0].trim()",
+      'if (new Set(ALLOWED_IPS).has(forwarded)) return { statusCode: 200, body: "welcome" }',
+      "if (event.headers['x-real-ip'] !== '203.0.113.7') throw new Error('forbidden')",
+      "if (event.headers['x-real-ip'].startsWith('10.')) return { statusCode: 200 }",
+    );
+    assert.deepEqual(found.map((h) => h.line), [4, 5, 6]);
+  });
+
+  test('one finding for one decision with several comparisons', () => {
+    const found = inHandler("const ip = event.headers['x-forwarded-for']", "if (ip === '203.0.113.7' || ip === '198.51.100.12') return { statusCode: 200 }");
+    assert.deepEqual(found.map((h) => h.line), [4]);
+  });
+
+  test('a src/lib helper whose result is returned, and a flag tested later', () => {
+    const found = hits({
+      'api/src/lib/network.js': [
+        "import ipRangeCheck from 'ip-range-check'",
+        "const OFFICE = ['203.0.113.0/24']",
+        "export const fromOffice = (event) => ipRangeCheck(event.headers['x-forwarded-for'], OFFICE)",
+        'export const guard = (event) => {',
+        "  const trusted = OFFICE.includes(event.headers['true-client-ip'])",
+        '  if (!trusted) throw new Error("forbidden")',
+        '}',
+      ].join('\n'),
+    });
+    assert.deepEqual(found.map((h) => h.line), [3, 5]);
+  });
+});
+
+describe('does not flag', () => {
+  test('logging, rate-limit keys and stored addresses', () => {
+    const found = inHandler(
+      "const ip = event.headers['x-forwarded-for']",
+      "console.info('caller', ip)",
+      'const allowed = await rateLimiter.consume(ip)',
+      'if (!allowed) return { statusCode: 429 }',
+      'if (await isRateLimited(ip)) return { statusCode: 429 }',
+      'await db.loginAttempt.create({ data: { ip } })',
+      'const region = ALLOWED_IPS.includes(ip) ? "office" : "remote"',
+    );
+    assert.deepEqual(found, []);
+  });
+
+  test('addresses set by the platform, presence checks, and other headers', () => {
+    const found = inHandler(
+      'if (!ALLOWED_IPS.includes(event.requestContext.identity.sourceIp)) return { statusCode: 403 }',
+      "if (!ALLOWED_IPS.includes(event.headers['x-nf-client-connection-ip'])) return { statusCode: 403 }",
+      "if (!event.headers['x-forwarded-for']) return { statusCode: 400 }",
+      "if (event.headers['x-forwarded-for'] === undefined) return { statusCode: 400 }",
+      "if (event.headers['x-forwarded-proto'] !== 'https') return { statusCode: 301 }",
+      "const ip = event.headers['x-real-ip']",
+      'if (ALLOWED_IPS.includes(ip)) console.log("office visit")',
+    );
+    assert.deepEqual(found, []);
+  });
+});
+
+test('fixture redwood-extras: every no-spoofable-ip-allowlist annotation, and nothing else', () => {
+  const result = scan({ paths: [path.join(FIXTURES, 'redwood-extras')], rules: [rule], config: {}, includeTests: false });
+  const expected = expectationKeys(expectationsFor('redwood-extras').filter((e) => e.ruleId === rule.meta.id));
+  assert.ok(expected.length > 0);
+  assert.deepEqual(findingKeys(result), expected);
+});

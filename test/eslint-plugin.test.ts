@@ -11,6 +11,7 @@ import { declaresSuggestions } from '../src/eslint/rule-adapter';
 import { defineRule, type Rule, type RuleMeta, type SourceContext } from '../src/core/rule';
 import { rules } from '../src/rules';
 import { scan } from '../src/core/engine';
+import { RECHECK_MS } from '../src/core/single-file';
 
 const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8')) as { name: string; version: string };
 const tsParser = require('@typescript-eslint/parser') as Linter.Parser;
@@ -60,6 +61,11 @@ function identifierRule(id: string, name: string, calls: { count: number; sfs: t
       visit(ctx.file.sf);
     },
   });
+}
+
+/** Disk changes are seen by lints that start `RECHECK_MS` after them. */
+function afterRecheck(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, RECHECK_MS + 20));
 }
 
 function eslintFor(cwd: string, p = plugin): ESLint {
@@ -286,6 +292,7 @@ test('the file being linted is read from the editor buffer; imported modules are
   const second = new Date(Math.floor(Date.now() / 1000) * 1000);
   fs.writeFileSync(helper, 'export function check() {\n  return verifyTheCaller();\n}\n');
   fs.utimesSync(helper, second, second);
+  await afterRecheck();
   assert.deepEqual(await lintMessages(eslint, endpoint), ['Role endpoint in a redwood project, helper real.']);
 
   // A same-size edit within the same clock tick leaves size and mtime as they were: only the content tells.
@@ -293,6 +300,7 @@ test('the file being linted is read from the editor buffer; imported modules are
   fs.writeFileSync(helper, 'export function check() {\n  return true;\n}\n'.padEnd(size, ' '));
   fs.utimesSync(helper, second, second);
   assert.equal(fs.statSync(helper).size, size);
+  await afterRecheck();
   assert.deepEqual(await lintMessages(eslint, endpoint), ['Role endpoint in a redwood project, helper stub.']);
 });
 
@@ -320,12 +328,15 @@ test("the project's fnscan.config.json applies in ESLint too, and a broken one i
   assert.deepEqual(await lintMessages(eslint, file), []);
 
   writeTree(app, { 'fnscan.config.json': '{ "rules": { "rule-a": "off" } }\n' });
+  await afterRecheck();
   assert.deepEqual(await lintMessages(eslint, file), []);
 
   writeTree(app, { 'fnscan.config.json': '{ "rules": { "rule-a": "warning" } }\n' });
+  await afterRecheck();
   assert.deepEqual(await lintMessages(eslint, file), ['`alpha` was found.']);
 
   writeTree(app, { 'fnscan.config.json': '{ "rulez": {} }\n' });
+  await afterRecheck();
   await assert.rejects(eslint.lintFiles([file]), /fnscan\.config\.json has an unknown key `rulez`/);
 });
 

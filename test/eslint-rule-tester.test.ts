@@ -447,6 +447,14 @@ const cases: Record<string, Cases> = {
     ],
   },
 
+  'no-spoofable-ip-allowlist': {
+    valid: [allowlistCase('js', false), allowlistCase('ts', false)],
+    invalid: [
+      { ...allowlistCase('js', true), errors: [{ messageId: 'spoofable', line: 4 }] },
+      { ...allowlistCase('ts', true), errors: [{ messageId: 'spoofable', line: 6 }] },
+    ],
+  },
+
   'no-error-exposure': {
     valid: [errorCase('js', false), errorCase('ts', false)],
     invalid: [
@@ -485,6 +493,24 @@ function loggingCase(ext: 'js' | 'ts', whole: boolean): { code: string; filename
     '',
   ].join('\n');
   return { code, filename: fn('audit', ext) };
+}
+
+/** An office-only function that trusts the `client-ip` header, or the address API Gateway saw. */
+function allowlistCase(ext: 'js' | 'ts', fromHeader: boolean): { code: string; filename: string } {
+  const source = fromHeader ? "event.headers['client-ip'] || event.requestContext.identity.sourceIp" : 'event.requestContext.identity.sourceIp';
+  const code = [
+    ...(ext === 'ts' ? ["import type { APIGatewayEvent } from 'aws-lambda'", ''] : []),
+    "const OFFICE_IPS = ['203.0.113.10', '203.0.113.11']",
+    '',
+    `export const handler = async (event${ext === 'ts' ? ': APIGatewayEvent' : ''}) => {`,
+    `  if (!OFFICE_IPS.includes(${source})) {`,
+    '    return { statusCode: 403 }',
+    '  }',
+    '  return { statusCode: 200 }',
+    '}',
+    '',
+  ].join('\n');
+  return { code, filename: fn('office', ext) };
 }
 
 /** A function whose catch block answers 500 with the error's message, or with a fixed text after logging. */

@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { performance } from 'node:perf_hooks';
 import ts from 'typescript';
 import type { Finding } from './types';
 import type { Rule } from './rule';
@@ -48,6 +49,13 @@ const PROJECT_FILES = [
   'template.yml',
 ];
 
+/**
+ * Disk state (a project's own files, the modules files import) is re-checked at most this often.
+ * Statting every imported module for every linted file costs more than the rules themselves in a
+ * large app; a change on disk is seen by every lint that starts this long after it.
+ */
+export const RECHECK_MS = 100;
+
 export class SingleFileScanner {
   private readonly sessions = new Map<string, ProjectSession>();
   /**
@@ -79,8 +87,9 @@ export class SingleFileScanner {
   }
 
   private sessionFor(root: string): ProjectSession {
-    const fingerprint = PROJECT_FILES.map((name) => stamp(path.join(root, name))).join('|');
     const existing = this.sessions.get(root);
+    if (existing && !existing.due('project')) return existing;
+    const fingerprint = PROJECT_FILES.map((name) => stamp(path.join(root, name))).join('|');
     if (existing?.fingerprint === fingerprint) return existing;
     if (existing) this.folders.clear();
     const session = new ProjectSession(projectAt(root), fingerprint, this.rules);
@@ -118,6 +127,8 @@ class ProjectSession implements ModuleHost {
   private runner!: RuleRunner;
   /** The file being checked, served to the analysis in place of its saved version. */
   private current: SourceFileInfo | undefined;
+  /** When disk state was last checked, per kind (`performance.now()`). */
+  private readonly checkedAt = { project: performance.now(), modules: -Infinity };
 
   constructor(
     private readonly project: ProjectInfo,
@@ -133,7 +144,7 @@ class ProjectSession implements ModuleHost {
   scan(file: string, text: string, parsed: ts.SourceFile | undefined): Finding[] {
     if (!this.isScannedByCli(file)) return [];
     if (roleOf(file, this.project) === 'test') return [];
-    this.dropChangedModules();
+    if (this.due('modules')) this.dropChangedModules();
     // An edit can import a module created since the last check, which a cached resolution would miss.
     const digest = crypto.createHash('sha1').update(text).digest('base64');
     const previous = this.checked.get(file);
@@ -189,6 +200,14 @@ class ProjectSession implements ModuleHost {
     // The CLI skips what parseSource refuses: syntax errors and trees deeper than the limit.
     if (hasParseErrors(parsed) || treeDeeperThan(parsed, this.limits.maxNesting)) return undefined;
     return { kind: 'source', path: file, text, sf: parsed, role: roleOf(file, this.project), project: this.project };
+  }
+
+  /** Whether `RECHECK_MS` has passed since this kind of disk state was last checked; if so, it counts as checked now. */
+  due(kind: 'project' | 'modules'): boolean {
+    const now = performance.now();
+    if (now - this.checkedAt[kind] < RECHECK_MS) return false;
+    this.checkedAt[kind] = now;
+    return true;
   }
 
   /** Forgets modules changed on disk since they were read; if any did, every derived fact goes too. */

@@ -262,9 +262,18 @@ function contains(outer: ts.Node, inner: ts.Node): boolean {
   return outer.getStart() <= inner.getStart() && inner.getEnd() <= outer.getEnd();
 }
 
-/** `createHmac` plus a comparison plus a refusal, in the handler or its helpers: a hand-written check. */
+/**
+ * `createHmac` plus a comparison of signatures plus a refusal, in a handler that receives a signed
+ * request (reads a signature header or the body): a hand-written check. An HMAC that signs a
+ * response, in a handler that authenticates its user, is not one.
+ */
 function addManualHmacCheck(facts: Facts): void {
-  if (facts.verifies.length > 0 || facts.hmac.length === 0 || facts.compares.length === 0 || !facts.rejects) return;
+  if (facts.verifies.length > 0 || facts.hmac.length === 0 || !facts.rejects || facts.auth.length > 0) return;
+  if (facts.signatureHeaders.length === 0 && !facts.readsBody) return;
+  const comparesSignatures = facts.compares.some(
+    (c) => !ts.isBinaryExpression(c.node) || /sig|hmac|digest|\bmac\b|hash|expected/i.test(c.node.getText(c.file.sf)),
+  );
+  if (!comparesSignatures) return;
   const site = facts.hmac[0];
   facts.verifies.push({ ...site, via: 'a manual HMAC check', replay: 'none', anchor: site.node });
 }

@@ -6,7 +6,7 @@ import type { Finding, Level, Location, RelatedLocation, SkippedFile, Span } fro
 import type { Report, Rule, RuleMeta } from './rule';
 import type { Discovery, ProjectInfo } from './project';
 import { discover } from './project';
-import { DEFAULT_LIMITS, isStackOverflow, parseSource, readTextFile, type ReadLimits, type SourceFileInfo, type TextFileInfo } from './files';
+import { DEFAULT_LIMITS, isStackOverflow, isTestPath, parseSource, readTextFile, type ReadLimits, type SourceFileInfo, type TextFileInfo } from './files';
 import { roleOf } from './project';
 import { ProjectAnalysis, type ModuleHost } from './analysis';
 import { ContentHashes, DependencyTracker, ScanCache, cacheKey, importResolver, type CacheUnit, type UnitOutcome } from './cache';
@@ -127,8 +127,9 @@ export class ScanPlan {
     });
     this.root = options.root ?? defaultRoot(options.paths[0]);
     for (const entry of this.discovery.files) {
-      if (!inShard(relativePath(this.root, entry.path), options.shard)) continue;
-      if (entry.kind === 'source' && !options.includeTests && roleOf(entry.path, entry.project) === 'test') continue;
+      if (!this.inShard(entry.path)) continue;
+      // A test file's findings are dropped anyway (roleOf's first check): do not even read it.
+      if (entry.kind === 'source' && !options.includeTests && isTestPath(path.relative(entry.project.root, entry.path))) continue;
       this.units.push({ ...entry, hash: null, dated: false });
     }
     if (!options.cache) {
@@ -157,7 +158,7 @@ export class ScanPlan {
   finish(): ScanResult {
     this.cache?.save();
     const findings: Finding[] = [];
-    const skipped = this.discovery.skipped.filter((s) => inShard(relativePath(this.root, s.file), this.options.shard));
+    const skipped = this.discovery.skipped.filter((s) => this.inShard(s.file));
     for (const unit of this.units) {
       const outcome = this.outcomes.get(unit);
       if (!outcome) throw new Error(`The scan has no outcome for ${unit.path}.`);
@@ -168,9 +169,13 @@ export class ScanPlan {
       findings: sortFindings(findings),
       skipped: dedupeSkipped(skipped),
       projects: this.discovery.projects,
-      filesScanned: this.discovery.files.filter((f) => inShard(relativePath(this.root, f.path), this.options.shard)).length,
+      filesScanned: this.discovery.files.filter((f) => this.inShard(f.path)).length,
       rules: enabledRules(this.setup.rules, this.setup.config).map((r) => r.meta),
     };
+  }
+
+  private inShard(file: string): boolean {
+    return this.options.shard === undefined || inShard(relativePath(this.root, file), this.options.shard);
   }
 
   private record(unit: ScanUnit, outcome: UnitOutcome): void {
@@ -313,7 +318,7 @@ export class RuleRunner {
       related: (report.related ?? []).map(
         (r): RelatedLocation => ({ ...locate(r.file, r.span), message: r.message }),
       ),
-      context: normaliseContext(file.text.slice(span.start, span.end)),
+      context: contextOf(file.text.slice(span.start, span.end), report.secret),
       secretHash: report.secret === undefined ? undefined : sha256(report.secret),
       suggestions: report.suggestions ?? [],
     };
@@ -383,6 +388,12 @@ function position(starts: readonly number[], offset: number): { line: number; co
     else hi = mid - 1;
   }
   return { line: lo + 1, column: offset - starts[lo] + 1 };
+}
+
+/** The flagged code as identity material, never holding a secret (its hash is kept separately). */
+function contextOf(text: string, secret: string | undefined): string {
+  const redacted = secret ? text.split(secret).join('<secret>') : text;
+  return normaliseContext(redacted);
 }
 
 export function normaliseContext(text: string): string {

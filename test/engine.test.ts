@@ -1,0 +1,20 @@
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { scan } from '../src/core/engine';
+import { rules } from '../src/rules';
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'fnscan-engine-'));
+after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+test('a finding keeps a secret only as a hash: its context (cached, fingerprinted) has it redacted', () => {
+  const secret = 'sk_live_' + 'Q7mZ2pX9vL4kT8wR1nB6cY3d';
+  fs.writeFileSync(path.join(tmp, 'stripe.ts'), `export const stripeKey = '${secret}'\n`);
+  const result = scan({ paths: [tmp], rules: [...rules], config: {}, includeTests: false });
+  const finding = result.findings.find((f) => f.ruleId === 'no-hardcoded-secret');
+  assert.ok(finding, 'the live key is reported');
+  assert.ok(finding.secretHash && /^[0-9a-f]{64}$/.test(finding.secretHash));
+  assert.ok(!JSON.stringify(result).includes(secret), 'no part of the scan result holds the raw secret');
+});

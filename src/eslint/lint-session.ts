@@ -48,7 +48,7 @@ let ownSourceFilePrototype: object | undefined;
  * use it as is: made by the same TypeScript module as the engine (so syntax kinds agree), from
  * the same text, with parent pointers set. Otherwise undefined, and the engine parses itself.
  */
-export function parsedSourceFile(sourceCode: SourceCode): ts.SourceFile | undefined {
+function parsedSourceFile(sourceCode: SourceCode): ts.SourceFile | undefined {
   const services = sourceCode.parserServices as { esTreeNodeToTSNodeMap?: { get(node: unknown): unknown } } | undefined;
   const node = services?.esTreeNodeToTSNodeMap?.get(sourceCode.ast);
   if (typeof node !== 'object' || node === null) return undefined;

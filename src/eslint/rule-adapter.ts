@@ -1,8 +1,7 @@
 import type { Rule as EslintRule } from 'eslint';
 import type { Finding, Fix, Location } from '../core/types';
 import type { Rule, RuleMeta } from '../core/rule';
-
-export const DOCS_BASE = 'https://github.com/fnscan/fnscan/blob/main/rules/';
+import { ruleDocUrl } from '../core/ruledocs';
 
 /**
  * The one adapter from a fnscan rule to an ESLint rule. The ESLint rule holds no logic of its
@@ -14,7 +13,7 @@ export function toEslintRule(rule: Rule, findingsFor: (context: EslintRule.RuleC
   return {
     meta: {
       type: 'problem',
-      docs: { description: meta.description, url: `${DOCS_BASE}${meta.id}.md`, recommended: true },
+      docs: { description: meta.description, url: ruleDocUrl(meta.id), recommended: true },
       // fnscan templates use ESLint's own `{{name}}` placeholders, so they carry over unchanged.
       messages: { ...meta.messages },
       schema: [],

@@ -2,7 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { applyBaseline, BaselineError, writeBaseline } from '../core/baseline';
 import { ConfigError, loadConfig } from '../core/config';
-import { InternalError, relativePath, scan, type ScanResult } from '../core/engine';
+import { InternalError, relativePath, type ScanResult } from '../core/engine';
+import { scanParallel } from '../core/parallel';
+import { MergeError, mergeSarif } from '../reporters/merge-sarif';
 import { DEFAULT_LIMITS } from '../core/files';
 import { UsageError } from '../core/project';
 import type { Rule } from '../core/rule';
@@ -24,17 +26,18 @@ export interface Deps {
 /** Runs fnscan with the given arguments and resolves to the exit code; never calls `process.exit`. */
 export async function run(argv: string[], io: Io, deps: Deps = {}): Promise<number> {
   try {
+    if (argv[0] === 'merge-sarif') return mergeCommand(argv.slice(1), io);
     const parsed = parseArgs(argv, toolVersion(), io);
     if ('exitCode' in parsed) return parsed.exitCode;
-    return execute(parsed.options, io, deps.rules ?? shippedRules);
+    return await execute(parsed.options, io, deps.rules ?? shippedRules);
   } catch (error) {
     return reportError(error, io);
   }
 }
 
-function execute(options: CliOptions, io: Io, ruleSet: readonly Rule[]): number {
+async function execute(options: CliOptions, io: Io, ruleSet: readonly Rule[]): Promise<number> {
   const root = reportRoot(io.cwd);
-  const result = scanPaths(options, io, ruleSet);
+  const result = await scanPaths(options, io, ruleSet, root);
   if (options.writeBaseline !== undefined) {
     writeFile(options.writeBaseline, io.cwd, writeBaseline(result.findings, root));
     printSkipped(result, options, io, root);
@@ -77,7 +80,7 @@ function reportCrash(result: ScanResult, io: Io, root: string): boolean {
   return true;
 }
 
-function scanPaths(options: CliOptions, io: Io, ruleSet: readonly Rule[]): ScanResult {
+async function scanPaths(options: CliOptions, io: Io, ruleSet: readonly Rule[], root: string): Promise<ScanResult> {
   const paths = options.paths.map((p) => existingPath(p, io.cwd));
   const configDir = fs.statSync(paths[0]).isDirectory() ? paths[0] : path.dirname(paths[0]);
   const config = loadConfig(
@@ -87,18 +90,46 @@ function scanPaths(options: CliOptions, io: Io, ruleSet: readonly Rule[]): ScanR
   );
   const progress = io.stderrIsTTY && !options.quiet ? terminalProgress(io.stderr) : noProgress;
   try {
-    return scan({
-      paths,
-      rules: [...ruleSet],
-      config,
-      includeTests: options.includeTests,
-      followSymlinks: options.followSymlinks,
-      limits: { ...DEFAULT_LIMITS, maxFileBytes: options.maxFileSize ?? config.maxFileSize ?? DEFAULT_LIMITS.maxFileBytes },
-      onProgress: (done, total) => progress.update(done, total),
-    });
+    return await scanParallel(
+      {
+        paths,
+        rules: [...ruleSet],
+        config,
+        includeTests: options.includeTests,
+        followSymlinks: options.followSymlinks,
+        limits: { ...DEFAULT_LIMITS, maxFileBytes: options.maxFileSize ?? config.maxFileSize ?? DEFAULT_LIMITS.maxFileBytes },
+        onProgress: (done, total) => progress.update(done, total),
+        cache: options.cache ? { location: path.resolve(io.cwd, options.cacheLocation) } : undefined,
+        shard: options.shard,
+        root,
+      },
+      options.jobs,
+    );
   } finally {
     progress.clear();
   }
+}
+
+/** `fnscan merge-sarif a.sarif b.sarif …`: the shards' SARIF as one run, on stdout. */
+function mergeCommand(files: string[], io: Io): number {
+  if (files.length === 0 || files.some((f) => f === '-h' || f === '--help')) {
+    (files.length === 0 ? io.stderr : io.stdout)('Usage: fnscan merge-sarif <file.sarif>... > merged.sarif\n');
+    return files.length === 0 ? 2 : 0;
+  }
+  const inputs = files.map((name) => {
+    try {
+      return { name, text: fs.readFileSync(path.resolve(io.cwd, name), 'utf8') };
+    } catch (error) {
+      throw new UsageError(`SARIF file \`${name}\` cannot be read (${errorCode(error)}).`);
+    }
+  });
+  try {
+    io.stdout(mergeSarif(inputs));
+  } catch (error) {
+    if (error instanceof MergeError) throw new UsageError(error.message);
+    throw error;
+  }
+  return 0;
 }
 
 /** The report goes to stdout, or to --output with the summary line on stderr. */

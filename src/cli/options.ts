@@ -2,6 +2,8 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { DEFAULT_LIMITS } from '../core/files';
 import type { Level } from '../core/types';
 import { FORMATS, type Format } from '../reporters';
+import { defaultJobs } from '../core/parallel';
+import { parseShard, type Shard } from '../core/shard';
 
 export type FailOn = Level | 'none';
 
@@ -21,6 +23,12 @@ export interface CliOptions {
   writeBaseline?: string;
   /** Undefined when not given, so the config file's `maxFileSize` can apply. */
   maxFileSize?: number;
+  /** Reuse results of unchanged files, kept in `cacheLocation`. */
+  cache: boolean;
+  cacheLocation: string;
+  /** Worker threads for the per-file work. */
+  jobs: number;
+  shard?: Shard;
 }
 
 /** What parsing the command line came to: options to scan with, or an exit code (help, version, usage error). */
@@ -39,6 +47,9 @@ Examples:
   $ fnscan --format github                   annotate a GitHub Actions run
   $ fnscan --write-baseline .fnscan-baseline.json
   $ fnscan --baseline .fnscan-baseline.json  report only findings new since the baseline
+  $ fnscan --cache                           rescan only what changed since the last --cache run
+  $ fnscan --shard 2/4 -f sarif -o 2.sarif   scan a quarter of the files (one CI job of four)
+  $ fnscan merge-sarif 1.sarif 2.sarif 3.sarif 4.sarif > all.sarif
 
 Exit codes:
   0  nothing at or above --fail-on (suppressed and baselined findings never count)
@@ -73,6 +84,10 @@ export function parseArgs(argv: string[], version: string, out: ParseOutput): Pa
       baseline: opts.baseline,
       writeBaseline: opts.writeBaseline,
       maxFileSize: opts.maxFileSize,
+      cache: opts.cache === true,
+      cacheLocation: opts.cacheLocation,
+      jobs: opts.jobs ?? defaultJobs(),
+      shard: opts.shard,
     },
   };
 }
@@ -103,6 +118,10 @@ function buildProgram(version: string, out: ParseOutput): Command {
       `skip files larger than this (default: ${DEFAULT_LIMITS.maxFileBytes})`,
       positiveInteger,
     )
+    .option('--cache', 'reuse the results of files unchanged since the last --cache run')
+    .option('--cache-location <dir>', 'folder for the cache', 'node_modules/.cache/fnscan')
+    .option('--jobs <n>', `worker threads to scan with (default: ${defaultJobs()}, the number of cores)`, positiveCount)
+    .option('--shard <i/n>', 'scan only the i-th of n slices of the files (for parallel CI jobs)', shardOption)
     .version(version, '-v, --version', 'print the version')
     .helpOption('-h, --help', 'show this help')
     .addHelpText('after', EXAMPLES)
@@ -122,6 +141,20 @@ function positiveInteger(value: string): number {
     throw new InvalidArgumentError('It must be a positive whole number of bytes.');
   }
   return n;
+}
+
+function positiveCount(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n <= 0) throw new InvalidArgumentError('It must be a positive whole number.');
+  return n;
+}
+
+function shardOption(value: string): Shard {
+  try {
+    return parseShard(value);
+  } catch {
+    throw new InvalidArgumentError('It must be i/n with 1 <= i <= n, e.g. 2/4.');
+  }
 }
 
 /** Commander says `error: unknown option '--x'`; fnscan prints one capitalised sentence. */

@@ -26,6 +26,15 @@ const MAX_HOPS = 8;
 export class ProjectAnalysis {
   private readonly resolutions = new Map<string, string | null>();
   private readonly memos = new Map<string, Map<SourceFileInfo, unknown>>();
+  /**
+   * Declarations by scope, built once per scope. Held by the analysis, not by a module-level
+   * WeakMap: V8's young-generation GC keeps every value of an old WeakMap alive until the next
+   * full GC, which would promote each scanned tree to the old generation.
+   */
+  private readonly scopes: ScopeTables = new WeakMap();
+  /** Answers already given: rules ask about the same identifiers many times. */
+  private readonly declarations = new WeakMap<ts.Node, { file: SourceFileInfo; found: Resolved<ts.Node> | undefined }>();
+  private readonly values = new WeakMap<ts.Node, { file: SourceFileInfo; found: Resolved }>();
 
   constructor(private readonly host: ModuleHost) {}
 
@@ -78,25 +87,11 @@ export class ProjectAnalysis {
 
   /** The module a named import refers to, with the imported name. */
   importedBinding(file: SourceFileInfo, localName: string): { module: SourceFileInfo; name: string } | undefined {
-    for (const statement of file.sf.statements) {
-      if (!ts.isImportDeclaration(statement) || !statement.importClause) continue;
-      const spec = stringLiteralValue(statement.moduleSpecifier);
-      if (spec === undefined) continue;
-      const clause = statement.importClause;
-      let importedName: string | undefined;
-      if (clause.name?.text === localName) importedName = 'default';
-      const bindings = clause.namedBindings;
-      if (bindings && ts.isNamedImports(bindings)) {
-        for (const element of bindings.elements) {
-          if (element.name.text === localName) importedName = (element.propertyName ?? element.name).text;
-        }
-      }
-      if (importedName === undefined) continue;
-      const target = this.resolveImport(file, spec);
-      const module = target ? this.load(target, file.project) : undefined;
-      return module ? { module, name: importedName } : undefined;
-    }
-    return undefined;
+    const binding = this.memo('importBindings', file, () => importBindings(file.sf)).get(localName);
+    if (!binding) return undefined;
+    const target = this.resolveImport(file, binding.specifier);
+    const module = target ? this.load(target, file.project) : undefined;
+    return module ? { module, name: binding.name } : undefined;
   }
 
   /** The package an identifier was imported from (`@redwoodjs/api/webhooks`), with the imported name. */
@@ -181,7 +176,15 @@ export class ProjectAnalysis {
    * scope, or (through imports) a declaration in another module of the project.
    */
   declarationOf(id: ts.Identifier, file: SourceFileInfo): Resolved<ts.Node> | undefined {
-    const local = findScopedDeclaration(id);
+    const known = this.declarations.get(id);
+    if (known && known.file === file) return known.found && { ...known.found };
+    const found = this.findDeclaration(id, file);
+    this.declarations.set(id, { file, found });
+    return found && { ...found };
+  }
+
+  private findDeclaration(id: ts.Identifier, file: SourceFileInfo): Resolved<ts.Node> | undefined {
+    const local = findScopedDeclaration(id, this.scopes);
     if (local) return { node: local, file };
     const imported = this.importedBinding(file, id.text);
     if (imported) return this.exportedDeclaration(imported.module, imported.name);
@@ -193,6 +196,15 @@ export class ProjectAnalysis {
    * that is not a constant binding, so a reassigned `let` is never taken for its initialiser.
    */
   resolveValue(node: ts.Expression, file: SourceFileInfo, hops = 0): Resolved {
+    if (hops > 0) return this.followValue(node, file, hops);
+    const known = this.values.get(node);
+    if (known && known.file === file) return { ...known.found };
+    const found = this.followValue(node, file, 0);
+    this.values.set(node, { file, found });
+    return { ...found };
+  }
+
+  private followValue(node: ts.Expression, file: SourceFileInfo, hops: number): Resolved {
     const current = unwrap(node);
     if (hops > MAX_HOPS || !ts.isIdentifier(current)) return { node: current, file };
     const decl = this.declarationOf(current, file);
@@ -225,7 +237,8 @@ function probe(base: string): string | undefined {
   tries.push(...RESOLVE_EXTENSIONS.map((e) => path.join(base, name + e)));
   for (const candidate of tries) {
     try {
-      if (fs.statSync(candidate).isFile()) return candidate;
+      // Missing candidates are the common case: no exception for them (a file in the path still throws).
+      if (fs.statSync(candidate, { throwIfNoEntry: false })?.isFile()) return candidate;
     } catch {
       // not there; try the next shape
     }
@@ -278,7 +291,7 @@ function collectImportSources(sf: ts.SourceFile): Map<string, { specifier: strin
 }
 
 /** Finds the declaration of an identifier by walking enclosing scopes (blocks, functions, module). */
-function findScopedDeclaration(id: ts.Identifier): ts.Node | undefined {
+function findScopedDeclaration(id: ts.Identifier, tables: ScopeTables): ts.Node | undefined {
   const name = id.text;
   for (let scope: ts.Node | undefined = id.parent; scope; scope = scope.parent) {
     if (ts.isFunctionLike(scope)) {
@@ -286,35 +299,83 @@ function findScopedDeclaration(id: ts.Identifier): ts.Node | undefined {
         if (bindsName(param.name, name)) return param;
       }
     }
-    const statements = ts.isSourceFile(scope) || ts.isBlock(scope) || ts.isModuleBlock(scope) ? scope.statements : undefined;
-    if (!statements) continue;
-    for (const statement of statements) {
-      if (ts.isVariableStatement(statement)) {
-        for (const decl of statement.declarationList.declarations) {
-          if (ts.isIdentifier(decl.name) && decl.name.text === name) return decl;
-          if (!ts.isIdentifier(decl.name) && bindsName(decl.name, name)) return decl.name;
-        }
-      } else if ((ts.isFunctionDeclaration(statement) || ts.isClassDeclaration(statement)) && statement.name?.text === name) {
-        return statement;
-      } else if (ts.isImportDeclaration(statement)) {
-        if (importBinds(statement, name)) return undefined;
-      }
-    }
+    if (!ts.isSourceFile(scope) && !ts.isBlock(scope) && !ts.isModuleBlock(scope)) continue;
+    const found = scopeDeclarations(scope, tables).get(name);
+    if (found !== undefined) return found ?? undefined;
   }
   return undefined;
+}
+
+/**
+ * Each name a block or module declares, mapped to the first statement that declares it, in
+ * statement order: a variable declaration (or the binding pattern holding the name), a function
+ * or class declaration, or `null` for an import (a binding from another module). Built once per
+ * scope, since trees never change, instead of scanning the statements for every identifier.
+ */
+type ScopeTables = WeakMap<ts.Node, Map<string, ts.Node | null>>;
+
+function scopeDeclarations(scope: ts.SourceFile | ts.Block | ts.ModuleBlock, tables: ScopeTables): Map<string, ts.Node | null> {
+  let table = tables.get(scope);
+  if (table) return table;
+  const declared = new Map<string, ts.Node | null>();
+  const add = (name: string, node: ts.Node | null): void => {
+    if (!declared.has(name)) declared.set(name, node);
+  };
+  for (const statement of scope.statements) {
+    if (ts.isVariableStatement(statement)) {
+      for (const decl of statement.declarationList.declarations) {
+        if (ts.isIdentifier(decl.name)) add(decl.name.text, decl);
+        else for (const bound of boundNames(decl.name)) add(bound, decl.name);
+      }
+    } else if ((ts.isFunctionDeclaration(statement) || ts.isClassDeclaration(statement)) && statement.name) {
+      add(statement.name.text, statement);
+    } else if (ts.isImportDeclaration(statement)) {
+      for (const bound of importedNames(statement)) add(bound, null);
+    }
+  }
+  table = declared;
+  tables.set(scope, table);
+  return table;
+}
+
+function boundNames(binding: ts.BindingName): string[] {
+  if (ts.isIdentifier(binding)) return [binding.text];
+  return binding.elements.flatMap((el) => (ts.isOmittedExpression(el) ? [] : boundNames(el.name)));
+}
+
+function importedNames(statement: ts.ImportDeclaration): string[] {
+  const clause = statement.importClause;
+  if (!clause) return [];
+  const names = clause.name ? [clause.name.text] : [];
+  const b = clause.namedBindings;
+  if (b && ts.isNamespaceImport(b)) names.push(b.name.text);
+  else if (b) names.push(...b.elements.map((el) => el.name.text));
+  return names;
+}
+
+/**
+ * For each local name bound by an `import` with a string specifier (default or named, not
+ * namespace), the first such import: its specifier and the exported name. One pass per tree.
+ */
+function importBindings(sf: ts.SourceFile): Map<string, { specifier: string; name: string }> {
+  const table = new Map<string, { specifier: string; name: string }>();
+  for (const statement of sf.statements) {
+    if (!ts.isImportDeclaration(statement) || !statement.importClause) continue;
+    const specifier = stringLiteralValue(statement.moduleSpecifier);
+    if (specifier === undefined) continue;
+    const clause = statement.importClause;
+    const here = new Map<string, string>();
+    if (clause.name) here.set(clause.name.text, 'default');
+    const bindings = clause.namedBindings;
+    if (bindings && ts.isNamedImports(bindings)) {
+      for (const element of bindings.elements) here.set(element.name.text, (element.propertyName ?? element.name).text);
+    }
+    for (const [local, name] of here) if (!table.has(local)) table.set(local, { specifier, name });
+  }
+  return table;
 }
 
 function bindsName(binding: ts.BindingName, name: string): boolean {
   if (ts.isIdentifier(binding)) return binding.text === name;
   return binding.elements.some((el) => !ts.isOmittedExpression(el) && bindsName(el.name, name));
-}
-
-function importBinds(statement: ts.ImportDeclaration, name: string): boolean {
-  const clause = statement.importClause;
-  if (!clause) return false;
-  if (clause.name?.text === name) return true;
-  const b = clause.namedBindings;
-  if (!b) return false;
-  if (ts.isNamespaceImport(b)) return b.name.text === name;
-  return b.elements.some((el) => el.name.text === name);
 }

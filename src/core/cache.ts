@@ -376,14 +376,18 @@ export class DependencyTracker implements ModuleHost {
     return this.modules.load(file, project);
   }
 
+  /**
+   * Shares resolutions between the files of the project: an import resolves against the
+   * importing module's folder and the project's aliases, so modules of one folder share them.
+   */
   resolve(from: SourceFileInfo, specifier: string, resolve: () => string | undefined): string | undefined {
-    const key = `${from.path}\0${specifier}`;
+    const key = `${path.dirname(from.path)}\0${specifier}`;
     let target = this.resolutions.get(key);
     if (target === undefined) {
       target = resolve() ?? null;
       this.resolutions.set(key, target);
     }
-    this.recorded?.resolutions.set(key, [from.path, specifier, target]);
+    this.recorded?.resolutions.set(`${from.path}\0${specifier}`, [from.path, specifier, target]);
     return target ?? undefined;
   }
 }

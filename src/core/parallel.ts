@@ -1,0 +1,175 @@
+import os from 'node:os';
+import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
+import type { FnscanConfig } from './config';
+import type { ReadLimits } from './files';
+import type { ProjectInfo } from './project';
+import type { Rule } from './rule';
+import { ContentHashes, type UnitOutcome } from './cache';
+import { FileWork, InternalError, ScanPlan, type ScanOptions, type ScanResult, type ScanUnit } from './engine';
+import { ruleById } from '../rules';
+
+/**
+ * `--jobs`: the per-file work of a scan spread over worker threads. The main thread discovers
+ * the files, asks the cache, hands out contiguous runs of one project's files (so each worker
+ * parses a project's shared modules once per run it gets) and collects the outcomes; the
+ * findings are the same whatever the number of workers, because each file is judged on its own.
+ */
+
+/** A worker costs a TypeScript load; below this many files per worker the scan stays in one thread. */
+export const MIN_FILES_PER_WORKER = 200;
+
+export function defaultJobs(): number {
+  return Math.max(1, typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length);
+}
+
+/** Like `scan`, with up to `jobs` worker threads when the project is large enough to repay them. */
+export async function scanParallel(options: ScanOptions, jobs = defaultJobs()): Promise<ScanResult> {
+  const plan = new ScanPlan(options);
+  const ruleIds = shippedRuleIds(options.rules);
+  const workers = Math.min(jobs, Math.floor(plan.pending.length / MIN_FILES_PER_WORKER));
+  if (workers >= 2 && ruleIds) {
+    await runInWorkers(plan, workers, ruleIds);
+  } else {
+    const work = new FileWork(plan.setup, plan.hashes);
+    for (const unit of plan.pending) plan.complete(unit, work.run(unit));
+  }
+  return plan.finish();
+}
+
+/**
+ * Contiguous runs of at most `size` units that never cross a project boundary, small enough to
+ * keep every worker busy to the end, large enough that a project's shared modules are parsed
+ * by few workers.
+ */
+export function planChunks<T extends { project: unknown }>(units: readonly T[], workers: number): T[][] {
+  const size = Math.max(16, Math.min(256, Math.ceil(units.length / (workers * 8))));
+  const chunks: T[][] = [];
+  let chunk: T[] = [];
+  for (const unit of units) {
+    if (chunk.length === size || (chunk.length > 0 && chunk[0].project !== unit.project)) {
+      chunks.push(chunk);
+      chunk = [];
+    }
+    chunk.push(unit);
+  }
+  if (chunk.length > 0) chunks.push(chunk);
+  return chunks;
+}
+
+/** Rules must be the shipped ones, which a worker can load by id; anything else runs in this thread. */
+function shippedRuleIds(rules: readonly Rule[]): string[] | undefined {
+  return rules.every((r) => ruleById(r.meta.id) === r) ? rules.map((r) => r.meta.id) : undefined;
+}
+
+interface WorkerSetup {
+  fnscanScanWorker: true;
+  ruleIds: string[];
+  config: FnscanConfig;
+  includeTests: boolean;
+  limits: ReadLimits;
+  projects: ProjectInfo[];
+  recording: boolean;
+}
+
+/** A unit as it crosses to a worker: its project by index, so each project object is sent once. */
+interface WireUnit {
+  path: string;
+  kind: 'source' | 'text';
+  project: number;
+  hash: string | null;
+  dated: boolean;
+}
+
+type WireError = { kind: 'internal'; file: string; ruleId: string; message: string } | { kind: 'other'; message: string };
+
+type WorkerReply = { outcomes: UnitOutcome[] } | { error: WireError };
+
+async function runInWorkers(plan: ScanPlan, count: number, ruleIds: string[]): Promise<void> {
+  const projects = [...new Set(plan.pending.map((u) => u.project))];
+  const projectIndex = new Map(projects.map((p, i) => [p, i]));
+  const setup: WorkerSetup = {
+    fnscanScanWorker: true,
+    ruleIds,
+    config: plan.setup.config,
+    includeTests: plan.setup.includeTests,
+    limits: plan.setup.limits,
+    projects,
+    recording: plan.hashes !== undefined,
+  };
+  const chunks = planChunks(plan.pending, count);
+  const workers: Worker[] = [];
+  const inFlight = new Map<Worker, ScanUnit[]>();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      let next = 0;
+      let remaining = chunks.length;
+      const give = (worker: Worker): void => {
+        const chunk = chunks[next++];
+        if (!chunk) return;
+        inFlight.set(worker, chunk);
+        const units: WireUnit[] = chunk.map((u) => ({ path: u.path, kind: u.kind, project: projectIndex.get(u.project)!, hash: u.hash, dated: u.dated }));
+        worker.postMessage({ units });
+      };
+      for (let i = 0; i < Math.min(count, chunks.length); i++) {
+        const worker = startWorker(setup);
+        workers.push(worker);
+        worker.on('message', (reply: WorkerReply) => {
+          if ('error' in reply) {
+            reject(revive(reply.error));
+            return;
+          }
+          const chunk = inFlight.get(worker)!;
+          chunk.forEach((unit, k) => plan.complete(unit, reply.outcomes[k]));
+          if (--remaining === 0) resolve();
+          else give(worker);
+        });
+        worker.on('error', reject);
+        worker.on('exit', (code) => {
+          if (remaining > 0) reject(new Error(`A scan worker stopped before the scan ended (exit code ${code}).`));
+        });
+        give(worker);
+      }
+    });
+  } finally {
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+}
+
+/** This module is the worker's code; run from TypeScript sources (tests), the worker registers tsx first. */
+function startWorker(setup: WorkerSetup): Worker {
+  if (!__filename.endsWith('.ts')) return new Worker(__filename, { workerData: setup });
+  const code = `require('tsx/cjs/api').register(); require(${JSON.stringify(__filename)});`;
+  return new Worker(code, { eval: true, workerData: setup });
+}
+
+function revive(error: WireError): Error {
+  if (error.kind === 'internal') return new InternalError(error.file, error.ruleId, new Error(error.message));
+  return new Error(error.message);
+}
+
+function toWire(error: unknown): WireError {
+  if (error instanceof InternalError) {
+    const cause = error.cause instanceof Error ? error.cause.message : String(error.cause);
+    return { kind: 'internal', file: error.file, ruleId: error.ruleId, message: cause };
+  }
+  return { kind: 'other', message: error instanceof Error ? error.message : String(error) };
+}
+
+function serve(setup: WorkerSetup): void {
+  const rules = setup.ruleIds.map((id) => ruleById(id)!);
+  const work = new FileWork(
+    { rules, config: setup.config, includeTests: setup.includeTests, limits: setup.limits },
+    setup.recording ? new ContentHashes(setup.limits.maxFileBytes) : undefined,
+  );
+  parentPort!.on('message', (message: { units: WireUnit[] }) => {
+    let reply: WorkerReply;
+    try {
+      reply = { outcomes: message.units.map((u) => work.run({ ...u, project: setup.projects[u.project] })) };
+    } catch (error) {
+      reply = { error: toWire(error) };
+    }
+    parentPort!.postMessage(reply);
+  });
+}
+
+if (!isMainThread && (workerData as Partial<WorkerSetup> | undefined)?.fnscanScanWorker === true) serve(workerData as WorkerSetup);

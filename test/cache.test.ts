@@ -1,0 +1,172 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { scan, ScanPlan, type ScanOptions } from '../src/core/engine';
+import { hashFile } from '../src/core/cache';
+import { rules } from '../src/rules';
+import { formatSarif } from '../src/reporters/sarif';
+import { FIXTURES, fixtureApps } from './support/fixtures';
+
+/** A copy of a fixture app in a temporary folder (its real path, as discovery reports it), with a cache folder beside it. */
+function copyApp(app: string): { root: string; cache: string } {
+  const base = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'fnscan-cache-')));
+  const root = path.join(base, app);
+  fs.cpSync(path.join(FIXTURES, app), root, { recursive: true });
+  return { root, cache: path.join(base, 'cache') };
+}
+
+function options(root: string, cache?: string, extra: Partial<ScanOptions> = {}): ScanOptions {
+  return { paths: [root], rules: [...rules], config: {}, includeTests: false, root, ...(cache && { cache: { location: cache } }), ...extra };
+}
+
+function sarif(root: string, cache?: string, extra: Partial<ScanOptions> = {}): string {
+  return formatSarif(scan(options(root, cache, extra)), { root, category: 'fnscan', includeSuppressed: true, toolVersion: '0.0.0' });
+}
+
+/** Files the cache could not vouch for: what a scan with this cache would analyse again. */
+function pending(root: string, cache: string, extra: Partial<ScanOptions> = {}): string[] {
+  return new ScanPlan(options(root, cache, extra)).pending.map((u) => path.relative(root, u.path).split(path.sep).join('/'));
+}
+
+for (const app of fixtureApps()) {
+  test(`fixture ${app}: a cached scan writes the same SARIF as an uncached one, byte for byte`, () => {
+    const { root, cache } = copyApp(app);
+    const uncached = sarif(root);
+    assert.equal(sarif(root, cache), uncached, 'the scan that fills the cache');
+    assert.deepEqual(pending(root, cache), [], 'nothing changed, so nothing is analysed again');
+    assert.equal(sarif(root, cache), uncached, 'the scan served from the cache');
+  });
+}
+
+test('editing a src/lib helper re-judges the handlers that use it, and the cache never keeps a stale verdict', () => {
+  const { root, cache } = copyApp('webhook-zoo');
+  const replayOnGithubPush = (text: string): boolean =>
+    (JSON.parse(text) as { runs: Array<{ results: Array<{ ruleId: string; locations: Array<{ physicalLocation: { artifactLocation: { uri: string } } }> }> }> }).runs[0].results.some(
+      (r) => r.ruleId === 'require-replay-protection' && r.locations[0].physicalLocation.artifactLocation.uri === 'api/src/functions/githubPush.ts',
+    );
+  const before = sarif(root, cache);
+  assert.ok(replayOnGithubPush(before), 'githubPush is replayable while its helper uses sha256Verifier');
+
+  const helper = path.join(root, 'api/src/lib/webhooks.ts');
+  const text = fs.readFileSync(helper, 'utf8');
+  const edited = text.replace(
+    "return verifyEvent('sha256Verifier', {\n    event,\n    secret: process.env.GITHUB_WEBHOOK_SECRET,",
+    "return verifyEvent('timestampSchemeVerifier', {\n    event,\n    secret: process.env.GITHUB_WEBHOOK_SECRET,",
+  );
+  assert.notEqual(edited, text, 'the fixture still has the helper this test edits');
+  fs.writeFileSync(helper, edited);
+
+  const stale = pending(root, cache);
+  assert.ok(stale.includes('api/src/lib/webhooks.ts'));
+  assert.ok(stale.includes('api/src/functions/githubPush.ts'), 'the handler that calls the edited helper');
+  assert.ok(!stale.includes('api/src/functions/shopifyManual.ts'), 'a handler that does not import it is reused');
+
+  const cached = sarif(root, cache);
+  assert.ok(!replayOnGithubPush(cached), 'the replay finding is gone once the helper checks timestamps');
+  assert.equal(cached, sarif(root), 'exactly as an uncached scan of the edited tree');
+  assert.equal(sarif(root, cache), cached, 'and the refreshed cache serves the same');
+});
+
+test('a module that starts to exist re-judges the files whose import it now resolves', () => {
+  const { root, cache } = copyApp('webhook-zoo');
+  const endpoint = path.join(root, 'api/src/functions/partnerPing.ts');
+  fs.writeFileSync(
+    endpoint,
+    [
+      "import { db } from 'src/lib/db'",
+      "import { requireAuth } from 'src/lib/partnerAuth'",
+      '',
+      'export const handler = async () => {',
+      '  requireAuth()',
+      '  await db.partner.update({ where: { id: 1 }, data: { seenAt: new Date() } })',
+      '  return { statusCode: 204 }',
+      '}',
+      '',
+    ].join('\n'),
+  );
+  const unresolved = sarif(root, cache);
+  fs.writeFileSync(path.join(root, 'api/src/lib/partnerAuth.ts'), 'export const requireAuth = () => true\n');
+  assert.ok(pending(root, cache).includes('api/src/functions/partnerPing.ts'));
+  const resolved = sarif(root, cache);
+  assert.equal(resolved, sarif(root));
+  assert.notEqual(resolved, unresolved, 'the stub helper now decides the verdict');
+});
+
+test('the cache is keyed on the config and options: another config reuses nothing', () => {
+  const { root, cache } = copyApp('acme-store');
+  sarif(root, cache);
+  assert.deepEqual(pending(root, cache), []);
+  const all = pending(root, cache, { config: { rules: { 'no-disabled-tls': 'off' } } });
+  assert.equal(all.length, new ScanPlan(options(root)).units.length);
+  assert.equal(pending(root, cache, { includeTests: true }).length, new ScanPlan(options(root, undefined, { includeTests: true })).units.length);
+  assert.equal(sarif(root, cache, { config: { rules: { 'no-disabled-tls': 'off' } } }), sarif(root, undefined, { config: { rules: { 'no-disabled-tls': 'off' } } }));
+});
+
+test('a corrupt, truncated or foreign cache file is ignored, and replaced by a valid one', () => {
+  const { root, cache } = copyApp('acme-store');
+  const expected = sarif(root);
+  const file = path.join(cache, 'scan-cache.json');
+  sarif(root, cache);
+  const good = fs.readFileSync(file, 'utf8');
+  const tamperedBody = good.replace(/"h":"[^"]+"/, '"h":"0000"');
+  const corruptions = [
+    'not json at all',
+    good.slice(0, good.length >> 1),
+    tamperedBody,
+    `${JSON.stringify({ format: 1, key: 'x', sum: 'y' })}\n{}`,
+    '',
+    '\u0000\u0001\u0002',
+  ];
+  for (const corrupt of corruptions) {
+    fs.writeFileSync(file, corrupt);
+    assert.equal(new ScanPlan(options(root, cache)).pending.length, new ScanPlan(options(root)).units.length);
+    assert.equal(sarif(root, cache), expected);
+    assert.deepEqual(pending(root, cache), [], 'the scan wrote a valid cache again');
+  }
+  fs.rmSync(file);
+  fs.mkdirSync(file);
+  assert.equal(sarif(root, cache), expected, 'a cache path that is a folder is ignored too');
+});
+
+test('the cache is written atomically: a complete file, no temporary files left behind', () => {
+  const { root, cache } = copyApp('webhook-zoo');
+  sarif(root, cache);
+  assert.deepEqual(fs.readdirSync(cache), ['scan-cache.json']);
+  const [header] = fs.readFileSync(path.join(cache, 'scan-cache.json'), 'utf8').split('\n', 1);
+  assert.equal((JSON.parse(header) as { format: number }).format, 1);
+});
+
+test('cached paths are relative: the repository and its cache can move together', () => {
+  const { root, cache } = copyApp('webhook-zoo');
+  const original = sarif(root, cache);
+  const moved = path.join(path.dirname(root), 'moved');
+  fs.mkdirSync(moved);
+  const movedRoot = path.join(moved, 'webhook-zoo');
+  fs.renameSync(root, movedRoot);
+  fs.renameSync(cache, path.join(moved, 'cache'));
+  assert.deepEqual(pending(movedRoot, path.join(moved, 'cache')), []);
+  const text = fs.readFileSync(path.join(moved, 'cache', 'scan-cache.json'), 'utf8');
+  assert.ok(!text.includes(path.dirname(root)), 'no absolute path in the cache');
+  assert.equal(sarif(movedRoot, path.join(moved, 'cache')), original);
+});
+
+test('files removed from the tree are dropped from the cache', () => {
+  const { root, cache } = copyApp('webhook-zoo');
+  sarif(root, cache);
+  fs.rmSync(path.join(root, 'api/src/functions/logFirst.ts'));
+  sarif(root, cache);
+  const text = fs.readFileSync(path.join(cache, 'scan-cache.json'), 'utf8');
+  assert.ok(!text.includes('logFirst.ts'));
+  assert.ok(text.includes('githubPush.ts'));
+});
+
+test('a suppression with an expiry date marks its file as dated, so a cached verdict holds for one day only', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fnscan-dated-'));
+  const file = path.join(dir, 'a.ts');
+  fs.writeFileSync(file, "// fnscan-disable-next-line no-disabled-tls until=2099-01-01 -- vendor fix pending\nexport const agent = { rejectUnauthorized: false }\n");
+  assert.equal(hashFile(file, 1 << 20).dated, true);
+  fs.writeFileSync(file, 'export const agent = { rejectUnauthorized: true }\n');
+  assert.equal(hashFile(file, 1 << 20).dated, false);
+});

@@ -1,0 +1,134 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type * as Sarif from 'sarif';
+import { scan, ScanPlan, type ScanOptions } from '../src/core/engine';
+import { parseShard, shardOf } from '../src/core/shard';
+import { MIN_FILES_PER_WORKER, scanParallel } from '../src/core/parallel';
+import { UsageError } from '../src/core/project';
+import { rules } from '../src/rules';
+import { formatSarif } from '../src/reporters/sarif';
+import { MergeError, mergeSarif } from '../src/reporters/merge-sarif';
+import { run, type Io } from '../src/cli/main';
+import { generateMonorepo } from '../scripts/bench/generate';
+import { FIXTURES, fixtureApps } from './support/fixtures';
+
+function options(root: string, extra: Partial<ScanOptions> = {}): ScanOptions {
+  return { paths: [root], rules: [...rules], config: {}, includeTests: false, root, ...extra };
+}
+
+function sarifOf(root: string, extra: Partial<ScanOptions> = {}): string {
+  return formatSarif(scan(options(root, extra)), { root, category: 'fnscan', includeSuppressed: true, toolVersion: '0.0.0' });
+}
+
+function shardsMerged(root: string, count: number, extra: Partial<ScanOptions> = {}): string {
+  const parts = Array.from({ length: count }, (_, i) => ({ name: `${i + 1}.sarif`, text: sarifOf(root, { ...extra, shard: { index: i + 1, count } }) }));
+  return mergeSarif(parts);
+}
+
+test('--shard takes i/n with 1 <= i <= n', () => {
+  assert.deepEqual(parseShard('2/4'), { index: 2, count: 4 });
+  assert.deepEqual(parseShard('1/1'), { index: 1, count: 1 });
+  for (const bad of ['0/4', '5/4', '2', '2/0', 'a/b', '-1/2', '1/2/3', '']) assert.throws(() => parseShard(bad), UsageError, bad);
+});
+
+test('files are spread evenly and deterministically over the shards', () => {
+  const paths = Array.from({ length: 4000 }, (_, i) => `apps/app-${i % 40}/api/src/functions/fn${i}.ts`);
+  const counts = [0, 0, 0, 0];
+  for (const p of paths) {
+    const shard = shardOf(p, 4);
+    assert.equal(shardOf(p, 4), shard);
+    counts[shard - 1]++;
+  }
+  for (const c of counts) assert.ok(c > 850 && c < 1150, `shard sizes ${counts.join(', ')}`);
+});
+
+for (const app of fixtureApps()) {
+  test(`fixture ${app}: shards merged with merge-sarif equal the unsharded SARIF, byte for byte`, () => {
+    const root = path.join(FIXTURES, app);
+    const whole = sarifOf(root);
+    for (const count of [2, 3, 5]) assert.equal(shardsMerged(root, count), whole, `${count} shards`);
+  });
+}
+
+test('each file is scanned by exactly one shard, and its findings do not depend on the shard', () => {
+  const root = path.join(FIXTURES, 'webhook-zoo');
+  const whole = scan(options(root));
+  const parts = [1, 2, 3].map((index) => scan(options(root, { shard: { index, count: 3 } })));
+  assert.equal(parts.reduce((n, p) => n + p.filesScanned, 0), whole.filesScanned);
+  const files = parts.map((p) => new Set(p.findings.map((f) => f.location.file)));
+  for (const [i, a] of files.entries()) for (const b of files.slice(i + 1)) for (const f of a) assert.ok(!b.has(f), f);
+  const key = (f: (typeof whole.findings)[number]): string => JSON.stringify(f);
+  assert.deepEqual(parts.flatMap((p) => p.findings).map(key).sort(), whole.findings.map(key).sort());
+});
+
+test('merge-sarif deduplicates rules, recomputes ruleIndex and ANDs executionSuccessful', () => {
+  const root = path.join(FIXTURES, 'webhook-zoo');
+  const a = JSON.parse(sarifOf(root, { shard: { index: 1, count: 2 } })) as Sarif.Log;
+  const b = JSON.parse(sarifOf(root, { shard: { index: 2, count: 2 } })) as Sarif.Log;
+  // The second shard lists its rules in another order and reports a failure.
+  const rulesB = b.runs[0].tool.driver.rules!;
+  const reordered = [...rulesB].reverse();
+  for (const result of b.runs[0].results!) result.ruleIndex = reordered.findIndex((r) => r.id === result.ruleId);
+  b.runs[0].tool.driver.rules = reordered;
+  b.runs[0].invocations![0].executionSuccessful = false;
+
+  const merged = JSON.parse(mergeSarif([{ name: 'a', text: JSON.stringify(a) }, { name: 'b', text: JSON.stringify(b) }])) as Sarif.Log;
+  const run0 = merged.runs[0];
+  assert.equal(merged.runs.length, 1);
+  assert.deepEqual(run0.tool.driver.rules!.map((r) => r.id), a.runs[0].tool.driver.rules!.map((r) => r.id));
+  for (const result of run0.results!) assert.equal(run0.tool.driver.rules![result.ruleIndex!].id, result.ruleId);
+  assert.equal(run0.results!.length, a.runs[0].results!.length + b.runs[0].results!.length);
+  assert.equal(run0.invocations![0].executionSuccessful, false);
+});
+
+test('merge-sarif refuses files that are not one fnscan run of the same version and category', () => {
+  const root = path.join(FIXTURES, 'acme-store');
+  const good = sarifOf(root);
+  const other = good.replace('"version": "0.0.0"', '"version": "9.9.9"');
+  assert.throws(() => mergeSarif([{ name: 'a', text: good }, { name: 'b', text: other }]), MergeError);
+  assert.throws(() => mergeSarif([{ name: 'a', text: 'nope' }]), MergeError);
+  assert.throws(() => mergeSarif([{ name: 'a', text: '{"version":"2.1.0","runs":[]}' }]), MergeError);
+  assert.throws(() => mergeSarif([]), MergeError);
+});
+
+function captureIo(cwd: string): Io & { out: string[]; err: string[] } {
+  const out: string[] = [];
+  const err: string[] = [];
+  return { out, err, stdout: (t) => out.push(t), stderr: (t) => err.push(t), stdoutIsTTY: false, stderrIsTTY: false, env: { NO_COLOR: '1' }, cwd };
+}
+
+test('the CLI: --shard runs then `fnscan merge-sarif` give the unsharded --format sarif output', async () => {
+  const app = path.join(FIXTURES, 'webhook-zoo');
+  const whole = captureIo(app);
+  assert.equal(await run(['-f', 'sarif', '--fail-on', 'none', '--jobs', '1'], whole), 0);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fnscan-shards-'));
+  const files: string[] = [];
+  for (let i = 1; i <= 3; i++) {
+    const io = captureIo(app);
+    assert.equal(await run(['-f', 'sarif', '--fail-on', 'none', '--shard', `${i}/3`, '-o', path.join(dir, `${i}.sarif`)], io), 0);
+    files.push(path.join(dir, `${i}.sarif`));
+  }
+  const merged = captureIo(app);
+  assert.equal(await run(['merge-sarif', ...files], merged), 0);
+  assert.equal(merged.out.join(''), whole.out.join(''));
+
+  const bad = captureIo(app);
+  assert.equal(await run(['merge-sarif', path.join(dir, 'missing.sarif')], bad), 2);
+  assert.equal(await run(['--shard', '4/3'], captureIo(app)), 2);
+});
+
+test('worker threads (--jobs) give the same SARIF as one thread, with and without the cache', async () => {
+  const root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'fnscan-jobs-')));
+  generateMonorepo(root, { functions: 320, seed: 7 });
+  const format = (result: Awaited<ReturnType<typeof scanParallel>>): string =>
+    formatSarif(result, { root, category: 'fnscan', includeSuppressed: true, toolVersion: '0.0.0' });
+  assert.ok(new ScanPlan(options(root)).pending.length >= 2 * MIN_FILES_PER_WORKER, 'enough files for two workers');
+  const single = format(scan(options(root)));
+  assert.equal(format(await scanParallel(options(root), 2)), single);
+  const cache = path.join(root, '.fnscan-test-cache');
+  assert.equal(format(await scanParallel(options(root, { cache: { location: cache } }), 2)), single);
+  assert.equal(format(scan(options(root, { cache: { location: cache } }))), single, 'entries written by workers serve a later scan');
+});

@@ -1,0 +1,221 @@
+/**
+ * `npm run bench`: fnscan's speed and memory on generated Redwood monorepos, against the parse floor.
+ *
+ *   npm run bench -- [--sizes 500,2000,8000] [--reps 3] [--seed 7] [--jobs N] [--eslint-max 8000] [--keep]
+ *
+ * 1. Generates monorepos of each size (serverless functions) from the seed, in a temp folder.
+ * 2. Runs each variant in a fresh `node` process (scripts/bench/child.cjs), rounds interleaved so
+ *    load on a shared machine hits every variant alike:
+ *      floor-1 / floor-N   read + ts.createSourceFile of every file the scan reads, 1 thread / N workers
+ *      cold-1 / cold-N     `fnscan -f sarif` without cache, --jobs 1 / --jobs N
+ *      cache-fill          --cache into an empty cache folder (cold, plus writing the cache)
+ *      warm                --cache again, nothing changed
+ *      edit-endpoint       --cache after editing one endpoint
+ *      edit-lib            --cache after editing src/lib/webhooks.ts of one app (its importers re-judged)
+ *      eslint              ESLint with fnscan/eslint-plugin's configs.recommended (one round)
+ * 3. Prints median wall time, CPU time and peak RSS of each, ratios to the floor of the same run,
+ *    and how each grows from the middle to the largest size.
+ * A benchmark, not a test: nothing here runs in `npm test`.
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { generateMonorepo } from './bench/generate';
+import type * as Engine from '../src/core/engine';
+import type * as Rules from '../src/rules';
+import type * as Parallel from '../src/core/parallel';
+
+// The built code the children run (the cache key includes a hash of that code, so the parent's
+// look at the cache must use the same build).
+const DIST = path.resolve(__dirname, '..', 'dist');
+const { ScanPlan } = require(path.join(DIST, 'core', 'engine.js')) as typeof Engine;
+const { rules } = require(path.join(DIST, 'rules', 'index.js')) as typeof Rules;
+const { defaultJobs } = require(path.join(DIST, 'core', 'parallel.js')) as typeof Parallel;
+
+interface Args {
+  sizes: number[];
+  reps: number;
+  seed: number;
+  jobs: number;
+  eslintMax: number;
+  keep: boolean;
+}
+
+interface Sample {
+  wallMs: number;
+  cpuMs: number;
+  maxRssKb: number;
+  detail: Record<string, unknown>;
+}
+
+type Variant = 'floor-1' | 'floor-N' | 'cold-1' | 'cold-N' | 'cache-fill' | 'warm' | 'edit-endpoint' | 'edit-lib' | 'eslint';
+
+const ROOT = path.resolve(__dirname, '..');
+const CHILD = path.join(__dirname, 'bench', 'child.cjs');
+
+function parseArgs(argv: string[]): Args {
+  const value = (name: string): string | undefined => {
+    const i = argv.indexOf(`--${name}`);
+    return i >= 0 ? argv[i + 1] : undefined;
+  };
+  return {
+    sizes: (value('sizes') ?? '500,2000,8000').split(',').map(Number),
+    reps: Number(value('reps') ?? 3),
+    seed: Number(value('seed') ?? 7),
+    jobs: Number(value('jobs') ?? defaultJobs()),
+    eslintMax: Number(value('eslint-max') ?? 8000),
+    keep: argv.includes('--keep'),
+  };
+}
+
+/** Runs one variant in a fresh process; wall time from spawn to exit, CPU and peak RSS as the child saw them. */
+function measure(args: string[]): Sample {
+  const resultFile = path.join(os.tmpdir(), `fnscan-bench-result-${process.pid}.json`);
+  fs.rmSync(resultFile, { force: true });
+  const start = process.hrtime.bigint();
+  const child = spawnSync(process.execPath, [CHILD, resultFile, ...args], { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 << 20 });
+  const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
+  if (child.status !== 0) throw new Error(`${args.slice(0, 2).join(' ')} failed (${child.status}): ${child.stderr}`);
+  const { maxRssKb, cpuMs, ...detail } = JSON.parse(fs.readFileSync(resultFile, 'utf8')) as { maxRssKb: number; cpuMs: number };
+  return { wallMs, cpuMs, maxRssKb, detail };
+}
+
+function fnscanArgs(tree: string, out: string, extra: string[]): string[] {
+  return ['fnscan', tree, '.', '-f', 'sarif', '-o', out, '--fail-on', 'none', '-q', ...extra];
+}
+
+/** Files a `--cache` scan would analyse again (the rest come from the cache). */
+function staleFiles(tree: string, cacheDir: string): number {
+  return new ScanPlan({ paths: [tree], rules: [...rules], config: {}, includeTests: false, root: tree, cache: { location: cacheDir } }).pending.length;
+}
+
+function appendLine(file: string, line: string): () => void {
+  const original = fs.readFileSync(file, 'utf8');
+  fs.writeFileSync(file, `${original}${line}\n`);
+  return () => fs.writeFileSync(file, original);
+}
+
+/** One endpoint, and one app's webhook helpers (imported by several of its endpoints). */
+function editTargets(tree: string): { endpoint: string; lib: string } {
+  const app = path.join(tree, 'apps', fs.readdirSync(path.join(tree, 'apps')).sort()[0]);
+  const functions = path.join(app, 'api', 'src', 'functions');
+  const endpoint = fs.readdirSync(functions).filter((f) => f.endsWith('Webhook.ts')).sort()[0];
+  return { endpoint: path.join(functions, endpoint), lib: path.join(app, 'api', 'src', 'lib', 'webhooks.ts') };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+interface SizeResult {
+  size: number;
+  files: { source: number; bytes: number; scanned: number };
+  samples: Partial<Record<Variant, Sample[]>>;
+  stale: { 'edit-endpoint': number; 'edit-lib': number };
+}
+
+function benchSize(size: number, args: Args, work: string): SizeResult {
+  const tree = path.join(work, `tree-${size}`);
+  const cacheDir = path.join(work, `cache-${size}`);
+  const out = path.join(work, `out-${size}.sarif`);
+  fs.rmSync(tree, { recursive: true, force: true });
+  const generated = generateMonorepo(tree, { functions: size, seed: args.seed });
+  const scanned = new ScanPlan({ paths: [tree], rules: [...rules], config: {}, includeTests: false, root: tree }).units.length;
+  const samples: SizeResult['samples'] = {};
+  const add = (variant: Variant, sample: Sample): void => {
+    (samples[variant] ??= []).push(sample);
+    process.stderr.write(`  ${String(size).padStart(5)} ${variant.padEnd(13)} ${sample.wallMs.toFixed(0).padStart(6)} ms wall ${sample.cpuMs.toFixed(0).padStart(6)} ms cpu ${(sample.maxRssKb / 1024).toFixed(0).padStart(5)} MB\n`);
+  };
+  const jobs = String(args.jobs);
+  const stale = { 'edit-endpoint': 0, 'edit-lib': 0 };
+  const targets = editTargets(tree);
+
+  for (let rep = 0; rep < args.reps; rep++) {
+    add('floor-1', measure(['floor', tree, '1']));
+    add('cold-1', measure(fnscanArgs(tree, out, ['--jobs', '1'])));
+    add('floor-N', measure(['floor', tree, jobs]));
+    add('cold-N', measure(fnscanArgs(tree, out, ['--jobs', jobs])));
+    fs.rmSync(cacheDir, { recursive: true, force: true });
+    const cached = fnscanArgs(tree, out, ['--jobs', jobs, '--cache', '--cache-location', cacheDir]);
+    add('cache-fill', measure(cached));
+    add('warm', measure(cached));
+    const restoreEndpoint = appendLine(targets.endpoint, `// edited in round ${rep}`);
+    stale['edit-endpoint'] = staleFiles(tree, cacheDir);
+    add('edit-endpoint', measure(cached));
+    const restoreLib = appendLine(targets.lib, `export const editedInRound${rep} = ${rep}`);
+    stale['edit-lib'] = staleFiles(tree, cacheDir);
+    add('edit-lib', measure(cached));
+    restoreLib();
+    restoreEndpoint();
+  }
+  if (size <= args.eslintMax) add('eslint', measure(['eslint', tree]));
+  if (!args.keep) fs.rmSync(tree, { recursive: true, force: true });
+  fs.rmSync(cacheDir, { recursive: true, force: true });
+  return { size, files: { source: generated.sourceFiles, bytes: generated.bytes, scanned }, samples, stale };
+}
+
+const VARIANTS: Variant[] = ['floor-1', 'floor-N', 'cold-1', 'cold-N', 'cache-fill', 'warm', 'edit-endpoint', 'edit-lib', 'eslint'];
+
+function report(results: SizeResult[], args: Args): string {
+  const lines: string[] = [];
+  const cpus = os.cpus();
+  lines.push(`machine: ${cpus[0]?.model.trim() ?? 'unknown CPU'}, ${cpus.length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}, ${os.platform()} ${os.arch()}`);
+  lines.push(`load average at the end: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}; N = ${args.jobs} workers; ${args.reps} rounds, medians; seed ${args.seed}`);
+  for (const r of results) {
+    const m = (v: Variant, key: 'wallMs' | 'cpuMs' | 'maxRssKb'): number | undefined => {
+      const s = r.samples[v];
+      return s ? median(s.map((x) => x[key])) : undefined;
+    };
+    const floor1 = m('floor-1', 'wallMs')!;
+    const floorN = m('floor-N', 'wallMs')!;
+    const rss1 = m('floor-1', 'maxRssKb')!;
+    const rssN = m('floor-N', 'maxRssKb')!;
+    lines.push('');
+    lines.push(`## ${r.size} functions: ${r.files.source} JS/TS files (${(r.files.bytes / 2 ** 20).toFixed(1)} MiB), ${r.files.scanned} read by the scan (tests are not)`);
+    lines.push('');
+    lines.push('| variant | wall ms | cpu ms | peak RSS MB | wall / floor-1 | wall / floor-N | RSS / floor (same threads) |');
+    lines.push('|---|---:|---:|---:|---:|---:|---:|');
+    for (const v of VARIANTS) {
+      const wall = m(v, 'wallMs');
+      if (wall === undefined) continue;
+      const rss = m(v, 'maxRssKb')!;
+      const threadsN = v !== 'floor-1' && v !== 'cold-1' && v !== 'eslint';
+      lines.push(
+        `| ${v} | ${wall.toFixed(0)} | ${m(v, 'cpuMs')!.toFixed(0)} | ${(rss / 1024).toFixed(0)} | ${(wall / floor1).toFixed(2)} | ${(wall / floorN).toFixed(2)} | ${(rss / (threadsN ? rssN : rss1)).toFixed(2)} |`,
+      );
+    }
+    lines.push('');
+    lines.push(`edit-endpoint re-analysed ${r.stale['edit-endpoint']} file(s); edit-lib re-analysed ${r.stale['edit-lib']}.`);
+    const eslint = r.samples.eslint?.[0];
+    if (eslint) lines.push(`eslint: ${JSON.stringify(eslint.detail)}`);
+  }
+  if (results.length >= 2) {
+    const [mid, big] = results.slice(-2);
+    lines.push('');
+    lines.push(`## growth from ${mid.size} to ${big.size} functions (x${(big.size / mid.size).toFixed(1)} the functions; wall time ratio, target <= ${((big.size / mid.size) * 1.1).toFixed(1)})`);
+    lines.push('');
+    for (const v of VARIANTS) {
+      const a = mid.samples[v];
+      const b = big.samples[v];
+      if (!a || !b) continue;
+      lines.push(`- ${v}: x${(median(b.map((s) => s.wallMs)) / median(a.map((s) => s.wallMs))).toFixed(2)} wall, x${(median(b.map((s) => s.cpuMs)) / median(a.map((s) => s.cpuMs))).toFixed(2)} cpu`);
+    }
+  }
+  return lines.join('\n');
+}
+
+function main(): void {
+  const args = parseArgs(process.argv.slice(2));
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'fnscan-bench-'));
+  process.stderr.write(`bench folder ${work}\n`);
+  const results = args.sizes.map((size) => benchSize(size, args, work));
+  const text = report(results, args);
+  fs.writeFileSync(path.join(work, 'results.md'), `${text}\n`);
+  fs.writeFileSync(path.join(work, 'results.json'), JSON.stringify(results, null, 2));
+  process.stdout.write(`${text}\n\n(also in ${path.join(work, 'results.md')})\n`);
+}
+
+main();

@@ -1,0 +1,81 @@
+'use strict';
+/**
+ * One measured variant of `npm run bench`, run in a fresh process against the built dist/:
+ *
+ *   node child.cjs <result.json> fnscan <cwd> <cli args...>   the CLI, as `fnscan` runs it
+ *   node child.cjs <result.json> floor <root> <jobs>           read + ts.createSourceFile of every file the scan reads
+ *   node child.cjs <result.json> eslint <root>                 ESLint with fnscan/eslint-plugin's configs.recommended
+ *
+ * Writes { maxRssKb, cpuMs, ...detail } to result.json; the parent measures wall time.
+ */
+const fs = require('node:fs');
+const path = require('node:path');
+
+const DIST = path.join(__dirname, '..', '..', 'dist');
+const [resultFile, mode, ...args] = process.argv.slice(2);
+
+async function fnscan(cwd, argv) {
+  const { run } = require(path.join(DIST, 'cli', 'main.js'));
+  const sink = () => {};
+  const code = await run(argv, { stdout: sink, stderr: sink, stdoutIsTTY: false, stderrIsTTY: false, env: { NO_COLOR: '1' }, cwd });
+  if (code !== 0 && code !== 1) throw new Error(`fnscan exited with ${code}`);
+  return { exitCode: code };
+}
+
+/**
+ * The parse floor: the files the scan itself would read (ScanPlan's own selection), each read and
+ * parsed the way the engine parses (same script kind, parent pointers set), nothing else. With
+ * jobs > 1, the same worker model and chunks as `--jobs`.
+ */
+async function floor(root, jobs) {
+  const { ScanPlan } = require(path.join(DIST, 'core', 'engine.js'));
+  const { planChunks } = require(path.join(DIST, 'core', 'parallel.js'));
+  const plan = new ScanPlan({ paths: [root], rules: [], config: {}, includeTests: false, root });
+  const units = plan.units.map((u) => ({ path: u.path, kind: u.kind, project: u.project }));
+  if (jobs <= 1) return { files: require('./floor-work.cjs').parseAll(units) };
+  const { Worker } = require('node:worker_threads');
+  const chunks = planChunks(units, jobs).map((chunk) => chunk.map((u) => ({ path: u.path, kind: u.kind })));
+  let next = 0;
+  let files = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(jobs, chunks.length) }, () =>
+      new Promise((resolve, reject) => {
+        const worker = new Worker(path.join(__dirname, 'floor-work.cjs'));
+        const give = () => {
+          if (next < chunks.length) worker.postMessage(chunks[next++]);
+          else worker.terminate().then(resolve, reject);
+        };
+        worker.on('message', (n) => {
+          files += n;
+          give();
+        });
+        worker.on('error', reject);
+        give();
+      }),
+    ),
+  );
+  return { files };
+}
+
+async function eslint(root) {
+  const { ESLint } = require('eslint');
+  const plugin = require('fnscan/eslint-plugin');
+  const linter = new ESLint({ cwd: root, overrideConfigFile: true, overrideConfig: [plugin.configs.recommended], cache: false });
+  const results = await linter.lintFiles(['.']);
+  return { files: results.length, problems: results.reduce((n, r) => n + r.messages.length, 0) };
+}
+
+async function main() {
+  let detail;
+  if (mode === 'fnscan') detail = await fnscan(args[0], args.slice(1));
+  else if (mode === 'floor') detail = await floor(args[0], Number(args[1]));
+  else if (mode === 'eslint') detail = await eslint(args[0]);
+  else throw new Error(`unknown mode ${mode}`);
+  const usage = process.resourceUsage();
+  fs.writeFileSync(resultFile, JSON.stringify({ maxRssKb: usage.maxRSS, cpuMs: (usage.userCPUTime + usage.systemCPUTime) / 1000, ...detail }));
+}
+
+main().catch((error) => {
+  process.stderr.write(`${error && error.stack ? error.stack : error}\n`);
+  process.exitCode = 1;
+});

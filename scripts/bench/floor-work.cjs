@@ -1,0 +1,34 @@
+'use strict';
+/** The parse floor's work, in the main thread or as a worker (one message per chunk of files). */
+const fs = require('node:fs');
+const path = require('node:path');
+const { isMainThread, parentPort } = require('node:worker_threads');
+const ts = require('typescript');
+
+function scriptKind(file) {
+  switch (path.extname(file)) {
+    case '.ts':
+    case '.mts':
+    case '.cts':
+      return ts.ScriptKind.TS;
+    case '.tsx':
+      return ts.ScriptKind.TSX;
+    case '.jsx':
+      return ts.ScriptKind.JSX;
+    default:
+      return ts.ScriptKind.JS;
+  }
+}
+
+/** Reads every unit; parses the JS/TS ones as the engine does. Returns how many files it read. */
+function parseAll(units) {
+  for (const unit of units) {
+    const text = fs.readFileSync(unit.path, 'utf8');
+    if (unit.kind === 'source') ts.createSourceFile(unit.path, text, ts.ScriptTarget.Latest, true, scriptKind(unit.path));
+  }
+  return units.length;
+}
+
+if (!isMainThread) parentPort.on('message', (units) => parentPort.postMessage(parseAll(units)));
+
+module.exports = { parseAll };

@@ -358,11 +358,14 @@ test('a finding the rule downgrades to a note stays out of ESLint; a rule that i
   ]);
 });
 
-test('docs/eslint.md lists every rule at its recommended level', () => {
+test('docs/eslint.md lists every rule at its recommended level, and says which only read config files', () => {
   const doc = fs.readFileSync(path.join(__dirname, '..', 'docs', 'eslint.md'), 'utf8');
   for (const rule of rules) {
     const level = rule.meta.defaultLevel === 'error' ? 'error' : 'warn';
-    assert.match(doc, new RegExp(`^\\| \`fnscan/${rule.meta.id}\` \\| ${level} \\|`, 'm'), `${rule.meta.id} is in the table`);
+    const row = new RegExp(`^\\| \`fnscan/${rule.meta.id}\` \\| ${level} \\|(.*)\\|$`, 'm').exec(doc);
+    assert.ok(row, `${rule.meta.id} is in the table`);
+    const configFilesOnly = rule.checkSource === undefined && rule.checkText !== undefined;
+    assert.equal(/CLI only/.test(row[1]), configFilesOnly, `${rule.meta.id}: "CLI only" exactly when it reads config files only`);
   }
 });
 

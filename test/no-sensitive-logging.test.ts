@@ -65,6 +65,7 @@ describe('flags requests, headers, bodies and secrets written to logs', () => {
       'logger.info({ headers: event.headers })',
       "logger.warn({ auth: event.headers['authorization'] }, 'rejected')",
       'logger.info({ cookie: event.headers.cookie })',
+      'console.log(event.headers.authorization)',
       'logger.debug(event.body)',
       'const payload = JSON.parse(event.body)',
       "logger.info({ payload }, 'webhook')",
@@ -75,9 +76,10 @@ describe('flags requests, headers, bodies and secrets written to logs', () => {
       [3, 'headers'],
       [4, 'header'],
       [5, 'header'],
-      [6, 'body'],
-      [8, 'body'],
-      [10, 'headers'],
+      [6, 'header'],
+      [7, 'body'],
+      [9, 'body'],
+      [11, 'headers'],
     ]);
     assert.equal(found[1].message, '`logger.warn` logs the `authorization` header, a credential.');
   });

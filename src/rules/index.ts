@@ -10,6 +10,12 @@ import noErrorExposure from './no-error-exposure';
 import noInsecureTransport from './no-insecure-transport';
 import noSensitiveLogging from './no-sensitive-logging';
 import noSpoofableIpAllowlist from './no-spoofable-ip-allowlist';
+import noWeakDbauthCookie from './no-weak-dbauth-cookie';
+import noGraphqlIntrospectionInProduction from './no-graphql-introspection-in-production';
+import noPermissiveCors from './no-permissive-cors';
+import requireWebhookSecret from './require-webhook-secret';
+import noJwtVerifierBodyTrust from './no-jwt-verifier-body-trust';
+import noWeakWebhookSecret from './no-weak-webhook-secret';
 
 /** Every rule fnscan ships, in a fixed order (SARIF `ruleIndex` follows it). */
 export const rules: readonly Rule[] = [
@@ -24,6 +30,12 @@ export const rules: readonly Rule[] = [
   noInsecureTransport,
   noSensitiveLogging,
   noSpoofableIpAllowlist,
+  noWeakDbauthCookie,
+  noGraphqlIntrospectionInProduction,
+  noPermissiveCors,
+  requireWebhookSecret,
+  noJwtVerifierBodyTrust,
+  noWeakWebhookSecret,
 ];
 
 export const ruleIds: readonly string[] = rules.map((r) => r.meta.id);

@@ -2,9 +2,9 @@ import path from 'node:path';
 import ts from 'typescript';
 import { defineRule, type SourceContext } from '../core/rule';
 import { calleeName, dottedName, envReadName, propertyKeyName, unwrap, walk } from '../core/ast';
-import { headerRead } from '../analysis/behaviour';
 import { isOutsideProductionOnly } from './tls/guards';
 import { isCredentialEnv, isCredentialHeader } from './no-timing-unsafe-compare/secrets';
+import { headerName } from './no-timing-unsafe-compare/origins';
 import { namesCredential } from './no-sensitive-logging/names';
 import { isRedacted, redactionPaths } from './no-sensitive-logging/redaction';
 
@@ -163,7 +163,7 @@ function accessLeak(node: ts.PropertyAccessExpression | ts.ElementAccessExpressi
   if (dotted === 'process.env') return { node, messageId: 'envAll', name: 'process.env' };
   const part = dotted ? REQUEST_PART.exec(dotted) : null;
   if (part) return { node, messageId: /eaders$/.test(part[1]) ? 'headers' : 'body', name: dotted! };
-  const header = headerRead(node);
+  const header = headerName(node);
   if (header !== undefined) return isCredentialHeader(header) || header === 'cookie' ? { node, messageId: 'header', name: header } : undefined;
   const member = ts.isPropertyAccessExpression(node) ? node.name.text : propertyKeyName(node.argumentExpression as ts.PropertyName);
   if (member && namesCredential(member) && dotted) return { node, messageId: 'named', name: dotted };

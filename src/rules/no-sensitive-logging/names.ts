@@ -35,9 +35,15 @@ function splitWords(name: string): string[] {
   const out: string[] = [];
   for (const part of name.slice(0, 96).split(/[^A-Za-z0-9]+/)) {
     for (const piece of part.split(/(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])/)) {
-      const word = piece.toLowerCase().replace(/[0-9]+$/, '');
+      const word = withoutTrailingDigits(piece.toLowerCase());
       if (word) out.push(word);
     }
   }
   return out;
+}
+
+function withoutTrailingDigits(word: string): string {
+  let end = word.length;
+  while (end > 0 && word.charCodeAt(end - 1) >= 48 && word.charCodeAt(end - 1) <= 57) end--;
+  return word.slice(0, end);
 }

@@ -45,7 +45,7 @@ export function originOf(analysis: ProjectAnalysis, expr: ts.Expression, file: S
   if (isConstantLiteral(node)) return { kind: 'constant' };
   const env = envReadName(node);
   if (env !== undefined) return { kind: 'env', name: env };
-  const header = headerRead(node) ?? (ts.isCallExpression(node) ? headerRead(node.expression) : undefined);
+  const header = headerName(node);
   if (header !== undefined) return { kind: 'header', name: header };
   if (ts.isPropertyAccessExpression(node) && node.name.text === 'length') return { kind: 'length' };
   if (ts.isIdentifier(node)) return identifierOrigin(analysis, node, file, depth);
@@ -58,6 +58,19 @@ export function originOf(analysis: ProjectAnalysis, expr: ts.Expression, file: S
   }
   if (ts.isBinaryExpression(node)) return binaryOrigin(analysis, node, file, depth);
   return undefined;
+}
+
+/**
+ * The lower-cased header an expression reads: `event.headers['x-a']`, `event.headers.authorization`
+ * (also as a call argument), `req.headers.get('x-a')`.
+ */
+export function headerName(node: ts.Expression): string | undefined {
+  if (ts.isCallExpression(node)) return headerRead(node.expression);
+  if (ts.isPropertyAccessExpression(node) && /(^|\.)headers$/i.test(dottedName(unwrap(node.expression)) ?? '')) {
+    const isCallee = ts.isCallExpression(node.parent) && node.parent.expression === node;
+    return isCallee ? undefined : node.name.text.toLowerCase();
+  }
+  return headerRead(node);
 }
 
 function isConstantLiteral(node: ts.Expression): boolean {

@@ -1,0 +1,57 @@
+import ts from 'typescript';
+import { defineRule, type SourceContext } from '../core/rule';
+import { calleeName, objectProperty, propertyValue, walk } from '../core/ast';
+import { isRedwoodModule } from '../analysis/vocabulary';
+import { resolveConstant } from './tls/values';
+
+const PREFILTER = /allowIntrospection|allowGraphiQL|createGraphQLHandler|createGraphQLYoga/;
+const OPTIONS = { allowIntrospection: 'introspection', allowGraphiQL: 'graphiql' } as const;
+
+export default defineRule({
+  meta: {
+    id: 'no-graphql-introspection-in-production',
+    title: 'GraphQL introspection and GraphiQL stay off in production',
+    description:
+      "`allowIntrospection: true` or `allowGraphiQL: true` in Redwood's `createGraphQLHandler` turns them on in every environment, publishing the whole schema and a query playground.",
+    cwe: 200,
+    securitySeverity: 5.3,
+    precision: 'very-high',
+    defaultLevel: 'warning',
+    tags: ['security', 'graphql'],
+    messages: {
+      introspection:
+        '`allowIntrospection: true` turns on GraphQL introspection in every environment, so anyone can download the full schema, admin-only fields included.',
+      graphiql: '`allowGraphiQL: true` serves the GraphiQL playground in every environment, not only in development.',
+    },
+  },
+
+  checkSource(ctx) {
+    if (!PREFILTER.test(ctx.file.text)) return;
+    walk(ctx.file.sf, (node) => {
+      if (ts.isCallExpression(node) && isGraphQLHandler(ctx, node)) checkOptions(ctx, node.arguments[0]);
+    });
+  },
+});
+
+function isGraphQLHandler(ctx: SourceContext, call: ts.CallExpression): boolean {
+  const name = calleeName(call);
+  if (name !== 'createGraphQLHandler' && name !== 'createGraphQLYoga') return false;
+  const source = ts.isIdentifier(call.expression) ? ctx.analysis.importSource(ctx.file, call.expression.text)?.specifier : undefined;
+  return source === undefined || isRedwoodModule(source, 'graphql-server');
+}
+
+/** Only a constant `true` is reported: `process.env.NODE_ENV === 'development'` and the like are the intended switch. */
+function checkOptions(ctx: SourceContext, arg: ts.Expression | undefined): void {
+  if (!arg) return;
+  const options = resolveConstant(ctx.analysis, arg, ctx.file);
+  if (!ts.isObjectLiteralExpression(options.node)) return;
+  for (const [option, messageId] of Object.entries(OPTIONS)) {
+    const property = objectProperty(options.node, option);
+    const value = propertyValue(property);
+    if (!property || !value) continue;
+    const resolved = resolveConstant(ctx.analysis, value, options.file);
+    if (resolved.node.kind !== ts.SyntaxKind.TrueKeyword) continue;
+    const at = options.file === ctx.file ? property : arg;
+    ctx.report({ messageId, at });
+  }
+}

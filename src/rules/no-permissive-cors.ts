@@ -1,0 +1,165 @@
+import ts from 'typescript';
+import { defineRule, type SourceContext } from '../core/rule';
+import { calleeName, enclosingFunction, objectProperty, propertyKeyName, propertyValue, stringLiteralValue, unwrap, walk } from '../core/ast';
+import { resolveConstant } from './tls/values';
+import { originOf } from './no-timing-unsafe-compare/origins';
+
+const PREFILTER = /credentials/i;
+
+/** Handlers whose `cors.origin: '*'` makes GraphQL Yoga echo the caller's origin (Yoga's `getCORSHeadersByRequestAndOptions`). */
+const YOGA_FACTORIES = new Set(['createGraphQLHandler', 'createGraphQLYoga', 'createYoga']);
+const HEADER_SETTERS = new Set(['setHeader', 'header', 'set', 'append']);
+
+type Grant = 'reflect' | 'wildcard';
+
+export default defineRule({
+  meta: {
+    id: 'no-permissive-cors',
+    title: 'CORS does not grant credentials to every origin',
+    description:
+      'A CORS configuration allows credentials (cookies, `Authorization`) together with any origin, so other websites can make authenticated requests as the visitor.',
+    cwe: 942,
+    securitySeverity: 8.1,
+    precision: 'high',
+    defaultLevel: 'error',
+    tags: ['security', 'cors'],
+    messages: {
+      reflect:
+        '`{{where}}` allows credentialed requests from any origin (`{{origin}}` with credentials), so any website can act as its logged-in visitors and read the responses.',
+      wildcard:
+        '`{{where}}` pairs the wildcard origin `*` with credentials, a configuration that trusts every website with its visitors\' credentials.',
+    },
+  },
+
+  checkSource(ctx) {
+    if (!PREFILTER.test(ctx.file.text)) return;
+    const setters = new Map<ts.Node, HeaderCalls>();
+    walk(ctx.file.sf, (node) => {
+      if (ts.isObjectLiteralExpression(node)) {
+        checkCorsOptions(ctx, node);
+        checkHeaderObject(ctx, node);
+      } else if (ts.isCallExpression(node)) {
+        collectHeaderCall(ctx, node, setters);
+      }
+    });
+    for (const calls of setters.values()) {
+      if (calls.origin && calls.credentials) report(ctx, calls.origin.node, calls.origin.grant, 'the response headers', calls.origin.shown);
+    }
+  },
+});
+
+function report(ctx: SourceContext, at: ts.Node, grant: Grant, where: string, origin: string): void {
+  ctx.report({ messageId: grant, data: { where, origin }, at, level: grant === 'wildcard' ? 'warning' : undefined });
+}
+
+/** `{ origin: '*', credentials: true }`, `{ origin: true, credentials: true }` in a CORS configuration. */
+function checkCorsOptions(ctx: SourceContext, obj: ts.ObjectLiteralExpression): void {
+  const originProperty = objectProperty(obj, 'origin');
+  const credentials = propertyValue(objectProperty(obj, 'credentials'));
+  if (!originProperty || !credentials || !isConstantTrue(ctx, credentials)) return;
+  const origin = propertyValue(originProperty);
+  const value = origin && resolveConstant(ctx.analysis, origin, ctx.file).node;
+  if (!value) return;
+  const owner = ownerOf(obj);
+  let grant: Grant | undefined;
+  let shown: string;
+  if (value.kind === ts.SyntaxKind.TrueKeyword) {
+    grant = 'reflect';
+    shown = 'origin: true';
+  } else if (isWildcard(value)) {
+    grant = owner && YOGA_FACTORIES.has(owner) ? 'reflect' : 'wildcard';
+    shown = "origin: '*'";
+  } else return;
+  report(ctx, originProperty, grant, owner ?? 'cors', shown);
+}
+
+function isWildcard(node: ts.Node): boolean {
+  if (stringLiteralValue(node) === '*') return true;
+  return ts.isArrayLiteralExpression(node) && node.elements.some((e) => stringLiteralValue(unwrap(e as ts.Expression)) === '*');
+}
+
+/** The Redwood factory a `cors` option belongs to: `createGraphQLHandler({ cors })`, `new DbAuthHandler(e, c, { cors })`. */
+function ownerOf(obj: ts.ObjectLiteralExpression): string | undefined {
+  const property = obj.parent;
+  if (!ts.isPropertyAssignment(property) || propertyKeyName(property.name) !== 'cors') return undefined;
+  const options = property.parent;
+  const call = options.parent;
+  if (!call || !(ts.isCallExpression(call) || ts.isNewExpression(call))) return undefined;
+  const name = calleeName(call);
+  if (name && YOGA_FACTORIES.has(name)) return name;
+  return name === 'DbAuthHandler' ? name : undefined;
+}
+
+/** A response's headers object: `'Access-Control-Allow-Origin': '*'` next to `'Access-Control-Allow-Credentials': 'true'`. */
+function checkHeaderObject(ctx: SourceContext, obj: ts.ObjectLiteralExpression): void {
+  let allowOrigin: ts.ObjectLiteralElementLike | undefined;
+  let credentials = false;
+  for (const prop of obj.properties) {
+    const key = ts.isPropertyAssignment(prop) ? propertyKeyName(prop.name)?.toLowerCase() : undefined;
+    if (key === 'access-control-allow-origin') allowOrigin = prop;
+    else if (key === 'access-control-allow-credentials') credentials = isTrueHeaderValue(ctx, (prop as ts.PropertyAssignment).initializer);
+  }
+  if (!allowOrigin || !credentials) return;
+  const grant = originGrant(ctx, (allowOrigin as ts.PropertyAssignment).initializer);
+  if (grant) report(ctx, allowOrigin, grant.grant, 'the response headers', grant.shown);
+}
+
+interface HeaderCalls {
+  origin?: { node: ts.Node; grant: Grant; shown: string };
+  credentials: boolean;
+}
+
+/** `res.setHeader('Access-Control-Allow-Origin', origin)` and friends, gathered per function. */
+function collectHeaderCall(ctx: SourceContext, call: ts.CallExpression, byFunction: Map<ts.Node, HeaderCalls>): void {
+  const name = calleeName(call);
+  if (!name || !HEADER_SETTERS.has(name) || call.arguments.length < 2) return;
+  const header = ctx.analysis.stringValue(call.arguments[0], ctx.file)?.value.toLowerCase();
+  if (header !== 'access-control-allow-origin' && header !== 'access-control-allow-credentials') return;
+  const scope = enclosingFunction(call) ?? ctx.file.sf;
+  const calls = byFunction.get(scope) ?? { credentials: false };
+  byFunction.set(scope, calls);
+  if (header === 'access-control-allow-credentials') {
+    calls.credentials ||= isTrueHeaderValue(ctx, call.arguments[1]);
+  } else {
+    const grant = originGrant(ctx, call.arguments[1]);
+    if (grant && !calls.origin) calls.origin = { node: call, ...grant };
+  }
+}
+
+/** `*`, or the caller's own `Origin` header echoed back without a check against a list. */
+function originGrant(ctx: SourceContext, value: ts.Expression): { grant: Grant; shown: string } | undefined {
+  if (ctx.analysis.stringValue(value, ctx.file)?.value === '*') return { grant: 'wildcard', shown: '*' };
+  const origin = originOf(ctx.analysis, value, ctx.file);
+  if (origin?.kind !== 'header' || origin.name !== 'origin' || isChecked(value)) return undefined;
+  return { grant: 'reflect', shown: 'the request Origin' };
+}
+
+/** Whether the enclosing function compares the echoed value (or the Origin header) with something first. */
+function isChecked(value: ts.Expression): boolean {
+  const fn = enclosingFunction(value);
+  if (!fn) return false;
+  const target = unwrap(value);
+  const name = ts.isIdentifier(target) ? target.text : undefined;
+  const mentionsOrigin = (node: ts.Node): boolean => {
+    const text = node.getText();
+    return /headers(?:\??\.origin\b|\[['"`]origin['"`]\]|\.get\(['"`]origin['"`]\))/i.test(text) || (name !== undefined && new RegExp(`\\b${name}\\b`).test(text));
+  };
+  let checked = false;
+  walk(fn, (node) => {
+    if (checked) return false;
+    if (ts.isBinaryExpression(node) && /^(?:===|!==|==|!=)$/.test(node.operatorToken.getText()) && mentionsOrigin(node)) checked = true;
+    else if (ts.isCallExpression(node) && /^(?:includes|has|test|match|endsWith|startsWith|indexOf|some)$/.test(calleeName(node) ?? '') && mentionsOrigin(node)) {
+      checked = true;
+    }
+    return undefined;
+  });
+  return checked;
+}
+
+function isTrueHeaderValue(ctx: SourceContext, value: ts.Expression): boolean {
+  return isConstantTrue(ctx, value) || ctx.analysis.stringValue(value, ctx.file)?.value.toLowerCase() === 'true';
+}
+
+function isConstantTrue(ctx: SourceContext, value: ts.Expression): boolean {
+  return resolveConstant(ctx.analysis, value, ctx.file).node.kind === ts.SyntaxKind.TrueKeyword;
+}

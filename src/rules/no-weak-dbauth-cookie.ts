@@ -1,0 +1,93 @@
+import ts from 'typescript';
+import { defineRule, type SourceContext } from '../core/rule';
+import type { SourceFileInfo } from '../core/files';
+import { calleeName, objectProperty, propertyValue, walk } from '../core/ast';
+import { isRedwoodModule } from '../analysis/vocabulary';
+import { isConstantFalse, resolveConstant } from './tls/values';
+
+const PREFILTER = /DbAuthHandler/;
+const FLAGS = ['HttpOnly', 'Secure', 'SameSite'];
+
+export default defineRule({
+  meta: {
+    id: 'no-weak-dbauth-cookie',
+    title: 'The dbAuth session cookie keeps HttpOnly, Secure and SameSite',
+    description:
+      "The options of Redwood's `DbAuthHandler` weaken the session cookie (`HttpOnly` or `Secure` off, `SameSite: 'None'` without `Secure`), exposing sessions to scripts, plain HTTP or other sites.",
+    cwe: 1004,
+    securitySeverity: 6.5,
+    precision: 'very-high',
+    defaultLevel: 'error',
+    tags: ['security', 'cookies', 'authentication', 'external/cwe/cwe-614', 'external/cwe/cwe-1275'],
+    messages: {
+      httpOnlyOff: 'The dbAuth session cookie is set with `HttpOnly: false`, so any script on the page, injected ones included, can read the session.',
+      httpOnlyMissing:
+        'The dbAuth session cookie attributes leave out `HttpOnly`, and Redwood adds no default, so any script on the page can read the session.',
+      secureOff: 'The dbAuth session cookie is set with `Secure: false`, so browsers also send it over plain HTTP.',
+      sameSiteNone:
+        "The dbAuth session cookie is set with `SameSite: 'None'` and no `Secure`, so it goes with cross-site requests, over plain HTTP too, where browsers accept it.",
+    },
+  },
+
+  checkSource(ctx) {
+    if (!PREFILTER.test(ctx.file.text)) return;
+    walk(ctx.file.sf, (node) => {
+      if (ts.isNewExpression(node) && isDbAuthHandler(ctx, node)) checkOptions(ctx, node.arguments?.[2]);
+    });
+  },
+});
+
+function isDbAuthHandler(ctx: SourceContext, node: ts.NewExpression): boolean {
+  if (calleeName(node) !== 'DbAuthHandler') return false;
+  const callee = node.expression;
+  const source = ts.isIdentifier(callee) ? ctx.analysis.importSource(ctx.file, callee.text)?.specifier : undefined;
+  return source === undefined || isRedwoodModule(source, 'auth-dbauth-api');
+}
+
+interface Located {
+  node: ts.ObjectLiteralExpression;
+  file: SourceFileInfo;
+}
+
+/** `cookie.attributes` (Redwood 5+) and the deprecated flags written on `cookie` itself. */
+function checkOptions(ctx: SourceContext, optionsArg: ts.Expression | undefined): void {
+  const options = optionsArg && objectAt(ctx, optionsArg, ctx.file);
+  const cookieProperty = options && objectProperty(options.node, 'cookie');
+  const cookie = options && objectAt(ctx, propertyValue(cookieProperty), options.file);
+  if (!cookie) return;
+  // Flags written in another module are reported at the nearest place in this file, with a pointer.
+  const anchor = cookieProperty && options.file === ctx.file ? cookieProperty : optionsArg!;
+  const attributes = objectAt(ctx, propertyValue(objectProperty(cookie.node, 'attributes')), cookie.file);
+  if (attributes) checkFlags(ctx, attributes, true, anchor);
+  if (FLAGS.some((flag) => objectProperty(cookie.node, flag))) checkFlags(ctx, cookie, false, anchor);
+}
+
+function checkFlags(ctx: SourceContext, flags: Located, complete: boolean, anchor: ts.Node): void {
+  const { analysis } = ctx;
+  const { node: object, file } = flags;
+  const report = (messageId: string, at: ts.Node) => {
+    if (file === ctx.file) ctx.report({ messageId, at });
+    else {
+      const span = { start: at.getStart(file.sf), end: at.getEnd() };
+      ctx.report({ messageId, at: anchor, related: [{ file, span, message: 'The cookie attribute is set here.' }] });
+    }
+  };
+  const spread = object.properties.some(ts.isSpreadAssignment);
+  const httpOnly = objectProperty(object, 'HttpOnly');
+  const secure = objectProperty(object, 'Secure');
+  const sameSite = objectProperty(object, 'SameSite');
+  const httpOnlyValue = propertyValue(httpOnly);
+  const secureValue = propertyValue(secure);
+  const sameSiteValue = propertyValue(sameSite);
+  if (httpOnly && httpOnlyValue && isConstantFalse(analysis, httpOnlyValue, file)) report('httpOnlyOff', httpOnly);
+  else if (!httpOnly && complete && !spread) report('httpOnlyMissing', object);
+  if (secure && secureValue && isConstantFalse(analysis, secureValue, file)) report('secureOff', secure);
+  const sameSiteText = sameSiteValue && analysis.stringValue(sameSiteValue, file)?.value;
+  if (sameSite && sameSiteText?.toLowerCase() === 'none' && !secure && !spread) report('sameSiteNone', sameSite);
+}
+
+function objectAt(ctx: SourceContext, expr: ts.Expression | undefined, file: SourceFileInfo): Located | undefined {
+  if (!expr) return undefined;
+  const resolved = resolveConstant(ctx.analysis, expr, file);
+  return ts.isObjectLiteralExpression(resolved.node) ? { node: resolved.node, file: resolved.file } : undefined;
+}

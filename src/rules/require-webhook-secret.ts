@@ -1,0 +1,75 @@
+import ts from 'typescript';
+import { defineRule, type SourceContext } from '../core/rule';
+import { calleeName, objectProperty, unwrap, walk } from '../core/ast';
+import { isRedwoodWebhooksModule } from '../analysis/vocabulary';
+import { resolveConstant } from './tls/values';
+import { projectMentions } from './require-webhook-secret/project-mentions';
+
+const PREFILTER = /verifyEvent|verifySignature/;
+
+/**
+ * Verifiers that accept a signature made with an empty key. `timestampSchemeVerifier` throws on an
+ * empty secret and `jwtVerifier` (jsonwebtoken) refuses one, so both fail closed.
+ */
+const HMAC_VERIFIERS = new Set(['sha1Verifier', 'sha256Verifier', 'base64Sha1Verifier', 'base64Sha256Verifier']);
+const SECRET_KEY_VERIFIER = 'secretKeyVerifier';
+
+export default defineRule({
+  meta: {
+    id: 'require-webhook-secret',
+    title: 'Redwood webhook verification names its secret',
+    description:
+      "`verifyEvent` without a `secret` falls back to `process.env.WEBHOOK_SECRET ?? ''`; when nothing in the project defines `WEBHOOK_SECRET`, the key may be empty and signatures forgeable.",
+    cwe: 1188,
+    securitySeverity: 7.5,
+    precision: 'medium',
+    defaultLevel: 'warning',
+    tags: ['security', 'webhooks'],
+    messages: {
+      emptyKey:
+        "`{{call}}` has no `secret`, so it falls back to `WEBHOOK_SECRET`, which no committed env file or code of the project mentions; wherever the deployment leaves it unset, the key is `''` and anyone can sign requests.",
+      emptySecretKey:
+        "`{{call}}` has no `secret`, so it falls back to `WEBHOOK_SECRET`, which no committed env file or code of the project mentions; wherever the deployment leaves it unset, a request with an empty signature header passes.",
+    },
+    readsConfigFiles: true,
+  },
+
+  checkSource(ctx) {
+    if (!PREFILTER.test(ctx.file.text)) return;
+    const unkeyed: Array<{ call: ts.CallExpression; type: string }> = [];
+    walk(ctx.file.sf, (node) => {
+      if (!ts.isCallExpression(node)) return;
+      const type = unkeyedVerifier(ctx, node);
+      if (type) unkeyed.push({ call: node, type });
+    });
+    if (unkeyed.length === 0 || mentionsWebhookSecret(ctx)) return;
+    for (const { call, type } of unkeyed) {
+      const name = calleeName(call)!;
+      ctx.report({
+        messageId: type === SECRET_KEY_VERIFIER ? 'emptySecretKey' : 'emptyKey',
+        data: { call: `${name}('${type}')` },
+        at: call,
+      });
+    }
+  },
+});
+
+/** The verifier type of a Redwood `verifyEvent`/`verifySignature` call that passes no `secret`. */
+function unkeyedVerifier(ctx: SourceContext, call: ts.CallExpression): string | undefined {
+  const callee = unwrap(call.expression);
+  if (!ts.isIdentifier(callee)) return undefined;
+  const source = ctx.analysis.importSource(ctx.file, callee.text);
+  if (!source || !isRedwoodWebhooksModule(source.specifier) || !/^(?:verifyEvent|verifySignature)$/.test(source.name)) return undefined;
+  const typeArg = call.arguments[0];
+  const type = typeArg && ctx.analysis.stringValue(typeArg, ctx.file)?.value;
+  if (!type || !(HMAC_VERIFIERS.has(type) || type === SECRET_KEY_VERIFIER)) return undefined;
+  const options = call.arguments[1] && resolveConstant(ctx.analysis, call.arguments[1], ctx.file).node;
+  if (!options || !ts.isObjectLiteralExpression(options)) return undefined;
+  if (objectProperty(options, 'secret') || options.properties.some(ts.isSpreadAssignment)) return undefined;
+  return type;
+}
+
+function mentionsWebhookSecret(ctx: SourceContext): boolean {
+  if (/(?<![A-Za-z0-9_])WEBHOOK_SECRET(?![A-Za-z0-9_])/.test(ctx.file.text)) return true;
+  return projectMentions(ctx.analysis, ctx.file.project, 'WEBHOOK_SECRET', ctx.config.ignore ?? []);
+}

@@ -1,0 +1,85 @@
+import { after, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { scan } from '../src/core/engine';
+import rule from '../src/rules/no-graphql-introspection-in-production';
+import { FIXTURES, expectationKeys, expectationsFor, findingKeys } from './support/fixtures';
+
+const roots: string[] = [];
+after(() => {
+  for (const root of roots) fs.rmSync(root, { recursive: true, force: true });
+});
+
+/** `[line, messageId]` of the rule's findings in a throwaway Redwood app holding `files`. */
+function hits(files: Record<string, string>): Array<[number, string]> {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'fnscan-introspection-'));
+  roots.push(root);
+  fs.writeFileSync(path.join(root, 'redwood.toml'), '[api]\n  port = 8911\n');
+  for (const [name, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(root, name)), { recursive: true });
+    fs.writeFileSync(path.join(root, name), text);
+  }
+  const result = scan({ paths: [root], rules: [rule], config: {}, includeTests: false });
+  assert.deepEqual(result.skipped, []);
+  return result.findings.map((f) => [f.location.startPos.line, f.messageId]);
+}
+
+function graphql(options: string, before = ''): Array<[number, string]> {
+  const code = [
+    "import { createGraphQLHandler } from '@redwoodjs/graphql-server'",
+    "import { logger } from 'src/lib/logger'",
+    before,
+    'export const handler = createGraphQLHandler({',
+    '  loggerConfig: { logger, options: {} },',
+    `  ${options}`,
+    '})',
+  ].join('\n');
+  return hits({ 'api/src/functions/graphql.js': code });
+}
+
+describe('flags introspection and GraphiQL forced on', () => {
+  test('allowIntrospection: true and allowGraphiQL: true', () => {
+    assert.deepEqual(graphql('allowIntrospection: true, allowGraphiQL: true,'), [[6, 'introspection'], [6, 'graphiql']]);
+  });
+
+  test('through a constant, and in a Cedar app', () => {
+    assert.deepEqual(graphql('allowIntrospection: ENABLE_INTROSPECTION,', 'const ENABLE_INTROSPECTION = true'), [[6, 'introspection']]);
+    const cedar = hits({
+      'api/src/functions/graphql.js': "import { createGraphQLHandler } from '@cedarjs/graphql-server'\nexport const handler = createGraphQLHandler({ allowGraphiQL: true })\n",
+    });
+    assert.deepEqual(cedar, [[2, 'graphiql']]);
+  });
+
+  test('options kept in a constant are reported at the call', () => {
+    assert.deepEqual(graphql('...{},', ''), []);
+    const found = hits({
+      'api/src/lib/graphqlOptions.js': 'export const graphqlOptions = { allowIntrospection: true }\n',
+      'api/src/functions/graphql.js': [
+        "import { createGraphQLHandler } from '@redwoodjs/graphql-server'",
+        "import { graphqlOptions } from 'src/lib/graphqlOptions'",
+        'export const handler = createGraphQLHandler(graphqlOptions)',
+      ].join('\n'),
+    });
+    assert.deepEqual(found, [[3, 'introspection']]);
+  });
+});
+
+describe('does not flag', () => {
+  test('development-only switches, false, and environment flags', () => {
+    assert.deepEqual(graphql("allowIntrospection: process.env.NODE_ENV === 'development', allowGraphiQL: isDev,", "const isDev = process.env.NODE_ENV !== 'production'"), []);
+    assert.deepEqual(graphql("allowIntrospection: false, allowGraphiQL: process.env.ALLOW_GRAPHIQL === 'true',"), []);
+  });
+
+  test('the same option names elsewhere', () => {
+    assert.deepEqual(hits({ 'api/src/lib/yoga.js': "import { createYoga } from 'graphql-yoga'\nexport const y = createYoga({ allowIntrospection: true })\n" }), []);
+  });
+});
+
+test('fixture redwood-extras: every no-graphql-introspection-in-production annotation, and nothing else', () => {
+  const result = scan({ paths: [path.join(FIXTURES, 'redwood-extras')], rules: [rule], config: {}, includeTests: false });
+  const expected = expectationKeys(expectationsFor('redwood-extras').filter((e) => e.ruleId === rule.meta.id));
+  assert.ok(expected.length > 0);
+  assert.deepEqual(findingKeys(result), expected);
+});

@@ -1,0 +1,91 @@
+import { after, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { scan } from '../src/core/engine';
+import rule from '../src/rules/no-jwt-verifier-body-trust';
+import { FIXTURES, expectationKeys, expectationsFor, findingKeys } from './support/fixtures';
+
+const roots: string[] = [];
+after(() => {
+  for (const root of roots) fs.rmSync(root, { recursive: true, force: true });
+});
+
+function hits(code: string): Array<{ line: number; message: string; related: number[] }> {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'fnscan-jwt-'));
+  roots.push(root);
+  fs.writeFileSync(path.join(root, 'redwood.toml'), '[api]\n  port = 8911\n');
+  fs.mkdirSync(path.join(root, 'api/src/functions'), { recursive: true });
+  fs.writeFileSync(path.join(root, 'api/src/functions/deploy.js'), code);
+  const result = scan({ paths: [root], rules: [rule], config: {}, includeTests: false });
+  assert.deepEqual(result.skipped, []);
+  return result.findings.map((f) => ({ line: f.location.startPos.line, message: f.message, related: f.related.map((r) => r.startPos.line) }));
+}
+
+const handler = (...body: string[]) =>
+  [
+    "import { verifyEvent, verifySignature } from '@redwoodjs/api/webhooks'",
+    "import crypto from 'node:crypto'",
+    'export const handler = async (event) => {',
+    ...body.map((l) => `  ${l}`),
+    '  return { statusCode: 200 }',
+    '}',
+  ].join('\n');
+
+const VERIFY = "verifyEvent('jwtVerifier', { event, secret: process.env.NETLIFY_SECRET, options: { issuer: 'netlify' } })";
+
+describe('flags a jwtVerifier check followed by use of the body', () => {
+  test('the Redwood docs shape: verify, then JSON.parse(event.body)', () => {
+    const found = hits(handler(VERIFY, 'const deploy = JSON.parse(event.body)', 'await db.deploy.create({ data: deploy })'));
+    assert.deepEqual(found, [
+      {
+        line: 4,
+        message:
+          "`verifyEvent('jwtVerifier')` checks only the token, not that it covers the body, so anyone holding one captured token can send `event.body` with any content until the token expires.",
+        related: [5],
+      },
+    ]);
+  });
+
+  test('verifySignature with a constant type', () => {
+    const found = hits(
+      handler(
+        "const TYPE = 'jwtVerifier'",
+        "verifySignature(TYPE, { payload: event.body, secret: process.env.S, signature: event.headers['x-webhook-signature'] })",
+        'await save(event.body)',
+      ),
+    );
+    assert.deepEqual(found.map((h) => [h.line, h.related]), [[5, [6]]]);
+  });
+});
+
+describe('does not flag', () => {
+  test('a handler that never reads the body, or that compares a hash of it', () => {
+    assert.deepEqual(hits(handler(VERIFY, 'await purge()')), []);
+    assert.deepEqual(
+      hits(
+        handler(
+          VERIFY,
+          "const claims = jwt.decode(event.headers['x-webhook-signature'])",
+          "if (claims.sha256 !== crypto.createHash('sha256').update(event.body).digest('hex')) return { statusCode: 401 }",
+          'await save(JSON.parse(event.body))',
+        ),
+      ),
+      [],
+    );
+  });
+
+  test('other verifiers, and verifyEvent from elsewhere', () => {
+    assert.deepEqual(hits(handler("verifyEvent('sha256Verifier', { event, secret: process.env.S })", 'await save(event.body)')), []);
+    const local = "import { verifyEvent } from 'src/lib/verify'\nexport const handler = async (event) => { verifyEvent('jwtVerifier', { event }); await save(event.body) }\n";
+    assert.deepEqual(hits(local), []);
+  });
+});
+
+test('fixture redwood-extras: every no-jwt-verifier-body-trust annotation, and nothing else', () => {
+  const result = scan({ paths: [path.join(FIXTURES, 'redwood-extras')], rules: [rule], config: {}, includeTests: false });
+  const expected = expectationKeys(expectationsFor('redwood-extras').filter((e) => e.ruleId === rule.meta.id));
+  assert.ok(expected.length > 0);
+  assert.deepEqual(findingKeys(result), expected);
+});

@@ -1,0 +1,123 @@
+import { after, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { scan } from '../src/core/engine';
+import rule from '../src/rules/no-permissive-cors';
+import { FIXTURES, expectationKeys, expectationsFor, findingKeys } from './support/fixtures';
+
+const roots: string[] = [];
+after(() => {
+  for (const root of roots) fs.rmSync(root, { recursive: true, force: true });
+});
+
+interface Hit {
+  line: number;
+  messageId: string;
+  level: string;
+  message: string;
+}
+
+function hits(files: Record<string, string>): Hit[] {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'fnscan-cors-'));
+  roots.push(root);
+  fs.writeFileSync(path.join(root, 'redwood.toml'), '[api]\n  port = 8911\n');
+  for (const [name, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(root, name)), { recursive: true });
+    fs.writeFileSync(path.join(root, name), text);
+  }
+  const result = scan({ paths: [root], rules: [rule], config: {}, includeTests: false });
+  assert.deepEqual(result.skipped, []);
+  return result.findings.map((f) => ({ line: f.location.startPos.line, messageId: f.messageId, level: f.level, message: f.message }));
+}
+
+function inFunction(...lines: string[]): Hit[] {
+  return hits({ 'api/src/functions/api.js': lines.join('\n') });
+}
+
+describe('flags credentials granted to every origin', () => {
+  test("createGraphQLHandler with origin '*': GraphQL Yoga echoes the caller's origin", () => {
+    const found = inFunction(
+      "import { createGraphQLHandler } from '@redwoodjs/graphql-server'",
+      "export const handler = createGraphQLHandler({ cors: { origin: '*', credentials: true } })",
+    );
+    assert.deepEqual(found.map((h) => [h.line, h.messageId, h.level]), [[2, 'reflect', 'error']]);
+    assert.equal(
+      found[0].message,
+      "`createGraphQLHandler` allows credentialed requests from any origin (`origin: '*'` with credentials), so any website can act as its logged-in visitors and read the responses.",
+    );
+  });
+
+  test("DbAuthHandler: origin true echoes, origin '*' is a wildcard (a warning)", () => {
+    const found = inFunction(
+      "import { DbAuthHandler } from '@redwoodjs/auth-dbauth-api'",
+      'export const a = (event, context) => new DbAuthHandler(event, context, { cors: { origin: true, credentials: true } })',
+      "export const b = (event, context) => new DbAuthHandler(event, context, { cors: { origin: ['*'], credentials: true } })",
+    );
+    assert.deepEqual(found.map((h) => [h.line, h.messageId, h.level]), [[2, 'reflect', 'error'], [3, 'wildcard', 'warning']]);
+  });
+
+  test('other CORS options: express/fastify cors', () => {
+    const found = inFunction(
+      "import cors from 'cors'",
+      'export const middleware = cors({ origin: true, credentials: true })',
+      "export const options = { origin: '*', credentials: ALLOW_CREDENTIALS }",
+      'const ALLOW_CREDENTIALS = true',
+    );
+    assert.deepEqual(found.map((h) => [h.line, h.messageId]), [[2, 'reflect'], [3, 'wildcard']]);
+    assert.match(found[0].message, /^`cors` allows/);
+  });
+
+  test('response headers: the request Origin echoed, or *, with credentials', () => {
+    const found = inFunction(
+      'export const handler = async (event) => ({',
+      '  statusCode: 200,',
+      "  headers: { 'Access-Control-Allow-Origin': event.headers.origin, 'Access-Control-Allow-Credentials': 'true' },",
+      '})',
+      'export const other = async () => ({',
+      "  headers: { 'access-control-allow-origin': '*', 'access-control-allow-credentials': true },",
+      '})',
+      'export default function vercel(req, res) {',
+      "  res.setHeader('Access-Control-Allow-Origin', req.headers.origin)",
+      "  res.setHeader('Access-Control-Allow-Credentials', 'true')",
+      '}',
+    );
+    assert.deepEqual(found.map((h) => [h.line, h.messageId]), [[3, 'reflect'], [6, 'wildcard'], [9, 'reflect']]);
+    assert.match(found[0].message, /^`the response headers` allows credentialed requests from any origin \(`the request Origin` with credentials\)/);
+  });
+});
+
+describe('does not flag', () => {
+  test('one known origin, a list, or no credentials', () => {
+    const found = inFunction(
+      "import { createGraphQLHandler } from '@redwoodjs/graphql-server'",
+      "export const a = createGraphQLHandler({ cors: { origin: process.env.WEB_URL, credentials: true } })",
+      "export const b = createGraphQLHandler({ cors: { origin: ['https://app.harbor.dev'], credentials: true } })",
+      "export const c = createGraphQLHandler({ cors: { origin: '*' } })",
+      "export const d = createGraphQLHandler({ cors: { origin: '*', credentials: false } })",
+      "export const e = fetch('https://api.x.dev', { credentials: 'include', mode: 'cors' })",
+    );
+    assert.deepEqual(found, []);
+  });
+
+  test('an echoed origin that is checked against a list first, and * without credentials', () => {
+    const found = inFunction(
+      "const ALLOWED = ['https://desk.harbor.app']",
+      'export const handler = async (event) => {',
+      '  const origin = event.headers.origin',
+      '  if (!ALLOWED.includes(origin)) return { statusCode: 403 }',
+      "  return { statusCode: 200, headers: { 'Access-Control-Allow-Origin': origin, 'Access-Control-Allow-Credentials': 'true' } }",
+      '}',
+      "export const open = async () => ({ headers: { 'Access-Control-Allow-Origin': '*' } })",
+    );
+    assert.deepEqual(found, []);
+  });
+});
+
+test('fixture redwood-extras: every no-permissive-cors annotation, and nothing else', () => {
+  const result = scan({ paths: [path.join(FIXTURES, 'redwood-extras')], rules: [rule], config: {}, includeTests: false });
+  const expected = expectationKeys(expectationsFor('redwood-extras').filter((e) => e.ruleId === rule.meta.id));
+  assert.ok(expected.length > 0);
+  assert.deepEqual(findingKeys(result), expected);
+});

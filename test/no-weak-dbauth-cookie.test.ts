@@ -1,0 +1,118 @@
+import { after, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { scan } from '../src/core/engine';
+import rule from '../src/rules/no-weak-dbauth-cookie';
+import { FIXTURES, expectationKeys, expectationsFor, findingKeys } from './support/fixtures';
+
+const roots: string[] = [];
+after(() => {
+  for (const root of roots) fs.rmSync(root, { recursive: true, force: true });
+});
+
+interface Hit {
+  file: string;
+  line: number;
+  messageId: string;
+  related: string[];
+}
+
+/** Findings of the rule in a throwaway Redwood app holding `files` (paths relative to the app root). */
+function hits(files: Record<string, string>): Hit[] {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'fnscan-cookie-'));
+  roots.push(root);
+  fs.writeFileSync(path.join(root, 'redwood.toml'), '[api]\n  port = 8911\n');
+  for (const [name, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(root, name)), { recursive: true });
+    fs.writeFileSync(path.join(root, name), text);
+  }
+  const result = scan({ paths: [root], rules: [rule], config: {}, includeTests: false });
+  assert.deepEqual(result.skipped, []);
+  const rel = (file: string) => path.relative(root, file).split(path.sep).join('/');
+  return result.findings.map((f) => ({
+    file: rel(f.location.file),
+    line: f.location.startPos.line,
+    messageId: f.messageId,
+    related: f.related.map((r) => `${rel(r.file)}:${r.startPos.line}`),
+  }));
+}
+
+/** An `auth.js` whose DbAuthHandler gets `cookie` (the text of the option's value). */
+function withCookie(cookie: string, imports = ''): Hit[] {
+  const code = [
+    "import { DbAuthHandler } from '@redwoodjs/auth-dbauth-api'",
+    "import { db } from 'src/lib/db'",
+    imports,
+    'export const handler = async (event, context) => {',
+    '  const authHandler = new DbAuthHandler(event, context, {',
+    '    db,',
+    "    authModelAccessor: 'user',",
+    `    cookie: ${cookie},`,
+    '  })',
+    '  return await authHandler.invoke()',
+    '}',
+  ].join('\n');
+  return hits({ 'api/src/functions/auth.js': code, 'api/src/lib/db.js': 'export const db = {}\n' });
+}
+
+describe('flags weakened session cookie flags', () => {
+  test('HttpOnly false, Secure false', () => {
+    const found = withCookie("{ attributes: { HttpOnly: false, Path: '/', SameSite: 'Strict', Secure: false }, name: 'session' }");
+    assert.deepEqual(found.map((h) => [h.line, h.messageId]), [[8, 'httpOnlyOff'], [8, 'secureOff']]);
+  });
+
+  test("SameSite 'None' without Secure, and HttpOnly left out", () => {
+    const found = withCookie("{ attributes: { Path: '/', SameSite: 'None' } }");
+    assert.deepEqual(found.map((h) => h.messageId), ['httpOnlyMissing', 'sameSiteNone']);
+  });
+
+  test('the deprecated top-level flags, and flags from constants', () => {
+    const found = withCookie("{ HttpOnly: LOCAL_DEBUG, Path: '/', SameSite: 'none', Secure: !true }", 'const LOCAL_DEBUG = false');
+    assert.deepEqual(found.map((h) => h.messageId), ['httpOnlyOff', 'secureOff']);
+  });
+
+  test('cookie options imported from src/lib are reported at the cookie option, with a pointer', () => {
+    const found = hits({
+      'api/src/lib/cookie.js': "export const cookieOptions = {\n  attributes: { HttpOnly: false, Path: '/', SameSite: 'Lax', Secure: true },\n}\n",
+      'api/src/functions/auth.js': [
+        "import { DbAuthHandler } from '@redwoodjs/auth-dbauth-api'",
+        "import { cookieOptions } from 'src/lib/cookie'",
+        'export const handler = (event, context) => new DbAuthHandler(event, context, { cookie: cookieOptions }).invoke()',
+      ].join('\n'),
+    });
+    assert.deepEqual(found, [{ file: 'api/src/functions/auth.js', line: 3, messageId: 'httpOnlyOff', related: ['api/src/lib/cookie.js:2'] }]);
+  });
+});
+
+describe('does not flag', () => {
+  test("the template's defaults", () => {
+    const found = withCookie("{ attributes: { HttpOnly: true, Path: '/', SameSite: 'Strict', Secure: process.env.NODE_ENV !== 'development' }, name: cookieName }");
+    assert.deepEqual(found, []);
+  });
+
+  test("SameSite 'None' with Secure, environment-driven flags, spreads", () => {
+    assert.deepEqual(withCookie("{ attributes: { HttpOnly: true, SameSite: 'None', Secure: true } }"), []);
+    assert.deepEqual(withCookie("{ attributes: { HttpOnly: process.env.COOKIE_HTTP_ONLY !== 'false', Secure: isProduction } }"), []);
+    assert.deepEqual(withCookie("{ attributes: { ...baseAttributes, SameSite: 'None' } }"), []);
+  });
+
+  test('other cookies and other constructors', () => {
+    const found = hits({
+      'api/src/functions/theme.js': [
+        "export const handler = async () => ({ statusCode: 200, headers: { 'Set-Cookie': 'theme=dark; Path=/' } })",
+        'export const options = { cookie: { attributes: { HttpOnly: false } } }',
+        'export const other = new SessionStore({ cookie: { attributes: { HttpOnly: false } } })',
+      ].join('\n'),
+    });
+    assert.deepEqual(found, []);
+  });
+});
+
+test('fixture redwood-extras: every no-weak-dbauth-cookie annotation, and nothing else', () => {
+  const result = scan({ paths: [path.join(FIXTURES, 'redwood-extras')], rules: [rule], config: {}, includeTests: false });
+  const expected = expectationKeys(expectationsFor('redwood-extras').filter((e) => e.ruleId === rule.meta.id));
+  assert.ok(expected.length > 0);
+  assert.deepEqual(findingKeys(result), expected);
+});

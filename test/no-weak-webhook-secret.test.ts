@@ -1,0 +1,105 @@
+import { after, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { scan } from '../src/core/engine';
+import rule, { weaknessOf } from '../src/rules/no-weak-webhook-secret';
+import hardcoded from '../src/rules/no-hardcoded-secret';
+import { FIXTURES, expectationKeys, expectationsFor, findingKeys } from './support/fixtures';
+
+const roots: string[] = [];
+after(() => {
+  for (const root of roots) fs.rmSync(root, { recursive: true, force: true });
+});
+
+interface Hit {
+  rule: string;
+  file: string;
+  line: number;
+  messageId: string;
+  message: string;
+}
+
+function hits(files: Record<string, string>, rules = [rule]): Hit[] {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'fnscan-weak-secret-'));
+  roots.push(root);
+  fs.writeFileSync(path.join(root, 'redwood.toml'), '[api]\n  port = 8911\n');
+  for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(root, name), text);
+  const result = scan({ paths: [root], rules, config: {}, includeTests: false });
+  assert.deepEqual(result.skipped, []);
+  return result.findings.map((f) => ({
+    rule: f.ruleId,
+    file: path.basename(f.location.file),
+    line: f.location.startPos.line,
+    messageId: f.messageId,
+    message: f.message,
+  }));
+}
+
+describe('flags weak and placeholder secrets in committed config', () => {
+  test("Redwood's placeholder, short and guessable values in .env.defaults", () => {
+    const found = hits({
+      '.env.defaults': [
+        'WEBHOOK_SECRET=THIS_IS_NOT_SECRET_PLEASE_CHANGE',
+        'STRIPE_WEBHOOK_SECRET="changeme"',
+        'SESSION_SECRET=devsecret',
+        'ORBIT_WEBHOOK_SECRET=orbit-webhook-secret-for-local',
+        'CLERK_WEBHOOK_SIGNING_SECRET=aaaaaaaaaaaaaaaaaaaaaaaaaaaa',
+      ].join('\n'),
+    });
+    assert.deepEqual(found.map((h) => [h.line, h.messageId]), [[1, 'placeholder'], [2, 'placeholder'], [3, 'short'], [4, 'guessable'], [5, 'placeholder']]);
+    assert.equal(found[2].message, '`SESSION_SECRET` is set to a value of only 9 characters in a committed file, short enough to guess; a shared secret needs at least 16 random characters.');
+    for (const h of found) assert.doesNotMatch(h.message, /THIS_IS_NOT|changeme|devsecret|orbit-webhook/, 'values never appear in messages');
+  });
+
+  test('TOML config (netlify.toml)', () => {
+    const found = hits({ 'netlify.toml': '[context.production.environment]\n  WEBHOOK_SECRET = "webhook"\n' });
+    assert.deepEqual(found.map((h) => [h.file, h.line, h.messageId]), [['netlify.toml', 2, 'short']]);
+  });
+
+  test('example files: weak real-looking values, not placeholders', () => {
+    const found = hits({ '.env.example': 'WEBHOOK_SECRET=change-me\nSTRIPE_WEBHOOK_SECRET=whsec_...\nSESSION_SECRET=hunter22\n' });
+    assert.deepEqual(found.map((h) => [h.line, h.messageId]), [[3, 'short']]);
+  });
+});
+
+describe('does not flag', () => {
+  test('empty values, references, comments, strong values and other variables', () => {
+    const found = hits({
+      '.env.defaults': [
+        'WEBHOOK_SECRET=',
+        'STRIPE_WEBHOOK_SECRET=${STRIPE_WEBHOOK_SECRET_PROD}',
+        '# SESSION_SECRET=changeme',
+        'GITHUB_WEBHOOK_SECRET=kX7pQ2vR9sT4wY6zA1bC3dE5fG8hJ0mN',
+        'CRON_SECRET=changeme',
+        'WEBHOOK_URL=https://example.com/hook',
+      ].join('\n'),
+    });
+    assert.deepEqual(found.filter((h) => h.rule === rule.meta.id), []);
+  });
+
+  test('a real-looking secret belongs to no-hardcoded-secret alone', () => {
+    const found = hits({ '.env.defaults': 'GITHUB_WEBHOOK_SECRET=kX7pQ2vR9sT4wY6zA1bC3dE5fG8hJ0mN\nWEBHOOK_SECRET=Xk9mP2qLz7\n' }, [rule, hardcoded]);
+    const byLine = new Map<number, string[]>();
+    for (const h of found) byLine.set(h.line, [...(byLine.get(h.line) ?? []), h.rule]);
+    for (const [line, ruleIds] of byLine) assert.equal(ruleIds.length, 1, `line ${line} has one finding: ${ruleIds.join(', ')}`);
+    assert.deepEqual(found.map((h) => h.rule), ['no-hardcoded-secret', 'no-hardcoded-secret']);
+  });
+});
+
+test('weaknessOf', () => {
+  assert.equal(weaknessOf('THIS_IS_NOT_SECRET_PLEASE_CHANGE'), 'placeholder');
+  assert.equal(weaknessOf('short1'), 'short');
+  assert.equal(weaknessOf('correct-horse-battery-staple'), 'guessable');
+  assert.equal(weaknessOf('0123456789abcdefghij'), 'placeholder');
+  assert.equal(weaknessOf('harbor-desk-webhook-signing-key'), 'guessable');
+  assert.equal(weaknessOf('kX7pQ2vR9sT4wY6zA1bC3dE5fG8hJ0mN'), undefined);
+});
+
+test('fixture redwood-extras: every no-weak-webhook-secret annotation, and nothing else', () => {
+  const result = scan({ paths: [path.join(FIXTURES, 'redwood-extras')], rules: [rule], config: {}, includeTests: false });
+  const expected = expectationKeys(expectationsFor('redwood-extras').filter((e) => e.ruleId === rule.meta.id));
+  assert.ok(expected.length > 0);
+  assert.deepEqual(findingKeys(result), expected);
+});

@@ -104,6 +104,24 @@ describe('flags error details in 5xx responses', () => {
     assert.deepEqual(found.map((h) => [h.line, h.text]), [[4, 'e.message'], [5, 'String(e)'], [6, 'e']]);
   });
 
+  test('concatenation, util.inspect, serializeError and JSON.stringify with its own property names', () => {
+    const found = inFunction(
+      [
+        "import util from 'node:util'",
+        "import { serializeError } from 'serialize-error'",
+        'export default async function handler(req, res) {',
+        '  try { res.json(await load(req)) } catch (err) {',
+        "    if (req.method === 'GET') return res.status(500).send('Failed: ' + err)",
+        "    if (req.method === 'PUT') return res.status(500).send(util.inspect(err))",
+        "    if (req.method === 'POST') return res.status(500).json(serializeError(err))",
+        '    res.status(500).send(JSON.stringify(err, Object.getOwnPropertyNames(err)))',
+        '  }',
+        '}',
+      ].join('\n'),
+    );
+    assert.deepEqual(found.map((h) => [h.line, h.messageId]), [[5, 'message'], [6, 'stack'], [7, 'stack'], [8, 'stack']]);
+  });
+
   test('through a local constant, a .catch callback and a src/lib helper', () => {
     const found = hits({
       'api/src/functions/orders.js': [

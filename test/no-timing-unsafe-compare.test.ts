@@ -163,6 +163,7 @@ describe('does not flag', () => {
       "if (event.headers['x-github-event'] === process.env.EXPECTED_EVENT) await db.x.y()",
       "if (event.headers['content-type'] !== event.headers['x-expected-type']) return { statusCode: 415 }",
       'if (process.env.STRIPE_WEBHOOK_SECRET_NAME === name) await db.x.y()',
+      'if (event.queryStringParameters.key !== process.env.REDWOOD_ENV_MAPS_API_KEY) return { statusCode: 400 }',
       "if (event.headers['x-api-key'] === event.headers['x-api-key-fallback']) return { statusCode: 400 }",
     );
     assert.deepEqual(found, []);

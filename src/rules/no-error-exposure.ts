@@ -3,8 +3,8 @@ import { defineRule, type SourceContext } from '../core/rule';
 import { calleeName, isFunctionLike, objectProperty, propertyValue, unwrap, walk } from '../core/ast';
 import { isOutsideProductionOnly } from './tls/guards';
 
-/** A response can only carry an error's text if the file reads `.stack`, `.message` or stringifies something. */
-const PREFILTER = /\.stack\b|\.message\b|String\(|toString\(|\$\{/;
+/** An error reaches a response from a `catch` or a parameter named like an error. */
+const PREFILTER = /\bcatch\b|\b(?:e|err|error|ex|exc|exception)\b/;
 const STATUS_HINT = /\b5\d\d\b/;
 
 /** Names a parameter gets when it holds an error (`(err) => ...`, `onError(error)`). */
@@ -143,16 +143,37 @@ function exposureAt(node: ts.Node): Exposure | undefined {
     if (!error) return undefined;
     return { kind: member === 'stack' ? 'stack' : 'message', name: target.text, error };
   }
-  if (ts.isCallExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 'String' && node.arguments.length === 1) {
+  if (ts.isCallExpression(node) && node.arguments.length > 0) {
+    const kind = stringifiedAs(node);
     const arg = unwrap(node.arguments[0]);
-    const error = ts.isIdentifier(arg) ? errorDeclaration(arg) : undefined;
-    return error && ts.isIdentifier(arg) ? { kind: 'message', name: arg.text, error } : undefined;
+    const error = kind && ts.isIdentifier(arg) ? errorDeclaration(arg) : undefined;
+    return kind && error && ts.isIdentifier(arg) ? { kind, name: arg.text, error } : undefined;
+  }
+  if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.PlusToken) {
+    // `'Failed: ' + err` calls `err.toString()`
+    for (const side of [node.left, node.right]) {
+      const operand = unwrap(side);
+      const error = ts.isIdentifier(operand) ? errorDeclaration(operand) : undefined;
+      if (error && ts.isIdentifier(operand)) return { kind: 'message', name: operand.text, error };
+    }
   }
   if (ts.isTemplateSpan(node)) {
     const expr = unwrap(node.expression);
     const error = ts.isIdentifier(expr) ? errorDeclaration(expr) : undefined;
     return error && ts.isIdentifier(expr) ? { kind: 'message', name: expr.text, error } : undefined;
   }
+  return undefined;
+}
+
+/**
+ * What a call makes of its first argument: `String(err)` its message; `util.inspect(err)`,
+ * `serializeError(err)` and `JSON.stringify(err, Object.getOwnPropertyNames(err))` its stack too.
+ */
+function stringifiedAs(call: ts.CallExpression): 'stack' | 'message' | undefined {
+  const name = calleeName(call);
+  if (name === 'String' && ts.isIdentifier(unwrap(call.expression))) return 'message';
+  if (name === 'inspect' || name === 'serializeError') return 'stack';
+  if (name === 'stringify' && call.arguments.length > 1 && /getOwnPropertyNames/.test(call.arguments[1].getText())) return 'stack';
   return undefined;
 }
 

@@ -27,8 +27,11 @@ const CREDENTIAL_ENV = /SECRET|TOKEN|PASSWORD|PASSWD|PRIVATE_?KEY|API_?KEY|ACCES
 /** ...but not the names, ids, addresses or lifetimes of credentials. */
 const NOT_A_VALUE = /_(?:URL|URI|NAME|ID|ARN|PATH|FILE|HEADER|ENDPOINT|TTL|EXPIRY|EXPIRES|EXPIRES_IN|LENGTH|REGION|ISSUER|AUDIENCE|TYPE|VERSION|COUNT)$/i;
 
+/** Prefixes that bundlers expose to the browser, and keys that are public by design. */
+const PUBLIC_ENV = /^(?:NEXT_PUBLIC|REDWOOD_ENV|VITE|PUBLIC|GATSBY|EXPO_PUBLIC|REACT_APP)_|PUBLISHABLE|PUBLIC_?KEY/i;
+
 export function isCredentialEnv(name: string): boolean {
-  return CREDENTIAL_ENV.test(name) && !NOT_A_VALUE.test(name);
+  return CREDENTIAL_ENV.test(name) && !NOT_A_VALUE.test(name) && !PUBLIC_ENV.test(name);
 }
 
 /** A value a request's authenticity rests on: a credential header, an HMAC digest, a credential env var. */

@@ -68,6 +68,14 @@ for (const [rel, text] of Object.entries(files)) {
 }
 fs.mkdirSync(path.join(app, 'api/src/functions'), { recursive: true });
 
+/** A second app whose code and env files never mention `WEBHOOK_SECRET` (the first one's helper does). */
+const bareApp = fs.mkdtempSync(path.join(os.tmpdir(), 'fnscan-rule-tester-bare-'));
+for (const rel of ['redwood.toml', 'api/tsconfig.json', 'api/src/lib/db.ts']) {
+  fs.mkdirSync(path.dirname(path.join(bareApp, rel)), { recursive: true });
+  fs.writeFileSync(path.join(bareApp, rel), files[rel]);
+}
+fs.mkdirSync(path.join(bareApp, 'api/src/functions'), { recursive: true });
+
 const at = (rel: string) => path.join(app, rel);
 const fn = (name: string, ext: 'js' | 'ts') => at(`api/src/functions/${name}.${ext}`);
 const lib = (ext: 'js' | 'ts') => at(`api/src/lib/clients.${ext}`);
@@ -455,6 +463,61 @@ const cases: Record<string, Cases> = {
     ],
   },
 
+  'no-weak-dbauth-cookie': {
+    valid: [dbAuthCase('js', 'HttpOnly: true, Path: \'/\', SameSite: \'Strict\', Secure: process.env.NODE_ENV !== \'development\''), dbAuthCase('ts', 'HttpOnly: true, Path: \'/\', SameSite: \'Strict\', Secure: true')],
+    invalid: [
+      { ...dbAuthCase('js', "HttpOnly: false, Path: '/', SameSite: 'Strict', Secure: true"), errors: [{ messageId: 'httpOnlyOff', line: 11 }] },
+      { ...dbAuthCase('ts', "HttpOnly: true, Path: '/', SameSite: 'Strict', Secure: false"), errors: [{ messageId: 'secureOff', line: 13 }] },
+    ],
+  },
+
+  'no-graphql-introspection-in-production': {
+    valid: [
+      graphqlCase('js', "allowIntrospection: process.env.NODE_ENV === 'development',"),
+      graphqlCase('ts', "allowIntrospection: process.env.NODE_ENV === 'development',"),
+    ],
+    invalid: [
+      { ...graphqlCase('js', 'allowIntrospection: true,'), errors: [{ messageId: 'introspection', line: 11 }] },
+      { ...graphqlCase('ts', 'allowIntrospection: true,'), errors: [{ messageId: 'introspection', line: 11 }] },
+    ],
+  },
+
+  'no-permissive-cors': {
+    valid: [
+      graphqlCase('js', 'cors: { origin: process.env.WEB_URL, credentials: true },'),
+      graphqlCase('ts', 'cors: { origin: process.env.WEB_URL, credentials: true },'),
+    ],
+    invalid: [
+      { ...graphqlCase('js', "cors: { origin: '*', credentials: true },"), errors: [{ messageId: 'reflect', line: 11 }] },
+      { ...graphqlCase('ts', "cors: { origin: '*', credentials: true },"), errors: [{ messageId: 'reflect', line: 11 }] },
+    ],
+  },
+
+  'require-webhook-secret': {
+    valid: [webhookSecretCase('js', true), webhookSecretCase('ts', true)],
+    invalid: [
+      { ...webhookSecretCase('js', false), errors: [{ messageId: 'emptyKey', line: 5 }] },
+      { ...webhookSecretCase('ts', false), errors: [{ messageId: 'emptyKey', line: 7 }] },
+    ],
+  },
+
+  'no-jwt-verifier-body-trust': {
+    valid: [jwtCase('js', false), jwtCase('ts', false)],
+    invalid: [
+      { ...jwtCase('js', true), errors: [{ messageId: 'bodyNotBound', line: 5 }] },
+      { ...jwtCase('ts', true), errors: [{ messageId: 'bodyNotBound', line: 7 }] },
+    ],
+  },
+
+  // It reads committed env and TOML files only, which ESLint does not lint: nothing to report here.
+  'no-weak-webhook-secret': {
+    valid: [
+      { code: 'export const sessionSecret = process.env.SESSION_SECRET\n', filename: lib('js') },
+      { code: 'export const sessionSecret: string | undefined = process.env.SESSION_SECRET\n', filename: lib('ts') },
+    ],
+    invalid: [],
+  },
+
   'no-error-exposure': {
     valid: [errorCase('js', false), errorCase('ts', false)],
     invalid: [
@@ -511,6 +574,89 @@ function allowlistCase(ext: 'js' | 'ts', fromHeader: boolean): { code: string; f
     '',
   ].join('\n');
   return { code, filename: fn('office', ext) };
+}
+
+/** Redwood's dbAuth function with the given session cookie attributes. */
+function dbAuthCase(ext: 'js' | 'ts', attributes: string): { code: string; filename: string } {
+  const code = [
+    ...(ext === 'ts' ? ["import type { APIGatewayProxyEvent, Context } from 'aws-lambda'", ''] : []),
+    "import { DbAuthHandler } from '@redwoodjs/auth-dbauth-api'",
+    '',
+    "import { cookieName } from 'src/lib/auth'",
+    "import { db } from 'src/lib/db'",
+    '',
+    `export const handler = async (${ext === 'ts' ? 'event: APIGatewayProxyEvent, context: Context' : 'event, context'}) => {`,
+    '  const authHandler = new DbAuthHandler(event, context, {',
+    '    db,',
+    "    authModelAccessor: 'user',",
+    '    cookie: {',
+    `      attributes: { ${attributes} },`,
+    '      name: cookieName,',
+    '    },',
+    '    login: { handler: (user) => user, errors: {}, expires: 60 * 60 * 24 * 365 * 10 },',
+    '  })',
+    '  return await authHandler.invoke()',
+    '}',
+    '',
+  ].join('\n');
+  return { code, filename: fn('auth', ext) };
+}
+
+/** Redwood's GraphQL function with one extra option. */
+function graphqlCase(ext: 'js' | 'ts', option: string): { code: string; filename: string } {
+  const code = [
+    "import { createGraphQLHandler } from '@redwoodjs/graphql-server'",
+    '',
+    "import directives from 'src/directives/**/*.{js,ts}'",
+    "import sdls from 'src/graphql/**/*.sdl.{js,ts}'",
+    "import services from 'src/services/**/*.{js,ts}'",
+    '',
+    'export const handler = createGraphQLHandler({',
+    '  directives,',
+    '  sdls,',
+    '  services,',
+    `  ${option}`,
+    '})',
+    '',
+  ].join('\n');
+  return { code, filename: fn('graphql', ext) };
+}
+
+/** A Discourse webhook verified with or without its own secret, in an app that never sets `WEBHOOK_SECRET`. */
+function webhookSecretCase(ext: 'js' | 'ts', withSecret: boolean): { code: string; filename: string } {
+  const code = [
+    ...(ext === 'ts' ? ["import type { APIGatewayProxyEvent } from 'aws-lambda'", ''] : []),
+    "import { verifyEvent } from '@redwoodjs/api/webhooks'",
+    "import { db } from 'src/lib/db'",
+    '',
+    `export const handler = async (event${ext === 'ts' ? ': APIGatewayProxyEvent' : ''}) => {`,
+    `  verifyEvent('sha256Verifier', { event,${withSecret ? ' secret: process.env.DISCOURSE_WEBHOOK_SECRET,' : ''} options: { signatureHeader: 'X-Discourse-Event-Signature' } })`,
+    `  const post = JSON.parse(event.body${ext === 'ts' ? " ?? '{}'" : ''})`,
+    '  await db.post.create({ data: { id: post.id } })',
+    '  return { statusCode: 200 }',
+    '}',
+    '',
+  ].join('\n');
+  return { code, filename: path.join(bareApp, `api/src/functions/discourse.${ext}`) };
+}
+
+/** A Netlify deploy webhook verified with `jwtVerifier` that acts on the body, or only on the event. */
+function jwtCase(ext: 'js' | 'ts', usesBody: boolean): { code: string; filename: string } {
+  const code = [
+    ...(ext === 'ts' ? ["import type { APIGatewayEvent } from 'aws-lambda'", ''] : []),
+    "import { verifyEvent } from '@redwoodjs/api/webhooks'",
+    "import { db } from 'src/lib/db'",
+    '',
+    `export const handler = async (event${ext === 'ts' ? ': APIGatewayEvent' : ''}) => {`,
+    "  verifyEvent('jwtVerifier', { event, secret: process.env.NETLIFY_DEPLOY_WEBHOOK_SECRET, options: { signatureHeader: 'X-Webhook-Signature', issuer: 'netlify' } })",
+    ...(usesBody
+      ? [`  const deploy = JSON.parse(event.body${ext === 'ts' ? " ?? '{}'" : ''})`, '  await db.deploy.create({ data: { id: deploy.id, state: deploy.state } })']
+      : ['  await db.deployNotice.create({ data: { at: new Date() } })']),
+    '  return { statusCode: 200 }',
+    '}',
+    '',
+  ].join('\n');
+  return { code, filename: fn('netlifyDeploy', ext) };
 }
 
 /** A function whose catch block answers 500 with the error's message, or with a fixed text after logging. */

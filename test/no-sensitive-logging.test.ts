@@ -18,6 +18,7 @@ interface Hit {
   line: number;
   messageId: string;
   message: string;
+  level: string;
   text: string;
 }
 
@@ -37,7 +38,7 @@ function hits(files: Record<string, string>): Hit[] {
   return result.findings.map((f) => {
     const file = path.relative(root, f.location.file).split(path.sep).join('/');
     const text = fs.readFileSync(f.location.file, 'utf8');
-    return { file, line: f.location.startPos.line, messageId: f.messageId, message: f.message, text: text.slice(f.location.start, f.location.end) };
+    return { file, line: f.location.startPos.line, messageId: f.messageId, message: f.message, level: f.level, text: text.slice(f.location.start, f.location.end) };
   });
 }
 
@@ -130,6 +131,21 @@ describe('flags requests, headers, bodies and secrets written to logs', () => {
     assert.deepEqual(found.map((h) => [h.line, h.messageId]), [[5, 'named']]);
   });
 
+  test('other logger names: `Logger.info`, `Log.info`, powertools-style extra objects', () => {
+    const found = inHandler("Logger.info(`event: ${JSON.stringify(event, null, 2)}`)", "Log.info('Received Event', { event })");
+    assert.deepEqual(found.map((h) => [h.line, h.messageId]), [[3, 'event'], [4, 'event']]);
+  });
+
+  test("calls below `warn` on Redwood's logger at its default level are notes: production drops them", () => {
+    const found = inHandler('logger.debug({ event })', 'logger.trace(event.body)', 'logger.info({ event })', 'logger.warn({ event })', 'console.debug(event)');
+    assert.deepEqual(found.map((h) => [h.line, h.level]), [[3, 'note'], [4, 'note'], [5, 'note'], [6, 'warning'], [7, 'warning']]);
+    const configured = hits({
+      'api/src/lib/logger.js': "import { createLogger } from '@redwoodjs/api/logger'\nexport const logger = createLogger({ options: { level: 'debug' } })\n",
+      'api/src/functions/hook.js': "import { logger } from 'src/lib/logger'\nexport const handler = async (event) => { logger.debug({ event }) }\n",
+    });
+    assert.deepEqual(configured.map((h) => h.level), ['warning']);
+  });
+
   test('pino and other loggers get no redaction credit', () => {
     const found = hits({
       'api/src/lib/audit.js': "import pino from 'pino'\nconst auditLogger = pino()\nexport const record = (password) => auditLogger.info({ password })\n",
@@ -153,6 +169,17 @@ describe('does not flag', () => {
       "if (process.env.NODE_ENV === 'development') console.log(event)",
     );
     assert.deepEqual(found, []);
+  });
+
+  test('objects turned into `[object Object]` by a template or `+`', () => {
+    const found = inHandler(
+      'console.log(`The function was invoked! event: ${event}`)',
+      "logger.info('headers: ' + event.headers)",
+      'const payload = JSON.parse(event.body)',
+      'console.log(`payload ${payload}`)',
+      'console.log(`raw ${event.body}`)',
+    );
+    assert.deepEqual(found.map((h) => [h.line, h.messageId]), [[7, 'body']]);
   });
 
   test('an `event` that is not the request, and strings that mention secrets', () => {

@@ -6,7 +6,7 @@ import { isOutsideProductionOnly } from './tls/guards';
 import { isCredentialEnv, isCredentialHeader } from './no-timing-unsafe-compare/secrets';
 import { headerName } from './no-timing-unsafe-compare/origins';
 import { namesCredential } from './no-sensitive-logging/names';
-import { isRedacted, redactionPaths } from './no-sensitive-logging/redaction';
+import { isRedacted, redwoodLogger } from './no-sensitive-logging/redaction';
 
 /** A log call needs a logger; a leak needs a request, an env read or a credential's name. */
 const LOGGER_HINT = /console\.|\blog(?:ger)?\b|\.log\b|Logger\b/;
@@ -14,7 +14,9 @@ const LEAK_HINT = /event|req|headers|body|process\.env|token|passw|pwd|secret|jw
 
 const CONSOLE_METHODS = new Set(['log', 'info', 'warn', 'error', 'debug', 'trace']);
 const LOGGER_METHODS = new Set(['info', 'warn', 'error', 'debug', 'trace', 'fatal', 'log', 'child']);
-const LOGGER_NAME = /^(?:log|logger|\w*Logger|pino|winston)$/;
+/** Below Redwood's production default level (`warn`). */
+const QUIET_METHODS = new Set(['info', 'debug', 'trace']);
+const LOGGER_NAME = /^(?:[Ll]og|[Ll]ogger|\w*Logger|pino|winston)$/;
 /** Names of the request a handler receives as its first parameter. */
 const EVENT_NAMES = /^(?:event|evt|req|request|rawEvent)$/;
 const REQUEST_PART = /^(?:event|evt|req|request|rawEvent)\.(headers|multiValueHeaders|body|rawBody)$/;
@@ -65,6 +67,8 @@ interface Leak {
   node: ts.Node;
   messageId: string;
   name: string;
+  /** An object, which a template or `+` turns into `[object Object]` rather than its contents. */
+  object?: boolean;
 }
 
 function checkCall(ctx: SourceContext, call: ts.CallExpression): void {
@@ -77,11 +81,18 @@ function checkCall(ctx: SourceContext, call: ts.CallExpression): void {
   const last = receiver.split('.').pop() ?? '';
   if (isConsole ? !CONSOLE_METHODS.has(method) : !(LOGGER_METHODS.has(method) && LOGGER_NAME.test(last))) return;
   if (isOutsideProductionOnly(call)) return;
-  const redactions = isConsole ? undefined : redactionPaths(ctx.analysis, callee.expression, ctx.file);
+  const redwood = isConsole ? undefined : redwoodLogger(ctx.analysis, callee.expression, ctx.file);
+  // Redwood's logger drops everything below `warn` in production unless its level is configured.
+  const silentInProduction = redwood?.defaultLevel === true && QUIET_METHODS.has(method);
   for (const arg of call.arguments) {
-    const leak = findLeak(ctx, arg, [], redactions, 0);
+    const leak = findLeak(ctx, arg, [], false, redwood?.redactions, 0);
     if (leak) {
-      ctx.report({ messageId: leak.messageId, data: { call: `${receiver}.${method}`, name: leak.name }, at: leak.node });
+      ctx.report({
+        messageId: leak.messageId,
+        data: { call: `${receiver}.${method}`, name: leak.name },
+        at: leak.node,
+        level: silentInProduction ? 'note' : undefined,
+      });
       return;
     }
   }
@@ -90,12 +101,14 @@ function checkCall(ctx: SourceContext, call: ts.CallExpression): void {
 /**
  * The first sensitive value in a logged expression. `keys` is the path of object keys from the
  * logged object down to the value (null once the value is turned into a string, which no
- * redaction reaches).
+ * redaction reaches); `coerced` says a template or `+` turns it into a string, where objects
+ * print as `[object Object]`.
  */
 function findLeak(
   ctx: SourceContext,
   expr: ts.Expression,
   keys: string[] | null,
+  coerced: boolean,
   redactions: readonly string[] | undefined,
   depth: number,
 ): Leak | undefined {
@@ -103,33 +116,34 @@ function findLeak(
   const node = unwrap(expr);
   if (ts.isObjectLiteralExpression(node)) {
     for (const prop of node.properties) {
-      const leak = propertyLeak(ctx, prop, keys, redactions, depth);
+      const leak = coerced ? undefined : propertyLeak(ctx, prop, keys, redactions, depth);
       if (leak) return leak;
     }
     return undefined;
   }
   if (ts.isArrayLiteralExpression(node)) {
     for (const element of node.elements) {
-      const leak = findLeak(ctx, ts.isSpreadElement(element) ? element.expression : element, keys && [...keys, '*'], redactions, depth + 1);
+      const value = ts.isSpreadElement(element) ? element.expression : element;
+      const leak = findLeak(ctx, value, keys && [...keys, '*'], coerced, redactions, depth + 1);
       if (leak) return leak;
     }
     return undefined;
   }
   if (ts.isTemplateExpression(node)) {
     for (const span of node.templateSpans) {
-      const leak = findLeak(ctx, span.expression, null, redactions, depth + 1);
+      const leak = findLeak(ctx, span.expression, null, true, redactions, depth + 1);
       if (leak) return leak;
     }
     return undefined;
   }
   if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.PlusToken) {
-    return findLeak(ctx, node.left, null, redactions, depth + 1) ?? findLeak(ctx, node.right, null, redactions, depth + 1);
+    return findLeak(ctx, node.left, null, true, redactions, depth + 1) ?? findLeak(ctx, node.right, null, true, redactions, depth + 1);
   }
   if (ts.isCallExpression(node) && STRINGIFIERS.has(calleeName(node) ?? '') && node.arguments[0]) {
-    return findLeak(ctx, node.arguments[0], null, redactions, depth + 1);
+    return findLeak(ctx, node.arguments[0], null, false, redactions, depth + 1);
   }
   const leak = classify(ctx, node);
-  if (!leak) return undefined;
+  if (!leak || (coerced && leak.object)) return undefined;
   if (keys && redactions && isRedacted(redactions, keys)) return undefined;
   return leak;
 }
@@ -141,18 +155,18 @@ function propertyLeak(
   redactions: readonly string[] | undefined,
   depth: number,
 ): Leak | undefined {
-  if (ts.isSpreadAssignment(prop)) return findLeak(ctx, prop.expression, keys, redactions, depth + 1);
+  if (ts.isSpreadAssignment(prop)) return findLeak(ctx, prop.expression, keys, false, redactions, depth + 1);
   const key = ts.isPropertyAssignment(prop) || ts.isShorthandPropertyAssignment(prop) ? propertyKeyName(prop.name) : undefined;
   if (key === undefined) return undefined;
   const value = ts.isPropertyAssignment(prop) ? prop.initializer : (prop as ts.ShorthandPropertyAssignment).name;
-  return findLeak(ctx, value, keys && [...keys, key], redactions, depth + 1);
+  return findLeak(ctx, value, keys && [...keys, key], false, redactions, depth + 1);
 }
 
 /** What a single value is, when it is sensitive: a request, its headers or body, a secret. */
 function classify(ctx: SourceContext, node: ts.Expression): Leak | undefined {
   if (ts.isIdentifier(node)) return identifierLeak(ctx, node);
   if (ts.isPropertyAccessExpression(node) || ts.isElementAccessExpression(node)) return accessLeak(node);
-  if (ts.isCallExpression(node) && isParsedBody(node)) return { node, messageId: 'body', name: node.getText(ctx.file.sf) };
+  if (ts.isCallExpression(node) && isParsedBody(node)) return { node, messageId: 'body', name: node.getText(ctx.file.sf), object: true };
   return undefined;
 }
 
@@ -160,9 +174,9 @@ function accessLeak(node: ts.PropertyAccessExpression | ts.ElementAccessExpressi
   const env = envReadName(node);
   if (env !== undefined) return isCredentialEnv(env) ? { node, messageId: 'env', name: env } : undefined;
   const dotted = dottedName(node);
-  if (dotted === 'process.env') return { node, messageId: 'envAll', name: 'process.env' };
+  if (dotted === 'process.env') return { node, messageId: 'envAll', name: 'process.env', object: true };
   const part = dotted ? REQUEST_PART.exec(dotted) : null;
-  if (part) return { node, messageId: /eaders$/.test(part[1]) ? 'headers' : 'body', name: dotted! };
+  if (part) return /eaders$/.test(part[1]) ? { node, messageId: 'headers', name: dotted!, object: true } : { node, messageId: 'body', name: dotted! };
   const header = headerName(node);
   if (header !== undefined) return isCredentialHeader(header) || header === 'cookie' ? { node, messageId: 'header', name: header } : undefined;
   const member = ts.isPropertyAccessExpression(node) ? node.name.text : propertyKeyName(node.argumentExpression as ts.PropertyName);
@@ -175,16 +189,16 @@ function identifierLeak(ctx: SourceContext, id: ts.Identifier): Leak | undefined
   if (decl && decl.file === ctx.file) {
     const declared = decl.node;
     if (ts.isParameter(declared) && EVENT_NAMES.test(id.text) && isFirstParameter(declared)) {
-      return { node: id, messageId: 'event', name: id.text };
+      return { node: id, messageId: 'event', name: id.text, object: true };
     }
     const part = destructuredRequestPart(declared, id.text);
-    if (part) return { node: id, messageId: part, name: id.text };
+    if (part) return { node: id, messageId: part, name: id.text, object: part === 'headers' };
     if (ts.isVariableDeclaration(declared) && declared.initializer) {
       const init = unwrap(declared.initializer);
-      if (ts.isCallExpression(init) && isParsedBody(init)) return { node: id, messageId: 'body', name: id.text };
+      if (ts.isCallExpression(init) && isParsedBody(init)) return { node: id, messageId: 'body', name: id.text, object: true };
       const dotted = dottedName(init);
       const fromRequest = dotted ? REQUEST_PART.exec(dotted) : null;
-      if (fromRequest) return { node: id, messageId: /eaders$/.test(fromRequest[1]) ? 'headers' : 'body', name: id.text };
+      if (fromRequest) return { node: id, messageId: /eaders$/.test(fromRequest[1]) ? 'headers' : 'body', name: id.text, object: /eaders$/.test(fromRequest[1]) };
     }
   }
   return namesCredential(id.text) ? { node: id, messageId: 'named', name: id.text } : undefined;

@@ -18,31 +18,44 @@ export const REDWOOD_REDACTIONS: readonly string[] = [
 const REDWOOD_LOGGER = /^@(?:redwoodjs|cedarjs)\/api\/logger$/;
 const MAX_HOPS = 4;
 
+/** What fnscan knows of a Redwood logger's configuration. */
+export interface RedwoodLogger {
+  /** Redacted paths: the default list or a literal `redact` list; undefined when not known. */
+  redactions?: readonly string[];
+  /** No `level` option: Redwood logs `warn` and above in production unless `LOG_LEVEL` says otherwise. */
+  defaultLevel: boolean;
+}
+
 /**
- * The redaction paths of a logger, when it is Redwood's `createLogger` with the default list or a
- * literal `redact` list; undefined for any other logger (nothing is assumed redacted).
+ * The configuration of a logger when it is Redwood's `createLogger` (or a child of one), followed
+ * through imports; undefined for any other logger (nothing is assumed redacted or silent).
  */
-export function redactionPaths(analysis: ProjectAnalysis, receiver: ts.Expression, file: SourceFileInfo, hops = 0): readonly string[] | undefined {
+export function redwoodLogger(analysis: ProjectAnalysis, receiver: ts.Expression, file: SourceFileInfo, hops = 0): RedwoodLogger | undefined {
   if (hops > MAX_HOPS) return undefined;
   const resolved = analysis.resolveValue(receiver, file);
   const node = resolved.node;
   if (!ts.isCallExpression(node)) return undefined;
   const callee = unwrap(node.expression);
-  // `const log = logger.child({ fn: 'sync' })` keeps the parent's redaction.
+  // `const log = logger.child({ fn: 'sync' })` keeps the parent's configuration.
   if (calleeName(node) === 'child' && ts.isPropertyAccessExpression(callee)) {
-    return redactionPaths(analysis, callee.expression, resolved.file, hops + 1);
+    return redwoodLogger(analysis, callee.expression, resolved.file, hops + 1);
   }
   if (!ts.isIdentifier(callee) || !REDWOOD_LOGGER.test(analysis.importSource(resolved.file, callee.text)?.specifier ?? '')) return undefined;
   if (calleeName(node) !== 'createLogger') return undefined;
   const config = node.arguments[0] && unwrap(node.arguments[0]);
-  const options = config && ts.isObjectLiteralExpression(config) ? propertyValue(objectProperty(config, 'options')) : undefined;
-  if (options === undefined) return config && !ts.isObjectLiteralExpression(config) ? undefined : REDWOOD_REDACTIONS;
+  if (config && !ts.isObjectLiteralExpression(config)) return { defaultLevel: false };
+  const options = config ? propertyValue(objectProperty(config, 'options')) : undefined;
+  if (options === undefined) return { redactions: REDWOOD_REDACTIONS, defaultLevel: true };
   const optionsObject = unwrap(options);
-  if (!ts.isObjectLiteralExpression(optionsObject)) return undefined;
+  if (!ts.isObjectLiteralExpression(optionsObject)) return { defaultLevel: false };
+  const defaultLevel = objectProperty(optionsObject, 'level') === undefined;
   const redact = objectProperty(optionsObject, 'redact');
-  if (!redact) return REDWOOD_REDACTIONS;
-  let list = propertyValue(redact);
-  list = list && unwrap(list);
+  return { redactions: redact ? literalPaths(propertyValue(redact)) : REDWOOD_REDACTIONS, defaultLevel };
+}
+
+/** `['a', 'b.c']` or `{ paths: [...] }`. */
+function literalPaths(value: ts.Expression | undefined): readonly string[] | undefined {
+  let list = value && unwrap(value);
   if (list && ts.isObjectLiteralExpression(list)) list = propertyValue(objectProperty(list, 'paths'));
   list = list && unwrap(list);
   if (!list || !ts.isArrayLiteralExpression(list)) return undefined;

@@ -541,16 +541,17 @@ function partnerClient(ext: 'js' | 'ts', baseURL: string): string {
   ].join('\n');
 }
 
-/** A function that logs the whole request, or only its path and method. */
+/** A function that logs the whole request, or only its path and method, as a warning. */
 function loggingCase(ext: 'js' | 'ts', whole: boolean): { code: string; filename: string } {
   const code = [
     ...(ext === 'ts' ? ["import type { APIGatewayEvent } from 'aws-lambda'", ''] : []),
     "import { logger } from 'src/lib/logger'",
     '',
     `export const handler = async (event${ext === 'ts' ? ': APIGatewayEvent' : ''}) => {`,
+    // At `warn` and above: Redwood's default logger drops `info` in production, so those are notes (CLI only).
     whole
-      ? "  logger.info({ event }, 'incoming request')"
-      : "  logger.info({ path: event.path, method: event.httpMethod }, 'incoming request')",
+      ? "  logger.warn({ event }, 'unexpected request')"
+      : "  logger.warn({ path: event.path, method: event.httpMethod }, 'unexpected request')",
     '  return { statusCode: 204 }',
     '}',
     '',

@@ -1,4 +1,4 @@
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -12,10 +12,13 @@ import path from 'node:path';
  * folder first, so the test never passes on a stale dist/.
  */
 const REPO = path.resolve(__dirname, '..');
+const made: string[] = [];
+after(() => made.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
 
 /** A package folder like the published one: package.json and dist/, with this repo's dependencies. */
 function buildPackage(): string {
   const pkg = fs.mkdtempSync(path.join(os.tmpdir(), 'fnscan-pkg-'));
+  made.push(pkg);
   const tsc = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join(REPO, 'tsconfig.json'), '--outDir', path.join(pkg, 'dist'), '--declaration', 'false'], {
     encoding: 'utf8',
   });
@@ -35,6 +38,7 @@ function writeTree(root: string, files: Record<string, string>): void {
 
 function userProject(pkg: string): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fnscan-npx-'));
+  made.push(dir);
   writeTree(dir, {
     'package.json': JSON.stringify({ name: 'shop', private: true, devDependencies: { fnscan: `file:${pkg}` } }, null, 2),
     'eslint.config.mjs': "import fnscan from 'fnscan/eslint-plugin';\nexport default [fnscan.configs.recommended];\n",

@@ -1,4 +1,4 @@
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -16,8 +16,13 @@ import { RECHECK_MS } from '../src/core/single-file';
 const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8')) as { name: string; version: string };
 const tsParser = require('@typescript-eslint/parser') as Linter.Parser;
 
+const made: string[] = [];
+after(() => made.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
+
 function tempDir(): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), 'fnscan-eslint-plugin-'));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fnscan-eslint-plugin-'));
+  made.push(dir);
+  return dir;
 }
 
 function writeTree(root: string, files: Record<string, string>): void {

@@ -1,4 +1,4 @@
-import { describe, it, test } from 'node:test';
+import { after, describe, it, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -75,6 +75,7 @@ for (const rel of ['redwood.toml', 'api/tsconfig.json', 'api/src/lib/db.ts']) {
   fs.writeFileSync(path.join(bareApp, rel), files[rel]);
 }
 fs.mkdirSync(path.join(bareApp, 'api/src/functions'), { recursive: true });
+after(() => [app, bareApp].forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
 
 const at = (rel: string) => path.join(app, rel);
 const fn = (name: string, ext: 'js' | 'ts') => at(`api/src/functions/${name}.${ext}`);

@@ -52,6 +52,23 @@ describe('flags introspection and GraphiQL forced on', () => {
     assert.deepEqual(cedar, [[2, 'graphiql']]);
   });
 
+  test('the GraphQL server registered in a Redwood server file', () => {
+    const found = hits({
+      'api/src/server.js': [
+        "import Fastify from 'fastify'",
+        "import { redwoodFastifyGraphQLServer } from '@redwoodjs/fastify'",
+        'const fastify = Fastify()',
+        'await fastify.register(redwoodFastifyGraphQLServer, {',
+        "  graphiQLEndpoint: '/graphql',",
+        '  allowIntrospection: true,',
+        '  allowGraphiQL: true,',
+        '})',
+        'await fastify.register(somethingElse, { allowIntrospection: true })',
+      ].join('\n'),
+    });
+    assert.deepEqual(found, [[6, 'introspection'], [7, 'graphiql']]);
+  });
+
   test('options kept in a constant are reported at the call', () => {
     assert.deepEqual(graphql('...{},', ''), []);
     const found = hits({

@@ -49,6 +49,15 @@ describe('flags credentials granted to every origin', () => {
     );
   });
 
+  test("the GraphQL server of a Redwood server file echoes for '*' too", () => {
+    const found = inFunction(
+      "import { redwoodFastifyGraphQLServer } from '@redwoodjs/fastify'",
+      "await fastify.register(redwoodFastifyGraphQLServer, { cors: { origin: '*', credentials: true } })",
+    );
+    assert.deepEqual(found.map((h) => [h.line, h.messageId]), [[2, 'reflect']]);
+    assert.match(found[0].message, /^`redwoodFastifyGraphQLServer` allows/);
+  });
+
   test("DbAuthHandler: origin true echoes, origin '*' is a wildcard (a warning)", () => {
     const found = inFunction(
       "import { DbAuthHandler } from '@redwoodjs/auth-dbauth-api'",

@@ -4,7 +4,7 @@ import { calleeName, objectProperty, propertyValue, walk } from '../core/ast';
 import { isRedwoodModule } from '../analysis/vocabulary';
 import { resolveConstant } from './tls/values';
 
-const PREFILTER = /allowIntrospection|allowGraphiQL|createGraphQLHandler|createGraphQLYoga/;
+const PREFILTER = /allowIntrospection|allowGraphiQL|createGraphQLHandler|createGraphQLYoga|redwoodFastifyGraphQLServer/;
 const OPTIONS = { allowIntrospection: 'introspection', allowGraphiQL: 'graphiql' } as const;
 
 export default defineRule({
@@ -28,7 +28,9 @@ export default defineRule({
   checkSource(ctx) {
     if (!PREFILTER.test(ctx.file.text)) return;
     walk(ctx.file.sf, (node) => {
-      if (ts.isCallExpression(node) && isGraphQLHandler(ctx, node)) checkOptions(ctx, node.arguments[0]);
+      if (!ts.isCallExpression(node)) return;
+      if (isGraphQLHandler(ctx, node)) checkOptions(ctx, node.arguments[0]);
+      else if (registersGraphQLServer(ctx, node)) checkOptions(ctx, node.arguments[1]);
     });
   },
 });
@@ -38,6 +40,14 @@ function isGraphQLHandler(ctx: SourceContext, call: ts.CallExpression): boolean 
   if (name !== 'createGraphQLHandler' && name !== 'createGraphQLYoga') return false;
   const source = ts.isIdentifier(call.expression) ? ctx.analysis.importSource(ctx.file, call.expression.text)?.specifier : undefined;
   return source === undefined || isRedwoodModule(source, 'graphql-server');
+}
+
+/** `fastify.register(redwoodFastifyGraphQLServer, options)` in a Redwood server file (`api/src/server.ts`). */
+function registersGraphQLServer(ctx: SourceContext, call: ts.CallExpression): boolean {
+  const plugin = call.arguments[0];
+  if (calleeName(call) !== 'register' || !plugin || !ts.isIdentifier(plugin)) return false;
+  const source = ctx.analysis.importSource(ctx.file, plugin.text);
+  return source !== undefined && source.name === 'redwoodFastifyGraphQLServer' && isRedwoodModule(source.specifier, 'fastify');
 }
 
 /** Only a constant `true` is reported: `process.env.NODE_ENV === 'development'` and the like are the intended switch. */

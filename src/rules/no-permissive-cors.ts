@@ -7,7 +7,7 @@ import { originOf } from './no-timing-unsafe-compare/origins';
 const PREFILTER = /credentials/i;
 
 /** Handlers whose `cors.origin: '*'` makes GraphQL Yoga echo the caller's origin (Yoga's `getCORSHeadersByRequestAndOptions`). */
-const YOGA_FACTORIES = new Set(['createGraphQLHandler', 'createGraphQLYoga', 'createYoga']);
+const YOGA_FACTORIES = new Set(['createGraphQLHandler', 'createGraphQLYoga', 'createYoga', 'redwoodFastifyGraphQLServer']);
 const HEADER_SETTERS = new Set(['setHeader', 'header', 'set', 'append']);
 
 type Grant = 'reflect' | 'wildcard';
@@ -87,6 +87,9 @@ function ownerOf(obj: ts.ObjectLiteralExpression): string | undefined {
   if (!call || !(ts.isCallExpression(call) || ts.isNewExpression(call))) return undefined;
   const name = calleeName(call);
   if (name && YOGA_FACTORIES.has(name)) return name;
+  // `fastify.register(redwoodFastifyGraphQLServer, { cors })` in a server file
+  const plugin = call.arguments?.[0];
+  if (name === 'register' && plugin && ts.isIdentifier(plugin) && YOGA_FACTORIES.has(plugin.text)) return plugin.text;
   return name === 'DbAuthHandler' ? name : undefined;
 }
 

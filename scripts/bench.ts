@@ -85,9 +85,9 @@ function fnscanArgs(tree: string, out: string, extra: string[]): string[] {
   return ['fnscan', tree, '.', '-f', 'sarif', '-o', out, '--fail-on', 'none', '-q', ...extra];
 }
 
-/** Files a `--cache` scan would analyse again (the rest come from the cache). */
+/** Files a `--cache` scan would analyse again (the rest come from the cache), asked of a fresh process like the scans. */
 function staleFiles(tree: string, cacheDir: string): number {
-  return new ScanPlan({ paths: [tree], rules: [...rules], config: {}, includeTests: false, root: tree, cache: { location: cacheDir } }).pending.length;
+  return measure(['stale', tree, cacheDir]).detail.stale as number;
 }
 
 function appendLine(file: string, line: string): () => void {

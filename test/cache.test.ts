@@ -170,3 +170,25 @@ test('a suppression with an expiry date marks its file as dated, so a cached ver
   fs.writeFileSync(file, 'export const agent = { rejectUnauthorized: true }\n');
   assert.equal(hashFile(file, 1 << 20).dated, false);
 });
+
+test('unchanged files are vouched for by their stat; an edit is seen even when size and mtime are kept', async () => {
+  const { root, cache } = copyApp('webhook-zoo');
+  // A signature is only trusted once the file is older than the timestamp granularity (2 s).
+  await new Promise((resolve) => setTimeout(resolve, 2100));
+  const before = sarif(root, cache);
+  assert.match(fs.readFileSync(path.join(cache, 'scan-cache.json'), 'utf8'), /"t":"\d+:/, 'signatures recorded');
+  assert.deepEqual(pending(root, cache), []);
+
+  const helper = path.join(root, 'api/src/lib/webhooks.ts');
+  const { atime, mtime } = fs.statSync(helper);
+  const text = fs.readFileSync(helper, 'utf8');
+  const edited = text.replace("verifyEvent('sha256Verifier', {\n    event,\n    secret: process.env.GITHUB", "verifyEvent('sha256Verifiex', {\n    event,\n    secret: process.env.GITHUB");
+  assert.equal(edited.length, text.length);
+  assert.notEqual(edited, text);
+  fs.writeFileSync(helper, edited);
+  fs.utimesSync(helper, atime, mtime);
+  assert.ok(pending(root, cache).includes('api/src/functions/githubPush.ts'));
+  const after = sarif(root, cache);
+  assert.equal(after, sarif(root));
+  assert.notEqual(after, before);
+});

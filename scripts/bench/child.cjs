@@ -5,6 +5,7 @@
  *   node child.cjs <result.json> fnscan <cwd> <cli args...>   the CLI, as `fnscan` runs it
  *   node child.cjs <result.json> floor <root> <jobs>           read + ts.createSourceFile of every file the scan reads
  *   node child.cjs <result.json> eslint <root>                 ESLint with fnscan/eslint-plugin's configs.recommended
+ *   node child.cjs <result.json> stale <root> <cache dir>      how many files a --cache scan would analyse again
  *
  * Writes { maxRssKb, cpuMs, ...detail } to result.json; the parent measures wall time.
  */
@@ -57,6 +58,14 @@ async function floor(root, jobs) {
   return { files };
 }
 
+/** How many files a `--cache` scan would analyse again: the rest come from the cache. */
+function stale(root, cacheDir) {
+  const { ScanPlan } = require(path.join(DIST, 'core', 'engine.js'));
+  const { rules } = require(path.join(DIST, 'rules', 'index.js'));
+  const plan = new ScanPlan({ paths: [root], rules: [...rules], config: {}, includeTests: false, root, cache: { location: cacheDir } });
+  return { stale: plan.pending.length };
+}
+
 async function eslint(root) {
   const { ESLint } = require('eslint');
   const plugin = require('fnscan/eslint-plugin');
@@ -70,6 +79,7 @@ async function main() {
   if (mode === 'fnscan') detail = await fnscan(args[0], args.slice(1));
   else if (mode === 'floor') detail = await floor(args[0], Number(args[1]));
   else if (mode === 'eslint') detail = await eslint(args[0]);
+  else if (mode === 'stale') detail = stale(args[0], args[1]);
   else throw new Error(`unknown mode ${mode}`);
   const usage = process.resourceUsage();
   fs.writeFileSync(resultFile, JSON.stringify({ maxRssKb: usage.maxRSS, cpuMs: (usage.userCPUTime + usage.systemCPUTime) / 1000, ...detail }));

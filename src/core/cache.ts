@@ -39,6 +39,8 @@ export interface CacheUnit {
   hash: string | null;
   /** The text has an `until=` suppression, whose meaning changes with the date. */
   dated: boolean;
+  /** Stat signature recorded with the hash (see ContentHashes). */
+  signature?: string;
 }
 
 const FORMAT = 1;
@@ -76,12 +78,14 @@ export function projectKey(project: ProjectInfo, root: string): string {
   const json = JSON.stringify(project);
   const prefix = JSON.stringify(root + path.sep).slice(1, -1);
   const exact = JSON.stringify(root);
-  return sha256(json.split(prefix).join('./').split(exact).join('"."'));
+  return sha256(json.split(prefix).join('./').split(exact).join('"."')).slice(0, 16);
 }
 
 interface StoredEntry {
   /** Content hash of the file. */
   h: string | null;
+  /** Stat signature that vouches for the hash without reading the file. */
+  t?: string;
   /** Project key. */
   p: string;
   /** The UTC date the findings hold for, when a suppression has an expiry date. */
@@ -103,6 +107,8 @@ export interface CacheContext {
 export class ScanCache {
   private readonly file: string;
   private readonly today = new Date().toISOString().slice(0, 10);
+  private readonly projectKeys = new Map<ProjectInfo, string>();
+  private readonly rootPrefix: string;
   private dirty = false;
 
   private constructor(
@@ -112,6 +118,7 @@ export class ScanCache {
     private readonly entries: Map<string, StoredEntry>,
   ) {
     this.file = path.join(location, FILE_NAME);
+    this.rootPrefix = root.endsWith(path.sep) ? root : root + path.sep;
   }
 
   /** Opens the cache; a missing, truncated, corrupt or foreign cache file is an empty cache. */
@@ -122,7 +129,7 @@ export class ScanCache {
   /** The stored outcome of a file, if it and everything it depended on are unchanged. */
   lookup(unit: CacheUnit, context: CacheContext): UnitOutcome | undefined {
     const entry = this.entries.get(this.relative(unit.path));
-    if (!entry || entry.h !== unit.hash || entry.p !== projectKey(unit.project, this.root)) return undefined;
+    if (!entry || entry.h !== unit.hash || entry.p !== this.projectKey(unit.project)) return undefined;
     if (unit.dated && entry.d !== this.today) return undefined;
     try {
       for (const [module, hash] of Object.entries(entry.m)) {
@@ -138,6 +145,12 @@ export class ScanCache {
     }
   }
 
+  /** What the cache recorded about a file's content, for ContentHashes. */
+  previous(file: string): KnownFile | undefined {
+    const entry = this.entries.get(this.relative(file));
+    return entry?.t === undefined ? undefined : { signature: entry.t, hash: entry.h, dated: entry.d !== undefined };
+  }
+
   /** Records a fresh outcome; outcomes whose text still holds the absolute root are not stored. */
   store(unit: CacheUnit, outcome: UnitOutcome): void {
     if (!outcome.dependencies) return;
@@ -151,7 +164,8 @@ export class ScanCache {
     const { modules, resolutions } = outcome.dependencies;
     this.entries.set(key, {
       h: unit.hash,
-      p: projectKey(unit.project, this.root),
+      ...(unit.signature !== undefined && { t: unit.signature }),
+      p: this.projectKey(unit.project),
       ...(unit.dated && { d: this.today }),
       o: encoded,
       m: Object.fromEntries(Object.entries(modules).map(([m, h]) => [this.relative(m), h])),
@@ -189,12 +203,25 @@ export class ScanCache {
     }
   }
 
+  private projectKey(project: ProjectInfo): string {
+    let key = this.projectKeys.get(project);
+    if (key === undefined) {
+      key = projectKey(project, this.root);
+      this.projectKeys.set(project, key);
+    }
+    return key;
+  }
+
+  /** Forward-slash path relative to the root (plain slicing for the usual file under the root). */
   relative(file: string): string {
-    return path.relative(this.root, file).split(path.sep).join('/');
+    const inside = file.startsWith(this.rootPrefix) && !file.includes(`${path.sep}..`) && !file.endsWith(path.sep);
+    const relative = inside ? file.slice(this.rootPrefix.length) : path.relative(this.root, file);
+    return path.sep === '/' ? relative : relative.split(path.sep).join('/');
   }
 
   private absolute(relative: string): string {
-    return path.resolve(this.root, relative);
+    const plain = path.sep === '/' && relative !== '' && !relative.startsWith('..') && !relative.includes('/.') && !relative.includes('//');
+    return plain ? this.rootPrefix + relative : path.resolve(this.root, relative);
   }
 }
 
@@ -245,6 +272,8 @@ function encodeOutcome(outcome: UnitOutcome, relative: (p: string) => string): u
 }
 
 function decodeOutcome(stored: unknown, absolute: (p: string) => string): UnitOutcome {
+  const empty = stored as { findings?: unknown[]; skipped?: unknown[] };
+  if (empty.findings?.length === 0 && empty.skipped?.length === 0) return { findings: [], skipped: [] };
   const { findings, skipped } = restoreUndefined(structuredClone(stored)) as { findings: Finding[]; skipped: SkippedFile[] };
   if (!Array.isArray(findings) || !Array.isArray(skipped)) throw new Error('malformed cache entry');
   for (const f of findings) {
@@ -272,24 +301,45 @@ function isUndefinedMarker(value: unknown): boolean {
   return typeof value === 'object' && value !== null && (value as { $undefined?: unknown }).$undefined === true && Object.keys(value).length === 1;
 }
 
+/** What the cache knew of a file: its stat signature when hashed, the hash, and whether it was dated. */
+export interface KnownFile {
+  signature: string;
+  hash: string | null;
+  dated: boolean;
+}
+
 /**
  * Content hashes of the files a scan reads, each file read once. Hashes are taken before the
  * file is parsed, so a file that changes mid-scan is found stale next time, never the reverse.
+ * A file whose size, mtime, ctime and inode are those recorded with its cached hash is not read
+ * again (git's index does the same); a signature is only recorded once the file is older than
+ * the timestamp granularity, so a write within the same tick cannot go unnoticed.
  */
 export class ContentHashes {
   private readonly known = new Map<string, string | null>();
   private readonly dated = new Set<string>();
+  private readonly signatures = new Map<string, string>();
 
-  constructor(private readonly maxFileBytes: number) {}
+  constructor(
+    private readonly maxFileBytes: number,
+    private readonly previous: (file: string) => KnownFile | undefined = () => undefined,
+  ) {}
 
   of(file: string): string | null {
     let hash = this.known.get(file);
-    if (hash === undefined) {
+    if (hash !== undefined) return hash;
+    const signature = statSignature(file);
+    const before = signature === undefined ? undefined : this.previous(file);
+    if (before && before.signature === signature) {
+      hash = before.hash;
+      if (before.dated) this.dated.add(file);
+    } else {
       const read = hashFile(file, this.maxFileBytes);
       hash = read.hash;
-      this.known.set(file, hash);
       if (read.dated) this.dated.add(file);
     }
+    this.known.set(file, hash);
+    if (signature !== undefined) this.signatures.set(file, signature);
     return hash;
   }
 
@@ -298,9 +348,23 @@ export class ContentHashes {
     return this.dated.has(file);
   }
 
+  /** The stat signature to record with the file's hash, if it is old enough to be trusted. */
+  signature(file: string): string | undefined {
+    return this.signatures.get(file);
+  }
+
   set(file: string, hash: string | null): void {
     this.known.set(file, hash);
   }
+}
+
+/** Changes the timestamps of a file could hide within (coarse file systems tick every 2 s). */
+const RACY_MS = 2000;
+
+function statSignature(file: string): string | undefined {
+  const stat = fs.statSync(file, { throwIfNoEntry: false });
+  if (!stat?.isFile() || Date.now() - Math.max(stat.mtimeMs, stat.ctimeMs) < RACY_MS) return undefined;
+  return `${stat.size}:${stat.mtimeMs}:${stat.ctimeMs}:${stat.ino}:${stat.dev}`;
 }
 
 const OPEN_FLAGS = fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0);
@@ -402,17 +466,22 @@ class TrackedAnalysis extends ProjectAnalysis {
   }
 }
 
-/** Resolves an import as the analysis would, from a path alone (for checking cached resolutions). */
+/**
+ * Resolves an import as the analysis would, from a path alone (for checking cached resolutions),
+ * once per project, folder and specifier, as `DependencyTracker.resolve` shares them.
+ */
 export function importResolver(): (from: string, specifier: string, project: ProjectInfo) => string | undefined {
-  const byProject = new Map<ProjectInfo, ProjectAnalysis>();
+  const byProject = new Map<ProjectInfo, { analysis: ProjectAnalysis; known: Map<string, string | undefined> }>();
   const noModules: ModuleHost = { load: () => undefined };
   return (from, specifier, project) => {
-    let analysis = byProject.get(project);
-    if (!analysis) {
-      analysis = new ProjectAnalysis(noModules);
-      byProject.set(project, analysis);
+    let resolver = byProject.get(project);
+    if (!resolver) {
+      resolver = { analysis: new ProjectAnalysis(noModules), known: new Map() };
+      byProject.set(project, resolver);
     }
-    return analysis.resolveImport({ path: from, project } as SourceFileInfo, specifier);
+    const key = `${path.dirname(from)}\0${specifier}`;
+    if (!resolver.known.has(key)) resolver.known.set(key, resolver.analysis.resolveImport({ path: from, project } as SourceFileInfo, specifier));
+    return resolver.known.get(key);
   };
 }
 

@@ -136,12 +136,14 @@ export class ScanPlan {
       this.pending.push(...this.units);
       return;
     }
-    this.hashes = new ContentHashes(limits.maxFileBytes);
-    this.cache = ScanCache.open(options.cache.location, this.root, cacheKey(this.setup));
+    const cache = ScanCache.open(options.cache.location, this.root, cacheKey(this.setup));
+    this.cache = cache;
+    this.hashes = new ContentHashes(limits.maxFileBytes, (file) => cache.previous(file));
     const context = { hashOf: (file: string) => this.hashes!.of(file), resolve: importResolver() };
     for (const unit of this.units) {
       unit.hash = this.hashes.of(unit.path);
       unit.dated = this.hashes.isDated(unit.path);
+      unit.signature = this.hashes.signature(unit.path);
       const cached = this.cache.lookup(unit, context);
       if (cached) this.record(unit, cached);
       else this.pending.push(unit);

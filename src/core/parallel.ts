@@ -15,18 +15,25 @@ import { ruleById } from '../rules';
  * findings are the same whatever the number of workers, because each file is judged on its own.
  */
 
-/** A worker costs a TypeScript load; below this many files per worker the scan stays in one thread. */
-export const MIN_FILES_PER_WORKER = 200;
+/**
+ * A worker costs its own load of TypeScript and the rules and its own JIT warm-up (about a
+ * second of CPU, measured on the benchmark trees); below this many files per worker the scan
+ * stays in one thread.
+ */
+export const MIN_FILES_PER_WORKER = 1000;
 
 export function defaultJobs(): number {
   return Math.max(1, typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length);
 }
 
-/** Like `scan`, with up to `jobs` worker threads when the project is large enough to repay them. */
-export async function scanParallel(options: ScanOptions, jobs = defaultJobs()): Promise<ScanResult> {
+/**
+ * Like `scan`, with up to `jobs` worker threads when the project is large enough to repay them
+ * (`minFilesPerWorker` lets tests use workers on small trees).
+ */
+export async function scanParallel(options: ScanOptions, jobs = defaultJobs(), minFilesPerWorker = MIN_FILES_PER_WORKER): Promise<ScanResult> {
   const plan = new ScanPlan(options);
   const ruleIds = shippedRuleIds(options.rules);
-  const workers = Math.min(jobs, Math.floor(plan.pending.length / MIN_FILES_PER_WORKER));
+  const workers = Math.min(jobs, Math.floor(plan.pending.length / minFilesPerWorker));
   if (workers >= 2 && ruleIds) {
     await runInWorkers(plan, workers, ruleIds);
   } else {

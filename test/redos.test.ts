@@ -208,18 +208,7 @@ const BOUNDED_INPUT: { file: string; source: string; bound: string }[] = [
 ];
 
 /** Known super-linear regexes on unbounded scanned text, with what to do about them. */
-const KNOWN_REGEXES: { file: string; source: string; note: string }[] = [
-  {
-    file: 'src/core/suppressions.ts',
-    source: String.raw`^[,;]\s*|\s*[,;]$`,
-    note: 'the reason of a directive: `\\s*[,;]$` is retried from every start of a whitespace run (quadratic in the run); strip the separators with a loop',
-  },
-  {
-    file: 'src/core/suppressions.ts',
-    source: String.raw`[\r\n\u2028\u2029]+$`,
-    note: 'parseDirectives trims every line with it; env and TOML lines are split on \\n only, so a run of \\r is retried from every start; trim with a loop from the end',
-  },
-];
+const KNOWN_REGEXES: { file: string; source: string; note: string }[] = [];
 
 const matching = <T extends { file: string; source: string }>(list: T[], literal: Literal): T | undefined =>
   list.find((k) => literal.where.startsWith(`${k.file}:`) && literal.regex.source === k.source);
@@ -416,25 +405,21 @@ describe('the suppression parser', () => {
       label: 'a whitespace run in a reason',
       file: (r) => sourceInfo(`// fnscan-disable-line no-disabled-tls -- a${r}b\nexport const x = 1\n`),
       unit: ' ',
-      todo: 'toDirective strips separators from the reason with /^[,;]\\s*|\\s*[,;]$/, quadratic in a whitespace run (40 KB of spaces: 3.4 s)',
     },
     {
       label: 'a run of carriage returns in an env file line',
       file: (r) => textInfo(`# fnscan-disable-line x -- y\nA=${r}x\n`),
       unit: '\r',
-      todo: 'parseDirectives trims each line with /[\\r\\n\\u2028\\u2029]+$/; env and TOML lines are split on \\n only, so a run of \\r is retried from every start (40 KB: 4.4 s)',
     },
     {
       label: 'many directive keywords on one line',
       file: (r) => sourceInfo(`export const a = 1\n// x ${r}\n`),
       unit: 'fnscan-disable ',
-      todo: 'parseDirectives runs SOURCE_OPENER / TEXT_OPENER over the whole line prefix for every keyword match without an opener: O(keywords x line) (128 KB: 0.45 s, 1 MB about 30 s)',
     },
     {
       label: 'many directive keywords on one env line',
       file: (r) => textInfo(`A=1 ${r}\n`),
       unit: 'fnscan-disable ',
-      todo: 'as above, for `#` openers in env and TOML files',
     },
   ];
   for (const c of cases) {

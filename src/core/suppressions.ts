@@ -43,8 +43,6 @@ export interface SuppressionContext {
 
 const KEYWORD = /fnscan-disable[\w-]*/g;
 const UNTIL = /(?:^|[\s,;(])until=([^\s,;)]*)/;
-const SOURCE_OPENER = /(\/\/|\/\*)\s*$/;
-const TEXT_OPENER = /(?:^|\s)(#)\s*$/;
 
 /** Marks the findings that a valid directive covers and appends the directive problems as findings. */
 export function applySuppressions(
@@ -129,13 +127,13 @@ export function parseDirectives(file: SourceFileInfo | TextFileInfo): Directive[
   const directives: Directive[] = [];
   for (let i = 0; i < starts.length; i++) {
     const lineStart = starts[i];
-    const line = text.slice(lineStart, i + 1 < starts.length ? starts[i + 1] : text.length).replace(/[\r\n\u2028\u2029]+$/, '');
+    const line = withoutLineBreak(text.slice(lineStart, i + 1 < starts.length ? starts[i + 1] : text.length));
     for (const match of line.matchAll(KEYWORD)) {
-      const opener = (file.kind === 'source' ? SOURCE_OPENER : TEXT_OPENER).exec(line.slice(0, match.index));
+      const opener = commentOpenerBefore(line, match.index, file.kind === 'source');
       if (!opener) continue;
-      const openerAt = match.index - opener[0].length + opener[0].indexOf(opener[1]);
+      const openerAt = opener.at;
       if (file.kind === 'source' && insideLiteral(file.sf, lineStart + openerAt)) continue;
-      const isBlock = opener[1] === '/*';
+      const isBlock = opener.token === '/*';
       directives.push(toDirective(match[0], line, i + 1, lineStart, openerAt, match.index + match[0].length, isBlock));
       break;
     }
@@ -178,9 +176,41 @@ function toDirective(
     },
     text: line.slice(openerAt, end).replace(/\s+/g, ' ').trim(),
     rules,
-    reason: tail.replace(UNTIL, ' ').trim().replace(/^[,;]\s*|\s*[,;]$/g, ''),
+    reason: stripSeparators(tail.replace(UNTIL, ' ').trim()),
     until,
   };
+}
+
+/*
+ * The helpers below walk characters instead of using anchored regexes: lines come from scanned
+ * files, and `\s*$`-style patterns retry from every start of a long run (quadratic time).
+ */
+
+function withoutLineBreak(line: string): string {
+  let end = line.length;
+  while (end > 0 && '\r\n\u2028\u2029'.includes(line[end - 1])) end--;
+  return line.slice(0, end);
+}
+
+/** The `//`, `/*` (source) or `#` (env/TOML, at the start or after a space) right before a keyword, spaces aside. */
+function commentOpenerBefore(line: string, keywordAt: number, source: boolean): { token: string; at: number } | undefined {
+  let i = keywordAt;
+  while (i > 0 && (line[i - 1] === ' ' || line[i - 1] === '\t')) i--;
+  if (source) {
+    const token = line.slice(i - 2, i);
+    return i >= 2 && (token === '//' || token === '/*') ? { token, at: i - 2 } : undefined;
+  }
+  if (i < 1 || line[i - 1] !== '#') return undefined;
+  const before = line[i - 2];
+  return i === 1 || before === ' ' || before === '\t' ? { token: '#', at: i - 1 } : undefined;
+}
+
+/** A reason written as `-- , because ...;` loses the leading and trailing separator. */
+function stripSeparators(reason: string): string {
+  let text = reason;
+  if (text.startsWith(',') || text.startsWith(';')) text = text.slice(1).trimStart();
+  if (text.endsWith(',') || text.endsWith(';')) text = text.slice(0, -1).trimEnd();
+  return text;
 }
 
 /** Whether an offset falls inside a string, template, regex or JSX text token rather than a comment. */

@@ -209,6 +209,10 @@ describe('does not flag', () => {
     assert.deepEqual(found, []);
   });
 
+  test('a constant defined by a call on itself ends', () => {
+    assert.deepEqual(inLib('export const api = api.post(\'http://x.partner.com\', {})'), []);
+  });
+
   test('requests that only run outside production', () => {
     const found = inLib(
       "if (process.env.NODE_ENV === 'development') fetch('http://mock.partner.com/x', { headers: { Authorization: 't' } })",

@@ -28,9 +28,11 @@ const BODY_METHODS = new Set(['post', 'put', 'patch']);
 const NO_BODY_METHODS = new Set(['get', 'delete', 'head', 'options']);
 const FETCH_MODULES = new Set(['node-fetch', 'undici', 'cross-fetch', 'isomorphic-fetch']);
 const NODE_HTTP = new Set(['http', 'node:http']);
+/** `const api = axios.create(...)` is one hop; a cycle of constants (`const a = a.get()`) must end. */
+const MAX_PRESET_DEPTH = 4;
 
 /** Recognises fetch, axios (and its instances), got, ky and Node's `http.request`/`http.get`. */
-export function requestCall(analysis: ProjectAnalysis, call: ts.CallExpression, file: SourceFileInfo): RequestCall | undefined {
+export function requestCall(analysis: ProjectAnalysis, call: ts.CallExpression, file: SourceFileInfo, depth = 0): RequestCall | undefined {
   const callee = unwrap(call.expression);
   const name = calleeName(call);
   if (!name) return undefined;
@@ -78,7 +80,7 @@ export function requestCall(analysis: ProjectAnalysis, call: ts.CallExpression, 
     }
     return methodCall(client, pkg, name, args, here);
   }
-  const preset = presetOf(analysis, receiver, file);
+  const preset = depth < MAX_PRESET_DEPTH ? presetOf(analysis, receiver, file, depth) : undefined;
   const instanceCall = preset ? methodCall(client, preset.pkg, name, args, here) : undefined;
   return instanceCall && { ...instanceCall, preset };
 }
@@ -90,10 +92,10 @@ export interface Preset {
 }
 
 /** `const partnerApi = axios.create({ baseURL, headers })`: the preset an instance was made from. */
-function presetOf(analysis: ProjectAnalysis, receiver: ts.Identifier, file: SourceFileInfo): Preset | undefined {
+function presetOf(analysis: ProjectAnalysis, receiver: ts.Identifier, file: SourceFileInfo, depth: number): Preset | undefined {
   const value = analysis.resolveValue(receiver, file);
   if (value.node === receiver || !ts.isCallExpression(value.node)) return undefined;
-  const made = requestCall(analysis, value.node, value.file);
+  const made = requestCall(analysis, value.node, value.file, depth + 1);
   if (!made?.isPreset || !made.url || !made.pkg) return undefined;
   return { pkg: made.pkg, base: { node: made.url, file: value.file }, options: made.options };
 }

@@ -26,12 +26,18 @@ import type * as Engine from '../src/core/engine';
 import type * as Rules from '../src/rules';
 import type * as Parallel from '../src/core/parallel';
 
-// The built code the children run (the cache key includes a hash of that code, so the parent's
-// look at the cache must use the same build).
-const DIST = path.resolve(__dirname, '..', 'dist');
-const { ScanPlan } = require(path.join(DIST, 'core', 'engine.js')) as typeof Engine;
-const { rules } = require(path.join(DIST, 'rules', 'index.js')) as typeof Rules;
-const { defaultJobs } = require(path.join(DIST, 'core', 'parallel.js')) as typeof Parallel;
+/**
+ * The children run a snapshot of the build (dist/, rules/, package.json) taken at the start, so
+ * that a rebuild during the run (another terminal's `npm test`) cannot change the code under test
+ * or, through the code hash in the cache key, empty the cache between two measurements. It lives
+ * under node_modules/.cache so its `require`s find the project's dependencies.
+ */
+function snapshotBuild(): string {
+  const target = path.join(ROOT, 'node_modules', '.cache', `fnscan-bench-${process.pid}`);
+  fs.rmSync(target, { recursive: true, force: true });
+  for (const part of ['dist', 'rules', 'package.json']) fs.cpSync(path.join(ROOT, part), path.join(target, part), { recursive: true });
+  return target;
+}
 
 interface Args {
   sizes: number[];
@@ -53,6 +59,10 @@ type Variant = 'floor-1' | 'floor-N' | 'cold-1' | 'cold-N' | 'cache-fill' | 'war
 
 const ROOT = path.resolve(__dirname, '..');
 const CHILD = path.join(__dirname, 'bench', 'child.cjs');
+const PACKAGE = snapshotBuild();
+const { ScanPlan } = require(path.join(PACKAGE, 'dist', 'core', 'engine.js')) as typeof Engine;
+const { rules } = require(path.join(PACKAGE, 'dist', 'rules', 'index.js')) as typeof Rules;
+const { defaultJobs } = require(path.join(PACKAGE, 'dist', 'core', 'parallel.js')) as typeof Parallel;
 
 function parseArgs(argv: string[]): Args {
   const value = (name: string): string | undefined => {
@@ -74,7 +84,12 @@ function measure(args: string[]): Sample {
   const resultFile = path.join(os.tmpdir(), `fnscan-bench-result-${process.pid}.json`);
   fs.rmSync(resultFile, { force: true });
   const start = process.hrtime.bigint();
-  const child = spawnSync(process.execPath, [CHILD, resultFile, ...args], { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 << 20 });
+  const child = spawnSync(process.execPath, [CHILD, resultFile, ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    maxBuffer: 64 << 20,
+    env: { ...process.env, FNSCAN_BENCH_PACKAGE: PACKAGE },
+  });
   const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
   if (child.status !== 0) throw new Error(`${args.slice(0, 2).join(' ')} failed (${child.status}): ${child.stderr}`);
   const { maxRssKb, cpuMs, ...detail } = JSON.parse(fs.readFileSync(resultFile, 'utf8')) as { maxRssKb: number; cpuMs: number };
@@ -216,6 +231,7 @@ function main(): void {
   fs.writeFileSync(path.join(work, 'results.md'), `${text}\n`);
   fs.writeFileSync(path.join(work, 'results.json'), JSON.stringify(results, null, 2));
   process.stdout.write(`${text}\n\n(also in ${path.join(work, 'results.md')})\n`);
+  fs.rmSync(PACKAGE, { recursive: true, force: true });
 }
 
 main();

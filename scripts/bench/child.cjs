@@ -12,7 +12,9 @@
 const fs = require('node:fs');
 const path = require('node:path');
 
-const DIST = path.join(__dirname, '..', '..', 'dist');
+/** The build under test: a snapshot the parent took (so a rebuild during the run changes nothing), or dist/. */
+const PACKAGE = process.env.FNSCAN_BENCH_PACKAGE || path.join(__dirname, '..', '..');
+const DIST = path.join(PACKAGE, 'dist');
 const [resultFile, mode, ...args] = process.argv.slice(2);
 
 async function fnscan(cwd, argv) {
@@ -68,7 +70,8 @@ function stale(root, cacheDir) {
 
 async function eslint(root) {
   const { ESLint } = require('eslint');
-  const plugin = require('fnscan/eslint-plugin');
+  // `fnscan/eslint-plugin` of the build under test (the package's `exports` map it to dist/eslint/plugin.js).
+  const plugin = require(path.join(DIST, 'eslint', 'plugin.js'));
   const linter = new ESLint({ cwd: root, overrideConfigFile: true, overrideConfig: [plugin.configs.recommended], cache: false });
   const results = await linter.lintFiles(['.']);
   return { files: results.length, problems: results.reduce((n, r) => n + r.messages.length, 0) };

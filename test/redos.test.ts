@@ -473,19 +473,16 @@ describe('whole files: the scan grows linearly with the text', () => {
       label: 'connection-string parameters in one string',
       file: 'api/src/lib/a.ts',
       text: (n) => `export const s = '${runs('?sslmode=no-verify&')(n)}'\n`,
-      todo: 'no-disabled-tls calls looksLikeConnectionString for each hit, which walks back to the start of the whitespace-free run: O(hits x length) (128 KB: 12.8 s)',
     },
     {
       label: 'libpq parameters in one string',
       file: 'api/src/lib/a.ts',
       text: (n) => `export const s = 'postgres://h/d?uselibpqcompat=true${runs('&sslmode=require')(n)}'\n`,
-      todo: 'as above, for the libpqRequire hits (128 KB: 21.7 s)',
     },
     {
       label: 'one object with many rejectUnauthorized properties',
       file: 'api/src/lib/a.ts',
       text: (n) => `export const o = {${runs(' rejectUnauthorized: false,')(n)} }\n`,
-      todo: 'no-disabled-tls looks up `requestCert` and the client in the whole object once per hit: O(properties^2) (128 KB: 2.6 s)',
     },
   ];
 

@@ -1,12 +1,12 @@
 import ts from 'typescript';
 import { defineRule, type Report, type RuleMeta, type SourceContext, type SuggestionReport, type TextContext } from '../core/rule';
 import { dottedName, objectProperty, propertyKeyName, propertyValue, unwrap, walk, type FunctionLike } from '../core/ast';
-import { ClientFinder, UseIndex } from './tls/clients';
+import { ClientFinder, UseIndex, type Client } from './tls/clients';
 import {
   DISABLING_ENV_VALUES,
   disablingEnvSettings,
   insecureParams,
-  looksLikeConnectionString,
+  connectionStringChecker,
   withoutComment,
 } from './tls/connection-strings';
 import { isOutsideProductionOnly } from './tls/guards';
@@ -31,8 +31,13 @@ interface OptionHit {
   suggestion?: SuggestionReport;
 }
 
-/** `hasSuggestions` is what the ESLint adapter reads (`declaresSuggestions`); `RuleMeta` does not declare it yet. */
-const meta: RuleMeta & { hasSuggestions: boolean } = {
+interface ObjectFacts {
+  client: Client | undefined;
+  /** `requestCert` makes it server options, where `rejectUnauthorized` governs client certificates. */
+  requestsClientCert: boolean;
+}
+
+const meta: RuleMeta = {
   id: 'no-disabled-tls',
   title: 'No disabled TLS certificate verification',
   description: 'TLS certificate verification is turned off, so any machine in the middle can read and change the traffic.',
@@ -77,6 +82,7 @@ export default defineRule({
 class SourceCheck {
   private readonly uses = new UseIndex();
   private readonly hits: OptionHit[] = [];
+  private readonly objects = new Map<ts.ObjectLiteralExpression, ObjectFacts>();
   private readonly sf: ts.SourceFile;
 
   constructor(private readonly ctx: SourceContext) {
@@ -165,8 +171,9 @@ class SourceCheck {
     if (!node.text.includes('ssl')) return;
     const start = node.getStart(this.sf);
     const raw = this.ctx.file.text.slice(start, node.getEnd());
+    const isConnectionString = connectionStringChecker(raw);
     for (const hit of insecureParams(raw)) {
-      if (!looksLikeConnectionString(raw, hit.start - 1)) continue;
+      if (!isConnectionString(hit.start - 1)) continue;
       this.report({
         messageId: hit.messageId,
         data: { param: hit.param },
@@ -176,8 +183,8 @@ class SourceCheck {
   }
 
   private reportOption(hit: OptionHit, finder: ClientFinder): void {
-    const client = finder.clientOf(hit.object);
-    if (hit.option === 'rejectUnauthorized' && (client?.server || objectProperty(hit.object, 'requestCert'))) return;
+    const { client, requestsClientCert } = this.objectFacts(hit.object, finder);
+    if (hit.option === 'rejectUnauthorized' && (client?.server || requestsClientCert)) return;
     const base = { rejectUnauthorized: 'rejectUnauthorized', strictSSL: 'strictSsl', checkServerIdentity: 'checkServerIdentity' }[
       hit.option
     ];
@@ -187,6 +194,16 @@ class SourceCheck {
       at: hit.property,
       suggestions: hit.suggestion ? [hit.suggestion] : undefined,
     });
+  }
+
+  /** What an options object is handed to, worked out once per object however many options it holds. */
+  private objectFacts(object: ts.ObjectLiteralExpression, finder: ClientFinder): ObjectFacts {
+    let facts = this.objects.get(object);
+    if (!facts) {
+      facts = { client: finder.clientOf(object), requestsClientCert: objectProperty(object, 'requestCert') !== undefined };
+      this.objects.set(object, facts);
+    }
+    return facts;
   }
 
   /** Disabling that only runs outside production (per `NODE_ENV`) is reported one level lower. */

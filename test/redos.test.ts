@@ -35,9 +35,6 @@ import { disablingEnvSettings, insecureParams, withoutComment } from '../src/rul
  * trivial scans; a quadratic one costs thousands at 4 KB already, so it fails there, fast.
  * Whole-file checks compare the scan of 16 KB and 64 KB of the same shape instead: four times the
  * text must cost about four times as much, not sixteen.
- *
- * Known offenders in files this test's author could not change are `todo` tests: they run and
- * print their timings, and turn into plain tests once fixed.
  */
 const BUDGET = 1000;
 const SIZES = [4 * 1024, 128 * 1024];
@@ -207,11 +204,8 @@ const BOUNDED_INPUT: { file: string; source: string; bound: string }[] = [
   { file: 'src/rules/no-sensitive-logging/names.ts', source: '[0-9]+$', bound: 'words of a name cut to 96 characters by splitWords' },
 ];
 
-/** Known super-linear regexes on unbounded scanned text, with what to do about them. */
-const KNOWN_REGEXES: { file: string; source: string; note: string }[] = [];
-
-const matching = <T extends { file: string; source: string }>(list: T[], literal: Literal): T | undefined =>
-  list.find((k) => literal.where.startsWith(`${k.file}:`) && literal.regex.source === k.source);
+const boundedInput = (literal: Literal): boolean =>
+  BOUNDED_INPUT.some((b) => literal.where.startsWith(`${b.file}:`) && literal.regex.source === b.source);
 
 describe('every regex literal that can see scanned text', () => {
   const literals = regexLiterals(path.join(REPO, 'src'));
@@ -231,7 +225,7 @@ describe('every regex literal that can see scanned text', () => {
   for (const [file, inFile] of [...byFile].sort()) {
     it(`${file}: ${inFile.length} regexes stay linear`, () => {
       const slow = inFile
-        .filter((literal) => !matching(KNOWN_REGEXES, literal) && !matching(BOUNDED_INPUT, literal))
+        .filter((literal) => !boundedInput(literal))
         .flatMap((literal) =>
           overBudget(`${literal.where} /${literal.regex.source}/`, exercise(literal.regex), [
             ...GENERIC_UNITS,
@@ -239,14 +233,6 @@ describe('every regex literal that can see scanned text', () => {
           ]),
         );
       assert.deepEqual(slow, []);
-    });
-  }
-
-  for (const literal of literals) {
-    const known = matching(KNOWN_REGEXES, literal);
-    if (!known) continue;
-    it(`${literal.where} /${literal.regex.source}/ stays linear`, { todo: known.note }, () => {
-      assert.deepEqual(overBudget(literal.where, exercise(literal.regex), GENERIC_UNITS), []);
     });
   }
 });
@@ -396,7 +382,7 @@ function textInfo(text: string): TextFileInfo {
 
 describe('the suppression parser', () => {
   /** Each case builds a whole file around a run of `size` characters. */
-  const cases: { label: string; file: (run: string) => SourceFileInfo | TextFileInfo; unit: string; todo?: string }[] = [
+  const cases: { label: string; file: (run: string) => SourceFileInfo | TextFileInfo; unit: string }[] = [
     { label: 'many `//` openers before a directive', file: (r) => sourceInfo(`${r}fnscan-disable-line x -- y\n`), unit: '// ' },
     { label: 'many `#` openers before a directive', file: (r) => textInfo(`${r}fnscan-disable-line x -- y\n`), unit: '# ' },
     { label: 'a long rule list', file: (r) => sourceInfo(`// fnscan-disable-line ${r}-- y\n`), unit: 'a, ' },
@@ -423,7 +409,7 @@ describe('the suppression parser', () => {
     },
   ];
   for (const c of cases) {
-    it(`stays linear on ${c.label}`, c.todo ? { todo: c.todo } : {}, () => {
+    it(`stays linear on ${c.label}`, () => {
       const slow: string[] = [];
       for (const size of [8 * 1024, 64 * 1024]) {
         const file = c.file(c.unit.repeat(Math.ceil(size / c.unit.length)));
@@ -459,7 +445,7 @@ describe('whole files: the scan grows linearly with the text', () => {
   });
 
   const runs = (unit: string) => (size: number) => unit.repeat(Math.ceil(size / unit.length));
-  const shapes: { label: string; file: string; text: (size: number) => string; todo?: string }[] = [
+  const shapes: { label: string; file: string; text: (size: number) => string }[] = [
     { label: 'near-miss secrets in one string', file: 'api/src/lib/a.ts', text: (n) => `export const s = '${runs('sk_live_abcdefghijklmnopqrs ')(n)}'\n` },
     { label: 'near-miss secrets in comments', file: 'api/src/lib/a.ts', text: (n) => `export const a = 1\n${runs('// ghp_abcdefghijklmnopqrstuvwxyz\n')(n)}` },
     { label: 'PEM headers without key material', file: 'api/src/lib/a.ts', text: (n) => `export const s = \`${runs('-----BEGIN RSA PRIVATE KEY-----\\nAAAA\\n')(n)}\`\n` },
@@ -499,13 +485,11 @@ describe('whole files: the scan grows linearly with the text', () => {
   }
 
   for (const shape of shapes) {
-    // Known quadratic shapes run smaller, to fail in a second rather than a minute.
-    const [small, large] = shape.todo ? [8 * 1024, 32 * 1024] : [16 * 1024, 64 * 1024];
-    it(`${shape.label}`, shape.todo ? { todo: shape.todo } : {}, () => {
-      const base = scanTime(shape, small, 2);
-      let grown = scanTime(shape, large, 1);
-      if (grown > SCALE_BUDGET * base && !shape.todo) grown = Math.min(grown, scanTime(shape, large, 2));
-      const sizes = `${small / 1024} KB: ${base.toFixed(0)} ms, ${large / 1024} KB: ${grown.toFixed(0)} ms`;
+    it(`${shape.label}`, () => {
+      const base = scanTime(shape, 16 * 1024, 2);
+      let grown = scanTime(shape, 64 * 1024, 1);
+      if (grown > SCALE_BUDGET * base) grown = Math.min(grown, scanTime(shape, 64 * 1024, 2));
+      const sizes = `16 KB: ${base.toFixed(0)} ms, 64 KB: ${grown.toFixed(0)} ms`;
       assert.ok(grown < SCALE_BUDGET * base, `${sizes} (x${(grown / base).toFixed(1)})`);
     });
   }

@@ -134,25 +134,6 @@ function skip(file: string, reason: SkippedFile['reason'], detail: string): { sk
   return { skipped: { file, reason, detail } };
 }
 
-/**
- * Deepest nesting of brackets, counted linearly over the raw text (comments and strings
- * included): a cheap upper bound for hosts that want to refuse a file before parsing it.
- */
-export function maxBracketDepth(text: string): number {
-  let depth = 0;
-  let max = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 40 || c === 91 || c === 123) {
-      depth++;
-      if (depth > max) max = depth;
-    } else if ((c === 41 || c === 93 || c === 125) && depth > 0) {
-      depth--;
-    }
-  }
-  return max;
-}
-
 function scriptKind(file: string): ts.ScriptKind {
   switch (path.extname(file)) {
     case '.ts':

@@ -480,7 +480,6 @@ describe('file names written to inject GitHub Actions workflow commands', () => 
 
   it(
     'never reach the start of an output line as a command',
-    { todo: 'stylish prints each file path alone on a line, the skipped list on stderr indents it by two spaces, and the JSON report quotes it: `printable()` should also defuse `::` at the start of a path and `##[` anywhere (src/reporters/stylish.ts, src/cli/main.ts)' },
     async () => {
       const root = tempDir('fnscan-names-');
       write(root, '::stop-commands::fnscan.ts', `import https from 'node:https'\n${TLS_LINE}\n`);
@@ -502,7 +501,6 @@ describe('file names written to inject GitHub Actions workflow commands', () => 
 describe('platform config files', () => {
   it(
     'linked to a device do not hang the scan',
-    { todo: 'src/core/platforms.ts reads netlify.toml, serverless.yml, template.yaml and package.json with fs.readFileSync; readTextFile (regular files within the size limit) would refuse a device' },
     () => {
       const root = tempDir('fnscan-platform-');
       write(root, 'api/hello.ts', 'export const handler = async () => ({ statusCode: 200 })\n');

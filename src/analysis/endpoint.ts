@@ -1,7 +1,6 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';
-import type { SourceFileInfo } from '../core/files';
+import { DEFAULT_LIMITS, readTextFile, type SourceFileInfo } from '../core/files';
 import type { ProjectAnalysis } from '../core/analysis';
 import type { FnscanConfig } from '../core/config';
 import type { Level } from '../core/types';
@@ -132,7 +131,8 @@ function judgeHandler(
 
 /** The SAM/serverless line that opens a function URL to anyone, as a related location. */
 function configRelated(site: ConfigSite, file: SourceFileInfo): RelatedReport {
-  const text = fs.readFileSync(site.file, 'utf8');
+  const read = readTextFile(site.file, DEFAULT_LIMITS);
+  const text = 'text' in read ? read.text : '';
   return {
     file: { kind: 'text', path: site.file, text, project: file.project },
     span: { start: site.start, end: site.end },

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
+import { DEFAULT_LIMITS, readTextFile } from './files';
 
 /**
  * Where each function platform keeps its HTTP endpoints, and what its own config says about
@@ -179,7 +180,7 @@ function isDir(p: string): boolean {
 
 function packageDependencies(dir: string): Set<string> {
   try {
-    const pkg = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')) as Record<string, Record<string, string> | undefined>;
+    const pkg = JSON.parse(readConfigText(path.join(dir, 'package.json')) ?? '') as Record<string, Record<string, string> | undefined>;
     return new Set([...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.devDependencies ?? {})]);
   } catch {
     return new Set();
@@ -188,12 +189,7 @@ function packageDependencies(dir: string): Set<string> {
 
 /** `[functions] directory = "x"` or `[build] functions = "x"` in netlify.toml; default `netlify/functions`. */
 function netlifyFunctionsDir(root: string): string | undefined {
-  let text = '';
-  try {
-    text = fs.readFileSync(path.join(root, 'netlify.toml'), 'utf8');
-  } catch {
-    // no netlify.toml: only the default folder counts
-  }
+  const text = readConfigText(path.join(root, 'netlify.toml')) ?? '';
   let section = '';
   let configured: string | undefined;
   for (const line of text.split('\n')) {
@@ -214,16 +210,21 @@ function hasAuthMiddleware(root: string): boolean {
   for (const base of ['', 'src']) {
     for (const ext of ['ts', 'js', 'mjs']) {
       const file = path.join(root, base, `middleware.${ext}`);
-      let text: string;
-      try {
-        text = fs.readFileSync(file, 'utf8');
-      } catch {
-        continue;
-      }
+      const text = readConfigText(file);
+      if (text === undefined) continue;
       if (/clerkMiddleware|authMiddleware|withAuth|next-auth\/middleware|auth0|getToken|updateSession|createMiddlewareClient/.test(text)) return true;
     }
   }
   return false;
+}
+
+/**
+ * Config files are read like scanned files: regular files only, within the size limit, valid
+ * UTF-8. A `netlify.toml` linked to a device or a huge `serverless.yml` is treated as absent.
+ */
+function readConfigText(file: string): string | undefined {
+  const read = readTextFile(file, DEFAULT_LIMITS);
+  return 'text' in read ? read.text : undefined;
 }
 
 type YamlNode = YAML.Node | null | undefined;
@@ -235,7 +236,8 @@ function siteOf(file: string, node: YamlNode, fallback: YamlNode): ConfigSite {
 
 function parseYaml(file: string): YAML.Document.Parsed | undefined {
   try {
-    const text = fs.readFileSync(file, 'utf8');
+    const text = readConfigText(file);
+    if (text === undefined) return undefined;
     // CloudFormation short tags (!Ref, !GetAtt, !Sub...) are kept as plain values.
     const doc = YAML.parseDocument(text, { customTags: cloudFormationTags(), strict: false, uniqueKeys: false });
     return doc.errors.length > 0 ? undefined : doc;

@@ -29,7 +29,8 @@ export function formatJson(
       suppressed: result.findings.length - active.length,
     },
   };
-  return JSON.stringify(report, null, 2) + '\n';
+  // `##[` can only occur inside strings here; escaping `#` keeps a CI runner from reading a command.
+  return JSON.stringify(report, null, 2).split('##[').join('#\\u0023[') + '\n';
 }
 
 function finding(f: Finding, root: string): object {

@@ -74,10 +74,18 @@ function plural(n: number, word: string): string {
  * message cannot move the cursor, recolour the terminal or reorder what the reader sees.
  */
 export function printable(text: string): string {
-  return text.replace(
-    /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g,
-    (c) => `\\u{${c.charCodeAt(0).toString(16)}}`,
+  return defuseWorkflowCommands(
+    text.replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u{${c.charCodeAt(0).toString(16)}}`),
   );
+}
+
+/**
+ * CI runners read `::command::` at the start of a line (after spaces) and `##[command]` anywhere
+ * as instructions. A file named like one must not become one when its path is printed.
+ */
+function defuseWorkflowCommands(text: string): string {
+  const defused = text.split('##[').join('#\\u{23}[');
+  return defused.trimStart().startsWith('::') ? defused.replace('::', '\\u{3a}:') : defused;
 }
 
 type Paint = (text: string) => string;

@@ -50,10 +50,16 @@ export class ProjectAnalysis {
       this.memos.set(name, table);
     }
     if (table.has(file)) return table.get(file) as T;
+    // The placeholder cuts recursion through cyclic imports; it must not outlive a failed compute.
     table.set(file, undefined);
-    const value = compute();
-    table.set(file, value);
-    return value;
+    try {
+      const value = compute();
+      table.set(file, value);
+      return value;
+    } catch (error) {
+      table.delete(file);
+      throw error;
+    }
   }
 
   /** Resolves an import specifier the way Redwood's babel config does. Bare packages give undefined. */

@@ -281,3 +281,18 @@ test('the engine applies suppressions to source and env files and reports invali
     fs.rmSync(root, { recursive: true, force: true });
   }
 });
+
+test('a `// fnscan-disable…` written inside a JSDoc block is documentation, not a directive', () => {
+  const text = [
+    '/**',
+    ' * Usage: `// fnscan-disable-next-line <rule> -- <reason>` on the line above.',
+    ' */',
+    'export const x = 1',
+    '/* fnscan-disable-next-line no-disabled-tls -- a real block-comment directive */',
+    'export const y = 2',
+    '',
+  ].join('\n');
+  const file = source(text);
+  const directives = parseDirectives(file);
+  assert.deepEqual(directives.map((d) => d.targetLine), [6]);
+});

@@ -132,7 +132,7 @@ export function parseDirectives(file: SourceFileInfo | TextFileInfo): Directive[
       const opener = commentOpenerBefore(line, match.index, file.kind === 'source');
       if (!opener) continue;
       const openerAt = opener.at;
-      if (file.kind === 'source' && insideLiteral(file.sf, lineStart + openerAt)) continue;
+      if (file.kind === 'source' && (insideLiteral(file.sf, lineStart + openerAt) || insideOtherBlockComment(file.sf, lineStart + openerAt))) continue;
       const isBlock = opener.token === '/*';
       directives.push(toDirective(match[0], line, i + 1, lineStart, openerAt, match.index + match[0].length, isBlock));
       break;
@@ -222,6 +222,23 @@ function insideLiteral(sf: ts.SourceFile, offset: number): boolean {
     node = child;
   }
   return isLiteralToken(node) && node.getStart(sf) <= offset;
+}
+
+/**
+ * Whether an offset falls inside a `/* *\/` comment that opened earlier: a `// fnscan-disable…`
+ * written in a JSDoc example is documentation, not a directive.
+ */
+function insideOtherBlockComment(sf: ts.SourceFile, offset: number): boolean {
+  let node: ts.Node = sf;
+  for (;;) {
+    const child: ts.Node | undefined = ts.forEachChild(node, (c) => (c.pos <= offset && offset < c.end ? c : undefined));
+    if (!child) break;
+    node = child;
+  }
+  if (offset >= node.getStart(sf) && node !== sf) return false;
+  const text = sf.text;
+  const ranges = [...(ts.getLeadingCommentRanges(text, node.pos) ?? []), ...(ts.getTrailingCommentRanges(text, node.pos) ?? [])];
+  return ranges.some((r) => r.kind === ts.SyntaxKind.MultiLineCommentTrivia && r.pos < offset && offset < r.end);
 }
 
 function isLiteralToken(node: ts.Node): boolean {

@@ -1,32 +1,19 @@
-import { after, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import ts from 'typescript';
-import { scan } from '../src/core/engine';
 import type { Finding } from '../src/core/types';
 import type { SourceContext } from '../src/core/rule';
 import rule from '../src/rules/no-disabled-tls';
 import { expectationKeys, expectationsFor, findingKeys, scanFixture } from './support/fixtures';
+import { scanRules, tempProject } from './support/project';
 
-const roots: string[] = [];
 const seenMessageIds = new Set<string>();
-
-after(() => {
-  for (const root of roots) fs.rmSync(root, { recursive: true, force: true });
-});
 
 /** A throwaway Redwood app holding `files` (paths relative to the app root). */
 function scanApp(files: Record<string, string>, options: { includeTests?: boolean } = {}): Finding[] {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'fnscan-tls-'));
-  roots.push(root);
-  fs.writeFileSync(path.join(root, 'redwood.toml'), '[api]\n  port = 8911\n');
-  for (const [name, text] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(root, name)), { recursive: true });
-    fs.writeFileSync(path.join(root, name), text);
-  }
-  const result = scan({ paths: [root], rules: [rule], config: {}, includeTests: options.includeTests ?? false });
+  const result = scanRules(tempProject(files, 'fnscan-tls-'), [rule.meta.id], options);
   assert.deepEqual(result.skipped, []);
   for (const f of result.findings) seenMessageIds.add(f.messageId);
   return result.findings;

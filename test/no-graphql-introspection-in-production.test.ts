@@ -1,27 +1,12 @@
-import { after, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { scan } from '../src/core/engine';
 import rule from '../src/rules/no-graphql-introspection-in-production';
-import { FIXTURES, expectationKeys, expectationsFor, findingKeys } from './support/fixtures';
-
-const roots: string[] = [];
-after(() => {
-  for (const root of roots) fs.rmSync(root, { recursive: true, force: true });
-});
+import { expectationKeys, expectationsFor, findingKeys, scanFixture } from './support/fixtures';
+import { scanRules, tempProject } from './support/project';
 
 /** `[line, messageId]` of the rule's findings in a throwaway Redwood app holding `files`. */
 function hits(files: Record<string, string>): Array<[number, string]> {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'fnscan-introspection-'));
-  roots.push(root);
-  fs.writeFileSync(path.join(root, 'redwood.toml'), '[api]\n  port = 8911\n');
-  for (const [name, text] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(root, name)), { recursive: true });
-    fs.writeFileSync(path.join(root, name), text);
-  }
-  const result = scan({ paths: [root], rules: [rule], config: {}, includeTests: false });
+  const result = scanRules(tempProject(files, 'fnscan-introspection-'), [rule.meta.id]);
   assert.deepEqual(result.skipped, []);
   return result.findings.map((f) => [f.location.startPos.line, f.messageId]);
 }
@@ -95,7 +80,7 @@ describe('does not flag', () => {
 });
 
 test('fixture redwood-extras: every no-graphql-introspection-in-production annotation, and nothing else', () => {
-  const result = scan({ paths: [path.join(FIXTURES, 'redwood-extras')], rules: [rule], config: {}, includeTests: false });
+  const result = scanFixture('redwood-extras', { ruleIds: [rule.meta.id] });
   const expected = expectationKeys(expectationsFor('redwood-extras').filter((e) => e.ruleId === rule.meta.id));
   assert.ok(expected.length > 0);
   assert.deepEqual(findingKeys(result), expected);

@@ -1,11 +1,9 @@
-import { after, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { scan } from '../src/core/engine';
+import { relativePath } from '../src/core/engine';
 import type { Finding } from '../src/core/types';
-import rule from '../src/rules/no-hardcoded-secret';
 import { maskSecret } from '../src/rules/secrets/mask';
 import { hasDemoWords, isPlaceholder, isPublicValue } from '../src/rules/secrets/placeholders';
 import { credentialKind, envNameFor } from '../src/rules/secrets/names';
@@ -15,6 +13,7 @@ import { findUrlCredential } from '../src/rules/secrets/urls';
 import { parseEnvFile, parseTomlStrings } from '../src/rules/secrets/env-file';
 import { shannonEntropy } from '../src/rules/secrets/entropy';
 import { FIXTURES, expectationKeys, expectationsFor, findingKeys, listFiles, scanFixture } from './support/fixtures';
+import { scanRules, tempProject } from './support/project';
 
 const RULE = 'no-hardcoded-secret';
 
@@ -86,27 +85,16 @@ function pemKey(): string {
 // Throwaway Redwood apps.
 // ---------------------------------------------------------------------------------------------
 
-const roots: string[] = [];
 const allFindings: Finding[] = [];
 
-after(() => {
-  for (const root of roots) fs.rmSync(root, { recursive: true, force: true });
-});
+const TSCONFIG = JSON.stringify({ compilerOptions: { baseUrl: './', paths: { 'src/*': ['./src/*'], '@lib/*': ['./src/lib/*'] } } });
 
 function scanApp(files: Record<string, string>, options: { includeTests?: boolean } = {}): Finding[] {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'fnscan-secret-'));
-  roots.push(root);
-  fs.writeFileSync(path.join(root, 'redwood.toml'), '[api]\n  port = 8911\n');
-  fs.mkdirSync(path.join(root, 'api'), { recursive: true });
-  fs.writeFileSync(path.join(root, 'api', 'tsconfig.json'), JSON.stringify({ compilerOptions: { baseUrl: './', paths: { 'src/*': ['./src/*'], '@lib/*': ['./src/lib/*'] } } }));
-  for (const [name, text] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(root, name)), { recursive: true });
-    fs.writeFileSync(path.join(root, name), text);
-  }
-  const result = scan({ paths: [root], rules: [rule], config: {}, includeTests: options.includeTests ?? false });
+  const root = tempProject({ 'api/tsconfig.json': TSCONFIG, ...files }, 'fnscan-secret-');
+  const result = scanRules(root, [RULE], options);
   assert.deepEqual(result.skipped, []);
   allFindings.push(...result.findings);
-  return result.findings.map((f) => ({ ...f, location: { ...f.location, file: path.relative(root, f.location.file).split(path.sep).join('/') } }));
+  return result.findings.map((f) => ({ ...f, location: { ...f.location, file: relativePath(root, f.location.file) } }));
 }
 
 /** Findings for one module at api/src/lib/x.ts. */

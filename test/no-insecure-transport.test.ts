@@ -1,17 +1,10 @@
-import { after, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { scan } from '../src/core/engine';
+import { relativePath } from '../src/core/engine';
 import rule from '../src/rules/no-insecure-transport';
 import { isLocalHost, plainHttpHost } from '../src/rules/no-insecure-transport/urls';
-import { FIXTURES, expectationKeys, expectationsFor, findingKeys } from './support/fixtures';
-
-const roots: string[] = [];
-after(() => {
-  for (const root of roots) fs.rmSync(root, { recursive: true, force: true });
-});
+import { expectationKeys, expectationsFor, findingKeys, scanFixture } from './support/fixtures';
+import { scanRules, tempProject } from './support/project';
 
 interface Hit {
   file: string;
@@ -25,17 +18,11 @@ interface Hit {
 
 /** Findings of the rule in a throwaway Redwood app holding `files` (paths relative to the app root). */
 function hits(files: Record<string, string>): Hit[] {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'fnscan-transport-'));
-  roots.push(root);
-  fs.writeFileSync(path.join(root, 'redwood.toml'), '[api]\n  port = 8911\n');
-  for (const [name, text] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(root, name)), { recursive: true });
-    fs.writeFileSync(path.join(root, name), text);
-  }
-  const result = scan({ paths: [root], rules: [rule], config: {}, includeTests: false });
+  const root = tempProject(files, 'fnscan-transport-');
+  const result = scanRules(root, [rule.meta.id]);
   assert.deepEqual(result.skipped, []);
   return result.findings.map((f) => {
-    const file = path.relative(root, f.location.file).split(path.sep).join('/');
+    const file = relativePath(root, f.location.file);
     return {
       file,
       line: f.location.startPos.line,
@@ -43,7 +30,7 @@ function hits(files: Record<string, string>): Hit[] {
       message: f.message,
       level: f.level,
       text: files[file].slice(f.location.start, f.location.end),
-      related: f.related.map((r) => `${path.relative(root, r.file).split(path.sep).join('/')}:${r.startPos.line}`),
+      related: f.related.map((r) => `${relativePath(root, r.file)}:${r.startPos.line}`),
     };
   });
 }
@@ -246,7 +233,7 @@ describe('hosts', () => {
 });
 
 test('fixture redwood-extras: every no-insecure-transport annotation, and nothing else', () => {
-  const result = scan({ paths: [path.join(FIXTURES, 'redwood-extras')], rules: [rule], config: {}, includeTests: false });
+  const result = scanFixture('redwood-extras', { ruleIds: [rule.meta.id] });
   const expected = expectationKeys(expectationsFor('redwood-extras').filter((e) => e.ruleId === rule.meta.id));
   assert.ok(expected.length > 0);
   assert.deepEqual(findingKeys(result), expected);

@@ -1,24 +1,11 @@
-import { after, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { scan } from '../src/core/engine';
 import rule from '../src/rules/no-jwt-verifier-body-trust';
-import { FIXTURES, expectationKeys, expectationsFor, findingKeys } from './support/fixtures';
-
-const roots: string[] = [];
-after(() => {
-  for (const root of roots) fs.rmSync(root, { recursive: true, force: true });
-});
+import { expectationKeys, expectationsFor, findingKeys, scanFixture } from './support/fixtures';
+import { scanRules, tempProject } from './support/project';
 
 function hits(code: string): Array<{ line: number; message: string; related: number[] }> {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'fnscan-jwt-'));
-  roots.push(root);
-  fs.writeFileSync(path.join(root, 'redwood.toml'), '[api]\n  port = 8911\n');
-  fs.mkdirSync(path.join(root, 'api/src/functions'), { recursive: true });
-  fs.writeFileSync(path.join(root, 'api/src/functions/deploy.js'), code);
-  const result = scan({ paths: [root], rules: [rule], config: {}, includeTests: false });
+  const result = scanRules(tempProject({ 'api/src/functions/deploy.js': code }, 'fnscan-jwt-'), [rule.meta.id]);
   assert.deepEqual(result.skipped, []);
   return result.findings.map((f) => ({ line: f.location.startPos.line, message: f.message, related: f.related.map((r) => r.startPos.line) }));
 }
@@ -84,7 +71,7 @@ describe('does not flag', () => {
 });
 
 test('fixture redwood-extras: every no-jwt-verifier-body-trust annotation, and nothing else', () => {
-  const result = scan({ paths: [path.join(FIXTURES, 'redwood-extras')], rules: [rule], config: {}, includeTests: false });
+  const result = scanFixture('redwood-extras', { ruleIds: [rule.meta.id] });
   const expected = expectationKeys(expectationsFor('redwood-extras').filter((e) => e.ruleId === rule.meta.id));
   assert.ok(expected.length > 0);
   assert.deepEqual(findingKeys(result), expected);

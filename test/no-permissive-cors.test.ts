@@ -1,16 +1,8 @@
-import { after, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { scan } from '../src/core/engine';
 import rule from '../src/rules/no-permissive-cors';
-import { FIXTURES, expectationKeys, expectationsFor, findingKeys } from './support/fixtures';
-
-const roots: string[] = [];
-after(() => {
-  for (const root of roots) fs.rmSync(root, { recursive: true, force: true });
-});
+import { expectationKeys, expectationsFor, findingKeys, scanFixture } from './support/fixtures';
+import { scanRules, tempProject } from './support/project';
 
 interface Hit {
   line: number;
@@ -20,14 +12,7 @@ interface Hit {
 }
 
 function hits(files: Record<string, string>): Hit[] {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'fnscan-cors-'));
-  roots.push(root);
-  fs.writeFileSync(path.join(root, 'redwood.toml'), '[api]\n  port = 8911\n');
-  for (const [name, text] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(root, name)), { recursive: true });
-    fs.writeFileSync(path.join(root, name), text);
-  }
-  const result = scan({ paths: [root], rules: [rule], config: {}, includeTests: false });
+  const result = scanRules(tempProject(files, 'fnscan-cors-'), [rule.meta.id]);
   assert.deepEqual(result.skipped, []);
   return result.findings.map((f) => ({ line: f.location.startPos.line, messageId: f.messageId, level: f.level, message: f.message }));
 }
@@ -125,7 +110,7 @@ describe('does not flag', () => {
 });
 
 test('fixture redwood-extras: every no-permissive-cors annotation, and nothing else', () => {
-  const result = scan({ paths: [path.join(FIXTURES, 'redwood-extras')], rules: [rule], config: {}, includeTests: false });
+  const result = scanFixture('redwood-extras', { ruleIds: [rule.meta.id] });
   const expected = expectationKeys(expectationsFor('redwood-extras').filter((e) => e.ruleId === rule.meta.id));
   assert.ok(expected.length > 0);
   assert.deepEqual(findingKeys(result), expected);

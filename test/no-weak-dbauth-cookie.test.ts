@@ -1,16 +1,9 @@
-import { after, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { scan } from '../src/core/engine';
+import { relativePath } from '../src/core/engine';
 import rule from '../src/rules/no-weak-dbauth-cookie';
-import { FIXTURES, expectationKeys, expectationsFor, findingKeys } from './support/fixtures';
-
-const roots: string[] = [];
-after(() => {
-  for (const root of roots) fs.rmSync(root, { recursive: true, force: true });
-});
+import { expectationKeys, expectationsFor, findingKeys, scanFixture } from './support/fixtures';
+import { scanRules, tempProject } from './support/project';
 
 interface Hit {
   file: string;
@@ -21,21 +14,14 @@ interface Hit {
 
 /** Findings of the rule in a throwaway Redwood app holding `files` (paths relative to the app root). */
 function hits(files: Record<string, string>): Hit[] {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'fnscan-cookie-'));
-  roots.push(root);
-  fs.writeFileSync(path.join(root, 'redwood.toml'), '[api]\n  port = 8911\n');
-  for (const [name, text] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(root, name)), { recursive: true });
-    fs.writeFileSync(path.join(root, name), text);
-  }
-  const result = scan({ paths: [root], rules: [rule], config: {}, includeTests: false });
+  const root = tempProject(files, 'fnscan-cookie-');
+  const result = scanRules(root, [rule.meta.id]);
   assert.deepEqual(result.skipped, []);
-  const rel = (file: string) => path.relative(root, file).split(path.sep).join('/');
   return result.findings.map((f) => ({
-    file: rel(f.location.file),
+    file: relativePath(root, f.location.file),
     line: f.location.startPos.line,
     messageId: f.messageId,
-    related: f.related.map((r) => `${rel(r.file)}:${r.startPos.line}`),
+    related: f.related.map((r) => `${relativePath(root, r.file)}:${r.startPos.line}`),
   }));
 }
 
@@ -111,7 +97,7 @@ describe('does not flag', () => {
 });
 
 test('fixture redwood-extras: every no-weak-dbauth-cookie annotation, and nothing else', () => {
-  const result = scan({ paths: [path.join(FIXTURES, 'redwood-extras')], rules: [rule], config: {}, includeTests: false });
+  const result = scanFixture('redwood-extras', { ruleIds: [rule.meta.id] });
   const expected = expectationKeys(expectationsFor('redwood-extras').filter((e) => e.ruleId === rule.meta.id));
   assert.ok(expected.length > 0);
   assert.deepEqual(findingKeys(result), expected);

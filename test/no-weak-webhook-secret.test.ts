@@ -1,17 +1,10 @@
-import { after, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { scan } from '../src/core/engine';
 import rule, { weaknessOf } from '../src/rules/no-weak-webhook-secret';
 import hardcoded from '../src/rules/no-hardcoded-secret';
-import { FIXTURES, expectationKeys, expectationsFor, findingKeys } from './support/fixtures';
-
-const roots: string[] = [];
-after(() => {
-  for (const root of roots) fs.rmSync(root, { recursive: true, force: true });
-});
+import { expectationKeys, expectationsFor, findingKeys, scanFixture } from './support/fixtures';
+import { scanRules, tempProject } from './support/project';
 
 interface Hit {
   rule: string;
@@ -22,11 +15,7 @@ interface Hit {
 }
 
 function hits(files: Record<string, string>, rules = [rule]): Hit[] {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'fnscan-weak-secret-'));
-  roots.push(root);
-  fs.writeFileSync(path.join(root, 'redwood.toml'), '[api]\n  port = 8911\n');
-  for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(root, name), text);
-  const result = scan({ paths: [root], rules, config: {}, includeTests: false });
+  const result = scanRules(tempProject(files, 'fnscan-weak-secret-'), rules.map((r) => r.meta.id));
   assert.deepEqual(result.skipped, []);
   return result.findings.map((f) => ({
     rule: f.ruleId,
@@ -98,7 +87,7 @@ test('weaknessOf', () => {
 });
 
 test('fixture redwood-extras: every no-weak-webhook-secret annotation, and nothing else', () => {
-  const result = scan({ paths: [path.join(FIXTURES, 'redwood-extras')], rules: [rule], config: {}, includeTests: false });
+  const result = scanFixture('redwood-extras', { ruleIds: [rule.meta.id] });
   const expected = expectationKeys(expectationsFor('redwood-extras').filter((e) => e.ruleId === rule.meta.id));
   assert.ok(expected.length > 0);
   assert.deepEqual(findingKeys(result), expected);

@@ -1,32 +1,15 @@
-import { after, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { scan } from '../src/core/engine';
 import { SingleFileScanner } from '../src/core/single-file';
 import rule from '../src/rules/require-webhook-secret';
-import { FIXTURES, expectationKeys, expectationsFor, findingKeys } from './support/fixtures';
+import { expectationKeys, expectationsFor, findingKeys, scanFixture } from './support/fixtures';
+import { scanRules, tempProject } from './support/project';
 
-const roots: string[] = [];
-after(() => {
-  for (const root of roots) fs.rmSync(root, { recursive: true, force: true });
-});
-
-function app(files: Record<string, string>): string {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'fnscan-webhook-secret-'));
-  roots.push(root);
-  fs.writeFileSync(path.join(root, 'redwood.toml'), '[api]\n  port = 8911\n');
-  for (const [name, text] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(root, name)), { recursive: true });
-    fs.writeFileSync(path.join(root, name), text);
-  }
-  return root;
-}
+const app = (files: Record<string, string>) => tempProject(files, 'fnscan-webhook-secret-');
 
 function hits(files: Record<string, string>): Array<[string, number, string, string]> {
-  const root = app(files);
-  const result = scan({ paths: [root], rules: [rule], config: {}, includeTests: false });
+  const result = scanRules(app(files), [rule.meta.id]);
   assert.deepEqual(result.skipped, []);
   return result.findings.map((f) => [path.basename(f.location.file), f.location.startPos.line, f.messageId, f.message]);
 }
@@ -118,7 +101,7 @@ test('the ESLint host reads the project the same way', () => {
 });
 
 test('fixture redwood-extras: every require-webhook-secret annotation, and nothing else', () => {
-  const result = scan({ paths: [path.join(FIXTURES, 'redwood-extras')], rules: [rule], config: {}, includeTests: false });
+  const result = scanFixture('redwood-extras', { ruleIds: [rule.meta.id] });
   const expected = expectationKeys(expectationsFor('redwood-extras').filter((e) => e.ruleId === rule.meta.id));
   assert.ok(expected.length > 0);
   assert.deepEqual(findingKeys(result), expected);

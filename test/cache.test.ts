@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { scan, ScanPlan, type ScanOptions } from '../src/core/engine';
 import { hashFile } from '../src/core/cache';
+import { defineRule } from '../src/core/rule';
 import { rules } from '../src/rules';
 import { formatSarif } from '../src/reporters/sarif';
 import { FIXTURES, fixtureApps } from './support/fixtures';
@@ -191,4 +192,33 @@ test('unchanged files are vouched for by their stat; an edit is seen even when s
   const after = sarif(root, cache);
   assert.equal(after, sarif(root));
   assert.notEqual(after, before);
+});
+
+test('files a rule reads or lists itself, outside the imports, are dependencies too', () => {
+  const { root, cache } = copyApp('acme-store');
+  // A rule that searches the project the way a "does anything mention X" check does.
+  const searching = defineRule({
+    meta: { id: 'searching-rule', title: 'Test', description: 'Test.', precision: 'high', defaultLevel: 'warning', tags: [], messages: { found: 'Notes say {{word}}.' } },
+    checkSource(ctx) {
+      if (ctx.file.role !== 'endpoint' || !ctx.file.path.endsWith('healthz.ts')) return;
+      const notes = path.join(ctx.file.project.root, 'notes');
+      const names = fs.existsSync(notes) ? fs.readdirSync(notes) : [];
+      for (const name of names) {
+        if (fs.readFileSync(path.join(notes, name), 'utf8').includes('DANGER')) ctx.report({ messageId: 'found', data: { word: 'DANGER' }, at: { start: 0, end: 1 } });
+      }
+    },
+  });
+  const extra = { rules: [searching] };
+  const run = (withCache: boolean): string => sarif(root, withCache ? cache : undefined, extra);
+  assert.equal(run(true), run(false));
+  fs.mkdirSync(path.join(root, 'notes'));
+  fs.writeFileSync(path.join(root, 'notes', 'a.md'), 'all fine\n');
+  assert.equal(run(true), run(false), 'a folder that appears');
+  fs.writeFileSync(path.join(root, 'notes', 'b.md'), 'DANGER\n');
+  const listed = run(true);
+  assert.equal(listed, run(false), 'a file added to a listed folder');
+  assert.match(listed, /Notes say DANGER/);
+  fs.writeFileSync(path.join(root, 'notes', 'b.md'), 'fixed\n');
+  assert.equal(run(true), run(false), 'a file read by the rule changes');
+  assert.deepEqual(pending(root, cache, extra), []);
 });

@@ -328,6 +328,11 @@ export class ContentHashes {
   of(file: string): string | null {
     let hash = this.known.get(file);
     if (hash !== undefined) return hash;
+    if (path.basename(file) === LISTING) {
+      hash = listingHash(path.dirname(file));
+      this.known.set(file, hash);
+      return hash;
+    }
     const signature = statSignature(file);
     const before = signature === undefined ? undefined : this.previous(file);
     if (before && before.signature === signature) {
@@ -355,6 +360,16 @@ export class ContentHashes {
 
   set(file: string, hash: string | null): void {
     this.known.set(file, hash);
+  }
+}
+
+/** The names (and kinds) in a folder, as a hash; null when it cannot be listed. */
+function listingHash(dir: string): string | null {
+  try {
+    const entries = fs.readdirSync(dir, { withFileTypes: true }).map((e) => `${e.isDirectory() ? 'd' : e.isSymbolicLink() ? 'l' : 'f'}:${e.name}`);
+    return crypto.createHash('sha256').update(entries.sort().join('\0')).digest('base64url');
+  } catch {
+    return null;
   }
 }
 
@@ -433,11 +448,40 @@ export class DependencyTracker implements ModuleHost {
   }
 
   load(file: string, project: ProjectInfo): SourceFileInfo | undefined {
-    if (file !== this.current) {
-      this.imported.add(file);
-      if (this.recorded && !this.recorded.modules.has(file)) this.recorded.modules.set(file, this.hashes!.of(file));
+    return this.quietly(() => {
+      if (file !== this.current) {
+        this.imported.add(file);
+        if (this.recorded && !this.recorded.modules.has(file)) this.recorded.modules.set(file, this.hashes!.of(file));
+      }
+      return this.modules.load(file, project);
+    });
+  }
+
+  /**
+   * Runs the rules on the current file while recording what they read from disk themselves,
+   * outside the module graph (a rule that searches the project for a word, say): each file read,
+   * stat-ed or tested becomes a dependency by content hash, each folder listed by its listing.
+   */
+  watch<T>(run: () => T): T {
+    if (!this.recorded) return run();
+    const record = (target: unknown, listing: boolean): void => {
+      if (this.quiet > 0 || typeof target !== 'string' || !this.recorded) return;
+      const file = path.resolve(target);
+      const key = listing ? path.join(file, LISTING) : file;
+      if (!this.recorded.modules.has(key)) this.recorded.modules.set(key, this.quietly(() => this.hashes!.of(key)));
+    };
+    return watchingFileSystem(record, run);
+  }
+
+  private quiet = 0;
+
+  private quietly<T>(run: () => T): T {
+    this.quiet++;
+    try {
+      return run();
+    } finally {
+      this.quiet--;
     }
-    return this.modules.load(file, project);
   }
 
   /**
@@ -448,11 +492,33 @@ export class DependencyTracker implements ModuleHost {
     const key = `${path.dirname(from.path)}\0${specifier}`;
     let target = this.resolutions.get(key);
     if (target === undefined) {
-      target = resolve() ?? null;
+      target = this.quietly(resolve) ?? null;
       this.resolutions.set(key, target);
     }
     this.recorded?.resolutions.set(`${from.path}\0${specifier}`, [from.path, specifier, target]);
     return target ?? undefined;
+  }
+}
+
+/** The name standing for a folder's listing among a file's dependencies (`dir/*`). */
+const LISTING = '*';
+
+const WATCHED = ['readFileSync', 'openSync', 'statSync', 'lstatSync', 'existsSync', 'readdirSync'] as const;
+
+/** Replaces the synchronous `fs` reads with recording ones for the duration of `run`. */
+function watchingFileSystem<T>(record: (target: unknown, listing: boolean) => void, run: () => T): T {
+  const mutable = fs as unknown as Record<(typeof WATCHED)[number], (...args: unknown[]) => unknown>;
+  const original = WATCHED.map((name) => [name, mutable[name]] as const);
+  for (const [name, call] of original) {
+    mutable[name] = (...args: unknown[]) => {
+      record(args[0], name === 'readdirSync');
+      return call(...args);
+    };
+  }
+  try {
+    return run();
+  } finally {
+    for (const [name, call] of original) mutable[name] = call;
   }
 }
 

@@ -221,7 +221,7 @@ export class FileWork {
     const runner = new RuleRunner(this.setup.rules, this.setup.config, analysis, this.setup.includeTests);
     const skipped: SkippedFile[] = [];
     const file = this.modules.load(unit.path, unit.project);
-    const findings = file ? runner.runSource(file, skipped) : [];
+    const findings = file ? this.tracker.watch(() => runner.runSource(file, skipped)) : [];
     const reason = this.modules.skipped.get(unit.path);
     if (reason) skipped.push(reason);
     const dependencies = this.tracker.dependencies();

@@ -1,11 +1,11 @@
-import { after, describe, it, test } from 'node:test';
+import { describe, it, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { RuleTester, type Linter } from 'eslint';
 import plugin from '../src/eslint/plugin';
 import { rules } from '../src/rules';
+import { tempProject } from './support/project';
 
 /**
  * Every fnscan rule through ESLint's own RuleTester, in JavaScript and TypeScript. Cases that
@@ -19,7 +19,6 @@ RuleTester.itOnly = it.only;
 const tsParser = require('@typescript-eslint/parser') as Linter.Parser;
 const ruleTester = new RuleTester({ languageOptions: { parser: tsParser } });
 
-const app = fs.mkdtempSync(path.join(os.tmpdir(), 'fnscan-rule-tester-'));
 const files: Record<string, string> = {
   'redwood.toml': '[web]\n  port = 8910\n[api]\n  port = 8911\n',
   'api/tsconfig.json': '{ "compilerOptions": { "baseUrl": "./", "paths": { "src/*": ["./src/*"] } } }\n',
@@ -62,24 +61,21 @@ const files: Record<string, string> = {
     '',
   ].join('\n'),
 };
-for (const [rel, text] of Object.entries(files)) {
-  fs.mkdirSync(path.dirname(path.join(app, rel)), { recursive: true });
-  fs.writeFileSync(path.join(app, rel), text);
-}
+
+const app = tempProject(files, 'fnscan-rule-tester-');
 fs.mkdirSync(path.join(app, 'api/src/functions'), { recursive: true });
 
 /** A second app whose code and env files never mention `WEBHOOK_SECRET` (the first one's helper does). */
-const bareApp = fs.mkdtempSync(path.join(os.tmpdir(), 'fnscan-rule-tester-bare-'));
-for (const rel of ['redwood.toml', 'api/tsconfig.json', 'api/src/lib/db.ts']) {
-  fs.mkdirSync(path.dirname(path.join(bareApp, rel)), { recursive: true });
-  fs.writeFileSync(path.join(bareApp, rel), files[rel]);
-}
+const bareFiles = Object.fromEntries(['redwood.toml', 'api/tsconfig.json', 'api/src/lib/db.ts'].map((rel) => [rel, files[rel]]));
+const bareApp = tempProject(bareFiles, 'fnscan-rule-tester-bare-');
 fs.mkdirSync(path.join(bareApp, 'api/src/functions'), { recursive: true });
-after(() => [app, bareApp].forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
+
+type Ext = 'js' | 'ts';
+type Case = { code: string; filename: string };
 
 const at = (rel: string) => path.join(app, rel);
-const fn = (name: string, ext: 'js' | 'ts') => at(`api/src/functions/${name}.${ext}`);
-const lib = (ext: 'js' | 'ts') => at(`api/src/lib/clients.${ext}`);
+const fn = (name: string, ext: Ext) => at(`api/src/functions/${name}.${ext}`);
+const lib = (ext: Ext) => at(`api/src/lib/clients.${ext}`);
 
 /** A live-looking Stripe key, assembled so that this file itself holds no such literal. */
 const liveKey = ['sk', 'live', 'Xq7Lm2PzR9vKtW4bNcY8dJhF3s'].join('_');
@@ -448,21 +444,9 @@ const cases: Record<string, Cases> = {
     ],
   },
 
-  'no-sensitive-logging': {
-    valid: [loggingCase('js', false), loggingCase('ts', false)],
-    invalid: [
-      { ...loggingCase('js', true), errors: [{ messageId: 'event', line: 4 }] },
-      { ...loggingCase('ts', true), errors: [{ messageId: 'event', line: 6 }] },
-    ],
-  },
+  'no-sensitive-logging': inJsAndTs(loggingCase, 'event', { js: 4, ts: 6 }),
 
-  'no-spoofable-ip-allowlist': {
-    valid: [allowlistCase('js', false), allowlistCase('ts', false)],
-    invalid: [
-      { ...allowlistCase('js', true), errors: [{ messageId: 'spoofable', line: 4 }] },
-      { ...allowlistCase('ts', true), errors: [{ messageId: 'spoofable', line: 6 }] },
-    ],
-  },
+  'no-spoofable-ip-allowlist': inJsAndTs(allowlistCase, 'spoofable', { js: 4, ts: 6 }),
 
   'no-weak-dbauth-cookie': {
     valid: [dbAuthCase('js', 'HttpOnly: true, Path: \'/\', SameSite: \'Strict\', Secure: process.env.NODE_ENV !== \'development\''), dbAuthCase('ts', 'HttpOnly: true, Path: \'/\', SameSite: \'Strict\', Secure: true')],
@@ -472,43 +456,21 @@ const cases: Record<string, Cases> = {
     ],
   },
 
-  'no-graphql-introspection-in-production': {
-    valid: [
-      graphqlCase('js', "allowIntrospection: process.env.NODE_ENV === 'development',"),
-      graphqlCase('ts', "allowIntrospection: process.env.NODE_ENV === 'development',"),
-    ],
-    invalid: [
-      { ...graphqlCase('js', 'allowIntrospection: true,'), errors: [{ messageId: 'introspection', line: 11 }] },
-      { ...graphqlCase('ts', 'allowIntrospection: true,'), errors: [{ messageId: 'introspection', line: 11 }] },
-    ],
-  },
+  'no-graphql-introspection-in-production': inJsAndTs(
+    (ext, flagged) => graphqlCase(ext, flagged ? 'allowIntrospection: true,' : "allowIntrospection: process.env.NODE_ENV === 'development',"),
+    'introspection',
+    { js: 11, ts: 11 },
+  ),
 
-  'no-permissive-cors': {
-    valid: [
-      graphqlCase('js', 'cors: { origin: process.env.WEB_URL, credentials: true },'),
-      graphqlCase('ts', 'cors: { origin: process.env.WEB_URL, credentials: true },'),
-    ],
-    invalid: [
-      { ...graphqlCase('js', "cors: { origin: '*', credentials: true },"), errors: [{ messageId: 'reflect', line: 11 }] },
-      { ...graphqlCase('ts', "cors: { origin: '*', credentials: true },"), errors: [{ messageId: 'reflect', line: 11 }] },
-    ],
-  },
+  'no-permissive-cors': inJsAndTs(
+    (ext, flagged) => graphqlCase(ext, flagged ? "cors: { origin: '*', credentials: true }," : 'cors: { origin: process.env.WEB_URL, credentials: true },'),
+    'reflect',
+    { js: 11, ts: 11 },
+  ),
 
-  'require-webhook-secret': {
-    valid: [webhookSecretCase('js', true), webhookSecretCase('ts', true)],
-    invalid: [
-      { ...webhookSecretCase('js', false), errors: [{ messageId: 'emptyKey', line: 5 }] },
-      { ...webhookSecretCase('ts', false), errors: [{ messageId: 'emptyKey', line: 7 }] },
-    ],
-  },
+  'require-webhook-secret': inJsAndTs((ext, flagged) => webhookSecretCase(ext, !flagged), 'emptyKey', { js: 5, ts: 7 }),
 
-  'no-jwt-verifier-body-trust': {
-    valid: [jwtCase('js', false), jwtCase('ts', false)],
-    invalid: [
-      { ...jwtCase('js', true), errors: [{ messageId: 'bodyNotBound', line: 5 }] },
-      { ...jwtCase('ts', true), errors: [{ messageId: 'bodyNotBound', line: 7 }] },
-    ],
-  },
+  'no-jwt-verifier-body-trust': inJsAndTs(jwtCase, 'bodyNotBound', { js: 5, ts: 7 }),
 
   // It reads committed env and TOML files only, which ESLint does not lint: nothing to report here.
   'no-weak-webhook-secret': {
@@ -519,17 +481,22 @@ const cases: Record<string, Cases> = {
     invalid: [],
   },
 
-  'no-error-exposure': {
-    valid: [errorCase('js', false), errorCase('ts', false)],
-    invalid: [
-      { ...errorCase('js', true), errors: [{ messageId: 'message', line: 9 }] },
-      { ...errorCase('ts', true), errors: [{ messageId: 'message', line: 11 }] },
-    ],
-  },
+  'no-error-exposure': inJsAndTs(errorCase, 'message', { js: 9, ts: 11 }),
 };
 
+/** A case's clean variant (valid) and its flagged one (reporting `messageId` at `lines[ext]`), each in JS and TS. */
+function inJsAndTs(variant: (ext: Ext, flagged: boolean) => Case, messageId: string, lines: Record<Ext, number>): Cases {
+  return {
+    valid: [variant('js', false), variant('ts', false)],
+    invalid: [
+      { ...variant('js', true), errors: [{ messageId, line: lines.js }] },
+      { ...variant('ts', true), errors: [{ messageId, line: lines.ts }] },
+    ],
+  };
+}
+
 /** An axios client with a credential header, for a partner at the given base URL. */
-function partnerClient(ext: 'js' | 'ts', baseURL: string): string {
+function partnerClient(ext: Ext, baseURL: string): string {
   return [
     ...(ext === 'ts' ? ["import type { AxiosInstance } from 'axios'"] : []),
     "import axios from 'axios'",
@@ -543,7 +510,7 @@ function partnerClient(ext: 'js' | 'ts', baseURL: string): string {
 }
 
 /** A function that logs the whole request, or only its path and method, as a warning. */
-function loggingCase(ext: 'js' | 'ts', whole: boolean): { code: string; filename: string } {
+function loggingCase(ext: Ext, whole: boolean): Case {
   const code = [
     ...(ext === 'ts' ? ["import type { APIGatewayEvent } from 'aws-lambda'", ''] : []),
     "import { logger } from 'src/lib/logger'",
@@ -561,7 +528,7 @@ function loggingCase(ext: 'js' | 'ts', whole: boolean): { code: string; filename
 }
 
 /** An office-only function that trusts the `client-ip` header, or the address API Gateway saw. */
-function allowlistCase(ext: 'js' | 'ts', fromHeader: boolean): { code: string; filename: string } {
+function allowlistCase(ext: Ext, fromHeader: boolean): Case {
   const source = fromHeader ? "event.headers['client-ip'] || event.requestContext.identity.sourceIp" : 'event.requestContext.identity.sourceIp';
   const code = [
     ...(ext === 'ts' ? ["import type { APIGatewayEvent } from 'aws-lambda'", ''] : []),
@@ -579,7 +546,7 @@ function allowlistCase(ext: 'js' | 'ts', fromHeader: boolean): { code: string; f
 }
 
 /** Redwood's dbAuth function with the given session cookie attributes. */
-function dbAuthCase(ext: 'js' | 'ts', attributes: string): { code: string; filename: string } {
+function dbAuthCase(ext: Ext, attributes: string): Case {
   const code = [
     ...(ext === 'ts' ? ["import type { APIGatewayProxyEvent, Context } from 'aws-lambda'", ''] : []),
     "import { DbAuthHandler } from '@redwoodjs/auth-dbauth-api'",
@@ -605,7 +572,7 @@ function dbAuthCase(ext: 'js' | 'ts', attributes: string): { code: string; filen
 }
 
 /** Redwood's GraphQL function with one extra option. */
-function graphqlCase(ext: 'js' | 'ts', option: string): { code: string; filename: string } {
+function graphqlCase(ext: Ext, option: string): Case {
   const code = [
     "import { createGraphQLHandler } from '@redwoodjs/graphql-server'",
     '',
@@ -625,7 +592,7 @@ function graphqlCase(ext: 'js' | 'ts', option: string): { code: string; filename
 }
 
 /** A Discourse webhook verified with or without its own secret, in an app that never sets `WEBHOOK_SECRET`. */
-function webhookSecretCase(ext: 'js' | 'ts', withSecret: boolean): { code: string; filename: string } {
+function webhookSecretCase(ext: Ext, withSecret: boolean): Case {
   const code = [
     ...(ext === 'ts' ? ["import type { APIGatewayProxyEvent } from 'aws-lambda'", ''] : []),
     "import { verifyEvent } from '@redwoodjs/api/webhooks'",
@@ -643,7 +610,7 @@ function webhookSecretCase(ext: 'js' | 'ts', withSecret: boolean): { code: strin
 }
 
 /** A Netlify deploy webhook verified with `jwtVerifier` that acts on the body, or only on the event. */
-function jwtCase(ext: 'js' | 'ts', usesBody: boolean): { code: string; filename: string } {
+function jwtCase(ext: Ext, usesBody: boolean): Case {
   const code = [
     ...(ext === 'ts' ? ["import type { APIGatewayEvent } from 'aws-lambda'", ''] : []),
     "import { verifyEvent } from '@redwoodjs/api/webhooks'",
@@ -662,7 +629,7 @@ function jwtCase(ext: 'js' | 'ts', usesBody: boolean): { code: string; filename:
 }
 
 /** A function whose catch block answers 500 with the error's message, or with a fixed text after logging. */
-function errorCase(ext: 'js' | 'ts', exposes: boolean): { code: string; filename: string } {
+function errorCase(ext: Ext, exposes: boolean): Case {
   const code = [
     ...(ext === 'ts' ? ["import type { APIGatewayEvent } from 'aws-lambda'", ''] : []),
     "import { db } from 'src/lib/db'",
@@ -683,7 +650,7 @@ function errorCase(ext: 'js' | 'ts', exposes: boolean): { code: string; filename
   return { code, filename: fn('report', ext) };
 }
 
-function skipVerifierCase(ext: 'js' | 'ts'): Cases['invalid'][number] {
+function skipVerifierCase(ext: Ext): Cases['invalid'][number] {
   const lines = (verifier: string) => [
     ext === 'ts' ? "import type { APIGatewayProxyEvent } from 'aws-lambda'\n" : '',
     "import { verifyEvent } from '@redwoodjs/api/webhooks'",

@@ -1,32 +1,18 @@
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { scan } from '../src/core/engine';
-import { rules } from '../src/rules';
 import type { FnscanConfig } from '../src/core/config';
+import { scanRules, tempProject } from './support/project';
 
 /**
  * Shapes of real handler code beyond the fixture apps, each as a tiny Redwood app:
  * the verdict of the three handler rules (`rule:messageId@file:line`).
  */
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'fnscan-handlers-'));
-after(() => fs.rmSync(tmp, { recursive: true, force: true }));
-let counter = 0;
-
 const HANDLER_RULES = ['no-unauthenticated-handler', 'require-webhook-verification', 'require-replay-protection'];
 
 function verdicts(files: Record<string, string>, config: FnscanConfig = {}): string[] {
-  const root = path.join(tmp, `app${counter++}`);
-  fs.mkdirSync(root, { recursive: true });
-  fs.writeFileSync(path.join(root, 'redwood.toml'), '[web]\n');
-  for (const [rel, text] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
-    fs.writeFileSync(path.join(root, rel), text);
-  }
-  const selected = rules.filter((r) => HANDLER_RULES.includes(r.meta.id));
-  return scan({ paths: [root], rules: selected, config, includeTests: false }).findings.map(
+  const root = tempProject({ 'redwood.toml': '[web]\n', ...files }, 'fnscan-handlers-');
+  return scanRules(root, HANDLER_RULES, { config }).findings.map(
     (f) => `${f.ruleId}:${f.messageId}@${path.relative(root, f.location.file)}:${f.location.startPos.line}`,
   );
 }

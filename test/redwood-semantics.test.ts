@@ -3,8 +3,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { signPayload } from '@redwoodjs/api/webhooks';
-import { scan } from '../src/core/engine';
-import { rules } from '../src/rules';
+import { scanRules } from './support/project';
 
 /**
  * The handler rules encode claims about Redwood's real webhook API. Each case here writes a small
@@ -32,8 +31,7 @@ const HANDLER_RULES = ['no-unauthenticated-handler', 'require-webhook-verificati
 /** The handler rules' verdict (the literal test secret is another rule's business). */
 function verdict(file: string): string[] {
   const app = path.dirname(path.dirname(path.dirname(path.dirname(file))));
-  const selected = rules.filter((r) => HANDLER_RULES.includes(r.meta.id));
-  const result = scan({ paths: [app], rules: selected, config: {}, includeTests: false });
+  const result = scanRules(app, HANDLER_RULES);
   return result.findings.map((f) => `${f.ruleId}:${f.messageId}`);
 }
 

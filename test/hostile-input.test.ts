@@ -5,12 +5,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import ts from 'typescript';
-import { run, type Io } from '../src/cli/main';
+import { run } from '../src/cli/main';
 import { scan, type ScanResult } from '../src/core/engine';
 import { DEFAULT_LIMITS } from '../src/core/files';
 import type { Rule } from '../src/core/rule';
 import type { SkipReason } from '../src/core/types';
 import { rules } from '../src/rules';
+import { BIN, REPO, buildIfStale, captureIo } from './support/cli';
 
 /**
  * One Redwood app full of hostile files (binary, non-UTF-8, oversized, nested tens of thousands
@@ -18,8 +19,6 @@ import { rules } from '../src/rules';
  * of files in one folder) around a few real findings. The scan must finish, name every hostile
  * file with its reason in every output, keep every real finding, and exit 1 (findings), never 3.
  */
-const REPO = path.resolve(__dirname, '..');
-const BIN = path.join(REPO, 'bin', 'fnscan.js');
 const DEEP = 50_000;
 const MANY = 3000;
 
@@ -174,22 +173,7 @@ function cli(args: string[], cwd: string, options: { uid?: number; gid?: number;
   });
 }
 
-function newestSource(dir: string): number {
-  let newest = 0;
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestSource(full) : fs.statSync(full).mtimeMs);
-  }
-  return newest;
-}
-
-before(() => {
-  const built = path.join(REPO, 'dist', 'cli', 'main.js');
-  if (!fs.existsSync(built) || fs.statSync(built).mtimeMs < newestSource(path.join(REPO, 'src'))) {
-    // Type errors elsewhere still emit JavaScript, which is all the spawned CLI needs.
-    spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join(REPO, 'tsconfig.json')]);
-  }
-});
+before(buildIfStale);
 
 describe('a hostile tree around real findings', () => {
   let tree: Tree;
@@ -532,26 +516,3 @@ describe('exit code 3', () => {
     assert.match(io.err, /^fnscan hit an internal error on sub\/trigger\.ts \(rule buggy-rule\): /m);
   });
 });
-
-interface CapturedIo extends Io {
-  out: string;
-  err: string;
-}
-
-function captureIo(cwd: string): CapturedIo {
-  const io: CapturedIo = {
-    out: '',
-    err: '',
-    stdout: (text) => {
-      io.out += text;
-    },
-    stderr: (text) => {
-      io.err += text;
-    },
-    stdoutIsTTY: false,
-    stderrIsTTY: false,
-    env: { NO_COLOR: '1' },
-    cwd,
-  };
-  return io;
-}

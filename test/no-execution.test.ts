@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { scan } from '../src/core/engine';
 import { SingleFileScanner } from '../src/core/single-file';
 import { rules } from '../src/rules';
+import { BIN, buildIfStale } from './support/cli';
+import { tempDir } from './support/project';
 
 /**
  * A tree whose every executable corner is booby-trapped: JS and ESM config files, package.json
@@ -19,20 +20,6 @@ import { rules } from '../src/rules';
  * child process, DNS lookup, socket connection or fetch, and with code generation from strings
  * disallowed, so an `eval` anywhere in fnscan or its dependencies would fail the run.
  */
-const REPO = path.resolve(__dirname, '..');
-const BIN = path.join(REPO, 'bin', 'fnscan.js');
-
-const temps: string[] = [];
-after(() => {
-  for (const dir of temps) fs.rmSync(dir, { recursive: true, force: true });
-});
-
-function tempDir(prefix: string): string {
-  const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), prefix)));
-  temps.push(dir);
-  return dir;
-}
-
 function write(root: string, rel: string, text: string): void {
   const file = path.join(root, rel);
   fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -174,22 +161,7 @@ function trapLog(h: Harness): string[] {
   return fs.existsSync(h.log) ? fs.readFileSync(h.log, 'utf8').split('\n').filter(Boolean) : [];
 }
 
-function newestSource(dir: string): number {
-  let newest = 0;
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestSource(full) : fs.statSync(full).mtimeMs);
-  }
-  return newest;
-}
-
-before(() => {
-  const built = path.join(REPO, 'dist', 'cli', 'main.js');
-  if (!fs.existsSync(built) || fs.statSync(built).mtimeMs < newestSource(path.join(REPO, 'src'))) {
-    // Type errors elsewhere still emit JavaScript, which is all the spawned CLI needs.
-    spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join(REPO, 'tsconfig.json')]);
-  }
-});
+before(buildIfStale);
 
 describe('fnscan never runs what it scans', () => {
   let h: Harness;

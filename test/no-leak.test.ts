@@ -1,17 +1,18 @@
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import ts from 'typescript';
-import { run, type Io } from '../src/cli/main';
+import { run } from '../src/cli/main';
 import { scan, type ScanResult } from '../src/core/engine';
 import { readTextFile, DEFAULT_LIMITS } from '../src/core/files';
 import type { Finding } from '../src/core/types';
 import { FORMATS } from '../src/reporters';
 import { rules } from '../src/rules';
+import { captureIo } from './support/cli';
 import { FIXTURES, fixtureApps } from './support/fixtures';
+import { tempDir, tempProject } from './support/project';
 
 /**
  * Secrets are never printed whole, in any output. Every fixture app (and a planted project of
@@ -22,17 +23,6 @@ import { FIXTURES, fixtureApps } from './support/fixtures';
  * long alphanumeric run in it. Failure messages name the finding, never the secret.
  */
 const SECRET_RULE = 'no-hardcoded-secret';
-
-const temps: string[] = [];
-after(() => {
-  for (const dir of temps) fs.rmSync(dir, { recursive: true, force: true });
-});
-
-function tempDir(prefix: string): string {
-  const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), prefix)));
-  temps.push(dir);
-  return dir;
-}
 
 function sha256(text: string): string {
   return crypto.createHash('sha256').update(text).digest('hex');
@@ -119,7 +109,7 @@ async function allOutputs(target: string, includeTests: boolean): Promise<Output
   runs.push(['--baseline', ['--baseline', path.join(outDir, 'baseline.json'), '--format', 'sarif']]);
   const outputs: Output[] = [];
   for (const [label, args] of runs) {
-    const io = captureIo(path.dirname(target));
+    const io = captureIo(path.dirname(target), { NO_COLOR: '1', DEBUG: '*', FNSCAN_DEBUG: '1' });
     const code = await run([...base, ...args], io);
     assert.equal(code, 0, `${label}: exit ${code}`);
     outputs.push({ label: `${label} stdout`, text: withoutRuleDocs(io.out) }, { label: `${label} stderr`, text: io.err });
@@ -228,8 +218,7 @@ function plantedProject(): { root: string; secrets: { reported: string[]; unrepo
   const inBroken = `sk_${'live'}_${random(ALNUM, 32)}`;
   const inBinary = `ghp_${random(ALNUM, 36)}`;
 
-  const root = tempDir('fnscan-leak-');
-  const files: Record<string, string | Buffer> = {
+  const root = tempProject({
     'redwood.toml': '[web]\n  port = 8910\n[api]\n  port = 8911\n',
     '.env.defaults': `STRIPE_SECRET_KEY=${envStripe}\n`,
     'api/src/lib/payments.ts': `export const stripeKey = '${stripe}'\n`,
@@ -243,36 +232,9 @@ function plantedProject(): { root: string; secrets: { reported: string[]; unrepo
     'api/src/lib/payments.test.ts': `export const testKey = '${stripe}'\n`,
     'api/src/lib/broken.ts': `export const key = '${inBroken}'\nexport const = ;\n`,
     'api/src/lib/binary.ts': Buffer.concat([Buffer.from(`export const key = '${inBinary}'\n// `), Buffer.from([0, 1, 2])]),
-  };
-  for (const [rel, data] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
-    fs.writeFileSync(path.join(root, rel), data);
-  }
+  }, 'fnscan-leak-');
   return {
     root,
     secrets: { reported: [stripe, github, awsId, awsSecret, dbPassword, slack, envStripe, suppressed, inComment, pem], unreported: [inBroken, inBinary] },
   };
-}
-
-interface CapturedIo extends Io {
-  out: string;
-  err: string;
-}
-
-function captureIo(cwd: string): CapturedIo {
-  const io: CapturedIo = {
-    out: '',
-    err: '',
-    stdout: (text) => {
-      io.out += text;
-    },
-    stderr: (text) => {
-      io.err += text;
-    },
-    stdoutIsTTY: false,
-    stderrIsTTY: false,
-    env: { NO_COLOR: '1', DEBUG: '*', FNSCAN_DEBUG: '1' },
-    cwd,
-  };
-  return io;
 }

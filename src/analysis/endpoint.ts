@@ -29,15 +29,8 @@ export interface HandlerFinding {
   suggestions?: SuggestionReport[];
 }
 
-const analyzers = new WeakMap<ProjectAnalysis, BehaviourAnalyzer>();
-
 export function behaviourOf(analysis: ProjectAnalysis): BehaviourAnalyzer {
-  let analyzer = analyzers.get(analysis);
-  if (!analyzer) {
-    analyzer = new BehaviourAnalyzer(analysis);
-    analyzers.set(analysis, analyzer);
-  }
-  return analyzer;
+  return analysis.shared('behaviour', () => new BehaviourAnalyzer(analysis));
 }
 
 /**

@@ -26,6 +26,7 @@ const MAX_HOPS = 8;
 export class ProjectAnalysis {
   private readonly resolutions = new Map<string, string | null>();
   private readonly memos = new Map<string, Map<SourceFileInfo, unknown>>();
+  private readonly sharedValues = new Map<string, unknown>();
   /**
    * Declarations by scope, built once per scope. Held by the analysis, not by a module-level
    * WeakMap: V8's young-generation GC keeps every value of an old WeakMap alive until the next
@@ -40,6 +41,20 @@ export class ProjectAnalysis {
 
   load(file: string, project: ProjectInfo): SourceFileInfo | undefined {
     return this.host.load(file, project);
+  }
+
+  /**
+   * One object per analysis for a layer built on top of it (the behaviour analyzer). Held on the
+   * instance, not in a module-level WeakMap: V8 keeps a WeakMap's young entries alive through
+   * scavenges, which promoted every parsed tree to the old generation.
+   */
+  shared<T>(name: string, create: () => T): T {
+    let value = this.sharedValues.get(name) as T | undefined;
+    if (value === undefined) {
+      value = create();
+      this.sharedValues.set(name, value);
+    }
+    return value;
   }
 
   /** Per-file memo for derived facts (summaries, endpoint facts), keyed by a name. */

@@ -1,16 +1,15 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import ts from 'typescript';
 import { run, type Io } from '../src/cli/main';
 import type { Rule } from '../src/core/rule';
 import type { Level } from '../src/core/types';
+import { BIN, REPO } from './support/cli';
+import { tempDir, writeFiles } from './support/project';
 
-const REPO = path.resolve(__dirname, '..');
-const BIN = path.join(REPO, 'bin', 'fnscan.js');
 const VERSION = (JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8')) as { version: string }).version;
 const SECRET = 'zq' + 'X7Lk29PwQe81Rt55Yu';
 
@@ -60,19 +59,10 @@ const crashingRule: Rule = {
 
 const FAKE_RULES = [flagRule, secretRule];
 
-const tempRoots: string[] = [];
-after(() => {
-  for (const dir of tempRoots) fs.rmSync(dir, { recursive: true, force: true });
-});
-
 /** A throwaway project: keys are paths relative to its root. */
 function project(files: Record<string, string>): string {
-  const root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'fnscan-cli-')));
-  tempRoots.push(root);
-  for (const [rel, text] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
-    fs.writeFileSync(path.join(root, rel), text);
-  }
+  const root = tempDir('fnscan-cli-');
+  writeFiles(root, files);
   return root;
 }
 

@@ -1,13 +1,12 @@
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { scan } from '../src/core/engine';
 import { rules } from '../src/rules';
+import { tempDir } from './support/project';
 
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'fnscan-engine-'));
-after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+const tmp = tempDir('fnscan-engine-');
 
 test('a finding keeps a secret only as a hash: its context (cached, fingerprinted) has it redacted', () => {
   const secret = 'sk_live_' + 'Q7mZ2pX9vL4kT8wR1nB6cY3d';

@@ -1,9 +1,10 @@
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
+import { REPO } from './support/cli';
+import { tempDir, writeFiles } from './support/project';
 
 /**
  * The plugin as a user installs it: a fresh project that depends on fnscan (a symlink in
@@ -11,14 +12,10 @@ import path from 'node:path';
  * lines, and `npx eslint .`. The package is built from the current sources into a temporary
  * folder first, so the test never passes on a stale dist/.
  */
-const REPO = path.resolve(__dirname, '..');
-const made: string[] = [];
-after(() => made.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
 
 /** A package folder like the published one: package.json and dist/, with this repo's dependencies. */
 function buildPackage(): string {
-  const pkg = fs.mkdtempSync(path.join(os.tmpdir(), 'fnscan-pkg-'));
-  made.push(pkg);
+  const pkg = tempDir('fnscan-pkg-');
   const tsc = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join(REPO, 'tsconfig.json'), '--outDir', path.join(pkg, 'dist'), '--declaration', 'false'], {
     encoding: 'utf8',
   });
@@ -29,17 +26,9 @@ function buildPackage(): string {
   return pkg;
 }
 
-function writeTree(root: string, files: Record<string, string>): void {
-  for (const [rel, text] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
-    fs.writeFileSync(path.join(root, rel), text);
-  }
-}
-
 function userProject(pkg: string): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fnscan-npx-'));
-  made.push(dir);
-  writeTree(dir, {
+  const dir = tempDir('fnscan-npx-');
+  writeFiles(dir, {
     'package.json': JSON.stringify({ name: 'shop', private: true, devDependencies: { fnscan: `file:${pkg}` } }, null, 2),
     'eslint.config.mjs': "import fnscan from 'fnscan/eslint-plugin';\nexport default [fnscan.configs.recommended];\n",
     'redwood.toml': '[web]\n  port = 8910\n[api]\n  port = 8911\n',

@@ -1,7 +1,6 @@
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import ts from 'typescript';
 import { ESLint, Linter } from 'eslint';
@@ -12,25 +11,10 @@ import { defineRule, type Rule, type RuleMeta, type SourceContext } from '../src
 import { rules } from '../src/rules';
 import { scan } from '../src/core/engine';
 import { RECHECK_MS } from '../src/core/single-file';
+import { tempDir, writeFiles } from './support/project';
 
 const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8')) as { name: string; version: string };
 const tsParser = require('@typescript-eslint/parser') as Linter.Parser;
-
-const made: string[] = [];
-after(() => made.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
-
-function tempDir(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fnscan-eslint-plugin-'));
-  made.push(dir);
-  return dir;
-}
-
-function writeTree(root: string, files: Record<string, string>): void {
-  for (const [rel, text] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
-    fs.writeFileSync(path.join(root, rel), text);
-  }
-}
 
 function meta(id: string, extra: Partial<RuleMeta> = {}): RuleMeta {
   return {
@@ -122,21 +106,21 @@ test('configs.recommended is one flat config object that lints JS and TS with th
 });
 
 test('the recommended config lints every JS/TS extension and no other file', async () => {
-  const dir = tempDir();
+  const dir = tempDir('fnscan-eslint-plugin-');
   const names = ['a.js', 'b.mjs', 'c.cjs', 'd.ts', 'e.mts', 'f.cts', 'g.jsx', 'h.tsx'];
-  writeTree(dir, Object.fromEntries(names.map((n) => [n, 'export const x = 1;\n'])));
-  writeTree(dir, { '.env.defaults': 'A=1\n', 'redwood.toml': '[web]\n', 'notes.md': '# x\n' });
+  writeFiles(dir, Object.fromEntries(names.map((n) => [n, 'export const x = 1;\n'])));
+  writeFiles(dir, { '.env.defaults': 'A=1\n', 'redwood.toml': '[web]\n', 'notes.md': '# x\n' });
   const results = await eslintFor(dir).lintFiles(['.']);
   assert.deepEqual(results.map((r) => path.basename(r.filePath)).sort(), names);
 });
 
 test('the engine runs once per file for all rules, and each ESLint rule reports its own findings at the exact place', async () => {
-  const dir = tempDir();
+  const dir = tempDir('fnscan-eslint-plugin-');
   const callsA = { count: 0, sfs: [] as ts.SourceFile[] };
   const callsB = { count: 0, sfs: [] as ts.SourceFile[] };
   const p = createPlugin([identifierRule('rule-a', 'alpha', callsA), identifierRule('rule-b', 'beta', callsB)]);
   const text = 'const alpha = 1;\nfunction f() {\n  return alpha + beta;\n}\n';
-  writeTree(dir, { 'one.ts': text, 'two.js': text, 'three.mjs': text });
+  writeFiles(dir, { 'one.ts': text, 'two.js': text, 'three.mjs': text });
   const results = await eslintFor(dir, p).lintFiles(['.']);
   assert.equal(callsA.count, 3);
   assert.equal(callsB.count, 3);
@@ -157,7 +141,7 @@ test('the engine runs once per file for all rules, and each ESLint rule reports 
 });
 
 test('the engine reuses the tree @typescript-eslint/parser built, and parses itself under another parser', async () => {
-  const dir = tempDir();
+  const dir = tempDir('fnscan-eslint-plugin-');
   const calls = { count: 0, sfs: [] as ts.SourceFile[] };
   const p = createPlugin([identifierRule('rule-a', 'alpha', calls)]);
   let parserTree: unknown;
@@ -194,7 +178,7 @@ test('the engine reuses the tree @typescript-eslint/parser built, and parses its
 });
 
 test('suggestions become ESLint suggestions, never an autofix', async () => {
-  const dir = tempDir();
+  const dir = tempDir('fnscan-eslint-plugin-');
   const p = createPlugin([identifierRule('rule-a', 'alpha')]);
   const eslint = new ESLint({ cwd: dir, overrideConfigFile: true, overrideConfig: [p.configs.recommended], fix: true });
   const [result] = await eslint.lintText('const alpha = 1;\n', { filePath: path.join(dir, 'x.ts') });
@@ -205,7 +189,7 @@ test('suggestions become ESLint suggestions, never an autofix', async () => {
 });
 
 test("fnscan's own suppressions hold in ESLint, and so do ESLint's", async () => {
-  const dir = tempDir();
+  const dir = tempDir('fnscan-eslint-plugin-');
   const p = createPlugin([identifierRule('rule-a', 'alpha')]);
   const text = [
     '// fnscan-disable-next-line rule-a -- fixture value',
@@ -244,8 +228,8 @@ function projectRule(): Rule {
 }
 
 function redwoodApp(): string {
-  const dir = tempDir();
-  writeTree(dir, {
+  const dir = tempDir('fnscan-eslint-plugin-');
+  writeFiles(dir, {
     'redwood.toml': '[web]\n  port = 8910\n[api]\n  port = 8911\n',
     'api/tsconfig.json': '{ "compilerOptions": { "baseUrl": "./", "paths": { "src/*": ["./src/*"] } } }\n',
     'api/src/lib/check.ts': 'export function check() {\n  return true;\n}\n',
@@ -276,8 +260,8 @@ test('files find their Redwood app, role and imports like the CLI; test files an
   assert.deepEqual(await lintMessages(eslint, path.join(app, 'api/src/functions/hello.test.ts')), []);
   assert.deepEqual(await lintMessages(eslint, path.join(app, 'api/dist/functions/hello.js')), []);
 
-  const outside = tempDir();
-  writeTree(outside, { 'tool.ts': 'export {};\n' });
+  const outside = tempDir('fnscan-eslint-plugin-');
+  writeFiles(outside, { 'tool.ts': 'export {};\n' });
   assert.deepEqual(await lintMessages(eslintFor(outside, createPlugin([projectRule()])), path.join(outside, 'tool.ts')), [
     'Role source in a plain project, helper none.',
   ]);
@@ -310,7 +294,7 @@ test('the file being linted is read from the editor buffer; imported modules are
 });
 
 test('code blocks extracted by a processor are not checked as project files', async () => {
-  const dir = tempDir();
+  const dir = tempDir('fnscan-eslint-plugin-');
   const p = createPlugin([identifierRule('rule-a', 'alpha')]);
   const processor = {
     preprocess: (text: string) => [{ text, filename: '0.ts' }],
@@ -328,25 +312,25 @@ test('code blocks extracted by a processor are not checked as project files', as
 test("the project's fnscan.config.json applies in ESLint too, and a broken one is one clear error", async () => {
   const app = redwoodApp();
   const file = path.join(app, 'api/src/lib/alpha.ts');
-  writeTree(app, { 'api/src/lib/alpha.ts': 'export const alpha = 1;\n', 'fnscan.config.json': '{ "ignore": ["api/src/lib/alpha.ts"] }\n' });
+  writeFiles(app, { 'api/src/lib/alpha.ts': 'export const alpha = 1;\n', 'fnscan.config.json': '{ "ignore": ["api/src/lib/alpha.ts"] }\n' });
   const eslint = eslintFor(app, createPlugin([identifierRule('rule-a', 'alpha')]));
   assert.deepEqual(await lintMessages(eslint, file), []);
 
-  writeTree(app, { 'fnscan.config.json': '{ "rules": { "rule-a": "off" } }\n' });
+  writeFiles(app, { 'fnscan.config.json': '{ "rules": { "rule-a": "off" } }\n' });
   await afterRecheck();
   assert.deepEqual(await lintMessages(eslint, file), []);
 
-  writeTree(app, { 'fnscan.config.json': '{ "rules": { "rule-a": "warning" } }\n' });
+  writeFiles(app, { 'fnscan.config.json': '{ "rules": { "rule-a": "warning" } }\n' });
   await afterRecheck();
   assert.deepEqual(await lintMessages(eslint, file), ['`alpha` was found.']);
 
-  writeTree(app, { 'fnscan.config.json': '{ "rulez": {} }\n' });
+  writeFiles(app, { 'fnscan.config.json': '{ "rulez": {} }\n' });
   await afterRecheck();
   await assert.rejects(eslint.lintFiles([file]), /fnscan\.config\.json has an unknown key `rulez`/);
 });
 
 test('a finding the rule downgrades to a note stays out of ESLint; a rule that is a note by default shows', async () => {
-  const dir = tempDir();
+  const dir = tempDir('fnscan-eslint-plugin-');
   const reportAs = (id: string, defaultLevel: RuleMeta['defaultLevel'], level?: RuleMeta['defaultLevel']): Rule =>
     defineRule({
       meta: meta(id, { defaultLevel }),
@@ -375,12 +359,12 @@ test('docs/eslint.md lists every rule at its recommended level, and says which o
 });
 
 test('files the CLI refuses as too deep are skipped in ESLint too, and brackets in comments do not count', async () => {
-  const dir = tempDir();
+  const dir = tempDir('fnscan-eslint-plugin-');
   const files = {
     'comment.ts': `// ${'('.repeat(400)}\nconst alpha = 1;\n`,
     'deep.ts': `const alpha = ${'['.repeat(350)}${']'.repeat(350)};\n`,
   };
-  writeTree(dir, files);
+  writeFiles(dir, files);
   const cli = scan({ paths: [dir], rules: [identifierRule('rule-a', 'alpha')], config: {}, includeTests: false });
   assert.deepEqual(cli.findings.map((f) => path.basename(f.location.file)), ['comment.ts']);
   assert.deepEqual(cli.skipped.map((s) => [path.basename(s.file), s.reason]), [['deep.ts', 'too-deep']]);

@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import ts from 'typescript';
 import * as vocabulary from '../src/analysis/vocabulary';
 import { scan } from '../src/core/engine';
@@ -27,6 +26,7 @@ import { ANY_KEYWORD, findKnownSecrets, findPrivateKey, isAwsSecretShape, SECRET
 import { hasDemoWords, isDefaultPassword, isPlaceholder, isPublicValue } from '../src/rules/secrets/placeholders';
 import { findUrlCredential, isDevelopmentHost } from '../src/rules/secrets/urls';
 import { disablingEnvSettings, insecureParams, withoutComment } from '../src/rules/tls/connection-strings';
+import { tempProject } from './support/project';
 
 /**
  * No catastrophic backtracking, and no quadratic loop, on text a stranger wrote. Each check runs
@@ -439,11 +439,6 @@ describe('ignore globs from a config file in the scanned tree', () => {
 });
 
 describe('whole files: the scan grows linearly with the text', () => {
-  const temps: string[] = [];
-  after(() => {
-    for (const dir of temps) fs.rmSync(dir, { recursive: true, force: true });
-  });
-
   const runs = (unit: string) => (size: number) => unit.repeat(Math.ceil(size / unit.length));
   const shapes: { label: string; file: string; text: (size: number) => string }[] = [
     { label: 'near-miss secrets in one string', file: 'api/src/lib/a.ts', text: (n) => `export const s = '${runs('sk_live_abcdefghijklmnopqrs ')(n)}'\n` },
@@ -473,11 +468,7 @@ describe('whole files: the scan grows linearly with the text', () => {
   ];
 
   function scanTime(shape: (typeof shapes)[number], size: number, runs: number): number {
-    const root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'fnscan-redos-')));
-    temps.push(root);
-    fs.writeFileSync(path.join(root, 'redwood.toml'), '[web]\n');
-    fs.mkdirSync(path.dirname(path.join(root, shape.file)), { recursive: true });
-    fs.writeFileSync(path.join(root, shape.file), shape.text(size));
+    const root = tempProject({ 'redwood.toml': '[web]\n', [shape.file]: shape.text(size) }, 'fnscan-redos-');
     return best(() => {
       const result = scan({ paths: [root], rules: [...rules], config: {}, includeTests: false });
       assert.deepEqual(result.skipped, []);

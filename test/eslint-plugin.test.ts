@@ -329,7 +329,7 @@ test("the project's fnscan.config.json applies in ESLint too, and a broken one i
   await assert.rejects(eslint.lintFiles([file]), /fnscan\.config\.json has an unknown key `rulez`/);
 });
 
-test('a finding the rule downgrades to a note stays out of ESLint; a rule that is a note by default shows', async () => {
+test('every finding shows in ESLint at its rule\'s severity, notes included (parity is by file, line and rule)', async () => {
   const dir = tempDir('fnscan-eslint-plugin-');
   const reportAs = (id: string, defaultLevel: RuleMeta['defaultLevel'], level?: RuleMeta['defaultLevel']): Rule =>
     defineRule({
@@ -338,10 +338,11 @@ test('a finding the rule downgrades to a note stays out of ESLint; a rule that i
         ctx.report({ messageId: 'found', data: { name: id }, at: { start: 0, end: 1 }, level });
       },
     });
-  const p = createPlugin([reportAs('downgraded', 'error', 'note'), reportAs('lowered', 'error', 'warning'), reportAs('quiet', 'note')]);
+  const p = createPlugin([reportAs('downgraded', 'warning', 'note'), reportAs('lowered', 'error', 'warning'), reportAs('quiet', 'note')]);
   assert.equal(p.configs.recommended.rules?.['fnscan/quiet'], 'warn');
   const [result] = await eslintFor(dir, p).lintText('export {};\n', { filePath: path.join(dir, 'x.ts') });
   assert.deepEqual(result.messages.map((m) => [m.ruleId, m.severity]), [
+    ['fnscan/downgraded', 1],
     ['fnscan/lowered', 2],
     ['fnscan/quiet', 1],
   ]);

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import type { FnscanConfig } from '../src/core/config';
-import { scanRules, tempProject } from './support/project';
+import { scanRules, tempDir, tempProject, writeFiles } from './support/project';
 
 /**
  * Shapes of real handler code beyond the fixture apps, each as a tiny Redwood app:
@@ -150,7 +150,6 @@ export const handler = async () => ({ statusCode: 200, body: String(await db.ord
   };
   assert.deepEqual(verdicts(files), [
     'no-unauthenticated-handler:unauthenticated@api/src/functions/stats/index.ts:2',
-    'no-unauthenticated-handler:publicHandler@api/src/functions/status.ts:1',
   ]);
   assert.deepEqual(verdicts(files, { publicFunctions: ['status', 'api/src/functions/stats/**'] }), []);
 });
@@ -236,4 +235,31 @@ export const handler = async (event) => {
     verdicts({ ...DB, 'api/src/functions/post.ts': handler('await openpgp.verify({ message, verificationKeys: keys })') }),
     ['no-unauthenticated-handler:unauthenticated@api/src/functions/post.ts:3'],
   );
+});
+
+test('a SAM function URL with AuthType NONE: a warning even with no sensitive work, pointing at the template', () => {
+  // A SAM project, not a Redwood app: no redwood.toml.
+  const root = tempDir('fnscan-sam-');
+  writeFiles(root,
+    {
+      'template.yaml': [
+        'Resources:',
+        '  PingFunction:',
+        '    Type: AWS::Serverless::Function',
+        '    Properties:',
+        '      CodeUri: src/',
+        '      Handler: ping.handler',
+        '      FunctionUrlConfig:',
+        '        AuthType: NONE',
+        '',
+      ].join('\n'),
+      'src/ping.mjs': "export const handler = async () => ({ statusCode: 200, body: 'pong' })\n",
+    },
+  );
+  const { findings } = scanRules(root, HANDLER_RULES);
+  assert.deepEqual(
+    findings.map((f) => `${f.messageId}:${f.level}@${path.relative(root, f.location.file)}:${f.location.startPos.line}`),
+    ['openFunctionUrl:warning@src/ping.mjs:1'],
+  );
+  assert.deepEqual(findings[0].related.map((r) => `${path.relative(root, r.file)}:${r.startPos.line}`), ['template.yaml:8']);
 });

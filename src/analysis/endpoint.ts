@@ -102,7 +102,6 @@ function judgeHandler(
   // A webhook-named endpoint that checks a shared secret or a user authenticates its caller.
   if (isWebhook && facts.verifies.length === 0 && !shape.opaque && facts.auth.length === 0 && !gatewayProtected) {
     if (facts.sensitive.length > 0) findings.push(unverifiedFinding(ctx));
-    else if (!isDeclaredPublic(file, info.name, config)) findings.push(publicNote(ctx));
     return findings;
   }
   if (sound.length > 0) {
@@ -117,9 +116,15 @@ function judgeHandler(
   // A Next.js middleware running an auth library guards routes before they run.
   if (info.platform === 'next' && file.project.platforms?.nextAuthMiddleware) return findings;
   const work = firstWork(facts);
-  const finding = work ? unauthenticatedFinding(ctx, work, shape.usesRequireAuthWrapper) : publicNote(ctx);
-  if (shape.gateway?.openUrl) finding.related.push(configRelated(shape.gateway.site, file));
-  return [finding];
+  const openUrl = shape.gateway?.openUrl ? [configRelated(shape.gateway.site, file)] : [];
+  if (work) {
+    const finding = unauthenticatedFinding(ctx, work, shape.usesRequireAuthWrapper);
+    finding.related.push(...openUrl);
+    return [finding];
+  }
+  // A public endpoint doing no sensitive work (a health check, a calculator) is not a finding,
+  // unless a function URL opens it to anyone with nothing in front: then each call is billed.
+  return openUrl.length > 0 ? [openUrlFinding(ctx, openUrl)] : [];
 }
 
 /** The SAM/serverless line that opens a function URL to anyone, as a related location. */
@@ -216,8 +221,8 @@ function unauthenticatedFinding(ctx: JudgeContext, work: Anchored<SensitiveFact>
   };
 }
 
-function publicNote(ctx: JudgeContext): HandlerFinding {
-  return { ruleId: UNAUTHENTICATED, messageId: 'publicHandler', data: { name: ctx.name }, at: ctx.nameNode, level: 'note', related: [] };
+function openUrlFinding(ctx: JudgeContext, related: RelatedReport[]): HandlerFinding {
+  return { ruleId: UNAUTHENTICATED, messageId: 'openFunctionUrl', data: { name: ctx.name }, at: ctx.nameNode, level: 'warning', related };
 }
 
 function replayFindings(ctx: JudgeContext, sound: VerifyFact[]): HandlerFinding[] {

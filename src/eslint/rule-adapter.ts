@@ -23,7 +23,8 @@ export function toEslintRule(rule: Rule, findingsFor: (context: EslintRule.RuleC
       return {
         Program() {
           for (const finding of findingsFor(context)) {
-            if (finding.ruleId === meta.id && shownInEslint(finding, meta)) context.report(toReport(finding, suggests));
+            // Every finding shows, at the rule's ESLint severity: parity with the CLI is by file, line and rule.
+            if (finding.ruleId === meta.id) context.report(toReport(finding, suggests));
           }
         },
       };
@@ -31,15 +32,6 @@ export function toEslintRule(rule: Rule, findingsFor: (context: EslintRule.RuleC
   };
 }
 
-/**
- * ESLint has one severity per rule and nothing below "warn". A finding the CLI downgrades to a
- * note (a public endpoint that does no sensitive work) would show as an error and fail the lint
- * where the CLI passes, so it stays in the CLI and SARIF. Rules that are notes by default
- * (`invalid-suppression`) show as warnings, as the recommended config sets them.
- */
-export function shownInEslint(finding: Finding, meta: RuleMeta): boolean {
-  return finding.level !== 'note' || meta.defaultLevel === 'note';
-}
 
 function toReport(finding: Finding, suggests: boolean): EslintRule.ReportDescriptor {
   const report: EslintRule.ReportDescriptor = {

@@ -22,7 +22,8 @@ export default defineRule({
       wrapperOnly:
         'Handler `{{name}}` {{work}} without authenticating the caller; `useRequireAuth` only decodes the caller and rejects nobody.',
       stubOnly: 'Handler `{{name}}` {{work}} and its only auth check is a stub that allows every caller.',
-      publicHandler: 'Handler `{{name}}` is a public endpoint with no authentication; it does no sensitive work.',
+      openFunctionUrl:
+        'Handler `{{name}}` is open to anyone through a function URL with `AuthType: NONE` and checks no caller in code.',
       stubAuth: '`{{name}}` in `{{module}}` always allows the caller, so calls to it authenticate nobody.',
     },
   },

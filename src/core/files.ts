@@ -165,6 +165,11 @@ export function parseSource(file: string, text: string, limits: ReadLimits): Par
     if (!isStackOverflow(error)) throw error;
     return tooDeep(file, limits);
   }
+  return checkTree(file, sf, limits);
+}
+
+/** Judges a parsed tree as the scan does, wherever it was parsed (ESLint parses its own): too deep, or with syntax errors, it is refused. */
+export function checkTree(file: string, sf: ts.SourceFile, limits: ReadLimits): ParseResult {
   if (treeDeeperThan(sf, limits.maxNesting)) return tooDeep(file, limits);
   const diagnostics = (sf as unknown as { parseDiagnostics?: ts.DiagnosticWithLocation[] }).parseDiagnostics ?? [];
   if (diagnostics.length > 0) {

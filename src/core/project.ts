@@ -89,12 +89,7 @@ export function discover(inputs: string[], options: DiscoverOptions): Discovery 
       addFile(rootReal, project);
       continue;
     }
-    const enclosing = findEnclosingProjectRoot(rootReal);
-    const base = !enclosing
-      ? plainProject(rootReal)
-      : enclosing.kind === 'redwood'
-        ? redwoodProject(enclosing.root)
-        : functionsProject(enclosing.root);
+    const base = projectAt(rootReal);
     projects.push(base);
     walk(rootReal, base, rootReal);
   }
@@ -142,9 +137,7 @@ export function discover(inputs: string[], options: DiscoverOptions): Discovery 
       if (entry.isSymbolicLink()) {
         if (!ALWAYS_IGNORED_DIRS.has(entry.name)) handleSymlink(full, rel, project, scanRoot);
       } else if (entry.isDirectory()) {
-        if (ALWAYS_IGNORED_DIRS.has(entry.name)) continue;
-        if (BUILD_OUTPUT_DIRS.has(entry.name) && project.kind === 'redwood') continue;
-        walk(full, project, scanRoot);
+        if (isWalkedDir(entry.name, project.kind)) walk(full, project, scanRoot);
       } else if (entry.isFile()) {
         addFile(full, project);
       } else if (isSourcePath(full) || isTextConfigPath(full)) {
@@ -182,6 +175,18 @@ export function discover(inputs: string[], options: DiscoverOptions): Discovery 
 }
 
 export class UsageError extends Error {}
+
+/** Whether the walk enters a folder of this name inside a project of this kind (never dependencies, VCS or tool caches; no build output in Redwood apps). */
+export function isWalkedDir(name: string, kind: ProjectKind): boolean {
+  return !ALWAYS_IGNORED_DIRS.has(name) && !(kind === 'redwood' && BUILD_OUTPUT_DIRS.has(name));
+}
+
+/** The project a scan of this folder starts in (real path): the enclosing app or platform project, or a plain one rooted here. */
+export function projectAt(root: string): ProjectInfo {
+  const enclosing = findEnclosingProjectRoot(root);
+  if (!enclosing) return plainProject(root);
+  return enclosing.kind === 'redwood' ? redwoodProject(enclosing.root) : functionsProject(enclosing.root);
+}
 
 function isAppRoot(dir: string): boolean {
   return fs.existsSync(path.join(dir, 'redwood.toml')) || fs.existsSync(path.join(dir, 'cedar.toml'));

@@ -7,8 +7,8 @@ import type { Finding } from './types';
 import type { Rule } from './rule';
 import { RuleRunner } from './engine';
 import { ProjectAnalysis, type ModuleHost } from './analysis';
-import { DEFAULT_LIMITS, parseSource, readTextFile, type ReadLimits, type SourceFileInfo } from './files';
-import { discover, findEnclosingProjectRoot, roleOf, type ProjectInfo } from './project';
+import { DEFAULT_LIMITS, checkTree, parseSource, readTextFile, type ReadLimits, type SourceFileInfo } from './files';
+import { findEnclosingProjectRoot, isWalkedDir, projectAt, roleOf, type ProjectInfo } from './project';
 import { loadConfig, type FnscanConfig } from './config';
 import { compileGlobs } from './glob';
 
@@ -26,10 +26,6 @@ export interface SingleFileInput {
   sf?: ts.SourceFile;
   cwd: string;
 }
-
-/** Folders the CLI never walks into, and build output it skips inside Redwood apps (mirrors project.ts). */
-const NEVER_WALKED = new Set(['node_modules', '.git', '.hg', '.svn', '.redwood', '.netlify', '.vercel', '.next', '.cache', 'coverage']);
-const REDWOOD_BUILD_OUTPUT = new Set(['dist', 'build', 'out']);
 
 /** Files that decide what a project is (kind, aliases, endpoints, config); a change to any starts it afresh. */
 const PROJECT_FILES = [
@@ -197,8 +193,7 @@ class ProjectSession implements ModuleHost {
     const cached = this.modules.get(file);
     if (cached?.info?.text === text) return cached.info;
     if (!parsed) return this.parse(file, text, this.project);
-    // The CLI skips what parseSource refuses: syntax errors and trees deeper than the limit.
-    if (hasParseErrors(parsed) || treeDeeperThan(parsed, this.limits.maxNesting)) return undefined;
+    if ('skipped' in checkTree(file, parsed, this.limits)) return undefined;
     return { kind: 'source', path: file, text, sf: parsed, role: roleOf(file, this.project), project: this.project };
   }
 
@@ -239,32 +234,9 @@ class ProjectSession implements ModuleHost {
     const rel = path.relative(this.project.root, file);
     if (rel.startsWith('..') || path.isAbsolute(rel)) return true;
     const parts = rel.split(path.sep);
-    for (const dir of parts.slice(0, -1)) {
-      if (NEVER_WALKED.has(dir)) return false;
-      if (this.project.kind === 'redwood' && REDWOOD_BUILD_OUTPUT.has(dir)) return false;
-    }
+    for (const dir of parts.slice(0, -1)) if (!isWalkedDir(dir, this.project.kind)) return false;
     return !this.isIgnored(parts.join('/'));
   }
-}
-
-/** Whether any node sits more than `limit` levels below the root (mirrors files.ts, which does not export it). */
-function treeDeeperThan(sf: ts.SourceFile, limit: number): boolean {
-  const nodes: ts.Node[] = [sf];
-  const depths: number[] = [0];
-  while (nodes.length > 0) {
-    const node = nodes.pop()!;
-    const depth = depths.pop()! + 1;
-    if (depth > limit) return true;
-    ts.forEachChild(node, (child) => {
-      nodes.push(child);
-      depths.push(depth);
-    });
-  }
-  return false;
-}
-
-function hasParseErrors(sf: ts.SourceFile): boolean {
-  return ((sf as unknown as { parseDiagnostics?: unknown[] }).parseDiagnostics?.length ?? 0) > 0;
 }
 
 function stampOf(stat: fs.Stats | undefined): string {
@@ -293,10 +265,4 @@ function plainRoot(file: string, cwd: string): string {
   const base = realDir(path.resolve(cwd));
   const rel = path.relative(base, file);
   return rel.startsWith('..') || path.isAbsolute(rel) ? path.dirname(file) : base;
-}
-
-/** The project the CLI builds for a root: discovery of the root itself, without walking its files. */
-function projectAt(root: string): ProjectInfo {
-  const found = discover([root], { ignore: ['**'], followSymlinks: false }).projects[0];
-  return found ?? { kind: 'plain', root, paths: [] };
 }

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { ESLint } from 'eslint';
+import { ESLint as ESLint9 } from 'eslint9';
 import { createPlugin } from '../src/eslint/create-plugin';
 import { scan } from '../src/core/engine';
 import { loadConfig } from '../src/core/config';
@@ -23,10 +24,16 @@ function cliKeys(app: string): string[] {
     .sort();
 }
 
-async function eslintKeys(app: string): Promise<string[]> {
+/** ESLint 10 (the dev dependency) and ESLint 9 (installed as `eslint9`): the plugin supports both. */
+const HOSTS = [
+  { name: `ESLint ${ESLint.version}`, ESLint },
+  { name: `ESLint ${ESLint9.version}`, ESLint: ESLint9 as unknown as typeof ESLint },
+];
+
+async function eslintKeys(app: string, Host: typeof ESLint): Promise<string[]> {
   // A fresh plugin per app: nothing carried over from another app or test.
   const plugin = createPlugin();
-  const eslint = new ESLint({ cwd: app, overrideConfigFile: true, overrideConfig: [plugin.configs.recommended] });
+  const eslint = new Host({ cwd: app, overrideConfigFile: true, overrideConfig: [plugin.configs.recommended] });
   const results = await eslint.lintFiles(['.']);
   const keys: string[] = [];
   for (const result of results) {
@@ -41,11 +48,11 @@ async function eslintKeys(app: string): Promise<string[]> {
 
 let compared = 0;
 
-for (const name of fixtureApps()) {
-  test(`fixture ${name}: ESLint reports exactly what the CLI reports in JS/TS files`, async () => {
+for (const host of HOSTS) for (const name of fixtureApps()) {
+  test(`fixture ${name}: ${host.name} reports exactly what the CLI reports in JS/TS files`, async () => {
     const app = path.join(FIXTURES, name);
     const cli = cliKeys(app);
-    const eslint = await eslintKeys(app);
+    const eslint = await eslintKeys(app, host.ESLint);
     const onlyCli = cli.filter((k) => !eslint.includes(k));
     const onlyEslint = eslint.filter((k) => !cli.includes(k));
     assert.deepEqual({ onlyCli, onlyEslint }, { onlyCli: [], onlyEslint: [] });

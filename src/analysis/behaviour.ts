@@ -3,12 +3,14 @@ import type { SourceFileInfo } from '../core/files';
 import type { ProjectAnalysis } from '../core/analysis';
 import {
   calleeName,
+  containsIdentifier,
   dottedName,
   envReadName,
   isFalseLiteral,
   isFunctionLike,
   objectProperty,
   propertyValue,
+  returnsOrThrows,
   stringLiteralValue,
   unwrap,
   walk,
@@ -642,7 +644,7 @@ function guardsRejection(node: ts.Node): boolean {
     current = current.parent;
   }
   const parent = current.parent;
-  if (parent && ts.isIfStatement(parent) && parent.expression === current) return branchRejects(parent.thenStatement) || (parent.elseStatement ? branchRejects(parent.elseStatement) : false);
+  if (parent && ts.isIfStatement(parent) && parent.expression === current) return returnsOrThrows(parent.thenStatement) || (parent.elseStatement ? returnsOrThrows(parent.elseStatement) : false);
   if (parent && ts.isVariableDeclaration(parent)) return boundIdentifiers(parent.name).some(variableGuardsRejection);
   return false;
 }
@@ -659,33 +661,13 @@ function variableGuardsRejection(name: ts.Identifier): boolean {
   let found = false;
   walk(fn, (n) => {
     if (found) return false;
-    if (ts.isIfStatement(n) && containsIdentifier(n.expression, name.text) && (branchRejects(n.thenStatement) || (n.elseStatement ? branchRejects(n.elseStatement) : false))) {
+    if (ts.isIfStatement(n) && containsIdentifier(n.expression, name.text) && (returnsOrThrows(n.thenStatement) || (n.elseStatement ? returnsOrThrows(n.elseStatement) : false))) {
       found = true;
     }
     // `try { await signatures[0].verified } catch { return 401 }`: the value throws into a refusal.
-    if (ts.isTryStatement(n) && n.catchClause && containsIdentifier(n.tryBlock, name.text) && branchRejects(n.catchClause.block)) {
+    if (ts.isTryStatement(n) && n.catchClause && containsIdentifier(n.tryBlock, name.text) && returnsOrThrows(n.catchClause.block)) {
       found = true;
     }
-    return undefined;
-  });
-  return found;
-}
-
-function containsIdentifier(node: ts.Node, name: string): boolean {
-  let found = false;
-  walk(node, (n) => {
-    if (found) return false;
-    if (ts.isIdentifier(n) && n.text === name) found = true;
-    return undefined;
-  });
-  return found;
-}
-
-function branchRejects(statement: ts.Statement): boolean {
-  let found = false;
-  walk(statement, (n) => {
-    if (found || isFunctionLike(n)) return false;
-    if (ts.isThrowStatement(n) || ts.isReturnStatement(n)) found = true;
     return undefined;
   });
   return found;
@@ -748,7 +730,7 @@ function decidesRefusal(call: ts.CallExpression): boolean {
   for (let current: ts.Node = call; current.parent; current = current.parent) {
     const parent = current.parent;
     if (isFunctionLike(parent)) return false;
-    if (ts.isTryStatement(parent) && parent.tryBlock === current && parent.catchClause) return branchRejects(parent.catchClause.block);
+    if (ts.isTryStatement(parent) && parent.tryBlock === current && parent.catchClause) return returnsOrThrows(parent.catchClause.block);
   }
   return false;
 }
@@ -767,7 +749,7 @@ export function isSwallowed(node: ts.Node): boolean {
     const parent = current.parent;
     if (isFunctionLike(parent)) return false;
     if (ts.isTryStatement(parent) && parent.tryBlock === current && parent.catchClause) {
-      return !branchRejects(parent.catchClause.block);
+      return !returnsOrThrows(parent.catchClause.block);
     }
   }
   return false;

@@ -110,6 +110,27 @@ export function walk(node: ts.Node, visit: (node: ts.Node) => boolean | void): v
   }
 }
 
+/** Whether `test` holds for `node` or a node below it; the subtrees of nodes for which `prune` holds are not searched. */
+export function someNode(node: ts.Node, test: (node: ts.Node) => boolean, prune?: (node: ts.Node) => boolean): boolean {
+  let found = false;
+  walk(node, (n) => {
+    if (found || prune?.(n)) return false;
+    if (test(n)) found = true;
+    return undefined;
+  });
+  return found;
+}
+
+/** Whether an identifier named `name` occurs in `node`. */
+export function containsIdentifier(node: ts.Node, name: string): boolean {
+  return someNode(node, (n) => ts.isIdentifier(n) && n.text === name);
+}
+
+/** Whether a statement can leave its function: a `return` or `throw` in it, outside nested functions. */
+export function returnsOrThrows(statement: ts.Statement): boolean {
+  return someNode(statement, (n) => ts.isReturnStatement(n) || ts.isThrowStatement(n), isFunctionLike);
+}
+
 export function isFalseLiteral(node: ts.Expression): boolean {
   const n = unwrap(node);
   return n.kind === ts.SyntaxKind.FalseKeyword || (ts.isNumericLiteral(n) && n.text === '0');

@@ -1,6 +1,6 @@
 import ts from 'typescript';
 import { defineRule, type SourceContext } from '../core/rule';
-import { calleeName, isFunctionLike, unwrap, walk } from '../core/ast';
+import { calleeName, containsIdentifier, returnsOrThrows, unwrap, walk } from '../core/ast';
 import { originOf } from './no-timing-unsafe-compare/origins';
 
 /** The header's name, or an address variable or helper (`ip`, `callerIp`, `OFFICE_IPS`) that may hold its value. */
@@ -117,7 +117,7 @@ function decisionOf(node: ts.Node): ts.Node | undefined {
   const parent = current.parent;
   if (!parent) return undefined;
   if (ts.isIfStatement(parent) && parent.expression === current) {
-    return endsFlow(parent.thenStatement) || (parent.elseStatement !== undefined && endsFlow(parent.elseStatement)) ? parent : undefined;
+    return returnsOrThrows(parent.thenStatement) || (parent.elseStatement !== undefined && returnsOrThrows(parent.elseStatement)) ? parent : undefined;
   }
   if (ts.isReturnStatement(parent) || (ts.isArrowFunction(parent) && parent.body === current)) return parent;
   if (ts.isVariableDeclaration(parent) && parent.initializer === current && ts.isIdentifier(parent.name)) {
@@ -134,16 +134,6 @@ function isPartOfCondition(node: ts.Node): boolean {
   return op === ts.SyntaxKind.AmpersandAmpersandToken || op === ts.SyntaxKind.BarBarToken || EQUALITY.has(op);
 }
 
-function endsFlow(statement: ts.Statement): boolean {
-  let found = false;
-  walk(statement, (n) => {
-    if (found || isFunctionLike(n)) return false;
-    if (ts.isReturnStatement(n) || ts.isThrowStatement(n)) found = true;
-    return undefined;
-  });
-  return found;
-}
-
 /** `const allowed = ALLOWED.includes(ip)` followed by `if (!allowed) return ...`. */
 function testedByIf(name: ts.Identifier): boolean {
   let scope: ts.Node | undefined = name.parent;
@@ -152,19 +142,9 @@ function testedByIf(name: ts.Identifier): boolean {
   let found = false;
   walk(scope, (n) => {
     if (found) return false;
-    if (ts.isIfStatement(n) && mentions(n.expression, name.text) && (endsFlow(n.thenStatement) || (n.elseStatement !== undefined && endsFlow(n.elseStatement)))) {
+    if (ts.isIfStatement(n) && containsIdentifier(n.expression, name.text) && (returnsOrThrows(n.thenStatement) || (n.elseStatement !== undefined && returnsOrThrows(n.elseStatement)))) {
       found = true;
     }
-    return undefined;
-  });
-  return found;
-}
-
-function mentions(node: ts.Node, name: string): boolean {
-  let found = false;
-  walk(node, (n) => {
-    if (found) return false;
-    if (ts.isIdentifier(n) && n.text === name) found = true;
     return undefined;
   });
   return found;

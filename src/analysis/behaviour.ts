@@ -11,6 +11,7 @@ import {
   objectProperty,
   propertyValue,
   returnsOrThrows,
+  someNode,
   stringLiteralValue,
   unwrap,
   walk,
@@ -623,16 +624,14 @@ export function isRejectingResponse(expr: ts.Expression, codes = /^(40[013]|429)
 function functionRejects(node: ts.Node, authOnly: boolean): boolean {
   const fn = enclosingBody(node);
   if (!fn) return false;
-  let found = false;
-  walk(fn, (n) => {
-    if (found) return false;
-    if (n !== fn && isFunctionLike(n) && isDeferredFunction(n)) return false;
-    if (ts.isThrowStatement(n)) found = true;
-    else if (ts.isReturnStatement(n) && n.expression && isRejectingResponse(n.expression, authOnly ? /^(401|403)$/ : /^(40[013]|429)$/)) found = true;
-    else if (ts.isCallExpression(n) && /\.status\((401|403)\)/.test(n.getText())) found = true;
-    return undefined;
-  });
-  return found;
+  return someNode(
+    fn,
+    (n) =>
+      ts.isThrowStatement(n) ||
+      (ts.isReturnStatement(n) && n.expression !== undefined && isRejectingResponse(n.expression, authOnly ? /^(401|403)$/ : /^(40[013]|429)$/)) ||
+      (ts.isCallExpression(n) && /\.status\((401|403)\)/.test(n.getText())),
+    (n) => n !== fn && isFunctionLike(n) && isDeferredFunction(n),
+  );
 }
 
 /** The expression is a condition whose branch refuses the caller: `if (!context.currentUser) return 401`. */
@@ -658,19 +657,13 @@ function boundIdentifiers(name: ts.BindingName): ts.Identifier[] {
 function variableGuardsRejection(name: ts.Identifier): boolean {
   const fn = enclosingBody(name);
   if (!fn) return false;
-  let found = false;
-  walk(fn, (n) => {
-    if (found) return false;
-    if (ts.isIfStatement(n) && containsIdentifier(n.expression, name.text) && (returnsOrThrows(n.thenStatement) || (n.elseStatement ? returnsOrThrows(n.elseStatement) : false))) {
-      found = true;
-    }
-    // `try { await signatures[0].verified } catch { return 401 }`: the value throws into a refusal.
-    if (ts.isTryStatement(n) && n.catchClause && containsIdentifier(n.tryBlock, name.text) && returnsOrThrows(n.catchClause.block)) {
-      found = true;
-    }
-    return undefined;
-  });
-  return found;
+  return someNode(
+    fn,
+    (n) =>
+      (ts.isIfStatement(n) && containsIdentifier(n.expression, name.text) && (returnsOrThrows(n.thenStatement) || (n.elseStatement ? returnsOrThrows(n.elseStatement) : false))) ||
+      // `try { await signatures[0].verified } catch { return 401 }`: the value throws into a refusal.
+      (ts.isTryStatement(n) && n.catchClause !== undefined && containsIdentifier(n.tryBlock, name.text) && returnsOrThrows(n.catchClause.block)),
+  );
 }
 
 /** A boolean verifier's result must decide something. Unawaited promises are always truthy. */

@@ -5,7 +5,7 @@ import type { ProjectAnalysis } from '../core/analysis';
 import type { FnscanConfig } from '../core/config';
 import type { Level } from '../core/types';
 import type { RelatedReport, SuggestionReport } from '../core/rule';
-import { calleeName, isFunctionLike, objectProperty, propertyValue, unwrap, walk, type FunctionLike } from '../core/ast';
+import { calleeName, isFunctionLike, objectProperty, propertyValue, someNode, unwrap, type FunctionLike } from '../core/ast';
 import { compileGlobs } from '../core/glob';
 import { endpointInfo } from '../core/project';
 import { HTTP_METHODS, type ConfigSite, type EndpointInfo, type GatewayAuth } from '../core/platforms';
@@ -288,13 +288,7 @@ function isDeclaredPublic(file: SourceFileInfo, name: string, config: FnscanConf
 }
 
 function constructsDbAuthHandler(fn: FunctionLike): boolean {
-  let found = false;
-  walk(fn, (n) => {
-    if (found) return false;
-    if (ts.isNewExpression(n) && calleeName(n) === 'DbAuthHandler') found = true;
-    return undefined;
-  });
-  return found;
+  return someNode(fn, (n) => ts.isNewExpression(n) && calleeName(n) === 'DbAuthHandler');
 }
 
 interface ExportedValue {

@@ -1,6 +1,6 @@
 import ts from 'typescript';
 import { defineRule, type SourceContext } from '../core/rule';
-import { calleeName, dottedName, enclosingFunction, unwrap, walk } from '../core/ast';
+import { calleeName, dottedName, enclosingFunction, someNode, unwrap, walk } from '../core/ast';
 import { isRedwoodWebhooksModule } from '../analysis/vocabulary';
 
 const PREFILTER = /jwtVerifier/;
@@ -64,11 +64,5 @@ function bodyUse(fn: ts.Node, verify: ts.CallExpression): ts.Node | undefined {
 
 /** Netlify's token carries a `sha256` claim of the body; a handler that hashes the body can compare it. */
 function hashesBody(fn: ts.Node): boolean {
-  let found = false;
-  walk(fn, (node) => {
-    if (found) return false;
-    if (ts.isCallExpression(node) && calleeName(node) === 'createHash') found = true;
-    return undefined;
-  });
-  return found;
+  return someNode(fn, (node) => ts.isCallExpression(node) && calleeName(node) === 'createHash');
 }

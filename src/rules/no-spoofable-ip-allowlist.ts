@@ -1,6 +1,6 @@
 import ts from 'typescript';
 import { defineRule, type SourceContext } from '../core/rule';
-import { calleeName, containsIdentifier, returnsOrThrows, unwrap, walk } from '../core/ast';
+import { calleeName, containsIdentifier, returnsOrThrows, someNode, unwrap, walk } from '../core/ast';
 import { originOf } from './no-timing-unsafe-compare/origins';
 
 /** The header's name, or an address variable or helper (`ip`, `callerIp`, `OFFICE_IPS`) that may hold its value. */
@@ -139,13 +139,8 @@ function testedByIf(name: ts.Identifier): boolean {
   let scope: ts.Node | undefined = name.parent;
   while (scope && !ts.isBlock(scope) && !ts.isSourceFile(scope)) scope = scope.parent;
   if (!scope) return false;
-  let found = false;
-  walk(scope, (n) => {
-    if (found) return false;
-    if (ts.isIfStatement(n) && containsIdentifier(n.expression, name.text) && (returnsOrThrows(n.thenStatement) || (n.elseStatement !== undefined && returnsOrThrows(n.elseStatement)))) {
-      found = true;
-    }
-    return undefined;
-  });
-  return found;
+  return someNode(
+    scope,
+    (n) => ts.isIfStatement(n) && containsIdentifier(n.expression, name.text) && (returnsOrThrows(n.thenStatement) || (n.elseStatement !== undefined && returnsOrThrows(n.elseStatement))),
+  );
 }

@@ -215,12 +215,7 @@ function stripSeparators(reason: string): string {
 
 /** Whether an offset falls inside a string, template, regex or JSX text token rather than a comment. */
 function insideLiteral(sf: ts.SourceFile, offset: number): boolean {
-  let node: ts.Node = sf;
-  for (;;) {
-    const child: ts.Node | undefined = ts.forEachChild(node, (c) => (c.pos <= offset && offset < c.end ? c : undefined));
-    if (!child) break;
-    node = child;
-  }
+  const node = deepestNodeAt(sf, offset);
   return isLiteralToken(node) && node.getStart(sf) <= offset;
 }
 
@@ -229,16 +224,21 @@ function insideLiteral(sf: ts.SourceFile, offset: number): boolean {
  * written in a JSDoc example is documentation, not a directive.
  */
 function insideOtherBlockComment(sf: ts.SourceFile, offset: number): boolean {
-  let node: ts.Node = sf;
-  for (;;) {
-    const child: ts.Node | undefined = ts.forEachChild(node, (c) => (c.pos <= offset && offset < c.end ? c : undefined));
-    if (!child) break;
-    node = child;
-  }
+  const node = deepestNodeAt(sf, offset);
   if (offset >= node.getStart(sf) && node !== sf) return false;
   const text = sf.text;
   const ranges = [...(ts.getLeadingCommentRanges(text, node.pos) ?? []), ...(ts.getTrailingCommentRanges(text, node.pos) ?? [])];
   return ranges.some((r) => r.kind === ts.SyntaxKind.MultiLineCommentTrivia && r.pos < offset && offset < r.end);
+}
+
+/** The deepest node whose full range (its leading trivia included) holds the offset. */
+function deepestNodeAt(sf: ts.SourceFile, offset: number): ts.Node {
+  let node: ts.Node = sf;
+  for (;;) {
+    const child: ts.Node | undefined = ts.forEachChild(node, (c) => (c.pos <= offset && offset < c.end ? c : undefined));
+    if (!child) return node;
+    node = child;
+  }
 }
 
 function isLiteralToken(node: ts.Node): boolean {

@@ -2,12 +2,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { scan } from '../src/core/engine';
 import { roleOf } from '../src/core/project';
 import { rules } from '../src/rules';
 import { generateMonorepo } from '../scripts/bench/generate';
+import { tempDir } from './support/project';
 
 /** Every file of a tree with a hash of its bytes, in path order. */
 function fingerprint(root: string): string[] {
@@ -24,7 +24,7 @@ function fingerprint(root: string): string[] {
 }
 
 function generated(functions: number, seed: number): string {
-  const root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'fnscan-gen-')));
+  const root = tempDir('fnscan-gen-');
   generateMonorepo(root, { functions, seed });
   return root;
 }

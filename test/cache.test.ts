@@ -1,7 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { scan, ScanPlan, type ScanOptions } from '../src/core/engine';
 import { hashFile } from '../src/core/cache';
@@ -9,10 +8,11 @@ import { defineRule } from '../src/core/rule';
 import { rules } from '../src/rules';
 import { formatSarif } from '../src/reporters/sarif';
 import { FIXTURES, fixtureApps } from './support/fixtures';
+import { tempDir } from './support/project';
 
 /** A copy of a fixture app in a temporary folder (its real path, as discovery reports it), with a cache folder beside it. */
 function copyApp(app: string): { root: string; cache: string } {
-  const base = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'fnscan-cache-')));
+  const base = tempDir('fnscan-cache-');
   const root = path.join(base, app);
   fs.cpSync(path.join(FIXTURES, app), root, { recursive: true });
   return { root, cache: path.join(base, 'cache') };
@@ -164,7 +164,7 @@ test('files removed from the tree are dropped from the cache', () => {
 });
 
 test('a suppression with an expiry date marks its file as dated, so a cached verdict holds for one day only', () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fnscan-dated-'));
+  const dir = tempDir('fnscan-dated-');
   const file = path.join(dir, 'a.ts');
   fs.writeFileSync(file, "// fnscan-disable-next-line no-disabled-tls until=2099-01-01 -- vendor fix pending\nexport const agent = { rejectUnauthorized: false }\n");
   assert.equal(hashFile(file, 1 << 20).dated, true);

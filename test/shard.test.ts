@@ -1,7 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import type * as Sarif from 'sarif';
 import { scan, ScanPlan, type ScanOptions } from '../src/core/engine';
@@ -14,6 +13,7 @@ import { MergeError, mergeSarif } from '../src/reporters/merge-sarif';
 import { run, type Io } from '../src/cli/main';
 import { generateMonorepo } from '../scripts/bench/generate';
 import { FIXTURES, fixtureApps } from './support/fixtures';
+import { tempDir } from './support/project';
 
 function options(root: string, extra: Partial<ScanOptions> = {}): ScanOptions {
   return { paths: [root], rules: [...rules], config: {}, includeTests: false, root, ...extra };
@@ -104,7 +104,7 @@ test('the CLI: --shard runs then `fnscan merge-sarif` give the unsharded --forma
   const app = path.join(FIXTURES, 'webhook-zoo');
   const whole = captureIo(app);
   assert.equal(await run(['-f', 'sarif', '--fail-on', 'none', '--jobs', '1'], whole), 0);
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fnscan-shards-'));
+  const dir = tempDir('fnscan-shards-');
   const files: string[] = [];
   for (let i = 1; i <= 3; i++) {
     const io = captureIo(app);
@@ -121,7 +121,7 @@ test('the CLI: --shard runs then `fnscan merge-sarif` give the unsharded --forma
 });
 
 test('worker threads (--jobs) give the same SARIF as one thread, with and without the cache', async () => {
-  const root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'fnscan-jobs-')));
+  const root = tempDir('fnscan-jobs-');
   generateMonorepo(root, { functions: 320, seed: 7 });
   const format = (result: Awaited<ReturnType<typeof scanParallel>>): string =>
     formatSarif(result, { root, category: 'fnscan', includeSuppressed: true, toolVersion: '0.0.0' });

@@ -263,3 +263,23 @@ test('a SAM function URL with AuthType NONE: a warning even with no sensitive wo
   );
   assert.deepEqual(findings[0].related.map((r) => `${path.relative(root, r.file)}:${r.startPos.line}`), ['template.yaml:8']);
 });
+
+test('Twilio webhook middleware with validate: false is a disabled check', () => {
+  assert.deepEqual(
+    verdicts({
+      ...DB,
+      'api/src/functions/voice.ts': `import twilio from 'twilio'
+import serverless from 'serverless-http'
+import express from 'express'
+import { db } from 'src/lib/db'
+const app = express()
+app.post('/voice', twilio.webhook({ validate: false }), async (req, res) => {
+  await db.call.create({ data: { from: req.body.From } })
+  res.type('text/xml').send('<Response/>')
+})
+export const handler = serverless(app)
+`,
+    }),
+    ['require-webhook-verification:validateOff@api/src/functions/voice.ts:6'],
+  );
+});

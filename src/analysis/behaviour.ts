@@ -94,6 +94,13 @@ export class BehaviourAnalyzer {
           const init = decl.initializer && unwrap(decl.initializer);
           if (init && ts.isNewExpression(init)) this.onNew(init, file, facts);
         }
+      } else if (ts.isExpressionStatement(statement) && file.text.includes('validate')) {
+        // Express-style routes registered at load time: `app.post('/sms', twilio.webhook({ validate: false }), ...)`.
+        walk(statement, (node) => {
+          if (isFunctionLike(node)) return false;
+          if (ts.isCallExpression(node) && calleeName(node) === 'webhook') this.onLibraryCall(node, file, facts);
+          return undefined;
+        });
       }
     }
     return facts;

@@ -283,3 +283,48 @@ export const handler = serverless(app)
     ['require-webhook-verification:validateOff@api/src/functions/voice.ts:6'],
   );
 });
+
+test('a custom check of a caller credential that answers 401 authenticates; a signature presence check does not', () => {
+  const lib = {
+    ...DB,
+    'api/src/lib/token.ts': `export class Token {
+  constructor(private readonly value: string) {}
+  isValid(): boolean {
+    return this.value.split('.').length === 3
+  }
+}
+export const tokenFromHeaders = (headers: Record<string, string | undefined>) => headers.authorization?.replace(/^Bearer /, '')
+`,
+  };
+  assert.deepEqual(
+    verdicts({
+      ...lib,
+      'api/src/functions/mailboxes.ts': `import { db } from 'src/lib/db'
+import { Token, tokenFromHeaders } from 'src/lib/token'
+export const handler = async (event) => {
+  const token = new Token(tokenFromHeaders(event.headers) ?? '')
+  if (!token.isValid()) {
+    return { statusCode: 401, body: 'Invalid token' }
+  }
+  return { statusCode: 200, body: JSON.stringify(await db.mailbox.findMany()) }
+}
+`,
+    }),
+    [],
+  );
+  assert.deepEqual(
+    verdicts({
+      ...DB,
+      'api/src/functions/orders.ts': `import { db } from 'src/lib/db'
+export const handler = async (event) => {
+  const order = await db.order.findUnique({ where: { id: event.queryStringParameters.id } })
+  if (!order) {
+    return { statusCode: 403, body: 'No such order' }
+  }
+  return { statusCode: 200, body: JSON.stringify(order) }
+}
+`,
+    }),
+    ['no-unauthenticated-handler:unauthenticated@api/src/functions/orders.ts:2'],
+  );
+});

@@ -140,6 +140,7 @@ export class BehaviourAnalyzer {
       else if (ts.isReturnStatement(node)) this.onReturn(node, file, facts);
       else if (ts.isPropertyAccessExpression(node) || ts.isElementAccessExpression(node)) this.onAccess(node, file, facts);
       else if (ts.isBinaryExpression(node)) this.onBinary(node, file, facts);
+      else if (ts.isIfStatement(node)) this.onIf(node, file, facts);
       return undefined;
     });
   }
@@ -196,6 +197,22 @@ export class BehaviourAnalyzer {
     if (credential && functionRejects(node, true)) {
       facts.auth.push({ file, node, via: `a comparison with \`process.env.${credential}\``, anchor: node });
     }
+  }
+
+  /**
+   * `if (!token.isValid()) return { statusCode: 401 }`: a check of something the caller presents
+   * (a token, session, API key, cookie, headers), in code fnscan has no name for, that answers
+   * 401/403. A signature check is not one: signatures are the webhook rules' business.
+   */
+  private onIf(node: ts.IfStatement, file: SourceFileInfo, facts: Facts): void {
+    if (!refusesWithAuthStatus(node.thenStatement)) return;
+    const texts = [node.expression.getText(file.sf)];
+    someNode(node.expression, (n) => {
+      if (ts.isIdentifier(n)) texts.push(this.analysis.resolveValue(n, file).node.getText());
+      return false;
+    });
+    if (texts.some((t) => SIGNATURE_WORDS.test(t)) || !texts.some((t) => CALLER_CREDENTIAL_WORDS.test(t))) return;
+    facts.auth.push({ file, node: node.expression, via: 'a credential check that answers 401/403', anchor: node });
   }
 
   private credentialEnvOf(expr: ts.Expression, file: SourceFileInfo): string | undefined {
@@ -733,6 +750,19 @@ function decidesRefusal(call: ts.CallExpression): boolean {
     if (ts.isTryStatement(parent) && parent.tryBlock === current && parent.catchClause) return returnsOrThrows(parent.catchClause.block);
   }
   return false;
+}
+
+const CALLER_CREDENTIAL_WORDS = /auth|token|session|api[_-]?key|cookie|credential|jwt|bearer|password|headers/i;
+const SIGNATURE_WORDS = /sig|hmac|digest/i;
+
+/** A branch that refuses with 401/403, or throws an authentication error. */
+function refusesWithAuthStatus(branch: ts.Statement): boolean {
+  return someNode(branch, (n) => {
+    if (ts.isReturnStatement(n) && n.expression) return isRejectingResponse(n.expression, /^(401|403)$/);
+    if (ts.isCallExpression(n)) return /\.status\((401|403)\)|sendStatus\((401|403)\)/.test(n.getText());
+    if (ts.isThrowStatement(n)) return /Unauthori[sz]ed|Forbidden|Authentication|401|403/.test(n.getText());
+    return false;
+  }, isFunctionLike);
 }
 
 /** Only verifiers that throw on failure can be bypassed by a catch that carries on. */

@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import path from 'node:path';
 
 /**
  * Expected findings live next to the code they concern, as in Semgrep's rule tests:
@@ -38,10 +37,6 @@ function nextCodeLine(lines: string[], index: number): number {
 function isStandaloneAnnotation(text: string): boolean {
   const match = ANNOTATION.exec(text);
   return match !== null && text.slice(0, match.index).trim() === '';
-}
-
-export function collectExpectations(root: string, files: string[]): Expectation[] {
-  return files.flatMap((f) => readExpectations(path.resolve(root, f)));
 }
 
 export function key(e: { file: string; line: number; ruleId: string }): string {

@@ -449,6 +449,39 @@ test('primaryLocationLineHash: values derived by hand from the definition', () =
   assert.deepEqual(lineHashes('x\n'.repeat(60)).slice(0, 2), [`${direct([...'x\n'.repeat(50)].map((c) => c.charCodeAt(0)))}:1`, `${direct([...'x\n'.repeat(50)].map((c) => c.charCodeAt(0)))}:2`]);
 });
 
+test('primaryLocationLineHash: random texts, including high code units, against the direct sum', () => {
+  // Oracle: drop spaces and tabs, turn CR and CRLF into LF, append 65535; a line starts at the first
+  // character kept after an LF; its hash is the direct BigInt sum over the 100 codes from there.
+  const oracle = (text: string): string[] => {
+    const codes: number[] = [];
+    const starts: number[] = [];
+    let atLineStart = true;
+    for (let i = 0; i <= text.length; i++) {
+      let code = i === text.length ? 65535 : text.charCodeAt(i);
+      if (code === 32 || code === 9 || (code === 10 && text.charCodeAt(i - 1) === 13)) continue;
+      if (code === 13) code = 10;
+      if (atLineStart) starts.push(codes.length);
+      atLineStart = code === 10;
+      codes.push(code);
+    }
+    const seen = new Map<string, number>();
+    return starts.map((start) => {
+      const window = Array.from({ length: 100 }, (_, k) => codes[start + k] ?? 0);
+      const value = (window.reduce((sum, c, k) => sum + BigInt(c) * 37n ** BigInt(99 - k), 0n) % 2n ** 64n).toString(16);
+      const count = (seen.get(value) ?? 0) + 1;
+      seen.set(value, count);
+      return `${value}:${count}`;
+    });
+  };
+  const alphabet = ['a', 'Z', ' ', '\t', '\n', '\r', '\r\n', '\uffff', '\ufffe', '\u00e9', '\ud83d\ude00', '}'];
+  let state = 7;
+  const next = () => (state = (state * 1103515245 + 12345) % 2 ** 31);
+  for (let round = 0; round < 200; round++) {
+    const text = Array.from({ length: next() % 400 }, () => alphabet[next() % alphabet.length]).join('');
+    assert.deepEqual(lineHashes(text), oracle(text), JSON.stringify(text));
+  }
+});
+
 test('an unreadable file only loses its line hash', () => {
   const gone = path.join(tmp, 'moved');
   fs.cpSync(sampleRoot, gone, { recursive: true });

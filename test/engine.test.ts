@@ -4,7 +4,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { scan } from '../src/core/engine';
 import { rules } from '../src/rules';
+import type { Finding } from '../src/core/types';
 import { tempDir } from './support/project';
+import { FIXTURES, fixtureApps, scanFixture } from './support/fixtures';
 
 const tmp = tempDir('fnscan-engine-');
 
@@ -17,3 +19,16 @@ test('a finding keeps a secret only as a hash: its context (cached, fingerprinte
   assert.ok(finding.secretHash && /^[0-9a-f]{64}$/.test(finding.secretHash));
   assert.ok(!JSON.stringify(result).includes(secret), 'no part of the scan result holds the raw secret');
 });
+
+for (const app of fixtureApps()) {
+  test(`fixture ${app}: a file named on its own gets the verdicts it gets in a scan of its app`, () => {
+    const full = scanFixture(app);
+    const files = [...new Set(full.findings.map((f) => f.location.file))];
+    assert.ok(files.length > 0, 'the fixture has findings to compare');
+    for (const file of files) {
+      const alone = scan({ paths: [file], rules: [...rules], config: {}, includeTests: false });
+      const own = (findings: Finding[]) => findings.filter((f) => f.location.file === file).map((f) => JSON.stringify(f));
+      assert.deepEqual(own(alone.findings), own(full.findings), path.relative(FIXTURES, file));
+    }
+  });
+}

@@ -85,7 +85,14 @@ export function discover(inputs: string[], options: DiscoverOptions): Discovery 
     }
     const stat = fs.statSync(rootReal);
     if (stat.isFile()) {
-      const project = plainProject(path.dirname(rootReal));
+      // A file named on its own (a pre-commit hook's staged files) is judged as part of its app.
+      const dir = path.dirname(rootReal);
+      const found = projectAt(dir);
+      let project = projects.find((p) => p.root === found.root && p.kind === found.kind);
+      if (!project) {
+        project = found;
+        projects.push(project);
+      }
       addFile(rootReal, project);
       continue;
     }

@@ -8,7 +8,7 @@ import { defineRule } from '../src/core/rule';
 import { rules } from '../src/rules';
 import { formatSarif } from '../src/reporters/sarif';
 import { FIXTURES, fixtureApps } from './support/fixtures';
-import { tempDir } from './support/project';
+import { tempDir, tempProject } from './support/project';
 
 /** A copy of a fixture app in a temporary folder (its real path, as discovery reports it), with a cache folder beside it. */
 function copyApp(app: string): { root: string; cache: string } {
@@ -68,6 +68,52 @@ test('editing a src/lib helper re-judges the handlers that use it, and the cache
   assert.ok(!replayOnGithubPush(cached), 'the replay finding is gone once the helper checks timestamps');
   assert.equal(cached, sarif(root), 'exactly as an uncached scan of the edited tree');
   assert.equal(sarif(root, cache), cached, 'and the refreshed cache serves the same');
+});
+
+test('a helper summarised once for the project still makes every caller depend on what it calls', () => {
+  // Both endpoints call requireAuth, which rejects through deny() in a third module. The first
+  // endpoint's analysis summarises requireAuth and the second reuses that summary, so the second
+  // must still depend on lib/deny.ts, which it never imports itself.
+  const endpoint = (model: string) =>
+    [
+      "import { db } from 'src/lib/db'",
+      "import { requireAuth } from 'src/lib/auth'",
+      '',
+      'export const handler = async () => {',
+      '  requireAuth()',
+      `  await db.${model}.deleteMany()`,
+      '  return { statusCode: 204 }',
+      '}',
+      '',
+    ].join('\n');
+  const root = tempProject({
+    'api/src/lib/db.ts': 'export const db = {} as any\n',
+    'api/src/lib/auth.ts': "import { deny } from 'src/lib/deny'\nexport const requireAuth = () => {\n  if (!context.currentUser) deny()\n}\n",
+    'api/src/lib/deny.ts': "export const deny = () => {\n  throw new Error('Unauthenticated')\n}\n",
+    'api/src/functions/purgeCarts.ts': endpoint('cart'),
+    'api/src/functions/purgeOrders.ts': endpoint('order'),
+  });
+  const cache = path.join(tempDir('fnscan-cache-'), 'cache');
+  const flagged = (text: string) =>
+    (JSON.parse(text) as { runs: Array<{ results: Array<{ ruleId: string; locations: Array<{ physicalLocation: { artifactLocation: { uri: string } } }> }> }> }).runs[0].results
+      .filter((r) => r.ruleId === 'no-unauthenticated-handler')
+      .map((r) => r.locations[0].physicalLocation.artifactLocation.uri)
+      .sort();
+  const before = sarif(root, cache);
+  assert.deepEqual(flagged(before), [], 'requireAuth rejects through deny()');
+
+  fs.writeFileSync(path.join(root, 'api/src/lib/deny.ts'), 'export const deny = () => {}\n');
+  const stale = pending(root, cache);
+  assert.ok(stale.includes('api/src/functions/purgeCarts.ts') && stale.includes('api/src/functions/purgeOrders.ts'), stale.join(', '));
+  const after = sarif(root, cache);
+  assert.deepEqual(flagged(after), ['api/src/functions/purgeCarts.ts', 'api/src/functions/purgeOrders.ts'], 'requireAuth can no longer reject');
+  assert.equal(after, sarif(root), 'exactly as an uncached scan of the edited tree');
+  // Scanned alone, the second endpoint gets the verdict it gets after the first one.
+  const alone = scan(options(root, undefined, { paths: [path.join(root, 'api/src/functions/purgeOrders.ts')] }));
+  assert.deepEqual(
+    alone.findings.filter((f) => f.ruleId === 'no-unauthenticated-handler').map((f) => path.relative(root, f.location.file)),
+    ['api/src/functions/purgeOrders.ts'],
+  );
 });
 
 test('a module that starts to exist re-judges the files whose import it now resolves', () => {

@@ -63,26 +63,84 @@ const AUTH_CALLS = new Set([
 const THROWING_AUTH_CALLS = new Set(['requireAuth', 'protect']);
 const MAX_CALL_DEPTH = 6;
 
+/** The analysis's behaviour analyzer (one per analysis, like its memos). */
+export function behaviourOf(analysis: ProjectAnalysis): BehaviourAnalyzer {
+  return analysis.shared('behaviour', () => new BehaviourAnalyzer(analysis));
+}
+
+/**
+ * Facts of one function with how they were reached: `height` is the longest chain of calls
+ * followed below it, and `cut` says a call was not followed (a cycle, or the depth limit), so the
+ * facts depend on where the function was asked from.
+ */
+interface Summary {
+  facts: Facts;
+  height: number;
+  cut: boolean;
+}
+
 /**
  * Summarises what a function does, following calls into project helpers (across files) but not
  * into packages. Memoised per function node; recursion is cut at a fixed depth and on cycles.
+ *
+ * A helper called from another module is summarised on its own (a fresh analysis, from depth 0).
+ * Callers use that summary when it is complete (nothing cut) and fits under their remaining depth;
+ * otherwise they follow the calls in place. Either way it depends on the helper alone, so the
+ * engine keeps it for every file of the project and no file's verdict depends on which files were
+ * judged before it.
  */
 export class BehaviourAnalyzer {
-  private readonly memo = new WeakMap<ts.Node, Facts>();
+  private readonly memo = new WeakMap<ts.Node, Summary>();
   private readonly inProgress = new Set<ts.Node>();
+  /** The summaries being built, innermost last: what each callee's summary adds to its caller's. */
+  private readonly building: Array<{ height: number; cut: boolean }> = [];
 
   constructor(private readonly analysis: ProjectAnalysis) {}
 
-  factsOf(fn: FunctionLike, file: SourceFileInfo, depth = 0): Facts {
+  /** What `fn` (declared in `file`) does; `from` is the module calling it, if another one. */
+  factsOf(fn: FunctionLike, file: SourceFileInfo, depth = 0, from?: SourceFileInfo): Facts {
+    const summary = this.summaryOf(fn, file, depth, from);
+    const caller = this.building.at(-1);
+    if (caller) {
+      caller.height = Math.max(caller.height, summary.height + 1);
+      caller.cut ||= summary.cut;
+    }
+    return summary.facts;
+  }
+
+  private summaryOf(fn: FunctionLike, file: SourceFileInfo, depth: number, from: SourceFileInfo | undefined): Summary {
     const cached = this.memo.get(fn);
     if (cached) return cached;
-    if (this.inProgress.has(fn) || depth > MAX_CALL_DEPTH) return emptyFacts();
+    if (this.inProgress.has(fn) || depth > MAX_CALL_DEPTH) return { facts: emptyFacts(), height: 0, cut: true };
+    if (from && from.path !== file.path) {
+      const own = this.analysis.standalone(
+        fn,
+        (fresh) => behaviourOf(fresh).summarise(fn, file, 0),
+        (summary) => !summary.cut,
+      );
+      if (own && !own.cut && depth + own.height <= MAX_CALL_DEPTH) {
+        this.memo.set(fn, own);
+        return own;
+      }
+    }
+    return this.summarise(fn, file, depth);
+  }
+
+  /** Follows the calls in `fn` from here. */
+  private summarise(fn: FunctionLike, file: SourceFileInfo, depth: number): Summary {
     this.inProgress.add(fn);
     const facts = emptyFacts();
-    if (fn.body) this.collect(fn.body, file, facts, depth);
-    this.inProgress.delete(fn);
-    this.memo.set(fn, facts);
-    return facts;
+    const state = { height: 0, cut: false };
+    this.building.push(state);
+    try {
+      if (fn.body) this.collect(fn.body, file, facts, depth);
+    } finally {
+      this.building.pop();
+      this.inProgress.delete(fn);
+    }
+    const summary = { facts, ...state };
+    this.memo.set(fn, summary);
+    return summary;
   }
 
   /** Facts of module-level code (receivers built at import time, e.g. Slack Bolt). */
@@ -254,11 +312,11 @@ export class BehaviourAnalyzer {
     const target = this.resolveCallee(call, file);
     if (target) {
       const name = calleeName(call) ?? 'helper';
-      if (AUTH_CALLS.has(name) && this.isStubAuth(target.fn, target.file, name)) {
+      if (AUTH_CALLS.has(name) && this.isStubAuth(target.fn, target.file, name, file)) {
         facts.stubAuthCalls.push({ file: target.file, node: target.fn });
         return;
       }
-      const callee = this.factsOf(target.fn, target.file, depth + 1);
+      const callee = this.factsOf(target.fn, target.file, depth + 1, file);
       const before = facts.verifies.length;
       mergeFacts(facts, callee, call);
       this.checkHelperAuthUse(call, name, target, callee, file, facts);
@@ -297,10 +355,13 @@ export class BehaviourAnalyzer {
     }
   }
 
-  /** `isAuthenticated = () => true`, a `requireAuth` that can never throw: the Redwood no-auth template. */
-  isStubAuth(fn: FunctionLike, file: SourceFileInfo, name: string): boolean {
+  /**
+   * `isAuthenticated = () => true`, a `requireAuth` that can never throw: the Redwood no-auth
+   * template. `from` is the module calling it, if another one.
+   */
+  isStubAuth(fn: FunctionLike, file: SourceFileInfo, name: string, from?: SourceFileInfo): boolean {
     if (!['requireAuth', 'isAuthenticated', 'hasRole'].includes(name)) return false;
-    if (name === 'requireAuth') return !this.factsOf(fn, file).rejects;
+    if (name === 'requireAuth') return !this.factsOf(fn, file, 0, from).rejects;
     return alwaysReturnsTrue(fn, (id) => {
       const target = this.functionFor(id, file);
       return target ? alwaysReturnsTrue(target.fn) : false;

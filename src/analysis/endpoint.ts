@@ -10,7 +10,7 @@ import { compileGlobs } from '../core/glob';
 import { endpointInfo } from '../core/project';
 import { HTTP_METHODS, type ConfigSite, type EndpointInfo, type GatewayAuth } from '../core/platforms';
 import type { Span } from '../core/types';
-import { BehaviourAnalyzer } from './behaviour';
+import { BehaviourAnalyzer, behaviourOf } from './behaviour';
 import { emptyFacts, mergeFacts, type Anchored, type Facts, type SensitiveFact, type Site, type VerifyFact } from './facts';
 import { WEBHOOK_NAME } from './vocabulary';
 
@@ -27,10 +27,6 @@ export interface HandlerFinding {
   level?: Level;
   related: RelatedReport[];
   suggestions?: SuggestionReport[];
-}
-
-export function behaviourOf(analysis: ProjectAnalysis): BehaviourAnalyzer {
-  return analysis.shared('behaviour', () => new BehaviourAnalyzer(analysis));
 }
 
 /**
@@ -78,7 +74,7 @@ function judgeHandler(
   const facts = emptyFacts();
   mergeFacts(facts, behaviour.moduleFacts(file));
   for (const { fn, file: fnFile } of shape.functions) {
-    mergeFacts(facts, behaviour.factsOf(fn, fnFile));
+    mergeFacts(facts, behaviour.factsOf(fn, fnFile, 0, file));
     if (constructsDbAuthHandler(fn)) return [];
   }
   if (shape.platformDedupe) facts.dedupe.push({ file, node: shape.platformDedupe });

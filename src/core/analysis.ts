@@ -16,6 +16,11 @@ export interface Resolved<T extends ts.Node = ts.Expression> {
   file: SourceFileInfo;
 }
 
+interface StandaloneStore {
+  kept: Map<ts.Node, unknown>;
+  open: Set<ts.Node>;
+}
+
 const RESOLVE_EXTENSIONS = ['.ts', '.tsx', '.js', '.jsx', '.mts', '.cts', '.mjs', '.cjs'];
 const MAX_HOPS = 8;
 
@@ -37,7 +42,31 @@ export class ProjectAnalysis {
   private readonly declarations = new WeakMap<ts.Node, { file: SourceFileInfo; found: Resolved<ts.Node> | undefined }>();
   private readonly values = new WeakMap<ts.Node, { file: SourceFileInfo; found: Resolved }>();
 
-  constructor(private readonly host: ModuleHost) {}
+  constructor(
+    private readonly host: ModuleHost,
+    private readonly standalones: StandaloneStore = { kept: new Map(), open: new Set() },
+  ) {}
+
+  /**
+   * A value about one node computed by `compute` on a fresh analysis of the same modules (empty
+   * memos), so it does not depend on what this analysis met before; kept for later questions when
+   * `keep` allows. Undefined when the same key is already being computed further up (a cycle):
+   * the caller computes in place. The engine's analyses share these across the files of a project
+   * and record what each value read (see DependencyTracker).
+   */
+  standalone<T>(key: ts.Node, compute: (fresh: ProjectAnalysis) => T, keep: (value: T) => boolean): T | undefined {
+    const store = this.standalones;
+    if (store.kept.has(key)) return store.kept.get(key) as T;
+    if (store.open.has(key)) return undefined;
+    store.open.add(key);
+    try {
+      const value = compute(new ProjectAnalysis(this.host, store));
+      if (keep(value)) store.kept.set(key, value);
+      return value;
+    } finally {
+      store.open.delete(key);
+    }
+  }
 
   load(file: string, project: ProjectInfo): SourceFileInfo | undefined {
     return this.host.load(file, project);

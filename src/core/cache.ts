@@ -421,7 +421,11 @@ export class DependencyTracker implements ModuleHost {
   /** Files some other file loaded: kept parsed for the rest of the project. */
   private readonly imported = new Set<string>();
   private current: string | undefined;
-  private recorded: { modules: Map<string, string | null>; resolutions: Map<string, [string, string, string | null]> } | undefined;
+  private recorded: Recording | undefined;
+  /** Values computed on their own for every file of the project (see `standalone`), with what they read. */
+  private readonly kept = new Map<object, { value: unknown; read: Recording | undefined }>();
+  /** The standalone computations under way, innermost last, each recording what it reads. */
+  private readonly open: Array<{ key: object; read: Recording | undefined; touchesCurrent: boolean }> = [];
 
   constructor(
     private readonly modules: ModuleHost,
@@ -430,7 +434,7 @@ export class DependencyTracker implements ModuleHost {
 
   analysisFor(file: string): ProjectAnalysis {
     this.current = file;
-    this.recorded = this.hashes ? { modules: new Map(), resolutions: new Map() } : undefined;
+    this.recorded = this.hashes ? newRecording() : undefined;
     return new TrackedAnalysis(this);
   }
 
@@ -449,10 +453,8 @@ export class DependencyTracker implements ModuleHost {
 
   load(file: string, project: ProjectInfo): SourceFileInfo | undefined {
     return this.quietly(() => {
-      if (file !== this.current) {
-        this.imported.add(file);
-        if (this.recorded && !this.recorded.modules.has(file)) this.recorded.modules.set(file, this.hashes!.of(file));
-      }
+      if (file !== this.current) this.imported.add(file);
+      this.noteRead(file);
       return this.modules.load(file, project);
     });
   }
@@ -467,10 +469,68 @@ export class DependencyTracker implements ModuleHost {
     const record = (target: unknown, listing: boolean): void => {
       if (this.quiet > 0 || typeof target !== 'string' || !this.recorded) return;
       const file = path.resolve(target);
-      const key = listing ? path.join(file, LISTING) : file;
-      if (!this.recorded.modules.has(key)) this.recorded.modules.set(key, this.quietly(() => this.hashes!.of(key)));
+      this.noteRead(listing ? path.join(file, LISTING) : file);
     };
     return watchingFileSystem(record, run);
+  }
+
+  /**
+   * A value about one node that does not depend on which file is being judged: computed once per
+   * project by `compute` (on a fresh analysis, so everything it needs is loaded while it runs)
+   * and kept when `keep` allows, with the modules and resolutions it read; every later file that
+   * uses it takes those as its own dependencies, so the cache stays exact. Values that read the
+   * file being judged are not kept (that file's tree is dropped after it). Undefined when the same
+   * key is already being computed further up (a cycle): the caller computes in place.
+   */
+  standalone<T>(key: object, compute: () => T, keep: (value: T) => boolean): T | undefined {
+    const kept = this.kept.get(key);
+    if (kept) {
+      if (kept.read) this.replay(kept.read);
+      return kept.value as T;
+    }
+    if (this.open.some((frame) => frame.key === key)) return undefined;
+    const frame = { key, read: this.recorded ? newRecording() : undefined, touchesCurrent: false };
+    this.open.push(frame);
+    let value: T;
+    try {
+      value = compute();
+    } finally {
+      this.open.pop();
+    }
+    if (!frame.touchesCurrent && keep(value)) this.kept.set(key, { value, read: frame.read });
+    if (frame.touchesCurrent) for (const outer of this.open) outer.touchesCurrent = true;
+    return value;
+  }
+
+  /** Records a module, file or listing read for the file being judged and every computation under way. */
+  private noteRead(key: string): void {
+    if (!this.recorded) {
+      if (key === this.current) for (const frame of this.open) frame.touchesCurrent = true;
+      return;
+    }
+    const hash = (): string | null => this.quietly(() => this.hashes!.of(key));
+    if (key !== this.current && !this.recorded.modules.has(key)) this.recorded.modules.set(key, hash());
+    for (const frame of this.open) {
+      if (key === this.current) frame.touchesCurrent = true;
+      else if (!frame.read!.modules.has(key)) frame.read!.modules.set(key, hash());
+    }
+  }
+
+  private noteResolution(from: string, specifier: string, target: string | null): void {
+    const key = `${from}\0${specifier}`;
+    const entry: [string, string, string | null] = [from, specifier, target];
+    this.recorded?.resolutions.set(key, entry);
+    for (const frame of this.open) frame.read?.resolutions.set(key, entry);
+  }
+
+  /** Takes a kept value's reads as reads of the current file (and of the computations under way). */
+  private replay(read: Recording): void {
+    for (const [key, hash] of read.modules) {
+      if (key === this.current) continue;
+      if (!this.recorded!.modules.has(key)) this.recorded!.modules.set(key, hash);
+      for (const frame of this.open) if (!frame.read!.modules.has(key)) frame.read!.modules.set(key, hash);
+    }
+    for (const [from, specifier, target] of read.resolutions.values()) this.noteResolution(from, specifier, target);
   }
 
   private quiet = 0;
@@ -495,7 +555,7 @@ export class DependencyTracker implements ModuleHost {
       target = this.quietly(resolve) ?? null;
       this.resolutions.set(key, target);
     }
-    this.recorded?.resolutions.set(`${from.path}\0${specifier}`, [from.path, specifier, target]);
+    this.noteResolution(from.path, specifier, target);
     return target ?? undefined;
   }
 }
@@ -522,9 +582,22 @@ function watchingFileSystem<T>(record: (target: unknown, listing: boolean) => vo
   }
 }
 
+interface Recording {
+  modules: Map<string, string | null>;
+  resolutions: Map<string, [string, string, string | null]>;
+}
+
+function newRecording(): Recording {
+  return { modules: new Map(), resolutions: new Map() };
+}
+
 class TrackedAnalysis extends ProjectAnalysis {
   constructor(private readonly tracker: DependencyTracker) {
     super(tracker);
+  }
+
+  override standalone<T>(key: ts.Node, compute: (fresh: ProjectAnalysis) => T, keep: (value: T) => boolean): T | undefined {
+    return this.tracker.standalone(key, () => compute(new TrackedAnalysis(this.tracker)), keep);
   }
 
   override resolveImport(from: SourceFileInfo, specifier: string): string | undefined {

@@ -1,6 +1,7 @@
 import ts from 'typescript';
 import { defineRule, type SourceContext } from '../core/rule';
-import { UNAUTHENTICATED, behaviourOf } from '../analysis/endpoint';
+import { UNAUTHENTICATED } from '../analysis/endpoint';
+import { behaviourOf } from '../analysis/behaviour';
 import { isFunctionLike, unwrap } from '../core/ast';
 import { reportEndpointVerdicts } from './handler-verdicts';
 

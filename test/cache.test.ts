@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { scan, ScanPlan, type ScanOptions } from '../src/core/engine';
@@ -9,6 +10,7 @@ import { rules } from '../src/rules';
 import { formatSarif } from '../src/reporters/sarif';
 import { FIXTURES, fixtureApps } from './support/fixtures';
 import { tempDir, tempProject } from './support/project';
+import { REPO, buildIfStale } from './support/cli';
 
 /** A copy of a fixture app in a temporary folder (its real path, as discovery reports it), with a cache folder beside it. */
 function copyApp(app: string): { root: string; cache: string } {
@@ -114,6 +116,26 @@ test('a helper summarised once for the project still makes every caller depend o
     alone.findings.filter((f) => f.ruleId === 'no-unauthenticated-handler').map((f) => path.relative(root, f.location.file)),
     ['api/src/functions/purgeOrders.ts'],
   );
+});
+
+test('a scan the cache answers entirely never loads TypeScript', () => {
+  buildIfStale();
+  const { root, cache } = copyApp('acme-store');
+  const loadsTypescript = (): string => {
+    const script = [
+      `const { run } = require(${JSON.stringify(path.join(REPO, 'dist', 'cli', 'main.js'))});`,
+      'const io = { stdout() {}, stderr() {}, stdoutIsTTY: false, stderrIsTTY: false, env: {}, cwd: process.argv[1] };',
+      `run(['.', '-f', 'sarif', '--cache', '--cache-location', process.argv[2]], io).then((code) => {`,
+      "  const loaded = Object.keys(require.cache).some((m) => m.endsWith(require('path').join('typescript', 'lib', 'typescript.js')));",
+      "  process.stdout.write(`${code} ${loaded}`);",
+      '});',
+    ].join('\n');
+    return spawnSync(process.execPath, ['-e', script, root, cache], { encoding: 'utf8' }).stdout;
+  };
+  assert.equal(loadsTypescript(), '1 true', 'the scan that fills the cache parses');
+  assert.equal(loadsTypescript(), '1 false', 'the scan served from the cache does not');
+  fs.appendFileSync(path.join(root, 'api/src/functions/exportOrders.ts'), '\n// edited\n');
+  assert.equal(loadsTypescript(), '1 true', 'an edited file is parsed again');
 });
 
 test('a module that starts to exist re-judges the files whose import it now resolves', () => {

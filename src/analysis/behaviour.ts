@@ -1,4 +1,5 @@
-import ts from 'typescript';
+import ts from '../core/typescript';
+import type * as TS from 'typescript';
 import type { SourceFileInfo } from '../core/files';
 import type { ProjectAnalysis } from '../core/analysis';
 import {
@@ -90,8 +91,8 @@ interface Summary {
  * judged before it.
  */
 export class BehaviourAnalyzer {
-  private readonly memo = new WeakMap<ts.Node, Summary>();
-  private readonly inProgress = new Set<ts.Node>();
+  private readonly memo = new WeakMap<TS.Node, Summary>();
+  private readonly inProgress = new Set<TS.Node>();
   /** The summaries being built, innermost last: what each callee's summary adds to its caller's. */
   private readonly building: Array<{ height: number; cut: boolean }> = [];
 
@@ -165,7 +166,7 @@ export class BehaviourAnalyzer {
   }
 
   /** Resolves the function a call invokes, when it is project code. */
-  resolveCallee(call: ts.CallExpression, file: SourceFileInfo): { fn: FunctionLike; file: SourceFileInfo } | undefined {
+  resolveCallee(call: TS.CallExpression, file: SourceFileInfo): { fn: FunctionLike; file: SourceFileInfo } | undefined {
     const callee = unwrap(call.expression);
     if (ts.isIdentifier(callee)) return this.functionFor(callee, file);
     if (ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression)) {
@@ -180,7 +181,7 @@ export class BehaviourAnalyzer {
   }
 
   /** The function an identifier names, through const aliases (`const handler = purge`) and imports. */
-  functionFor(id: ts.Identifier, file: SourceFileInfo): { fn: FunctionLike; file: SourceFileInfo } | undefined {
+  functionFor(id: TS.Identifier, file: SourceFileInfo): { fn: FunctionLike; file: SourceFileInfo } | undefined {
     const value = this.analysis.resolveValue(id, file);
     if (isFunctionLike(value.node)) return { fn: value.node, file: value.file };
     if (!ts.isIdentifier(value.node)) return undefined;
@@ -188,7 +189,7 @@ export class BehaviourAnalyzer {
     return decl ? asFunction(decl.node, decl.file) : undefined;
   }
 
-  private collect(body: ts.Node, file: SourceFileInfo, facts: Facts, depth: number): void {
+  private collect(body: TS.Node, file: SourceFileInfo, facts: Facts, depth: number): void {
     walk(body, (node) => {
       // Functions declared here run only when called; their calls are followed at the call site.
       if (node !== body && isDeferredFunction(node)) return false;
@@ -203,7 +204,7 @@ export class BehaviourAnalyzer {
     });
   }
 
-  private onAccess(node: ts.PropertyAccessExpression | ts.ElementAccessExpression, file: SourceFileInfo, facts: Facts): void {
+  private onAccess(node: TS.PropertyAccessExpression | TS.ElementAccessExpression, file: SourceFileInfo, facts: Facts): void {
     const header = headerRead(node);
     if (header) {
       const site = ts.isCallExpression(node.parent) && node.parent.expression === node ? node.parent : node;
@@ -222,7 +223,7 @@ export class BehaviourAnalyzer {
     }
   }
 
-  private onHeader(header: string, node: ts.Node, file: SourceFileInfo, facts: Facts): void {
+  private onHeader(header: string, node: TS.Node, file: SourceFileInfo, facts: Facts): void {
     if (SIGNATURE_HEADERS.has(header)) {
       facts.signatureHeaders.push({ file, node, header });
       if (testedForPresence(node)) facts.signaturePresenceChecked = true;
@@ -239,7 +240,7 @@ export class BehaviourAnalyzer {
     }
   }
 
-  private onBinary(node: ts.BinaryExpression, file: SourceFileInfo, facts: Facts): void {
+  private onBinary(node: TS.BinaryExpression, file: SourceFileInfo, facts: Facts): void {
     const op = node.operatorToken.kind;
     if (
       op !== ts.SyntaxKind.EqualsEqualsEqualsToken &&
@@ -262,7 +263,7 @@ export class BehaviourAnalyzer {
    * (a token, session, API key, cookie, headers), in code fnscan has no name for, that answers
    * 401/403. A signature check is not one: signatures are the webhook rules' business.
    */
-  private onIf(node: ts.IfStatement, file: SourceFileInfo, facts: Facts): void {
+  private onIf(node: TS.IfStatement, file: SourceFileInfo, facts: Facts): void {
     if (!refusesWithAuthStatus(node.thenStatement)) return;
     const texts = [node.expression.getText(file.sf)];
     someNode(node.expression, (n) => {
@@ -273,13 +274,13 @@ export class BehaviourAnalyzer {
     facts.auth.push({ file, node: node.expression, via: 'a credential check that answers 401/403', anchor: node });
   }
 
-  private credentialEnvOf(expr: ts.Expression, file: SourceFileInfo): string | undefined {
+  private credentialEnvOf(expr: TS.Expression, file: SourceFileInfo): string | undefined {
     const direct = envReadName(expr);
     const name = direct ?? envReadName(this.analysis.resolveValue(expr, file).node);
     return name && CREDENTIAL_ENV.test(name) ? name : undefined;
   }
 
-  private onReturn(node: ts.ReturnStatement, file: SourceFileInfo, facts: Facts): void {
+  private onReturn(node: TS.ReturnStatement, file: SourceFileInfo, facts: Facts): void {
     if (!node.expression) return;
     if (isRejectingResponse(node.expression)) facts.rejects = true;
     const text = node.expression.getText(file.sf);
@@ -289,7 +290,7 @@ export class BehaviourAnalyzer {
     }
   }
 
-  private onNew(node: ts.NewExpression, file: SourceFileInfo, facts: Facts): void {
+  private onNew(node: TS.NewExpression, file: SourceFileInfo, facts: Facts): void {
     const name = calleeName(node);
     const source = this.packageOf(node.expression, file);
     const options = node.arguments?.[0] && unwrap(node.arguments[0]);
@@ -306,7 +307,7 @@ export class BehaviourAnalyzer {
     }
   }
 
-  private onCall(call: ts.CallExpression, file: SourceFileInfo, facts: Facts, depth: number): void {
+  private onCall(call: TS.CallExpression, file: SourceFileInfo, facts: Facts, depth: number): void {
     if (/(^|\.)(req|request)\.(text|json|formData|arrayBuffer|blob)$/.test(dottedName(unwrap(call.expression)) ?? '')) facts.readsBody = true;
     if (this.onLibraryCall(call, file, facts)) return;
     const target = this.resolveCallee(call, file);
@@ -334,7 +335,7 @@ export class BehaviourAnalyzer {
 
   /** An auth helper from the project: `requireAuth()` rejects by throwing; boolean ones must guard a rejection. */
   private checkHelperAuthUse(
-    call: ts.CallExpression,
+    call: TS.CallExpression,
     name: string,
     target: { fn: FunctionLike; file: SourceFileInfo },
     callee: Facts,
@@ -349,7 +350,7 @@ export class BehaviourAnalyzer {
   }
 
   /** Auth helpers whose module cannot be read (a package, a missing file): trust the call as written. */
-  private onUnresolvedAuthCall(call: ts.CallExpression, name: string, file: SourceFileInfo, facts: Facts): void {
+  private onUnresolvedAuthCall(call: TS.CallExpression, name: string, file: SourceFileInfo, facts: Facts): void {
     if (THROWING_AUTH_CALLS.has(name) || guardsRejection(call)) {
       facts.auth.push({ file, node: call, via: `\`${name}()\``, anchor: call });
     }
@@ -369,7 +370,7 @@ export class BehaviourAnalyzer {
   }
 
   /** Returns true when the call was a known library call (and records what it means). */
-  private onLibraryCall(call: ts.CallExpression, file: SourceFileInfo, facts: Facts): boolean {
+  private onLibraryCall(call: TS.CallExpression, file: SourceFileInfo, facts: Facts): boolean {
     const name = importedName(call, file, this.analysis) ?? calleeName(call);
     if (!name) return false;
     const dotted = dottedName(unwrap(call.expression)) ?? name;
@@ -461,7 +462,7 @@ export class BehaviourAnalyzer {
   }
 
   private onWorkCall(
-    call: ts.CallExpression,
+    call: TS.CallExpression,
     name: string,
     dotted: string,
     source: string | undefined,
@@ -518,7 +519,7 @@ export class BehaviourAnalyzer {
   }
 
   /** `stripe.refunds.create(...)` on a client built with a secret from the environment. */
-  private onClientCall(call: ts.CallExpression, dotted: string, file: SourceFileInfo, facts: Facts): boolean {
+  private onClientCall(call: TS.CallExpression, dotted: string, file: SourceFileInfo, facts: Facts): boolean {
     const parts = dotted.split('.');
     if (parts.length < 2) return false;
     const root = rootIdentifier(call.expression);
@@ -531,7 +532,7 @@ export class BehaviourAnalyzer {
     return true;
   }
 
-  private verifyKind(call: ts.CallExpression, file: SourceFileInfo, source: string | undefined): 'svix' | 'octokit' | 'jwt' | 'resend' | undefined {
+  private verifyKind(call: TS.CallExpression, file: SourceFileInfo, source: string | undefined): 'svix' | 'octokit' | 'jwt' | 'resend' | undefined {
     if (source === '@octokit/webhooks-methods') return 'octokit';
     if (source === 'jsonwebtoken') return 'jwt';
     const callee = unwrap(call.expression);
@@ -552,7 +553,7 @@ export class BehaviourAnalyzer {
     return undefined;
   }
 
-  private redwoodVerify(call: ts.CallExpression, name: string, file: SourceFileInfo): VerifyFact {
+  private redwoodVerify(call: TS.CallExpression, name: string, file: SourceFileInfo): VerifyFact {
     const typeArg = call.arguments[0];
     const options = call.arguments[1] && unwrap(call.arguments[1]);
     const verifyOptions = options && ts.isObjectLiteralExpression(options) ? propertyValue(objectProperty(options, 'options')) : undefined;
@@ -576,7 +577,7 @@ export class BehaviourAnalyzer {
     return { file, node, via, replay, replayNote, broken };
   }
 
-  private stripeVerify(call: ts.CallExpression, name: string, file: SourceFileInfo): VerifyFact {
+  private stripeVerify(call: TS.CallExpression, name: string, file: SourceFileInfo): VerifyFact {
     const toleranceArg = call.arguments[3];
     const seconds = toleranceArg ? numericValue(toleranceArg) : undefined;
     let replay: 'window' | 'none' = 'window';
@@ -588,7 +589,7 @@ export class BehaviourAnalyzer {
     return { file, node: call, via: `Stripe \`${name}\``, replay, replayNote, broken: isSwallowed(call) ? 'swallowed' : undefined };
   }
 
-  private isEnvDerived(expr: ts.Expression, file: SourceFileInfo): boolean {
+  private isEnvDerived(expr: TS.Expression, file: SourceFileInfo): boolean {
     const value = this.analysis.resolveValue(expr, file).node;
     if (envReadName(value) !== undefined) return true;
     if (ts.isBinaryExpression(value)) return envReadName(value.left) !== undefined || envReadName(value.right) !== undefined;
@@ -596,7 +597,7 @@ export class BehaviourAnalyzer {
     return false;
   }
 
-  private packageOf(expr: ts.Expression, file: SourceFileInfo): string | undefined {
+  private packageOf(expr: TS.Expression, file: SourceFileInfo): string | undefined {
     const root = rootIdentifier(expr);
     if (!root) return undefined;
     const source = this.analysis.importSource(file, root.text);
@@ -608,14 +609,14 @@ export class BehaviourAnalyzer {
 const DEDUPE_ARGUMENT = /\b(?:event|evt|webhookEvent|payload|body|msg|message|notification)\.id\b|\b\w*(?:eventId|EventId|deliveryId|DeliveryId|webhookId|WebhookId|idempotencyKey|IdempotencyKey|messageId|svixId)\b/;
 
 /** `import { verifyEvent as verify }`: the name the package exports, not the local alias. */
-function importedName(call: ts.CallExpression, file: SourceFileInfo, analysis: ProjectAnalysis): string | undefined {
+function importedName(call: TS.CallExpression, file: SourceFileInfo, analysis: ProjectAnalysis): string | undefined {
   const callee = unwrap(call.expression);
   if (!ts.isIdentifier(callee)) return undefined;
   const source = analysis.importSource(file, callee.text);
   return source && source.name !== 'default' && source.name !== '*' ? source.name : undefined;
 }
 
-function asFunction(node: ts.Node, file: SourceFileInfo): { fn: FunctionLike; file: SourceFileInfo } | undefined {
+function asFunction(node: TS.Node, file: SourceFileInfo): { fn: FunctionLike; file: SourceFileInfo } | undefined {
   if (isFunctionLike(node)) return { fn: node, file };
   if (ts.isVariableDeclaration(node) && node.initializer) {
     const init = unwrap(node.initializer);
@@ -629,7 +630,7 @@ function asFunction(node: ts.Node, file: SourceFileInfo): { fn: FunctionLike; fi
 }
 
 /** Function expressions stored for later (`const f = () => ...`) or nested declarations. */
-function isDeferredFunction(node: ts.Node): boolean {
+function isDeferredFunction(node: TS.Node): boolean {
   if (ts.isFunctionDeclaration(node) || ts.isMethodDeclaration(node) || ts.isClassDeclaration(node)) return true;
   if ((ts.isArrowFunction(node) || ts.isFunctionExpression(node)) && node.parent) {
     return ts.isVariableDeclaration(node.parent) || ts.isPropertyAssignment(node.parent);
@@ -637,8 +638,8 @@ function isDeferredFunction(node: ts.Node): boolean {
   return false;
 }
 
-export function rootIdentifier(expr: ts.Expression): ts.Identifier | undefined {
-  let current: ts.Expression = unwrap(expr);
+export function rootIdentifier(expr: TS.Expression): TS.Identifier | undefined {
+  let current: TS.Expression = unwrap(expr);
   for (;;) {
     if (ts.isIdentifier(current)) return current;
     if (ts.isPropertyAccessExpression(current) || ts.isElementAccessExpression(current)) current = unwrap(current.expression);
@@ -648,7 +649,7 @@ export function rootIdentifier(expr: ts.Expression): ts.Identifier | undefined {
 }
 
 /** The lower-cased header name an access reads: `event.headers['x-a']`, `headers.authorization`, `req.headers.get('x-a')`. */
-export function headerRead(node: ts.Node): string | undefined {
+export function headerRead(node: TS.Node): string | undefined {
   if (ts.isElementAccessExpression(node)) {
     const key = stringLiteralValue(node.argumentExpression);
     const holder = dottedName(unwrap(node.expression)) ?? '';
@@ -667,7 +668,7 @@ export function headerRead(node: ts.Node): string | undefined {
   return undefined;
 }
 
-function credentialIn(expr: ts.Expression, file: SourceFileInfo): string | undefined {
+function credentialIn(expr: TS.Expression, file: SourceFileInfo): string | undefined {
   const text = expr.getText(file.sf);
   for (const match of text.matchAll(/process\.env\.([A-Za-z0-9_]+)/g)) {
     if (CREDENTIAL_ENV.test(match[1])) return match[1];
@@ -675,7 +676,7 @@ function credentialIn(expr: ts.Expression, file: SourceFileInfo): string | undef
   return undefined;
 }
 
-function numericValue(expr: ts.Expression): number | undefined {
+function numericValue(expr: TS.Expression): number | undefined {
   const node = unwrap(expr);
   if (ts.isNumericLiteral(node)) return Number(node.text.replace(/_/g, ''));
   if (ts.isPrefixUnaryExpression(node) && node.operator === ts.SyntaxKind.MinusToken) {
@@ -690,7 +691,7 @@ function numericValue(expr: ts.Expression): number | undefined {
   return undefined;
 }
 
-function enclosingBody(node: ts.Node): ts.Node | undefined {
+function enclosingBody(node: TS.Node): TS.Node | undefined {
   for (let current = node.parent; current; current = current.parent) {
     if (isFunctionLike(current)) return current;
   }
@@ -698,7 +699,7 @@ function enclosingBody(node: ts.Node): ts.Node | undefined {
 }
 
 /** Is this a `return { statusCode: 401 }`, `new Response(..., { status: 403 })`, `res.status(401)`-style refusal? */
-export function isRejectingResponse(expr: ts.Expression, codes = /^(40[013]|429)$/): boolean {
+export function isRejectingResponse(expr: TS.Expression, codes = /^(40[013]|429)$/): boolean {
   const text = unwrap(expr).getText();
   const match = /\b(?:statusCode|status)\s*:\s*(\d{3})\b|\.status\((\d{3})\)|\bsendStatus\((\d{3})\)/.exec(text);
   const code = match?.[1] ?? match?.[2] ?? match?.[3];
@@ -706,7 +707,7 @@ export function isRejectingResponse(expr: ts.Expression, codes = /^(40[013]|429)
 }
 
 /** Whether the enclosing function has a path that refuses the caller (a 401/403 return or a throw). */
-function functionRejects(node: ts.Node, authOnly: boolean): boolean {
+function functionRejects(node: TS.Node, authOnly: boolean): boolean {
   const fn = enclosingBody(node);
   if (!fn) return false;
   return someNode(
@@ -720,8 +721,8 @@ function functionRejects(node: ts.Node, authOnly: boolean): boolean {
 }
 
 /** The expression is a condition whose branch refuses the caller: `if (!context.currentUser) return 401`. */
-function guardsRejection(node: ts.Node): boolean {
-  let current: ts.Node = node;
+function guardsRejection(node: TS.Node): boolean {
+  let current: TS.Node = node;
   while (current.parent && (ts.isPrefixUnaryExpression(current.parent) || ts.isParenthesizedExpression(current.parent) ||
     ts.isBinaryExpression(current.parent) || ts.isAwaitExpression(current.parent) || ts.isPropertyAccessExpression(current.parent) ||
     ts.isCallExpression(current.parent) && current.parent.expression !== current)) {
@@ -734,12 +735,12 @@ function guardsRejection(node: ts.Node): boolean {
 }
 
 /** `const { data: { user } } = ...` binds `user`. */
-function boundIdentifiers(name: ts.BindingName): ts.Identifier[] {
+function boundIdentifiers(name: TS.BindingName): TS.Identifier[] {
   if (ts.isIdentifier(name)) return [name];
   return name.elements.flatMap((el) => (ts.isOmittedExpression(el) ? [] : boundIdentifiers(el.name)));
 }
 
-function variableGuardsRejection(name: ts.Identifier): boolean {
+function variableGuardsRejection(name: TS.Identifier): boolean {
   const fn = enclosingBody(name);
   if (!fn) return false;
   return someNode(
@@ -752,8 +753,8 @@ function variableGuardsRejection(name: ts.Identifier): boolean {
 }
 
 /** A boolean verifier's result must decide something. Unawaited promises are always truthy. */
-function booleanUse(call: ts.CallExpression, returnsPromise: boolean): BrokenReason | undefined {
-  let current: ts.Node = call;
+function booleanUse(call: TS.CallExpression, returnsPromise: boolean): BrokenReason | undefined {
+  let current: TS.Node = call;
   let awaited = false;
   while (current.parent && (ts.isAwaitExpression(current.parent) || ts.isParenthesizedExpression(current.parent) || ts.isPrefixUnaryExpression(current.parent))) {
     if (ts.isAwaitExpression(current.parent)) awaited = true;
@@ -763,8 +764,8 @@ function booleanUse(call: ts.CallExpression, returnsPromise: boolean): BrokenRea
   return resultIsChecked(call) ? undefined : 'resultIgnored';
 }
 
-function resultIsChecked(call: ts.CallExpression): boolean {
-  let current: ts.Node = call;
+function resultIsChecked(call: TS.CallExpression): boolean {
+  let current: TS.Node = call;
   while (current.parent && (ts.isAwaitExpression(current.parent) || ts.isParenthesizedExpression(current.parent) ||
     ts.isPrefixUnaryExpression(current.parent) || ts.isBinaryExpression(current.parent))) {
     current = current.parent;
@@ -778,8 +779,8 @@ function resultIsChecked(call: ts.CallExpression): boolean {
 }
 
 /** Shopify's `validate` resolves to `{ valid }` and never throws: `.valid` must be checked. */
-function shopifyValidUnchecked(call: ts.CallExpression): boolean {
-  let current: ts.Node = call;
+function shopifyValidUnchecked(call: TS.CallExpression): boolean {
+  let current: TS.Node = call;
   while (current.parent && (ts.isAwaitExpression(current.parent) || ts.isParenthesizedExpression(current.parent))) current = current.parent;
   const parent = current.parent;
   if (parent && ts.isPropertyAccessExpression(parent) && parent.name.text === 'valid') return !guardsRejection(parent);
@@ -803,9 +804,9 @@ function shopifyValidUnchecked(call: ts.CallExpression): boolean {
 }
 
 /** A check whose outcome refuses the caller: its result guards a refusal, or it throws into a refusing catch. */
-function decidesRefusal(call: ts.CallExpression): boolean {
+function decidesRefusal(call: TS.CallExpression): boolean {
   if (guardsRejection(call) || (resultIsChecked(call) && functionRejects(call, false))) return true;
-  for (let current: ts.Node = call; current.parent; current = current.parent) {
+  for (let current: TS.Node = call; current.parent; current = current.parent) {
     const parent = current.parent;
     if (isFunctionLike(parent)) return false;
     if (ts.isTryStatement(parent) && parent.tryBlock === current && parent.catchClause) return returnsOrThrows(parent.catchClause.block);
@@ -817,7 +818,7 @@ const CALLER_CREDENTIAL_WORDS = /auth|token|session|api[_-]?key|cookie|credentia
 const SIGNATURE_WORDS = /sig|hmac|digest/i;
 
 /** A branch that refuses with 401/403, or throws an authentication error. */
-function refusesWithAuthStatus(branch: ts.Statement): boolean {
+function refusesWithAuthStatus(branch: TS.Statement): boolean {
   return someNode(branch, (n) => {
     if (ts.isReturnStatement(n) && n.expression) return isRejectingResponse(n.expression, /^(401|403)$/);
     if (ts.isCallExpression(n)) return /\.status\((401|403)\)|sendStatus\((401|403)\)/.test(n.getText());
@@ -835,8 +836,8 @@ function throwsOnFailure(v: VerifyFact): boolean {
  * Inside a `try` whose `catch` neither returns nor rethrows, a failed verification is logged and
  * processing continues: Redwood's `WebhookVerificationError` swallowed.
  */
-export function isSwallowed(node: ts.Node): boolean {
-  for (let current: ts.Node = node; current.parent; current = current.parent) {
+export function isSwallowed(node: TS.Node): boolean {
+  for (let current: TS.Node = node; current.parent; current = current.parent) {
     const parent = current.parent;
     if (isFunctionLike(parent)) return false;
     if (ts.isTryStatement(parent) && parent.tryBlock === current && parent.catchClause) {
@@ -847,8 +848,8 @@ export function isSwallowed(node: ts.Node): boolean {
 }
 
 /** A header value used only as `if (!sig) return ...`. */
-function testedForPresence(node: ts.Node): boolean {
-  let current: ts.Node = node;
+function testedForPresence(node: TS.Node): boolean {
+  let current: TS.Node = node;
   while (current.parent && (ts.isParenthesizedExpression(current.parent) || ts.isAsExpression(current.parent))) current = current.parent;
   const parent = current.parent;
   if (parent && ts.isPrefixUnaryExpression(parent)) return true;
@@ -866,8 +867,8 @@ function testedForPresence(node: ts.Node): boolean {
 }
 
 /** A delivery-id header stored or looked up (in a db call or a cache `set NX`) de-duplicates. */
-function usedInDedupe(node: ts.Node): boolean {
-  let current: ts.Node = node;
+function usedInDedupe(node: TS.Node): boolean {
+  let current: TS.Node = node;
   while (current.parent && (ts.isParenthesizedExpression(current.parent) || ts.isAsExpression(current.parent) || ts.isBinaryExpression(current.parent))) current = current.parent;
   const parent = current.parent;
   const names: string[] = [];
@@ -892,10 +893,10 @@ function usedInDedupe(node: ts.Node): boolean {
   return used;
 }
 
-function alwaysReturnsTrue(fn: FunctionLike, followCall?: (id: ts.Identifier) => boolean): boolean {
+function alwaysReturnsTrue(fn: FunctionLike, followCall?: (id: TS.Identifier) => boolean): boolean {
   if (!fn.body) return false;
   if (!ts.isBlock(fn.body)) return isTruthyConstant(fn.body, followCall);
-  const returns: ts.ReturnStatement[] = [];
+  const returns: TS.ReturnStatement[] = [];
   let throws = false;
   walk(fn.body, (n) => {
     if (n !== fn.body && isFunctionLike(n)) return false;
@@ -906,7 +907,7 @@ function alwaysReturnsTrue(fn: FunctionLike, followCall?: (id: ts.Identifier) =>
   return !throws && returns.length > 0 && returns.every((r) => r.expression !== undefined && isTruthyConstant(r.expression, followCall));
 }
 
-function isTruthyConstant(expr: ts.Expression, followCall?: (id: ts.Identifier) => boolean): boolean {
+function isTruthyConstant(expr: TS.Expression, followCall?: (id: TS.Identifier) => boolean): boolean {
   const node = unwrap(expr);
   if (node.kind === ts.SyntaxKind.TrueKeyword) return true;
   if (followCall && ts.isCallExpression(node) && ts.isIdentifier(node.expression)) return followCall(node.expression);

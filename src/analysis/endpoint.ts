@@ -1,5 +1,6 @@
 import path from 'node:path';
-import ts from 'typescript';
+import ts from '../core/typescript';
+import type * as TS from 'typescript';
 import { DEFAULT_LIMITS, readTextFile, type SourceFileInfo } from '../core/files';
 import type { ProjectAnalysis } from '../core/analysis';
 import type { FnscanConfig } from '../core/config';
@@ -23,7 +24,7 @@ export interface HandlerFinding {
   ruleId: string;
   messageId: string;
   data: Record<string, string>;
-  at: ts.Node | Span;
+  at: TS.Node | Span;
   level?: Level;
   related: RelatedReport[];
   suggestions?: SuggestionReport[];
@@ -41,13 +42,13 @@ export function endpointFindings(file: SourceFileInfo, analysis: ProjectAnalysis
 
 interface HandlerShape {
   /** What names the endpoint in code: the `handler` identifier, or the `export default` keywords. */
-  nameNode: ts.Node | Span;
+  nameNode: TS.Node | Span;
   /** Name for messages: the function or route, with the HTTP method for per-method exports. */
   name: string;
   /** What the platform's config puts in front of this handler (Lambda authorizers, function URLs). */
   gateway?: GatewayAuth;
   /** The platform drops repeated events itself (Pipedream `dedupe: 'unique'`). */
-  platformDedupe?: ts.Node;
+  platformDedupe?: TS.Node;
   functions: Array<{ fn: FunctionLike; file: SourceFileInfo }>;
   /** `useRequireAuth` wraps the handler: it decodes the caller but rejects nobody. */
   usesRequireAuthWrapper: boolean;
@@ -146,12 +147,12 @@ function endpointInfoOf(file: SourceFileInfo): EndpointInfo | undefined {
 interface JudgeContext {
   file: SourceFileInfo;
   name: string;
-  nameNode: ts.Node | Span;
+  nameNode: TS.Node | Span;
   facts: Facts;
 }
 
 /** Reports at the offending node when it is in the endpoint file, else at the handler with a pointer. */
-function placed(ctx: JudgeContext, site: Site, message: string): { at: ts.Node | Span; related: RelatedReport[] } {
+function placed(ctx: JudgeContext, site: Site, message: string): { at: TS.Node | Span; related: RelatedReport[] } {
   if (site.file === ctx.file) return { at: site.node, related: [] };
   return { at: ctx.nameNode, related: [related(site, message)] };
 }
@@ -252,7 +253,7 @@ function actsBeforeVerifying(facts: Facts, sound: Anchored<VerifyFact>[]): ((ctx
   });
 }
 
-function contains(outer: ts.Node, inner: ts.Node): boolean {
+function contains(outer: TS.Node, inner: TS.Node): boolean {
   return outer.getStart() <= inner.getStart() && inner.getEnd() <= outer.getEnd();
 }
 
@@ -288,8 +289,8 @@ function constructsDbAuthHandler(fn: FunctionLike): boolean {
 }
 
 interface ExportedValue {
-  nameNode: ts.Node | Span;
-  value: ts.Node;
+  nameNode: TS.Node | Span;
+  value: TS.Node;
 }
 
 /** The handlers a file exports under the platform's names: `handler`, `default`, `GET`/`POST`... */
@@ -344,27 +345,27 @@ function exportedValues(file: SourceFileInfo): Map<string, ExportedValue> {
 }
 
 /** `export default` has no name to point at: report on the `export default` keywords. */
-function keywordSpan(statement: ts.Node, sf: ts.SourceFile): Span {
+function keywordSpan(statement: TS.Node, sf: TS.SourceFile): Span {
   const start = statement.getStart(sf);
   return { start, end: start + 'export default'.length };
 }
 
 /** `export default { fetch(request) {...} }` (Vercel, Cloudflare style) handles requests in `fetch`. */
-function requestMethodOf(value: ts.Node): ts.Node | undefined {
+function requestMethodOf(value: TS.Node): TS.Node | undefined {
   const expr = ts.isExpression(value) ? unwrap(value) : value;
   if (ts.isObjectLiteralExpression(expr)) return methodOf(expr, 'fetch');
   return value;
 }
 
 /** Pipedream: `defineComponent({ props: { http: '$.interface.http' }, run(event) {...} })`. */
-function pipedreamRun(value: ts.Node): ts.Node | undefined {
+function pipedreamRun(value: TS.Node): TS.Node | undefined {
   let expr = ts.isExpression(value) ? unwrap(value) : value;
   if (ts.isCallExpression(expr) && expr.arguments[0]) expr = unwrap(expr.arguments[0]);
   return ts.isObjectLiteralExpression(expr) ? methodOf(expr, 'run') : undefined;
 }
 
 /** Pipedream drops events whose emitted `id` it has seen when the component says `dedupe: 'unique'`. */
-function pipedreamDedupe(value: ts.Node): ts.Node | undefined {
+function pipedreamDedupe(value: TS.Node): TS.Node | undefined {
   let expr = ts.isExpression(value) ? unwrap(value) : value;
   if (ts.isCallExpression(expr) && expr.arguments[0]) expr = unwrap(expr.arguments[0]);
   if (!ts.isObjectLiteralExpression(expr)) return undefined;
@@ -372,20 +373,20 @@ function pipedreamDedupe(value: ts.Node): ts.Node | undefined {
   return dedupe && ts.isStringLiteral(dedupe) && dedupe.text === 'unique' ? dedupe : undefined;
 }
 
-function methodOf(obj: ts.ObjectLiteralExpression, name: string): ts.Node | undefined {
+function methodOf(obj: TS.ObjectLiteralExpression, name: string): TS.Node | undefined {
   const prop = objectProperty(obj, name);
   if (!prop) return undefined;
   if (ts.isMethodDeclaration(prop)) return prop;
   return propertyValue(prop);
 }
 
-function shapeOf(nameNode: ts.Node | Span, value: ts.Node, name: string, file: SourceFileInfo, behaviour: BehaviourAnalyzer): HandlerShape {
+function shapeOf(nameNode: TS.Node | Span, value: TS.Node, name: string, file: SourceFileInfo, behaviour: BehaviourAnalyzer): HandlerShape {
   const shape: HandlerShape = { nameNode, name, functions: [], usesRequireAuthWrapper: false, opaque: false, exempt: false };
   addValue(shape, value, file, behaviour, 0);
   return shape;
 }
 
-function addValue(shape: HandlerShape, value: ts.Node, file: SourceFileInfo, behaviour: BehaviourAnalyzer, depth: number): void {
+function addValue(shape: HandlerShape, value: TS.Node, file: SourceFileInfo, behaviour: BehaviourAnalyzer, depth: number): void {
   if (depth > 4) return;
   if (isFunctionLike(value)) {
     shape.functions.push({ fn: value, file });
@@ -406,7 +407,7 @@ function addValue(shape: HandlerShape, value: ts.Node, file: SourceFileInfo, beh
   }
 }
 
-function addCall(shape: HandlerShape, call: ts.CallExpression, file: SourceFileInfo, behaviour: BehaviourAnalyzer, depth: number): void {
+function addCall(shape: HandlerShape, call: TS.CallExpression, file: SourceFileInfo, behaviour: BehaviourAnalyzer, depth: number): void {
   const name = calleeName(call);
   if (name === 'createGraphQLHandler' || name === 'createAuthHandler') {
     shape.exempt = true;
@@ -438,6 +439,6 @@ function addCall(shape: HandlerShape, call: ts.CallExpression, file: SourceFileI
   }
 }
 
-function isExported(node: ts.Node): boolean {
+function isExported(node: TS.Node): boolean {
   return ts.canHaveModifiers(node) && (ts.getModifiers(node)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword) ?? false);
 }

@@ -1,10 +1,10 @@
-import ts from 'typescript';
+import type * as TS from 'typescript';
 import type { SourceFileInfo } from '../core/files';
 
 /** A place in the project: the node that shows a fact, and the file it is in. */
 export interface Site {
   file: SourceFileInfo;
-  node: ts.Node;
+  node: TS.Node;
 }
 
 /** How a verification can be bypassed or is not one at all. */
@@ -68,7 +68,7 @@ export interface Facts {
   stubAuthCalls: Site[];
 }
 
-export type Anchored<T> = T & { anchor: ts.Node };
+export type Anchored<T> = T & { anchor: TS.Node };
 
 export function emptyFacts(): Facts {
   return {
@@ -89,8 +89,8 @@ export function emptyFacts(): Facts {
 }
 
 /** Adds a callee's facts to the caller's, re-anchored at the call (or kept, for the handler itself). */
-export function mergeFacts(into: Facts, from: Facts, anchor?: ts.Node): void {
-  const reanchor = <T extends { anchor: ts.Node }>(xs: T[]): T[] => (anchor ? xs.map((x) => ({ ...x, anchor })) : xs);
+export function mergeFacts(into: Facts, from: Facts, anchor?: TS.Node): void {
+  const reanchor = <T extends { anchor: TS.Node }>(xs: T[]): T[] => (anchor ? xs.map((x) => ({ ...x, anchor })) : xs);
   into.verifies.push(...reanchor(from.verifies));
   into.auth.push(...reanchor(from.auth));
   into.sensitive.push(...reanchor(from.sensitive));

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import ts from 'typescript';
+import ts from './typescript';
+import type * as TS from 'typescript';
 import type { SourceFileInfo } from './files';
 import type { ProjectInfo } from './project';
 import { stringLiteralValue, unwrap } from './ast';
@@ -11,14 +12,14 @@ export interface ModuleHost {
   load(file: string, project: ProjectInfo): SourceFileInfo | undefined;
 }
 
-export interface Resolved<T extends ts.Node = ts.Expression> {
+export interface Resolved<T extends TS.Node = TS.Expression> {
   node: T;
   file: SourceFileInfo;
 }
 
 interface StandaloneStore {
-  kept: Map<ts.Node, unknown>;
-  open: Set<ts.Node>;
+  kept: Map<TS.Node, unknown>;
+  open: Set<TS.Node>;
 }
 
 const RESOLVE_EXTENSIONS = ['.ts', '.tsx', '.js', '.jsx', '.mts', '.cts', '.mjs', '.cjs'];
@@ -39,8 +40,8 @@ export class ProjectAnalysis {
    */
   private readonly scopes: ScopeTables = new WeakMap();
   /** Answers already given: rules ask about the same identifiers many times. */
-  private readonly declarations = new WeakMap<ts.Node, { file: SourceFileInfo; found: Resolved<ts.Node> | undefined }>();
-  private readonly values = new WeakMap<ts.Node, { file: SourceFileInfo; found: Resolved }>();
+  private readonly declarations = new WeakMap<TS.Node, { file: SourceFileInfo; found: Resolved<TS.Node> | undefined }>();
+  private readonly values = new WeakMap<TS.Node, { file: SourceFileInfo; found: Resolved }>();
 
   constructor(
     private readonly host: ModuleHost,
@@ -54,7 +55,7 @@ export class ProjectAnalysis {
    * the caller computes in place. The engine's analyses share these across the files of a project
    * and record what each value read (see DependencyTracker).
    */
-  standalone<T>(key: ts.Node, compute: (fresh: ProjectAnalysis) => T, keep: (value: T) => boolean): T | undefined {
+  standalone<T>(key: TS.Node, compute: (fresh: ProjectAnalysis) => T, keep: (value: T) => boolean): T | undefined {
     const store = this.standalones;
     if (store.kept.has(key)) return store.kept.get(key) as T;
     if (store.open.has(key)) return undefined;
@@ -150,7 +151,7 @@ export class ProjectAnalysis {
   }
 
   /** Follows an exported name to its declaration, through re-exports. */
-  exportedDeclaration(module: SourceFileInfo, name: string, hops = 0): Resolved<ts.Node> | undefined {
+  exportedDeclaration(module: SourceFileInfo, name: string, hops = 0): Resolved<TS.Node> | undefined {
     if (hops > MAX_HOPS) return undefined;
     for (const statement of module.sf.statements) {
       const exported = hasExportModifier(statement);
@@ -184,10 +185,10 @@ export class ProjectAnalysis {
 
   private throughExportDeclaration(
     module: SourceFileInfo,
-    statement: ts.ExportDeclaration,
+    statement: TS.ExportDeclaration,
     name: string,
     hops: number,
-  ): Resolved<ts.Node> | undefined {
+  ): Resolved<TS.Node> | undefined {
     const spec = statement.moduleSpecifier ? stringLiteralValue(statement.moduleSpecifier) : undefined;
     const clause = statement.exportClause;
     if (clause && ts.isNamedExports(clause)) {
@@ -208,7 +209,7 @@ export class ProjectAnalysis {
   }
 
   /** The top-level declaration of a name in a module (function, const, class). */
-  localDeclaration(file: SourceFileInfo, name: string): Resolved<ts.Node> | undefined {
+  localDeclaration(file: SourceFileInfo, name: string): Resolved<TS.Node> | undefined {
     for (const statement of file.sf.statements) {
       if (ts.isVariableStatement(statement)) {
         for (const decl of statement.declarationList.declarations) {
@@ -225,7 +226,7 @@ export class ProjectAnalysis {
    * Declaration of the binding an identifier refers to: a local const/function in an enclosing
    * scope, or (through imports) a declaration in another module of the project.
    */
-  declarationOf(id: ts.Identifier, file: SourceFileInfo): Resolved<ts.Node> | undefined {
+  declarationOf(id: TS.Identifier, file: SourceFileInfo): Resolved<TS.Node> | undefined {
     const known = this.declarations.get(id);
     if (known && known.file === file) return known.found && { ...known.found };
     const found = this.findDeclaration(id, file);
@@ -233,7 +234,7 @@ export class ProjectAnalysis {
     return found && { ...found };
   }
 
-  private findDeclaration(id: ts.Identifier, file: SourceFileInfo): Resolved<ts.Node> | undefined {
+  private findDeclaration(id: TS.Identifier, file: SourceFileInfo): Resolved<TS.Node> | undefined {
     const local = findScopedDeclaration(id, this.scopes);
     if (local) return { node: local, file };
     const imported = this.importedBinding(file, id.text);
@@ -245,7 +246,7 @@ export class ProjectAnalysis {
    * Follows `const` bindings and imports to the expression that gives a value. Stops at anything
    * that is not a constant binding, so a reassigned `let` is never taken for its initialiser.
    */
-  resolveValue(node: ts.Expression, file: SourceFileInfo, hops = 0): Resolved {
+  resolveValue(node: TS.Expression, file: SourceFileInfo, hops = 0): Resolved {
     if (hops > 0) return this.followValue(node, file, hops);
     const known = this.values.get(node);
     if (known && known.file === file) return { ...known.found };
@@ -254,7 +255,7 @@ export class ProjectAnalysis {
     return { ...found };
   }
 
-  private followValue(node: ts.Expression, file: SourceFileInfo, hops: number): Resolved {
+  private followValue(node: TS.Expression, file: SourceFileInfo, hops: number): Resolved {
     const current = unwrap(node);
     if (hops > MAX_HOPS || !ts.isIdentifier(current)) return { node: current, file };
     const decl = this.declarationOf(current, file);
@@ -263,13 +264,13 @@ export class ProjectAnalysis {
       return this.resolveValue(decl.node.initializer, decl.file, hops + 1);
     }
     if (ts.isExportAssignment(decl.node.parent ?? decl.node) || ts.isExpression(decl.node)) {
-      return this.resolveValue(decl.node as ts.Expression, decl.file, hops + 1);
+      return this.resolveValue(decl.node as TS.Expression, decl.file, hops + 1);
     }
     return { node: current, file };
   }
 
   /** A constant string an expression evaluates to, following constants across modules. */
-  stringValue(node: ts.Expression, file: SourceFileInfo): (Resolved & { value: string }) | undefined {
+  stringValue(node: TS.Expression, file: SourceFileInfo): (Resolved & { value: string }) | undefined {
     const resolved = this.resolveValue(node, file);
     const value = stringLiteralValue(resolved.node);
     return value === undefined ? undefined : { ...resolved, value };
@@ -296,16 +297,16 @@ function probe(base: string): string | undefined {
   return undefined;
 }
 
-function hasExportModifier(node: ts.Node): boolean {
+function hasExportModifier(node: TS.Node): boolean {
   return ts.canHaveModifiers(node) && (ts.getModifiers(node)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword) ?? false);
 }
 
-export function isConstDeclaration(decl: ts.VariableDeclaration): boolean {
+export function isConstDeclaration(decl: TS.VariableDeclaration): boolean {
   const list = decl.parent;
   return ts.isVariableDeclarationList(list) && (list.flags & ts.NodeFlags.Const) !== 0;
 }
 
-function collectImportSources(sf: ts.SourceFile): Map<string, { specifier: string; name: string }> {
+function collectImportSources(sf: TS.SourceFile): Map<string, { specifier: string; name: string }> {
   const map = new Map<string, { specifier: string; name: string }>();
   for (const statement of sf.statements) {
     if (ts.isImportDeclaration(statement) && statement.importClause) {
@@ -341,9 +342,9 @@ function collectImportSources(sf: ts.SourceFile): Map<string, { specifier: strin
 }
 
 /** Finds the declaration of an identifier by walking enclosing scopes (blocks, functions, module). */
-function findScopedDeclaration(id: ts.Identifier, tables: ScopeTables): ts.Node | undefined {
+function findScopedDeclaration(id: TS.Identifier, tables: ScopeTables): TS.Node | undefined {
   const name = id.text;
-  for (let scope: ts.Node | undefined = id.parent; scope; scope = scope.parent) {
+  for (let scope: TS.Node | undefined = id.parent; scope; scope = scope.parent) {
     if (ts.isFunctionLike(scope)) {
       for (const param of scope.parameters) {
         if (bindsName(param.name, name)) return param;
@@ -362,13 +363,13 @@ function findScopedDeclaration(id: ts.Identifier, tables: ScopeTables): ts.Node 
  * or class declaration, or `null` for an import (a binding from another module). Built once per
  * scope, since trees never change, instead of scanning the statements for every identifier.
  */
-type ScopeTables = WeakMap<ts.Node, Map<string, ts.Node | null>>;
+type ScopeTables = WeakMap<TS.Node, Map<string, TS.Node | null>>;
 
-function scopeDeclarations(scope: ts.SourceFile | ts.Block | ts.ModuleBlock, tables: ScopeTables): Map<string, ts.Node | null> {
+function scopeDeclarations(scope: TS.SourceFile | TS.Block | TS.ModuleBlock, tables: ScopeTables): Map<string, TS.Node | null> {
   let table = tables.get(scope);
   if (table) return table;
-  const declared = new Map<string, ts.Node | null>();
-  const add = (name: string, node: ts.Node | null): void => {
+  const declared = new Map<string, TS.Node | null>();
+  const add = (name: string, node: TS.Node | null): void => {
     if (!declared.has(name)) declared.set(name, node);
   };
   for (const statement of scope.statements) {
@@ -388,12 +389,12 @@ function scopeDeclarations(scope: ts.SourceFile | ts.Block | ts.ModuleBlock, tab
   return table;
 }
 
-function boundNames(binding: ts.BindingName): string[] {
+function boundNames(binding: TS.BindingName): string[] {
   if (ts.isIdentifier(binding)) return [binding.text];
   return binding.elements.flatMap((el) => (ts.isOmittedExpression(el) ? [] : boundNames(el.name)));
 }
 
-function importedNames(statement: ts.ImportDeclaration): string[] {
+function importedNames(statement: TS.ImportDeclaration): string[] {
   const clause = statement.importClause;
   if (!clause) return [];
   const names = clause.name ? [clause.name.text] : [];
@@ -407,7 +408,7 @@ function importedNames(statement: ts.ImportDeclaration): string[] {
  * For each local name bound by an `import` with a string specifier (default or named, not
  * namespace), the first such import: its specifier and the exported name. One pass per tree.
  */
-function importBindings(sf: ts.SourceFile): Map<string, { specifier: string; name: string }> {
+function importBindings(sf: TS.SourceFile): Map<string, { specifier: string; name: string }> {
   const table = new Map<string, { specifier: string; name: string }>();
   for (const statement of sf.statements) {
     if (!ts.isImportDeclaration(statement) || !statement.importClause) continue;
@@ -425,7 +426,7 @@ function importBindings(sf: ts.SourceFile): Map<string, { specifier: string; nam
   return table;
 }
 
-function bindsName(binding: ts.BindingName, name: string): boolean {
+function bindsName(binding: TS.BindingName, name: string): boolean {
   if (ts.isIdentifier(binding)) return binding.text === name;
   return binding.elements.some((el) => !ts.isOmittedExpression(el) && bindsName(el.name, name));
 }

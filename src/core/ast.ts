@@ -1,8 +1,9 @@
-import ts from 'typescript';
+import ts from './typescript';
+import type * as TS from 'typescript';
 
 /** Small, allocation-light AST helpers shared by the analysis and the rules. */
 
-export function unwrap(node: ts.Expression): ts.Expression {
+export function unwrap(node: TS.Expression): TS.Expression {
   let current = node;
   for (;;) {
     if (
@@ -21,13 +22,13 @@ export function unwrap(node: ts.Expression): ts.Expression {
 }
 
 /** The text of a string-ish literal (plain strings and template literals without substitutions). */
-export function stringLiteralValue(node: ts.Node): string | undefined {
+export function stringLiteralValue(node: TS.Node): string | undefined {
   if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) return node.text;
   return undefined;
 }
 
 /** Name of a property key, when it is static. */
-export function propertyKeyName(name: ts.PropertyName | ts.MemberName | undefined): string | undefined {
+export function propertyKeyName(name: TS.PropertyName | TS.MemberName | undefined): string | undefined {
   if (!name) return undefined;
   if (ts.isIdentifier(name) || ts.isPrivateIdentifier(name)) return name.text;
   if (ts.isStringLiteral(name) || ts.isNumericLiteral(name) || ts.isNoSubstitutionTemplateLiteral(name)) return name.text;
@@ -36,7 +37,7 @@ export function propertyKeyName(name: ts.PropertyName | ts.MemberName | undefine
 }
 
 /** `a.b.c` or `a['b'].c` as a dotted path, or undefined for anything dynamic. */
-export function dottedName(node: ts.Node): string | undefined {
+export function dottedName(node: TS.Node): string | undefined {
   if (ts.isIdentifier(node)) return node.text;
   if (node.kind === ts.SyntaxKind.ThisKeyword) return 'this';
   if (ts.isPropertyAccessExpression(node)) {
@@ -55,7 +56,7 @@ export function dottedName(node: ts.Node): string | undefined {
 }
 
 /** The last name of a callee: `verifyEvent`, `constructEvent` for `stripe.webhooks.constructEvent`. */
-export function calleeName(call: ts.CallExpression | ts.NewExpression): string | undefined {
+export function calleeName(call: TS.CallExpression | TS.NewExpression): string | undefined {
   const callee = unwrap(call.expression);
   if (ts.isIdentifier(callee)) return callee.text;
   if (ts.isPropertyAccessExpression(callee)) return callee.name.text;
@@ -63,7 +64,7 @@ export function calleeName(call: ts.CallExpression | ts.NewExpression): string |
   return undefined;
 }
 
-export function objectProperty(obj: ts.ObjectLiteralExpression, name: string): ts.ObjectLiteralElementLike | undefined {
+export function objectProperty(obj: TS.ObjectLiteralExpression, name: string): TS.ObjectLiteralElementLike | undefined {
   for (const prop of obj.properties) {
     if ((ts.isPropertyAssignment(prop) || ts.isShorthandPropertyAssignment(prop) || ts.isMethodDeclaration(prop)) &&
       propertyKeyName(prop.name) === name) {
@@ -74,7 +75,7 @@ export function objectProperty(obj: ts.ObjectLiteralExpression, name: string): t
 }
 
 /** Value expression of a property (`secret: x` gives `x`, `{ secret }` gives the identifier). */
-export function propertyValue(prop: ts.ObjectLiteralElementLike | undefined): ts.Expression | undefined {
+export function propertyValue(prop: TS.ObjectLiteralElementLike | undefined): TS.Expression | undefined {
   if (!prop) return undefined;
   if (ts.isPropertyAssignment(prop)) return prop.initializer;
   if (ts.isShorthandPropertyAssignment(prop)) return prop.name;
@@ -82,12 +83,12 @@ export function propertyValue(prop: ts.ObjectLiteralElementLike | undefined): ts
 }
 
 export type FunctionLike =
-  | ts.FunctionDeclaration
-  | ts.FunctionExpression
-  | ts.ArrowFunction
-  | ts.MethodDeclaration;
+  | TS.FunctionDeclaration
+  | TS.FunctionExpression
+  | TS.ArrowFunction
+  | TS.MethodDeclaration;
 
-export function isFunctionLike(node: ts.Node): node is FunctionLike {
+export function isFunctionLike(node: TS.Node): node is FunctionLike {
   return (
     ts.isFunctionDeclaration(node) ||
     ts.isFunctionExpression(node) ||
@@ -97,9 +98,9 @@ export function isFunctionLike(node: ts.Node): node is FunctionLike {
 }
 
 /** Depth-first walk; return `false` from the visitor to skip a node's children. */
-export function walk(node: ts.Node, visit: (node: ts.Node) => boolean | void): void {
+export function walk(node: TS.Node, visit: (node: TS.Node) => boolean | void): void {
   // Recursion is safe: every tree a rule sees has passed the nesting limit (files.ts, 300 levels).
-  const step = (current: ts.Node): undefined => {
+  const step = (current: TS.Node): undefined => {
     if (visit(current) !== false) ts.forEachChild(current, step);
     return undefined;
   };
@@ -107,7 +108,7 @@ export function walk(node: ts.Node, visit: (node: ts.Node) => boolean | void): v
 }
 
 /** Whether `test` holds for `node` or a node below it; the subtrees of nodes for which `prune` holds are not searched. */
-export function someNode(node: ts.Node, test: (node: ts.Node) => boolean, prune?: (node: ts.Node) => boolean): boolean {
+export function someNode(node: TS.Node, test: (node: TS.Node) => boolean, prune?: (node: TS.Node) => boolean): boolean {
   let found = false;
   walk(node, (n) => {
     if (found || prune?.(n)) return false;
@@ -118,26 +119,26 @@ export function someNode(node: ts.Node, test: (node: ts.Node) => boolean, prune?
 }
 
 /** Whether an identifier named `name` occurs in `node`. */
-export function containsIdentifier(node: ts.Node, name: string): boolean {
+export function containsIdentifier(node: TS.Node, name: string): boolean {
   return someNode(node, (n) => ts.isIdentifier(n) && n.text === name);
 }
 
 /** Whether a statement can leave its function: a `return` or `throw` in it, outside nested functions. */
-export function returnsOrThrows(statement: ts.Statement): boolean {
+export function returnsOrThrows(statement: TS.Statement): boolean {
   return someNode(statement, (n) => ts.isReturnStatement(n) || ts.isThrowStatement(n), isFunctionLike);
 }
 
-export function isFalseLiteral(node: ts.Expression): boolean {
+export function isFalseLiteral(node: TS.Expression): boolean {
   const n = unwrap(node);
   return n.kind === ts.SyntaxKind.FalseKeyword || (ts.isNumericLiteral(n) && n.text === '0');
 }
 
-export function isTrueLiteral(node: ts.Expression): boolean {
+export function isTrueLiteral(node: TS.Expression): boolean {
   return unwrap(node).kind === ts.SyntaxKind.TrueKeyword;
 }
 
 /** Nearest enclosing function of a node, or undefined at module level. */
-export function enclosingFunction(node: ts.Node): FunctionLike | undefined {
+export function enclosingFunction(node: TS.Node): FunctionLike | undefined {
   for (let current = node.parent; current; current = current.parent) {
     if (isFunctionLike(current)) return current;
   }
@@ -145,14 +146,14 @@ export function enclosingFunction(node: ts.Node): FunctionLike | undefined {
 }
 
 /** The 'process.env.X' name read by an expression, if it is an env read. */
-export function envReadName(node: ts.Expression): string | undefined {
+export function envReadName(node: TS.Expression): string | undefined {
   const name = dottedName(unwrap(node));
   if (!name) return undefined;
   const match = /^(?:process\.env|import\.meta\.env|Deno\.env)\.([A-Za-z_][A-Za-z0-9_]*)$/.exec(name);
   return match?.[1];
 }
 
-export function isEnvRead(node: ts.Expression): boolean {
+export function isEnvRead(node: TS.Expression): boolean {
   const n = unwrap(node);
   if (envReadName(n) !== undefined) return true;
   // process.env[name] with a dynamic key, or Deno.env.get('X')

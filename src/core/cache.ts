@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import ts from 'typescript';
+import type * as TS from 'typescript';
 import type { Finding, SkippedFile } from './types';
 import type { Rule } from './rule';
 import type { FnscanConfig } from './config';
@@ -60,7 +60,8 @@ export function cacheKey(parts: CacheKeyParts): string {
       format: FORMAT,
       fnscan: ownVersion(),
       code: codeFingerprint(),
-      typescript: ts.version,
+      // From its package.json: loading TypeScript itself is what a fully cached scan avoids.
+      typescript: (require('typescript/package.json') as { version: string }).version,
       rules: parts.rules.map((r) => ({
         meta: r.meta,
         checkSource: r.checkSource?.toString() ?? null,
@@ -596,7 +597,7 @@ class TrackedAnalysis extends ProjectAnalysis {
     super(tracker);
   }
 
-  override standalone<T>(key: ts.Node, compute: (fresh: ProjectAnalysis) => T, keep: (value: T) => boolean): T | undefined {
+  override standalone<T>(key: TS.Node, compute: (fresh: ProjectAnalysis) => T, keep: (value: T) => boolean): T | undefined {
     return this.tracker.standalone(key, () => compute(new TrackedAnalysis(this.tracker)), keep);
   }
 

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import ts from 'typescript';
+import type * as TS from 'typescript';
 import type { Finding, Level, Location, RelatedLocation, SkippedFile, Span } from './types';
 import type { Report, Rule, RuleMeta } from './rule';
 import type { Discovery, ProjectInfo } from './project';
@@ -349,9 +349,9 @@ function stackOverflowOr(file: string, error: unknown): SkippedFile {
   return { file, reason: 'internal-error', detail: error instanceof Error ? error.message : String(error) };
 }
 
-function toSpan(at: ts.Node | Span, file: SourceFileInfo | TextFileInfo): Span {
+function toSpan(at: TS.Node | Span, file: SourceFileInfo | TextFileInfo): Span {
   if ('kind' in at && typeof at.kind === 'number' && file.kind === 'source') {
-    const node = at as ts.Node;
+    const node = at as TS.Node;
     return { start: node.getStart(file.sf), end: node.getEnd() };
   }
   return at as Span;

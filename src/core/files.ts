@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import ts from 'typescript';
+import ts from './typescript';
+import type * as TS from 'typescript';
 import type { SkippedFile } from './types';
 import type { ProjectInfo } from './project';
 
@@ -11,7 +12,7 @@ export interface SourceFileInfo {
   /** Absolute path. */
   path: string;
   text: string;
-  sf: ts.SourceFile;
+  sf: TS.SourceFile;
   role: FileRole;
   project: ProjectInfo;
 }
@@ -134,7 +135,7 @@ function skip(file: string, reason: SkippedFile['reason'], detail: string): { sk
   return { skipped: { file, reason, detail } };
 }
 
-function scriptKind(file: string): ts.ScriptKind {
+function scriptKind(file: string): TS.ScriptKind {
   switch (path.extname(file)) {
     case '.ts':
     case '.mts':
@@ -149,7 +150,7 @@ function scriptKind(file: string): ts.ScriptKind {
   }
 }
 
-export type ParseResult = { sf: ts.SourceFile } | { skipped: SkippedFile };
+export type ParseResult = { sf: TS.SourceFile } | { skipped: SkippedFile };
 
 /**
  * Parses a file, refusing trees deeper than `limits.maxNesting`. The parser and several walkers
@@ -158,7 +159,7 @@ export type ParseResult = { sf: ts.SourceFile } | { skipped: SkippedFile };
  * parse into trees as deep as they are long, do. A parser that runs out of stack is a skip too.
  */
 export function parseSource(file: string, text: string, limits: ReadLimits): ParseResult {
-  let sf: ts.SourceFile;
+  let sf: TS.SourceFile;
   try {
     sf = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, scriptKind(file));
   } catch (error) {
@@ -169,9 +170,9 @@ export function parseSource(file: string, text: string, limits: ReadLimits): Par
 }
 
 /** Judges a parsed tree as the scan does, wherever it was parsed (ESLint parses its own): too deep, or with syntax errors, it is refused. */
-export function checkTree(file: string, sf: ts.SourceFile, limits: ReadLimits): ParseResult {
+export function checkTree(file: string, sf: TS.SourceFile, limits: ReadLimits): ParseResult {
   if (treeDeeperThan(sf, limits.maxNesting)) return tooDeep(file, limits);
-  const diagnostics = (sf as unknown as { parseDiagnostics?: ts.DiagnosticWithLocation[] }).parseDiagnostics ?? [];
+  const diagnostics = (sf as unknown as { parseDiagnostics?: TS.DiagnosticWithLocation[] }).parseDiagnostics ?? [];
   if (diagnostics.length > 0) {
     const first = diagnostics[0];
     const { line } = sf.getLineAndCharacterOfPosition(first.start);
@@ -187,8 +188,8 @@ function tooDeep(file: string, limits: ReadLimits): ParseResult {
 }
 
 /** Whether any node sits more than `limit` levels below the root; one iterative pass that stops early. */
-function treeDeeperThan(sf: ts.SourceFile, limit: number): boolean {
-  const nodes: ts.Node[] = [sf];
+function treeDeeperThan(sf: TS.SourceFile, limit: number): boolean {
+  const nodes: TS.Node[] = [sf];
   const depths: number[] = [0];
   while (nodes.length > 0) {
     const node = nodes.pop()!;

@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import ts from 'typescript';
+import type * as TS from 'typescript';
 import type { Finding } from './types';
 import type { Rule } from './rule';
 import { RuleRunner } from './engine';
@@ -23,7 +23,7 @@ export interface SingleFileInput {
   /** The text to check, which may differ from the file on disk. */
   text: string;
   /** A tree of `text` already parsed by this process's TypeScript with parents set, to avoid a second parse. */
-  sf?: ts.SourceFile;
+  sf?: TS.SourceFile;
   cwd: string;
 }
 
@@ -137,7 +137,7 @@ class ProjectSession implements ModuleHost {
     this.resetAnalysis();
   }
 
-  scan(file: string, text: string, parsed: ts.SourceFile | undefined): Finding[] {
+  scan(file: string, text: string, parsed: TS.SourceFile | undefined): Finding[] {
     if (!this.isScannedByCli(file)) return [];
     if (roleOf(file, this.project) === 'test') return [];
     if (this.due('modules')) this.dropChangedModules();
@@ -188,7 +188,7 @@ class ProjectSession implements ModuleHost {
    * The checked file as the analysis sees it: the module already loaded for an importer when the
    * text is the same (so memos about it stay valid), else the parser's tree, else a parse.
    */
-  private sourceInfo(file: string, text: string, parsed: ts.SourceFile | undefined): SourceFileInfo | undefined {
+  private sourceInfo(file: string, text: string, parsed: TS.SourceFile | undefined): SourceFileInfo | undefined {
     if (Buffer.byteLength(text) > this.limits.maxFileBytes) return undefined;
     const cached = this.modules.get(file);
     if (cached?.info?.text === text) return cached.info;

@@ -1,4 +1,5 @@
-import ts from 'typescript';
+import ts from './typescript';
+import type * as TS from 'typescript';
 import type { Finding, Level, Location } from './types';
 import type { RuleMeta } from './rule';
 import type { FnscanConfig } from './config';
@@ -214,7 +215,7 @@ function stripSeparators(reason: string): string {
 }
 
 /** Whether an offset falls inside a string, template, regex or JSX text token rather than a comment. */
-function insideLiteral(sf: ts.SourceFile, offset: number): boolean {
+function insideLiteral(sf: TS.SourceFile, offset: number): boolean {
   const node = deepestNodeAt(sf, offset);
   return isLiteralToken(node) && node.getStart(sf) <= offset;
 }
@@ -223,7 +224,7 @@ function insideLiteral(sf: ts.SourceFile, offset: number): boolean {
  * Whether an offset falls inside a `/* *\/` comment that opened earlier: a `// fnscan-disable…`
  * written in a JSDoc example is documentation, not a directive.
  */
-function insideOtherBlockComment(sf: ts.SourceFile, offset: number): boolean {
+function insideOtherBlockComment(sf: TS.SourceFile, offset: number): boolean {
   const node = deepestNodeAt(sf, offset);
   if (offset >= node.getStart(sf) && node !== sf) return false;
   const text = sf.text;
@@ -232,16 +233,16 @@ function insideOtherBlockComment(sf: ts.SourceFile, offset: number): boolean {
 }
 
 /** The deepest node whose full range (its leading trivia included) holds the offset. */
-function deepestNodeAt(sf: ts.SourceFile, offset: number): ts.Node {
-  let node: ts.Node = sf;
+function deepestNodeAt(sf: TS.SourceFile, offset: number): TS.Node {
+  let node: TS.Node = sf;
   for (;;) {
-    const child: ts.Node | undefined = ts.forEachChild(node, (c) => (c.pos <= offset && offset < c.end ? c : undefined));
+    const child: TS.Node | undefined = ts.forEachChild(node, (c) => (c.pos <= offset && offset < c.end ? c : undefined));
     if (!child) return node;
     node = child;
   }
 }
 
-function isLiteralToken(node: ts.Node): boolean {
+function isLiteralToken(node: TS.Node): boolean {
   return (
     ts.isStringLiteral(node) ||
     ts.isNoSubstitutionTemplateLiteral(node) ||

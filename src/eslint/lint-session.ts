@@ -1,4 +1,5 @@
-import ts from 'typescript';
+import ts from '../core/typescript';
+import type * as TS from 'typescript';
 import type { Rule as EslintRule, SourceCode } from 'eslint';
 import type { Finding } from '../core/types';
 import type { Rule } from '../core/rule';
@@ -48,18 +49,18 @@ let ownSourceFilePrototype: object | undefined;
  * use it as is: made by the same TypeScript module as the engine (so syntax kinds agree), from
  * the same text, with parent pointers set. Otherwise undefined, and the engine parses itself.
  */
-function parsedSourceFile(sourceCode: SourceCode): ts.SourceFile | undefined {
+function parsedSourceFile(sourceCode: SourceCode): TS.SourceFile | undefined {
   const services = sourceCode.parserServices as { esTreeNodeToTSNodeMap?: { get(node: unknown): unknown } } | undefined;
   const node = services?.esTreeNodeToTSNodeMap?.get(sourceCode.ast);
   if (typeof node !== 'object' || node === null) return undefined;
   ownSourceFilePrototype ??= Object.getPrototypeOf(ts.createSourceFile('probe.ts', '', ts.ScriptTarget.Latest)) as object;
   if (Object.getPrototypeOf(node) !== ownSourceFilePrototype) return undefined;
-  const sf = node as ts.SourceFile;
+  const sf = node as TS.SourceFile;
   if (sf.text !== sourceCode.text || !hasParents(sf)) return undefined;
   return sf;
 }
 
-function hasParents(sf: ts.SourceFile): boolean {
+function hasParents(sf: TS.SourceFile): boolean {
   const first = sf.statements[0];
   if (!first) return true;
   if (first.parent !== sf) return false;

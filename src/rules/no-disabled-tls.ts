@@ -1,4 +1,5 @@
-import ts from 'typescript';
+import ts from '../core/typescript';
+import type * as TS from 'typescript';
 import { defineRule, type Report, type RuleMeta, type SourceContext, type SuggestionReport, type TextContext } from '../core/rule';
 import { dottedName, objectProperty, propertyKeyName, propertyValue, unwrap, walk, type FunctionLike } from '../core/ast';
 import { ClientFinder, UseIndex, type Client } from './tls/clients';
@@ -26,8 +27,8 @@ const ENV_MESSAGES: Record<DisablingEnvName, string> = {
 /** An option that disables verification, reported once the whole file is walked (its client may come later). */
 interface OptionHit {
   option: Option;
-  property: ts.ObjectLiteralElementLike;
-  object: ts.ObjectLiteralExpression;
+  property: TS.ObjectLiteralElementLike;
+  object: TS.ObjectLiteralExpression;
   suggestion?: SuggestionReport;
 }
 
@@ -82,8 +83,8 @@ export default defineRule({
 class SourceCheck {
   private readonly uses = new UseIndex();
   private readonly hits: OptionHit[] = [];
-  private readonly objects = new Map<ts.ObjectLiteralExpression, ObjectFacts>();
-  private readonly sf: ts.SourceFile;
+  private readonly objects = new Map<TS.ObjectLiteralExpression, ObjectFacts>();
+  private readonly sf: TS.SourceFile;
 
   constructor(private readonly ctx: SourceContext) {
     this.sf = ctx.file.sf;
@@ -94,7 +95,7 @@ class SourceCheck {
       if (ts.isIdentifier(node)) {
         this.uses.record(node);
       } else if (node.parent && ts.isObjectLiteralExpression(node.parent)) {
-        this.checkProperty(node as ts.ObjectLiteralElementLike, node.parent);
+        this.checkProperty(node as TS.ObjectLiteralElementLike, node.parent);
       } else if (ts.isBinaryExpression(node)) {
         this.checkAssignment(node);
       } else if (isStringPart(node)) {
@@ -105,7 +106,7 @@ class SourceCheck {
     for (const hit of this.hits) this.reportOption(hit, finder);
   }
 
-  private checkProperty(property: ts.ObjectLiteralElementLike, object: ts.ObjectLiteralExpression): void {
+  private checkProperty(property: TS.ObjectLiteralElementLike, object: TS.ObjectLiteralExpression): void {
     if (!(ts.isPropertyAssignment(property) || ts.isShorthandPropertyAssignment(property) || ts.isMethodDeclaration(property))) {
       return;
     }
@@ -129,14 +130,14 @@ class SourceCheck {
   }
 
   /** Offered only when `false` is written at the property itself: elsewhere the constant may serve other code. */
-  private trueSuggestion(name: string, property: ts.ObjectLiteralElementLike): SuggestionReport | undefined {
+  private trueSuggestion(name: string, property: TS.ObjectLiteralElementLike): SuggestionReport | undefined {
     if (!ts.isPropertyAssignment(property)) return undefined;
     const literal = unwrap(property.initializer);
     if (literal.kind !== ts.SyntaxKind.FalseKeyword) return undefined;
     return { description: `Set ${name} to true`, span: { start: literal.getStart(this.sf), end: literal.getEnd() }, text: 'true' };
   }
 
-  private checkAssignment(node: ts.BinaryExpression): void {
+  private checkAssignment(node: TS.BinaryExpression): void {
     const op = node.operatorToken.kind;
     if (
       op !== ts.SyntaxKind.EqualsToken &&
@@ -167,7 +168,7 @@ class SourceCheck {
     }
   }
 
-  private checkString(node: ts.StringLiteral | ts.NoSubstitutionTemplateLiteral | ts.TemplateLiteralLikeNode): void {
+  private checkString(node: TS.StringLiteral | TS.NoSubstitutionTemplateLiteral | TS.TemplateLiteralLikeNode): void {
     if (!node.text.includes('ssl')) return;
     const start = node.getStart(this.sf);
     const raw = this.ctx.file.text.slice(start, node.getEnd());
@@ -197,7 +198,7 @@ class SourceCheck {
   }
 
   /** What an options object is handed to, worked out once per object however many options it holds. */
-  private objectFacts(object: ts.ObjectLiteralExpression, finder: ClientFinder): ObjectFacts {
+  private objectFacts(object: TS.ObjectLiteralExpression, finder: ClientFinder): ObjectFacts {
     let facts = this.objects.get(object);
     if (!facts) {
       facts = { client: finder.clientOf(object), requestsClientCert: objectProperty(object, 'requestCert') !== undefined };
@@ -215,7 +216,7 @@ class SourceCheck {
   }
 }
 
-function isStringPart(node: ts.Node): node is ts.StringLiteral | ts.NoSubstitutionTemplateLiteral | ts.TemplateLiteralLikeNode {
+function isStringPart(node: TS.Node): node is TS.StringLiteral | TS.NoSubstitutionTemplateLiteral | TS.TemplateLiteralLikeNode {
   return (
     ts.isStringLiteral(node) ||
     ts.isNoSubstitutionTemplateLiteral(node) ||
@@ -225,7 +226,7 @@ function isStringPart(node: ts.Node): node is ts.StringLiteral | ts.NoSubstituti
   );
 }
 
-function isProcessEnv(node: ts.Expression): boolean {
+function isProcessEnv(node: TS.Expression): boolean {
   const name = dottedName(node);
   return name !== undefined && /(^|\.)process\.env$/.test(name);
 }

@@ -1,4 +1,5 @@
-import ts from 'typescript';
+import ts from '../core/typescript';
+import type * as TS from 'typescript';
 import { defineRule, type SourceContext } from '../core/rule';
 import { calleeName, isFunctionLike, objectProperty, propertyValue, unwrap, walk } from '../core/ast';
 import { isOutsideProductionOnly } from './tls/guards';
@@ -41,7 +42,7 @@ export default defineRule({
 
 interface Response {
   status: number;
-  body: ts.Expression;
+  body: TS.Expression;
 }
 
 /**
@@ -49,7 +50,7 @@ interface Response {
  * Express/Vercel `res.status(500).json(body)`, and fetch-style `new Response(body, { status })` or
  * `Response.json(body, { status })`.
  */
-function responseOf(ctx: SourceContext, node: ts.Node): Response | undefined {
+function responseOf(ctx: SourceContext, node: TS.Node): Response | undefined {
   if (ts.isReturnStatement(node) && node.expression) return lambdaResponse(ctx, node.expression);
   if (ts.isArrowFunction(node) && !ts.isBlock(node.body)) return lambdaResponse(ctx, node.body);
   if (ts.isCallExpression(node)) return expressResponse(ctx, node) ?? fetchResponse(ctx, node, node.arguments);
@@ -57,7 +58,7 @@ function responseOf(ctx: SourceContext, node: ts.Node): Response | undefined {
   return undefined;
 }
 
-function lambdaResponse(ctx: SourceContext, expr: ts.Expression): Response | undefined {
+function lambdaResponse(ctx: SourceContext, expr: TS.Expression): Response | undefined {
   const obj = unwrap(expr);
   if (!ts.isObjectLiteralExpression(obj)) return undefined;
   const status = serverStatus(ctx, propertyValue(objectProperty(obj, 'statusCode')));
@@ -65,7 +66,7 @@ function lambdaResponse(ctx: SourceContext, expr: ts.Expression): Response | und
   return status !== undefined && body ? { status, body } : undefined;
 }
 
-function expressResponse(ctx: SourceContext, call: ts.CallExpression): Response | undefined {
+function expressResponse(ctx: SourceContext, call: TS.CallExpression): Response | undefined {
   const callee = unwrap(call.expression);
   if (!ts.isPropertyAccessExpression(callee) || !/^(?:json|send|end)$/.test(callee.name.text) || !call.arguments[0]) return undefined;
   const receiver = unwrap(callee.expression);
@@ -74,7 +75,7 @@ function expressResponse(ctx: SourceContext, call: ts.CallExpression): Response 
   return status !== undefined ? { status, body: call.arguments[0] } : undefined;
 }
 
-function fetchResponse(ctx: SourceContext, node: ts.CallExpression | ts.NewExpression, args: readonly ts.Expression[]): Response | undefined {
+function fetchResponse(ctx: SourceContext, node: TS.CallExpression | TS.NewExpression, args: readonly TS.Expression[]): Response | undefined {
   const name = calleeName(node);
   const isResponse = ts.isNewExpression(node) ? name === 'Response' : name === 'json' && /Response$/.test(receiverName(node) ?? '');
   if (!isResponse || !args[0] || !args[1]) return undefined;
@@ -84,13 +85,13 @@ function fetchResponse(ctx: SourceContext, node: ts.CallExpression | ts.NewExpre
   return status !== undefined ? { status, body: args[0] } : undefined;
 }
 
-function receiverName(call: ts.CallExpression): string | undefined {
+function receiverName(call: TS.CallExpression): string | undefined {
   const callee = unwrap(call.expression);
   return ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) ? callee.expression.text : undefined;
 }
 
 /** A constant status from 500 to 599; computed statuses (`err.statusCode ?? 500`) are not judged. */
-function serverStatus(ctx: SourceContext, expr: ts.Expression | undefined): number | undefined {
+function serverStatus(ctx: SourceContext, expr: TS.Expression | undefined): number | undefined {
   if (!expr) return undefined;
   const node = ctx.analysis.resolveValue(expr, ctx.file).node;
   if (!ts.isNumericLiteral(node)) return undefined;
@@ -99,9 +100,9 @@ function serverStatus(ctx: SourceContext, expr: ts.Expression | undefined): numb
 }
 
 /** Reports each place in a response body where an error's stack or message ends up. */
-function reportExposures(ctx: SourceContext, body: ts.Expression, status: number): void {
-  const seen = new Set<ts.Node>();
-  const visit = (root: ts.Node, hops: number): void => {
+function reportExposures(ctx: SourceContext, body: TS.Expression, status: number): void {
+  const seen = new Set<TS.Node>();
+  const visit = (root: TS.Node, hops: number): void => {
     walk(root, (node) => {
       if (isFunctionLike(node)) return false;
       const exposure = exposureAt(node);
@@ -128,11 +129,11 @@ interface Exposure {
   kind: 'stack' | 'message';
   name: string;
   /** The declaration of the error variable, so one error is reported once per response. */
-  error: ts.Node;
+  error: TS.Node;
 }
 
 /** `err.stack`, `err.message`, `String(err)`, `err.toString()`, `${err}` where `err` holds a caught error. */
-function exposureAt(node: ts.Node): Exposure | undefined {
+function exposureAt(node: TS.Node): Exposure | undefined {
   if (ts.isPropertyAccessExpression(node)) {
     // `err.message`, and TypeScript's `(err as Error).message`
     const target = unwrap(node.expression);
@@ -169,7 +170,7 @@ function exposureAt(node: ts.Node): Exposure | undefined {
  * What a call makes of its first argument: `String(err)` its message; `util.inspect(err)`,
  * `serializeError(err)` and `JSON.stringify(err, Object.getOwnPropertyNames(err))` its stack too.
  */
-function stringifiedAs(call: ts.CallExpression): 'stack' | 'message' | undefined {
+function stringifiedAs(call: TS.CallExpression): 'stack' | 'message' | undefined {
   const name = calleeName(call);
   if (name === 'String' && ts.isIdentifier(unwrap(call.expression))) return 'message';
   if (name === 'inspect' || name === 'serializeError') return 'stack';
@@ -181,9 +182,9 @@ function stringifiedAs(call: ts.CallExpression): 'stack' | 'message' | undefined
  * The declaration of an identifier when it holds a caught error: a `catch (err)` binding, the
  * parameter of a `.catch(err => ...)` callback, or a parameter named like an error.
  */
-function errorDeclaration(id: ts.Identifier): ts.Node | undefined {
+function errorDeclaration(id: TS.Identifier): TS.Node | undefined {
   const name = id.text;
-  for (let scope: ts.Node | undefined = id.parent; scope; scope = scope.parent) {
+  for (let scope: TS.Node | undefined = id.parent; scope; scope = scope.parent) {
     if (ts.isCatchClause(scope)) {
       const decl = scope.variableDeclaration;
       if (decl && ts.isIdentifier(decl.name) && decl.name.text === name) return decl;
@@ -199,7 +200,7 @@ function errorDeclaration(id: ts.Identifier): ts.Node | undefined {
 }
 
 /** An identifier read as a value, not a property name or the name being declared. */
-function isValueUse(id: ts.Identifier): boolean {
+function isValueUse(id: TS.Identifier): boolean {
   const parent = id.parent;
   if (ts.isPropertyAccessExpression(parent)) return parent.expression === id;
   if (ts.isPropertyAssignment(parent) || ts.isVariableDeclaration(parent) || ts.isParameter(parent)) return parent.name !== id;

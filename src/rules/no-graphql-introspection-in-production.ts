@@ -1,4 +1,5 @@
-import ts from 'typescript';
+import ts from '../core/typescript';
+import type * as TS from 'typescript';
 import { defineRule, type SourceContext } from '../core/rule';
 import { calleeName, objectProperty, propertyValue, walk } from '../core/ast';
 import { isRedwoodModule } from '../analysis/vocabulary';
@@ -35,7 +36,7 @@ export default defineRule({
   },
 });
 
-function isGraphQLHandler(ctx: SourceContext, call: ts.CallExpression): boolean {
+function isGraphQLHandler(ctx: SourceContext, call: TS.CallExpression): boolean {
   const name = calleeName(call);
   if (name !== 'createGraphQLHandler' && name !== 'createGraphQLYoga') return false;
   const source = ts.isIdentifier(call.expression) ? ctx.analysis.importSource(ctx.file, call.expression.text)?.specifier : undefined;
@@ -43,7 +44,7 @@ function isGraphQLHandler(ctx: SourceContext, call: ts.CallExpression): boolean 
 }
 
 /** `fastify.register(redwoodFastifyGraphQLServer, options)` in a Redwood server file (`api/src/server.ts`). */
-function registersGraphQLServer(ctx: SourceContext, call: ts.CallExpression): boolean {
+function registersGraphQLServer(ctx: SourceContext, call: TS.CallExpression): boolean {
   const plugin = call.arguments[0];
   if (calleeName(call) !== 'register' || !plugin || !ts.isIdentifier(plugin)) return false;
   const source = ctx.analysis.importSource(ctx.file, plugin.text);
@@ -51,7 +52,7 @@ function registersGraphQLServer(ctx: SourceContext, call: ts.CallExpression): bo
 }
 
 /** Only a constant `true` is reported: `process.env.NODE_ENV === 'development'` and the like are the intended switch. */
-function checkOptions(ctx: SourceContext, arg: ts.Expression | undefined): void {
+function checkOptions(ctx: SourceContext, arg: TS.Expression | undefined): void {
   if (!arg) return;
   const options = resolveConstant(ctx.analysis, arg, ctx.file);
   if (!ts.isObjectLiteralExpression(options.node)) return;

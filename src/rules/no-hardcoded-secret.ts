@@ -1,5 +1,5 @@
 import path from 'node:path';
-import ts from 'typescript';
+import ts from '../core/typescript';
 import { defineRule, type SourceContext, type TextContext } from '../core/rule';
 import { classifyNamed, type ValueHints } from './secrets/classify';
 import { parseEnvFile, parseTomlStrings, type Assignment } from './secrets/env-file';

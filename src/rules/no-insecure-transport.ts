@@ -1,4 +1,5 @@
-import ts from 'typescript';
+import ts from '../core/typescript';
+import type * as TS from 'typescript';
 import { defineRule, type RelatedReport, type SourceContext } from '../core/rule';
 import { walk } from '../core/ast';
 import { isOutsideProductionOnly } from './tls/guards';
@@ -37,7 +38,7 @@ export default defineRule({
   },
 });
 
-function checkCall(ctx: SourceContext, call: ts.CallExpression): void {
+function checkCall(ctx: SourceContext, call: TS.CallExpression): void {
   const { analysis, file } = ctx;
   const request = requestCall(analysis, call, file);
   if (!request) return;
@@ -71,12 +72,12 @@ function message(cargo: Cargo): { messageId: string; data: Record<string, string
 
 interface Target {
   host: string;
-  at: ts.Node;
+  at: TS.Node;
   related: RelatedReport[];
 }
 
 /** The non-local plain-HTTP host a request goes to, and where to point: the URL as written in the call. */
-function targetOf(ctx: SourceContext, request: RequestCall, call: ts.CallExpression): Target | undefined {
+function targetOf(ctx: SourceContext, request: RequestCall, call: TS.CallExpression): Target | undefined {
   const { analysis, file } = ctx;
   if (request.nodeHttpHost) {
     const host = analysis.stringValue(request.nodeHttpHost, file)?.value.toLowerCase();
@@ -96,7 +97,7 @@ function targetOf(ctx: SourceContext, request: RequestCall, call: ts.CallExpress
 }
 
 /** Points to where the URL is written when that is not the call itself (a constant, a preset). */
-function relatedDefinition(ctx: SourceContext, prefix: UrlPrefix, at: ts.Node): RelatedReport[] {
+function relatedDefinition(ctx: SourceContext, prefix: UrlPrefix, at: TS.Node): RelatedReport[] {
   const source = prefix.source;
   const inside = source.file === ctx.file && source.node.getStart(ctx.file.sf) >= at.getStart(ctx.file.sf) && source.node.getEnd() <= at.getEnd();
   if (inside) return [];

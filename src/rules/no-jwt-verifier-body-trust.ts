@@ -1,4 +1,5 @@
-import ts from 'typescript';
+import ts from '../core/typescript';
+import type * as TS from 'typescript';
 import { defineRule, type SourceContext } from '../core/rule';
 import { calleeName, dottedName, enclosingFunction, someNode, unwrap, walk } from '../core/ast';
 import { isRedwoodWebhooksModule } from '../analysis/vocabulary';
@@ -31,7 +32,7 @@ export default defineRule({
   },
 });
 
-function checkCall(ctx: SourceContext, call: ts.CallExpression): void {
+function checkCall(ctx: SourceContext, call: TS.CallExpression): void {
   const callee = unwrap(call.expression);
   if (!ts.isIdentifier(callee)) return;
   const source = ctx.analysis.importSource(ctx.file, callee.text);
@@ -52,8 +53,8 @@ function checkCall(ctx: SourceContext, call: ts.CallExpression): void {
 }
 
 /** A read of the request body in the function, outside the verifier's own arguments. */
-function bodyUse(fn: ts.Node, verify: ts.CallExpression): ts.Node | undefined {
-  let found: ts.Node | undefined;
+function bodyUse(fn: TS.Node, verify: TS.CallExpression): TS.Node | undefined {
+  let found: TS.Node | undefined;
   walk(fn, (node) => {
     if (found || node === verify) return false;
     if (ts.isPropertyAccessExpression(node) && BODY.test(dottedName(node) ?? '')) found = node;
@@ -63,6 +64,6 @@ function bodyUse(fn: ts.Node, verify: ts.CallExpression): ts.Node | undefined {
 }
 
 /** Netlify's token carries a `sha256` claim of the body; a handler that hashes the body can compare it. */
-function hashesBody(fn: ts.Node): boolean {
+function hashesBody(fn: TS.Node): boolean {
   return someNode(fn, (node) => ts.isCallExpression(node) && calleeName(node) === 'createHash');
 }

@@ -1,4 +1,5 @@
-import ts from 'typescript';
+import ts from '../core/typescript';
+import type * as TS from 'typescript';
 import { defineRule, type SourceContext } from '../core/rule';
 import { calleeName, enclosingFunction, objectProperty, propertyKeyName, propertyValue, stringLiteralValue, unwrap, walk } from '../core/ast';
 import { resolveConstant } from './tls/values';
@@ -33,7 +34,7 @@ export default defineRule({
 
   checkSource(ctx) {
     if (!PREFILTER.test(ctx.file.text)) return;
-    const setters = new Map<ts.Node, HeaderCalls>();
+    const setters = new Map<TS.Node, HeaderCalls>();
     walk(ctx.file.sf, (node) => {
       if (ts.isObjectLiteralExpression(node)) {
         checkCorsOptions(ctx, node);
@@ -48,12 +49,12 @@ export default defineRule({
   },
 });
 
-function report(ctx: SourceContext, at: ts.Node, grant: Grant, where: string, origin: string): void {
+function report(ctx: SourceContext, at: TS.Node, grant: Grant, where: string, origin: string): void {
   ctx.report({ messageId: grant, data: { where, origin }, at, level: grant === 'wildcard' ? 'warning' : undefined });
 }
 
 /** `{ origin: '*', credentials: true }`, `{ origin: true, credentials: true }` in a CORS configuration. */
-function checkCorsOptions(ctx: SourceContext, obj: ts.ObjectLiteralExpression): void {
+function checkCorsOptions(ctx: SourceContext, obj: TS.ObjectLiteralExpression): void {
   const originProperty = objectProperty(obj, 'origin');
   const credentials = propertyValue(objectProperty(obj, 'credentials'));
   if (!originProperty || !credentials || !isConstantTrue(ctx, credentials)) return;
@@ -73,13 +74,13 @@ function checkCorsOptions(ctx: SourceContext, obj: ts.ObjectLiteralExpression): 
   report(ctx, originProperty, grant, owner ?? 'cors', shown);
 }
 
-function isWildcard(node: ts.Node): boolean {
+function isWildcard(node: TS.Node): boolean {
   if (stringLiteralValue(node) === '*') return true;
-  return ts.isArrayLiteralExpression(node) && node.elements.some((e) => stringLiteralValue(unwrap(e as ts.Expression)) === '*');
+  return ts.isArrayLiteralExpression(node) && node.elements.some((e) => stringLiteralValue(unwrap(e as TS.Expression)) === '*');
 }
 
 /** The Redwood factory a `cors` option belongs to: `createGraphQLHandler({ cors })`, `new DbAuthHandler(e, c, { cors })`. */
-function ownerOf(obj: ts.ObjectLiteralExpression): string | undefined {
+function ownerOf(obj: TS.ObjectLiteralExpression): string | undefined {
   const property = obj.parent;
   if (!ts.isPropertyAssignment(property) || propertyKeyName(property.name) !== 'cors') return undefined;
   const options = property.parent;
@@ -94,26 +95,26 @@ function ownerOf(obj: ts.ObjectLiteralExpression): string | undefined {
 }
 
 /** A response's headers object: `'Access-Control-Allow-Origin': '*'` next to `'Access-Control-Allow-Credentials': 'true'`. */
-function checkHeaderObject(ctx: SourceContext, obj: ts.ObjectLiteralExpression): void {
-  let allowOrigin: ts.ObjectLiteralElementLike | undefined;
+function checkHeaderObject(ctx: SourceContext, obj: TS.ObjectLiteralExpression): void {
+  let allowOrigin: TS.ObjectLiteralElementLike | undefined;
   let credentials = false;
   for (const prop of obj.properties) {
     const key = ts.isPropertyAssignment(prop) ? propertyKeyName(prop.name)?.toLowerCase() : undefined;
     if (key === 'access-control-allow-origin') allowOrigin = prop;
-    else if (key === 'access-control-allow-credentials') credentials = isTrueHeaderValue(ctx, (prop as ts.PropertyAssignment).initializer);
+    else if (key === 'access-control-allow-credentials') credentials = isTrueHeaderValue(ctx, (prop as TS.PropertyAssignment).initializer);
   }
   if (!allowOrigin || !credentials) return;
-  const grant = originGrant(ctx, (allowOrigin as ts.PropertyAssignment).initializer);
+  const grant = originGrant(ctx, (allowOrigin as TS.PropertyAssignment).initializer);
   if (grant) report(ctx, allowOrigin, grant.grant, 'the response headers', grant.shown);
 }
 
 interface HeaderCalls {
-  origin?: { node: ts.Node; grant: Grant; shown: string };
+  origin?: { node: TS.Node; grant: Grant; shown: string };
   credentials: boolean;
 }
 
 /** `res.setHeader('Access-Control-Allow-Origin', origin)` and friends, gathered per function. */
-function collectHeaderCall(ctx: SourceContext, call: ts.CallExpression, byFunction: Map<ts.Node, HeaderCalls>): void {
+function collectHeaderCall(ctx: SourceContext, call: TS.CallExpression, byFunction: Map<TS.Node, HeaderCalls>): void {
   const name = calleeName(call);
   if (!name || !HEADER_SETTERS.has(name) || call.arguments.length < 2) return;
   const header = ctx.analysis.stringValue(call.arguments[0], ctx.file)?.value.toLowerCase();
@@ -130,7 +131,7 @@ function collectHeaderCall(ctx: SourceContext, call: ts.CallExpression, byFuncti
 }
 
 /** `*`, or the caller's own `Origin` header echoed back without a check against a list. */
-function originGrant(ctx: SourceContext, value: ts.Expression): { grant: Grant; shown: string } | undefined {
+function originGrant(ctx: SourceContext, value: TS.Expression): { grant: Grant; shown: string } | undefined {
   if (ctx.analysis.stringValue(value, ctx.file)?.value === '*') return { grant: 'wildcard', shown: '*' };
   const origin = originOf(ctx.analysis, value, ctx.file);
   if (origin?.kind !== 'header' || origin.name !== 'origin' || isChecked(value)) return undefined;
@@ -138,12 +139,12 @@ function originGrant(ctx: SourceContext, value: ts.Expression): { grant: Grant; 
 }
 
 /** Whether the enclosing function compares the echoed value (or the Origin header) with something first. */
-function isChecked(value: ts.Expression): boolean {
+function isChecked(value: TS.Expression): boolean {
   const fn = enclosingFunction(value);
   if (!fn) return false;
   const target = unwrap(value);
   const name = ts.isIdentifier(target) ? target.text : undefined;
-  const mentionsOrigin = (node: ts.Node): boolean => {
+  const mentionsOrigin = (node: TS.Node): boolean => {
     const text = node.getText();
     return /headers(?:\??\.origin\b|\[['"`]origin['"`]\]|\.get\(['"`]origin['"`]\))/i.test(text) || (name !== undefined && new RegExp(`\\b${name}\\b`).test(text));
   };
@@ -159,10 +160,10 @@ function isChecked(value: ts.Expression): boolean {
   return checked;
 }
 
-function isTrueHeaderValue(ctx: SourceContext, value: ts.Expression): boolean {
+function isTrueHeaderValue(ctx: SourceContext, value: TS.Expression): boolean {
   return isConstantTrue(ctx, value) || ctx.analysis.stringValue(value, ctx.file)?.value.toLowerCase() === 'true';
 }
 
-function isConstantTrue(ctx: SourceContext, value: ts.Expression): boolean {
+function isConstantTrue(ctx: SourceContext, value: TS.Expression): boolean {
   return resolveConstant(ctx.analysis, value, ctx.file).node.kind === ts.SyntaxKind.TrueKeyword;
 }

@@ -1,5 +1,6 @@
 import path from 'node:path';
-import ts from 'typescript';
+import ts from '../core/typescript';
+import type * as TS from 'typescript';
 import { defineRule, type SourceContext } from '../core/rule';
 import { calleeName, dottedName, envReadName, propertyKeyName, unwrap, walk } from '../core/ast';
 import { isOutsideProductionOnly } from './tls/guards';
@@ -64,14 +65,14 @@ function isOutsideApi(ctx: SourceContext): boolean {
 }
 
 interface Leak {
-  node: ts.Node;
+  node: TS.Node;
   messageId: string;
   name: string;
   /** An object, which a template or `+` turns into `[object Object]` rather than its contents. */
   object?: boolean;
 }
 
-function checkCall(ctx: SourceContext, call: ts.CallExpression): void {
+function checkCall(ctx: SourceContext, call: TS.CallExpression): void {
   const callee = unwrap(call.expression);
   if (!ts.isPropertyAccessExpression(callee)) return;
   const method = callee.name.text;
@@ -106,7 +107,7 @@ function checkCall(ctx: SourceContext, call: ts.CallExpression): void {
  */
 function findLeak(
   ctx: SourceContext,
-  expr: ts.Expression,
+  expr: TS.Expression,
   keys: string[] | null,
   coerced: boolean,
   redactions: readonly string[] | undefined,
@@ -150,7 +151,7 @@ function findLeak(
 
 function propertyLeak(
   ctx: SourceContext,
-  prop: ts.ObjectLiteralElementLike,
+  prop: TS.ObjectLiteralElementLike,
   keys: string[] | null,
   redactions: readonly string[] | undefined,
   depth: number,
@@ -158,19 +159,19 @@ function propertyLeak(
   if (ts.isSpreadAssignment(prop)) return findLeak(ctx, prop.expression, keys, false, redactions, depth + 1);
   const key = ts.isPropertyAssignment(prop) || ts.isShorthandPropertyAssignment(prop) ? propertyKeyName(prop.name) : undefined;
   if (key === undefined) return undefined;
-  const value = ts.isPropertyAssignment(prop) ? prop.initializer : (prop as ts.ShorthandPropertyAssignment).name;
+  const value = ts.isPropertyAssignment(prop) ? prop.initializer : (prop as TS.ShorthandPropertyAssignment).name;
   return findLeak(ctx, value, keys && [...keys, key], false, redactions, depth + 1);
 }
 
 /** What a single value is, when it is sensitive: a request, its headers or body, a secret. */
-function classify(ctx: SourceContext, node: ts.Expression): Leak | undefined {
+function classify(ctx: SourceContext, node: TS.Expression): Leak | undefined {
   if (ts.isIdentifier(node)) return identifierLeak(ctx, node);
   if (ts.isPropertyAccessExpression(node) || ts.isElementAccessExpression(node)) return accessLeak(node);
   if (ts.isCallExpression(node) && isParsedBody(node)) return { node, messageId: 'body', name: node.getText(ctx.file.sf), object: true };
   return undefined;
 }
 
-function accessLeak(node: ts.PropertyAccessExpression | ts.ElementAccessExpression): Leak | undefined {
+function accessLeak(node: TS.PropertyAccessExpression | TS.ElementAccessExpression): Leak | undefined {
   const env = envReadName(node);
   if (env !== undefined) return isCredentialEnv(env) ? { node, messageId: 'env', name: env } : undefined;
   const dotted = dottedName(node);
@@ -179,12 +180,12 @@ function accessLeak(node: ts.PropertyAccessExpression | ts.ElementAccessExpressi
   if (part) return /eaders$/.test(part[1]) ? { node, messageId: 'headers', name: dotted!, object: true } : { node, messageId: 'body', name: dotted! };
   const header = headerName(node);
   if (header !== undefined) return isCredentialHeader(header) || header === 'cookie' ? { node, messageId: 'header', name: header } : undefined;
-  const member = ts.isPropertyAccessExpression(node) ? node.name.text : propertyKeyName(node.argumentExpression as ts.PropertyName);
+  const member = ts.isPropertyAccessExpression(node) ? node.name.text : propertyKeyName(node.argumentExpression as TS.PropertyName);
   if (member && namesCredential(member) && dotted) return { node, messageId: 'named', name: dotted };
   return undefined;
 }
 
-function identifierLeak(ctx: SourceContext, id: ts.Identifier): Leak | undefined {
+function identifierLeak(ctx: SourceContext, id: TS.Identifier): Leak | undefined {
   const decl = ctx.analysis.declarationOf(id, ctx.file);
   if (decl && decl.file === ctx.file) {
     const declared = decl.node;
@@ -205,7 +206,7 @@ function identifierLeak(ctx: SourceContext, id: ts.Identifier): Leak | undefined
 }
 
 /** `const { headers, body } = event`: the request's parts under their own names. */
-function destructuredRequestPart(declared: ts.Node, name: string): 'headers' | 'body' | undefined {
+function destructuredRequestPart(declared: TS.Node, name: string): 'headers' | 'body' | undefined {
   if (!ts.isObjectBindingPattern(declared) || !ts.isVariableDeclaration(declared.parent) || !declared.parent.initializer) return undefined;
   const source = dottedName(unwrap(declared.parent.initializer));
   if (!source || !EVENT_NAMES.test(source)) return undefined;
@@ -215,13 +216,13 @@ function destructuredRequestPart(declared: ts.Node, name: string): 'headers' | '
   return key === 'body' ? 'body' : undefined;
 }
 
-function isFirstParameter(param: ts.ParameterDeclaration): boolean {
+function isFirstParameter(param: TS.ParameterDeclaration): boolean {
   const fn = param.parent;
   return ts.isFunctionLike(fn) && fn.parameters[0] === param;
 }
 
 /** `JSON.parse(event.body)`, `await request.json()`, `await req.text()`. */
-function isParsedBody(call: ts.CallExpression): boolean {
+function isParsedBody(call: TS.CallExpression): boolean {
   const name = calleeName(call);
   if (name === 'parse' && dottedName(unwrap(call.expression)) === 'JSON.parse' && call.arguments[0]) {
     const arg = dottedName(unwrap(call.arguments[0]));

@@ -1,4 +1,5 @@
-import ts from 'typescript';
+import ts from '../core/typescript';
+import type * as TS from 'typescript';
 import { defineRule, type SourceContext } from '../core/rule';
 import { calleeName, containsIdentifier, returnsOrThrows, someNode, unwrap, walk } from '../core/ast';
 import { originOf } from './no-timing-unsafe-compare/origins';
@@ -32,12 +33,14 @@ const ADDRESS_HELPER = /allow|trust|range|cidr|subnet|whitelist|blacklist|blockl
 /** ...but a rate limiter keyed by address decides nothing about who the caller is. */
 const NOT_ACCESS_HELPER = /rate|limit|throttle|log|record|track|count/i;
 
-const EQUALITY = new Set([
-  ts.SyntaxKind.EqualsEqualsEqualsToken,
-  ts.SyntaxKind.ExclamationEqualsEqualsToken,
-  ts.SyntaxKind.EqualsEqualsToken,
-  ts.SyntaxKind.ExclamationEqualsToken,
-]);
+function isEquality(op: TS.SyntaxKind): boolean {
+  return (
+    op === ts.SyntaxKind.EqualsEqualsEqualsToken ||
+    op === ts.SyntaxKind.ExclamationEqualsEqualsToken ||
+    op === ts.SyntaxKind.EqualsEqualsToken ||
+    op === ts.SyntaxKind.ExclamationEqualsToken
+  );
+}
 
 export default defineRule({
   meta: {
@@ -57,7 +60,7 @@ export default defineRule({
 
   checkSource(ctx) {
     if (!PREFILTER.test(ctx.file.text)) return;
-    const decisions = new Set<ts.Node>();
+    const decisions = new Set<TS.Node>();
     walk(ctx.file.sf, (node) => {
       const header = ts.isCallExpression(node) ? addressCheckedByCall(ctx, node) : ts.isBinaryExpression(node) ? addressCompared(ctx, node) : undefined;
       const decision = header ? decisionOf(node) : undefined;
@@ -70,13 +73,13 @@ export default defineRule({
 });
 
 /** The spoofable header an expression's value comes from. */
-function spoofableHeader(ctx: SourceContext, expr: ts.Expression): string | undefined {
+function spoofableHeader(ctx: SourceContext, expr: TS.Expression): string | undefined {
   const origin = originOf(ctx.analysis, expr, ctx.file);
   return origin?.kind === 'header' && SPOOFABLE_HEADERS.has(origin.name) ? origin.name : undefined;
 }
 
 /** `ALLOWED.includes(ip)`, `ip.startsWith('10.')`, `/^10\./.test(ip)`, `ipRangeCheck(ip, ranges)`. */
-function addressCheckedByCall(ctx: SourceContext, call: ts.CallExpression): string | undefined {
+function addressCheckedByCall(ctx: SourceContext, call: TS.CallExpression): string | undefined {
   const name = calleeName(call);
   if (!name) return undefined;
   const callee = unwrap(call.expression);
@@ -98,8 +101,8 @@ function addressCheckedByCall(ctx: SourceContext, call: ts.CallExpression): stri
 }
 
 /** `ip === '203.0.113.7'`: an address compared with a constant. */
-function addressCompared(ctx: SourceContext, node: ts.BinaryExpression): string | undefined {
-  if (!EQUALITY.has(node.operatorToken.kind)) return undefined;
+function addressCompared(ctx: SourceContext, node: TS.BinaryExpression): string | undefined {
+  if (!isEquality(node.operatorToken.kind)) return undefined;
   for (const [side, other] of [[node.left, node.right], [node.right, node.left]] as const) {
     const header = spoofableHeader(ctx, side);
     if (header && ctx.analysis.stringValue(other, ctx.file)?.value) return header;
@@ -111,8 +114,8 @@ function addressCompared(ctx: SourceContext, node: ts.BinaryExpression): string 
  * The statement a test's result decides: the `if` whose branch returns or throws, the function
  * whose return value it is, or the constant that such an `if` tests. A `?:` only picks a value.
  */
-function decisionOf(node: ts.Node): ts.Node | undefined {
-  let current: ts.Node = node;
+function decisionOf(node: TS.Node): TS.Node | undefined {
+  let current: TS.Node = node;
   while (current.parent && isPartOfCondition(current.parent)) current = current.parent;
   const parent = current.parent;
   if (!parent) return undefined;
@@ -126,17 +129,17 @@ function decisionOf(node: ts.Node): ts.Node | undefined {
   return undefined;
 }
 
-function isPartOfCondition(node: ts.Node): boolean {
+function isPartOfCondition(node: TS.Node): boolean {
   if (ts.isParenthesizedExpression(node) || ts.isAwaitExpression(node)) return true;
   if (ts.isPrefixUnaryExpression(node)) return node.operator === ts.SyntaxKind.ExclamationToken;
   if (!ts.isBinaryExpression(node)) return false;
   const op = node.operatorToken.kind;
-  return op === ts.SyntaxKind.AmpersandAmpersandToken || op === ts.SyntaxKind.BarBarToken || EQUALITY.has(op);
+  return op === ts.SyntaxKind.AmpersandAmpersandToken || op === ts.SyntaxKind.BarBarToken || isEquality(op);
 }
 
 /** `const allowed = ALLOWED.includes(ip)` followed by `if (!allowed) return ...`. */
-function testedByIf(name: ts.Identifier): boolean {
-  let scope: ts.Node | undefined = name.parent;
+function testedByIf(name: TS.Identifier): boolean {
+  let scope: TS.Node | undefined = name.parent;
   while (scope && !ts.isBlock(scope) && !ts.isSourceFile(scope)) scope = scope.parent;
   if (!scope) return false;
   return someNode(

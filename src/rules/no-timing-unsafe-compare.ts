@@ -1,4 +1,5 @@
-import ts from 'typescript';
+import ts from '../core/typescript';
+import type * as TS from 'typescript';
 import { defineRule, type SourceContext } from '../core/rule';
 import { walk } from '../core/ast';
 import { originOf, type Origin } from './no-timing-unsafe-compare/origins';
@@ -7,12 +8,21 @@ import { isSecretOrigin } from './no-timing-unsafe-compare/secrets';
 /** A secret reaches a comparison only through one of these words (or a constant named like one). */
 const PREFILTER = /createHmac|process\.env|headers|secret|token|key|signature|digest/i;
 
-const EQUALITY = new Map<ts.SyntaxKind, string>([
-  [ts.SyntaxKind.EqualsEqualsEqualsToken, '==='],
-  [ts.SyntaxKind.ExclamationEqualsEqualsToken, '!=='],
-  [ts.SyntaxKind.EqualsEqualsToken, '=='],
-  [ts.SyntaxKind.ExclamationEqualsToken, '!='],
-]);
+/** The equality operator a token is, if it is one. */
+function equalityOperator(kind: TS.SyntaxKind): string | undefined {
+  switch (kind) {
+    case ts.SyntaxKind.EqualsEqualsEqualsToken:
+      return '===';
+    case ts.SyntaxKind.ExclamationEqualsEqualsToken:
+      return '!==';
+    case ts.SyntaxKind.EqualsEqualsToken:
+      return '==';
+    case ts.SyntaxKind.ExclamationEqualsToken:
+      return '!=';
+    default:
+      return undefined;
+  }
+}
 
 export default defineRule({
   meta: {
@@ -40,8 +50,8 @@ export default defineRule({
   },
 });
 
-function checkComparison(ctx: SourceContext, node: ts.BinaryExpression): void {
-  const op = EQUALITY.get(node.operatorToken.kind);
+function checkComparison(ctx: SourceContext, node: TS.BinaryExpression): void {
+  const op = equalityOperator(node.operatorToken.kind);
   if (!op) return;
   const { analysis, file } = ctx;
   const left = originOf(analysis, node.left, file);

@@ -1,4 +1,5 @@
-import ts from 'typescript';
+import ts from '../core/typescript';
+import type * as TS from 'typescript';
 import { defineRule, type SourceContext } from '../core/rule';
 import { UNAUTHENTICATED } from '../analysis/endpoint';
 import { behaviourOf } from '../analysis/behaviour';
@@ -55,10 +56,10 @@ function reportStubAuth(ctx: SourceContext): void {
   }
 }
 
-function exportedFunctions(statement: ts.Statement): Array<[ts.Identifier, import('../core/ast').FunctionLike]> {
+function exportedFunctions(statement: TS.Statement): Array<[TS.Identifier, import('../core/ast').FunctionLike]> {
   if (ts.isFunctionDeclaration(statement) && statement.name) return [[statement.name, statement]];
   if (!ts.isVariableStatement(statement)) return [];
-  return statement.declarationList.declarations.flatMap((decl): Array<[ts.Identifier, import('../core/ast').FunctionLike]> => {
+  return statement.declarationList.declarations.flatMap((decl): Array<[TS.Identifier, import('../core/ast').FunctionLike]> => {
     const init = decl.initializer && unwrap(decl.initializer);
     return ts.isIdentifier(decl.name) && init && isFunctionLike(init) ? [[decl.name, init]] : [];
   });

@@ -1,4 +1,5 @@
-import ts from 'typescript';
+import ts from '../core/typescript';
+import type * as TS from 'typescript';
 import { defineRule, type SourceContext } from '../core/rule';
 import type { SourceFileInfo } from '../core/files';
 import { calleeName, objectProperty, propertyValue, walk } from '../core/ast';
@@ -37,7 +38,7 @@ export default defineRule({
   },
 });
 
-function isDbAuthHandler(ctx: SourceContext, node: ts.NewExpression): boolean {
+function isDbAuthHandler(ctx: SourceContext, node: TS.NewExpression): boolean {
   if (calleeName(node) !== 'DbAuthHandler') return false;
   const callee = node.expression;
   const source = ts.isIdentifier(callee) ? ctx.analysis.importSource(ctx.file, callee.text)?.specifier : undefined;
@@ -45,12 +46,12 @@ function isDbAuthHandler(ctx: SourceContext, node: ts.NewExpression): boolean {
 }
 
 interface Located {
-  node: ts.ObjectLiteralExpression;
+  node: TS.ObjectLiteralExpression;
   file: SourceFileInfo;
 }
 
 /** `cookie.attributes` (Redwood 5+) and the deprecated flags written on `cookie` itself. */
-function checkOptions(ctx: SourceContext, optionsArg: ts.Expression | undefined): void {
+function checkOptions(ctx: SourceContext, optionsArg: TS.Expression | undefined): void {
   const options = optionsArg && objectAt(ctx, optionsArg, ctx.file);
   const cookieProperty = options && objectProperty(options.node, 'cookie');
   const cookie = options && objectAt(ctx, propertyValue(cookieProperty), options.file);
@@ -62,10 +63,10 @@ function checkOptions(ctx: SourceContext, optionsArg: ts.Expression | undefined)
   if (FLAGS.some((flag) => objectProperty(cookie.node, flag))) checkFlags(ctx, cookie, false, anchor);
 }
 
-function checkFlags(ctx: SourceContext, flags: Located, complete: boolean, anchor: ts.Node): void {
+function checkFlags(ctx: SourceContext, flags: Located, complete: boolean, anchor: TS.Node): void {
   const { analysis } = ctx;
   const { node: object, file } = flags;
-  const report = (messageId: string, at: ts.Node) => {
+  const report = (messageId: string, at: TS.Node) => {
     if (file === ctx.file) ctx.report({ messageId, at });
     else {
       const span = { start: at.getStart(file.sf), end: at.getEnd() };
@@ -86,7 +87,7 @@ function checkFlags(ctx: SourceContext, flags: Located, complete: boolean, ancho
   if (sameSite && sameSiteText?.toLowerCase() === 'none' && !secure && !spread) report('sameSiteNone', sameSite);
 }
 
-function objectAt(ctx: SourceContext, expr: ts.Expression | undefined, file: SourceFileInfo): Located | undefined {
+function objectAt(ctx: SourceContext, expr: TS.Expression | undefined, file: SourceFileInfo): Located | undefined {
   if (!expr) return undefined;
   const resolved = resolveConstant(ctx.analysis, expr, file);
   return ts.isObjectLiteralExpression(resolved.node) ? { node: resolved.node, file: resolved.file } : undefined;

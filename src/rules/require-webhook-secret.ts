@@ -1,4 +1,5 @@
-import ts from 'typescript';
+import ts from '../core/typescript';
+import type * as TS from 'typescript';
 import { defineRule, type SourceContext } from '../core/rule';
 import { calleeName, objectProperty, unwrap, walk } from '../core/ast';
 import { isRedwoodWebhooksModule } from '../analysis/vocabulary';
@@ -36,7 +37,7 @@ export default defineRule({
 
   checkSource(ctx) {
     if (!PREFILTER.test(ctx.file.text)) return;
-    const unkeyed: Array<{ call: ts.CallExpression; type: string }> = [];
+    const unkeyed: Array<{ call: TS.CallExpression; type: string }> = [];
     walk(ctx.file.sf, (node) => {
       if (!ts.isCallExpression(node)) return;
       const type = unkeyedVerifier(ctx, node);
@@ -55,7 +56,7 @@ export default defineRule({
 });
 
 /** The verifier type of a Redwood `verifyEvent`/`verifySignature` call that passes no `secret`. */
-function unkeyedVerifier(ctx: SourceContext, call: ts.CallExpression): string | undefined {
+function unkeyedVerifier(ctx: SourceContext, call: TS.CallExpression): string | undefined {
   const callee = unwrap(call.expression);
   if (!ts.isIdentifier(callee)) return undefined;
   const source = ctx.analysis.importSource(ctx.file, callee.text);

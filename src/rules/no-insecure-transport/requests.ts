@@ -1,4 +1,5 @@
-import ts from 'typescript';
+import ts from '../../core/typescript';
+import type * as TS from 'typescript';
 import type { ProjectAnalysis, Resolved } from '../../core/analysis';
 import type { SourceFileInfo } from '../../core/files';
 import { calleeName, dottedName, envReadName, objectProperty, propertyKeyName, propertyValue, unwrap, walk } from '../../core/ast';
@@ -9,15 +10,15 @@ export interface RequestCall {
   /** How the call reads in code: `fetch`, `axios.post`, `partnerApi.get`, `http.request`. */
   client: string;
   /** The URL, or the base URL a relative path is resolved against. */
-  url?: ts.Expression;
+  url?: TS.Expression;
   /** The preset an instance call was made from (`const api = axios.create({ baseURL, headers })`). */
   preset?: Preset;
   /** Node `http` options: the URL is plain HTTP by construction and the host is an option. */
-  nodeHttpHost?: ts.Expression;
+  nodeHttpHost?: TS.Expression;
   /** Option objects that may carry headers, credentials or a body. */
-  options: Array<Resolved<ts.Expression>>;
+  options: Array<Resolved<TS.Expression>>;
   /** A body passed positionally (`axios.post(url, data)`). */
-  body?: ts.Expression;
+  body?: TS.Expression;
   /** A preset (`axios.create`, `got.extend`): it sends nothing by itself, so a body is not judged. */
   isPreset: boolean;
   /** The package of a preset. */
@@ -32,12 +33,12 @@ const NODE_HTTP = new Set(['http', 'node:http']);
 const MAX_PRESET_DEPTH = 4;
 
 /** Recognises fetch, axios (and its instances), got, ky and Node's `http.request`/`http.get`. */
-export function requestCall(analysis: ProjectAnalysis, call: ts.CallExpression, file: SourceFileInfo, depth = 0): RequestCall | undefined {
+export function requestCall(analysis: ProjectAnalysis, call: TS.CallExpression, file: SourceFileInfo, depth = 0): RequestCall | undefined {
   const callee = unwrap(call.expression);
   const name = calleeName(call);
   if (!name) return undefined;
   const args = call.arguments;
-  const here = (e: ts.Expression | undefined): Array<Resolved<ts.Expression>> => (e ? [resolveObject(analysis, e, file)] : []);
+  const here = (e: TS.Expression | undefined): Array<Resolved<TS.Expression>> => (e ? [resolveObject(analysis, e, file)] : []);
 
   if (ts.isIdentifier(callee)) {
     const source = analysis.importSource(file, callee.text);
@@ -87,12 +88,12 @@ export function requestCall(analysis: ProjectAnalysis, call: ts.CallExpression, 
 
 export interface Preset {
   pkg: string;
-  base: Resolved<ts.Expression>;
-  options: Array<Resolved<ts.Expression>>;
+  base: Resolved<TS.Expression>;
+  options: Array<Resolved<TS.Expression>>;
 }
 
 /** `const partnerApi = axios.create({ baseURL, headers })`: the preset an instance was made from. */
-function presetOf(analysis: ProjectAnalysis, receiver: ts.Identifier, file: SourceFileInfo, depth: number): Preset | undefined {
+function presetOf(analysis: ProjectAnalysis, receiver: TS.Identifier, file: SourceFileInfo, depth: number): Preset | undefined {
   const value = analysis.resolveValue(receiver, file);
   if (value.node === receiver || !ts.isCallExpression(value.node)) return undefined;
   const made = requestCall(analysis, value.node, value.file, depth + 1);
@@ -105,20 +106,20 @@ function methodCall(
   client: string,
   pkg: string,
   method: string,
-  args: readonly ts.Expression[],
-  here: (e: ts.Expression | undefined) => Array<Resolved<ts.Expression>>,
+  args: readonly TS.Expression[],
+  here: (e: TS.Expression | undefined) => Array<Resolved<TS.Expression>>,
 ): RequestCall | undefined {
   if (!BODY_METHODS.has(method) && !NO_BODY_METHODS.has(method)) return undefined;
   if (pkg === 'axios' && BODY_METHODS.has(method)) return { client, url: args[0], body: args[1], options: here(args[2]), isPreset: false };
   return { client, url: args[0], options: here(args[1]), isPreset: false };
 }
 
-function resolveObject(analysis: ProjectAnalysis, expr: ts.Expression, file: SourceFileInfo): Resolved<ts.Expression> {
+function resolveObject(analysis: ProjectAnalysis, expr: TS.Expression, file: SourceFileInfo): Resolved<TS.Expression> {
   const resolved = analysis.resolveValue(expr, file);
   return { node: resolved.node, file: resolved.file };
 }
 
-function property(options: Resolved<ts.Expression>, name: string): ts.Expression | undefined {
+function property(options: Resolved<TS.Expression>, name: string): TS.Expression | undefined {
   return ts.isObjectLiteralExpression(options.node) ? propertyValue(objectProperty(options.node, name)) : undefined;
 }
 
@@ -129,7 +130,7 @@ export type Cargo =
   | { kind: 'env'; name: string }
   | { kind: 'body' };
 
-export function cargoOf(analysis: ProjectAnalysis, request: RequestCall, call: ts.CallExpression): Cargo | undefined {
+export function cargoOf(analysis: ProjectAnalysis, request: RequestCall, call: TS.CallExpression): Cargo | undefined {
   const credentials = optionsCargo(analysis, request.options);
   if (credentials) return credentials;
   const env = credentialEnvIn(call.arguments);
@@ -140,7 +141,7 @@ export function cargoOf(analysis: ProjectAnalysis, request: RequestCall, call: t
 }
 
 /** Credentials in option objects (headers, `auth`, `username`/`password`), which every request made with them carries. */
-export function optionsCargo(analysis: ProjectAnalysis, options: Array<Resolved<ts.Expression>>): Cargo | undefined {
+export function optionsCargo(analysis: ProjectAnalysis, options: Array<Resolved<TS.Expression>>): Cargo | undefined {
   for (const option of options) {
     const found = optionCredentials(analysis, option);
     if (found) return found;
@@ -148,7 +149,7 @@ export function optionsCargo(analysis: ProjectAnalysis, options: Array<Resolved<
   return undefined;
 }
 
-function optionCredentials(analysis: ProjectAnalysis, options: Resolved<ts.Expression>): Cargo | undefined {
+function optionCredentials(analysis: ProjectAnalysis, options: Resolved<TS.Expression>): Cargo | undefined {
   if (!ts.isObjectLiteralExpression(options.node)) return undefined;
   const headers = property(options, 'headers');
   if (headers) {
@@ -161,7 +162,7 @@ function optionCredentials(analysis: ProjectAnalysis, options: Resolved<ts.Expre
   return undefined;
 }
 
-function hasBody(options: Resolved<ts.Expression>): boolean {
+function hasBody(options: Resolved<TS.Expression>): boolean {
   return ['body', 'data', 'json', 'form'].some((option) => {
     const value = property(options, option);
     return value !== undefined && !isEmpty(value);
@@ -169,7 +170,7 @@ function hasBody(options: Resolved<ts.Expression>): boolean {
 }
 
 /** The first credential header of a headers object (`{ Authorization }`, `new Headers({...})`). */
-function credentialHeaderIn(analysis: ProjectAnalysis, expr: ts.Expression, file: SourceFileInfo): string | undefined {
+function credentialHeaderIn(analysis: ProjectAnalysis, expr: TS.Expression, file: SourceFileInfo): string | undefined {
   let node = analysis.resolveValue(expr, file).node;
   if (ts.isNewExpression(node) && calleeName(node) === 'Headers' && node.arguments?.[0]) node = unwrap(node.arguments[0]);
   if (!ts.isObjectLiteralExpression(node)) return undefined;
@@ -181,7 +182,7 @@ function credentialHeaderIn(analysis: ProjectAnalysis, expr: ts.Expression, file
 }
 
 /** A credential from the environment anywhere in the call (a header value, a query parameter). */
-function credentialEnvIn(args: readonly ts.Expression[]): string | undefined {
+function credentialEnvIn(args: readonly TS.Expression[]): string | undefined {
   let found: string | undefined;
   for (const arg of args) {
     walk(arg, (node) => {
@@ -196,7 +197,7 @@ function credentialEnvIn(args: readonly ts.Expression[]): string | undefined {
   return found;
 }
 
-function isEmpty(expr: ts.Expression): boolean {
+function isEmpty(expr: TS.Expression): boolean {
   const node = unwrap(expr);
   if (node.kind === ts.SyntaxKind.NullKeyword) return true;
   if (ts.isIdentifier(node)) return node.text === 'undefined';

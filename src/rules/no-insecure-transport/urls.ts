@@ -1,4 +1,5 @@
-import ts from 'typescript';
+import ts from '../../core/typescript';
+import type * as TS from 'typescript';
 import type { ProjectAnalysis, Resolved } from '../../core/analysis';
 import type { SourceFileInfo } from '../../core/files';
 import { stringLiteralValue } from '../../core/ast';
@@ -8,7 +9,7 @@ export interface UrlPrefix {
   text: string;
   complete: boolean;
   /** Where the leading text was written (a literal here or a constant elsewhere). */
-  source: Resolved<ts.Node>;
+  source: Resolved<TS.Node>;
 }
 
 const MAX_DEPTH = 6;
@@ -17,7 +18,7 @@ const MAX_DEPTH = 6;
  * The known start of a URL: a string constant (followed across modules), a template whose leading
  * parts are constants (`${PARTNER_API}/orders`), or a `+` concatenation starting with one.
  */
-export function urlPrefix(analysis: ProjectAnalysis, expr: ts.Expression, file: SourceFileInfo, depth = 0): UrlPrefix | undefined {
+export function urlPrefix(analysis: ProjectAnalysis, expr: TS.Expression, file: SourceFileInfo, depth = 0): UrlPrefix | undefined {
   if (depth > MAX_DEPTH) return undefined;
   const resolved = analysis.resolveValue(expr, file);
   const node = resolved.node;
@@ -25,7 +26,7 @@ export function urlPrefix(analysis: ProjectAnalysis, expr: ts.Expression, file: 
   if (literal !== undefined) return { text: literal, complete: true, source: resolved };
   if (ts.isTemplateExpression(node)) {
     let text = node.head.text;
-    let source: Resolved<ts.Node> = resolved;
+    let source: Resolved<TS.Node> = resolved;
     for (const span of node.templateSpans) {
       const part = urlPrefix(analysis, span.expression, resolved.file, depth + 1);
       if (!part) return text ? { text, complete: false, source } : undefined;

@@ -1,4 +1,5 @@
-import ts from 'typescript';
+import ts from '../../core/typescript';
+import type * as TS from 'typescript';
 import type { ProjectAnalysis } from '../../core/analysis';
 import type { SourceFileInfo } from '../../core/files';
 import { calleeName, objectProperty, propertyValue, stringLiteralValue, unwrap } from '../../core/ast';
@@ -30,7 +31,7 @@ export interface RedwoodLogger {
  * The configuration of a logger when it is Redwood's `createLogger` (or a child of one), followed
  * through imports; undefined for any other logger (nothing is assumed redacted or silent).
  */
-export function redwoodLogger(analysis: ProjectAnalysis, receiver: ts.Expression, file: SourceFileInfo, hops = 0): RedwoodLogger | undefined {
+export function redwoodLogger(analysis: ProjectAnalysis, receiver: TS.Expression, file: SourceFileInfo, hops = 0): RedwoodLogger | undefined {
   if (hops > MAX_HOPS) return undefined;
   const resolved = analysis.resolveValue(receiver, file);
   const node = resolved.node;
@@ -54,7 +55,7 @@ export function redwoodLogger(analysis: ProjectAnalysis, receiver: ts.Expression
 }
 
 /** `['a', 'b.c']` or `{ paths: [...] }`. */
-function literalPaths(value: ts.Expression | undefined): readonly string[] | undefined {
+function literalPaths(value: TS.Expression | undefined): readonly string[] | undefined {
   let list = value && unwrap(value);
   if (list && ts.isObjectLiteralExpression(list)) list = propertyValue(objectProperty(list, 'paths'));
   list = list && unwrap(list);

@@ -1,4 +1,5 @@
-import ts from 'typescript';
+import ts from '../../core/typescript';
+import type * as TS from 'typescript';
 import type { ProjectAnalysis } from '../../core/analysis';
 import type { SourceFileInfo } from '../../core/files';
 import { calleeName, dottedName, envReadName, isFunctionLike, propertyKeyName, stringLiteralValue, unwrap, type FunctionLike } from '../../core/ast';
@@ -39,7 +40,7 @@ const PASS_THROUGH_METHODS = new Set([
 /** Functions whose result carries their first argument. */
 const PASS_THROUGH_FUNCTIONS = new Set(['String', 'decodeURIComponent', 'decodeURI']);
 
-export function originOf(analysis: ProjectAnalysis, expr: ts.Expression, file: SourceFileInfo, depth = 0): Origin | undefined {
+export function originOf(analysis: ProjectAnalysis, expr: TS.Expression, file: SourceFileInfo, depth = 0): Origin | undefined {
   if (depth > MAX_DEPTH) return undefined;
   const node = unwrap(expr);
   if (isConstantLiteral(node)) return { kind: 'constant' };
@@ -64,7 +65,7 @@ export function originOf(analysis: ProjectAnalysis, expr: ts.Expression, file: S
  * The lower-cased header an expression reads: `event.headers['x-a']`, `event.headers.authorization`
  * (also as a call argument), `req.headers.get('x-a')`.
  */
-export function headerName(node: ts.Expression): string | undefined {
+export function headerName(node: TS.Expression): string | undefined {
   if (ts.isCallExpression(node)) return headerRead(node.expression);
   if (ts.isPropertyAccessExpression(node) && /(^|\.)headers$/i.test(dottedName(unwrap(node.expression)) ?? '')) {
     const isCallee = ts.isCallExpression(node.parent) && node.parent.expression === node;
@@ -73,7 +74,7 @@ export function headerName(node: ts.Expression): string | undefined {
   return headerRead(node);
 }
 
-function isConstantLiteral(node: ts.Expression): boolean {
+function isConstantLiteral(node: TS.Expression): boolean {
   if (stringLiteralValue(node) !== undefined || ts.isNumericLiteral(node) || ts.isRegularExpressionLiteral(node)) return true;
   if (ts.isTypeOfExpression(node)) return true;
   if (ts.isIdentifier(node) && node.text === 'undefined') return true;
@@ -84,7 +85,7 @@ function isConstantLiteral(node: ts.Expression): boolean {
   );
 }
 
-function identifierOrigin(analysis: ProjectAnalysis, id: ts.Identifier, file: SourceFileInfo, depth: number): Origin | undefined {
+function identifierOrigin(analysis: ProjectAnalysis, id: TS.Identifier, file: SourceFileInfo, depth: number): Origin | undefined {
   const resolved = analysis.resolveValue(id, file);
   if (resolved.node !== id) return originOf(analysis, resolved.node, resolved.file, depth + 1);
   const decl = analysis.declarationOf(id, file);
@@ -101,7 +102,7 @@ function identifierOrigin(analysis: ProjectAnalysis, id: ts.Identifier, file: So
   return undefined;
 }
 
-function callOrigin(analysis: ProjectAnalysis, call: ts.CallExpression, file: SourceFileInfo, depth: number): Origin | undefined {
+function callOrigin(analysis: ProjectAnalysis, call: TS.CallExpression, file: SourceFileInfo, depth: number): Origin | undefined {
   if (isHmacDigest(analysis, call, file)) return { kind: 'hmac' };
   const name = calleeName(call);
   const callee = unwrap(call.expression);
@@ -113,7 +114,7 @@ function callOrigin(analysis: ProjectAnalysis, call: ts.CallExpression, file: So
   }
   if (ts.isIdentifier(callee)) {
     // A helper that returns one expression: `const callerIp = (event) => event.headers['client-ip'] || ...`
-    let helper: { node: ts.Node; file: SourceFileInfo } | undefined = analysis.resolveValue(callee, file);
+    let helper: { node: TS.Node; file: SourceFileInfo } | undefined = analysis.resolveValue(callee, file);
     if (ts.isIdentifier(helper.node)) helper = analysis.declarationOf(helper.node, helper.file);
     const returned = helper && isFunctionLike(helper.node) ? singleReturn(helper.node) : undefined;
     if (helper && returned) return originOf(analysis, returned, helper.file, depth + 1);
@@ -121,7 +122,7 @@ function callOrigin(analysis: ProjectAnalysis, call: ts.CallExpression, file: So
   return undefined;
 }
 
-function singleReturn(fn: FunctionLike): ts.Expression | undefined {
+function singleReturn(fn: FunctionLike): TS.Expression | undefined {
   const body = fn.body;
   if (!body) return undefined;
   if (!ts.isBlock(body)) return body;
@@ -133,9 +134,9 @@ function singleReturn(fn: FunctionLike): ts.Expression | undefined {
  * `createHmac(...).update(...).digest(...)`, however the chain is split over lines or statements
  * (`const hmac = createHmac(...)`, then `hmac.update(body)`, `hmac.digest('hex')`).
  */
-export function isHmacDigest(analysis: ProjectAnalysis, call: ts.CallExpression, file: SourceFileInfo): boolean {
+export function isHmacDigest(analysis: ProjectAnalysis, call: TS.CallExpression, file: SourceFileInfo): boolean {
   if (calleeName(call) !== 'digest') return false;
-  let current: ts.Expression = unwrap(call.expression);
+  let current: TS.Expression = unwrap(call.expression);
   let at = file;
   for (let hops = 0; hops < 8; hops++) {
     if (ts.isPropertyAccessExpression(current)) current = unwrap(current.expression);
@@ -152,7 +153,7 @@ export function isHmacDigest(analysis: ProjectAnalysis, call: ts.CallExpression,
   return false;
 }
 
-function binaryOrigin(analysis: ProjectAnalysis, node: ts.BinaryExpression, file: SourceFileInfo, depth: number): Origin | undefined {
+function binaryOrigin(analysis: ProjectAnalysis, node: TS.BinaryExpression, file: SourceFileInfo, depth: number): Origin | undefined {
   const op = node.operatorToken.kind;
   if (op === ts.SyntaxKind.PlusToken) {
     return strongest([originOf(analysis, node.left, file, depth + 1), originOf(analysis, node.right, file, depth + 1)]);

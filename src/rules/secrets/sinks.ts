@@ -1,4 +1,5 @@
-import ts from 'typescript';
+import ts from '../../core/typescript';
+import type * as TS from 'typescript';
 import type { ProjectAnalysis } from '../../core/analysis';
 import type { SourceFileInfo } from '../../core/files';
 import { calleeName, dottedName, objectProperty, propertyValue, unwrap } from '../../core/ast';
@@ -13,7 +14,7 @@ export interface Sink {
   display: string;
   /** What the key is for: `webhook secret`, `JWT signing key`, `HMAC key`. */
   role: string;
-  key: ts.Expression;
+  key: TS.Expression;
   /**
    * The call also takes fixed labels as keys (`createHmac('sha256', 'WebAppData')` in Telegram's
    * scheme, key-derivation contexts): a key that reads as words is then not taken for a secret.
@@ -23,10 +24,10 @@ export interface Sink {
 
 const REDWOOD_WEBHOOK_CALLS = new Set(['verifyEvent', 'verifySignature', 'signPayload']);
 
-export function sinkOf(call: ts.CallExpression | ts.NewExpression, file: SourceFileInfo, analysis: ProjectAnalysis): Sink | undefined {
+export function sinkOf(call: TS.CallExpression | TS.NewExpression, file: SourceFileInfo, analysis: ProjectAnalysis): Sink | undefined {
   const name = calleeName(call);
   if (name === undefined) return undefined;
-  const args = call.arguments ?? ts.factory.createNodeArray<ts.Expression>();
+  const args = call.arguments ?? ts.factory.createNodeArray<TS.Expression>();
   const isNew = ts.isNewExpression(call);
   const from = (specifiers: string[]): boolean => importedFrom(call, file, analysis, specifiers);
 
@@ -40,7 +41,7 @@ export function sinkOf(call: ts.CallExpression | ts.NewExpression, file: SourceF
       return isNew ? undefined : make(dottedName(call.expression) ?? name, 'HMAC key', args[1], true);
     case 'sign':
     case 'verify':
-      if (!isNew && isJsonWebToken(call as ts.CallExpression, file, analysis)) {
+      if (!isNew && isJsonWebToken(call as TS.CallExpression, file, analysis)) {
         return make(`jwt.${name}`, name === 'sign' ? 'JWT signing key' : 'JWT verification key', args[1]);
       }
       return name === 'sign' && isSignJwtChain(call.expression) ? make('SignJWT.sign', 'JWT signing key', args[0]) : undefined;
@@ -58,7 +59,7 @@ export function sinkOf(call: ts.CallExpression | ts.NewExpression, file: SourceF
   }
 }
 
-function make(display: string, role: string, argument: ts.Expression | undefined, takesLabels = false): Sink | undefined {
+function make(display: string, role: string, argument: TS.Expression | undefined, takesLabels = false): Sink | undefined {
   return argument ? { display, role, key: keyExpression(argument), takesLabels } : undefined;
 }
 
@@ -68,7 +69,7 @@ const STRING_METHODS = new Set(['slice', 'substring', 'substr', 'trim', 'toStrin
  * The expression that holds the key: `Buffer.from(x, 'base64')`, `new TextEncoder().encode(x)`
  * and string methods such as `x.slice(6)` (stripping Svix's `whsec_`) all carry the key `x`.
  */
-function keyExpression(argument: ts.Expression): ts.Expression {
+function keyExpression(argument: TS.Expression): TS.Expression {
   let expression = unwrap(argument);
   for (let hops = 0; hops < 4 && ts.isCallExpression(expression); hops++) {
     const callee = unwrap(expression.expression);
@@ -84,7 +85,7 @@ function keyExpression(argument: ts.Expression): ts.Expression {
 }
 
 /** `jwt.sign(...)` on the `jsonwebtoken` module, or `sign`/`verify` imported from it. */
-function isJsonWebToken(call: ts.CallExpression, file: SourceFileInfo, analysis: ProjectAnalysis): boolean {
+function isJsonWebToken(call: TS.CallExpression, file: SourceFileInfo, analysis: ProjectAnalysis): boolean {
   const callee = unwrap(call.expression);
   if (ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression)) {
     const receiver = callee.expression.text;
@@ -95,8 +96,8 @@ function isJsonWebToken(call: ts.CallExpression, file: SourceFileInfo, analysis:
 }
 
 /** `new SignJWT(payload).setProtectedHeader(...).sign(key)` from `jose`. */
-function isSignJwtChain(callee: ts.Expression): boolean {
-  let current: ts.Expression = unwrap(callee);
+function isSignJwtChain(callee: TS.Expression): boolean {
+  let current: TS.Expression = unwrap(callee);
   for (let hops = 0; hops < 16; hops++) {
     if (ts.isPropertyAccessExpression(current) || ts.isCallExpression(current)) current = unwrap(current.expression);
     else return ts.isNewExpression(current) && calleeName(current) === 'SignJWT';
@@ -104,7 +105,7 @@ function isSignJwtChain(callee: ts.Expression): boolean {
   return false;
 }
 
-function importedFrom(call: ts.CallExpression | ts.NewExpression, file: SourceFileInfo, analysis: ProjectAnalysis, specifiers: string[]): boolean {
+function importedFrom(call: TS.CallExpression | TS.NewExpression, file: SourceFileInfo, analysis: ProjectAnalysis, specifiers: string[]): boolean {
   const callee = unwrap(call.expression);
   const local = ts.isIdentifier(callee) ? callee.text : ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) ? callee.expression.text : undefined;
   const source = local === undefined ? undefined : analysis.importSource(file, local);

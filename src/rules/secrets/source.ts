@@ -1,4 +1,5 @@
-import ts from 'typescript';
+import ts from '../../core/typescript';
+import type * as TS from 'typescript';
 import type { ProjectAnalysis } from '../../core/analysis';
 import type { SourceFileInfo } from '../../core/files';
 import type { RelatedReport, SuggestionReport } from '../../core/rule';
@@ -14,7 +15,7 @@ import { sinkOf, type Sink } from './sinks';
 
 /** One finding-to-be, tied to the node it is about so that each literal is reported once. */
 export interface Candidate {
-  at: ts.Node | Span;
+  at: TS.Node | Span;
   messageId: string;
   data: Record<string, string>;
   level: Level;
@@ -27,15 +28,15 @@ export interface Candidate {
 
 /** A sink whose key is a constant defined in another module; judged once that module is analysed. */
 export interface ImportedKey {
-  use: ts.Expression;
+  use: TS.Expression;
   sink: Sink;
-  literal: ts.StringLiteralLike;
+  literal: TS.StringLiteralLike;
   file: SourceFileInfo;
 }
 
 /** What one walk of a file finds: candidates keyed by literal, and keys imported from elsewhere. */
 export interface FileSecrets {
-  byLiteral: Map<ts.Node, Candidate>;
+  byLiteral: Map<TS.Node, Candidate>;
   imported: ImportedKey[];
   /** Known-format secrets written in comments (commented-out code, notes). */
   inComments: Candidate[];
@@ -48,10 +49,11 @@ const MIN_CONTEXT_LENGTH = 8;
 const MIN_SINK_KEY_LENGTH = 6;
 
 /**
- * Syntax kinds read once: `ts.SyntaxKind` is behind a getter on the TypeScript module object,
- * too slow to touch for every node of every file.
+ * Syntax kinds read once, on first use (TypeScript loads lazily): `ts.SyntaxKind` is behind a
+ * getter on the TypeScript module object, too slow to touch for every node of every file.
  */
-const K = {
+const syntaxKinds = () =>
+  ({
   StringLiteral: ts.SyntaxKind.StringLiteral,
   NoSubstitutionTemplateLiteral: ts.SyntaxKind.NoSubstitutionTemplateLiteral,
   TemplateHead: ts.SyntaxKind.TemplateHead,
@@ -65,10 +67,11 @@ const K = {
   TypeAliasDeclaration: ts.SyntaxKind.TypeAliasDeclaration,
   FirstTypeNode: ts.SyntaxKind.FirstTypeNode,
   LastTypeNode: ts.SyntaxKind.LastTypeNode,
-} as const;
+  }) as const;
+let kinds: ReturnType<typeof syntaxKinds> | undefined;
 
 type LiteralContext =
-  | { kind: 'named'; name: string; suggest: boolean; object?: ts.ObjectLiteralExpression }
+  | { kind: 'named'; name: string; suggest: boolean; object?: TS.ObjectLiteralExpression }
   | { kind: 'fallback'; env: string }
   | { kind: 'none' };
 
@@ -78,24 +81,25 @@ export function fileSecrets(file: SourceFileInfo, analysis: ProjectAnalysis): Fi
 }
 
 function collect(file: SourceFileInfo, analysis: ProjectAnalysis): FileSecrets {
-  const byLiteral = new Map<ts.Node, Candidate>();
+  const byLiteral = new Map<TS.Node, Candidate>();
   const imported: ImportedKey[] = [];
   const hints: ValueHints = { twilio: mentionsTwilio(file.text) };
   // Only a file whose text holds a token keyword can hide a token in a comment.
   const literalSpans: Span[] | undefined = ANY_KEYWORD.test(file.text) ? [] : undefined;
-  const add = (literal: ts.Node, candidate: Candidate): void => {
+  const add = (literal: TS.Node, candidate: Candidate): void => {
     const existing = byLiteral.get(literal);
     if (!existing || existing.priority < candidate.priority) byLiteral.set(literal, candidate);
   };
 
   // One switch on `kind` per node: this visitor runs on every node of every file.
+  const K = (kinds ??= syntaxKinds());
   walk(file.sf, (node) => {
     const kind = node.kind;
     switch (kind) {
       case K.StringLiteral:
       case K.NoSubstitutionTemplateLiteral: {
         literalSpans?.push({ start: node.getStart(file.sf), end: node.end });
-        const candidate = literalCandidate(node as ts.StringLiteralLike, file, hints);
+        const candidate = literalCandidate(node as TS.StringLiteralLike, file, hints);
         if (candidate) add(node, candidate);
         return false;
       }
@@ -103,14 +107,14 @@ function collect(file: SourceFileInfo, analysis: ProjectAnalysis): FileSecrets {
       case K.TemplateMiddle:
       case K.TemplateTail: {
         literalSpans?.push({ start: node.getStart(file.sf), end: node.end });
-        const text = (node as ts.TemplateLiteralLikeNode).text;
+        const text = (node as TS.TemplateLiteralLikeNode).text;
         const verdict = text.length >= MIN_CONTEXT_LENGTH ? classifyUnnamed(text, hints) : undefined;
         if (verdict) add(node, contextCandidate(node, 'literal', {}, verdict));
         return false;
       }
       case K.CallExpression:
       case K.NewExpression: {
-        const sink = sinkOf(node as ts.CallExpression | ts.NewExpression, file, analysis);
+        const sink = sinkOf(node as TS.CallExpression | TS.NewExpression, file, analysis);
         if (sink) sinkKey(sink, file, analysis, add, imported);
         return true;
       }
@@ -160,7 +164,7 @@ function commentRanges(file: SourceFileInfo): Span[] {
   return ranges;
 }
 
-function literalCandidate(node: ts.StringLiteralLike, file: SourceFileInfo, hints: ValueHints): Candidate | undefined {
+function literalCandidate(node: TS.StringLiteralLike, file: SourceFileInfo, hints: ValueHints): Candidate | undefined {
   const value = node.text;
   if (value.length < MIN_CONTEXT_LENGTH) return undefined;
   const context = literalContext(node);
@@ -184,7 +188,7 @@ function literalCandidate(node: ts.StringLiteralLike, file: SourceFileInfo, hint
   return candidate;
 }
 
-function contextCandidate(node: ts.Node, messageId: string, data: Record<string, string>, verdict: Verdict): Candidate {
+function contextCandidate(node: TS.Node, messageId: string, data: Record<string, string>, verdict: Verdict): Candidate {
   return {
     at: node,
     messageId,
@@ -195,7 +199,7 @@ function contextCandidate(node: ts.Node, messageId: string, data: Record<string,
   };
 }
 
-function envSuggestion(node: ts.Node, file: SourceFileInfo, name: string): SuggestionReport {
+function envSuggestion(node: TS.Node, file: SourceFileInfo, name: string): SuggestionReport {
   const env = envNameFor(name);
   return { description: `Read it from process.env.${env}`, span: { start: node.getStart(file.sf), end: node.getEnd() }, text: `process.env.${env}` };
 }
@@ -205,8 +209,8 @@ function envSuggestion(node: ts.Node, file: SourceFileInfo, name: string): Sugge
  * `obj.x = ...`, JSX attribute, `headers.set(name, value)`, compared with a name), the fallback
  * of an env read, or nowhere in particular.
  */
-function literalContext(node: ts.StringLiteralLike): LiteralContext {
-  let child: ts.Node = node;
+function literalContext(node: TS.StringLiteralLike): LiteralContext {
+  let child: TS.Node = node;
   let parent = node.parent;
   while (
     ts.isParenthesizedExpression(parent) ||
@@ -242,7 +246,7 @@ function literalContext(node: ts.StringLiteralLike): LiteralContext {
   return { kind: 'none' };
 }
 
-function binaryContext(binary: ts.BinaryExpression, left: ts.Expression): LiteralContext {
+function binaryContext(binary: TS.BinaryExpression, left: TS.Expression): LiteralContext {
   const op = binary.operatorToken.kind;
   if (op === ts.SyntaxKind.EqualsToken) {
     const named = namedBy(left);
@@ -255,7 +259,7 @@ function binaryContext(binary: ts.BinaryExpression, left: ts.Expression): Litera
   return isComparison(binary) ? namedBy(left) : { kind: 'none' };
 }
 
-function isComparison(binary: ts.BinaryExpression): boolean {
+function isComparison(binary: TS.BinaryExpression): boolean {
   const op = binary.operatorToken.kind;
   return (
     op === ts.SyntaxKind.EqualsEqualsEqualsToken ||
@@ -266,13 +270,13 @@ function isComparison(binary: ts.BinaryExpression): boolean {
 }
 
 /** `config.apiKey`, `headers['x-api-key']`, `token`: the name an expression reads or writes. */
-function namedBy(expression: ts.Expression): LiteralContext {
+function namedBy(expression: TS.Expression): LiteralContext {
   const name = dottedName(unwrap(expression));
   return name === undefined ? { kind: 'none' } : { kind: 'named', name, suggest: false };
 }
 
 /** `{ apiKey = '...' }` in a parameter, and `const { SECRET = '...' } = process.env`. */
-function bindingContext(binding: ts.ParameterDeclaration | ts.BindingElement): LiteralContext {
+function bindingContext(binding: TS.ParameterDeclaration | TS.BindingElement): LiteralContext {
   if (!ts.isIdentifier(binding.name)) return { kind: 'none' };
   const name = binding.name.text;
   if (ts.isBindingElement(binding) && ts.isObjectBindingPattern(binding.parent)) {
@@ -287,7 +291,7 @@ function bindingContext(binding: ts.ParameterDeclaration | ts.BindingElement): L
 }
 
 /** `headers.set('Authorization', '...')`, `res.setHeader('x-api-key', '...')`. */
-function headerSetterContext(call: ts.CallExpression, child: ts.Node): LiteralContext {
+function headerSetterContext(call: TS.CallExpression, child: TS.Node): LiteralContext {
   const callee = unwrap(call.expression);
   const method = ts.isPropertyAccessExpression(callee) ? callee.name.text : undefined;
   if (!method || !['set', 'append', 'setHeader', 'header', 'setRequestHeader'].includes(method)) return { kind: 'none' };
@@ -297,7 +301,7 @@ function headerSetterContext(call: ts.CallExpression, child: ts.Node): LiteralCo
 }
 
 /** Facts about sibling properties: a Firebase web config, an AWS access key ID beside a secret. */
-function objectHints(object: ts.ObjectLiteralExpression | undefined, self: ts.Node): ValueHints {
+function objectHints(object: TS.ObjectLiteralExpression | undefined, self: TS.Node): ValueHints {
   if (!object) return {};
   let firebaseConfig = false;
   let awsKeyIdNearby = false;
@@ -320,7 +324,7 @@ function sinkKey(
   sink: Sink,
   file: SourceFileInfo,
   analysis: ProjectAnalysis,
-  add: (literal: ts.Node, candidate: Candidate) => void,
+  add: (literal: TS.Node, candidate: Candidate) => void,
   imported: ImportedKey[],
 ): void {
   const key = sink.key;
@@ -349,7 +353,7 @@ function sinkKey(
   add(constant.literal, candidate);
 }
 
-export function sinkCandidate(at: ts.Node, messageId: string, data: Record<string, string>, sink: Sink, value: string): Candidate {
+export function sinkCandidate(at: TS.Node, messageId: string, data: Record<string, string>, sink: Sink, value: string): Candidate {
   const known = findKnownSecret(value);
   const secret = known?.token ?? value;
   return {
@@ -369,10 +373,10 @@ function isUsableKey(value: string, sink: Sink): boolean {
 
 /** Follows `KEY`, `config.webhookKey` and imports to the string literal that defines the key. */
 function resolveConstant(
-  expression: ts.Expression,
+  expression: TS.Expression,
   file: SourceFileInfo,
   analysis: ProjectAnalysis,
-): { literal: ts.StringLiteralLike; file: SourceFileInfo } | undefined {
+): { literal: TS.StringLiteralLike; file: SourceFileInfo } | undefined {
   let target = expression;
   let where = file;
   if (ts.isPropertyAccessExpression(expression)) {
@@ -394,7 +398,7 @@ function resolveConstant(
 }
 
 /** The variable or property a literal initialises, for messages: `PARTNER_HOOK`, `partnerHook`. */
-export function definitionName(literal: ts.StringLiteralLike): string | undefined {
+export function definitionName(literal: TS.StringLiteralLike): string | undefined {
   const context = literalContext(literal);
   return context.kind === 'named' && isDisplayableName(context.name) ? context.name : undefined;
 }

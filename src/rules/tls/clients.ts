@@ -1,4 +1,5 @@
-import ts from 'typescript';
+import ts from '../../core/typescript';
+import type * as TS from 'typescript';
 import type { ProjectAnalysis } from '../../core/analysis';
 import type { SourceFileInfo } from '../../core/files';
 import { dottedName } from '../../core/ast';
@@ -19,21 +20,21 @@ const MAX_DEPTH = 8;
  * rule's single walk, read after it.
  */
 export class UseIndex {
-  private readonly byName = new Map<string, ts.Identifier[]>();
+  private readonly byName = new Map<string, TS.Identifier[]>();
 
-  record(node: ts.Identifier): void {
+  record(node: TS.Identifier): void {
     if (!isPassedOn(node)) return;
     const list = this.byName.get(node.text);
     if (list) list.push(node);
     else this.byName.set(node.text, [node]);
   }
 
-  usesOf(name: string): readonly ts.Identifier[] {
+  usesOf(name: string): readonly TS.Identifier[] {
     return this.byName.get(name) ?? [];
   }
 }
 
-function isPassedOn(id: ts.Identifier): boolean {
+function isPassedOn(id: TS.Identifier): boolean {
   const parent = id.parent;
   if (ts.isCallExpression(parent) || ts.isNewExpression(parent)) return parent.arguments?.includes(id) ?? false;
   if (ts.isSpreadAssignment(parent) || ts.isShorthandPropertyAssignment(parent)) return true;
@@ -48,7 +49,7 @@ export class ClientFinder {
   ) {}
 
   /** The client an options expression (usually an object literal) is handed to, within this file. */
-  clientOf(node: ts.Node, depth = 0): Client | undefined {
+  clientOf(node: TS.Node, depth = 0): Client | undefined {
     if (depth > MAX_DEPTH) return undefined;
     let current = node;
     let parent = current.parent;
@@ -57,7 +58,7 @@ export class ClientFinder {
       parent = parent.parent;
     }
     if (!parent) return undefined;
-    if ((ts.isCallExpression(parent) || ts.isNewExpression(parent)) && parent.arguments?.includes(current as ts.Expression)) {
+    if ((ts.isCallExpression(parent) || ts.isNewExpression(parent)) && parent.arguments?.includes(current as TS.Expression)) {
       return this.describeCallee(parent);
     }
     if (ts.isPropertyAssignment(parent) || ts.isShorthandPropertyAssignment(parent) || ts.isSpreadAssignment(parent)) {
@@ -74,7 +75,7 @@ export class ClientFinder {
   }
 
   /** Names a callee only when it comes from a package or a Node builtin; local helpers stay unnamed. */
-  private describeCallee(call: ts.CallExpression | ts.NewExpression): Client | undefined {
+  private describeCallee(call: TS.CallExpression | TS.NewExpression): Client | undefined {
     const dotted = dottedName(call.expression);
     if (dotted === undefined) return undefined;
     const [root, ...rest] = dotted.split('.');
@@ -97,7 +98,7 @@ function clientParts(specifier: string, imported: string, local: string, rest: s
   return imported === '*' || imported === 'default' ? [moduleName, ...rest] : [moduleName, imported, ...rest];
 }
 
-function passesValueThrough(parent: ts.Node, child: ts.Node): boolean {
+function passesValueThrough(parent: TS.Node, child: TS.Node): boolean {
   if (
     ts.isParenthesizedExpression(parent) ||
     ts.isAsExpression(parent) ||

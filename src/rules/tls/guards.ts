@@ -1,11 +1,12 @@
-import ts from 'typescript';
+import ts from '../../core/typescript';
+import type * as TS from 'typescript';
 import { envReadName, stringLiteralValue, unwrap } from '../../core/ast';
 
 /**
  * Whether a node runs only when `NODE_ENV` says the app is not in production: it sits in a branch
  * of an `if`, a `?:` or a `&&`/`||` whose condition rules production out on that branch.
  */
-export function isOutsideProductionOnly(node: ts.Node): boolean {
+export function isOutsideProductionOnly(node: TS.Node): boolean {
   let child = node;
   for (let parent = node.parent; parent; child = parent, parent = parent.parent) {
     if (ts.isIfStatement(parent) && child !== parent.expression) {
@@ -22,7 +23,7 @@ export function isOutsideProductionOnly(node: ts.Node): boolean {
 }
 
 /** Whether `condition` having the truth value `holds` implies `NODE_ENV !== 'production'`. */
-function excludesProduction(condition: ts.Expression, holds: boolean): boolean {
+function excludesProduction(condition: TS.Expression, holds: boolean): boolean {
   const c = unwrap(condition);
   if (ts.isPrefixUnaryExpression(c) && c.operator === ts.SyntaxKind.ExclamationToken) {
     return excludesProduction(c.operand, !holds);
@@ -48,7 +49,7 @@ function excludesProduction(condition: ts.Expression, holds: boolean): boolean {
   return equal ? value !== 'production' : value === 'production';
 }
 
-function nodeEnvComparedTo(envSide: ts.Expression, valueSide: ts.Expression): string | undefined {
+function nodeEnvComparedTo(envSide: TS.Expression, valueSide: TS.Expression): string | undefined {
   if (envReadName(envSide) !== 'NODE_ENV') return undefined;
   return stringLiteralValue(unwrap(valueSide));
 }

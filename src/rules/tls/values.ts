@@ -1,4 +1,5 @@
-import ts from 'typescript';
+import ts from '../../core/typescript';
+import type * as TS from 'typescript';
 import type { ProjectAnalysis, Resolved } from '../../core/analysis';
 import type { SourceFileInfo } from '../../core/files';
 import {
@@ -18,7 +19,7 @@ const MAX_DEPTH = 8;
  * Follows constants the way `resolveValue` does, and also reads a property of a constant object
  * literal (`config.tls.verify` where `config = { tls: { verify: false } }`), across modules.
  */
-export function resolveConstant(analysis: ProjectAnalysis, expr: ts.Expression, file: SourceFileInfo, depth = 0): Resolved {
+export function resolveConstant(analysis: ProjectAnalysis, expr: TS.Expression, file: SourceFileInfo, depth = 0): Resolved {
   const resolved = analysis.resolveValue(expr, file);
   const node = resolved.node;
   if (depth >= MAX_DEPTH || !(ts.isPropertyAccessExpression(node) || ts.isElementAccessExpression(node))) return resolved;
@@ -34,7 +35,7 @@ export function resolveConstant(analysis: ProjectAnalysis, expr: ts.Expression, 
  * Whether an expression is the boolean `false` whatever the environment. Node's TLS client turns
  * verification off only for `rejectUnauthorized === false`, so `0`, `null` and `undefined` do not count.
  */
-export function isConstantFalse(analysis: ProjectAnalysis, expr: ts.Expression, file: SourceFileInfo): boolean {
+export function isConstantFalse(analysis: ProjectAnalysis, expr: TS.Expression, file: SourceFileInfo): boolean {
   const { node, file: at } = resolveConstant(analysis, expr, file);
   if (node.kind === ts.SyntaxKind.FalseKeyword) return true;
   if (ts.isPrefixUnaryExpression(node) && node.operator === ts.SyntaxKind.ExclamationToken) {
@@ -43,7 +44,7 @@ export function isConstantFalse(analysis: ProjectAnalysis, expr: ts.Expression, 
   return false;
 }
 
-function truthiness(analysis: ProjectAnalysis, expr: ts.Expression, file: SourceFileInfo, depth: number): boolean | undefined {
+function truthiness(analysis: ProjectAnalysis, expr: TS.Expression, file: SourceFileInfo, depth: number): boolean | undefined {
   if (depth >= MAX_DEPTH) return undefined;
   const { node, file: at } = resolveConstant(analysis, expr, file);
   const falsy = falsyConstant(node);
@@ -59,7 +60,7 @@ function truthiness(analysis: ProjectAnalysis, expr: ts.Expression, file: Source
 }
 
 /** `false`, `null`, `undefined`, `void x`, `0`, `''`: written-out values that are falsy. */
-export function falsyConstant(expr: ts.Expression): boolean {
+export function falsyConstant(expr: TS.Expression): boolean {
   const node = unwrap(expr);
   switch (node.kind) {
     case ts.SyntaxKind.FalseKeyword:
@@ -73,14 +74,14 @@ export function falsyConstant(expr: ts.Expression): boolean {
 }
 
 /** The text an env var assignment would store: string constants, and numbers (process.env stringifies them). */
-export function envValue(analysis: ProjectAnalysis, expr: ts.Expression, file: SourceFileInfo): string | undefined {
+export function envValue(analysis: ProjectAnalysis, expr: TS.Expression, file: SourceFileInfo): string | undefined {
   const { node } = resolveConstant(analysis, expr, file);
   if (ts.isNumericLiteral(node)) return String(Number(node.text));
   return stringLiteralValue(node);
 }
 
 /** The function an expression refers to: inline, a const, or a function declaration, across modules. */
-export function resolveFunction(analysis: ProjectAnalysis, expr: ts.Expression, file: SourceFileInfo): FunctionLike | undefined {
+export function resolveFunction(analysis: ProjectAnalysis, expr: TS.Expression, file: SourceFileInfo): FunctionLike | undefined {
   const { node, file: at } = resolveConstant(analysis, expr, file);
   if (ts.isArrowFunction(node) || ts.isFunctionExpression(node)) return node;
   if (ts.isIdentifier(node)) {
@@ -113,7 +114,7 @@ export function acceptsEveryCertificate(fn: FunctionLike): boolean {
 
 const LOGGERS = new Set(['console', 'logger', 'log']);
 
-function isHarmlessCall(call: ts.CallExpression): boolean {
+function isHarmlessCall(call: TS.CallExpression): boolean {
   const name = dottedName(call.expression);
   if (name === undefined) return false;
   const parts = name.split('.');

@@ -482,12 +482,17 @@ test('primaryLocationLineHash: random texts, including high code units, against 
   }
 });
 
-test('an unreadable file only loses its line hash', () => {
+test('line hashes come from the scanned text; without one, the file is read, and an unreadable file only loses its hash', () => {
   const gone = path.join(tmp, 'moved');
   fs.cpSync(sampleRoot, gone, { recursive: true });
   const moved = scan({ paths: [gone], rules: PROBES, config: {}, includeTests: false });
+  const hashed = parse(sarifOf(moved, gone)).runs[0].results!;
+  const unhashed = { ...moved, findings: moved.findings.map(({ lineHash: _, ...f }) => f) };
+  assert.ok(moved.findings.every((f) => f.lineHash !== undefined), 'the engine hashes every finding it scanned');
+  assert.deepEqual(parse(sarifOf(unhashed, gone)).runs[0].results, hashed, 'read from disk, the same hashes');
+
   fs.rmSync(path.join(gone, '.env.defaults'));
-  const run = parse(sarifOf(moved, gone)).runs[0];
+  const run = parse(sarifOf(unhashed, gone)).runs[0];
   const env = run.results!.filter((r) => r.locations![0].physicalLocation!.artifactLocation!.uri === '.env.defaults');
   assert.equal(env.length, 1);
   assert.equal(env[0].partialFingerprints?.primaryLocationLineHash, undefined);

@@ -14,6 +14,7 @@ import { inShard, type Shard } from './shard';
 import { renderMessage } from './messages';
 import { applySuppressions } from './suppressions';
 import type { FnscanConfig } from './config';
+import { lineHashes } from './fingerprint';
 
 export interface ScanOptions {
   paths: string[];
@@ -221,7 +222,7 @@ export class FileWork {
     const runner = new RuleRunner(this.setup.rules, this.setup.config, analysis, this.setup.includeTests);
     const skipped: SkippedFile[] = [];
     const file = this.modules.load(unit.path, unit.project);
-    const findings = file ? this.tracker.watch(() => runner.runSource(file, skipped)) : [];
+    const findings = file ? withLineHashes(this.tracker.watch(() => runner.runSource(file, skipped)), file.text) : [];
     const reason = this.modules.skipped.get(unit.path);
     if (reason) skipped.push(reason);
     const dependencies = this.tracker.dependencies();
@@ -235,8 +236,15 @@ export class FileWork {
     if ('skipped' in read) return { findings: [], skipped: [read.skipped], dependencies };
     this.textRunner ??= new RuleRunner(this.setup.rules, this.setup.config, new ProjectAnalysis(this.modules), this.setup.includeTests);
     const findings = this.textRunner.runText({ kind: 'text', path: unit.path, text: read.text, project: unit.project });
-    return { findings, skipped: [], dependencies };
+    return { findings: withLineHashes(findings, read.text), skipped: [], dependencies };
   }
+}
+
+/** Gives each finding of a file the line hash SARIF needs, from the text just scanned. */
+function withLineHashes(findings: Finding[], text: string): Finding[] {
+  if (findings.length === 0) return findings;
+  const hashes = lineHashes(text);
+  return findings.map((f) => ({ ...f, lineHash: hashes[f.location.startPos.line - 1] }));
 }
 
 function enabledRules(rules: Rule[], config: FnscanConfig): Rule[] {

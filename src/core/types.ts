@@ -53,6 +53,12 @@ export interface Finding {
   suppression?: { justification: string };
   /** Set when the scan was compared with a baseline. */
   baselineState?: 'new' | 'unchanged';
+  /**
+   * GitHub's `primaryLocationLineHash` of the finding's line, taken by the CLI engine from the text
+   * it scanned (so a cached finding needs no second read); the SARIF reporter reads the file when
+   * it is missing.
+   */
+  lineHash?: string;
 }
 
 export type SkipReason =

@@ -71,7 +71,7 @@ function buildRun(result: ScanResult, options: SarifOptions): Sarif.Run {
   const results = kept.map(({ finding, fingerprint }) => {
     const index = ruleIndex.get(finding.ruleId);
     if (index === undefined) throw new Error(`Finding of rule \`${finding.ruleId}\`, which is not among the rules that ran.`);
-    const lineHash = hashes.get(finding.location.file)?.[finding.location.startPos.line - 1];
+    const lineHash = finding.lineHash ?? hashes.get(finding.location.file)?.[finding.location.startPos.line - 1];
     return toResult(finding, index, { 'fnscan/v1': fingerprint, lineHash }, artifact, scrub);
   });
 
@@ -198,7 +198,7 @@ function mostSevere(candidates: Candidate[], rules: readonly RuleMeta[]): Candid
     .sort((a, b) => a.order - b.order);
 }
 
-/** Line hashes per file, read from disk as GitHub's upload action would; undefined when unreadable. */
+/** Line hashes per file, read from disk as GitHub's upload action would; undefined when unreadable. For findings the engine did not hash. */
 class LineHashCache {
   private readonly byFile = new Map<string, string[] | undefined>();
 

@@ -14,6 +14,7 @@ import {
   returnsOrThrows,
   someNode,
   stringLiteralValue,
+  syntaxKinds,
   unwrap,
   walk,
   type FunctionLike,
@@ -190,16 +191,41 @@ export class BehaviourAnalyzer {
   }
 
   private collect(body: TS.Node, file: SourceFileInfo, facts: Facts, depth: number): void {
+    const K = syntaxKinds();
+    // One switch on `kind` per node: this visitor runs on every node of every handler.
     walk(body, (node) => {
-      // Functions declared here run only when called; their calls are followed at the call site.
-      if (node !== body && isDeferredFunction(node)) return false;
-      if (ts.isCallExpression(node)) this.onCall(node, file, facts, depth);
-      else if (ts.isNewExpression(node)) this.onNew(node, file, facts);
-      else if (ts.isThrowStatement(node)) facts.rejects = true;
-      else if (ts.isReturnStatement(node)) this.onReturn(node, file, facts);
-      else if (ts.isPropertyAccessExpression(node) || ts.isElementAccessExpression(node)) this.onAccess(node, file, facts);
-      else if (ts.isBinaryExpression(node)) this.onBinary(node, file, facts);
-      else if (ts.isIfStatement(node)) this.onIf(node, file, facts);
+      switch (node.kind) {
+        case K.CallExpression:
+          this.onCall(node as TS.CallExpression, file, facts, depth);
+          break;
+        case K.NewExpression:
+          this.onNew(node as TS.NewExpression, file, facts);
+          break;
+        case K.ThrowStatement:
+          facts.rejects = true;
+          break;
+        case K.ReturnStatement:
+          this.onReturn(node as TS.ReturnStatement, file, facts);
+          break;
+        case K.PropertyAccessExpression:
+        case K.ElementAccessExpression:
+          this.onAccess(node as TS.PropertyAccessExpression | TS.ElementAccessExpression, file, facts);
+          break;
+        case K.BinaryExpression:
+          this.onBinary(node as TS.BinaryExpression, file, facts);
+          break;
+        case K.IfStatement:
+          this.onIf(node as TS.IfStatement, file, facts);
+          break;
+        // Functions declared here run only when called; their calls are followed at the call site.
+        case K.FunctionDeclaration:
+        case K.MethodDeclaration:
+        case K.ClassDeclaration:
+          return node === body;
+        case K.ArrowFunction:
+        case K.FunctionExpression:
+          return node === body || !isStoredFunction(node);
+      }
       return undefined;
     });
   }
@@ -629,13 +655,17 @@ function asFunction(node: TS.Node, file: SourceFileInfo): { fn: FunctionLike; fi
   return undefined;
 }
 
-/** Function expressions stored for later (`const f = () => ...`) or nested declarations. */
+/** Function expressions stored for later or nested declarations: they run only when called. */
 function isDeferredFunction(node: TS.Node): boolean {
   if (ts.isFunctionDeclaration(node) || ts.isMethodDeclaration(node) || ts.isClassDeclaration(node)) return true;
-  if ((ts.isArrowFunction(node) || ts.isFunctionExpression(node)) && node.parent) {
-    return ts.isVariableDeclaration(node.parent) || ts.isPropertyAssignment(node.parent);
-  }
-  return false;
+  return (ts.isArrowFunction(node) || ts.isFunctionExpression(node)) && isStoredFunction(node);
+}
+
+/** A function expression stored for later (`const f = () => ...`, `{ f: () => ... }`), not run where it stands. */
+function isStoredFunction(node: TS.Node): boolean {
+  const K = syntaxKinds();
+  const parent = node.parent?.kind;
+  return parent === K.VariableDeclaration || parent === K.PropertyAssignment;
 }
 
 export function rootIdentifier(expr: TS.Expression): TS.Identifier | undefined {

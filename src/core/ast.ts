@@ -3,20 +3,59 @@ import type * as TS from 'typescript';
 
 /** Small, allocation-light AST helpers shared by the analysis and the rules. */
 
+/**
+ * Syntax kinds the per-node helpers compare with, read once TypeScript is loaded: a `switch` on
+ * these costs a comparison, where `ts.isX(node)` goes through two module getters and a call.
+ */
+function readKinds() {
+  const K = ts.SyntaxKind;
+  return {
+    ParenthesizedExpression: K.ParenthesizedExpression,
+    AsExpression: K.AsExpression,
+    SatisfiesExpression: K.SatisfiesExpression,
+    NonNullExpression: K.NonNullExpression,
+    TypeAssertionExpression: K.TypeAssertionExpression,
+    AwaitExpression: K.AwaitExpression,
+    CallExpression: K.CallExpression,
+    NewExpression: K.NewExpression,
+    ThrowStatement: K.ThrowStatement,
+    ReturnStatement: K.ReturnStatement,
+    PropertyAccessExpression: K.PropertyAccessExpression,
+    ElementAccessExpression: K.ElementAccessExpression,
+    BinaryExpression: K.BinaryExpression,
+    IfStatement: K.IfStatement,
+    FunctionDeclaration: K.FunctionDeclaration,
+    MethodDeclaration: K.MethodDeclaration,
+    ClassDeclaration: K.ClassDeclaration,
+    ArrowFunction: K.ArrowFunction,
+    FunctionExpression: K.FunctionExpression,
+    VariableDeclaration: K.VariableDeclaration,
+    PropertyAssignment: K.PropertyAssignment,
+  } as const;
+}
+
+let kinds: ReturnType<typeof readKinds> | undefined;
+
+export function syntaxKinds(): ReturnType<typeof readKinds> {
+  return (kinds ??= readKinds());
+}
+
+/** The expression inside parentheses, type assertions, `!` and `await`. */
 export function unwrap(node: TS.Expression): TS.Expression {
+  const K = syntaxKinds();
   let current = node;
   for (;;) {
-    if (
-      ts.isParenthesizedExpression(current) ||
-      ts.isAsExpression(current) ||
-      ts.isSatisfiesExpression(current) ||
-      ts.isNonNullExpression(current) ||
-      ts.isTypeAssertionExpression(current) ||
-      ts.isAwaitExpression(current)
-    ) {
-      current = current.expression;
-    } else {
-      return current;
+    switch (current.kind) {
+      case K.ParenthesizedExpression:
+      case K.AsExpression:
+      case K.SatisfiesExpression:
+      case K.NonNullExpression:
+      case K.TypeAssertionExpression:
+      case K.AwaitExpression:
+        current = (current as TS.ParenthesizedExpression).expression;
+        break;
+      default:
+        return current;
     }
   }
 }
@@ -95,6 +134,30 @@ export function isFunctionLike(node: TS.Node): node is FunctionLike {
     ts.isArrowFunction(node) ||
     ts.isMethodDeclaration(node)
   );
+}
+
+/** The nodes most rules start from, each list in source (pre-)order. */
+export interface NodeIndex {
+  calls: TS.CallExpression[];
+  news: TS.NewExpression[];
+  binaries: TS.BinaryExpression[];
+}
+
+/**
+ * One walk that lists a file's calls, `new` expressions and binary expressions, so that rules
+ * looking for one of these kinds share it instead of each walking the whole tree. Use it through
+ * `ProjectAnalysis.nodesOf`, which keeps it for the file.
+ */
+export function indexNodes(root: TS.Node): NodeIndex {
+  const K = syntaxKinds();
+  const index: NodeIndex = { calls: [], news: [], binaries: [] };
+  walk(root, (node) => {
+    const kind = node.kind;
+    if (kind === K.CallExpression) index.calls.push(node as TS.CallExpression);
+    else if (kind === K.NewExpression) index.news.push(node as TS.NewExpression);
+    else if (kind === K.BinaryExpression) index.binaries.push(node as TS.BinaryExpression);
+  });
+  return index;
 }
 
 /** Depth-first walk; return `false` from the visitor to skip a node's children. */

@@ -4,7 +4,7 @@ import ts from './typescript';
 import type * as TS from 'typescript';
 import type { SourceFileInfo } from './files';
 import type { ProjectInfo } from './project';
-import { stringLiteralValue, unwrap } from './ast';
+import { indexNodes, stringLiteralValue, unwrap, type NodeIndex } from './ast';
 
 /** Where the analysis gets parsed modules from: the CLI engine and the ESLint adapter each provide one. */
 export interface ModuleHost {
@@ -105,6 +105,11 @@ export class ProjectAnalysis {
       table.delete(file);
       throw error;
     }
+  }
+
+  /** The file's calls, `new` and binary expressions in source order, from one walk shared by the rules. */
+  nodesOf(file: SourceFileInfo): NodeIndex {
+    return this.memo('node-index', file, () => indexNodes(file.sf));
   }
 
   /** Resolves an import specifier the way Redwood's babel config does. Bare packages give undefined. */

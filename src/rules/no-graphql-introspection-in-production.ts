@@ -1,7 +1,7 @@
 import ts from '../core/typescript';
 import type * as TS from 'typescript';
 import { defineRule, type SourceContext } from '../core/rule';
-import { calleeName, objectProperty, propertyValue, walk } from '../core/ast';
+import { calleeName, objectProperty, propertyValue } from '../core/ast';
 import { isRedwoodModule } from '../analysis/vocabulary';
 import { resolveConstant } from './tls/values';
 
@@ -28,11 +28,10 @@ export default defineRule({
 
   checkSource(ctx) {
     if (!PREFILTER.test(ctx.file.text)) return;
-    walk(ctx.file.sf, (node) => {
-      if (!ts.isCallExpression(node)) return;
-      if (isGraphQLHandler(ctx, node)) checkOptions(ctx, node.arguments[0]);
-      else if (registersGraphQLServer(ctx, node)) checkOptions(ctx, node.arguments[1]);
-    });
+    for (const call of ctx.analysis.nodesOf(ctx.file).calls) {
+      if (isGraphQLHandler(ctx, call)) checkOptions(ctx, call.arguments[0]);
+      else if (registersGraphQLServer(ctx, call)) checkOptions(ctx, call.arguments[1]);
+    }
   },
 });
 

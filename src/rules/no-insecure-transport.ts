@@ -1,7 +1,5 @@
-import ts from '../core/typescript';
 import type * as TS from 'typescript';
 import { defineRule, type RelatedReport, type SourceContext } from '../core/rule';
-import { walk } from '../core/ast';
 import { isOutsideProductionOnly } from './tls/guards';
 import { cargoOf, optionsCargo, requestCall, type Cargo, type RequestCall } from './no-insecure-transport/requests';
 import { isLocalHost, plainHttpHost, urlPrefix, type UrlPrefix } from './no-insecure-transport/urls';
@@ -32,9 +30,7 @@ export default defineRule({
 
   checkSource(ctx) {
     if (!PREFILTER.test(ctx.file.text)) return;
-    walk(ctx.file.sf, (node) => {
-      if (ts.isCallExpression(node)) checkCall(ctx, node);
-    });
+    for (const call of ctx.analysis.nodesOf(ctx.file).calls) checkCall(ctx, call);
   },
 });
 

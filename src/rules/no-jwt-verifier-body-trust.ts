@@ -26,9 +26,7 @@ export default defineRule({
 
   checkSource(ctx) {
     if (!PREFILTER.test(ctx.file.text)) return;
-    walk(ctx.file.sf, (node) => {
-      if (ts.isCallExpression(node)) checkCall(ctx, node);
-    });
+    for (const call of ctx.analysis.nodesOf(ctx.file).calls) checkCall(ctx, call);
   },
 });
 

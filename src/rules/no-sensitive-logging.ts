@@ -2,7 +2,7 @@ import path from 'node:path';
 import ts from '../core/typescript';
 import type * as TS from 'typescript';
 import { defineRule, type SourceContext } from '../core/rule';
-import { calleeName, dottedName, envReadName, propertyKeyName, unwrap, walk } from '../core/ast';
+import { calleeName, dottedName, envReadName, propertyKeyName, unwrap } from '../core/ast';
 import { isOutsideProductionOnly } from './tls/guards';
 import { isCredentialEnv, isCredentialHeader } from './no-timing-unsafe-compare/secrets';
 import { headerName } from './no-timing-unsafe-compare/origins';
@@ -50,9 +50,7 @@ export default defineRule({
   checkSource(ctx) {
     const { file } = ctx;
     if (!LOGGER_HINT.test(file.text) || !LEAK_HINT.test(file.text) || isOutsideApi(ctx)) return;
-    walk(file.sf, (node) => {
-      if (ts.isCallExpression(node)) checkCall(ctx, node);
-    });
+    for (const call of ctx.analysis.nodesOf(file).calls) checkCall(ctx, call);
   },
 });
 

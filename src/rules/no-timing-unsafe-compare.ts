@@ -1,7 +1,6 @@
 import ts from '../core/typescript';
 import type * as TS from 'typescript';
 import { defineRule, type SourceContext } from '../core/rule';
-import { walk } from '../core/ast';
 import { originOf, type Origin } from './no-timing-unsafe-compare/origins';
 import { isSecretOrigin } from './no-timing-unsafe-compare/secrets';
 
@@ -44,9 +43,7 @@ export default defineRule({
 
   checkSource(ctx) {
     if (!PREFILTER.test(ctx.file.text)) return;
-    walk(ctx.file.sf, (node) => {
-      if (ts.isBinaryExpression(node)) checkComparison(ctx, node);
-    });
+    for (const binary of ctx.analysis.nodesOf(ctx.file).binaries) checkComparison(ctx, binary);
   },
 });
 

@@ -2,7 +2,7 @@ import ts from '../core/typescript';
 import type * as TS from 'typescript';
 import { defineRule, type SourceContext } from '../core/rule';
 import type { SourceFileInfo } from '../core/files';
-import { calleeName, objectProperty, propertyValue, walk } from '../core/ast';
+import { calleeName, objectProperty, propertyValue } from '../core/ast';
 import { isRedwoodModule } from '../analysis/vocabulary';
 import { isConstantFalse, resolveConstant } from './tls/values';
 
@@ -32,9 +32,9 @@ export default defineRule({
 
   checkSource(ctx) {
     if (!PREFILTER.test(ctx.file.text)) return;
-    walk(ctx.file.sf, (node) => {
-      if (ts.isNewExpression(node) && isDbAuthHandler(ctx, node)) checkOptions(ctx, node.arguments?.[2]);
-    });
+    for (const node of ctx.analysis.nodesOf(ctx.file).news) {
+      if (isDbAuthHandler(ctx, node)) checkOptions(ctx, node.arguments?.[2]);
+    }
   },
 });
 

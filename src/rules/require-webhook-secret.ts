@@ -1,7 +1,7 @@
 import ts from '../core/typescript';
 import type * as TS from 'typescript';
 import { defineRule, type SourceContext } from '../core/rule';
-import { calleeName, objectProperty, unwrap, walk } from '../core/ast';
+import { calleeName, objectProperty, unwrap } from '../core/ast';
 import { isRedwoodWebhooksModule } from '../analysis/vocabulary';
 import { resolveConstant } from './tls/values';
 import { projectMentions } from './require-webhook-secret/project-mentions';
@@ -38,11 +38,10 @@ export default defineRule({
   checkSource(ctx) {
     if (!PREFILTER.test(ctx.file.text)) return;
     const unkeyed: Array<{ call: TS.CallExpression; type: string }> = [];
-    walk(ctx.file.sf, (node) => {
-      if (!ts.isCallExpression(node)) return;
-      const type = unkeyedVerifier(ctx, node);
-      if (type) unkeyed.push({ call: node, type });
-    });
+    for (const call of ctx.analysis.nodesOf(ctx.file).calls) {
+      const type = unkeyedVerifier(ctx, call);
+      if (type) unkeyed.push({ call, type });
+    }
     if (unkeyed.length === 0 || mentionsWebhookSecret(ctx)) return;
     for (const { call, type } of unkeyed) {
       const name = calleeName(call)!;

@@ -285,6 +285,8 @@ function isDeclaredPublic(file: SourceFileInfo, name: string, config: FnscanConf
 }
 
 function constructsDbAuthHandler(fn: FunctionLike): boolean {
+  // The class is named where it is constructed: a file whose text lacks the name needs no walk.
+  if (!fn.getSourceFile().text.includes('DbAuthHandler')) return false;
   return someNode(fn, (n) => ts.isNewExpression(n) && calleeName(n) === 'DbAuthHandler');
 }
 

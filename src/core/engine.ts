@@ -6,7 +6,7 @@ import type { Finding, Level, Location, RelatedLocation, SkippedFile, Span } fro
 import type { Report, Rule, RuleMeta } from './rule';
 import type { Discovery, ProjectInfo } from './project';
 import { discover } from './project';
-import { DEFAULT_LIMITS, isStackOverflow, isTestPath, parseSource, readTextFile, type ReadLimits, type SourceFileInfo, type TextFileInfo } from './files';
+import { DEFAULT_LIMITS, isStackOverflow, isTestPath, parseSource, readTextFile, relativePath, type ReadLimits, type SourceFileInfo, type TextFileInfo } from './files';
 import { roleOf } from './project';
 import { ProjectAnalysis, type ModuleHost } from './analysis';
 import { ContentHashes, DependencyTracker, ScanCache, cacheKey, importResolver, type CacheUnit, type UnitOutcome } from './cache';
@@ -130,7 +130,7 @@ export class ScanPlan {
     for (const entry of this.discovery.files) {
       if (!this.inShard(entry.path)) continue;
       // A test file's findings are dropped anyway (roleOf's first check): do not even read it.
-      if (entry.kind === 'source' && !options.includeTests && isTestPath(path.relative(entry.project.root, entry.path))) continue;
+      if (entry.kind === 'source' && !options.includeTests && isTestPath(relativePath(entry.project.root, entry.path))) continue;
       this.units.push({ ...entry, hash: null, dated: false });
     }
     if (!options.cache) {
@@ -435,6 +435,4 @@ function dedupeSkipped(skipped: SkippedFile[]): SkippedFile[] {
   return [...byFile.values()].sort((a, b) => compare(a.file, b.file));
 }
 
-export function relativePath(root: string, file: string): string {
-  return path.relative(root, file).split(path.sep).join('/');
-}
+export { relativePath } from './files';

@@ -56,6 +56,16 @@ export function isTextConfigPath(file: string): boolean {
   return TEXT_FILE_NAMES.has(path.basename(file));
 }
 
+/**
+ * `file` relative to `root`, with forward slashes. Scanned paths are absolute and normalised, so
+ * one under the root is a slice; anything else goes through `path.relative`.
+ */
+export function relativePath(root: string, file: string): string {
+  const prefix = root.endsWith(path.sep) ? root : root + path.sep;
+  const rel = file.startsWith(prefix) && !file.includes(`${path.sep}..`) ? file.slice(prefix.length) : path.relative(root, file);
+  return path.sep === '/' ? rel : rel.split(path.sep).join('/');
+}
+
 const TEST_NAME = /\.(test|spec|scenarios|fixtures|mock)\.[cm]?[jt]sx?$/;
 const TEST_DIR = /(^|\/)(__tests__|__mocks__|__fixtures__)\//;
 

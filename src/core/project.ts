@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { SkippedFile } from './types';
-import { DEFAULT_LIMITS, isSourcePath, isTestPath, isTextConfigPath, readTextFile, type FileRole } from './files';
+import { DEFAULT_LIMITS, isSourcePath, isTestPath, isTextConfigPath, readTextFile, relativePath, type FileRole } from './files';
 import { compileGlobs } from './glob';
 import { isPlatformRoot, platformEndpoint, readPlatforms, type EndpointInfo, type PlatformConfig } from './platforms';
 
@@ -137,9 +137,12 @@ export function discover(inputs: string[], options: DiscoverOptions): Discovery 
       projects.push(project);
     }
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    // Paths by concatenation: `dir` is absolute and normalised, and under `scanRoot` (walks only descend).
+    const dirPrefix = dir.endsWith(path.sep) ? dir : dir + path.sep;
+    const relDir = dir === scanRoot ? '' : relativePath(scanRoot, dir) + '/';
     for (const entry of entries) {
-      const full = path.join(dir, entry.name);
-      const rel = path.relative(scanRoot, full).split(path.sep).join('/');
+      const full = dirPrefix + entry.name;
+      const rel = relDir + entry.name;
       if (isIgnored(rel)) continue;
       if (entry.isSymbolicLink()) {
         if (!ALWAYS_IGNORED_DIRS.has(entry.name)) handleSymlink(full, rel, project, scanRoot);

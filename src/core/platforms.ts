@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import YAML from 'yaml';
+import type * as YAML from 'yaml';
 import { DEFAULT_LIMITS, readTextFile } from './files';
 
 /**
@@ -229,6 +229,11 @@ function readConfigText(file: string): string | undefined {
 
 type YamlNode = YAML.Node | null | undefined;
 
+/** The YAML parser, loaded when a serverless.yml or SAM template is read (most scans have none). */
+function yaml(): typeof YAML {
+  return require('yaml') as typeof YAML;
+}
+
 function siteOf(file: string, node: YamlNode, fallback: YamlNode): ConfigSite {
   const range = (node ?? fallback)?.range ?? [0, 0, 0];
   return { file, start: range[0], end: Math.max(range[1], range[0] + 1) };
@@ -239,7 +244,7 @@ function parseYaml(file: string): YAML.Document.Parsed | undefined {
     const text = readConfigText(file);
     if (text === undefined) return undefined;
     // CloudFormation short tags (!Ref, !GetAtt, !Sub...) are kept as plain values.
-    const doc = YAML.parseDocument(text, { customTags: cloudFormationTags(), strict: false, uniqueKeys: false });
+    const doc = yaml().parseDocument(text, { customTags: cloudFormationTags(), strict: false, uniqueKeys: false });
     return doc.errors.length > 0 ? undefined : doc;
   } catch {
     return undefined;
@@ -259,28 +264,28 @@ function cloudFormationTags(): YAML.Tags {
 export function readServerlessYml(file: string): LambdaFunction[] {
   const doc = parseYaml(file);
   const functions = doc?.get('functions', true);
-  if (!doc || !YAML.isMap(functions)) return [];
+  if (!doc || !yaml().isMap(functions)) return [];
   const dir = path.dirname(file);
   const result: LambdaFunction[] = [];
   for (const pair of functions.items) {
-    const name = YAML.isScalar(pair.key) ? String(pair.key.value) : undefined;
+    const name = yaml().isScalar(pair.key) ? String(pair.key.value) : undefined;
     const fn = pair.value;
-    if (!name || !YAML.isMap(fn)) continue;
+    if (!name || !yaml().isMap(fn)) continue;
     const handler = fn.get('handler');
     if (typeof handler !== 'string' || !handler.includes('.')) continue;
     const cut = handler.lastIndexOf('.');
     const events = fn.get('events', true);
-    const httpEvents = YAML.isSeq(events)
-      ? events.items.filter((e): e is YAML.YAMLMap => YAML.isMap(e) && (e.has('http') || e.has('httpApi')))
+    const httpEvents = yaml().isSeq(events)
+      ? events.items.filter((e): e is YAML.YAMLMap => yaml().isMap(e) && (e.has('http') || e.has('httpApi')))
       : [];
     const url = fn.get('url', true);
-    const hasUrl = url !== undefined && url !== null && !(YAML.isScalar(url) && url.value === false);
+    const hasUrl = url !== undefined && url !== null && !(yaml().isScalar(url) && url.value === false);
     if (httpEvents.length === 0 && !hasUrl) continue;
     const eventsProtected = httpEvents.every((e) => {
       const spec = e.get('http', true) ?? e.get('httpApi', true);
-      return YAML.isMap(spec) && (spec.has('authorizer') || spec.get('private') === true);
+      return yaml().isMap(spec) && (spec.has('authorizer') || spec.get('private') === true);
     });
-    const urlOpen = hasUrl && !(YAML.isMap(url) && url.get('authorizer') === 'aws_iam');
+    const urlOpen = hasUrl && !(yaml().isMap(url) && url.get('authorizer') === 'aws_iam');
     result.push({
       name,
       modulePath: path.resolve(dir, handler.slice(0, cut)),
@@ -299,28 +304,28 @@ export function readServerlessYml(file: string): LambdaFunction[] {
 export function readSamTemplate(file: string): LambdaFunction[] {
   const doc = parseYaml(file);
   const resources = doc?.get('Resources', true);
-  if (!doc || !YAML.isMap(resources)) return [];
+  if (!doc || !yaml().isMap(resources)) return [];
   const globals = doc.getIn(['Globals', 'Function'], true);
-  const globalCodeUri = YAML.isMap(globals) ? globals.get('CodeUri') : undefined;
+  const globalCodeUri = yaml().isMap(globals) ? globals.get('CodeUri') : undefined;
   const defaultAuthorizer = doc.getIn(['Globals', 'Api', 'Auth', 'DefaultAuthorizer']) ?? doc.getIn(['Globals', 'HttpApi', 'Auth', 'DefaultAuthorizer']);
   const dir = path.dirname(file);
   const result: LambdaFunction[] = [];
   for (const pair of resources.items) {
-    const name = YAML.isScalar(pair.key) ? String(pair.key.value) : undefined;
+    const name = yaml().isScalar(pair.key) ? String(pair.key.value) : undefined;
     const resource = pair.value;
-    if (!name || !YAML.isMap(resource) || resource.get('Type') !== 'AWS::Serverless::Function') continue;
+    if (!name || !yaml().isMap(resource) || resource.get('Type') !== 'AWS::Serverless::Function') continue;
     const props = resource.get('Properties', true);
-    if (!YAML.isMap(props)) continue;
+    if (!yaml().isMap(props)) continue;
     const handler = props.get('Handler');
     const codeUri = props.get('CodeUri') ?? globalCodeUri ?? '.';
     if (typeof handler !== 'string' || typeof codeUri !== 'string' || !handler.includes('.')) continue;
     const events = props.get('Events', true);
-    const apiEvents = YAML.isMap(events)
-      ? events.items.map((e) => e.value).filter((e): e is YAML.YAMLMap => YAML.isMap(e) && /^(Api|HttpApi)$/.test(String(e.get('Type'))))
+    const apiEvents = yaml().isMap(events)
+      ? events.items.map((e) => e.value).filter((e): e is YAML.YAMLMap => yaml().isMap(e) && /^(Api|HttpApi)$/.test(String(e.get('Type'))))
       : [];
     const urlConfig = props.get('FunctionUrlConfig', true);
-    const urlOpen = YAML.isMap(urlConfig) && urlConfig.get('AuthType') === 'NONE';
-    if (apiEvents.length === 0 && !YAML.isMap(urlConfig)) continue;
+    const urlOpen = yaml().isMap(urlConfig) && urlConfig.get('AuthType') === 'NONE';
+    if (apiEvents.length === 0 && !yaml().isMap(urlConfig)) continue;
     const eventsProtected = apiEvents.every((e) => {
       const authorizer = e.getIn(['Properties', 'Auth', 'Authorizer']) ?? defaultAuthorizer;
       const apiKey = e.getIn(['Properties', 'Auth', 'ApiKeyRequired']) === true;

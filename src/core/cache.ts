@@ -275,7 +275,8 @@ function encodeOutcome(outcome: UnitOutcome, relative: (p: string) => string): u
 function decodeOutcome(stored: unknown, absolute: (p: string) => string): UnitOutcome {
   const empty = stored as { findings?: unknown[]; skipped?: unknown[] };
   if (empty.findings?.length === 0 && empty.skipped?.length === 0) return { findings: [], skipped: [] };
-  const { findings, skipped } = restoreUndefined(structuredClone(stored)) as { findings: Finding[]; skipped: SkippedFile[] };
+  // A copy: the stored entry is written back as it is when the cache is saved.
+  const { findings, skipped } = revive(stored) as { findings: Finding[]; skipped: SkippedFile[] };
   if (!Array.isArray(findings) || !Array.isArray(skipped)) throw new Error('malformed cache entry');
   for (const f of findings) {
     f.location.file = absolute(f.location.file);
@@ -285,17 +286,14 @@ function decodeOutcome(stored: unknown, absolute: (p: string) => string): UnitOu
   return { findings, skipped };
 }
 
-function restoreUndefined(value: unknown): unknown {
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) value[i] = restoreUndefined(value[i]);
-  } else if (typeof value === 'object' && value !== null) {
-    const record = value as Record<string, unknown>;
-    for (const key of Object.keys(record)) {
-      const v = record[key];
-      record[key] = isUndefinedMarker(v) ? undefined : restoreUndefined(v);
-    }
-  }
-  return value;
+/** A deep copy of parsed JSON, with `undefined` markers turned back into `undefined`. */
+function revive(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(revive);
+  if (typeof value !== 'object' || value === null) return value;
+  if (isUndefinedMarker(value)) return undefined;
+  const copy: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) copy[key] = revive((value as Record<string, unknown>)[key]);
+  return copy;
 }
 
 function isUndefinedMarker(value: unknown): boolean {

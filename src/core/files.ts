@@ -76,6 +76,9 @@ export function isTestPath(relPath: string): boolean {
 
 export type ReadResult = { text: string } | { skipped: SkippedFile };
 
+/** Strict: invalid UTF-8 throws rather than turning into replacement characters. Holds no state between calls. */
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
 /** Reads a file as UTF-8 text, refusing what the parser should never see. */
 export function readTextFile(file: string, limits: Pick<ReadLimits, 'maxFileBytes'>): ReadResult {
   const read = readRegularFile(file, limits.maxFileBytes);
@@ -84,7 +87,7 @@ export function readTextFile(file: string, limits: Pick<ReadLimits, 'maxFileByte
   if (buf.includes(0)) return skip(file, 'binary', 'contains NUL bytes');
   let text: string;
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(buf);
+    text = UTF8.decode(buf);
   } catch {
     return skip(file, 'not-utf8', 'is not valid UTF-8');
   }
@@ -122,19 +125,25 @@ function readRegularFile(file: string, maxBytes: number): { bytes: Buffer } | { 
   }
 }
 
+/**
+ * Reads up to `max` bytes. The first read asks for the size fstat gave plus one byte, so a
+ * regular file takes one read: coming up short once that size is reached is its end. A file whose
+ * size lied (a `/proc` file says 0) or that grew is read on in chunks until a read returns nothing.
+ */
 function readAtMost(fd: number, max: number, expected: number): Buffer {
   const chunks: Buffer[] = [];
   let total = 0;
-  let size = Math.min(max, Math.max(expected, CHUNK_BYTES));
+  let size = Math.min(max, expected);
   while (total < max) {
     const chunk = Buffer.allocUnsafe(Math.min(size, max - total));
     const n = fs.readSync(fd, chunk, 0, chunk.length, null);
     if (n === 0) break;
     chunks.push(chunk.subarray(0, n));
     total += n;
+    if (n < chunk.length && total >= expected - 1) break;
     size = CHUNK_BYTES;
   }
-  return Buffer.concat(chunks, total);
+  return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, total);
 }
 
 function errorCode(error: unknown): string {

@@ -243,7 +243,7 @@ export class FileWork {
 /** Gives each finding of a file the line hash SARIF needs, from the text just scanned. */
 function withLineHashes(findings: Finding[], text: string): Finding[] {
   if (findings.length === 0) return findings;
-  const hashes = lineHashes(text);
+  const hashes = lineHashes(text, Math.max(...findings.map((f) => f.location.startPos.line)));
   return findings.map((f) => ({ ...f, lineHash: hashes[f.location.startPos.line - 1] }));
 }
 

@@ -26,13 +26,13 @@ const TWO_32 = 2 ** 32;
 const [POW_HI, POW_LO] = powerOfBase(WINDOW);
 
 /**
- * Hash of every line: element `n - 1` is line `n`'s value, e.g. `a7f2ff13bc495cf2:1`.
+ * Hash of every line (up to `lastLine`): element `n - 1` is line `n`'s value, e.g. `a7f2ff13bc495cf2:1`.
  *
  * The 64-bit arithmetic runs on two 32-bit halves held in doubles: every intermediate product
  * (a half times 37, or times a UTF-16 code unit) stays below 2^53, so it is exact, and `>>> 0`
  * takes it modulo 2^32. BigInt gave the same values at about ten times the cost.
  */
-export function lineHashes(text: string): string[] {
+export function lineHashes(text: string, lastLine = Infinity): string[] {
   const window = new Array<number>(WINDOW).fill(0);
   const lineAt = new Array<number>(WINDOW).fill(0);
   const hashes: string[] = [];
@@ -84,13 +84,17 @@ export function lineHashes(text: string): string[] {
     push(code);
   };
 
-  for (let i = 0; i < text.length; i++) read(text.charCodeAt(i));
+  // A line's hash is final once its window has passed; stop when `lastLine`'s is.
+  for (let i = 0; i < text.length; i++) {
+    read(text.charCodeAt(i));
+    if (hashes.length >= lastLine) return hashes.slice(0, lastLine);
+  }
   read(EOF);
   for (let i = 0; i < WINDOW; i++) {
     if (lineAt[index] !== 0) emit();
     push(0);
   }
-  return hashes;
+  return hashes.length > lastLine ? hashes.slice(0, lastLine) : hashes;
 }
 
 /** 37^n modulo 2^64 as [high, low] 32-bit halves. */

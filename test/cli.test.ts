@@ -235,6 +235,17 @@ describe('usage and config errors (run)', () => {
     assert.equal((await cli(['app'], pkg)).code, 0);
   });
 
+  it('a file or folder inside an app uses the config at the app root', async () => {
+    const root = project({
+      'redwood.toml': '[api]\n',
+      'fnscan.config.json': JSON.stringify({ rules: { 'fake-flag': 'off' } }),
+      'api/src/lib/a.ts': "export const a = 'flag-error';\n",
+    });
+    assert.equal((await cli(['api/src/lib/a.ts'], root)).code, 0, 'a file');
+    assert.equal((await cli(['api'], root)).code, 0, 'a folder');
+    assert.equal((await cli(['api/src/lib/a.ts', '--config', 'none.json'], root)).code, 2, '--config still wins');
+  });
+
   it('applies rule levels, off switches and ignore globs from the config', async () => {
     const root = project({
       'fnscan.config.json': JSON.stringify({ rules: { 'fake-flag': 'error' }, ignore: ['generated/**'] }),

@@ -6,7 +6,7 @@ import { InternalError, relativePath, type ScanResult } from '../core/engine';
 import { scanParallel } from '../core/parallel';
 import { MergeError, mergeSarif } from '../reporters/merge-sarif';
 import { DEFAULT_LIMITS } from '../core/files';
-import { UsageError } from '../core/project';
+import { UsageError, projectAt } from '../core/project';
 import type { Rule } from '../core/rule';
 import { LEVELS, type Finding } from '../core/types';
 import { reporters } from '../reporters';
@@ -82,7 +82,10 @@ function reportCrash(result: ScanResult, io: Io, root: string): boolean {
 
 async function scanPaths(options: CliOptions, io: Io, ruleSet: readonly Rule[], root: string): Promise<ScanResult> {
   const paths = options.paths.map((p) => existingPath(p, io.cwd));
-  const configDir = fs.statSync(paths[0]).isDirectory() ? paths[0] : path.dirname(paths[0]);
+  // The config of the app the first path lies in, as the ESLint plugin reads it: scanning
+  // `api/src/functions/x.ts` or `api/` uses the app root's fnscan.config.json.
+  const first = fs.realpathSync(paths[0]);
+  const configDir = projectAt(fs.statSync(first).isDirectory() ? first : path.dirname(first)).root;
   const config = loadConfig(
     options.config === undefined ? undefined : path.resolve(io.cwd, options.config),
     configDir,

@@ -9,7 +9,7 @@ import { defineRule } from '../src/core/rule';
 import { rules } from '../src/rules';
 import { formatSarif } from '../src/reporters/sarif';
 import { FIXTURES, fixtureApps } from './support/fixtures';
-import { tempDir, tempProject } from './support/project';
+import { tempDir, tempProject, writeFiles } from './support/project';
 import { REPO, buildIfStale } from './support/cli';
 
 /** A copy of a fixture app in a temporary folder (its real path, as discovery reports it), with a cache folder beside it. */
@@ -260,6 +260,38 @@ test('unchanged files are vouched for by their stat; an edit is seen even when s
   const after = sarif(root, cache);
   assert.equal(after, sarif(root));
   assert.notEqual(after, before);
+});
+
+test('a project search shared by several files keeps each of them stale until the searched files are unchanged', () => {
+  // Both endpoints call verifyEvent without a secret; the rule then searches the project once for
+  // WEBHOOK_SECRET and both files reuse the answer, so a new file that names it re-judges both.
+  const endpoint = (header: string) =>
+    [
+      "import { verifyEvent } from '@redwoodjs/api/webhooks'",
+      '',
+      'export const handler = async (event) => {',
+      `  verifyEvent('sha256Verifier', { event, options: { signatureHeader: '${header}' } })`,
+      '  return { statusCode: 204 }',
+      '}',
+      '',
+    ].join('\n');
+  const root = tempProject({ 'api/src/functions/forumHook.ts': endpoint('x-forum-signature'), 'api/src/functions/shopHook.ts': endpoint('x-shop-signature') });
+  const cache = path.join(tempDir('fnscan-cache-'), 'cache');
+  const flagged = (text: string) =>
+    (JSON.parse(text) as { runs: Array<{ results: Array<{ ruleId: string; locations: Array<{ physicalLocation: { artifactLocation: { uri: string } } }> }> }> }).runs[0].results
+      .filter((r) => r.ruleId === 'require-webhook-secret')
+      .map((r) => r.locations[0].physicalLocation.artifactLocation.uri)
+      .sort();
+  const both = ['api/src/functions/forumHook.ts', 'api/src/functions/shopHook.ts'];
+  assert.deepEqual(flagged(sarif(root, cache)), both, 'no secret anywhere');
+  assert.deepEqual(pending(root, cache), []);
+
+  writeFiles(root, { 'api/src/lib/webhookConfig.ts': 'export const secret = process.env.WEBHOOK_SECRET\n' });
+  const stale = pending(root, cache);
+  assert.ok(both.every((f) => stale.includes(f)), stale.join(', '));
+  const after = sarif(root, cache);
+  assert.deepEqual(flagged(after), [], 'the secret is configured in the project now');
+  assert.equal(after, sarif(root), 'exactly as an uncached scan');
 });
 
 test('files a rule reads or lists itself, outside the imports, are dependencies too', () => {

@@ -118,7 +118,7 @@ export class BehaviourAnalyzer {
       const own = this.analysis.standalone(
         fn,
         (fresh) => behaviourOf(fresh).summarise(fn, file, 0),
-        (summary) => !summary.cut,
+        { keep: (summary) => !summary.cut, holdsTrees: true },
       );
       if (own && !own.cut && depth + own.height <= MAX_CALL_DEPTH) {
         this.memo.set(fn, own);

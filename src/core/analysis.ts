@@ -17,9 +17,19 @@ export interface Resolved<T extends TS.Node = TS.Expression> {
   file: SourceFileInfo;
 }
 
+/** A syntax node the value is about, or a string naming a question about the project. */
+export type StandaloneKey = TS.Node | string;
+
+export interface StandaloneOptions<T> {
+  /** Whether the value may be reused (it does not depend on where it was asked from). */
+  keep(value: T): boolean;
+  /** The value refers to syntax nodes, so it is not kept when it read the file being judged. */
+  holdsTrees: boolean;
+}
+
 interface StandaloneStore {
-  kept: Map<TS.Node, unknown>;
-  open: Set<TS.Node>;
+  kept: Map<StandaloneKey, unknown>;
+  open: Set<StandaloneKey>;
 }
 
 const RESOLVE_EXTENSIONS = ['.ts', '.tsx', '.js', '.jsx', '.mts', '.cts', '.mjs', '.cjs'];
@@ -49,20 +59,21 @@ export class ProjectAnalysis {
   ) {}
 
   /**
-   * A value about one node computed by `compute` on a fresh analysis of the same modules (empty
-   * memos), so it does not depend on what this analysis met before; kept for later questions when
-   * `keep` allows. Undefined when the same key is already being computed further up (a cycle):
-   * the caller computes in place. The engine's analyses share these across the files of a project
-   * and record what each value read (see DependencyTracker).
+   * A value about one node (or one named question) computed by `compute` on a fresh analysis of
+   * the same modules (empty memos), so it does not depend on what this analysis met before; kept
+   * for later questions when `options.keep` allows. Undefined when the same key is already being
+   * computed further up (a cycle): the caller computes in place. The engine's analyses share these
+   * across the files of a project and record what each value read (see DependencyTracker);
+   * `holdsTrees` says the value refers to syntax nodes, so it must not outlive the file being judged.
    */
-  standalone<T>(key: TS.Node, compute: (fresh: ProjectAnalysis) => T, keep: (value: T) => boolean): T | undefined {
+  standalone<T>(key: StandaloneKey, compute: (fresh: ProjectAnalysis) => T, options: StandaloneOptions<T>): T | undefined {
     const store = this.standalones;
     if (store.kept.has(key)) return store.kept.get(key) as T;
     if (store.open.has(key)) return undefined;
     store.open.add(key);
     try {
       const value = compute(new ProjectAnalysis(this.host, store));
-      if (keep(value)) store.kept.set(key, value);
+      if (options.keep(value)) store.kept.set(key, value);
       return value;
     } finally {
       store.open.delete(key);

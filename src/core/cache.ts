@@ -1,13 +1,12 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type * as TS from 'typescript';
 import type { Finding, SkippedFile } from './types';
 import type { Rule } from './rule';
 import type { FnscanConfig } from './config';
 import type { ReadLimits, SourceFileInfo } from './files';
 import type { ProjectInfo } from './project';
-import { ProjectAnalysis, type ModuleHost } from './analysis';
+import { ProjectAnalysis, type ModuleHost, type StandaloneKey, type StandaloneOptions } from './analysis';
 
 /**
  * The scan cache (`--cache`): the findings of each file from an earlier scan, reused while the
@@ -422,9 +421,9 @@ export class DependencyTracker implements ModuleHost {
   private current: string | undefined;
   private recorded: Recording | undefined;
   /** Values computed on their own for every file of the project (see `standalone`), with what they read. */
-  private readonly kept = new Map<object, { value: unknown; read: Recording | undefined }>();
+  private readonly kept = new Map<StandaloneKey, { value: unknown; read: Recording | undefined }>();
   /** The standalone computations under way, innermost last, each recording what it reads. */
-  private readonly open: Array<{ key: object; read: Recording | undefined; touchesCurrent: boolean }> = [];
+  private readonly open: Array<{ key: StandaloneKey; read: Recording | undefined; touchesCurrent: boolean }> = [];
 
   constructor(
     private readonly modules: ModuleHost,
@@ -474,14 +473,15 @@ export class DependencyTracker implements ModuleHost {
   }
 
   /**
-   * A value about one node that does not depend on which file is being judged: computed once per
-   * project by `compute` (on a fresh analysis, so everything it needs is loaded while it runs)
-   * and kept when `keep` allows, with the modules and resolutions it read; every later file that
-   * uses it takes those as its own dependencies, so the cache stays exact. Values that read the
-   * file being judged are not kept (that file's tree is dropped after it). Undefined when the same
-   * key is already being computed further up (a cycle): the caller computes in place.
+   * A value that does not depend on which file is being judged: computed once per project by
+   * `compute` (on a fresh analysis, so everything it needs is loaded while it runs) and kept when
+   * `options.keep` allows, with the modules, files and resolutions it read; every later file that
+   * uses it takes those as its own dependencies, so the cache stays exact. A value that holds
+   * trees and read the file being judged is not kept (that file's tree is dropped after it).
+   * Undefined when the same key is already being computed further up (a cycle): the caller
+   * computes in place.
    */
-  standalone<T>(key: object, compute: () => T, keep: (value: T) => boolean): T | undefined {
+  standalone<T>(key: StandaloneKey, compute: () => T, options: StandaloneOptions<T>): T | undefined {
     const kept = this.kept.get(key);
     if (kept) {
       if (kept.read) this.replay(kept.read);
@@ -496,7 +496,7 @@ export class DependencyTracker implements ModuleHost {
     } finally {
       this.open.pop();
     }
-    if (!frame.touchesCurrent && keep(value)) this.kept.set(key, { value, read: frame.read });
+    if (!(frame.touchesCurrent && options.holdsTrees) && options.keep(value)) this.kept.set(key, { value, read: frame.read });
     if (frame.touchesCurrent) for (const outer of this.open) outer.touchesCurrent = true;
     return value;
   }
@@ -511,7 +511,8 @@ export class DependencyTracker implements ModuleHost {
     if (key !== this.current && !this.recorded.modules.has(key)) this.recorded.modules.set(key, hash());
     for (const frame of this.open) {
       if (key === this.current) frame.touchesCurrent = true;
-      else if (!frame.read!.modules.has(key)) frame.read!.modules.set(key, hash());
+      // The file being judged too: another file reusing the value depends on it.
+      if (!frame.read!.modules.has(key)) frame.read!.modules.set(key, hash());
     }
   }
 
@@ -595,8 +596,8 @@ class TrackedAnalysis extends ProjectAnalysis {
     super(tracker);
   }
 
-  override standalone<T>(key: TS.Node, compute: (fresh: ProjectAnalysis) => T, keep: (value: T) => boolean): T | undefined {
-    return this.tracker.standalone(key, () => compute(new TrackedAnalysis(this.tracker)), keep);
+  override standalone<T>(key: StandaloneKey, compute: (fresh: ProjectAnalysis) => T, options: StandaloneOptions<T>): T | undefined {
+    return this.tracker.standalone(key, () => compute(new TrackedAnalysis(this.tracker)), options);
   }
 
   override resolveImport(from: SourceFileInfo, specifier: string): string | undefined {

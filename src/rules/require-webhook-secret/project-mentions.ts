@@ -7,26 +7,18 @@ import { isTestPath } from '../../core/files';
 
 const MAX_BYTES = 1024 * 1024;
 
-/** Per analysis (one scan, or one ESLint generation), per project root. */
-const memo = new WeakMap<ProjectAnalysis, Map<string, boolean>>();
-
 /**
  * Whether any committed env or config file, or any source file of the project other than tests,
- * mentions an environment variable name (as a whole word). Read once per project and scan, and
- * only when a rule needs it.
+ * mentions an environment variable name (as a whole word). Searched once per project and scan
+ * (the engine shares the answer between the files of a project, each taking the files read as
+ * its dependencies), and only when a rule needs it.
  */
 export function projectMentions(analysis: ProjectAnalysis, project: ProjectInfo, name: string, ignore: string[]): boolean {
-  let byRoot = memo.get(analysis);
-  if (!byRoot) {
-    byRoot = new Map();
-    memo.set(analysis, byRoot);
-  }
-  const key = `${project.root}\0${name}`;
-  const cached = byRoot.get(key);
-  if (cached !== undefined) return cached;
-  const found = search(project, new RegExp(`(?<![A-Za-z0-9_])${name}(?![A-Za-z0-9_])`), ignore);
-  byRoot.set(key, found);
-  return found;
+  const key = `project-mentions\0${project.root}\0${name}\0${JSON.stringify(ignore)}`;
+  const word = new RegExp(`(?<![A-Za-z0-9_])${name}(?![A-Za-z0-9_])`);
+  const found = analysis.standalone(key, () => search(project, word, ignore), { keep: () => true, holdsTrees: false });
+  // Undefined only while the same search is under way, which it never calls back into.
+  return found ?? search(project, word, ignore);
 }
 
 function search(project: ProjectInfo, word: RegExp, ignore: string[]): boolean {

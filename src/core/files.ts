@@ -61,16 +61,21 @@ export function isTextConfigPath(file: string): boolean {
  * one under the root is a slice; anything else goes through `path.relative`.
  */
 export function relativePath(root: string, file: string): string {
-  const prefix = root.endsWith(path.sep) ? root : root + path.sep;
-  const rel = file.startsWith(prefix) && !file.includes(`${path.sep}..`) ? file.slice(prefix.length) : path.relative(root, file);
+  const rel = relativeUnder(root, file);
   return path.sep === '/' ? rel : rel.split(path.sep).join('/');
+}
+
+/** `path.relative(root, file)`, by slicing when the file lies under the root. */
+export function relativeUnder(root: string, file: string): string {
+  const prefix = root.endsWith(path.sep) ? root : root + path.sep;
+  return file.startsWith(prefix) && !file.includes(`${path.sep}..`) ? file.slice(prefix.length) : path.relative(root, file);
 }
 
 const TEST_NAME = /\.(test|spec|scenarios|fixtures|mock)\.[cm]?[jt]sx?$/;
 const TEST_DIR = /(^|\/)(__tests__|__mocks__|__fixtures__)\//;
 
 export function isTestPath(relPath: string): boolean {
-  const p = relPath.split(path.sep).join('/');
+  const p = path.sep === '/' ? relPath : relPath.split(path.sep).join('/');
   return TEST_NAME.test(p) || TEST_DIR.test(p) || p.endsWith('.d.ts');
 }
 

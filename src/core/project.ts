@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { SkippedFile } from './types';
-import { DEFAULT_LIMITS, isSourcePath, isTestPath, isTextConfigPath, readTextFile, relativePath, type FileRole } from './files';
+import { DEFAULT_LIMITS, isSourcePath, isTestPath, isTextConfigPath, readTextFile, relativePath, relativeUnder, type FileRole } from './files';
 import { compileGlobs } from './glob';
 import { isPlatformRoot, platformEndpoint, readPlatforms, type EndpointInfo, type PlatformConfig } from './platforms';
 
@@ -300,7 +300,7 @@ export function stripJsonComments(text: string): string {
 }
 
 export function roleOf(file: string, project: ProjectInfo): FileRole {
-  const rel = path.relative(project.root, file);
+  const rel = relativeUnder(project.root, file);
   if (isTestPath(rel)) return 'test';
   return endpointInfo(file, project) ? 'endpoint' : 'source';
 }
@@ -308,7 +308,7 @@ export function roleOf(file: string, project: ProjectInfo): FileRole {
 /** Whether (and how) a file is an HTTP endpoint, by its platform's own rule. */
 export function endpointInfo(file: string, project: ProjectInfo): EndpointInfo | undefined {
   if (project.functionsDir) {
-    const rel = path.relative(project.functionsDir, file);
+    const rel = relativeUnder(project.functionsDir, file);
     if (isRedwoodEndpoint(rel)) {
       const base = path.basename(file, path.extname(file));
       return { platform: 'redwood', exports: ['handler'], name: base === 'index' ? path.basename(path.dirname(file)) : base };

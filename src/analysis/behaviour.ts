@@ -40,6 +40,9 @@ import {
   isRedwoodWebhooksModule,
 } from './vocabulary';
 
+/** Last names of the property reads `onAccess` looks at (request bodies, the current user). */
+const ACCESS_NAMES = new Set(['body', 'bodyRaw', 'rawBody', 'currentUser', 'user']);
+
 /** Calls that establish who the caller is. They authenticate when their result decides a refusal. */
 const AUTH_CALLS = new Set([
   'requireAuth',
@@ -237,7 +240,8 @@ export class BehaviourAnalyzer {
       this.onHeader(header, site, file, facts);
       return;
     }
-    if (ts.isPropertyAccessExpression(node)) {
+    // Only these last names can matter below; most accesses are ruled out without building a dotted name.
+    if (ts.isPropertyAccessExpression(node) && ACCESS_NAMES.has(node.name.text)) {
       const name = dottedName(node);
       if (name && /(^|\.)(event|req|request|evt)\.(body|bodyRaw|rawBody)$/.test(name)) facts.readsBody = true;
       if (name && /(^|\.)context\.currentUser$/.test(name) && guardsRejection(node)) {
@@ -682,20 +686,33 @@ export function rootIdentifier(expr: TS.Expression): TS.Identifier | undefined {
 export function headerRead(node: TS.Node): string | undefined {
   if (ts.isElementAccessExpression(node)) {
     const key = stringLiteralValue(node.argumentExpression);
-    const holder = dottedName(unwrap(node.expression)) ?? '';
-    if (key && /(^|\.)headers$/i.test(holder)) return key.toLowerCase();
+    if (key && namesHeaders(node.expression)) return key.toLowerCase();
   }
   if (ts.isPropertyAccessExpression(node)) {
-    const holder = dottedName(unwrap(node.expression)) ?? '';
-    if (/(^|\.)headers$/i.test(holder) && !ts.isCallExpression(node.parent)) return node.name.text.toLowerCase();
+    const isCallee = ts.isCallExpression(node.parent);
+    if (!isCallee && namesHeaders(node.expression)) return node.name.text.toLowerCase();
     // req.headers.get('x-a') / headers.get('x-a') / headers().get('x-a') from next/headers
-    const fromHeadersCall = ts.isCallExpression(node.expression) && calleeName(node.expression) === 'headers';
-    if (node.name.text === 'get' && (/(^|\.)headers$/i.test(holder) || fromHeadersCall) && ts.isCallExpression(node.parent)) {
-      const key = node.parent.arguments[0] && stringLiteralValue(node.parent.arguments[0]);
+    if (node.name.text === 'get' && isCallee) {
+      const fromHeadersCall = ts.isCallExpression(node.expression) && calleeName(node.expression) === 'headers';
+      const key = (fromHeadersCall || namesHeaders(node.expression)) && node.parent.arguments[0] && stringLiteralValue(node.parent.arguments[0]);
       if (key) return key.toLowerCase();
     }
   }
   return undefined;
+}
+
+/** `headers`, `req.headers`, `event['headers']`: a static path whose last name is `headers`. */
+function namesHeaders(expr: TS.Expression): boolean {
+  const holder = unwrap(expr);
+  // The last name first, so that most expressions need no dotted name built.
+  const last = ts.isIdentifier(holder)
+    ? holder.text
+    : ts.isPropertyAccessExpression(holder)
+      ? holder.name.text
+      : ts.isElementAccessExpression(holder)
+        ? stringLiteralValue(holder.argumentExpression)
+        : undefined;
+  return last !== undefined && /^headers$/i.test(last) && /(^|\.)headers$/i.test(dottedName(holder) ?? '');
 }
 
 function credentialIn(expr: TS.Expression, file: SourceFileInfo): string | undefined {

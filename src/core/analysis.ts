@@ -4,7 +4,7 @@ import ts from './typescript';
 import type * as TS from 'typescript';
 import type { SourceFileInfo } from './files';
 import type { ProjectInfo } from './project';
-import { indexNodes, stringLiteralValue, unwrap, type NodeIndex } from './ast';
+import { indexNodes, stringLiteralValue, syntaxKinds, unwrap, type NodeIndex } from './ast';
 
 /** Where the analysis gets parsed modules from: the CLI engine and the ESLint adapter each provide one. */
 export interface ModuleHost {
@@ -360,15 +360,17 @@ function collectImportSources(sf: TS.SourceFile): Map<string, { specifier: strin
 /** Finds the declaration of an identifier by walking enclosing scopes (blocks, functions, module). */
 function findScopedDeclaration(id: TS.Identifier, tables: ScopeTables): TS.Node | undefined {
   const name = id.text;
+  const K = syntaxKinds();
   for (let scope: TS.Node | undefined = id.parent; scope; scope = scope.parent) {
-    if (ts.isFunctionLike(scope)) {
+    const kind = scope.kind;
+    if (kind === K.Block || kind === K.SourceFile || kind === K.ModuleBlock) {
+      const found = scopeDeclarations(scope as TS.Block | TS.SourceFile | TS.ModuleBlock, tables).get(name);
+      if (found !== undefined) return found ?? undefined;
+    } else if (ts.isFunctionLike(scope)) {
       for (const param of scope.parameters) {
         if (bindsName(param.name, name)) return param;
       }
     }
-    if (!ts.isSourceFile(scope) && !ts.isBlock(scope) && !ts.isModuleBlock(scope)) continue;
-    const found = scopeDeclarations(scope, tables).get(name);
-    if (found !== undefined) return found ?? undefined;
   }
   return undefined;
 }

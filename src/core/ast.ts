@@ -31,6 +31,9 @@ function readKinds() {
     FunctionExpression: K.FunctionExpression,
     VariableDeclaration: K.VariableDeclaration,
     PropertyAssignment: K.PropertyAssignment,
+    Block: K.Block,
+    SourceFile: K.SourceFile,
+    ModuleBlock: K.ModuleBlock,
   } as const;
 }
 

@@ -262,6 +262,29 @@ test('unchanged files are vouched for by their stat; an edit is seen even when s
   assert.notEqual(after, before);
 });
 
+test('a summary built on a kept one records the file being judged when the kept one read it', () => {
+  // w.ts has requireAuth summarised (it reads x.ts, which exports deny). While x.ts is judged,
+  // guard() is summarised on top of that kept summary; y.ts then reuses guard's summary, so y.ts
+  // must depend on x.ts too, although x.ts was the file being judged when guard was summarised.
+  const handler = (imports: string, call: string) =>
+    [imports, "import { db } from 'src/lib/db'", '', 'export const handler = async () => {', `  ${call}`, '  await db.cart.deleteMany()', '  return { statusCode: 204 }', '}', ''].join('\n');
+  const root = tempProject({
+    'api/src/lib/db.ts': 'export const db = {} as any\n',
+    'api/src/lib/auth.ts': "import { deny } from 'src/functions/x'\nexport const requireAuth = () => {\n  if (!context.currentUser) deny()\n}\n",
+    'api/src/lib/guard.ts': "import { requireAuth } from 'src/lib/auth'\nexport const guard = () => requireAuth()\n",
+    'api/src/functions/w.ts': handler("import { requireAuth } from 'src/lib/auth'", 'requireAuth()'),
+    'api/src/functions/x.ts':
+      handler("import { guard } from 'src/lib/guard'", 'guard()') + "export const deny = () => {\n  throw new Error('Unauthenticated')\n}\n",
+    'api/src/functions/y.ts': handler("import { guard } from 'src/lib/guard'", 'guard()'),
+  });
+  const cache = path.join(tempDir('fnscan-cache-'), 'cache');
+  assert.equal(sarif(root, cache), sarif(root));
+  const x = path.join(root, 'api/src/functions/x.ts');
+  fs.writeFileSync(x, fs.readFileSync(x, 'utf8').replace("throw new Error('Unauthenticated')", 'return'));
+  assert.ok(pending(root, cache).includes('api/src/functions/y.ts'));
+  assert.equal(sarif(root, cache), sarif(root), 'exactly as an uncached scan of the edited tree');
+});
+
 test('a project search shared by several files keeps each of them stale until the searched files are unchanged', () => {
   // Both endpoints call verifyEvent without a secret; the rule then searches the project once for
   // WEBHOOK_SECRET and both files reuse the answer, so a new file that names it re-judges both.

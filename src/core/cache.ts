@@ -523,11 +523,15 @@ export class DependencyTracker implements ModuleHost {
     for (const frame of this.open) frame.read?.resolutions.set(key, entry);
   }
 
-  /** Takes a kept value's reads as reads of the current file (and of the computations under way). */
+  /**
+   * Takes a kept value's reads as reads of the current file and of the computations under way.
+   * Those record the current file too (a value built on this one depends on it), but are not
+   * marked as touching it: a kept value that holds trees loaded it while another file was
+   * judged, which keeps its tree for the rest of the project.
+   */
   private replay(read: Recording): void {
     for (const [key, hash] of read.modules) {
-      if (key === this.current) continue;
-      if (!this.recorded!.modules.has(key)) this.recorded!.modules.set(key, hash);
+      if (key !== this.current && !this.recorded!.modules.has(key)) this.recorded!.modules.set(key, hash);
       for (const frame of this.open) if (!frame.read!.modules.has(key)) frame.read!.modules.set(key, hash);
     }
     for (const [from, specifier, target] of read.resolutions.values()) this.noteResolution(from, specifier, target);

@@ -235,7 +235,7 @@ describe('usage and config errors (run)', () => {
     assert.equal((await cli(['app'], pkg)).code, 0);
   });
 
-  it('a file or folder inside an app uses the config at the app root', async () => {
+  it('a file or folder inside an app uses the config at the app root, ignore globs relative to it', async () => {
     const root = project({
       'redwood.toml': '[api]\n',
       'fnscan.config.json': JSON.stringify({ rules: { 'fake-flag': 'off' } }),
@@ -244,6 +244,17 @@ describe('usage and config errors (run)', () => {
     assert.equal((await cli(['api/src/lib/a.ts'], root)).code, 0, 'a file');
     assert.equal((await cli(['api'], root)).code, 0, 'a folder');
     assert.equal((await cli(['api/src/lib/a.ts', '--config', 'none.json'], root)).code, 2, '--config still wins');
+
+    const ignoring = project({
+      'redwood.toml': '[api]\n',
+      'fnscan.config.json': JSON.stringify({ ignore: ['api/src/legacy/**'] }),
+      'api/src/legacy/old.ts': "export const a = 'flag-error';\n",
+      'api/src/lib/a.ts': "export const a = 'flag-warning';\n",
+    });
+    const files = async (args: string[]) =>
+      (JSON.parse((await cli([...args, '--format', 'json'], ignoring)).stdout) as { findings: Array<{ file: string }> }).findings.map((f) => f.file);
+    assert.deepEqual(await files(['.']), ['api/src/lib/a.ts']);
+    assert.deepEqual(await files(['api']), ['api/src/lib/a.ts'], 'the glob is relative to the app root, not to api/');
   });
 
   it('applies rule levels, off switches and ignore globs from the config', async () => {

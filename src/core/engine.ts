@@ -31,6 +31,8 @@ export interface ScanOptions {
   shard?: Shard;
   /** Folder that shards and cached paths are relative to (the repository root); default: the first path. */
   root?: string;
+  /** Folder the config's `ignore` globs are relative to (the root of the app it belongs to); default: each scanned path. */
+  configRoot?: string;
 }
 
 export interface ScanResult {
@@ -124,6 +126,7 @@ export class ScanPlan {
     this.setup = { rules: options.rules, config: options.config, includeTests: options.includeTests, limits };
     this.discovery = discover(options.paths, {
       ignore: options.config.ignore ?? [],
+      ignoreRoot: options.configRoot,
       followSymlinks: options.followSymlinks ?? false,
     });
     this.root = options.root ?? defaultRoot(options.paths[0]);

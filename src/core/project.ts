@@ -59,6 +59,8 @@ const BUILD_OUTPUT_DIRS = new Set(['dist', 'build', 'out']);
 
 export interface DiscoverOptions {
   ignore: string[];
+  /** Folder the `ignore` globs are relative to, for files under it; default: the scanned path. */
+  ignoreRoot?: string;
   followSymlinks: boolean;
 }
 
@@ -69,6 +71,7 @@ export interface DiscoverOptions {
  */
 export function discover(inputs: string[], options: DiscoverOptions): Discovery {
   const isIgnored = compileGlobs(options.ignore);
+  const ignoreRoot = options.ignoreRoot === undefined ? undefined : realPathOr(options.ignoreRoot);
   const projects: ProjectInfo[] = [];
   const files: DiscoveredFile[] = [];
   const skipped: SkippedFile[] = [];
@@ -140,10 +143,11 @@ export function discover(inputs: string[], options: DiscoverOptions): Discovery 
     // Paths by concatenation: `dir` is absolute and normalised, and under `scanRoot` (walks only descend).
     const dirPrefix = dir.endsWith(path.sep) ? dir : dir + path.sep;
     const relDir = dir === scanRoot ? '' : relativePath(scanRoot, dir) + '/';
+    const ignoreDir = ignoreRoot !== undefined && isWithin(ignoreRoot, dir) ? (dir === ignoreRoot ? '' : relativePath(ignoreRoot, dir) + '/') : relDir;
     for (const entry of entries) {
       const full = dirPrefix + entry.name;
       const rel = relDir + entry.name;
-      if (isIgnored(rel)) continue;
+      if (isIgnored(ignoreDir + entry.name)) continue;
       if (entry.isSymbolicLink()) {
         if (!ALWAYS_IGNORED_DIRS.has(entry.name)) handleSymlink(full, rel, project, scanRoot);
       } else if (entry.isDirectory()) {
@@ -181,6 +185,19 @@ export function discover(inputs: string[], options: DiscoverOptions): Discovery 
       followedDirs.add(target);
       walk(full, project, scanRoot);
     }
+  }
+}
+
+/** Whether `dir` is `root` or lies below it. */
+function isWithin(root: string, dir: string): boolean {
+  return dir === root || dir.startsWith(root.endsWith(path.sep) ? root : root + path.sep);
+}
+
+function realPathOr(dir: string): string {
+  try {
+    return fs.realpathSync(dir);
+  } catch {
+    return path.resolve(dir);
   }
 }
 

@@ -246,7 +246,8 @@ export class FileWork {
 /** Gives each finding of a file the line hash SARIF needs, from the text just scanned. */
 function withLineHashes(findings: Finding[], text: string): Finding[] {
   if (findings.length === 0) return findings;
-  const hashes = lineHashes(text, Math.max(...findings.map((f) => f.location.startPos.line)));
+  const last = findings.reduce((max, f) => Math.max(max, f.location.startPos.line), 0);
+  const hashes = lineHashes(text, last);
   return findings.map((f) => ({ ...f, lineHash: hashes[f.location.startPos.line - 1] }));
 }
 

@@ -32,3 +32,18 @@ for (const app of fixtureApps()) {
     }
   });
 }
+
+test('paths that lead into the same app give one project, and the findings of a scan of the app', () => {
+  const app = path.join(FIXTURES, 'acme-store');
+  const full = scanFixture('acme-store');
+  const overlapping = scan({
+    paths: [path.join(app, 'api/src/functions/exportOrders.ts'), path.join(app, 'api/src/functions'), path.join(app, 'api/src/lib')],
+    rules: [...rules],
+    config: {},
+    includeTests: false,
+  });
+  assert.deepEqual(overlapping.projects.map((p) => p.root), [app]);
+  const inFunctions = (findings: Finding[]) =>
+    findings.filter((f) => f.location.file.startsWith(path.join(app, 'api/src/functions') + path.sep)).map((f) => JSON.stringify(f));
+  assert.deepEqual(inFunctions(overlapping.findings), inFunctions(full.findings));
+});

@@ -89,19 +89,10 @@ export function discover(inputs: string[], options: DiscoverOptions): Discovery 
     const stat = fs.statSync(rootReal);
     if (stat.isFile()) {
       // A file named on its own (a pre-commit hook's staged files) is judged as part of its app.
-      const dir = path.dirname(rootReal);
-      const found = projectAt(dir);
-      let project = projects.find((p) => p.root === found.root && p.kind === found.kind);
-      if (!project) {
-        project = found;
-        projects.push(project);
-      }
-      addFile(rootReal, project);
+      addFile(rootReal, register(projectAt(path.dirname(rootReal))));
       continue;
     }
-    const base = projectAt(rootReal);
-    projects.push(base);
-    walk(rootReal, base, rootReal);
+    walk(rootReal, register(projectAt(rootReal)), rootReal);
   }
 
   return {
@@ -109,6 +100,14 @@ export function discover(inputs: string[], options: DiscoverOptions): Discovery 
     files: files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)),
     skipped,
   };
+
+  /** One object per project, however many paths lead into it: the engine groups files by it. */
+  function register(found: ProjectInfo): ProjectInfo {
+    const known = projects.find((p) => p.root === found.root && p.kind === found.kind);
+    if (known) return known;
+    projects.push(found);
+    return found;
+  }
 
   function addFile(file: string, project: ProjectInfo): void {
     if (seen.has(file)) return;
@@ -133,11 +132,9 @@ export function discover(inputs: string[], options: DiscoverOptions): Discovery 
     const names = new Set(entries.map((e) => e.name));
     let project = inherited;
     if (dir !== inherited.root && (names.has('redwood.toml') || names.has('cedar.toml'))) {
-      project = redwoodProject(dir);
-      projects.push(project);
+      project = register(redwoodProject(dir));
     } else if (dir !== inherited.root && inherited.kind !== 'redwood' && isPlatformRoot(dir, names)) {
-      project = functionsProject(dir);
-      projects.push(project);
+      project = register(functionsProject(dir));
     }
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     // Paths by concatenation: `dir` is absolute and normalised, and under `scanRoot` (walks only descend).

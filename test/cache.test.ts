@@ -28,6 +28,15 @@ function sarif(root: string, cache?: string, extra: Partial<ScanOptions> = {}): 
   return formatSarif(scan(options(root, cache, extra)), { root, category: 'fnscan', includeSuppressed: true, toolVersion: '0.0.0' });
 }
 
+/** The files a SARIF log has results of this rule in, sorted. */
+function filesWith(sarifText: string, ruleId: string): string[] {
+  const log = JSON.parse(sarifText) as { runs: Array<{ results: Array<{ ruleId: string; locations: Array<{ physicalLocation: { artifactLocation: { uri: string } } }> }> }> };
+  return log.runs[0].results
+    .filter((r) => r.ruleId === ruleId)
+    .map((r) => r.locations[0].physicalLocation.artifactLocation.uri)
+    .sort();
+}
+
 /** Files the cache could not vouch for: what a scan with this cache would analyse again. */
 function pending(root: string, cache: string, extra: Partial<ScanOptions> = {}): string[] {
   return new ScanPlan(options(root, cache, extra)).pending.map((u) => path.relative(root, u.path).split(path.sep).join('/'));
@@ -96,11 +105,7 @@ test('a helper summarised once for the project still makes every caller depend o
     'api/src/functions/purgeOrders.ts': endpoint('order'),
   });
   const cache = path.join(tempDir('fnscan-cache-'), 'cache');
-  const flagged = (text: string) =>
-    (JSON.parse(text) as { runs: Array<{ results: Array<{ ruleId: string; locations: Array<{ physicalLocation: { artifactLocation: { uri: string } } }> }> }> }).runs[0].results
-      .filter((r) => r.ruleId === 'no-unauthenticated-handler')
-      .map((r) => r.locations[0].physicalLocation.artifactLocation.uri)
-      .sort();
+  const flagged = (text: string) => filesWith(text, 'no-unauthenticated-handler');
   const before = sarif(root, cache);
   assert.deepEqual(flagged(before), [], 'requireAuth rejects through deny()');
 
@@ -300,11 +305,7 @@ test('a project search shared by several files keeps each of them stale until th
     ].join('\n');
   const root = tempProject({ 'api/src/functions/forumHook.ts': endpoint('x-forum-signature'), 'api/src/functions/shopHook.ts': endpoint('x-shop-signature') });
   const cache = path.join(tempDir('fnscan-cache-'), 'cache');
-  const flagged = (text: string) =>
-    (JSON.parse(text) as { runs: Array<{ results: Array<{ ruleId: string; locations: Array<{ physicalLocation: { artifactLocation: { uri: string } } }> }> }> }).runs[0].results
-      .filter((r) => r.ruleId === 'require-webhook-secret')
-      .map((r) => r.locations[0].physicalLocation.artifactLocation.uri)
-      .sort();
+  const flagged = (text: string) => filesWith(text, 'require-webhook-secret');
   const both = ['api/src/functions/forumHook.ts', 'api/src/functions/shopHook.ts'];
   assert.deepEqual(flagged(sarif(root, cache)), both, 'no secret anywhere');
   assert.deepEqual(pending(root, cache), []);

@@ -30,7 +30,7 @@ const [POW_HI, POW_LO] = powerOfBase(WINDOW);
  *
  * The 64-bit arithmetic runs on two 32-bit halves held in doubles: every intermediate product
  * (a half times 37, or times a UTF-16 code unit) stays below 2^53, so it is exact, and `>>> 0`
- * takes it modulo 2^32. BigInt gave the same values at about ten times the cost.
+ * takes it modulo 2^32. BigInt gave the same values at about five times the cost.
  */
 export function lineHashes(text: string, lastLine = Infinity): string[] {
   const window = new Array<number>(WINDOW).fill(0);

@@ -4,8 +4,9 @@
  *   import ts from '../core/typescript';      // values: ts.isIdentifier, ts.SyntaxKind, ...
  *   import type * as TS from 'typescript';    // types: TS.Node, TS.CallExpression, ...
  *
- * because compiling TypeScript's 9 MB module takes about 180 ms, a fifth of a scan that the cache
- * answers entirely, and such a scan never parses a file or tests a node.
+ * because compiling TypeScript's 9 MB module takes about 180 ms (measured on the bench machine),
+ * a large part of a scan that the cache answers entirely, and such a scan never parses a file or
+ * tests a node.
  *
  * The default export starts as a getter that requires the package and then replaces itself with
  * a plain value, so every use after the first costs what an ordinary import costs.

@@ -209,7 +209,7 @@ test('the cache is written atomically: a complete file, no temporary files left 
   sarif(root, cache);
   assert.deepEqual(fs.readdirSync(cache), ['scan-cache.json']);
   const [header] = fs.readFileSync(path.join(cache, 'scan-cache.json'), 'utf8').split('\n', 1);
-  assert.equal((JSON.parse(header) as { format: number }).format, 1);
+  assert.equal((JSON.parse(header) as { format: number }).format, 2);
 });
 
 test('cached paths are relative: the repository and its cache can move together', () => {

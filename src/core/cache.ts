@@ -42,7 +42,7 @@ export interface CacheUnit {
   signature?: string;
 }
 
-const FORMAT = 1;
+const FORMAT = 2;
 const FILE_NAME = 'scan-cache.json';
 
 /** The parts of a scan that decide its results, besides the files themselves. */
@@ -90,13 +90,19 @@ interface StoredEntry {
   p: string;
   /** The UTC date the findings hold for, when a suppression has an expiry date. */
   d?: string;
-  /** Findings and skipped files, paths relative to the root. */
-  o: unknown;
-  /** Modules read (relative path to hash). */
-  m: Record<string, string | null>;
-  /** Imports resolved (relative importing module, specifier, relative target or null). */
-  r: Array<[string, string, string | null]>;
+  /** Findings and skipped files, paths relative to the root; absent when there are none. */
+  o?: unknown;
+  /** Modules read (relative path to hash); absent when none. */
+  m?: Record<string, string | null>;
+  /**
+   * Imports resolved: specifier and relative target (or null) for the file's own imports, with
+   * the relative importing module in front for other modules' imports. Absent when none.
+   */
+  r?: Array<[string, string | null] | [string, string, string | null]>;
 }
+
+/** What a file with no findings and no skips stores: nothing (`o` is left out). */
+const NO_OUTCOME = { findings: [], skipped: [] };
 
 /** What a cache lookup needs from the scan: current hashes and import resolution. */
 export interface CacheContext {
@@ -132,14 +138,15 @@ export class ScanCache {
     if (!entry || entry.h !== unit.hash || entry.p !== this.projectKey(unit.project)) return undefined;
     if (unit.dated && entry.d !== this.today) return undefined;
     try {
-      for (const [module, hash] of Object.entries(entry.m)) {
+      for (const [module, hash] of Object.entries(entry.m ?? {})) {
         if (context.hashOf(this.absolute(module)) !== hash) return undefined;
       }
-      for (const [from, specifier, target] of entry.r) {
-        const now = context.resolve(this.absolute(from), specifier, unit.project);
+      for (const resolution of entry.r ?? []) {
+        const [from, specifier, target] = resolution.length === 2 ? [unit.path, ...resolution] : [this.absolute(resolution[0]), resolution[1], resolution[2]];
+        const now = context.resolve(from, specifier, unit.project);
         if ((now === undefined ? null : this.relative(now)) !== target) return undefined;
       }
-      return decodeOutcome(entry.o, (p) => this.absolute(p));
+      return decodeOutcome(entry.o ?? NO_OUTCOME, (p) => this.absolute(p));
     } catch {
       return undefined;
     }
@@ -162,14 +169,21 @@ export class ScanCache {
       return;
     }
     const { modules, resolutions } = outcome.dependencies;
+    const empty = outcome.findings.length === 0 && outcome.skipped.length === 0;
+    const moduleEntries = Object.entries(modules);
     this.entries.set(key, {
       h: unit.hash,
       ...(unit.signature !== undefined && { t: unit.signature }),
       p: this.projectKey(unit.project),
       ...(unit.dated && { d: this.today }),
-      o: encoded,
-      m: Object.fromEntries(Object.entries(modules).map(([m, h]) => [this.relative(m), h])),
-      r: resolutions.map(([from, specifier, target]) => [this.relative(from), specifier, target === null ? null : this.relative(target)]),
+      ...(!empty && { o: encoded }),
+      ...(moduleEntries.length > 0 && { m: Object.fromEntries(moduleEntries.map(([m, h]) => [this.relative(m), h])) }),
+      ...(resolutions.length > 0 && {
+        r: resolutions.map(([from, specifier, target]): [string, string | null] | [string, string, string | null] => {
+          const to = target === null ? null : this.relative(target);
+          return from === unit.path ? [specifier, to] : [this.relative(from), specifier, to];
+        }),
+      }),
     });
     this.dirty = true;
   }
@@ -251,10 +265,9 @@ function isEntry(value: unknown): value is StoredEntry {
     e !== null &&
     (typeof e.h === 'string' || e.h === null) &&
     typeof e.p === 'string' &&
-    typeof e.m === 'object' &&
-    e.m !== null &&
-    Array.isArray(e.r) &&
-    typeof e.o === 'object'
+    (e.m === undefined || (typeof e.m === 'object' && e.m !== null)) &&
+    (e.r === undefined || (Array.isArray(e.r) && e.r.every((r) => Array.isArray(r) && (r.length === 2 || r.length === 3)))) &&
+    (e.o === undefined || (typeof e.o === 'object' && e.o !== null))
   );
 }
 

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Finding, SkippedFile } from './types';
 import type { Rule } from './rule';
 import type { FnscanConfig } from './config';
-import type { ReadLimits, SourceFileInfo } from './files';
+import { relativePath, type ReadLimits, type SourceFileInfo } from './files';
 import type { ProjectInfo } from './project';
 import { ProjectAnalysis, type ModuleHost, type StandaloneKey, type StandaloneOptions } from './analysis';
 
@@ -228,9 +228,7 @@ export class ScanCache {
 
   /** Forward-slash path relative to the root (plain slicing for the usual file under the root). */
   relative(file: string): string {
-    const inside = file.startsWith(this.rootPrefix) && !file.includes(`${path.sep}..`) && !file.endsWith(path.sep);
-    const relative = inside ? file.slice(this.rootPrefix.length) : path.relative(this.root, file);
-    return path.sep === '/' ? relative : relative.split(path.sep).join('/');
+    return relativePath(this.root, file);
   }
 
   private absolute(relative: string): string {

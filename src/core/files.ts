@@ -68,7 +68,8 @@ export function relativePath(root: string, file: string): string {
 /** `path.relative(root, file)`, by slicing when the file lies under the root. */
 export function relativeUnder(root: string, file: string): string {
   const prefix = root.endsWith(path.sep) ? root : root + path.sep;
-  return file.startsWith(prefix) && !file.includes(`${path.sep}..`) ? file.slice(prefix.length) : path.relative(root, file);
+  const plain = file.startsWith(prefix) && !file.includes(`${path.sep}..`) && !file.endsWith(path.sep);
+  return plain ? file.slice(prefix.length) : path.relative(root, file);
 }
 
 const TEST_NAME = /\.(test|spec|scenarios|fixtures|mock)\.[cm]?[jt]sx?$/;

@@ -209,7 +209,7 @@ test('the cache is written atomically: a complete file, no temporary files left 
   sarif(root, cache);
   assert.deepEqual(fs.readdirSync(cache), ['scan-cache.json']);
   const [header] = fs.readFileSync(path.join(cache, 'scan-cache.json'), 'utf8').split('\n', 1);
-  assert.equal((JSON.parse(header) as { format: number }).format, 2);
+  assert.equal((JSON.parse(header) as { format: number }).format, 3);
 });
 
 test('cached paths are relative: the repository and its cache can move together', () => {
@@ -316,6 +316,43 @@ test('a project search shared by several files keeps each of them stale until th
   const after = sarif(root, cache);
   assert.deepEqual(flagged(after), [], 'the secret is configured in the project now');
   assert.equal(after, sarif(root), 'exactly as an uncached scan');
+});
+
+test('what many files depend on alike is stored once: the cache grows with the files, not files times dependencies', () => {
+  // Each endpoint triggers the project-wide search, so each depends on every file of the project.
+  const project = (endpoints: number): Record<string, string> => {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < endpoints; i++) {
+      files[`api/src/functions/hook${i}.ts`] = [
+        "import { verifyEvent } from '@redwoodjs/api/webhooks'",
+        "import { logger } from 'src/lib/logger'",
+        'export const handler = async (event) => {',
+        `  verifyEvent('sha256Verifier', { event, options: { signatureHeader: 'x-hook-${i}' } })`,
+        "  logger.info('ok')",
+        '  return { statusCode: 204 }',
+        '}',
+        '',
+      ].join('\n');
+      files[`api/src/services/things${i}/things${i}.ts`] = `export const things${i} = () => ${i}\n`;
+    }
+    files['api/src/lib/logger.ts'] = 'export const logger = { info: (m) => m }\n';
+    return files;
+  };
+  const cacheBytes = (endpoints: number): { bytes: number; body: { modules: unknown[]; groups: unknown[] } } => {
+    const root = tempProject(project(endpoints));
+    const cache = path.join(tempDir('fnscan-cache-'), 'cache');
+    const text = sarif(root, cache);
+    assert.equal(filesWith(text, 'require-webhook-secret').length, endpoints, 'every endpoint ran the search');
+    const stored = fs.readFileSync(path.join(cache, 'scan-cache.json'), 'utf8');
+    return { bytes: stored.length, body: JSON.parse(stored.slice(stored.indexOf('\n') + 1)) as { modules: unknown[]; groups: unknown[] } };
+  };
+  const small = cacheBytes(20);
+  const large = cacheBytes(80);
+  // Per endpoint: itself, its service and the service's folder listing, each a row once, however many files read them.
+  assert.ok(large.body.modules.length <= 3 * 80 + 20, `${large.body.modules.length} module rows`);
+  assert.ok(large.body.groups.length <= 10, `${large.body.groups.length} groups`);
+  // Four times the files, about four times the bytes: a copy of every dependency in every entry would take sixteen.
+  assert.ok(large.bytes < 4.5 * small.bytes, `${small.bytes} bytes for 20 endpoints, ${large.bytes} for 80`);
 });
 
 test('files a rule reads or lists itself, outside the imports, are dependencies too', () => {

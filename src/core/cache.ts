@@ -29,6 +29,18 @@ export interface Dependencies {
   modules: Record<string, string | null>;
   /** Imports the analysis resolved: importing module, specifier, resolved path (null: not found). */
   resolutions: Array<[string, string, string | null]>;
+  /**
+   * What the values computed once per project and reused by this file read (see
+   * `DependencyTracker.standalone`), each with an id naming its content: many files share them,
+   * and the cache stores each once.
+   */
+  shared?: SharedDependencies[];
+}
+
+export interface SharedDependencies {
+  id: string;
+  modules: Record<string, string | null>;
+  resolutions: Array<[string, string, string | null]>;
 }
 
 /** One file to scan, with what the cache needs to know about it. */
@@ -42,7 +54,7 @@ export interface CacheUnit {
   signature?: string;
 }
 
-const FORMAT = 2;
+const FORMAT = 3;
 const FILE_NAME = 'scan-cache.json';
 
 /** The parts of a scan that decide its results, besides the files themselves. */
@@ -86,28 +98,48 @@ interface StoredEntry {
   h: string | null;
   /** Stat signature that vouches for the hash without reading the file. */
   t?: string;
-  /** Project key. */
+  /** Project key (on disk, an index into the table of project keys). */
   p: string;
   /** The UTC date the findings hold for, when a suppression has an expiry date. */
   d?: string;
   /** Findings and skipped files, paths relative to the root; absent when there are none. */
   o?: unknown;
-  /** Modules read (relative path to hash); absent when none. */
-  m?: Record<string, string | null>;
-  /**
-   * Imports resolved: specifier and relative target (or null) for the file's own imports, with
-   * the relative importing module in front for other modules' imports. Absent when none.
-   */
-  r?: Array<[string, string | null] | [string, string, string | null]>;
+  /** What the outcome depended on besides the file itself, in groups; absent when nothing. */
+  deps?: DependencyGroup[];
+}
+
+/**
+ * The modules a file's judgement read (relative path and content hash) and the imports it
+ * resolved (relative folder of the importing module, specifier, relative target or null). An
+ * import resolves from the importing module's folder and project alone, so a folder stands for
+ * every module in it. Many files depend on exactly the same things (the same logger, the same
+ * auth helper), so the cache file stores each module, resolution and group once, and each entry
+ * names its groups: its own, and one per value computed once for the project that it reused (a
+ * project-wide search read by every file is one group, not a copy per file). A group is checked
+ * once per scan, not once per file.
+ */
+interface DependencyGroup {
+  modules: Array<[string, string | null]>;
+  resolutions: Array<[string, string, string | null]>;
+}
+
+/** The cache file's body: tables shared by the entries, then the entries by relative path. */
+interface StoredBody {
+  projects: string[];
+  modules: Array<[string, string | null]>;
+  resolutions: Array<[string, string, string | null]>;
+  /** Module rows, then resolution rows. */
+  groups: Array<[number[], number[]]>;
+  files: Record<string, { h: string | null; t?: string; p: number; d?: string; o?: unknown; g?: number[] }>;
 }
 
 /** What a file with no findings and no skips stores: nothing (`o` is left out). */
 const NO_OUTCOME = { findings: [], skipped: [] };
 
-/** What a cache lookup needs from the scan: current hashes and import resolution. */
+/** What a cache lookup needs from the scan: current hashes and import resolution from a folder. */
 export interface CacheContext {
   hashOf(file: string): string | null;
-  resolve(from: string, specifier: string, project: ProjectInfo): string | undefined;
+  resolve(fromDir: string, specifier: string, project: ProjectInfo): string | undefined;
 }
 
 export class ScanCache {
@@ -115,6 +147,10 @@ export class ScanCache {
   private readonly today = new Date().toISOString().slice(0, 10);
   private readonly projectKeys = new Map<ProjectInfo, string>();
   private readonly rootPrefix: string;
+  /** Whether each dependency group still holds, per project, for this scan. */
+  private readonly checked = new Map<DependencyGroup, Map<ProjectInfo, boolean>>();
+  /** The groups of fresh entries by content (or by shared id), so identical ones are one object. */
+  private readonly fresh = new Map<string, DependencyGroup>();
   private dirty = false;
 
   private constructor(
@@ -138,18 +174,31 @@ export class ScanCache {
     if (!entry || entry.h !== unit.hash || entry.p !== this.projectKey(unit.project)) return undefined;
     if (unit.dated && entry.d !== this.today) return undefined;
     try {
-      for (const [module, hash] of Object.entries(entry.m ?? {})) {
-        if (context.hashOf(this.absolute(module)) !== hash) return undefined;
-      }
-      for (const resolution of entry.r ?? []) {
-        const [from, specifier, target] = resolution.length === 2 ? [unit.path, ...resolution] : [this.absolute(resolution[0]), resolution[1], resolution[2]];
-        const now = context.resolve(from, specifier, unit.project);
-        if ((now === undefined ? null : this.relative(now)) !== target) return undefined;
-      }
+      if (entry.deps && !entry.deps.every((group) => this.holds(group, unit.project, context))) return undefined;
       return decodeOutcome(entry.o ?? NO_OUTCOME, (p) => this.absolute(p));
     } catch {
       return undefined;
     }
+  }
+
+  /** Whether every module of a group has its recorded hash and every import its recorded target. */
+  private holds(group: DependencyGroup, project: ProjectInfo, context: CacheContext): boolean {
+    let byProject = this.checked.get(group);
+    if (!byProject) {
+      byProject = new Map();
+      this.checked.set(group, byProject);
+    }
+    let holds = byProject.get(project);
+    if (holds === undefined) {
+      holds =
+        group.modules.every(([module, hash]) => context.hashOf(this.absolute(module)) === hash) &&
+        group.resolutions.every(([dir, specifier, target]) => {
+          const now = context.resolve(this.absolute(dir), specifier, project);
+          return (now === undefined ? null : this.relative(now)) === target;
+        });
+      byProject.set(project, holds);
+    }
+    return holds;
   }
 
   /** What the cache recorded about a file's content, for ContentHashes. */
@@ -168,24 +217,51 @@ export class ScanCache {
       this.dirty = true;
       return;
     }
-    const { modules, resolutions } = outcome.dependencies;
     const empty = outcome.findings.length === 0 && outcome.skipped.length === 0;
-    const moduleEntries = Object.entries(modules);
+    const { modules, resolutions, shared = [] } = outcome.dependencies;
+    const deps = [this.group(undefined, modules, resolutions), ...shared.map((d) => this.group(d.id, d.modules, d.resolutions))].filter(
+      (g): g is DependencyGroup => g !== undefined,
+    );
     this.entries.set(key, {
       h: unit.hash,
       ...(unit.signature !== undefined && { t: unit.signature }),
       p: this.projectKey(unit.project),
       ...(unit.dated && { d: this.today }),
       ...(!empty && { o: encoded }),
-      ...(moduleEntries.length > 0 && { m: Object.fromEntries(moduleEntries.map(([m, h]) => [this.relative(m), h])) }),
-      ...(resolutions.length > 0 && {
-        r: resolutions.map(([from, specifier, target]): [string, string | null] | [string, string, string | null] => {
-          const to = target === null ? null : this.relative(target);
-          return from === unit.path ? [specifier, to] : [this.relative(from), specifier, to];
-        }),
-      }),
+      ...(deps.length > 0 && { deps }),
     });
     this.dirty = true;
+  }
+
+  /**
+   * Recorded dependencies as a group with relative paths, one object per distinct group (by the
+   * shared id when there is one, else by content); none when empty.
+   */
+  private group(
+    id: string | undefined,
+    modules: Record<string, string | null>,
+    resolutions: Array<[string, string, string | null]>,
+  ): DependencyGroup | undefined {
+    const known = id === undefined ? undefined : this.fresh.get(`shared:${id}`);
+    if (known) return known;
+    const moduleRows = Object.entries(modules).map(([m, h]): [string, string | null] => [this.relative(m), h]);
+    const seen = new Set<string>();
+    const resolutionRows: Array<[string, string, string | null]> = [];
+    for (const [from, specifier, target] of resolutions) {
+      const row: [string, string, string | null] = [this.relative(path.dirname(from)), specifier, target === null ? null : this.relative(target)];
+      const rowKey = JSON.stringify(row);
+      if (seen.has(rowKey)) continue;
+      seen.add(rowKey);
+      resolutionRows.push(row);
+    }
+    if (moduleRows.length === 0 && resolutionRows.length === 0) return undefined;
+    const key = id === undefined ? JSON.stringify([moduleRows, resolutionRows]) : `shared:${id}`;
+    let group = this.fresh.get(key);
+    if (!group) {
+      group = { modules: moduleRows, resolutions: resolutionRows };
+      this.fresh.set(key, group);
+    }
+    return group;
   }
 
   /** Forgets files under the scanned paths that no longer exist. */
@@ -203,7 +279,7 @@ export class ScanCache {
   /** Writes the cache if anything changed: to a temporary file, then renamed over the old one. */
   save(): void {
     if (!this.dirty) return;
-    const body = JSON.stringify(Object.fromEntries([...this.entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))));
+    const body = JSON.stringify(tabulate([...this.entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))));
     const header = JSON.stringify({ format: FORMAT, key: this.key, sum: sha256(body) });
     const temp = `${this.file}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.tmp`;
     try {
@@ -237,6 +313,41 @@ export class ScanCache {
   }
 }
 
+/** The entries (in the order given) as the file's body, with projects, rows and groups stored once each. */
+function tabulate(entries: Array<[string, StoredEntry]>): StoredBody {
+  const body: StoredBody = { projects: [], modules: [], resolutions: [], groups: [], files: {} };
+  const index = <T>(table: T[], known: Map<string, number>, row: T): number => {
+    const rowKey = JSON.stringify(row);
+    let at = known.get(rowKey);
+    if (at === undefined) {
+      at = table.push(row) - 1;
+      known.set(rowKey, at);
+    }
+    return at;
+  };
+  const projects = new Map<string, number>();
+  const modules = new Map<string, number>();
+  const resolutions = new Map<string, number>();
+  const groupRows = new Map<string, number>();
+  const groups = new Map<DependencyGroup, number>();
+  for (const [file, { deps, p, ...rest }] of entries) {
+    const g = deps?.map((group) => {
+      let at = groups.get(group);
+      if (at === undefined) {
+        const row: [number[], number[]] = [
+          group.modules.map((m) => index(body.modules, modules, m)),
+          group.resolutions.map((r) => index(body.resolutions, resolutions, r)),
+        ];
+        at = index(body.groups, groupRows, row);
+        groups.set(group, at);
+      }
+      return at;
+    });
+    body.files[file] = { ...rest, p: index(body.projects, projects, p), ...(g !== undefined && { g }) };
+  }
+  return body;
+}
+
 function readEntries(file: string, key: string): Map<string, StoredEntry> {
   let text: string;
   try {
@@ -249,24 +360,37 @@ function readEntries(file: string, key: string): Map<string, StoredEntry> {
     const header = JSON.parse(text.slice(0, newline)) as { format?: unknown; key?: unknown; sum?: unknown };
     const body = text.slice(newline + 1);
     if (newline < 0 || header.format !== FORMAT || header.key !== key || header.sum !== sha256(body)) return new Map();
-    const entries = JSON.parse(body) as Record<string, unknown>;
-    return new Map(Object.entries(entries).filter((e): e is [string, StoredEntry] => isEntry(e[1])));
+    return untabulate(JSON.parse(body) as StoredBody);
   } catch {
     return new Map();
   }
 }
 
-function isEntry(value: unknown): value is StoredEntry {
-  const e = value as StoredEntry;
-  return (
-    typeof e === 'object' &&
-    e !== null &&
-    (typeof e.h === 'string' || e.h === null) &&
-    typeof e.p === 'string' &&
-    (e.m === undefined || (typeof e.m === 'object' && e.m !== null)) &&
-    (e.r === undefined || (Array.isArray(e.r) && e.r.every((r) => Array.isArray(r) && (r.length === 2 || r.length === 3)))) &&
-    (e.o === undefined || (typeof e.o === 'object' && e.o !== null))
-  );
+/** The entries of a cache file's body; throws on anything malformed (the cache is then empty). */
+function untabulate(body: StoredBody): Map<string, StoredEntry> {
+  const { projects, modules, resolutions, groups, files } = body;
+  const isRow = (row: unknown, size: number): boolean => Array.isArray(row) && row.length === size;
+  if (!Array.isArray(projects) || !projects.every((p) => typeof p === 'string')) throw new Error('projects');
+  if (!Array.isArray(modules) || !modules.every((m) => isRow(m, 2) && typeof m[0] === 'string')) throw new Error('modules');
+  if (!Array.isArray(resolutions) || !resolutions.every((r) => isRow(r, 3) && typeof r[0] === 'string' && typeof r[1] === 'string')) throw new Error('resolutions');
+  const at = <T>(table: T[], i: unknown): T => {
+    if (typeof i !== 'number' || !(i in table)) throw new Error('row');
+    return table[i];
+  };
+  if (!Array.isArray(groups)) throw new Error('groups');
+  const shared = groups.map((g): DependencyGroup => {
+    if (!isRow(g, 2) || !Array.isArray(g[0]) || !Array.isArray(g[1])) throw new Error('group');
+    return { modules: g[0].map((i) => at(modules, i)), resolutions: g[1].map((i) => at(resolutions, i)) };
+  });
+  if (typeof files !== 'object' || files === null) throw new Error('files');
+  const entries = new Map<string, StoredEntry>();
+  for (const [file, stored] of Object.entries(files)) {
+    const { g, p, ...rest } = stored;
+    if ((typeof rest.h !== 'string' && rest.h !== null) || (rest.o !== undefined && (typeof rest.o !== 'object' || rest.o === null))) throw new Error('entry');
+    if (g !== undefined && !Array.isArray(g)) throw new Error('entry groups');
+    entries.set(file, { ...rest, p: at(projects, p), ...(g !== undefined && { deps: g.map((i) => at(shared, i)) }) });
+  }
+  return entries;
 }
 
 /** Marks a property whose value is `undefined`, which JSON would drop (findings are compared key by key). */
@@ -432,7 +556,7 @@ export class DependencyTracker implements ModuleHost {
   private current: string | undefined;
   private recorded: Recording | undefined;
   /** Values computed on their own for every file of the project (see `standalone`), with what they read. */
-  private readonly kept = new Map<StandaloneKey, { value: unknown; read: Recording | undefined }>();
+  private readonly kept = new Map<StandaloneKey, { value: unknown; read: KeptReads | undefined }>();
   /** The standalone computations under way, innermost last, each recording what it reads. */
   private readonly open: Array<{ key: StandaloneKey; read: Recording | undefined; touchesCurrent: boolean }> = [];
 
@@ -453,7 +577,11 @@ export class DependencyTracker implements ModuleHost {
     this.current = undefined;
     this.recorded = undefined;
     if (!recorded) return undefined;
-    return { modules: Object.fromEntries(recorded.modules), resolutions: [...recorded.resolutions.values()] };
+    return {
+      modules: Object.fromEntries(recorded.modules),
+      resolutions: [...recorded.resolutions.values()],
+      ...(recorded.shared.size > 0 && { shared: [...recorded.shared].map((kept) => kept.group) }),
+    };
   }
 
   isDependency(file: string): boolean {
@@ -507,7 +635,9 @@ export class DependencyTracker implements ModuleHost {
     } finally {
       this.open.pop();
     }
-    if (!(frame.touchesCurrent && options.holdsTrees) && options.keep(value)) this.kept.set(key, { value, read: frame.read });
+    if (!(frame.touchesCurrent && options.holdsTrees) && options.keep(value)) {
+      this.kept.set(key, { value, read: frame.read && keptReads(frame.read) });
+    }
     if (frame.touchesCurrent) for (const outer of this.open) outer.touchesCurrent = true;
     return value;
   }
@@ -535,17 +665,14 @@ export class DependencyTracker implements ModuleHost {
   }
 
   /**
-   * Takes a kept value's reads as reads of the current file and of the computations under way.
-   * Those record the current file too (a value built on this one depends on it), but are not
-   * marked as touching it: a kept value that holds trees loaded it while another file was
-   * judged, which keeps its tree for the rest of the project.
+   * Takes a kept value's reads as reads of the current file and of the computations under way,
+   * by reference: the cache stores the group once for all the files that reuse it. The group
+   * may hold the current file (a kept value that holds trees loaded it while another file was
+   * judged, which keeps its tree for the rest of the project); that is not touching it.
    */
-  private replay(read: Recording): void {
-    for (const [key, hash] of read.modules) {
-      if (key !== this.current && !this.recorded!.modules.has(key)) this.recorded!.modules.set(key, hash);
-      for (const frame of this.open) if (!frame.read!.modules.has(key)) frame.read!.modules.set(key, hash);
-    }
-    for (const [from, specifier, target] of read.resolutions.values()) this.noteResolution(from, specifier, target);
+  private replay(read: KeptReads): void {
+    this.recorded!.shared.add(read);
+    for (const frame of this.open) frame.read!.shared.add(read);
   }
 
   private quiet = 0;
@@ -600,10 +727,30 @@ function watchingFileSystem<T>(record: (target: unknown, listing: boolean) => vo
 interface Recording {
   modules: Map<string, string | null>;
   resolutions: Map<string, [string, string, string | null]>;
+  /** Kept values reused, whose reads count as this recording's too. */
+  shared: Set<KeptReads>;
+}
+
+/** What a kept value read, its own reads and those of the kept values it reused, as one group. */
+interface KeptReads {
+  group: SharedDependencies;
 }
 
 function newRecording(): Recording {
-  return { modules: new Map(), resolutions: new Map() };
+  return { modules: new Map(), resolutions: new Map(), shared: new Set() };
+}
+
+/** A finished computation's reads as one group, named by its content. */
+function keptReads(read: Recording): KeptReads {
+  const modules = new Map(read.modules);
+  const resolutions = new Map(read.resolutions);
+  for (const inner of read.shared) {
+    for (const [key, hash] of Object.entries(inner.group.modules)) if (!modules.has(key)) modules.set(key, hash);
+    for (const entry of inner.group.resolutions) resolutions.set(`${entry[0]}\0${entry[1]}`, entry);
+  }
+  const group = { modules: Object.fromEntries(modules), resolutions: [...resolutions.values()] };
+  const id = crypto.createHash('sha256').update(JSON.stringify(group)).digest('base64url');
+  return { group: { id, ...group } };
 }
 
 class TrackedAnalysis extends ProjectAnalysis {
@@ -621,20 +768,25 @@ class TrackedAnalysis extends ProjectAnalysis {
 }
 
 /**
- * Resolves an import as the analysis would, from a path alone (for checking cached resolutions),
- * once per project, folder and specifier, as `DependencyTracker.resolve` shares them.
+ * Resolves an import as the analysis would, from the importing module's folder (resolution
+ * looks at nothing else of the importer), for checking cached resolutions: once per project,
+ * folder and specifier, as `DependencyTracker.resolve` shares them.
  */
-export function importResolver(): (from: string, specifier: string, project: ProjectInfo) => string | undefined {
+export function importResolver(): (fromDir: string, specifier: string, project: ProjectInfo) => string | undefined {
   const byProject = new Map<ProjectInfo, { analysis: ProjectAnalysis; known: Map<string, string | undefined> }>();
   const noModules: ModuleHost = { load: () => undefined };
-  return (from, specifier, project) => {
+  return (fromDir, specifier, project) => {
     let resolver = byProject.get(project);
     if (!resolver) {
       resolver = { analysis: new ProjectAnalysis(noModules), known: new Map() };
       byProject.set(project, resolver);
     }
-    const key = `${path.dirname(from)}\0${specifier}`;
-    if (!resolver.known.has(key)) resolver.known.set(key, resolver.analysis.resolveImport({ path: from, project } as SourceFileInfo, specifier));
+    const key = `${fromDir}\0${specifier}`;
+    if (!resolver.known.has(key)) {
+      // A stand-in importer in that folder.
+      const importer = { path: path.join(fromDir, 'index.ts'), project } as SourceFileInfo;
+      resolver.known.set(key, resolver.analysis.resolveImport(importer, specifier));
+    }
     return resolver.known.get(key);
   };
 }

@@ -5,11 +5,14 @@ import type * as TS from 'typescript';
 import type { SourceFileInfo } from './files';
 import type { ProjectInfo } from './project';
 import { indexNodes, stringLiteralValue, syntaxKinds, unwrap, type NodeIndex } from './ast';
+import type { KnownFolders } from './folders';
 
 /** Where the analysis gets parsed modules from: the CLI engine and the ESLint adapter each provide one. */
 export interface ModuleHost {
   /** The parsed module at an absolute path, or undefined if it is missing, skipped or not JS/TS. */
   load(file: string, project: ProjectInfo): SourceFileInfo | undefined;
+  /** Folder listings already read, which settle most import probes without a system call. */
+  readonly folders?: KnownFolders;
 }
 
 export interface Resolved<T extends TS.Node = TS.Expression> {
@@ -146,7 +149,7 @@ export class ProjectAnalysis {
       }
     }
     for (const base of candidates) {
-      const found = probe(base);
+      const found = probe(base, this.host.folders);
       if (found) return found;
     }
     return undefined;
@@ -293,16 +296,13 @@ export class ProjectAnalysis {
   }
 }
 
-function probe(base: string): string | undefined {
-  const tries = [base, ...RESOLVE_EXTENSIONS.map((e) => base + e)];
-  // Compiled `.js` specifiers in TS sources point at `.ts` files.
-  const jsExt = /\.(m|c)?js$/.exec(base);
-  if (jsExt) tries.push(...['.ts', '.tsx', '.mts', '.cts'].map((e) => base.slice(0, -jsExt[0].length) + e));
-  const name = path.basename(base);
-  tries.push(...RESOLVE_EXTENSIONS.map((e) => path.join(base, 'index' + e)));
-  // Redwood's directory-named imports: src/services/foo -> src/services/foo/foo.ts
-  tries.push(...RESOLVE_EXTENSIONS.map((e) => path.join(base, name + e)));
-  for (const candidate of tries) {
+function probe(base: string, folders: KnownFolders | undefined): string | undefined {
+  for (const candidate of probeShapes(base)) {
+    const known = folders?.isFile(candidate);
+    if (known !== undefined) {
+      if (known) return candidate;
+      continue;
+    }
     try {
       // Missing candidates are the common case: no exception for them (a file in the path still throws).
       if (fs.statSync(candidate, { throwIfNoEntry: false })?.isFile()) return candidate;
@@ -311,6 +311,19 @@ function probe(base: string): string | undefined {
     }
   }
   return undefined;
+}
+
+/** The files an import of `base` may mean, in the order they are tried (made as they are asked for). */
+function* probeShapes(base: string): Generator<string> {
+  yield base;
+  for (const e of RESOLVE_EXTENSIONS) yield base + e;
+  // Compiled `.js` specifiers in TS sources point at `.ts` files.
+  const jsExt = /\.(m|c)?js$/.exec(base);
+  if (jsExt) for (const e of ['.ts', '.tsx', '.mts', '.cts']) yield base.slice(0, -jsExt[0].length) + e;
+  for (const e of RESOLVE_EXTENSIONS) yield path.join(base, 'index' + e);
+  // Redwood's directory-named imports: src/services/foo -> src/services/foo/foo.ts
+  const name = path.basename(base);
+  for (const e of RESOLVE_EXTENSIONS) yield path.join(base, name + e);
 }
 
 function hasExportModifier(node: TS.Node): boolean {

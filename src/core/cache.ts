@@ -7,6 +7,7 @@ import type { FnscanConfig } from './config';
 import { relativePath, type ReadLimits, type SourceFileInfo } from './files';
 import type { ProjectInfo } from './project';
 import { ProjectAnalysis, type ModuleHost, type StandaloneKey, type StandaloneOptions } from './analysis';
+import type { KnownFolders } from './folders';
 
 /**
  * The scan cache (`--cache`): the findings of each file from an earlier scan, reused while the
@@ -330,7 +331,7 @@ function tabulate(entries: Array<[string, StoredEntry]>): StoredBody {
   const resolutions = new Map<string, number>();
   const groupRows = new Map<string, number>();
   const groups = new Map<DependencyGroup, number>();
-  for (const [file, { deps, p, ...rest }] of entries) {
+  for (const [file, { h, t, p, d, o, deps }] of entries) {
     const g = deps?.map((group) => {
       let at = groups.get(group);
       if (at === undefined) {
@@ -343,7 +344,8 @@ function tabulate(entries: Array<[string, StoredEntry]>): StoredBody {
       }
       return at;
     });
-    body.files[file] = { ...rest, p: index(body.projects, projects, p), ...(g !== undefined && { g }) };
+    // Undefined parts are left out by JSON.stringify.
+    body.files[file] = { h, t, p: index(body.projects, projects, p), d, o, g };
   }
   return body;
 }
@@ -384,11 +386,13 @@ function untabulate(body: StoredBody): Map<string, StoredEntry> {
   });
   if (typeof files !== 'object' || files === null) throw new Error('files');
   const entries = new Map<string, StoredEntry>();
-  for (const [file, stored] of Object.entries(files)) {
-    const { g, p, ...rest } = stored;
-    if ((typeof rest.h !== 'string' && rest.h !== null) || (rest.o !== undefined && (typeof rest.o !== 'object' || rest.o === null))) throw new Error('entry');
+  for (const file of Object.keys(files)) {
+    const { h, t, p, d, o, g } = files[file];
+    if ((typeof h !== 'string' && h !== null) || (o !== undefined && (typeof o !== 'object' || o === null))) throw new Error('entry');
     if (g !== undefined && !Array.isArray(g)) throw new Error('entry groups');
-    entries.set(file, { ...rest, p: at(projects, p), ...(g !== undefined && { deps: g.map((i) => at(shared, i)) }) });
+    const entry: StoredEntry = { h, t, p: at(projects, p), d, o };
+    if (g !== undefined) entry.deps = g.map((i) => at(shared, i));
+    entries.set(file, entry);
   }
   return entries;
 }
@@ -564,6 +568,10 @@ export class DependencyTracker implements ModuleHost {
     private readonly modules: ModuleHost,
     private readonly hashes?: ContentHashes,
   ) {}
+
+  get folders(): KnownFolders | undefined {
+    return this.modules.folders;
+  }
 
   analysisFor(file: string): ProjectAnalysis {
     this.current = file;
@@ -772,9 +780,9 @@ class TrackedAnalysis extends ProjectAnalysis {
  * looks at nothing else of the importer), for checking cached resolutions: once per project,
  * folder and specifier, as `DependencyTracker.resolve` shares them.
  */
-export function importResolver(): (fromDir: string, specifier: string, project: ProjectInfo) => string | undefined {
+export function importResolver(folders?: KnownFolders): (fromDir: string, specifier: string, project: ProjectInfo) => string | undefined {
   const byProject = new Map<ProjectInfo, { analysis: ProjectAnalysis; known: Map<string, string | undefined> }>();
-  const noModules: ModuleHost = { load: () => undefined };
+  const noModules: ModuleHost = { load: () => undefined, folders };
   return (fromDir, specifier, project) => {
     let resolver = byProject.get(project);
     if (!resolver) {

@@ -15,6 +15,7 @@ import { renderMessage } from './messages';
 import { applySuppressions } from './suppressions';
 import type { FnscanConfig } from './config';
 import { lineHashes } from './fingerprint';
+import type { KnownFolders } from './folders';
 
 export interface ScanOptions {
   paths: string[];
@@ -48,7 +49,10 @@ export class FileCache implements ModuleHost {
   private readonly sources = new Map<string, SourceFileInfo | null>();
   readonly skipped = new Map<string, SkippedFile>();
 
-  constructor(private readonly limits: ReadLimits) {}
+  constructor(
+    private readonly limits: ReadLimits,
+    readonly folders?: KnownFolders,
+  ) {}
 
   load(file: string, project: ProjectInfo): SourceFileInfo | undefined {
     const cached = this.sources.get(file);
@@ -86,7 +90,7 @@ export class FileCache implements ModuleHost {
 /** Scans in this thread; `scanParallel` (parallel.ts) spreads the same per-file work over worker threads. */
 export function scan(options: ScanOptions): ScanResult {
   const plan = new ScanPlan(options);
-  const work = new FileWork(plan.setup, plan.hashes);
+  const work = new FileWork(plan.setup, plan.hashes, plan.folders);
   for (const unit of plan.pending) plan.complete(unit, work.run(unit));
   return plan.finish();
 }
@@ -143,7 +147,7 @@ export class ScanPlan {
     const cache = ScanCache.open(options.cache.location, this.root, cacheKey(this.setup));
     this.cache = cache;
     this.hashes = new ContentHashes(limits.maxFileBytes, (file) => cache.previous(file));
-    const context = { hashOf: (file: string) => this.hashes!.of(file), resolve: importResolver() };
+    const context = { hashOf: (file: string) => this.hashes!.of(file), resolve: importResolver(this.folders) };
     for (const unit of this.units) {
       unit.hash = this.hashes.of(unit.path);
       unit.dated = this.hashes.isDated(unit.path);
@@ -154,6 +158,11 @@ export class ScanPlan {
     }
     const existing = new Set(this.discovery.files.map((f) => this.cache!.relative(f.path)));
     this.cache.prune(options.paths, existing);
+  }
+
+  /** The folder listings discovery read (for import resolution in this thread). */
+  get folders(): KnownFolders {
+    return this.discovery.folders;
   }
 
   complete(unit: ScanUnit, outcome: UnitOutcome): void {
@@ -205,8 +214,9 @@ export class FileWork {
   constructor(
     private readonly setup: WorkSetup,
     private readonly hashes?: ContentHashes,
+    private readonly folders?: KnownFolders,
   ) {
-    this.modules = new FileCache(setup.limits);
+    this.modules = new FileCache(setup.limits, folders);
     this.tracker = new DependencyTracker(this.modules, hashes);
   }
 
@@ -217,7 +227,7 @@ export class FileWork {
   private runSource(unit: ScanUnit): UnitOutcome {
     if (unit.project !== this.project) {
       this.project = unit.project;
-      this.modules = new FileCache(this.setup.limits);
+      this.modules = new FileCache(this.setup.limits, this.folders);
       this.tracker = new DependencyTracker(this.modules, this.hashes);
     }
     this.hashes?.set(unit.path, unit.hash);

@@ -37,7 +37,7 @@ export async function scanParallel(options: ScanOptions, jobs = defaultJobs(), m
   if (workers >= 2 && ruleIds) {
     await runInWorkers(plan, workers, ruleIds);
   } else {
-    const work = new FileWork(plan.setup, plan.hashes);
+    const work = new FileWork(plan.setup, plan.hashes, plan.folders);
     for (const unit of plan.pending) plan.complete(unit, work.run(unit));
   }
   return plan.finish();

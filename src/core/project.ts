@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { SkippedFile } from './types';
 import { DEFAULT_LIMITS, isSourcePath, isTestPath, isTextConfigPath, readTextFile, relativePath, relativeUnder, type FileRole } from './files';
 import { compileGlobs } from './glob';
+import { KnownFolders } from './folders';
 import { isPlatformRoot, platformEndpoint, readPlatforms, type EndpointInfo, type PlatformConfig } from './platforms';
 
 /** A Redwood (or Cedar) app, a project of another function platform, or just files. */
@@ -40,6 +41,8 @@ export interface Discovery {
   projects: ProjectInfo[];
   files: DiscoveredFile[];
   skipped: SkippedFile[];
+  /** The listings of the folders walked, for import resolution. */
+  folders: KnownFolders;
 }
 
 const ALWAYS_IGNORED_DIRS = new Set([
@@ -77,6 +80,7 @@ export function discover(inputs: string[], options: DiscoverOptions): Discovery 
   const skipped: SkippedFile[] = [];
   const seen = new Set<string>();
   const followedDirs = new Set<string>();
+  const folders = new KnownFolders();
 
   for (const input of inputs) {
     const scanRoot = path.resolve(input);
@@ -99,6 +103,7 @@ export function discover(inputs: string[], options: DiscoverOptions): Discovery 
     projects: projects.filter((p) => p.kind !== 'plain' || files.some((f) => f.project === p)),
     files: files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)),
     skipped,
+    folders,
   };
 
   /** One object per project, however many paths lead into it: the engine groups files by it. */
@@ -128,6 +133,7 @@ export function discover(inputs: string[], options: DiscoverOptions): Discovery 
       skipped.push({ file: dir, reason: 'unreadable', detail: (error as NodeJS.ErrnoException).code ?? 'unreadable' });
       return;
     }
+    folders.add(dir, entries);
     // Project markers are judged from the listing already read: no extra system calls per folder.
     const names = new Set(entries.map((e) => e.name));
     let project = inherited;

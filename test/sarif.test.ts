@@ -290,7 +290,9 @@ function assertRelativeUri(name: string, uri: string, root: string, file: string
 }
 
 test('the sample SARIF matches its snapshot byte for byte (UPDATE_SNAPSHOTS=1 rewrites it)', () => {
-  const text = outputs[0].text;
+  // Written compact; kept indented in the snapshot so that a change reads as a diff.
+  assert.equal(outputs[0].text, `${JSON.stringify(JSON.parse(outputs[0].text))}\n`, 'compact JSON, one trailing newline');
+  const text = `${JSON.stringify(JSON.parse(outputs[0].text), null, 2)}\n`;
   if (process.env.UPDATE_SNAPSHOTS === '1') {
     fs.mkdirSync(path.dirname(SNAPSHOT), { recursive: true });
     fs.writeFileSync(SNAPSHOT, text);

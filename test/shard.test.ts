@@ -87,7 +87,8 @@ test('merge-sarif deduplicates rules, recomputes ruleIndex and ANDs executionSuc
 test('merge-sarif refuses files that are not one fnscan run of the same version and category', () => {
   const root = path.join(FIXTURES, 'acme-store');
   const good = sarifOf(root);
-  const other = good.replace('"version": "0.0.0"', '"version": "9.9.9"');
+  const other = good.replace('"version":"0.0.0"', '"version":"9.9.9"');
+  assert.notEqual(other, good);
   assert.throws(() => mergeSarif([{ name: 'a', text: good }, { name: 'b', text: other }]), MergeError);
   assert.throws(() => mergeSarif([{ name: 'a', text: 'nope' }]), MergeError);
   assert.throws(() => mergeSarif([{ name: 'a', text: '{"version":"2.1.0","runs":[]}' }]), MergeError);

@@ -138,7 +138,7 @@ export class ScanPlan {
       if (!this.inShard(entry.path)) continue;
       // A test file's findings are dropped anyway (roleOf's first check): do not even read it.
       if (entry.kind === 'source' && !options.includeTests && isTestPath(relativePath(entry.project.root, entry.path))) continue;
-      this.units.push({ ...entry, hash: null, dated: false });
+      this.units.push({ path: entry.path, kind: entry.kind, project: entry.project, hash: null, dated: false });
     }
     if (!options.cache) {
       this.pending.push(...this.units);

@@ -1,5 +1,5 @@
 import os from 'node:os';
-import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
+import type { MessagePort, Worker } from 'node:worker_threads';
 import type { FnscanConfig } from './config';
 import type { ReadLimits } from './files';
 import type { ProjectInfo } from './project';
@@ -69,7 +69,6 @@ function shippedRuleIds(rules: readonly Rule[]): string[] | undefined {
 }
 
 interface WorkerSetup {
-  fnscanScanWorker: true;
   ruleIds: string[];
   config: FnscanConfig;
   includeTests: boolean;
@@ -95,7 +94,6 @@ async function runInWorkers(plan: ScanPlan, count: number, ruleIds: string[]): P
   const projects = [...new Set(plan.pending.map((u) => u.project))];
   const projectIndex = new Map(projects.map((p, i) => [p, i]));
   const setup: WorkerSetup = {
-    fnscanScanWorker: true,
     ruleIds,
     config: plan.setup.config,
     includeTests: plan.setup.includeTests,
@@ -142,11 +140,25 @@ async function runInWorkers(plan: ScanPlan, count: number, ruleIds: string[]): P
   }
 }
 
-/** This module is the worker's code; run from TypeScript sources (tests), the worker registers tsx first. */
+/**
+ * Worker threads are loaded only when a scan starts workers: a small or fully cached scan never
+ * pays for the module.
+ */
+function threads(): typeof import('node:worker_threads') {
+  return require('node:worker_threads') as typeof import('node:worker_threads');
+}
+
+/** The worker runs `serveScanWorker` of this module; run from TypeScript sources (tests), it registers tsx first. */
 function startWorker(setup: WorkerSetup): Worker {
-  if (!__filename.endsWith('.ts')) return new Worker(__filename, { workerData: setup });
-  const code = `require('tsx/cjs/api').register(); require(${JSON.stringify(__filename)});`;
-  return new Worker(code, { eval: true, workerData: setup });
+  const register = __filename.endsWith('.ts') ? "require('tsx/cjs/api').register(); " : '';
+  const code = `${register}require(${JSON.stringify(__filename)}).serveScanWorker();`;
+  return new (threads().Worker)(code, { eval: true, workerData: setup });
+}
+
+/** The worker thread's side: scans the chunks of files it is sent. */
+export function serveScanWorker(): void {
+  const { workerData, parentPort } = threads();
+  serve(workerData as WorkerSetup, parentPort!);
 }
 
 function revive(error: WireError): Error {
@@ -162,21 +174,19 @@ function toWire(error: unknown): WireError {
   return { kind: 'other', message: error instanceof Error ? error.message : String(error) };
 }
 
-function serve(setup: WorkerSetup): void {
+function serve(setup: WorkerSetup, port: MessagePort): void {
   const rules = setup.ruleIds.map((id) => ruleById(id)!);
   const work = new FileWork(
     { rules, config: setup.config, includeTests: setup.includeTests, limits: setup.limits },
     setup.recording ? new ContentHashes(setup.limits.maxFileBytes) : undefined,
   );
-  parentPort!.on('message', (message: { units: WireUnit[] }) => {
+  port.on('message', (message: { units: WireUnit[] }) => {
     let reply: WorkerReply;
     try {
       reply = { outcomes: message.units.map((u) => work.run({ ...u, project: setup.projects[u.project] })) };
     } catch (error) {
       reply = { error: toWire(error) };
     }
-    parentPort!.postMessage(reply);
+    port.postMessage(reply);
   });
 }
-
-if (!isMainThread && (workerData as Partial<WorkerSetup> | undefined)?.fnscanScanWorker === true) serve(workerData as WorkerSetup);

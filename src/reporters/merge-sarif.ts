@@ -56,7 +56,7 @@ export function mergeSarif(inputs: ReadonlyArray<{ name: string; text: string }>
   }
   run.results = kept;
   const log: Sarif.Log = { ...logs[0], runs: [run] };
-  return `${JSON.stringify(log, null, 2)}\n`;
+  return `${JSON.stringify(log)}\n`;
 }
 
 function parseLog(name: string, text: string): Sarif.Log {

@@ -42,7 +42,8 @@ export function formatSarif(result: ScanResult, options: SarifOptions): string {
     version: '2.1.0',
     runs: [buildRun(result, options)],
   };
-  return `${JSON.stringify(log, null, 2)}\n`;
+  // Compact: GitHub reads it, and an upload's size is limited; `jq .` shows it indented.
+  return `${JSON.stringify(log)}\n`;
 }
 
 function buildRun(result: ScanResult, options: SarifOptions): Sarif.Run {

@@ -465,7 +465,8 @@ export class ContentHashes {
   of(file: string): string | null {
     let hash = this.known.get(file);
     if (hash !== undefined) return hash;
-    if (path.basename(file) === LISTING) {
+    // A listing's name ends in `/*`; checked on the last character first, as this runs for every file.
+    if (file.endsWith(LISTING) && path.basename(file) === LISTING) {
       hash = listingHash(path.dirname(file));
       this.known.set(file, hash);
       return hash;

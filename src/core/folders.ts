@@ -15,11 +15,12 @@ export class KnownFolders {
   private readonly listings = new Map<string, Map<string, EntryKind>>();
   private readonly folded = new Map<string, Set<string>>();
 
-  /** Records a folder's listing as `readdirSync(dir, { withFileTypes: true })` gave it. */
-  add(dir: string, entries: readonly fs.Dirent[]): void {
+  /** Records a folder's listing as `readdirSync(dir, { withFileTypes: true })` gave it; returns its names. */
+  add(dir: string, entries: readonly fs.Dirent[]): ReadonlyMap<string, EntryKind> {
     const kinds = new Map<string, EntryKind>();
     for (const entry of entries) kinds.set(entry.name, entry.isFile() ? 'file' : entry.isDirectory() ? 'dir' : 'other');
     this.listings.set(dir, kinds);
+    return kinds;
   }
 
   /** Whether an absolute, normalised path is a regular file; undefined when only the disk can say. */

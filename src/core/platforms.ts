@@ -69,7 +69,7 @@ const NEXT_CONFIGS = ['next.config.js', 'next.config.mjs', 'next.config.ts', 'ne
  * Whether a folder is the root of a function project of some platform (other than Redwood).
  * `names` is the folder's listing when the caller already has it.
  */
-export function isPlatformRoot(dir: string, names?: Set<string>): boolean {
+export function isPlatformRoot(dir: string, names?: { has(name: string): boolean }): boolean {
   const has = (name: string) => (names ? names.has(name) : fs.existsSync(path.join(dir, name)));
   if (PLATFORM_MARKERS.some(has) || NEXT_CONFIGS.some(has)) return true;
   if (!has('package.json')) return false;

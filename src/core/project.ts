@@ -133,9 +133,8 @@ export function discover(inputs: string[], options: DiscoverOptions): Discovery 
       skipped.push({ file: dir, reason: 'unreadable', detail: (error as NodeJS.ErrnoException).code ?? 'unreadable' });
       return;
     }
-    folders.add(dir, entries);
     // Project markers are judged from the listing already read: no extra system calls per folder.
-    const names = new Set(entries.map((e) => e.name));
+    const names = folders.add(dir, entries);
     let project = inherited;
     if (dir !== inherited.root && (names.has('redwood.toml') || names.has('cedar.toml'))) {
       project = register(redwoodProject(dir));

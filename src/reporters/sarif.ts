@@ -49,7 +49,15 @@ export function formatSarif(result: ScanResult, options: SarifOptions): string {
 function buildRun(result: ScanResult, options: SarifOptions): Sarif.Run {
   const toRelative = repoRelative(options.root);
   const scrub = scrubber(options.root);
-  const artifact: Artifact = (file) => ({ uri: toUri(toRelative(file)), uriBaseId: SRCROOT });
+  const uris = new Map<string, string>();
+  const artifact: Artifact = (file) => {
+    let uri = uris.get(file);
+    if (uri === undefined) {
+      uri = toUri(toRelative(file));
+      uris.set(file, uri);
+    }
+    return { uri, uriBaseId: SRCROOT };
+  };
   const fingerprints = findingFingerprints(result.findings, options.root);
   const ruleIndex = new Map(result.rules.map((meta, i) => [meta.id, i]));
   const hashes = new LineHashCache();

@@ -121,9 +121,9 @@ export class ProjectAnalysis {
     }
   }
 
-  /** The file's calls, `new` and binary expressions in source order, from one walk shared by the rules. */
+  /** The file's calls, `new` and binary expressions and literal values in source order, from one walk shared by the rules. */
   nodesOf(file: SourceFileInfo): NodeIndex {
-    return this.memo('node-index', file, () => indexNodes(file.sf));
+    return file.index ?? this.memo('node-index', file, () => indexNodes(file.sf));
   }
 
   /** Resolves an import specifier the way Redwood's babel config does. Bare packages give undefined. */

@@ -34,6 +34,17 @@ function readKinds() {
     Block: K.Block,
     SourceFile: K.SourceFile,
     ModuleBlock: K.ModuleBlock,
+    StringLiteral: K.StringLiteral,
+    NoSubstitutionTemplateLiteral: K.NoSubstitutionTemplateLiteral,
+    TemplateHead: K.TemplateHead,
+    TemplateMiddle: K.TemplateMiddle,
+    TemplateTail: K.TemplateTail,
+    ImportDeclaration: K.ImportDeclaration,
+    ExportDeclaration: K.ExportDeclaration,
+    InterfaceDeclaration: K.InterfaceDeclaration,
+    TypeAliasDeclaration: K.TypeAliasDeclaration,
+    FirstTypeNode: K.FirstTypeNode,
+    LastTypeNode: K.LastTypeNode,
   } as const;
 }
 
@@ -144,23 +155,80 @@ export interface NodeIndex {
   calls: TS.CallExpression[];
   news: TS.NewExpression[];
   binaries: TS.BinaryExpression[];
+  /**
+   * String literals, template parts, calls and `new` expressions that are values: outside type
+   * syntax and import, export, interface and type-alias declarations. What no-hardcoded-secret reads.
+   */
+  values: TS.Node[];
 }
 
 /**
- * One walk that lists a file's calls, `new` expressions and binary expressions, so that rules
- * looking for one of these kinds share it instead of each walking the whole tree. Use it through
- * `ProjectAnalysis.nodesOf`, which keeps it for the file.
+ * Lists a tree's calls, `new` expressions, binary expressions and literal values in one
+ * pre-order walk, so that rules looking for these kinds share it instead of each walking the
+ * whole tree. Undefined when the tree is more than `maxDepth` levels deep (the root is level 1):
+ * the walk stops there, so it never recurses deeper than that, and it is the scan's depth check
+ * too (files.ts). Use the index through `ProjectAnalysis.nodesOf`.
  */
+export function indexTree(root: TS.Node, maxDepth: number): NodeIndex | undefined {
+  const index: NodeIndex = { calls: [], news: [], binaries: [], values: [] };
+  const saved = indexing;
+  indexing = { K: syntaxKinds(), index, depth: 1, maxDepth, inTypes: false };
+  try {
+    return visitForIndex(root) === true ? undefined : index;
+  } finally {
+    indexing = saved;
+  }
+}
+
+/** Lists a tree that is known to be within the nesting limit (it was checked when parsed). */
 export function indexNodes(root: TS.Node): NodeIndex {
-  const K = syntaxKinds();
-  const index: NodeIndex = { calls: [], news: [], binaries: [] };
-  walk(root, (node) => {
-    const kind = node.kind;
-    if (kind === K.CallExpression) index.calls.push(node as TS.CallExpression);
-    else if (kind === K.NewExpression) index.news.push(node as TS.NewExpression);
-    else if (kind === K.BinaryExpression) index.binaries.push(node as TS.BinaryExpression);
-  });
-  return index;
+  return indexTree(root, Infinity)!;
+}
+
+/** The walk's state, in one place rather than in a closure per node: this runs on every node of every file. */
+let indexing: { K: ReturnType<typeof readKinds>; index: NodeIndex; depth: number; maxDepth: number; inTypes: boolean } | undefined;
+
+/** Records one node and walks its children; true stops the walk (too deep). */
+function visitForIndex(node: TS.Node): true | undefined {
+  const state = indexing!;
+  if (state.depth > state.maxDepth) return true;
+  const { K, index } = state;
+  const kind = node.kind;
+  const inTypes = state.inTypes;
+  switch (kind) {
+    case K.CallExpression:
+      index.calls.push(node as TS.CallExpression);
+      if (!inTypes) index.values.push(node);
+      break;
+    case K.NewExpression:
+      index.news.push(node as TS.NewExpression);
+      if (!inTypes) index.values.push(node);
+      break;
+    case K.BinaryExpression:
+      index.binaries.push(node as TS.BinaryExpression);
+      break;
+    case K.StringLiteral:
+    case K.NoSubstitutionTemplateLiteral:
+    case K.TemplateHead:
+    case K.TemplateMiddle:
+    case K.TemplateTail:
+      if (!inTypes) index.values.push(node);
+      return undefined;
+    case K.ImportDeclaration:
+    case K.ExportDeclaration:
+    case K.InterfaceDeclaration:
+    case K.TypeAliasDeclaration:
+      state.inTypes = true;
+      break;
+    default:
+      // Type syntax holds literal types (`tokenType: 'Bearer'`), never values.
+      if (kind >= K.FirstTypeNode && kind <= K.LastTypeNode) state.inTypes = true;
+  }
+  state.depth++;
+  const stop = ts.forEachChild(node, visitForIndex);
+  state.depth--;
+  state.inTypes = inTypes;
+  return stop;
 }
 
 /** Depth-first walk; return `false` from the visitor to skip a node's children. */

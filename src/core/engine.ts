@@ -79,7 +79,7 @@ export class FileCache implements ModuleHost {
         this.skipped.set(file, parsed.skipped);
         return undefined;
       }
-      return { kind: 'source', path: file, text: read.text, sf: parsed.sf, role: roleOf(file, project), project };
+      return { kind: 'source', path: file, text: read.text, sf: parsed.sf, index: parsed.index, role: roleOf(file, project), project };
     } catch (error) {
       this.skipped.set(file, stackOverflowOr(file, error));
       return undefined;

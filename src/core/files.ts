@@ -4,6 +4,7 @@ import ts from './typescript';
 import type * as TS from 'typescript';
 import type { SkippedFile } from './types';
 import type { ProjectInfo } from './project';
+import { indexTree, type NodeIndex } from './ast';
 
 export type FileRole = 'endpoint' | 'test' | 'source';
 
@@ -15,6 +16,8 @@ export interface SourceFileInfo {
   sf: TS.SourceFile;
   role: FileRole;
   project: ProjectInfo;
+  /** The tree's nodes by kind, listed by the walk that checked its depth (see `ProjectAnalysis.nodesOf`). */
+  index?: NodeIndex;
 }
 
 export interface TextFileInfo {
@@ -175,11 +178,11 @@ function scriptKind(file: string): TS.ScriptKind {
   }
 }
 
-export type ParseResult = { sf: TS.SourceFile } | { skipped: SkippedFile };
+export type ParseResult = { sf: TS.SourceFile; index: NodeIndex } | { skipped: SkippedFile };
 
 /**
  * Parses a file, refusing trees deeper than `limits.maxNesting`. The parser and several walkers
- * recurse, so depth is measured on the tree (iteratively) rather than guessed from the text:
+ * recurse, so depth is measured on the tree (by a walk that stops at the limit) rather than guessed from the text:
  * brackets in comments or strings do not count, and long chains such as `a + a + ... + a`, which
  * parse into trees as deep as they are long, do. A parser that runs out of stack is a skip too.
  */
@@ -194,9 +197,14 @@ export function parseSource(file: string, text: string, limits: ReadLimits): Par
   return checkTree(file, sf, limits);
 }
 
-/** Judges a parsed tree as the scan does, wherever it was parsed (ESLint parses its own): too deep, or with syntax errors, it is refused. */
+/**
+ * Judges a parsed tree as the scan does, wherever it was parsed (ESLint parses its own): too
+ * deep, or with syntax errors, it is refused. The depth is measured by the walk that lists the
+ * tree's nodes for the rules, which stops at the limit, so no tree costs a second walk.
+ */
 export function checkTree(file: string, sf: TS.SourceFile, limits: ReadLimits): ParseResult {
-  if (treeDeeperThan(sf, limits.maxNesting)) return tooDeep(file, limits);
+  const index = indexTree(sf, limits.maxNesting);
+  if (!index) return tooDeep(file, limits);
   const diagnostics = (sf as unknown as { parseDiagnostics?: TS.DiagnosticWithLocation[] }).parseDiagnostics ?? [];
   if (diagnostics.length > 0) {
     const first = diagnostics[0];
@@ -204,7 +212,7 @@ export function checkTree(file: string, sf: TS.SourceFile, limits: ReadLimits): 
     const message = ts.flattenDiagnosticMessageText(first.messageText, ' ');
     return { skipped: { file, reason: 'syntax-error', detail: `line ${line + 1}: ${message}` } };
   }
-  return { sf };
+  return { sf, index };
 }
 
 /** One message whether the parser or the depth check refused the file, so the output never depends on which. */
@@ -212,21 +220,6 @@ function tooDeep(file: string, limits: ReadLimits): ParseResult {
   return { skipped: { file, reason: 'too-deep', detail: `nests more than ${limits.maxNesting} levels deep` } };
 }
 
-/** Whether any node sits more than `limit` levels below the root; one iterative pass that stops early. */
-function treeDeeperThan(sf: TS.SourceFile, limit: number): boolean {
-  const nodes: TS.Node[] = [sf];
-  const depths: number[] = [0];
-  while (nodes.length > 0) {
-    const node = nodes.pop()!;
-    const depth = depths.pop()! + 1;
-    if (depth > limit) return true;
-    ts.forEachChild(node, (child) => {
-      nodes.push(child);
-      depths.push(depth);
-    });
-  }
-  return false;
-}
 
 export function isStackOverflow(error: unknown): boolean {
   return error instanceof RangeError && /call stack/i.test(error.message);

@@ -178,7 +178,7 @@ class ProjectSession implements ModuleHost {
     try {
       const parsed = parseSource(file, text, this.limits);
       if ('skipped' in parsed) return undefined;
-      return { kind: 'source', path: file, text, sf: parsed.sf, role: roleOf(file, project), project };
+      return { kind: 'source', path: file, text, sf: parsed.sf, index: parsed.index, role: roleOf(file, project), project };
     } catch {
       return undefined;
     }
@@ -193,8 +193,9 @@ class ProjectSession implements ModuleHost {
     const cached = this.modules.get(file);
     if (cached?.info?.text === text) return cached.info;
     if (!parsed) return this.parse(file, text, this.project);
-    if ('skipped' in checkTree(file, parsed, this.limits)) return undefined;
-    return { kind: 'source', path: file, text, sf: parsed, role: roleOf(file, this.project), project: this.project };
+    const checked = checkTree(file, parsed, this.limits);
+    if ('skipped' in checked) return undefined;
+    return { kind: 'source', path: file, text, sf: parsed, index: checked.index, role: roleOf(file, this.project), project: this.project };
   }
 
   /** Whether `RECHECK_MS` has passed since this kind of disk state was last checked; if so, it counts as checked now. */

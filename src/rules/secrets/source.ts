@@ -4,7 +4,7 @@ import type { ProjectAnalysis } from '../../core/analysis';
 import type { SourceFileInfo } from '../../core/files';
 import type { RelatedReport, SuggestionReport } from '../../core/rule';
 import type { Level, Span } from '../../core/types';
-import { dottedName, envReadName, isEnvRead, propertyKeyName, stringLiteralValue, unwrap, walk } from '../../core/ast';
+import { dottedName, envReadName, isEnvRead, propertyKeyName, stringLiteralValue, unwrap } from '../../core/ast';
 import { classifyAuthorization, classifyFallback, classifyNamed, classifyUnnamed, type ValueHints, type Verdict } from './classify';
 import { maskSecret } from './mask';
 import { isWordLike } from './entropy';
@@ -59,14 +59,6 @@ const syntaxKinds = () =>
   TemplateHead: ts.SyntaxKind.TemplateHead,
   TemplateMiddle: ts.SyntaxKind.TemplateMiddle,
   TemplateTail: ts.SyntaxKind.TemplateTail,
-  CallExpression: ts.SyntaxKind.CallExpression,
-  NewExpression: ts.SyntaxKind.NewExpression,
-  ImportDeclaration: ts.SyntaxKind.ImportDeclaration,
-  ExportDeclaration: ts.SyntaxKind.ExportDeclaration,
-  InterfaceDeclaration: ts.SyntaxKind.InterfaceDeclaration,
-  TypeAliasDeclaration: ts.SyntaxKind.TypeAliasDeclaration,
-  FirstTypeNode: ts.SyntaxKind.FirstTypeNode,
-  LastTypeNode: ts.SyntaxKind.LastTypeNode,
   }) as const;
 let kinds: ReturnType<typeof syntaxKinds> | undefined;
 
@@ -75,7 +67,7 @@ type LiteralContext =
   | { kind: 'fallback'; env: string }
   | { kind: 'none' };
 
-/** The single AST walk of a file, memoised so that other files' sinks can ask what it reports. */
+/** What a file holds, from its node index, memoised so that other files' sinks can ask what it reports. */
 export function fileSecrets(file: SourceFileInfo, analysis: ProjectAnalysis): FileSecrets {
   return analysis.memo('no-hardcoded-secret/file', file, () => collect(file, analysis));
 }
@@ -91,17 +83,17 @@ function collect(file: SourceFileInfo, analysis: ProjectAnalysis): FileSecrets {
     if (!existing || existing.priority < candidate.priority) byLiteral.set(literal, candidate);
   };
 
-  // One switch on `kind` per node: this visitor runs on every node of every file.
+  // The literals, calls and `new` expressions outside type syntax, in source order, from the walk
+  // that indexed the file when it was parsed.
   const K = (kinds ??= syntaxKinds());
-  walk(file.sf, (node) => {
-    const kind = node.kind;
-    switch (kind) {
+  for (const node of analysis.nodesOf(file).values) {
+    switch (node.kind) {
       case K.StringLiteral:
       case K.NoSubstitutionTemplateLiteral: {
         literalSpans?.push({ start: node.getStart(file.sf), end: node.end });
         const candidate = literalCandidate(node as TS.StringLiteralLike, file, hints);
         if (candidate) add(node, candidate);
-        return false;
+        break;
       }
       case K.TemplateHead:
       case K.TemplateMiddle:
@@ -110,24 +102,14 @@ function collect(file: SourceFileInfo, analysis: ProjectAnalysis): FileSecrets {
         const text = (node as TS.TemplateLiteralLikeNode).text;
         const verdict = text.length >= MIN_CONTEXT_LENGTH ? classifyUnnamed(text, hints) : undefined;
         if (verdict) add(node, contextCandidate(node, 'literal', {}, verdict));
-        return false;
+        break;
       }
-      case K.CallExpression:
-      case K.NewExpression: {
+      default: {
         const sink = sinkOf(node as TS.CallExpression | TS.NewExpression, file, analysis);
         if (sink) sinkKey(sink, file, analysis, add, imported);
-        return true;
       }
-      case K.ImportDeclaration:
-      case K.ExportDeclaration:
-      case K.InterfaceDeclaration:
-      case K.TypeAliasDeclaration:
-        return false;
-      default:
-        // Type syntax holds literal types (`tokenType: 'Bearer'`), never values.
-        return kind < K.FirstTypeNode || kind > K.LastTypeNode;
     }
-  });
+  }
   return { byLiteral, imported, inComments: literalSpans ? commentSecrets(file, literalSpans, hints) : [] };
 }
 

@@ -1,0 +1,59 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import ts from 'typescript';
+import { indexTree } from '../src/core/ast';
+import { discover } from '../src/core/project';
+import { FIXTURES, fixtureApps } from './support/fixtures';
+
+/** The reference: a plain recursive walk, kind tests written out. */
+function reference(sf: ts.SourceFile): { calls: ts.Node[]; news: ts.Node[]; binaries: ts.Node[]; values: ts.Node[]; depth: number } {
+  const out = { calls: [] as ts.Node[], news: [] as ts.Node[], binaries: [] as ts.Node[], values: [] as ts.Node[], depth: 0 };
+  const skipsValues = (n: ts.Node) =>
+    ts.isTypeNode(n) || ts.isImportDeclaration(n) || ts.isExportDeclaration(n) || ts.isInterfaceDeclaration(n) || ts.isTypeAliasDeclaration(n);
+  const visit = (node: ts.Node, depth: number, inTypes: boolean): void => {
+    out.depth = Math.max(out.depth, depth);
+    if (ts.isCallExpression(node)) out.calls.push(node);
+    if (ts.isNewExpression(node)) out.news.push(node);
+    if (ts.isBinaryExpression(node)) out.binaries.push(node);
+    const isValue = ts.isCallExpression(node) || ts.isNewExpression(node) || ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node) || ts.isTemplateLiteralToken(node);
+    if (isValue && !inTypes) out.values.push(node);
+    const inner = inTypes || skipsValues(node);
+    ts.forEachChild(node, (child) => visit(child, depth + 1, inner));
+  };
+  visit(sf, 1, false);
+  return out;
+}
+
+test('the node index lists what a plain walk finds, in the same order, in every fixture source file', () => {
+  let files = 0;
+  for (const app of fixtureApps()) {
+    for (const file of discover([path.join(FIXTURES, app)], { ignore: [], followSymlinks: false }).files) {
+      if (file.kind !== 'source') continue;
+      const sf = ts.createSourceFile(file.path, fs.readFileSync(file.path, 'utf8'), ts.ScriptTarget.Latest, true);
+      const expected = reference(sf);
+      const index = indexTree(sf, expected.depth);
+      assert.ok(index, `${file.path}: within its own depth`);
+      assert.equal(indexTree(sf, expected.depth - 1), undefined, `${file.path}: one level less is too deep`);
+      for (const key of ['calls', 'news', 'binaries', 'values'] as const) assert.deepEqual(index[key], expected[key], `${file.path}: ${key}`);
+      files++;
+    }
+  }
+  assert.ok(files > 50, `${files} files`);
+});
+
+test('literal types, type aliases, interfaces and import paths are not values', () => {
+  const text = [
+    "import { a } from 'module-path'",
+    "export { b } from 'other-path'",
+    "type Scheme = 'Bearer' | `x-${string}`",
+    "interface Options { mode: 'strict' }",
+    "const key: 'literal-type' = 'the-value'",
+    'const t = `head ${key} tail`',
+    '',
+  ].join('\n');
+  const sf = ts.createSourceFile('x.ts', text, ts.ScriptTarget.Latest, true);
+  const values = indexTree(sf, 300)!.values.map((n) => n.getText(sf));
+  assert.deepEqual(values, ["'the-value'", '`head ${', '} tail`']);
+});

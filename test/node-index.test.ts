@@ -8,8 +8,8 @@ import { discover } from '../src/core/project';
 import { FIXTURES, fixtureApps } from './support/fixtures';
 
 /** The reference: a plain recursive walk, kind tests written out. */
-function reference(sf: ts.SourceFile): { calls: ts.Node[]; news: ts.Node[]; binaries: ts.Node[]; values: ts.Node[]; depth: number } {
-  const out = { calls: [] as ts.Node[], news: [] as ts.Node[], binaries: [] as ts.Node[], values: [] as ts.Node[], depth: 0 };
+function reference(sf: ts.SourceFile): Record<'calls' | 'news' | 'binaries' | 'returns' | 'expressionArrows' | 'values', ts.Node[]> & { depth: number } {
+  const out = { calls: [] as ts.Node[], news: [] as ts.Node[], binaries: [] as ts.Node[], returns: [] as ts.Node[], expressionArrows: [] as ts.Node[], values: [] as ts.Node[], depth: 0 };
   const skipsValues = (n: ts.Node) =>
     ts.isTypeNode(n) || ts.isImportDeclaration(n) || ts.isExportDeclaration(n) || ts.isInterfaceDeclaration(n) || ts.isTypeAliasDeclaration(n);
   const visit = (node: ts.Node, depth: number, inTypes: boolean): void => {
@@ -17,6 +17,8 @@ function reference(sf: ts.SourceFile): { calls: ts.Node[]; news: ts.Node[]; bina
     if (ts.isCallExpression(node)) out.calls.push(node);
     if (ts.isNewExpression(node)) out.news.push(node);
     if (ts.isBinaryExpression(node)) out.binaries.push(node);
+    if (ts.isReturnStatement(node)) out.returns.push(node);
+    if (ts.isArrowFunction(node) && !ts.isBlock(node.body)) out.expressionArrows.push(node);
     const isValue = ts.isCallExpression(node) || ts.isNewExpression(node) || ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node) || ts.isTemplateLiteralToken(node);
     if (isValue && !inTypes) out.values.push(node);
     const inner = inTypes || skipsValues(node);
@@ -36,7 +38,7 @@ test('the node index lists what a plain walk finds, in the same order, in every 
       const index = indexTree(sf, expected.depth);
       assert.ok(index, `${file.path}: within its own depth`);
       assert.equal(indexTree(sf, expected.depth - 1), undefined, `${file.path}: one level less is too deep`);
-      for (const key of ['calls', 'news', 'binaries', 'values'] as const) assert.deepEqual(index[key], expected[key], `${file.path}: ${key}`);
+      for (const key of ['calls', 'news', 'binaries', 'returns', 'expressionArrows', 'values'] as const) assert.deepEqual(index[key], expected[key], `${file.path}: ${key}`);
       files++;
     }
   }

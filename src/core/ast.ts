@@ -155,6 +155,9 @@ export interface NodeIndex {
   calls: TS.CallExpression[];
   news: TS.NewExpression[];
   binaries: TS.BinaryExpression[];
+  returns: TS.ReturnStatement[];
+  /** Arrow functions whose body is an expression (`() => value`). */
+  expressionArrows: TS.ArrowFunction[];
   /**
    * String literals, template parts, calls and `new` expressions that are values: outside type
    * syntax and import, export, interface and type-alias declarations. What no-hardcoded-secret reads.
@@ -163,14 +166,14 @@ export interface NodeIndex {
 }
 
 /**
- * Lists a tree's calls, `new` expressions, binary expressions and literal values in one
+ * Lists a tree's calls, `new` expressions, binary expressions, returns, expression-bodied arrows and literal values in one
  * pre-order walk, so that rules looking for these kinds share it instead of each walking the
  * whole tree. Undefined when the tree is more than `maxDepth` levels deep (the root is level 1):
  * the walk stops there, so it never recurses deeper than that, and it is the scan's depth check
  * too (files.ts). Use the index through `ProjectAnalysis.nodesOf`.
  */
 export function indexTree(root: TS.Node, maxDepth: number): NodeIndex | undefined {
-  const index: NodeIndex = { calls: [], news: [], binaries: [], values: [] };
+  const index: NodeIndex = { calls: [], news: [], binaries: [], returns: [], expressionArrows: [], values: [] };
   const saved = indexing;
   indexing = { K: syntaxKinds(), index, depth: 1, maxDepth, inTypes: false };
   try {
@@ -206,6 +209,12 @@ function visitForIndex(node: TS.Node): true | undefined {
       break;
     case K.BinaryExpression:
       index.binaries.push(node as TS.BinaryExpression);
+      break;
+    case K.ReturnStatement:
+      index.returns.push(node as TS.ReturnStatement);
+      break;
+    case K.ArrowFunction:
+      if ((node as TS.ArrowFunction).body.kind !== K.Block) index.expressionArrows.push(node as TS.ArrowFunction);
       break;
     case K.StringLiteral:
     case K.NoSubstitutionTemplateLiteral:

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import fs from 'node:fs';
 import path from 'node:path';
 import ts from './typescript';
@@ -85,21 +86,16 @@ export function isTestPath(relPath: string): boolean {
 
 export type ReadResult = { text: string } | { skipped: SkippedFile };
 
-/** Strict: invalid UTF-8 throws rather than turning into replacement characters. Holds no state between calls. */
-const UTF8 = new TextDecoder('utf-8', { fatal: true });
-
 /** Reads a file as UTF-8 text, refusing what the parser should never see. */
 export function readTextFile(file: string, limits: Pick<ReadLimits, 'maxFileBytes'>): ReadResult {
   const read = readRegularFile(file, limits.maxFileBytes);
   if ('skipped' in read) return read;
   const buf = read.bytes;
   if (buf.includes(0)) return skip(file, 'binary', 'contains NUL bytes');
-  let text: string;
-  try {
-    text = UTF8.decode(buf);
-  } catch {
-    return skip(file, 'not-utf8', 'is not valid UTF-8');
-  }
+  // Strict: invalid UTF-8 is refused rather than turned into replacement characters. Validated
+  // natively, then decoded by Buffer (a cold process pays several times more for TextDecoder).
+  if (!isUtf8(buf)) return skip(file, 'not-utf8', 'is not valid UTF-8');
+  let text = buf.toString('utf8');
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   return { text };
 }

@@ -33,10 +33,13 @@ export default defineRule({
   checkSource(ctx) {
     const { text } = ctx.file;
     if (!PREFILTER.test(text) || !STATUS_HINT.test(text)) return;
-    walk(ctx.file.sf, (node) => {
+    // The node kinds a response can be, from the file's node index (each report stands alone, so
+    // the order of kinds does not matter).
+    const { returns, expressionArrows, calls, news } = ctx.analysis.nodesOf(ctx.file);
+    for (const node of [...returns, ...expressionArrows, ...calls, ...news]) {
       const response = responseOf(ctx, node);
       if (response) reportExposures(ctx, response.body, response.status);
-    });
+    }
   },
 });
 

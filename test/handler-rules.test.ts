@@ -1,7 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import path from 'node:path';
 import type { FnscanConfig } from '../src/core/config';
+import { LIBRARY_CALL_NAMES } from '../src/analysis/behaviour';
 import { scanRules, tempDir, tempProject, writeFiles } from './support/project';
 
 /**
@@ -327,4 +329,14 @@ export const handler = async (event) => {
     }),
     ['no-unauthenticated-handler:unauthenticated@api/src/functions/orders.ts:2'],
   );
+});
+
+test('every name onLibraryCall tests for is in the set that lets other calls skip its branches', () => {
+  const source = fs.readFileSync(path.join(__dirname, '..', 'src', 'analysis', 'behaviour.ts'), 'utf8');
+  const start = source.indexOf('private onLibraryCall(');
+  const body = source.slice(start, source.indexOf('\n  private ', start + 1));
+  const named = [...body.matchAll(/name === '([A-Za-z]+)'/g)].map((m) => m[1]);
+  const alternations = [...body.matchAll(/\/\^\(([A-Za-z|]+)\)\$\/\.test\(name\)/g)].flatMap((m) => m[1].split('|'));
+  assert.ok(named.length > 15 && alternations.length > 5, `${named.length} names, ${alternations.length} in alternations`);
+  for (const name of [...named, ...alternations]) assert.ok(LIBRARY_CALL_NAMES.has(name), `${name} is missing from LIBRARY_CALL_NAMES`);
 });

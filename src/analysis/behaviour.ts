@@ -64,6 +64,35 @@ const AUTH_CALLS = new Set([
   'protect',
 ]);
 
+/** The names `onLibraryCall` knows: any other call is work or nothing (a test keeps this in step with its branches). */
+export const LIBRARY_CALL_NAMES: ReadonlySet<string> = new Set([
+  'verifyEvent',
+  'verifySignature',
+  'constructEventWithoutVerification',
+  'constructEvent',
+  'constructEventAsync',
+  'verifyWebhook',
+  'verifySlackRequest',
+  'isValidSlackRequest',
+  'validateRequest',
+  'validateRequestWithBody',
+  'validateExpressRequest',
+  'validateIncomingRequest',
+  'webhook',
+  'verify',
+  'verifyWithFallback',
+  'verifyAndReceive',
+  'verifyMessage',
+  'verifyTypedData',
+  'verifyDetached',
+  'jwtVerify',
+  'validate',
+  'createHmac',
+  'timingSafeEqual',
+  'safeCompare',
+  'tsscmp',
+]);
+
 /** Auth calls that refuse the caller by throwing (or redirecting), so a bare call is a check. */
 const THROWING_AUTH_CALLS = new Set(['requireAuth', 'protect']);
 const MAX_CALL_DEPTH = 6;
@@ -338,7 +367,7 @@ export class BehaviourAnalyzer {
   }
 
   private onCall(call: TS.CallExpression, file: SourceFileInfo, facts: Facts, depth: number): void {
-    if (/(^|\.)(req|request)\.(text|json|formData|arrayBuffer|blob)$/.test(dottedName(unwrap(call.expression)) ?? '')) facts.readsBody = true;
+    if (readsRequestBody(call)) facts.readsBody = true;
     if (this.onLibraryCall(call, file, facts)) return;
     const target = this.resolveCallee(call, file);
     if (target) {
@@ -405,6 +434,8 @@ export class BehaviourAnalyzer {
     if (!name) return false;
     const dotted = dottedName(unwrap(call.expression)) ?? name;
     const source = this.packageOf(call.expression, file);
+    // Every test below starts with the name: most calls (logging, JSON, models) skip them all.
+    if (!LIBRARY_CALL_NAMES.has(name)) return this.onWorkCall(call, name, dotted, source, file, facts);
 
     if ((name === 'verifyEvent' || name === 'verifySignature') && source !== undefined && isRedwoodWebhooksModule(source)) {
       facts.verifies.push({ ...this.redwoodVerify(call, name, file), anchor: call });
@@ -700,6 +731,15 @@ export function headerRead(node: TS.Node): string | undefined {
   }
   return undefined;
 }
+
+/** `req.json()`, `request.text()`: a fetch-style request's body read (the last name checked first). */
+function readsRequestBody(call: TS.CallExpression): boolean {
+  const callee = unwrap(call.expression);
+  const last = ts.isPropertyAccessExpression(callee) ? callee.name.text : ts.isElementAccessExpression(callee) ? stringLiteralValue(callee.argumentExpression) : undefined;
+  return last !== undefined && BODY_READERS.has(last) && /(^|\.)(req|request)\.(text|json|formData|arrayBuffer|blob)$/.test(dottedName(callee) ?? '');
+}
+
+const BODY_READERS = new Set(['text', 'json', 'formData', 'arrayBuffer', 'blob']);
 
 /** `headers`, `req.headers`, `event['headers']`: a static path whose last name is `headers`. */
 function namesHeaders(expr: TS.Expression): boolean {

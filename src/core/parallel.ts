@@ -38,7 +38,7 @@ export async function scanParallel(options: ScanOptions, jobs = defaultJobs(), m
     await runInWorkers(plan, workers, ruleIds);
   } else {
     const work = new FileWork(plan.setup, plan.hashes, plan.folders);
-    for (const unit of plan.pending) plan.complete(unit, work.run(unit));
+    work.runAll(plan.pending, (unit, outcome) => plan.complete(unit, outcome));
   }
   return plan.finish();
 }
@@ -183,7 +183,12 @@ function serve(setup: WorkerSetup, port: MessagePort): void {
   port.on('message', (message: { units: WireUnit[] }) => {
     let reply: WorkerReply;
     try {
-      reply = { outcomes: message.units.map((u) => work.run({ ...u, project: setup.projects[u.project] })) };
+      const outcomes: UnitOutcome[] = [];
+      work.runAll(
+        message.units.map((u) => ({ ...u, project: setup.projects[u.project] })),
+        (_unit, outcome) => outcomes.push(outcome),
+      );
+      reply = { outcomes };
     } catch (error) {
       reply = { error: toWire(error) };
     }

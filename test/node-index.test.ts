@@ -5,6 +5,8 @@ import path from 'node:path';
 import ts from 'typescript';
 import { indexTree } from '../src/core/ast';
 import { discover } from '../src/core/project';
+import { ProjectAnalysis, type ModuleHost } from '../src/core/analysis';
+import type { SourceFileInfo } from '../src/core/files';
 import { FIXTURES, fixtureApps } from './support/fixtures';
 
 /** The reference: a plain recursive walk, kind tests written out. */
@@ -58,4 +60,46 @@ test('literal types, type aliases, interfaces and import paths are not values', 
   const sf = ts.createSourceFile('x.ts', text, ts.ScriptTarget.Latest, true);
   const values = indexTree(sf, 300)!.values.map((n) => n.getText(sf));
   assert.deepEqual(values, ["'the-value'", '`head ${', '} tail`']);
+});
+
+test('a name the index does not list as declared resolves to nothing, as the full scope and import search finds', () => {
+  let checked = 0;
+  for (const app of fixtureApps()) {
+    const discovery = discover([path.join(FIXTURES, app)], { ignore: [], followSymlinks: false });
+    const modules = new Map<string, SourceFileInfo>();
+    const host: ModuleHost = {
+      load: (file) => {
+        if (!modules.has(file) && fs.existsSync(file)) {
+          const sf = ts.createSourceFile(file, fs.readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true);
+          modules.set(file, { kind: 'source', path: file, text: sf.text, sf, index: indexTree(sf, 300), role: 'lib', project: discovery.projects[0] } as SourceFileInfo);
+        }
+        return modules.get(file);
+      },
+    };
+    for (const entry of discovery.files) {
+      if (entry.kind !== 'source') continue;
+      const file = { ...host.load(entry.path, entry.project)!, project: entry.project };
+      // The same file with every identifier listed as declared: the search always runs in full.
+      const everything = new Set<string>();
+      const identifiers: ts.Identifier[] = [];
+      const collect = (node: ts.Node): void => {
+        if (ts.isIdentifier(node)) {
+          everything.add(node.text);
+          identifiers.push(node);
+        }
+        ts.forEachChild(node, collect);
+      };
+      collect(file.sf);
+      const full = { ...file, index: { ...file.index!, declaredNames: everything } };
+      const quick = new ProjectAnalysis(host);
+      const slow = new ProjectAnalysis(host);
+      for (const id of identifiers) {
+        const a = quick.declarationOf(id, file);
+        const b = slow.declarationOf(id, full);
+        assert.equal(a?.node, b?.node, `${entry.path}: ${id.text}`);
+        checked++;
+      }
+    }
+  }
+  assert.ok(checked > 1000, `${checked} identifiers`);
 });

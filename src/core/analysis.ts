@@ -247,13 +247,17 @@ export class ProjectAnalysis {
    */
   declarationOf(id: TS.Identifier, file: SourceFileInfo): Resolved<TS.Node> | undefined {
     const known = this.declarations.get(id);
-    if (known && known.file === file) return known.found && { ...known.found };
+    if (known && known.file === file) return known.found;
+    // Frozen: the answer is shared by every later question about this identifier.
     const found = this.findDeclaration(id, file);
+    if (found) Object.freeze(found);
     this.declarations.set(id, { file, found });
-    return found && { ...found };
+    return found;
   }
 
   private findDeclaration(id: TS.Identifier, file: SourceFileInfo): Resolved<TS.Node> | undefined {
+    // A name no declaration of the file binds (`JSON`, `process`) is neither local nor imported.
+    if (!this.nodesOf(file).declaredNames.has(id.text)) return undefined;
     const local = findScopedDeclaration(id, this.scopes);
     if (local) return { node: local, file };
     const imported = this.importedBinding(file, id.text);
@@ -268,10 +272,11 @@ export class ProjectAnalysis {
   resolveValue(node: TS.Expression, file: SourceFileInfo, hops = 0): Resolved {
     if (hops > 0) return this.followValue(node, file, hops);
     const known = this.values.get(node);
-    if (known && known.file === file) return { ...known.found };
-    const found = this.followValue(node, file, 0);
+    if (known && known.file === file) return known.found;
+    // Frozen: the answer is shared by every later question about this expression.
+    const found = Object.freeze(this.followValue(node, file, 0));
     this.values.set(node, { file, found });
-    return { ...found };
+    return found;
   }
 
   private followValue(node: TS.Expression, file: SourceFileInfo, hops: number): Resolved {

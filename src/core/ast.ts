@@ -35,6 +35,13 @@ function readKinds() {
     SourceFile: K.SourceFile,
     ModuleBlock: K.ModuleBlock,
     StringLiteral: K.StringLiteral,
+    Identifier: K.Identifier,
+    Parameter: K.Parameter,
+    BindingElement: K.BindingElement,
+    ImportClause: K.ImportClause,
+    ImportSpecifier: K.ImportSpecifier,
+    NamespaceImport: K.NamespaceImport,
+    ImportEqualsDeclaration: K.ImportEqualsDeclaration,
     NoSubstitutionTemplateLiteral: K.NoSubstitutionTemplateLiteral,
     TemplateHead: K.TemplateHead,
     TemplateMiddle: K.TemplateMiddle,
@@ -163,6 +170,12 @@ export interface NodeIndex {
    * syntax and import, export, interface and type-alias declarations. What no-hardcoded-secret reads.
    */
   values: TS.Node[];
+  /**
+   * Every name a declaration in the file binds (variables, parameters, binding patterns,
+   * functions, classes, imports): a name not in it is declared nowhere in the file, so it is a
+   * global, and resolving it needs no scope walk.
+   */
+  declaredNames: Set<string>;
 }
 
 /**
@@ -173,7 +186,7 @@ export interface NodeIndex {
  * too (files.ts). Use the index through `ProjectAnalysis.nodesOf`.
  */
 export function indexTree(root: TS.Node, maxDepth: number): NodeIndex | undefined {
-  const index: NodeIndex = { calls: [], news: [], binaries: [], returns: [], expressionArrows: [], values: [] };
+  const index: NodeIndex = { calls: [], news: [], binaries: [], returns: [], expressionArrows: [], values: [], declaredNames: new Set() };
   const saved = indexing;
   indexing = { K: syntaxKinds(), index, depth: 1, maxDepth, inTypes: false };
   try {
@@ -216,6 +229,19 @@ function visitForIndex(node: TS.Node): true | undefined {
     case K.ArrowFunction:
       if ((node as TS.ArrowFunction).body.kind !== K.Block) index.expressionArrows.push(node as TS.ArrowFunction);
       break;
+    case K.VariableDeclaration:
+    case K.Parameter:
+    case K.BindingElement:
+    case K.FunctionDeclaration:
+    case K.ClassDeclaration:
+    case K.ImportClause:
+    case K.ImportSpecifier:
+    case K.NamespaceImport:
+    case K.ImportEqualsDeclaration: {
+      const name = (node as TS.NamedDeclaration).name;
+      if (name !== undefined && name.kind === K.Identifier) index.declaredNames.add((name as TS.Identifier).text);
+      break;
+    }
     case K.StringLiteral:
     case K.NoSubstitutionTemplateLiteral:
     case K.TemplateHead:

@@ -222,44 +222,63 @@ export class BehaviourAnalyzer {
     return decl ? asFunction(decl.node, decl.file) : undefined;
   }
 
+  /** What the walk in progress collects into; saved and restored around a helper's own walk. */
+  private walking: { body: TS.Node; file: SourceFileInfo; facts: Facts; depth: number } | undefined;
+  /** One callback for every child of every walk, so the call sites in the walk stay monomorphic. */
+  private readonly visitChild = (child: TS.Node): undefined => {
+    this.visit(child);
+    return undefined;
+  };
+
   private collect(body: TS.Node, file: SourceFileInfo, facts: Facts, depth: number): void {
+    const outer = this.walking;
+    this.walking = { body, file, facts, depth };
+    try {
+      this.visit(body);
+    } finally {
+      this.walking = outer;
+    }
+  }
+
+  /** One switch on `kind` per node: this runs on every node of every handler. */
+  private visit(node: TS.Node): void {
+    const { body, file, facts, depth } = this.walking!;
     const K = syntaxKinds();
-    // One switch on `kind` per node: this visitor runs on every node of every handler.
-    walk(body, (node) => {
-      switch (node.kind) {
-        case K.CallExpression:
-          this.onCall(node as TS.CallExpression, file, facts, depth);
-          break;
-        case K.NewExpression:
-          this.onNew(node as TS.NewExpression, file, facts);
-          break;
-        case K.ThrowStatement:
-          facts.rejects = true;
-          break;
-        case K.ReturnStatement:
-          this.onReturn(node as TS.ReturnStatement, file, facts);
-          break;
-        case K.PropertyAccessExpression:
-        case K.ElementAccessExpression:
-          this.onAccess(node as TS.PropertyAccessExpression | TS.ElementAccessExpression, file, facts);
-          break;
-        case K.BinaryExpression:
-          this.onBinary(node as TS.BinaryExpression, file, facts);
-          break;
-        case K.IfStatement:
-          this.onIf(node as TS.IfStatement, file, facts);
-          break;
-        // Functions declared here run only when called; their calls are followed at the call site.
-        case K.FunctionDeclaration:
-        case K.MethodDeclaration:
-        case K.ClassDeclaration:
-          return node === body;
-        case K.ArrowFunction:
-        case K.FunctionExpression:
-          return node === body || !isStoredFunction(node);
-      }
-      return undefined;
-    });
+    switch (node.kind) {
+      case K.CallExpression:
+        this.onCall(node as TS.CallExpression, file, facts, depth);
+        break;
+      case K.NewExpression:
+        this.onNew(node as TS.NewExpression, file, facts);
+        break;
+      case K.ThrowStatement:
+        facts.rejects = true;
+        break;
+      case K.ReturnStatement:
+        this.onReturn(node as TS.ReturnStatement, file, facts);
+        break;
+      case K.PropertyAccessExpression:
+      case K.ElementAccessExpression:
+        this.onAccess(node as TS.PropertyAccessExpression | TS.ElementAccessExpression, file, facts);
+        break;
+      case K.BinaryExpression:
+        this.onBinary(node as TS.BinaryExpression, file, facts);
+        break;
+      case K.IfStatement:
+        this.onIf(node as TS.IfStatement, file, facts);
+        break;
+      // Functions declared here run only when called; their calls are followed at the call site.
+      case K.FunctionDeclaration:
+      case K.MethodDeclaration:
+      case K.ClassDeclaration:
+        if (node !== body) return;
+        break;
+      case K.ArrowFunction:
+      case K.FunctionExpression:
+        if (node !== body && isStoredFunction(node)) return;
+        break;
+    }
+    ts.forEachChild(node, this.visitChild);
   }
 
   private onAccess(node: TS.PropertyAccessExpression | TS.ElementAccessExpression, file: SourceFileInfo, facts: Facts): void {

@@ -103,3 +103,24 @@ test('a name the index does not list as declared resolves to nothing, as the ful
   }
   assert.ok(checked > 1000, `${checked} identifiers`);
 });
+
+test('the index walk sets the parent pointers the parser was asked not to, on every node of every fixture file', () => {
+  let nodes = 0;
+  for (const app of fixtureApps()) {
+    for (const file of discover([path.join(FIXTURES, app)], { ignore: [], followSymlinks: false }).files) {
+      if (file.kind !== 'source') continue;
+      const sf = ts.createSourceFile(file.path, fs.readFileSync(file.path, 'utf8'), ts.ScriptTarget.Latest, false);
+      assert.ok(indexTree(sf, 300), file.path);
+      const check = (node: ts.Node): void => {
+        ts.forEachChild(node, (child) => {
+          assert.equal(child.parent, node, `${file.path}: a ${ts.SyntaxKind[child.kind]} at ${child.pos}`);
+          nodes++;
+          check(child);
+        });
+      };
+      check(sf);
+      assert.equal(sf.parent, undefined);
+    }
+  }
+  assert.ok(nodes > 10000, `${nodes} nodes`);
+});

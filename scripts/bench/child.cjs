@@ -27,7 +27,7 @@ async function fnscan(cwd, argv) {
 
 /**
  * The parse floor: the files the scan itself would read (ScanPlan's own selection), each read and
- * parsed the way the engine parses (same script kind, parent pointers set), nothing else. With
+ * parsed with the engine's own call (same script kind, no parent pointers), nothing else. With
  * jobs > 1, the same worker model and chunks as `--jobs`.
  */
 async function floor(root, jobs) {

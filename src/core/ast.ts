@@ -188,7 +188,7 @@ export interface NodeIndex {
 export function indexTree(root: TS.Node, maxDepth: number): NodeIndex | undefined {
   const index: NodeIndex = { calls: [], news: [], binaries: [], returns: [], expressionArrows: [], values: [], declaredNames: new Set() };
   const saved = indexing;
-  indexing = { K: syntaxKinds(), index, depth: 1, maxDepth, inTypes: false };
+  indexing = { K: syntaxKinds(), index, depth: 1, maxDepth, inTypes: false, parent: undefined };
   try {
     return visitForIndex(root) === true ? undefined : index;
   } finally {
@@ -202,12 +202,17 @@ export function indexNodes(root: TS.Node): NodeIndex {
 }
 
 /** The walk's state, in one place rather than in a closure per node: this runs on every node of every file. */
-let indexing: { K: ReturnType<typeof readKinds>; index: NodeIndex; depth: number; maxDepth: number; inTypes: boolean } | undefined;
+let indexing:
+  | { K: ReturnType<typeof readKinds>; index: NodeIndex; depth: number; maxDepth: number; inTypes: boolean; parent: TS.Node | undefined }
+  | undefined;
 
 /** Records one node and walks its children; true stops the walk (too deep). */
 function visitForIndex(node: TS.Node): true | undefined {
   const state = indexing!;
   if (state.depth > state.maxDepth) return true;
+  // The parser leaves parent pointers to this walk (files.ts); the root keeps its own.
+  const parent = state.parent;
+  if (parent !== undefined) (node as { parent: TS.Node }).parent = parent;
   const { K, index } = state;
   const kind = node.kind;
   const inTypes = state.inTypes;
@@ -260,7 +265,9 @@ function visitForIndex(node: TS.Node): true | undefined {
       if (kind >= K.FirstTypeNode && kind <= K.LastTypeNode) state.inTypes = true;
   }
   state.depth++;
+  state.parent = node;
   const stop = ts.forEachChild(node, visitForIndex);
+  state.parent = parent;
   state.depth--;
   state.inTypes = inTypes;
   return stop;

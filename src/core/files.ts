@@ -185,7 +185,8 @@ export type ParseResult = { sf: TS.SourceFile; index: NodeIndex } | { skipped: S
 export function parseSource(file: string, text: string, limits: ReadLimits): ParseResult {
   let sf: TS.SourceFile;
   try {
-    sf = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, scriptKind(file));
+    // Parent pointers are set by checkTree's walk, which visits every node anyway.
+    sf = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, false, scriptKind(file));
   } catch (error) {
     if (!isStackOverflow(error)) throw error;
     return tooDeep(file, limits);

@@ -121,7 +121,7 @@ export class ProjectAnalysis {
     }
   }
 
-  /** The file's calls, `new` and binary expressions and literal values in source order, from one walk shared by the rules. */
+  /** The file's node index (calls, `new`, binaries, returns, literal values, declared names), from the walk that checked its depth. */
   nodesOf(file: SourceFileInfo): NodeIndex {
     return file.index ?? this.memo('node-index', file, () => indexNodes(file.sf));
   }

@@ -178,9 +178,10 @@ export type ParseResult = { sf: TS.SourceFile; index: NodeIndex } | { skipped: S
 
 /**
  * Parses a file, refusing trees deeper than `limits.maxNesting`. The parser and several walkers
- * recurse, so depth is measured on the tree (by a walk that stops at the limit) rather than guessed from the text:
- * brackets in comments or strings do not count, and long chains such as `a + a + ... + a`, which
- * parse into trees as deep as they are long, do. A parser that runs out of stack is a skip too.
+ * recurse, so depth is measured on the tree (by a walk that stops at the limit) rather than
+ * guessed from the text: brackets in comments or strings do not count, and long chains such as
+ * `a + a + ... + a`, which parse into trees as deep as they are long, do. A parser that runs out
+ * of stack is a skip too.
  */
 export function parseSource(file: string, text: string, limits: ReadLimits): ParseResult {
   let sf: TS.SourceFile;
@@ -216,7 +217,6 @@ export function checkTree(file: string, sf: TS.SourceFile, limits: ReadLimits): 
 function tooDeep(file: string, limits: ReadLimits): ParseResult {
   return { skipped: { file, reason: 'too-deep', detail: `nests more than ${limits.maxNesting} levels deep` } };
 }
-
 
 export function isStackOverflow(error: unknown): boolean {
   return error instanceof RangeError && /call stack/i.test(error.message);

@@ -561,7 +561,7 @@ export class DependencyTracker implements ModuleHost {
   private current: string | undefined;
   private recorded: Recording | undefined;
   /** Values computed on their own for every file of the project (see `standalone`), with what they read. */
-  private readonly kept = new Map<StandaloneKey, { value: unknown; read: KeptReads | undefined }>();
+  private readonly kept = new Map<StandaloneKey, { value: unknown; read: SharedDependencies | undefined }>();
   /** The standalone computations under way, innermost last, each recording what it reads. */
   private readonly open: Array<{ key: StandaloneKey; read: Recording | undefined; touchesCurrent: boolean }> = [];
 
@@ -589,7 +589,7 @@ export class DependencyTracker implements ModuleHost {
     return {
       modules: Object.fromEntries(recorded.modules),
       resolutions: [...recorded.resolutions.values()],
-      ...(recorded.shared.size > 0 && { shared: [...recorded.shared].map((kept) => kept.group) }),
+      ...(recorded.shared.size > 0 && { shared: [...recorded.shared] }),
     };
   }
 
@@ -679,7 +679,7 @@ export class DependencyTracker implements ModuleHost {
    * may hold the current file (a kept value that holds trees loaded it while another file was
    * judged, which keeps its tree for the rest of the project); that is not touching it.
    */
-  private replay(read: KeptReads): void {
+  private replay(read: SharedDependencies): void {
     this.recorded!.shared.add(read);
     for (const frame of this.open) frame.read!.shared.add(read);
   }
@@ -737,29 +737,23 @@ interface Recording {
   modules: Map<string, string | null>;
   resolutions: Map<string, [string, string, string | null]>;
   /** Kept values reused, whose reads count as this recording's too. */
-  shared: Set<KeptReads>;
-}
-
-/** What a kept value read, its own reads and those of the kept values it reused, as one group. */
-interface KeptReads {
-  group: SharedDependencies;
+  shared: Set<SharedDependencies>;
 }
 
 function newRecording(): Recording {
   return { modules: new Map(), resolutions: new Map(), shared: new Set() };
 }
 
-/** A finished computation's reads as one group, named by its content. */
-function keptReads(read: Recording): KeptReads {
+/** A finished computation's reads, its own and those of the kept values it reused, as one group named by its content. */
+function keptReads(read: Recording): SharedDependencies {
   const modules = new Map(read.modules);
   const resolutions = new Map(read.resolutions);
   for (const inner of read.shared) {
-    for (const [key, hash] of Object.entries(inner.group.modules)) if (!modules.has(key)) modules.set(key, hash);
-    for (const entry of inner.group.resolutions) resolutions.set(`${entry[0]}\0${entry[1]}`, entry);
+    for (const [key, hash] of Object.entries(inner.modules)) if (!modules.has(key)) modules.set(key, hash);
+    for (const entry of inner.resolutions) resolutions.set(`${entry[0]}\0${entry[1]}`, entry);
   }
   const group = { modules: Object.fromEntries(modules), resolutions: [...resolutions.values()] };
-  const id = crypto.createHash('sha256').update(JSON.stringify(group)).digest('base64url');
-  return { group: { id, ...group } };
+  return { id: sha256(JSON.stringify(group)), ...group };
 }
 
 class TrackedAnalysis extends ProjectAnalysis {

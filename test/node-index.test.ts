@@ -30,19 +30,25 @@ function reference(sf: ts.SourceFile): Record<'calls' | 'news' | 'binaries' | 'r
   return out;
 }
 
-test('the node index lists what a plain walk finds, in the same order, in every fixture source file', () => {
-  let files = 0;
+/** Every source file of every fixture app, freshly parsed (with or without parent pointers). */
+function* fixtureTrees(setParentNodes: boolean): Generator<{ path: string; sf: ts.SourceFile }> {
   for (const app of fixtureApps()) {
     for (const file of discover([path.join(FIXTURES, app)], { ignore: [], followSymlinks: false }).files) {
       if (file.kind !== 'source') continue;
-      const sf = ts.createSourceFile(file.path, fs.readFileSync(file.path, 'utf8'), ts.ScriptTarget.Latest, true);
-      const expected = reference(sf);
-      const index = indexTree(sf, expected.depth);
-      assert.ok(index, `${file.path}: within its own depth`);
-      assert.equal(indexTree(sf, expected.depth - 1), undefined, `${file.path}: one level less is too deep`);
-      for (const key of ['calls', 'news', 'binaries', 'returns', 'expressionArrows', 'values'] as const) assert.deepEqual(index[key], expected[key], `${file.path}: ${key}`);
-      files++;
+      yield { path: file.path, sf: ts.createSourceFile(file.path, fs.readFileSync(file.path, 'utf8'), ts.ScriptTarget.Latest, setParentNodes) };
     }
+  }
+}
+
+test('the node index lists what a plain walk finds, in the same order, in every fixture source file', () => {
+  let files = 0;
+  for (const { path: file, sf } of fixtureTrees(true)) {
+    const expected = reference(sf);
+    const index = indexTree(sf, expected.depth);
+    assert.ok(index, `${file}: within its own depth`);
+    assert.equal(indexTree(sf, expected.depth - 1), undefined, `${file}: one level less is too deep`);
+    for (const key of ['calls', 'news', 'binaries', 'returns', 'expressionArrows', 'values'] as const) assert.deepEqual(index[key], expected[key], `${file}: ${key}`);
+    files++;
   }
   assert.ok(files > 50, `${files} files`);
 });
@@ -106,21 +112,17 @@ test('a name the index does not list as declared resolves to nothing, as the ful
 
 test('the index walk sets the parent pointers the parser was asked not to, on every node of every fixture file', () => {
   let nodes = 0;
-  for (const app of fixtureApps()) {
-    for (const file of discover([path.join(FIXTURES, app)], { ignore: [], followSymlinks: false }).files) {
-      if (file.kind !== 'source') continue;
-      const sf = ts.createSourceFile(file.path, fs.readFileSync(file.path, 'utf8'), ts.ScriptTarget.Latest, false);
-      assert.ok(indexTree(sf, 300), file.path);
-      const check = (node: ts.Node): void => {
-        ts.forEachChild(node, (child) => {
-          assert.equal(child.parent, node, `${file.path}: a ${ts.SyntaxKind[child.kind]} at ${child.pos}`);
-          nodes++;
-          check(child);
-        });
-      };
-      check(sf);
-      assert.equal(sf.parent, undefined);
-    }
+  for (const { path: file, sf } of fixtureTrees(false)) {
+    assert.ok(indexTree(sf, 300), file);
+    const check = (node: ts.Node): void => {
+      ts.forEachChild(node, (child) => {
+        assert.equal(child.parent, node, `${file}: a ${ts.SyntaxKind[child.kind]} at ${child.pos}`);
+        nodes++;
+        check(child);
+      });
+    };
+    check(sf);
+    assert.equal(sf.parent, undefined);
   }
   assert.ok(nodes > 10000, `${nodes} nodes`);
 });

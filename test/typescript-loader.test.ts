@@ -1,0 +1,73 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+
+/**
+ * src/core/typescript.ts loads TypeScript from the V8 code cache the build writes. These run the
+ * built dist/ (`npm test` builds first) in child processes, so each starts with TypeScript unloaded.
+ */
+const dist = path.join(__dirname, '..', 'dist');
+const loader = path.join(dist, 'core', 'typescript.js');
+
+function inChild(code: string, flags: string[] = []): { load: string; [key: string]: unknown } {
+  const run = spawnSync(process.execPath, [...flags, '-e', code], { encoding: 'utf8', cwd: path.join(__dirname, '..') });
+  assert.equal(run.status, 0, run.stderr);
+  return JSON.parse(run.stdout.trim().split('\n').pop()!) as { load: string };
+}
+
+const parseAndReport = `
+  const loader = require(${JSON.stringify(loader)});
+  const ts = loader.default;
+  const sf = ts.createSourceFile('a.tsx', 'export const handler = async () => <div>{1}</div>', ts.ScriptTarget.Latest, false, ts.ScriptKind.TSX);
+  console.log(JSON.stringify({
+    load: loader.typeScriptLoad,
+    statements: sf.statements.length,
+    sameAsRequire: ts === require(require.resolve('typescript', { paths: [${JSON.stringify(dist)}] })),
+  }));
+`;
+
+test('the build writes a code cache for the TypeScript it depends on', () => {
+  assert.ok(fs.statSync(path.join(dist, 'typescript.v8cache')).size > 100_000);
+  const meta = JSON.parse(fs.readFileSync(path.join(dist, 'typescript.v8cache.json'), 'utf8')) as { source: string; v8: string };
+  assert.match(meta.source, /^[0-9a-f]{64}$/);
+  assert.equal(meta.v8, process.versions.v8);
+});
+
+test('a fresh process loads TypeScript from the code cache, as the one instance require() returns', () => {
+  assert.deepEqual(inChild(parseAndReport), { load: 'code cache', statements: 1, sameAsRequire: true });
+});
+
+test('TypeScript already loaded by someone else (ESLint\'s parser) is reused, not loaded twice', () => {
+  const code = `require(require.resolve('typescript', { paths: [${JSON.stringify(dist)}] }));\n${parseAndReport}`;
+  assert.deepEqual(inChild(code), { load: 'already loaded', statements: 1, sameAsRequire: true });
+});
+
+test('V8 flags the cache was not made with: V8 refuses it and TypeScript is compiled from source', () => {
+  assert.deepEqual(inChild(parseAndReport, ['--disallow-code-generation-from-strings']), { load: 'compiled', statements: 1, sameAsRequire: true });
+});
+
+test('a cache is handed to V8 only for the TypeScript source it was made from', () => {
+  const code = `
+    const { readCodeCache } = require(${JSON.stringify(loader)});
+    const meta = require(${JSON.stringify(path.join(dist, 'typescript.v8cache.json'))});
+    console.log(JSON.stringify({ load: 'not loaded', own: readCodeCache(meta.source)?.length > 0, other: readCodeCache('0'.repeat(64)) === undefined }));
+  `;
+  assert.deepEqual(inChild(code), { load: 'not loaded', own: true, other: true });
+  const meta = JSON.parse(fs.readFileSync(path.join(dist, 'typescript.v8cache.json'), 'utf8')) as { source: string };
+  const typescriptSource = fs.readFileSync(require.resolve('typescript', { paths: [dist] }));
+  assert.equal(meta.source, crypto.createHash('sha256').update(typescriptSource).digest('hex'));
+});
+
+test('a cache V8 cannot use is refused by V8, and TypeScript still loads', () => {
+  const code = `
+    const { compileTypeScript } = require(${JSON.stringify(loader)});
+    const file = require.resolve('typescript', { paths: [${JSON.stringify(dist)}] });
+    const loaded = compileTypeScript(file, () => Buffer.from('not a code cache at all'));
+    const sf = loaded.exports.createSourceFile('a.ts', 'const a = 1', 99);
+    console.log(JSON.stringify({ load: 'direct', rejected: loaded.script.cachedDataRejected, statements: sf.statements.length }));
+  `;
+  assert.deepEqual(inChild(code), { load: 'direct', rejected: true, statements: 1 });
+});

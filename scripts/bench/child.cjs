@@ -22,7 +22,8 @@ async function fnscan(cwd, argv) {
   const sink = () => {};
   const code = await run(argv, { stdout: sink, stderr: sink, stdoutIsTTY: false, stderrIsTTY: false, env: { NO_COLOR: '1' }, cwd });
   if (code !== 0 && code !== 1) throw new Error(`fnscan exited with ${code}`);
-  return { exitCode: code };
+  // How TypeScript was loaded ('code cache' from the build, 'not yet' when the cache answered everything).
+  return { exitCode: code, typescript: require(path.join(DIST, 'core', 'typescript.js')).typeScriptLoad };
 }
 
 /**

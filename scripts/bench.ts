@@ -204,7 +204,7 @@ function report(results: SizeResult[], args: Args): string {
     }
     lines.push('');
     lines.push(`edit-endpoint re-analysed ${r.stale['edit-endpoint']} file(s); edit-lib re-analysed ${r.stale['edit-lib']}.`);
-    const loads = VARIANTS.filter((v) => r.samples[v]?.[0]?.detail.typescript !== undefined).map((v) => `${v}: ${String(r.samples[v]![0].detail.typescript)}`);
+    const loads = VARIANTS.filter((v) => r.samples[v]?.[0]?.detail.typescript !== undefined).map((v) => `${v}: ${r.samples[v]![0].detail.typescript === 'not yet' ? 'not in the main thread' : String(r.samples[v]![0].detail.typescript)}`);
     // The floor always loads TypeScript with a plain require, as a tool without a code cache would.
     if (loads.length > 0) lines.push(`TypeScript loaded by fnscan (first round): ${loads.join(', ')}; the floor uses require.`);
     const eslint = r.samples.eslint?.[0];

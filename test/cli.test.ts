@@ -160,11 +160,37 @@ describe('exit codes and --fail-on (run)', () => {
     const root = project({ 'api/src/lib/a.ts': `export const k = '${SECRET}'; // crash-me\n` });
     const r = await cli([], root, {}, [crashingRule]);
     assert.equal(r.code, 3);
-    assert.equal(r.stdout, '');
+    assert.equal(r.stdout, '✖ No problems found, but fnscan failed on 1 file.\n');
     assert.equal(
       r.stderr,
-      "fnscan hit an internal error on api/src/lib/a.ts (rule fake-crash): Cannot read properties of undefined (reading 'x'). Please report it.\n",
+      "1 file skipped:\n  api/src/lib/a.ts (internal-error: rule fake-crash failed: Cannot read properties of undefined (reading 'x'))\n" +
+        "fnscan hit an internal error on api/src/lib/a.ts: rule fake-crash failed: Cannot read properties of undefined (reading 'x'). Please report it.\n",
     );
+    assert.ok(!r.stdout.includes(SECRET) && !r.stderr.includes(SECRET));
+  });
+
+  it('reports the other files and the other rules when a rule crashes on one file, and still exits 3', async () => {
+    const root = project({
+      'api/src/lib/a.ts': `export const k = '${SECRET}';\nexport const f = 'flag-error'; // crash-me\n`,
+      'api/src/lib/b.ts': "export const b = 'flag-error';\n",
+      'api/src/lib/c.ts': "export const c = 'crash-me';\n",
+    });
+    const r = await cli(['--format', 'json'], root, {}, [flagRule, crashingRule, secretRule]);
+    assert.equal(r.code, 3);
+    const report = JSON.parse(r.stdout) as { findings: Array<{ ruleId: string; file: string }>; skipped: Array<{ file: string; reason: string; detail: string }> };
+    // Every rule but the crashing one still reports on a.ts; b.ts is untouched.
+    assert.deepEqual(
+      report.findings.map((f) => `${f.file} ${f.ruleId}`),
+      ['api/src/lib/a.ts fake-secret', 'api/src/lib/a.ts fake-flag', 'api/src/lib/b.ts fake-flag'],
+    );
+    assert.deepEqual(
+      report.skipped.map((s) => `${s.file} ${s.reason} ${s.detail}`),
+      [
+        "api/src/lib/a.ts internal-error rule fake-crash failed: Cannot read properties of undefined (reading 'x')",
+        "api/src/lib/c.ts internal-error rule fake-crash failed: Cannot read properties of undefined (reading 'x')",
+      ],
+    );
+    assert.match(r.stderr, /^fnscan hit an internal error on api\/src\/lib\/a\.ts \(and on 1 more file\): rule fake-crash failed: /m);
   });
 
   it('exits 3 when a rule reports a message id it does not define', async () => {
@@ -177,7 +203,7 @@ describe('exit codes and --fail-on (run)', () => {
     };
     const r = await cli([], root, {}, [throwing]);
     assert.equal(r.code, 3);
-    assert.match(r.stderr, /^fnscan hit an internal error/);
+    assert.match(r.stderr, /^fnscan hit an internal error on a\.ts: rule fake-flag failed: Rule fake-flag has no message `no-such-message`/m);
   });
 });
 

@@ -513,6 +513,10 @@ describe('exit code 3', () => {
     write(root, 'sub/trigger.ts', 'export const a = 1\n');
     const io = captureIo(root);
     assert.equal(await run(['--format', 'json'], io, { rules: [...rules, buggy] }), 3);
-    assert.match(io.err, /^fnscan hit an internal error on sub\/trigger\.ts \(rule buggy-rule\): /m);
+    assert.match(io.err, /^fnscan hit an internal error on sub\/trigger\.ts: rule buggy-rule failed: /m);
+    // The rest of the scan is still reported: fine.ts's finding and the deep file's skip.
+    const report = JSON.parse(io.out) as { findings: Array<{ file: string }>; skipped: Array<{ file: string; reason: string }> };
+    assert.ok(report.findings.some((f) => f.file === 'fine.ts'));
+    assert.deepEqual(report.skipped.map((s) => `${s.file} ${s.reason}`).sort(), ['deep.ts too-deep', 'sub/trigger.ts internal-error']);
   });
 });

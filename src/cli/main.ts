@@ -71,12 +71,16 @@ async function execute(options: CliOptions, io: Io, ruleSet: readonly Rule[]): P
   return failing.length > 0 ? 1 : 0;
 }
 
-/** A file fnscan failed on (its parser threw) is a bug: the rest is reported, and the exit code says so. */
+/**
+ * A file fnscan failed on (the parser or a rule threw) is a bug: the rest is reported, the file is
+ * listed as skipped, and the exit code says so.
+ */
 function reportCrash(result: ScanResult, io: Io, root: string): boolean {
-  const crashed = result.skipped.find((s) => s.reason === 'internal-error');
-  if (!crashed) return false;
-  const where = printable(relativePath(root, crashed.file));
-  io.stderr(`fnscan hit an internal error on ${where}: ${brief(crashed.detail)}. Please report it.\n`);
+  const crashed = result.skipped.filter((s) => s.reason === 'internal-error');
+  if (crashed.length === 0) return false;
+  const where = printable(relativePath(root, crashed[0].file));
+  const more = crashed.length > 1 ? ` (and on ${plural(crashed.length - 1, 'more file')})` : '';
+  io.stderr(`fnscan hit an internal error on ${where}${more}: ${brief(crashed[0].detail)}. Please report it.\n`);
   return true;
 }
 

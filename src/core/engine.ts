@@ -261,7 +261,7 @@ export class FileWork {
     this.enterProject(unit.project);
     this.hashes?.set(unit.path, unit.hash);
     const analysis = this.tracker.analysisFor(unit.path);
-    const runner = new RuleRunner(this.setup.rules, this.setup.config, analysis, this.setup.includeTests);
+    const runner = new RuleRunner(this.setup.rules, this.setup.config, analysis, this.setup.includeTests, true);
     const skipped: SkippedFile[] = [];
     const file = this.modules.load(unit.path, unit.project);
     const findings = file ? withLineHashes(this.tracker.watch(() => runner.runSource(file, skipped)), file.text) : [];
@@ -276,9 +276,10 @@ export class FileWork {
     const read = readTextFile(unit.path, this.setup.limits);
     const dependencies = this.hashes ? { modules: {}, resolutions: [] } : undefined;
     if ('skipped' in read) return { findings: [], skipped: [read.skipped], dependencies };
-    this.textRunner ??= new RuleRunner(this.setup.rules, this.setup.config, new ProjectAnalysis(this.modules), this.setup.includeTests);
-    const findings = this.textRunner.runText({ kind: 'text', path: unit.path, text: read.text, project: unit.project });
-    return { findings: withLineHashes(findings, read.text), skipped: [], dependencies };
+    this.textRunner ??= new RuleRunner(this.setup.rules, this.setup.config, new ProjectAnalysis(this.modules), this.setup.includeTests, true);
+    const skipped: SkippedFile[] = [];
+    const findings = this.textRunner.runText({ kind: 'text', path: unit.path, text: read.text, project: unit.project }, skipped);
+    return { findings: withLineHashes(findings, read.text), skipped, dependencies };
   }
 }
 
@@ -306,7 +307,14 @@ function defaultRoot(input: string): string {
   }
 }
 
-/** Runs the enabled rules on one file and turns their reports into findings. Shared by the CLI and ESLint. */
+/**
+ * Runs the enabled rules on one file and turns their reports into findings. Shared by the CLI and
+ * ESLint. A rule that throws is a bug in fnscan: with `keepGoing` (whole-project scans) the file
+ * is reported as skipped with reason `internal-error`, naming the rule; that rule's findings on the
+ * file are dropped, the other rules' stand, and the scan goes on, so one bad file does not cost
+ * the report. Without it (ESLint, which shows a crash itself) the error is thrown as an
+ * `InternalError`.
+ */
 export class RuleRunner {
   readonly enabledRules: Rule[];
 
@@ -315,6 +323,7 @@ export class RuleRunner {
     private readonly config: FnscanConfig,
     readonly analysis: ProjectAnalysis,
     private readonly includeTests: boolean,
+    private readonly keepGoing = false,
   ) {
     this.enabledRules = enabledRules(rules, config);
   }
@@ -324,6 +333,7 @@ export class RuleRunner {
     const findings: Finding[] = [];
     for (const rule of this.enabledRules) {
       if (!rule.checkSource) continue;
+      const before = findings.length;
       try {
         rule.checkSource({
           file,
@@ -336,23 +346,32 @@ export class RuleRunner {
           skipped.push(stackOverflowOr(file.path, error));
           return [];
         }
-        throw new InternalError(file.path, rule.meta.id, error);
+        this.failed(file.path, rule, error, skipped);
+        findings.length = before;
       }
     }
     return applySuppressions(findings, file, { rules: this.enabledRules.map((r) => r.meta), config: this.config });
   }
 
-  runText(file: TextFileInfo): Finding[] {
+  runText(file: TextFileInfo, skipped: SkippedFile[] = []): Finding[] {
     const findings: Finding[] = [];
     for (const rule of this.enabledRules) {
       if (!rule.checkText) continue;
+      const before = findings.length;
       try {
         rule.checkText({ file, config: this.config, report: (r) => findings.push(this.toFinding(rule.meta, file, r)) });
       } catch (error) {
-        throw new InternalError(file.path, rule.meta.id, error);
+        this.failed(file.path, rule, error, skipped);
+        findings.length = before;
       }
     }
     return applySuppressions(findings, file, { rules: this.enabledRules.map((r) => r.meta), config: this.config });
+  }
+
+  /** A rule threw on a file: recorded and skipped past when keeping going, thrown otherwise. */
+  private failed(file: string, rule: Rule, error: unknown, skipped: SkippedFile[]): void {
+    if (!this.keepGoing) throw new InternalError(file, rule.meta.id, error);
+    skipped.push({ file, reason: 'internal-error', detail: `rule ${rule.meta.id} failed: ${firstLine(error)}` });
   }
 
   private toFinding(meta: RuleMeta, file: SourceFileInfo | TextFileInfo, report: Report): Finding {
@@ -393,6 +412,12 @@ export class InternalError extends Error {
   ) {
     super(`Rule ${ruleId} failed on ${file}: ${cause instanceof Error ? cause.message : String(cause)}`);
   }
+}
+
+/** An error's first line, cut short: enough to report a bug, too little to carry a file's text. */
+function firstLine(error: unknown): string {
+  const message = (error instanceof Error ? error.message : String(error)).split('\n')[0].trim();
+  return message.length > 200 ? `${message.slice(0, 199)}…` : message;
 }
 
 function stackOverflowOr(file: string, error: unknown): SkippedFile {

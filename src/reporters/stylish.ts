@@ -15,13 +15,15 @@ export function formatStylish(result: ScanResult, options: Pick<ReportOptions, '
   return out + summaryLine(result, options.color) + '\n';
 }
 
-/** `✖ 3 problems (1 error, 1 warning, 1 note)` or `✔ No problems found in 42 files.`, plus suppressed. */
+/** `✖ 3 problems (1 error, 1 warning, 1 note)` or `✔ No problems found in 42 files.` (unless fnscan failed on a file), plus suppressed. */
 export function summaryLine(result: ScanResult, color: boolean): string {
   const paint = painter(color);
   const shown = result.findings.filter((f) => !f.suppression);
   const suppressed = result.findings.length - shown.length;
   const note = suppressed > 0 ? ` (${suppressed} suppressed)` : '';
   if (shown.length === 0) {
+    const crashed = result.skipped.filter((s) => s.reason === 'internal-error').length;
+    if (crashed > 0) return paint.red(`✖ No problems found, but fnscan failed on ${plural(crashed, 'file')}`) + `${note}.`;
     return paint.green(`✔ No problems found in ${plural(result.filesScanned, 'file')}`) + `${note}.`;
   }
   const count = (level: Level) => shown.filter((f) => f.level === level).length;

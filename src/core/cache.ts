@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Finding, SkippedFile } from './types';
 import type { Rule } from './rule';
 import type { FnscanConfig } from './config';
-import { relativePath, type ReadLimits, type SourceFileInfo } from './files';
+import { readTextFile, relativePath, type ReadLimits, type SourceFileInfo } from './files';
 import type { ProjectInfo } from './project';
 import { ProjectAnalysis, type ModuleHost, type StandaloneKey, type StandaloneOptions } from './analysis';
 import type { KnownFolders } from './folders';
@@ -350,13 +350,18 @@ function tabulate(entries: Array<[string, StoredEntry]>): StoredBody {
   return body;
 }
 
+/**
+ * The largest cache file read: far above what a project writes (4.4 MB for 11,000 files), so only
+ * a file that is not a cache at all is refused.
+ */
+const MAX_CACHE_BYTES = 1024 * 1024 * 1024;
+
 function readEntries(file: string, key: string): Map<string, StoredEntry> {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch {
-    return new Map();
-  }
+  // Read like a scanned file (regular files only, never blocking, bounded): the default location
+  // lies inside the checkout, where a link to /dev/zero or a FIFO must not hang the scan.
+  const read = readTextFile(file, { maxFileBytes: MAX_CACHE_BYTES });
+  if ('skipped' in read) return new Map();
+  const text = read.text;
   try {
     const newline = text.indexOf('\n');
     const header = JSON.parse(text.slice(0, newline)) as { format?: unknown; key?: unknown; sum?: unknown };

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { applyBaseline, BaselineError, writeBaseline } from '../core/baseline';
 import { ConfigError, loadConfig } from '../core/config';
 import { InternalError, relativePath, type ScanResult } from '../core/engine';
+import { firstLine } from '../core/messages';
 import { scanParallel } from '../core/parallel';
 import { MergeError, mergeSarif } from '../reporters/merge-sarif';
 import { DEFAULT_LIMITS } from '../core/files';
@@ -252,8 +253,7 @@ function reportError(error: unknown, io: Io): number {
 
 /** First line of an error message, cut short: enough to report, too little to echo a file. */
 function brief(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  const line = printable(message.split('\n')[0].trim()).replace(/\.$/, '');
+  const line = printable(firstLine(error)).replace(/\.$/, '');
   return line.length > 200 ? `${line.slice(0, 199)}…` : line;
 }
 

@@ -11,7 +11,7 @@ import { roleOf } from './project';
 import { ProjectAnalysis, type ModuleHost } from './analysis';
 import { ContentHashes, DependencyTracker, ScanCache, cacheKey, importResolver, type CacheUnit, type UnitOutcome } from './cache';
 import { inShard, type Shard } from './shard';
-import { renderMessage } from './messages';
+import { firstLine, renderMessage } from './messages';
 import { applySuppressions } from './suppressions';
 import type { FnscanConfig } from './config';
 import { lineHashes } from './fingerprint';
@@ -412,12 +412,6 @@ export class InternalError extends Error {
   ) {
     super(`Rule ${ruleId} failed on ${file}: ${cause instanceof Error ? cause.message : String(cause)}`);
   }
-}
-
-/** An error's first line, cut short: enough to report a bug, too little to carry a file's text. */
-function firstLine(error: unknown): string {
-  const message = (error instanceof Error ? error.message : String(error)).split('\n')[0].trim();
-  return message.length > 200 ? `${message.slice(0, 199)}…` : message;
 }
 
 function stackOverflowOr(file: string, error: unknown): SkippedFile {

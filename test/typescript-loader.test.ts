@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 
 /**
@@ -70,4 +71,74 @@ test('a cache V8 cannot use is refused by V8, and TypeScript still loads', () =>
     console.log(JSON.stringify({ load: 'direct', rejected: loaded.script.cachedDataRejected, statements: sf.statements.length }));
   `;
   assert.deepEqual(inChild(code), { load: 'direct', rejected: true, statements: 1 });
+});
+
+/**
+ * An installation without a code cache (npm packages leave it out): a copy of the build with its
+ * own folder, TypeScript reached through a link to this repository's node_modules.
+ */
+function installationWithoutCache(t: { after(fn: () => void): void }): { dist: string; cache: string; meta: string } {
+  const root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'fnscan-install-')));
+  t.after(() => fs.rmSync(root, { recursive: true, force: true }));
+  const copy = path.join(root, 'dist');
+  fs.cpSync(dist, copy, { recursive: true });
+  fs.symlinkSync(path.join(__dirname, '..', 'node_modules'), path.join(root, 'node_modules'), 'dir');
+  const cache = path.join(copy, 'typescript.v8cache');
+  fs.rmSync(cache);
+  fs.rmSync(`${cache}.json`);
+  return { dist: copy, cache, meta: `${cache}.json` };
+}
+
+/** A scan of a fixture app by the copy's engine, in a fresh process; what the loader reported. */
+function scanWith(copy: string): string {
+  const code = `
+    const { scan } = require(${JSON.stringify(path.join(copy, 'core', 'engine.js'))});
+    const { rules } = require(${JSON.stringify(path.join(copy, 'rules', 'index.js'))});
+    const result = scan({ paths: [${JSON.stringify(path.join(__dirname, '..', 'fixtures', 'acme-store'))}], rules: [...rules], config: {}, includeTests: false });
+    if (result.findings.length === 0) throw new Error('the scan found nothing');
+    console.log(JSON.stringify({ load: require(${JSON.stringify(path.join(copy, 'core', 'typescript.js'))}).typeScriptLoad }));
+  `;
+  return inChild(code).load;
+}
+
+test('an installation without a code cache writes one when its first scan ends, and the next scan loads from it', (t) => {
+  const install = installationWithoutCache(t);
+  assert.equal(scanWith(install.dist), 'compiled');
+  const meta = JSON.parse(fs.readFileSync(install.meta, 'utf8')) as { source: string; v8: string };
+  const typescriptSource = fs.readFileSync(require.resolve('typescript', { paths: [install.dist] }));
+  assert.equal(meta.source, crypto.createHash('sha256').update(typescriptSource).digest('hex'));
+  assert.equal(meta.v8, process.versions.v8);
+  assert.ok(fs.statSync(install.cache).size > 100_000);
+  assert.equal(scanWith(install.dist), 'code cache');
+  assert.deepEqual(fs.readdirSync(install.dist).filter((f) => f.endsWith('.tmp')), []);
+});
+
+test('a code cache that cannot be written costs nothing but start-up time', (t) => {
+  const install = installationWithoutCache(t);
+  // A folder where the cache file would go: every write fails.
+  fs.mkdirSync(install.cache);
+  assert.equal(scanWith(install.dist), 'compiled');
+  assert.equal(scanWith(install.dist), 'compiled');
+  assert.ok(fs.statSync(install.cache).isDirectory());
+  assert.deepEqual(fs.readdirSync(install.dist).filter((f) => f.endsWith('.tmp')), []);
+});
+
+test('a cache V8 refuses for other flags is kept, not replaced by one for those flags', () => {
+  const before = fs.readFileSync(path.join(dist, 'typescript.v8cache'));
+  assert.equal(inChild(parseAndReport, ['--disallow-code-generation-from-strings']).load, 'compiled');
+  assert.ok(fs.readFileSync(path.join(dist, 'typescript.v8cache')).equals(before));
+});
+
+test('TypeScript loaded from the sources (the tests) writes no cache next to them', () => {
+  const code = `
+    const loader = require('./src/core/typescript.ts');
+    loader.default.createSourceFile('a.ts', 'const a = 1', 99);
+    console.log(JSON.stringify({ load: loader.typeScriptLoad, file: loader.CODE_CACHE_FILE }));
+  `;
+  const run = spawnSync(process.execPath, ['--import', 'tsx', '-e', code], { encoding: 'utf8', cwd: path.join(__dirname, '..') });
+  assert.equal(run.status, 0, run.stderr);
+  const { load, file } = JSON.parse(run.stdout.trim().split('\n').pop()!) as { load: string; file: string };
+  assert.equal(load, 'compiled');
+  assert.equal(path.dirname(file), path.join(__dirname, '..', 'src'), 'where dist/ would be');
+  assert.equal(fs.existsSync(file), false);
 });

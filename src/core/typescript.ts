@@ -11,17 +11,20 @@
  * The default export starts as a getter that loads the package and then replaces itself with a
  * plain value, so every use after the first costs what an ordinary import costs.
  *
- * Loading goes through a V8 code cache when the build made one (`npm run build` runs
- * scripts/code-cache.cjs): the bytecode of TypeScript's module and of the parser functions a scan
- * runs, kept in fnscan's own `dist/` folder, never in the scanned tree or the working directory.
- * It is used only for the exact TypeScript source it was made from (SHA-256 of the file) and the
- * same V8; anything else, or any failure, loads the package with a plain `require`.
+ * Loading goes through a V8 code cache when there is one: the bytecode of TypeScript's module and
+ * of the parser functions a scan runs, kept in fnscan's own `dist/` folder, never in the scanned
+ * tree or the working directory. `npm run build` makes it (scripts/code-cache.cjs); an
+ * installation without one (npm packages leave it out: it is made for one V8) writes it when the
+ * first process that compiled TypeScript exits, if `dist/` is writable. It is used only for the
+ * exact TypeScript source it was made from (SHA-256 of the file) and the same V8; anything else,
+ * or any failure, compiles TypeScript or loads it with a plain `require`.
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import Module from 'node:module';
 import path from 'node:path';
 import vm from 'node:vm';
+import { isMainThread } from 'node:worker_threads';
 import type * as TS from 'typescript';
 
 declare const typescript: typeof TS;
@@ -63,9 +66,17 @@ function loadTypeScript(): typeof TS {
     return existing.exports as typeof TS;
   }
   try {
-    const loaded = compileTypeScript(file, readCodeCache);
+    let found = false;
+    const loaded = compileTypeScript(file, (sourceHash) => {
+      const data = readCodeCache(sourceHash);
+      found = data !== undefined;
+      return data;
+    });
     if (loaded) {
       typeScriptLoad = loaded.script.cachedDataRejected === false ? 'code cache' : 'compiled';
+      // A cache made for this source and V8 that V8 still refused (other flags) is left alone:
+      // replacing it would only make the usual runs refuse the new one.
+      if (!found) writeCodeCacheOnExit(loaded.script, loaded.sourceHash);
       return loaded.exports;
     }
   } catch {
@@ -121,14 +132,51 @@ export function compileTypeScript(
   return { exports: mod.exports as typeof TS, script, sourceHash };
 }
 
-/** Writes the code cache of a loaded script (used by the build); returns the cache's size in bytes. */
+/**
+ * Writes the code cache of a loaded script; returns the cache's size in bytes. Each file is
+ * written to a temporary name and renamed over the old one, the bytecode before its description,
+ * so a reader racing a writer at worst gets a cache V8 refuses (it checks the source itself).
+ */
 export function writeCodeCache(script: vm.Script, sourceHash: string): number {
   const data = script.createCachedData();
   const meta: CodeCacheMeta = { source: sourceHash, v8: process.versions.v8 };
   for (const [file, content] of [[CODE_CACHE_FILE, data], [CODE_CACHE_META, JSON.stringify(meta)]] as const) {
-    const temporary = `${file}.${process.pid}.tmp`;
-    fs.writeFileSync(temporary, content);
-    fs.renameSync(temporary, file);
+    const temporary = `${file}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.tmp`;
+    try {
+      fs.writeFileSync(temporary, content);
+      fs.renameSync(temporary, file);
+    } catch (error) {
+      fs.rmSync(temporary, { force: true });
+      throw error;
+    }
   }
   return data.length;
+}
+
+/**
+ * Whether this module runs from fnscan's build (`dist/core/typescript.js`), whose `dist/` folder
+ * may hold a code cache; the sources run by the tests have no such folder to write into.
+ */
+const FROM_BUILD = path.basename(path.dirname(__dirname)) === 'dist';
+
+/**
+ * TypeScript was compiled from source because there was no cache for it (an npm installation,
+ * another Node or TypeScript version): write one when the process exits, so that it holds the parser functions
+ * this run compiled too. Only the main thread writes; a `dist/` folder that cannot be written
+ * costs nothing but the next start-up.
+ */
+function writeCodeCacheOnExit(script: vm.Script, sourceHash: string): void {
+  if (!FROM_BUILD || !isMainThread) return;
+  try {
+    fs.accessSync(path.dirname(CODE_CACHE_FILE), fs.constants.W_OK);
+  } catch {
+    return;
+  }
+  process.once('exit', () => {
+    try {
+      writeCodeCache(script, sourceHash);
+    } catch {
+      // Only start-up time is lost.
+    }
+  });
 }

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Finding, SkippedFile } from './types';
 import type { Rule } from './rule';
 import type { FnscanConfig } from './config';
-import { readTextFile, relativePath, type ReadLimits, type SourceFileInfo } from './files';
+import { readRegularFile, relativePath, type ReadLimits, type SourceFileInfo } from './files';
 import type { ProjectInfo } from './project';
 import { ProjectAnalysis, type ModuleHost, type StandaloneKey, type StandaloneOptions } from './analysis';
 import type { KnownFolders } from './folders';
@@ -359,15 +359,18 @@ const MAX_CACHE_BYTES = 1024 * 1024 * 1024;
 function readEntries(file: string, key: string): Map<string, StoredEntry> {
   // Read like a scanned file (regular files only, never blocking, bounded): the default location
   // lies inside the checkout, where a link to /dev/zero or a FIFO must not hang the scan.
-  const read = readTextFile(file, { maxFileBytes: MAX_CACHE_BYTES });
+  const read = readRegularFile(file, MAX_CACHE_BYTES);
   if ('skipped' in read) return new Map();
-  const text = read.text;
+  const bytes = read.bytes;
   try {
-    const newline = text.indexOf('\n');
-    const header = JSON.parse(text.slice(0, newline)) as { format?: unknown; key?: unknown; sum?: unknown };
-    const body = text.slice(newline + 1);
-    if (newline < 0 || header.format !== FORMAT || header.key !== key || header.sum !== sha256(body)) return new Map();
-    return untabulate(JSON.parse(body) as StoredBody);
+    const newline = bytes.indexOf(0x0a);
+    if (newline < 0) return new Map();
+    const header = JSON.parse(bytes.toString('utf8', 0, newline)) as { format?: unknown; key?: unknown; sum?: unknown };
+    // The sum is over the body's bytes as written: checked before decoding them (faster than
+    // hashing the decoded text again, and invalid UTF-8 cannot match it).
+    const body = bytes.subarray(newline + 1);
+    if (header.format !== FORMAT || header.key !== key || header.sum !== sha256(body)) return new Map();
+    return untabulate(JSON.parse(body.toString('utf8')) as StoredBody);
   } catch {
     return new Map();
   }
@@ -836,6 +839,6 @@ function stableJson(value: unknown): string {
   );
 }
 
-function sha256(text: string): string {
-  return crypto.createHash('sha256').update(text).digest('hex');
+function sha256(data: string | Buffer): string {
+  return crypto.createHash('sha256').update(data).digest('hex');
 }

@@ -109,7 +109,7 @@ const CHUNK_BYTES = 64 * 1024;
  * and at most `maxBytes + 1` bytes are ever read, so a link to `/dev/zero` or a file that grows
  * (or a `/proc` file whose size says 0) can neither hang the scan nor exhaust its memory.
  */
-function readRegularFile(file: string, maxBytes: number): { bytes: Buffer } | { skipped: SkippedFile } {
+export function readRegularFile(file: string, maxBytes: number): { bytes: Buffer } | { skipped: SkippedFile } {
   let fd: number;
   try {
     fd = fs.openSync(file, OPEN_FLAGS);

@@ -280,12 +280,13 @@ export class ScanCache {
   /** Writes the cache if anything changed: to a temporary file, then renamed over the old one. */
   save(): void {
     if (!this.dirty) return;
-    const body = JSON.stringify(tabulate([...this.entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))));
+    // Encoded once: the sum and the file get the same bytes (hashing the text would encode it again).
+    const body = Buffer.from(JSON.stringify(tabulate([...this.entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))));
     const header = JSON.stringify({ format: FORMAT, key: this.key, sum: sha256(body) });
     const temp = `${this.file}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.tmp`;
     try {
       fs.mkdirSync(path.dirname(this.file), { recursive: true });
-      fs.writeFileSync(temp, `${header}\n${body}`);
+      fs.writeFileSync(temp, Buffer.concat([Buffer.from(`${header}\n`), body]));
       fs.renameSync(temp, this.file);
       this.dirty = false;
     } catch {

@@ -320,6 +320,26 @@ describe('output options (run)', () => {
     assert.match(r.stderr, /^Cannot write `file\/inside\.txt` \(\w+\)\.\n$/);
   });
 
+  it('exits 2 when --cache-location is a file, before scanning', async () => {
+    const root = project({ 'a.ts': "export const a = 'flag-warning';\n", 'cache-file': 'not a folder' });
+    const r = await cli(['--cache', '--cache-location', 'cache-file'], root);
+    assert.equal(r.code, 2);
+    assert.equal(r.stdout, '');
+    assert.equal(r.stderr, '--cache-location `cache-file` is a file; it must be a folder (fnscan keeps scan-cache.json in it).\n');
+  });
+
+  it('a cache that cannot be written changes no result: the report as without --cache, and a note', async () => {
+    const root = project({ 'a.ts': "export const a = 'flag-warning';\n", 'file': '' });
+    const plain = await cli([], root);
+    // A folder inside a file can be neither created nor written (ENOTDIR, even as root).
+    const r = await cli(['--cache', '--cache-location', 'file/cache'], root);
+    assert.equal(r.code, plain.code);
+    assert.equal(r.stdout, plain.stdout);
+    assert.equal(r.stderr, 'The cache could not be written to file/cache (ENOTDIR); the next --cache scan will not be faster.\n');
+    const quiet = await cli(['--cache', '--cache-location', 'file/cache', '--quiet', '--fail-on', 'none'], root);
+    assert.deepEqual([quiet.code, quiet.stderr], [0, '']);
+  });
+
   it('--quiet shows errors only, no progress, and shortens the skipped list to a count', async () => {
     const root = project({
       'a.ts': "export const a = 'flag-warning';\nexport const b = 'flag-error';\n",

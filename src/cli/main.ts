@@ -44,6 +44,7 @@ async function execute(options: CliOptions, io: Io, ruleSet: readonly Rule[]): P
     printSkipped(result, options, io, root);
     if (!options.quiet) {
       io.stderr(`Wrote ${plural(result.findings.length, 'finding')} to ${options.writeBaseline} as the baseline.\n`);
+      for (const note of cacheNotes(result, options)) io.stderr(`${note}\n`);
     }
     return reportCrash(result, io, root) ? 3 : 0;
   }
@@ -52,7 +53,7 @@ async function execute(options: CliOptions, io: Io, ruleSet: readonly Rule[]): P
       ? { findings: result.findings, all: result.findings, notes: [] }
       : compareWithBaseline(result.findings, options.baseline, io.cwd, root, options.format === 'sarif');
   const findings = compared.findings;
-  const notes = options.quiet ? [] : compared.notes;
+  const notes = options.quiet ? [] : [...compared.notes, ...cacheNotes(result, options)];
   const failing = findings.filter((f) => !f.suppression && reaches(f, options.failOn));
   // SARIF keeps known findings too, marked `unchanged`: code scanning would otherwise close their alerts.
   const reported = options.format === 'sarif' && options.baseline !== undefined ? compared.all : findings;
@@ -70,6 +71,21 @@ async function execute(options: CliOptions, io: Io, ruleSet: readonly Rule[]): P
   for (const note of notes) io.stderr(`${note}\n`);
   if (reportCrash(result, io, root)) return 3;
   return failing.length > 0 ? 1 : 0;
+}
+
+/** Whether something other than a folder is at `location` (a path that cannot even be looked at is left to the write). */
+function isNonFolder(location: string): boolean {
+  try {
+    return fs.statSync(location, { throwIfNoEntry: false })?.isDirectory() === false;
+  } catch {
+    return false;
+  }
+}
+
+/** A cache that could not be written changes no result, but the user asked for it: say so. */
+function cacheNotes(result: ScanResult, options: CliOptions): string[] {
+  if (result.cacheNotWritten === undefined) return [];
+  return [`The cache could not be written to ${printable(options.cacheLocation)} (${result.cacheNotWritten}); the next --cache scan will not be faster.`];
 }
 
 /**
@@ -96,6 +112,10 @@ async function scanPaths(options: CliOptions, io: Io, ruleSet: readonly Rule[], 
     configDir,
     ruleSet.map((r) => r.meta.id),
   );
+  const cacheLocation = options.cache ? path.resolve(io.cwd, options.cacheLocation) : undefined;
+  if (cacheLocation !== undefined && isNonFolder(cacheLocation)) {
+    throw new UsageError(`--cache-location \`${printable(options.cacheLocation)}\` is a file; it must be a folder (fnscan keeps scan-cache.json in it).`);
+  }
   const progress = io.stderrIsTTY && !options.quiet ? terminalProgress(io.stderr) : noProgress;
   try {
     return await scanParallel(
@@ -108,7 +128,7 @@ async function scanPaths(options: CliOptions, io: Io, ruleSet: readonly Rule[], 
         configRoot: configDir,
         limits: { ...DEFAULT_LIMITS, maxFileBytes: options.maxFileSize ?? config.maxFileSize ?? DEFAULT_LIMITS.maxFileBytes },
         onProgress: (done, total) => progress.update(done, total),
-        cache: options.cache ? { location: path.resolve(io.cwd, options.cacheLocation) } : undefined,
+        cache: cacheLocation === undefined ? undefined : { location: cacheLocation },
         shard: options.shard,
         root,
       },

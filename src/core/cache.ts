@@ -277,9 +277,12 @@ export class ScanCache {
     }
   }
 
-  /** Writes the cache if anything changed: to a temporary file, then renamed over the old one. */
-  save(): void {
-    if (!this.dirty) return;
+  /**
+   * Writes the cache if anything changed: to a temporary file, then renamed over the old one.
+   * Returns why it could not be written (an error code), if it could not.
+   */
+  save(): string | undefined {
+    if (!this.dirty) return undefined;
     // Encoded once: the sum and the file get the same bytes (hashing the text would encode it again).
     const body = Buffer.from(JSON.stringify(tabulate([...this.entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))));
     const header = JSON.stringify({ format: FORMAT, key: this.key, sum: sha256(body) });
@@ -289,9 +292,15 @@ export class ScanCache {
       fs.writeFileSync(temp, Buffer.concat([Buffer.from(`${header}\n`), body]));
       fs.renameSync(temp, this.file);
       this.dirty = false;
-    } catch {
+      return undefined;
+    } catch (error) {
       // A cache that cannot be written costs the next scan time, never results.
-      fs.rmSync(temp, { force: true });
+      try {
+        fs.rmSync(temp, { force: true });
+      } catch {
+        // nothing was created (the location is not a folder)
+      }
+      return (error as NodeJS.ErrnoException).code ?? 'unwritable';
     }
   }
 

@@ -42,6 +42,8 @@ export interface ScanResult {
   projects: ProjectInfo[];
   filesScanned: number;
   rules: RuleMeta[];
+  /** Why `--cache` could not write the cache (an error code such as EACCES), when it could not. */
+  cacheNotWritten?: string;
 }
 
 /** Parses each file at most once per scan and hands the analysis what imports need. */
@@ -174,7 +176,7 @@ export class ScanPlan {
   }
 
   finish(): ScanResult {
-    this.cache?.save();
+    const cacheNotWritten = this.cache?.save();
     const findings: Finding[] = [];
     const skipped = this.discovery.skipped.filter((s) => this.inShard(s.file));
     for (const unit of this.units) {
@@ -189,6 +191,7 @@ export class ScanPlan {
       projects: this.discovery.projects,
       filesScanned: this.discovery.files.filter((f) => this.inShard(f.path)).length,
       rules: enabledRules(this.setup.rules, this.setup.config).map((r) => r.meta),
+      ...(cacheNotWritten !== undefined && { cacheNotWritten }),
     };
   }
 

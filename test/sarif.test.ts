@@ -134,6 +134,9 @@ before(() => {
     result: withState,
     includeSuppressed: true,
   });
+  // One slice of a --shard scan, whose run names its shard in a property.
+  const shard = scan({ paths: [sampleRoot], rules: PROBES, config: {}, includeTests: false, shard: { index: 1, count: 2 } });
+  outputs.push({ name: 'sample-shard', root: sampleRoot, text: sarifOf(shard, sampleRoot), result: shard, includeSuppressed: false });
   for (const app of fixtureApps()) {
     const result = scanFixture(app);
     outputs.push({ name: `fixture-${app}`, root: REPO, text: sarifOf(result, REPO), result, includeSuppressed: false });

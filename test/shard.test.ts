@@ -95,6 +95,29 @@ test('merge-sarif refuses files that are not one fnscan run of the same version 
   assert.throws(() => mergeSarif([]), MergeError);
 });
 
+test('merge-sarif joins only the shards of one whole scan: none missing, none twice, no strays', () => {
+  const root = path.join(FIXTURES, 'acme-store');
+  const shard = (index: number, count: number): { name: string; text: string } => ({
+    name: `${index}-of-${count}.sarif`,
+    text: sarifOf(root, { shard: { index, count } }),
+  });
+  assert.match(JSON.parse(shard(2, 3).text).runs[0].properties['fnscan/shard'], /^2\/3$/);
+  const refused = (inputs: Array<{ name: string; text: string }>, message: RegExp): void => {
+    assert.throws(() => mergeSarif(inputs), (error: Error) => error instanceof MergeError && message.test(error.message));
+  };
+  refused([shard(1, 3), shard(3, 3)], /^Shard 2\/3 is missing: without it, code scanning would close the alerts in its files\.$/);
+  refused([shard(2, 4)], /^Shards 1\/4, 3\/4, 4\/4 are missing/);
+  refused([shard(1, 2), shard(1, 2), shard(2, 2)], /^Shard 1\/2 is given twice: `1-of-2\.sarif` and `1-of-2\.sarif`\.$/);
+  refused([shard(1, 2), shard(2, 3)], /`2-of-3\.sarif` is shard 2\/3, but `1-of-2\.sarif` is one of 2/);
+  refused([shard(1, 2), { name: 'whole.sarif', text: sarifOf(root) }, shard(2, 2)], /`whole\.sarif` is not from a --shard scan but `1-of-2\.sarif` is/);
+  const garbled = shard(1, 1).text.replace('"fnscan/shard":"1/1"', '"fnscan/shard":"0/1"');
+  refused([{ name: 'garbled.sarif', text: garbled }], /names its shard as "0\/1", not i\/n/);
+  // Complete sets merge in any order; plain runs still merge with each other.
+  assert.equal(mergeSarif([shard(2, 2), shard(1, 2)]), mergeSarif([shard(1, 2), shard(2, 2)]));
+  assert.equal(mergeSarif([shard(1, 1)]), sarifOf(root));
+  assert.doesNotThrow(() => mergeSarif([{ name: 'a', text: sarifOf(root) }, { name: 'b', text: sarifOf(root) }]));
+});
+
 function captureIo(cwd: string): Io & { out: string[]; err: string[] } {
   const out: string[] = [];
   const err: string[] = [];

@@ -44,6 +44,8 @@ export interface ScanResult {
   rules: RuleMeta[];
   /** Why `--cache` could not write the cache (an error code such as EACCES), when it could not. */
   cacheNotWritten?: string;
+  /** The slice of the files this result covers (`--shard`), when it is one. */
+  shard?: Shard;
 }
 
 /** Parses each file at most once per scan and hands the analysis what imports need. */
@@ -192,6 +194,7 @@ export class ScanPlan {
       filesScanned: this.discovery.files.filter((f) => this.inShard(f.path)).length,
       rules: enabledRules(this.setup.rules, this.setup.config).map((r) => r.meta),
       ...(cacheNotWritten !== undefined && { cacheNotWritten }),
+      ...(this.options.shard !== undefined && { shard: this.options.shard }),
     };
   }
 

@@ -1,5 +1,5 @@
 import type * as Sarif from 'sarif';
-import { MAX_RESULTS_PER_RUN } from './sarif';
+import { MAX_RESULTS_PER_RUN, SHARD_PROPERTY } from './sarif';
 
 /**
  * `fnscan merge-sarif`: joins the SARIF of `--shard i/n` scans into the one run an unsharded scan
@@ -7,6 +7,9 @@ import { MAX_RESULTS_PER_RUN } from './sarif';
  * scan's order (file, line, column, rule, message), skipped-file notifications in file order,
  * and `executionSuccessful` only if every shard's was. Each shard holds whole files, so results
  * of one file never need interleaving with another shard's.
+ *
+ * The shards must be one whole scan: every slice of `--shard i/n` exactly once. A merge that
+ * silently lacked a shard would make code scanning close the alerts of that shard's files.
  */
 export class MergeError extends Error {}
 
@@ -19,6 +22,7 @@ export function mergeSarif(inputs: ReadonlyArray<{ name: string; text: string }>
   const runs = logs.map((log) => log.runs[0]);
   const first = runs[0];
   for (const [i, run] of runs.entries()) checkSameTool(first, run, inputs[i].name);
+  checkShards(runs, inputs.map((input) => input.name));
 
   const rules = mergeRules(runs);
   const ruleIndex = new Map(rules.map((rule, i) => [rule.id, i]));
@@ -44,6 +48,10 @@ export function mergeSarif(inputs: ReadonlyArray<{ name: string; text: string }>
   }
 
   const run = first;
+  if (run.properties) {
+    delete run.properties[SHARD_PROPERTY];
+    if (Object.keys(run.properties).length === 0) delete run.properties;
+  }
   run.tool.driver.rules = rules;
   if (run.invocations?.[0]) {
     run.invocations = [
@@ -83,6 +91,50 @@ function checkSameTool(first: Sarif.Run, run: Sarif.Run, name: string): void {
   if (!same) {
     throw new MergeError(`\`${name}\` comes from another tool, version or category than the first file; shards must be scanned alike.`);
   }
+}
+
+/**
+ * Shards of one scan: all from `--shard` scans into the same number of slices, each slice exactly
+ * once. Runs without the property (fnscan before it, scans of different paths) are joined as
+ * given, but not mixed with shards.
+ */
+function checkShards(runs: Sarif.Run[], names: string[]): void {
+  const slices = runs.map((run, i) => shardOf(run, names[i]));
+  const sharded = slices.findIndex((s) => s !== undefined);
+  if (sharded < 0) return;
+  const plain = slices.findIndex((s) => s === undefined);
+  if (plain >= 0) {
+    throw new MergeError(`\`${names[plain]}\` is not from a --shard scan but \`${names[sharded]}\` is; merge the shards of one scan.`);
+  }
+  const count = slices[sharded]!.count;
+  const seen = new Map<number, string>();
+  for (const [i, slice] of slices.entries()) {
+    if (slice!.count !== count) {
+      throw new MergeError(`\`${names[i]}\` is shard ${slice!.index}/${slice!.count}, but \`${names[sharded]}\` is one of ${count}; merge the shards of one scan.`);
+    }
+    const other = seen.get(slice!.index);
+    if (other !== undefined) throw new MergeError(`Shard ${slice!.index}/${count} is given twice: \`${other}\` and \`${names[i]}\`.`);
+    seen.set(slice!.index, names[i]);
+  }
+  const missing = Array.from({ length: count }, (_, i) => i + 1).filter((index) => !seen.has(index));
+  if (missing.length > 0) {
+    const list = missing.map((index) => `${index}/${count}`).join(', ');
+    throw new MergeError(
+      `Shard${missing.length === 1 ? '' : 's'} ${list} ${missing.length === 1 ? 'is' : 'are'} missing: without ${missing.length === 1 ? 'it' : 'them'}, code scanning would close the alerts in ${missing.length === 1 ? 'its' : 'their'} files.`,
+    );
+  }
+}
+
+function shardOf(run: Sarif.Run, name: string): { index: number; count: number } | undefined {
+  const value: unknown = run.properties?.[SHARD_PROPERTY];
+  if (value === undefined) return undefined;
+  const match = typeof value === 'string' ? /^(\d+)\/(\d+)$/.exec(value) : null;
+  const index = match ? Number(match[1]) : NaN;
+  const count = match ? Number(match[2]) : NaN;
+  if (!(index >= 1 && index <= count && Number.isSafeInteger(count))) {
+    throw new MergeError(`\`${name}\` names its shard as ${JSON.stringify(value)}, not i/n.`);
+  }
+  return { index, count };
 }
 
 function mergeRules(runs: Sarif.Run[]): Sarif.ReportingDescriptor[] {

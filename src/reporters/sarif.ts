@@ -105,8 +105,14 @@ function buildRun(result: ScanResult, options: SarifOptions): Sarif.Run {
       },
     ],
     results,
+    // Which slice of the files this run covers, for `fnscan merge-sarif` to check that the shards
+    // it joins are one whole scan (it removes this property again).
+    ...(result.shard !== undefined && { properties: { [SHARD_PROPERTY]: `${result.shard.index}/${result.shard.count}` } }),
   };
 }
+
+/** The run property naming a `--shard` scan's slice, `i/n`. */
+export const SHARD_PROPERTY = 'fnscan/shard';
 
 function toResult(
   finding: Finding,

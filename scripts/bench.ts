@@ -14,7 +14,8 @@
  *      edit-lib            --cache after editing src/lib/webhooks.ts of one app (its importers re-judged)
  *      eslint              ESLint with fnscan/eslint-plugin's configs.recommended (one round)
  * 3. Prints median wall time, CPU time and peak RSS of each, ratios to the floor of the same run,
- *    and how each grows from the middle to the largest size.
+ *    how each grows from the middle to the largest size, and which targets the run met
+ *    (scripts/bench/targets.ts).
  * A benchmark, not a test: nothing here runs in `npm test`.
  */
 import { spawnSync } from 'node:child_process';
@@ -22,6 +23,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { generateMonorepo } from './bench/generate';
+import { median, targetLines, type Sample, type Variant } from './bench/targets';
 import type * as Engine from '../src/core/engine';
 import type * as Rules from '../src/rules';
 import type * as Parallel from '../src/core/parallel';
@@ -48,14 +50,6 @@ interface Args {
   keep: boolean;
 }
 
-interface Sample {
-  wallMs: number;
-  cpuMs: number;
-  maxRssKb: number;
-  detail: Record<string, unknown>;
-}
-
-type Variant = 'floor-1' | 'floor-N' | 'cold-1' | 'cold-N' | 'cache-fill' | 'warm' | 'edit-endpoint' | 'edit-lib' | 'eslint';
 
 const ROOT = path.resolve(__dirname, '..');
 const CHILD = path.join(__dirname, 'bench', 'child.cjs');
@@ -119,11 +113,6 @@ function editTargets(tree: string): { endpoint: string; lib: string } {
   return { endpoint: path.join(functions, endpoint), lib: path.join(app, 'api', 'src', 'lib', 'webhooks.ts') };
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
 
 interface SizeResult {
   size: number;
@@ -222,6 +211,7 @@ function report(results: SizeResult[], args: Args): string {
       lines.push(`- ${v}: x${(median(b.map((s) => s.wallMs)) / median(a.map((s) => s.wallMs))).toFixed(2)} wall, x${(median(b.map((s) => s.cpuMs)) / median(a.map((s) => s.cpuMs))).toFixed(2)} cpu`);
     }
   }
+  lines.push('', ...targetLines(results));
   return lines.join('\n');
 }
 

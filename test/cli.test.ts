@@ -535,6 +535,30 @@ describe('sarif and baseline flags', () => {
     );
   });
 
+  it('--baseline calls entries gone only for files this scan covered (its paths, its shard)', async () => {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 8; i++) files[`api/src/lib/m${i}.ts`] = `export const m = 'flag-warning';\n`;
+    files['web/src/w.ts'] = "export const w = 'flag-warning';\n";
+    const root = project(files);
+    assert.equal((await cli(['--write-baseline', 'b.txt'], root)).code, 0);
+    const gone = /baseline entr(y|ies) no longer match/;
+    for (const shard of ['1/3', '2/3', '3/3']) {
+      const r = await cli(['--baseline', 'b.txt', '--shard', shard], root);
+      assert.equal(r.code, 0, r.stderr);
+      assert.doesNotMatch(r.stderr, gone, `shard ${shard}`);
+    }
+    assert.doesNotMatch((await cli(['api', '--baseline', 'b.txt'], root)).stderr, gone);
+    assert.doesNotMatch((await cli(['api/src/lib/m0.ts', '--baseline', 'b.txt'], root)).stderr, gone);
+    // A finding fixed in a covered file is still noticed, by the shard and by the path that hold it.
+    fs.writeFileSync(path.join(root, 'web/src/w.ts'), 'export const w = 1;\n');
+    const notes = async (args: string[]): Promise<string> => (await cli([...args, '--baseline', 'b.txt'], root)).stderr;
+    assert.match(await notes(['web']), /^1 baseline entry no longer matches any finding/m);
+    assert.doesNotMatch(await notes(['api']), gone);
+    const byShard = await Promise.all(['1/3', '2/3', '3/3'].map((shard) => notes(['--shard', shard])));
+    assert.equal(byShard.filter((text) => gone.test(text)).length, 1, 'exactly the shard that holds web/src/w.ts');
+    assert.match(await notes([]), /^1 baseline entry no longer matches any finding/m);
+  });
+
   it('--baseline with SARIF keeps known results marked unchanged, and counts only new ones', async () => {
     const root = project(WARN_AND_NOTE);
     await cli(['--write-baseline', '.fnscan-baseline'], root);

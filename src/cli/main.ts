@@ -8,6 +8,7 @@ import { scanParallel } from '../core/parallel';
 import { MergeError, mergeSarif } from '../reporters/merge-sarif';
 import { DEFAULT_LIMITS } from '../core/files';
 import { UsageError, projectAt } from '../core/project';
+import { inShard } from '../core/shard';
 import type { Rule } from '../core/rule';
 import { LEVELS, type Finding } from '../core/types';
 import { reporters } from '../reporters';
@@ -51,7 +52,7 @@ async function execute(options: CliOptions, io: Io, ruleSet: readonly Rule[]): P
   const compared =
     options.baseline === undefined
       ? { findings: result.findings, all: result.findings, notes: [] }
-      : compareWithBaseline(result.findings, options.baseline, io.cwd, root, options.format === 'sarif');
+      : compareWithBaseline(result.findings, options.baseline, io.cwd, root, options.format === 'sarif', scannedHere(options, io, root));
   const findings = compared.findings;
   const notes = options.quiet ? [] : [...compared.notes, ...cacheNotes(result, options)];
   const failing = findings.filter((f) => !f.suppression && reaches(f, options.failOn));
@@ -187,8 +188,9 @@ function compareWithBaseline(
   cwd: string,
   root: string,
   keepsKnown: boolean,
+  covers: (file: string) => boolean,
 ): { findings: Finding[]; all: Finding[]; notes: string[] } {
-  const { absent } = applyBaseline(all, readBaselineFile(file, cwd), root);
+  const { absent } = applyBaseline(all, readBaselineFile(file, cwd), root, covers);
   const findings = all.filter((f) => f.baselineState !== 'unchanged');
   const known = all.length - findings.length;
   const notes: string[] = [];
@@ -203,6 +205,25 @@ function compareWithBaseline(
     );
   }
   return { findings, all, notes };
+}
+
+/**
+ * Whether this scan covered a file (relative to the root, as a baseline names it): under one of
+ * the scanned paths and in this shard. Only such baseline entries can be called gone.
+ */
+function scannedHere(options: CliOptions, io: Io, root: string): (file: string) => boolean {
+  const scanned = options.paths.map((p) => {
+    const absolute = path.resolve(io.cwd, p);
+    let real = absolute;
+    try {
+      real = fs.realpathSync(absolute);
+    } catch {
+      // reported already: the scan itself needed it
+    }
+    return relativePath(root, real);
+  });
+  return (file) =>
+    scanned.some((dir) => dir === '' || file === dir || file.startsWith(`${dir}/`)) && inShard(file, options.shard);
 }
 
 /** The engine reports real paths (symlinks resolved), so reported paths are relative to the real cwd. */

@@ -10,7 +10,7 @@ import { findingIdentities, repoRelative } from './fingerprint';
  */
 export const BASELINE_HEADER = '# fnscan baseline v1: <identity> <rule> <file>, one line per accepted finding';
 
-const ENTRY = /^([0-9a-f]{64}) \S+ .+$/;
+const ENTRY = /^([0-9a-f]{64}) \S+ (.+)$/;
 
 export class BaselineError extends Error {}
 
@@ -26,31 +26,44 @@ export function writeBaseline(findings: Finding[], root: string): string {
 
 /**
  * Sets each finding's `baselineState`: `unchanged` when the baseline holds its identity, else `new`.
- * Returns the identities the baseline holds that no finding matched (fixed or moved code).
+ * Returns the identities the baseline holds that no finding matched (fixed or moved code), among
+ * the entries whose file (relative to the root, as written) `covers` accepts: a scan of some of
+ * the paths, or one shard, cannot tell whether the others' findings are gone.
  */
-export function applyBaseline(findings: Finding[], baselineText: string, root: string): { absent: string[] } {
-  const remaining = new Set(readBaseline(baselineText));
+export function applyBaseline(
+  findings: Finding[],
+  baselineText: string,
+  root: string,
+  covers: (file: string) => boolean = () => true,
+): { absent: string[] } {
+  const entries = readEntries(baselineText);
+  const remaining = new Set(entries.map((e) => e.identity));
   const identities = findingIdentities(findings, root);
   findings.forEach((finding, i) => {
     finding.baselineState = remaining.delete(identities[i]) ? 'unchanged' : 'new';
   });
-  return { absent: [...remaining].sort() };
+  const absent = entries.filter((e) => remaining.has(e.identity) && covers(e.file)).map((e) => e.identity);
+  return { absent: [...new Set(absent)].sort() };
 }
 
 /** The identities of a baseline file, checked line by line. */
 export function readBaseline(text: string): string[] {
+  return readEntries(text).map((e) => e.identity);
+}
+
+function readEntries(text: string): Array<{ identity: string; file: string }> {
   const lines = text.split(/\r?\n/);
   if (lines[0] !== BASELINE_HEADER) {
     throw new BaselineError('The baseline file does not start with the fnscan baseline header; write it with `--write-baseline`.');
   }
-  const identities: string[] = [];
+  const entries: Array<{ identity: string; file: string }> = [];
   lines.forEach((line, i) => {
     if (line.trim() === '' || line.startsWith('#')) return;
     const match = ENTRY.exec(line);
     if (!match) throw new BaselineError(`Baseline line ${i + 1} is not \`<sha256> <rule> <file>\`.`);
-    identities.push(match[1]);
+    entries.push({ identity: match[1], file: match[2] });
   });
-  return identities;
+  return entries;
 }
 
 function compare(a: string, b: string): number {

@@ -230,6 +230,14 @@ describe('usage and config errors (run)', () => {
     assert.match(r.stderr, /cannot be used with/);
   });
 
+  it('refuses --write-baseline for one --shard, whose findings are only a slice', async () => {
+    const root = project({ 'a.ts': "export const a = 'flag-warning';\n" });
+    const r = await cli(['--shard', '1/2', '--write-baseline', 'b.txt'], root);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /'--write-baseline <file>' cannot be used with option '--shard <i\/n>'/);
+    assert.equal(fs.existsSync(path.join(root, 'b.txt')), false);
+  });
+
   it('exits 2 on a config file that is not JSON, names an unknown rule, or is JS', async () => {
     const root = project({
       'bad.json': '{ "rules": ',

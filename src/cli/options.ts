@@ -111,7 +111,8 @@ function buildProgram(version: string, out: ParseOutput): Command {
     .option('--include-suppressed', 'keep inline-suppressed findings in json and sarif output')
     .option('--baseline <file>', 'report and count only findings that are not in this baseline')
     .addOption(
-      new Option('--write-baseline <file>', "write today's findings as a baseline and exit 0").conflicts('baseline'),
+      // A shard's findings are a slice: written as the baseline, they would drop every other entry.
+      new Option('--write-baseline <file>', "write today's findings as a baseline and exit 0").conflicts(['baseline', 'shard']),
     )
     .option(
       '--max-file-size <bytes>',

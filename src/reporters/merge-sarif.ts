@@ -132,7 +132,7 @@ function shardOf(run: Sarif.Run, name: string): { index: number; count: number }
   const index = match ? Number(match[1]) : NaN;
   const count = match ? Number(match[2]) : NaN;
   if (!(index >= 1 && index <= count && Number.isSafeInteger(count))) {
-    throw new MergeError(`\`${name}\` names its shard as ${JSON.stringify(value)}, not i/n.`);
+    throw new MergeError(`\`${name}\` names its shard as ${JSON.stringify(value).slice(0, 40)}, not i/n.`);
   }
   return { index, count };
 }

@@ -54,21 +54,39 @@ interface Args {
 const ROOT = path.resolve(__dirname, '..');
 const CHILD = path.join(__dirname, 'bench', 'child.cjs');
 const PACKAGE = snapshotBuild();
+// Removed however the run ends (a bad option, a failing child), not only after the report.
+process.on('exit', () => fs.rmSync(PACKAGE, { recursive: true, force: true }));
 const { ScanPlan } = require(path.join(PACKAGE, 'dist', 'core', 'engine.js')) as typeof Engine;
 const { rules } = require(path.join(PACKAGE, 'dist', 'rules', 'index.js')) as typeof Rules;
 const { defaultJobs } = require(path.join(PACKAGE, 'dist', 'core', 'parallel.js')) as typeof Parallel;
 
+const USAGE = 'usage: npm run bench -- [--sizes 500,2000,8000] [--reps 3] [--seed 7] [--jobs N] [--eslint-max 8000] [--keep]';
+
 function parseArgs(argv: string[]): Args {
+  const known = new Set(['--sizes', '--reps', '--seed', '--jobs', '--eslint-max']);
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--keep') continue;
+    if (!known.has(argv[i]) || argv[i + 1] === undefined) throw new Error(`unknown option or missing value: ${argv[i]}`);
+    i++;
+  }
   const value = (name: string): string | undefined => {
     const i = argv.indexOf(`--${name}`);
     return i >= 0 ? argv[i + 1] : undefined;
   };
+  const whole = (name: string, fallback: number, min: number): number => {
+    const text = value(name);
+    const n = text === undefined ? fallback : Number(text);
+    if (!Number.isSafeInteger(n) || n < min) throw new Error(`--${name} must be a whole number >= ${min}, not ${text}`);
+    return n;
+  };
+  const sizes = (value('sizes') ?? '500,2000,8000').split(',').map(Number);
+  if (!sizes.every((n) => Number.isSafeInteger(n) && n >= 1)) throw new Error(`--sizes must be whole numbers >= 1, comma-separated, not ${value('sizes')}`);
   return {
-    sizes: (value('sizes') ?? '500,2000,8000').split(',').map(Number),
-    reps: Number(value('reps') ?? 3),
-    seed: Number(value('seed') ?? 7),
-    jobs: Number(value('jobs') ?? defaultJobs()),
-    eslintMax: Number(value('eslint-max') ?? 8000),
+    sizes,
+    reps: whole('reps', 3, 1),
+    seed: whole('seed', 7, 0),
+    jobs: whole('jobs', defaultJobs(), 1),
+    eslintMax: whole('eslint-max', 8000, 0),
     keep: argv.includes('--keep'),
   };
 }
@@ -216,7 +234,14 @@ function report(results: SizeResult[], args: Args): string {
 }
 
 function main(): void {
-  const args = parseArgs(process.argv.slice(2));
+  let args: Args;
+  try {
+    args = parseArgs(process.argv.slice(2));
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n${USAGE}\n`);
+    process.exitCode = 2;
+    return;
+  }
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'fnscan-bench-'));
   process.stderr.write(`bench folder ${work}\n`);
   const results = args.sizes.map((size) => benchSize(size, args, work));
@@ -224,7 +249,6 @@ function main(): void {
   fs.writeFileSync(path.join(work, 'results.md'), `${text}\n`);
   fs.writeFileSync(path.join(work, 'results.json'), JSON.stringify(results, null, 2));
   process.stdout.write(`${text}\n\n(also in ${path.join(work, 'results.md')})\n`);
-  fs.rmSync(PACKAGE, { recursive: true, force: true });
 }
 
 main();

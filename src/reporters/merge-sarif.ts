@@ -1,4 +1,5 @@
 import type * as Sarif from 'sarif';
+import { parseShard, type Shard } from '../core/shard';
 import { MAX_RESULTS_PER_RUN, SHARD_PROPERTY } from './sarif';
 
 /**
@@ -99,42 +100,42 @@ function checkSameTool(first: Sarif.Run, run: Sarif.Run, name: string): void {
  * given, but not mixed with shards.
  */
 function checkShards(runs: Sarif.Run[], names: string[]): void {
-  const slices = runs.map((run, i) => shardOf(run, names[i]));
+  const slices = runs.map((run, i) => sliceOf(run, names[i]));
   const sharded = slices.findIndex((s) => s !== undefined);
   if (sharded < 0) return;
   const plain = slices.findIndex((s) => s === undefined);
   if (plain >= 0) {
     throw new MergeError(`\`${names[plain]}\` is not from a --shard scan but \`${names[sharded]}\` is; merge the shards of one scan.`);
   }
-  const count = slices[sharded]!.count;
+  const shards = slices as Shard[];
+  const { count } = shards[0];
   const seen = new Map<number, string>();
-  for (const [i, slice] of slices.entries()) {
-    if (slice!.count !== count) {
-      throw new MergeError(`\`${names[i]}\` is shard ${slice!.index}/${slice!.count}, but \`${names[sharded]}\` is one of ${count}; merge the shards of one scan.`);
+  for (const [i, shard] of shards.entries()) {
+    if (shard.count !== count) {
+      throw new MergeError(`\`${names[i]}\` is shard ${shard.index}/${shard.count}, but \`${names[0]}\` is one of ${count}; merge the shards of one scan.`);
     }
-    const other = seen.get(slice!.index);
-    if (other !== undefined) throw new MergeError(`Shard ${slice!.index}/${count} is given twice: \`${other}\` and \`${names[i]}\`.`);
-    seen.set(slice!.index, names[i]);
+    const other = seen.get(shard.index);
+    if (other !== undefined) throw new MergeError(`Shard ${shard.index}/${count} is given twice: \`${other}\` and \`${names[i]}\`.`);
+    seen.set(shard.index, names[i]);
   }
-  const missing = Array.from({ length: count }, (_, i) => i + 1).filter((index) => !seen.has(index));
-  if (missing.length > 0) {
-    const list = missing.map((index) => `${index}/${count}`).join(', ');
-    throw new MergeError(
-      `Shard${missing.length === 1 ? '' : 's'} ${list} ${missing.length === 1 ? 'is' : 'are'} missing: without ${missing.length === 1 ? 'it' : 'them'}, code scanning would close the alerts in ${missing.length === 1 ? 'its' : 'their'} files.`,
-    );
+  const missing = Array.from({ length: count }, (_, i) => `${i + 1}/${count}`).filter((_, i) => !seen.has(i + 1));
+  if (missing.length === 1) {
+    throw new MergeError(`Shard ${missing[0]} is missing: without it, code scanning would close the alerts in its files.`);
+  }
+  if (missing.length > 1) {
+    throw new MergeError(`Shards ${missing.join(', ')} are missing: without them, code scanning would close the alerts in their files.`);
   }
 }
 
-function shardOf(run: Sarif.Run, name: string): { index: number; count: number } | undefined {
+function sliceOf(run: Sarif.Run, name: string): Shard | undefined {
   const value: unknown = run.properties?.[SHARD_PROPERTY];
   if (value === undefined) return undefined;
-  const match = typeof value === 'string' ? /^(\d+)\/(\d+)$/.exec(value) : null;
-  const index = match ? Number(match[1]) : NaN;
-  const count = match ? Number(match[2]) : NaN;
-  if (!(index >= 1 && index <= count && Number.isSafeInteger(count))) {
-    throw new MergeError(`\`${name}\` names its shard as ${JSON.stringify(value).slice(0, 40)}, not i/n.`);
+  try {
+    if (typeof value === 'string') return parseShard(value);
+  } catch {
+    // not i/n: said below
   }
-  return { index, count };
+  throw new MergeError(`\`${name}\` names its shard as ${JSON.stringify(value).slice(0, 40)}, not i/n.`);
 }
 
 function mergeRules(runs: Sarif.Run[]): Sarif.ReportingDescriptor[] {

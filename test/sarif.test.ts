@@ -554,7 +554,7 @@ function runActionStep(workspace: string, inputs: Record<string, string>): { cod
   const step = action.runs.steps.find((s) => s.id === 'scan')!;
   const outputFile = path.join(tmp, `github-output-${Math.random().toString(36).slice(2)}`);
   fs.writeFileSync(outputFile, '');
-  const env: Record<string, string> = { PATH: process.env.PATH ?? '', GITHUB_OUTPUT: outputFile, NO_COLOR: '1' };
+  const env: Record<string, string> = { PATH: process.env.PATH ?? '', GITHUB_OUTPUT: outputFile, NO_COLOR: '1', RUNNER_TEMP: path.join(tmp, 'runner-temp') };
   for (const [name, expression] of Object.entries(step.env ?? {})) {
     const input = /^\$\{\{ inputs\.([\w-]+) \}\}$/.exec(expression)?.[1];
     env[name] = expression === '${{ github.action_path }}' ? REPO : (inputs[input ?? ''] ?? '');
@@ -591,4 +591,48 @@ test('the GitHub Action runs fnscan, writes the SARIF and passes the exit code o
   const misused = runActionStep(workspace, { ...defaults, 'include-tests': 'yes' });
   assert.equal(misused.code, 2);
   assert.match(misused.stdout, /^::error::include-tests must be true or false, not 'yes'\.$/m);
+});
+
+test('the GitHub Action keeps fnscan\'s cache in the runner\'s temp folder, restored and saved around the scan', (t) => {
+  if (process.platform === 'win32') return t.skip('needs bash');
+  const workspace = path.join(tmp, 'action-cache-workspace');
+  writeTree(workspace, {
+    'redwood.toml': '[web]\n  port = 8910\n',
+    'api/src/functions/insecure.ts': "import https from 'node:https'\nexport const agent = new https.Agent({ rejectUnauthorized: false })\n",
+  });
+  const inputs = { paths: '.', category: 'fnscan', 'fail-on': 'warning', baseline: '', output: 'fnscan.sarif', 'include-tests': 'false' };
+  const cacheFile = path.join(tmp, 'runner-temp', 'fnscan-cache', 'scan-cache.json');
+
+  const plain = runActionStep(workspace, inputs);
+  assert.equal(plain.code, 1, plain.stderr);
+  const uncached = fs.readFileSync(path.join(workspace, 'fnscan.sarif'), 'utf8');
+  assert.equal(fs.existsSync(cacheFile), false, 'no cache unless asked for');
+
+  const inodes: number[] = [];
+  for (const round of ['fills', 'reuses']) {
+    const cached = runActionStep(workspace, { ...inputs, cache: 'true' });
+    assert.equal(cached.code, 1, `${round}: ${cached.stderr}`);
+    assert.equal(fs.readFileSync(path.join(workspace, 'fnscan.sarif'), 'utf8'), uncached, `${round}: same SARIF`);
+    inodes.push(fs.statSync(cacheFile).ino);
+  }
+  // A cache is replaced by renaming a new file over it: the same file means nothing was re-judged.
+  assert.equal(inodes[1], inodes[0], 'the second run answered everything from the cache');
+  assert.equal(fs.existsSync(path.join(workspace, 'node_modules')), false, 'nothing written into the checkout');
+  const misused = runActionStep(workspace, { ...inputs, cache: 'yes' });
+  assert.equal(misused.code, 2);
+  assert.match(misused.stdout, /^::error::cache must be true or false, not 'yes'\.$/m);
+
+  // The steps around the scan: restore before it, save after it even when findings fail it, one key.
+  type Step = { id?: string; uses?: string; if?: string; with: Record<string, string> };
+  const steps = (parseYaml(fs.readFileSync(path.join(REPO, 'action.yml'), 'utf8')) as { runs: { steps: Step[] } }).runs.steps;
+  const scan = steps.findIndex((s) => s.id === 'scan');
+  const restore = steps.findIndex((s) => s.uses === 'actions/cache/restore@v4');
+  const save = steps.findIndex((s) => s.uses === 'actions/cache/save@v4');
+  assert.ok(restore >= 0 && restore < scan && save > scan, 'restore, scan, save');
+  assert.equal(steps[restore].if, "inputs.cache == 'true'");
+  assert.match(steps[save].if, /^always\(\) && inputs\.cache == 'true' && /);
+  assert.equal(steps[restore].with.key, steps[save].with.key);
+  assert.equal(steps[restore].with.path, '${{ runner.temp }}/fnscan-cache');
+  assert.equal(steps[save].with.path, steps[restore].with.path);
+  assert.ok(steps[restore].with.key.startsWith(steps[restore].with['restore-keys']));
 });

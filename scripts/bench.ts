@@ -50,7 +50,6 @@ interface Args {
   keep: boolean;
 }
 
-
 const ROOT = path.resolve(__dirname, '..');
 const CHILD = path.join(__dirname, 'bench', 'child.cjs');
 const PACKAGE = snapshotBuild();

@@ -8,6 +8,7 @@ import { readRegularFile, relativePath, type ReadLimits, type SourceFileInfo } f
 import type { ProjectInfo } from './project';
 import { ProjectAnalysis, type ModuleHost, type StandaloneKey, type StandaloneOptions } from './analysis';
 import type { KnownFolders } from './folders';
+import { writeFileAtomically } from './atomic';
 
 /**
  * The scan cache (`--cache`): the findings of each file from an earlier scan, reused while the
@@ -286,20 +287,13 @@ export class ScanCache {
     // Encoded once: the sum and the file get the same bytes (hashing the text would encode it again).
     const body = Buffer.from(JSON.stringify(tabulate([...this.entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))));
     const header = JSON.stringify({ format: FORMAT, key: this.key, sum: sha256(body) });
-    const temp = `${this.file}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.tmp`;
     try {
       fs.mkdirSync(path.dirname(this.file), { recursive: true });
-      fs.writeFileSync(temp, Buffer.concat([Buffer.from(`${header}\n`), body]));
-      fs.renameSync(temp, this.file);
+      writeFileAtomically(this.file, Buffer.concat([Buffer.from(`${header}\n`), body]));
       this.dirty = false;
       return undefined;
     } catch (error) {
       // A cache that cannot be written costs the next scan time, never results.
-      try {
-        fs.rmSync(temp, { force: true });
-      } catch {
-        // nothing was created (the location is not a folder)
-      }
       return (error as NodeJS.ErrnoException).code ?? 'unwritable';
     }
   }

@@ -26,6 +26,7 @@ import path from 'node:path';
 import vm from 'node:vm';
 import { isMainThread } from 'node:worker_threads';
 import type * as TS from 'typescript';
+import { writeFileAtomically } from './atomic';
 
 declare const typescript: typeof TS;
 export { typescript as default };
@@ -140,16 +141,8 @@ export function compileTypeScript(
 export function writeCodeCache(script: vm.Script, sourceHash: string): number {
   const data = script.createCachedData();
   const meta: CodeCacheMeta = { source: sourceHash, v8: process.versions.v8 };
-  for (const [file, content] of [[CODE_CACHE_FILE, data], [CODE_CACHE_META, JSON.stringify(meta)]] as const) {
-    const temporary = `${file}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.tmp`;
-    try {
-      fs.writeFileSync(temporary, content);
-      fs.renameSync(temporary, file);
-    } catch (error) {
-      fs.rmSync(temporary, { force: true });
-      throw error;
-    }
-  }
+  writeFileAtomically(CODE_CACHE_FILE, data);
+  writeFileAtomically(CODE_CACHE_META, JSON.stringify(meta));
   return data.length;
 }
 

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { rules } from '../src/rules';
+import type { Rule } from '../src/core/rule';
 import { docProblems, readRuleDoc } from '../src/core/ruledocs';
 import { expectationsFor, fixtureApps, listFiles, FIXTURES } from './support/fixtures';
 
@@ -16,6 +17,17 @@ const allFixtureText = fixtureApps()
 
 for (const rule of rules) {
   const { id } = rule.meta;
+
+  test(`${id}: the shipped entry, loaded on first use, has its module's metadata and checks`, () => {
+    const code = (require(`../src/rules/${id}`) as { default: Rule }).default;
+    assert.equal(code.meta, rule.meta, 'the same metadata object (src/rules/meta.ts)');
+    assert.equal(code.meta.id, id);
+    assert.deepEqual(
+      { source: rule.checkSource !== undefined, text: rule.checkText !== undefined },
+      { source: code.checkSource !== undefined, text: code.checkText !== undefined },
+      'rules/index.ts declares the checks the module has',
+    );
+  });
 
   test(`${id}: metadata is complete`, () => {
     assert.match(id, /^[a-z]+(-[a-z]+)*$/);

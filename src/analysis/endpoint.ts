@@ -15,9 +15,9 @@ import { BehaviourAnalyzer, behaviourOf } from './behaviour';
 import { emptyFacts, mergeFacts, type Anchored, type Facts, type SensitiveFact, type Site, type VerifyFact } from './facts';
 import { WEBHOOK_NAME } from './vocabulary';
 
-export const UNAUTHENTICATED = 'no-unauthenticated-handler';
-export const WEBHOOK_VERIFICATION = 'require-webhook-verification';
-export const REPLAY = 'require-replay-protection';
+import { REPLAY, UNAUTHENTICATED, WEBHOOK_VERIFICATION } from '../rules/meta';
+
+export { REPLAY, UNAUTHENTICATED, WEBHOOK_VERIFICATION };
 
 /** One verdict about an endpoint, already attributed to exactly one of the three handler rules. */
 export interface HandlerFinding {

@@ -1,6 +1,6 @@
 import ts from '../core/typescript';
 import type * as TS from 'typescript';
-import { defineRule, type Report, type RuleMeta, type SourceContext, type SuggestionReport, type TextContext } from '../core/rule';
+import { defineRule, type Report, type SourceContext, type SuggestionReport, type TextContext } from '../core/rule';
 import { dottedName, objectProperty, propertyKeyName, propertyValue, unwrap, walk, type FunctionLike } from '../core/ast';
 import { ClientFinder, UseIndex, type Client } from './tls/clients';
 import {
@@ -12,6 +12,7 @@ import {
 } from './tls/connection-strings';
 import { isOutsideProductionOnly } from './tls/guards';
 import { acceptsEveryCertificate, envValue, isConstantFalse, resolveFunction } from './tls/values';
+import { noDisabledTls as meta } from './meta';
 
 /** Files holding none of these words cannot disable verification in a way the rule knows; they are never walked. */
 const PREFILTER = /rejectUnauthorized|NODE_TLS_REJECT_UNAUTHORIZED|strictSSL|checkServerIdentity|sslmode|sslaccept|PGSSLMODE/;
@@ -37,34 +38,6 @@ interface ObjectFacts {
   /** `requestCert` makes it server options, where `rejectUnauthorized` governs client certificates. */
   requestsClientCert: boolean;
 }
-
-const meta: RuleMeta = {
-  id: 'no-disabled-tls',
-  title: 'No disabled TLS certificate verification',
-  description: 'TLS certificate verification is turned off, so any machine in the middle can read and change the traffic.',
-  cwe: 295,
-  securitySeverity: 7.5,
-  precision: 'very-high',
-  defaultLevel: 'error',
-  tags: ['security', 'tls'],
-  messages: {
-    rejectUnauthorized: '`rejectUnauthorized: false` turns off certificate verification for the TLS connections made with these options.',
-    rejectUnauthorizedClient: '`rejectUnauthorized: false` turns off certificate verification for `{{client}}`.',
-    strictSsl: '`strictSSL: false` turns off certificate verification for the requests made with these options.',
-    strictSslClient: '`strictSSL: false` turns off certificate verification for `{{client}}`.',
-    optionAssignment: 'Setting `{{target}}` to `false` turns off certificate verification.',
-    checkServerIdentity: '`checkServerIdentity` accepts every certificate, so a valid certificate for any host name is trusted.',
-    checkServerIdentityClient:
-      '`checkServerIdentity` accepts every certificate for `{{client}}`, so a valid certificate for any host name is trusted.',
-    nodeTlsRejectUnauthorized:
-      '`NODE_TLS_REJECT_UNAUTHORIZED` set to `0` turns off certificate verification for every TLS connection of the process.',
-    pgSslMode: '`PGSSLMODE` set to `no-verify` turns off certificate verification for node-postgres connections.',
-    connectionString: '`{{param}}` turns off certificate verification for the database connection.',
-    libpqRequire: '`{{param}}` with `uselibpqcompat=true` encrypts the database connection without verifying the certificate.',
-  },
-  readsConfigFiles: true,
-  hasSuggestions: true,
-};
 
 export default defineRule({
   meta,

@@ -3,6 +3,7 @@ import type * as TS from 'typescript';
 import { defineRule, type SourceContext } from '../core/rule';
 import { calleeName, isFunctionLike, objectProperty, propertyValue, unwrap, walk } from '../core/ast';
 import { isOutsideProductionOnly } from './tls/guards';
+import { noErrorExposure as meta } from './meta';
 
 /** An error reaches a response from a `catch` or a parameter named like an error. */
 const PREFILTER = /\bcatch\b|\b(?:e|err|error|ex|exc|exception)\b/;
@@ -14,21 +15,7 @@ const ERROR_PARAMETER = /^(?:e|err|error|ex|exc|exception)$/;
 const MAX_HOPS = 3;
 
 export default defineRule({
-  meta: {
-    id: 'no-error-exposure',
-    title: 'Server errors do not reveal internals to the caller',
-    description:
-      'A 5xx response sends the stack trace or the message of an unexpected error to the caller, revealing file paths, queries or configuration.',
-    cwe: 209,
-    securitySeverity: 5.3,
-    precision: 'high',
-    defaultLevel: 'warning',
-    tags: ['security', 'error-handling'],
-    messages: {
-      stack: '`{{name}}.stack` is sent to the caller in a {{status}} response, revealing file paths and code structure.',
-      message: 'The message of `{{name}}`, an unexpected error, is sent to the caller in a {{status}} response.',
-    },
-  },
+  meta,
 
   checkSource(ctx) {
     const { text } = ctx.file;

@@ -4,27 +4,13 @@ import { defineRule, type SourceContext } from '../core/rule';
 import { calleeName, objectProperty, propertyValue } from '../core/ast';
 import { isRedwoodModule } from '../analysis/vocabulary';
 import { resolveConstant } from './tls/values';
+import { noGraphqlIntrospectionInProduction as meta } from './meta';
 
 const PREFILTER = /allowIntrospection|allowGraphiQL|createGraphQLHandler|createGraphQLYoga|redwoodFastifyGraphQLServer/;
 const OPTIONS = { allowIntrospection: 'introspection', allowGraphiQL: 'graphiql' } as const;
 
 export default defineRule({
-  meta: {
-    id: 'no-graphql-introspection-in-production',
-    title: 'GraphQL introspection and GraphiQL stay off in production',
-    description:
-      "`allowIntrospection: true` or `allowGraphiQL: true` in Redwood's `createGraphQLHandler` turns them on in every environment, publishing the whole schema and a query playground.",
-    cwe: 200,
-    securitySeverity: 5.3,
-    precision: 'very-high',
-    defaultLevel: 'warning',
-    tags: ['security', 'graphql'],
-    messages: {
-      introspection:
-        '`allowIntrospection: true` turns on GraphQL introspection in every environment, so anyone can download the full schema, admin-only fields included.',
-      graphiql: '`allowGraphiQL: true` serves the GraphiQL playground in every environment, not only in development.',
-    },
-  },
+  meta,
 
   checkSource(ctx) {
     if (!PREFILTER.test(ctx.file.text)) return;

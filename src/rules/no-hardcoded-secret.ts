@@ -7,30 +7,10 @@ import { maskSecret } from './secrets/mask';
 import { findKnownSecrets } from './secrets/patterns';
 import { isDisplayableName } from './secrets/names';
 import { definitionName, fileSecrets, mentionsTwilio, sinkCandidate, type Candidate, type ImportedKey } from './secrets/source';
+import { noHardcodedSecret as meta } from './meta';
 
 export default defineRule({
-  meta: {
-    id: 'no-hardcoded-secret',
-    title: 'No hardcoded secrets',
-    description: 'A credential (webhook secret, API key, token, private key) is written in the source or a committed config file.',
-    cwe: 798,
-    securitySeverity: 7.5,
-    precision: 'high',
-    defaultLevel: 'error',
-    tags: ['security', 'secrets'],
-    messages: {
-      hardcoded: '`{{name}}` holds a hardcoded {{kind}} ({{masked}}).',
-      literal: 'A string literal holds a hardcoded {{kind}} ({{masked}}).',
-      comment: 'A comment holds a hardcoded {{kind}} ({{masked}}).',
-      authorizationHeader: 'The `{{name}}` header holds a hardcoded {{kind}} ({{masked}}).',
-      envFallback: 'The fallback for `{{env}}` is a hardcoded {{kind}} ({{masked}}).',
-      sinkLiteral: 'The {{role}} passed to `{{sink}}` is a hardcoded string ({{masked}}).',
-      sinkConstant: '`{{name}}` holds a hardcoded {{role}} that is passed to `{{sink}}` ({{masked}}).',
-      sinkImported: 'The {{role}} passed to `{{sink}}` comes from `{{name}}`, a hardcoded string ({{masked}}).',
-    },
-    readsConfigFiles: true,
-    hasSuggestions: true,
-  },
+  meta,
 
   checkSource(ctx) {
     const own = fileSecrets(ctx.file, ctx.analysis);

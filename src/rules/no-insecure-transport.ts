@@ -3,6 +3,7 @@ import { defineRule, type RelatedReport, type SourceContext } from '../core/rule
 import { isOutsideProductionOnly } from './tls/guards';
 import { cargoOf, optionsCargo, requestCall, type Cargo, type RequestCall } from './no-insecure-transport/requests';
 import { isLocalHost, plainHttpHost, urlPrefix, type UrlPrefix } from './no-insecure-transport/urls';
+import { noInsecureTransport as meta } from './meta';
 
 /** A request needs a client (by name or by a method call on an instance) or a plain-HTTP URL in the file. */
 const PREFILTER = /http:\/\/|\bfetch\b|\baxios\b|\bgot\b|\bky\b|['"](?:node:)?http['"]|\.(?:get|post|put|patch|delete|head|request|create|extend)\(/i;
@@ -10,23 +11,7 @@ const PREFILTER = /http:\/\/|\bfetch\b|\baxios\b|\bgot\b|\bky\b|['"](?:node:)?ht
 const SCHEME = /^\s*[a-z][a-z0-9+.-]*:/i;
 
 export default defineRule({
-  meta: {
-    id: 'no-insecure-transport',
-    title: 'Credentials and data are not sent over plain HTTP',
-    description:
-      'A request sends credentials or a body to a non-local `http://` URL, where anyone on the network path can read and change them.',
-    cwe: 319,
-    securitySeverity: 7.4,
-    precision: 'high',
-    defaultLevel: 'error',
-    tags: ['security', 'transport'],
-    messages: {
-      header: '`{{client}}` sends the `{{header}}` header to `http://{{host}}` over plain HTTP, where anyone on the network path can read it.',
-      login: '`{{client}}` sends the `{{option}}` credentials to `http://{{host}}` over plain HTTP, where anyone on the network path can read them.',
-      env: '`{{client}}` sends `process.env.{{name}}` to `http://{{host}}` over plain HTTP, where anyone on the network path can read it.',
-      body: '`{{client}}` sends a request body to `http://{{host}}` over plain HTTP, where anyone on the network path can read and change it.',
-    },
-  },
+  meta,
 
   checkSource(ctx) {
     if (!PREFILTER.test(ctx.file.text)) return;

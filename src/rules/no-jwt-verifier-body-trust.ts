@@ -3,26 +3,13 @@ import type * as TS from 'typescript';
 import { defineRule, type SourceContext } from '../core/rule';
 import { calleeName, dottedName, enclosingFunction, someNode, unwrap, walk } from '../core/ast';
 import { isRedwoodWebhooksModule } from '../analysis/vocabulary';
+import { noJwtVerifierBodyTrust as meta } from './meta';
 
 const PREFILTER = /jwtVerifier/;
 const BODY = /^(?:event|evt|req|request)\.body$/;
 
 export default defineRule({
-  meta: {
-    id: 'no-jwt-verifier-body-trust',
-    title: "Redwood's jwtVerifier is not trusted to vouch for the body",
-    description:
-      "Redwood's `jwtVerifier` checks the signed token in the header but never compares it with the body, so a handler that acts on `event.body` accepts any body sent with one captured token.",
-    cwe: 345,
-    securitySeverity: 6.5,
-    precision: 'high',
-    defaultLevel: 'warning',
-    tags: ['security', 'webhooks'],
-    messages: {
-      bodyNotBound:
-        "`{{call}}` checks only the token, not that it covers the body, so anyone holding one captured token can send `{{body}}` with any content until the token expires.",
-    },
-  },
+  meta,
 
   checkSource(ctx) {
     if (!PREFILTER.test(ctx.file.text)) return;

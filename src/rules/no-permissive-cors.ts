@@ -4,6 +4,7 @@ import { defineRule, type SourceContext } from '../core/rule';
 import { calleeName, enclosingFunction, objectProperty, propertyKeyName, propertyValue, stringLiteralValue, unwrap, walk } from '../core/ast';
 import { resolveConstant } from './tls/values';
 import { originOf } from './no-timing-unsafe-compare/origins';
+import { noPermissiveCors as meta } from './meta';
 
 const PREFILTER = /credentials/i;
 
@@ -14,23 +15,7 @@ const HEADER_SETTERS = new Set(['setHeader', 'header', 'set', 'append']);
 type Grant = 'reflect' | 'wildcard';
 
 export default defineRule({
-  meta: {
-    id: 'no-permissive-cors',
-    title: 'CORS does not grant credentials to every origin',
-    description:
-      'A CORS configuration allows credentials (cookies, `Authorization`) together with any origin, so other websites can make authenticated requests as the visitor.',
-    cwe: 942,
-    securitySeverity: 8.1,
-    precision: 'high',
-    defaultLevel: 'error',
-    tags: ['security', 'cors'],
-    messages: {
-      reflect:
-        '`{{where}}` allows credentialed requests from any origin (`{{origin}}` with credentials), so any website can act as its logged-in visitors and read the responses.',
-      wildcard:
-        '`{{where}}` pairs the wildcard origin `*` with credentials, a configuration that trusts every website with its visitors\' credentials.',
-    },
-  },
+  meta,
 
   checkSource(ctx) {
     if (!PREFILTER.test(ctx.file.text)) return;

@@ -8,6 +8,7 @@ import { isCredentialEnv, isCredentialHeader } from './no-timing-unsafe-compare/
 import { headerName } from './no-timing-unsafe-compare/origins';
 import { namesCredential } from './no-sensitive-logging/names';
 import { isRedacted, redwoodLogger } from './no-sensitive-logging/redaction';
+import { noSensitiveLogging as meta } from './meta';
 
 /** A log call needs a logger; a leak needs a request, an env read or a credential's name. */
 const LOGGER_HINT = /console\.|\blog(?:ger)?\b|\.log\b|Logger\b/;
@@ -26,26 +27,7 @@ const STRINGIFIERS = new Set(['stringify', 'String', 'inspect', 'format']);
 const MAX_DEPTH = 6;
 
 export default defineRule({
-  meta: {
-    id: 'no-sensitive-logging',
-    title: 'Logs do not receive requests, headers, bodies or secrets',
-    description:
-      'A log call writes a whole request, its headers or body, or a secret into logs, where anyone who can read them can reuse the credentials and personal data.',
-    cwe: 532,
-    securitySeverity: 5.5,
-    precision: 'high',
-    defaultLevel: 'warning',
-    tags: ['security', 'logging'],
-    messages: {
-      event: '`{{call}}` logs the whole request `{{name}}`, including its cookies, authorization headers and body.',
-      headers: '`{{call}}` logs `{{name}}`, which holds the caller\'s cookies and authorization headers.',
-      header: '`{{call}}` logs the `{{name}}` header, a credential.',
-      body: '`{{call}}` logs the request body `{{name}}`, which can hold passwords, tokens and personal data.',
-      env: '`{{call}}` logs `process.env.{{name}}`, a secret.',
-      envAll: '`{{call}}` logs `process.env`, which holds every secret of the deployment.',
-      named: '`{{call}}` logs `{{name}}`, whose name says it holds a credential.',
-    },
-  },
+  meta,
 
   checkSource(ctx) {
     const { file } = ctx;

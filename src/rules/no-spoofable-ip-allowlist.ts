@@ -3,6 +3,7 @@ import type * as TS from 'typescript';
 import { defineRule, type SourceContext } from '../core/rule';
 import { calleeName, containsIdentifier, returnsOrThrows, someNode, unwrap, walk } from '../core/ast';
 import { originOf } from './no-timing-unsafe-compare/origins';
+import { noSpoofableIpAllowlist as meta } from './meta';
 
 /** The header's name, or an address variable or helper (`ip`, `callerIp`, `OFFICE_IPS`) that may hold its value. */
 const PREFILTER = /client-ip|forwarded|real-ip|connecting-ip|\bip\b|Ips?\b|IPS?\b/i;
@@ -43,20 +44,7 @@ function isEquality(op: TS.SyntaxKind): boolean {
 }
 
 export default defineRule({
-  meta: {
-    id: 'no-spoofable-ip-allowlist',
-    title: 'Access is not decided by client-supplied IP headers',
-    description:
-      'Access is allowed or refused by an IP address read from `X-Forwarded-For`, `Client-IP` or a similar header, which any caller can set to an allowed address.',
-    cwe: 290,
-    securitySeverity: 7.3,
-    precision: 'high',
-    defaultLevel: 'error',
-    tags: ['security', 'authentication'],
-    messages: {
-      spoofable: 'Access is decided by the `{{header}}` header, which any caller can set to an allowed address.',
-    },
-  },
+  meta,
 
   checkSource(ctx) {
     if (!PREFILTER.test(ctx.file.text)) return;

@@ -3,6 +3,7 @@ import type * as TS from 'typescript';
 import { defineRule, type SourceContext } from '../core/rule';
 import { originOf, type Origin } from './no-timing-unsafe-compare/origins';
 import { isSecretOrigin } from './no-timing-unsafe-compare/secrets';
+import { noTimingUnsafeCompare as meta } from './meta';
 
 /** A secret reaches a comparison only through one of these words (or a constant named like one). */
 const PREFILTER = /createHmac|process\.env|headers|secret|token|key|signature|digest/i;
@@ -24,22 +25,7 @@ function equalityOperator(kind: TS.SyntaxKind): string | undefined {
 }
 
 export default defineRule({
-  meta: {
-    id: 'no-timing-unsafe-compare',
-    title: 'Secrets are compared in constant time',
-    description:
-      'A signature, token or API key is compared with `===` or `!==`, whose running time reveals how much of a guess is right; `crypto.timingSafeEqual` does not.',
-    cwe: 208,
-    securitySeverity: 5.9,
-    precision: 'high',
-    defaultLevel: 'warning',
-    tags: ['security', 'authentication', 'webhooks'],
-    messages: {
-      hmac: 'An HMAC digest is compared with `{{op}}`, whose running time reveals how many leading characters of a forged signature are right.',
-      env: '`process.env.{{name}}` is compared with `{{op}}`, whose running time reveals how many leading characters of a guess are right.',
-      header: 'The `{{name}}` header is compared with `{{op}}`, whose running time reveals how many leading characters of a guess are right.',
-    },
-  },
+  meta,
 
   checkSource(ctx) {
     if (!PREFILTER.test(ctx.file.text)) return;

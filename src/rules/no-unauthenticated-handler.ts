@@ -5,30 +5,12 @@ import { UNAUTHENTICATED } from '../analysis/endpoint';
 import { behaviourOf } from '../analysis/behaviour';
 import { isFunctionLike, unwrap } from '../core/ast';
 import { reportEndpointVerdicts } from './handler-verdicts';
+import { noUnauthenticatedHandler as meta } from './meta';
 
 const AUTH_HELPERS = new Set(['isAuthenticated', 'hasRole', 'requireAuth']);
 
 export default defineRule({
-  meta: {
-    id: UNAUTHENTICATED,
-    title: 'Endpoints doing sensitive work authenticate the caller',
-    description:
-      'A serverless function is a public HTTP endpoint; this one does sensitive work (database, email, files, credentialed API calls) without authenticating the caller.',
-    cwe: 306,
-    securitySeverity: 8.2,
-    precision: 'high',
-    defaultLevel: 'error',
-    tags: ['security', 'authentication'],
-    messages: {
-      unauthenticated: 'Handler `{{name}}` {{work}} without authenticating the caller.',
-      wrapperOnly:
-        'Handler `{{name}}` {{work}} without authenticating the caller; `useRequireAuth` only decodes the caller and rejects nobody.',
-      stubOnly: 'Handler `{{name}}` {{work}} and its only auth check is a stub that allows every caller.',
-      openFunctionUrl:
-        'Handler `{{name}}` is open to anyone through a function URL with `AuthType: NONE` and checks no caller in code.',
-      stubAuth: '`{{name}}` in `{{module}}` always allows the caller, so calls to it authenticate nobody.',
-    },
-  },
+  meta,
   checkSource(ctx) {
     if (ctx.file.role === 'endpoint') reportEndpointVerdicts(UNAUTHENTICATED, ctx);
     else reportStubAuth(ctx);

@@ -5,30 +5,13 @@ import type { SourceFileInfo } from '../core/files';
 import { calleeName, objectProperty, propertyValue } from '../core/ast';
 import { isRedwoodModule } from '../analysis/vocabulary';
 import { isConstantFalse, resolveConstant } from './tls/values';
+import { noWeakDbauthCookie as meta } from './meta';
 
 const PREFILTER = /DbAuthHandler/;
 const FLAGS = ['HttpOnly', 'Secure', 'SameSite'];
 
 export default defineRule({
-  meta: {
-    id: 'no-weak-dbauth-cookie',
-    title: 'The dbAuth session cookie keeps HttpOnly, Secure and SameSite',
-    description:
-      "The options of Redwood's `DbAuthHandler` weaken the session cookie (`HttpOnly` or `Secure` off, `SameSite: 'None'` without `Secure`), exposing sessions to scripts, plain HTTP or other sites.",
-    cwe: 1004,
-    securitySeverity: 6.5,
-    precision: 'very-high',
-    defaultLevel: 'error',
-    tags: ['security', 'cookies', 'authentication', 'external/cwe/cwe-614', 'external/cwe/cwe-1275'],
-    messages: {
-      httpOnlyOff: 'The dbAuth session cookie is set with `HttpOnly: false`, so any script on the page, injected ones included, can read the session.',
-      httpOnlyMissing:
-        'The dbAuth session cookie attributes leave out `HttpOnly`, and Redwood adds no default, so any script on the page can read the session.',
-      secureOff: 'The dbAuth session cookie is set with `Secure: false`, so browsers also send it over plain HTTP.',
-      sameSiteNone:
-        "The dbAuth session cookie is set with `SameSite: 'None'` and no `Secure`, so it goes with cross-site requests, over plain HTTP too, where browsers accept it.",
-    },
-  },
+  meta,
 
   checkSource(ctx) {
     if (!PREFILTER.test(ctx.file.text)) return;

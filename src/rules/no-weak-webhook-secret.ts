@@ -4,6 +4,7 @@ import { classifyNamed } from './secrets/classify';
 import { parseEnvFile, parseTomlStrings, type Assignment } from './secrets/env-file';
 import { hasDemoWords, isPlaceholder } from './secrets/placeholders';
 import { isOneRepeatedChar, isSequential, isWordLike, shannonEntropy } from './secrets/entropy';
+import { noWeakWebhookSecret as meta } from './meta';
 
 const PREFILTER = /WEBHOOK|SESSION_SECRET/i;
 /** Webhook signing secrets (`WEBHOOK_SECRET`, `STRIPE_WEBHOOK_SECRET`, `CLERK_WEBHOOK_SIGNING_SECRET`) and dbAuth's session key. */
@@ -25,24 +26,7 @@ const EXAMPLE_FILES = new Set(['.env.example', '.env.sample']);
 type Weakness = 'placeholder' | 'short' | 'guessable';
 
 export default defineRule({
-  meta: {
-    id: 'no-weak-webhook-secret',
-    title: 'Committed webhook and session secrets are not weak or placeholders',
-    description:
-      'A committed config file sets a webhook signing secret or `SESSION_SECRET` to a placeholder or a short, guessable value, which any deployment that does not override it will use.',
-    cwe: 1391,
-    securitySeverity: 7.5,
-    precision: 'high',
-    defaultLevel: 'warning',
-    tags: ['security', 'secrets', 'webhooks'],
-    messages: {
-      placeholder:
-        '`{{name}}` is set to a placeholder in a committed file, so any deployment that does not override it relies on a value anyone with the repository can read.',
-      short: '`{{name}}` is set to a value of only {{length}} characters in a committed file, short enough to guess; a shared secret needs at least 16 random characters.',
-      guessable: '`{{name}}` is set to a guessable value (words, a sequence or repeated characters) in a committed file.',
-    },
-    readsConfigFiles: true,
-  },
+  meta,
 
   checkText(ctx) {
     if (!PREFILTER.test(ctx.file.text)) return;

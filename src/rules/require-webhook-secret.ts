@@ -5,6 +5,7 @@ import { calleeName, objectProperty, unwrap } from '../core/ast';
 import { isRedwoodWebhooksModule } from '../analysis/vocabulary';
 import { resolveConstant } from './tls/values';
 import { projectMentions } from './require-webhook-secret/project-mentions';
+import { requireWebhookSecret as meta } from './meta';
 
 const PREFILTER = /verifyEvent|verifySignature/;
 
@@ -16,24 +17,7 @@ const HMAC_VERIFIERS = new Set(['sha1Verifier', 'sha256Verifier', 'base64Sha1Ver
 const SECRET_KEY_VERIFIER = 'secretKeyVerifier';
 
 export default defineRule({
-  meta: {
-    id: 'require-webhook-secret',
-    title: 'Redwood webhook verification names its secret',
-    description:
-      "`verifyEvent` without a `secret` falls back to `process.env.WEBHOOK_SECRET ?? ''`; when nothing in the project defines `WEBHOOK_SECRET`, the key may be empty and signatures forgeable.",
-    cwe: 1188,
-    securitySeverity: 7.5,
-    precision: 'medium',
-    defaultLevel: 'warning',
-    tags: ['security', 'webhooks'],
-    messages: {
-      emptyKey:
-        "`{{call}}` has no `secret`, so it falls back to `WEBHOOK_SECRET`, which no committed env file or code of the project mentions; wherever the deployment leaves it unset, the key is `''` and anyone can sign requests.",
-      emptySecretKey:
-        "`{{call}}` has no `secret`, so it falls back to `WEBHOOK_SECRET`, which no committed env file or code of the project mentions; wherever the deployment leaves it unset, a request with an empty signature header passes.",
-    },
-    readsConfigFiles: true,
-  },
+  meta,
 
   checkSource(ctx) {
     if (!PREFILTER.test(ctx.file.text)) return;

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { scan, ScanPlan, type ScanOptions } from '../src/core/engine';
@@ -51,6 +52,47 @@ for (const app of fixtureApps()) {
     assert.equal(sarif(root, cache), uncached, 'the scan served from the cache');
   });
 }
+
+test('a cache holding paths and code outside ASCII is written in ASCII and gives the same SARIF', () => {
+  const root = tempProject({
+    'api/src/lib/db.ts': "export const db = {} as any\n",
+    'api/src/functions/café.ts': [
+      "import { db } from 'src/lib/db'",
+      '',
+      "export const handler = async () => { await db.order.deleteMany({ where: { note: 'Straße – 🔑' } }); return { statusCode: 204 } }",
+      '',
+    ].join('\n'),
+    'api/src/functions/naïve.ts': "const stripeKey = 'sk_live_' + 'x'; export const handler = async () => ({ body: 'ünïcode ✓ ' + stripeKey })\n",
+  });
+  const cache = path.join(tempDir('fnscan-cache-'), 'cache');
+  const uncached = sarif(root);
+  assert.match(uncached, /caf%C3%A9\.ts/, 'the endpoint with a non-ASCII name has a finding');
+  assert.equal(sarif(root, cache), uncached, 'the scan that fills the cache');
+  const written = fs.readFileSync(path.join(cache, 'scan-cache.json'));
+  assert.ok(written.every((byte) => byte < 0x80), 'the cache file is ASCII');
+  assert.ok(written.includes('caf\\u00e9.ts'), 'non-ASCII characters are escaped, not dropped');
+  assert.deepEqual(pending(root, cache), []);
+  assert.equal(sarif(root, cache), uncached, 'the scan served from the cache');
+});
+
+test('a cache file written in UTF-8 (before bodies were ASCII) is still read', () => {
+  const root = tempProject({
+    'api/src/lib/db.ts': "export const db = {} as any\n",
+    'api/src/functions/café.ts': "import { db } from 'src/lib/db'\nexport const handler = async () => { await db.order.deleteMany({ where: { note: 'Straße' } }); return { statusCode: 204 } }\n",
+  });
+  const cache = path.join(tempDir('fnscan-cache-'), 'cache');
+  const uncached = sarif(root, cache);
+  const file = path.join(cache, 'scan-cache.json');
+  const bytes = fs.readFileSync(file);
+  const newline = bytes.indexOf(0x0a);
+  const header = JSON.parse(bytes.subarray(0, newline).toString('utf8')) as Record<string, unknown>;
+  const body = Buffer.from(JSON.stringify(JSON.parse(bytes.subarray(newline + 1).toString('latin1'))), 'utf8');
+  assert.ok(!body.every((byte) => byte < 0x80), 'the rewritten body holds UTF-8');
+  header.sum = crypto.createHash('sha256').update(body).digest('hex');
+  fs.writeFileSync(file, Buffer.concat([Buffer.from(`${JSON.stringify(header)}\n`), body]));
+  assert.deepEqual(pending(root, cache), [], 'every entry is still used');
+  assert.equal(sarif(root, cache), uncached);
+});
 
 test('editing a src/lib helper re-judges the handlers that use it, and the cache never keeps a stale verdict', () => {
   const { root, cache } = copyApp('webhook-zoo');
@@ -123,24 +165,28 @@ test('a helper summarised once for the project still makes every caller depend o
   );
 });
 
-test('a scan the cache answers entirely never loads TypeScript', () => {
+test('a scan the cache answers entirely loads neither TypeScript nor the analysis and rule code', () => {
   buildIfStale();
   const { root, cache } = copyApp('acme-store');
-  const loadsTypescript = (): string => {
+  const loads = (): string => {
     const script = [
       `const { run } = require(${JSON.stringify(path.join(REPO, 'dist', 'cli', 'main.js'))});`,
       'const io = { stdout() {}, stderr() {}, stdoutIsTTY: false, stderrIsTTY: false, env: {}, cwd: process.argv[1] };',
       `run(['.', '-f', 'sarif', '--cache', '--cache-location', process.argv[2]], io).then((code) => {`,
-      "  const loaded = Object.keys(require.cache).some((m) => m.endsWith(require('path').join('typescript', 'lib', 'typescript.js')));",
-      "  process.stdout.write(`${code} ${loaded}`);",
+      '  const loaded = Object.keys(require.cache);',
+      "  const typescript = loaded.some((m) => m.endsWith(require('path').join('typescript', 'lib', 'typescript.js')));",
+      `  const dist = ${JSON.stringify(path.join(REPO, 'dist') + path.sep)};`,
+      "  const code_ = loaded.filter((m) => m.startsWith(dist)).map((m) => m.slice(dist.length).split(require('path').sep).join('/'));",
+      "  const analysis = code_.filter((m) => m.startsWith('analysis/') || (m.startsWith('rules/') && m !== 'rules/index.js' && m !== 'rules/meta.js'));",
+      "  process.stdout.write(`${code} typescript=${typescript} analysis=${analysis.length > 0 ? analysis.join(',') : 'none'}`);",
       '});',
     ].join('\n');
     return spawnSync(process.execPath, ['-e', script, root, cache], { encoding: 'utf8' }).stdout;
   };
-  assert.equal(loadsTypescript(), '1 true', 'the scan that fills the cache parses');
-  assert.equal(loadsTypescript(), '1 false', 'the scan served from the cache does not');
+  assert.match(loads(), /^1 typescript=true analysis=.*rules\/no-unauthenticated-handler\.js/, 'the scan that fills the cache parses and runs the rules');
+  assert.equal(loads(), '1 typescript=false analysis=none', 'the scan served from the cache does neither');
   fs.appendFileSync(path.join(root, 'api/src/functions/exportOrders.ts'), '\n// edited\n');
-  assert.equal(loadsTypescript(), '1 true', 'an edited file is parsed again');
+  assert.match(loads(), /^1 typescript=true analysis=.*analysis\/behaviour\.js/, 'an edited file is parsed and judged again');
 });
 
 test('a module that starts to exist re-judges the files whose import it now resolves', () => {

@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import { isAscii } from 'node:buffer';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Finding, SkippedFile } from './types';
@@ -285,7 +286,7 @@ export class ScanCache {
   save(): string | undefined {
     if (!this.dirty) return undefined;
     // Encoded once: the sum and the file get the same bytes (hashing the text would encode it again).
-    const body = Buffer.from(JSON.stringify(tabulate([...this.entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))));
+    const body = Buffer.from(asciiJson(tabulate([...this.entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))), 'latin1');
     const header = JSON.stringify({ format: FORMAT, key: this.key, sum: sha256(body) });
     try {
       fs.mkdirSync(path.dirname(this.file), { recursive: true });
@@ -374,10 +375,20 @@ function readEntries(file: string, key: string): Map<string, StoredEntry> {
     // hashing the decoded text again, and invalid UTF-8 cannot match it).
     const body = bytes.subarray(newline + 1);
     if (header.format !== FORMAT || header.key !== key || header.sum !== sha256(body)) return new Map();
-    return untabulate(JSON.parse(body.toString('utf8')) as StoredBody);
+    // Written as ASCII (see asciiJson): decoded byte for byte, and parsed as a one-byte string.
+    return untabulate(JSON.parse(body.toString(isAscii(body) ? 'latin1' : 'utf8')) as StoredBody);
   } catch {
     return new Map();
   }
+}
+
+/**
+ * JSON with every character outside ASCII written as a `\u` escape. A finding's message or a path
+ * with one `…` in it would make the whole 4 MB body a two-byte string: decoding it as UTF-8 took
+ * 9 ms and parsing it 35 ms at 8,000 functions, against 2 ms and 22 ms for the same JSON in ASCII.
+ */
+function asciiJson(value: unknown): string {
+  return JSON.stringify(value).replace(/[^\0-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /** The entries of a cache file's body; throws on anything malformed (the cache is then empty). */

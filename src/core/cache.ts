@@ -476,9 +476,8 @@ export interface KnownFile {
  * the timestamp granularity, so a write within the same tick cannot go unnoticed.
  */
 export class ContentHashes {
-  private readonly known = new Map<string, string | null>();
-  private readonly dated = new Set<string>();
-  private readonly signatures = new Map<string, string>();
+  /** One record per file (not a map per fact): this runs for every file of a warm scan. */
+  private readonly files = new Map<string, FileState>();
 
   constructor(
     private readonly maxFileBytes: number,
@@ -486,42 +485,43 @@ export class ContentHashes {
   ) {}
 
   of(file: string): string | null {
-    let hash = this.known.get(file);
-    if (hash !== undefined) return hash;
-    // A listing's name ends in `/*`; checked on the last character first, as this runs for every file.
-    if (file.endsWith(LISTING) && path.basename(file) === LISTING) {
-      hash = listingHash(path.dirname(file));
-      this.known.set(file, hash);
-      return hash;
-    }
-    const signature = statSignature(file);
-    const before = signature === undefined ? undefined : this.previous(file);
-    if (before && before.signature === signature) {
-      hash = before.hash;
-      if (before.dated) this.dated.add(file);
-    } else {
-      const read = hashFile(file, this.maxFileBytes);
-      hash = read.hash;
-      if (read.dated) this.dated.add(file);
-    }
-    this.known.set(file, hash);
-    if (signature !== undefined) this.signatures.set(file, signature);
-    return hash;
+    return this.state(file).hash;
   }
 
-  isDated(file: string): boolean {
-    this.of(file);
-    return this.dated.has(file);
-  }
-
-  /** The stat signature to record with the file's hash, if it is old enough to be trusted. */
-  signature(file: string): string | undefined {
-    return this.signatures.get(file);
+  /**
+   * The hash, whether the file has a dated suppression, and the stat signature to record with the
+   * hash (if the file is old enough for it to be trusted), hashing the file if need be.
+   */
+  state(file: string): Readonly<FileState> {
+    let state = this.files.get(file);
+    if (state === undefined) {
+      state = this.compute(file);
+      this.files.set(file, state);
+    }
+    return state;
   }
 
   set(file: string, hash: string | null): void {
-    this.known.set(file, hash);
+    const state = this.files.get(file);
+    if (state) state.hash = hash;
+    else this.files.set(file, { hash, dated: false, signature: undefined });
   }
+
+  private compute(file: string): FileState {
+    // A listing's name ends in `/*`; checked on the last character first, as this runs for every file.
+    if (file.endsWith(LISTING) && path.basename(file) === LISTING) return { hash: listingHash(path.dirname(file)), dated: false, signature: undefined };
+    const signature = statSignature(file);
+    const before = signature === undefined ? undefined : this.previous(file);
+    if (before && before.signature === signature) return { hash: before.hash, dated: before.dated, signature };
+    const read = hashFile(file, this.maxFileBytes);
+    return { hash: read.hash, dated: read.dated, signature };
+  }
+}
+
+interface FileState {
+  hash: string | null;
+  dated: boolean;
+  signature: string | undefined;
 }
 
 /** The names (and kinds) in a folder, as a hash; null when it cannot be listed. */

@@ -156,9 +156,10 @@ export class ScanPlan {
     this.hashes = new ContentHashes(limits.maxFileBytes, (file) => cache.previous(file));
     const context = { hashOf: (file: string) => this.hashes!.of(file), resolve: importResolver(this.folders) };
     for (const unit of this.units) {
-      unit.hash = this.hashes.of(unit.path);
-      unit.dated = this.hashes.isDated(unit.path);
-      unit.signature = this.hashes.signature(unit.path);
+      const state = this.hashes.state(unit.path);
+      unit.hash = state.hash;
+      unit.dated = state.dated;
+      unit.signature = state.signature;
       const cached = this.cache.lookup(unit, context);
       if (cached) this.record(unit, cached);
       else this.pending.push(unit);

@@ -184,6 +184,11 @@ test('a scan the cache answers entirely loads neither TypeScript nor the analysi
     return spawnSync(process.execPath, ['-e', script, root, cache], { encoding: 'utf8' }).stdout;
   };
   assert.match(loads(), /^1 typescript=true analysis=.*rules\/no-unauthenticated-handler\.js/, 'the scan that fills the cache parses and runs the rules');
+  // Loading the rules' code reads fnscan's own files: none of that may pass for a dependency of a scanned file.
+  const written = fs.readFileSync(path.join(cache, 'scan-cache.json'), 'latin1');
+  const modules = (JSON.parse(written.slice(written.indexOf('\n') + 1)) as { modules: Array<[string, string | null]> }).modules.map(([m]) => m);
+  assert.ok(modules.length > 0);
+  assert.deepEqual(modules.filter((m) => m.startsWith('..') || path.isAbsolute(m)), [], 'every recorded dependency is a file of the app');
   assert.equal(loads(), '1 typescript=false analysis=none', 'the scan served from the cache does neither');
   fs.appendFileSync(path.join(root, 'api/src/functions/exportOrders.ts'), '\n// edited\n');
   assert.match(loads(), /^1 typescript=true analysis=.*analysis\/behaviour\.js/, 'an edited file is parsed and judged again');

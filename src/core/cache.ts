@@ -214,13 +214,14 @@ export class ScanCache {
   store(unit: CacheUnit, outcome: UnitOutcome): void {
     if (!outcome.dependencies) return;
     const key = this.relative(unit.path);
-    const encoded = encodeOutcome(outcome, (p) => this.relative(p));
-    if (JSON.stringify(encoded).includes(this.root)) {
+    // Most files have nothing to store: no copy to make, and no text that could hold the root.
+    const empty = outcome.findings.length === 0 && outcome.skipped.length === 0;
+    const encoded = empty ? undefined : encodeOutcome(outcome, (p) => this.relative(p));
+    if (encoded !== undefined && JSON.stringify(encoded).includes(this.root)) {
       this.entries.delete(key);
       this.dirty = true;
       return;
     }
-    const empty = outcome.findings.length === 0 && outcome.skipped.length === 0;
     const { modules, resolutions, shared = [] } = outcome.dependencies;
     const deps = [this.group(undefined, modules, resolutions), ...shared.map((d) => this.group(d.id, d.modules, d.resolutions))].filter(
       (g): g is DependencyGroup => g !== undefined,
@@ -230,7 +231,7 @@ export class ScanCache {
       ...(unit.signature !== undefined && { t: unit.signature }),
       p: this.projectKey(unit.project),
       ...(unit.dated && { d: this.today }),
-      ...(!empty && { o: encoded }),
+      ...(encoded !== undefined && { o: encoded }),
       ...(deps.length > 0 && { deps }),
     });
     this.dirty = true;

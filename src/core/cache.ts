@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import { isAscii } from 'node:buffer';
 import fs from 'node:fs';
+import Module from 'node:module';
 import path from 'node:path';
 import type { Finding, SkippedFile } from './types';
 import type { Rule } from './rule';
@@ -740,20 +741,36 @@ const LISTING = '*';
 
 const WATCHED = ['readFileSync', 'openSync', 'statSync', 'lstatSync', 'existsSync', 'readdirSync'] as const;
 
-/** Replaces the synchronous `fs` reads with recording ones for the duration of `run`. */
+/**
+ * Replaces the synchronous `fs` reads with recording ones for the duration of `run`. Reads made
+ * while a module is being `require`d are fnscan loading its own code (a rule's module on its first
+ * check, a parser), never something the scanned file depends on, and are not recorded.
+ */
 function watchingFileSystem<T>(record: (target: unknown, listing: boolean) => void, run: () => T): T {
   const mutable = fs as unknown as Record<(typeof WATCHED)[number], (...args: unknown[]) => unknown>;
   const original = WATCHED.map((name) => [name, mutable[name]] as const);
+  let requiring = 0;
   for (const [name, call] of original) {
     mutable[name] = (...args: unknown[]) => {
-      record(args[0], name === 'readdirSync');
+      if (requiring === 0) record(args[0], name === 'readdirSync');
       return call(...args);
     };
   }
+  const loader = Module.prototype as { require(id: string): unknown };
+  const plainRequire = loader.require;
+  loader.require = function (this: unknown, id: string): unknown {
+    requiring++;
+    try {
+      return plainRequire.call(this, id);
+    } finally {
+      requiring--;
+    }
+  };
   try {
     return run();
   } finally {
     for (const [name, call] of original) mutable[name] = call;
+    loader.require = plainRequire;
   }
 }
 

@@ -333,8 +333,6 @@ export class RuleRunner {
     private readonly keepGoing = false,
   ) {
     this.enabledRules = enabledRules(rules, config);
-    // Before any check runs under the dependency tracker's watch (see Rule.load).
-    for (const rule of this.enabledRules) rule.load?.();
   }
 
   runSource(file: SourceFileInfo, skipped: SkippedFile[]): Finding[] {

@@ -70,12 +70,6 @@ export interface Rule {
   checkSource?(ctx: SourceContext): void;
   /** Runs on committed config and env files. */
   checkText?(ctx: TextContext): void;
-  /**
-   * Loads the rule's code now, for a rule that loads it on its first check (src/rules/index.ts).
-   * The engine calls it before it watches which files a check reads, so that loading fnscan's own
-   * modules is never taken for a dependency of the scanned file.
-   */
-  load?(): void;
 }
 
 export function defineRule(rule: Rule): Rule {

@@ -12,7 +12,7 @@ type Hook = 'source' | 'text';
 function lazyRule(ruleMeta: RuleMeta, hooks: readonly Hook[], load: () => { default: Rule }): Rule {
   let loaded: Rule | undefined;
   const code = (): Rule => (loaded ??= load().default);
-  const rule: Rule = { meta: ruleMeta, load: () => void code() };
+  const rule: Rule = { meta: ruleMeta };
   if (hooks.includes('source')) rule.checkSource = (ctx) => code().checkSource!(ctx);
   if (hooks.includes('text')) rule.checkText = (ctx) => code().checkText!(ctx);
   return rule;

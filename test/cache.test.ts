@@ -318,6 +318,29 @@ test('unchanged files are vouched for by their stat; an edit is seen even when s
   assert.notEqual(after, before);
 });
 
+test('a file touched but unchanged is read once to find that out, then vouched for by its new stat', async () => {
+  const { root, cache } = copyApp('webhook-zoo');
+  const wait = (): Promise<unknown> => new Promise((resolve) => setTimeout(resolve, 2100));
+  const stored = (): Map<string, string | undefined> => {
+    const text = fs.readFileSync(path.join(cache, 'scan-cache.json'), 'latin1');
+    const files = (JSON.parse(text.slice(text.indexOf('\n') + 1)) as { files: Record<string, { t?: string }> }).files;
+    return new Map(Object.entries(files).map(([file, entry]) => [file, entry.t]));
+  };
+  const current = (file: string): string => {
+    const stat = fs.statSync(path.join(root, file));
+    return `${stat.size}:${stat.mtimeMs}:${stat.ctimeMs}:${stat.ino}:${stat.dev}`;
+  };
+  await wait();
+  const before = sarif(root, cache);
+  // Every file rewritten with the same bytes (as a checkout of another branch and back would).
+  for (const file of stored().keys()) fs.writeFileSync(path.join(root, file), fs.readFileSync(path.join(root, file)));
+  await wait();
+  assert.ok([...stored()].every(([file, t]) => t !== current(file)), 'the recorded signatures no longer match');
+  assert.deepEqual(pending(root, cache), [], 'same content: nothing is judged again');
+  assert.equal(sarif(root, cache), before);
+  assert.ok([...stored()].every(([file, t]) => t === current(file)), 'the cache now holds the new signatures');
+});
+
 test('a summary built on a kept one records the file being judged when the kept one read it', () => {
   // w.ts has requireAuth summarised (it reads x.ts, which exports deny). While x.ts is judged,
   // guard() is summarised on top of that kept summary; y.ts then reuses guard's summary, so y.ts

@@ -179,7 +179,14 @@ export class ScanCache {
     if (unit.dated && entry.d !== this.today) return undefined;
     try {
       if (entry.deps && !entry.deps.every((group) => this.holds(group, unit.project, context))) return undefined;
-      return decodeOutcome(entry.o ?? NO_OUTCOME, (p) => this.absolute(p));
+      const outcome = decodeOutcome(entry.o ?? NO_OUTCOME, (p) => this.absolute(p));
+      if (unit.signature !== undefined && entry.t !== unit.signature) {
+        // Touched but unchanged (a branch switched back, a copy): the file was read again to find
+        // that out. Its new signature spares the next scan that read.
+        entry.t = unit.signature;
+        this.dirty = true;
+      }
+      return outcome;
     } catch {
       return undefined;
     }

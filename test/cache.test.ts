@@ -341,6 +341,19 @@ test('a file touched but unchanged is read once to find that out, then vouched f
   assert.ok([...stored()].every(([file, t]) => t === current(file)), 'the cache now holds the new signatures');
 });
 
+test('a file judged right after it was written gets its signature on a later scan', async () => {
+  const { root, cache } = copyApp('acme-store');
+  const signatures = (): Array<string | undefined> => {
+    const text = fs.readFileSync(path.join(cache, 'scan-cache.json'), 'latin1');
+    return Object.values((JSON.parse(text.slice(text.indexOf('\n') + 1)) as { files: Record<string, { t?: string }> }).files).map((e) => e.t);
+  };
+  const before = sarif(root, cache);
+  assert.ok(signatures().every((t) => t === undefined), 'files younger than 2 s get no signature');
+  await new Promise((resolve) => setTimeout(resolve, 2100));
+  assert.equal(sarif(root, cache), before);
+  assert.ok(signatures().every((t) => t !== undefined), 'once old enough, the hit records one');
+});
+
 test('a summary built on a kept one records the file being judged when the kept one read it', () => {
   // w.ts has requireAuth summarised (it reads x.ts, which exports deny). While x.ts is judged,
   // guard() is summarised on top of that kept summary; y.ts then reuses guard's summary, so y.ts

@@ -38,6 +38,12 @@ function filesWith(sarifText: string, ruleId: string): string[] {
     .sort();
 }
 
+/** The parsed body of the cache file (the line after its header); written in ASCII, so decoded byte for byte. */
+function cacheBody<T>(cache: string): T {
+  const text = fs.readFileSync(path.join(cache, 'scan-cache.json'), 'latin1');
+  return JSON.parse(text.slice(text.indexOf('\n') + 1)) as T;
+}
+
 /** Files the cache could not vouch for: what a scan with this cache would analyse again. */
 function pending(root: string, cache: string, extra: Partial<ScanOptions> = {}): string[] {
   return new ScanPlan(options(root, cache, extra)).pending.map((u) => path.relative(root, u.path).split(path.sep).join('/'));
@@ -185,8 +191,7 @@ test('a scan the cache answers entirely loads neither TypeScript nor the analysi
   };
   assert.match(loads(), /^1 typescript=true analysis=.*rules\/no-unauthenticated-handler\.js/, 'the scan that fills the cache parses and runs the rules');
   // Loading the rules' code reads fnscan's own files: none of that may pass for a dependency of a scanned file.
-  const written = fs.readFileSync(path.join(cache, 'scan-cache.json'), 'latin1');
-  const modules = (JSON.parse(written.slice(written.indexOf('\n') + 1)) as { modules: Array<[string, string | null]> }).modules.map(([m]) => m);
+  const modules = cacheBody<{ modules: Array<[string, string | null]> }>(cache).modules.map(([m]) => m);
   assert.ok(modules.length > 0);
   assert.deepEqual(modules.filter((m) => m.startsWith('..') || path.isAbsolute(m)), [], 'every recorded dependency is a file of the app');
   assert.equal(loads(), '1 typescript=false analysis=none', 'the scan served from the cache does neither');
@@ -322,8 +327,7 @@ test('a file touched but unchanged is read once to find that out, then vouched f
   const { root, cache } = copyApp('webhook-zoo');
   const wait = (): Promise<unknown> => new Promise((resolve) => setTimeout(resolve, 2100));
   const stored = (): Map<string, string | undefined> => {
-    const text = fs.readFileSync(path.join(cache, 'scan-cache.json'), 'latin1');
-    const files = (JSON.parse(text.slice(text.indexOf('\n') + 1)) as { files: Record<string, { t?: string }> }).files;
+    const { files } = cacheBody<{ files: Record<string, { t?: string }> }>(cache);
     return new Map(Object.entries(files).map(([file, entry]) => [file, entry.t]));
   };
   const current = (file: string): string => {
@@ -344,8 +348,7 @@ test('a file touched but unchanged is read once to find that out, then vouched f
 test('a file judged right after it was written gets its signature on a later scan', async () => {
   const { root, cache } = copyApp('acme-store');
   const signatures = (): Array<string | undefined> => {
-    const text = fs.readFileSync(path.join(cache, 'scan-cache.json'), 'latin1');
-    return Object.values((JSON.parse(text.slice(text.indexOf('\n') + 1)) as { files: Record<string, { t?: string }> }).files).map((e) => e.t);
+    return Object.values(cacheBody<{ files: Record<string, { t?: string }> }>(cache).files).map((e) => e.t);
   };
   const before = sarif(root, cache);
   assert.ok(signatures().every((t) => t === undefined), 'files younger than 2 s get no signature');

@@ -148,7 +148,7 @@ export interface CacheContext {
 
 export class ScanCache {
   private readonly file: string;
-  private readonly today = new Date().toISOString().slice(0, 10);
+  readonly today = utcDay();
   private readonly projectKeys = new Map<ProjectInfo, string>();
   private readonly rootPrefix: string;
   /** Whether each dependency group still holds, per project, for this scan. */
@@ -276,6 +276,37 @@ export class ScanCache {
     return group;
   }
 
+  /**
+   * What the unchanged-tree record (unchanged.ts) keeps for these files: their stored outcomes,
+   * and what their entries depend on outside them (modules with their hashes and signatures, ''
+   * for a listing, a folder, a missing or a recent file, which are hashed again instead; imports
+   * with the project they resolve in). Undefined when a file's outcome was not stored as it is.
+   */
+  unchangedParts(units: readonly CacheUnit[], hashes: ContentHashes): UnchangedParts | undefined {
+    const keys = new Set(units.map((u) => this.relative(u.path)));
+    const outcomes: Record<string, unknown> = {};
+    const modules = new Map<string, string | null>();
+    const resolutions = new Map<string, UnchangedResolution>();
+    for (const unit of units) {
+      const key = this.relative(unit.path);
+      const entry = this.entries.get(key);
+      if (!entry || entry.h !== unit.hash || entry.t === undefined || entry.t !== unit.signature) return undefined;
+      if (entry.o !== undefined) outcomes[key] = entry.o;
+      for (const group of entry.deps ?? []) {
+        for (const [module, hash] of group.modules) if (!keys.has(module)) modules.set(module, hash);
+        for (const [dir, specifier, target] of group.resolutions) resolutions.set(`${entry.p}\0${dir}\0${specifier}`, [entry.p, dir, specifier, target]);
+      }
+    }
+    const extras: UnchangedExtra[] = [];
+    for (const [module, hash] of [...modules].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+      const file = this.absolute(module);
+      const state = hashes.state(file);
+      if (state.hash !== hash) return undefined;
+      extras.push([module, hash, isListing(file) ? '' : (state.signature ?? '')]);
+    }
+    return { outcomes, extras, resolutions: [...resolutions.values()] };
+  }
+
   /** Forgets files under the scanned paths that no longer exist. */
   prune(scanned: readonly string[], existing: ReadonlySet<string>): void {
     const roots = scanned.map((p) => this.relative(p));
@@ -308,7 +339,7 @@ export class ScanCache {
     }
   }
 
-  private projectKey(project: ProjectInfo): string {
+  projectKey(project: ProjectInfo): string {
     let key = this.projectKeys.get(project);
     if (key === undefined) {
       key = projectKey(project, this.root);
@@ -322,9 +353,8 @@ export class ScanCache {
     return relativePath(this.root, file);
   }
 
-  private absolute(relative: string): string {
-    const plain = path.sep === '/' && relative !== '' && !relative.startsWith('..') && !relative.includes('/.') && !relative.includes('//');
-    return plain ? this.rootPrefix + relative : path.resolve(this.root, relative);
+  absolute(relative: string): string {
+    return absoluteUnder(this.root, this.rootPrefix, relative);
   }
 }
 
@@ -429,6 +459,32 @@ function untabulate(body: StoredBody): Map<string, StoredEntry> {
   return entries;
 }
 
+/**
+ * The absolute path of a path stored relative to the root: `path.resolve`'s answer, by plain
+ * concatenation for the usual normalised path below the root (this runs for every cached finding).
+ */
+export function absoluteUnder(root: string, rootPrefix: string, relative: string): string {
+  const plain = path.sep === '/' && relative !== '' && !relative.startsWith('..') && !relative.includes('/.') && !relative.includes('//');
+  return plain ? rootPrefix + relative : path.resolve(root, relative);
+}
+
+/** Today's date in UTC (what dated suppressions are judged against), as `YYYY-MM-DD`. */
+export function utcDay(): string {
+  return new Date().toISOString().slice(0, 10);
+}
+
+/** A dependency outside the recorded files: relative path, content hash, stat signature ('' when it has none). */
+export type UnchangedExtra = [string, string | null, string];
+/** An import to resolve again: project key, importing folder and target relative to the root, specifier. */
+export type UnchangedResolution = [string, string, string, string | null];
+
+export interface UnchangedParts {
+  /** Stored outcomes by relative path, for the files that have one. */
+  outcomes: Record<string, unknown>;
+  extras: UnchangedExtra[];
+  resolutions: UnchangedResolution[];
+}
+
 /** Marks a property whose value is `undefined`, which JSON would drop (findings are compared key by key). */
 const UNDEFINED = { $undefined: true };
 
@@ -442,11 +498,12 @@ function encodeOutcome(outcome: UnitOutcome, relative: (p: string) => string): u
   return JSON.parse(JSON.stringify({ findings, skipped }, (_key, value: unknown) => (value === undefined ? UNDEFINED : value)));
 }
 
-function decodeOutcome(stored: unknown, absolute: (p: string) => string): UnitOutcome {
+/** An outcome as `store` kept it (paths relative to the root), with absolute paths again. */
+export function decodeOutcome(stored: unknown, absolute: (p: string) => string, use: 'copy' | 'in place' = 'copy'): UnitOutcome {
   const empty = stored as { findings?: unknown[]; skipped?: unknown[] };
   if (empty.findings?.length === 0 && empty.skipped?.length === 0) return { findings: [], skipped: [] };
-  // A copy: the stored entry is written back as it is when the cache is saved.
-  const { findings, skipped } = revive(stored) as { findings: Finding[]; skipped: SkippedFile[] };
+  // A copy when the stored entry is written back as it is when the cache is saved.
+  const { findings, skipped } = (use === 'copy' ? revive(stored) : reviveInPlace(stored)) as { findings: Finding[]; skipped: SkippedFile[] };
   if (!Array.isArray(findings) || !Array.isArray(skipped)) throw new Error('malformed cache entry');
   for (const f of findings) {
     f.location.file = absolute(f.location.file);
@@ -464,6 +521,19 @@ function revive(value: unknown): unknown {
   const copy: Record<string, unknown> = {};
   for (const key of Object.keys(value)) copy[key] = revive((value as Record<string, unknown>)[key]);
   return copy;
+}
+
+/** `revive` without the copy, for parsed JSON used once. */
+function reviveInPlace(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) value[i] = reviveInPlace(value[i]);
+    return value;
+  }
+  if (isUndefinedMarker(value)) return undefined;
+  const object = value as Record<string, unknown>;
+  for (const key of Object.keys(object)) object[key] = reviveInPlace(object[key]);
+  return object;
 }
 
 function isUndefinedMarker(value: unknown): boolean {
@@ -487,6 +557,8 @@ export interface KnownFile {
 export class ContentHashes {
   /** One record per file (not a map per fact): this runs for every file of a warm scan. */
   private readonly files = new Map<string, FileState>();
+  /** Stat signatures taken before any hash was asked for (the unchanged-tree check), each file stat-ed once. */
+  private readonly signatures = new Map<string, string | undefined>();
 
   constructor(
     private readonly maxFileBytes: number,
@@ -516,10 +588,22 @@ export class ContentHashes {
     else this.files.set(file, { hash, dated: false, signature: undefined });
   }
 
+  /** The file's stat signature, if it is old enough to vouch for its content (see `statSignature`). */
+  signature(file: string): string | undefined {
+    const known = this.files.get(file);
+    if (known) return known.signature;
+    if (this.signatures.has(file)) return this.signatures.get(file);
+    const signature = statSignature(file);
+    this.signatures.set(file, signature);
+    return signature;
+  }
+
   private compute(file: string): FileState {
     // A listing's name ends in `/*`; checked on the last character first, as this runs for every file.
-    if (file.endsWith(LISTING) && path.basename(file) === LISTING) return { hash: listingHash(path.dirname(file)), dated: false, signature: undefined };
-    const signature = statSignature(file);
+    if (isListing(file)) return { hash: listingHash(path.dirname(file)), dated: false, signature: undefined };
+    const taken = this.signatures.has(file);
+    const signature = taken ? this.signatures.get(file) : statSignature(file);
+    if (taken) this.signatures.delete(file);
     const before = signature === undefined ? undefined : this.previous(file);
     if (before && before.signature === signature) return { hash: before.hash, dated: before.dated, signature };
     const read = hashFile(file, this.maxFileBytes);
@@ -745,6 +829,11 @@ export class DependencyTracker implements ModuleHost {
 
 /** The name standing for a folder's listing among a file's dependencies (`dir/*`). */
 const LISTING = '*';
+
+/** Whether a dependency is a folder's listing (`dir/*`) rather than a file. */
+export function isListing(file: string): boolean {
+  return file.endsWith(LISTING) && path.basename(file) === LISTING;
+}
 
 const WATCHED = ['readFileSync', 'openSync', 'statSync', 'lstatSync', 'existsSync', 'readdirSync'] as const;
 

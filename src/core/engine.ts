@@ -11,6 +11,7 @@ import { roleOf } from './project';
 import { ProjectAnalysis, type ModuleHost } from './analysis';
 import { ContentHashes, DependencyTracker, ScanCache, cacheKey, importResolver, type CacheUnit, type UnitOutcome } from './cache';
 import { inShard, type Shard } from './shard';
+import { readUnchanged, writeUnchanged } from './unchanged';
 import { firstLine, renderMessage } from './messages';
 import { applySuppressions } from './suppressions';
 import type { FnscanConfig } from './config';
@@ -130,6 +131,8 @@ export class ScanPlan {
   private readonly root: string;
   private readonly outcomes = new Map<ScanUnit, UnitOutcome>();
   private readonly cache?: ScanCache;
+  /** Where to write the unchanged-tree record when the scan went through the per-file lookups. */
+  private readonly unchanged?: { location: string; key: string };
   private done = 0;
 
   constructor(private readonly options: ScanOptions) {
@@ -151,9 +154,18 @@ export class ScanPlan {
       this.pending.push(...this.units);
       return;
     }
-    const cache = ScanCache.open(options.cache.location, this.root, cacheKey(this.setup));
+    const location = options.cache.location;
+    const key = cacheKey(this.setup);
+    this.hashes = new ContentHashes(limits.maxFileBytes, (file) => this.cache?.previous(file));
+    // Nothing changed since the last scan: its outcomes, without opening the scan cache.
+    const unchanged = readUnchanged({ location, key, root: this.root, units: this.units, projects: this.discovery.projects, hashes: this.hashes, folders: this.folders });
+    if (unchanged) {
+      this.units.forEach((unit, i) => this.record(unit, unchanged[i]));
+      return;
+    }
+    this.unchanged = { location, key };
+    const cache = ScanCache.open(location, this.root, key);
     this.cache = cache;
-    this.hashes = new ContentHashes(limits.maxFileBytes, (file) => cache.previous(file));
     const context = { hashOf: (file: string) => this.hashes!.of(file), resolve: importResolver(this.folders) };
     for (const unit of this.units) {
       const state = this.hashes.state(unit.path);
@@ -180,6 +192,9 @@ export class ScanPlan {
 
   finish(): ScanResult {
     const cacheNotWritten = this.cache?.save();
+    if (this.cache && this.unchanged && cacheNotWritten === undefined) {
+      writeUnchanged({ ...this.unchanged, root: this.root, units: this.units }, this.cache.unchangedParts(this.units, this.hashes!));
+    }
     const findings: Finding[] = [];
     const skipped = this.discovery.skipped.filter((s) => this.inShard(s.file));
     for (const unit of this.units) {

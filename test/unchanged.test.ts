@@ -1,0 +1,206 @@
+import { test, type TestContext } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { scan, ScanPlan, type ScanOptions } from '../src/core/engine';
+import { rules } from '../src/rules';
+import { formatSarif } from '../src/reporters/sarif';
+import { FIXTURES, fixtureApps } from './support/fixtures';
+import { tempDir, tempProject } from './support/project';
+
+/**
+ * The unchanged-tree record (src/core/unchanged.ts). A file gets a stat signature only once it
+ * is 2 seconds old; these tests move the clock a minute ahead instead of waiting. Whether a scan
+ * took its outcomes from the record is seen from outside: the scan cache is overwritten with
+ * garbage first, which a scan that opens it replaces with a valid file, and one that does not
+ * leaves alone.
+ */
+
+const GARBAGE = 'not a cache\n';
+
+function options(root: string, cache?: string, extra: Partial<ScanOptions> = {}): ScanOptions {
+  return { paths: [root], rules: [...rules], config: {}, includeTests: false, root, ...(cache && { cache: { location: cache } }), ...extra };
+}
+
+function sarif(root: string, cache?: string, extra: Partial<ScanOptions> = {}): string {
+  return formatSarif(scan(options(root, cache, extra)), { root, category: 'fnscan', includeSuppressed: true, toolVersion: '0.0.0' });
+}
+
+/** Files written now count as old enough to vouch for by their stat. */
+function clockAhead(t: TestContext): void {
+  const now = Date.now();
+  t.mock.method(Date, 'now', () => now + 60_000);
+}
+
+function copyApp(app: string): { root: string; cache: string } {
+  const base = tempDir('fnscan-unchanged-');
+  const root = path.join(base, app);
+  fs.cpSync(path.join(FIXTURES, app), root, { recursive: true });
+  return { root, cache: path.join(base, 'cache') };
+}
+
+/** Runs `scanned` with the scan cache spoiled first; whether the scan took its outcomes from the record, and its SARIF. */
+function viaRecord(cache: string, scanned: () => string): { fromRecord: boolean; sarif: string } {
+  const file = path.join(cache, 'scan-cache.json');
+  fs.writeFileSync(file, GARBAGE);
+  const output = scanned();
+  return { fromRecord: fs.readFileSync(file, 'utf8') === GARBAGE, sarif: output };
+}
+
+for (const app of fixtureApps()) {
+  test(`fixture ${app}: a scan of the unchanged tree takes every outcome from the record, same SARIF`, (t) => {
+    clockAhead(t);
+    const { root, cache } = copyApp(app);
+    const uncached = sarif(root);
+    assert.equal(sarif(root, cache), uncached, 'the scan that fills the cache');
+    assert.ok(fs.existsSync(path.join(cache, 'scan-result.json')), 'the fill writes the record');
+    const again = viaRecord(cache, () => sarif(root, cache));
+    assert.equal(again.fromRecord, true);
+    assert.equal(again.sarif, uncached);
+    assert.deepEqual(new ScanPlan(options(root, cache)).pending, [], 'nothing is analysed again');
+  });
+}
+
+test('results from the record equal the per-file lookups, object for object', (t) => {
+  clockAhead(t);
+  const { root, cache } = copyApp('acme-store');
+  const filled = scan(options(root, cache));
+  const fromRecord = scan(options(root, cache));
+  assert.deepStrictEqual(fromRecord, filled);
+});
+
+test('any change falls back to the per-file lookups, which write the record again', (t) => {
+  clockAhead(t);
+  const { root, cache } = copyApp('acme-store');
+  sarif(root, cache);
+  const functions = path.join(root, 'api/src/functions');
+  const endpoint = path.join(functions, fs.readdirSync(functions).filter((f) => f.endsWith('.ts')).sort()[0]);
+
+  fs.appendFileSync(endpoint, '\nexport const note = 1\n');
+  const edited = viaRecord(cache, () => sarif(root, cache));
+  assert.equal(edited.fromRecord, false, 'an edited file');
+  assert.equal(edited.sarif, sarif(root));
+  assert.deepEqual(viaRecord(cache, () => sarif(root, cache)), { fromRecord: true, sarif: edited.sarif }, 'the record written after the edit');
+
+  fs.writeFileSync(path.join(functions, 'added.ts'), "export const handler = async () => ({ statusCode: 200, body: 'ok' })\n");
+  assert.equal(viaRecord(cache, () => sarif(root, cache)).fromRecord, false, 'a new file');
+  fs.rmSync(path.join(functions, 'added.ts'));
+  const removed = viaRecord(cache, () => sarif(root, cache));
+  assert.equal(removed.fromRecord, false, 'a removed file');
+  assert.equal(removed.sarif, edited.sarif);
+
+  const touched = new Date(Date.now() - 3_600_000);
+  fs.utimesSync(endpoint, touched, touched);
+  assert.equal(viaRecord(cache, () => sarif(root, cache)).fromRecord, false, 'a touched file (its content is read again to find it unchanged)');
+  assert.equal(viaRecord(cache, () => sarif(root, cache)).fromRecord, true, 'then the record vouches for it again');
+
+  assert.equal(viaRecord(cache, () => sarif(root, cache, { config: { rules: { 'no-disabled-tls': 'off' } } })).fromRecord, false, 'another config');
+  assert.equal(viaRecord(cache, () => sarif(root, cache, { paths: [functions] })).fromRecord, false, 'another set of files');
+});
+
+test('a helper outside the scanned folder is checked by its stat; editing it changes the verdicts', (t) => {
+  clockAhead(t);
+  const root = tempProject({
+    'api/src/lib/guard.ts': 'export const requireAuth = () => { throw new Error("no") }\n',
+    'api/src/lib/db.ts': 'export const db = {} as any\n',
+    'api/src/functions/purge.ts': [
+      "import { db } from 'src/lib/db'",
+      "import { requireAuth } from 'src/lib/guard'",
+      '',
+      'export const handler = async () => {',
+      '  requireAuth()',
+      '  await db.order.deleteMany({})',
+      '  return { statusCode: 204 }',
+      '}',
+      '',
+    ].join('\n'),
+  });
+  const cache = path.join(tempDir('fnscan-unchanged-'), 'cache');
+  const functions = { paths: [path.join(root, 'api/src/functions')] };
+  const before = sarif(root, cache, functions);
+  assert.equal(viaRecord(cache, () => sarif(root, cache, functions)).fromRecord, true);
+  fs.writeFileSync(path.join(root, 'api/src/lib/guard.ts'), 'export const requireAuth = () => true\n');
+  const after = viaRecord(cache, () => sarif(root, cache, functions));
+  assert.equal(after.fromRecord, false);
+  assert.equal(after.sarif, sarif(root, undefined, functions));
+  assert.notEqual(after.sarif, before, 'the stub guard no longer protects the handler');
+});
+
+test('an import that starts to resolve to a file discovery does not list is seen', (t) => {
+  clockAhead(t);
+  // The config ignores the generated folder, so discovery never lists the helper that appears there.
+  const root = tempProject({
+    'api/src/lib/db.ts': 'export const db = {} as any\n',
+    'api/src/functions/purge.ts': [
+      "import { db } from 'src/lib/db'",
+      "import { requireAuth } from 'src/lib/generated/guard'",
+      '',
+      'export const handler = async () => {',
+      '  requireAuth()',
+      '  await db.order.deleteMany({})',
+      '  return { statusCode: 204 }',
+      '}',
+      '',
+    ].join('\n'),
+  });
+  const cache = path.join(tempDir('fnscan-unchanged-'), 'cache');
+  const ignoring = { config: { ignore: ['api/src/lib/generated/**'] } };
+  const unresolved = sarif(root, cache, ignoring);
+  assert.equal(viaRecord(cache, () => sarif(root, cache, ignoring)).fromRecord, true);
+  fs.mkdirSync(path.join(root, 'api/src/lib/generated'));
+  fs.writeFileSync(path.join(root, 'api/src/lib/generated/guard.ts'), 'export const requireAuth = () => true\n');
+  const resolved = viaRecord(cache, () => sarif(root, cache, ignoring));
+  assert.equal(resolved.fromRecord, false);
+  assert.equal(resolved.sarif, sarif(root, undefined, ignoring));
+  assert.notEqual(resolved.sarif, unresolved, 'the stub guard now decides the verdict');
+});
+
+test('a record from another day is not used when a file has a dated suppression', (t) => {
+  clockAhead(t);
+  const root = tempProject({
+    'api/src/lib/agent.ts': "// fnscan-disable-next-line no-disabled-tls until=2099-01-01 -- vendor fix pending\nexport const agent = { rejectUnauthorized: false }\n",
+  });
+  const cache = path.join(tempDir('fnscan-unchanged-'), 'cache');
+  sarif(root, cache);
+  const record = path.join(cache, 'scan-result.json');
+  const [header, body] = splitRecord(record);
+  assert.equal(header.day, new Date().toISOString().slice(0, 10));
+  assert.equal(viaRecord(cache, () => sarif(root, cache)).fromRecord, true);
+  fs.writeFileSync(record, `${JSON.stringify({ ...header, day: '2000-01-01' })}\n${body}`);
+  assert.equal(viaRecord(cache, () => sarif(root, cache)).fromRecord, false);
+});
+
+test('a corrupt, truncated or foreign record is ignored', (t) => {
+  clockAhead(t);
+  const { root, cache } = copyApp('acme-store');
+  const uncached = sarif(root);
+  sarif(root, cache);
+  const record = path.join(cache, 'scan-result.json');
+  const valid = fs.readFileSync(record);
+  const [header, body] = splitRecord(record);
+  const spoilt = [
+    valid.subarray(0, valid.length - 100),
+    Buffer.from(`${JSON.stringify(header)}\n${body.replace('"findings"', '"findinsg"')}`),
+    Buffer.from(`${JSON.stringify({ ...header, key: 'another' })}\n${body}`),
+    Buffer.from(`${JSON.stringify({ ...header, format: 0 })}\n${body}`),
+    Buffer.from('{}'),
+    Buffer.from([0xff, 0x00, 0x0a, 0xfe]),
+  ];
+  for (const bytes of spoilt) {
+    fs.writeFileSync(record, bytes);
+    const scanned = viaRecord(cache, () => sarif(root, cache));
+    assert.deepEqual(scanned, { fromRecord: false, sarif: uncached });
+  }
+});
+
+test('no record is written while a file is too recent to vouch for by its stat', () => {
+  const { root, cache } = copyApp('acme-store');
+  sarif(root, cache);
+  assert.equal(fs.existsSync(path.join(cache, 'scan-result.json')), false);
+});
+
+function splitRecord(file: string): [Record<string, unknown>, string] {
+  const text = fs.readFileSync(file, 'latin1');
+  const newline = text.indexOf('\n');
+  return [JSON.parse(text.slice(0, newline)) as Record<string, unknown>, text.slice(newline + 1)];
+}

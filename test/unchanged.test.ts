@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { scan, ScanPlan, type ScanOptions } from '../src/core/engine';
+import { ScanCache } from '../src/core/cache';
 import { rules } from '../src/rules';
 import { formatSarif } from '../src/reporters/sarif';
 import { FIXTURES, fixtureApps } from './support/fixtures';
@@ -10,13 +11,9 @@ import { tempDir, tempProject } from './support/project';
 
 /**
  * The unchanged-tree record (src/core/unchanged.ts). A file gets a stat signature only once it
- * is 2 seconds old; these tests move the clock a minute ahead instead of waiting. Whether a scan
- * took its outcomes from the record is seen from outside: the scan cache is overwritten with
- * garbage first, which a scan that opens it replaces with a valid file, and one that does not
- * leaves alone.
+ * is 2 seconds old; these tests move the clock a minute ahead instead of waiting. A scan took its
+ * outcomes from the record when it never opened the scan cache.
  */
-
-const GARBAGE = 'not a cache\n';
 
 function options(root: string, cache?: string, extra: Partial<ScanOptions> = {}): ScanOptions {
   return { paths: [root], rules: [...rules], config: {}, includeTests: false, root, ...(cache && { cache: { location: cache } }), ...extra };
@@ -39,13 +36,18 @@ function copyApp(app: string): { root: string; cache: string } {
   return { root, cache: path.join(base, 'cache') };
 }
 
-/** Runs `scanned` with the scan cache spoiled first; whether the scan took its outcomes from the record, and its SARIF. */
-function viaRecord(cache: string, scanned: () => string): { fromRecord: boolean; sarif: string } {
-  const file = path.join(cache, 'scan-cache.json');
-  fs.writeFileSync(file, GARBAGE);
-  const output = scanned();
-  return { fromRecord: fs.readFileSync(file, 'utf8') === GARBAGE, sarif: output };
+/** Runs `scanned`; whether the scan took its outcomes from the record (it never opened the scan cache), and its SARIF. */
+function viaRecord(t: TestContext, scanned: () => string): { fromRecord: boolean; sarif: string } {
+  const open = t.mock.method(ScanCache, 'open');
+  try {
+    const output = scanned();
+    return { fromRecord: open.mock.callCount() === 0, sarif: output };
+  } finally {
+    open.mock.restore();
+  }
 }
+
+const record = (cache: string): string => path.join(cache, 'scan-result.json');
 
 for (const app of fixtureApps()) {
   test(`fixture ${app}: a scan of the unchanged tree takes every outcome from the record, same SARIF`, (t) => {
@@ -53,8 +55,8 @@ for (const app of fixtureApps()) {
     const { root, cache } = copyApp(app);
     const uncached = sarif(root);
     assert.equal(sarif(root, cache), uncached, 'the scan that fills the cache');
-    assert.ok(fs.existsSync(path.join(cache, 'scan-result.json')), 'the fill writes the record');
-    const again = viaRecord(cache, () => sarif(root, cache));
+    assert.ok(fs.existsSync(record(cache)), 'the fill writes the record');
+    const again = viaRecord(t, () => sarif(root, cache));
     assert.equal(again.fromRecord, true);
     assert.equal(again.sarif, uncached);
     assert.deepEqual(new ScanPlan(options(root, cache)).pending, [], 'nothing is analysed again');
@@ -69,33 +71,46 @@ test('results from the record equal the per-file lookups, object for object', (t
   assert.deepStrictEqual(fromRecord, filled);
 });
 
-test('any change falls back to the per-file lookups, which write the record again', (t) => {
+test('any change falls back to the per-file lookups; the record is written again once the tree has settled', (t) => {
   clockAhead(t);
   const { root, cache } = copyApp('acme-store');
   sarif(root, cache);
   const functions = path.join(root, 'api/src/functions');
   const endpoint = path.join(functions, fs.readdirSync(functions).filter((f) => f.endsWith('.ts')).sort()[0]);
+  const written = (): number => fs.statSync(record(cache)).ino;
+  const filled = written();
 
   fs.appendFileSync(endpoint, '\nexport const note = 1\n');
-  const edited = viaRecord(cache, () => sarif(root, cache));
+  const edited = viaRecord(t, () => sarif(root, cache));
   assert.equal(edited.fromRecord, false, 'an edited file');
   assert.equal(edited.sarif, sarif(root));
-  assert.deepEqual(viaRecord(cache, () => sarif(root, cache)), { fromRecord: true, sarif: edited.sarif }, 'the record written after the edit');
+  assert.equal(written(), filled, 'a scan that re-judged some files writes no record (more edits usually follow)');
+  assert.deepEqual(viaRecord(t, () => sarif(root, cache)), { fromRecord: false, sarif: edited.sarif }, 'the first scan with nothing to re-judge');
+  assert.notEqual(written(), filled, 'writes the record');
+  assert.deepEqual(viaRecord(t, () => sarif(root, cache)), { fromRecord: true, sarif: edited.sarif }, 'which the next scan uses');
 
   fs.writeFileSync(path.join(functions, 'added.ts'), "export const handler = async () => ({ statusCode: 200, body: 'ok' })\n");
-  assert.equal(viaRecord(cache, () => sarif(root, cache)).fromRecord, false, 'a new file');
+  assert.equal(viaRecord(t, () => sarif(root, cache)).fromRecord, false, 'a new file');
   fs.rmSync(path.join(functions, 'added.ts'));
-  const removed = viaRecord(cache, () => sarif(root, cache));
+  assert.deepEqual(viaRecord(t, () => sarif(root, cache)), { fromRecord: true, sarif: edited.sarif }, 'back to the recorded tree');
+  fs.rmSync(endpoint);
+  const removed = viaRecord(t, () => sarif(root, cache));
   assert.equal(removed.fromRecord, false, 'a removed file');
-  assert.equal(removed.sarif, edited.sarif);
+  assert.equal(removed.sarif, sarif(root));
+  viaRecord(t, () => sarif(root, cache));
+  assert.equal(viaRecord(t, () => sarif(root, cache)).fromRecord, true);
 
+  const other = path.join(functions, fs.readdirSync(functions).filter((f) => f.endsWith('.ts')).sort()[0]);
   const touched = new Date(Date.now() - 3_600_000);
-  fs.utimesSync(endpoint, touched, touched);
-  assert.equal(viaRecord(cache, () => sarif(root, cache)).fromRecord, false, 'a touched file (its content is read again to find it unchanged)');
-  assert.equal(viaRecord(cache, () => sarif(root, cache)).fromRecord, true, 'then the record vouches for it again');
+  fs.utimesSync(other, touched, touched);
+  const before = written();
+  assert.equal(viaRecord(t, () => sarif(root, cache)).fromRecord, false, 'a touched file (its content is read again to find it unchanged)');
+  assert.equal(written(), before, 'a scan that found new stats (a fresh checkout, say) writes no record');
+  viaRecord(t, () => sarif(root, cache));
+  assert.equal(viaRecord(t, () => sarif(root, cache)).fromRecord, true, 'then the record vouches for it again');
 
-  assert.equal(viaRecord(cache, () => sarif(root, cache, { config: { rules: { 'no-disabled-tls': 'off' } } })).fromRecord, false, 'another config');
-  assert.equal(viaRecord(cache, () => sarif(root, cache, { paths: [functions] })).fromRecord, false, 'another set of files');
+  assert.equal(viaRecord(t, () => sarif(root, cache, { config: { rules: { 'no-disabled-tls': 'off' } } })).fromRecord, false, 'another config');
+  assert.equal(viaRecord(t, () => sarif(root, cache, { paths: [functions] })).fromRecord, false, 'another set of files');
 });
 
 test('a helper outside the scanned folder is checked by its stat; editing it changes the verdicts', (t) => {
@@ -118,9 +133,9 @@ test('a helper outside the scanned folder is checked by its stat; editing it cha
   const cache = path.join(tempDir('fnscan-unchanged-'), 'cache');
   const functions = { paths: [path.join(root, 'api/src/functions')] };
   const before = sarif(root, cache, functions);
-  assert.equal(viaRecord(cache, () => sarif(root, cache, functions)).fromRecord, true);
+  assert.equal(viaRecord(t, () => sarif(root, cache, functions)).fromRecord, true);
   fs.writeFileSync(path.join(root, 'api/src/lib/guard.ts'), 'export const requireAuth = () => true\n');
-  const after = viaRecord(cache, () => sarif(root, cache, functions));
+  const after = viaRecord(t, () => sarif(root, cache, functions));
   assert.equal(after.fromRecord, false);
   assert.equal(after.sarif, sarif(root, undefined, functions));
   assert.notEqual(after.sarif, before, 'the stub guard no longer protects the handler');
@@ -146,10 +161,10 @@ test('an import that starts to resolve to a file discovery does not list is seen
   const cache = path.join(tempDir('fnscan-unchanged-'), 'cache');
   const ignoring = { config: { ignore: ['api/src/lib/generated/**'] } };
   const unresolved = sarif(root, cache, ignoring);
-  assert.equal(viaRecord(cache, () => sarif(root, cache, ignoring)).fromRecord, true);
+  assert.equal(viaRecord(t, () => sarif(root, cache, ignoring)).fromRecord, true);
   fs.mkdirSync(path.join(root, 'api/src/lib/generated'));
   fs.writeFileSync(path.join(root, 'api/src/lib/generated/guard.ts'), 'export const requireAuth = () => true\n');
-  const resolved = viaRecord(cache, () => sarif(root, cache, ignoring));
+  const resolved = viaRecord(t, () => sarif(root, cache, ignoring));
   assert.equal(resolved.fromRecord, false);
   assert.equal(resolved.sarif, sarif(root, undefined, ignoring));
   assert.notEqual(resolved.sarif, unresolved, 'the stub guard now decides the verdict');
@@ -162,12 +177,11 @@ test('a record from another day is not used when a file has a dated suppression'
   });
   const cache = path.join(tempDir('fnscan-unchanged-'), 'cache');
   sarif(root, cache);
-  const record = path.join(cache, 'scan-result.json');
-  const [header, body] = splitRecord(record);
+  const [header, body] = splitRecord(record(cache));
   assert.equal(header.day, new Date().toISOString().slice(0, 10));
-  assert.equal(viaRecord(cache, () => sarif(root, cache)).fromRecord, true);
-  fs.writeFileSync(record, `${JSON.stringify({ ...header, day: '2000-01-01' })}\n${body}`);
-  assert.equal(viaRecord(cache, () => sarif(root, cache)).fromRecord, false);
+  assert.equal(viaRecord(t, () => sarif(root, cache)).fromRecord, true);
+  fs.writeFileSync(record(cache), `${JSON.stringify({ ...header, day: '2000-01-01' })}\n${body}`);
+  assert.equal(viaRecord(t, () => sarif(root, cache)).fromRecord, false);
 });
 
 test('a corrupt, truncated or foreign record is ignored', (t) => {
@@ -175,20 +189,22 @@ test('a corrupt, truncated or foreign record is ignored', (t) => {
   const { root, cache } = copyApp('acme-store');
   const uncached = sarif(root);
   sarif(root, cache);
-  const record = path.join(cache, 'scan-result.json');
-  const valid = fs.readFileSync(record);
-  const [header, body] = splitRecord(record);
+  const file = record(cache);
+  const valid = fs.readFileSync(file);
+  const [header, body] = splitRecord(file);
   const spoilt = [
     valid.subarray(0, valid.length - 100),
     Buffer.from(`${JSON.stringify(header)}\n${body.replace('"findings"', '"findinsg"')}`),
+    // Still valid JSON of the right shape: only the sum shows the change.
+    Buffer.from(`${JSON.stringify(header)}\n${body.replace(/"level":"(error|warning)"/, '"level":"note"')}`),
     Buffer.from(`${JSON.stringify({ ...header, key: 'another' })}\n${body}`),
     Buffer.from(`${JSON.stringify({ ...header, format: 0 })}\n${body}`),
     Buffer.from('{}'),
     Buffer.from([0xff, 0x00, 0x0a, 0xfe]),
   ];
   for (const bytes of spoilt) {
-    fs.writeFileSync(record, bytes);
-    const scanned = viaRecord(cache, () => sarif(root, cache));
+    fs.writeFileSync(file, bytes);
+    const scanned = viaRecord(t, () => sarif(root, cache));
     assert.deepEqual(scanned, { fromRecord: false, sarif: uncached });
   }
 });
@@ -196,7 +212,7 @@ test('a corrupt, truncated or foreign record is ignored', (t) => {
 test('no record is written while a file is too recent to vouch for by its stat', () => {
   const { root, cache } = copyApp('acme-store');
   sarif(root, cache);
-  assert.equal(fs.existsSync(path.join(cache, 'scan-result.json')), false);
+  assert.equal(fs.existsSync(record(cache)), false);
 });
 
 function splitRecord(file: string): [Record<string, unknown>, string] {

@@ -137,18 +137,7 @@ export class ProjectAnalysis {
   }
 
   private resolveUncached(from: SourceFileInfo, specifier: string): string | undefined {
-    const candidates: string[] = [];
-    if (specifier.startsWith('.')) {
-      candidates.push(path.resolve(path.dirname(from.path), specifier));
-    } else {
-      for (const alias of from.project.paths) {
-        if (alias.wildcard ? specifier.startsWith(alias.prefix) : specifier === alias.prefix) {
-          const rest = alias.wildcard ? specifier.slice(alias.prefix.length) : '';
-          for (const target of alias.targets) candidates.push(alias.wildcard ? target + rest : target);
-        }
-      }
-    }
-    for (const base of candidates) {
+    for (const base of importBases(path.dirname(from.path), specifier, from.project)) {
       const found = probe(base, this.host.folders);
       if (found) return found;
     }
@@ -299,6 +288,23 @@ export class ProjectAnalysis {
     const value = stringLiteralValue(resolved.node);
     return value === undefined ? undefined : { ...resolved, value };
   }
+}
+
+/**
+ * The paths an import specifier may name from a folder, before extensions and index files are
+ * tried: a relative one from the folder, anything else through the project's path aliases. None
+ * for a package: such an import resolves to nothing whatever the files are.
+ */
+export function importBases(fromDir: string, specifier: string, project: ProjectInfo): string[] {
+  if (specifier.startsWith('.')) return [path.resolve(fromDir, specifier)];
+  const bases: string[] = [];
+  for (const alias of project.paths) {
+    if (alias.wildcard ? specifier.startsWith(alias.prefix) : specifier === alias.prefix) {
+      const rest = alias.wildcard ? specifier.slice(alias.prefix.length) : '';
+      for (const target of alias.targets) bases.push(alias.wildcard ? target + rest : target);
+    }
+  }
+  return bases;
 }
 
 function probe(base: string, folders: KnownFolders | undefined): string | undefined {

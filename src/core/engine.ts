@@ -192,7 +192,7 @@ export class ScanPlan {
 
   finish(): ScanResult {
     const cacheNotWritten = this.cache?.save();
-    if (this.cache && this.unchanged && cacheNotWritten === undefined) {
+    if (this.cache && this.unchanged && cacheNotWritten === undefined && this.worthRecording(this.cache)) {
       writeUnchanged({ ...this.unchanged, root: this.root, units: this.units }, this.cache.unchangedParts(this.units, this.hashes!));
     }
     const findings: Finding[] = [];
@@ -212,6 +212,17 @@ export class ScanPlan {
       ...(cacheNotWritten !== undefined && { cacheNotWritten }),
       ...(this.options.shard !== undefined && { shard: this.options.shard }),
     };
+  }
+
+  /**
+   * Whether the next scan is likely to find the tree as this one leaves it, so that the
+   * unchanged-tree record repays writing it (about 2 MB at 8,000 functions): after a scan that
+   * judged everything (the cache was empty or keyed otherwise), or one that judged nothing and
+   * found every stat as recorded. Not after edits (the next scan usually follows more of them),
+   * nor in a fresh checkout (every stat is new there, and the next checkout's will be again).
+   */
+  private worthRecording(cache: ScanCache): boolean {
+    return this.pending.length === this.units.length || (this.pending.length === 0 && cache.refreshed === 0);
   }
 
   private inShard(file: string): boolean {
@@ -413,7 +424,8 @@ export class RuleRunner {
         (r): RelatedLocation => ({ ...locate(r.file, r.span), message: r.message }),
       ),
       context: contextOf(file.text.slice(span.start, span.end), report.secret),
-      secretHash: report.secret === undefined ? undefined : sha256(report.secret),
+      // Left out rather than undefined, so stored findings need no marker for it (cache.ts).
+      ...(report.secret !== undefined && { secretHash: sha256(report.secret) }),
       suggestions: report.suggestions ?? [],
     };
   }

@@ -130,6 +130,25 @@ export function readRegularFile(file: string, maxBytes: number): { bytes: Buffer
   }
 }
 
+/** The first bytes (at most `bytes`) of a regular file, read as `readRegularFile` reads; undefined if it is not one. */
+export function readFileHead(file: string, bytes: number): Buffer | undefined {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, OPEN_FLAGS);
+  } catch {
+    return undefined;
+  }
+  try {
+    if (!fs.fstatSync(fd).isFile()) return undefined;
+    const head = Buffer.allocUnsafe(bytes);
+    return head.subarray(0, fs.readSync(fd, head, 0, bytes, 0));
+  } catch {
+    return undefined;
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
 /**
  * Reads up to `max` bytes. The first read asks for the size fstat gave plus one byte, so a
  * regular file takes one read: coming up short once that size is reached is its end. A file whose

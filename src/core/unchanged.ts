@@ -2,8 +2,8 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { writeFileAtomically } from './atomic';
-import { absoluteUnder, decodeOutcome, importResolver, isListing, projectKey, utcDay, type ContentHashes, type UnchangedParts, type UnitOutcome } from './cache';
-import { readRegularFile, relativePath } from './files';
+import { absoluteUnder, asciiJson, decodeOutcome, holdsUndefinedMarker, importResolver, isListing, projectKey, utcDay, type ContentHashes, type UnchangedParts, type UnitOutcome } from './cache';
+import { readFileHead, readRegularFile, relativePath } from './files';
 import type { KnownFolders } from './folders';
 import type { ProjectInfo } from './project';
 
@@ -22,6 +22,8 @@ const FORMAT = 1;
 const FILE_NAME = 'scan-result.json';
 /** Far above what a scan writes (2.3 MB at 8,000 functions): only a file that is no record is refused. */
 const MAX_BYTES = 1024 * 1024 * 1024;
+/** More than a header line takes (about 300 bytes). */
+const HEADER_BYTES = 4096;
 
 /** A file of the scan, as the record identifies it. */
 export interface RecordedUnit {
@@ -40,7 +42,8 @@ interface Header {
 }
 
 interface Body {
-  outcomes: Record<string, unknown>;
+  /** In the order of the files the digest covers: 0 for a file with no findings and no skips. */
+  outcomes: unknown[];
   extras: UnchangedParts['extras'];
   resolutions: UnchangedParts['resolutions'];
 }
@@ -70,30 +73,41 @@ export interface UnchangedWrite {
  * (through `hashes`, which keeps the signatures for the per-file lookups if it comes to that).
  */
 export function readUnchanged(check: UnchangedCheck): UnitOutcome[] | undefined {
-  const read = readRegularFile(path.join(check.location, FILE_NAME), MAX_BYTES);
-  if ('skipped' in read) return undefined;
-  const bytes = read.bytes;
+  const file = path.join(check.location, FILE_NAME);
   try {
-    const newline = bytes.indexOf(0x0a);
-    if (newline < 0) return undefined;
-    const header = JSON.parse(bytes.toString('utf8', 0, newline)) as Partial<Header>;
-    if (header.format !== FORMAT || header.key !== check.key) return undefined;
+    // The header alone first: a scan with changes pays for the digest, not for reading the outcomes.
+    const head = readFileHead(file, HEADER_BYTES);
+    const header = head && headerOf(head);
+    if (!header || header.format !== FORMAT || header.key !== check.key) return undefined;
     if (header.day !== undefined && header.day !== utcDay()) return undefined;
     const digest = treeDigest(check.root, check.key, check.units, (file) => check.hashes.signature(file));
     if (digest === undefined || header.digest !== digest) return undefined;
+    const read = readRegularFile(file, MAX_BYTES);
+    if ('skipped' in read) return undefined;
+    const bytes = read.bytes;
+    const newline = bytes.indexOf(0x0a);
+    // The same header (the file may have been replaced since), over a body with its sum.
+    if (newline < 0 || !bytes.subarray(0, newline).equals(head.subarray(0, newline))) return undefined;
     const raw = bytes.subarray(newline + 1);
     if (header.sum !== sha256(raw)) return undefined;
     const body = JSON.parse(raw.toString('latin1')) as Body;
     const absolute = absoluteFrom(check.root);
     if (!extrasHold(body.extras, check.hashes, absolute)) return undefined;
     if (!resolutionsHold(body.resolutions, check, absolute)) return undefined;
-    return check.units.map((unit) => {
-      const stored = body.outcomes[relativePath(check.root, unit.path)];
-      return stored === undefined ? { findings: [], skipped: [] } : decodeOutcome(stored, absolute, 'in place');
-    });
+    // The digest matched, so these are the recorded files, in the recorded order.
+    const outcomes = body.outcomes;
+    if (!Array.isArray(outcomes) || outcomes.length !== check.units.length) return undefined;
+    const use = holdsUndefinedMarker(raw) ? 'in place' : 'as parsed';
+    return outcomes.map((stored) => (stored === 0 ? { findings: [], skipped: [] } : decodeOutcome(stored, absolute, use)));
   } catch {
     return undefined;
   }
+}
+
+/** The header line at the start of `head`, parsed; undefined when there is none. */
+function headerOf(head: Buffer): Partial<Header> | undefined {
+  const newline = head.indexOf(0x0a);
+  return newline < 0 ? undefined : (JSON.parse(head.toString('utf8', 0, newline)) as Partial<Header>);
 }
 
 /**
@@ -107,8 +121,7 @@ export function writeUnchanged(write: UnchangedWrite, parts: UnchangedParts | un
   const digest = treeDigest(write.root, write.key, write.units, (file) => signatures.get(file));
   if (digest === undefined) return;
   const body: Body = { outcomes: parts.outcomes, extras: parts.extras, resolutions: parts.resolutions };
-  // The stored outcomes are already ASCII JSON (the scan cache escapes the rest the same way).
-  const raw = Buffer.from(JSON.stringify(body).replace(/[^\0-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`), 'latin1');
+  const raw = Buffer.from(asciiJson(body), 'latin1');
   const header: Header = {
     format: FORMAT,
     key: write.key,

@@ -14,7 +14,7 @@ import { defineRule, type Rule, type RuleMeta } from '../src/core/rule';
 import { walk } from '../src/core/ast';
 import { rules, ruleById } from '../src/rules';
 import { formatSarif, MAX_RESULTS_PER_RUN, type SarifOptions } from '../src/reporters/sarif';
-import { lineHashes } from '../src/core/fingerprint';
+import { lineHashes, lineHashesAt } from '../src/core/fingerprint';
 import { writeBaseline, applyBaseline } from '../src/core/baseline';
 import { docProblems, readRuleDoc } from '../src/core/ruledocs';
 import type { Finding } from '../src/core/types';
@@ -451,6 +451,8 @@ test('primaryLocationLineHash: values derived by hand from the definition', () =
   // published c129715d7a2bc9a3 above.
   assert.equal(direct([65535]), 'c129715d7a2bc9a3');
   // A repeated line gets :2, :3 ... when its whole window repeats.
+  const repeated = lineHashes('x\n'.repeat(60));
+  assert.deepEqual(lineHashesAt('x\n'.repeat(60), [2, 1, 61, 2, 62, 0]), [repeated[1], repeated[0], repeated[60], repeated[1], undefined, undefined], 'chosen lines, repeats counted');
   assert.deepEqual(lineHashes('x\n'.repeat(60)).slice(0, 2), [`${direct([...'x\n'.repeat(50)].map((c) => c.charCodeAt(0)))}:1`, `${direct([...'x\n'.repeat(50)].map((c) => c.charCodeAt(0)))}:2`]);
 });
 
@@ -487,6 +489,8 @@ test('primaryLocationLineHash: random texts, including high code units, against 
     assert.deepEqual(all, oracle(text), JSON.stringify(text));
     const last = 1 + (next() % all.length);
     assert.deepEqual(lineHashes(text, last), all.slice(0, last), `up to line ${last} of ${JSON.stringify(text)}`);
+    const wanted = Array.from({ length: 1 + (next() % 4) }, () => next() % (all.length + 2));
+    assert.deepEqual(lineHashesAt(text, wanted), wanted.map((line) => all[line - 1]), `lines ${wanted.join(', ')} of ${JSON.stringify(text)}`);
   }
 });
 

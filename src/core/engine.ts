@@ -15,7 +15,7 @@ import { readUnchanged, writeUnchanged } from './unchanged';
 import { firstLine, renderMessage } from './messages';
 import { applySuppressions } from './suppressions';
 import type { FnscanConfig } from './config';
-import { lineHashes } from './fingerprint';
+import { lineHashesAt } from './fingerprint';
 import type { KnownFolders } from './folders';
 
 export interface ScanOptions {
@@ -319,9 +319,8 @@ export class FileWork {
 /** Gives each finding of a file the line hash SARIF needs, from the text just scanned. */
 function withLineHashes(findings: Finding[], text: string): Finding[] {
   if (findings.length === 0) return findings;
-  const last = findings.reduce((max, f) => Math.max(max, f.location.startPos.line), 0);
-  const hashes = lineHashes(text, last);
-  return findings.map((f) => ({ ...f, lineHash: hashes[f.location.startPos.line - 1] }));
+  const hashes = lineHashesAt(text, findings.map((f) => f.location.startPos.line));
+  return findings.map((f, i) => ({ ...f, lineHash: hashes[i] }));
 }
 
 function enabledRules(rules: Rule[], config: FnscanConfig): Rule[] {

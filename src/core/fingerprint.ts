@@ -25,36 +25,101 @@ const TWO_32 = 2 ** 32;
 /** 37^100 modulo 2^64, as two 32-bit halves. */
 const [POW_HI, POW_LO] = powerOfBase(WINDOW);
 
+/** Hash of every line (up to `lastLine`): element `n - 1` is line `n`'s value, e.g. `a7f2ff13bc495cf2:1`. */
+export function lineHashes(text: string, lastLine = Infinity): string[] {
+  const values = lineValues(text, lastLine);
+  const seen = new Map<string, number>();
+  const hashes: string[] = [];
+  for (let i = 0; i < values.count; i++) {
+    const value = hex(values.hi[i], values.lo[i]);
+    const count = (seen.get(value) ?? 0) + 1;
+    seen.set(value, count);
+    hashes.push(`${value}:${count}`);
+  }
+  return hashes;
+}
+
 /**
- * Hash of every line (up to `lastLine`): element `n - 1` is line `n`'s value, e.g. `a7f2ff13bc495cf2:1`.
+ * The hashes of the given lines only (what a file's findings need), equal to `lineHashes(text)`'s
+ * elements for them; undefined for a line the text does not have. Each line's `:N` counts the
+ * earlier lines with the same value, compared as numbers, so no other line becomes a string.
+ */
+export function lineHashesAt(text: string, lines: readonly number[]): Array<string | undefined> {
+  const values = lineValues(text, Math.max(0, ...lines));
+  const { hi, lo } = values;
+  return lines.map((line) => {
+    const at = line - 1;
+    if (at < 0 || at >= values.count) return undefined;
+    let count = 0;
+    for (let k = 0; k <= at; k++) if (hi[k] === hi[at] && lo[k] === lo[at]) count++;
+    return `${hex(hi[at], lo[at])}:${count}`;
+  });
+}
+
+function hex(hi: number, lo: number): string {
+  return hi === 0 ? lo.toString(16) : hi.toString(16) + lo.toString(16).padStart(8, '0');
+}
+
+/**
+ * Each line's 64-bit value (up to `lastLine`) as high and low 32-bit halves, lines in order.
  *
  * The 64-bit arithmetic runs on two 32-bit halves held in doubles: every intermediate product
  * (a half times 37, or times a UTF-16 code unit) stays below 2^53, so it is exact, and `>>> 0`
  * takes it modulo 2^32. BigInt gave the same values at about five times the cost.
  */
-export function lineHashes(text: string, lastLine = Infinity): string[] {
-  const window = new Array<number>(WINDOW).fill(0);
-  const lineAt = new Array<number>(WINDOW).fill(0);
-  const hashes: string[] = [];
-  const seen = new Map<string, number>();
+function lineValues(text: string, lastLine: number): { hi: Uint32Array; lo: Uint32Array; count: number } {
+  // The window of codes entering the hash, and which line starts at each of its positions (0: none).
+  const window = new Uint16Array(WINDOW);
+  const lineAt = new Int32Array(WINDOW);
+  let his = new Uint32Array(64);
+  let los = new Uint32Array(64);
+  let count = 0;
   let hi = 0;
   let lo = 0;
   let index = 0;
   let line = 0;
   let atLineStart = true;
   let afterCR = false;
-
-  const emit = (): void => {
-    const value = hi === 0 ? lo.toString(16) : hi.toString(16) + lo.toString(16).padStart(8, '0');
-    const count = (seen.get(value) ?? 0) + 1;
-    seen.set(value, count);
-    hashes[lineAt[index] - 1] = `${value}:${count}`;
-    lineAt[index] = 0;
-  };
-  const push = (code: number): void => {
+  // The text, then the end marker, then WINDOW zeros to push the last lines' windows through.
+  const end = text.length + 1 + WINDOW;
+  for (let i = 0; i < end && count < lastLine; i++) {
+    let code: number;
+    if (i < text.length) {
+      const raw = text.charCodeAt(i);
+      if (raw === SPACE || raw === TAB || (afterCR && raw === LF)) {
+        afterCR = false;
+        continue;
+      }
+      afterCR = raw === CR;
+      code = raw === CR ? LF : raw;
+    } else {
+      code = i === text.length ? EOF : 0;
+    }
+    if (lineAt[index] !== 0) {
+      // The line that started WINDOW codes ago is complete (lines complete in order).
+      if (count === his.length) {
+        const grownHi = new Uint32Array(count * 2);
+        const grownLo = new Uint32Array(count * 2);
+        grownHi.set(his);
+        grownLo.set(los);
+        his = grownHi;
+        los = grownLo;
+      }
+      his[count] = hi;
+      los[count] = lo;
+      count++;
+      lineAt[index] = 0;
+    }
+    if (i <= text.length) {
+      if (atLineStart) {
+        atLineStart = false;
+        lineAt[index] = ++line;
+      }
+      if (code === LF) atLineStart = true;
+    }
+    // hash = 37 * hash + code - 37^WINDOW * leaving, modulo 2^64
     const leaving = window[index];
     window[index] = code;
-    // hash = 37 * hash + code - 37^WINDOW * leaving, modulo 2^64
     const timesLo = lo * 37 + code;
     let nextLo = timesLo >>> 0;
     let nextHi = (hi * 37 + Math.floor(timesLo / TWO_32)) >>> 0;
@@ -63,38 +128,11 @@ export function lineHashes(text: string, lastLine = Infinity): string[] {
     const lowPart = minusLo >>> 0;
     if (nextLo < lowPart) nextHi = (nextHi - 1) >>> 0;
     nextLo = (nextLo - lowPart) >>> 0;
-    nextHi = (nextHi - minusHi) >>> 0;
-    hi = nextHi;
+    hi = (nextHi - minusHi) >>> 0;
     lo = nextLo;
-    index = (index + 1) % WINDOW;
-  };
-  const read = (raw: number): void => {
-    if (raw === SPACE || raw === TAB || (afterCR && raw === LF)) {
-      afterCR = false;
-      return;
-    }
-    afterCR = raw === CR;
-    const code = raw === CR ? LF : raw;
-    if (lineAt[index] !== 0) emit();
-    if (atLineStart) {
-      atLineStart = false;
-      lineAt[index] = ++line;
-    }
-    if (code === LF) atLineStart = true;
-    push(code);
-  };
-
-  // A line's hash is final once its window has passed; stop when `lastLine`'s is.
-  for (let i = 0; i < text.length; i++) {
-    read(text.charCodeAt(i));
-    if (hashes.length >= lastLine) return hashes.slice(0, lastLine);
+    if (++index === WINDOW) index = 0;
   }
-  read(EOF);
-  for (let i = 0; i < WINDOW; i++) {
-    if (lineAt[index] !== 0) emit();
-    push(0);
-  }
-  return hashes.length > lastLine ? hashes.slice(0, lastLine) : hashes;
+  return { hi: his, lo: los, count: Math.min(count, lastLine) };
 }
 
 /** 37^n modulo 2^64 as [high, low] 32-bit halves. */

@@ -623,9 +623,7 @@ export class ContentHashes {
   private compute(file: string): FileState {
     // A listing's name ends in `/*`; checked on the last character first, as this runs for every file.
     if (isListing(file)) return { hash: listingHash(path.dirname(file)), dated: false, signature: undefined };
-    const taken = this.signatures.has(file);
-    const signature = taken ? this.signatures.get(file) : statSignature(file);
-    if (taken) this.signatures.delete(file);
+    const signature = this.signatures.has(file) ? this.signatures.get(file) : statSignature(file);
     const before = signature === undefined ? undefined : this.previous(file);
     if (before && before.signature === signature) return { hash: before.hash, dated: before.dated, signature };
     const read = hashFile(file, this.maxFileBytes);

@@ -138,11 +138,12 @@ export function writeUnchanged(write: UnchangedWrite, parts: UnchangedParts | un
 }
 
 /**
- * A hash of the root, the key and each file's relative path, kind, project and stat signature,
- * in scan order; undefined when a file has no signature (too recent to vouch for its content).
+ * A hash of the root, the key and each file's path, kind, project and stat signature, in scan
+ * order; undefined when a file has no signature (too recent to vouch for its content). Hashed as
+ * one string: this runs for every file of every `--cache` scan.
  */
 function treeDigest(root: string, key: string, units: readonly RecordedUnit[], signatureOf: (file: string) => string | undefined): string | undefined {
-  const hash = crypto.createHash('sha256').update(`${root}\0${key}\n`);
+  const lines: string[] = [`${root}\0${key}`];
   const projects = new Map<ProjectInfo, string>();
   for (const unit of units) {
     const signature = signatureOf(unit.path);
@@ -152,9 +153,9 @@ function treeDigest(root: string, key: string, units: readonly RecordedUnit[], s
       project = projectKey(unit.project, root);
       projects.set(unit.project, project);
     }
-    hash.update(`${relativePath(root, unit.path)}\0${unit.kind}\0${project}\0${signature}\n`);
+    lines.push(`${unit.path}\0${unit.kind}\0${project}\0${signature}`);
   }
-  return hash.digest('hex');
+  return crypto.createHash('sha256').update(lines.join('\n')).digest('hex');
 }
 
 /**

@@ -178,6 +178,20 @@ function benchSize(size: number, args: Args, work: string): SizeResult {
   return { size, files: { source: generated.sourceFiles, bytes: generated.bytes, scanned }, samples, stale };
 }
 
+/**
+ * What starting Node costs on this machine (median of 5): every variant pays it, so it sets how
+ * low a warm scan's ratio can go, and it differs a lot between machines.
+ */
+function nodeStartMs(): number {
+  const times: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const start = process.hrtime.bigint();
+    spawnSync(process.execPath, ['-e', '']);
+    times.push(Number(process.hrtime.bigint() - start) / 1e6);
+  }
+  return median(times);
+}
+
 const VARIANTS: Variant[] = ['floor-1', 'floor-N', 'cold-1', 'cold-N', 'cache-fill', 'warm', 'edit-endpoint', 'edit-lib', 'eslint'];
 
 function report(results: SizeResult[], args: Args): string {
@@ -185,6 +199,7 @@ function report(results: SizeResult[], args: Args): string {
   const cpus = os.cpus();
   lines.push(`machine: ${cpus[0]?.model.trim() ?? 'unknown CPU'}, ${cpus.length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}, ${os.platform()} ${os.arch()}`);
   lines.push(`load average at the end: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}; N = ${args.jobs} workers; ${args.reps} rounds, medians; seed ${args.seed}`);
+  lines.push(`an empty node process (spawn to exit) at the end: ${nodeStartMs().toFixed(0)} ms, median of 5; part of every variant, floors included`);
   for (const r of results) {
     const m = (v: Variant, key: 'wallMs' | 'cpuMs' | 'maxRssKb'): number | undefined => {
       const s = r.samples[v];

@@ -118,17 +118,7 @@ test('a helper outside the scanned folder is checked by its stat; editing it cha
   const root = tempProject({
     'api/src/lib/guard.ts': 'export const requireAuth = () => { throw new Error("no") }\n',
     'api/src/lib/db.ts': 'export const db = {} as any\n',
-    'api/src/functions/purge.ts': [
-      "import { db } from 'src/lib/db'",
-      "import { requireAuth } from 'src/lib/guard'",
-      '',
-      'export const handler = async () => {',
-      '  requireAuth()',
-      '  await db.order.deleteMany({})',
-      '  return { statusCode: 204 }',
-      '}',
-      '',
-    ].join('\n'),
+    'api/src/functions/purge.ts': purgeGuardedBy('src/lib/guard'),
   });
   const cache = path.join(tempDir('fnscan-unchanged-'), 'cache');
   const functions = { paths: [path.join(root, 'api/src/functions')] };
@@ -146,17 +136,7 @@ test('an import that starts to resolve to a file discovery does not list is seen
   // The config ignores the generated folder, so discovery never lists the helper that appears there.
   const root = tempProject({
     'api/src/lib/db.ts': 'export const db = {} as any\n',
-    'api/src/functions/purge.ts': [
-      "import { db } from 'src/lib/db'",
-      "import { requireAuth } from 'src/lib/generated/guard'",
-      '',
-      'export const handler = async () => {',
-      '  requireAuth()',
-      '  await db.order.deleteMany({})',
-      '  return { statusCode: 204 }',
-      '}',
-      '',
-    ].join('\n'),
+    'api/src/functions/purge.ts': purgeGuardedBy('src/lib/generated/guard'),
   });
   const cache = path.join(tempDir('fnscan-unchanged-'), 'cache');
   const ignoring = { config: { ignore: ['api/src/lib/generated/**'] } };
@@ -214,6 +194,21 @@ test('no record is written while a file is too recent to vouch for by its stat',
   sarif(root, cache);
   assert.equal(fs.existsSync(record(cache)), false);
 });
+
+/** An endpoint that deletes orders after calling `requireAuth` from `guard`: whether it is protected depends on that module. */
+function purgeGuardedBy(guard: string): string {
+  return [
+    "import { db } from 'src/lib/db'",
+    `import { requireAuth } from '${guard}'`,
+    '',
+    'export const handler = async () => {',
+    '  requireAuth()',
+    '  await db.order.deleteMany({})',
+    '  return { statusCode: 204 }',
+    '}',
+    '',
+  ].join('\n');
+}
 
 function splitRecord(file: string): [Record<string, unknown>, string] {
   const text = fs.readFileSync(file, 'latin1');

@@ -148,7 +148,7 @@ export interface CacheContext {
 
 export class ScanCache {
   private readonly file: string;
-  readonly today = utcDay();
+  private readonly today = utcDay();
   private readonly projectKeys = new Map<ProjectInfo, string>();
   private readonly rootPrefix: string;
   /** Whether each dependency group still holds, per project, for this scan. */
@@ -314,7 +314,8 @@ export class ScanCache {
       const file = this.absolute(module);
       const state = hashes.state(file);
       if (state.hash !== hash) return undefined;
-      extras.push([module, hash, isListing(file) ? '' : (state.signature ?? '')]);
+      // A listing, a folder, a missing or a recent file has no signature.
+      extras.push([module, hash, state.signature ?? '']);
     }
     return { outcomes, extras, resolutions: [...resolutions.values()] };
   }
@@ -351,7 +352,7 @@ export class ScanCache {
     }
   }
 
-  projectKey(project: ProjectInfo): string {
+  private projectKey(project: ProjectInfo): string {
     let key = this.projectKeys.get(project);
     if (key === undefined) {
       key = projectKey(project, this.root);

@@ -13,14 +13,15 @@ import type { ProjectInfo } from './project';
  * signature), what their outcomes depended on outside them, and the imports they resolved. A scan
  * whose files all have the signatures of that digest, whose outside dependencies are unchanged and
  * whose imports still resolve the same way has, file for file, the outcomes a lookup in the scan
- * cache would give; it takes them from here without reading the scan cache at all (about half of
- * a warm scan's work at 8,000 functions: parsing its 4.4 MB and a lookup per file). Anything else,
- * one edited file included, falls back to the per-file lookups, which write the record again.
+ * cache would give; it takes them from here without reading the scan cache at all (at 8,000
+ * functions, parsing its 4.4 MB and a lookup per file: 0.25 s of a 0.8 s warm scan on a 2-core VM).
+ * Anything else, one edited file included, falls back to the per-file lookups; the record is
+ * written again by a scan after which the tree is likely to stay as it is (`ScanPlan`).
  */
 
 const FORMAT = 1;
 const FILE_NAME = 'scan-result.json';
-/** Far above what a scan writes (2.3 MB at 8,000 functions): only a file that is no record is refused. */
+/** Far above what a scan writes (2.1 MB at 8,000 functions): only a file that is no record is refused. */
 const MAX_BYTES = 1024 * 1024 * 1024;
 /** More than a header line takes (about 300 bytes). */
 const HEADER_BYTES = 4096;

@@ -285,6 +285,12 @@ function readJsonc(file: string): unknown {
   const read = readTextFile(file, DEFAULT_LIMITS);
   if ('skipped' in read) return undefined;
   try {
+    // Most configs are plain JSON; stripping comments character by character is for the rest.
+    return JSON.parse(read.text);
+  } catch {
+    // not plain JSON: comments or trailing commas, perhaps
+  }
+  try {
     return JSON.parse(stripJsonComments(read.text));
   } catch {
     return undefined;

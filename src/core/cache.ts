@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { Finding, SkippedFile } from './types';
 import type { Rule } from './rule';
 import type { FnscanConfig } from './config';
-import { readRegularFile, relativePath, type ReadLimits, type SourceFileInfo } from './files';
+import { NOT_REGULAR, readRegularFile, relativePath, withRegularFile, type ReadLimits, type SourceFileInfo } from './files';
 import type { ProjectInfo } from './project';
 import { ProjectAnalysis, importBases, type ModuleHost, type StandaloneKey, type StandaloneOptions } from './analysis';
 import type { KnownFolders } from './folders';
@@ -657,32 +657,22 @@ function statSignature(file: string): string | undefined {
   return `${stat.size}:${stat.mtimeMs}:${stat.ctimeMs}:${stat.ino}:${stat.dev}`;
 }
 
-const OPEN_FLAGS = fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0);
-
 /**
  * Hash of a file's bytes. Like the scanner's own reader, it never blocks on a FIFO and never
  * reads more than the size limit: an oversized file is known by its size, which is all its
  * (skipped) outcome depends on.
  */
 export function hashFile(file: string, maxFileBytes: number): { hash: string | null; dated: boolean } {
-  let fd: number;
-  try {
-    fd = fs.openSync(file, OPEN_FLAGS);
-  } catch {
-    return { hash: null, dated: false };
-  }
-  try {
-    const stat = fs.fstatSync(fd);
-    if (!stat.isFile()) return { hash: 'not-a-file', dated: false };
-    if (stat.size > maxFileBytes) return { hash: `too-large:${stat.size}`, dated: false };
-    const bytes = fs.readFileSync(fd);
-    if (bytes.length > maxFileBytes) return { hash: `too-large:${bytes.length}`, dated: false };
-    return { hash: crypto.createHash('sha256').update(bytes).digest('base64url'), dated: bytes.includes('until=') };
-  } catch {
-    return { hash: null, dated: false };
-  } finally {
-    fs.closeSync(fd);
-  }
+  return withRegularFile(
+    file,
+    (fd, size): { hash: string | null; dated: boolean } => {
+      if (size > maxFileBytes) return { hash: `too-large:${size}`, dated: false };
+      const bytes = fs.readFileSync(fd);
+      if (bytes.length > maxFileBytes) return { hash: `too-large:${bytes.length}`, dated: false };
+      return { hash: crypto.createHash('sha256').update(bytes).digest('base64url'), dated: bytes.includes('until=') };
+    },
+    (detail) => ({ hash: detail === NOT_REGULAR ? 'not-a-file' : null, dated: false }),
+  );
 }
 
 /**

@@ -104,49 +104,59 @@ export function readTextFile(file: string, limits: Pick<ReadLimits, 'maxFileByte
 const OPEN_FLAGS = fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0);
 const CHUNK_BYTES = 64 * 1024;
 
+/** Why `withRegularFile` refused a device, FIFO, folder or socket. */
+export const NOT_REGULAR = 'is not a regular file';
+
+/**
+ * Opens a file without blocking and hands `read` its descriptor and size if it is a regular file,
+ * then closes it; otherwise `refused` gets why: `NOT_REGULAR`, or the error code of a failed open,
+ * stat or read. Every read of a file fnscan did not write itself goes through here.
+ */
+export function withRegularFile<T>(file: string, read: (fd: number, size: number) => T, refused: (detail: string) => T): T {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, OPEN_FLAGS);
+  } catch (error) {
+    return refused(errorCode(error));
+  }
+  try {
+    const stat = fs.fstatSync(fd);
+    return stat.isFile() ? read(fd, stat.size) : refused(NOT_REGULAR);
+  } catch (error) {
+    return refused(errorCode(error));
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
 /**
  * The bytes of a regular file of at most `maxBytes`. Devices, FIFOs and directories are refused
  * and at most `maxBytes + 1` bytes are ever read, so a link to `/dev/zero` or a file that grows
  * (or a `/proc` file whose size says 0) can neither hang the scan nor exhaust its memory.
  */
 export function readRegularFile(file: string, maxBytes: number): { bytes: Buffer } | { skipped: SkippedFile } {
-  let fd: number;
-  try {
-    fd = fs.openSync(file, OPEN_FLAGS);
-  } catch (error) {
-    return skip(file, 'unreadable', errorCode(error));
-  }
-  try {
-    const stat = fs.fstatSync(fd);
-    if (!stat.isFile()) return skip(file, 'unreadable', 'is not a regular file');
-    if (stat.size > maxBytes) return skip(file, 'too-large', `${stat.size} bytes is over the ${maxBytes}-byte limit`);
-    const bytes = readAtMost(fd, maxBytes + 1, stat.size + 1);
-    if (bytes.length > maxBytes) return skip(file, 'too-large', `is over the ${maxBytes}-byte limit`);
-    return { bytes };
-  } catch (error) {
-    return skip(file, 'unreadable', errorCode(error));
-  } finally {
-    fs.closeSync(fd);
-  }
+  return withRegularFile(
+    file,
+    (fd, size): { bytes: Buffer } | { skipped: SkippedFile } => {
+      if (size > maxBytes) return skip(file, 'too-large', `${size} bytes is over the ${maxBytes}-byte limit`);
+      const bytes = readAtMost(fd, maxBytes + 1, size + 1);
+      if (bytes.length > maxBytes) return skip(file, 'too-large', `is over the ${maxBytes}-byte limit`);
+      return { bytes };
+    },
+    (detail) => skip(file, 'unreadable', detail),
+  );
 }
 
-/** The first bytes (at most `bytes`) of a regular file, read as `readRegularFile` reads; undefined if it is not one. */
+/** The first bytes (at most `bytes`) of a regular file; undefined if it is not one or cannot be read. */
 export function readFileHead(file: string, bytes: number): Buffer | undefined {
-  let fd: number;
-  try {
-    fd = fs.openSync(file, OPEN_FLAGS);
-  } catch {
-    return undefined;
-  }
-  try {
-    if (!fs.fstatSync(fd).isFile()) return undefined;
-    const head = Buffer.allocUnsafe(bytes);
-    return head.subarray(0, fs.readSync(fd, head, 0, bytes, 0));
-  } catch {
-    return undefined;
-  } finally {
-    fs.closeSync(fd);
-  }
+  return withRegularFile(
+    file,
+    (fd) => {
+      const head = Buffer.allocUnsafe(bytes);
+      return head.subarray(0, fs.readSync(fd, head, 0, bytes, 0));
+    },
+    () => undefined,
+  );
 }
 
 /**

@@ -842,7 +842,7 @@ export class DependencyTracker implements ModuleHost {
 const LISTING = '*';
 
 /** Whether a dependency is a folder's listing (`dir/*`) rather than a file. */
-export function isListing(file: string): boolean {
+function isListing(file: string): boolean {
   return file.endsWith(LISTING) && path.basename(file) === LISTING;
 }
 

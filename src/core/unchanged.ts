@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { writeFileAtomically } from './atomic';
-import { absoluteUnder, asciiJson, decodeOutcome, holdsUndefinedMarker, importResolver, isListing, projectKey, utcDay, type ContentHashes, type UnchangedParts, type UnitOutcome } from './cache';
+import { absoluteUnder, asciiJson, decodeOutcome, holdsUndefinedMarker, importResolver, projectKey, utcDay, type ContentHashes, type UnchangedParts, type UnitOutcome } from './cache';
 import { readFileHead, readRegularFile, relativePath } from './files';
 import type { KnownFolders } from './folders';
 import type { ProjectInfo } from './project';
@@ -81,7 +81,7 @@ export function readUnchanged(check: UnchangedCheck): UnitOutcome[] | undefined 
     const header = head && headerOf(head);
     if (!header || header.format !== FORMAT || header.key !== check.key) return undefined;
     if (header.day !== undefined && header.day !== utcDay()) return undefined;
-    const digest = treeDigest(check.root, check.key, check.units, (file) => check.hashes.signature(file));
+    const digest = treeDigest(check.root, check.key, check.units, (unitPath) => check.hashes.signature(unitPath));
     if (digest === undefined || header.digest !== digest) return undefined;
     const read = readRegularFile(file, MAX_BYTES);
     if ('skipped' in read) return undefined;
@@ -167,7 +167,7 @@ function extrasHold(extras: Body['extras'], hashes: ContentHashes, absolute: (p:
   if (!Array.isArray(extras)) return false;
   return extras.every(([module, hash, signature]) => {
     const file = absolute(module);
-    return signature === '' || isListing(file) ? hashes.of(file) === hash : hashes.signature(file) === signature;
+    return signature === '' ? hashes.of(file) === hash : hashes.signature(file) === signature;
   });
 }
 

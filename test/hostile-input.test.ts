@@ -497,18 +497,18 @@ describe('platform config files', () => {
 
 describe('a scan cache in the checkout', () => {
   it('linked to a device or made a FIFO does not hang a --cache scan, and is not used', () => {
-    for (const kind of ['device', 'fifo'] as const) {
+    for (const [kind, name] of [['device', 'scan-cache.json'], ['fifo', 'scan-cache.json'], ['device', 'scan-result.json'], ['fifo', 'scan-result.json']] as const) {
       const root = tempDir('fnscan-cachefile-');
       write(root, 'api/hello.ts', `import https from 'node:https'\n${TLS_LINE}\n`);
-      const file = path.join(root, 'node_modules/.cache/fnscan/scan-cache.json');
+      const file = path.join(root, 'node_modules/.cache/fnscan', name);
       fs.mkdirSync(path.dirname(file), { recursive: true });
       if (kind === 'device') fs.symlinkSync('/dev/zero', file);
       else assert.equal(spawnSync('mkfifo', [file]).status, 0, 'mkfifo is needed for the FIFO case');
       const r = cli(['--cache', '--format', 'json'], root, { timeout: 10_000 });
-      assert.equal(r.signal, null, `${kind}: the scan was still running after 10 s`);
-      assert.equal(r.status, 1, `${kind}: ${r.stderr}`);
+      assert.equal(r.signal, null, `${name} as a ${kind}: the scan was still running after 10 s`);
+      assert.equal(r.status, 1, `${name} as a ${kind}: ${r.stderr}`);
       const report = JSON.parse(r.stdout) as { findings: Array<{ ruleId: string }> };
-      assert.deepEqual(report.findings.map((f) => f.ruleId), ['no-disabled-tls'], kind);
+      assert.deepEqual(report.findings.map((f) => f.ruleId), ['no-disabled-tls'], `${name} as a ${kind}`);
     }
   });
 });

@@ -150,6 +150,18 @@ test('an import that starts to resolve to a file discovery does not list is seen
   assert.notEqual(resolved.sarif, unresolved, 'the stub guard now decides the verdict');
 });
 
+test('a folder a rule listed, outside the scanned files, is checked by its listing', (t) => {
+  clockAhead(t);
+  // require-webhook-secret searches the project's files; the folders it lists are dependencies.
+  const { root, cache } = copyApp('redwood-extras');
+  sarif(root, cache);
+  assert.equal(viaRecord(t, () => sarif(root, cache)).fromRecord, true);
+  fs.writeFileSync(path.join(root, 'api/db/notes.txt'), 'not a file the scan reads\n');
+  const listed = viaRecord(t, () => sarif(root, cache));
+  assert.equal(listed.fromRecord, false, 'a new entry in a listed folder');
+  assert.equal(listed.sarif, sarif(root));
+});
+
 test('a record from another day is not used when a file has a dated suppression', (t) => {
   clockAhead(t);
   const root = tempProject({

@@ -115,7 +115,7 @@ async function scanPaths(options: CliOptions, io: Io, ruleSet: readonly Rule[], 
   );
   const cacheLocation = options.cache ? path.resolve(io.cwd, options.cacheLocation) : undefined;
   if (cacheLocation !== undefined && isNonFolder(cacheLocation)) {
-    throw new UsageError(`--cache-location \`${printable(options.cacheLocation)}\` is a file; it must be a folder (fnscan keeps scan-cache.json in it).`);
+    throw new UsageError(`--cache-location \`${printable(options.cacheLocation)}\` is a file; it must be a folder (fnscan keeps scan-cache.json and scan-result.json in it).`);
   }
   const progress = io.stderrIsTTY && !options.quiet ? terminalProgress(io.stderr) : noProgress;
   try {

@@ -118,8 +118,9 @@ export interface WorkSetup {
 
 /**
  * A scan before its files are analysed: discovery, the files this scan (or shard) covers, and
- * the outcomes the cache already holds. `pending` is the per-file work left to do. Test files
- * are not read unless their findings are wanted (or another file imports them).
+ * the outcomes the cache already holds: all of them from the unchanged-tree record when nothing
+ * changed (unchanged.ts), else per file from the scan cache. `pending` is the per-file work left
+ * to do. Test files are not read unless their findings are wanted (or another file imports them).
  */
 export class ScanPlan {
   readonly setup: WorkSetup;

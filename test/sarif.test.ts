@@ -453,6 +453,8 @@ test('primaryLocationLineHash: values derived by hand from the definition', () =
   // A repeated line gets :2, :3 ... when its whole window repeats.
   const repeated = lineHashes('x\n'.repeat(60));
   assert.deepEqual(lineHashesAt('x\n'.repeat(60), [2, 1, 61, 2, 62, 0]), [repeated[1], repeated[0], repeated[60], repeated[1], undefined, undefined], 'chosen lines, repeats counted');
+  const many = [...Array.from({ length: 40 }, (_, i) => 61 - i), 62, 0];
+  assert.deepEqual(lineHashesAt('x\n'.repeat(60), many), many.map((line) => repeated[line - 1]), 'many lines asked for at once');
   assert.deepEqual(lineHashes('x\n'.repeat(60)).slice(0, 2), [`${direct([...'x\n'.repeat(50)].map((c) => c.charCodeAt(0)))}:1`, `${direct([...'x\n'.repeat(50)].map((c) => c.charCodeAt(0)))}:2`]);
 });
 

@@ -45,7 +45,14 @@ export function lineHashes(text: string, lastLine = Infinity): string[] {
  * earlier lines with the same value, compared as numbers, so no other line becomes a string.
  */
 export function lineHashesAt(text: string, lines: readonly number[]): Array<string | undefined> {
-  const values = lineValues(text, Math.max(0, ...lines));
+  const last = lines.reduce((max, line) => Math.max(max, line), 0);
+  // Counting repeats costs a pass over the earlier lines per line asked for: for a file with many
+  // findings, one pass that formats every line is cheaper.
+  if (lines.length > MANY_LINES) {
+    const all = lineHashes(text, last);
+    return lines.map((line) => all[line - 1]);
+  }
+  const values = lineValues(text, last);
   const { hi, lo } = values;
   return lines.map((line) => {
     const at = line - 1;
@@ -55,6 +62,9 @@ export function lineHashesAt(text: string, lines: readonly number[]): Array<stri
     return `${hex(hi[at], lo[at])}:${count}`;
   });
 }
+
+/** Beyond this many lines asked for, `lineHashesAt` formats them all (see there). */
+const MANY_LINES = 16;
 
 function hex(hi: number, lo: number): string {
   return hi === 0 ? lo.toString(16) : hi.toString(16) + lo.toString(16).padStart(8, '0');

@@ -513,6 +513,30 @@ describe('a scan cache in the checkout', () => {
   });
 });
 
+describe('a kept output in the cache folder', () => {
+  it('linked to a device or made a FIFO does not hang a --cache scan, and is not used', () => {
+    const roots = (['device', 'fifo'] as const).map((kind) => {
+      const root = tempDir('fnscan-keptoutput-');
+      write(root, 'api/hello.ts', `import https from 'node:https'\n${TLS_LINE}\n`);
+      return { kind, root };
+    });
+    // A file gets a stat signature (which the unchanged-tree record needs) once it is 2 seconds old.
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 2_100);
+    for (const { kind, root } of roots) {
+      const first = cli(['--cache', '--format', 'json'], root, { timeout: 10_000 });
+      assert.equal(first.status, 1, first.stderr);
+      const file = path.join(root, 'node_modules/.cache/fnscan/scan-output');
+      assert.ok(fs.existsSync(file), 'the first scan kept its output');
+      fs.rmSync(file);
+      if (kind === 'device') fs.symlinkSync('/dev/zero', file);
+      else assert.equal(spawnSync('mkfifo', [file]).status, 0, 'mkfifo is needed for the FIFO case');
+      const r = cli(['--cache', '--format', 'json'], root, { timeout: 10_000 });
+      assert.equal(r.signal, null, `scan-output as a ${kind}: the scan was still running after 10 s`);
+      assert.deepEqual({ status: r.status, stdout: r.stdout }, { status: first.status, stdout: first.stdout }, `scan-output as a ${kind}`);
+    }
+  });
+});
+
 describe('exit code 3', () => {
   /** A rule with a bug: it throws on one file. */
   const buggy: Rule = {

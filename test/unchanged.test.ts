@@ -1,9 +1,11 @@
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { scan, ScanPlan, type ScanOptions } from '../src/core/engine';
 import { ScanCache } from '../src/core/cache';
+import { completeScan } from '../src/core/parallel';
 import { rules } from '../src/rules';
 import { formatSarif } from '../src/reporters/sarif';
 import { FIXTURES, fixtureApps } from './support/fixtures';
@@ -199,6 +201,44 @@ test('a corrupt, truncated or foreign record is ignored', (t) => {
     const scanned = viaRecord(t, () => sarif(root, cache));
     assert.deepEqual(scanned, { fromRecord: false, sarif: uncached });
   }
+});
+
+test('outcomes that do not read, under a sum that holds, send the scan the long way', (t) => {
+  clockAhead(t);
+  const { root, cache } = copyApp('acme-store');
+  const uncached = sarif(root);
+  sarif(root, cache);
+  const [header, body] = splitRecord(record(cache));
+  const checks = body.slice(0, body.indexOf('\n'));
+  for (const outcomes of ['[1,2', '{"not":"outcomes"}', '[]']) {
+    const rest = `${checks}\n${outcomes}`;
+    const sum = crypto.createHash('sha256').update(rest, 'latin1').digest('hex');
+    fs.writeFileSync(record(cache), `${JSON.stringify({ ...header, sum })}\n${rest}`, 'latin1');
+    const plan = new ScanPlan(options(root, cache));
+    assert.equal(typeof plan.resultStamp, 'string', 'the record vouched for the files');
+    assert.equal(sarif(root, cache), uncached, outcomes);
+  }
+});
+
+test('the result stamp: the same for the same result, another when what the result holds beside the files changes', async (t) => {
+  clockAhead(t);
+  const { root, cache } = copyApp('acme-store');
+  assert.equal(new ScanPlan(options(root, cache)).resultStamp, undefined, 'no record yet');
+  const filled = new ScanPlan(options(root, cache));
+  assert.equal(filled.resultStamp, undefined);
+  await completeScan(filled, 1);
+  const written = filled.resultStamp;
+  assert.equal(typeof written, 'string', 'the stamp of the record the scan wrote');
+  const read = new ScanPlan(options(root, cache));
+  assert.equal(read.resultStamp, written, 'the record read names the same result');
+  assert.deepEqual(read.finish(), scan(options(root)));
+  assert.equal(read.resultStamp, written);
+  // A test file: found (and counted), not read, so the record still vouches for every file read.
+  fs.writeFileSync(path.join(root, 'api/src/functions/extra.test.ts'), "it('works', () => {})\n");
+  const counted = new ScanPlan(options(root, cache));
+  assert.deepEqual(counted.pending, []);
+  assert.notEqual(counted.resultStamp, undefined);
+  assert.notEqual(counted.resultStamp, written);
 });
 
 test('no record is written while a file is too recent to vouch for by its stat', () => {

@@ -1,10 +1,11 @@
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { applyBaseline, BaselineError, writeBaseline } from '../core/baseline';
 import { ConfigError, loadConfig } from '../core/config';
-import { InternalError, relativePath, type ScanResult } from '../core/engine';
+import { InternalError, ScanPlan, relativePath, type ScanResult } from '../core/engine';
 import { firstLine } from '../core/messages';
-import { scanParallel } from '../core/parallel';
+import { completeScan } from '../core/parallel';
 import { MergeError, mergeSarif } from '../reporters/merge-sarif';
 import { DEFAULT_LIMITS } from '../core/files';
 import { UsageError, projectAt } from '../core/project';
@@ -17,6 +18,7 @@ import { rules as shippedRules } from '../rules';
 import { processIo, wantsColor, type Io } from './io';
 import { parseArgs, type CliOptions, type FailOn } from './options';
 import { noProgress, terminalProgress } from './progress';
+import { outputKey, readOutput, writeOutput, type KeptOutput, type Output } from './replay';
 
 export { processIo, type Io };
 
@@ -39,7 +41,70 @@ export async function run(argv: string[], io: Io, deps: Deps = {}): Promise<numb
 
 async function execute(options: CliOptions, io: Io, ruleSet: readonly Rule[]): Promise<number> {
   const root = reportRoot(io.cwd);
-  const result = await scanPaths(options, io, ruleSet, root);
+  const key = options.cache ? keyOfOutput(options, io, root) : undefined;
+  const scanned = await scanPaths(options, io, ruleSet, root, key);
+  if ('output' in scanned) return repeatOutput(scanned.output, options, io);
+  const { result, stamp } = scanned;
+  const toOutput = (text: string): void => writeFile(options.output!, io.cwd, text);
+  if (key === undefined || stamp === undefined) return report(result, options, io, root, toOutput);
+  // Kept with the result's stamp, so the next run of the same scan can repeat it (replay.ts).
+  const writes: Output['writes'] = [];
+  const logged: Io = {
+    ...io,
+    stdout: (text) => {
+      writes.push({ to: 'stdout', text });
+      io.stdout(text);
+    },
+    stderr: (text) => {
+      writes.push({ to: 'stderr', text });
+      io.stderr(text);
+    },
+  };
+  const exitCode = report(result, options, logged, root, (text) => {
+    writes.push({ to: 'output', text });
+    toOutput(text);
+  });
+  writeOutput(path.resolve(io.cwd, options.cacheLocation), stamp, key, { exitCode, writes });
+  return exitCode;
+}
+
+/**
+ * Everything a run's output depends on besides the scan result: the options, where it runs, its
+ * colour, and the baseline it compares with. Undefined when the run is not one to repeat (it
+ * writes a baseline, or the baseline cannot be read: that error is the normal path's to report).
+ */
+function keyOfOutput(options: CliOptions, io: Io, root: string): string | undefined {
+  if (options.writeBaseline !== undefined) return undefined;
+  let baseline: string | null = null;
+  if (options.baseline !== undefined) {
+    try {
+      baseline = crypto.createHash('sha256').update(fs.readFileSync(path.resolve(io.cwd, options.baseline))).digest('hex');
+    } catch {
+      return undefined;
+    }
+  }
+  return outputKey({
+    fnscan: toolVersion(),
+    cwd: io.cwd,
+    root,
+    options,
+    color: [wantsColor(io.env, io.stdoutIsTTY), wantsColor(io.env, io.stderrIsTTY)],
+    baseline,
+  });
+}
+
+/** Prints and writes what the last run of the same scan did, and exits as it did. */
+function repeatOutput(output: KeptOutput, options: CliOptions, io: Io): number {
+  for (const { to, bytes } of output.writes) {
+    if (to === 'stdout') io.stdout(bytes.toString('utf8'));
+    else if (to === 'stderr') io.stderr(bytes.toString('utf8'));
+    else if (options.output !== undefined) writeFile(options.output, io.cwd, bytes);
+  }
+  return output.exitCode;
+}
+
+/** Writes the report and the notes, and gives the exit code. */
+function report(result: ScanResult, options: CliOptions, io: Io, root: string, toOutput: (text: string) => void): number {
   if (options.writeBaseline !== undefined) {
     writeFile(options.writeBaseline, io.cwd, writeBaseline(result.findings, root));
     printSkipped(result, options, io, root);
@@ -59,7 +124,7 @@ async function execute(options: CliOptions, io: Io, ruleSet: readonly Rule[]): P
   // SARIF keeps known findings too, marked `unchanged`: code scanning would otherwise close their alerts.
   const reported = options.format === 'sarif' && options.baseline !== undefined ? compared.all : findings;
   const shown = options.quiet ? reported.filter((f) => f.level === 'error') : reported;
-  writeReport({ ...result, findings: shown }, options, io, root);
+  writeReport({ ...result, findings: shown }, options, io, root, toOutput);
   printSkipped(result, options, io, root);
 
   const hidden = options.quiet ? failing.filter((f) => f.level !== 'error').length : 0;
@@ -102,7 +167,17 @@ function reportCrash(result: ScanResult, io: Io, root: string): boolean {
   return true;
 }
 
-async function scanPaths(options: CliOptions, io: Io, ruleSet: readonly Rule[], root: string): Promise<ScanResult> {
+/**
+ * The scan's result with its stamp (when an unchanged-tree record answers for it), or, when the
+ * output of a run with the same result and `key` was kept, that output: the result is not needed.
+ */
+async function scanPaths(
+  options: CliOptions,
+  io: Io,
+  ruleSet: readonly Rule[],
+  root: string,
+  key: string | undefined,
+): Promise<{ result: ScanResult; stamp?: string } | { output: KeptOutput }> {
   const paths = options.paths.map((p) => existingPath(p, io.cwd));
   // The config of the app the first path lies in, as the ESLint plugin reads it: scanning
   // `api/src/functions/x.ts` or `api/` uses the app root's fnscan.config.json.
@@ -115,26 +190,28 @@ async function scanPaths(options: CliOptions, io: Io, ruleSet: readonly Rule[], 
   );
   const cacheLocation = options.cache ? path.resolve(io.cwd, options.cacheLocation) : undefined;
   if (cacheLocation !== undefined && isNonFolder(cacheLocation)) {
-    throw new UsageError(`--cache-location \`${printable(options.cacheLocation)}\` is a file; it must be a folder (fnscan keeps scan-cache.json and scan-result.json in it).`);
+    throw new UsageError(`--cache-location \`${printable(options.cacheLocation)}\` is a file; it must be a folder (fnscan keeps scan-cache.json, scan-result.json and scan-output in it).`);
   }
   const progress = io.stderrIsTTY && !options.quiet ? terminalProgress(io.stderr) : noProgress;
   try {
-    return await scanParallel(
-      {
-        paths,
-        rules: [...ruleSet],
-        config,
-        includeTests: options.includeTests,
-        followSymlinks: options.followSymlinks,
-        configRoot: configDir,
-        limits: { ...DEFAULT_LIMITS, maxFileBytes: options.maxFileSize ?? config.maxFileSize ?? DEFAULT_LIMITS.maxFileBytes },
-        onProgress: (done, total) => progress.update(done, total),
-        cache: cacheLocation === undefined ? undefined : { location: cacheLocation },
-        shard: options.shard,
-        root,
-      },
-      options.jobs,
-    );
+    const plan = new ScanPlan({
+      paths,
+      rules: [...ruleSet],
+      config,
+      includeTests: options.includeTests,
+      followSymlinks: options.followSymlinks,
+      configRoot: configDir,
+      limits: { ...DEFAULT_LIMITS, maxFileBytes: options.maxFileSize ?? config.maxFileSize ?? DEFAULT_LIMITS.maxFileBytes },
+      onProgress: (done, total) => progress.update(done, total),
+      cache: cacheLocation === undefined ? undefined : { location: cacheLocation },
+      shard: options.shard,
+      root,
+    });
+    const known = plan.resultStamp;
+    const output = key !== undefined && known !== undefined ? readOutput(cacheLocation!, known, key) : undefined;
+    if (output) return { output };
+    const result = await completeScan(plan, options.jobs);
+    return { result, stamp: plan.resultStamp };
   } finally {
     progress.clear();
   }
@@ -163,7 +240,7 @@ function mergeCommand(files: string[], io: Io): number {
 }
 
 /** The report goes to stdout, or to --output with the summary line on stderr. */
-function writeReport(report: ScanResult, options: CliOptions, io: Io, root: string): void {
+function writeReport(report: ScanResult, options: CliOptions, io: Io, root: string, toOutput: (text: string) => void): void {
   const text = reporters[options.format](report, {
     root,
     color: options.output === undefined && wantsColor(io.env, io.stdoutIsTTY),
@@ -177,7 +254,7 @@ function writeReport(report: ScanResult, options: CliOptions, io: Io, root: stri
     io.stdout(text);
     return;
   }
-  writeFile(options.output, io.cwd, text);
+  toOutput(text);
   if (!options.quiet) io.stderr(`${summaryLine(report, wantsColor(io.env, io.stderrIsTTY))}\n`);
 }
 
@@ -253,7 +330,7 @@ function readBaselineFile(file: string, cwd: string): string {
   }
 }
 
-function writeFile(file: string, cwd: string, text: string): void {
+function writeFile(file: string, cwd: string, text: string | Uint8Array): void {
   const target = path.resolve(cwd, file);
   try {
     fs.mkdirSync(path.dirname(target), { recursive: true });

@@ -11,7 +11,7 @@ import { roleOf } from './project';
 import { ProjectAnalysis, type ModuleHost } from './analysis';
 import { ContentHashes, DependencyTracker, ScanCache, cacheKey, importResolver, type CacheUnit, type UnitOutcome } from './cache';
 import { inShard, type Shard } from './shard';
-import { readUnchanged, writeUnchanged } from './unchanged';
+import { readUnchanged, writeUnchanged, type Unchanged } from './unchanged';
 import { firstLine, renderMessage } from './messages';
 import { applySuppressions } from './suppressions';
 import type { FnscanConfig } from './config';
@@ -131,10 +131,14 @@ export class ScanPlan {
   private readonly discovery: Discovery;
   private readonly root: string;
   private readonly outcomes = new Map<ScanUnit, UnitOutcome>();
-  private readonly cache?: ScanCache;
+  private cache?: ScanCache;
   /** Where to write the unchanged-tree record when the scan went through the per-file lookups. */
-  private readonly unchanged?: { location: string; key: string };
+  private unchanged?: { location: string; key: string };
   private done = 0;
+  /** The unchanged-tree record that answers for every file, when one does; its outcomes are read in `finish`. */
+  private fromRecord?: Unchanged;
+  /** The stamp of the record that answers for the result: the one read, or the one this scan wrote. */
+  private recordStamp?: string;
 
   constructor(private readonly options: ScanOptions) {
     const limits = { ...DEFAULT_LIMITS, ...options.limits };
@@ -161,24 +165,30 @@ export class ScanPlan {
     // Nothing changed since the last scan: its outcomes, without opening the scan cache.
     const unchanged = readUnchanged({ location, key, root: this.root, units: this.units, projects: this.discovery.projects, hashes: this.hashes, folders: this.folders });
     if (unchanged) {
-      this.units.forEach((unit, i) => this.record(unit, unchanged[i]));
+      this.fromRecord = unchanged;
+      this.recordStamp = unchanged.stamp;
       return;
     }
+    this.lookUp(location, key);
+  }
+
+  /** The outcomes the scan cache holds, file by file; the other files are left `pending`. */
+  private lookUp(location: string, key: string): void {
     this.unchanged = { location, key };
     const cache = ScanCache.open(location, this.root, key);
     this.cache = cache;
     const context = { hashOf: (file: string) => this.hashes!.of(file), resolve: importResolver(this.folders) };
     for (const unit of this.units) {
-      const state = this.hashes.state(unit.path);
+      const state = this.hashes!.state(unit.path);
       unit.hash = state.hash;
       unit.dated = state.dated;
       unit.signature = state.signature;
-      const cached = this.cache.lookup(unit, context);
+      const cached = cache.lookup(unit, context);
       if (cached) this.record(unit, cached);
       else this.pending.push(unit);
     }
-    const existing = new Set(this.discovery.files.map((f) => this.cache!.relative(f.path)));
-    this.cache.prune(options.paths, existing);
+    const existing = new Set(this.discovery.files.map((f) => cache.relative(f.path)));
+    cache.prune(this.options.paths, existing);
   }
 
   /** The folder listings discovery read (for import resolution in this thread). */
@@ -191,13 +201,27 @@ export class ScanPlan {
     this.record(unit, outcome);
   }
 
+  /**
+   * Names the result `finish` gives, when an unchanged-tree record answers for it (read, or
+   * written by `finish`): equal stamps, equal results. A caller can keep what it made of a result
+   * under its stamp (the CLI keeps its output) and, given the stamp again, skip `finish`.
+   */
+  get resultStamp(): string | undefined {
+    const record = this.recordStamp;
+    if (record === undefined) return undefined;
+    // What the result holds beside the files' outcomes (the rules enabled are in the record's key).
+    const frame = { skipped: this.discoverySkipped(), projects: this.discovery.projects, filesScanned: this.filesScanned(), shard: this.options.shard ?? null };
+    return crypto.createHash('sha256').update(`${record}\n${JSON.stringify(frame)}`).digest('hex');
+  }
+
   finish(): ScanResult {
+    if (this.fromRecord) this.takeRecorded(this.fromRecord);
     const cacheNotWritten = this.cache?.save();
     if (this.cache && this.unchanged && cacheNotWritten === undefined && this.worthRecording(this.cache)) {
-      writeUnchanged({ ...this.unchanged, root: this.root, units: this.units }, this.cache.unchangedParts(this.units, this.hashes!));
+      this.recordStamp = writeUnchanged({ ...this.unchanged, root: this.root, units: this.units }, this.cache.unchangedParts(this.units, this.hashes!));
     }
     const findings: Finding[] = [];
-    const skipped = this.discovery.skipped.filter((s) => this.inShard(s.file));
+    const skipped = this.discoverySkipped();
     for (const unit of this.units) {
       const outcome = this.outcomes.get(unit);
       if (!outcome) throw new Error(`The scan has no outcome for ${unit.path}.`);
@@ -208,11 +232,33 @@ export class ScanPlan {
       findings: sortFindings(findings),
       skipped: dedupeSkipped(skipped),
       projects: this.discovery.projects,
-      filesScanned: this.discovery.files.filter((f) => this.inShard(f.path)).length,
+      filesScanned: this.filesScanned(),
       rules: enabledRules(this.setup.rules, this.setup.config).map((r) => r.meta),
       ...(cacheNotWritten !== undefined && { cacheNotWritten }),
       ...(this.options.shard !== undefined && { shard: this.options.shard }),
     };
+  }
+
+  /**
+   * The record's outcomes. Should they not read (its sum held, so only a record written by
+   * something else), the scan goes the long way after all: the per-file lookups, then the work
+   * they leave, in this thread.
+   */
+  private takeRecorded(record: Unchanged): void {
+    this.fromRecord = undefined;
+    let outcomes: UnitOutcome[] | undefined;
+    try {
+      outcomes = record.outcomes();
+    } catch {
+      outcomes = undefined;
+    }
+    if (outcomes) {
+      this.units.forEach((unit, i) => this.record(unit, outcomes[i]));
+      return;
+    }
+    this.recordStamp = undefined;
+    this.lookUp(this.options.cache!.location, cacheKey(this.setup));
+    new FileWork(this.setup, this.hashes, this.folders).runAll(this.pending, (unit, outcome) => this.complete(unit, outcome));
   }
 
   /**
@@ -224,6 +270,15 @@ export class ScanPlan {
    */
   private worthRecording(cache: ScanCache): boolean {
     return this.pending.length === this.units.length || (this.pending.length === 0 && cache.refreshed === 0);
+  }
+
+  private discoverySkipped(): SkippedFile[] {
+    return this.discovery.skipped.filter((s) => this.inShard(s.file));
+  }
+
+  private filesScanned(): number {
+    if (this.options.shard === undefined) return this.discovery.files.length;
+    return this.discovery.files.filter((f) => this.inShard(f.path)).length;
   }
 
   private inShard(file: string): boolean {

@@ -32,8 +32,12 @@ export function defaultJobs(): number {
  * (`minFilesPerWorker` lets tests use workers on small trees).
  */
 export async function scanParallel(options: ScanOptions, jobs = defaultJobs(), minFilesPerWorker = MIN_FILES_PER_WORKER): Promise<ScanResult> {
-  const plan = new ScanPlan(options);
-  const ruleIds = shippedRuleIds(options.rules);
+  return completeScan(new ScanPlan(options), jobs, minFilesPerWorker);
+}
+
+/** Does the per-file work `plan` left pending (in this thread or in workers) and gives the result. */
+export async function completeScan(plan: ScanPlan, jobs = defaultJobs(), minFilesPerWorker = MIN_FILES_PER_WORKER): Promise<ScanResult> {
+  const ruleIds = shippedRuleIds(plan.setup.rules);
   const workers = Math.min(jobs, Math.floor(plan.pending.length / minFilesPerWorker));
   if (workers >= 2 && ruleIds) {
     await runInWorkers(plan, workers, ruleIds);

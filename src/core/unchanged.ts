@@ -19,7 +19,7 @@ import type { ProjectInfo } from './project';
  * written again by a scan after which the tree is likely to stay as it is (`ScanPlan`).
  */
 
-const FORMAT = 1;
+const FORMAT = 2;
 const FILE_NAME = 'scan-result.json';
 /** Far above what a scan writes (2.1 MB at 8,000 functions): only a file that is no record is refused. */
 const MAX_BYTES = 1024 * 1024 * 1024;
@@ -42,11 +42,22 @@ interface Header {
   sum: string;
 }
 
-interface Body {
-  /** In the order of the files the digest covers: 0 for a file with no findings and no skips. */
-  outcomes: unknown[];
+/**
+ * After the header, two lines: what the outcomes depend on outside the files (checked on every
+ * use), then the outcomes, in the order of the files the digest covers (0 for a file with no
+ * findings and no skips), parsed only when the scan's result is wanted.
+ */
+interface Checks {
   extras: UnchangedParts['extras'];
   resolutions: UnchangedParts['resolutions'];
+}
+
+/** What the record vouches for. */
+export interface Unchanged {
+  /** The record's header line: changes whenever anything the outcomes came from changes. */
+  stamp: string;
+  /** The outcomes of the scan's files, in their order. */
+  outcomes(): UnitOutcome[];
 }
 
 export interface UnchangedCheck {
@@ -69,11 +80,11 @@ export interface UnchangedWrite {
 }
 
 /**
- * The outcomes of the scan's files, in their order, if the record vouches for every one of them;
- * undefined otherwise (no record, another scan's, or anything changed). Stats every file once
- * (through `hashes`, which keeps the signatures for the per-file lookups if it comes to that).
+ * The record, if it vouches for every file of the scan; undefined otherwise (no record, another
+ * scan's, or anything changed). Stats every file once (through `hashes`, which keeps the
+ * signatures for the per-file lookups if it comes to that).
  */
-export function readUnchanged(check: UnchangedCheck): UnitOutcome[] | undefined {
+export function readUnchanged(check: UnchangedCheck): Unchanged | undefined {
   const file = path.join(check.location, FILE_NAME);
   try {
     // The header alone first: a scan with changes pays for the digest, not for reading the outcomes.
@@ -91,15 +102,24 @@ export function readUnchanged(check: UnchangedCheck): UnitOutcome[] | undefined 
     if (newline < 0 || !bytes.subarray(0, newline).equals(head.subarray(0, newline))) return undefined;
     const raw = bytes.subarray(newline + 1);
     if (header.sum !== sha256(raw)) return undefined;
-    const body = JSON.parse(raw.toString('latin1')) as Body;
+    const split = raw.indexOf(0x0a);
+    if (split < 0) return undefined;
+    const checks = JSON.parse(raw.toString('latin1', 0, split)) as Checks;
     const absolute = absoluteFrom(check.root);
-    if (!extrasHold(body.extras, check.hashes, absolute)) return undefined;
-    if (!resolutionsHold(body.resolutions, check, absolute)) return undefined;
+    if (!extrasHold(checks.extras, check.hashes, absolute)) return undefined;
+    if (!resolutionsHold(checks.resolutions, check, absolute)) return undefined;
+    const stored = raw.subarray(split + 1);
     // The digest matched, so these are the recorded files, in the recorded order.
-    const outcomes = body.outcomes;
-    if (!Array.isArray(outcomes) || outcomes.length !== check.units.length) return undefined;
-    const use = holdsUndefinedMarker(raw) ? 'in place' : 'as parsed';
-    return outcomes.map((stored) => (stored === 0 ? { findings: [], skipped: [] } : decodeOutcome(stored, absolute, use)));
+    const count = check.units.length;
+    return {
+      stamp: bytes.toString('latin1', 0, newline),
+      outcomes: () => {
+        const outcomes = JSON.parse(stored.toString('latin1')) as unknown[];
+        if (!Array.isArray(outcomes) || outcomes.length !== count) throw new Error('The unchanged-tree record does not match its digest.');
+        const use = holdsUndefinedMarker(stored) ? 'in place' : 'as parsed';
+        return outcomes.map((o) => (o === 0 ? { findings: [], skipped: [] } : decodeOutcome(o, absolute, use)));
+      },
+    };
   } catch {
     return undefined;
   }
@@ -112,17 +132,17 @@ function headerOf(head: Buffer): Partial<Header> | undefined {
 }
 
 /**
- * Writes the record of a scan that went through the per-file lookups; nothing when a file has no
- * signature yet (written within the last seconds) or `parts` could not vouch for everything.
- * Never throws: the record only saves time.
+ * Writes the record of a scan that went through the per-file lookups and returns its stamp;
+ * nothing when a file has no signature yet (written within the last seconds) or `parts` could
+ * not vouch for everything. Never throws: the record only saves time.
  */
-export function writeUnchanged(write: UnchangedWrite, parts: UnchangedParts | undefined): void {
-  if (!parts) return;
+export function writeUnchanged(write: UnchangedWrite, parts: UnchangedParts | undefined): string | undefined {
+  if (!parts) return undefined;
   const signatures = new Map(write.units.map((u) => [u.path, u.signature]));
   const digest = treeDigest(write.root, write.key, write.units, (file) => signatures.get(file));
-  if (digest === undefined) return;
-  const body: Body = { outcomes: parts.outcomes, extras: parts.extras, resolutions: parts.resolutions };
-  const raw = Buffer.from(asciiJson(body), 'latin1');
+  if (digest === undefined) return undefined;
+  const checks: Checks = { extras: parts.extras, resolutions: parts.resolutions };
+  const raw = Buffer.from(`${asciiJson(checks)}\n${asciiJson(parts.outcomes)}`, 'latin1');
   const header: Header = {
     format: FORMAT,
     key: write.key,
@@ -130,11 +150,14 @@ export function writeUnchanged(write: UnchangedWrite, parts: UnchangedParts | un
     ...(write.units.some((u) => u.dated) && { day: utcDay() }),
     sum: sha256(raw),
   };
+  const stamp = JSON.stringify(header);
   try {
     fs.mkdirSync(write.location, { recursive: true });
-    writeFileAtomically(path.join(write.location, FILE_NAME), Buffer.concat([Buffer.from(`${JSON.stringify(header)}\n`), raw]));
+    writeFileAtomically(path.join(write.location, FILE_NAME), Buffer.concat([Buffer.from(`${stamp}\n`), raw]));
+    return stamp;
   } catch {
     // An unwritable location is reported by the scan cache's own save.
+    return undefined;
   }
 }
 
@@ -163,7 +186,7 @@ function treeDigest(root: string, key: string, units: readonly RecordedUnit[], s
  * Whether every dependency outside the scan's files is as recorded: a file by its signature;
  * what has none (a listing, a folder, a missing or a recent file) by its hash, taken again.
  */
-function extrasHold(extras: Body['extras'], hashes: ContentHashes, absolute: (p: string) => string): boolean {
+function extrasHold(extras: Checks['extras'], hashes: ContentHashes, absolute: (p: string) => string): boolean {
   if (!Array.isArray(extras)) return false;
   return extras.every(([module, hash, signature]) => {
     const file = absolute(module);
@@ -172,7 +195,7 @@ function extrasHold(extras: Body['extras'], hashes: ContentHashes, absolute: (p:
 }
 
 /** Whether every recorded import still resolves to the recorded target, in its project. */
-function resolutionsHold(resolutions: Body['resolutions'], check: UnchangedCheck, absolute: (p: string) => string): boolean {
+function resolutionsHold(resolutions: Checks['resolutions'], check: UnchangedCheck, absolute: (p: string) => string): boolean {
   if (!Array.isArray(resolutions)) return false;
   const projects = new Map(check.projects.map((p) => [projectKey(p, check.root), p]));
   const resolve = importResolver(check.folders);

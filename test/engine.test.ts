@@ -2,10 +2,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { scan } from '../src/core/engine';
+import { FileCache, scan } from '../src/core/engine';
 import { rules } from '../src/rules';
 import type { Finding } from '../src/core/types';
-import { tempDir } from './support/project';
+import { tempDir, tempProject } from './support/project';
 import { FIXTURES, fixtureApps, scanFixture } from './support/fixtures';
 
 const tmp = tempDir('fnscan-engine-');
@@ -46,4 +46,20 @@ test('paths that lead into the same app give one project, and the findings of a 
   const inFunctions = (findings: Finding[]) =>
     findings.filter((f) => f.location.file.startsWith(path.join(app, 'api/src/functions') + path.sep)).map((f) => JSON.stringify(f));
   assert.deepEqual(inFunctions(overlapping.findings), inFunctions(full.findings));
+});
+
+test('a module of a function folder that sorts before its endpoint (`orders/body.ts`, `orders/orders.ts`) is parsed once, not again for its endpoint', (t) => {
+  const root = tempProject({
+    'redwood.toml': '',
+    'api/src/functions/orders/body.ts': 'export const parse = (body: string) => JSON.parse(body)\n',
+    'api/src/functions/orders/orders.ts': "import { parse } from './body'\nexport const handler = async (event: { body: string }) => ({ statusCode: 200, body: parse(event.body) })\n",
+  });
+  const parsed: string[] = [];
+  const parse = (FileCache.prototype as unknown as { parse: (file: string) => unknown }).parse;
+  t.mock.method(FileCache.prototype as unknown as { parse: (file: string) => unknown }, 'parse', function (this: unknown, file: string, ...rest: unknown[]) {
+    parsed.push(path.basename(file));
+    return (parse as (...a: unknown[]) => unknown).call(this, file, ...rest);
+  });
+  scan({ paths: [root], rules: [...rules], config: {}, includeTests: false, root });
+  assert.deepEqual(parsed.sort(), ['body.ts', 'orders.ts']);
 });

@@ -335,6 +335,11 @@ export class FileWork {
         this.modules.load(unit.path, project);
       }
       for (const unit of batch) done(unit, this.run(unit));
+      // Dropped once the whole batch is judged: an endpoint that imports a module of its own
+      // folder (`functions/x/parse.ts`, which sorts before `functions/x/x.ts`) finds it parsed.
+      for (const unit of batch) {
+        if (unit.kind === 'source' && !this.tracker.isDependency(unit.path)) this.modules.forget(unit.path);
+      }
     }
   }
 
@@ -357,7 +362,6 @@ export class FileWork {
     const reason = this.modules.skipped.get(unit.path);
     if (reason) skipped.push(reason);
     const dependencies = this.tracker.dependencies();
-    if (!this.tracker.isDependency(unit.path)) this.modules.forget(unit.path);
     return { findings, skipped, dependencies };
   }
 

@@ -1,11 +1,11 @@
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { scan, ScanPlan, type ScanOptions } from '../src/core/engine';
-import { hashFile } from '../src/core/cache';
+import { ScanCache, cacheKey, hashFile } from '../src/core/cache';
 import { defineRule } from '../src/core/rule';
 import { rules } from '../src/rules';
 import { formatSarif } from '../src/reporters/sarif';
@@ -42,6 +42,12 @@ function filesWith(sarifText: string, ruleId: string): string[] {
 function cacheBody<T>(cache: string): T {
   const text = fs.readFileSync(path.join(cache, 'scan-cache.json'), 'latin1');
   return JSON.parse(text.slice(text.indexOf('\n') + 1)) as T;
+}
+
+/** What the cache holds (its file and its journal): each stored file with the signature that vouches for it. */
+function stored(root: string, cache: string): Map<string, string | undefined> {
+  const plan = new ScanPlan(options(root));
+  return ScanCache.open(cache, root, cacheKey(plan.setup)).stored();
 }
 
 /** Files the cache could not vouch for: what a scan with this cache would analyse again. */
@@ -287,9 +293,9 @@ test('files removed from the tree are dropped from the cache', () => {
   sarif(root, cache);
   fs.rmSync(path.join(root, 'api/src/functions/logFirst.ts'));
   sarif(root, cache);
-  const text = fs.readFileSync(path.join(cache, 'scan-cache.json'), 'utf8');
-  assert.ok(!text.includes('logFirst.ts'));
-  assert.ok(text.includes('githubPush.ts'));
+  const files = stored(root, cache);
+  assert.equal(files.has('api/src/functions/logFirst.ts'), false);
+  assert.equal(files.has('api/src/functions/githubPush.ts'), true);
 });
 
 test('a suppression with an expiry date marks its file as dated, so a cached verdict holds for one day only', () => {
@@ -326,10 +332,7 @@ test('unchanged files are vouched for by their stat; an edit is seen even when s
 test('a file touched but unchanged is read once to find that out, then vouched for by its new stat', async () => {
   const { root, cache } = copyApp('webhook-zoo');
   const wait = (): Promise<unknown> => new Promise((resolve) => setTimeout(resolve, 2100));
-  const stored = (): Map<string, string | undefined> => {
-    const { files } = cacheBody<{ files: Record<string, { t?: string }> }>(cache);
-    return new Map(Object.entries(files).map(([file, entry]) => [file, entry.t]));
-  };
+  const signatures = (): Map<string, string | undefined> => stored(root, cache);
   const current = (file: string): string => {
     const stat = fs.statSync(path.join(root, file));
     return `${stat.size}:${stat.mtimeMs}:${stat.ctimeMs}:${stat.ino}:${stat.dev}`;
@@ -337,19 +340,17 @@ test('a file touched but unchanged is read once to find that out, then vouched f
   await wait();
   const before = sarif(root, cache);
   // Every file rewritten with the same bytes (as a checkout of another branch and back would).
-  for (const file of stored().keys()) fs.writeFileSync(path.join(root, file), fs.readFileSync(path.join(root, file)));
+  for (const file of signatures().keys()) fs.writeFileSync(path.join(root, file), fs.readFileSync(path.join(root, file)));
   await wait();
-  assert.ok([...stored()].every(([file, t]) => t !== current(file)), 'the recorded signatures no longer match');
+  assert.ok([...signatures()].every(([file, t]) => t !== current(file)), 'the recorded signatures no longer match');
   assert.deepEqual(pending(root, cache), [], 'same content: nothing is judged again');
   assert.equal(sarif(root, cache), before);
-  assert.ok([...stored()].every(([file, t]) => t === current(file)), 'the cache now holds the new signatures');
+  assert.ok([...signatures()].every(([file, t]) => t === current(file)), 'the cache now holds the new signatures');
 });
 
 test('a file judged right after it was written gets its signature on a later scan', async () => {
   const { root, cache } = copyApp('acme-store');
-  const signatures = (): Array<string | undefined> => {
-    return Object.values(cacheBody<{ files: Record<string, { t?: string }> }>(cache).files).map((e) => e.t);
-  };
+  const signatures = (): Array<string | undefined> => [...stored(root, cache).values()];
   const before = sarif(root, cache);
   assert.ok(signatures().every((t) => t === undefined), 'files younger than 2 s get no signature');
   await new Promise((resolve) => setTimeout(resolve, 2100));
@@ -472,4 +473,102 @@ test('files a rule reads or lists itself, outside the imports, are dependencies 
   fs.writeFileSync(path.join(root, 'notes', 'b.md'), 'fixed\n');
   assert.equal(run(true), run(false), 'a file read by the rule changes');
   assert.deepEqual(pending(root, cache, extra), []);
+});
+
+/** Files written now count as old enough to vouch for by their stat. */
+function clockAhead(t: TestContext): void {
+  const now = Date.now();
+  t.mock.method(Date, 'now', () => now + 60_000);
+}
+
+const journalOf = (cache: string): string => path.join(cache, 'scan-cache.journal');
+const journalLines = (cache: string): string[] => fs.readFileSync(journalOf(cache), 'latin1').split('\n').filter(Boolean);
+
+test('an edit goes to the journal: the cache file stays as written, and the next scan reads both', (t) => {
+  clockAhead(t);
+  const { root, cache } = copyApp('acme-store');
+  sarif(root, cache);
+  const written = fs.readFileSync(path.join(cache, 'scan-cache.json'));
+  assert.equal(fs.existsSync(journalOf(cache)), false, 'a fill writes the whole cache');
+
+  const functions = path.join(root, 'api/src/functions');
+  const [first, second] = fs.readdirSync(functions).filter((f) => f.endsWith('.ts')).sort();
+  fs.appendFileSync(path.join(functions, first), '\nexport const debug = { rejectUnauthorized: false }\n');
+  assert.equal(sarif(root, cache), sarif(root));
+  assert.deepEqual(fs.readFileSync(path.join(cache, 'scan-cache.json')), written, 'the cache file is not written again');
+  assert.equal(journalLines(cache).length, 1);
+  assert.deepEqual(pending(root, cache), [], 'the journaled entry is used');
+
+  fs.rmSync(path.join(functions, second));
+  assert.equal(sarif(root, cache), sarif(root));
+  assert.equal(journalLines(cache).length, 2);
+  assert.equal(stored(root, cache).has(`api/src/functions/${second}`), false, 'a removal is journaled too');
+  assert.deepEqual(pending(root, cache), []);
+});
+
+test('a journal line that does not check out is left out: its files are judged again, with the same results', (t) => {
+  clockAhead(t);
+  const { root, cache } = copyApp('acme-store');
+  sarif(root, cache);
+  const functions = path.join(root, 'api/src/functions');
+  const endpoint = fs.readdirSync(functions).filter((f) => f.endsWith('.ts')).sort()[0];
+  fs.appendFileSync(path.join(functions, endpoint), '\nexport const debug = { rejectUnauthorized: false }\n');
+  sarif(root, cache);
+  const [line] = journalLines(cache);
+  const space = line.indexOf(' ');
+  const header = JSON.parse(line.slice(0, space)) as Record<string, unknown>;
+  const body = line.slice(space + 1);
+  const spoilt = [
+    `${JSON.stringify({ ...header, base: 'another-cache-file' })} ${body}`,
+    `${JSON.stringify({ ...header, key: 'another' })} ${body}`,
+    // Valid JSON of the right shape: only the sum shows the change.
+    `${JSON.stringify(header)} ${body.replace('"error"', '"note"')}`,
+    line.slice(0, line.length - 20),
+    'not a journal line',
+  ];
+  const expected = sarif(root);
+  for (const text of spoilt) {
+    fs.writeFileSync(journalOf(cache), `${text}\n`);
+    assert.deepEqual(pending(root, cache), [`api/src/functions/${endpoint}`], text.slice(0, 60));
+    assert.equal(sarif(root, cache), expected);
+  }
+  // Lines after a bad one still apply.
+  fs.writeFileSync(journalOf(cache), `not a journal line\n${line}\n`);
+  assert.deepEqual(pending(root, cache), []);
+});
+
+test('the journal is folded into the cache file once it would outgrow a quarter of it (at least 256 KB)', (t) => {
+  clockAhead(t);
+  const root = tempProject({
+    'api/src/functions/hello.ts': "export const handler = async () => ({ statusCode: 200, body: 'hi' })\n",
+    'api/src/lib/agents.ts': 'export const agents = [\n' + '  { rejectUnauthorized: false },\n'.repeat(2000) + ']\n',
+  });
+  const cache = path.join(root, 'node_modules/.cache/fnscan');
+  sarif(root, cache);
+  const hello = path.join(root, 'api/src/functions/hello.ts');
+  fs.appendFileSync(hello, '// edited\n');
+  sarif(root, cache);
+  assert.equal(journalLines(cache).length, 1, 'a small change goes to the journal');
+  const before = fs.readFileSync(path.join(cache, 'scan-cache.json'));
+  // 2,000 findings in the changed file: far more than the journal may hold.
+  fs.appendFileSync(path.join(root, 'api/src/lib/agents.ts'), '// edited\n');
+  assert.equal(sarif(root, cache), sarif(root));
+  assert.equal(fs.existsSync(journalOf(cache)), false, 'the journal is folded in and removed');
+  assert.notDeepEqual(fs.readFileSync(path.join(cache, 'scan-cache.json')), before);
+  assert.deepEqual(pending(root, cache), []);
+});
+
+test('a journal planted as a link is replaced, never written through', (t) => {
+  clockAhead(t);
+  const { root, cache } = copyApp('acme-store');
+  sarif(root, cache);
+  const target = path.join(tempDir('fnscan-outside-'), 'precious.txt');
+  fs.writeFileSync(target, 'keep me\n');
+  fs.symlinkSync(target, journalOf(cache));
+  const functions = path.join(root, 'api/src/functions');
+  fs.appendFileSync(path.join(functions, fs.readdirSync(functions).filter((f) => f.endsWith('.ts')).sort()[0]), '\n// edited\n');
+  assert.equal(sarif(root, cache), sarif(root));
+  assert.equal(fs.readFileSync(target, 'utf8'), 'keep me\n');
+  assert.equal(fs.lstatSync(journalOf(cache)).isFile(), true);
+  assert.deepEqual(pending(root, cache), []);
 });

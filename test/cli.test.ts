@@ -333,7 +333,7 @@ describe('output options (run)', () => {
     const r = await cli(['--cache', '--cache-location', 'cache-file'], root);
     assert.equal(r.code, 2);
     assert.equal(r.stdout, '');
-    assert.equal(r.stderr, '--cache-location `cache-file` is a file; it must be a folder (fnscan keeps scan-cache.json, scan-result.json and scan-output in it).\n');
+    assert.equal(r.stderr, '--cache-location `cache-file` is a file; it must be a folder (fnscan keeps its cache files in it).\n');
   });
 
   it('a cache that cannot be written changes no result: the report as without --cache, and a note', async () => {

@@ -513,6 +513,28 @@ describe('a scan cache in the checkout', () => {
   });
 });
 
+describe('a cache journal in the checkout', () => {
+  it('linked to a device or made a FIFO does not hang a --cache scan, and is not used', () => {
+    for (const kind of ['device', 'fifo'] as const) {
+      const root = tempDir('fnscan-journal-');
+      write(root, 'api/hello.ts', `import https from 'node:https'\n${TLS_LINE}\n`);
+      const first = cli(['--cache', '--format', 'json'], root, { timeout: 10_000 });
+      assert.equal(first.status, 1, first.stderr);
+      // The journal is read whenever the cache file it goes with is valid: after the first scan.
+      const file = path.join(root, 'node_modules/.cache/fnscan/scan-cache.journal');
+      if (kind === 'device') fs.symlinkSync('/dev/zero', file);
+      else assert.equal(spawnSync('mkfifo', [file]).status, 0, 'mkfifo is needed for the FIFO case');
+      write(root, 'api/hello.ts', `import https from 'node:https'\n${TLS_LINE}\n// edited\n`);
+      const r = cli(['--cache', '--format', 'json'], root, { timeout: 10_000 });
+      assert.equal(r.signal, null, `scan-cache.journal as a ${kind}: the scan was still running after 10 s`);
+      assert.equal(r.status, 1, `scan-cache.journal as a ${kind}: ${r.stderr}`);
+      const report = JSON.parse(r.stdout) as { findings: Array<{ ruleId: string }> };
+      assert.deepEqual(report.findings.map((f) => f.ruleId), ['no-disabled-tls'], `scan-cache.journal as a ${kind}`);
+      assert.equal(fs.lstatSync(file).isFile(), true, 'replaced by a journal of its own');
+    }
+  });
+});
+
 describe('a kept output in the cache folder', () => {
   it('linked to a device or made a FIFO does not hang a --cache scan, and is not used', () => {
     const roots = (['device', 'fifo'] as const).map((kind) => {

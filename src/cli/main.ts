@@ -190,7 +190,7 @@ async function scanPaths(
   );
   const cacheLocation = options.cache ? path.resolve(io.cwd, options.cacheLocation) : undefined;
   if (cacheLocation !== undefined && isNonFolder(cacheLocation)) {
-    throw new UsageError(`--cache-location \`${printable(options.cacheLocation)}\` is a file; it must be a folder (fnscan keeps scan-cache.json, scan-result.json and scan-output in it).`);
+    throw new UsageError(`--cache-location \`${printable(options.cacheLocation)}\` is a file; it must be a folder (fnscan keeps its cache files in it).`);
   }
   const progress = io.stderrIsTTY && !options.quiet ? terminalProgress(io.stderr) : noProgress;
   try {

@@ -60,6 +60,8 @@ export interface CacheUnit {
 
 const FORMAT = 3;
 const FILE_NAME = 'scan-cache.json';
+/** Changes since the cache file was written, a line per scan that changed a few entries. */
+const JOURNAL_NAME = 'scan-cache.journal';
 
 /** The parts of a scan that decide its results, besides the files themselves. */
 export interface CacheKeyParts {
@@ -155,7 +157,8 @@ export class ScanCache {
   private readonly checked = new Map<DependencyGroup, Map<ProjectInfo, boolean>>();
   /** The groups of fresh entries by content (or by shared id), so identical ones are one object. */
   private readonly fresh = new Map<string, DependencyGroup>();
-  private dirty = false;
+  /** The entries stored, changed or removed since the cache was read or last saved. */
+  private readonly changed = new Set<string>();
   /** Files found unchanged by content whose stat had changed (see `lookup`). */
   private refreshes = 0;
 
@@ -164,14 +167,27 @@ export class ScanCache {
     private readonly root: string,
     private readonly key: string,
     private readonly entries: Map<string, StoredEntry>,
+    /** The cache file as read (its body's sum and size), and the lines of its journal that apply to it. */
+    private base: { sum: string; size: number; journal: Buffer } | undefined,
   ) {
     this.file = path.join(location, FILE_NAME);
+    this.journalFile = path.join(location, JOURNAL_NAME);
     this.rootPrefix = root.endsWith(path.sep) ? root : root + path.sep;
   }
 
-  /** Opens the cache; a missing, truncated, corrupt or foreign cache file is an empty cache. */
+  private readonly journalFile: string;
+
+  /**
+   * Opens the cache: the cache file, then the entries its journal changed since it was written. A
+   * missing, truncated, corrupt or foreign cache file is an empty cache; a journal line that does
+   * not check out is left out (every entry is checked by content on use, so a lost line costs
+   * time, never results).
+   */
   static open(location: string, root: string, key: string): ScanCache {
-    return new ScanCache(location, root, key, readEntries(path.join(location, FILE_NAME), key));
+    const read = readEntries(path.join(location, FILE_NAME), key);
+    if (!read) return new ScanCache(location, root, key, new Map(), undefined);
+    const journal = applyJournal(path.join(location, JOURNAL_NAME), read.entries, key, read.sum);
+    return new ScanCache(location, root, key, read.entries, { sum: read.sum, size: read.size, journal });
   }
 
   /** The stored outcome of a file, if it and everything it depended on are unchanged. */
@@ -186,7 +202,7 @@ export class ScanCache {
         // Touched but unchanged (a branch switched back, a copy): the file was read again to find
         // that out. Its new signature spares the next scan that read.
         entry.t = unit.signature;
-        this.dirty = true;
+        this.changed.add(this.relative(unit.path));
         this.refreshes++;
       }
       return outcome;
@@ -220,6 +236,11 @@ export class ScanCache {
     return holds;
   }
 
+  /** Every stored file (relative to the root) with the stat signature that vouches for it, if any. */
+  stored(): Map<string, string | undefined> {
+    return new Map([...this.entries].map(([file, entry]) => [file, entry.t]));
+  }
+
   /** What the cache recorded about a file's content, for ContentHashes. */
   previous(file: string): KnownFile | undefined {
     const entry = this.entries.get(this.relative(file));
@@ -235,7 +256,7 @@ export class ScanCache {
     const encoded = empty ? undefined : encodeOutcome(outcome, (p) => this.relative(p));
     if (encoded !== undefined && JSON.stringify(encoded).includes(this.root)) {
       this.entries.delete(key);
-      this.dirty = true;
+      this.changed.add(key);
       return;
     }
     const { modules, resolutions, shared = [] } = outcome.dependencies;
@@ -250,7 +271,7 @@ export class ScanCache {
       ...(encoded !== undefined && { o: encoded }),
       ...(deps.length > 0 && { deps }),
     });
-    this.dirty = true;
+    this.changed.add(key);
   }
 
   /**
@@ -327,7 +348,7 @@ export class ScanCache {
       const under = roots.some((r) => r === '' || key === r || key.startsWith(`${r}/`));
       if (under && !existing.has(key)) {
         this.entries.delete(key);
-        this.dirty = true;
+        this.changed.add(key);
       }
     }
   }
@@ -337,19 +358,51 @@ export class ScanCache {
    * Returns why it could not be written (an error code), if it could not.
    */
   save(): string | undefined {
-    if (!this.dirty) return undefined;
-    // Encoded once: the sum and the file get the same bytes (hashing the text would encode it again).
-    const body = Buffer.from(asciiJson(tabulate([...this.entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))), 'latin1');
-    const header = JSON.stringify({ format: FORMAT, key: this.key, sum: sha256(body) });
+    if (this.changed.size === 0) return undefined;
     try {
-      fs.mkdirSync(path.dirname(this.file), { recursive: true });
-      writeFileAtomically(this.file, Buffer.concat([Buffer.from(`${header}\n`), body]));
-      this.dirty = false;
+      if (!this.saveToJournal()) this.saveWhole();
+      this.changed.clear();
       return undefined;
     } catch (error) {
       // A cache that cannot be written costs the next scan time, never results.
       return (error as NodeJS.ErrnoException).code ?? 'unwritable';
     }
+  }
+
+  /**
+   * A few changed entries (an edit's) go to the journal, one line per save, instead of writing
+   * the whole cache again (at 8,000 functions, 4.4 MB and about 0.2 s). Written like the cache
+   * file, to a temporary file renamed over the old journal: never appended through a link a
+   * checkout could plant. False when the journal would outgrow a quarter of the cache file.
+   */
+  private saveToJournal(): boolean {
+    if (!this.base) return false;
+    const entries = [...this.changed].sort().map((key): [string, StoredEntry | undefined] => [key, this.entries.get(key)]);
+    const body: JournalBody = {
+      ...tabulate(entries.filter((e): e is [string, StoredEntry] => e[1] !== undefined)),
+      removed: entries.filter(([, entry]) => entry === undefined).map(([key]) => key),
+    };
+    const encoded = Buffer.from(asciiJson(body), 'latin1');
+    const header = JSON.stringify({ base: this.base.sum, key: this.key, sum: sha256(encoded) });
+    const line = Buffer.concat([Buffer.from(`${header} `), encoded, NEWLINE]);
+    const journal = Buffer.concat([this.base.journal, line]);
+    if (journal.length > Math.max(MIN_JOURNAL_BYTES, this.base.size / 4)) return false;
+    writeFileAtomically(this.journalFile, journal);
+    this.base.journal = journal;
+    return true;
+  }
+
+  /** Writes every entry to the cache file, and drops the journal it replaces. */
+  private saveWhole(): void {
+    // Encoded once: the sum and the file get the same bytes (hashing the text would encode it again).
+    const body = Buffer.from(asciiJson(tabulate([...this.entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))), 'latin1');
+    const sum = sha256(body);
+    const header = JSON.stringify({ format: FORMAT, key: this.key, sum });
+    fs.mkdirSync(path.dirname(this.file), { recursive: true });
+    writeFileAtomically(this.file, Buffer.concat([Buffer.from(`${header}\n`), body]));
+    this.base = { sum, size: body.length, journal: Buffer.alloc(0) };
+    // A journal left behind names the old cache file's sum, so it would be ignored anyway.
+    fs.rmSync(this.journalFile, { force: true });
   }
 
   private projectKey(project: ProjectInfo): string {
@@ -413,25 +466,70 @@ function tabulate(entries: Array<[string, StoredEntry]>): StoredBody {
  */
 const MAX_CACHE_BYTES = 1024 * 1024 * 1024;
 
-function readEntries(file: string, key: string): Map<string, StoredEntry> {
+function readEntries(file: string, key: string): { entries: Map<string, StoredEntry>; sum: string; size: number } | undefined {
   // Read like a scanned file (regular files only, never blocking, bounded): the default location
   // lies inside the checkout, where a link to /dev/zero or a FIFO must not hang the scan.
   const read = readRegularFile(file, MAX_CACHE_BYTES);
-  if ('skipped' in read) return new Map();
+  if ('skipped' in read) return undefined;
   const bytes = read.bytes;
   try {
     const newline = bytes.indexOf(0x0a);
-    if (newline < 0) return new Map();
+    if (newline < 0) return undefined;
     const header = JSON.parse(bytes.toString('utf8', 0, newline)) as { format?: unknown; key?: unknown; sum?: unknown };
     // The sum is over the body's bytes as written: checked before decoding them (faster than
     // hashing the decoded text again, and invalid UTF-8 cannot match it).
     const body = bytes.subarray(newline + 1);
-    if (header.format !== FORMAT || header.key !== key || header.sum !== sha256(body)) return new Map();
-    // Written as ASCII (see asciiJson): decoded byte for byte, and parsed as a one-byte string.
-    return untabulate(JSON.parse(body.toString(isAscii(body) ? 'latin1' : 'utf8')) as StoredBody);
+    const sum = sha256(body);
+    if (header.format !== FORMAT || header.key !== key || header.sum !== sum) return undefined;
+    return { entries: untabulate(parseAsciiJson(body) as StoredBody), sum, size: body.length };
   } catch {
-    return new Map();
+    return undefined;
   }
+}
+
+/** Written as ASCII (see asciiJson): decoded byte for byte, and parsed as a one-byte string. */
+function parseAsciiJson(bytes: Buffer): unknown {
+  return JSON.parse(bytes.toString(isAscii(bytes) ? 'latin1' : 'utf8'));
+}
+
+/** One journal line's body: the changed entries as the cache file stores them, and the removed ones. */
+interface JournalBody extends StoredBody {
+  removed: string[];
+}
+
+/** The journal is written whole again up to this size however small the cache file is. */
+const MIN_JOURNAL_BYTES = 256 * 1024;
+const NEWLINE = Buffer.from('\n');
+
+/**
+ * Applies, in order, the journal lines written for the cache file with body sum `base`, and
+ * returns those lines' bytes (the ones kept when the journal is next written).
+ */
+function applyJournal(file: string, entries: Map<string, StoredEntry>, key: string, base: string): Buffer {
+  const read = readRegularFile(file, MAX_CACHE_BYTES);
+  if ('skipped' in read) return Buffer.alloc(0);
+  const kept: Buffer[] = [];
+  const bytes = read.bytes;
+  for (let start = 0; start < bytes.length; ) {
+    const newline = bytes.indexOf(0x0a, start);
+    const end = newline < 0 ? bytes.length : newline;
+    const line = bytes.subarray(start, end);
+    start = end + 1;
+    try {
+      const space = line.indexOf(0x20);
+      const header = JSON.parse(line.toString('latin1', 0, space)) as { base?: unknown; key?: unknown; sum?: unknown };
+      const body = line.subarray(space + 1);
+      if (space < 0 || header.base !== base || header.key !== key || header.sum !== sha256(body)) continue;
+      const parsed = parseAsciiJson(body) as JournalBody;
+      if (!Array.isArray(parsed.removed) || !parsed.removed.every((k) => typeof k === 'string')) continue;
+      for (const [relative, entry] of untabulate(parsed)) entries.set(relative, entry);
+      for (const relative of parsed.removed) entries.delete(relative);
+      kept.push(line, NEWLINE);
+    } catch {
+      // A line that does not parse is left out.
+    }
+  }
+  return Buffer.concat(kept);
 }
 
 /**

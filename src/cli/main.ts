@@ -19,6 +19,8 @@ import { processIo, wantsColor, type Io } from './io';
 import { parseArgs, type CliOptions, type FailOn } from './options';
 import { noProgress, terminalProgress } from './progress';
 import { outputKey, readOutput, writeOutput, type KeptOutput, type Output } from './replay';
+import { formatTiming } from './timing';
+import { performance, since } from '../core/timing';
 
 export { processIo, type Io };
 
@@ -40,10 +42,19 @@ export async function run(argv: string[], io: Io, deps: Deps = {}): Promise<numb
 }
 
 async function execute(options: CliOptions, io: Io, ruleSet: readonly Rule[]): Promise<number> {
+  const started = performance.now();
   const root = reportRoot(io.cwd);
   const key = options.cache ? keyOfOutput(options, io, root) : undefined;
   const scanned = await scanPaths(options, io, ruleSet, root, key);
-  if ('output' in scanned) return repeatOutput(scanned.output, options, io);
+  const reporting = performance.now();
+  const exitCode = 'output' in scanned ? repeatOutput(scanned.output, options, io) : reportAndKeep(scanned, options, io, root, key);
+  // Printed after the report, never kept with it: the next run's times are its own.
+  if (options.timing) io.stderr(formatTiming(scanned.plan, { report: since(reporting), total: since(started), repeated: 'output' in scanned }, root));
+  return exitCode;
+}
+
+/** Reports the result and, when it has a stamp, keeps the output for the next run of the same scan. */
+function reportAndKeep(scanned: { result: ScanResult; stamp?: string }, options: CliOptions, io: Io, root: string, key: string | undefined): number {
   const { result, stamp } = scanned;
   const toOutput = (text: string): void => writeFile(options.output!, io.cwd, text);
   if (key === undefined || stamp === undefined) return report(result, options, io, root, toOutput);
@@ -177,7 +188,7 @@ async function scanPaths(
   ruleSet: readonly Rule[],
   root: string,
   key: string | undefined,
-): Promise<{ result: ScanResult; stamp?: string } | { output: KeptOutput }> {
+): Promise<({ result: ScanResult; stamp?: string } | { output: KeptOutput }) & { plan: ScanPlan }> {
   const paths = options.paths.map((p) => existingPath(p, io.cwd));
   // The config of the app the first path lies in, as the ESLint plugin reads it: scanning
   // `api/src/functions/x.ts` or `api/` uses the app root's fnscan.config.json.
@@ -206,12 +217,13 @@ async function scanPaths(
       cache: cacheLocation === undefined ? undefined : { location: cacheLocation },
       shard: options.shard,
       root,
+      timing: options.timing,
     });
     const known = plan.resultStamp;
     const output = key !== undefined && known !== undefined ? readOutput(cacheLocation!, known, key) : undefined;
-    if (output) return { output };
+    if (output) return { output, plan };
     const result = await completeScan(plan, options.jobs);
-    return { result, stamp: plan.resultStamp };
+    return { result, stamp: plan.resultStamp, plan };
   } finally {
     progress.clear();
   }

@@ -29,6 +29,8 @@ export interface CliOptions {
   /** Worker threads for the per-file work. */
   jobs: number;
   shard?: Shard;
+  /** Print where the time went (phases, rules, slowest files) on stderr. */
+  timing: boolean;
 }
 
 /** What parsing the command line came to: options to scan with, or an exit code (help, version, usage error). */
@@ -88,6 +90,7 @@ export function parseArgs(argv: string[], version: string, out: ParseOutput): Pa
       cacheLocation: opts.cacheLocation,
       jobs: opts.jobs ?? defaultJobs(),
       shard: opts.shard,
+      timing: opts.timing === true,
     },
   };
 }
@@ -123,6 +126,7 @@ function buildProgram(version: string, out: ParseOutput): Command {
     .option('--cache-location <dir>', 'folder for the cache', 'node_modules/.cache/fnscan')
     .option('--jobs <n>', `worker threads to scan with (default: ${defaultJobs()}, the number of cores)`, positiveCount)
     .option('--shard <i/n>', 'scan only the i-th of n slices of the files (for parallel CI jobs)', shardOption)
+    .option('--timing', 'print where the time went on stderr: phases, time per rule, slowest files')
     .version(version, '-v, --version', 'print the version')
     .helpOption('-h, --help', 'show this help')
     .addHelpText('after', EXAMPLES)

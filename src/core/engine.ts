@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type * as TS from 'typescript';
+import ts from './typescript';
 import type { Finding, Level, Location, RelatedLocation, SkippedFile, Span } from './types';
 import type { Report, Rule, RuleMeta } from './rule';
 import type { Discovery, ProjectInfo } from './project';
@@ -17,6 +18,7 @@ import { applySuppressions } from './suppressions';
 import type { FnscanConfig } from './config';
 import { lineHashesAt } from './fingerprint';
 import type { KnownFolders } from './folders';
+import { WorkTimes, performance, since, type ScanPhases } from './timing';
 
 export interface ScanOptions {
   paths: string[];
@@ -35,6 +37,8 @@ export interface ScanOptions {
   root?: string;
   /** Folder the config's `ignore` globs are relative to (the root of the app it belongs to); default: each scanned path. */
   configRoot?: string;
+  /** Keep time per rule and per file (`--timing`); the phases' wall times are kept anyway. */
+  timing?: boolean;
 }
 
 export interface ScanResult {
@@ -128,6 +132,10 @@ export class ScanPlan {
   readonly pending: ScanUnit[] = [];
   /** Content hashes, when caching. */
   readonly hashes?: ContentHashes;
+  /** Wall time of the scan's phases (`judging` is filled in by whoever does the pending work). */
+  readonly phases: ScanPhases = { discovery: 0, cache: 0, answeredBy: 'nothing', judged: 0, judging: 0 };
+  /** Time per rule and per file, when asked for. */
+  readonly times?: WorkTimes;
   private readonly discovery: Discovery;
   private readonly root: string;
   private readonly outcomes = new Map<ScanUnit, UnitOutcome>();
@@ -143,6 +151,8 @@ export class ScanPlan {
   constructor(private readonly options: ScanOptions) {
     const limits = { ...DEFAULT_LIMITS, ...options.limits };
     this.setup = { rules: options.rules, config: options.config, includeTests: options.includeTests, limits };
+    if (options.timing) this.times = new WorkTimes();
+    const started = performance.now();
     this.discovery = discover(options.paths, {
       ignore: options.config.ignore ?? [],
       ignoreRoot: options.configRoot,
@@ -155,18 +165,29 @@ export class ScanPlan {
       if (entry.kind === 'source' && !options.includeTests && isTestPath(relativePath(entry.project.root, entry.path))) continue;
       this.units.push({ path: entry.path, kind: entry.kind, project: entry.project, hash: null, dated: false });
     }
+    this.phases.discovery = since(started);
     if (!options.cache) {
       this.pending.push(...this.units);
       return;
     }
-    const location = options.cache.location;
-    const key = cacheKey(this.setup);
     this.hashes = new ContentHashes(limits.maxFileBytes, (file) => this.cache?.previous(file));
+    const looking = performance.now();
+    try {
+      this.consultCache(options.cache.location, this.hashes);
+    } finally {
+      this.phases.cache = since(looking);
+    }
+  }
+
+  /** Takes what the cache holds: every outcome from the unchanged-tree record, or those the per-file lookups find. */
+  private consultCache(location: string, hashes: ContentHashes): void {
+    const key = cacheKey(this.setup);
     // Nothing changed since the last scan: its outcomes, without opening the scan cache.
-    const unchanged = readUnchanged({ location, key, root: this.root, units: this.units, projects: this.discovery.projects, hashes: this.hashes, folders: this.folders });
+    const unchanged = readUnchanged({ location, key, root: this.root, units: this.units, projects: this.discovery.projects, hashes, folders: this.folders });
     if (unchanged) {
       this.fromRecord = unchanged;
       this.recordStamp = unchanged.stamp;
+      this.phases.answeredBy = 'record';
       return;
     }
     this.lookUp(location, key);
@@ -174,6 +195,7 @@ export class ScanPlan {
 
   /** The outcomes the scan cache holds, file by file; the other files are left `pending`. */
   private lookUp(location: string, key: string): void {
+    this.phases.answeredBy = 'lookups';
     this.unchanged = { location, key };
     const cache = ScanCache.open(location, this.root, key);
     this.cache = cache;
@@ -258,7 +280,7 @@ export class ScanPlan {
     }
     this.recordStamp = undefined;
     this.lookUp(this.options.cache!.location, cacheKey(this.setup));
-    new FileWork(this.setup, this.hashes, this.folders).runAll(this.pending, (unit, outcome) => this.complete(unit, outcome));
+    new FileWork(this.setup, this.hashes, this.folders, this.times).runAll(this.pending, (unit, outcome) => this.complete(unit, outcome));
   }
 
   /**
@@ -307,13 +329,17 @@ export class FileWork {
     private readonly setup: WorkSetup,
     private readonly hashes?: ContentHashes,
     private readonly folders?: KnownFolders,
+    private readonly times?: WorkTimes,
   ) {
     this.modules = new FileCache(setup.limits, folders);
     this.tracker = new DependencyTracker(this.modules, hashes);
+    // Timed, the first file parsed would otherwise carry loading TypeScript (0.1-0.2 s).
+    if (times) void ts.version;
   }
 
   run(unit: ScanUnit): UnitOutcome {
-    return unit.kind === 'source' ? this.runSource(unit) : this.runText(unit);
+    const run = (): UnitOutcome => (unit.kind === 'source' ? this.runSource(unit) : this.runText(unit));
+    return this.times ? this.times.timeFile(unit.path, run) : run();
   }
 
   /**
@@ -332,7 +358,8 @@ export class FileWork {
         this.enterProject(project);
         // The plan hashed it before anything was parsed: a file that changes now is stale next time, never the reverse.
         this.hashes?.set(unit.path, unit.hash);
-        this.modules.load(unit.path, project);
+        if (this.times) this.times.timeFile(unit.path, () => this.modules.load(unit.path, project));
+        else this.modules.load(unit.path, project);
       }
       for (const unit of batch) done(unit, this.run(unit));
       // Dropped once the whole batch is judged: an endpoint that imports a module of its own
@@ -355,7 +382,7 @@ export class FileWork {
     this.enterProject(unit.project);
     this.hashes?.set(unit.path, unit.hash);
     const analysis = this.tracker.analysisFor(unit.path);
-    const runner = new RuleRunner(this.setup.rules, this.setup.config, analysis, this.setup.includeTests, true);
+    const runner = new RuleRunner(this.setup.rules, this.setup.config, analysis, this.setup.includeTests, true, this.times);
     const skipped: SkippedFile[] = [];
     const file = this.modules.load(unit.path, unit.project);
     const findings = file ? withLineHashes(this.tracker.watch(() => runner.runSource(file, skipped)), file.text) : [];
@@ -369,7 +396,7 @@ export class FileWork {
     const read = readTextFile(unit.path, this.setup.limits);
     const dependencies = this.hashes ? { modules: {}, resolutions: [] } : undefined;
     if ('skipped' in read) return { findings: [], skipped: [read.skipped], dependencies };
-    this.textRunner ??= new RuleRunner(this.setup.rules, this.setup.config, new ProjectAnalysis(this.modules), this.setup.includeTests, true);
+    this.textRunner ??= new RuleRunner(this.setup.rules, this.setup.config, new ProjectAnalysis(this.modules), this.setup.includeTests, true, this.times);
     const skipped: SkippedFile[] = [];
     const findings = this.textRunner.runText({ kind: 'text', path: unit.path, text: read.text, project: unit.project }, skipped);
     return { findings: withLineHashes(findings, read.text), skipped, dependencies };
@@ -416,8 +443,20 @@ export class RuleRunner {
     readonly analysis: ProjectAnalysis,
     private readonly includeTests: boolean,
     private readonly keepGoing = false,
+    private readonly times?: WorkTimes,
   ) {
     this.enabledRules = enabledRules(rules, config);
+  }
+
+  /** Runs one rule's check, timed when asked. */
+  private check(rule: Rule, run: () => void): void {
+    if (!this.times) return run();
+    const start = performance.now();
+    try {
+      run();
+    } finally {
+      this.times.addRule(rule.meta.id, performance.now() - start);
+    }
   }
 
   runSource(file: SourceFileInfo, skipped: SkippedFile[]): Finding[] {
@@ -427,12 +466,14 @@ export class RuleRunner {
       if (!rule.checkSource) continue;
       const before = findings.length;
       try {
-        rule.checkSource({
-          file,
-          analysis: this.analysis,
-          config: this.config,
-          report: (r) => findings.push(this.toFinding(rule.meta, file, r)),
-        });
+        this.check(rule, () =>
+          rule.checkSource!({
+            file,
+            analysis: this.analysis,
+            config: this.config,
+            report: (r) => findings.push(this.toFinding(rule.meta, file, r)),
+          }),
+        );
       } catch (error) {
         if (isStackOverflow(error)) {
           skipped.push(stackOverflowOr(file.path, error));
@@ -451,7 +492,7 @@ export class RuleRunner {
       if (!rule.checkText) continue;
       const before = findings.length;
       try {
-        rule.checkText({ file, config: this.config, report: (r) => findings.push(this.toFinding(rule.meta, file, r)) });
+        this.check(rule, () => rule.checkText!({ file, config: this.config, report: (r) => findings.push(this.toFinding(rule.meta, file, r)) }));
       } catch (error) {
         this.failed(file.path, rule, error, skipped);
         findings.length = before;

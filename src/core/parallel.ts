@@ -7,6 +7,7 @@ import type { Rule } from './rule';
 import { ContentHashes, type UnitOutcome } from './cache';
 import { FileWork, InternalError, ScanPlan, type ScanOptions, type ScanResult, type ScanUnit } from './engine';
 import { ruleById } from '../rules';
+import { WorkTimes, performance, since, type WireTimes } from './timing';
 
 /**
  * `--jobs`: the per-file work of a scan spread over worker threads. The main thread discovers
@@ -39,12 +40,15 @@ export async function scanParallel(options: ScanOptions, jobs = defaultJobs(), m
 export async function completeScan(plan: ScanPlan, jobs = defaultJobs(), minFilesPerWorker = MIN_FILES_PER_WORKER): Promise<ScanResult> {
   const ruleIds = shippedRuleIds(plan.setup.rules);
   const workers = Math.min(jobs, Math.floor(plan.pending.length / minFilesPerWorker));
+  const started = performance.now();
   if (workers >= 2 && ruleIds) {
     await runInWorkers(plan, workers, ruleIds);
   } else {
-    const work = new FileWork(plan.setup, plan.hashes, plan.folders);
+    const work = new FileWork(plan.setup, plan.hashes, plan.folders, plan.times);
     work.runAll(plan.pending, (unit, outcome) => plan.complete(unit, outcome));
   }
+  plan.phases.judged = plan.pending.length;
+  plan.phases.judging = since(started);
   return plan.finish();
 }
 
@@ -80,6 +84,7 @@ interface WorkerSetup {
   limits: ReadLimits;
   projects: ProjectInfo[];
   recording: boolean;
+  timing: boolean;
 }
 
 /** A unit as it crosses to a worker: its project by index, so each project object is sent once. */
@@ -93,7 +98,7 @@ interface WireUnit {
 
 type WireError = { kind: 'internal'; file: string; ruleId: string; message: string } | { kind: 'other'; message: string };
 
-type WorkerReply = { outcomes: UnitOutcome[] } | { error: WireError };
+type WorkerReply = { outcomes: UnitOutcome[]; times?: WireTimes } | { error: WireError };
 
 async function runInWorkers(plan: ScanPlan, count: number, ruleIds: string[]): Promise<void> {
   const projects = [...new Set(plan.pending.map((u) => u.project))];
@@ -105,6 +110,7 @@ async function runInWorkers(plan: ScanPlan, count: number, ruleIds: string[]): P
     limits: plan.setup.limits,
     projects,
     recording: plan.hashes !== undefined,
+    timing: plan.times !== undefined,
   };
   const chunks = planChunks(plan.pending, count);
   const workers: Worker[] = [];
@@ -130,6 +136,7 @@ async function runInWorkers(plan: ScanPlan, count: number, ruleIds: string[]): P
           }
           const chunk = inFlight.get(worker)!;
           chunk.forEach((unit, k) => plan.complete(unit, reply.outcomes[k]));
+          if (reply.times) plan.times?.merge(reply.times);
           if (--remaining === 0) resolve();
           else give(worker);
         });
@@ -181,9 +188,12 @@ function toWire(error: unknown): WireError {
 
 function serve(setup: WorkerSetup, port: MessagePort): void {
   const rules = setup.ruleIds.map((id) => ruleById(id)!);
+  const times = setup.timing ? new WorkTimes() : undefined;
   const work = new FileWork(
     { rules, config: setup.config, includeTests: setup.includeTests, limits: setup.limits },
     setup.recording ? new ContentHashes(setup.limits.maxFileBytes) : undefined,
+    undefined,
+    times,
   );
   port.on('message', (message: { units: WireUnit[] }) => {
     let reply: WorkerReply;
@@ -193,7 +203,7 @@ function serve(setup: WorkerSetup, port: MessagePort): void {
         message.units.map((u) => ({ ...u, project: setup.projects[u.project] })),
         (_unit, outcome) => outcomes.push(outcome),
       );
-      reply = { outcomes };
+      reply = { outcomes, ...(times && { times: times.take() }) };
     } catch (error) {
       reply = { error: toWire(error) };
     }

@@ -1,0 +1,70 @@
+import { test, type TestContext } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { run } from '../src/cli/main';
+import { ScanPlan } from '../src/core/engine';
+import { completeScan } from '../src/core/parallel';
+import { rules } from '../src/rules';
+import { FIXTURES } from './support/fixtures';
+import { tempDir } from './support/project';
+
+/** `--timing`: where a run's time went, on stderr, after the report; the report itself is unchanged. */
+
+async function fnscan(cwd: string, argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const code = await run(argv, { stdout: (s) => (stdout += s), stderr: (s) => (stderr += s), stdoutIsTTY: false, stderrIsTTY: false, env: {}, cwd });
+  return { code, stdout, stderr };
+}
+
+function copyApp(app: string): string {
+  const root = path.join(tempDir('fnscan-timing-'), app);
+  fs.cpSync(path.join(FIXTURES, app), root, { recursive: true });
+  return root;
+}
+
+const TIMING_LINE = /^Timing: discovery \d[\d,]* ms, judging 24 files \d[\d,]* ms, report \d[\d,]* ms; total \d[\d,]* ms \(wall time; Node's start not included\)\.$/m;
+
+test('prints the phases, the time in every rule that ran and the slowest files; the report and exit code are those without it', async () => {
+  const root = copyApp('acme-store');
+  const plain = await fnscan(root, ['-f', 'json']);
+  const timed = await fnscan(root, ['-f', 'json', '--timing']);
+  assert.equal(timed.stdout, plain.stdout);
+  assert.equal(timed.code, plain.code);
+  assert.match(timed.stderr, TIMING_LINE);
+  const ruleLines = timed.stderr.split('\n').filter((l) => /^ {2}[a-z-]+ +\d[\d,]* ms +\d+\.\d%$/.test(l));
+  const ran = rules.filter((r) => r.meta.id !== 'invalid-suppression').map((r) => r.meta.id);
+  for (const id of ran) assert.ok(ruleLines.some((l) => l.trim().startsWith(`${id} `)), `${id} is listed`);
+  const slowest = timed.stderr.split('Slowest files (parse and rules):\n')[1].trimEnd().split('\n');
+  assert.equal(slowest.length, 5);
+  for (const line of slowest) assert.match(line, /^ {2}\S.* \d[\d,]* ms$/);
+});
+
+/** Files written now count as old enough to vouch for by their stat. */
+function clockAhead(t: TestContext): void {
+  const now = Date.now();
+  t.mock.method(Date, 'now', () => now + 60_000);
+}
+
+test('a repeated output says so, and the times are never kept with the output', async (t) => {
+  clockAhead(t);
+  const root = copyApp('acme-store');
+  const argv = ['--cache', '-f', 'json', '--timing'];
+  const first = await fnscan(root, argv);
+  const again = await fnscan(root, argv);
+  assert.equal(again.stdout, first.stdout);
+  assert.match(again.stderr, /^Timing: discovery \d+ ms, unchanged-tree record \d+ ms, repeating the last output \d+ ms; total \d+ ms/m);
+  assert.equal(again.stderr.match(/^Timing:/gm)?.length, 1, 'only this run\'s times');
+  assert.equal(again.stderr.includes('Time in each rule'), false, 'nothing was judged');
+});
+
+test('workers send their times back: every judged file and the rules that ran are counted', async () => {
+  const root = copyApp('acme-store');
+  const plan = new ScanPlan({ paths: [root], rules: [...rules], config: {}, includeTests: false, root, timing: true });
+  const judged = plan.pending.map((u) => u.path).sort();
+  await completeScan(plan, 2, 1);
+  assert.deepEqual([...plan.times!.files.keys()].sort(), judged);
+  assert.ok(plan.times!.rules.get('no-unauthenticated-handler')! > 0);
+  assert.equal(plan.phases.judged, judged.length);
+});

@@ -572,3 +572,16 @@ test('a journal planted as a link is replaced, never written through', (t) => {
   assert.equal(fs.lstatSync(journalOf(cache)).isFile(), true);
   assert.deepEqual(pending(root, cache), []);
 });
+
+test('a folder planted where the journal goes changes no result and does not stop the cache from being written', (t) => {
+  clockAhead(t);
+  const { root, cache } = copyApp('acme-store');
+  sarif(root, cache);
+  fs.mkdirSync(journalOf(cache));
+  const functions = path.join(root, 'api/src/functions');
+  fs.appendFileSync(path.join(functions, fs.readdirSync(functions).filter((f) => f.endsWith('.ts')).sort()[0]), '\n// edited\n');
+  const result = scan(options(root, cache));
+  assert.equal(result.cacheNotWritten, undefined, 'the whole cache is written instead');
+  assert.equal(formatSarif(result, { root, category: 'fnscan', includeSuppressed: true, toolVersion: '0.0.0' }), sarif(root));
+  assert.deepEqual(pending(root, cache), []);
+});

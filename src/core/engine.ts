@@ -338,8 +338,12 @@ export class FileWork {
   }
 
   run(unit: ScanUnit): UnitOutcome {
-    const run = (): UnitOutcome => (unit.kind === 'source' ? this.runSource(unit) : this.runText(unit));
-    return this.times ? this.times.timeFile(unit.path, run) : run();
+    if (this.times) return this.times.timeFile(unit.path, () => this.judge(unit));
+    return this.judge(unit);
+  }
+
+  private judge(unit: ScanUnit): UnitOutcome {
+    return unit.kind === 'source' ? this.runSource(unit) : this.runText(unit);
   }
 
   /**
@@ -448,32 +452,20 @@ export class RuleRunner {
     this.enabledRules = enabledRules(rules, config);
   }
 
-  /** Runs one rule's check, timed when asked. */
-  private check(rule: Rule, run: () => void): void {
-    if (!this.times) return run();
-    const start = performance.now();
-    try {
-      run();
-    } finally {
-      this.times.addRule(rule.meta.id, performance.now() - start);
-    }
-  }
-
   runSource(file: SourceFileInfo, skipped: SkippedFile[]): Finding[] {
     if (file.role === 'test' && !this.includeTests) return [];
     const findings: Finding[] = [];
     for (const rule of this.enabledRules) {
       if (!rule.checkSource) continue;
       const before = findings.length;
+      const start = this.times ? performance.now() : 0;
       try {
-        this.check(rule, () =>
-          rule.checkSource!({
-            file,
-            analysis: this.analysis,
-            config: this.config,
-            report: (r) => findings.push(this.toFinding(rule.meta, file, r)),
-          }),
-        );
+        rule.checkSource({
+          file,
+          analysis: this.analysis,
+          config: this.config,
+          report: (r) => findings.push(this.toFinding(rule.meta, file, r)),
+        });
       } catch (error) {
         if (isStackOverflow(error)) {
           skipped.push(stackOverflowOr(file.path, error));
@@ -482,6 +474,7 @@ export class RuleRunner {
         this.failed(file.path, rule, error, skipped);
         findings.length = before;
       }
+      this.times?.addRule(rule.meta.id, performance.now() - start);
     }
     return applySuppressions(findings, file, { rules: this.enabledRules.map((r) => r.meta), config: this.config });
   }
@@ -491,12 +484,14 @@ export class RuleRunner {
     for (const rule of this.enabledRules) {
       if (!rule.checkText) continue;
       const before = findings.length;
+      const start = this.times ? performance.now() : 0;
       try {
-        this.check(rule, () => rule.checkText!({ file, config: this.config, report: (r) => findings.push(this.toFinding(rule.meta, file, r)) }));
+        rule.checkText({ file, config: this.config, report: (r) => findings.push(this.toFinding(rule.meta, file, r)) });
       } catch (error) {
         this.failed(file.path, rule, error, skipped);
         findings.length = before;
       }
+      this.times?.addRule(rule.meta.id, performance.now() - start);
     }
     return applySuppressions(findings, file, { rules: this.enabledRules.map((r) => r.meta), config: this.config });
   }

@@ -52,6 +52,9 @@ test('a repeated output says so, and the times are never kept with the output', 
   const root = copyApp('acme-store');
   const argv = ['--cache', '-f', 'json', '--timing'];
   const first = await fnscan(root, argv);
+  assert.match(first.stderr, /^Timing:/m);
+  // --timing (like --jobs) changes nothing kept: a run without it repeats the same output, and the other way round.
+  assert.equal((await fnscan(root, ['--cache', '-f', 'json', '--jobs', '1'])).stderr, '');
   const again = await fnscan(root, argv);
   assert.equal(again.stdout, first.stdout);
   assert.match(again.stderr, /^Timing: discovery \d+ ms, unchanged-tree record \d+ ms, repeating the last output \d+ ms; total \d+ ms/m);

@@ -94,11 +94,13 @@ function keyOfOutput(options: CliOptions, io: Io, root: string): string | undefi
       return undefined;
     }
   }
+  // Neither the thread count nor --timing (printed after the kept output) changes what is kept.
+  const { jobs: _jobs, timing: _timing, ...shaping } = options;
   return outputKey({
     fnscan: toolVersion(),
     cwd: io.cwd,
     root,
-    options,
+    options: shaping,
     color: [wantsColor(io.env, io.stdoutIsTTY), wantsColor(io.env, io.stderrIsTTY)],
     baseline,
   });

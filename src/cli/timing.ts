@@ -13,7 +13,8 @@ export function formatTiming(plan: ScanPlan, run: { report: number; total: numbe
   const parts = [`discovery ${ms(phases.discovery)}`];
   if (phases.answeredBy === 'record') parts.push(`unchanged-tree record ${ms(phases.cache)}`);
   else if (phases.answeredBy === 'lookups') parts.push(`scan cache ${ms(phases.cache)}`);
-  if (!run.repeated) parts.push(`judging ${count(phases.judged, 'file')} ${ms(phases.judging)}`);
+  const loading = times && times.typescript >= 1 ? ` (loading TypeScript ${ms(times.typescript)})` : '';
+  if (!run.repeated) parts.push(`judging ${count(phases.judged, 'file')} ${ms(phases.judging)}${loading}`);
   parts.push(`${run.repeated ? 'repeating the last output' : 'report'} ${ms(run.report)}`);
   const lines = [`Timing: ${parts.join(', ')}; total ${ms(run.total)} (wall time; Node's start not included).`];
   const rules = [...(times?.rules ?? [])].filter(([, t]) => t > 0).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));

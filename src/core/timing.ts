@@ -8,6 +8,8 @@ import { performance } from 'node:perf_hooks';
 export class WorkTimes {
   readonly rules = new Map<string, number>();
   readonly files = new Map<string, number>();
+  /** Loading TypeScript, in every thread that parsed. */
+  typescript = 0;
 
   addRule(id: string, ms: number): void {
     this.rules.set(id, (this.rules.get(id) ?? 0) + ms);
@@ -29,21 +31,24 @@ export class WorkTimes {
 
   /** What a worker thread sends back with each chunk; it starts afresh after. */
   take(): WireTimes {
-    const wire: WireTimes = { rules: [...this.rules], files: [...this.files] };
+    const wire: WireTimes = { rules: [...this.rules], files: [...this.files], typescript: this.typescript };
     this.rules.clear();
     this.files.clear();
+    this.typescript = 0;
     return wire;
   }
 
   merge(wire: WireTimes): void {
     for (const [id, ms] of wire.rules) this.addRule(id, ms);
     for (const [file, ms] of wire.files) this.addFile(file, ms);
+    this.typescript += wire.typescript;
   }
 }
 
 export interface WireTimes {
   rules: Array<[string, number]>;
   files: Array<[string, number]>;
+  typescript: number;
 }
 
 /** Wall time of the phases of one scan, in milliseconds. */

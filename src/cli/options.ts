@@ -50,6 +50,7 @@ Examples:
   $ fnscan --write-baseline .fnscan-baseline.json
   $ fnscan --baseline .fnscan-baseline.json  report only findings new since the baseline
   $ fnscan --cache                           rescan only what changed since the last --cache run
+  $ fnscan --cache --timing                  ... and see where the time went (phases, rules, files)
   $ fnscan --shard 2/4 -f sarif -o 2.sarif   scan a quarter of the files (one CI job of four)
   $ fnscan merge-sarif 1.sarif 2.sarif 3.sarif 4.sarif > all.sarif
 

@@ -1,4 +1,4 @@
-import { test, type TestContext } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
@@ -12,6 +12,7 @@ import { formatSarif } from '../src/reporters/sarif';
 import { FIXTURES, fixtureApps } from './support/fixtures';
 import { tempDir, tempProject, writeFiles } from './support/project';
 import { REPO, buildIfStale } from './support/cli';
+import { clockAhead } from './support/clock';
 
 /** A copy of a fixture app in a temporary folder (its real path, as discovery reports it), with a cache folder beside it. */
 function copyApp(app: string): { root: string; cache: string } {
@@ -475,11 +476,6 @@ test('files a rule reads or lists itself, outside the imports, are dependencies 
   assert.deepEqual(pending(root, cache, extra), []);
 });
 
-/** Files written now count as old enough to vouch for by their stat. */
-function clockAhead(t: TestContext): void {
-  const now = Date.now();
-  t.mock.method(Date, 'now', () => now + 60_000);
-}
 
 const journalOf = (cache: string): string => path.join(cache, 'scan-cache.journal');
 const journalLines = (cache: string): string[] => fs.readFileSync(journalOf(cache), 'latin1').split('\n').filter(Boolean);

@@ -7,6 +7,7 @@ import { ScanPlan } from '../src/core/engine';
 import { reporters } from '../src/reporters';
 import { FIXTURES } from './support/fixtures';
 import { tempDir, writeFiles } from './support/project';
+import { clockAhead } from './support/clock';
 
 /**
  * A `--cache` run of an unchanged tree repeats the output the last run of the same scan and
@@ -14,11 +15,6 @@ import { tempDir, writeFiles } from './support/project';
  * these tests move the clock a minute ahead instead of waiting. A run repeated its output when
  * it neither finished the scan nor called a reporter.
  */
-
-function clockAhead(t: TestContext): void {
-  const now = Date.now();
-  t.mock.method(Date, 'now', () => now + 60_000);
-}
 
 interface Run {
   code: number;

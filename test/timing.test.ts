@@ -1,4 +1,4 @@
-import { test, type TestContext } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -8,6 +8,7 @@ import { completeScan } from '../src/core/parallel';
 import { rules } from '../src/rules';
 import { FIXTURES } from './support/fixtures';
 import { tempDir } from './support/project';
+import { clockAhead } from './support/clock';
 
 /** `--timing`: where a run's time went, on stderr, after the report; the report itself is unchanged. */
 
@@ -41,11 +42,6 @@ test('prints the phases, the time in every rule that ran and the slowest files; 
   for (const line of slowest) assert.match(line, /^ {2}\S.* \d[\d,]* ms$/);
 });
 
-/** Files written now count as old enough to vouch for by their stat. */
-function clockAhead(t: TestContext): void {
-  const now = Date.now();
-  t.mock.method(Date, 'now', () => now + 60_000);
-}
 
 test('a repeated output says so, and the times are never kept with the output', async (t) => {
   clockAhead(t);

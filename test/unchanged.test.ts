@@ -10,6 +10,7 @@ import { rules } from '../src/rules';
 import { formatSarif } from '../src/reporters/sarif';
 import { FIXTURES, fixtureApps } from './support/fixtures';
 import { tempDir, tempProject } from './support/project';
+import { clockAhead } from './support/clock';
 
 /**
  * The unchanged-tree record (src/core/unchanged.ts). A file gets a stat signature only once it
@@ -25,11 +26,6 @@ function sarif(root: string, cache?: string, extra: Partial<ScanOptions> = {}): 
   return formatSarif(scan(options(root, cache, extra)), { root, category: 'fnscan', includeSuppressed: true, toolVersion: '0.0.0' });
 }
 
-/** Files written now count as old enough to vouch for by their stat. */
-function clockAhead(t: TestContext): void {
-  const now = Date.now();
-  t.mock.method(Date, 'now', () => now + 60_000);
-}
 
 function copyApp(app: string): { root: string; cache: string } {
   const base = tempDir('fnscan-unchanged-');

@@ -1,8 +1,5 @@
-import crypto from 'node:crypto';
-import fs from 'node:fs';
 import path from 'node:path';
-import { writeFileAtomically } from '../core/atomic';
-import { readRegularFile } from '../core/files';
+import { readSummedFile, sha256Hex, writeSummedFile } from '../core/summed';
 
 /**
  * The last `--cache` run's output (`scan-output` beside the scan cache): what it printed, what it
@@ -44,54 +41,39 @@ interface Header {
 
 /** The output kept under `stamp` and `key`, if it is there and whole. */
 export function readOutput(location: string, stamp: string, key: string): KeptOutput | undefined {
-  try {
-    const read = readRegularFile(path.join(location, FILE_NAME), MAX_BYTES);
-    if ('skipped' in read) return undefined;
-    const bytes = read.bytes;
-    const newline = bytes.indexOf(0x0a);
-    if (newline < 0) return undefined;
-    const header = JSON.parse(bytes.toString('utf8', 0, newline)) as Partial<Header>;
-    if (header.format !== FORMAT || header.stamp !== stamp || header.key !== key) return undefined;
-    if (typeof header.exitCode !== 'number' || !Array.isArray(header.writes)) return undefined;
-    const body = bytes.subarray(newline + 1);
-    if (header.sum !== sha256(body)) return undefined;
-    const writes: KeptOutput['writes'] = [];
-    let at = 0;
-    for (const [to, length] of header.writes) {
-      if (!CHANNELS.includes(to) || !Number.isSafeInteger(length) || length < 0) return undefined;
-      writes.push({ to, bytes: body.subarray(at, at + length) });
-      at += length;
-    }
-    return at === body.length ? { exitCode: header.exitCode, writes } : undefined;
-  } catch {
-    return undefined;
+  const read = readSummedFile(path.join(location, FILE_NAME), MAX_BYTES);
+  if (!read) return undefined;
+  const header = read.header as Partial<Header>;
+  if (header.format !== FORMAT || header.stamp !== stamp || header.key !== key) return undefined;
+  if (typeof header.exitCode !== 'number' || !Array.isArray(header.writes)) return undefined;
+  const body = read.body;
+  const writes: KeptOutput['writes'] = [];
+  let at = 0;
+  for (const [to, length] of header.writes) {
+    if (!CHANNELS.includes(to) || !Number.isSafeInteger(length) || length < 0) return undefined;
+    writes.push({ to, bytes: body.subarray(at, at + length) });
+    at += length;
   }
+  return at === body.length ? { exitCode: header.exitCode, writes } : undefined;
 }
 
 /** Keeps `output` under `stamp` and `key`, replacing the last one. Never throws: it only saves time. */
 export function writeOutput(location: string, stamp: string, key: string, output: Output): void {
   const parts = output.writes.map((w) => Buffer.from(w.text, 'utf8'));
-  const body = Buffer.concat(parts);
-  const header: Header = {
+  const header: Omit<Header, 'sum'> = {
     format: FORMAT,
     stamp,
     key,
     exitCode: output.exitCode,
     writes: output.writes.map((w, i) => [w.to, parts[i].length]),
-    sum: sha256(body),
   };
   try {
-    fs.mkdirSync(location, { recursive: true });
-    writeFileAtomically(path.join(location, FILE_NAME), Buffer.concat([Buffer.from(`${JSON.stringify(header)}\n`), body]));
+    writeSummedFile(path.join(location, FILE_NAME), { ...header }, Buffer.concat(parts));
   } catch {
     // The scan cache's own save reports an unwritable location.
   }
 }
 
 export function outputKey(parts: unknown): string {
-  return sha256(Buffer.from(JSON.stringify(parts), 'utf8'));
-}
-
-function sha256(data: Buffer): string {
-  return crypto.createHash('sha256').update(data).digest('hex');
+  return sha256Hex(JSON.stringify(parts));
 }

@@ -11,6 +11,7 @@ import type { ProjectInfo } from './project';
 import { ProjectAnalysis, importBases, type ModuleHost, type StandaloneKey, type StandaloneOptions } from './analysis';
 import type { KnownFolders } from './folders';
 import { writeFileAtomically } from './atomic';
+import { readSummedFile, sha256Hex as sha256, writeSummedFile } from './summed';
 
 /**
  * The scan cache (`--cache`): the findings of each file from an earlier scan, reused while the
@@ -402,10 +403,7 @@ export class ScanCache {
   private saveWhole(): void {
     // Encoded once: the sum and the file get the same bytes (hashing the text would encode it again).
     const body = Buffer.from(asciiJson(tabulate([...this.entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))), 'latin1');
-    const sum = sha256(body);
-    const header = JSON.stringify({ format: FORMAT, key: this.key, sum });
-    fs.mkdirSync(path.dirname(this.file), { recursive: true });
-    writeFileAtomically(this.file, Buffer.concat([Buffer.from(`${header}\n`), body]));
+    const { sum } = writeSummedFile(this.file, { format: FORMAT, key: this.key }, body);
     this.base = { sum, size: body.length, journal: Buffer.alloc(0) };
     try {
       fs.rmSync(this.journalFile, { force: true });
@@ -476,21 +474,10 @@ function tabulate(entries: Array<[string, StoredEntry]>): StoredBody {
 const MAX_CACHE_BYTES = 1024 * 1024 * 1024;
 
 function readEntries(file: string, key: string): { entries: Map<string, StoredEntry>; sum: string; size: number } | undefined {
-  // Read like a scanned file (regular files only, never blocking, bounded): the default location
-  // lies inside the checkout, where a link to /dev/zero or a FIFO must not hang the scan.
-  const read = readRegularFile(file, MAX_CACHE_BYTES);
-  if ('skipped' in read) return undefined;
-  const bytes = read.bytes;
+  const read = readSummedFile(file, MAX_CACHE_BYTES);
+  if (!read || read.header.format !== FORMAT || read.header.key !== key) return undefined;
   try {
-    const newline = bytes.indexOf(0x0a);
-    if (newline < 0) return undefined;
-    const header = JSON.parse(bytes.toString('utf8', 0, newline)) as { format?: unknown; key?: unknown; sum?: unknown };
-    // The sum is over the body's bytes as written: checked before decoding them (faster than
-    // hashing the decoded text again, and invalid UTF-8 cannot match it).
-    const body = bytes.subarray(newline + 1);
-    const sum = sha256(body);
-    if (header.format !== FORMAT || header.key !== key || header.sum !== sum) return undefined;
-    return { entries: untabulate(parseAsciiJson(body) as StoredBody), sum, size: body.length };
+    return { entries: untabulate(parseAsciiJson(read.body) as StoredBody), sum: read.header.sum as string, size: read.body.length };
   } catch {
     return undefined;
   }
@@ -1087,6 +1074,3 @@ function stableJson(value: unknown): string {
   );
 }
 
-function sha256(data: string | Buffer): string {
-  return crypto.createHash('sha256').update(data).digest('hex');
-}

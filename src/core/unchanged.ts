@@ -1,9 +1,8 @@
 import crypto from 'node:crypto';
-import fs from 'node:fs';
 import path from 'node:path';
-import { writeFileAtomically } from './atomic';
+import { readSummedFile, writeSummedFile } from './summed';
 import { absoluteUnder, asciiJson, decodeOutcome, holdsUndefinedMarker, importResolver, projectKey, utcDay, type ContentHashes, type UnchangedParts, type UnitOutcome } from './cache';
-import { readFileHead, readRegularFile, relativePath } from './files';
+import { readFileHead, relativePath } from './files';
 import type { KnownFolders } from './folders';
 import type { ProjectInfo } from './project';
 
@@ -94,14 +93,10 @@ export function readUnchanged(check: UnchangedCheck): Unchanged | undefined {
     if (header.day !== undefined && header.day !== utcDay()) return undefined;
     const digest = treeDigest(check.root, check.key, check.units, (unitPath) => check.hashes.signature(unitPath));
     if (digest === undefined || header.digest !== digest) return undefined;
-    const read = readRegularFile(file, MAX_BYTES);
-    if ('skipped' in read) return undefined;
-    const bytes = read.bytes;
-    const newline = bytes.indexOf(0x0a);
     // The same header (the file may have been replaced since), over a body with its sum.
-    if (newline < 0 || !bytes.subarray(0, newline).equals(head.subarray(0, newline))) return undefined;
-    const raw = bytes.subarray(newline + 1);
-    if (header.sum !== sha256(raw)) return undefined;
+    const read = readSummedFile(file, MAX_BYTES);
+    if (!read || !read.headerLine.equals(head.subarray(0, head.indexOf(0x0a)))) return undefined;
+    const raw = read.body;
     const split = raw.indexOf(0x0a);
     if (split < 0) return undefined;
     const checks = JSON.parse(raw.toString('latin1', 0, split)) as Checks;
@@ -112,7 +107,7 @@ export function readUnchanged(check: UnchangedCheck): Unchanged | undefined {
     // The digest matched, so these are the recorded files, in the recorded order.
     const count = check.units.length;
     return {
-      stamp: bytes.toString('latin1', 0, newline),
+      stamp: read.headerLine.toString('latin1'),
       outcomes: () => {
         const outcomes = JSON.parse(stored.toString('latin1')) as unknown[];
         if (!Array.isArray(outcomes) || outcomes.length !== count) throw new Error('The unchanged-tree record does not match its digest.');
@@ -143,18 +138,14 @@ export function writeUnchanged(write: UnchangedWrite, parts: UnchangedParts | un
   if (digest === undefined) return undefined;
   const checks: Checks = { extras: parts.extras, resolutions: parts.resolutions };
   const raw = Buffer.from(`${asciiJson(checks)}\n${asciiJson(parts.outcomes)}`, 'latin1');
-  const header: Header = {
+  const header: Omit<Header, 'sum'> = {
     format: FORMAT,
     key: write.key,
     digest,
     ...(write.units.some((u) => u.dated) && { day: utcDay() }),
-    sum: sha256(raw),
   };
-  const stamp = JSON.stringify(header);
   try {
-    fs.mkdirSync(write.location, { recursive: true });
-    writeFileAtomically(path.join(write.location, FILE_NAME), Buffer.concat([Buffer.from(`${stamp}\n`), raw]));
-    return stamp;
+    return writeSummedFile(path.join(write.location, FILE_NAME), { ...header }, raw).line;
   } catch {
     // An unwritable location is reported by the scan cache's own save.
     return undefined;
@@ -212,6 +203,3 @@ function absoluteFrom(root: string): (relative: string) => string {
   return (relative) => absoluteUnder(root, prefix, relative);
 }
 
-function sha256(data: Buffer): string {
-  return crypto.createHash('sha256').update(data).digest('hex');
-}

@@ -478,6 +478,11 @@ test('files a rule reads or lists itself, outside the imports, are dependencies 
 
 
 const journalOf = (cache: string): string => path.join(cache, 'scan-cache.journal');
+/**
+ * Removes the unchanged-tree record, so that the next scan goes through the scan cache: with it,
+ * a scan after a small edit takes the other outcomes from the record and leaves the cache alone.
+ */
+const dropRecord = (cache: string): void => fs.rmSync(path.join(cache, 'scan-result.json'), { force: true });
 const journalLines = (cache: string): string[] => fs.readFileSync(journalOf(cache), 'latin1').split('\n').filter(Boolean);
 
 test('an edit goes to the journal: the cache file stays as written, and the next scan reads both', (t) => {
@@ -490,12 +495,14 @@ test('an edit goes to the journal: the cache file stays as written, and the next
   const functions = path.join(root, 'api/src/functions');
   const [first, second] = fs.readdirSync(functions).filter((f) => f.endsWith('.ts')).sort();
   fs.appendFileSync(path.join(functions, first), '\nexport const debug = { rejectUnauthorized: false }\n');
+  dropRecord(cache);
   assert.equal(sarif(root, cache), sarif(root));
   assert.deepEqual(fs.readFileSync(path.join(cache, 'scan-cache.json')), written, 'the cache file is not written again');
   assert.equal(journalLines(cache).length, 1);
   assert.deepEqual(pending(root, cache), [], 'the journaled entry is used');
 
   fs.rmSync(path.join(functions, second));
+  dropRecord(cache);
   assert.equal(sarif(root, cache), sarif(root));
   assert.equal(journalLines(cache).length, 2);
   assert.equal(stored(root, cache).has(`api/src/functions/${second}`), false, 'a removal is journaled too');
@@ -509,6 +516,7 @@ test('a journal line that does not check out is left out: its files are judged a
   const functions = path.join(root, 'api/src/functions');
   const endpoint = fs.readdirSync(functions).filter((f) => f.endsWith('.ts')).sort()[0];
   fs.appendFileSync(path.join(functions, endpoint), '\nexport const debug = { rejectUnauthorized: false }\n');
+  dropRecord(cache);
   sarif(root, cache);
   const [line] = journalLines(cache);
   const space = line.indexOf(' ');
@@ -543,11 +551,13 @@ test('the journal is folded into the cache file once it would outgrow a quarter 
   sarif(root, cache);
   const hello = path.join(root, 'api/src/functions/hello.ts');
   fs.appendFileSync(hello, '// edited\n');
+  dropRecord(cache);
   sarif(root, cache);
   assert.equal(journalLines(cache).length, 1, 'a small change goes to the journal');
   const before = fs.readFileSync(path.join(cache, 'scan-cache.json'));
   // 2,000 findings in the changed file: far more than the journal may hold.
   fs.appendFileSync(path.join(root, 'api/src/lib/agents.ts'), '// edited\n');
+  dropRecord(cache);
   assert.equal(sarif(root, cache), sarif(root));
   assert.equal(fs.existsSync(journalOf(cache)), false, 'the journal is folded in and removed');
   assert.notDeepEqual(fs.readFileSync(path.join(cache, 'scan-cache.json')), before);
@@ -563,6 +573,7 @@ test('a journal planted as a link is replaced, never written through', (t) => {
   fs.symlinkSync(target, journalOf(cache));
   const functions = path.join(root, 'api/src/functions');
   fs.appendFileSync(path.join(functions, fs.readdirSync(functions).filter((f) => f.endsWith('.ts')).sort()[0]), '\n// edited\n');
+  dropRecord(cache);
   assert.equal(sarif(root, cache), sarif(root));
   assert.equal(fs.readFileSync(target, 'utf8'), 'keep me\n');
   assert.equal(fs.lstatSync(journalOf(cache)).isFile(), true);
@@ -576,6 +587,7 @@ test('a folder planted where the journal goes changes no result and does not sto
   fs.mkdirSync(journalOf(cache));
   const functions = path.join(root, 'api/src/functions');
   fs.appendFileSync(path.join(functions, fs.readdirSync(functions).filter((f) => f.endsWith('.ts')).sort()[0]), '\n// edited\n');
+  dropRecord(cache);
   const result = scan(options(root, cache));
   assert.equal(result.cacheNotWritten, undefined, 'the whole cache is written instead');
   assert.equal(formatSarif(result, { root, category: 'fnscan', includeSuppressed: true, toolVersion: '0.0.0' }), sarif(root));

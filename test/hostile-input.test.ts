@@ -559,6 +559,34 @@ describe('a kept output in the cache folder', () => {
   });
 });
 
+describe("the record's table of files in the cache folder", () => {
+  it('linked to a device or made a FIFO does not hang a --cache scan after an edit, and is not used', () => {
+    const roots = (['device', 'fifo'] as const).map((kind) => {
+      const root = tempDir('fnscan-units-');
+      write(root, 'api/hello.ts', `import https from 'node:https'\n${TLS_LINE}\n`);
+      write(root, 'api/other.ts', 'export const other = 1\n');
+      return { kind, root };
+    });
+    // The record is written once every file is 2 seconds old (it vouches for them by their stat).
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 2_100);
+    for (const { kind, root } of roots) {
+      assert.equal(cli(['--cache', '--format', 'json'], root, { timeout: 10_000 }).status, 1);
+      const file = path.join(root, 'node_modules/.cache/fnscan/scan-units.json');
+      assert.ok(fs.existsSync(file), 'the first scan wrote the table');
+      fs.rmSync(file);
+      if (kind === 'device') fs.symlinkSync('/dev/zero', file);
+      else assert.equal(spawnSync('mkfifo', [file]).status, 0, 'mkfifo is needed for the FIFO case');
+      // The table is read when the record no longer vouches for every file.
+      write(root, 'api/other.ts', `import https from 'node:https'\n${TLS_LINE}\n`);
+      const r = cli(['--cache', '--format', 'json'], root, { timeout: 10_000 });
+      assert.equal(r.signal, null, `scan-units.json as a ${kind}: the scan was still running after 10 s`);
+      assert.equal(r.status, 1, `scan-units.json as a ${kind}: ${r.stderr}`);
+      const report = JSON.parse(r.stdout) as { findings: Array<{ ruleId: string }> };
+      assert.deepEqual(report.findings.map((f) => f.ruleId), ['no-disabled-tls', 'no-disabled-tls'], `scan-units.json as a ${kind}`);
+    }
+  });
+});
+
 describe('exit code 3', () => {
   /** A rule with a bug: it throws on one file. */
   const buggy: Rule = {

@@ -47,6 +47,26 @@ function viaRecord(t: TestContext, scanned: () => string): { fromRecord: boolean
 
 const record = (cache: string): string => path.join(cache, 'scan-result.json');
 
+const relative = (root: string, file: string): string => path.relative(root, file).split(path.sep).join('/');
+
+/** The files a scan with this cache would judge again (not take from the record or the scan cache). */
+function judgedAgain(root: string, cache: string, extra: Partial<ScanOptions> = {}): string[] {
+  return new ScanPlan(options(root, cache, extra)).pending.map((u) => relative(root, u.path)).sort();
+}
+
+/** The body of a table of files (its tables, then a row per file) with its first file's row changed by `change`. */
+function withUnit(body: string, change: (unit: unknown[]) => unknown[]): string {
+  const lines = body.split('\n');
+  lines[1] = JSON.stringify(change(JSON.parse(lines[1]) as unknown[]));
+  return lines.join('\n');
+}
+
+/** A summed file with this header and body, its sum made to match. */
+function resummed(header: Record<string, unknown>, body: string): Buffer {
+  const sum = crypto.createHash('sha256').update(body, 'latin1').digest('hex');
+  return Buffer.from(`${JSON.stringify({ ...header, sum })}\n${body}`, 'latin1');
+}
+
 for (const app of fixtureApps()) {
   test(`fixture ${app}: a scan of the unchanged tree takes every outcome from the record, same SARIF`, (t) => {
     clockAhead(t);
@@ -69,46 +89,100 @@ test('results from the record equal the per-file lookups, object for object', (t
   assert.deepStrictEqual(fromRecord, filled);
 });
 
-test('any change falls back to the per-file lookups; the record is written again once the tree has settled', (t) => {
+test('after an edit, the record vouches for the other files: only changed files are judged again, without the scan cache', (t) => {
   clockAhead(t);
   const { root, cache } = copyApp('acme-store');
   sarif(root, cache);
   const functions = path.join(root, 'api/src/functions');
-  const endpoint = path.join(functions, fs.readdirSync(functions).filter((f) => f.endsWith('.ts')).sort()[0]);
+  const names = fs.readdirSync(functions).filter((f) => f.endsWith('.ts')).sort();
+  const endpoint = path.join(functions, names[0]);
   const written = (): number => fs.statSync(record(cache)).ino;
   const filled = written();
 
   fs.appendFileSync(endpoint, '\nexport const note = 1\n');
+  assert.deepEqual(judgedAgain(root, cache), [relative(root, endpoint)], 'an edited file');
   const edited = viaRecord(t, () => sarif(root, cache));
-  assert.equal(edited.fromRecord, false, 'an edited file');
-  assert.equal(edited.sarif, sarif(root));
-  assert.equal(written(), filled, 'a scan that re-judged some files writes no record (more edits usually follow)');
-  assert.deepEqual(viaRecord(t, () => sarif(root, cache)), { fromRecord: false, sarif: edited.sarif }, 'the first scan with nothing to re-judge');
-  assert.notEqual(written(), filled, 'writes the record');
-  assert.deepEqual(viaRecord(t, () => sarif(root, cache)), { fromRecord: true, sarif: edited.sarif }, 'which the next scan uses');
+  assert.deepEqual(edited, { fromRecord: true, sarif: sarif(root) });
+  assert.notEqual(written(), filled, 'the record is written again');
+  assert.deepEqual(judgedAgain(root, cache), [], 'so the next scan judges nothing');
+  assert.deepEqual(viaRecord(t, () => sarif(root, cache)), { fromRecord: true, sarif: edited.sarif });
 
-  fs.writeFileSync(path.join(functions, 'added.ts'), "export const handler = async () => ({ statusCode: 200, body: 'ok' })\n");
-  assert.equal(viaRecord(t, () => sarif(root, cache)).fromRecord, false, 'a new file');
-  fs.rmSync(path.join(functions, 'added.ts'));
-  assert.deepEqual(viaRecord(t, () => sarif(root, cache)), { fromRecord: true, sarif: edited.sarif }, 'back to the recorded tree');
-  fs.rmSync(endpoint);
-  const removed = viaRecord(t, () => sarif(root, cache));
-  assert.equal(removed.fromRecord, false, 'a removed file');
-  assert.equal(removed.sarif, sarif(root));
-  viaRecord(t, () => sarif(root, cache));
-  assert.equal(viaRecord(t, () => sarif(root, cache)).fromRecord, true);
+  const added = path.join(functions, 'added.ts');
+  fs.writeFileSync(added, "export const handler = async () => ({ statusCode: 200, body: 'ok' })\n");
+  assert.deepEqual(judgedAgain(root, cache), [relative(root, added)], 'a new file');
+  assert.deepEqual(viaRecord(t, () => sarif(root, cache)), { fromRecord: true, sarif: sarif(root) });
+  fs.rmSync(added);
+  assert.deepEqual(judgedAgain(root, cache), [], 'a removed file nothing depended on');
+  assert.deepEqual(viaRecord(t, () => sarif(root, cache)), { fromRecord: true, sarif: edited.sarif });
 
-  const other = path.join(functions, fs.readdirSync(functions).filter((f) => f.endsWith('.ts')).sort()[0]);
+  const other = path.join(functions, names[1]);
   const touched = new Date(Date.now() - 3_600_000);
   fs.utimesSync(other, touched, touched);
-  const before = written();
-  assert.equal(viaRecord(t, () => sarif(root, cache)).fromRecord, false, 'a touched file (its content is read again to find it unchanged)');
-  assert.equal(written(), before, 'a scan that found new stats (a fresh checkout, say) writes no record');
-  viaRecord(t, () => sarif(root, cache));
-  assert.equal(viaRecord(t, () => sarif(root, cache)).fromRecord, true, 'then the record vouches for it again');
+  assert.deepEqual(judgedAgain(root, cache), [relative(root, other)], 'a touched file (its recorded signature no longer vouches for it)');
+  assert.deepEqual(viaRecord(t, () => sarif(root, cache)), { fromRecord: true, sarif: edited.sarif });
 
   assert.equal(viaRecord(t, () => sarif(root, cache, { config: { rules: { 'no-disabled-tls': 'off' } } })).fromRecord, false, 'another config');
-  assert.equal(viaRecord(t, () => sarif(root, cache, { paths: [functions] })).fromRecord, false, 'another set of files');
+});
+
+test('a scan of some of the recorded files takes their outcomes from the record', (t) => {
+  clockAhead(t);
+  const { root, cache } = copyApp('acme-store');
+  sarif(root, cache);
+  const functions = { paths: [path.join(root, 'api/src/functions')] };
+  assert.deepEqual(judgedAgain(root, cache, functions), []);
+  assert.deepEqual(viaRecord(t, () => sarif(root, cache, functions)), { fromRecord: true, sarif: sarif(root, undefined, functions) });
+});
+
+test('the files that read a changed or removed module are judged again with it', (t) => {
+  clockAhead(t);
+  const root = tempProject({
+    'api/src/lib/guard.ts': 'export const requireAuth = () => { throw new Error("no") }\n',
+    'api/src/lib/db.ts': 'export const db = {} as any\n',
+    'api/src/functions/purge.ts': purgeGuardedBy('src/lib/guard'),
+    'api/src/functions/other.ts': "export const handler = async () => ({ statusCode: 200, body: 'ok' })\n",
+  });
+  const cache = path.join(tempDir('fnscan-unchanged-'), 'cache');
+  const guarded = sarif(root, cache);
+  fs.writeFileSync(path.join(root, 'api/src/lib/guard.ts'), 'export const requireAuth = () => true\n');
+  assert.deepEqual(judgedAgain(root, cache), ['api/src/functions/purge.ts', 'api/src/lib/guard.ts']);
+  const stub = viaRecord(t, () => sarif(root, cache));
+  assert.deepEqual(stub, { fromRecord: true, sarif: sarif(root) });
+  assert.notEqual(stub.sarif, guarded, 'the stub guard no longer protects the handler');
+  fs.rmSync(path.join(root, 'api/src/lib/guard.ts'));
+  assert.deepEqual(judgedAgain(root, cache), ['api/src/functions/purge.ts'], 'a removed module');
+  assert.deepEqual(viaRecord(t, () => sarif(root, cache)), { fromRecord: true, sarif: sarif(root) });
+});
+
+test('files whose project changed are judged again (a redwood.toml makes the folder a Redwood app)', (t) => {
+  clockAhead(t);
+  const root = tempProject({
+    'api/src/lib/db.ts': 'export const db = {} as any\n',
+    'api/src/functions/purge.ts': "import { db } from 'src/lib/db'\nexport const handler = async () => {\n  await db.order.deleteMany({})\n  return { statusCode: 204 }\n}\n",
+  });
+  fs.rmSync(path.join(root, 'redwood.toml'));
+  const cache = path.join(tempDir('fnscan-unchanged-'), 'cache');
+  const plain = sarif(root, cache);
+  fs.writeFileSync(path.join(root, 'redwood.toml'), '[web]\n  port = 8910\n');
+  assert.deepEqual(judgedAgain(root, cache), ['api/src/functions/purge.ts', 'api/src/lib/db.ts', 'redwood.toml']);
+  const redwood = viaRecord(t, () => sarif(root, cache));
+  assert.deepEqual(redwood, { fromRecord: true, sarif: sarif(root) });
+  assert.notEqual(redwood.sarif, plain, 'the handler is an endpoint now');
+});
+
+test('past a handful of changed files the per-file lookups take over: they find touched files unchanged by content', (t) => {
+  clockAhead(t);
+  const files: Record<string, string> = {};
+  for (let i = 0; i < 40; i++) files[`api/src/functions/f${String(i).padStart(2, '0')}.ts`] = `export const handler = async () => ({ statusCode: 200, body: '${i}' })\n`;
+  const root = tempProject(files);
+  const cache = path.join(tempDir('fnscan-unchanged-'), 'cache');
+  const filled = sarif(root, cache);
+  const touched = new Date(Date.now() - 3_600_000);
+  const names = Object.keys(files).sort();
+  for (const name of names.slice(0, 16)) fs.utimesSync(path.join(root, name), touched, touched);
+  assert.equal(judgedAgain(root, cache).length, 16, 'sixteen files are still judged again');
+  fs.utimesSync(path.join(root, names[16]), touched, touched);
+  assert.deepEqual(judgedAgain(root, cache), [], 'seventeen go through the scan cache, which reads them and finds them unchanged');
+  assert.deepEqual(viaRecord(t, () => sarif(root, cache)), { fromRecord: false, sarif: filled });
 });
 
 test('a helper outside the scanned folder is checked by its stat; editing it changes the verdicts', (t) => {
@@ -123,8 +197,8 @@ test('a helper outside the scanned folder is checked by its stat; editing it cha
   const before = sarif(root, cache, functions);
   assert.equal(viaRecord(t, () => sarif(root, cache, functions)).fromRecord, true);
   fs.writeFileSync(path.join(root, 'api/src/lib/guard.ts'), 'export const requireAuth = () => true\n');
+  assert.deepEqual(judgedAgain(root, cache, functions), ['api/src/functions/purge.ts']);
   const after = viaRecord(t, () => sarif(root, cache, functions));
-  assert.equal(after.fromRecord, false);
   assert.equal(after.sarif, sarif(root, undefined, functions));
   assert.notEqual(after.sarif, before, 'the stub guard no longer protects the handler');
 });
@@ -142,8 +216,8 @@ test('an import that starts to resolve to a file discovery does not list is seen
   assert.equal(viaRecord(t, () => sarif(root, cache, ignoring)).fromRecord, true);
   fs.mkdirSync(path.join(root, 'api/src/lib/generated'));
   fs.writeFileSync(path.join(root, 'api/src/lib/generated/guard.ts'), 'export const requireAuth = () => true\n');
+  assert.deepEqual(judgedAgain(root, cache, ignoring), ['api/src/functions/purge.ts']);
   const resolved = viaRecord(t, () => sarif(root, cache, ignoring));
-  assert.equal(resolved.fromRecord, false);
   assert.equal(resolved.sarif, sarif(root, undefined, ignoring));
   assert.notEqual(resolved.sarif, unresolved, 'the stub guard now decides the verdict');
 });
@@ -155,9 +229,42 @@ test('a folder a rule listed, outside the scanned files, is checked by its listi
   sarif(root, cache);
   assert.equal(viaRecord(t, () => sarif(root, cache)).fromRecord, true);
   fs.writeFileSync(path.join(root, 'api/db/notes.txt'), 'not a file the scan reads\n');
-  const listed = viaRecord(t, () => sarif(root, cache));
-  assert.equal(listed.fromRecord, false, 'a new entry in a listed folder');
-  assert.equal(listed.sarif, sarif(root));
+  assert.notDeepEqual(judgedAgain(root, cache), [], 'a new entry in a listed folder');
+  assert.equal(viaRecord(t, () => sarif(root, cache)).sarif, sarif(root));
+});
+
+test('a table of files that is corrupt or belongs to another record sends an edited scan through the scan cache', (t) => {
+  clockAhead(t);
+  const { root, cache } = copyApp('acme-store');
+  sarif(root, cache);
+  const table = path.join(cache, 'scan-units.json');
+  const old = fs.readFileSync(table);
+  const functions = path.join(root, 'api/src/functions');
+  const endpoint = path.join(functions, fs.readdirSync(functions).filter((f) => f.endsWith('.ts')).sort()[0]);
+  fs.appendFileSync(endpoint, '\nexport const note = 1\n');
+  sarif(root, cache);
+  const [header, body] = splitRecord(table);
+  const spoilt = [
+    old,
+    Buffer.from(`${JSON.stringify(header)}\n${body.replace('"api/', '"apx/')}`),
+    // Well-formed JSON under a sum that holds, but rows that point nowhere or are cut short.
+    resummed(header, withUnit(body, (unit) => [...unit.slice(0, 5), [99999]])),
+    resummed(header, withUnit(body, (unit) => unit.slice(0, 4))),
+    resummed(header, body.slice(0, body.indexOf('\n'))),
+    Buffer.from('{}'),
+  ];
+  // Each scan below may write a record of its own; each starts again from the record the table was written with.
+  const written = fs.readFileSync(record(cache));
+  fs.appendFileSync(endpoint, '\nexport const again = 2\n');
+  const expected = sarif(root);
+  for (const bytes of spoilt) {
+    fs.writeFileSync(record(cache), written);
+    fs.writeFileSync(table, bytes);
+    assert.deepEqual(viaRecord(t, () => sarif(root, cache)), { fromRecord: false, sarif: expected });
+  }
+  fs.writeFileSync(record(cache), written);
+  fs.writeFileSync(table, resummed(header, body));
+  assert.deepEqual(viaRecord(t, () => sarif(root, cache)), { fromRecord: true, sarif: expected }, 'the table as written');
 });
 
 test('a record from another day is not used when a file has a dated suppression', (t) => {
@@ -205,14 +312,16 @@ test('outcomes that do not read, under a sum that holds, send the scan the long 
   const uncached = sarif(root);
   sarif(root, cache);
   const [header, body] = splitRecord(record(cache));
-  const checks = body.slice(0, body.indexOf('\n'));
-  for (const outcomes of ['[1,2', '{"not":"outcomes"}', '[]']) {
-    const rest = `${checks}\n${outcomes}`;
+  // The checks, then a line per file.
+  const [checks, ...lines] = body.split('\n');
+  const empty = lines.map(() => '0');
+  for (const outcomes of [[...empty.slice(1), '[1,2'], ['{"not":"outcomes"}', ...empty.slice(1)], empty.slice(1)]) {
+    const rest = [checks, ...outcomes].join('\n');
     const sum = crypto.createHash('sha256').update(rest, 'latin1').digest('hex');
     fs.writeFileSync(record(cache), `${JSON.stringify({ ...header, sum })}\n${rest}`, 'latin1');
     const plan = new ScanPlan(options(root, cache));
     assert.equal(typeof plan.resultStamp, 'string', 'the record vouched for the files');
-    assert.equal(sarif(root, cache), uncached, outcomes);
+    assert.equal(sarif(root, cache), uncached, outcomes[0]);
   }
 });
 

@@ -8,7 +8,7 @@ import type { Rule } from './rule';
 import type { FnscanConfig } from './config';
 import { NOT_REGULAR, readRegularFile, relativePath, withRegularFile, type ReadLimits, type SourceFileInfo } from './files';
 import type { ProjectInfo } from './project';
-import { ProjectAnalysis, importBases, type ModuleHost, type StandaloneKey, type StandaloneOptions } from './analysis';
+import { ProjectAnalysis, type ModuleHost, type StandaloneKey, type StandaloneOptions } from './analysis';
 import type { KnownFolders } from './folders';
 import { writeFileAtomically } from './atomic';
 import { readSummedFile, sha256Hex as sha256, writeSummedFile } from './summed';
@@ -125,7 +125,7 @@ interface StoredEntry {
  * project-wide search read by every file is one group, not a copy per file). A group is checked
  * once per scan, not once per file.
  */
-interface DependencyGroup {
+export interface DependencyGroup {
   modules: Array<[string, string | null]>;
   resolutions: Array<[string, string, string | null]>;
 }
@@ -156,8 +156,8 @@ export class ScanCache {
   private readonly rootPrefix: string;
   /** Whether each dependency group still holds, per project, for this scan. */
   private readonly checked = new Map<DependencyGroup, Map<ProjectInfo, boolean>>();
-  /** The groups of fresh entries by content (or by shared id), so identical ones are one object. */
-  private readonly fresh = new Map<string, DependencyGroup>();
+  /** The groups of fresh entries, identical ones as one object. */
+  private readonly groups = new DependencyGroups((file) => this.relative(file));
   /** The entries stored, changed or removed since the cache was read or last saved. */
   private readonly changed = new Set<string>();
   /** Files found unchanged by content whose stat had changed (see `lookup`). */
@@ -252,94 +252,37 @@ export class ScanCache {
   store(unit: CacheUnit, outcome: UnitOutcome): void {
     if (!outcome.dependencies) return;
     const key = this.relative(unit.path);
-    // Most files have nothing to store: no copy to make, and no text that could hold the root.
-    const empty = outcome.findings.length === 0 && outcome.skipped.length === 0;
-    const encoded = empty ? undefined : encodeOutcome(outcome, (p) => this.relative(p));
-    if (encoded !== undefined && JSON.stringify(encoded).includes(this.root)) {
+    const stored = storedOutcome(outcome, (p) => this.relative(p), this.root);
+    if (stored === undefined) {
       this.entries.delete(key);
       this.changed.add(key);
       return;
     }
-    const { modules, resolutions, shared = [] } = outcome.dependencies;
-    const deps = [this.group(undefined, modules, resolutions), ...shared.map((d) => this.group(d.id, d.modules, d.resolutions))].filter(
-      (g): g is DependencyGroup => g !== undefined,
-    );
+    const deps = this.groups.of(outcome.dependencies);
     this.entries.set(key, {
       h: unit.hash,
       ...(unit.signature !== undefined && { t: unit.signature }),
       p: this.projectKey(unit.project),
       ...(unit.dated && { d: this.today }),
-      ...(encoded !== undefined && { o: encoded }),
+      ...(stored !== 0 && { o: stored }),
       ...(deps.length > 0 && { deps }),
     });
     this.changed.add(key);
   }
 
   /**
-   * Recorded dependencies as a group with relative paths, one object per distinct group (by the
-   * shared id when there is one, else by content); none when empty.
+   * What the unchanged-tree record (unchanged.ts) keeps of these files: each one's stored outcome,
+   * dependency groups, project and signature. Undefined when a file's outcome was not stored as it
+   * is (not judged with the content and signature the scan found).
    */
-  private group(
-    id: string | undefined,
-    modules: Record<string, string | null>,
-    resolutions: Array<[string, string, string | null]>,
-  ): DependencyGroup | undefined {
-    const known = id === undefined ? undefined : this.fresh.get(`shared:${id}`);
-    if (known) return known;
-    const moduleRows = Object.entries(modules).map(([m, h]): [string, string | null] => [this.relative(m), h]);
-    const seen = new Set<string>();
-    const resolutionRows: Array<[string, string, string | null]> = [];
-    for (const [from, specifier, target] of resolutions) {
-      const row: [string, string, string | null] = [this.relative(path.dirname(from)), specifier, target === null ? null : this.relative(target)];
-      const rowKey = JSON.stringify(row);
-      if (seen.has(rowKey)) continue;
-      seen.add(rowKey);
-      resolutionRows.push(row);
-    }
-    if (moduleRows.length === 0 && resolutionRows.length === 0) return undefined;
-    const key = id === undefined ? JSON.stringify([moduleRows, resolutionRows]) : `shared:${id}`;
-    let group = this.fresh.get(key);
-    if (!group) {
-      group = { modules: moduleRows, resolutions: resolutionRows };
-      this.fresh.set(key, group);
-    }
-    return group;
-  }
-
-  /**
-   * What the unchanged-tree record (unchanged.ts) keeps for these files: their stored outcomes,
-   * and what their entries depend on outside them (modules with their hashes and signatures, ''
-   * for a listing, a folder, a missing or a recent file, which are hashed again instead; imports
-   * with the project they resolve in). Undefined when a file's outcome was not stored as it is.
-   */
-  unchangedParts(units: readonly CacheUnit[], hashes: ContentHashes): UnchangedParts | undefined {
-    const keys = new Set(units.map((u) => this.relative(u.path)));
-    const outcomes: unknown[] = [];
-    const modules = new Map<string, string | null>();
-    const resolutions = new Map<string, UnchangedResolution>();
+  recordEntries(units: readonly CacheUnit[]): RecordEntry[] | undefined {
+    const entries: RecordEntry[] = [];
     for (const unit of units) {
-      const key = this.relative(unit.path);
-      const entry = this.entries.get(key);
+      const entry = this.entries.get(this.relative(unit.path));
       if (!entry || entry.h !== unit.hash || entry.t === undefined || entry.t !== unit.signature) return undefined;
-      outcomes.push(entry.o ?? 0);
-      for (const group of entry.deps ?? []) {
-        for (const [module, hash] of group.modules) if (!keys.has(module)) modules.set(module, hash);
-        for (const [dir, specifier, target] of group.resolutions) {
-          // A package import resolves to nothing whatever the files are: nothing to check again.
-          if (target === null && importBases(this.absolute(dir), specifier, unit.project).length === 0) continue;
-          resolutions.set(`${entry.p}\0${dir}\0${specifier}`, [entry.p, dir, specifier, target]);
-        }
-      }
+      entries.push({ outcome: entry.o ?? 0, groups: entry.deps ?? [], project: entry.p, signature: entry.t, dated: unit.dated });
     }
-    const extras: UnchangedExtra[] = [];
-    for (const [module, hash] of [...modules].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-      const file = this.absolute(module);
-      const state = hashes.state(file);
-      if (state.hash !== hash) return undefined;
-      // A listing, a folder, a missing or a recent file has no signature.
-      extras.push([module, hash, state.signature ?? '']);
-    }
-    return { outcomes, extras, resolutions: [...resolutions.values()] };
+    return entries;
   }
 
   /** Forgets files under the scanned paths that no longer exist. */
@@ -584,16 +527,62 @@ export function utcDay(): string {
   return new Date().toISOString().slice(0, 10);
 }
 
-/** A dependency outside the recorded files: relative path, content hash, stat signature ('' when it has none). */
-export type UnchangedExtra = [string, string | null, string];
-/** An import to resolve again: project key, importing folder and target relative to the root, specifier. */
-export type UnchangedResolution = [string, string, string, string | null];
+/** What the unchanged-tree record keeps of one file (see unchanged.ts). */
+export interface RecordEntry {
+  /** The outcome as stored (see `storedOutcome`). */
+  outcome: unknown;
+  groups: readonly DependencyGroup[];
+  /** The project's key (see `projectKey`). */
+  project: string;
+  /** The stat signature its content was judged (or found in the cache) with. */
+  signature: string;
+  dated: boolean;
+}
 
-export interface UnchangedParts {
-  /** Each file's stored outcome, in the order of the files; 0 when it has none. */
-  outcomes: unknown[];
-  extras: UnchangedExtra[];
-  resolutions: UnchangedResolution[];
+/**
+ * Turns what judgements depended on into groups with paths relative to the root, one object per
+ * distinct group (by the shared id when there is one, else by content), so that identical groups
+ * are stored and checked once.
+ */
+export class DependencyGroups {
+  private readonly known = new Map<string, DependencyGroup>();
+
+  constructor(private readonly relative: (file: string) => string) {}
+
+  /** A file's own group, then one per value shared across the project that it reused; empty groups are left out. */
+  of(dependencies: Dependencies): DependencyGroup[] {
+    const { modules, resolutions, shared = [] } = dependencies;
+    return [this.group(undefined, modules, resolutions), ...shared.map((d) => this.group(d.id, d.modules, d.resolutions))].filter(
+      (g): g is DependencyGroup => g !== undefined,
+    );
+  }
+
+  private group(
+    id: string | undefined,
+    modules: Record<string, string | null>,
+    resolutions: Array<[string, string, string | null]>,
+  ): DependencyGroup | undefined {
+    const known = id === undefined ? undefined : this.known.get(`shared:${id}`);
+    if (known) return known;
+    const moduleRows = Object.entries(modules).map(([m, h]): [string, string | null] => [this.relative(m), h]);
+    const seen = new Set<string>();
+    const resolutionRows: Array<[string, string, string | null]> = [];
+    for (const [from, specifier, target] of resolutions) {
+      const row: [string, string, string | null] = [this.relative(path.dirname(from)), specifier, target === null ? null : this.relative(target)];
+      const rowKey = JSON.stringify(row);
+      if (seen.has(rowKey)) continue;
+      seen.add(rowKey);
+      resolutionRows.push(row);
+    }
+    if (moduleRows.length === 0 && resolutionRows.length === 0) return undefined;
+    const key = id === undefined ? JSON.stringify([moduleRows, resolutionRows]) : `shared:${id}`;
+    let group = this.known.get(key);
+    if (!group) {
+      group = { modules: moduleRows, resolutions: resolutionRows };
+      this.known.set(key, group);
+    }
+    return group;
+  }
 }
 
 /** Marks a property whose value is `undefined`, which JSON would drop (findings are compared key by key). */
@@ -602,6 +591,18 @@ const UNDEFINED = { $undefined: true };
 /** Whether stored JSON holds an `undefined` marker anywhere (the usual answer is no). */
 export function holdsUndefinedMarker(json: Buffer): boolean {
   return json.includes('"$undefined"');
+}
+
+/**
+ * An outcome as the cache and the record store it: paths relative to the root, 0 when there is
+ * nothing in it; undefined when its text still holds the absolute root (a message quoting a path
+ * outside the root, say), which a cache restored elsewhere must not repeat.
+ */
+export function storedOutcome(outcome: UnitOutcome, relative: (p: string) => string, root: string): unknown {
+  // Most files have nothing to store: no copy to make, and no text that could hold the root.
+  if (outcome.findings.length === 0 && outcome.skipped.length === 0) return 0;
+  const encoded = encodeOutcome(outcome, relative);
+  return JSON.stringify(encoded).includes(root) ? undefined : encoded;
 }
 
 function encodeOutcome(outcome: UnitOutcome, relative: (p: string) => string): unknown {

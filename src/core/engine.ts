@@ -10,9 +10,9 @@ import { discover } from './project';
 import { DEFAULT_LIMITS, isStackOverflow, isTestPath, parseSource, readTextFile, relativePath, type ReadLimits, type SourceFileInfo, type TextFileInfo } from './files';
 import { roleOf } from './project';
 import { ProjectAnalysis, type ModuleHost } from './analysis';
-import { ContentHashes, DependencyTracker, ScanCache, cacheKey, importResolver, type CacheUnit, type UnitOutcome } from './cache';
+import { ContentHashes, DependencyGroups, DependencyTracker, ScanCache, cacheKey, importResolver, projectKey, storedOutcome, type CacheUnit, type RecordEntry, type UnitOutcome } from './cache';
 import { inShard, type Shard } from './shard';
-import { readUnchanged, writeUnchanged, type Unchanged } from './unchanged';
+import { readUnchanged, writeUnchanged, type KeptEntry, type RecordBase, type Reusable, type Unchanged } from './unchanged';
 import { firstLine, renderMessage } from './messages';
 import { applySuppressions } from './suppressions';
 import type { FnscanConfig } from './config';
@@ -142,6 +142,8 @@ export class ScanPlan {
   private cache?: ScanCache;
   /** Where to write the unchanged-tree record when the scan went through the per-file lookups. */
   private unchanged?: { location: string; key: string };
+  /** What to write the record again with, when it answered for all but a few files: an entry per file, those judged filled in by `complete`. */
+  private rerecord?: { location: string; key: string; base: RecordBase; entries: Array<KeptEntry | undefined>; groups: DependencyGroups; at: Map<ScanUnit, number> };
   private done = 0;
   /** The unchanged-tree record that answers for every file, when one does; its outcomes are read in `finish`. */
   private fromRecord?: Unchanged;
@@ -183,14 +185,39 @@ export class ScanPlan {
   private consultCache(location: string, hashes: ContentHashes): void {
     const key = cacheKey(this.setup);
     // Nothing changed since the last scan: its outcomes, without opening the scan cache.
-    const unchanged = readUnchanged({ location, key, root: this.root, units: this.units, projects: this.discovery.projects, hashes, folders: this.folders });
-    if (unchanged) {
-      this.fromRecord = unchanged;
-      this.recordStamp = unchanged.stamp;
+    const answer = readUnchanged({ location, key, root: this.root, units: this.units, projects: this.discovery.projects, hashes, folders: this.folders });
+    if (answer?.kind === 'all') {
+      this.fromRecord = answer;
+      this.recordStamp = answer.stamp;
       this.phases.answeredBy = 'record';
-      return;
+    } else if (answer?.kind === 'some') {
+      this.takeReusable(answer, location, key, hashes);
+    } else {
+      this.lookUp(location, key);
     }
-    this.lookUp(location, key);
+  }
+
+  /** The outcomes the record still vouches for; the few other files are left `pending`, the scan cache unopened. */
+  private takeReusable(answer: Reusable, location: string, key: string, hashes: ContentHashes): void {
+    this.phases.answeredBy = 'record';
+    const entries = answer.reused.map((reused) => reused?.entry);
+    const at = new Map<ScanUnit, number>();
+    this.rerecord = { location, key, base: answer.base, entries, groups: new DependencyGroups((file) => relativePath(this.root, file)), at };
+    this.units.forEach((unit, i) => {
+      const reused = answer.reused[i];
+      if (reused) {
+        unit.signature = reused.entry.signature;
+        unit.dated = reused.entry.dated;
+        this.record(unit, reused.outcome);
+        return;
+      }
+      const state = hashes.state(unit.path);
+      unit.hash = state.hash;
+      unit.dated = state.dated;
+      unit.signature = state.signature;
+      at.set(unit, i);
+      this.pending.push(unit);
+    });
   }
 
   /** The outcomes the scan cache holds, file by file; the other files are left `pending`. */
@@ -220,7 +247,17 @@ export class ScanPlan {
 
   complete(unit: ScanUnit, outcome: UnitOutcome): void {
     this.cache?.store(unit, outcome);
+    const at = this.rerecord?.at.get(unit);
+    if (at !== undefined) this.rerecord!.entries[at] = this.recordEntry(unit, outcome, this.rerecord!.groups);
     this.record(unit, outcome);
+  }
+
+  /** What the record keeps of a file judged now; undefined when it cannot vouch for it (too recent, say). */
+  private recordEntry(unit: ScanUnit, outcome: UnitOutcome, groups: DependencyGroups): RecordEntry | undefined {
+    if (unit.signature === undefined || !outcome.dependencies) return undefined;
+    const stored = storedOutcome(outcome, (file) => relativePath(this.root, file), this.root);
+    if (stored === undefined) return undefined;
+    return { outcome: stored, groups: groups.of(outcome.dependencies), project: projectKey(unit.project, this.root), signature: unit.signature, dated: unit.dated };
   }
 
   /**
@@ -240,7 +277,11 @@ export class ScanPlan {
     if (this.fromRecord) this.takeRecorded(this.fromRecord);
     const cacheNotWritten = this.cache?.save();
     if (this.cache && this.unchanged && cacheNotWritten === undefined && this.worthRecording(this.cache)) {
-      this.recordStamp = writeUnchanged({ ...this.unchanged, root: this.root, units: this.units }, this.cache.unchangedParts(this.units, this.hashes!));
+      this.recordStamp = writeUnchanged({ ...this.unchanged, root: this.root, units: this.units, hashes: this.hashes! }, this.cache.recordEntries(this.units));
+    }
+    if (this.rerecord) {
+      const { location, key, base, entries } = this.rerecord;
+      this.recordStamp = writeUnchanged({ location, key, root: this.root, units: this.units, hashes: this.hashes!, base }, entries);
     }
     const findings: Finding[] = [];
     const skipped = this.discoverySkipped();

@@ -1,7 +1,8 @@
 import crypto from 'node:crypto';
 import path from 'node:path';
 import { readSummedFile, writeSummedFile } from './summed';
-import { absoluteUnder, asciiJson, decodeOutcome, holdsUndefinedMarker, importResolver, projectKey, utcDay, type ContentHashes, type UnchangedParts, type UnitOutcome } from './cache';
+import { absoluteUnder, asciiJson, decodeOutcome, holdsUndefinedMarker, importResolver, projectKey, utcDay, type ContentHashes, type DependencyGroup, type RecordEntry, type UnitOutcome } from './cache';
+import { importBases } from './analysis';
 import { readFileHead, relativePath } from './files';
 import type { KnownFolders } from './folders';
 import type { ProjectInfo } from './project';
@@ -14,16 +15,28 @@ import type { ProjectInfo } from './project';
  * whose imports still resolve the same way has, file for file, the outcomes a lookup in the scan
  * cache would give; it takes them from here without reading the scan cache at all (at 8,000
  * functions, parsing its 4.4 MB and a lookup per file: 0.25 s of a 0.8 s warm scan on a 2-core VM).
- * Anything else, one edited file included, falls back to the per-file lookups; the record is
- * written again by a scan after which the tree is likely to stay as it is (`ScanPlan`).
+ *
+ * When a few files changed (an edit), the record's table of files (`scan-units.json`: each file's
+ * signature and dependency groups) says which outcomes still hold: a file's own, when its
+ * signature is the recorded one and every group it depends on holds, as a scan cache entry's
+ * would (a module by its recorded file's signature, or as an outside dependency by its signature
+ * or hash; an import by resolving it again). The others are judged again and the record is
+ * written anew, repeating the lines of the files it took byte for byte. The scan cache is neither
+ * read nor written then: its entries are checked by content, so one that lags costs a later scan
+ * a judgement, never a result. Past a handful of changed files (a checkout, say) the per-file
+ * lookups take over: they find touched but unchanged files by content instead of judging them.
  */
 
-const FORMAT = 2;
+const FORMAT = 3;
 const FILE_NAME = 'scan-result.json';
+/** The record's table of files, read only when some file changed. */
+const UNITS_NAME = 'scan-units.json';
+const UNITS_FORMAT = 1;
 /** Far above what a scan writes (2.1 MB at 8,000 functions): only a file that is no record is refused. */
 const MAX_BYTES = 1024 * 1024 * 1024;
 /** More than a header line takes (about 300 bytes). */
 const HEADER_BYTES = 4096;
+const NEWLINE = 0x0a;
 
 /** A file of the scan, as the record identifies it. */
 export interface RecordedUnit {
@@ -41,22 +54,65 @@ interface Header {
   sum: string;
 }
 
+/** A dependency outside the recorded files: relative path, content hash, stat signature ('' when it has none). */
+type Extra = [string, string | null, string];
+/** An import to resolve again: project key, importing folder and target relative to the root, specifier. */
+type Resolution = [string, string, string, string | null];
+
 /**
- * After the header, two lines: what the outcomes depend on outside the files (checked on every
- * use), then the outcomes, in the order of the files the digest covers (0 for a file with no
- * findings and no skips), parsed only when the scan's result is wanted.
+ * The record's body: this line (what the outcomes depend on outside the files, checked on every
+ * use), then a line per file with its outcome (0 for no findings and no skips), in the order of
+ * the files the digest covers, parsed only when the scan's result is wanted.
  */
 interface Checks {
-  extras: UnchangedParts['extras'];
-  resolutions: UnchangedParts['resolutions'];
+  extras: Extra[];
+  resolutions: Resolution[];
 }
 
-/** What the record vouches for. */
+/**
+ * `scan-units.json`: this line (each project, module row, import row and group stored once), then
+ * a line per recorded file, in the record's order: its path, kind, project (index), signature,
+ * whether it is dated (1 or 0) and its groups (indexes). Its header names the record's sum, so it
+ * never pairs with another record.
+ */
+interface Tables {
+  projects: string[];
+  modules: Array<[string, string | null]>;
+  resolutions: Array<[string, string, string | null]>;
+  groups: Array<[number[], number[]]>;
+}
+
+type UnitRow = [string, 'source' | 'text', number, string, number, number[]];
+
+/** The record vouches for every file of the scan. */
 export interface Unchanged {
+  kind: 'all';
   /** The record's header line: changes whenever anything the outcomes came from changes. */
   stamp: string;
   /** The outcomes of the scan's files, in their order. */
   outcomes(): UnitOutcome[];
+}
+
+/** What the record keeps of a file, and for a file taken from a record read, the lines to repeat. */
+export interface KeptEntry extends RecordEntry {
+  /** The file's outcome and row in `base`, repeated as they are. */
+  from?: number;
+}
+
+/** The record vouches for all but a few files of the scan. */
+export interface Reusable {
+  kind: 'some';
+  /** Per file of the scan, in order: the recorded outcome and what to record of it again, or undefined to judge it. */
+  reused: Array<{ entry: KeptEntry; outcome: UnitOutcome } | undefined>;
+  /** The record read, whose lines the next one repeats. */
+  base: RecordBase;
+}
+
+/** A record as read: its tables and the lines of its files (an entry's `from` indexes them). */
+export interface RecordBase {
+  tables: Tables;
+  rows: Buffer[];
+  outcomes: Buffer[];
 }
 
 export interface UnchangedCheck {
@@ -74,45 +130,47 @@ export interface UnchangedWrite {
   location: string;
   key: string;
   root: string;
-  /** The scan's files with the signatures their outcomes were judged (or found in the cache) with. */
-  units: ReadonlyArray<RecordedUnit & { signature?: string; dated: boolean }>;
+  /** The scan's files, in order. */
+  units: readonly RecordedUnit[];
+  hashes: ContentHashes;
+  /** The record the entries with a `from` come from. */
+  base?: RecordBase;
 }
 
 /**
- * The record, if it vouches for every file of the scan; undefined otherwise (no record, another
- * scan's, or anything changed). Stats every file once (through `hashes`, which keeps the
- * signatures for the per-file lookups if it comes to that).
+ * What the record says of this scan's files: every outcome, when it vouches for all of them; the
+ * outcomes that still hold, when only a few files need judging again (see `reusable`); undefined
+ * otherwise (no record, another scan's, or too much changed). Stats every file once (through
+ * `hashes`, which keeps the signatures for the per-file lookups if it comes to that).
  */
-export function readUnchanged(check: UnchangedCheck): Unchanged | undefined {
+export function readUnchanged(check: UnchangedCheck): Unchanged | Reusable | undefined {
   const file = path.join(check.location, FILE_NAME);
   try {
-    // The header alone first: a scan with changes pays for the digest, not for reading the outcomes.
+    // The header alone first: a scan with another key or day reads no further.
     const head = readFileHead(file, HEADER_BYTES);
     const header = head && headerOf(head);
     if (!header || header.format !== FORMAT || header.key !== check.key) return undefined;
     if (header.day !== undefined && header.day !== utcDay()) return undefined;
-    const digest = treeDigest(check.root, check.key, check.units, (unitPath) => check.hashes.signature(unitPath));
-    if (digest === undefined || header.digest !== digest) return undefined;
-    // The same header (the file may have been replaced since), over a body with its sum.
-    const read = readSummedFile(file, MAX_BYTES);
-    if (!read || !read.headerLine.equals(head.subarray(0, head.indexOf(0x0a)))) return undefined;
-    const raw = read.body;
-    const split = raw.indexOf(0x0a);
-    if (split < 0) return undefined;
-    const checks = JSON.parse(raw.toString('latin1', 0, split)) as Checks;
+    const digest = treeDigest(check.root, check.key, check.units, (i) => check.hashes.signature(check.units[i].path));
+    const record = readRecord(file, head);
+    if (!record) return undefined;
     const absolute = absoluteFrom(check.root);
-    if (!extrasHold(checks.extras, check.hashes, absolute)) return undefined;
-    if (!resolutionsHold(checks.resolutions, check, absolute)) return undefined;
-    const stored = raw.subarray(split + 1);
+    const holds =
+      digest !== undefined &&
+      header.digest === digest &&
+      extrasHold(record.checks.extras, check.hashes, absolute) &&
+      resolutionsHold(record.checks.resolutions, check, absolute);
+    if (!holds) return reusable(check, record);
     // The digest matched, so these are the recorded files, in the recorded order.
     const count = check.units.length;
     return {
-      stamp: read.headerLine.toString('latin1'),
+      kind: 'all',
+      stamp: record.headerLine.toString('latin1'),
       outcomes: () => {
-        const outcomes = JSON.parse(stored.toString('latin1')) as unknown[];
-        if (!Array.isArray(outcomes) || outcomes.length !== count) throw new Error('The unchanged-tree record does not match its digest.');
-        const use = holdsUndefinedMarker(stored) ? 'in place' : 'as parsed';
-        return outcomes.map((o) => (o === 0 ? { findings: [], skipped: [] } : decodeOutcome(o, absolute, use)));
+        const lines = splitLines(record.outcomes);
+        if (lines.length !== count) throw new Error('The unchanged-tree record does not match its digest.');
+        const use = holdsUndefinedMarker(record.outcomes) ? 'in place' : 'as parsed';
+        return lines.map((line) => decodeLine(line, absolute, use));
       },
     };
   } catch {
@@ -120,36 +178,307 @@ export function readUnchanged(check: UnchangedCheck): Unchanged | undefined {
   }
 }
 
+interface RecordRead {
+  headerLine: Buffer;
+  sum: string;
+  checks: Checks;
+  /** The outcome lines, unparsed. */
+  outcomes: Buffer;
+}
+
+/** The record whose header line `head` starts with (the file may have been replaced since), over a body with its sum. */
+function readRecord(file: string, head: Buffer): RecordRead | undefined {
+  const read = readSummedFile(file, MAX_BYTES);
+  if (!read || !read.headerLine.equals(head.subarray(0, head.indexOf(NEWLINE)))) return undefined;
+  const raw = read.body;
+  // No line after the checks when the scan had no files.
+  const split = raw.indexOf(NEWLINE) < 0 ? raw.length : raw.indexOf(NEWLINE);
+  const checks = JSON.parse(raw.toString('latin1', 0, split)) as Checks;
+  if (!Array.isArray(checks.extras) || !Array.isArray(checks.resolutions)) return undefined;
+  return { headerLine: read.headerLine, sum: read.header.sum as string, checks, outcomes: raw.subarray(split + 1) };
+}
+
+/** An outcome line as the scan uses it. */
+function decodeLine(line: Buffer, absolute: (p: string) => string, use: 'copy' | 'in place' | 'as parsed'): UnitOutcome {
+  if (line.length === 1 && line[0] === 0x30) return { findings: [], skipped: [] };
+  return decodeOutcome(JSON.parse(line.toString('latin1')), absolute, use);
+}
+
+/**
+ * The recorded outcomes that still hold for a scan whose files are not all as recorded: each
+ * file's whose signature, kind and project are as recorded and whose dependency groups all hold.
+ * A group holds when each module in it is unchanged (a recorded file by its signature, an outside
+ * one as the full check takes it) and each import resolves, in the file's project, as recorded.
+ * Undefined when more than a handful of files would be judged again.
+ */
+function reusable(check: UnchangedCheck, record: RecordRead): Reusable | undefined {
+  const read = readSummedFile(path.join(check.location, UNITS_NAME), MAX_BYTES);
+  if (!read || read.header.format !== UNITS_FORMAT || read.header.key !== check.key || read.header.record !== record.sum) return undefined;
+  const [tableLine, ...rows] = splitLines(read.body);
+  const tables = checkedTables(JSON.parse(tableLine.toString('latin1')) as Tables);
+  const units = rows.map((row) => checkedRow(JSON.parse(row.toString('latin1')) as UnitRow, tables));
+  const outcomes = splitLines(record.outcomes);
+  if (outcomes.length !== units.length) return undefined;
+  const absolute = absoluteFrom(check.root);
+  const recorded = new Map(units.map((u, i) => [u[0], i]));
+  const extras = new Map(record.checks.extras.map((extra) => [extra[0], extra]));
+  // Each answer is taken once per scan.
+  const same = flags(units.length, (i) => check.hashes.signature(absolute(units[i][0])) === units[i][3]);
+  const moduleHolds = flags(tables.modules.length, (row) => {
+    const [module, hash] = tables.modules[row];
+    const at = recorded.get(module);
+    if (at !== undefined) return same(at);
+    const extra = extras.get(module);
+    return extra !== undefined && extra[1] === hash && extraHolds(extra, check.hashes, absolute);
+  });
+  const resolve = importResolver(check.folders);
+  // Imports resolve per project; so do groups, which hold imports.
+  const perProject = new Map<string, (group: number) => boolean>();
+  const groupHolds = (project: ProjectInfo, key: string): ((group: number) => boolean) => {
+    let holds = perProject.get(key);
+    if (!holds) {
+      const resolves = flags(tables.resolutions.length, (row) => {
+        const [dir, specifier, target] = tables.resolutions[row];
+        const now = resolve(absolute(dir), specifier, project);
+        return (now === undefined ? null : relativePath(check.root, now)) === target;
+      });
+      holds = flags(tables.groups.length, (group) => tables.groups[group][0].every(moduleHolds) && tables.groups[group][1].every(resolves));
+      perProject.set(key, holds);
+    }
+    return holds;
+  };
+  const groups = groupObjects(tables);
+  const keys = new Map<ProjectInfo, string>();
+  const limit = Math.max(MIN_REJUDGED, Math.floor(check.units.length / 100));
+  let judged = 0;
+  const reused = check.units.map((unit) => {
+    let key = keys.get(unit.project);
+    if (key === undefined) {
+      key = projectKey(unit.project, check.root);
+      keys.set(unit.project, key);
+    }
+    const at = recorded.get(relativePath(check.root, unit.path));
+    const row = at === undefined ? undefined : units[at];
+    if (at === undefined || !row || row[1] !== unit.kind || tables.projects[row[2]] !== key || !same(at) || !row[5].every(groupHolds(unit.project, key))) {
+      judged++;
+      return undefined;
+    }
+    const entry: KeptEntry = { outcome: undefined, groups: row[5].map((g) => groups[g]), project: key, signature: row[3], dated: row[4] === 1, from: at };
+    // Parsed from its line for this use alone: the next record repeats the line, not the object.
+    return { entry, outcome: decodeLine(outcomes[at], absolute, holdsUndefinedMarker(outcomes[at]) ? 'in place' : 'as parsed') };
+  });
+  return judged <= limit ? { kind: 'some', reused, base: { tables, rows, outcomes } } : undefined;
+}
+
+/** A scan may judge this many files again (or 1% of its files, if more) and still take the rest from the record. */
+const MIN_REJUDGED = 16;
+
+/** `answer(i)` for indexes below `size`, each taken once. */
+function flags(size: number, answer: (index: number) => boolean): (index: number) => boolean {
+  const known = new Uint8Array(size);
+  return (i) => {
+    if (known[i] === 0) known[i] = answer(i) ? 1 : 2;
+    return known[i] === 1;
+  };
+}
+
+/** The groups as the scan cache holds them, one object per group. */
+function groupObjects(tables: Tables): DependencyGroup[] {
+  return tables.groups.map(([modules, resolutions]) => ({
+    modules: modules.map((i) => tables.modules[i]),
+    resolutions: resolutions.map((i) => tables.resolutions[i]),
+  }));
+}
+
+/** The tables as parsed, checked row by row (they are trusted only as far as their sum). */
+function checkedTables(tables: Tables): Tables {
+  const { projects, modules, resolutions, groups } = tables;
+  const valid =
+    Array.isArray(projects) &&
+    projects.every((p) => typeof p === 'string') &&
+    Array.isArray(modules) &&
+    modules.every((m) => Array.isArray(m) && m.length === 2 && typeof m[0] === 'string') &&
+    Array.isArray(resolutions) &&
+    resolutions.every((r) => Array.isArray(r) && r.length === 3 && typeof r[0] === 'string' && typeof r[1] === 'string') &&
+    Array.isArray(groups) &&
+    groups.every((g) => Array.isArray(g) && g.length === 2 && indexesBelow(g[0], modules.length) && indexesBelow(g[1], resolutions.length));
+  if (!valid) throw new Error("The unchanged-tree record's tables are malformed.");
+  return tables;
+}
+
+function checkedRow(row: UnitRow, tables: Tables): UnitRow {
+  const valid =
+    Array.isArray(row) &&
+    row.length === 6 &&
+    typeof row[0] === 'string' &&
+    indexesBelow([row[2]], tables.projects.length) &&
+    typeof row[3] === 'string' &&
+    indexesBelow(row[5], tables.groups.length);
+  if (!valid) throw new Error("A row of the unchanged-tree record's table of files is malformed.");
+  return row;
+}
+
+function indexesBelow(list: unknown, size: number): boolean {
+  return Array.isArray(list) && list.every((i) => Number.isInteger(i) && i >= 0 && i < size);
+}
+
+/** The lines of a body (each a JSON value, which never holds a raw newline). */
+function splitLines(bytes: Buffer): Buffer[] {
+  const lines: Buffer[] = [];
+  let start = 0;
+  while (start < bytes.length) {
+    const end = bytes.indexOf(NEWLINE, start);
+    if (end < 0) {
+      lines.push(bytes.subarray(start));
+      break;
+    }
+    lines.push(bytes.subarray(start, end));
+    start = end + 1;
+  }
+  return lines;
+}
+
 /** The header line at the start of `head`, parsed; undefined when there is none. */
 function headerOf(head: Buffer): Partial<Header> | undefined {
-  const newline = head.indexOf(0x0a);
+  const newline = head.indexOf(NEWLINE);
   return newline < 0 ? undefined : (JSON.parse(head.toString('utf8', 0, newline)) as Partial<Header>);
 }
 
 /**
- * Writes the record of a scan that went through the per-file lookups and returns its stamp;
- * nothing when a file has no signature yet (written within the last seconds) or `parts` could
- * not vouch for everything. Never throws: the record only saves time.
+ * Writes the record of a scan (and its table of files) and returns its stamp; nothing when
+ * `entries` could not vouch for every file or an outside dependency changed during the scan.
+ * Entries taken from a record read repeat its lines (`write.base`); the others' are made here.
+ * Never throws: the record only saves time.
  */
-export function writeUnchanged(write: UnchangedWrite, parts: UnchangedParts | undefined): string | undefined {
-  if (!parts) return undefined;
-  const signatures = new Map(write.units.map((u) => [u.path, u.signature]));
-  const digest = treeDigest(write.root, write.key, write.units, (file) => signatures.get(file));
-  if (digest === undefined) return undefined;
-  const checks: Checks = { extras: parts.extras, resolutions: parts.resolutions };
-  const raw = Buffer.from(`${asciiJson(checks)}\n${asciiJson(parts.outcomes)}`, 'latin1');
+export function writeUnchanged(write: UnchangedWrite, entries: ReadonlyArray<KeptEntry | undefined> | undefined): string | undefined {
+  if (!entries || entries.length !== write.units.length || !entries.every((e): e is KeptEntry => e !== undefined)) return undefined;
+  const digest = treeDigest(write.root, write.key, write.units, (i) => entries[i].signature);
+  const checks = digest === undefined ? undefined : recordChecks(write, entries);
+  if (digest === undefined || !checks) return undefined;
+  const base = write.base;
+  const tables = base ? new TableWriter(base.tables) : new TableWriter();
+  const outcomes: Buffer[] = [Buffer.from(asciiJson(checks), 'latin1')];
+  const rows: Buffer[] = [];
+  entries.forEach((entry, i) => {
+    if (entry.from !== undefined && base) {
+      outcomes.push(base.outcomes[entry.from]);
+      rows.push(base.rows[entry.from]);
+      return;
+    }
+    const unit = write.units[i];
+    outcomes.push(Buffer.from(asciiJson(entry.outcome), 'latin1'));
+    const row: UnitRow = [relativePath(write.root, unit.path), unit.kind, tables.project(entry.project), entry.signature, entry.dated ? 1 : 0, entry.groups.map((g) => tables.group(g))];
+    rows.push(Buffer.from(asciiJson(row), 'latin1'));
+  });
   const header: Omit<Header, 'sum'> = {
     format: FORMAT,
     key: write.key,
     digest,
-    ...(write.units.some((u) => u.dated) && { day: utcDay() }),
+    ...(entries.some((e) => e.dated) && { day: utcDay() }),
   };
   try {
-    return writeSummedFile(path.join(write.location, FILE_NAME), { ...header }, raw).line;
+    const written = writeSummedFile(path.join(write.location, FILE_NAME), { ...header }, joinLines(outcomes));
+    const table = joinLines([Buffer.from(asciiJson(tables.tables), 'latin1'), ...rows]);
+    writeSummedFile(path.join(write.location, UNITS_NAME), { format: UNITS_FORMAT, key: write.key, record: written.sum }, table);
+    return written.line;
   } catch {
     // An unwritable location is reported by the scan cache's own save.
     return undefined;
   }
+}
+
+function joinLines(lines: Buffer[]): Buffer {
+  const parts: Buffer[] = [];
+  lines.forEach((line, i) => {
+    if (i > 0) parts.push(LINE_BREAK);
+    parts.push(line);
+  });
+  return Buffer.concat(parts);
+}
+
+const LINE_BREAK = Buffer.from('\n');
+
+/**
+ * Adds rows to a record's tables, each distinct row once. Rows of tables read from an earlier
+ * record keep their indexes (its repeated lines point at them); a row added again is not matched
+ * against them, only against those added here.
+ */
+class TableWriter {
+  readonly tables: Tables;
+  private readonly known = { projects: new Map<string, number>(), modules: new Map<string, number>(), resolutions: new Map<string, number>(), groups: new Map<string, number>() };
+  private readonly groupAt = new Map<DependencyGroup, number>();
+
+  constructor(base?: Tables) {
+    this.tables = base
+      ? { projects: [...base.projects], modules: [...base.modules], resolutions: [...base.resolutions], groups: [...base.groups] }
+      : { projects: [], modules: [], resolutions: [], groups: [] };
+    this.tables.projects.forEach((p, i) => this.known.projects.set(p, i));
+  }
+
+  project(key: string): number {
+    return indexOf(this.tables.projects, this.known.projects, key, key);
+  }
+
+  group(group: DependencyGroup): number {
+    let at = this.groupAt.get(group);
+    if (at === undefined) {
+      const row: [number[], number[]] = [
+        group.modules.map((m) => indexOf(this.tables.modules, this.known.modules, m, JSON.stringify(m))),
+        group.resolutions.map((r) => indexOf(this.tables.resolutions, this.known.resolutions, r, JSON.stringify(r))),
+      ];
+      at = indexOf(this.tables.groups, this.known.groups, row, JSON.stringify(row));
+      this.groupAt.set(group, at);
+    }
+    return at;
+  }
+}
+
+/** The row's index in `table`, adding it if new (`known` indexes rows by `key`). */
+function indexOf<T>(table: T[], known: Map<string, number>, row: T, key: string): number {
+  let at = known.get(key);
+  if (at === undefined) {
+    at = table.push(row) - 1;
+    known.set(key, at);
+  }
+  return at;
+}
+
+/**
+ * What the outcomes depend on outside the files (modules with their hashes and signatures) and
+ * every import they resolved, each group looked at once per project; undefined when an outside
+ * module's content is no longer the one recorded.
+ */
+function recordChecks(write: UnchangedWrite, entries: readonly KeptEntry[]): Checks | undefined {
+  const files = new Set(write.units.map((u) => relativePath(write.root, u.path)));
+  const absolute = absoluteFrom(write.root);
+  const modules = new Map<string, string | null>();
+  const resolutions = new Map<string, Resolution>();
+  const seen = new Map<DependencyGroup, Set<string>>();
+  entries.forEach((entry, i) => {
+    for (const group of entry.groups) {
+      let projects = seen.get(group);
+      if (!projects) {
+        projects = new Set();
+        seen.set(group, projects);
+        for (const [module, hash] of group.modules) if (!files.has(module)) modules.set(module, hash);
+      }
+      if (projects.has(entry.project)) continue;
+      projects.add(entry.project);
+      for (const [dir, specifier, target] of group.resolutions) {
+        // A package import resolves to nothing whatever the files are: nothing to check again.
+        if (target === null && importBases(absolute(dir), specifier, write.units[i].project).length === 0) continue;
+        resolutions.set(`${entry.project}\0${dir}\0${specifier}`, [entry.project, dir, specifier, target]);
+      }
+    }
+  });
+  const extras: Extra[] = [];
+  for (const [module, hash] of [...modules].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    const state = write.hashes.state(absolute(module));
+    if (state.hash !== hash) return undefined;
+    // A listing, a folder, a missing or a recent file has no signature.
+    extras.push([module, hash, state.signature ?? '']);
+  }
+  return { extras, resolutions: [...resolutions.values()] };
 }
 
 /**
@@ -157,11 +486,12 @@ export function writeUnchanged(write: UnchangedWrite, parts: UnchangedParts | un
  * order; undefined when a file has no signature (too recent to vouch for its content). Hashed as
  * one string: this runs for every file of every `--cache` scan.
  */
-function treeDigest(root: string, key: string, units: readonly RecordedUnit[], signatureOf: (file: string) => string | undefined): string | undefined {
+function treeDigest(root: string, key: string, units: readonly RecordedUnit[], signatureAt: (index: number) => string | undefined): string | undefined {
   const lines: string[] = [`${root}\0${key}`];
   const projects = new Map<ProjectInfo, string>();
-  for (const unit of units) {
-    const signature = signatureOf(unit.path);
+  for (let i = 0; i < units.length; i++) {
+    const unit = units[i];
+    const signature = signatureAt(i);
     if (signature === undefined) return undefined;
     let project = projects.get(unit.project);
     if (project === undefined) {
@@ -177,17 +507,17 @@ function treeDigest(root: string, key: string, units: readonly RecordedUnit[], s
  * Whether every dependency outside the scan's files is as recorded: a file by its signature;
  * what has none (a listing, a folder, a missing or a recent file) by its hash, taken again.
  */
-function extrasHold(extras: Checks['extras'], hashes: ContentHashes, absolute: (p: string) => string): boolean {
-  if (!Array.isArray(extras)) return false;
-  return extras.every(([module, hash, signature]) => {
-    const file = absolute(module);
-    return signature === '' ? hashes.of(file) === hash : hashes.signature(file) === signature;
-  });
+function extrasHold(extras: Extra[], hashes: ContentHashes, absolute: (p: string) => string): boolean {
+  return extras.every((extra) => extraHolds(extra, hashes, absolute));
+}
+
+function extraHolds([module, hash, signature]: Extra, hashes: ContentHashes, absolute: (p: string) => string): boolean {
+  const file = absolute(module);
+  return signature === '' ? hashes.of(file) === hash : hashes.signature(file) === signature;
 }
 
 /** Whether every recorded import still resolves to the recorded target, in its project. */
-function resolutionsHold(resolutions: Checks['resolutions'], check: UnchangedCheck, absolute: (p: string) => string): boolean {
-  if (!Array.isArray(resolutions)) return false;
+function resolutionsHold(resolutions: Resolution[], check: UnchangedCheck, absolute: (p: string) => string): boolean {
   const projects = new Map(check.projects.map((p) => [projectKey(p, check.root), p]));
   const resolve = importResolver(check.folders);
   return resolutions.every(([key, dir, specifier, target]) => {
@@ -202,4 +532,3 @@ function absoluteFrom(root: string): (relative: string) => string {
   const prefix = root.endsWith(path.sep) ? root : root + path.sep;
   return (relative) => absoluteUnder(root, prefix, relative);
 }
-

@@ -54,11 +54,16 @@ function judgedAgain(root: string, cache: string, extra: Partial<ScanOptions> = 
   return new ScanPlan(options(root, cache, extra)).pending.map((u) => relative(root, u.path)).sort();
 }
 
-/** The body of a table of files (its tables, then a row per file) with its first file's row changed by `change`. */
-function withUnit(body: string, change: (unit: unknown[]) => unknown[]): string {
+/** The body of a table of files (its tables, paths, signatures, then a row per file) with one line's JSON array changed by `change`. */
+function withLine(body: string, line: number, change: (value: unknown[]) => unknown[]): string {
   const lines = body.split('\n');
-  lines[1] = JSON.stringify(change(JSON.parse(lines[1]) as unknown[]));
+  lines[line] = JSON.stringify(change(JSON.parse(lines[line]) as unknown[]));
   return lines.join('\n');
+}
+
+/** The same with the first file's row changed. */
+function withUnit(body: string, change: (unit: unknown[]) => unknown[]): string {
+  return withLine(body, 3, change);
 }
 
 /** A summed file with this header and body, its sum made to match. */
@@ -248,8 +253,9 @@ test('a table of files that is corrupt or belongs to another record sends an edi
     old,
     Buffer.from(`${JSON.stringify(header)}\n${body.replace('"api/', '"apx/')}`),
     // Well-formed JSON under a sum that holds, but rows that point nowhere or are cut short.
-    resummed(header, withUnit(body, (unit) => [...unit.slice(0, 5), [99999]])),
-    resummed(header, withUnit(body, (unit) => unit.slice(0, 4))),
+    resummed(header, withUnit(body, (unit) => [...unit.slice(0, 3), [99999]])),
+    resummed(header, withUnit(body, (unit) => unit.slice(0, 2))),
+    resummed(header, withLine(body, 1, (paths) => paths.slice(1))),
     resummed(header, body.slice(0, body.indexOf('\n'))),
     Buffer.from('{}'),
   ];

@@ -70,10 +70,11 @@ interface Checks {
 }
 
 /**
- * `scan-units.json`: this line (each project, module row, import row and group stored once), then
- * a line per recorded file, in the record's order: its path, kind, project (index), signature,
- * whether it is dated (1 or 0) and its groups (indexes). Its header names the record's sum, so it
- * never pairs with another record.
+ * `scan-units.json`: this line (each project, module row, import row and group stored once), the
+ * recorded files' paths and their signatures (a line each, in the record's order, so a scan can
+ * tell how many files changed before reading more), then a line per file: its kind, project
+ * (index), whether it is dated (1 or 0) and its groups (indexes). Its header names the record's
+ * sum, so it never pairs with another record.
  */
 interface Tables {
   projects: string[];
@@ -82,7 +83,7 @@ interface Tables {
   groups: Array<[number[], number[]]>;
 }
 
-type UnitRow = [string, 'source' | 'text', number, string, number, number[]];
+type UnitRow = ['source' | 'text', number, number, number[]];
 
 /** The record vouches for every file of the scan. */
 export interface Unchanged {
@@ -108,9 +109,11 @@ export interface Reusable {
   base: RecordBase;
 }
 
-/** A record as read: its tables and the lines of its files (an entry's `from` indexes them). */
+/** A record as read: its tables, files and the lines of its files (an entry's `from` indexes them). */
 export interface RecordBase {
   tables: Tables;
+  paths: string[];
+  signatures: string[];
   rows: Buffer[];
   outcomes: Buffer[];
 }
@@ -152,15 +155,13 @@ export function readUnchanged(check: UnchangedCheck): Unchanged | Reusable | und
     if (!header || header.format !== FORMAT || header.key !== check.key) return undefined;
     if (header.day !== undefined && header.day !== utcDay()) return undefined;
     const digest = treeDigest(check.root, check.key, check.units, (i) => check.hashes.signature(check.units[i].path));
+    if (digest === undefined || header.digest !== digest) return reusable(check, () => readRecord(file, head));
     const record = readRecord(file, head);
     if (!record) return undefined;
     const absolute = absoluteFrom(check.root);
-    const holds =
-      digest !== undefined &&
-      header.digest === digest &&
-      extrasHold(record.checks.extras, check.hashes, absolute) &&
-      resolutionsHold(record.checks.resolutions, check, absolute);
-    if (!holds) return reusable(check, record);
+    if (!extrasHold(record.checks.extras, check.hashes, absolute) || !resolutionsHold(record.checks.resolutions, check, absolute)) {
+      return reusable(check, () => record);
+    }
     // The digest matched, so these are the recorded files, in the recorded order.
     const count = check.units.length;
     return {
@@ -211,19 +212,31 @@ function decodeLine(line: Buffer, absolute: (p: string) => string, use: 'copy' |
  * one as the full check takes it) and each import resolves, in the file's project, as recorded.
  * Undefined when more than a handful of files would be judged again.
  */
-function reusable(check: UnchangedCheck, record: RecordRead): Reusable | undefined {
+function reusable(check: UnchangedCheck, readRecordBody: () => RecordRead | undefined): Reusable | undefined {
   const read = readSummedFile(path.join(check.location, UNITS_NAME), MAX_BYTES);
-  if (!read || read.header.format !== UNITS_FORMAT || read.header.key !== check.key || read.header.record !== record.sum) return undefined;
-  const [tableLine, ...rows] = splitLines(read.body);
-  const tables = checkedTables(JSON.parse(tableLine.toString('latin1')) as Tables);
-  const units = rows.map((row) => checkedRow(JSON.parse(row.toString('latin1')) as UnitRow, tables));
-  const outcomes = splitLines(record.outcomes);
-  if (outcomes.length !== units.length) return undefined;
+  if (!read || read.header.format !== UNITS_FORMAT || read.header.key !== check.key) return undefined;
+  const [tableLine, pathsLine, signaturesLine, ...rows] = splitLines(read.body);
+  const paths = strings(JSON.parse(pathsLine.toString('latin1')), rows.length);
+  const signatures = strings(JSON.parse(signaturesLine.toString('latin1')), rows.length);
   const absolute = absoluteFrom(check.root);
-  const recorded = new Map(units.map((u, i) => [u[0], i]));
+  const recorded = new Map(paths.map((file, i) => [file, i]));
+  const limit = Math.max(MIN_REJUDGED, Math.floor(check.units.length / 100));
+  // First the files that are new or not as recorded, which cost no more reading: past the limit
+  // (a checkout, another set of files), the scan cache's lookups do better.
+  const places = check.units.map((unit) => {
+    const at = recorded.get(relativePath(check.root, unit.path));
+    return at !== undefined && check.hashes.signature(unit.path) === signatures[at] ? at : -1;
+  });
+  let judged = places.filter((at) => at < 0).length;
+  if (judged > limit) return undefined;
+  const record = readRecordBody();
+  if (!record || read.header.record !== record.sum) return undefined;
+  const outcomes = splitLines(record.outcomes);
+  if (outcomes.length !== rows.length) return undefined;
+  const tables = checkedTables(JSON.parse(tableLine.toString('latin1')) as Tables);
   const extras = new Map(record.checks.extras.map((extra) => [extra[0], extra]));
   // Each answer is taken once per scan.
-  const same = flags(units.length, (i) => check.hashes.signature(absolute(units[i][0])) === units[i][3]);
+  const same = flags(paths.length, (i) => check.hashes.signature(absolute(paths[i])) === signatures[i]);
   const moduleHolds = flags(tables.modules.length, (row) => {
     const [module, hash] = tables.modules[row];
     const at = recorded.get(module);
@@ -249,25 +262,37 @@ function reusable(check: UnchangedCheck, record: RecordRead): Reusable | undefin
   };
   const groups = groupObjects(tables);
   const keys = new Map<ProjectInfo, string>();
-  const limit = Math.max(MIN_REJUDGED, Math.floor(check.units.length / 100));
-  let judged = 0;
-  const reused = check.units.map((unit) => {
+  const reused: Reusable['reused'] = [];
+  check.units.forEach((unit, i) => {
+    const at = places[i];
+    if (at < 0) {
+      reused.push(undefined);
+      return;
+    }
     let key = keys.get(unit.project);
     if (key === undefined) {
       key = projectKey(unit.project, check.root);
       keys.set(unit.project, key);
     }
-    const at = recorded.get(relativePath(check.root, unit.path));
-    const row = at === undefined ? undefined : units[at];
-    if (at === undefined || !row || row[1] !== unit.kind || tables.projects[row[2]] !== key || !same(at) || !row[5].every(groupHolds(unit.project, key))) {
+    const row = checkedRow(JSON.parse(rows[at].toString('latin1')) as UnitRow, tables);
+    if (row[0] !== unit.kind || tables.projects[row[1]] !== key || !row[3].every(groupHolds(unit.project, key))) {
       judged++;
-      return undefined;
+      reused.push(undefined);
+      return;
     }
-    const entry: KeptEntry = { outcome: undefined, groups: row[5].map((g) => groups[g]), project: key, signature: row[3], dated: row[4] === 1, from: at };
+    const entry: KeptEntry = { outcome: undefined, groups: row[3].map((g) => groups[g]), project: key, signature: signatures[at], dated: row[2] === 1, from: at };
     // Parsed from its line for this use alone: the next record repeats the line, not the object.
-    return { entry, outcome: decodeLine(outcomes[at], absolute, holdsUndefinedMarker(outcomes[at]) ? 'in place' : 'as parsed') };
+    reused.push({ entry, outcome: decodeLine(outcomes[at], absolute, holdsUndefinedMarker(outcomes[at]) ? 'in place' : 'as parsed') });
   });
-  return judged <= limit ? { kind: 'some', reused, base: { tables, rows, outcomes } } : undefined;
+  return judged <= limit ? { kind: 'some', reused, base: { tables, paths, signatures, rows, outcomes } } : undefined;
+}
+
+/** `value` if it is an array of `length` strings; throws otherwise. */
+function strings(value: unknown, length: number): string[] {
+  if (!Array.isArray(value) || value.length !== length || !value.every((v) => typeof v === 'string')) {
+    throw new Error("The unchanged-tree record's table of files is malformed.");
+  }
+  return value as string[];
 }
 
 /** A scan may judge this many files again (or 1% of its files, if more) and still take the rest from the record. */
@@ -307,13 +332,7 @@ function checkedTables(tables: Tables): Tables {
 }
 
 function checkedRow(row: UnitRow, tables: Tables): UnitRow {
-  const valid =
-    Array.isArray(row) &&
-    row.length === 6 &&
-    typeof row[0] === 'string' &&
-    indexesBelow([row[2]], tables.projects.length) &&
-    typeof row[3] === 'string' &&
-    indexesBelow(row[5], tables.groups.length);
+  const valid = Array.isArray(row) && row.length === 4 && indexesBelow([row[1]], tables.projects.length) && indexesBelow(row[3], tables.groups.length);
   if (!valid) throw new Error("A row of the unchanged-tree record's table of files is malformed.");
   return row;
 }
@@ -359,16 +378,19 @@ export function writeUnchanged(write: UnchangedWrite, entries: ReadonlyArray<Kep
   const tables = base ? new TableWriter(base.tables) : new TableWriter();
   const outcomes: Buffer[] = [Buffer.from(asciiJson(checks), 'latin1')];
   const rows: Buffer[] = [];
+  const paths: string[] = [];
   entries.forEach((entry, i) => {
     if (entry.from !== undefined && base) {
       outcomes.push(base.outcomes[entry.from]);
       rows.push(base.rows[entry.from]);
+      paths.push(base.paths[entry.from]);
       return;
     }
     const unit = write.units[i];
     outcomes.push(Buffer.from(asciiJson(entry.outcome), 'latin1'));
-    const row: UnitRow = [relativePath(write.root, unit.path), unit.kind, tables.project(entry.project), entry.signature, entry.dated ? 1 : 0, entry.groups.map((g) => tables.group(g))];
+    const row: UnitRow = [unit.kind, tables.project(entry.project), entry.dated ? 1 : 0, entry.groups.map((g) => tables.group(g))];
     rows.push(Buffer.from(asciiJson(row), 'latin1'));
+    paths.push(relativePath(write.root, unit.path));
   });
   const header: Omit<Header, 'sum'> = {
     format: FORMAT,
@@ -378,7 +400,8 @@ export function writeUnchanged(write: UnchangedWrite, entries: ReadonlyArray<Kep
   };
   try {
     const written = writeSummedFile(path.join(write.location, FILE_NAME), { ...header }, joinLines(outcomes));
-    const table = joinLines([Buffer.from(asciiJson(tables.tables), 'latin1'), ...rows]);
+    const files = [tables.tables, paths, entries.map((e) => e.signature)].map((line) => Buffer.from(asciiJson(line), 'latin1'));
+    const table = joinLines([...files, ...rows]);
     writeSummedFile(path.join(write.location, UNITS_NAME), { format: UNITS_FORMAT, key: write.key, record: written.sum }, table);
     return written.line;
   } catch {

@@ -352,6 +352,41 @@ test('the result stamp: the same for the same result, another when what the resu
   assert.notEqual(counted.resultStamp, written);
 });
 
+test('a file edited moments before the scan is recorded by its content, and by its stat once it is old enough', (t) => {
+  clockAhead(t);
+  const { root, cache } = copyApp('acme-store');
+  sarif(root, cache);
+  const functions = path.join(root, 'api/src/functions');
+  const endpoint = path.join(functions, fs.readdirSync(functions).filter((f) => f.endsWith('.ts')).sort()[0]);
+  // Modified "now" on the test's clock: too recent for its stat to vouch for its content.
+  const recent = (): void => {
+    const now = new Date(Date.now());
+    fs.utimesSync(endpoint, now, now);
+  };
+  fs.appendFileSync(endpoint, '\nexport const note = 1\n');
+  recent();
+  const edited = viaRecord(t, () => sarif(root, cache));
+  assert.deepEqual(edited, { fromRecord: true, sarif: sarif(root) });
+  assert.deepEqual(judgedAgain(root, cache), [], 'the record vouches for it by its content');
+  assert.equal(viaRecord(t, () => sarif(root, cache)).fromRecord, true);
+
+  // The same size, another content, still too recent: its content says it changed.
+  fs.writeFileSync(endpoint, fs.readFileSync(endpoint, 'utf8').replace('note = 1', 'note = 2'));
+  recent();
+  assert.deepEqual(judgedAgain(root, cache), [relative(root, endpoint)]);
+  const changed = viaRecord(t, () => sarif(root, cache));
+  assert.equal(changed.sarif, sarif(root));
+
+  // Old enough now: the next scan records its stat, and the one after takes everything from the record.
+  const old = new Date(Date.now() - 3_600_000);
+  fs.utimesSync(endpoint, old, old);
+  assert.deepEqual(judgedAgain(root, cache), []);
+  sarif(root, cache);
+  const plan = new ScanPlan(options(root, cache));
+  assert.equal(typeof plan.resultStamp, 'string', 'the record vouches for every file again');
+  assert.deepEqual(plan.pending, []);
+});
+
 test('no record is written while a file is too recent to vouch for by its stat', () => {
   const { root, cache } = copyApp('acme-store');
   sarif(root, cache);

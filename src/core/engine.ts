@@ -12,7 +12,7 @@ import { roleOf } from './project';
 import { ProjectAnalysis, type ModuleHost } from './analysis';
 import { ContentHashes, DependencyGroups, DependencyTracker, ScanCache, cacheKey, importResolver, projectKey, storedOutcome, type CacheUnit, type RecordEntry, type UnitOutcome } from './cache';
 import { inShard, type Shard } from './shard';
-import { readUnchanged, writeUnchanged, type KeptEntry, type RecordBase, type Reusable, type Unchanged } from './unchanged';
+import { readUnchanged, vouchedByContent, writeUnchanged, type KeptEntry, type RecordBase, type Reusable, type Unchanged } from './unchanged';
 import { firstLine, renderMessage } from './messages';
 import { applySuppressions } from './suppressions';
 import type { FnscanConfig } from './config';
@@ -252,12 +252,16 @@ export class ScanPlan {
     this.record(unit, outcome);
   }
 
-  /** What the record keeps of a file judged now; undefined when it cannot vouch for it (too recent, say). */
+  /**
+   * What the record keeps of a file judged now: a file too recent to vouch for by its stat is kept
+   * by its content hash. Undefined when it cannot vouch for it (an unreadable file, say).
+   */
   private recordEntry(unit: ScanUnit, outcome: UnitOutcome, groups: DependencyGroups): RecordEntry | undefined {
-    if (unit.signature === undefined || !outcome.dependencies) return undefined;
+    const signature = unit.signature ?? vouchedByContent(unit.hash);
+    if (signature === undefined || !outcome.dependencies) return undefined;
     const stored = storedOutcome(outcome, (file) => relativePath(this.root, file), this.root);
     if (stored === undefined) return undefined;
-    return { outcome: stored, groups: groups.of(outcome.dependencies), project: projectKey(unit.project, this.root), signature: unit.signature, dated: unit.dated };
+    return { outcome: stored, groups: groups.of(outcome.dependencies), project: projectKey(unit.project, this.root), signature, dated: unit.dated };
   }
 
   /**
@@ -325,11 +329,13 @@ export class ScanPlan {
   }
 
   /**
-   * Whether the next scan is likely to find the tree as this one leaves it, so that the
-   * unchanged-tree record repays writing it (about 2 MB at 8,000 functions): after a scan that
-   * judged everything (the cache was empty or keyed otherwise), or one that judged nothing and
-   * found every stat as recorded. Not after edits (the next scan usually follows more of them),
-   * nor in a fresh checkout (every stat is new there, and the next checkout's will be again).
+   * Whether a scan that went through the per-file lookups should write the unchanged-tree record
+   * (about 4 MB with its table at 8,000 functions): after a scan that judged everything (the cache
+   * was empty or keyed otherwise), or one that judged nothing and found every stat as recorded.
+   * Not after one that judged some files (it came here because more files changed than the record
+   * takes, and more usually follow), nor in a fresh checkout (every stat is new there, and the
+   * next checkout's will be again). A scan the record answered for all but a few files writes it
+   * again whatever (`takeReusable`).
    */
   private worthRecording(cache: ScanCache): boolean {
     return this.pending.length === this.units.length || (this.pending.length === 0 && cache.refreshed === 0);

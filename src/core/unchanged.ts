@@ -220,12 +220,19 @@ function reusable(check: UnchangedCheck, readRecordBody: () => RecordRead | unde
   const signatures = strings(JSON.parse(signaturesLine.toString('latin1')), rows.length);
   const absolute = absoluteFrom(check.root);
   const recorded = new Map(paths.map((file, i) => [file, i]));
+  // Each answer is taken once per scan. A file recorded while too recent to vouch for by its stat
+  // was recorded by its content hash (`#` and the hash), and is checked by it.
+  const same = flags(paths.length, (i) => {
+    const file = absolute(paths[i]);
+    const recordedAs = signatures[i];
+    return recordedAs.startsWith(BY_CONTENT) ? check.hashes.of(file) === recordedAs.slice(BY_CONTENT.length) : check.hashes.signature(file) === recordedAs;
+  });
   const limit = Math.max(MIN_REJUDGED, Math.floor(check.units.length / 100));
   // First the files that are new or not as recorded, which cost no more reading: past the limit
   // (a checkout, another set of files), the scan cache's lookups do better.
   const places = check.units.map((unit) => {
     const at = recorded.get(relativePath(check.root, unit.path));
-    return at !== undefined && check.hashes.signature(unit.path) === signatures[at] ? at : -1;
+    return at !== undefined && same(at) ? at : -1;
   });
   let judged = places.filter((at) => at < 0).length;
   if (judged > limit) return undefined;
@@ -235,8 +242,6 @@ function reusable(check: UnchangedCheck, readRecordBody: () => RecordRead | unde
   if (outcomes.length !== rows.length) return undefined;
   const tables = checkedTables(JSON.parse(tableLine.toString('latin1')) as Tables);
   const extras = new Map(record.checks.extras.map((extra) => [extra[0], extra]));
-  // Each answer is taken once per scan.
-  const same = flags(paths.length, (i) => check.hashes.signature(absolute(paths[i])) === signatures[i]);
   const moduleHolds = flags(tables.modules.length, (row) => {
     const [module, hash] = tables.modules[row];
     const at = recorded.get(module);
@@ -280,7 +285,9 @@ function reusable(check: UnchangedCheck, readRecordBody: () => RecordRead | unde
       reused.push(undefined);
       return;
     }
-    const entry: KeptEntry = { outcome: undefined, groups: row[3].map((g) => groups[g]), project: key, signature: signatures[at], dated: row[2] === 1, from: at };
+    // One recorded by its content, found unchanged, is recorded by its stat once it has one.
+    const signature = signatures[at].startsWith(BY_CONTENT) ? (check.hashes.signature(unit.path) ?? signatures[at]) : signatures[at];
+    const entry: KeptEntry = { outcome: undefined, groups: row[3].map((g) => groups[g]), project: key, signature, dated: row[2] === 1, from: at };
     // Parsed from its line for this use alone: the next record repeats the line, not the object.
     reused.push({ entry, outcome: decodeLine(outcomes[at], absolute, holdsUndefinedMarker(outcomes[at]) ? 'in place' : 'as parsed') });
   });
@@ -293,6 +300,14 @@ function strings(value: unknown, length: number): string[] {
     throw new Error("The unchanged-tree record's table of files is malformed.");
   }
   return value as string[];
+}
+
+/** Starts what the table holds in place of a signature for a file recorded by its content hash. */
+const BY_CONTENT = '#';
+
+/** What the record keeps in place of a signature for a file too recent to vouch for by its stat (its content hash), if it can. */
+export function vouchedByContent(hash: string | null): string | undefined {
+  return hash === null ? undefined : `${BY_CONTENT}${hash}`;
 }
 
 /** A scan may judge this many files again (or 1% of its files, if more) and still take the rest from the record. */
@@ -371,9 +386,11 @@ function headerOf(head: Buffer): Partial<Header> | undefined {
  */
 export function writeUnchanged(write: UnchangedWrite, entries: ReadonlyArray<KeptEntry | undefined> | undefined): string | undefined {
   if (!entries || entries.length !== write.units.length || !entries.every((e): e is KeptEntry => e !== undefined)) return undefined;
-  const digest = treeDigest(write.root, write.key, write.units, (i) => entries[i].signature);
-  const checks = digest === undefined ? undefined : recordChecks(write, entries);
-  if (digest === undefined || !checks) return undefined;
+  // A file recorded by its content leaves the record without a digest: no scan takes every
+  // outcome from it, but a scan that finds the file's content unchanged takes the others.
+  const digest = treeDigest(write.root, write.key, write.units, (i) => (entries[i].signature.startsWith(BY_CONTENT) ? undefined : entries[i].signature));
+  const checks = recordChecks(write, entries);
+  if (!checks) return undefined;
   const base = write.base;
   const tables = base ? new TableWriter(base.tables) : new TableWriter();
   const outcomes: Buffer[] = [Buffer.from(asciiJson(checks), 'latin1')];
@@ -395,7 +412,7 @@ export function writeUnchanged(write: UnchangedWrite, entries: ReadonlyArray<Kep
   const header: Omit<Header, 'sum'> = {
     format: FORMAT,
     key: write.key,
-    digest,
+    digest: digest ?? '',
     ...(entries.some((e) => e.dated) && { day: utcDay() }),
   };
   try {

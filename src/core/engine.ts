@@ -184,7 +184,7 @@ export class ScanPlan {
   /** Takes what the cache holds: every outcome from the unchanged-tree record, or those the per-file lookups find. */
   private consultCache(location: string, hashes: ContentHashes): void {
     const key = cacheKey(this.setup);
-    // Nothing changed since the last scan: its outcomes, without opening the scan cache.
+    // What the record of the last scan still vouches for, without opening the scan cache.
     const answer = readUnchanged({ location, key, root: this.root, units: this.units, projects: this.discovery.projects, hashes, folders: this.folders });
     if (answer?.kind === 'all') {
       this.fromRecord = answer;
@@ -206,8 +206,6 @@ export class ScanPlan {
     this.units.forEach((unit, i) => {
       const reused = answer.reused[i];
       if (reused) {
-        unit.signature = reused.entry.signature;
-        unit.dated = reused.entry.dated;
         this.record(unit, reused.outcome);
         return;
       }

@@ -322,6 +322,9 @@ export class ScanCache {
    */
   private saveToJournal(): boolean {
     if (!this.base) return false;
+    // A quarter of the entries changed (a fresh checkout refreshes every signature): the journal
+    // would outgrow a quarter of the cache file, so do not spend encoding it to find that out.
+    if (this.changed.size > Math.max(MIN_JOURNAL_ENTRIES, this.entries.size / 4)) return false;
     const entries = [...this.changed].sort().map((key): [string, StoredEntry | undefined] => [key, this.entries.get(key)]);
     const body: JournalBody = {
       ...tabulate(entries.filter((e): e is [string, StoredEntry] => e[1] !== undefined)),
@@ -438,6 +441,8 @@ interface JournalBody extends StoredBody {
 
 /** The journal is written whole again up to this size however small the cache file is. */
 const MIN_JOURNAL_BYTES = 256 * 1024;
+/** Below this many changed entries the journal is tried whatever the share of the cache they are. */
+const MIN_JOURNAL_ENTRIES = 256;
 const NEWLINE = Buffer.from('\n');
 
 /**

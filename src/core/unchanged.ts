@@ -193,7 +193,8 @@ function readRecord(file: string, head: Buffer): RecordRead | undefined {
   if (!read || !read.headerLine.equals(head.subarray(0, head.indexOf(NEWLINE)))) return undefined;
   const raw = read.body;
   // No line after the checks when the scan had no files.
-  const split = raw.indexOf(NEWLINE) < 0 ? raw.length : raw.indexOf(NEWLINE);
+  const newline = raw.indexOf(NEWLINE);
+  const split = newline < 0 ? raw.length : newline;
   const checks = JSON.parse(raw.toString('latin1', 0, split)) as Checks;
   if (!Array.isArray(checks.extras) || !Array.isArray(checks.resolutions)) return undefined;
   return { headerLine: read.headerLine, sum: read.header.sum as string, checks, outcomes: raw.subarray(split + 1) };

@@ -588,6 +588,13 @@ describe('sarif and baseline flags', () => {
     assert.equal(r.stderr, 'Baseline file `missing.json` cannot be read (ENOENT).\n');
   });
 
+  it('reads the baseline before scanning: a missing one stops the run before any work', async () => {
+    const dir = project({ 'a.ts': 'export {};\n' });
+    const r = await cli(['--baseline', 'missing.json', '--cache', '--cache-location', 'cache'], dir);
+    assert.equal(r.code, 2);
+    assert.equal(fs.existsSync(path.join(dir, 'cache')), false, 'no scan ran, so no cache was written');
+  });
+
   it('exits 2 when the baseline file is not a baseline', async () => {
     const r = await cli(['--baseline', 'package.json'], project({ 'a.ts': 'export {};\n', 'package.json': '{}' }));
     assert.equal(r.code, 2);

@@ -44,20 +44,30 @@ export async function run(argv: string[], io: Io, deps: Deps = {}): Promise<numb
 async function execute(options: CliOptions, io: Io, ruleSet: readonly Rule[]): Promise<number> {
   const started = performance.now();
   const root = reportRoot(io.cwd);
-  const key = options.cache ? keyOfOutput(options, io, root) : undefined;
+  // Read once, before the scan: a missing baseline fails fast, and the kept output's key and the
+  // comparison see the same bytes.
+  const baseline = options.baseline === undefined ? undefined : readBaselineFile(options.baseline, io.cwd);
+  const key = options.cache ? keyOfOutput(options, io, root, baseline) : undefined;
   const scanned = await scanPaths(options, io, ruleSet, root, key);
   const reporting = performance.now();
-  const exitCode = 'output' in scanned ? repeatOutput(scanned.output, options, io) : reportAndKeep(scanned, options, io, root, key);
+  const exitCode = 'output' in scanned ? repeatOutput(scanned.output, options, io) : reportAndKeep(scanned, options, io, root, key, baseline?.toString('utf8'));
   // Printed after the report, never kept with it: the next run's times are its own.
   if (options.timing) io.stderr(formatTiming(scanned.plan, { report: since(reporting), total: since(started), repeated: 'output' in scanned }, root));
   return exitCode;
 }
 
 /** Reports the result and, when it has a stamp, keeps the output for the next run of the same scan. */
-function reportAndKeep(scanned: { result: ScanResult; stamp?: string }, options: CliOptions, io: Io, root: string, key: string | undefined): number {
+function reportAndKeep(
+  scanned: { result: ScanResult; stamp?: string },
+  options: CliOptions,
+  io: Io,
+  root: string,
+  key: string | undefined,
+  baseline: string | undefined,
+): number {
   const { result, stamp } = scanned;
   const toOutput = (text: string): void => writeFile(options.output!, io.cwd, text);
-  if (key === undefined || stamp === undefined) return report(result, options, io, root, toOutput);
+  if (key === undefined || stamp === undefined) return report(result, options, io, root, toOutput, baseline);
   // Kept with the result's stamp, so the next run of the same scan can repeat it (replay.ts).
   const writes: Output['writes'] = [];
   const logged: Io = {
@@ -71,29 +81,29 @@ function reportAndKeep(scanned: { result: ScanResult; stamp?: string }, options:
       io.stderr(text);
     },
   };
-  const exitCode = report(result, options, logged, root, (text) => {
-    writes.push({ to: 'output', text });
-    toOutput(text);
-  });
+  const exitCode = report(
+    result,
+    options,
+    logged,
+    root,
+    (text) => {
+      writes.push({ to: 'output', text });
+      toOutput(text);
+    },
+    baseline,
+  );
   writeOutput(path.resolve(io.cwd, options.cacheLocation), stamp, key, { exitCode, writes });
   return exitCode;
 }
 
 /**
  * Everything a run's output depends on besides the scan result: the options, where it runs, its
- * colour, and the baseline it compares with. Undefined when the run is not one to repeat (it
- * writes a baseline, or the baseline cannot be read: that error is the normal path's to report).
+ * colour, and the bytes of the baseline it compares with. Undefined when the run is not one to
+ * repeat (it writes a baseline).
  */
-function keyOfOutput(options: CliOptions, io: Io, root: string): string | undefined {
+function keyOfOutput(options: CliOptions, io: Io, root: string, baselineBytes: Buffer | undefined): string | undefined {
   if (options.writeBaseline !== undefined) return undefined;
-  let baseline: string | null = null;
-  if (options.baseline !== undefined) {
-    try {
-      baseline = crypto.createHash('sha256').update(fs.readFileSync(path.resolve(io.cwd, options.baseline))).digest('hex');
-    } catch {
-      return undefined;
-    }
-  }
+  const baseline = baselineBytes === undefined ? null : crypto.createHash('sha256').update(baselineBytes).digest('hex');
   // Neither the thread count nor --timing (printed after the kept output) changes what is kept.
   const { jobs: _jobs, timing: _timing, ...shaping } = options;
   return outputKey({
@@ -117,7 +127,7 @@ function repeatOutput(output: KeptOutput, options: CliOptions, io: Io): number {
 }
 
 /** Writes the report and the notes, and gives the exit code. */
-function report(result: ScanResult, options: CliOptions, io: Io, root: string, toOutput: (text: string) => void): number {
+function report(result: ScanResult, options: CliOptions, io: Io, root: string, toOutput: (text: string) => void, baseline: string | undefined): number {
   if (options.writeBaseline !== undefined) {
     writeFile(options.writeBaseline, io.cwd, writeBaseline(result.findings, root));
     printSkipped(result, options, io, root);
@@ -128,14 +138,14 @@ function report(result: ScanResult, options: CliOptions, io: Io, root: string, t
     return reportCrash(result, io, root) ? 3 : 0;
   }
   const compared =
-    options.baseline === undefined
+    baseline === undefined
       ? { findings: result.findings, all: result.findings, notes: [] }
-      : compareWithBaseline(result.findings, options.baseline, io.cwd, root, options.format === 'sarif', scannedHere(options, io, root));
+      : compareWithBaseline(result.findings, baseline, root, options.format === 'sarif', scannedHere(options, io, root));
   const findings = compared.findings;
   const notes = options.quiet ? [] : [...compared.notes, ...cacheNotes(result, options)];
   const failing = findings.filter((f) => !f.suppression && reaches(f, options.failOn));
   // SARIF keeps known findings too, marked `unchanged`: code scanning would otherwise close their alerts.
-  const reported = options.format === 'sarif' && options.baseline !== undefined ? compared.all : findings;
+  const reported = options.format === 'sarif' && baseline !== undefined ? compared.all : findings;
   const shown = options.quiet ? reported.filter((f) => f.level === 'error') : reported;
   writeReport({ ...result, findings: shown }, options, io, root, toOutput);
   printSkipped(result, options, io, root);
@@ -275,13 +285,12 @@ function writeReport(report: ScanResult, options: CliOptions, io: Io, root: stri
 /** Keeps the findings the baseline does not know (marked `new`), and says what it left out. */
 function compareWithBaseline(
   all: Finding[],
-  file: string,
-  cwd: string,
+  baseline: string,
   root: string,
   keepsKnown: boolean,
   covers: (file: string) => boolean,
 ): { findings: Finding[]; all: Finding[]; notes: string[] } {
-  const { absent } = applyBaseline(all, readBaselineFile(file, cwd), root, covers);
+  const { absent } = applyBaseline(all, baseline, root, covers);
   const findings = all.filter((f) => f.baselineState !== 'unchanged');
   const known = all.length - findings.length;
   const notes: string[] = [];
@@ -336,9 +345,9 @@ function existingPath(input: string, cwd: string): string {
   return resolved;
 }
 
-function readBaselineFile(file: string, cwd: string): string {
+function readBaselineFile(file: string, cwd: string): Buffer {
   try {
-    return fs.readFileSync(path.resolve(cwd, file), 'utf8');
+    return fs.readFileSync(path.resolve(cwd, file));
   } catch (error) {
     throw new UsageError(`Baseline file \`${file}\` cannot be read (${errorCode(error)}).`);
   }

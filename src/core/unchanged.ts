@@ -387,12 +387,14 @@ function headerOf(head: Buffer): Partial<Header> | undefined {
  */
 export function writeUnchanged(write: UnchangedWrite, entries: ReadonlyArray<KeptEntry | undefined> | undefined): string | undefined {
   if (!entries || entries.length !== write.units.length || !entries.every((e): e is KeptEntry => e !== undefined)) return undefined;
+  // Entries taken from a record come with it.
+  const base = write.base;
+  if (!base && entries.some((e) => e.from !== undefined)) return undefined;
   // A file recorded by its content leaves the record without a digest: no scan takes every
   // outcome from it, but a scan that finds the file's content unchanged takes the others.
   const digest = treeDigest(write.root, write.key, write.units, (i) => (entries[i].signature.startsWith(BY_CONTENT) ? undefined : entries[i].signature));
   const checks = recordChecks(write, entries);
   if (!checks) return undefined;
-  const base = write.base;
   const tables = base ? new TableWriter(base.tables) : new TableWriter();
   const outcomes: Buffer[] = [Buffer.from(asciiJson(checks), 'latin1')];
   const rows: Buffer[] = [];

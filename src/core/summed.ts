@@ -38,12 +38,18 @@ export function readSummedFile(file: string, maxBytes: number): SummedFile | und
   }
 }
 
-/** Writes `header` (its sum added last) and `body` atomically, creating the folder; gives the header line and the sum. Throws on failure. */
-export function writeSummedFile(file: string, header: Record<string, unknown>, body: Buffer): { line: string; sum: string } {
-  const sum = sha256Hex(body);
+/**
+ * Writes `header` (its sum added last) and `body` (one buffer, or a few parts in order) atomically,
+ * creating the folder; gives the header line and the sum. Throws on failure.
+ */
+export function writeSummedFile(file: string, header: Record<string, unknown>, body: Buffer | readonly Buffer[]): { line: string; sum: string } {
+  const parts = Buffer.isBuffer(body) ? [body] : body;
+  const hash = crypto.createHash('sha256');
+  for (const part of parts) hash.update(part);
+  const sum = hash.digest('hex');
   const line = JSON.stringify({ ...header, sum });
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  writeFileAtomically(file, Buffer.concat([Buffer.from(`${line}\n`), body]));
+  writeFileAtomically(file, [Buffer.from(`${line}\n`), ...parts]);
   return { line, sum };
 }
 

@@ -396,20 +396,21 @@ export function writeUnchanged(write: UnchangedWrite, entries: ReadonlyArray<Kep
   const checks = recordChecks(write, entries);
   if (!checks) return undefined;
   const tables = base ? new TableWriter(base.tables) : new TableWriter();
-  const outcomes: Buffer[] = [Buffer.from(asciiJson(checks), 'latin1')];
-  const rows: Buffer[] = [];
+  const outcomes = new Lines();
+  outcomes.add(Buffer.from(asciiJson(checks), 'latin1'));
+  const rows = new Lines();
   const paths: string[] = [];
   entries.forEach((entry, i) => {
     if (entry.from !== undefined && base) {
-      outcomes.push(base.outcomes[entry.from]);
-      rows.push(base.rows[entry.from]);
+      outcomes.repeat(base.outcomes, entry.from);
+      rows.repeat(base.rows, entry.from);
       paths.push(base.paths[entry.from]);
       return;
     }
     const unit = write.units[i];
-    outcomes.push(Buffer.from(asciiJson(entry.outcome), 'latin1'));
+    outcomes.add(Buffer.from(asciiJson(entry.outcome), 'latin1'));
     const row: UnitRow = [unit.kind, tables.project(entry.project), entry.dated ? 1 : 0, entry.groups.map((g) => tables.group(g))];
-    rows.push(Buffer.from(asciiJson(row), 'latin1'));
+    rows.add(Buffer.from(asciiJson(row), 'latin1'));
     paths.push(relativePath(write.root, unit.path));
   });
   const header: Omit<Header, 'sum'> = {
@@ -419,9 +420,10 @@ export function writeUnchanged(write: UnchangedWrite, entries: ReadonlyArray<Kep
     ...(entries.some((e) => e.dated) && { day: utcDay() }),
   };
   try {
-    const written = writeSummedFile(path.join(write.location, FILE_NAME), { ...header }, joinLines(outcomes));
-    const files = [tables.tables, paths, entries.map((e) => e.signature)].map((line) => Buffer.from(asciiJson(line), 'latin1'));
-    const table = joinLines([...files, ...rows]);
+    const written = writeSummedFile(path.join(write.location, FILE_NAME), { ...header }, outcomes.body());
+    const files = new Lines();
+    for (const line of [tables.tables, paths, entries.map((e) => e.signature)]) files.add(Buffer.from(asciiJson(line), 'latin1'));
+    const table = rows.empty ? files.body() : [...files.body(), LINE_BREAK, ...rows.body()];
     writeSummedFile(path.join(write.location, UNITS_NAME), { format: UNITS_FORMAT, key: write.key, record: written.sum }, table);
     return written.line;
   } catch {
@@ -430,16 +432,63 @@ export function writeUnchanged(write: UnchangedWrite, entries: ReadonlyArray<Kep
   }
 }
 
-function joinLines(lines: Buffer[]): Buffer {
-  const parts: Buffer[] = [];
-  lines.forEach((line, i) => {
-    if (i > 0) parts.push(LINE_BREAK);
-    parts.push(line);
-  });
-  return Buffer.concat(parts);
-}
-
 const LINE_BREAK = Buffer.from('\n');
+/** More parts than this are joined before they are written. */
+const MAX_PARTS = 64;
+
+/**
+ * A body's lines as they are added. Lines repeated from a body read earlier (`repeat`, lines as
+ * `splitLines` gave them) that follow one another there are kept as one span of it: an edit
+ * run's record is mostly long runs of the last one's lines, copied once each instead of line by
+ * line (at 8,000 functions, 11,000 lines in two bodies).
+ */
+class Lines {
+  private readonly parts: Buffer[] = [];
+  private run: { lines: readonly Buffer[]; first: number; last: number } | undefined;
+
+  get empty(): boolean {
+    return this.parts.length === 0 && this.run === undefined;
+  }
+
+  add(line: Buffer): void {
+    this.flush();
+    this.parts.push(line);
+  }
+
+  repeat(lines: readonly Buffer[], at: number): void {
+    if (this.run && this.run.lines === lines && this.run.last + 1 === at) {
+      this.run.last = at;
+      return;
+    }
+    this.flush();
+    this.run = { lines, first: at, last: at };
+  }
+
+  /**
+   * The lines with a line break between each two, as the parts of a body: written part by part
+   * when they are a few spans, joined first when they are many lines (a write per line would cost
+   * more than the copy).
+   */
+  body(): Buffer[] {
+    this.flush();
+    const joined: Buffer[] = [];
+    this.parts.forEach((part, i) => {
+      if (i > 0) joined.push(LINE_BREAK);
+      joined.push(part);
+    });
+    return joined.length > MAX_PARTS ? [Buffer.concat(joined)] : joined;
+  }
+
+  /** The run as one part: from its first line's start to its last line's end in the body they share. */
+  private flush(): void {
+    if (!this.run) return;
+    const { lines, first, last } = this.run;
+    const start = lines[first];
+    const end = lines[last];
+    this.parts.push(Buffer.from(start.buffer, start.byteOffset, end.byteOffset + end.length - start.byteOffset));
+    this.run = undefined;
+  }
+}
 
 /**
  * Adds rows to a record's tables, each distinct row once. Rows of tables read from an earlier

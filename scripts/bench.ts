@@ -13,6 +13,7 @@
  *      edit-endpoint       --cache after editing one endpoint
  *      edit-lib            --cache after editing src/lib/webhooks.ts of one app (its importers re-judged)
  *      settled             --cache again, nothing changed since edit-lib, once the edits are 2 s old
+ *      settled-again       --cache once more: how soon a scan after edits is as fast as warm again
  *      eslint              ESLint with fnscan/eslint-plugin's configs.recommended (one round)
  * 3. Prints median wall time, CPU time and peak RSS of each, ratios to the floor of the same run,
  *    how each grows from the middle to the largest size, and which targets the run met
@@ -180,6 +181,7 @@ function benchSize(size: number, args: Args, work: string): SizeResult {
     // The next scan after the edits, as a developer runs it: its stats can vouch for the edited files by now.
     sleepMs(SETTLE_MS);
     add('settled', measure(cached));
+    add('settled-again', measure(cached));
     restoreLib();
     restoreEndpoint();
   }
@@ -203,7 +205,7 @@ function nodeStartMs(): number {
   return median(times);
 }
 
-const VARIANTS: Variant[] = ['floor-1', 'floor-N', 'cold-1', 'cold-N', 'cache-fill', 'warm', 'edit-endpoint', 'edit-lib', 'settled', 'eslint'];
+const VARIANTS: Variant[] = ['floor-1', 'floor-N', 'cold-1', 'cold-N', 'cache-fill', 'warm', 'edit-endpoint', 'edit-lib', 'settled', 'settled-again', 'eslint'];
 
 function report(results: SizeResult[], args: Args): string {
   const lines: string[] = [];

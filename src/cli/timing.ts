@@ -15,6 +15,7 @@ export function formatTiming(plan: ScanPlan, run: { report: number; total: numbe
   else if (phases.answeredBy === 'lookups') parts.push(`scan cache ${ms(phases.cache)}`);
   const loading = times && times.typescript >= 1 ? ` (loading TypeScript ${ms(times.typescript)})` : '';
   if (!run.repeated) parts.push(`judging ${count(phases.judged, 'file')} ${ms(phases.judging)}${loading}`);
+  if (!run.repeated && phases.answeredBy !== 'nothing') parts.push(`writing the cache ${ms(phases.saving)}`);
   parts.push(`${run.repeated ? 'repeating the last output' : 'report'} ${ms(run.report)}`);
   const lines = [`Timing: ${parts.join(', ')}; total ${ms(run.total)} (wall time; Node's start not included).`];
   const rules = [...(times?.rules ?? [])].filter(([, t]) => t > 0).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));

@@ -133,7 +133,7 @@ export class ScanPlan {
   /** Content hashes, when caching. */
   readonly hashes?: ContentHashes;
   /** Wall time of the scan's phases (`judging` is filled in by whoever does the pending work). */
-  readonly phases: ScanPhases = { discovery: 0, cache: 0, answeredBy: 'nothing', judged: 0, judging: 0 };
+  readonly phases: ScanPhases = { discovery: 0, cache: 0, answeredBy: 'nothing', judged: 0, judging: 0, saving: 0 };
   /** Time per rule and per file, when asked for. */
   readonly times?: WorkTimes;
   private readonly discovery: Discovery;
@@ -277,6 +277,7 @@ export class ScanPlan {
 
   finish(): ScanResult {
     if (this.fromRecord) this.takeRecorded(this.fromRecord);
+    const saving = performance.now();
     const cacheNotWritten = this.cache?.save();
     if (this.cache && this.unchanged && cacheNotWritten === undefined && this.worthRecording(this.cache)) {
       this.recordStamp = writeUnchanged({ ...this.unchanged, root: this.root, units: this.units, hashes: this.hashes! }, this.cache.recordEntries(this.units));
@@ -285,6 +286,7 @@ export class ScanPlan {
       const { location, key, base, entries } = this.rerecord;
       this.recordStamp = writeUnchanged({ location, key, root: this.root, units: this.units, hashes: this.hashes!, base }, entries);
     }
+    this.phases.saving = since(saving);
     const findings: Finding[] = [];
     const skipped = this.discoverySkipped();
     for (const unit of this.units) {

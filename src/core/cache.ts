@@ -11,7 +11,7 @@ import type { ProjectInfo } from './project';
 import { ProjectAnalysis, type ModuleHost, type StandaloneKey, type StandaloneOptions } from './analysis';
 import type { KnownFolders } from './folders';
 import { writeFileAtomically } from './atomic';
-import { readSummedFile, sha256Hex as sha256, writeSummedFile } from './summed';
+import { readSummedFile, sha256Hex as sha256, splitLines, writeSummedFile } from './summed';
 
 /**
  * The scan cache (`--cache`): the findings of each file from an earlier scan, reused while the
@@ -131,12 +131,7 @@ export interface DependencyGroup {
 }
 
 /** The cache file's body: tables shared by the entries, then the entries by relative path. */
-interface StoredBody {
-  projects: string[];
-  modules: Array<[string, string | null]>;
-  resolutions: Array<[string, string, string | null]>;
-  /** Module rows, then resolution rows. */
-  groups: Array<[number[], number[]]>;
+interface StoredBody extends DependencyTables {
   files: Record<string, { h: string | null; t?: string; p: number; d?: string; o?: unknown; g?: number[] }>;
 }
 
@@ -377,40 +372,70 @@ export class ScanCache {
   }
 }
 
+/** The project keys, module rows, import rows and groups a body stores once each (the scan cache's and the record's). */
+export interface DependencyTables {
+  projects: string[];
+  modules: Array<[string, string | null]>;
+  resolutions: Array<[string, string, string | null]>;
+  /** Module rows, then resolution rows. */
+  groups: Array<[number[], number[]]>;
+}
+
 /** The entries (in the order given) as the file's body, with projects, rows and groups stored once each. */
 function tabulate(entries: Array<[string, StoredEntry]>): StoredBody {
-  const body: StoredBody = { projects: [], modules: [], resolutions: [], groups: [], files: {} };
-  const index = <T>(table: T[], known: Map<string, number>, row: T): number => {
-    const rowKey = JSON.stringify(row);
-    let at = known.get(rowKey);
+  const tables = new TableWriter();
+  const files: StoredBody['files'] = {};
+  for (const [file, { h, t, p, d, o, deps }] of entries) {
+    const g = deps?.map((group) => tables.group(group));
+    // Undefined parts are left out by JSON.stringify.
+    files[file] = { h, t, p: tables.project(p), d, o, g };
+  }
+  return { ...tables.tables, files };
+}
+
+/**
+ * Adds rows to the tables of a cache file or record, each distinct row once. Rows of tables read
+ * from an earlier record keep their indexes (its repeated lines point at them); a row added again
+ * is not matched against them, only against those added here.
+ */
+export class TableWriter {
+  readonly tables: DependencyTables;
+  private readonly known = { projects: new Map<string, number>(), modules: new Map<string, number>(), resolutions: new Map<string, number>(), groups: new Map<string, number>() };
+  private readonly groupAt = new Map<DependencyGroup, number>();
+
+  constructor(base?: DependencyTables) {
+    this.tables = base
+      ? { projects: [...base.projects], modules: [...base.modules], resolutions: [...base.resolutions], groups: [...base.groups] }
+      : { projects: [], modules: [], resolutions: [], groups: [] };
+    this.tables.projects.forEach((p, i) => this.known.projects.set(p, i));
+  }
+
+  project(key: string): number {
+    return indexOf(this.tables.projects, this.known.projects, key, key);
+  }
+
+  group(group: DependencyGroup): number {
+    let at = this.groupAt.get(group);
     if (at === undefined) {
-      at = table.push(row) - 1;
-      known.set(rowKey, at);
+      const row: [number[], number[]] = [
+        group.modules.map((m) => indexOf(this.tables.modules, this.known.modules, m, JSON.stringify(m))),
+        group.resolutions.map((r) => indexOf(this.tables.resolutions, this.known.resolutions, r, JSON.stringify(r))),
+      ];
+      at = indexOf(this.tables.groups, this.known.groups, row, JSON.stringify(row));
+      this.groupAt.set(group, at);
     }
     return at;
-  };
-  const projects = new Map<string, number>();
-  const modules = new Map<string, number>();
-  const resolutions = new Map<string, number>();
-  const groupRows = new Map<string, number>();
-  const groups = new Map<DependencyGroup, number>();
-  for (const [file, { h, t, p, d, o, deps }] of entries) {
-    const g = deps?.map((group) => {
-      let at = groups.get(group);
-      if (at === undefined) {
-        const row: [number[], number[]] = [
-          group.modules.map((m) => index(body.modules, modules, m)),
-          group.resolutions.map((r) => index(body.resolutions, resolutions, r)),
-        ];
-        at = index(body.groups, groupRows, row);
-        groups.set(group, at);
-      }
-      return at;
-    });
-    // Undefined parts are left out by JSON.stringify.
-    body.files[file] = { h, t, p: index(body.projects, projects, p), d, o, g };
   }
-  return body;
+}
+
+/** The row's index in `table`, adding it if new (`known` indexes rows by `key`). */
+function indexOf<T>(table: T[], known: Map<string, number>, row: T, key: string): number {
+  let at = known.get(key);
+  if (at === undefined) {
+    at = table.push(row) - 1;
+    known.set(key, at);
+  }
+  return at;
 }
 
 /**
@@ -453,12 +478,7 @@ function applyJournal(file: string, entries: Map<string, StoredEntry>, key: stri
   const read = readRegularFile(file, MAX_CACHE_BYTES);
   if ('skipped' in read) return Buffer.alloc(0);
   const kept: Buffer[] = [];
-  const bytes = read.bytes;
-  for (let start = 0; start < bytes.length; ) {
-    const newline = bytes.indexOf(0x0a, start);
-    const end = newline < 0 ? bytes.length : newline;
-    const line = bytes.subarray(start, end);
-    start = end + 1;
+  for (const line of splitLines(read.bytes)) {
     try {
       const space = line.indexOf(0x20);
       if (space < 0) continue;

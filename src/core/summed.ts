@@ -56,3 +56,19 @@ export function writeSummedFile(file: string, header: Record<string, unknown>, b
 export function sha256Hex(data: string | Buffer): string {
   return crypto.createHash('sha256').update(data).digest('hex');
 }
+
+/** The lines of a body split at each newline (its JSON values never hold a raw one); a last line without one counts too. */
+export function splitLines(bytes: Buffer): Buffer[] {
+  const lines: Buffer[] = [];
+  let start = 0;
+  while (start < bytes.length) {
+    const end = bytes.indexOf(0x0a, start);
+    if (end < 0) {
+      lines.push(bytes.subarray(start));
+      break;
+    }
+    lines.push(bytes.subarray(start, end));
+    start = end + 1;
+  }
+  return lines;
+}

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import path from 'node:path';
-import { readSummedFile, writeSummedFile } from './summed';
-import { absoluteUnder, asciiJson, decodeOutcome, holdsUndefinedMarker, importResolver, projectKey, utcDay, type ContentHashes, type DependencyGroup, type RecordEntry, type UnitOutcome } from './cache';
+import { readSummedFile, splitLines, writeSummedFile } from './summed';
+import { TableWriter, absoluteUnder, asciiJson, decodeOutcome, holdsUndefinedMarker, importResolver, projectKey, utcDay, type ContentHashes, type DependencyGroup, type DependencyTables, type RecordEntry, type UnitOutcome } from './cache';
 import { importBases } from './analysis';
 import { readFileHead, relativePath } from './files';
 import type { KnownFolders } from './folders';
@@ -76,12 +76,7 @@ interface Checks {
  * (index), whether it is dated (1 or 0) and its groups (indexes). Its header names the record's
  * sum, so it never pairs with another record.
  */
-interface Tables {
-  projects: string[];
-  modules: Array<[string, string | null]>;
-  resolutions: Array<[string, string, string | null]>;
-  groups: Array<[number[], number[]]>;
-}
+type Tables = DependencyTables;
 
 type UnitRow = ['source' | 'text', number, number, number[]];
 
@@ -357,22 +352,6 @@ function indexesBelow(list: unknown, size: number): boolean {
   return Array.isArray(list) && list.every((i) => Number.isInteger(i) && i >= 0 && i < size);
 }
 
-/** The lines of a body (each a JSON value, which never holds a raw newline). */
-function splitLines(bytes: Buffer): Buffer[] {
-  const lines: Buffer[] = [];
-  let start = 0;
-  while (start < bytes.length) {
-    const end = bytes.indexOf(NEWLINE, start);
-    if (end < 0) {
-      lines.push(bytes.subarray(start));
-      break;
-    }
-    lines.push(bytes.subarray(start, end));
-    start = end + 1;
-  }
-  return lines;
-}
-
 /** The header line at the start of `head`, parsed; undefined when there is none. */
 function headerOf(head: Buffer): Partial<Header> | undefined {
   const newline = head.indexOf(NEWLINE);
@@ -488,51 +467,6 @@ class Lines {
     this.parts.push(Buffer.from(start.buffer, start.byteOffset, end.byteOffset + end.length - start.byteOffset));
     this.run = undefined;
   }
-}
-
-/**
- * Adds rows to a record's tables, each distinct row once. Rows of tables read from an earlier
- * record keep their indexes (its repeated lines point at them); a row added again is not matched
- * against them, only against those added here.
- */
-class TableWriter {
-  readonly tables: Tables;
-  private readonly known = { projects: new Map<string, number>(), modules: new Map<string, number>(), resolutions: new Map<string, number>(), groups: new Map<string, number>() };
-  private readonly groupAt = new Map<DependencyGroup, number>();
-
-  constructor(base?: Tables) {
-    this.tables = base
-      ? { projects: [...base.projects], modules: [...base.modules], resolutions: [...base.resolutions], groups: [...base.groups] }
-      : { projects: [], modules: [], resolutions: [], groups: [] };
-    this.tables.projects.forEach((p, i) => this.known.projects.set(p, i));
-  }
-
-  project(key: string): number {
-    return indexOf(this.tables.projects, this.known.projects, key, key);
-  }
-
-  group(group: DependencyGroup): number {
-    let at = this.groupAt.get(group);
-    if (at === undefined) {
-      const row: [number[], number[]] = [
-        group.modules.map((m) => indexOf(this.tables.modules, this.known.modules, m, JSON.stringify(m))),
-        group.resolutions.map((r) => indexOf(this.tables.resolutions, this.known.resolutions, r, JSON.stringify(r))),
-      ];
-      at = indexOf(this.tables.groups, this.known.groups, row, JSON.stringify(row));
-      this.groupAt.set(group, at);
-    }
-    return at;
-  }
-}
-
-/** The row's index in `table`, adding it if new (`known` indexes rows by `key`). */
-function indexOf<T>(table: T[], known: Map<string, number>, row: T, key: string): number {
-  let at = known.get(key);
-  if (at === undefined) {
-    at = table.push(row) - 1;
-    known.set(key, at);
-  }
-  return at;
 }
 
 /**

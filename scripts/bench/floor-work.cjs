@@ -20,19 +20,22 @@ function scriptKind(file) {
   }
 }
 
+/** The engine's parse options (`parseOptions` in src/core/files.ts; a test keeps the two equal). */
+const PARSE_OPTIONS = { languageVersion: ts.ScriptTarget.Latest, jsDocParsingMode: ts.JSDocParsingMode.ParseNone };
+
 /**
- * Reads every unit; parses the JS/TS ones with the call the engine makes (no parent pointers:
- * the engine sets them in its own walk, which is its work, not the floor's). Returns how many
- * files it read.
+ * Reads every unit; parses the JS/TS ones with the call the engine makes (same options, no parent
+ * pointers: the engine sets them in its own walk, which is its work, not the floor's). Returns how
+ * many files it read.
  */
 function parseAll(units) {
   for (const unit of units) {
     const text = fs.readFileSync(unit.path, 'utf8');
-    if (unit.kind === 'source') ts.createSourceFile(unit.path, text, ts.ScriptTarget.Latest, false, scriptKind(unit.path));
+    if (unit.kind === 'source') ts.createSourceFile(unit.path, text, PARSE_OPTIONS, false, scriptKind(unit.path));
   }
   return units.length;
 }
 
 if (!isMainThread) parentPort.on('message', (units) => parentPort.postMessage(parseAll(units)));
 
-module.exports = { parseAll };
+module.exports = { parseAll, PARSE_OPTIONS };

@@ -13,6 +13,11 @@ export interface ModuleHost {
   load(file: string, project: ProjectInfo): SourceFileInfo | undefined;
   /** Folder listings already read, which settle most import probes without a system call. */
   readonly folders?: KnownFolders;
+  /**
+   * Told of each import an analysis is about to resolve, before it looks at the disk: a host
+   * that outlives the files it reads (an editor) watches the folders the answer depends on.
+   */
+  resolving?(from: SourceFileInfo, specifier: string): void;
 }
 
 export interface Resolved<T extends TS.Node = TS.Expression> {
@@ -131,6 +136,7 @@ export class ProjectAnalysis {
     const key = `${from.path}\0${specifier}`;
     const cached = this.resolutions.get(key);
     if (cached !== undefined) return cached ?? undefined;
+    this.host.resolving?.(from, specifier);
     const result = this.resolveUncached(from, specifier) ?? null;
     this.resolutions.set(key, result);
     return result ?? undefined;

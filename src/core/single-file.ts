@@ -6,7 +6,7 @@ import type * as TS from 'typescript';
 import type { Finding } from './types';
 import type { Rule } from './rule';
 import { RuleRunner } from './engine';
-import { ProjectAnalysis, type ModuleHost } from './analysis';
+import { ProjectAnalysis, importBases, type ModuleHost } from './analysis';
 import { DEFAULT_LIMITS, checkTree, parseSource, readTextFile, type ReadLimits, type SourceFileInfo } from './files';
 import { findEnclosingProjectRoot, isWalkedDir, projectAt, roleOf, type ProjectInfo } from './project';
 import { loadConfig, type FnscanConfig } from './config';
@@ -125,6 +125,12 @@ class ProjectSession implements ModuleHost {
   private current: SourceFileInfo | undefined;
   /** When disk state was last checked, per kind (`performance.now()`). */
   private readonly checkedAt = { project: performance.now(), modules: -Infinity };
+  /**
+   * The folders the analysis's import resolutions looked in (and the folders an import could
+   * name), each with its stamp from before it was looked in: a module created, removed or
+   * renamed there changes where an import resolves, though no module read has changed.
+   */
+  private readonly importFolders = new Map<string, string>();
 
   constructor(
     private readonly project: ProjectInfo,
@@ -164,6 +170,14 @@ class ProjectSession implements ModuleHost {
     const entry = this.readModule(file, project);
     this.modules.set(file, entry);
     return entry.info;
+  }
+
+  resolving(from: SourceFileInfo, specifier: string): void {
+    for (const base of importBases(path.dirname(from.path), specifier, from.project)) {
+      for (const folder of [path.dirname(base), base]) {
+        if (!this.importFolders.has(folder)) this.importFolders.set(folder, stamp(folder));
+      }
+    }
   }
 
   private readModule(file: string, project: ProjectInfo): CachedModule {
@@ -206,9 +220,15 @@ class ProjectSession implements ModuleHost {
     return true;
   }
 
-  /** Forgets modules changed on disk since they were read; if any did, every derived fact goes too. */
+  /**
+   * Forgets modules changed on disk since they were read; if any did, or a folder an import
+   * resolved in changed, every derived fact goes too.
+   */
   private dropChangedModules(): void {
     let changed = false;
+    for (const [folder, before] of this.importFolders) {
+      if (stamp(folder) !== before) changed = true;
+    }
     for (const [file, entry] of this.modules) {
       const now = fs.statSync(file, { throwIfNoEntry: false });
       let same = stampOf(now) === entry.stamp;
@@ -226,6 +246,8 @@ class ProjectSession implements ModuleHost {
   }
 
   private resetAnalysis(): void {
+    // The new analysis resolves every import again, noting the folders as it goes.
+    this.importFolders.clear();
     this.analysis = new ProjectAnalysis(this);
     this.runner = new RuleRunner([...this.rules], this.config, this.analysis, false);
   }
@@ -240,8 +262,9 @@ class ProjectSession implements ModuleHost {
   }
 }
 
+/** What a rewrite changes: the ctime too, so a rewrite that keeps the size and puts the mtime back is seen (as the CLI's cache sees it). */
 function stampOf(stat: fs.Stats | undefined): string {
-  return stat ? `${stat.mtimeMs}:${stat.size}:${stat.ino}` : 'missing';
+  return stat ? `${stat.mtimeMs}:${stat.ctimeMs}:${stat.size}:${stat.ino}:${stat.dev}` : 'missing';
 }
 
 function stamp(file: string): string {
@@ -249,7 +272,7 @@ function stamp(file: string): string {
 }
 
 function isRacy(stat: fs.Stats | undefined): boolean {
-  return stat !== undefined && Date.now() - stat.mtimeMs < RACY_MS;
+  return stat !== undefined && Date.now() - Math.max(stat.mtimeMs, stat.ctimeMs) < RACY_MS;
 }
 
 /** Resolves symlinks, as the CLI's walk does, so roles and imports agree. */

@@ -178,6 +178,8 @@ export type Step =
   /** An edit that keeps the file's size and mtime, made long enough ago that only its ctime and bytes tell. */
   | { kind: 'sneak'; file: string; variant: number }
   | { kind: 'all'; shift: number }
+  /** A syntax error, or a size past the 1 MiB limit: the file is skipped until an edit mends it. */
+  | { kind: 'spoil'; file: string; how: 'syntax' | 'size' }
   | { kind: 'toggle'; file: string }
   | { kind: 'touch'; file: string }
   | { kind: 'wait'; ms: number }
@@ -186,6 +188,7 @@ export type Step =
 export const step: fc.Arbitrary<Step> = fc.oneof(
   { weight: 6, arbitrary: fc.record({ kind: fc.constant('edit' as const), file: fc.constantFrom(...EDITABLE), variant: fc.nat(10), keepStat: fc.boolean() }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('sneak' as const), file: fc.constantFrom(...EDITABLE), variant: fc.nat(10) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('spoil' as const), file: fc.constantFrom(...EDITABLE), how: fc.constantFrom('syntax' as const, 'size' as const) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('all' as const), shift: fc.integer({ min: 1, max: SHAPE_NAMES.length - 1 }) }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('toggle' as const), file: fc.constantFrom(...Object.keys(OPTIONAL)) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('touch' as const), file: fc.constantFrom(...EDITABLE) }) },
@@ -243,6 +246,11 @@ export function apply(session: Session, s: Exclude<Step, { kind: 'scan' }>): voi
       const variants = VARIANTS[s.file];
       rewrite(session, s.file, variants[s.variant % variants.length], true);
       session.offset += 60_000;
+      break;
+    }
+    case 'spoil': {
+      const text = fs.readFileSync(path.join(root, s.file), 'utf8');
+      rewrite(session, s.file, s.how === 'syntax' ? `${text}\nexport const = ;\n` : `${text}//${' '.repeat(1024 * 1024)}\n`, false);
       break;
     }
     case 'all':

@@ -12,7 +12,8 @@ import { writeAt, ENDPOINTS, MODULES, OPTIONAL, SHAPE_NAMES, VARIANTS, apply, in
  * checked against an uncached run of the same tree: same exit code, same SARIF, byte for byte.
  * Every cache layer is on the way: the kept output, the unchanged-tree record and its table of
  * files (which takes a handful of changes; an edit of every endpoint goes past it), the scan
- * cache and its journal.
+ * cache and its journal. A session runs with one set of options, and now and then switches to
+ * another on the same cache folder.
  *
  * `npm test` runs a few sessions with a fixed seed. For a longer hunt:
  *   FNSCAN_SESSIONS=200 FNSCAN_SESSIONS_SEED=$RANDOM node --import tsx --test test/cache-sessions.test.ts
@@ -34,10 +35,13 @@ async function fnscan(root: string, argv: string[]): Promise<Outcome> {
   return { code, sarif: fs.readFileSync(path.join(root, 'out/fnscan.sarif'), 'utf8') };
 }
 
+/** Options a session runs with throughout: each is part of what the cache and the kept output are keyed on. */
+const OPTIONS: string[][] = [[], ['--include-tests'], ['--include-suppressed', '--fail-on', 'error'], ['--max-file-size', '600']];
+
 /** One cached run against an uncached one of the same tree. */
-async function check(session: Session, history: string[], at: string): Promise<void> {
-  const uncached = await fnscan(session.root, []);
-  const cached = await fnscan(session.root, ['--cache']);
+async function check(session: Session, options: string[], history: string[], at: string): Promise<void> {
+  const uncached = await fnscan(session.root, options);
+  const cached = await fnscan(session.root, ['--cache', ...options]);
   assert.equal(cached.code, uncached.code, `exit code after ${at}`);
   assert.equal(cached.sarif, uncached.sarif, `SARIF after ${at}`);
   history.push(uncached.sarif);
@@ -51,20 +55,27 @@ test(`random editing sessions: every --cache run gives the uncached run's SARIF 
   await fc.assert(
     fc.asyncProperty(
       fc.array(fc.nat(SHAPE_NAMES.length - 1), { minLength: ENDPOINTS, maxLength: ENDPOINTS }),
-      fc.array(step, { minLength: 3, maxLength: 14 }),
-      async (shapes, steps) => {
+      // Now and then the session switches options, on the same cache folder.
+      fc.array(fc.oneof({ weight: 12, arbitrary: step }, { weight: 1, arbitrary: fc.record({ kind: fc.constant('options' as const), index: fc.nat(OPTIONS.length - 1) }) }), {
+        minLength: 3,
+        maxLength: 14,
+      }),
+      fc.nat(OPTIONS.length - 1),
+      async (shapes, steps, first) => {
+        let options = OPTIONS[first];
         const root = tempDir('fnscan-sessions-');
         writeAt(root, initialFiles(shapes));
         const session: Session = { root, offset: 0 };
         offset = 0;
         const history: string[] = [];
-        await check(session, history, 'the first scan');
+        await check(session, options, history, 'the first scan');
         for (const [i, s] of steps.entries()) {
-          if (s.kind === 'scan') await check(session, history, `step ${i}`);
+          if (s.kind === 'scan') await check(session, options, history, `step ${i}`);
+          else if (s.kind === 'options') options = OPTIONS[s.index];
           else apply(session, s);
           offset = session.offset;
         }
-        await check(session, history, 'the last step');
+        await check(session, options, history, 'the last step');
         for (const sarif of history) seen.add(sarif);
         fs.rmSync(root, { recursive: true, force: true });
       },

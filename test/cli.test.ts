@@ -29,7 +29,7 @@ const flagRule: Rule = {
   checkSource(ctx) {
     const visit = (node: ts.Node): void => {
       const match = ts.isStringLiteral(node) ? /^flag-(error|warning|note)$/.exec(node.text) : null;
-      if (match) ctx.report({ messageId: 'flagged', data: { value: node.text }, at: node, level: match[1] as Level });
+      if (match) ctx.report({ messageId: 'flagged', data: { value: match[0] }, at: node, level: match[1] as Level });
       ts.forEachChild(node, visit);
     };
     visit(ctx.file.sf);

@@ -82,7 +82,7 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   fc.record({
     kind: fc.constant('insert' as const),
     at: fraction,
-    bytes: fc.oneof(fc.constant([0]), fc.constant([0xe9]), fc.constant([0xef, 0xbb, 0xbf]), fc.constant([0x0d]), fc.array(fc.integer({ min: 0, max: 255 }), { maxLength: 8 })),
+    bytes: fc.oneof(fc.constant<number[]>([0]), fc.constant<number[]>([0xe9]), fc.constant<number[]>([0xef, 0xbb, 0xbf]), fc.constant<number[]>([0x0d]), fc.array(fc.integer({ min: 0, max: 255 }), { maxLength: 8 })),
   }),
   fc.record({ kind: fc.constant('duplicate' as const), from: fraction, to: fraction, at: fraction }),
   fc.constant({ kind: 'crlf' as const }),

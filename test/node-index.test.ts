@@ -77,7 +77,7 @@ test('a name the index does not list as declared resolves to nothing, as the ful
       load: (file) => {
         if (!modules.has(file) && fs.existsSync(file)) {
           const sf = ts.createSourceFile(file, fs.readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true);
-          modules.set(file, { kind: 'source', path: file, text: sf.text, sf, index: indexTree(sf, 300), role: 'lib', project: discovery.projects[0] } as SourceFileInfo);
+          modules.set(file, { kind: 'source', path: file, text: sf.text, sf, index: indexTree(sf, 300), role: 'source', project: discovery.projects[0] } as SourceFileInfo);
         }
         return modules.get(file);
       },

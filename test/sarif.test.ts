@@ -639,7 +639,7 @@ test('the GitHub Action keeps fnscan\'s cache in the runner\'s temp folder, rest
   const save = steps.findIndex((s) => s.uses === 'actions/cache/save@v4');
   assert.ok(restore >= 0 && restore < scan && save > scan, 'restore, scan, save');
   assert.equal(steps[restore].if, "inputs.cache == 'true'");
-  assert.match(steps[save].if, /^always\(\) && inputs\.cache == 'true' && /);
+  assert.match(steps[save].if ?? '', /^always\(\) && inputs\.cache == 'true' && /);
   assert.equal(steps[restore].with.key, steps[save].with.key);
   assert.equal(steps[restore].with.path, '${{ runner.temp }}/fnscan-cache');
   assert.equal(steps[save].with.path, steps[restore].with.path);

@@ -1,6 +1,5 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import path from 'node:path';
 import type * as Sarif from 'sarif';
 import { scan, ScanPlan, type ScanOptions } from '../src/core/engine';

@@ -129,6 +129,44 @@ test('after an edit, the record vouches for the other files: only changed files 
   assert.equal(viaRecord(t, () => sarif(root, cache, { config: { rules: { 'no-disabled-tls': 'off' } } })).fromRecord, false, 'another config');
 });
 
+/** The table of files' header and how many rows its tables hold. */
+function tableRows(cache: string): { live: number; rows: number } {
+  const [header, tables] = fs.readFileSync(path.join(cache, 'scan-units.json'), 'latin1').split('\n', 2).map((line) => JSON.parse(line));
+  const { modules, resolutions, groups } = tables as Record<string, unknown[]>;
+  return { live: (header as { live: number }).live, rows: modules.length + resolutions.length + groups.length };
+}
+
+test('edit after edit, the record\'s tables are written afresh once the rows they outgrew are past a slack: bounded, same results', (t) => {
+  clockAhead(t);
+  const { root, cache } = copyApp('acme-store');
+  sarif(root, cache);
+  sarif(root, cache);
+  const { live } = tableRows(cache);
+  // A helper several endpoints import: each edit gives it a new hash, so its dependents' rows are new.
+  const helper = path.join(root, 'api/src/lib/auth.ts');
+  const text = fs.readFileSync(helper, 'utf8');
+  let grew = 0;
+  let compacted = 0;
+  let before = tableRows(cache).rows;
+  for (let i = 0; i < 60; i++) {
+    fs.writeFileSync(helper, `${text}\nexport const edit = ${i}\n`);
+    const edited = viaRecord(t, () => sarif(root, cache));
+    assert.equal(edited.fromRecord, true, `edit ${i}`);
+    const now = tableRows(cache);
+    assert.equal(now.live, live, 'the rows in use stay as they were');
+    assert.ok(now.rows <= 2 * live + 64 + (now.rows - before > 0 ? now.rows - before : 0), `${now.rows} rows after edit ${i}`);
+    if (now.rows > before) grew++;
+    if (now.rows < before) {
+      compacted++;
+      assert.equal(now.rows, live, 'written afresh, the tables hold the rows in use');
+      assert.equal(edited.sarif, sarif(root), `the scan that wrote them afresh, edit ${i}`);
+      assert.equal(viaRecord(t, () => sarif(root, cache)).sarif, edited.sarif, 'and the scan after it');
+    }
+    before = now.rows;
+  }
+  assert.ok(grew > 0 && compacted > 0, `grew ${grew} times, written afresh ${compacted} times`);
+});
+
 test('a scan of some of the recorded files takes their outcomes from the record', (t) => {
   clockAhead(t);
   const { root, cache } = copyApp('acme-store');

@@ -107,6 +107,8 @@ export interface Reusable {
 /** A record as read: its tables, files and the lines of its files (an entry's `from` indexes them). */
 export interface RecordBase {
   tables: Tables;
+  /** Rows the tables held when they were last written afresh; rows written since were appended. */
+  live: number;
   paths: string[];
   signatures: string[];
   rows: Buffer[];
@@ -237,6 +239,7 @@ function reusable(check: UnchangedCheck, readRecordBody: () => RecordRead | unde
   const outcomes = splitLines(record.outcomes);
   if (outcomes.length !== rows.length) return undefined;
   const tables = checkedTables(JSON.parse(tableLine.toString('latin1')) as Tables);
+  const live = typeof read.header.live === 'number' ? read.header.live : tableRows(tables);
   const extras = new Map(record.checks.extras.map((extra) => [extra[0], extra]));
   const moduleHolds = flags(tables.modules.length, (row) => {
     const [module, hash] = tables.modules[row];
@@ -287,7 +290,7 @@ function reusable(check: UnchangedCheck, readRecordBody: () => RecordRead | unde
     // Parsed from its line for this use alone: the next record repeats the line, not the object.
     reused.push({ entry, outcome: decodeLine(outcomes[at], absolute, holdsUndefinedMarker(outcomes[at]) ? 'in place' : 'as parsed') });
   });
-  return judged <= limit ? { kind: 'some', reused, base: { tables, paths, signatures, rows, outcomes } } : undefined;
+  return judged <= limit ? { kind: 'some', reused, base: { tables, live, paths, signatures, rows, outcomes } } : undefined;
 }
 
 /** `value` if it is an array of `length` strings; throws otherwise. */
@@ -308,6 +311,17 @@ export function vouchedByContent(hash: string | null): string | undefined {
 
 /** A scan may judge this many files again (or 1% of its files, if more) and still take the rest from the record. */
 const MIN_REJUDGED = 16;
+
+/**
+ * Rows appended to the tables past twice what they held when last written afresh (and past this
+ * many) make the next record write them afresh. Repeated files keep their rows by reference, so
+ * each edit run appends the rows of the files it judged, and the rows they had go on being kept.
+ */
+const SLACK_ROWS = 64;
+
+function tableRows(tables: Tables): number {
+  return tables.modules.length + tables.resolutions.length + tables.groups.length;
+}
 
 /** `answer(i)` for indexes below `size`, each taken once. */
 function flags(size: number, answer: (index: number) => boolean): (index: number) => boolean {
@@ -374,23 +388,29 @@ export function writeUnchanged(write: UnchangedWrite, entries: ReadonlyArray<Kep
   const digest = treeDigest(write.root, write.key, write.units, (i) => (entries[i].signature.startsWith(BY_CONTENT) ? undefined : entries[i].signature));
   const checks = recordChecks(write, entries);
   if (!checks) return undefined;
-  const tables = base ? new TableWriter(base.tables) : new TableWriter();
+  // Rows repeated by reference keep the tables they index; past the slack, every row is made again.
+  const appending = base !== undefined && tableRows(base.tables) <= 2 * base.live + SLACK_ROWS;
+  const tables = appending ? new TableWriter(base.tables) : new TableWriter();
   const outcomes = new Lines();
   outcomes.add(Buffer.from(asciiJson(checks), 'latin1'));
   const rows = new Lines();
   const paths: string[] = [];
   entries.forEach((entry, i) => {
-    if (entry.from !== undefined && base) {
-      outcomes.repeat(base.outcomes, entry.from);
-      rows.repeat(base.rows, entry.from);
-      paths.push(base.paths[entry.from]);
-      return;
-    }
     const unit = write.units[i];
-    outcomes.add(Buffer.from(asciiJson(entry.outcome), 'latin1'));
-    const row: UnitRow = [unit.kind, tables.project(entry.project), entry.dated ? 1 : 0, entry.groups.map((g) => tables.group(g))];
-    rows.add(Buffer.from(asciiJson(row), 'latin1'));
-    paths.push(relativePath(write.root, unit.path));
+    const from = base === undefined ? undefined : entry.from;
+    if (from !== undefined) {
+      outcomes.repeat(base!.outcomes, from);
+      paths.push(base!.paths[from]);
+    } else {
+      outcomes.add(Buffer.from(asciiJson(entry.outcome), 'latin1'));
+      paths.push(relativePath(write.root, unit.path));
+    }
+    if (from !== undefined && appending) {
+      rows.repeat(base!.rows, from);
+    } else {
+      const row: UnitRow = [unit.kind, tables.project(entry.project), entry.dated ? 1 : 0, entry.groups.map((g) => tables.group(g))];
+      rows.add(Buffer.from(asciiJson(row), 'latin1'));
+    }
   });
   const header: Omit<Header, 'sum'> = {
     format: FORMAT,
@@ -403,7 +423,8 @@ export function writeUnchanged(write: UnchangedWrite, entries: ReadonlyArray<Kep
     const files = new Lines();
     for (const line of [tables.tables, paths, entries.map((e) => e.signature)]) files.add(Buffer.from(asciiJson(line), 'latin1'));
     const table = rows.empty ? files.body() : [...files.body(), LINE_BREAK, ...rows.body()];
-    writeSummedFile(path.join(write.location, UNITS_NAME), { format: UNITS_FORMAT, key: write.key, record: written.sum }, table);
+    const live = appending ? base.live : tableRows(tables.tables);
+    writeSummedFile(path.join(write.location, UNITS_NAME), { format: UNITS_FORMAT, key: write.key, record: written.sum, live }, table);
     return written.line;
   } catch {
     // An unwritable location is reported by the scan cache's own save.

@@ -4,7 +4,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import fc from 'fast-check';
+import { ESLint } from 'eslint';
 import { run } from '../src/cli/main';
+import { createPlugin } from '../src/eslint/create-plugin';
 import { isSourcePath } from '../src/core/files';
 import { RECHECK_MS, SingleFileScanner } from '../src/core/single-file';
 import type { Finding } from '../src/core/types';
@@ -17,7 +19,8 @@ import { writeAt, ENDPOINTS, MODULES, OPTIONAL, SHAPES, SHAPE_NAMES, apply, init
  * and keeps parsed modules and facts between lints, dropping them when a module changes on disk.
  * Random editing sessions (test/support/sessions.ts) run against one long-lived scanner: after each
  * scan step, every file linted in a shuffled order gives the findings a fresh CLI scan of the tree
- * gives for it (file, line, rule, message).
+ * gives for it (file, line, rule, message). A few sessions go through ESLint itself, with one
+ * plugin and one ESLint instance for the session, as an editor's ESLint server holds them.
  *
  * `npm test` runs a few sessions with a fixed seed. For a longer hunt:
  *   FNSCAN_SESSIONS=200 FNSCAN_SESSIONS_SEED=$RANDOM node --import tsx --test test/editor-sessions.test.ts
@@ -25,6 +28,8 @@ import { writeAt, ENDPOINTS, MODULES, OPTIONAL, SHAPES, SHAPE_NAMES, apply, init
  * FNSCAN_SHRINK=1 shrinks it to a smallest failing session).
  */
 const RUNS = Number(process.env.FNSCAN_SESSIONS ?? 20);
+/** Sessions through ESLint itself, which parses every file with typescript-eslint: fewer, slower. */
+const ESLINT_RUNS = Number(process.env.FNSCAN_ESLINT_SESSIONS ?? Math.max(1, Math.round(RUNS / 5)));
 const SEED = Number(process.env.FNSCAN_SESSIONS_SEED ?? 20261206);
 const REPLAY = process.env.FNSCAN_SESSIONS_PATH;
 
@@ -42,11 +47,15 @@ function sourceFiles(root: string, dir = root): string[] {
 }
 
 /** A fresh CLI run's findings in JS/TS files (the project's config applies, as in the editor). */
-async function fresh(root: string): Promise<string[]> {
+async function freshFindings(root: string): Promise<Array<{ file: string; line: number; ruleId: string; message: string }>> {
   let out = '';
   await run(['-f', 'json', '--fail-on', 'none'], { stdout: (s) => (out += s), stderr: () => {}, stdoutIsTTY: false, stderrIsTTY: false, env: {}, cwd: root });
   const { findings } = JSON.parse(out) as { findings: Array<{ file: string; line: number; ruleId: string; message: string }> };
-  return findings.filter((f) => isSourcePath(f.file)).map((f) => `${f.file}:${f.line} ${f.ruleId}: ${f.message}`).sort();
+  return findings.filter((f) => isSourcePath(f.file));
+}
+
+async function fresh(root: string): Promise<string[]> {
+  return (await freshFindings(root)).map((f) => `${f.file}:${f.line} ${f.ruleId}: ${f.message}`).sort();
 }
 
 /** Every file linted through the long-lived scanner, in the given order. */
@@ -159,4 +168,46 @@ test('a module created after a file importing it was linted is seen, though the 
   assert.deepEqual(lint(), [], 'audit() now resolves to a helper that calls requireAuth()');
   fs.rmSync(path.join(root, 'api/src/lib/extra.ts'));
   assert.deepEqual(lint(), ['no-unauthenticated-handler'], 'and is gone again');
+});
+
+test(`random editing sessions through ESLint with the plugin, one ESLint for the session: every lint gives the CLI's findings (file, line, rule) (${ESLINT_RUNS} sessions, seed ${SEED})`, async (t: TestContext) => {
+  let offset = 0;
+  let elapsed = 0;
+  const realNow = Date.now.bind(Date);
+  const realPerformanceNow = performance.now.bind(performance);
+  t.mock.method(Date, 'now', () => realNow() + offset);
+  t.mock.method(performance, 'now', () => realPerformanceNow() + elapsed);
+  await fc.assert(
+    fc.asyncProperty(
+      fc.array(fc.nat(SHAPE_NAMES.length - 1), { minLength: ENDPOINTS, maxLength: ENDPOINTS }),
+      fc.array(step, { minLength: 3, maxLength: 10 }),
+      async (shapes, steps) => {
+        const root = tempDir('fnscan-eslint-');
+        writeAt(root, initialFiles(shapes));
+        const session: Session = { root, offset: 0 };
+        offset = 0;
+        // As an editor's ESLint server holds them: one plugin and one ESLint for the whole session.
+        const plugin = createPlugin();
+        const eslint = new ESLint({ cwd: root, overrideConfigFile: true, overrideConfig: [plugin.configs.recommended] });
+        const check = async (at: string): Promise<void> => {
+          elapsed += RECHECK_MS + 1;
+          const results = await eslint.lintFiles(['.']);
+          const linted = results
+            .flatMap((r) => r.messages.filter((m) => m.ruleId?.startsWith('fnscan/')).map((m) => `${path.relative(root, r.filePath).split(path.sep).join('/')}:${m.line} ${m.ruleId!.slice('fnscan/'.length)}`))
+            .sort();
+          const expected = (await freshFindings(root)).map((f) => `${f.file}:${f.line} ${f.ruleId}`).sort();
+          assert.deepEqual(linted, expected, `findings after ${at}`);
+        };
+        await check('the first lint');
+        for (const [i, s] of steps.entries()) {
+          if (s.kind === 'scan') await check(`step ${i}`);
+          else apply(session, s);
+          offset = session.offset;
+        }
+        await check('the last step');
+        fs.rmSync(root, { recursive: true, force: true });
+      },
+    ),
+    { numRuns: ESLINT_RUNS, seed: SEED, path: REPLAY, endOnFailure: !process.env.FNSCAN_SHRINK },
+  );
 });

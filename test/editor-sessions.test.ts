@@ -73,14 +73,22 @@ function linted(scanner: SingleFileScanner, root: string, order: number): string
     .sort();
 }
 
-test(`random editing sessions in one long-lived editor engine: each file's findings are a fresh scan's (${RUNS} sessions, seed ${SEED})`, async (t: TestContext) => {
-  let offset = 0;
-  let elapsed = 0;
+/**
+ * Both clocks the engine reads, moved by the test: `Date.now` (how old a file is) runs `offset`
+ * ahead, `performance.now` (when disk state is due for a re-check) runs `elapsed` ahead.
+ */
+function mockClocks(t: TestContext): { offset: number; elapsed: number } {
+  const clocks = { offset: 0, elapsed: 0 };
   const realNow = Date.now.bind(Date);
   const realPerformanceNow = performance.now.bind(performance);
-  t.mock.method(Date, 'now', () => realNow() + offset);
+  t.mock.method(Date, 'now', () => realNow() + clocks.offset);
+  t.mock.method(performance, 'now', () => realPerformanceNow() + clocks.elapsed);
+  return clocks;
+}
+
+test(`random editing sessions in one long-lived editor engine: each file's findings are a fresh scan's (${RUNS} sessions, seed ${SEED})`, async (t: TestContext) => {
   // Disk changes are looked for at most every RECHECK_MS; each check is a lint that starts later than that.
-  t.mock.method(performance, 'now', () => realPerformanceNow() + elapsed);
+  const clocks = mockClocks(t);
   let compared = 0;
   await fc.assert(
     fc.asyncProperty(
@@ -91,10 +99,10 @@ test(`random editing sessions in one long-lived editor engine: each file's findi
         const root = tempDir('fnscan-editor-');
         writeAt(root, initialFiles(shapes));
         const session: Session = { root, offset: 0 };
-        offset = 0;
+        clocks.offset = 0;
         const scanner = new SingleFileScanner([...rules]);
         const check = async (at: string, n: number): Promise<void> => {
-          elapsed += RECHECK_MS + 1;
+          clocks.elapsed += RECHECK_MS + 1;
           assert.deepEqual(linted(scanner, root, order + n), await fresh(root), `findings after ${at}`);
           compared++;
         };
@@ -102,7 +110,7 @@ test(`random editing sessions in one long-lived editor engine: each file's findi
         for (const [i, s] of steps.entries()) {
           if (s.kind === 'scan') await check(`step ${i}`, i);
           else apply(session, s);
-          offset = session.offset;
+          clocks.offset = session.offset;
         }
         await check('the last step', steps.length);
         fs.rmSync(root, { recursive: true, force: true });
@@ -114,12 +122,7 @@ test(`random editing sessions in one long-lived editor engine: each file's findi
 });
 
 test('a module rewritten long ago keeping its size and mtime is seen by its ctime, as the CLI sees it', async (t: TestContext) => {
-  let offset = 0;
-  let elapsed = 0;
-  const realNow = Date.now.bind(Date);
-  const realPerformanceNow = performance.now.bind(performance);
-  t.mock.method(Date, 'now', () => realNow() + offset);
-  t.mock.method(performance, 'now', () => realPerformanceNow() + elapsed);
+  const clocks = mockClocks(t);
   const root = tempDir('fnscan-editor-');
   writeAt(root, initialFiles(Array.from({ length: ENDPOINTS }, () => 0)));
   const session: Session = { root, offset: 0 };
@@ -127,7 +130,7 @@ test('a module rewritten long ago keeping its size and mtime is seen by its ctim
   // Only the endpoints are open in the editor: the helper changes on disk alone.
   const endpoints = sourceFiles(root).filter((rel) => rel.includes('functions'));
   const lint = (): string[] => {
-    elapsed += RECHECK_MS + 1;
+    clocks.elapsed += RECHECK_MS + 1;
     return endpoints
       .flatMap((rel) => scanner.scan({ file: rel, text: fs.readFileSync(path.join(root, rel), 'utf8'), cwd: root }))
       .filter((f) => !f.suppression)
@@ -135,20 +138,18 @@ test('a module rewritten long ago keeping its size and mtime is seen by its ctim
       .sort();
   };
   assert.deepEqual(lint(), []);
-  offset += 60_000;
+  clocks.offset += 60_000;
   assert.deepEqual(lint(), [], 'the helper, read while recent, is now vouched for by its stat');
   // `requireAuth` becomes a stub that never throws: every endpoint relying on it is open.
   apply(session, { kind: 'sneak', file: 'api/src/lib/auth.ts', variant: 1 });
-  offset = session.offset;
+  clocks.offset = session.offset;
   const expected = await fresh(root);
   assert.ok(expected.some((k) => k.includes('no-unauthenticated-handler')), expected.join('\n'));
   assert.deepEqual(lint(), expected.filter((k) => k.includes('functions')));
 });
 
 test('a module created after a file importing it was linted is seen, though the importer did not change', (t: TestContext) => {
-  let elapsed = 0;
-  const realPerformanceNow = performance.now.bind(performance);
-  t.mock.method(performance, 'now', () => realPerformanceNow() + elapsed);
+  const clocks = mockClocks(t);
   const root = tempDir('fnscan-editor-');
   // Written first, as one writes the call before the helper: the import resolves to nothing yet.
   writeFiles(root, {
@@ -159,7 +160,7 @@ test('a module created after a file importing it was linted is seen, though the 
   });
   const scanner = new SingleFileScanner([...rules]);
   const lint = (): string[] => {
-    elapsed += RECHECK_MS + 1;
+    clocks.elapsed += RECHECK_MS + 1;
     const rel = 'api/src/functions/e00.ts';
     return scanner.scan({ file: rel, text: fs.readFileSync(path.join(root, rel), 'utf8'), cwd: root }).map((f) => f.ruleId);
   };
@@ -171,12 +172,7 @@ test('a module created after a file importing it was linted is seen, though the 
 });
 
 test(`random editing sessions through ESLint with the plugin, one ESLint for the session: every lint gives the CLI's findings (file, line, rule) (${ESLINT_RUNS} sessions, seed ${SEED})`, async (t: TestContext) => {
-  let offset = 0;
-  let elapsed = 0;
-  const realNow = Date.now.bind(Date);
-  const realPerformanceNow = performance.now.bind(performance);
-  t.mock.method(Date, 'now', () => realNow() + offset);
-  t.mock.method(performance, 'now', () => realPerformanceNow() + elapsed);
+  const clocks = mockClocks(t);
   await fc.assert(
     fc.asyncProperty(
       fc.array(fc.nat(SHAPE_NAMES.length - 1), { minLength: ENDPOINTS, maxLength: ENDPOINTS }),
@@ -185,12 +181,12 @@ test(`random editing sessions through ESLint with the plugin, one ESLint for the
         const root = tempDir('fnscan-eslint-');
         writeAt(root, initialFiles(shapes));
         const session: Session = { root, offset: 0 };
-        offset = 0;
+        clocks.offset = 0;
         // As an editor's ESLint server holds them: one plugin and one ESLint for the whole session.
         const plugin = createPlugin();
         const eslint = new ESLint({ cwd: root, overrideConfigFile: true, overrideConfig: [plugin.configs.recommended] });
         const check = async (at: string): Promise<void> => {
-          elapsed += RECHECK_MS + 1;
+          clocks.elapsed += RECHECK_MS + 1;
           const results = await eslint.lintFiles(['.']);
           const linted = results
             .flatMap((r) => r.messages.filter((m) => m.ruleId?.startsWith('fnscan/')).map((m) => `${path.relative(root, r.filePath).split(path.sep).join('/')}:${m.line} ${m.ruleId!.slice('fnscan/'.length)}`))
@@ -202,7 +198,7 @@ test(`random editing sessions through ESLint with the plugin, one ESLint for the
         for (const [i, s] of steps.entries()) {
           if (s.kind === 'scan') await check(`step ${i}`);
           else apply(session, s);
-          offset = session.offset;
+          clocks.offset = session.offset;
         }
         await check('the last step');
         fs.rmSync(root, { recursive: true, force: true });

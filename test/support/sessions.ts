@@ -9,8 +9,8 @@ import { writeFiles, type Files } from './project';
  * (test/cache-sessions.test.ts, test/editor-sessions.test.ts). Endpoints switch between shapes
  * (authenticated, open, verified through a helper, calling a service, holding a key, disabling
  * TLS, importing through a path alias, suppressed), helpers swap for variants that change their
- * callers' verdicts, modules an import resolves to come and go, and so do a config file and a
- * test file; files are touched, rewritten keeping their size and mtime, edited all at once, and
+ * callers' verdicts, modules an import resolves to come and go, and so do a config file, a
+ * test file and a symlinked module (pointing at one helper, another, or nothing); files are touched, rewritten keeping their size and mtime, edited all at once, and
  * the clock moves by less or more than the 2 seconds a file must age before its stat vouches for it.
  */
 export const ENDPOINTS = 18;
@@ -70,6 +70,15 @@ export const handler = async (event) => {
   requireAuth()
   await db.order.create({ data: { note: '${name}' } })
   return { statusCode: 201 }
+}
+`,
+  linked: (name) => `import { requireAuth } from 'src/lib/linked'
+import { db } from 'src/lib/db'
+
+export const handler = async (event) => {
+  requireAuth()
+  await db.order.update({ where: { id: 2 }, data: { note: '${name}' } })
+  return { statusCode: 200 }
 }
 `,
   quiet: (name) => `import { db } from 'src/lib/db'
@@ -148,6 +157,9 @@ function tsconfig(paths: Record<string, string[]>): string {
   return `${JSON.stringify({ compilerOptions: { baseUrl: './', paths } }, null, 2)}\n`;
 }
 
+/** A module that is a symlink when it is there (`relink`). */
+const LINK = 'api/src/lib/linked.ts';
+
 /** Files that come and go: modules an import resolves to, then not; a config; a test file. */
 export const OPTIONAL: Record<string, string> = {
   'api/src/lib/extra.ts': `import { requireAuth } from 'src/lib/auth'
@@ -181,6 +193,8 @@ export type Step =
   /** A syntax error, or a size past the 1 MiB limit: the file is skipped until an edit mends it. */
   | { kind: 'spoil'; file: string; how: 'syntax' | 'size' }
   | { kind: 'toggle'; file: string }
+  /** `api/src/lib/linked.ts` becomes a symlink to another module (or to nothing, dangling), or goes. */
+  | { kind: 'relink'; target: string | null }
   | { kind: 'touch'; file: string }
   | { kind: 'wait'; ms: number }
   | { kind: 'scan' };
@@ -191,6 +205,7 @@ export const step: fc.Arbitrary<Step> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('spoil' as const), file: fc.constantFrom(...EDITABLE), how: fc.constantFrom('syntax' as const, 'size' as const) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('all' as const), shift: fc.integer({ min: 1, max: SHAPE_NAMES.length - 1 }) }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('toggle' as const), file: fc.constantFrom(...Object.keys(OPTIONAL)) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('relink' as const), target: fc.constantFrom('auth.ts', 'webhooks.ts', 'extra.ts', null) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('touch' as const), file: fc.constantFrom(...EDITABLE) }) },
   { weight: 3, arbitrary: fc.record({ kind: fc.constant('wait' as const), ms: fc.constantFrom(500, 2500, 60_000) }) },
   { weight: 4, arbitrary: fc.constant({ kind: 'scan' as const }) },
@@ -264,6 +279,12 @@ export function apply(session: Session, s: Exclude<Step, { kind: 'scan' }>): voi
       const file = path.join(root, s.file);
       if (fs.existsSync(file)) fs.rmSync(file);
       else writeAt(root, { [s.file]: OPTIONAL[s.file] });
+      break;
+    }
+    case 'relink': {
+      const link = path.join(root, LINK);
+      fs.rmSync(link, { force: true });
+      if (s.target !== null) fs.symlinkSync(s.target, link);
       break;
     }
     case 'touch': {

@@ -12,8 +12,9 @@ import { writeAt, ENDPOINTS, MODULES, OPTIONAL, SHAPE_NAMES, VARIANTS, apply, in
  * checked against an uncached run of the same tree: same exit code, same SARIF, byte for byte.
  * Every cache layer is on the way: the kept output, the unchanged-tree record and its table of
  * files (which takes a handful of changes; an edit of every endpoint goes past it), the scan
- * cache and its journal. A session runs with one set of options, and now and then switches to
- * another on the same cache folder.
+ * cache and its journal. A session runs with one set of options (tests included, suppressed
+ * findings kept, another threshold or size limit, a baseline, a shard), and now and then switches
+ * to another on the same cache folder.
  *
  * `npm test` runs a few sessions with a fixed seed. For a longer hunt:
  *   FNSCAN_SESSIONS=200 FNSCAN_SESSIONS_SEED=$RANDOM node --import tsx --test test/cache-sessions.test.ts
@@ -36,7 +37,15 @@ async function fnscan(root: string, argv: string[]): Promise<Outcome> {
 }
 
 /** Options a session runs with throughout: each is part of what the cache and the kept output are keyed on. */
-const OPTIONS: string[][] = [[], ['--include-tests'], ['--include-suppressed', '--fail-on', 'error'], ['--max-file-size', '600']];
+const OPTIONS: string[][] = [
+  [],
+  ['--include-tests'],
+  ['--include-suppressed', '--fail-on', 'error'],
+  ['--max-file-size', '600'],
+  // The findings of the session's first tree, written before its first scan.
+  ['--baseline', 'baseline.json'],
+  ['--shard', '2/3'],
+];
 
 /** One cached run against an uncached one of the same tree. */
 async function check(session: Session, options: string[], history: string[], at: string): Promise<void> {
@@ -72,6 +81,7 @@ test(`random editing sessions: every --cache run gives the uncached run's SARIF 
         const root = tempDir('fnscan-sessions-');
         session = { root, offset: 0 };
         writeAt(root, initialFiles(shapes));
+        await run(['--write-baseline', 'baseline.json'], { stdout: () => {}, stderr: () => {}, stdoutIsTTY: false, stderrIsTTY: false, env: {}, cwd: root });
         const history: string[] = [];
         await check(session, options, history, 'the first scan');
         for (const [i, s] of steps.entries()) {

@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import path from 'node:path';
+import fc from 'fast-check';
 import type * as Sarif from 'sarif';
 import { scan, ScanPlan, type ScanOptions } from '../src/core/engine';
 import { parseShard, shardOf } from '../src/core/shard';
@@ -13,6 +15,7 @@ import { run, type Io } from '../src/cli/main';
 import { generateMonorepo } from '../scripts/bench/generate';
 import { FIXTURES, fixtureApps } from './support/fixtures';
 import { tempDir } from './support/project';
+import { ENDPOINTS, SHAPE_NAMES, apply, initialFiles, step, writeAt, type Session } from './support/sessions';
 
 function options(root: string, extra: Partial<ScanOptions> = {}): ScanOptions {
   return { paths: [root], rules: [...rules], config: {}, includeTests: false, root, ...extra };
@@ -155,4 +158,24 @@ test('worker threads (--jobs) give the same SARIF as one thread, with and withou
   const cache = path.join(root, '.fnscan-test-cache');
   assert.equal(format(await scanParallel(options(root, { cache: { location: cache } }), 2, perWorker)), single);
   assert.equal(format(scan(options(root, { cache: { location: cache } }))), single, 'entries written by workers serve a later scan');
+});
+
+test('random trees: the shards merged give the unsharded SARIF, for 2 to 5 shards', () => {
+  // The editing sessions' app (test/support/sessions.ts), its files in random shapes and states.
+  fc.assert(
+    fc.property(
+      fc.array(fc.nat(SHAPE_NAMES.length - 1), { minLength: ENDPOINTS, maxLength: ENDPOINTS }),
+      fc.array(step, { maxLength: 8 }),
+      fc.integer({ min: 2, max: 5 }),
+      (shapes, steps, count) => {
+        const root = tempDir('fnscan-shards-');
+        const session: Session = { root, offset: 0 };
+        writeAt(root, initialFiles(shapes));
+        for (const s of steps) if (s.kind !== 'scan') apply(session, s);
+        assert.equal(shardsMerged(root, count), sarifOf(root));
+        fs.rmSync(root, { recursive: true, force: true });
+      },
+    ),
+    { numRuns: 15, seed: 20261206 },
+  );
 });

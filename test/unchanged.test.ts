@@ -9,7 +9,7 @@ import { completeScan } from '../src/core/parallel';
 import { rules } from '../src/rules';
 import { formatSarif } from '../src/reporters/sarif';
 import { FIXTURES, fixtureApps } from './support/fixtures';
-import { tempDir, tempProject } from './support/project';
+import { tempDir, tempProject, type Files } from './support/project';
 import { clockAhead } from './support/clock';
 
 /**
@@ -179,14 +179,12 @@ test('a scan of some of the recorded files takes their outcomes from the record'
 test('the files that read a changed or removed module are judged again with it', (t) => {
   clockAhead(t);
   const root = tempProject({
-    'api/src/lib/guard.ts': 'export const requireAuth = () => { throw new Error("no") }\n',
-    'api/src/lib/db.ts': 'export const db = {} as any\n',
-    'api/src/functions/purge.ts': purgeGuardedBy('src/lib/guard'),
+    ...guardedPurge(),
     'api/src/functions/other.ts': "export const handler = async () => ({ statusCode: 200, body: 'ok' })\n",
   });
   const cache = path.join(tempDir('fnscan-unchanged-'), 'cache');
   const guarded = sarif(root, cache);
-  fs.writeFileSync(path.join(root, 'api/src/lib/guard.ts'), 'export const requireAuth = () => true\n');
+  fs.writeFileSync(path.join(root, 'api/src/lib/guard.ts'), STUB_GUARD);
   assert.deepEqual(judgedAgain(root, cache), ['api/src/functions/purge.ts', 'api/src/lib/guard.ts']);
   const stub = viaRecord(t, () => sarif(root, cache));
   assert.deepEqual(stub, { fromRecord: true, sarif: sarif(root) });
@@ -231,15 +229,13 @@ test('past a handful of changed files the per-file lookups take over: they find 
 test('a helper outside the scanned folder is checked by its stat; editing it changes the verdicts', (t) => {
   clockAhead(t);
   const root = tempProject({
-    'api/src/lib/guard.ts': 'export const requireAuth = () => { throw new Error("no") }\n',
-    'api/src/lib/db.ts': 'export const db = {} as any\n',
-    'api/src/functions/purge.ts': purgeGuardedBy('src/lib/guard'),
+    ...guardedPurge(),
   });
   const cache = path.join(tempDir('fnscan-unchanged-'), 'cache');
   const functions = { paths: [path.join(root, 'api/src/functions')] };
   const before = sarif(root, cache, functions);
   assert.equal(viaRecord(t, () => sarif(root, cache, functions)).fromRecord, true);
-  fs.writeFileSync(path.join(root, 'api/src/lib/guard.ts'), 'export const requireAuth = () => true\n');
+  fs.writeFileSync(path.join(root, 'api/src/lib/guard.ts'), STUB_GUARD);
   assert.deepEqual(judgedAgain(root, cache, functions), ['api/src/functions/purge.ts']);
   const after = viaRecord(t, () => sarif(root, cache, functions));
   assert.equal(after.sarif, sarif(root, undefined, functions));
@@ -430,6 +426,18 @@ test('no record is written while a file is too recent to vouch for by its stat',
   sarif(root, cache);
   assert.equal(fs.existsSync(record(cache)), false);
 });
+
+/** `src/lib/guard` made a stub: its `requireAuth` never throws. */
+const STUB_GUARD = 'export const requireAuth = () => true\n';
+
+/** The purge endpoint, guarded by `src/lib/guard`'s throwing `requireAuth`, with the modules it imports. */
+function guardedPurge(): Files {
+  return {
+    'api/src/lib/guard.ts': 'export const requireAuth = () => { throw new Error("no") }\n',
+    'api/src/lib/db.ts': 'export const db = {} as any\n',
+    'api/src/functions/purge.ts': purgeGuardedBy('src/lib/guard'),
+  };
+}
 
 /** An endpoint that deletes orders after calling `requireAuth` from `guard`: whether it is protected depends on that module. */
 function purgeGuardedBy(guard: string): string {

@@ -23,7 +23,7 @@ function main() {
   const { rules } = require(path.join(dist, 'rules', 'index.js'));
   const apps = path.join(root, 'fixtures');
   scan({ paths: [apps], rules: [...rules], config: {}, includeTests: true });
-  const bytes = writeCodeCache(loaded.script, loaded.sourceHash);
+  const bytes = writeCodeCache(loaded);
   console.log(`code cache: ${(bytes / 1024 / 1024).toFixed(1)} MiB of TypeScript bytecode in dist/typescript.v8cache`);
 }
 

@@ -89,16 +89,28 @@ function installationWithoutCache(t: { after(fn: () => void): void }): { dist: s
   return { dist: copy, cache, meta: `${cache}.json` };
 }
 
-/** A scan of a fixture app by the copy's engine, in a fresh process; what the loader reported. */
-function scanWith(copy: string): string {
+/** A scan of a fixture app by the copy's engine, in a fresh process; how the loader got TypeScript. */
+function scanLoading(copy: string): { load: string; check?: string } {
   const code = `
     const { scan } = require(${JSON.stringify(path.join(copy, 'core', 'engine.js'))});
     const { rules } = require(${JSON.stringify(path.join(copy, 'rules', 'index.js'))});
     const result = scan({ paths: [${JSON.stringify(path.join(__dirname, '..', 'fixtures', 'acme-store'))}], rules: [...rules], config: {}, includeTests: false });
     if (result.findings.length === 0) throw new Error('the scan found nothing');
-    console.log(JSON.stringify({ load: require(${JSON.stringify(path.join(copy, 'core', 'typescript.js'))}).typeScriptLoad }));
+    const loader = require(${JSON.stringify(path.join(copy, 'core', 'typescript.js'))});
+    console.log(JSON.stringify({ load: loader.typeScriptLoad, check: loader.typeScriptSourceCheck }));
   `;
-  return inChild(code).load;
+  return inChild(code);
+}
+
+/** What the loader reported for a scan by the copy's engine. */
+function scanWith(copy: string): string {
+  return scanLoading(copy).load;
+}
+
+/** TypeScript's stat signature as the loader records it (src/core/signature.ts). */
+function typescriptSignature(): string {
+  const stat = fs.statSync(require.resolve('typescript', { paths: [dist] }));
+  return `${stat.size}:${stat.mtimeMs}:${stat.ctimeMs}:${stat.ino}:${stat.dev}`;
 }
 
 test('an installation without a code cache writes one when its first scan ends, and the next scan loads from it', (t) => {
@@ -111,6 +123,32 @@ test('an installation without a code cache writes one when its first scan ends, 
   assert.ok(fs.statSync(install.cache).size > 100_000);
   assert.equal(scanWith(install.dist), 'code cache');
   assert.deepEqual(fs.readdirSync(install.dist).filter((f) => f.endsWith('.tmp')), []);
+});
+
+test('the stat signature recorded with the cache spares later loads hashing TypeScript; a stale one falls back to the hash', (t) => {
+  const install = installationWithoutCache(t);
+  assert.deepEqual(scanLoading(install.dist), { load: 'compiled', check: 'hash' });
+  const meta = JSON.parse(fs.readFileSync(install.meta, 'utf8')) as { source: string; v8: string; file?: string };
+  // node_modules' TypeScript was installed long before this test: old enough to vouch for its bytes.
+  assert.equal(meta.file, typescriptSignature());
+  assert.deepEqual(scanLoading(install.dist), { load: 'code cache', check: 'signature' });
+  // Another signature (TypeScript reinstalled, say): the source is hashed, and the hash still finds the cache.
+  fs.writeFileSync(install.meta, JSON.stringify({ ...meta, file: '1:2:3:4:5' }));
+  assert.deepEqual(scanLoading(install.dist), { load: 'code cache', check: 'hash' });
+  // Neither the signature nor the hash: the cache is not handed to V8.
+  fs.writeFileSync(install.meta, JSON.stringify({ ...meta, file: '1:2:3:4:5', source: '0'.repeat(64) }));
+  assert.deepEqual(scanLoading(install.dist), { load: 'compiled', check: 'hash' });
+});
+
+test('the build records TypeScript\'s signature with its cache, unless TypeScript had just changed', () => {
+  const meta = JSON.parse(fs.readFileSync(path.join(dist, 'typescript.v8cache.json'), 'utf8')) as { file?: string };
+  if (meta.file !== undefined) assert.equal(meta.file, typescriptSignature());
+  const code = `
+    const loader = require(${JSON.stringify(loader)});
+    loader.default.createSourceFile('a.ts', 'const a = 1', 99);
+    console.log(JSON.stringify({ load: loader.typeScriptLoad, check: loader.typeScriptSourceCheck }));
+  `;
+  assert.deepEqual(inChild(code), { load: 'code cache', check: meta.file === undefined ? 'hash' : 'signature' });
 });
 
 test('a code cache that cannot be written costs nothing but start-up time', (t) => {

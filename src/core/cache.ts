@@ -11,6 +11,7 @@ import type { ProjectInfo } from './project';
 import { ProjectAnalysis, type ModuleHost, type StandaloneKey, type StandaloneOptions } from './analysis';
 import type { KnownFolders } from './folders';
 import { writeFileAtomically } from './atomic';
+import { vouchingSignature } from './signature';
 import { readSummedFile, sha256Hex as sha256, splitLines, writeSummedFile } from './summed';
 
 /**
@@ -737,7 +738,7 @@ export class ContentHashes {
     const known = this.files.get(file);
     if (known) return known.signature;
     if (this.signatures.has(file)) return this.signatures.get(file);
-    const signature = statSignature(file);
+    const signature = fileSignature(file);
     this.signatures.set(file, signature);
     return signature;
   }
@@ -745,7 +746,7 @@ export class ContentHashes {
   private compute(file: string): FileState {
     // A listing's name ends in `/*`; checked on the last character first, as this runs for every file.
     if (isListing(file)) return { hash: listingHash(path.dirname(file)), dated: false, signature: undefined };
-    const signature = this.signatures.has(file) ? this.signatures.get(file) : statSignature(file);
+    const signature = this.signatures.has(file) ? this.signatures.get(file) : fileSignature(file);
     const before = signature === undefined ? undefined : this.previous(file);
     if (before && before.signature === signature) return { hash: before.hash, dated: before.dated, signature };
     const read = hashFile(file, this.maxFileBytes);
@@ -769,13 +770,8 @@ function listingHash(dir: string): string | null {
   }
 }
 
-/** Changes the timestamps of a file could hide within (coarse file systems tick every 2 s). */
-const RACY_MS = 2000;
-
-function statSignature(file: string): string | undefined {
-  const stat = fs.statSync(file, { throwIfNoEntry: false });
-  if (!stat?.isFile() || Date.now() - Math.max(stat.mtimeMs, stat.ctimeMs) < RACY_MS) return undefined;
-  return `${stat.size}:${stat.mtimeMs}:${stat.ctimeMs}:${stat.ino}:${stat.dev}`;
+function fileSignature(file: string): string | undefined {
+  return vouchingSignature(fs.statSync(file, { throwIfNoEntry: false }));
 }
 
 /**

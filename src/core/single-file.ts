@@ -11,6 +11,7 @@ import { DEFAULT_LIMITS, checkTree, parseSource, readTextFile, type ReadLimits, 
 import { findEnclosingProjectRoot, isWalkedDir, projectAt, roleOf, type ProjectInfo } from './project';
 import { loadConfig, type FnscanConfig } from './config';
 import { compileGlobs } from './glob';
+import { isRacy, statSignature } from './signature';
 
 /**
  * The engine for hosts that check one file at a time and live long (ESLint, editors): each file
@@ -104,9 +105,6 @@ interface CachedModule {
   racy: boolean;
 }
 
-/** Modules written within this window of being read may change again without a visible stamp change. */
-const RACY_MS = 2000;
-
 /**
  * Everything one project (a Redwood app, a function-platform project, or a plain folder) keeps
  * between files: the parsed modules that files import, and the analysis with its memos. Linted
@@ -185,7 +183,7 @@ class ProjectSession implements ModuleHost {
     const read = readTextFile(file, this.limits);
     const text = 'text' in read ? read.text : undefined;
     const info = text === undefined ? undefined : this.parse(file, text, project);
-    return { stamp: stampOf(before), text, info, racy: isRacy(before) };
+    return { stamp: stampOf(before), text, info, racy: before !== undefined && isRacy(before) };
   }
 
   private parse(file: string, text: string, project: ProjectInfo): SourceFileInfo | undefined {
@@ -235,7 +233,7 @@ class ProjectSession implements ModuleHost {
       if (same && entry.racy) {
         const read = readTextFile(file, this.limits);
         same = ('text' in read ? read.text : undefined) === entry.text;
-        entry.racy = isRacy(now);
+        entry.racy = now !== undefined && isRacy(now);
       }
       if (!same) {
         this.modules.delete(file);
@@ -264,15 +262,11 @@ class ProjectSession implements ModuleHost {
 
 /** What a rewrite changes: the ctime too, so a rewrite that keeps the size and puts the mtime back is seen (as the CLI's cache sees it). */
 function stampOf(stat: fs.Stats | undefined): string {
-  return stat ? `${stat.mtimeMs}:${stat.ctimeMs}:${stat.size}:${stat.ino}:${stat.dev}` : 'missing';
+  return stat ? statSignature(stat) : 'missing';
 }
 
 function stamp(file: string): string {
   return stampOf(fs.statSync(file, { throwIfNoEntry: false }));
-}
-
-function isRacy(stat: fs.Stats | undefined): boolean {
-  return stat !== undefined && Date.now() - Math.max(stat.mtimeMs, stat.ctimeMs) < RACY_MS;
 }
 
 /** Resolves symlinks, as the CLI's walk does, so roles and imports agree. */

@@ -17,7 +17,9 @@
  * installation without one (npm packages leave it out: it is made for one V8) writes it when the
  * first process that compiled TypeScript exits, if `dist/` is writable. It is used only for the
  * exact TypeScript source it was made from (SHA-256 of the file) and the same V8; anything else,
- * or any failure, compiles TypeScript or loads it with a plain `require`.
+ * or any failure, compiles TypeScript or loads it with a plain `require`. The file's stat
+ * signature, recorded with the hash, vouches for the source on later loads, so they do not hash
+ * its 9 MB again (signature.ts; the racy-timestamp rule the scan cache follows).
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -27,6 +29,7 @@ import vm from 'node:vm';
 import { isMainThread } from 'node:worker_threads';
 import type * as TS from 'typescript';
 import { writeFileAtomically } from './atomic';
+import { vouchingSignature } from './signature';
 
 declare const typescript: typeof TS;
 export { typescript as default };
@@ -55,7 +58,15 @@ interface CodeCacheMeta {
   source: string;
   /** The V8 that made it (V8 rejects a cache from another version anyway; this skips reading it). */
   v8: string;
+  /**
+   * The module's stat signature when `source` was computed from its bytes; absent when the file
+   * had changed too recently to vouch for them. While the file still has it, `source` holds.
+   */
+  file?: string;
 }
+
+/** How the last load in this thread knew the TypeScript source: by its stat signature or by hashing it (tests, `--timing`). */
+export let typeScriptSourceCheck: 'signature' | 'hash' | undefined;
 
 /** The TypeScript the package itself would `require`, through the code cache when it fits. */
 function loadTypeScript(): typeof TS {
@@ -68,16 +79,23 @@ function loadTypeScript(): typeof TS {
   }
   try {
     let found = false;
-    const loaded = compileTypeScript(file, (sourceHash) => {
-      const data = readCodeCache(sourceHash);
-      found = data !== undefined;
-      return data;
-    });
+    const meta = readCodeCacheMeta();
+    const known = meta?.file !== undefined ? { signature: meta.file, source: meta.source } : undefined;
+    const loaded = compileTypeScript(
+      file,
+      (sourceHash) => {
+        const data = readCodeCache(sourceHash, meta);
+        found = data !== undefined;
+        return data;
+      },
+      known,
+    );
     if (loaded) {
       typeScriptLoad = loaded.script.cachedDataRejected === false ? 'code cache' : 'compiled';
+      typeScriptSourceCheck = loaded.hashed ? 'hash' : 'signature';
       // A cache made for this source and V8 that V8 still refused (other flags) is left alone:
       // replacing it would only make the usual runs refuse the new one.
-      if (!found) writeCodeCacheOnExit(loaded.script, loaded.sourceHash);
+      if (!found) writeCodeCacheOnExit(loaded);
       return loaded.exports;
     }
   } catch {
@@ -87,36 +105,98 @@ function loadTypeScript(): typeof TS {
   return require('typescript') as typeof TS;
 }
 
-/** The code cache, if it was made from this TypeScript source by this V8. */
-export function readCodeCache(sourceHash: string): Buffer | undefined {
+/** The code cache's description, if there is a readable one made by this V8. */
+function readCodeCacheMeta(): CodeCacheMeta | undefined {
   try {
     const meta = JSON.parse(fs.readFileSync(CODE_CACHE_META, 'utf8')) as Partial<CodeCacheMeta>;
-    if (meta.source !== sourceHash || meta.v8 !== process.versions.v8) return undefined;
+    if (typeof meta.source !== 'string' || meta.v8 !== process.versions.v8) return undefined;
+    return { source: meta.source, v8: meta.v8, ...(typeof meta.file === 'string' && { file: meta.file }) };
+  } catch {
+    return undefined;
+  }
+}
+
+/** The code cache, if it was made from this TypeScript source by this V8. */
+export function readCodeCache(sourceHash: string, meta = readCodeCacheMeta()): Buffer | undefined {
+  if (meta?.source !== sourceHash) return undefined;
+  try {
     return fs.readFileSync(CODE_CACHE_FILE);
   } catch {
     return undefined;
   }
 }
 
+/** How `require` wraps a CommonJS module; the module is read between the two, so one decode gives the whole text. */
+const WRAPPER_HEAD = Buffer.from('(function (exports, require, module, __filename, __dirname) { ');
+const WRAPPER_TAIL = Buffer.from('\n});');
+
+/**
+ * A module's source wrapped as `require` wraps it, decoded once (a 9 MB module joined to its
+ * wrapper afterwards is copied again when V8 compiles it), with its bytes and stat signature
+ * taken from the same open file. Undefined when it cannot be read.
+ */
+function readWrappedModule(file: string): { text: string; source: Buffer; signature: string | undefined } | undefined {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, 'r');
+  } catch {
+    return undefined;
+  }
+  try {
+    const stat = fs.fstatSync(fd);
+    const buffer = Buffer.allocUnsafe(WRAPPER_HEAD.length + stat.size + WRAPPER_TAIL.length);
+    WRAPPER_HEAD.copy(buffer, 0);
+    let read = 0;
+    while (read < stat.size) {
+      const n = fs.readSync(fd, buffer, WRAPPER_HEAD.length + read, stat.size - read, read);
+      if (n === 0) break;
+      read += n;
+    }
+    const end = WRAPPER_HEAD.length + read;
+    WRAPPER_TAIL.copy(buffer, end);
+    return {
+      text: buffer.toString('utf8', 0, end + WRAPPER_TAIL.length),
+      source: buffer.subarray(WRAPPER_HEAD.length, end),
+      // A file that changed while it was read has a signature that matches nothing recorded.
+      signature: read === stat.size ? vouchingSignature(stat) : undefined,
+    };
+  } catch {
+    return undefined;
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** A compiled and loaded TypeScript module, with what its code cache is written with. */
+export interface LoadedTypeScript {
+  exports: typeof TS;
+  script: vm.Script;
+  /** SHA-256 (hex) of the source. */
+  sourceHash: string;
+  /** The source's stat signature when it was read, if old enough to vouch for it. */
+  signature: string | undefined;
+  /** Whether the source was hashed (false: `known` vouched for it). */
+  hashed: boolean;
+}
+
 /**
  * Compiles and runs TypeScript's CommonJS module the way `require` would (same wrapper
  * parameters, registered in `require.cache` so later `require('typescript')` calls get this
- * instance), with `cachedData` from `cacheFor(sha256 of the source)`. Undefined when the module
- * cannot be read; a module that throws while loading is removed from `require.cache` again.
+ * instance), with `cachedData` from `cacheFor(sha256 of the source)`. The hash is not computed
+ * when the file's stat signature is `known.signature`: `known.source` is then the hash. Undefined
+ * when the module cannot be read; a module that throws while loading is removed from
+ * `require.cache` again.
  */
 export function compileTypeScript(
   file: string,
   cacheFor: (sourceHash: string) => Buffer | undefined,
-): { exports: typeof TS; script: vm.Script; sourceHash: string } | undefined {
-  let bytes: Buffer;
-  try {
-    bytes = fs.readFileSync(file);
-  } catch {
-    return undefined;
-  }
-  const sourceHash = crypto.createHash('sha256').update(bytes).digest('hex');
-  const wrapped = `(function (exports, require, module, __filename, __dirname) { ${bytes.toString('utf8')}\n});`;
-  const script = new vm.Script(wrapped, { filename: file, cachedData: cacheFor(sourceHash) });
+  known?: { signature: string; source: string },
+): LoadedTypeScript | undefined {
+  const read = readWrappedModule(file);
+  if (!read) return undefined;
+  const vouched = known !== undefined && read.signature === known.signature;
+  const sourceHash = vouched ? known.source : crypto.createHash('sha256').update(read.source).digest('hex');
+  const script = new vm.Script(read.text, { filename: file, cachedData: cacheFor(sourceHash) });
   const dir = path.dirname(file);
   const mod = new Module(file, module);
   mod.filename = file;
@@ -130,7 +210,7 @@ export function compileTypeScript(
     throw error;
   }
   mod.loaded = true;
-  return { exports: mod.exports as typeof TS, script, sourceHash };
+  return { exports: mod.exports as typeof TS, script, sourceHash, signature: read.signature, hashed: !vouched };
 }
 
 /**
@@ -138,9 +218,9 @@ export function compileTypeScript(
  * written to a temporary name and renamed over the old one, the bytecode before its description,
  * so a reader racing a writer at worst gets a cache V8 refuses (it checks the source itself).
  */
-export function writeCodeCache(script: vm.Script, sourceHash: string): number {
+export function writeCodeCache({ script, sourceHash, signature }: Pick<LoadedTypeScript, 'script' | 'sourceHash' | 'signature'>): number {
   const data = script.createCachedData();
-  const meta: CodeCacheMeta = { source: sourceHash, v8: process.versions.v8 };
+  const meta: CodeCacheMeta = { source: sourceHash, v8: process.versions.v8, ...(signature !== undefined && { file: signature }) };
   writeFileAtomically(CODE_CACHE_FILE, data);
   writeFileAtomically(CODE_CACHE_META, JSON.stringify(meta));
   return data.length;
@@ -158,7 +238,7 @@ const FROM_BUILD = path.basename(path.dirname(__dirname)) === 'dist';
  * this run compiled too. Only the main thread writes; a `dist/` folder that cannot be written
  * costs nothing but the next start-up.
  */
-function writeCodeCacheOnExit(script: vm.Script, sourceHash: string): void {
+function writeCodeCacheOnExit(loaded: LoadedTypeScript): void {
   if (!FROM_BUILD || !isMainThread) return;
   try {
     fs.accessSync(path.dirname(CODE_CACHE_FILE), fs.constants.W_OK);
@@ -167,7 +247,7 @@ function writeCodeCacheOnExit(script: vm.Script, sourceHash: string): void {
   }
   process.once('exit', () => {
     try {
-      writeCodeCache(script, sourceHash);
+      writeCodeCache(loaded);
     } catch {
       // Only start-up time is lost.
     }

@@ -14,6 +14,8 @@
  *      edit-lib            --cache after editing src/lib/webhooks.ts of one app (its importers re-judged)
  *      settled             --cache again, nothing changed since edit-lib, once the edits are 2 s old
  *      settled-again       --cache once more: how soon a scan after edits is as fast as warm again
+ *      checkout            --cache in a copy of the tree with a copy of warm's cache: CI's usual run,
+ *                          a fresh checkout of a commit scanned before, its cache restored
  *      eslint              ESLint with fnscan/eslint-plugin's configs.recommended (one round)
  * 3. Prints median wall time, CPU time and peak RSS of each, ratios to the floor of the same run,
  *    how each grows from the middle to the largest size, and which targets the run met
@@ -144,7 +146,7 @@ interface SizeResult {
   size: number;
   files: { source: number; bytes: number; scanned: number };
   samples: Partial<Record<Variant, Sample[]>>;
-  stale: { 'edit-endpoint': number; 'edit-lib': number };
+  stale: { 'edit-endpoint': number; 'edit-lib': number; checkout: number };
 }
 
 function benchSize(size: number, args: Args, work: string): SizeResult {
@@ -160,7 +162,7 @@ function benchSize(size: number, args: Args, work: string): SizeResult {
     process.stderr.write(`  ${String(size).padStart(5)} ${variant.padEnd(13)} ${sample.wallMs.toFixed(0).padStart(6)} ms wall ${sample.cpuMs.toFixed(0).padStart(6)} ms cpu ${(sample.maxRssKb / 1024).toFixed(0).padStart(5)} MB\n`);
   };
   const jobs = String(args.jobs);
-  const stale = { 'edit-endpoint': 0, 'edit-lib': 0 };
+  const stale = { 'edit-endpoint': 0, 'edit-lib': 0, checkout: 0 };
   const targets = editTargets(tree);
 
   for (let rep = 0; rep < args.reps; rep++) {
@@ -172,6 +174,9 @@ function benchSize(size: number, args: Args, work: string): SizeResult {
     const cached = fnscanArgs(tree, out, ['--jobs', jobs, '--cache', '--cache-location', cacheDir]);
     add('cache-fill', measure(cached));
     add('warm', measure(cached));
+    stale.checkout = checkout(tree, cacheDir, work, (copy, copyCache) => {
+      add('checkout', measure(fnscanArgs(copy, out, ['--jobs', jobs, '--cache', '--cache-location', copyCache])));
+    });
     const restoreEndpoint = appendLine(targets.endpoint, `// edited in round ${rep}`);
     stale['edit-endpoint'] = staleFiles(tree, cacheDir);
     add('edit-endpoint', measure(cached));
@@ -192,6 +197,28 @@ function benchSize(size: number, args: Args, work: string): SizeResult {
 }
 
 /**
+ * CI's usual run: the commit checked out afresh (the tree copied, so every file has a new inode
+ * and new times, as after `git clone`) and the cache restored from an earlier run of the same
+ * commit (copied, as `actions/cache` does). `scan` runs on the copies once they are older than the
+ * racy window, as a checkout is by the time `npm ci` has run; returns how many files that scan
+ * judged again (none, unless the cache missed something).
+ */
+function checkout(tree: string, cacheDir: string, work: string, scan: (copy: string, copyCache: string) => void): number {
+  const copy = path.join(work, 'checkout');
+  const copyCache = path.join(work, 'checkout-cache');
+  fs.rmSync(copy, { recursive: true, force: true });
+  fs.rmSync(copyCache, { recursive: true, force: true });
+  fs.cpSync(tree, copy, { recursive: true });
+  fs.cpSync(cacheDir, copyCache, { recursive: true });
+  sleepMs(SETTLE_MS);
+  const judged = staleFiles(copy, copyCache);
+  scan(copy, copyCache);
+  fs.rmSync(copy, { recursive: true, force: true });
+  fs.rmSync(copyCache, { recursive: true, force: true });
+  return judged;
+}
+
+/**
  * What starting Node costs on this machine (median of 5): every variant pays it, so it sets how
  * low a warm scan's ratio can go, and it differs a lot between machines.
  */
@@ -205,7 +232,7 @@ function nodeStartMs(): number {
   return median(times);
 }
 
-const VARIANTS: Variant[] = ['floor-1', 'floor-N', 'cold-1', 'cold-N', 'cache-fill', 'warm', 'edit-endpoint', 'edit-lib', 'settled', 'settled-again', 'eslint'];
+const VARIANTS: Variant[] = ['floor-1', 'floor-N', 'cold-1', 'cold-N', 'cache-fill', 'warm', 'edit-endpoint', 'edit-lib', 'settled', 'settled-again', 'checkout', 'eslint'];
 
 function report(results: SizeResult[], args: Args): string {
   const lines: string[] = [];
@@ -237,7 +264,7 @@ function report(results: SizeResult[], args: Args): string {
       );
     }
     lines.push('');
-    lines.push(`edit-endpoint re-analysed ${r.stale['edit-endpoint']} file(s); edit-lib re-analysed ${r.stale['edit-lib']}.`);
+    lines.push(`edit-endpoint re-analysed ${r.stale['edit-endpoint']} file(s); edit-lib re-analysed ${r.stale['edit-lib']}; checkout ${r.stale.checkout}.`);
     const loads = VARIANTS.filter((v) => r.samples[v]?.[0]?.detail.typescript !== undefined).map((v) => `${v}: ${r.samples[v]![0].detail.typescript === 'not yet' ? 'not in the main thread' : String(r.samples[v]![0].detail.typescript)}`);
     // The floor always loads TypeScript with a plain require, as a tool without a code cache would.
     if (loads.length > 0) lines.push(`TypeScript loaded by fnscan (first round): ${loads.join(', ')}; the floor uses require.`);

@@ -3,7 +3,19 @@
  * ends with what it met and missed instead of leaving the arithmetic to the reader.
  */
 
-export type Variant = 'floor-1' | 'floor-N' | 'cold-1' | 'cold-N' | 'cache-fill' | 'warm' | 'edit-endpoint' | 'edit-lib' | 'settled' | 'settled-again' | 'eslint';
+export type Variant =
+  | 'floor-1'
+  | 'floor-N'
+  | 'cold-1'
+  | 'cold-N'
+  | 'cache-fill'
+  | 'warm'
+  | 'edit-endpoint'
+  | 'edit-lib'
+  | 'settled'
+  | 'settled-again'
+  | 'checkout'
+  | 'eslint';
 
 /** One variant's measurement in one round. */
 export interface Sample {

@@ -65,7 +65,7 @@ interface CodeCacheMeta {
   file?: string;
 }
 
-/** How the last load in this thread knew the TypeScript source: by its stat signature or by hashing it (tests, `--timing`). */
+/** How the last load in this thread knew the TypeScript source: by its stat signature or by hashing it (for the tests). */
 export let typeScriptSourceCheck: 'signature' | 'hash' | undefined;
 
 /** The TypeScript the package itself would `require`, through the code cache when it fits. */
@@ -157,7 +157,8 @@ function readWrappedModule(file: string): { text: string; source: Buffer; signat
     return {
       text: buffer.toString('utf8', 0, end + WRAPPER_TAIL.length),
       source: buffer.subarray(WRAPPER_HEAD.length, end),
-      // A file that changed while it was read has a signature that matches nothing recorded.
+      // One that shrank while it was read vouches for nothing; one changed otherwise has new times,
+      // so the signature taken before the read matches none of its later stats.
       signature: read === stat.size ? vouchingSignature(stat) : undefined,
     };
   } catch {

@@ -14,8 +14,9 @@
  *      edit-lib            --cache after editing src/lib/webhooks.ts of one app (its importers re-judged)
  *      settled             --cache again, nothing changed since edit-lib, once the edits are 2 s old
  *      settled-again       --cache once more: how soon a scan after edits is as fast as warm again
- *      checkout            --cache in a copy of the tree with a copy of warm's cache: CI's usual run,
- *                          a fresh checkout of a commit scanned before, its cache restored
+ *      checkout            --cache in a `git clone` of the tree (committed once) with a copy of warm's
+ *                          cache: CI's usual run, a fresh checkout of a commit scanned before, its
+ *                          cache restored (a plain copy of the tree where git is missing)
  *      eslint              ESLint with fnscan/eslint-plugin's configs.recommended (one round)
  * 3. Prints median wall time, CPU time and peak RSS of each, ratios to the floor of the same run,
  *    how each grows from the middle to the largest size, and which targets the run met
@@ -147,6 +148,8 @@ interface SizeResult {
   files: { source: number; bytes: number; scanned: number };
   samples: Partial<Record<Variant, Sample[]>>;
   stale: { 'edit-endpoint': number; 'edit-lib': number; checkout: number };
+  /** How `checkout` got its fresh copy of the tree. */
+  checkoutBy: 'git clone' | 'copy';
 }
 
 function benchSize(size: number, args: Args, work: string): SizeResult {
@@ -155,6 +158,7 @@ function benchSize(size: number, args: Args, work: string): SizeResult {
   const out = path.join(work, `out-${size}.sarif`);
   fs.rmSync(tree, { recursive: true, force: true });
   const generated = generateMonorepo(tree, { functions: size, seed: args.seed });
+  const committed = commitTree(tree);
   const scanned = new ScanPlan({ paths: [tree], rules: [...rules], config: {}, includeTests: false, root: tree }).units.length;
   const samples: SizeResult['samples'] = {};
   const add = (variant: Variant, sample: Sample): void => {
@@ -193,22 +197,38 @@ function benchSize(size: number, args: Args, work: string): SizeResult {
   if (size <= args.eslintMax) add('eslint', measure(['eslint', tree]));
   if (!args.keep) fs.rmSync(tree, { recursive: true, force: true });
   fs.rmSync(cacheDir, { recursive: true, force: true });
-  return { size, files: { source: generated.sourceFiles, bytes: generated.bytes, scanned }, samples, stale };
+  return { size, files: { source: generated.sourceFiles, bytes: generated.bytes, scanned }, samples, stale, checkoutBy: committed ? 'git clone' : 'copy' };
+}
+
+/** Runs git in `cwd` without the user's configuration; false if it failed (or there is no git). */
+function git(cwd: string, ...args: string[]): boolean {
+  const run = spawnSync('git', ['-c', 'user.email=bench@example.invalid', '-c', 'user.name=bench', '-c', 'init.defaultBranch=main', ...args], {
+    cwd,
+    stdio: 'ignore',
+    env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: os.devNull },
+  });
+  return run.status === 0;
+}
+
+/** Commits the generated tree, so that `checkout` can clone it as CI checks a commit out; false without git. */
+function commitTree(tree: string): boolean {
+  return git(tree, 'init', '-q') && git(tree, 'add', '-A') && git(tree, 'commit', '-qm', 'generated tree');
 }
 
 /**
- * CI's usual run: the commit checked out afresh (the tree copied, so every file has a new inode
- * and new times, as after `git clone`) and the cache restored from an earlier run of the same
- * commit (copied, as `actions/cache` does). `scan` runs on the copies once they are older than the
- * racy window, as a checkout is by the time `npm ci` has run; returns how many files that scan
- * judged again (none, unless the cache missed something).
+ * CI's usual run: the commit checked out afresh (`git clone` of the committed tree: every file has
+ * a new inode and new times, and git's index records them) and the cache restored from an earlier
+ * run of the same commit (copied, as `actions/cache` does). Without git the tree is copied
+ * instead (no index to consult). `scan` runs on the copies once they are older than the racy
+ * window, as a checkout is by the time `npm ci` has run; returns how many files that scan judged
+ * again (none, unless the cache missed something).
  */
 function checkout(tree: string, cacheDir: string, work: string, scan: (copy: string, copyCache: string) => void): number {
   const copy = path.join(work, 'checkout');
   const copyCache = path.join(work, 'checkout-cache');
   fs.rmSync(copy, { recursive: true, force: true });
   fs.rmSync(copyCache, { recursive: true, force: true });
-  fs.cpSync(tree, copy, { recursive: true });
+  if (!fs.existsSync(path.join(tree, '.git')) || !git(work, 'clone', '-q', tree, copy)) fs.cpSync(tree, copy, { recursive: true });
   fs.cpSync(cacheDir, copyCache, { recursive: true });
   sleepMs(SETTLE_MS);
   const judged = staleFiles(copy, copyCache);
@@ -264,7 +284,7 @@ function report(results: SizeResult[], args: Args): string {
       );
     }
     lines.push('');
-    lines.push(`edit-endpoint re-analysed ${r.stale['edit-endpoint']} file(s); edit-lib re-analysed ${r.stale['edit-lib']}; checkout ${r.stale.checkout}.`);
+    lines.push(`edit-endpoint re-analysed ${r.stale['edit-endpoint']} file(s); edit-lib re-analysed ${r.stale['edit-lib']}; checkout (${r.checkoutBy}) ${r.stale.checkout}.`);
     const loads = VARIANTS.filter((v) => r.samples[v]?.[0]?.detail.typescript !== undefined).map((v) => `${v}: ${r.samples[v]![0].detail.typescript === 'not yet' ? 'not in the main thread' : String(r.samples[v]![0].detail.typescript)}`);
     // The floor always loads TypeScript with a plain require, as a tool without a code cache would.
     if (loads.length > 0) lines.push(`TypeScript loaded by fnscan (first round): ${loads.join(', ')}; the floor uses require.`);

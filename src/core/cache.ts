@@ -11,7 +11,8 @@ import type { ProjectInfo } from './project';
 import { ProjectAnalysis, type ModuleHost, type StandaloneKey, type StandaloneOptions } from './analysis';
 import type { KnownFolders } from './folders';
 import { writeFileAtomically } from './atomic';
-import { vouchingSignature } from './signature';
+import { statSignature, vouchingSignature } from './signature';
+import { readGitIndex, vouchedBlob, type GitIndex } from './gitindex';
 import { readSummedFile, sha256Hex as sha256, splitLines, writeSummedFile } from './summed';
 
 /**
@@ -58,6 +59,8 @@ export interface CacheUnit {
   dated: boolean;
   /** Stat signature recorded with the hash (see ContentHashes). */
   signature?: string;
+  /** The git blob the file held when hashed, if git's index vouched for it (see ContentHashes). */
+  blob?: string;
 }
 
 const FORMAT = 3;
@@ -106,6 +109,8 @@ interface StoredEntry {
   h: string | null;
   /** Stat signature that vouches for the hash without reading the file. */
   t?: string;
+  /** The git blob id of the content hashed, when git's index vouched for it then: in a checkout where it vouches for the same blob, the hash holds unread. */
+  b?: string;
   /** Project key (on disk, an index into the table of project keys). */
   p: string;
   /** The UTC date the findings hold for, when a suppression has an expiry date. */
@@ -133,7 +138,7 @@ export interface DependencyGroup {
 
 /** The cache file's body: tables shared by the entries, then the entries by relative path. */
 interface StoredBody extends DependencyTables {
-  files: Record<string, { h: string | null; t?: string; p: number; d?: string; o?: unknown; g?: number[] }>;
+  files: Record<string, { h: string | null; t?: string; b?: string; p: number; d?: string; o?: unknown; g?: number[] }>;
 }
 
 /** What a file with no findings and no skips stores: nothing (`o` is left out). */
@@ -202,6 +207,11 @@ export class ScanCache {
         this.changed.add(this.relative(unit.path));
         this.refreshes++;
       }
+      if (unit.blob !== undefined && entry.b !== unit.blob) {
+        // The blob git's index now vouches for: the next checkout of it finds this entry unread.
+        entry.b = unit.blob;
+        this.changed.add(this.relative(unit.path));
+      }
       return outcome;
     } catch {
       return undefined;
@@ -241,7 +251,8 @@ export class ScanCache {
   /** What the cache recorded about a file's content, for ContentHashes. */
   previous(file: string): KnownFile | undefined {
     const entry = this.entries.get(this.relative(file));
-    return entry?.t === undefined ? undefined : { signature: entry.t, hash: entry.h, dated: entry.d !== undefined };
+    if (entry === undefined || (entry.t === undefined && entry.b === undefined)) return undefined;
+    return { signature: entry.t, blob: entry.b, hash: entry.h, dated: entry.d !== undefined };
   }
 
   /** Records a fresh outcome; outcomes whose text still holds the absolute root are not stored. */
@@ -258,6 +269,7 @@ export class ScanCache {
     this.entries.set(key, {
       h: unit.hash,
       ...(unit.signature !== undefined && { t: unit.signature }),
+      ...(unit.blob !== undefined && { b: unit.blob }),
       p: this.projectKey(unit.project),
       ...(unit.dated && { d: this.today }),
       ...(stored !== 0 && { o: stored }),
@@ -386,10 +398,10 @@ export interface DependencyTables {
 function tabulate(entries: Array<[string, StoredEntry]>): StoredBody {
   const tables = new TableWriter();
   const files: StoredBody['files'] = {};
-  for (const [file, { h, t, p, d, o, deps }] of entries) {
+  for (const [file, { h, t, b, p, d, o, deps }] of entries) {
     const g = deps?.map((group) => tables.group(group));
     // Undefined parts are left out by JSON.stringify.
-    files[file] = { h, t, p: tables.project(p), d, o, g };
+    files[file] = { h, t, b, p: tables.project(p), d, o, g };
   }
   return { ...tables.tables, files };
 }
@@ -529,10 +541,12 @@ function untabulate(body: StoredBody): Map<string, StoredEntry> {
   if (typeof files !== 'object' || files === null) throw new Error('files');
   const entries = new Map<string, StoredEntry>();
   for (const file of Object.keys(files)) {
-    const { h, t, p, d, o, g } = files[file];
+    const { h, t, b, p, d, o, g } = files[file];
     if ((typeof h !== 'string' && h !== null) || (o !== undefined && (typeof o !== 'object' || o === null))) throw new Error('entry');
     if (g !== undefined && !Array.isArray(g)) throw new Error('entry groups');
+    if (b !== undefined && typeof b !== 'string') throw new Error('entry blob');
     const entry: StoredEntry = { h, t, p: at(projects, p), d, o };
+    if (b !== undefined) entry.b = b;
     if (g !== undefined) entry.deps = g.map((i) => at(shared, i));
     entries.set(file, entry);
   }
@@ -685,9 +699,10 @@ function isUndefinedMarker(value: unknown): boolean {
   return typeof value === 'object' && value !== null && (value as { $undefined?: unknown }).$undefined === true && Object.keys(value).length === 1;
 }
 
-/** What the cache knew of a file: its stat signature when hashed, the hash, and whether it was dated. */
+/** What the cache knew of a file: its stat signature and git blob when hashed (either may be unknown), the hash, and whether it was dated. */
 export interface KnownFile {
-  signature: string;
+  signature: string | undefined;
+  blob: string | undefined;
   hash: string | null;
   dated: boolean;
 }
@@ -698,17 +713,38 @@ export interface KnownFile {
  * A file whose size, mtime, ctime and inode are those recorded with its cached hash is not read
  * again (git's index does the same); a signature is only recorded once the file is older than
  * the timestamp granularity, so a write within the same tick cannot go unnoticed.
+ *
+ * In a fresh checkout every signature is new. There git's index (gitindex.ts) can vouch for a
+ * file's content instead: a file whose stat is the one its index entry recorded holds that
+ * entry's blob, so a cache entry that recorded the same blob holds the file's hash unread. A blob
+ * is recorded with a hash only when the index vouched for the file both before and after it was
+ * read (the same stat signature), so the two describe the same bytes.
  */
 export class ContentHashes {
   /** One record per file (not a map per fact): this runs for every file of a warm scan. */
   private readonly files = new Map<string, FileState>();
   /** Stat signatures taken before any hash was asked for (the unchanged-tree check), each file stat-ed once. */
   private readonly signatures = new Map<string, string | undefined>();
+  /** Where to look for git's index, once `consultGit` was called. */
+  private gitRoot: string | undefined;
+  /** Git's index of the scanned tree, read when a file first has to be hashed after that (null: none usable). */
+  private git: GitIndex | null | undefined;
+  /** Files read to hash them (the rest had their hash from a signature or a blob). */
+  reads = 0;
 
   constructor(
     private readonly maxFileBytes: number,
     private readonly previous: (file: string) => KnownFile | undefined = () => undefined,
   ) {}
+
+  /**
+   * Lets files be vouched for by the index of the git work tree `root` is in, from now on. For
+   * scans that may hash many files (a checkout, a branch switched): reading the index costs about
+   * as much as reading a few dozen files, more than an edit run's handful.
+   */
+  consultGit(root: string): void {
+    this.gitRoot = root;
+  }
 
   of(file: string): string | null {
     return this.state(file).hash;
@@ -729,8 +765,12 @@ export class ContentHashes {
 
   set(file: string, hash: string | null): void {
     const state = this.files.get(file);
-    if (state) state.hash = hash;
-    else this.files.set(file, { hash, dated: false, signature: undefined });
+    if (!state) this.files.set(file, { hash, dated: false, signature: undefined, blob: undefined });
+    else if (state.hash !== hash) {
+      // Another content than the one the blob was recorded for.
+      state.hash = hash;
+      state.blob = undefined;
+    }
   }
 
   /** The file's stat signature, if it is old enough to vouch for its content (see `statSignature`). */
@@ -745,12 +785,20 @@ export class ContentHashes {
 
   private compute(file: string): FileState {
     // A listing's name ends in `/*`; checked on the last character first, as this runs for every file.
-    if (isListing(file)) return { hash: listingHash(path.dirname(file)), dated: false, signature: undefined };
+    if (isListing(file)) return { hash: listingHash(path.dirname(file)), dated: false, signature: undefined, blob: undefined };
     const signature = this.signatures.has(file) ? this.signatures.get(file) : fileSignature(file);
     const before = signature === undefined ? undefined : this.previous(file);
-    if (before && before.signature === signature) return { hash: before.hash, dated: before.dated, signature };
-    const read = hashFile(file, this.maxFileBytes);
-    return { hash: read.hash, dated: read.dated, signature };
+    if (before && before.signature === signature) return { hash: before.hash, dated: before.dated, signature, blob: before.blob };
+    const blob = signature === undefined ? undefined : this.blobOf(file, signature);
+    if (blob !== undefined && before?.blob === blob) return { hash: before.hash, dated: before.dated, signature, blob };
+    this.reads++;
+    const read = hashFile(file, this.maxFileBytes, blob === undefined ? undefined : signature);
+    return { hash: read.hash, dated: read.dated, signature, blob: read.unchanged ? blob : undefined };
+  }
+
+  private blobOf(file: string, signature: string): string | undefined {
+    if (this.git === undefined) this.git = (this.gitRoot !== undefined && readGitIndex(this.gitRoot)) || null;
+    return this.git === null ? undefined : vouchedBlob(this.git, file, signature);
   }
 }
 
@@ -758,6 +806,7 @@ interface FileState {
   hash: string | null;
   dated: boolean;
   signature: string | undefined;
+  blob: string | undefined;
 }
 
 /** The names (and kinds) in a folder, as a hash; null when it cannot be listed. */
@@ -779,16 +828,18 @@ function fileSignature(file: string): string | undefined {
  * reads more than the size limit: an oversized file is known by its size, which is all its
  * (skipped) outcome depends on.
  */
-export function hashFile(file: string, maxFileBytes: number): { hash: string | null; dated: boolean } {
+export function hashFile(file: string, maxFileBytes: number, stillAs?: string): { hash: string | null; dated: boolean; unchanged: boolean } {
   return withRegularFile(
     file,
-    (fd, size): { hash: string | null; dated: boolean } => {
-      if (size > maxFileBytes) return { hash: `too-large:${size}`, dated: false };
+    (fd, size): { hash: string | null; dated: boolean; unchanged: boolean } => {
+      if (size > maxFileBytes) return { hash: `too-large:${size}`, dated: false, unchanged: false };
       const bytes = fs.readFileSync(fd);
-      if (bytes.length > maxFileBytes) return { hash: `too-large:${bytes.length}`, dated: false };
-      return { hash: crypto.createHash('sha256').update(bytes).digest('base64url'), dated: bytes.includes('until=') };
+      if (bytes.length > maxFileBytes) return { hash: `too-large:${bytes.length}`, dated: false, unchanged: false };
+      // `stillAs`: whether the file, once read, still has this stat signature (it was not written meanwhile).
+      const unchanged = stillAs !== undefined && statSignature(fs.fstatSync(fd)) === stillAs;
+      return { hash: crypto.createHash('sha256').update(bytes).digest('base64url'), dated: bytes.includes('until='), unchanged };
     },
-    (detail) => ({ hash: detail === NOT_REGULAR ? 'not-a-file' : null, dated: false }),
+    (detail) => ({ hash: detail === NOT_REGULAR ? 'not-a-file' : null, dated: false, unchanged: false }),
   );
 }
 

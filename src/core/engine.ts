@@ -213,6 +213,7 @@ export class ScanPlan {
       unit.hash = state.hash;
       unit.dated = state.dated;
       unit.signature = state.signature;
+      unit.blob = state.blob;
       at.set(unit, i);
       this.pending.push(unit);
     });
@@ -224,12 +225,15 @@ export class ScanPlan {
     this.unchanged = { location, key };
     const cache = ScanCache.open(location, this.root, key);
     this.cache = cache;
+    // Here every file whose stat changed is hashed (a fresh checkout: all of them), so git's index may spare reading them.
+    this.hashes!.consultGit(this.root);
     const context = { hashOf: (file: string) => this.hashes!.of(file), resolve: importResolver(this.folders) };
     for (const unit of this.units) {
       const state = this.hashes!.state(unit.path);
       unit.hash = state.hash;
       unit.dated = state.dated;
       unit.signature = state.signature;
+      unit.blob = state.blob;
       const cached = cache.lookup(unit, context);
       if (cached) this.record(unit, cached);
       else this.pending.push(unit);

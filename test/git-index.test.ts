@@ -158,6 +158,14 @@ test('an index this reader does not take gives none: split, SHA-256 objects, cor
   assert.equal(readGitIndex(tempDir('fnscan-no-git-')), undefined, 'no repository');
 });
 
+test('an index with more entries than the scan may hash files is not read at all', (t) => {
+  if (skipWithoutGit(t)) return;
+  const root = repo(FILES);
+  assert.equal(readGitIndex(root, Object.keys(FILES).length - 1), undefined);
+  assert.equal(indexOf(root).entries.size, Object.keys(FILES).length);
+  assert.ok(readGitIndex(root, Object.keys(FILES).length));
+});
+
 test('an index altered anywhere, its checksum made to hold, is read or refused but never throws', (t) => {
   if (skipWithoutGit(t)) return;
   const root = repo(FILES);

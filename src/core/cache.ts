@@ -725,8 +725,8 @@ export class ContentHashes {
   private readonly files = new Map<string, FileState>();
   /** Stat signatures taken before any hash was asked for (the unchanged-tree check), each file stat-ed once. */
   private readonly signatures = new Map<string, string | undefined>();
-  /** Where to look for git's index, once `consultGit` was called. */
-  private gitRoot: string | undefined;
+  /** Where to look for git's index, and how many entries it may have to be worth reading, once `consultGit` was called. */
+  private gitRoot: { root: string; maxEntries: number } | undefined;
   /** Git's index of the scanned tree, read when a file first has to be hashed after that (null: none usable). */
   private git: GitIndex | null | undefined;
   /** Files read to hash them (the rest had their hash from a signature or a blob). */
@@ -740,10 +740,12 @@ export class ContentHashes {
   /**
    * Lets files be vouched for by the index of the git work tree `root` is in, from now on. For
    * scans that may hash many files (a checkout, a branch switched): reading the index costs about
-   * as much as reading a few dozen files, more than an edit run's handful.
+   * as much as reading a few dozen files, more than an edit run's handful. An index of more than
+   * 16 entries per file the scan may hash (a small folder of a large monorepo) is not read:
+   * parsing an entry costs about a twentieth of reading a file here.
    */
-  consultGit(root: string): void {
-    this.gitRoot = root;
+  consultGit(root: string, files: number): void {
+    this.gitRoot = { root, maxEntries: files * GIT_ENTRIES_PER_FILE };
   }
 
   of(file: string): string | null {
@@ -797,10 +799,13 @@ export class ContentHashes {
   }
 
   private blobOf(file: string, signature: string): string | undefined {
-    if (this.git === undefined) this.git = (this.gitRoot !== undefined && readGitIndex(this.gitRoot)) || null;
+    if (this.git === undefined) this.git = (this.gitRoot !== undefined && readGitIndex(this.gitRoot.root, this.gitRoot.maxEntries)) || null;
     return this.git === null ? undefined : vouchedBlob(this.git, file, signature);
   }
 }
+
+/** See `ContentHashes.consultGit`. */
+const GIT_ENTRIES_PER_FILE = 16;
 
 interface FileState {
   hash: string | null;

@@ -226,7 +226,7 @@ export class ScanPlan {
     const cache = ScanCache.open(location, this.root, key);
     this.cache = cache;
     // Here every file whose stat changed is hashed (a fresh checkout: all of them), so git's index may spare reading them.
-    this.hashes!.consultGit(this.root);
+    this.hashes!.consultGit(this.root, this.units.length);
     const context = { hashOf: (file: string) => this.hashes!.of(file), resolve: importResolver(this.folders) };
     for (const unit of this.units) {
       const state = this.hashes!.state(unit.path);

@@ -55,12 +55,18 @@ const MODE_TYPE = 0o170000;
 const MODE_REGULAR = 0o100000;
 const TWO_32 = 2 ** 32;
 
-/** The index of the git work tree `dir` is in, if it has a usable one. Never throws. */
-export function readGitIndex(dir: string): GitIndex | undefined {
+/**
+ * The index of the git work tree `dir` is in, if it has a usable one with at most `maxEntries`
+ * entries (its header says how many before the rest is read). Never throws.
+ */
+export function readGitIndex(dir: string, maxEntries = Infinity): GitIndex | undefined {
   try {
     const found = findGitDir(fs.realpathSync(dir));
     if (!found || !usesSha1(found.gitDir)) return undefined;
-    const index = readIndexFile(path.join(found.gitDir, 'index'));
+    const file = path.join(found.gitDir, 'index');
+    const header = readFileHead(file, 12);
+    if (!header || header.length < 12 || header.readUInt32BE(8) > maxEntries) return undefined;
+    const index = readIndexFile(file);
     const prefix = found.worktree.endsWith(path.sep) ? found.worktree : found.worktree + path.sep;
     return index && { worktree: found.worktree, prefix, ...index };
   } catch {

@@ -164,7 +164,7 @@ export function readFileHead(file: string, bytes: number): Buffer | undefined {
  * regular file takes one read: coming up short once that size is reached is its end. A file whose
  * size lied (a `/proc` file says 0) or that grew is read on in chunks until a read returns nothing.
  */
-function readAtMost(fd: number, max: number, expected: number): Buffer {
+export function readAtMost(fd: number, max: number, expected: number): Buffer {
   const chunks: Buffer[] = [];
   let total = 0;
   let size = Math.min(max, expected);

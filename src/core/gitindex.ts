@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { readFileHead, withRegularFile } from './files';
+import { readAtMost, readFileHead, withRegularFile } from './files';
 
 /**
  * Git's index (`.git/index`), read as data: for each tracked file, the stat git saw when it last
@@ -135,13 +135,8 @@ function readIndexFile(file: string): Pick<GitIndex, 'entries' | 'writtenMs'> | 
       if (size > MAX_INDEX_BYTES || size < 12 + SHA1_BYTES) return undefined;
       // The index's time from the descriptor the bytes come from: git replaces the file by renaming, never in place.
       const writtenMs = fs.fstatSync(fd).mtimeMs;
-      const bytes = Buffer.alloc(size);
-      let read = 0;
-      while (read < size) {
-        const n = fs.readSync(fd, bytes, read, size - read, read);
-        if (n === 0) return undefined;
-        read += n;
-      }
+      const bytes = readAtMost(fd, size + 1, size + 1);
+      if (bytes.length !== size) return undefined;
       const entries = parseIndex(bytes);
       return entries && { entries, writtenMs };
     },

@@ -7,6 +7,7 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { scan, ScanPlan, type ScanOptions } from '../src/core/engine';
 import { parseIndex, readGitIndex, vouchedBlob, type GitIndex } from '../src/core/gitindex';
+import { ContentHashes } from '../src/core/cache';
 import { statSignature } from '../src/core/signature';
 import { rules } from '../src/rules';
 import { formatSarif } from '../src/reporters/sarif';
@@ -232,6 +233,22 @@ test('a file vouches for its blob only with the stat git recorded, and only when
   // An entry as new as the index itself may hide a write in the same tick: not vouched for.
   const entry = index.entries.get('api/src/functions/hook.ts')!;
   assert.equal(vouchedBlob({ ...index, writtenMs: entry.mtimeMs }, hook, statSignature(fs.statSync(hook))), undefined);
+});
+
+test('files hashed before the index was consulted (the record\'s check) do not stop it being consulted later', (t) => {
+  if (skipWithoutGit(t)) return;
+  const root = repo(FILES);
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 2100);
+  const hook = path.join(root, 'api/src/functions/hook.ts');
+  const auth = path.join(root, 'api/src/lib/auth.ts');
+  const blob = gitListing(root).get('api/src/lib/auth.ts')!.blob;
+  // What a restored cache would say of auth.ts: hashed with this blob, under another stat.
+  const hashes = new ContentHashes(1 << 20, (file) => (file === auth ? { signature: undefined, blob, hash: 'from the cache', dated: false } : undefined));
+  hashes.of(hook);
+  assert.equal(hashes.reads, 1);
+  hashes.consultGit(root, 10);
+  assert.equal(hashes.of(auth), 'from the cache');
+  assert.equal(hashes.reads, 1, 'auth.ts was not read');
 });
 
 /** A clone of `root` (a fresh checkout: new inodes and times) with a copy of its cache, both older than the racy window. */

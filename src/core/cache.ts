@@ -799,7 +799,9 @@ export class ContentHashes {
   }
 
   private blobOf(file: string, signature: string): string | undefined {
-    if (this.git === undefined) this.git = (this.gitRoot !== undefined && readGitIndex(this.gitRoot.root, this.gitRoot.maxEntries)) || null;
+    // Files hashed before `consultGit` (the record's check) do not settle whether there is an index.
+    if (this.gitRoot === undefined) return undefined;
+    if (this.git === undefined) this.git = readGitIndex(this.gitRoot.root, this.gitRoot.maxEntries) ?? null;
     return this.git === null ? undefined : vouchedBlob(this.git, file, signature);
   }
 }

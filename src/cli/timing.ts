@@ -12,7 +12,7 @@ export function formatTiming(plan: ScanPlan, run: { report: number; total: numbe
   const { phases, times } = plan;
   const parts = [`discovery ${ms(phases.discovery)}`];
   if (phases.answeredBy === 'record') parts.push(`unchanged-tree record ${ms(phases.cache)}`);
-  else if (phases.answeredBy === 'lookups') parts.push(`scan cache ${ms(phases.cache)}`);
+  else if (phases.answeredBy === 'lookups') parts.push(`scan cache ${ms(phases.cache)} (${count(plan.hashes?.reads ?? 0, 'file')} read to hash)`);
   const loading = times && times.typescript >= 1 ? ` (loading TypeScript ${ms(times.typescript)})` : '';
   if (!run.repeated) parts.push(`judging ${count(phases.judged, 'file')} ${ms(phases.judging)}${loading}`);
   if (!run.repeated && phases.answeredBy !== 'nothing') parts.push(`writing the cache ${ms(phases.saving)}`);

@@ -13,6 +13,7 @@ import { rules } from '../src/rules';
 import { formatSarif } from '../src/reporters/sarif';
 import { FIXTURES } from './support/fixtures';
 import { tempDir } from './support/project';
+import { clockAhead } from './support/clock';
 
 /**
  * src/core/gitindex.ts reads git's index as data so that a fresh checkout with a restored cache
@@ -237,8 +238,8 @@ test('a file vouches for its blob only with the stat git recorded, and only when
 
 test('files hashed before the index was consulted (the record\'s check) do not stop it being consulted later', (t) => {
   if (skipWithoutGit(t)) return;
+  clockAhead(t);
   const root = repo(FILES);
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 2100);
   const hook = path.join(root, 'api/src/functions/hook.ts');
   const auth = path.join(root, 'api/src/lib/auth.ts');
   const blob = gitListing(root).get('api/src/lib/auth.ts')!.blob;
@@ -251,13 +252,12 @@ test('files hashed before the index was consulted (the record\'s check) do not s
   assert.equal(hashes.reads, 1, 'auth.ts was not read');
 });
 
-/** A clone of `root` (a fresh checkout: new inodes and times) with a copy of its cache, both older than the racy window. */
+/** A clone of `root` (a fresh checkout: new inodes and times) with a copy of its cache (callers move the clock past the racy window: `clockAhead`). */
 function checkout(root: string, cache: string): { clone: string; cache: string } {
   const base = fs.realpathSync(tempDir('fnscan-clone-'));
   const clone = path.join(base, 'app');
   git(base, 'clone', '-q', root, clone);
   fs.cpSync(cache, path.join(base, 'cache'), { recursive: true });
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 2100);
   return { clone, cache: path.join(base, 'cache') };
 }
 
@@ -278,13 +278,13 @@ function committedApp(app: string): { root: string; cache: string } {
   git(root, 'add', '-A');
   git(root, 'commit', '-qm', 'app');
   const cache = path.join(fs.realpathSync(tempDir('fnscan-git-cache-')), 'cache');
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 2100);
   sarif(root, cache);
   return { root, cache };
 }
 
 test('a fresh checkout with the cache restored finds its entries through git\'s index, unread, with the uncached SARIF', (t) => {
   if (skipWithoutGit(t)) return;
+  clockAhead(t);
   const app = committedApp('webhook-zoo');
   const { clone, cache } = checkout(app.root, app.cache);
   const plan = new ScanPlan(options(clone, cache));
@@ -304,6 +304,7 @@ function restoreTimes(file: string, reference: string): void {
 
 test('in a checkout, a file rewritten after git wrote it, same size and mtime, is read and judged again', (t) => {
   if (skipWithoutGit(t)) return;
+  clockAhead(t);
   const app = committedApp('acme-store');
   const { clone, cache } = checkout(app.root, app.cache);
   const endpoint = path.join(clone, 'api/src/functions/myOrders.ts');
@@ -319,7 +320,6 @@ test('in a checkout, a file rewritten after git wrote it, same size and mtime, i
   fs.writeFileSync(endpoint, edited);
   restoreTimes(endpoint, reference);
   assert.equal(fs.statSync(endpoint).mtimeMs, fs.statSync(reference).mtimeMs);
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 2100);
   const uncached = sarif(clone);
   assert.notEqual(uncached, sarif(app.root), 'the edit changes the findings');
   assert.ok(new ScanPlan(options(clone, cache)).pending.some((u) => u.path === endpoint), 'the edited file is judged again');
@@ -330,6 +330,7 @@ test('in a checkout, a file rewritten after git wrote it, same size and mtime, i
 
 test('in a checkout, a file changed and staged (the index vouches for another blob) is read and judged again', (t) => {
   if (skipWithoutGit(t)) return;
+  clockAhead(t);
   const app = committedApp('acme-store');
   const { clone, cache } = checkout(app.root, app.cache);
   // requireAuth that never throws: the endpoints that call it lose their check.
@@ -337,7 +338,6 @@ test('in a checkout, a file changed and staged (the index vouches for another bl
   fs.writeFileSync(helper, fs.readFileSync(helper, 'utf8').replaceAll('throw new', 'void new'));
   nextTick();
   git(clone, 'add', 'api/src/lib/auth.ts');
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 2100);
   assert.ok(vouched(indexOf(clone), helper), 'the index vouches for the staged file');
   const uncached = sarif(clone);
   assert.notEqual(uncached, sarif(app.root), 'the edit changes the findings');
@@ -347,6 +347,7 @@ test('in a checkout, a file changed and staged (the index vouches for another bl
 
 test('blob ids the cache recorded come from files git vouched for before and after they were read', (t) => {
   if (skipWithoutGit(t)) return;
+  clockAhead(t);
   const app = committedApp('acme-store');
   const body = JSON.parse(fs.readFileSync(path.join(app.cache, 'scan-cache.json'), 'latin1').split('\n')[1]) as { files: Record<string, { b?: string }> };
   const listing = gitListing(app.root);

@@ -10,7 +10,7 @@ const SLOWEST_FILES = 5;
  */
 export function formatTiming(plan: ScanPlan, run: { report: number; total: number; repeated: boolean }, root: string): string {
   const { phases, times } = plan;
-  const parts = [`discovery ${ms(phases.discovery)}`];
+  const parts = [`discovery ${ms(phases.discovery)}${listingsNote(plan.folderListings)}`];
   if (phases.answeredBy === 'record') parts.push(`unchanged-tree record ${ms(phases.cache)}`);
   else if (phases.answeredBy === 'lookups') parts.push(`scan cache ${ms(phases.cache)} (${count(plan.hashes?.reads ?? 0, 'file')} read to hash)`);
   const loading = times && times.typescript >= 1 ? ` (loading TypeScript ${ms(times.typescript)})` : '';
@@ -31,6 +31,13 @@ export function formatTiming(plan: ScanPlan, run: { report: number; total: numbe
     for (const [file, t] of files) lines.push(`  ${printable(relativePath(root, file))}  ${ms(t)}`);
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** With `--cache`: whether discovery was the recorded one, else how many folders it listed from the record. */
+function listingsNote(listings: ScanPlan['folderListings']): string {
+  if (!listings) return '';
+  if (listings.replayed) return ` (recorded, ${count(listings.reused, 'folder')} unchanged)`;
+  return ` (${count(listings.reused, 'folder')} listed from the record, ${listings.read.toLocaleString('en-US')} read)`;
 }
 
 function ms(value: number): string {

@@ -6,7 +6,7 @@ import ts from './typescript';
 import type { Finding, Level, Location, RelatedLocation, SkippedFile, Span } from './types';
 import type { Report, Rule, RuleMeta } from './rule';
 import type { Discovery, ProjectInfo } from './project';
-import { discover } from './project';
+import { discover, realPathOr } from './project';
 import { DEFAULT_LIMITS, isStackOverflow, isTestPath, parseSource, readTextFile, relativePath, type ReadLimits, type SourceFileInfo, type TextFileInfo } from './files';
 import { roleOf } from './project';
 import { ProjectAnalysis, type ModuleHost } from './analysis';
@@ -19,6 +19,7 @@ import type { FnscanConfig } from './config';
 import { lineHashesAt } from './fingerprint';
 import type { KnownFolders } from './folders';
 import { WorkTimes, performance, since, type ScanPhases } from './timing';
+import { DiscoveryRecord } from './discovery-record';
 
 export interface ScanOptions {
   paths: string[];
@@ -145,6 +146,9 @@ export class ScanPlan {
   /** What to write the record again with, when it answered for all but a few files: an entry per file, those judged filled in by `complete`. */
   private rerecord?: { location: string; key: string; base: RecordBase; entries: Array<KeptEntry | undefined>; groups: DependencyGroups; at: Map<ScanUnit, number> };
   private done = 0;
+  private key?: string;
+  /** Whether discovery was the recorded one, and how many folders it took from recorded listings and read, when caching. */
+  folderListings?: { replayed: boolean; reused: number; read: number };
   /** The unchanged-tree record that answers for every file, when one does; its outcomes are read in `finish`. */
   private fromRecord?: Unchanged;
   /** The stamp of the record that answers for the result: the one read, or the one this scan wrote. */
@@ -155,11 +159,18 @@ export class ScanPlan {
     this.setup = { rules: options.rules, config: options.config, includeTests: options.includeTests, limits };
     if (options.timing) this.times = new WorkTimes();
     const started = performance.now();
-    this.discovery = discover(options.paths, {
-      ignore: options.config.ignore ?? [],
-      ignoreRoot: options.configRoot,
-      followSymlinks: options.followSymlinks ?? false,
-    });
+    const discoverOptions = { ignore: options.config.ignore ?? [], ignoreRoot: options.configRoot, followSymlinks: options.followSymlinks ?? false };
+    if (options.cache) {
+      const scanned = options.paths.map(realPathOr);
+      const inputs = { key: this.cacheKey, scanned, ignoreRoot: options.configRoot === undefined ? null : realPathOr(options.configRoot), follow: discoverOptions.followSymlinks };
+      const record = DiscoveryRecord.open(options.cache.location, crypto.createHash('sha256').update(JSON.stringify(inputs)).digest('hex'));
+      const replayed = record.replay();
+      this.discovery = replayed ?? record.watch(() => discover(options.paths, { ...discoverOptions, listFolder: record.list }));
+      if (!replayed) record.save(this.discovery);
+      this.folderListings = { replayed: record.replayed, reused: record.reused, read: record.read };
+    } else {
+      this.discovery = discover(options.paths, discoverOptions);
+    }
     this.root = options.root ?? defaultRoot(options.paths[0]);
     for (const entry of this.discovery.files) {
       if (!this.inShard(entry.path)) continue;
@@ -181,9 +192,14 @@ export class ScanPlan {
     }
   }
 
+  /** What cached results are keyed on (fnscan's code, the rules, the config), computed once. */
+  private get cacheKey(): string {
+    return (this.key ??= cacheKey(this.setup));
+  }
+
   /** Takes what the cache holds: every outcome from the unchanged-tree record, or those the per-file lookups find. */
   private consultCache(location: string, hashes: ContentHashes): void {
-    const key = cacheKey(this.setup);
+    const key = this.cacheKey;
     // What the record of the last scan still vouches for, without opening the scan cache.
     const answer = readUnchanged({ location, key, root: this.root, units: this.units, projects: this.discovery.projects, hashes, folders: this.folders });
     if (answer?.kind === 'all') {
@@ -328,7 +344,7 @@ export class ScanPlan {
       return;
     }
     this.recordStamp = undefined;
-    this.lookUp(this.options.cache!.location, cacheKey(this.setup));
+    this.lookUp(this.options.cache!.location, this.cacheKey);
     new FileWork(this.setup, this.hashes, this.folders, this.times).runAll(this.pending, (unit, outcome) => this.complete(unit, outcome));
   }
 

@@ -1,5 +1,5 @@
-import type fs from 'node:fs';
 import path from 'node:path';
+import type { FolderEntry } from './discovery-record';
 
 type EntryKind = 'file' | 'dir' | 'other';
 
@@ -14,13 +14,29 @@ type EntryKind = 'file' | 'dir' | 'other';
 export class KnownFolders {
   private readonly listings = new Map<string, Map<string, EntryKind>>();
   private readonly folded = new Map<string, Set<string>>();
+  /** Listings recorded by an earlier scan (discovery-record.ts), decoded when first asked about. */
+  private readonly later = new Map<string, () => readonly FolderEntry[]>();
 
   /** Records a folder's listing as `readdirSync(dir, { withFileTypes: true })` gave it; returns its names. */
-  add(dir: string, entries: readonly fs.Dirent[]): ReadonlyMap<string, EntryKind> {
+  add(dir: string, entries: readonly FolderEntry[]): Map<string, EntryKind> {
     const kinds = new Map<string, EntryKind>();
     for (const entry of entries) kinds.set(entry.name, entry.isFile() ? 'file' : entry.isDirectory() ? 'dir' : 'other');
     this.listings.set(dir, kinds);
     return kinds;
+  }
+
+  /** Records a folder's listing to be read when first needed. */
+  addLater(dir: string, entries: () => readonly FolderEntry[]): void {
+    this.later.set(dir, entries);
+  }
+
+  private listing(dir: string): Map<string, EntryKind> | undefined {
+    const listing = this.listings.get(dir);
+    if (listing) return listing;
+    const later = this.later.get(dir);
+    if (!later) return undefined;
+    this.later.delete(dir);
+    return this.add(dir, later());
   }
 
   /** Whether an absolute, normalised path is a regular file; undefined when only the disk can say. */
@@ -37,7 +53,7 @@ export class KnownFolders {
    * as its parent's listing shows.
    */
   private kindOf(dir: string, entry: string): EntryKind | 'absent' | undefined {
-    const listing = this.listings.get(dir);
+    const listing = this.listing(dir);
     if (!listing) {
       const parent = path.dirname(dir);
       if (parent === dir) return undefined;

@@ -4,6 +4,7 @@ import type { SkippedFile } from './types';
 import { DEFAULT_LIMITS, isSourcePath, isTestPath, isTextConfigPath, readTextFile, relativePath, relativeUnder, type FileRole } from './files';
 import { compileGlobs } from './glob';
 import { KnownFolders } from './folders';
+import type { FolderEntry } from './discovery-record';
 import { isPlatformRoot, platformEndpoint, readPlatforms, type EndpointInfo, type PlatformConfig } from './platforms';
 
 /** A Redwood (or Cedar) app, a project of another function platform, or just files. */
@@ -65,6 +66,8 @@ export interface DiscoverOptions {
   /** Folder the `ignore` globs are relative to, for files under it; default: the scanned path. */
   ignoreRoot?: string;
   followSymlinks: boolean;
+  /** Lists a folder (`readdirSync` with file types by default; `--cache` scans take unchanged ones from a record: discovery-record.ts). */
+  listFolder?: (dir: string) => FolderEntry[];
 }
 
 /**
@@ -81,6 +84,7 @@ export function discover(inputs: string[], options: DiscoverOptions): Discovery 
   const seen = new Set<string>();
   const followedDirs = new Set<string>();
   const folders = new KnownFolders();
+  const listFolder = options.listFolder ?? ((dir: string): FolderEntry[] => fs.readdirSync(dir, { withFileTypes: true }));
 
   for (const input of inputs) {
     const scanRoot = path.resolve(input);
@@ -126,9 +130,9 @@ export function discover(inputs: string[], options: DiscoverOptions): Discovery 
   }
 
   function walk(dir: string, inherited: ProjectInfo, scanRoot: string): void {
-    let entries: fs.Dirent[];
+    let entries: FolderEntry[];
     try {
-      entries = fs.readdirSync(dir, { withFileTypes: true });
+      entries = listFolder(dir);
     } catch (error) {
       skipped.push({ file: dir, reason: 'unreadable', detail: (error as NodeJS.ErrnoException).code ?? 'unreadable' });
       return;
@@ -195,7 +199,8 @@ function isWithin(root: string, dir: string): boolean {
   return dir === root || dir.startsWith(root.endsWith(path.sep) ? root : root + path.sep);
 }
 
-function realPathOr(dir: string): string {
+/** The real path of `dir`, or its absolute path when it has none (it does not exist). */
+export function realPathOr(dir: string): string {
   try {
     return fs.realpathSync(dir);
   } catch {

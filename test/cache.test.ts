@@ -7,29 +7,16 @@ import path from 'node:path';
 import { scan, ScanPlan, type ScanOptions } from '../src/core/engine';
 import { ScanCache, cacheKey, hashFile } from '../src/core/cache';
 import { defineRule } from '../src/core/rule';
-import { rules } from '../src/rules';
 import { formatSarif } from '../src/reporters/sarif';
-import { FIXTURES, fixtureApps } from './support/fixtures';
+import { fixtureApps } from './support/fixtures';
 import { tempDir, tempProject, writeFiles } from './support/project';
 import { REPO, buildIfStale } from './support/cli';
 import { clockAhead } from './support/clock';
+import { copyFixtureApp, scanOptions as options, scanSarif as sarif } from './support/cached';
+
+const copyApp = (app: string): { root: string; cache: string } => copyFixtureApp(app, 'fnscan-cache-');
 
 /** A copy of a fixture app in a temporary folder (its real path, as discovery reports it), with a cache folder beside it. */
-function copyApp(app: string): { root: string; cache: string } {
-  const base = tempDir('fnscan-cache-');
-  const root = path.join(base, app);
-  fs.cpSync(path.join(FIXTURES, app), root, { recursive: true });
-  return { root, cache: path.join(base, 'cache') };
-}
-
-function options(root: string, cache?: string, extra: Partial<ScanOptions> = {}): ScanOptions {
-  return { paths: [root], rules: [...rules], config: {}, includeTests: false, root, ...(cache && { cache: { location: cache } }), ...extra };
-}
-
-function sarif(root: string, cache?: string, extra: Partial<ScanOptions> = {}): string {
-  return formatSarif(scan(options(root, cache, extra)), { root, category: 'fnscan', includeSuppressed: true, toolVersion: '0.0.0' });
-}
-
 /** The files a SARIF log has results of this rule in, sorted. */
 function filesWith(sarifText: string, ruleId: string): string[] {
   const log = JSON.parse(sarifText) as { runs: Array<{ results: Array<{ ruleId: string; locations: Array<{ physicalLocation: { artifactLocation: { uri: string } } }> }> }> };

@@ -3,14 +3,15 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { scan, ScanPlan, type ScanOptions } from '../src/core/engine';
+import { ScanPlan, type ScanOptions } from '../src/core/engine';
 import { discover } from '../src/core/project';
 import { probeFolderTimes } from '../src/core/discovery-record';
-import { rules } from '../src/rules';
-import { formatSarif } from '../src/reporters/sarif';
-import { FIXTURES, fixtureApps } from './support/fixtures';
+import { fixtureApps } from './support/fixtures';
 import { tempDir, writeFiles } from './support/project';
 import { clockAhead } from './support/clock';
+import { copyFixtureApp, scanOptions as options, scanSarif as sarif } from './support/cached';
+
+const copyApp = (app: string): { root: string; cache: string } => copyFixtureApp(app, 'fnscan-discovery-');
 
 /**
  * The discovery record (src/core/discovery-record.ts): a `--cache` scan of a tree whose folders
@@ -19,21 +20,6 @@ import { clockAhead } from './support/clock';
  * entry moves its folder's times). These move the clock a minute ahead (`clockAhead`) so that the
  * folders just written count as old enough to vouch for, as a real tree's would.
  */
-
-function options(root: string, cache?: string, extra: Partial<ScanOptions> = {}): ScanOptions {
-  return { paths: [root], rules: [...rules], config: {}, includeTests: false, root, ...(cache && { cache: { location: cache } }), ...extra };
-}
-
-function sarif(root: string, cache?: string, extra: Partial<ScanOptions> = {}): string {
-  return formatSarif(scan(options(root, cache, extra)), { root, category: 'fnscan', includeSuppressed: true, toolVersion: '0.0.0' });
-}
-
-function copyApp(app: string): { root: string; cache: string } {
-  const base = tempDir('fnscan-discovery-');
-  const root = path.join(base, app);
-  fs.cpSync(path.join(FIXTURES, app), root, { recursive: true });
-  return { root, cache: path.join(base, 'cache') };
-}
 
 /** How a `--cache` scan's discovery went: replayed from the record, or walked (how many folders it read from the disk). */
 function discoveryOf(root: string, cache: string, extra: Partial<ScanOptions> = {}): { replayed: boolean; reused: number; read: number } {

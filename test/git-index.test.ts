@@ -5,15 +5,14 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
-import { scan, ScanPlan, type ScanOptions } from '../src/core/engine';
+import { ScanPlan } from '../src/core/engine';
 import { parseIndex, readGitIndex, vouchedBlob, type GitIndex } from '../src/core/gitindex';
 import { ContentHashes } from '../src/core/cache';
 import { statSignature } from '../src/core/signature';
-import { rules } from '../src/rules';
-import { formatSarif } from '../src/reporters/sarif';
 import { FIXTURES } from './support/fixtures';
 import { tempDir } from './support/project';
 import { clockAhead } from './support/clock';
+import { scanOptions as options, scanSarif as sarif } from './support/cached';
 
 /**
  * src/core/gitindex.ts reads git's index as data so that a fresh checkout with a restored cache
@@ -259,14 +258,6 @@ function checkout(root: string, cache: string): { clone: string; cache: string }
   git(base, 'clone', '-q', root, clone);
   fs.cpSync(cache, path.join(base, 'cache'), { recursive: true });
   return { clone, cache: path.join(base, 'cache') };
-}
-
-function options(root: string, cache?: string): ScanOptions {
-  return { paths: [root], rules: [...rules], config: {}, includeTests: false, root, ...(cache && { cache: { location: cache } }) };
-}
-
-function sarif(root: string, cache?: string): string {
-  return formatSarif(scan(options(root, cache)), { root, category: 'fnscan', includeSuppressed: true, toolVersion: '0.0.0' });
 }
 
 /** An app from the fixtures committed to a repository, scanned once with a cache; the app's folder and the cache. */

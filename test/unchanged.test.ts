@@ -6,33 +6,18 @@ import path from 'node:path';
 import { scan, ScanPlan, type ScanOptions } from '../src/core/engine';
 import { ScanCache } from '../src/core/cache';
 import { completeScan } from '../src/core/parallel';
-import { rules } from '../src/rules';
-import { formatSarif } from '../src/reporters/sarif';
-import { FIXTURES, fixtureApps } from './support/fixtures';
+import { fixtureApps } from './support/fixtures';
 import { tempDir, tempProject, type Files } from './support/project';
 import { clockAhead } from './support/clock';
+import { copyFixtureApp, scanOptions as options, scanSarif as sarif } from './support/cached';
+
+const copyApp = (app: string): { root: string; cache: string } => copyFixtureApp(app, 'fnscan-unchanged-');
 
 /**
  * The unchanged-tree record (src/core/unchanged.ts). A file gets a stat signature only once it
  * is 2 seconds old; these tests move the clock a minute ahead instead of waiting. A scan took its
  * outcomes from the record when it never opened the scan cache.
  */
-
-function options(root: string, cache?: string, extra: Partial<ScanOptions> = {}): ScanOptions {
-  return { paths: [root], rules: [...rules], config: {}, includeTests: false, root, ...(cache && { cache: { location: cache } }), ...extra };
-}
-
-function sarif(root: string, cache?: string, extra: Partial<ScanOptions> = {}): string {
-  return formatSarif(scan(options(root, cache, extra)), { root, category: 'fnscan', includeSuppressed: true, toolVersion: '0.0.0' });
-}
-
-
-function copyApp(app: string): { root: string; cache: string } {
-  const base = tempDir('fnscan-unchanged-');
-  const root = path.join(base, app);
-  fs.cpSync(path.join(FIXTURES, app), root, { recursive: true });
-  return { root, cache: path.join(base, 'cache') };
-}
 
 /** Runs `scanned`; whether the scan took its outcomes from the record (it never opened the scan cache), and its SARIF. */
 function viaRecord(t: TestContext, scanned: () => string): { fromRecord: boolean; sarif: string } {

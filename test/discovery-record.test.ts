@@ -22,8 +22,9 @@ const copyApp = (app: string): { root: string; cache: string } => copyFixtureApp
  */
 
 /** How a `--cache` scan's discovery went: replayed from the record, or walked (how many folders it read from the disk). */
-function discoveryOf(root: string, cache: string, extra: Partial<ScanOptions> = {}): { replayed: boolean; reused: number; read: number } {
-  return new ScanPlan(options(root, cache, extra)).folderListings!;
+function discoveryOf(root: string, cache: string, extra: Partial<ScanOptions> = {}): { replayed: boolean; how: string; reused: number; read: number } {
+  const listings = new ScanPlan(options(root, cache, extra)).folderListings!;
+  return { ...listings, replayed: listings.how === 'replayed' };
 }
 
 /** What discovery found, as plain data: the files with their kind and project, the projects, what it skipped. */
@@ -51,7 +52,7 @@ for (const app of fixtureApps()) {
     const uncached = sarif(root);
     assert.equal(sarif(root, cache), uncached);
     const plan = new ScanPlan(options(root, cache));
-    assert.equal(plan.folderListings!.replayed, true, 'replayed');
+    assert.equal(plan.folderListings!.how, 'replayed');
     assert.deepEqual(found(plan), found(discover([root], { ignore: [], followSymlinks: false })));
     assert.equal(sarif(root, cache), uncached);
   });
@@ -220,4 +221,29 @@ test('the record is the same bytes for the same tree, and is not rewritten by a 
   assert.equal(discoveryOf(root, cache).replayed, true);
   assert.equal(fs.statSync(file).mtimeMs, again.mtimeMs, 'not rewritten');
   assert.ok(written > 0);
+});
+
+test('in a tree the record was not written in (a fresh checkout with the cache restored) discovery walks without recording, then records on the next scan', (t) => {
+  clockAhead(t);
+  const { root, cache } = copyApp('acme-store');
+  sarif(root, cache);
+  assert.equal(discoveryOf(root, cache).how, 'replayed');
+  // Another copy of the tree (new folders, as `git clone` makes) with a copy of the cache, at the same place.
+  const moved = `${root}-old`;
+  fs.renameSync(root, moved);
+  fs.cpSync(moved, root, { recursive: true });
+  const restore = (name: string): string => {
+    fs.cpSync(cache, `${cache}-${name}`, { recursive: true });
+    return `${cache}-${name}`;
+  };
+  const uncached = sarif(root);
+  assert.equal(sarif(root, restore('ci')), uncached, 'a scan in the new tree');
+  const restored = restore('local');
+  assert.equal(discoveryOf(root, restored).how, 'new tree');
+  const marked = fs.readFileSync(path.join(restored, 'scan-discovery.json'), 'utf8');
+  assert.equal(marked.split('\n').filter(Boolean).length, 2, 'the record names the tree and holds nothing else');
+  // A developer's next scan in that tree records it, and the one after replays it.
+  assert.equal(discoveryOf(root, restored).how, 'walked');
+  assert.equal(discoveryOf(root, restored).how, 'replayed');
+  assert.equal(sarif(root, restored), uncached);
 });

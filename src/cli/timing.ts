@@ -33,10 +33,11 @@ export function formatTiming(plan: ScanPlan, run: { report: number; total: numbe
   return `${lines.join('\n')}\n`;
 }
 
-/** With `--cache`: whether discovery was the recorded one, else how many folders it listed from the record. */
+/** With `--cache`: whether discovery was the recorded one, a walk of a new tree, or how many folders it listed from the record. */
 function listingsNote(listings: ScanPlan['folderListings']): string {
   if (!listings) return '';
-  if (listings.replayed) return ` (recorded, ${count(listings.reused, 'folder')} unchanged)`;
+  if (listings.how === 'replayed') return ` (recorded, ${count(listings.reused, 'folder')} unchanged)`;
+  if (listings.how === 'new tree') return ' (a tree the record was not written in: walked, not recorded)';
   return ` (${count(listings.reused, 'folder')} listed from the record, ${listings.read.toLocaleString('en-US')} read)`;
 }
 

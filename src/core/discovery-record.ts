@@ -106,6 +106,8 @@ class RecordRead {
 
   constructor(
     readonly inputs: string,
+    /** The identity of the tree it was written in (`treeOf`). */
+    readonly tree: string,
     readonly head: Head,
     readonly text: string,
     /** Where the `F` lines start, and the `D` lines. */
@@ -145,18 +147,40 @@ export class DiscoveryRecord {
     private readonly location: string,
     /** What discovery's result depends on besides the disk: the scanned paths, the config, fnscan itself. */
     private readonly inputs: string,
+    /** The identity of the tree this scan walks (`treeOf`). */
+    private readonly tree: string,
     private readonly recorded: RecordRead | undefined,
   ) {}
 
-  /** The record in `location`, for discovery with these inputs. */
-  static open(location: string, inputs: string): DiscoveryRecord {
-    return new DiscoveryRecord(location, inputs, readRecord(path.join(location, FILE_NAME)));
+  /** The record in `location`, for discovery with these inputs of the tree at `root` (the first scanned path). */
+  static open(location: string, inputs: string, root: string): DiscoveryRecord {
+    return new DiscoveryRecord(location, inputs, treeOf(root), readRecord(path.join(location, FILE_NAME)));
+  }
+
+  /**
+   * Whether the record was written in another tree than this one: the usual CI run, a fresh
+   * checkout with the cache of an earlier one restored, where every folder is new. Recording
+   * there (a `stat` per folder, watching discovery, writing the record: about 0.1 s at 8,000
+   * functions) is wasted, as the next checkout's folders will be new again; `mark` notes the tree
+   * instead, so that a scan in it again (a developer's next run) records.
+   */
+  get otherTree(): boolean {
+    return this.recorded !== undefined && this.recorded.tree !== this.tree;
+  }
+
+  /** Writes a record of this tree that holds nothing else. Best effort. */
+  mark(): void {
+    try {
+      writeSummedFile(path.join(this.location, FILE_NAME), { format: FORMAT, inputs: this.inputs, tree: this.tree }, Buffer.from(`${JSON.stringify(emptyHead())}\n`));
+    } catch {
+      // Not written: the next scan in this tree walks it again.
+    }
   }
 
   /** The recorded discovery, when every folder and every other path it read is as recorded. */
   replay(): Discovery | undefined {
     const record = this.recorded;
-    if (!record || record.inputs !== this.inputs || !record.head.replayable) return undefined;
+    if (!record || record.inputs !== this.inputs || record.tree !== this.tree || !record.head.replayable) return undefined;
     const { text } = record;
     const folders = new KnownFolders();
     let count = 0;
@@ -241,7 +265,7 @@ export class DiscoveryRecord {
     // Nothing to keep, and nothing kept before: no record at all.
     if (!replayable && listed.length === 0 && !this.recorded) return;
     const body = bodyOf(listed, replayable);
-    if (this.recorded?.inputs === this.inputs && this.recorded.text === body) return;
+    if (this.recorded?.inputs === this.inputs && this.recorded.tree === this.tree && this.recorded.text === body) return;
     try {
       fs.mkdirSync(this.location, { recursive: true });
       const dev = probeFolderTimes(this.location);
@@ -249,16 +273,29 @@ export class DiscoveryRecord {
       // Listings of folders on another device than the probed one are dropped, and the discovery with them.
       const onDevice = listed.filter((line) => deviceOf(line.split(FIELD)[2] ?? '') === dev);
       const written = onDevice.length === listed.length ? body : bodyOf(onDevice, false);
-      writeSummedFile(path.join(this.location, FILE_NAME), { format: FORMAT, inputs: this.inputs }, Buffer.from(written));
+      writeSummedFile(path.join(this.location, FILE_NAME), { format: FORMAT, inputs: this.inputs, tree: this.tree }, Buffer.from(written));
     } catch {
       // Not written: the next scan walks its folders.
     }
   }
 }
 
+/** A head that replays nothing. */
+function emptyHead(): Head {
+  return { replayable: false, reads: [], projects: [] };
+}
+
+/** A tree's identity: the device and inode of its root folder, which a checkout anew changes and edits never do. */
+function treeOf(root: string): string {
+  const stat = statOf(root);
+  return stat ? `${stat.ino}:${stat.dev}` : '';
+}
+
 function readRecord(file: string): RecordRead | undefined {
   const read = readSummedFile(file, MAX_BYTES);
-  if (!read || read.header.format !== FORMAT || typeof read.header.inputs !== 'string') return undefined;
+  if (!read) return undefined;
+  const { header } = read;
+  if (header.format !== FORMAT || typeof header.inputs !== 'string' || typeof header.tree !== 'string') return undefined;
   try {
     const text = read.body.toString('utf8');
     const headEnd = lineEnd(text, 0);
@@ -268,7 +305,7 @@ function readRecord(file: string): RecordRead | undefined {
     const filesAt = headEnd + 1;
     const firstFolder = text.indexOf('\nD\t', headEnd);
     const foldersAt = text.startsWith('D\t', filesAt) ? filesAt : firstFolder < 0 ? text.length : firstFolder + 1;
-    return new RecordRead(read.header.inputs, head, text, filesAt, foldersAt);
+    return new RecordRead(header.inputs, header.tree, head, text, filesAt, foldersAt);
   } catch {
     return undefined;
   }

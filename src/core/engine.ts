@@ -147,8 +147,12 @@ export class ScanPlan {
   private rerecord?: { location: string; key: string; base: RecordBase; entries: Array<KeptEntry | undefined>; groups: DependencyGroups; at: Map<ScanUnit, number> };
   private done = 0;
   private key?: string;
-  /** Whether discovery was the recorded one, and how many folders it took from recorded listings and read, when caching. */
-  folderListings?: { replayed: boolean; reused: number; read: number };
+  /**
+   * With `--cache`, how discovery went: replayed from its record, walked (taking unchanged folders
+   * from the record's listings, reading the others), or walked without recording in a tree the
+   * record was not written in (a fresh checkout); and how many folders it took and read.
+   */
+  folderListings?: { how: 'replayed' | 'walked' | 'new tree'; reused: number; read: number };
   /** The unchanged-tree record that answers for every file, when one does; its outcomes are read in `finish`. */
   private fromRecord?: Unchanged;
   /** The stamp of the record that answers for the result: the one read, or the one this scan wrote. */
@@ -163,11 +167,18 @@ export class ScanPlan {
     if (options.cache) {
       const scanned = options.paths.map(realPathOr);
       const inputs = { key: this.cacheKey, scanned, ignoreRoot: options.configRoot === undefined ? null : realPathOr(options.configRoot), follow: discoverOptions.followSymlinks };
-      const record = DiscoveryRecord.open(options.cache.location, crypto.createHash('sha256').update(JSON.stringify(inputs)).digest('hex'));
+      const record = DiscoveryRecord.open(options.cache.location, crypto.createHash('sha256').update(JSON.stringify(inputs)).digest('hex'), scanned[0]);
       const replayed = record.replay();
-      this.discovery = replayed ?? record.watch(() => discover(options.paths, { ...discoverOptions, listFolder: record.list }));
-      if (!replayed) record.save(this.discovery);
-      this.folderListings = { replayed: record.replayed, reused: record.reused, read: record.read };
+      if (replayed) {
+        this.discovery = replayed;
+      } else if (record.otherTree) {
+        this.discovery = discover(options.paths, discoverOptions);
+        record.mark();
+      } else {
+        this.discovery = record.watch(() => discover(options.paths, { ...discoverOptions, listFolder: record.list }));
+        record.save(this.discovery);
+      }
+      this.folderListings = { how: replayed ? 'replayed' : record.otherTree ? 'new tree' : 'walked', reused: record.reused, read: record.read };
     } else {
       this.discovery = discover(options.paths, discoverOptions);
     }

@@ -247,3 +247,35 @@ test('in a tree the record was not written in (a fresh checkout with the cache r
   assert.equal(discoveryOf(root, restored).how, 'replayed');
   assert.equal(sarif(root, restored), uncached);
 });
+
+test('a project file that changes while discovery runs, after discovery read it, is not vouched for', (t) => {
+  clockAhead(t);
+  const { root, cache } = copyApp('acme-store');
+  const tsconfig = path.join(root, 'api/tsconfig.json');
+  assert.ok(fs.existsSync(tsconfig));
+  // Once discovery has read the file and closed it, the file gets another alias: what discovery made of it is already stale.
+  const open = fs.openSync;
+  const close = fs.closeSync;
+  const opened = new Map<number, string>();
+  let changed = false;
+  const watchOpen = t.mock.method(fs, 'openSync', (...args: Parameters<typeof fs.openSync>) => {
+    const fd = open(...args);
+    if (typeof args[0] === 'string') opened.set(fd, args[0]);
+    return fd;
+  });
+  const watchClose = t.mock.method(fs, 'closeSync', (fd: number) => {
+    close(fd);
+    if (opened.get(fd) === tsconfig && !changed) {
+      changed = true;
+      fs.writeFileSync(tsconfig, JSON.stringify({ compilerOptions: { paths: { 'shared/*': ['src/lib/*'] } } }));
+    }
+  });
+  sarif(root, cache);
+  assert.ok(changed, 'the file was changed after discovery read it');
+  // The clock stays a minute ahead: the rewritten file is old enough to vouch for by its stat.
+  watchOpen.mock.restore();
+  watchClose.mock.restore();
+  assert.notEqual(discoveryOf(root, cache).how, 'replayed');
+  assert.deepEqual(found(new ScanPlan(options(root, cache))), found(discover([root], { ignore: [], followSymlinks: false })));
+  assert.equal(sarif(root, cache), sarif(root));
+});

@@ -140,8 +140,8 @@ export class DiscoveryRecord {
   private readonly current = new Map<string, Listing>();
   /** Folders listed from the disk whose listing cannot be kept (too recent, a name a line cannot hold). */
   private untrusted = 0;
-  /** Paths discovery looked at besides the folders it listed. */
-  private readonly touched = new Set<string>();
+  /** Paths discovery looked at besides the folders it listed, with their state just before it first did. */
+  private readonly touched = new Map<string, string | undefined>();
 
   private constructor(
     private readonly location: string,
@@ -235,9 +235,15 @@ export class DiscoveryRecord {
     return entries;
   };
 
-  /** Runs discovery, noting every path it looks at besides the folders it lists. */
+  /**
+   * Runs discovery, noting every path it looks at besides the folders it lists, and its state
+   * before the first look: a path that changes between then and `save` is not vouched for.
+   */
   watch<T>(run: () => T): T {
-    return watchingPaths((target) => this.touched.add(path.resolve(target)), run);
+    return watchingPaths((target) => {
+      const file = path.resolve(target);
+      if (!this.touched.has(file)) this.touched.set(file, pathState(file));
+    }, run);
   }
 
   /**
@@ -249,7 +255,14 @@ export class DiscoveryRecord {
    */
   save(discovery: Discovery): void {
     const listed = [...this.current].map(([dir, l]) => `D${FIELD}${[dir, l.signature, l.kinds, l.names.join(NAME)].join(FIELD)}`);
-    const reads = [...this.touched].filter((p) => !this.current.has(p)).sort().map((p): [string, string | undefined] => [p, pathState(p)]);
+    // Its state now, or undefined when it changed while discovery ran (what discovery made of it may be either).
+    const reads = [...this.touched]
+      .filter(([p]) => !this.current.has(p))
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([p, before]): [string, string | undefined] => {
+        const now = pathState(p);
+        return [p, now === before ? now : undefined];
+      });
     const projects = new Map(discovery.projects.map((p, i) => [p, i]));
     const replayable =
       this.untrusted === 0 &&
@@ -392,14 +405,23 @@ const WATCHED = ['readFileSync', 'openSync', 'statSync', 'lstatSync', 'existsSyn
 
 /**
  * Replaces the synchronous `fs` calls that take a path (but `readdirSync`: listings are checked by
- * their folder's signature) with ones that report it, for the duration of `run`.
+ * their folder's signature) with ones that report it before they run, for the duration of `run`.
  */
 function watchingPaths<T>(noted: (file: string) => void, run: () => T): T {
   const mutable = fs as unknown as Record<(typeof WATCHED)[number], (...args: unknown[]) => unknown>;
   const original = WATCHED.map((name) => [name, mutable[name]] as const);
+  // `noted` may look at the path itself: its own calls are not reported.
+  let noting = false;
   for (const [name, call] of original) {
     mutable[name] = (...args: unknown[]) => {
-      if (typeof args[0] === 'string') noted(args[0]);
+      if (!noting && typeof args[0] === 'string') {
+        noting = true;
+        try {
+          noted(args[0]);
+        } finally {
+          noting = false;
+        }
+      }
       return call(...args);
     };
   }

@@ -266,6 +266,8 @@ function reusable(check: UnchangedCheck, readRecordBody: () => RecordRead | unde
   };
   const groups = groupObjects(tables);
   const keys = new Map<ProjectInfo, string>();
+  // Rows repeat (kind, project, dated, groups: 1,779 distinct among 11,107 at 8,000 functions): each distinct one is parsed once.
+  const parsedRows = new Map<string, UnitRow>();
   const reused: Reusable['reused'] = [];
   check.units.forEach((unit, i) => {
     const at = places[i];
@@ -278,7 +280,12 @@ function reusable(check: UnchangedCheck, readRecordBody: () => RecordRead | unde
       key = projectKey(unit.project, check.root);
       keys.set(unit.project, key);
     }
-    const row = checkedRow(JSON.parse(rows[at].toString('latin1')) as UnitRow, tables);
+    const text = rows[at].toString('latin1');
+    let row = parsedRows.get(text);
+    if (row === undefined) {
+      row = checkedRow(JSON.parse(text) as UnitRow, tables);
+      parsedRows.set(text, row);
+    }
     if (row[0] !== unit.kind || tables.projects[row[1]] !== key || !row[3].every(groupHolds(unit.project, key))) {
       judged++;
       reused.push(undefined);

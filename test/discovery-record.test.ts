@@ -223,7 +223,7 @@ test('the record is the same bytes for the same tree, and is not rewritten by a 
   assert.ok(written > 0);
 });
 
-test('in a tree the record was not written in (a fresh checkout with the cache restored) discovery walks without recording, then records on the next scan', (t) => {
+test('in a tree the record was not written in (a fresh checkout with the cache restored) discovery walks without recording and stats alone are not written, then the next scan records', (t) => {
   clockAhead(t);
   const { root, cache } = copyApp('acme-store');
   sarif(root, cache);
@@ -237,7 +237,20 @@ test('in a tree the record was not written in (a fresh checkout with the cache r
     return `${cache}-${name}`;
   };
   const uncached = sarif(root);
-  assert.equal(sarif(root, restore('ci')), uncached, 'a scan in the new tree');
+  // The scan cache's files (the cache and its journal, if any), by name.
+  const scanCache = (dir: string): Record<string, string> =>
+    Object.fromEntries(fs.readdirSync(dir).filter((n) => n.startsWith('scan-cache')).map((n) => [n, fs.readFileSync(path.join(dir, n), 'latin1')]));
+  const ci = restore('ci');
+  const restoredCache = scanCache(ci);
+  assert.equal(sarif(root, ci), uncached, 'a scan in the new tree');
+  // Only stats changed (every file is found by its content): the scan cache is not written for stats the next checkout will not have.
+  assert.deepEqual(scanCache(ci), restoredCache, 'the scan cache as restored');
+  // An endpoint added in such a tree is judged, and the cache written with it.
+  fs.writeFileSync(path.join(root, 'api/src/functions/purgeUsers.ts'), ENDPOINT);
+  const ci2 = restore('ci2');
+  assert.equal(sarif(root, ci2), sarif(root));
+  assert.notDeepEqual(scanCache(ci2), restoredCache, 'a judged file is written');
+  fs.rmSync(path.join(root, 'api/src/functions/purgeUsers.ts'));
   const restored = restore('local');
   assert.equal(discoveryOf(root, restored).how, 'new tree');
   const marked = fs.readFileSync(path.join(restored, 'scan-discovery.json'), 'utf8');

@@ -309,7 +309,7 @@ export class ScanPlan {
   finish(): ScanResult {
     if (this.fromRecord) this.takeRecorded(this.fromRecord);
     const saving = performance.now();
-    const cacheNotWritten = this.cache?.save();
+    const cacheNotWritten = this.cache?.save(this.folderListings?.how === 'new tree');
     if (this.cache && this.unchanged && cacheNotWritten === undefined && this.worthRecording(this.cache)) {
       this.recordStamp = writeUnchanged({ ...this.unchanged, root: this.root, units: this.units, hashes: this.hashes! }, this.cache.recordEntries(this.units));
     }

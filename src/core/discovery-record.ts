@@ -27,11 +27,15 @@ import type { DiscoveredFile, Discovery, ProjectInfo } from './project';
  *
  * The whole discovery is replayed only when every folder it listed still has its signature and
  * every other path it looked at (project markers, `tsconfig.json` paths, platform configs) is as
- * it was: a regular file by its stat signature, anything else by what it is (missing, a folder,
- * something else). Discovery that met a symlink, skipped anything or read a file too recent to
- * vouch for is not replayed. Otherwise discovery runs, taking each folder whose signature
- * still holds from its recorded listing. Each scanned file's own stat still decides whether its
- * content changed.
+ * it was before discovery first looked at it: a regular file by its stat signature, anything
+ * else by what it is (missing, a folder, something else). Discovery that met a symlink, skipped
+ * anything, or read a file too recent to vouch for or that changed while it ran is not replayed.
+ * Otherwise discovery runs, taking each folder whose signature still holds from its recorded
+ * listing. Each scanned file's own stat still decides whether its content changed.
+ *
+ * The record names the tree it was written in (its root folder's device and inode). In another
+ * tree (a fresh checkout with the cache restored, CI's usual run) discovery walks without
+ * recording: every folder there is new, and will be again in the next checkout.
  */
 
 const FILE_NAME = 'scan-discovery.json';
@@ -79,7 +83,7 @@ interface Listing {
 }
 
 /**
- * The body is text, split on use (a JSON body took about 10 ms to parse at 8,000 functions):
+ * The body is text, walked by offsets (a JSON body took about 10 ms to parse at 8,000 functions):
  * a JSON line (`Head`), then a line per file found, `F TAB project TAB kind TAB path` (kind `s`
  * for source, `t` for text), then a line per folder listed, `D TAB folder TAB signature TAB kinds
  * TAB names`, the names joined by `/` (which no name holds). Paths or names holding a tab or a

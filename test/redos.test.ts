@@ -477,9 +477,14 @@ describe('whole files: the scan grows linearly with the text', () => {
 
   for (const shape of shapes) {
     it(`${shape.label}`, () => {
-      const base = scanTime(shape, 16 * 1024, 2);
+      let base = scanTime(shape, 16 * 1024, 2);
       let grown = scanTime(shape, 64 * 1024, 1);
-      if (grown > SCALE_BUDGET * base) grown = Math.min(grown, scanTime(shape, 64 * 1024, 2));
+      // A scan of a few milliseconds is at the mercy of one collection or a busy neighbour: over
+      // budget, both sizes are timed again, best of five, before the ratio counts.
+      if (grown > SCALE_BUDGET * base) {
+        base = Math.min(base, scanTime(shape, 16 * 1024, 5));
+        grown = Math.min(grown, scanTime(shape, 64 * 1024, 5));
+      }
       const sizes = `16 KB: ${base.toFixed(0)} ms, 64 KB: ${grown.toFixed(0)} ms`;
       assert.ok(grown < SCALE_BUDGET * base, `${sizes} (x${(grown / base).toFixed(1)})`);
     });

@@ -1,7 +1,6 @@
 import crypto from 'node:crypto';
 import { isAscii } from 'node:buffer';
 import fs from 'node:fs';
-import Module from 'node:module';
 import path from 'node:path';
 import type { Finding, SkippedFile } from './types';
 import type { Rule } from './rule';
@@ -14,6 +13,7 @@ import { writeFileAtomically } from './atomic';
 import { statSignature, vouchingSignature } from './signature';
 import { readGitIndex, vouchedBlob, type GitIndex } from './gitindex';
 import { readSummedFile, sha256Hex as sha256, splitLines, writeSummedFile } from './summed';
+import { watchingFileSystem } from './fswatch';
 
 /**
  * The scan cache (`--cache`): the findings of each file from an earlier scan, reused while the
@@ -1029,41 +1029,6 @@ const LISTING = '*';
 /** Whether a dependency is a folder's listing (`dir/*`) rather than a file. */
 function isListing(file: string): boolean {
   return file.endsWith(LISTING) && path.basename(file) === LISTING;
-}
-
-const WATCHED = ['readFileSync', 'openSync', 'statSync', 'lstatSync', 'existsSync', 'readdirSync'] as const;
-
-/**
- * Replaces the synchronous `fs` reads with recording ones for the duration of `run`. Reads made
- * while a module is being `require`d are fnscan loading its own code (a rule's module on its first
- * check, a parser), never something the scanned file depends on, and are not recorded.
- */
-function watchingFileSystem<T>(record: (target: unknown, listing: boolean) => void, run: () => T): T {
-  const mutable = fs as unknown as Record<(typeof WATCHED)[number], (...args: unknown[]) => unknown>;
-  const original = WATCHED.map((name) => [name, mutable[name]] as const);
-  let requiring = 0;
-  for (const [name, call] of original) {
-    mutable[name] = (...args: unknown[]) => {
-      if (requiring === 0) record(args[0], name === 'readdirSync');
-      return call(...args);
-    };
-  }
-  const loader = Module.prototype as { require(id: string): unknown };
-  const plainRequire = loader.require;
-  loader.require = function (this: unknown, id: string): unknown {
-    requiring++;
-    try {
-      return plainRequire.call(this, id);
-    } finally {
-      requiring--;
-    }
-  };
-  try {
-    return run();
-  } finally {
-    for (const [name, call] of original) mutable[name] = call;
-    loader.require = plainRequire;
-  }
 }
 
 interface Recording {

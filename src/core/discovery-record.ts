@@ -1,9 +1,11 @@
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { readSummedFile, writeSummedFile } from './summed';
 import { isRacy, statSignature, vouchingSignature } from './signature';
 import { KnownFolders } from './folders';
-import type { DiscoveredFile, Discovery, ProjectInfo } from './project';
+import { watchingFileSystem } from './fswatch';
+import { discover, realPathOr, type DiscoverOptions, type DiscoveredFile, type Discovery, type ProjectInfo } from './project';
 
 /**
  * The discovery record (`scan-discovery.json` beside the scan cache): what discovery found in the
@@ -134,7 +136,36 @@ class RecordRead {
   }
 }
 
-export class DiscoveryRecord {
+/** How a `--cache` scan's discovery went, and how many folders it took from the record and read. */
+export interface RecordedDiscovery {
+  discovery: Discovery;
+  how: 'replayed' | 'walked' | 'new tree';
+  reused: number;
+  read: number;
+}
+
+/**
+ * Discovery for a `--cache` scan with the record in `location`: replayed when the record still
+ * holds for these `inputs` (anything discovery's result depends on besides the disk), walked
+ * without recording in another tree than the record's (the first of `paths` is its root), and
+ * otherwise walked, taking unchanged folders from the record, and recorded.
+ */
+export function discoverRecorded(paths: string[], options: DiscoverOptions, location: string, inputs: unknown): RecordedDiscovery {
+  const root = paths.length > 0 ? realPathOr(paths[0]) : '';
+  const record = DiscoveryRecord.open(location, crypto.createHash('sha256').update(JSON.stringify(inputs)).digest('hex'), root);
+  const replayed = record.replay();
+  if (replayed) return { discovery: replayed, how: 'replayed', reused: record.reused, read: record.read };
+  if (record.otherTree) {
+    const discovery = discover(paths, options);
+    record.mark();
+    return { discovery, how: 'new tree', reused: 0, read: 0 };
+  }
+  const discovery = record.watch(() => discover(paths, { ...options, listFolder: record.list }));
+  record.save(discovery);
+  return { discovery, how: 'walked', reused: record.reused, read: record.read };
+}
+
+class DiscoveryRecord {
   /** Folders listed from the record in this scan, and those read from the disk. */
   reused = 0;
   read = 0;
@@ -244,7 +275,9 @@ export class DiscoveryRecord {
    * before the first look: a path that changes between then and `save` is not vouched for.
    */
   watch<T>(run: () => T): T {
-    return watchingPaths((target) => {
+    // Listings are checked by their folder's signature.
+    return watchingFileSystem((target, listing) => {
+      if (listing || typeof target !== 'string') return;
       const file = path.resolve(target);
       if (!this.touched.has(file)) this.touched.set(file, pathState(file));
     }, run);
@@ -403,37 +436,6 @@ function pathState(file: string): string | undefined {
 /** The device a stat signature ends with (`statSignature`'s last field). */
 function deviceOf(signature: string): number {
   return Number(signature.slice(signature.lastIndexOf(':') + 1));
-}
-
-const WATCHED = ['readFileSync', 'openSync', 'statSync', 'lstatSync', 'existsSync'] as const;
-
-/**
- * Replaces the synchronous `fs` calls that take a path (but `readdirSync`: listings are checked by
- * their folder's signature) with ones that report it before they run, for the duration of `run`.
- */
-function watchingPaths<T>(noted: (file: string) => void, run: () => T): T {
-  const mutable = fs as unknown as Record<(typeof WATCHED)[number], (...args: unknown[]) => unknown>;
-  const original = WATCHED.map((name) => [name, mutable[name]] as const);
-  // `noted` may look at the path itself: its own calls are not reported.
-  let noting = false;
-  for (const [name, call] of original) {
-    mutable[name] = (...args: unknown[]) => {
-      if (!noting && typeof args[0] === 'string') {
-        noting = true;
-        try {
-          noted(args[0]);
-        } finally {
-          noting = false;
-        }
-      }
-      return call(...args);
-    };
-  }
-  try {
-    return run();
-  } finally {
-    for (const [name, call] of original) mutable[name] = call;
-  }
 }
 
 /** An hour back: far outside any timestamp tick. */

@@ -19,7 +19,7 @@ import type { FnscanConfig } from './config';
 import { lineHashesAt } from './fingerprint';
 import type { KnownFolders } from './folders';
 import { WorkTimes, performance, since, type ScanPhases } from './timing';
-import { DiscoveryRecord } from './discovery-record';
+import { discoverRecorded, type RecordedDiscovery } from './discovery-record';
 
 export interface ScanOptions {
   paths: string[];
@@ -152,7 +152,7 @@ export class ScanPlan {
    * from the record's listings, reading the others), or walked without recording in a tree the
    * record was not written in (a fresh checkout); and how many folders it took and read.
    */
-  folderListings?: { how: 'replayed' | 'walked' | 'new tree'; reused: number; read: number };
+  folderListings?: Omit<RecordedDiscovery, 'discovery'>;
   /** The unchanged-tree record that answers for every file, when one does; its outcomes are read in `finish`. */
   private fromRecord?: Unchanged;
   /** The stamp of the record that answers for the result: the one read, or the one this scan wrote. */
@@ -165,20 +165,11 @@ export class ScanPlan {
     const started = performance.now();
     const discoverOptions = { ignore: options.config.ignore ?? [], ignoreRoot: options.configRoot, followSymlinks: options.followSymlinks ?? false };
     if (options.cache) {
-      const scanned = options.paths.map(realPathOr);
-      const inputs = { key: this.cacheKey, scanned, ignoreRoot: options.configRoot === undefined ? null : realPathOr(options.configRoot), follow: discoverOptions.followSymlinks };
-      const record = DiscoveryRecord.open(options.cache.location, crypto.createHash('sha256').update(JSON.stringify(inputs)).digest('hex'), scanned[0]);
-      const replayed = record.replay();
-      if (replayed) {
-        this.discovery = replayed;
-      } else if (record.otherTree) {
-        this.discovery = discover(options.paths, discoverOptions);
-        record.mark();
-      } else {
-        this.discovery = record.watch(() => discover(options.paths, { ...discoverOptions, listFolder: record.list }));
-        record.save(this.discovery);
-      }
-      this.folderListings = { how: replayed ? 'replayed' : record.otherTree ? 'new tree' : 'walked', reused: record.reused, read: record.read };
+      const ignoreRoot = options.configRoot === undefined ? null : realPathOr(options.configRoot);
+      const inputs = { key: this.cacheKey, scanned: options.paths.map(realPathOr), ignoreRoot, follow: discoverOptions.followSymlinks };
+      const { discovery, ...listings } = discoverRecorded(options.paths, discoverOptions, options.cache.location, inputs);
+      this.discovery = discovery;
+      this.folderListings = listings;
     } else {
       this.discovery = discover(options.paths, discoverOptions);
     }

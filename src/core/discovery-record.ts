@@ -169,8 +169,6 @@ class DiscoveryRecord {
   /** Folders listed from the record in this scan, and those read from the disk. */
   reused = 0;
   read = 0;
-  /** Whether this scan's discovery was the recorded one. */
-  replayed = false;
   /** The listings this scan used that the next may trust, by folder. */
   private readonly current = new Map<string, Listing>();
   /** Folders listed from the disk whose listing cannot be kept (too recent, a name a line cannot hold). */
@@ -240,7 +238,6 @@ class DiscoveryRecord {
       files.push(file);
       at = end + 1;
     }
-    this.replayed = true;
     this.reused = count;
     return { projects, files, skipped: [], folders };
   }

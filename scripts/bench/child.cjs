@@ -10,6 +10,7 @@
  * Writes { maxRssKb, cpuMs, ...detail } to result.json; the parent measures wall time.
  */
 const fs = require('node:fs');
+const os = require('node:os');
 const path = require('node:path');
 
 /** The build under test: a snapshot the parent took (so a rebuild during the run changes nothing), or dist/. */
@@ -61,12 +62,22 @@ async function floor(root, jobs) {
   return { files };
 }
 
-/** How many files a `--cache` scan would analyse again: the rest come from the cache. */
+/**
+ * How many files a `--cache` scan would analyse again: the rest come from the cache. Planned on a
+ * copy of the cache: planning records discovery (scan-discovery.json), which must not change what
+ * the measured run finds.
+ */
 function stale(root, cacheDir) {
   const { ScanPlan } = require(path.join(DIST, 'core', 'engine.js'));
   const { rules } = require(path.join(DIST, 'rules', 'index.js'));
-  const plan = new ScanPlan({ paths: [root], rules: [...rules], config: {}, includeTests: false, root, cache: { location: cacheDir } });
-  return { stale: plan.pending.length };
+  const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'fnscan-bench-stale-'));
+  try {
+    fs.cpSync(cacheDir, copy, { recursive: true });
+    const plan = new ScanPlan({ paths: [root], rules: [...rules], config: {}, includeTests: false, root, cache: { location: copy } });
+    return { stale: plan.pending.length };
+  } finally {
+    fs.rmSync(copy, { recursive: true, force: true });
+  }
 }
 
 async function eslint(root) {

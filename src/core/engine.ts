@@ -126,6 +126,8 @@ export interface WorkSetup {
  * the outcomes the cache already holds: all of them from the unchanged-tree record when nothing
  * changed (unchanged.ts), else per file from the scan cache. `pending` is the per-file work left
  * to do. Test files are not read unless their findings are wanted (or another file imports them).
+ * With `--cache`, planning also writes the discovery record when discovery walked
+ * (discovery-record.ts); the other cache files are written by `finish`.
  */
 export class ScanPlan {
   readonly setup: WorkSetup;

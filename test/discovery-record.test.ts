@@ -294,3 +294,17 @@ test('a project file that changes while discovery runs, after discovery read it,
   assert.deepEqual(found(new ScanPlan(options(root, cache))), found(discover([root], { ignore: [], followSymlinks: false })));
   assert.equal(sarif(root, cache), sarif(root));
 });
+
+test('a root folder with the inode of the recorded one but another creation time is another tree (runners made from one image)', (t) => {
+  clockAhead(t);
+  const { root, cache } = copyApp('acme-store');
+  sarif(root, cache);
+  assert.equal(discoveryOf(root, cache).how, 'replayed');
+  const statSync = fs.statSync;
+  t.mock.method(fs, 'statSync', function (this: unknown, ...args: Parameters<typeof fs.statSync>) {
+    const stat = statSync.apply(this, args) as fs.Stats;
+    if (args[0] !== root) return stat;
+    return Object.assign(Object.create(Object.getPrototypeOf(stat) as object) as fs.Stats, stat, { birthtimeMs: stat.birthtimeMs + 1 });
+  });
+  assert.equal(discoveryOf(root, cache).how, 'new tree');
+});

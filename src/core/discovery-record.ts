@@ -35,9 +35,9 @@ import { discover, realPathOr, type DiscoverOptions, type DiscoveredFile, type D
  * Otherwise discovery runs, taking each folder whose signature still holds from its recorded
  * listing. Each scanned file's own stat still decides whether its content changed.
  *
- * The record names the tree it was written in (its root folder's device and inode). In another
- * tree (a fresh checkout with the cache restored, CI's usual run) discovery walks without
- * recording: every folder there is new, and will be again in the next checkout.
+ * The record names the tree it was written in (its root folder's device, inode and creation
+ * time). In another tree (a fresh checkout with the cache restored, CI's usual run) discovery
+ * walks without recording: every folder there is new, and will be again in the next checkout.
  */
 
 const FILE_NAME = 'scan-discovery.json';
@@ -332,10 +332,14 @@ function emptyHead(): Head {
   return { replayable: false, reads: [], projects: [] };
 }
 
-/** A tree's identity: the device and inode of its root folder, which a checkout anew changes and edits never do. */
+/**
+ * A tree's identity: the device, inode and creation time of its root folder, which a checkout
+ * anew changes and edits never do. The creation time is there for CI runners made from one
+ * image, where a job's new workspace folder may well get the inode number the last job's had.
+ */
 function treeOf(root: string): string {
   const stat = statOf(root);
-  return stat ? `${stat.ino}:${stat.dev}` : '';
+  return stat ? `${stat.ino}:${stat.dev}:${stat.birthtimeMs}` : '';
 }
 
 function readRecord(file: string): RecordRead | undefined {

@@ -1,6 +1,5 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ScanPlan, type ScanOptions } from '../src/core/engine';
@@ -8,7 +7,7 @@ import { discover } from '../src/core/project';
 import { probeFolderTimes } from '../src/core/discovery-record';
 import { fixtureApps } from './support/fixtures';
 import { tempDir, writeFiles } from './support/project';
-import { clockAhead } from './support/clock';
+import { clockAhead, restoreTimes } from './support/clock';
 import { copyFixtureApp, scanOptions as options, scanSarif as sarif } from './support/cached';
 
 const copyApp = (app: string): { root: string; cache: string } => copyFixtureApp(app, 'fnscan-discovery-');
@@ -35,12 +34,6 @@ function found(plan: ScanPlan | ReturnType<typeof discover>): unknown {
     projects: JSON.stringify(discovery.projects),
     skipped: discovery.skipped,
   };
-}
-
-/** Puts `target`'s modification time back to `reference`'s, to the nanosecond (`touch -r`); the change time moves on. */
-function restoreTimes(target: string, reference: string): void {
-  const run = spawnSync('touch', ['-m', '-r', reference, target]);
-  assert.equal(run.status, 0, String(run.stderr));
 }
 
 const ENDPOINT = 'export const handler = async () => {\n  await db.user.deleteMany()\n  return { statusCode: 200 }\n}\n';

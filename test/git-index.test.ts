@@ -11,7 +11,7 @@ import { ContentHashes } from '../src/core/cache';
 import { statSignature } from '../src/core/signature';
 import { FIXTURES } from './support/fixtures';
 import { tempDir } from './support/project';
-import { clockAhead } from './support/clock';
+import { clockAhead, restoreTimes } from './support/clock';
 import { scanOptions as options, scanSarif as sarif } from './support/cached';
 
 /**
@@ -286,12 +286,6 @@ test('a fresh checkout with the cache restored finds its entries through git\'s 
   assert.ok(racy < plan.units.length / 2, `most files were not read (${racy} of ${plan.units.length} were)`);
   assert.equal(sarif(clone, cache), sarif(clone));
 });
-
-/** Puts `file`'s modification time back to `reference`'s, to the nanosecond (`touch -r`; Node's utimes rounds). */
-function restoreTimes(file: string, reference: string): void {
-  const run = spawnSync('touch', ['-m', '-r', reference, file]);
-  assert.equal(run.status, 0, String(run.stderr));
-}
 
 test('in a checkout, a file rewritten after git wrote it, same size and mtime, is read and judged again', (t) => {
   if (skipWithoutGit(t)) return;

@@ -6,7 +6,7 @@
  * 1. Generates monorepos of each size (serverless functions) from the seed, in a temp folder.
  * 2. Runs each variant in a fresh `node` process (scripts/bench/child.cjs), rounds interleaved so
  *    load on a shared machine hits every variant alike:
- *      floor-1 / floor-N   read + ts.createSourceFile of every file the scan reads, 1 thread / N workers
+ *      floor-1 / floor-N   read + ts.createSourceFile of every file the scan reads, 1 thread / N threads (main + N-1 workers)
  *      cold-1 / cold-N     `fnscan -f sarif` without cache, --jobs 1 / --jobs N
  *      cache-fill          --cache into an empty cache folder (cold, plus writing the cache)
  *      warm                --cache again, nothing changed
@@ -258,7 +258,7 @@ function report(results: SizeResult[], args: Args): string {
   const lines: string[] = [];
   const cpus = os.cpus();
   lines.push(`machine: ${cpus[0]?.model.trim() ?? 'unknown CPU'}, ${cpus.length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}, ${os.platform()} ${os.arch()}`);
-  lines.push(`load average at the end: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}; N = ${args.jobs} workers; ${args.reps} rounds, medians; seed ${args.seed}`);
+  lines.push(`load average at the end: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}; N = ${args.jobs} threads; ${args.reps} rounds, medians; seed ${args.seed}`);
   lines.push(`an empty node process (spawn to exit) at the end: ${nodeStartMs().toFixed(0)} ms, median of 5; part of every variant, floors included`);
   for (const r of results) {
     const m = (v: Variant, key: 'wallMs' | 'cpuMs' | 'maxRssKb'): number | undefined => {

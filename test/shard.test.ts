@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import type * as Sarif from 'sarif';
 import { scan, ScanPlan, type ScanOptions } from '../src/core/engine';
 import { parseShard, shardOf } from '../src/core/shard';
-import { scanParallel } from '../src/core/parallel';
+import { completeScan, scanParallel } from '../src/core/parallel';
 import { UsageError } from '../src/core/project';
 import { rules } from '../src/rules';
 import { formatSarif } from '../src/reporters/sarif';
@@ -152,9 +152,17 @@ test('worker threads (--jobs) give the same SARIF as one thread, with and withou
   const format = (result: Awaited<ReturnType<typeof scanParallel>>): string =>
     formatSarif(result, { root, category: 'fnscan', includeSuppressed: true, toolVersion: '0.0.0' });
   const perWorker = 100;
-  assert.ok(new ScanPlan(options(root)).pending.length >= 2 * perWorker, 'enough files for two workers');
+  assert.ok(new ScanPlan(options(root)).pending.length >= 3 * perWorker, 'enough files for three threads');
   const single = format(scan(options(root)));
-  assert.equal(format(await scanParallel(options(root), 2, perWorker)), single);
+  // This thread and one worker, then this thread and two workers, all taking chunks from one queue.
+  for (const threads of [2, 3]) {
+    const plan = new ScanPlan(options(root));
+    assert.equal(format(await completeScan(plan, threads, perWorker)), single);
+    const judged = plan.phases.threads ?? [];
+    assert.equal(judged.length, threads);
+    assert.ok(judged.every((n) => n > 0), `every thread judged files: ${judged.join(' + ')}`);
+    assert.equal(judged.reduce((a, b) => a + b, 0), plan.pending.length);
+  }
   const cache = path.join(root, '.fnscan-test-cache');
   assert.equal(format(await scanParallel(options(root, { cache: { location: cache } }), 2, perWorker)), single);
   assert.equal(format(scan(options(root, { cache: { location: cache } }))), single, 'entries written by workers serve a later scan');

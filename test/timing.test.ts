@@ -69,5 +69,6 @@ test('workers send their times back: every judged file and the rules that ran ar
   assert.deepEqual([...plan.times!.files.keys()].sort(), judged);
   assert.ok(plan.times!.rules.get('no-unauthenticated-handler')! > 0);
   assert.equal(plan.phases.judged, judged.length);
+  assert.equal(plan.phases.threads?.reduce((a, b) => a + b, 0), judged.length, 'this thread and the worker judged them all between them');
   assert.ok(plan.times!.typescript > 0, 'each worker loaded TypeScript, timed on its own');
 });

@@ -30,35 +30,63 @@ async function fnscan(cwd, argv) {
 /**
  * The parse floor: the files the scan itself would read (ScanPlan's own selection), each read and
  * parsed with the engine's own call (same script kind, no parent pointers), nothing else. With
- * jobs > 1, the same worker model and chunks as `--jobs`.
+ * jobs > 1, the same thread model and chunks as `--jobs` (parallel.ts): this thread and jobs - 1
+ * workers take chunks from one queue, each worker holding two at a time.
  */
 async function floor(root, jobs) {
   const { ScanPlan } = require(path.join(DIST, 'core', 'engine.js'));
   const { planChunks } = require(path.join(DIST, 'core', 'parallel.js'));
+  const { parseAll } = require('./floor-work.cjs');
   const plan = new ScanPlan({ paths: [root], rules: [], config: {}, includeTests: false, root });
   const units = plan.units.map((u) => ({ path: u.path, kind: u.kind, project: u.project }));
-  if (jobs <= 1) return { files: require('./floor-work.cjs').parseAll(units) };
+  if (jobs <= 1) return { files: parseAll(units) };
   const { Worker } = require('node:worker_threads');
   const chunks = planChunks(units, jobs).map((chunk) => chunk.map((u) => ({ path: u.path, kind: u.kind })));
   let next = 0;
+  let unfinished = chunks.length;
   let files = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(jobs, chunks.length) }, () =>
-      new Promise((resolve, reject) => {
-        const worker = new Worker(path.join(__dirname, 'floor-work.cjs'));
-        const give = () => {
-          if (next < chunks.length) worker.postMessage(chunks[next++]);
-          else worker.terminate().then(resolve, reject);
-        };
-        worker.on('message', (n) => {
-          files += n;
-          give();
+  let failure;
+  let wake;
+  const settled = () => {
+    if (wake) wake();
+    wake = undefined;
+  };
+  const workers = [];
+  for (let i = 1; i < jobs && next < chunks.length; i++) {
+    const worker = new Worker(path.join(__dirname, 'floor-work.cjs'));
+    workers.push(worker);
+    const give = () => {
+      if (next < chunks.length) worker.postMessage(chunks[next++]);
+    };
+    worker.on('message', (n) => {
+      files += n;
+      unfinished--;
+      give();
+      settled();
+    });
+    worker.on('error', (error) => {
+      failure = failure || error;
+      settled();
+    });
+    give();
+    give();
+  }
+  try {
+    while (!failure && unfinished > 0) {
+      if (next < chunks.length) {
+        files += parseAll(chunks[next++]);
+        unfinished--;
+        await new Promise((resolve) => setImmediate(resolve));
+      } else {
+        await new Promise((resolve) => {
+          wake = resolve;
         });
-        worker.on('error', reject);
-        give();
-      }),
-    ),
-  );
+      }
+    }
+    if (failure) throw failure;
+  } finally {
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
   return { files };
 }
 

@@ -100,7 +100,7 @@ export class FileCache implements ModuleHost {
 /** Source files parsed ahead of judging them, at most (see `FileWork.runAll`). */
 const PARSE_BATCH = 32;
 
-/** Scans in this thread; `scanParallel` (parallel.ts) spreads the same per-file work over worker threads. */
+/** Scans in this thread; `scanParallel` (parallel.ts) spreads the same per-file work over this thread and worker threads. */
 export function scan(options: ScanOptions): ScanResult {
   const plan = new ScanPlan(options);
   const work = new FileWork(plan.setup, plan.hashes, plan.folders);

@@ -10,17 +10,22 @@ import { ruleById } from '../rules';
 import { WorkTimes, performance, since, type WireTimes } from './timing';
 
 /**
- * `--jobs`: the per-file work of a scan spread over worker threads. The main thread discovers
- * the files, asks the cache, hands out contiguous runs of one project's files (so each worker
- * parses a project's shared modules once per run it gets) and collects the outcomes; the
- * findings are the same whatever the number of workers, because each file is judged on its own.
+ * `--jobs`: the per-file work of a scan spread over threads. The main thread discovers the files,
+ * asks the cache, and then judges files itself alongside `jobs - 1` worker threads: all take
+ * contiguous runs of one project's files from one queue (so each thread parses a project's shared
+ * modules once per run it gets), and the main thread collects the outcomes. The findings are the
+ * same whatever the number of threads, because each file is judged on its own.
  */
 
 /**
  * A worker costs its own load of TypeScript and the rules and its own JIT warm-up (about half a
- * second of CPU); below this many files per worker the scan stays in one thread. Measured on the
- * bench trees (2 cores, idle): two workers were 25% slower than one thread with 1,400 files each,
- * 15% slower with 2,750, and 2-5% faster with 5,550.
+ * second of CPU); below this many files per thread the scan stays in one thread. Measured on the
+ * bench trees (2 cores, idle) when the main thread only handed out work: two workers were 25%
+ * slower than one thread with 1,400 files each, 15% slower with 2,750, and 2-5% faster with
+ * 5,550. With the main thread judging too (one worker fewer), on a later VM whose two cores
+ * gave two separate scans only about 1.3x between them: two threads were slower at 1,400 files
+ * each (2.14-2.32 s against 1.69-2.57 s by round) and level at 5,550 (4.25 s against 4.28 s, means
+ * of six rounds; two workers 4.43 s).
  */
 export const MIN_FILES_PER_WORKER = 5000;
 
@@ -29,8 +34,8 @@ export function defaultJobs(): number {
 }
 
 /**
- * Like `scan`, with up to `jobs` worker threads when the project is large enough to repay them
- * (`minFilesPerWorker` lets tests use workers on small trees).
+ * Like `scan`, on up to `jobs` threads (this one and `jobs - 1` workers) when the project is
+ * large enough to repay them (`minFilesPerWorker` lets tests use workers on small trees).
  */
 export async function scanParallel(options: ScanOptions, jobs = defaultJobs(), minFilesPerWorker = MIN_FILES_PER_WORKER): Promise<ScanResult> {
   return completeScan(new ScanPlan(options), jobs, minFilesPerWorker);
@@ -39,10 +44,10 @@ export async function scanParallel(options: ScanOptions, jobs = defaultJobs(), m
 /** Does the per-file work `plan` left pending (in this thread or in workers) and gives the result. */
 export async function completeScan(plan: ScanPlan, jobs = defaultJobs(), minFilesPerWorker = MIN_FILES_PER_WORKER): Promise<ScanResult> {
   const ruleIds = shippedRuleIds(plan.setup.rules);
-  const workers = Math.min(jobs, Math.floor(plan.pending.length / minFilesPerWorker));
+  const threads = Math.min(jobs, Math.floor(plan.pending.length / minFilesPerWorker));
   const started = performance.now();
-  if (workers >= 2 && ruleIds) {
-    await runInWorkers(plan, workers, ruleIds);
+  if (threads >= 2 && ruleIds) {
+    await runInWorkers(plan, threads, ruleIds);
   } else {
     const work = new FileWork(plan.setup, plan.hashes, plan.folders, plan.times);
     work.runAll(plan.pending, (unit, outcome) => plan.complete(unit, outcome));
@@ -100,7 +105,17 @@ type WireError = { kind: 'internal'; file: string; ruleId: string; message: stri
 
 type WorkerReply = { outcomes: UnitOutcome[]; times?: WireTimes } | { error: WireError };
 
-async function runInWorkers(plan: ScanPlan, count: number, ruleIds: string[]): Promise<void> {
+/** Chunks a worker holds at once: the next is already queued when it replies, so it never waits for this thread. */
+const WORKER_QUEUE = 2;
+
+/**
+ * Judges the pending files on `threads` threads: this one and `threads - 1` workers, all taking
+ * chunks from one queue. This thread takes a chunk whenever it is free and between chunks handles
+ * the workers' replies; each worker holds up to WORKER_QUEUE chunks. A thread of its own would
+ * sit idle while the workers run and cost another load of TypeScript and the rules and another
+ * JIT warm-up: on 2 cores, two workers were no faster than one thread.
+ */
+async function runInWorkers(plan: ScanPlan, threads: number, ruleIds: string[]): Promise<void> {
   const projects = [...new Set(plan.pending.map((u) => u.project))];
   const projectIndex = new Map(projects.map((p, i) => [p, i]));
   const setup: WorkerSetup = {
@@ -112,41 +127,74 @@ async function runInWorkers(plan: ScanPlan, count: number, ruleIds: string[]): P
     recording: plan.hashes !== undefined,
     timing: plan.times !== undefined,
   };
-  const chunks = planChunks(plan.pending, count);
+  const chunks = planChunks(plan.pending, threads);
+  let next = 0;
+  let unfinished = chunks.length;
+  let failure: Error | undefined;
+  /** Wakes this thread when it waits for the workers' last replies. */
+  let wake: (() => void) | undefined;
+  const settled = (): void => {
+    wake?.();
+    wake = undefined;
+  };
   const workers: Worker[] = [];
-  const inFlight = new Map<Worker, ScanUnit[]>();
+  const inFlight = new Map<Worker, ScanUnit[][]>();
+  /** Files judged by each thread, this one first. */
+  const judged = [0];
+  const give = (worker: Worker): void => {
+    const chunk = chunks[next++];
+    if (!chunk) return;
+    inFlight.get(worker)!.push(chunk);
+    const units: WireUnit[] = chunk.map((u) => ({ path: u.path, kind: u.kind, project: projectIndex.get(u.project)!, hash: u.hash, dated: u.dated }));
+    worker.postMessage({ units });
+  };
   try {
-    await new Promise<void>((resolve, reject) => {
-      let next = 0;
-      let remaining = chunks.length;
-      const give = (worker: Worker): void => {
-        const chunk = chunks[next++];
-        if (!chunk) return;
-        inFlight.set(worker, chunk);
-        const units: WireUnit[] = chunk.map((u) => ({ path: u.path, kind: u.kind, project: projectIndex.get(u.project)!, hash: u.hash, dated: u.dated }));
-        worker.postMessage({ units });
-      };
-      for (let i = 0; i < Math.min(count, chunks.length); i++) {
-        const worker = startWorker(setup);
-        workers.push(worker);
-        worker.on('message', (reply: WorkerReply) => {
-          if ('error' in reply) {
-            reject(revive(reply.error));
-            return;
-          }
-          const chunk = inFlight.get(worker)!;
+    for (let i = 1; i < threads && next < chunks.length; i++) {
+      const worker = startWorker(setup);
+      const slot = judged.push(0) - 1;
+      workers.push(worker);
+      inFlight.set(worker, []);
+      worker.on('message', (reply: WorkerReply) => {
+        if ('error' in reply) {
+          failure ??= revive(reply.error);
+        } else {
+          const chunk = inFlight.get(worker)!.shift()!;
           chunk.forEach((unit, k) => plan.complete(unit, reply.outcomes[k]));
           if (reply.times) plan.times?.merge(reply.times);
-          if (--remaining === 0) resolve();
-          else give(worker);
+          judged[slot] += chunk.length;
+          unfinished--;
+          give(worker);
+        }
+        settled();
+      });
+      worker.on('error', (error) => {
+        failure ??= error;
+        settled();
+      });
+      worker.on('exit', (code) => {
+        if (inFlight.get(worker)!.length > 0) failure ??= new Error(`A scan worker stopped before the scan ended (exit code ${code}).`);
+        settled();
+      });
+      for (let k = 0; k < WORKER_QUEUE; k++) give(worker);
+    }
+    const work = new FileWork(plan.setup, plan.hashes, plan.folders, plan.times);
+    while (failure === undefined && unfinished > 0) {
+      const chunk = chunks[next];
+      if (chunk) {
+        next++;
+        work.runAll(chunk, (unit, outcome) => plan.complete(unit, outcome));
+        judged[0] += chunk.length;
+        unfinished--;
+        // Lets the workers' replies in (and hands them their next chunks) before the next chunk here.
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      } else {
+        await new Promise<void>((resolve) => {
+          wake = resolve;
         });
-        worker.on('error', reject);
-        worker.on('exit', (code) => {
-          if (remaining > 0) reject(new Error(`A scan worker stopped before the scan ended (exit code ${code}).`));
-        });
-        give(worker);
       }
-    });
+    }
+    if (failure) throw failure;
+    plan.phases.threads = judged;
   } finally {
     await Promise.all(workers.map((w) => w.terminate()));
   }

@@ -62,6 +62,8 @@ export interface ScanPhases {
   /** Files judged (not answered by the cache), and the time it took in all. */
   judged: number;
   judging: number;
+  /** With worker threads: the files each thread judged, this one first. */
+  threads?: number[];
   /** Writing the scan cache and the unchanged-tree record, when caching. */
   saving: number;
 }

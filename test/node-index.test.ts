@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';
-import { indexTree } from '../src/core/ast';
+import { indexTree, someNode } from '../src/core/ast';
 import { discover } from '../src/core/project';
 import { ProjectAnalysis, type ModuleHost } from '../src/core/analysis';
 import type { SourceFileInfo } from '../src/core/files';
@@ -125,4 +125,21 @@ test('the index walk sets the parent pointers the parser was asked not to, on ev
     assert.equal(sf.parent, undefined);
   }
   assert.ok(nodes > 10000, `${nodes} nodes`);
+});
+
+test('someNode: the answer of a full search, pruned subtrees left out, and no node tested after the first that passes', () => {
+  const sf = ts.createSourceFile('x.ts', 'function f() { if (a) { g(b) } const h = () => c; return d }', ts.ScriptTarget.Latest, true);
+  const names = (pred: (n: ts.Node) => boolean, prune?: (n: ts.Node) => boolean): { found: boolean; tested: string[] } => {
+    const tested: string[] = [];
+    const found = someNode(sf, (n) => {
+      if (ts.isIdentifier(n)) tested.push(n.text);
+      return pred(n);
+    }, prune);
+    return { found, tested };
+  };
+  const isNamed = (name: string) => (n: ts.Node) => ts.isIdentifier(n) && n.text === name;
+  assert.deepEqual(names(isNamed('b')), { found: true, tested: ['f', 'a', 'g', 'b'] });
+  assert.deepEqual(names(isNamed('zz')), { found: false, tested: ['f', 'a', 'g', 'b', 'h', 'c', 'd'] });
+  // The arrow function's body is pruned: `c` is never tested, so never found.
+  assert.deepEqual(names(isNamed('c'), ts.isArrowFunction), { found: false, tested: ['f', 'a', 'g', 'b', 'h', 'd'] });
 });

@@ -898,11 +898,7 @@ function shopifyValidUnchecked(call: TS.CallExpression): boolean {
     if (ts.isIdentifier(parent.name)) {
       const fn = enclosingBody(parent);
       const name = parent.name.text;
-      let checked = false;
-      if (fn) walk(fn, (n) => {
-        if (!checked && ts.isPropertyAccessExpression(n) && n.name.text === 'valid' && ts.isIdentifier(n.expression) && n.expression.text === name && guardsRejection(n)) checked = true;
-        return undefined;
-      });
+      const checked = fn !== undefined && someNode(fn, (n) => ts.isPropertyAccessExpression(n) && n.name.text === 'valid' && ts.isIdentifier(n.expression) && n.expression.text === name && guardsRejection(n));
       return !checked;
     }
   }
@@ -962,12 +958,7 @@ function testedForPresence(node: TS.Node): boolean {
   if (parent && ts.isVariableDeclaration(parent) && ts.isIdentifier(parent.name)) {
     const fn = enclosingBody(parent);
     const name = parent.name.text;
-    let tested = false;
-    if (fn) walk(fn, (n) => {
-      if (!tested && ts.isIfStatement(n) && containsIdentifier(n.expression, name)) tested = true;
-      return undefined;
-    });
-    return tested;
+    return fn !== undefined && someNode(fn, (n) => ts.isIfStatement(n) && containsIdentifier(n.expression, name));
   }
   return false;
 }
@@ -981,22 +972,14 @@ function usedInDedupe(node: TS.Node): boolean {
   if (parent && ts.isVariableDeclaration(parent) && ts.isIdentifier(parent.name)) names.push(parent.name.text);
   const fn = enclosingBody(node);
   if (!fn) return false;
-  let used = false;
-  walk(fn, (n) => {
-    if (used) return false;
-    if (ts.isCallExpression(n)) {
-      const dotted = dottedName(unwrap(n.expression)) ?? '';
-      const isStore = /(^|\.)(db|prisma|redis|cache|kv)\./.test(dotted) || /^(setnx|setNX|set|add|create|upsert|findUnique|findFirst)$/.test(calleeName(n) ?? '');
-      if (!isStore) return undefined;
-      const args = n.arguments;
-      if (args.some((a) => a === current || a.pos <= node.pos && node.end <= a.end) ||
-        names.some((name) => args.some((a) => containsIdentifier(a, name)))) {
-        used = true;
-      }
-    }
-    return undefined;
+  return someNode(fn, (n) => {
+    if (!ts.isCallExpression(n)) return false;
+    const dotted = dottedName(unwrap(n.expression)) ?? '';
+    const isStore = /(^|\.)(db|prisma|redis|cache|kv)\./.test(dotted) || /^(setnx|setNX|set|add|create|upsert|findUnique|findFirst)$/.test(calleeName(n) ?? '');
+    if (!isStore) return false;
+    const args = n.arguments;
+    return args.some((a) => a === current || a.pos <= node.pos && node.end <= a.end) || names.some((name) => args.some((a) => containsIdentifier(a, name)));
   });
-  return used;
 }
 
 function alwaysReturnsTrue(fn: FunctionLike, followCall?: (id: TS.Identifier) => boolean): boolean {

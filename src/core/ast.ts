@@ -283,15 +283,17 @@ export function walk(node: TS.Node, visit: (node: TS.Node) => boolean | void): v
   step(node);
 }
 
-/** Whether `test` holds for `node` or a node below it; the subtrees of nodes for which `prune` holds are not searched. */
+/**
+ * Whether `test` holds for `node` or a node below it; the subtrees of nodes for which `prune` holds
+ * are not searched. Stops at the first node that passes (`forEachChild` stops at a truthy answer).
+ */
 export function someNode(node: TS.Node, test: (node: TS.Node) => boolean, prune?: (node: TS.Node) => boolean): boolean {
-  let found = false;
-  walk(node, (n) => {
-    if (found || prune?.(n)) return false;
-    if (test(n)) found = true;
-    return undefined;
-  });
-  return found;
+  const step = (current: TS.Node): true | undefined => {
+    if (prune?.(current)) return undefined;
+    if (test(current)) return true;
+    return ts.forEachChild(current, step);
+  };
+  return step(node) === true;
 }
 
 /** Whether an identifier named `name` occurs in `node`. */

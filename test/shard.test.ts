@@ -1,12 +1,13 @@
-import { test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
+import { Worker } from 'node:worker_threads';
 import fc from 'fast-check';
 import type * as Sarif from 'sarif';
 import { scan, ScanPlan, type ScanOptions } from '../src/core/engine';
 import { parseShard, shardOf } from '../src/core/shard';
-import { completeScan, scanParallel } from '../src/core/parallel';
+import { completeScan, runInWorkers, scanParallel } from '../src/core/parallel';
 import { UsageError } from '../src/core/project';
 import { rules } from '../src/rules';
 import { formatSarif } from '../src/reporters/sarif';
@@ -186,4 +187,31 @@ test('random trees: the shards merged give the unsharded SARIF, for 2 to 5 shard
     ),
     { numRuns: 15, seed: 20261206 },
   );
+});
+
+describe('a worker that fails fails the scan, without hanging it', () => {
+  /**
+   * Workers that misbehave on their first chunk, as `runInWorkers` would start them: at once (this
+   * thread finds out between two of its chunks), or after this thread has run out of chunks and
+   * waits for the workers' replies.
+   */
+  const failing = (onChunk: string, delayMs: number) => (): Worker =>
+    new Worker(`require('node:worker_threads').parentPort.on('message', () => setTimeout(() => { ${onChunk} }, ${delayMs}))`, { eval: true });
+  const cases: Array<[string, string, RegExp]> = [
+    ['an error reply', "require('node:worker_threads').parentPort.postMessage({ error: { kind: 'other', message: 'disk on fire' } })", /^disk on fire$/],
+    ['an uncaught error', "throw new Error('worker bug')", /^worker bug$/],
+    ['an exit with chunks in hand', 'process.exit(7)', /stopped before the scan ended \(exit code 7\)/],
+  ];
+  for (const [what, onChunk, message] of cases) {
+    for (const [when, delayMs] of [['while this thread judges', 0], ['once this thread waits', 3000]] as const) {
+      test(`${what}, ${when}`, { timeout: 60_000 }, async () => {
+        const root = tempDir('fnscan-failing-worker-');
+        generateMonorepo(root, { functions: 40, seed: 3 });
+        const plan = new ScanPlan(options(root));
+        assert.ok(plan.pending.length >= 64, 'enough chunks for the worker and this thread');
+        const scan = runInWorkers(plan, 2, rules.map((r) => r.meta.id), failing(onChunk, delayMs));
+        await assert.rejects(scan, (error: Error) => message.test(error.message));
+      });
+    }
+  }
 });

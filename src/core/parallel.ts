@@ -82,7 +82,7 @@ function shippedRuleIds(rules: readonly Rule[]): string[] | undefined {
   return rules.every((r) => ruleById(r.meta.id) === r) ? rules.map((r) => r.meta.id) : undefined;
 }
 
-interface WorkerSetup {
+export interface WorkerSetup {
   ruleIds: string[];
   config: FnscanConfig;
   includeTests: boolean;
@@ -113,9 +113,11 @@ const WORKER_QUEUE = 2;
  * chunks from one queue. This thread takes a chunk whenever it is free and between chunks handles
  * the workers' replies; each worker holds up to WORKER_QUEUE chunks. A thread of its own would
  * sit idle while the workers run and cost another load of TypeScript and the rules and another
- * JIT warm-up: on 2 cores, two workers were no faster than one thread.
+ * JIT warm-up: on 2 cores, two workers were no faster than one thread. A worker that fails (an
+ * error reply, an uncaught error, an exit with chunks in hand) fails the scan once this thread's
+ * chunk is done. `start` makes a worker (tests give workers that fail).
  */
-async function runInWorkers(plan: ScanPlan, threads: number, ruleIds: string[]): Promise<void> {
+export async function runInWorkers(plan: ScanPlan, threads: number, ruleIds: string[], start: (setup: WorkerSetup) => Worker = startWorker): Promise<void> {
   const projects = [...new Set(plan.pending.map((u) => u.project))];
   const projectIndex = new Map(projects.map((p, i) => [p, i]));
   const setup: WorkerSetup = {
@@ -150,7 +152,7 @@ async function runInWorkers(plan: ScanPlan, threads: number, ruleIds: string[]):
   };
   try {
     for (let i = 1; i < threads && next < chunks.length; i++) {
-      const worker = startWorker(setup);
+      const worker = start(setup);
       const slot = judged.push(0) - 1;
       workers.push(worker);
       inFlight.set(worker, []);

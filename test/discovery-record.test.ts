@@ -235,6 +235,19 @@ test('in a tree the record was not written in (a fresh checkout with the cache r
   // The scan cache's files (the cache and its journal, if any), by name.
   const scanCache = (dir: string): Record<string, string> =>
     Object.fromEntries(fs.readdirSync(dir).filter((n) => n.startsWith('scan-cache')).map((n) => [n, fs.readFileSync(path.join(dir, n), 'latin1')]));
+  // No file here has the stat the unchanged-tree record was written with: planning goes straight
+  // to the scan cache's lookups (by content) and never opens that record.
+  const probe = restore('probe');
+  const opened: string[] = [];
+  const openSync = fs.openSync;
+  const spy = t.mock.method(fs, 'openSync', (...args: Parameters<typeof fs.openSync>) => {
+    opened.push(path.basename(String(args[0])));
+    return openSync(...args);
+  });
+  assert.equal(new ScanPlan(options(root, probe)).phases.answeredBy, 'lookups');
+  spy.mock.restore();
+  assert.ok(opened.includes('scan-cache.json'), 'the scan cache was opened (the spy sees the reads)');
+  assert.deepEqual(opened.filter((name) => name === 'scan-result.json' || name === 'scan-units.json'), []);
   const ci = restore('ci');
   const restoredCache = scanCache(ci);
   assert.equal(sarif(root, ci), uncached, 'a scan in the new tree');

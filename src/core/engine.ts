@@ -204,8 +204,11 @@ export class ScanPlan {
   /** Takes what the cache holds: every outcome from the unchanged-tree record, or those the per-file lookups find. */
   private consultCache(location: string, hashes: ContentHashes): void {
     const key = this.cacheKey;
-    // What the record of the last scan still vouches for, without opening the scan cache.
-    const answer = readUnchanged({ location, key, root: this.root, units: this.units, projects: this.discovery.projects, hashes, folders: this.folders });
+    // What the record of the last scan still vouches for, without opening the scan cache. Not in
+    // a tree the discovery record was not written in (a fresh checkout with a restored cache):
+    // no file there has the stat it was recorded with, so the lookups, which go by content, answer.
+    const newTree = this.folderListings?.how === 'new tree';
+    const answer = newTree ? undefined : readUnchanged({ location, key, root: this.root, units: this.units, projects: this.discovery.projects, hashes, folders: this.folders });
     if (answer?.kind === 'all') {
       this.fromRecord = answer;
       this.recordStamp = answer.stamp;

@@ -125,7 +125,7 @@ function buildProgram(version: string, out: ParseOutput): Command {
     )
     .option('--cache', 'reuse the results of files unchanged since the last --cache run')
     .option('--cache-location <dir>', 'folder for the cache', 'node_modules/.cache/fnscan')
-    .option('--jobs <n>', `threads to scan with: this one and n-1 workers (default: ${defaultJobs()}, the number of cores)`, positiveCount)
+    .option('--jobs <n>', `threads to scan with: the main one and n-1 workers (default: ${defaultJobs()}, the number of cores)`, positiveCount)
     .option('--shard <i/n>', 'scan only the i-th of n slices of the files (for parallel CI jobs)', shardOption)
     .option('--timing', 'print where the time went on stderr: phases, time per rule, slowest files')
     .version(version, '-v, --version', 'print the version')

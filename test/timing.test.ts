@@ -72,3 +72,21 @@ test('workers send their times back: every judged file and the rules that ran ar
   assert.equal(plan.phases.threads?.reduce((a, b) => a + b, 0), judged.length, 'this thread and the worker judged them all between them');
   assert.ok(plan.times!.typescript > 0, 'each worker loaded TypeScript, timed on its own');
 });
+
+test('after an edit a worker started while the record is checked judges the file, with the output of a scan without the cache; not with --jobs 1', async (t) => {
+  clockAhead(t);
+  const root = copyApp('acme-store');
+  const argv = ['--cache', '-f', 'json', '--timing'];
+  await fnscan(root, [...argv, '--jobs', '2']);
+  const endpoint = path.join(root, 'api/src/functions/exportOrders.ts');
+  fs.appendFileSync(endpoint, '\n// edited\n');
+  const edited = await fnscan(root, [...argv, '--jobs', '2']);
+  assert.match(edited.stderr, /^Timing: .*unchanged-tree record \d+ ms, judging 1 file in a worker started while the record was checked \d+ ms/m);
+  const uncached = await fnscan(root, ['-f', 'json']);
+  assert.equal(edited.stdout, uncached.stdout);
+  assert.equal(edited.code, uncached.code);
+  fs.appendFileSync(endpoint, '// edited again\n');
+  const single = await fnscan(root, [...argv, '--jobs', '1']);
+  assert.match(single.stderr, /^Timing: .*unchanged-tree record \d+ ms, judging 1 file \d+ ms/m);
+  assert.equal(single.stdout, uncached.stdout);
+});

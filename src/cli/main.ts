@@ -5,7 +5,7 @@ import { applyBaseline, BaselineError, writeBaseline } from '../core/baseline';
 import { ConfigError, loadConfig } from '../core/config';
 import { InternalError, ScanPlan, relativePath, type ScanResult } from '../core/engine';
 import { firstLine } from '../core/messages';
-import { completeScan } from '../core/parallel';
+import { completeScan, startEarlyWorker, type EarlyWorker } from '../core/parallel';
 import { MergeError, mergeSarif } from '../reporters/merge-sarif';
 import { DEFAULT_LIMITS } from '../core/files';
 import { UsageError, projectAt } from '../core/project';
@@ -216,6 +216,8 @@ async function scanPaths(
     throw new UsageError(`--cache-location \`${printable(options.cacheLocation)}\` is a file; it must be a folder (fnscan keeps its cache files in it).`);
   }
   const progress = io.stderrIsTTY && !options.quiet ? terminalProgress(io.stderr) : noProgress;
+  // After an edit, a worker loads TypeScript and the rules while planning finds the files to judge.
+  let early: EarlyWorker | undefined;
   try {
     const plan = new ScanPlan({
       paths,
@@ -230,13 +232,19 @@ async function scanPaths(
       shard: options.shard,
       root,
       timing: options.timing,
+      onRecordStale: (planned) => {
+        early ??= startEarlyWorker(planned, options.jobs);
+      },
     });
     const known = plan.resultStamp;
     const output = key !== undefined && known !== undefined ? readOutput(cacheLocation!, known, key) : undefined;
     if (output) return { output, plan };
-    const result = await completeScan(plan, options.jobs);
+    const used = early;
+    early = undefined;
+    const result = await completeScan(plan, options.jobs, undefined, used);
     return { result, stamp: plan.resultStamp, plan };
   } finally {
+    void early?.worker.terminate();
     progress.clear();
   }
 }

@@ -14,7 +14,11 @@ export function formatTiming(plan: ScanPlan, run: { report: number; total: numbe
   if (phases.answeredBy === 'record') parts.push(`unchanged-tree record ${ms(phases.cache)}`);
   else if (phases.answeredBy === 'lookups') parts.push(`scan cache ${ms(phases.cache)} (${count(plan.hashes?.reads ?? 0, 'file')} read to hash)`);
   const loading = times && times.typescript >= 1 ? ` (loading TypeScript ${ms(times.typescript)})` : '';
-  const threads = phases.threads ? ` on ${phases.threads.length} threads (${phases.threads.map((n) => n.toLocaleString('en-US')).join(' + ')})` : '';
+  const threads = phases.early
+    ? ' in a worker started while the record was checked'
+    : phases.threads
+      ? ` on ${phases.threads.length} threads (${phases.threads.map((n) => n.toLocaleString('en-US')).join(' + ')})`
+      : '';
   if (!run.repeated) parts.push(`judging ${count(phases.judged, 'file')}${threads} ${ms(phases.judging)}${loading}`);
   if (!run.repeated && phases.answeredBy !== 'nothing') parts.push(`writing the cache ${ms(phases.saving)}`);
   parts.push(`${run.repeated ? 'repeating the last output' : 'report'} ${ms(run.report)}`);

@@ -40,6 +40,12 @@ export interface ScanOptions {
   configRoot?: string;
   /** Keep time per rule and per file (`--timing`); the phases' wall times are kept anyway. */
   timing?: boolean;
+  /**
+   * With `cache`: called during planning once the unchanged-tree record is found not to answer for
+   * every file (an edit), before the rest of planning works out which files to judge again. The
+   * CLI starts a worker here that loads TypeScript and the rules meanwhile (parallel.ts).
+   */
+  onRecordStale?(plan: ScanPlan): void;
 }
 
 export interface ScanResult {
@@ -208,7 +214,8 @@ export class ScanPlan {
     // a tree the discovery record was not written in (a fresh checkout with a restored cache):
     // no file there has the stat it was recorded with, so the lookups, which go by content, answer.
     const newTree = this.folderListings?.how === 'new tree';
-    const answer = newTree ? undefined : readUnchanged({ location, key, root: this.root, units: this.units, projects: this.discovery.projects, hashes, folders: this.folders });
+    const onStale = this.options.onRecordStale && ((): void => this.options.onRecordStale!(this));
+    const answer = newTree ? undefined : readUnchanged({ location, key, root: this.root, units: this.units, projects: this.discovery.projects, hashes, folders: this.folders, onStale });
     if (answer?.kind === 'all') {
       this.fromRecord = answer;
       this.recordStamp = answer.stamp;

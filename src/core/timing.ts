@@ -64,6 +64,8 @@ export interface ScanPhases {
   judging: number;
   /** With worker threads: the files each thread judged, this one first. */
   threads?: number[];
+  /** The files were judged by a worker started while planning (see `startEarlyWorker`). */
+  early?: boolean;
   /** Writing the scan cache and the unchanged-tree record, when caching. */
   saving: number;
 }

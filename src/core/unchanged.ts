@@ -124,6 +124,8 @@ export interface UnchangedCheck {
   projects: readonly ProjectInfo[];
   hashes: ContentHashes;
   folders: KnownFolders;
+  /** Called once the record is found not to answer for every file, before the files it still answers for are sorted out. */
+  onStale?: () => void;
 }
 
 export interface UnchangedWrite {
@@ -152,11 +154,15 @@ export function readUnchanged(check: UnchangedCheck): Unchanged | Reusable | und
     if (!header || header.format !== FORMAT || header.key !== check.key) return undefined;
     if (header.day !== undefined && header.day !== utcDay()) return undefined;
     const digest = treeDigest(check.root, check.key, check.units, (i) => check.hashes.signature(check.units[i].path));
-    if (digest === undefined || header.digest !== digest) return reusable(check, () => readRecord(file, head));
+    if (digest === undefined || header.digest !== digest) {
+      check.onStale?.();
+      return reusable(check, () => readRecord(file, head));
+    }
     const record = readRecord(file, head);
     if (!record) return undefined;
     const absolute = absoluteFrom(check.root);
     if (!extrasHold(record.checks.extras, check.hashes, absolute) || !resolutionsHold(record.checks.resolutions, check, absolute)) {
+      check.onStale?.();
       return reusable(check, () => record);
     }
     // The digest matched, so these are the recorded files, in the recorded order.

@@ -12,11 +12,14 @@ type Hook = 'source' | 'text';
 function lazyRule(ruleMeta: RuleMeta, hooks: readonly Hook[], load: () => { default: Rule }): Rule {
   let loaded: Rule | undefined;
   const code = (): Rule => (loaded ??= load().default);
+  loaders.set(ruleMeta.id, code);
   const rule: Rule = { meta: ruleMeta };
   if (hooks.includes('source')) rule.checkSource = (ctx) => code().checkSource!(ctx);
   if (hooks.includes('text')) rule.checkText = (ctx) => code().checkText!(ctx);
   return rule;
 }
+
+const loaders = new Map<string, () => Rule>();
 
 /** Every rule fnscan ships, in a fixed order (SARIF `ruleIndex` follows it). */
 export const rules: readonly Rule[] = [
@@ -43,4 +46,9 @@ export const ruleIds: readonly string[] = rules.map((r) => r.meta.id);
 
 export function ruleById(id: string): Rule | undefined {
   return rules.find((r) => r.meta.id === id);
+}
+
+/** Loads the code of these rules (and the analysis they use) now rather than on their first check. */
+export function loadRuleCode(ids: readonly string[]): void {
+  for (const id of ids) loaders.get(id)?.();
 }

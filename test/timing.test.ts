@@ -3,8 +3,9 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { run } from '../src/cli/main';
-import { ScanPlan } from '../src/core/engine';
-import { completeScan } from '../src/core/parallel';
+import { scan, ScanPlan, type ScanResult } from '../src/core/engine';
+import { formatSarif } from '../src/reporters/sarif';
+import { completeScan, startEarlyWorker, type EarlyWorker } from '../src/core/parallel';
 import { rules } from '../src/rules';
 import { FIXTURES } from './support/fixtures';
 import { tempDir } from './support/project';
@@ -73,20 +74,42 @@ test('workers send their times back: every judged file and the rules that ran ar
   assert.ok(plan.times!.typescript > 0, 'each worker loaded TypeScript, timed on its own');
 });
 
-test('after an edit a worker started while the record is checked judges the file, with the output of a scan without the cache; not with --jobs 1', async (t) => {
+test('after an edit, a worker started while the record is checked judges the file: the output of a scan without the cache; not with --jobs 1, nor on a small tree', async (t) => {
   clockAhead(t);
   const root = copyApp('acme-store');
-  const argv = ['--cache', '-f', 'json', '--timing'];
-  await fnscan(root, [...argv, '--jobs', '2']);
+  const cache = path.join(root, '.fnscan-test-cache');
+  const plan = (early: { worker?: EarlyWorker }, jobs: number): ScanPlan =>
+    new ScanPlan({
+      paths: [root],
+      rules: [...rules],
+      config: {},
+      includeTests: false,
+      root,
+      cache: { location: cache },
+      onRecordStale: (planned) => {
+        early.worker = startEarlyWorker(planned, jobs, 1);
+      },
+    });
+  const sarif = (result: ScanResult): string => formatSarif(result, { root, category: 'fnscan', includeSuppressed: true, toolVersion: '0.0.0' });
+  await completeScan(plan({}, 2), 2);
   const endpoint = path.join(root, 'api/src/functions/exportOrders.ts');
   fs.appendFileSync(endpoint, '\n// edited\n');
-  const edited = await fnscan(root, [...argv, '--jobs', '2']);
-  assert.match(edited.stderr, /^Timing: .*unchanged-tree record \d+ ms, judging 1 file in a worker started while the record was checked \d+ ms/m);
-  const uncached = await fnscan(root, ['-f', 'json']);
-  assert.equal(edited.stdout, uncached.stdout);
-  assert.equal(edited.code, uncached.code);
+  const early: { worker?: EarlyWorker } = {};
+  const edited = plan(early, 2);
+  assert.ok(early.worker, 'started once the record was found stale');
+  assert.equal(edited.pending.length, 1);
+  const result = await completeScan(edited, 2, undefined, early.worker);
+  assert.equal(edited.phases.early, true, 'the early worker judged the file');
+  assert.deepEqual(edited.phases.threads, [0, 1]);
+  const uncached = sarif(scan({ paths: [root], rules: [...rules], config: {}, includeTests: false, root }));
+  assert.equal(sarif(result), uncached);
+
   fs.appendFileSync(endpoint, '// edited again\n');
-  const single = await fnscan(root, [...argv, '--jobs', '1']);
-  assert.match(single.stderr, /^Timing: .*unchanged-tree record \d+ ms, judging 1 file \d+ ms/m);
-  assert.equal(single.stdout, uncached.stdout);
+  const single: { worker?: EarlyWorker } = {};
+  await completeScan(plan(single, 1), 1);
+  assert.equal(single.worker, undefined, '--jobs 1: no worker');
+  // Through the CLI, a tree this small (below EARLY_WORKER_MIN_FILES) judges in the main thread.
+  fs.appendFileSync(endpoint, '// and again\n');
+  const cli = await fnscan(root, ['--cache', '--cache-location', cache, '-f', 'json', '--timing', '--jobs', '2']);
+  assert.match(cli.stderr, /^Timing: .*unchanged-tree record \d+ ms, judging 1 file \d+ ms/m);
 });

@@ -32,6 +32,12 @@ function viaRecord(t: TestContext, scanned: () => string): { fromRecord: boolean
 
 const record = (cache: string): string => path.join(cache, 'scan-result.json');
 
+/** The record's header line, parsed. */
+function headerOf(cache: string): { digest: string; content?: Record<string, string> } {
+  const text = fs.readFileSync(record(cache), 'utf8');
+  return JSON.parse(text.slice(0, text.indexOf('\n'))) as { digest: string; content?: Record<string, string> };
+}
+
 const relative = (root: string, file: string): string => path.relative(root, file).split(path.sep).join('/');
 
 /** The files a scan with this cache would judge again (not take from the record or the scan cache). */
@@ -387,11 +393,18 @@ test('a file edited moments before the scan is recorded by its content, and by i
   const edited = viaRecord(t, () => sarif(root, cache));
   assert.deepEqual(edited, { fromRecord: true, sarif: sarif(root) });
   assert.deepEqual(judgedAgain(root, cache), [], 'the record vouches for it by its content');
+  // The header names it with its content hash, and the digest holds it by that: the next scan
+  // takes every outcome from the record, as if nothing had been edited (the settled scan).
+  assert.deepEqual(Object.keys(headerOf(cache).content ?? {}), [relative(root, endpoint)]);
+  const settled = new ScanPlan(options(root, cache));
+  assert.equal(typeof settled.resultStamp, 'string', 'the record answers for every file');
+  assert.deepEqual(settled.pending, []);
   assert.equal(viaRecord(t, () => sarif(root, cache)).fromRecord, true);
 
   // The same size, another content, still too recent: its content says it changed.
   fs.writeFileSync(endpoint, fs.readFileSync(endpoint, 'utf8').replace('note = 1', 'note = 2'));
   recent();
+  assert.equal(new ScanPlan(options(root, cache)).resultStamp, undefined, 'its content is not the one the header names');
   assert.deepEqual(judgedAgain(root, cache), [relative(root, endpoint)]);
   const changed = viaRecord(t, () => sarif(root, cache));
   assert.equal(changed.sarif, sarif(root));
@@ -404,6 +417,27 @@ test('a file edited moments before the scan is recorded by its content, and by i
   const plan = new ScanPlan(options(root, cache));
   assert.equal(typeof plan.resultStamp, 'string', 'the record vouches for every file again');
   assert.deepEqual(plan.pending, []);
+});
+
+test('more files recorded by their content than the header lists: no digest, and a scan that finds them unchanged takes the others', (t) => {
+  clockAhead(t);
+  const { root, cache } = copyApp('acme-store');
+  sarif(root, cache);
+  const functions = path.join(root, 'api/src/functions');
+  const endpoints = fs.readdirSync(functions).filter((f) => f.endsWith('.ts')).sort().map((f) => path.join(functions, f));
+  assert.ok(endpoints.length >= 9, 'more than the header lists');
+  const now = new Date(Date.now());
+  for (const endpoint of endpoints.slice(0, 9)) {
+    fs.appendFileSync(endpoint, '\nexport const note = 1\n');
+    fs.utimesSync(endpoint, now, now);
+  }
+  assert.equal(viaRecord(t, () => sarif(root, cache)).sarif, sarif(root));
+  const header = headerOf(cache);
+  assert.equal(header.content, undefined);
+  assert.equal(header.digest, '');
+  const next = new ScanPlan(options(root, cache));
+  assert.equal(next.resultStamp, undefined, 'no digest: the record does not answer for every file at once');
+  assert.deepEqual(next.pending, [], 'but every file holds, those by their content');
 });
 
 test('no record is written while a file is too recent to vouch for by its stat', () => {

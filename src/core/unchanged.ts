@@ -27,7 +27,7 @@ import type { ProjectInfo } from './project';
  * lookups take over: they find touched but unchanged files by content instead of judging them.
  */
 
-const FORMAT = 3;
+const FORMAT = 4;
 const FILE_NAME = 'scan-result.json';
 /** The record's table of files, read only when some file changed. */
 const UNITS_NAME = 'scan-units.json';
@@ -49,6 +49,13 @@ interface Header {
   format: number;
   key: string;
   digest: string;
+  /**
+   * The files recorded by their content (too recent, when the record was written, for their stat
+   * to vouch for them): relative path to content hash. The digest holds them by that hash, so a
+   * scan that finds their content unchanged takes every outcome from the record. Absent (and the
+   * digest empty) when there are too many to list in the header.
+   */
+  content?: Record<string, string>;
   /** The UTC date the outcomes hold for, when a file has a dated suppression. */
   day?: string;
   sum: string;
@@ -124,7 +131,11 @@ export interface UnchangedCheck {
   projects: readonly ProjectInfo[];
   hashes: ContentHashes;
   folders: KnownFolders;
-  /** Called once the record is found not to answer for every file, before the files it still answers for are sorted out. */
+  /**
+   * Called once the record is found not to answer for every file (a file not as recorded, by its
+   * stat or, for one recorded by its content, by that), before the files it still answers for
+   * are sorted out.
+   */
   onStale?: () => void;
 }
 
@@ -153,7 +164,13 @@ export function readUnchanged(check: UnchangedCheck): Unchanged | Reusable | und
     const header = head && headerOf(head);
     if (!header || header.format !== FORMAT || header.key !== check.key) return undefined;
     if (header.day !== undefined && header.day !== utcDay()) return undefined;
-    const digest = treeDigest(check.root, check.key, check.units, (i) => check.hashes.signature(check.units[i].path));
+    const byContent = contentVouched(header.content, check.root);
+    const digest = treeDigest(check.root, check.key, check.units, (i) => {
+      const unit = check.units[i];
+      const hash = byContent?.get(unit.path);
+      if (hash === undefined) return check.hashes.signature(unit.path);
+      return check.hashes.of(unit.path) === hash ? vouchedByContent(hash) : undefined;
+    });
     if (digest === undefined || header.digest !== digest) {
       check.onStale?.();
       return reusable(check, () => readRecord(file, head));
@@ -317,6 +334,23 @@ function strings(value: unknown, length: number): string[] {
 /** Starts what the table holds in place of a signature for a file recorded by its content hash. */
 const BY_CONTENT = '#';
 
+/**
+ * Files recorded by their content that the header lists (more leave the record without a digest),
+ * and the bytes their paths and hashes may take there: with the rest of the header (about 300
+ * bytes), well within the HEADER_BYTES read.
+ */
+const MAX_CONTENT_VOUCHED = 8;
+const MAX_CONTENT_BYTES = 2048;
+
+/** The header's files recorded by their content, by absolute path; undefined when it lists none. */
+function contentVouched(content: unknown, root: string): Map<string, string> | undefined {
+  if (content === undefined || typeof content !== 'object' || content === null) return undefined;
+  const absolute = absoluteFrom(root);
+  const byPath = new Map<string, string>();
+  for (const [rel, hash] of Object.entries(content)) if (typeof hash === 'string') byPath.set(absolute(rel), hash);
+  return byPath;
+}
+
 /** What the record keeps in place of a signature for a file too recent to vouch for by its stat (its content hash), if it can. */
 export function vouchedByContent(hash: string | null): string | undefined {
   return hash === null ? undefined : `${BY_CONTENT}${hash}`;
@@ -396,9 +430,12 @@ export function writeUnchanged(write: UnchangedWrite, entries: ReadonlyArray<Kep
   // Entries taken from a record come with it.
   const base = write.base;
   if (!base && entries.some((e) => e.from !== undefined)) return undefined;
-  // A file recorded by its content leaves the record without a digest: no scan takes every
-  // outcome from it, but a scan that finds the file's content unchanged takes the others.
-  const digest = treeDigest(write.root, write.key, write.units, (i) => (entries[i].signature.startsWith(BY_CONTENT) ? undefined : entries[i].signature));
+  // Files recorded by their content are named in the header, and the digest holds them by it:
+  // a scan that finds their content unchanged takes every outcome from the record. Past what the
+  // header can list, the record has no digest: a scan that finds them unchanged takes the others.
+  const byContent = entries.flatMap((e, i) => (e.signature.startsWith(BY_CONTENT) ? [[relativePath(write.root, write.units[i].path), e.signature.slice(BY_CONTENT.length)] as const] : []));
+  const listed = byContent.length <= MAX_CONTENT_VOUCHED && Buffer.byteLength(JSON.stringify(byContent)) <= MAX_CONTENT_BYTES;
+  const digest = treeDigest(write.root, write.key, write.units, (i) => (listed || !entries[i].signature.startsWith(BY_CONTENT) ? entries[i].signature : undefined));
   const checks = recordChecks(write, entries);
   if (!checks) return undefined;
   // Rows repeated by reference keep the tables they index; past the slack, every row is made again.
@@ -429,6 +466,7 @@ export function writeUnchanged(write: UnchangedWrite, entries: ReadonlyArray<Kep
     format: FORMAT,
     key: write.key,
     digest: digest ?? '',
+    ...(listed && byContent.length > 0 && { content: Object.fromEntries(byContent) }),
     ...(entries.some((e) => e.dated) && { day: utcDay() }),
   };
   try {

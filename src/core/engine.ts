@@ -41,9 +41,9 @@ export interface ScanOptions {
   /** Keep time per rule and per file (`--timing`); the phases' wall times are kept anyway. */
   timing?: boolean;
   /**
-   * With `cache`: called during planning when the unchanged-tree record finds a few files changed
-   * (an edit), before the rest of planning works out what else to judge again. The CLI starts a
-   * worker here that loads TypeScript and the rules meanwhile (parallel.ts).
+   * With `cache`: called during planning once the unchanged-tree record is found not to answer
+   * for every file (after an edit, say), before planning works out which files to judge again.
+   * The CLI starts a worker here that loads TypeScript and the rules meanwhile (parallel.ts).
    */
   onRecordStale?(plan: ScanPlan): void;
 }

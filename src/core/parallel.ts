@@ -232,11 +232,12 @@ export async function runInWorkers(
       });
       for (let k = 0; k < WORKER_QUEUE; k++) give(worker);
     }
-    const work = new FileWork(plan.setup, plan.hashes, plan.folders, plan.times);
+    let work: FileWork | undefined;
     while (failure === undefined && unfinished > 0) {
       const chunk = mainJudges ? chunks[next] : undefined;
       if (chunk) {
         next++;
+        work ??= new FileWork(plan.setup, plan.hashes, plan.folders, plan.times);
         work.runAll(chunk, (unit, outcome) => plan.complete(unit, outcome));
         judged[0] += chunk.length;
         unfinished--;

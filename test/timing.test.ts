@@ -78,7 +78,7 @@ test('after an edit, a worker started while the record is checked judges the fil
   clockAhead(t);
   const root = copyApp('acme-store');
   const cache = path.join(root, '.fnscan-test-cache');
-  const plan = (early: { worker?: EarlyWorker }, jobs: number): ScanPlan =>
+  const plan = (early: { worker?: EarlyWorker; stale?: boolean }, jobs: number): ScanPlan =>
     new ScanPlan({
       paths: [root],
       rules: [...rules],
@@ -87,6 +87,7 @@ test('after an edit, a worker started while the record is checked judges the fil
       root,
       cache: { location: cache },
       onRecordStale: (planned) => {
+        early.stale = true;
         early.worker = startEarlyWorker(planned, jobs, 1);
       },
     });
@@ -94,7 +95,7 @@ test('after an edit, a worker started while the record is checked judges the fil
   await completeScan(plan({}, 2), 2);
   const endpoint = path.join(root, 'api/src/functions/exportOrders.ts');
   fs.appendFileSync(endpoint, '\n// edited\n');
-  const early: { worker?: EarlyWorker } = {};
+  const early: { worker?: EarlyWorker; stale?: boolean } = {};
   const edited = plan(early, 2);
   assert.ok(early.worker, 'started once the record was found stale');
   assert.equal(edited.pending.length, 1);
@@ -105,8 +106,9 @@ test('after an edit, a worker started while the record is checked judges the fil
   assert.equal(sarif(result), uncached);
 
   fs.appendFileSync(endpoint, '// edited again\n');
-  const single: { worker?: EarlyWorker } = {};
+  const single: { worker?: EarlyWorker; stale?: boolean } = {};
   await completeScan(plan(single, 1), 1);
+  assert.equal(single.stale, true, 'the record was found stale');
   assert.equal(single.worker, undefined, '--jobs 1: no worker');
   // Through the CLI, a tree this small (below EARLY_WORKER_MIN_FILES) judges in the main thread.
   fs.appendFileSync(endpoint, '// and again\n');

@@ -2,10 +2,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { run } from '../src/cli/main';
 import { scan, ScanPlan, type ScanResult } from '../src/core/engine';
 import { formatSarif } from '../src/reporters/sarif';
-import { completeScan, startEarlyWorker, type EarlyWorker } from '../src/core/parallel';
+import { completeScan, earlyWorker, startEarlyWorker, type EarlyWorker, type WorkerSetup } from '../src/core/parallel';
+import { DEFAULT_LIMITS } from '../src/core/files';
 import { rules } from '../src/rules';
 import { FIXTURES } from './support/fixtures';
 import { tempDir } from './support/project';
@@ -114,4 +116,24 @@ test('after an edit, a worker started while the record is checked judges the fil
   fs.appendFileSync(endpoint, '// and again\n');
   const cli = await fnscan(root, ['--cache', '--cache-location', cache, '-f', 'json', '--timing', '--jobs', '2']);
   assert.match(cli.stderr, /^Timing: .*unchanged-tree record \d+ ms, judging 1 file \d+ ms/m);
+});
+
+test('an early worker that stopped before it was used (it failed while loading) is not used: this thread judges the file', { timeout: 60_000 }, async (t) => {
+  clockAhead(t);
+  const root = copyApp('acme-store');
+  const options = { paths: [root], rules: [...rules], config: {}, includeTests: false, root, cache: { location: path.join(root, '.fnscan-test-cache') } };
+  await completeScan(new ScanPlan(options), 2);
+  fs.appendFileSync(path.join(root, 'api/src/functions/exportOrders.ts'), '\n// edited\n');
+  const plan = new ScanPlan(options);
+  assert.equal(plan.pending.length, 1);
+  // Its error is handled (an unhandled one would end the test process) and marks it stopped.
+  const worker = new Worker("throw new Error('broken while loading')", { eval: true });
+  const setup: WorkerSetup = { ruleIds: [], config: {}, includeTests: false, limits: DEFAULT_LIMITS, projects: [], recording: false, timing: false };
+  const early = earlyWorker(worker, setup);
+  await new Promise((resolve) => worker.on('exit', resolve));
+  assert.equal(early.stopped, true);
+  const result = await completeScan(plan, 2, undefined, early);
+  assert.equal(plan.phases.early, undefined, 'judged in this thread');
+  const format = (r: ScanResult): string => formatSarif(r, { root, category: 'fnscan', includeSuppressed: true, toolVersion: '0.0.0' });
+  assert.equal(format(result), format(scan({ paths: [root], rules: [...rules], config: {}, includeTests: false, root })));
 });

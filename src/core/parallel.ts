@@ -51,7 +51,7 @@ export async function completeScan(plan: ScanPlan, jobs = defaultJobs(), minFile
   const ruleIds = shippedRuleIds(plan.setup.rules);
   const threads = Math.min(jobs, Math.floor(plan.pending.length / minFilesPerWorker));
   const started = performance.now();
-  const useEarly = early !== undefined && ruleIds !== undefined && threads < 2 && plan.pending.length > 0;
+  const useEarly = early !== undefined && !early.stopped && ruleIds !== undefined && threads < 2 && plan.pending.length > 0;
   if (early && !useEarly) void early.worker.terminate();
   if (useEarly) {
     plan.phases.early = true;
@@ -123,6 +123,22 @@ function workerSetup(plan: ScanPlan, ruleIds: string[]): WorkerSetup {
 export interface EarlyWorker {
   worker: Worker;
   setup: WorkerSetup;
+  /** It stopped (an error, an exit) before it was used: the files are judged without it. */
+  stopped: boolean;
+}
+
+/**
+ * Watches a worker started early: one that fails while it waits (loading what it needs) is not
+ * used, and its error is not left unhandled.
+ */
+export function earlyWorker(worker: Worker, setup: WorkerSetup): EarlyWorker {
+  const early: EarlyWorker = { worker, setup, stopped: false };
+  const stop = (): void => {
+    early.stopped = true;
+  };
+  worker.on('error', stop);
+  worker.on('exit', stop);
+  return early;
 }
 
 /**
@@ -138,15 +154,22 @@ export const EARLY_WORKER_MIN_FILES = 8000;
  * edit, which judges a few files, loading TypeScript (about 0.15 s from its code cache) was the
  * largest part of the work, and on a large tree the rest of planning (which files still hold)
  * takes longer. Not with `--jobs 1`, rules other than the shipped ones, or fewer than `minFiles`
- * files. The worker does not keep the process alive; `completeScan` uses it or stops it.
+ * files. The worker does not keep the process alive; `completeScan` uses it or stops it, and
+ * judges without it if it stopped on its own.
  */
 export function startEarlyWorker(plan: ScanPlan, jobs: number, minFiles = EARLY_WORKER_MIN_FILES): EarlyWorker | undefined {
   const ruleIds = shippedRuleIds(plan.setup.rules);
   if (jobs < 2 || !ruleIds || plan.units.length < minFiles) return undefined;
   const setup = workerSetup(plan, ruleIds);
-  const worker = startWorker({ ...setup, warm: true });
+  let worker: Worker;
+  try {
+    worker = startWorker({ ...setup, warm: true });
+  } catch {
+    // Only time is at stake: the main thread judges the files.
+    return undefined;
+  }
   worker.unref();
-  return { worker, setup };
+  return earlyWorker(worker, setup);
 }
 
 /** A unit as it crosses to a worker: its project by index, so each project object is sent once. */

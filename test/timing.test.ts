@@ -4,8 +4,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { run } from '../src/cli/main';
-import { scan, ScanPlan, type ScanResult } from '../src/core/engine';
-import { formatSarif } from '../src/reporters/sarif';
+import { ScanPlan } from '../src/core/engine';
+import { resultSarif, scanOptions, scanSarif } from './support/cached';
 import { completeScan, earlyWorker, startEarlyWorker, type EarlyWorker, type WorkerSetup } from '../src/core/parallel';
 import { DEFAULT_LIMITS } from '../src/core/files';
 import { rules } from '../src/rules';
@@ -81,19 +81,14 @@ test('after an edit, a worker started while the record is checked judges the fil
   const root = copyApp('acme-store');
   const cache = path.join(root, '.fnscan-test-cache');
   const plan = (early: { worker?: EarlyWorker; stale?: boolean }, jobs: number): ScanPlan =>
-    new ScanPlan({
-      paths: [root],
-      rules: [...rules],
-      config: {},
-      includeTests: false,
-      root,
-      cache: { location: cache },
-      onRecordStale: (planned) => {
-        early.stale = true;
-        early.worker = startEarlyWorker(planned, jobs, 1);
-      },
-    });
-  const sarif = (result: ScanResult): string => formatSarif(result, { root, category: 'fnscan', includeSuppressed: true, toolVersion: '0.0.0' });
+    new ScanPlan(
+      scanOptions(root, cache, {
+        onRecordStale: (planned) => {
+          early.stale = true;
+          early.worker = startEarlyWorker(planned, jobs, 1);
+        },
+      }),
+    );
   await completeScan(plan({}, 2), 2);
   const endpoint = path.join(root, 'api/src/functions/exportOrders.ts');
   fs.appendFileSync(endpoint, '\n// edited\n');
@@ -104,8 +99,7 @@ test('after an edit, a worker started while the record is checked judges the fil
   const result = await completeScan(edited, 2, undefined, early.worker);
   assert.equal(edited.phases.early, true, 'the early worker judged the file');
   assert.deepEqual(edited.phases.threads, [0, 1]);
-  const uncached = sarif(scan({ paths: [root], rules: [...rules], config: {}, includeTests: false, root }));
-  assert.equal(sarif(result), uncached);
+  assert.equal(resultSarif(result, root), scanSarif(root));
 
   fs.appendFileSync(endpoint, '// edited again\n');
   const single: { worker?: EarlyWorker; stale?: boolean } = {};
@@ -121,7 +115,7 @@ test('after an edit, a worker started while the record is checked judges the fil
 test('an early worker that stopped before it was used (it failed while loading) is not used: this thread judges the file', { timeout: 60_000 }, async (t) => {
   clockAhead(t);
   const root = copyApp('acme-store');
-  const options = { paths: [root], rules: [...rules], config: {}, includeTests: false, root, cache: { location: path.join(root, '.fnscan-test-cache') } };
+  const options = scanOptions(root, path.join(root, '.fnscan-test-cache'));
   await completeScan(new ScanPlan(options), 2);
   fs.appendFileSync(path.join(root, 'api/src/functions/exportOrders.ts'), '\n// edited\n');
   const plan = new ScanPlan(options);
@@ -134,6 +128,5 @@ test('an early worker that stopped before it was used (it failed while loading) 
   assert.equal(early.stopped, true);
   const result = await completeScan(plan, 2, undefined, early);
   assert.equal(plan.phases.early, undefined, 'judged in this thread');
-  const format = (r: ScanResult): string => formatSarif(r, { root, category: 'fnscan', includeSuppressed: true, toolVersion: '0.0.0' });
-  assert.equal(format(result), format(scan({ paths: [root], rules: [...rules], config: {}, includeTests: false, root })));
+  assert.equal(resultSarif(result, root), scanSarif(root));
 });

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { scan, type ScanOptions } from '../../src/core/engine';
+import { scan, type ScanOptions, type ScanResult } from '../../src/core/engine';
 import { rules } from '../../src/rules';
 import { formatSarif } from '../../src/reporters/sarif';
 import { FIXTURES } from './fixtures';
@@ -13,7 +13,12 @@ export function scanOptions(root: string, cache?: string, extra: Partial<ScanOpt
 
 /** The SARIF of such a scan, suppressed results included: what cached and uncached scans must agree on byte for byte. */
 export function scanSarif(root: string, cache?: string, extra: Partial<ScanOptions> = {}): string {
-  return formatSarif(scan(scanOptions(root, cache, extra)), { root, category: 'fnscan', includeSuppressed: true, toolVersion: '0.0.0' });
+  return resultSarif(scan(scanOptions(root, cache, extra)), root);
+}
+
+/** A scan result's SARIF in the form `scanSarif` gives (for results from `completeScan` and the like). */
+export function resultSarif(result: ScanResult, root: string): string {
+  return formatSarif(result, { root, category: 'fnscan', includeSuppressed: true, toolVersion: '0.0.0' });
 }
 
 /** A copy of a fixture app in a new temp folder, and a cache folder beside it (not created). */

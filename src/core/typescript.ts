@@ -40,11 +40,54 @@ Object.defineProperty(target, 'default', {
   configurable: true,
   enumerable: true,
   get(): typeof TS {
-    const loaded = loadTypeScript();
+    const loaded = directView(loadTypeScript());
     Object.defineProperty(target, 'default', { value: loaded, enumerable: true });
     return loaded;
   },
 });
+
+/**
+ * The parts of TypeScript's API that fnscan's sources use (a test keeps the list complete). Each
+ * export of TypeScript's module is a getter on an object of some 2,250 properties, which V8 keeps
+ * as a hash table: every `ts.isIdentifier(node)` looked the name up and called a getter, about
+ * 9.5 million times in a cold scan of the bench tree. V8 keeps an object with fewer than 128
+ * properties added one by one in its fast form, so the list must stay under that (also tested).
+ */
+export const DIRECT_NAMES: readonly string[] = [
+  'JSDocParsingMode', 'Node', 'NodeFlags', 'ScriptKind', 'ScriptTarget', 'SourceFile', 'SyntaxKind',
+  'canHaveModifiers', 'createScanner', 'createSourceFile', 'factory', 'flattenDiagnosticMessageText',
+  'forEachChild', 'getLeadingCommentRanges', 'getModifiers', 'getTrailingCommentRanges', 'version',
+  'isArrayLiteralExpression', 'isArrowFunction', 'isAsExpression', 'isAwaitExpression', 'isBinaryExpression',
+  'isBindingElement', 'isBlock', 'isCallExpression', 'isCatchClause', 'isClassDeclaration', 'isClassLike',
+  'isComputedPropertyName', 'isConditionalExpression', 'isElementAccessExpression', 'isEnumMember',
+  'isExportAssignment', 'isExportDeclaration', 'isExpression', 'isExpressionStatement',
+  'isFunctionDeclaration', 'isFunctionExpression', 'isFunctionLike', 'isIdentifier', 'isIfStatement',
+  'isImportDeclaration', 'isJsxAttribute', 'isJsxText', 'isMethodDeclaration', 'isNamedExports',
+  'isNamedImports', 'isNamespaceImport', 'isNewExpression', 'isNoSubstitutionTemplateLiteral',
+  'isNonNullExpression', 'isNumericLiteral', 'isObjectBindingPattern', 'isObjectLiteralExpression',
+  'isOmittedExpression', 'isParameter', 'isParenthesizedExpression', 'isPrefixUnaryExpression',
+  'isPrivateIdentifier', 'isPropertyAccessExpression', 'isPropertyAssignment', 'isPropertyDeclaration',
+  'isRegularExpressionLiteral', 'isReturnStatement', 'isSatisfiesExpression', 'isShorthandPropertyAssignment',
+  'isSourceFile', 'isSpreadAssignment', 'isSpreadElement', 'isStringLiteral', 'isTemplateExpression',
+  'isTemplateHead', 'isTemplateMiddle', 'isTemplateSpan', 'isTemplateTail', 'isThrowStatement',
+  'isTryStatement', 'isTypeAssertionExpression', 'isTypeOfExpression', 'isVariableDeclaration',
+  'isVariableDeclarationList', 'isVariableStatement', 'isWhileStatement',
+];
+
+/**
+ * TypeScript's module seen through an object that holds `DIRECT_NAMES` as plain values and
+ * inherits everything else from the module itself, so any other name still works (only slower).
+ * Measured on the bench tree (8,000 functions, cold, six alternating rounds): 4.17 -> 3.99 s.
+ */
+export function directView(module: typeof TS): typeof TS {
+  const view = Object.create(module) as typeof TS;
+  for (const name of DIRECT_NAMES) {
+    const value = (module as unknown as Record<string, unknown>)[name];
+    // Defined, not assigned: the inherited property is a getter without a setter.
+    if (value !== undefined) Object.defineProperty(view, name, { value, enumerable: true, writable: false, configurable: false });
+  }
+  return view;
+}
 
 /** How TypeScript was loaded in this thread, for tests and `npm run bench`. */
 export let typeScriptLoad: 'not yet' | 'already loaded' | 'code cache' | 'compiled' | 'require' = 'not yet';

@@ -549,7 +549,8 @@ export class BehaviourAnalyzer {
     file: SourceFileInfo,
     facts: Facts,
   ): boolean {
-    const prisma = /^(?:.*\.)?(db|prisma|client)\.(\$?\w+)(?:\.(\w+))?$/.exec(dotted);
+    // The pattern's own necessary condition first: most calls name no client, and the pattern backtracks over them.
+    const prisma = PRISMA_CLIENT_HINT.test(dotted) ? PRISMA_CALL.exec(dotted) : null;
     if (prisma) {
       const model = prisma[3] ? prisma[2] : undefined;
       const op = prisma[3] ?? prisma[2];
@@ -567,7 +568,7 @@ export class BehaviourAnalyzer {
         return true;
       }
     }
-    if (dotted === 'this.$emit' || /^this\.db\.set$/.test(dotted)) {
+    if (dotted === 'this.$emit' || dotted === 'this.db.set') {
       facts.sensitive.push({ file, node: call, work: `passes the payload on with \`${dotted}\``, write: true, anchor: call });
       return true;
     }
@@ -583,11 +584,11 @@ export class BehaviourAnalyzer {
       facts.sensitive.push({ file, node: call, work: `runs commands with \`${dotted}\``, write: true, anchor: call });
       return true;
     }
-    if (/^(setnx|setNX)$/.test(name) || (name === 'set' && call.arguments.some((a) => stringLiteralValue(a) === 'NX'))) {
+    if (name === 'setnx' || name === 'setNX' || (name === 'set' && call.arguments.some((a) => stringLiteralValue(a) === 'NX'))) {
       facts.dedupe.push({ file, node: call });
       return true;
     }
-    if (name === 'fetch' || /^(axios|got|ky)(\.|$)/.test(dotted) || /^(post|put|patch|delete|request)$/.test(name)) {
+    if (name === 'fetch' || HTTP_CLIENT.test(dotted) || HTTP_VERBS.has(name)) {
       const credential = call.arguments.map((a) => credentialIn(a, file)).find(Boolean);
       if (credential) {
         facts.sensitive.push({ file, node: call, work: `calls a third-party API with \`process.env.${credential}\``, write: true, anchor: call });
@@ -600,8 +601,7 @@ export class BehaviourAnalyzer {
 
   /** `stripe.refunds.create(...)` on a client built with a secret from the environment. */
   private onClientCall(call: TS.CallExpression, dotted: string, file: SourceFileInfo, facts: Facts): boolean {
-    const parts = dotted.split('.');
-    if (parts.length < 2) return false;
+    if (!dotted.includes('.')) return false;
     const root = rootIdentifier(call.expression);
     if (!root) return false;
     const value = this.analysis.resolveValue(root, file);
@@ -685,6 +685,14 @@ export class BehaviourAnalyzer {
     return source.specifier;
   }
 }
+
+/** `db.user.create`, `prisma.$queryRaw`, `ctx.client.post.update`: the client, the model or raw operation, the operation. */
+const PRISMA_CALL = /^(?:.*\.)?(db|prisma|client)\.(\$?\w+)(?:\.(\w+))?$/;
+const PRISMA_CLIENT_HINT = /(?:db|prisma|client)\./;
+const HTTP_CLIENT = /^(axios|got|ky)(\.|$)/;
+const HTTP_VERBS = new Set(['post', 'put', 'patch', 'delete', 'request']);
+const HEADERS_NAME = /^headers$/i;
+const HEADERS_PATH = /(^|\.)headers$/i;
 
 const DEDUPE_ARGUMENT = /\b(?:event|evt|webhookEvent|payload|body|msg|message|notification)\.id\b|\b\w*(?:eventId|EventId|deliveryId|DeliveryId|webhookId|WebhookId|idempotencyKey|IdempotencyKey|messageId|svixId)\b/;
 
@@ -771,11 +779,12 @@ function namesHeaders(expr: TS.Expression): boolean {
       : ts.isElementAccessExpression(holder)
         ? stringLiteralValue(holder.argumentExpression)
         : undefined;
-  return last !== undefined && /^headers$/i.test(last) && /(^|\.)headers$/i.test(dottedName(holder) ?? '');
+  return last !== undefined && HEADERS_NAME.test(last) && HEADERS_PATH.test(dottedName(holder) ?? '');
 }
 
 function credentialIn(expr: TS.Expression, file: SourceFileInfo): string | undefined {
   const text = expr.getText(file.sf);
+  if (!text.includes('process.env.')) return undefined;
   for (const match of text.matchAll(/process\.env\.([A-Za-z0-9_]+)/g)) {
     if (CREDENTIAL_ENV.test(match[1])) return match[1];
   }

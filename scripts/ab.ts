@@ -1,0 +1,153 @@
+/**
+ * `npm run bench:ab`: is this build faster than another one? Times the working tree's build
+ * against a git revision's build, cold scans of one generated tree in alternating rounds, so that
+ * a shared machine's load hits both alike (this project's benchmark machine moves by a third from
+ * one minute to the next, more than most changes gain).
+ *
+ *   npm run bench:ab -- --base <rev> [--rounds 8] [--functions 8000] [--seed 7] [--jobs 1] [--keep]
+ *
+ * 1. Checks the revision out into a temporary git worktree, links this project's node_modules
+ *    into it (the revision's own dependency versions are not installed) and builds it.
+ * 2. Copies the working tree's build (dist/, bin/, rules/, package.json), so a rebuild during the
+ *    run changes nothing.
+ * 3. Generates a Redwood monorepo of `--functions` functions from the seed (as `npm run bench`).
+ * 4. Runs `fnscan <tree> -f sarif -o <file> --jobs <n>` with each build, in turns, `--rounds`
+ *    times; wall time from spawn to exit.
+ * 5. Prints every round, the means and medians, the ratio of the medians, how many rounds the
+ *    working tree's build won, and whether both builds wrote byte-identical SARIF.
+ * A benchmark, not a test: nothing here runs in `npm test` (the arithmetic is tested).
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { generateMonorepo } from './bench/generate';
+import { baseFirst, summarise, summaryLines, type AbRound } from './bench/ab-summary';
+
+const ROOT = path.resolve(__dirname, '..');
+const USAGE = 'usage: npm run bench:ab -- --base <rev> [--rounds 8] [--functions 8000] [--seed 7] [--jobs 1] [--keep]';
+
+interface Args {
+  base: string;
+  rounds: number;
+  functions: number;
+  seed: number;
+  jobs: number;
+  keep: boolean;
+}
+
+function parseArgs(argv: string[]): Args {
+  const known = new Set(['--base', '--rounds', '--functions', '--seed', '--jobs']);
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--keep') continue;
+    if (!known.has(argv[i]) || argv[i + 1] === undefined) throw new Error(`unknown option or missing value: ${argv[i]}`);
+    i++;
+  }
+  const value = (name: string): string | undefined => {
+    const i = argv.indexOf(`--${name}`);
+    return i >= 0 ? argv[i + 1] : undefined;
+  };
+  const whole = (name: string, fallback: number, min: number): number => {
+    const raw = value(name);
+    const n = raw === undefined ? fallback : Number(raw);
+    if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be a whole number of at least ${min}`);
+    return n;
+  };
+  const base = value('base');
+  if (!base) throw new Error('--base is required: the git revision to compare the working tree with');
+  return {
+    base,
+    rounds: whole('rounds', 8, 1),
+    functions: whole('functions', 8000, 1),
+    seed: whole('seed', 7, 0),
+    jobs: whole('jobs', 1, 1),
+    keep: argv.includes('--keep'),
+  };
+}
+
+function run(command: string, args: string[], cwd: string): string {
+  const result = spawnSync(command, args, { cwd, encoding: 'utf8', maxBuffer: 64 << 20 });
+  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed (${result.status}): ${result.stderr || result.stdout}`);
+  return result.stdout.trim();
+}
+
+/** The revision's build, in a worktree under `work` that uses this project's node_modules. */
+function buildRevision(rev: string, work: string): { dir: string; commit: string } {
+  const commit = run('git', ['rev-parse', '--verify', `${rev}^{commit}`], ROOT);
+  const dir = path.join(work, 'base');
+  run('git', ['worktree', 'add', '--detach', dir, commit], ROOT);
+  fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
+  run('npm', ['run', 'build'], dir);
+  return { dir, commit };
+}
+
+/** A copy of the working tree's build, which a rebuild elsewhere cannot change under the run. */
+function snapshotHead(work: string): string {
+  const dir = path.join(work, 'head');
+  for (const part of ['dist', 'bin', 'rules', 'package.json']) {
+    if (fs.existsSync(path.join(ROOT, part))) fs.cpSync(path.join(ROOT, part), path.join(dir, part), { recursive: true });
+  }
+  // Its `require`s resolve from the project's dependencies, as the working tree's own build does.
+  fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
+  return dir;
+}
+
+/** One cold scan; wall time from spawn to exit. */
+function scan(build: string, tree: string, out: string, jobs: number): number {
+  const start = process.hrtime.bigint();
+  const result = spawnSync(process.execPath, [path.join(build, 'bin', 'fnscan.js'), tree, '-f', 'sarif', '-o', out, '--jobs', String(jobs), '--fail-on', 'none', '-q'], {
+    encoding: 'utf8',
+    maxBuffer: 64 << 20,
+  });
+  const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
+  if (result.status !== 0) throw new Error(`fnscan (${build}) exited with ${result.status}: ${result.stderr}`);
+  return wallMs;
+}
+
+function main(): void {
+  let args: Args;
+  try {
+    args = parseArgs(process.argv.slice(2));
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n${USAGE}\n`);
+    process.exitCode = 2;
+    return;
+  }
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'fnscan-ab-'));
+  let worktree: string | undefined;
+  process.on('exit', () => {
+    if (worktree) spawnSync('git', ['worktree', 'remove', '--force', worktree], { cwd: ROOT });
+    if (!args.keep) fs.rmSync(work, { recursive: true, force: true });
+  });
+  process.stderr.write(`building ${args.base} in ${work}/base ...\n`);
+  const base = buildRevision(args.base, work);
+  worktree = base.dir;
+  const head = snapshotHead(work);
+  const tree = path.join(work, 'tree');
+  const generated = generateMonorepo(tree, { seed: args.seed, functions: args.functions });
+  process.stderr.write(`tree: ${args.functions} functions, ${generated.files} files (seed ${args.seed}); ${args.rounds} rounds, --jobs ${args.jobs}\n`);
+
+  const outputs = { base: path.join(work, 'base.sarif'), head: path.join(work, 'head.sarif') };
+  const rounds: AbRound[] = [];
+  for (let i = 0; i < args.rounds; i++) {
+    const times = { base: 0, head: 0 };
+    for (const which of baseFirst(i) ? (['base', 'head'] as const) : (['head', 'base'] as const)) {
+      times[which] = scan(which === 'base' ? base.dir : head, tree, outputs[which], args.jobs);
+    }
+    rounds.push(times);
+    process.stdout.write(`round ${i + 1}: base ${Math.round(times.base)} ms, working tree ${Math.round(times.head)} ms\n`);
+  }
+  const short = base.commit.slice(0, 7);
+  const labels = { base: base.commit.startsWith(args.base) ? short : `${args.base} (${short})`, head: 'working tree' };
+  const same = fs.readFileSync(outputs.base).equals(fs.readFileSync(outputs.head));
+  const lines = [...summaryLines(summarise(rounds), labels), same ? 'SARIF: byte-identical' : 'SARIF: the two builds report differently'];
+  process.stdout.write(`\n${lines.join('\n')}\n`);
+  if (args.keep) process.stdout.write(`(kept in ${work})\n`);
+}
+
+try {
+  main();
+} catch (error) {
+  process.stderr.write(`bench:ab: ${(error as Error).message}\n`);
+  process.exitCode = 1;
+}

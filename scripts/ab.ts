@@ -23,6 +23,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { generateMonorepo } from './bench/generate';
 import { baseFirst, summarise, summaryLines, type AbRound } from './bench/ab-summary';
+import { argumentsOrUsage, readOptions } from './bench/options';
 
 const ROOT = path.resolve(__dirname, '..');
 const USAGE = 'usage: npm run bench:ab -- --base <rev> [--rounds 8] [--functions 8000] [--seed 7] [--jobs 1] [--keep]';
@@ -37,31 +38,16 @@ interface Args {
 }
 
 function parseArgs(argv: string[]): Args {
-  const known = new Set(['--base', '--rounds', '--functions', '--seed', '--jobs']);
-  for (let i = 0; i < argv.length; i++) {
-    if (argv[i] === '--keep') continue;
-    if (!known.has(argv[i]) || argv[i + 1] === undefined) throw new Error(`unknown option or missing value: ${argv[i]}`);
-    i++;
-  }
-  const value = (name: string): string | undefined => {
-    const i = argv.indexOf(`--${name}`);
-    return i >= 0 ? argv[i + 1] : undefined;
-  };
-  const whole = (name: string, fallback: number, min: number): number => {
-    const raw = value(name);
-    const n = raw === undefined ? fallback : Number(raw);
-    if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be a whole number of at least ${min}`);
-    return n;
-  };
-  const base = value('base');
+  const options = readOptions(argv, ['base', 'rounds', 'functions', 'seed', 'jobs']);
+  const base = options.value('base');
   if (!base) throw new Error('--base is required: the git revision to compare the working tree with');
   return {
     base,
-    rounds: whole('rounds', 8, 1),
-    functions: whole('functions', 8000, 1),
-    seed: whole('seed', 7, 0),
-    jobs: whole('jobs', 1, 1),
-    keep: argv.includes('--keep'),
+    rounds: options.whole('rounds', 8, 1),
+    functions: options.whole('functions', 8000, 1),
+    seed: options.whole('seed', 7, 0),
+    jobs: options.whole('jobs', 1, 1),
+    keep: options.keep,
   };
 }
 
@@ -105,14 +91,8 @@ function scan(build: string, tree: string, out: string, jobs: number): number {
 }
 
 function main(): void {
-  let args: Args;
-  try {
-    args = parseArgs(process.argv.slice(2));
-  } catch (error) {
-    process.stderr.write(`${(error as Error).message}\n${USAGE}\n`);
-    process.exitCode = 2;
-    return;
-  }
+  const args = argumentsOrUsage(parseArgs, USAGE);
+  if (!args) return;
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'fnscan-ab-'));
   let worktree: string | undefined;
   process.on('exit', () => {

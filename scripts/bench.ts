@@ -29,6 +29,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { generateMonorepo } from './bench/generate';
 import { median, targetLines, type Sample, type Variant } from './bench/targets';
+import { argumentsOrUsage, readOptions } from './bench/options';
 import type * as Engine from '../src/core/engine';
 import type * as Rules from '../src/rules';
 import type * as Parallel from '../src/core/parallel';
@@ -67,31 +68,16 @@ const { defaultJobs } = require(path.join(PACKAGE, 'dist', 'core', 'parallel.js'
 const USAGE = 'usage: npm run bench -- [--sizes 500,2000,8000] [--reps 3] [--seed 7] [--jobs N] [--eslint-max 8000] [--keep]';
 
 function parseArgs(argv: string[]): Args {
-  const known = new Set(['--sizes', '--reps', '--seed', '--jobs', '--eslint-max']);
-  for (let i = 0; i < argv.length; i++) {
-    if (argv[i] === '--keep') continue;
-    if (!known.has(argv[i]) || argv[i + 1] === undefined) throw new Error(`unknown option or missing value: ${argv[i]}`);
-    i++;
-  }
-  const value = (name: string): string | undefined => {
-    const i = argv.indexOf(`--${name}`);
-    return i >= 0 ? argv[i + 1] : undefined;
-  };
-  const whole = (name: string, fallback: number, min: number): number => {
-    const text = value(name);
-    const n = text === undefined ? fallback : Number(text);
-    if (!Number.isSafeInteger(n) || n < min) throw new Error(`--${name} must be a whole number >= ${min}, not ${text}`);
-    return n;
-  };
-  const sizes = (value('sizes') ?? '500,2000,8000').split(',').map(Number);
-  if (!sizes.every((n) => Number.isSafeInteger(n) && n >= 1)) throw new Error(`--sizes must be whole numbers >= 1, comma-separated, not ${value('sizes')}`);
+  const options = readOptions(argv, ['sizes', 'reps', 'seed', 'jobs', 'eslint-max']);
+  const sizes = (options.value('sizes') ?? '500,2000,8000').split(',').map(Number);
+  if (!sizes.every((n) => Number.isSafeInteger(n) && n >= 1)) throw new Error(`--sizes must be whole numbers >= 1, comma-separated, not ${options.value('sizes')}`);
   return {
     sizes,
-    reps: whole('reps', 3, 1),
-    seed: whole('seed', 7, 0),
-    jobs: whole('jobs', defaultJobs(), 1),
-    eslintMax: whole('eslint-max', 8000, 0),
-    keep: argv.includes('--keep'),
+    reps: options.whole('reps', 3, 1),
+    seed: options.whole('seed', 7, 0),
+    jobs: options.whole('jobs', defaultJobs(), 1),
+    eslintMax: options.whole('eslint-max', 8000, 0),
+    keep: options.keep,
   };
 }
 
@@ -308,14 +294,8 @@ function report(results: SizeResult[], args: Args): string {
 }
 
 function main(): void {
-  let args: Args;
-  try {
-    args = parseArgs(process.argv.slice(2));
-  } catch (error) {
-    process.stderr.write(`${(error as Error).message}\n${USAGE}\n`);
-    process.exitCode = 2;
-    return;
-  }
+  const args = argumentsOrUsage(parseArgs, USAGE);
+  if (!args) return;
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'fnscan-bench-'));
   process.stderr.write(`bench folder ${work}\n`);
   const results = args.sizes.map((size) => benchSize(size, args, work));

@@ -57,14 +57,13 @@ function run(command: string, args: string[], cwd: string): string {
   return result.stdout.trim();
 }
 
-/** The revision's build, in a worktree under `work` that uses this project's node_modules. */
-function buildRevision(rev: string, work: string): { dir: string; commit: string } {
+/** The revision's build, in a worktree at `dir` that uses this project's node_modules; returns the commit. */
+function buildRevision(rev: string, dir: string): string {
   const commit = run('git', ['rev-parse', '--verify', `${rev}^{commit}`], ROOT);
-  const dir = path.join(work, 'base');
   run('git', ['worktree', 'add', '--detach', dir, commit], ROOT);
   fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
   run('npm', ['run', 'build'], dir);
-  return { dir, commit };
+  return commit;
 }
 
 /** A copy of the working tree's build, which a rebuild elsewhere cannot change under the run. */
@@ -94,14 +93,14 @@ function main(): void {
   const args = argumentsOrUsage(parseArgs, USAGE);
   if (!args) return;
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'fnscan-ab-'));
-  let worktree: string | undefined;
+  const base = { dir: path.join(work, 'base'), commit: '' };
+  // The worktree is unregistered however the run ends, a failed build included.
   process.on('exit', () => {
-    if (worktree) spawnSync('git', ['worktree', 'remove', '--force', worktree], { cwd: ROOT });
+    spawnSync('git', ['worktree', 'remove', '--force', base.dir], { cwd: ROOT, stdio: 'ignore' });
     if (!args.keep) fs.rmSync(work, { recursive: true, force: true });
   });
-  process.stderr.write(`building ${args.base} in ${work}/base ...\n`);
-  const base = buildRevision(args.base, work);
-  worktree = base.dir;
+  process.stderr.write(`building ${args.base} in ${base.dir} ...\n`);
+  base.commit = buildRevision(args.base, base.dir);
   const head = snapshotHead(work);
   const tree = path.join(work, 'tree');
   const generated = generateMonorepo(tree, { seed: args.seed, functions: args.functions });

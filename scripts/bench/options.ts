@@ -1,6 +1,6 @@
 /**
- * Command-line options of the benchmark scripts (`npm run bench`, `npm run bench:ab`): `--name
- * value` pairs from a fixed set, plus `--keep`, which takes no value.
+ * Command-line options of the benchmark scripts (`npm run bench`, `bench:ab`, `bench:warmup`):
+ * `--name value` pairs from a fixed set, plus `--keep`, which takes no value.
  */
 export interface Options {
   /** The raw value of `--name`, if given. */

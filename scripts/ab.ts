@@ -5,6 +5,7 @@
  * one minute to the next, more than most changes gain).
  *
  *   npm run bench:ab -- --base <rev> [--rounds 8] [--functions 8000] [--seed 7] [--jobs 1] [--keep]
+ *   npm run bench:ab -- --base <rev> --instructions [--floor] [--functions 2000] [--rounds 1]
  *
  * 1. Checks the revision out into a temporary git worktree, links this project's node_modules
  *    into it (the revision's own dependency versions are not installed) and builds it.
@@ -15,6 +16,12 @@
  *    times; wall time from spawn to exit.
  * 5. Prints every round, the means and medians, the ratio of the medians, how many rounds the
  *    working tree's build won, and whether both builds wrote byte-identical SARIF.
+ *
+ * With `--instructions` each scan runs under Valgrind's callgrind instead (about 60 times slower,
+ * so the tree defaults to 2,000 functions and one round) and the report gives the instructions
+ * each build's main thread and helper threads executed (bench/instructions.ts): a count that moves
+ * by about a percent between runs where wall time moves by a third. `--floor` also counts the
+ * parse floor's (bench/child.cjs) on the same tree.
  * A benchmark, not a test: nothing here runs in `npm test` (the arithmetic is tested).
  */
 import { spawnSync } from 'node:child_process';
@@ -24,9 +31,11 @@ import path from 'node:path';
 import { generateMonorepo } from './bench/generate';
 import { baseFirst, summarise, summaryLines, type AbRound } from './bench/ab-summary';
 import { argumentsOrUsage, readOptions } from './bench/options';
+import { callgrindArgs, instructionLines, readThreadInstructions, type ThreadInstructions } from './bench/instructions';
 
 const ROOT = path.resolve(__dirname, '..');
-const USAGE = 'usage: npm run bench:ab -- --base <rev> [--rounds 8] [--functions 8000] [--seed 7] [--jobs 1] [--keep]';
+const USAGE =
+  'usage: npm run bench:ab -- --base <rev> [--rounds 8] [--functions 8000] [--seed 7] [--jobs 1] [--keep] [--instructions [--floor]]';
 
 interface Args {
   base: string;
@@ -35,19 +44,29 @@ interface Args {
   seed: number;
   jobs: number;
   keep: boolean;
+  /** Count instructions under callgrind instead of timing (`--instructions`), and the floor's too (`--floor`). */
+  instructions: boolean;
+  floor: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
-  const options = readOptions(argv, ['base', 'rounds', 'functions', 'seed', 'jobs']);
+  const options = readOptions(argv, ['base', 'rounds', 'functions', 'seed', 'jobs'], ['instructions', 'floor']);
   const base = options.value('base');
   if (!base) throw new Error('--base is required: the git revision to compare the working tree with');
+  const instructions = options.flag('instructions');
+  if (options.flag('floor') && !instructions) throw new Error('--floor goes with --instructions');
+  if (instructions && spawnSync('valgrind', ['--version']).status !== 0) {
+    throw new Error('--instructions needs Valgrind (`valgrind` on the PATH; Debian: apt-get install valgrind)');
+  }
   return {
     base,
-    rounds: options.whole('rounds', 8, 1),
-    functions: options.whole('functions', 8000, 1),
+    rounds: options.whole('rounds', instructions ? 1 : 8, 1),
+    functions: options.whole('functions', instructions ? 2000 : 8000, 1),
     seed: options.whole('seed', 7, 0),
     jobs: options.whole('jobs', 1, 1),
     keep: options.keep,
+    instructions,
+    floor: options.flag('floor'),
   };
 }
 
@@ -77,16 +96,24 @@ function snapshotHead(work: string): string {
   return dir;
 }
 
+function scanArgs(build: string, tree: string, out: string, jobs: number): string[] {
+  return [path.join(build, 'bin', 'fnscan.js'), tree, '-f', 'sarif', '-o', out, '--jobs', String(jobs), '--fail-on', 'none', '-q'];
+}
+
 /** One cold scan; wall time from spawn to exit. */
 function scan(build: string, tree: string, out: string, jobs: number): number {
   const start = process.hrtime.bigint();
-  const result = spawnSync(process.execPath, [path.join(build, 'bin', 'fnscan.js'), tree, '-f', 'sarif', '-o', out, '--jobs', String(jobs), '--fail-on', 'none', '-q'], {
-    encoding: 'utf8',
-    maxBuffer: 64 << 20,
-  });
+  const result = spawnSync(process.execPath, scanArgs(build, tree, out, jobs), { encoding: 'utf8', maxBuffer: 64 << 20 });
   const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
   if (result.status !== 0) throw new Error(`fnscan (${build}) exited with ${result.status}: ${result.stderr}`);
   return wallMs;
+}
+
+/** `node <args>` under callgrind; the instructions of its threads. `countFile` names callgrind's output files. */
+function countInstructions(args: string[], countFile: string, env: NodeJS.ProcessEnv = process.env): ThreadInstructions {
+  const result = spawnSync('valgrind', [...callgrindArgs(countFile), process.execPath, ...args], { encoding: 'utf8', maxBuffer: 64 << 20, env });
+  if (result.status !== 0) throw new Error(`valgrind node ${args.join(' ')} exited with ${result.status}: ${result.stderr.slice(-2000)}`);
+  return readThreadInstructions(countFile);
 }
 
 function main(): void {
@@ -107,6 +134,34 @@ function main(): void {
   process.stderr.write(`tree: ${args.functions} functions, ${generated.files} files (seed ${args.seed}); ${args.rounds} rounds, --jobs ${args.jobs}\n`);
 
   const outputs = { base: path.join(work, 'base.sarif'), head: path.join(work, 'head.sarif') };
+  const short = base.commit.slice(0, 7);
+  const labels = { base: base.commit.startsWith(args.base) ? short : `${args.base} (${short})`, head: 'working tree' };
+  const sameSarif = (): string =>
+    fs.readFileSync(outputs.base).equals(fs.readFileSync(outputs.head)) ? 'SARIF: byte-identical' : 'SARIF: the two builds report differently';
+
+  if (args.instructions) {
+    if (args.floor) process.stderr.write('the floor under callgrind ...\n');
+    const floor = args.floor
+      ? countInstructions([path.join(ROOT, 'scripts', 'bench', 'child.cjs'), path.join(work, 'floor.json'), 'floor', tree, '1'], path.join(work, 'floor.cg'), {
+          ...process.env,
+          FNSCAN_BENCH_PACKAGE: head,
+        })
+      : undefined;
+    for (let i = 0; i < args.rounds; i++) {
+      const counts: Partial<Record<'base' | 'head', ThreadInstructions>> = {};
+      for (const which of baseFirst(i) ? (['base', 'head'] as const) : (['head', 'base'] as const)) {
+        process.stderr.write(`round ${i + 1}: ${which} under callgrind ...\n`);
+        const build = which === 'base' ? base.dir : head;
+        counts[which] = countInstructions(scanArgs(build, tree, outputs[which], args.jobs), path.join(work, `${which}-${i}.cg`));
+      }
+      const lines = instructionLines({ base: counts.base!, head: counts.head!, floor }, labels);
+      process.stdout.write(`\nround ${i + 1}\n${lines.join('\n')}\n`);
+    }
+    process.stdout.write(`${sameSarif()}\n`);
+    if (args.keep) process.stdout.write(`(kept in ${work})\n`);
+    return;
+  }
+
   const rounds: AbRound[] = [];
   for (let i = 0; i < args.rounds; i++) {
     const times = { base: 0, head: 0 };
@@ -116,10 +171,7 @@ function main(): void {
     rounds.push(times);
     process.stdout.write(`round ${i + 1}: base ${Math.round(times.base)} ms, working tree ${Math.round(times.head)} ms\n`);
   }
-  const short = base.commit.slice(0, 7);
-  const labels = { base: base.commit.startsWith(args.base) ? short : `${args.base} (${short})`, head: 'working tree' };
-  const same = fs.readFileSync(outputs.base).equals(fs.readFileSync(outputs.head));
-  const lines = [...summaryLines(summarise(rounds), labels), same ? 'SARIF: byte-identical' : 'SARIF: the two builds report differently'];
+  const lines = [...summaryLines(summarise(rounds), labels), sameSarif()];
   process.stdout.write(`\n${lines.join('\n')}\n`);
   if (args.keep) process.stdout.write(`(kept in ${work})\n`);
 }

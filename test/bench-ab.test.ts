@@ -1,6 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { baseFirst, summarise, summaryLines } from '../scripts/bench/ab-summary';
+import { callgrindArgs, instructionLines, readThreadInstructions } from '../scripts/bench/instructions';
+import { readOptions } from '../scripts/bench/options';
 
 test('bench:ab summary: medians, their ratio and the rounds the working tree won, from the pairs', () => {
   const summary = summarise([
@@ -36,4 +41,50 @@ test('bench:ab summary: a slower working tree shows a ratio above 1 and a plus s
 
 test('bench:ab: the two builds take turns at running first', () => {
   assert.deepEqual([0, 1, 2, 3].map(baseFirst), [true, false, true, false]);
+});
+
+test('bench:ab --instructions: callgrind\'s per-thread files give the main thread\'s count and the helpers\' sum', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fnscan-cg-'));
+  try {
+    const out = path.join(dir, 'head.cg');
+    fs.writeFileSync(`${out}-01`, 'version: 1\ncmd: node x\nthread: 1\nsummary: 5342414835\nfn=main\n1 2\ntotals: 5342414835\n');
+    fs.writeFileSync(`${out}-02`, 'version: 1\nthread: 2\nsummary: 6273\n');
+    fs.writeFileSync(`${out}-03`, 'version: 1\nthread: 3\nsummary: 1291593440\n');
+    // Another run's files and other names in the folder are not counted.
+    fs.writeFileSync(path.join(dir, 'base.cg-01'), 'summary: 1\n');
+    fs.writeFileSync(`${out}-01.bak`, 'summary: 1\n');
+    assert.deepEqual(readThreadInstructions(out), { main: 5342414835, helpers: 1291599713 });
+    assert.throws(() => readThreadInstructions(path.join(dir, 'missing.cg')), /no count for the main thread/);
+    fs.writeFileSync(path.join(dir, 'bad.cg-01'), 'version: 1\n');
+    assert.throws(() => readThreadInstructions(path.join(dir, 'bad.cg')), /no summary line in bad\.cg-01/);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  assert.deepEqual(callgrindArgs('/t/x.cg'), ['--tool=callgrind', '--separate-threads=yes', '--callgrind-out-file=/t/x.cg']);
+});
+
+test('bench:ab --instructions: the report gives each build\'s threads, the change, and the ratio to the floor', () => {
+  const base = { main: 5_000_000_000, helpers: 5_500_000_000 };
+  const head = { main: 4_500_000_000, helpers: 5_000_000_000 };
+  const labels = { base: 'main (abc1234)', head: 'working tree' };
+  assert.deepEqual(instructionLines({ base, head }, labels), [
+    'main (abc1234): main thread 5.000 G, helper threads 5.500 G, all 10.500 G',
+    'working tree: main thread 4.500 G, helper threads 5.000 G, all 9.500 G',
+    'working tree / main (abc1234): main thread 0.900 (-10.0%), all threads 0.905 (-9.5%)',
+  ]);
+  const lines = instructionLines({ base, head: base, floor: { main: 2_000_000_000, helpers: 1_000_000_000 } }, labels);
+  assert.equal(lines[2], 'working tree / main (abc1234): main thread 1.000 (0.0%), all threads 1.000 (0.0%)');
+  assert.deepEqual(lines.slice(3), [
+    'floor: main thread 2.000 G, helper threads 1.000 G, all 3.000 G',
+    'to the floor: main (abc1234) main thread 2.50x, working tree 2.50x',
+  ]);
+});
+
+test('benchmark options: switches take no value; an unknown switch is refused', () => {
+  const options = readOptions(['--base', 'HEAD~1', '--instructions', '--keep'], ['base'], ['instructions', 'floor']);
+  assert.equal(options.value('base'), 'HEAD~1');
+  assert.equal(options.flag('instructions'), true);
+  assert.equal(options.flag('floor'), false);
+  assert.equal(options.keep, true);
+  assert.throws(() => readOptions(['--instructions'], ['base']), /unknown option or missing value: --instructions/);
 });

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 'use strict';
 // Only starts the process: the CLI lives in src/cli and returns an exit code instead of exiting.
-const { run, processIo } = require('../dist/cli/main.js');
+const { run } = require('../dist/cli/main.js');
+const { processIo } = require('../dist/cli/io.js');
 
 run(process.argv.slice(2), processIo()).then(
   (code) => {

@@ -2,7 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { relativePath } from '../src/core/engine';
+import { relativePath } from '../src/core/files';
 import type { Finding } from '../src/core/types';
 import { maskSecret } from '../src/rules/secrets/mask';
 import { hasDemoWords, isPlaceholder, isPublicValue } from '../src/rules/secrets/placeholders';

@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { relativePath } from '../src/core/engine';
+import { relativePath } from '../src/core/files';
 import rule from '../src/rules/no-insecure-transport';
 import { isLocalHost, plainHttpHost } from '../src/rules/no-insecure-transport/urls';
 import { expectationKeys, expectationsFor, findingKeys, scanFixture } from './support/fixtures';

@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { relativePath } from '../src/core/engine';
+import { relativePath } from '../src/core/files';
 import rule from '../src/rules/no-sensitive-logging';
 import { namesCredential } from '../src/rules/no-sensitive-logging/names';
 import { expectationKeys, expectationsFor, findingKeys, scanFixture } from './support/fixtures';

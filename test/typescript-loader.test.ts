@@ -21,8 +21,10 @@ function inChild(code: string, flags: string[] = []): { load: string; [key: stri
 
 const parseAndReport = `
   const loader = require(${JSON.stringify(loader)});
+  // Read before TypeScript is loaded, \`default\` is the stand-in; the first name read through it loads.
+  const standIn = loader.default;
+  const sf = standIn.createSourceFile('a.tsx', 'export const handler = async () => <div>{1}</div>', standIn.ScriptTarget.Latest, false, standIn.ScriptKind.TSX);
   const ts = loader.default;
-  const sf = ts.createSourceFile('a.tsx', 'export const handler = async () => <div>{1}</div>', ts.ScriptTarget.Latest, false, ts.ScriptKind.TSX);
   console.log(JSON.stringify({
     load: loader.typeScriptLoad,
     statements: sf.statements.length,
@@ -184,6 +186,7 @@ test('TypeScript loaded from the sources (the tests) writes no cache next to the
 test('every TypeScript export the sources use is a plain value of the view, which V8 keeps in its fast form', () => {
   const code = `
     const loader = require(${JSON.stringify(loader)});
+    void loader.default.version;
     const ts = loader.default;
     const real = Object.getPrototypeOf(ts);
     const own = loader.DIRECT_NAMES.filter((name) => Object.getOwnPropertyDescriptor(ts, name)?.value === real[name]);
@@ -218,4 +221,54 @@ test('every TypeScript export the sources use is a plain value of the view, whic
   const missing = [...used].filter((name) => name in typescript && !DIRECT_NAMES.includes(name)).sort();
   assert.deepEqual(missing, []);
   assert.ok(used.has('isIdentifier') && used.has('forEachChild'), 'the scan of src/ found the sources');
+});
+
+test('after a scan, every loaded module\'s exports object is in V8\'s fast form, TypeScript\'s stand-in included', () => {
+  // Compiled modules read `typescript_1.default` before every `ts.isIdentifier(...)` (millions of
+  // times a scan) and call other modules' functions through their exports objects; an exports
+  // object turned into a hash table (by a getter, a redefined property, a re-export) makes each
+  // such read a generic lookup.
+  const code = `
+    const path = require('node:path');
+    const loader = require(${JSON.stringify(loader)});
+    const before = { fast: %HasFastProperties(loader), load: loader.typeScriptLoad };
+    const { run } = require(${JSON.stringify(path.join(dist, 'cli', 'main.js'))});
+    const sink = () => {};
+    run([${JSON.stringify(path.join(__dirname, '..', 'fixtures', 'acme-store'))}, '-q', '--fail-on', 'none'], { stdout: sink, stderr: sink, stdoutIsTTY: false, stderrIsTTY: false, env: {}, cwd: process.cwd() }).then(() => {
+      const slow = Object.keys(require.cache)
+        .filter((file) => file.startsWith(${JSON.stringify(dist + path.sep)}) && !%HasFastProperties(require.cache[file].exports))
+        .map((file) => path.relative(${JSON.stringify(dist)}, file));
+      const ts = loader.default;
+      console.log(JSON.stringify({
+        load: 'scan',
+        before,
+        modules: Object.keys(require.cache).filter((file) => file.startsWith(${JSON.stringify(dist + path.sep)})).length,
+        slow,
+        view: Object.getPrototypeOf(ts) === require(require.resolve('typescript', { paths: [${JSON.stringify(dist)}] })) && Object.hasOwn(ts, 'isIdentifier'),
+      }));
+    });
+  `;
+  const report = inChild(code, ['--allow-natives-syntax']) as unknown as { before: { fast: boolean; load: string }; modules: number; slow: string[]; view: boolean };
+  assert.deepEqual(report.before, { fast: true, load: 'not yet' }, 'the stand-in is a plain value, and holding it loads nothing');
+  assert.ok(report.modules > 30, `the scan loaded ${report.modules} modules`);
+  assert.deepEqual(report.slow, []);
+  assert.equal(report.view, true, 'after the first use, `default` is the loaded view');
+});
+
+test('TypeScript\'s stand-in loads it on the first name read or tested, and answers as the view does', () => {
+  const code = `
+    const loader = require(${JSON.stringify(loader)});
+    const standIn = loader.default;
+    const before = loader.typeScriptLoad;
+    const has = 'isIdentifier' in standIn;
+    const after = loader.typeScriptLoad;
+    console.log(JSON.stringify({
+      load: after,
+      before,
+      has,
+      same: standIn.isIdentifier === loader.default.isIdentifier && standIn.SyntaxKind.Identifier === loader.default.SyntaxKind.Identifier,
+      replaced: standIn !== loader.default,
+    }));
+  `;
+  assert.deepEqual(inChild(code), { load: 'code cache', before: 'not yet', has: true, same: true, replaced: true });
 });

@@ -17,7 +17,6 @@ import { WEBHOOK_NAME } from './vocabulary';
 
 import { REPLAY, UNAUTHENTICATED, WEBHOOK_VERIFICATION } from '../rules/meta';
 
-export { REPLAY, UNAUTHENTICATED, WEBHOOK_VERIFICATION };
 
 /** One verdict about an endpoint, already attributed to exactly one of the three handler rules. */
 export interface HandlerFinding {

@@ -3,7 +3,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { applyBaseline, BaselineError, writeBaseline } from '../core/baseline';
 import { ConfigError, loadConfig } from '../core/config';
-import { InternalError, ScanPlan, relativePath, type ScanResult } from '../core/engine';
+import { InternalError, ScanPlan, type ScanResult } from '../core/engine';
+import { relativePath } from '../core/files';
 import { firstLine } from '../core/messages';
 import { completeScan, startEarlyWorker, type EarlyWorker } from '../core/parallel';
 import { MergeError, mergeSarif } from '../reporters/merge-sarif';
@@ -15,14 +16,15 @@ import { LEVELS, type Finding } from '../core/types';
 import { reporters } from '../reporters';
 import { printable, summaryLine } from '../reporters/stylish';
 import { rules as shippedRules } from '../rules';
-import { processIo, wantsColor, type Io } from './io';
+import { wantsColor, type Io } from './io';
 import { parseArgs, type CliOptions, type FailOn } from './options';
 import { noProgress, terminalProgress } from './progress';
 import { outputKey, readOutput, writeOutput, type KeptOutput, type Output } from './replay';
 import { formatTiming } from './timing';
-import { performance, since } from '../core/timing';
+import { performance } from 'node:perf_hooks';
+import { since } from '../core/timing';
 
-export { processIo, type Io };
+export type { Io };
 
 /** Internal seams for tests; not reachable from the command line. */
 export interface Deps {

@@ -18,7 +18,8 @@ import { applySuppressions } from './suppressions';
 import type { FnscanConfig } from './config';
 import { lineHashesAt } from './fingerprint';
 import type { KnownFolders } from './folders';
-import { WorkTimes, performance, since, type ScanPhases } from './timing';
+import { performance } from 'node:perf_hooks';
+import { WorkTimes, since, type ScanPhases } from './timing';
 import { discoverRecorded, type RecordedDiscovery } from './discovery-record';
 
 export interface ScanOptions {
@@ -711,4 +712,3 @@ function dedupeSkipped(skipped: SkippedFile[]): SkippedFile[] {
   return [...byFile.values()].sort((a, b) => compare(a.file, b.file));
 }
 
-export { relativePath } from './files';

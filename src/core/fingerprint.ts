@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Finding } from './types';
-import { relativePath } from './engine';
+import { relativePath } from './files';
 
 /**
  * GitHub's `primaryLocationLineHash`, computed the way github/codeql-action's `src/fingerprints.ts`

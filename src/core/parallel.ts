@@ -8,7 +8,8 @@ import { ContentHashes, type UnitOutcome } from './cache';
 import { FileWork, InternalError, ScanPlan, type ScanOptions, type ScanResult, type ScanUnit } from './engine';
 import { loadRuleCode, ruleById } from '../rules';
 import ts from './typescript';
-import { WorkTimes, performance, since, type WireTimes } from './timing';
+import { performance } from 'node:perf_hooks';
+import { WorkTimes, since, type WireTimes } from './timing';
 
 /**
  * `--jobs`: the per-file work of a scan spread over threads. The main thread discovers the files,

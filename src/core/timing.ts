@@ -75,4 +75,3 @@ export function since(start: number): number {
   return performance.now() - start;
 }
 
-export { performance };

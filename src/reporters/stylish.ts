@@ -1,4 +1,5 @@
-import { relativePath, type ScanResult } from '../core/engine';
+import type { ScanResult } from '../core/engine';
+import { relativePath } from '../core/files';
 import type { Finding, Level } from '../core/types';
 import type { ReportOptions } from './index';
 

@@ -1,7 +1,7 @@
 import ts from '../core/typescript';
 import type * as TS from 'typescript';
 import { defineRule, type SourceContext } from '../core/rule';
-import { UNAUTHENTICATED } from '../analysis/endpoint';
+import { UNAUTHENTICATED } from './meta';
 import { behaviourOf } from '../analysis/behaviour';
 import { isFunctionLike, unwrap } from '../core/ast';
 import { reportEndpointVerdicts } from './handler-verdicts';

@@ -1,5 +1,5 @@
 import { defineRule } from '../core/rule';
-import { REPLAY } from '../analysis/endpoint';
+import { REPLAY } from './meta';
 import { reportEndpointVerdicts } from './handler-verdicts';
 import { requireReplayProtection as meta } from './meta';
 

@@ -1,5 +1,5 @@
 import { defineRule } from '../core/rule';
-import { WEBHOOK_VERIFICATION } from '../analysis/endpoint';
+import { WEBHOOK_VERIFICATION } from './meta';
 import { reportEndpointVerdicts } from './handler-verdicts';
 import { requireWebhookVerification as meta } from './meta';
 

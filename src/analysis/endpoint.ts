@@ -14,9 +14,7 @@ import type { Span } from '../core/types';
 import { BehaviourAnalyzer, behaviourOf } from './behaviour';
 import { emptyFacts, mergeFacts, type Anchored, type Facts, type SensitiveFact, type Site, type VerifyFact } from './facts';
 import { WEBHOOK_NAME } from './vocabulary';
-
 import { REPLAY, UNAUTHENTICATED, WEBHOOK_VERIFICATION } from '../rules/meta';
-
 
 /** One verdict about an endpoint, already attributed to exactly one of the three handler rules. */
 export interface HandlerFinding {

@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { applyBaseline, BaselineError, writeBaseline } from '../core/baseline';
 import { ConfigError, loadConfig } from '../core/config';
 import { InternalError, ScanPlan, type ScanResult } from '../core/engine';
@@ -21,7 +22,6 @@ import { parseArgs, type CliOptions, type FailOn } from './options';
 import { noProgress, terminalProgress } from './progress';
 import { outputKey, readOutput, writeOutput, type KeptOutput, type Output } from './replay';
 import { formatTiming } from './timing';
-import { performance } from 'node:perf_hooks';
 import { since } from '../core/timing';
 
 export type { Io };

@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { performance } from 'node:perf_hooks';
 import type * as TS from 'typescript';
 import ts from './typescript';
 import type { Finding, Level, Location, RelatedLocation, SkippedFile, Span } from './types';
@@ -18,7 +19,6 @@ import { applySuppressions } from './suppressions';
 import type { FnscanConfig } from './config';
 import { lineHashesAt } from './fingerprint';
 import type { KnownFolders } from './folders';
-import { performance } from 'node:perf_hooks';
 import { WorkTimes, since, type ScanPhases } from './timing';
 import { discoverRecorded, type RecordedDiscovery } from './discovery-record';
 
@@ -711,4 +711,3 @@ function dedupeSkipped(skipped: SkippedFile[]): SkippedFile[] {
   for (const s of skipped) if (!byFile.has(s.file)) byFile.set(s.file, s);
   return [...byFile.values()].sort((a, b) => compare(a.file, b.file));
 }
-

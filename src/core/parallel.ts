@@ -1,5 +1,6 @@
 import os from 'node:os';
 import type { MessagePort, Worker } from 'node:worker_threads';
+import { performance } from 'node:perf_hooks';
 import type { FnscanConfig } from './config';
 import type { ReadLimits } from './files';
 import type { ProjectInfo } from './project';
@@ -8,7 +9,6 @@ import { ContentHashes, type UnitOutcome } from './cache';
 import { FileWork, InternalError, ScanPlan, type ScanOptions, type ScanResult, type ScanUnit } from './engine';
 import { loadRuleCode, ruleById } from '../rules';
 import ts from './typescript';
-import { performance } from 'node:perf_hooks';
 import { WorkTimes, since, type WireTimes } from './timing';
 
 /**

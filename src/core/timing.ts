@@ -74,4 +74,3 @@ export interface ScanPhases {
 export function since(start: number): number {
   return performance.now() - start;
 }
-

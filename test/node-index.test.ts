@@ -143,3 +143,27 @@ test('someNode: the answer of a full search, pruned subtrees left out, and no no
   // The arrow function's body is pruned: `c` is never tested, so never found.
   assert.deepEqual(names(isNamed('c'), ts.isArrowFunction), { found: false, tested: ['f', 'a', 'g', 'b', 'h', 'd'] });
 });
+
+test("a module's import and scope tables are made once, kept with its tree and shared by every analysis", () => {
+  const text = "import { db } from 'src/lib/db'\nimport * as log from 'pino'\nexport const load = (id) => { const row = db.user.findUnique({ where: { id } }); return row }\n";
+  const sf = ts.createSourceFile('/app/api/src/lib/users.ts', text, ts.ScriptTarget.Latest, false);
+  const file = { kind: 'source', path: sf.fileName, text, sf, index: indexTree(sf, 300), role: 'source', project: { root: '/app', paths: [] } } as unknown as SourceFileInfo;
+  const host: ModuleHost = { load: () => undefined };
+  const tables = file.index!.tables;
+  assert.deepEqual({ ...tables }, { importSources: undefined, importBindings: undefined, scopes: undefined }, 'nothing is made before it is asked for');
+  const row = (): ts.Identifier => {
+    let found: ts.Identifier | undefined;
+    someNode(sf, (n) => ts.isIdentifier(n) && n.text === 'row' && ts.isReturnStatement(n.parent) && (found = n) !== undefined);
+    return found!;
+  };
+  const first = new ProjectAnalysis(host);
+  assert.deepEqual(first.importSource(file, 'log'), { specifier: 'pino', name: '*' });
+  assert.equal(first.importedBinding(file, 'db'), undefined, 'the module does not load');
+  assert.ok(ts.isVariableDeclaration(first.declarationOf(row(), file)!.node));
+  const made = { ...tables };
+  assert.ok(made.importSources && made.importBindings && made.scopes && made.scopes.size > 0);
+  const second = new ProjectAnalysis(host);
+  assert.deepEqual(second.importSource(file, 'db'), { specifier: 'src/lib/db', name: 'db' });
+  assert.ok(ts.isVariableDeclaration(second.declarationOf(row(), file)!.node));
+  for (const key of ['importSources', 'importBindings', 'scopes'] as const) assert.equal(tables[key], made[key], `${key} is the same table`);
+});

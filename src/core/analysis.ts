@@ -4,7 +4,7 @@ import ts from './typescript';
 import type * as TS from 'typescript';
 import type { SourceFileInfo } from './files';
 import type { ProjectInfo } from './project';
-import { indexNodes, stringLiteralValue, syntaxKinds, unwrap, type NodeIndex } from './ast';
+import { indexNodes, stringLiteralValue, syntaxKinds, unwrap, type ImportedName, type NodeIndex, type TreeTables } from './ast';
 import type { KnownFolders } from './folders';
 
 /** Where the analysis gets parsed modules from: the CLI engine and the ESLint adapter each provide one. */
@@ -51,15 +51,16 @@ export class ProjectAnalysis {
   private readonly resolutions = new Map<string, string | null>();
   private readonly memos = new Map<string, Map<SourceFileInfo, unknown>>();
   private readonly sharedValues = new Map<string, unknown>();
-  /**
-   * Declarations by scope, built once per scope. Held by the analysis, not by a module-level
-   * WeakMap: V8's young-generation GC keeps every value of an old WeakMap alive until the next
-   * full GC, which would promote each scanned tree to the old generation.
-   */
-  private readonly scopes: ScopeTables = new WeakMap();
   /** Answers already given: rules ask about the same identifiers many times. */
   private readonly declarations = new WeakMap<TS.Node, { file: SourceFileInfo; found: Resolved<TS.Node> | undefined }>();
   private readonly values = new WeakMap<TS.Node, { file: SourceFileInfo; found: Resolved }>();
+  /**
+   * Imported names and exported declarations already followed, by module and name: a handler
+   * names the same import many times. Per analysis, not with the trees, since following them
+   * loads modules, which the dependency tracker must see in each analysis that relies on them.
+   */
+  private readonly imports = new Map<SourceFileInfo, Map<string, { module: SourceFileInfo; name: string } | null>>();
+  private readonly exports = new Map<SourceFileInfo, Map<string, Resolved<TS.Node> | null>>();
 
   constructor(
     private readonly host: ModuleHost,
@@ -152,7 +153,12 @@ export class ProjectAnalysis {
 
   /** The module a named import refers to, with the imported name. */
   importedBinding(file: SourceFileInfo, localName: string): { module: SourceFileInfo; name: string } | undefined {
-    const binding = this.memo('importBindings', file, () => importBindings(file.sf)).get(localName);
+    return byModuleAndName(this.imports, file, localName, () => this.followImport(file, localName));
+  }
+
+  private followImport(file: SourceFileInfo, localName: string): { module: SourceFileInfo; name: string } | undefined {
+    const tables = this.tablesOf(file);
+    const binding = (tables.importBindings ??= importBindings(file.sf)).get(localName);
     if (!binding) return undefined;
     const target = this.resolveImport(file, binding.specifier);
     const module = target ? this.load(target, file.project) : undefined;
@@ -160,12 +166,25 @@ export class ProjectAnalysis {
   }
 
   /** The package an identifier was imported from (`@redwoodjs/api/webhooks`), with the imported name. */
-  importSource(file: SourceFileInfo, localName: string): { specifier: string; name: string } | undefined {
-    return this.memo('importSources', file, () => collectImportSources(file.sf)).get(localName);
+  importSource(file: SourceFileInfo, localName: string): ImportedName | undefined {
+    const tables = this.tablesOf(file);
+    return (tables.importSources ??= collectImportSources(file.sf)).get(localName);
+  }
+
+  private tablesOf(file: SourceFileInfo): TreeTables {
+    return this.nodesOf(file).tables;
   }
 
   /** Follows an exported name to its declaration, through re-exports. */
-  exportedDeclaration(module: SourceFileInfo, name: string, hops = 0): Resolved<TS.Node> | undefined {
+  exportedDeclaration(module: SourceFileInfo, name: string): Resolved<TS.Node> | undefined {
+    // Frozen: the answer is shared by every later question about this name.
+    return byModuleAndName(this.exports, module, name, () => {
+      const found = this.followExport(module, name, 0);
+      return found && Object.freeze(found);
+    });
+  }
+
+  private followExport(module: SourceFileInfo, name: string, hops: number): Resolved<TS.Node> | undefined {
     if (hops > MAX_HOPS) return undefined;
     for (const statement of module.sf.statements) {
       const exported = hasExportModifier(statement);
@@ -212,12 +231,12 @@ export class ProjectAnalysis {
         if (spec === undefined) return this.localDeclaration(module, local);
         const target = this.resolveImport(module, spec);
         const next = target ? this.load(target, module.project) : undefined;
-        return next ? this.exportedDeclaration(next, local, hops + 1) : undefined;
+        return next ? this.followExport(next, local, hops + 1) : undefined;
       }
     } else if (!clause && spec !== undefined) {
       const target = this.resolveImport(module, spec);
       const next = target ? this.load(target, module.project) : undefined;
-      return next ? this.exportedDeclaration(next, name, hops + 1) : undefined;
+      return next ? this.followExport(next, name, hops + 1) : undefined;
     }
     return undefined;
   }
@@ -253,7 +272,7 @@ export class ProjectAnalysis {
   private findDeclaration(id: TS.Identifier, file: SourceFileInfo): Resolved<TS.Node> | undefined {
     // A name no declaration of the file binds (`JSON`, `process`) is neither local nor imported.
     if (!this.nodesOf(file).declaredNames.has(id.text)) return undefined;
-    const local = findScopedDeclaration(id, this.scopes);
+    const local = findScopedDeclaration(id, (this.tablesOf(file).scopes ??= new Map()));
     if (local) return { node: local, file };
     const imported = this.importedBinding(file, id.text);
     if (imported) return this.exportedDeclaration(imported.module, imported.name);
@@ -294,6 +313,26 @@ export class ProjectAnalysis {
     const value = stringLiteralValue(resolved.node);
     return value === undefined ? undefined : { ...resolved, value };
   }
+}
+
+/** The answer `table` holds for a module and a name, computed the first time (`null` there: none). */
+function byModuleAndName<T extends object>(
+  table: Map<SourceFileInfo, Map<string, T | null>>,
+  module: SourceFileInfo,
+  name: string,
+  compute: () => T | undefined,
+): T | undefined {
+  let known = table.get(module);
+  if (known === undefined) {
+    known = new Map();
+    table.set(module, known);
+  }
+  let found = known.get(name);
+  if (found === undefined) {
+    found = compute() ?? null;
+    known.set(name, found);
+  }
+  return found ?? undefined;
 }
 
 /**
@@ -352,8 +391,8 @@ export function isConstDeclaration(decl: TS.VariableDeclaration): boolean {
   return ts.isVariableDeclarationList(list) && (list.flags & ts.NodeFlags.Const) !== 0;
 }
 
-function collectImportSources(sf: TS.SourceFile): Map<string, { specifier: string; name: string }> {
-  const map = new Map<string, { specifier: string; name: string }>();
+function collectImportSources(sf: TS.SourceFile): Map<string, ImportedName> {
+  const map = new Map<string, ImportedName>();
   for (const statement of sf.statements) {
     if (ts.isImportDeclaration(statement) && statement.importClause) {
       const specifier = stringLiteralValue(statement.moduleSpecifier);
@@ -409,9 +448,10 @@ function findScopedDeclaration(id: TS.Identifier, tables: ScopeTables): TS.Node 
  * Each name a block or module declares, mapped to the first statement that declares it, in
  * statement order: a variable declaration (or the binding pattern holding the name), a function
  * or class declaration, or `null` for an import (a binding from another module). Built once per
- * scope, since trees never change, instead of scanning the statements for every identifier.
+ * scope and kept with the tree (`TreeTables.scopes`), since trees never change, instead of
+ * scanning the statements for every identifier.
  */
-type ScopeTables = WeakMap<TS.Node, Map<string, TS.Node | null>>;
+type ScopeTables = Map<TS.Node, Map<string, TS.Node | null>>;
 
 function scopeDeclarations(scope: TS.SourceFile | TS.Block | TS.ModuleBlock, tables: ScopeTables): Map<string, TS.Node | null> {
   let table = tables.get(scope);
@@ -456,8 +496,8 @@ function importedNames(statement: TS.ImportDeclaration): string[] {
  * For each local name bound by an `import` with a string specifier (default or named, not
  * namespace), the first such import: its specifier and the exported name. One pass per tree.
  */
-function importBindings(sf: TS.SourceFile): Map<string, { specifier: string; name: string }> {
-  const table = new Map<string, { specifier: string; name: string }>();
+function importBindings(sf: TS.SourceFile): Map<string, ImportedName> {
+  const table = new Map<string, ImportedName>();
   for (const statement of sf.statements) {
     if (!ts.isImportDeclaration(statement) || !statement.importClause) continue;
     const specifier = stringLiteralValue(statement.moduleSpecifier);

@@ -117,7 +117,11 @@ export function dottedName(node: TS.Node): string | undefined {
 
 /** The last name of a callee: `verifyEvent`, `constructEvent` for `stripe.webhooks.constructEvent`. */
 export function calleeName(call: TS.CallExpression | TS.NewExpression): string | undefined {
-  const callee = unwrap(call.expression);
+  return lastName(unwrap(call.expression));
+}
+
+/** The last name of an unwrapped callee: the identifier, the property's name, or an element access's string key. */
+export function lastName(callee: TS.Expression): string | undefined {
   if (ts.isIdentifier(callee)) return callee.text;
   if (ts.isPropertyAccessExpression(callee)) return callee.name.text;
   if (ts.isElementAccessExpression(callee)) return stringLiteralValue(callee.argumentExpression);
@@ -176,6 +180,27 @@ export interface NodeIndex {
    * global, and resolving it needs no scope walk.
    */
   declaredNames: Set<string>;
+  /**
+   * Tables made from this tree alone on first use (its imports, each scope's declarations) and
+   * kept with it, so every analysis of the project (one per judged file) shares them instead of
+   * rebuilding them for each file that reaches this module.
+   */
+  tables: TreeTables;
+}
+
+/** A name an import binds locally: the module specifier and the name that module exports (`default`, `*`). */
+export interface ImportedName {
+  specifier: string;
+  name: string;
+}
+
+export interface TreeTables {
+  /** Every local name bound by `import` or `require`, with where it comes from. */
+  importSources: Map<string, ImportedName> | undefined;
+  /** Names bound by `import` declarations with a string specifier, except namespaces (the first import of each name). */
+  importBindings: Map<string, ImportedName> | undefined;
+  /** Each block's or module's declared names (see `ProjectAnalysis`'s scope walk), by scope node. */
+  scopes: Map<TS.Node, Map<string, TS.Node | null>> | undefined;
 }
 
 /**
@@ -186,7 +211,16 @@ export interface NodeIndex {
  * too (files.ts). Use the index through `ProjectAnalysis.nodesOf`.
  */
 export function indexTree(root: TS.Node, maxDepth: number): NodeIndex | undefined {
-  const index: NodeIndex = { calls: [], news: [], binaries: [], returns: [], expressionArrows: [], values: [], declaredNames: new Set() };
+  const index: NodeIndex = {
+    calls: [],
+    news: [],
+    binaries: [],
+    returns: [],
+    expressionArrows: [],
+    values: [],
+    declaredNames: new Set(),
+    tables: { importSources: undefined, importBindings: undefined, scopes: undefined },
+  };
   const saved = indexing;
   indexing = { K: syntaxKinds(), index, depth: 1, maxDepth, inTypes: false, parent: undefined };
   try {

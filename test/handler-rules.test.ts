@@ -340,3 +340,37 @@ test('every name onLibraryCall tests for is in the set that lets other calls ski
   assert.ok(named.length > 15 && alternations.length > 5, `${named.length} names, ${alternations.length} in alternations`);
   for (const name of [...named, ...alternations]) assert.ok(LIBRARY_CALL_NAMES.has(name), `${name} is missing from LIBRARY_CALL_NAMES`);
 });
+
+test('the work a call does is named the same whatever the shape of its callee', () => {
+  const handlerDoing = (imports: string, body: string): string[] => {
+    const root = tempProject(
+      {
+        'redwood.toml': '[web]\n',
+        ...DB,
+        'api/src/functions/job.ts': `${imports}\nexport const handler = async (event) => {\n  ${body}\n  return { statusCode: 200 }\n}\n`,
+      },
+      'fnscan-callee-shapes-',
+    );
+    return scanRules(root, ['no-unauthenticated-handler']).findings.map((f) => f.message);
+  };
+  const fromDb = "import { db } from 'src/lib/db'";
+  const cases: Array<[string, string, string, string | undefined]> = [
+    ['a model call', fromDb, 'await db.user.create({ data: {} })', 'writes to `db.user`'],
+    ['a model named by a string key', fromDb, "await db['user'].create({ data: {} })", 'writes to `db.user`'],
+    ['an operation named by a string key', fromDb, "await db.user['deleteMany']({})", 'writes to `db.user`'],
+    ['a raw write', fromDb, "await db.$executeRawUnsafe('DELETE FROM sessions')", 'writes to `the database`'],
+    ['a read of a public model', fromDb, 'await db.post.findMany()', undefined],
+    ['an SDK send', "import sgMail from '@sendgrid/mail'", 'await sgMail.send({ to: event.body })', 'sends messages with `sgMail.send`'],
+    ['a sender imported under another name', "import { sendMail as deliver } from 'mail-kit'", 'await deliver({ to: event.body })', 'sends messages with `deliver`'],
+    ['a bare SDK function', "import { sendEmailWithTemplate } from 'postmark-lite'", 'await sendEmailWithTemplate({})', 'sends messages with `sendEmailWithTemplate`'],
+    ['an HTTP client called directly', "import got from 'got'", 'await got(event.body, { headers: { authorization: `Bearer ${process.env.PARTNER_TOKEN}` } })', 'calls a third-party API with `process.env.PARTNER_TOKEN`'],
+    ['an HTTP client method not named like a verb', "import ky from 'ky'", "await ky.get(event.body, { headers: { 'x-api-key': process.env.PARTNER_API_KEY } })", 'calls a third-party API with `process.env.PARTNER_API_KEY`'],
+    ['a client built with a secret', "import Stripe from 'stripe'\nconst stripe = new Stripe(process.env.STRIPE_SECRET_KEY)", 'await stripe.refunds.create({ charge: event.body })', 'calls `stripe.refunds.create` with `process.env.STRIPE_SECRET_KEY`'],
+    ['a global that shares a client method name', '', 'await console.log(event.body)', undefined],
+  ];
+  for (const [shape, imports, body, work] of cases) {
+    const messages = handlerDoing(imports, body);
+    if (work === undefined) assert.deepEqual(messages, [], shape);
+    else assert.ok(messages.length === 1 && messages[0].includes(work), `${shape}: ${JSON.stringify(messages)}`);
+  }
+});

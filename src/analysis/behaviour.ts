@@ -9,6 +9,7 @@ import {
   envReadName,
   isFalseLiteral,
   isFunctionLike,
+  lastName,
   objectProperty,
   propertyValue,
   returnsOrThrows,
@@ -190,7 +191,7 @@ export class BehaviourAnalyzer {
         // Express-style routes registered at load time: `app.post('/sms', twilio.webhook({ validate: false }), ...)`.
         walk(statement, (node) => {
           if (isFunctionLike(node)) return false;
-          if (ts.isCallExpression(node) && calleeName(node) === 'webhook') this.onLibraryCall(node, file, facts);
+          if (ts.isCallExpression(node) && calleeName(node) === 'webhook') this.onLibraryCall(node, unwrap(node.expression), 'webhook', file, facts);
           return undefined;
         });
       }
@@ -215,6 +216,8 @@ export class BehaviourAnalyzer {
 
   /** The function an identifier names, through const aliases (`const handler = purge`) and imports. */
   functionFor(id: TS.Identifier, file: SourceFileInfo): { fn: FunctionLike; file: SourceFileInfo } | undefined {
+    // A name the file never declares (`console`, `fetch`) resolves to nothing: no function of the project.
+    if (!this.analysis.nodesOf(file).declaredNames.has(id.text)) return undefined;
     const value = this.analysis.resolveValue(id, file);
     if (isFunctionLike(value.node)) return { fn: value.node, file: value.file };
     if (!ts.isIdentifier(value.node)) return undefined;
@@ -385,12 +388,18 @@ export class BehaviourAnalyzer {
     }
   }
 
+  /**
+   * Runs on every call of every function followed, so the callee is unwrapped and named once,
+   * and names are tested before any dotted name is built.
+   */
   private onCall(call: TS.CallExpression, file: SourceFileInfo, facts: Facts, depth: number): void {
-    if (readsRequestBody(call)) facts.readsBody = true;
-    if (this.onLibraryCall(call, file, facts)) return;
+    const callee = unwrap(call.expression);
+    const local = lastName(callee);
+    if (local !== undefined && BODY_READERS.has(local) && readsRequestBody(callee)) facts.readsBody = true;
+    if (local !== undefined && this.onLibraryCall(call, callee, local, file, facts)) return;
     const target = this.resolveCallee(call, file);
     if (target) {
-      const name = calleeName(call) ?? 'helper';
+      const name = local ?? 'helper';
       if (AUTH_CALLS.has(name) && this.isStubAuth(target.fn, target.file, name, file)) {
         facts.stubAuthCalls.push({ file: target.file, node: target.fn });
         return;
@@ -407,8 +416,7 @@ export class BehaviourAnalyzer {
       }
       return;
     }
-    const name = calleeName(call);
-    if (name && AUTH_CALLS.has(name)) this.onUnresolvedAuthCall(call, name, file, facts);
+    if (local && AUTH_CALLS.has(local)) this.onUnresolvedAuthCall(call, local, file, facts);
   }
 
   /** An auth helper from the project: `requireAuth()` rejects by throwing; boolean ones must guard a rejection. */
@@ -447,14 +455,26 @@ export class BehaviourAnalyzer {
     });
   }
 
-  /** Returns true when the call was a known library call (and records what it means). */
-  private onLibraryCall(call: TS.CallExpression, file: SourceFileInfo, facts: Facts): boolean {
-    const name = importedName(call, file, this.analysis) ?? calleeName(call);
-    if (!name) return false;
-    const dotted = dottedName(unwrap(call.expression)) ?? name;
-    const source = this.packageOf(call.expression, file);
+  /**
+   * Returns true when the call was a known library call (and records what it means). `callee` is
+   * the call's callee unwrapped and `local` its last name (`calleeName`); `name` below is the name
+   * the package exports, for an import renamed here (`import { verifyEvent as verify }`).
+   */
+  private onLibraryCall(call: TS.CallExpression, callee: TS.Expression, local: string, file: SourceFileInfo, facts: Facts): boolean {
+    let name = local;
+    let source: string | undefined;
+    if (ts.isIdentifier(callee)) {
+      // One look at the imports gives both the exported name and the package.
+      const imported = this.analysis.importSource(file, callee.text);
+      if (imported && imported.name !== 'default' && imported.name !== '*') name = imported.name;
+      source = imported && isPackage(imported.specifier) ? imported.specifier : undefined;
+    } else {
+      source = this.packageOf(callee, file);
+    }
+    if (name === '') return false;
     // Every test below starts with the name: most calls (logging, JSON, models) skip them all.
-    if (!LIBRARY_CALL_NAMES.has(name)) return this.onWorkCall(call, name, dotted, source, file, facts);
+    if (!LIBRARY_CALL_NAMES.has(name)) return this.onWorkCall(call, callee, name, source, file, facts);
+    const dotted = dottedName(callee) ?? name;
 
     if ((name === 'verifyEvent' || name === 'verifySignature') && source !== undefined && isRedwoodWebhooksModule(source)) {
       facts.verifies.push({ ...this.redwoodVerify(call, name, file), anchor: call });
@@ -538,19 +558,27 @@ export class BehaviourAnalyzer {
       }
       return true;
     }
-    return this.onWorkCall(call, name, dotted, source, file, facts);
+    return this.onWorkCall(call, callee, name, source, file, facts);
   }
 
+  /**
+   * Calls that do sensitive work or de-duplicate. The dotted name (`db.user.create`) is built only
+   * for calls whose last name can match: for an identifier callee it is the identifier, for a
+   * property access its last name is `name`. An element access's string key may hold dots
+   * (`x['a.b']()`), so those calls take every test.
+   */
   private onWorkCall(
     call: TS.CallExpression,
+    callee: TS.Expression,
     name: string,
-    dotted: string,
     source: string | undefined,
     file: SourceFileInfo,
     facts: Facts,
   ): boolean {
-    // The pattern's own necessary condition first: most calls name no client, and the pattern backtracks over them.
-    const prisma = PRISMA_CLIENT_HINT.test(dotted) ? PRISMA_CALL.exec(dotted) : null;
+    const anyName = ts.isElementAccessExpression(callee);
+    // The last segment of the dotted name: an identifier callee keeps its local name.
+    const last = ts.isIdentifier(callee) ? callee.text : name;
+    const prisma = anyName || PRISMA_OPERATIONS.has(last) ? prismaCall(dottedOf(callee, name)) : null;
     if (prisma) {
       const model = prisma[3] ? prisma[2] : undefined;
       const op = prisma[3] ?? prisma[2];
@@ -568,27 +596,30 @@ export class BehaviourAnalyzer {
         return true;
       }
     }
-    if (dotted === 'this.$emit' || dotted === 'this.db.set') {
-      facts.sensitive.push({ file, node: call, work: `passes the payload on with \`${dotted}\``, write: true, anchor: call });
-      return true;
+    if (anyName || last === '$emit' || last === 'set') {
+      const dotted = dottedOf(callee, name);
+      if (dotted === 'this.$emit' || dotted === 'this.db.set') {
+        facts.sensitive.push({ file, node: call, work: `passes the payload on with \`${dotted}\``, write: true, anchor: call });
+        return true;
+      }
     }
-    if (MESSAGE_SENDERS.test(name) || MESSAGE_SDK_CALLS.test(dotted)) {
-      facts.sensitive.push({ file, node: call, work: `sends messages with \`${dotted}\``, write: true, anchor: call });
+    if (MESSAGE_SENDERS.has(name) || ((anyName || MESSAGE_SDK_LAST_NAMES.has(last)) && MESSAGE_SDK_CALLS.test(dottedOf(callee, name)))) {
+      facts.sensitive.push({ file, node: call, work: `sends messages with \`${dottedOf(callee, name)}\``, write: true, anchor: call });
       return true;
     }
     if (source && FS_MODULES.has(source) && FS_CALLS.test(name)) {
-      facts.sensitive.push({ file, node: call, work: `accesses files with \`${dotted}\``, write: true, anchor: call });
+      facts.sensitive.push({ file, node: call, work: `accesses files with \`${dottedOf(callee, name)}\``, write: true, anchor: call });
       return true;
     }
     if (source && EXEC_MODULES.has(source)) {
-      facts.sensitive.push({ file, node: call, work: `runs commands with \`${dotted}\``, write: true, anchor: call });
+      facts.sensitive.push({ file, node: call, work: `runs commands with \`${dottedOf(callee, name)}\``, write: true, anchor: call });
       return true;
     }
     if (name === 'setnx' || name === 'setNX' || (name === 'set' && call.arguments.some((a) => stringLiteralValue(a) === 'NX'))) {
       facts.dedupe.push({ file, node: call });
       return true;
     }
-    if (name === 'fetch' || HTTP_CLIENT.test(dotted) || HTTP_VERBS.has(name)) {
+    if (name === 'fetch' || HTTP_VERBS.has(name) || (mayBeHttpClient(callee, name) && HTTP_CLIENT.test(dottedOf(callee, name)))) {
       const credential = call.arguments.map((a) => credentialIn(a, file)).find(Boolean);
       if (credential) {
         facts.sensitive.push({ file, node: call, work: `calls a third-party API with \`process.env.${credential}\``, write: true, anchor: call });
@@ -596,19 +627,23 @@ export class BehaviourAnalyzer {
       }
       return false;
     }
-    return this.onClientCall(call, dotted, file, facts);
+    return this.onClientCall(call, callee, name, file, facts);
   }
 
   /** `stripe.refunds.create(...)` on a client built with a secret from the environment. */
-  private onClientCall(call: TS.CallExpression, dotted: string, file: SourceFileInfo, facts: Facts): boolean {
-    if (!dotted.includes('.')) return false;
-    const root = rootIdentifier(call.expression);
+  private onClientCall(call: TS.CallExpression, callee: TS.Expression, name: string, file: SourceFileInfo, facts: Facts): boolean {
+    // A dotted name with a dot: a static path (`a.b.c`), or an element key holding one.
+    const pathed = ts.isPropertyAccessExpression(callee) ? isStaticPath(callee) : ts.isElementAccessExpression(callee) && dottedOf(callee, name).includes('.');
+    if (!pathed) return false;
+    const root = rootIdentifier(callee);
     if (!root) return false;
+    // A name the file never declares (`console`, `JSON`) resolves to itself: no client behind it.
+    if (!this.analysis.nodesOf(file).declaredNames.has(root.text)) return false;
     const value = this.analysis.resolveValue(root, file);
     if (!ts.isNewExpression(value.node) && !ts.isCallExpression(value.node)) return false;
     const credential = (value.node.arguments ?? []).map((a) => credentialIn(a, value.file)).find(Boolean);
     if (!credential) return false;
-    facts.sensitive.push({ file, node: call, work: `calls \`${dotted}\` with \`process.env.${credential}\``, write: true, anchor: call });
+    facts.sensitive.push({ file, node: call, work: `calls \`${dottedOf(callee, name)}\` with \`process.env.${credential}\``, write: true, anchor: call });
     return true;
   }
 
@@ -681,8 +716,7 @@ export class BehaviourAnalyzer {
     const root = rootIdentifier(expr);
     if (!root) return undefined;
     const source = this.analysis.importSource(file, root.text);
-    if (!source || source.specifier.startsWith('.') || source.specifier.startsWith('src/')) return undefined;
-    return source.specifier;
+    return source && isPackage(source.specifier) ? source.specifier : undefined;
   }
 }
 
@@ -690,18 +724,52 @@ export class BehaviourAnalyzer {
 const PRISMA_CALL = /^(?:.*\.)?(db|prisma|client)\.(\$?\w+)(?:\.(\w+))?$/;
 const PRISMA_CLIENT_HINT = /(?:db|prisma|client)\./;
 const HTTP_CLIENT = /^(axios|got|ky)(\.|$)/;
+const HTTP_CLIENT_NAMES = new Set(['axios', 'got', 'ky']);
+/** Every operation `PRISMA_CALL` can lead to: the last segment of the dotted name. */
+const PRISMA_OPERATIONS: ReadonlySet<string> = new Set([...PRISMA_WRITES, ...PRISMA_READS]);
+/** The last segments `MESSAGE_SDK_CALLS` accepts. */
+const MESSAGE_SDK_LAST_NAMES = new Set(['create', 'send', 'sendEmailWithTemplate']);
 const HTTP_VERBS = new Set(['post', 'put', 'patch', 'delete', 'request']);
 const HEADERS_NAME = /^headers$/i;
 const HEADERS_PATH = /(^|\.)headers$/i;
 
 const DEDUPE_ARGUMENT = /\b(?:event|evt|webhookEvent|payload|body|msg|message|notification)\.id\b|\b\w*(?:eventId|EventId|deliveryId|DeliveryId|webhookId|WebhookId|idempotencyKey|IdempotencyKey|messageId|svixId)\b/;
 
-/** `import { verifyEvent as verify }`: the name the package exports, not the local alias. */
-function importedName(call: TS.CallExpression, file: SourceFileInfo, analysis: ProjectAnalysis): string | undefined {
-  const callee = unwrap(call.expression);
-  if (!ts.isIdentifier(callee)) return undefined;
-  const source = analysis.importSource(file, callee.text);
-  return source && source.name !== 'default' && source.name !== '*' ? source.name : undefined;
+/** An import of a package, not of the project's own modules (relative, or `src/...`). */
+function isPackage(specifier: string): boolean {
+  return !specifier.startsWith('.') && !specifier.startsWith('src/');
+}
+
+/** What `onWorkCall`'s tests read as the callee's dotted name: `db.user.create`, or the name when there is none. */
+function dottedOf(callee: TS.Expression, name: string): string {
+  return dottedName(callee) ?? name;
+}
+
+/** Whether `dottedName` gives a name for the node: identifiers, `this`, property and literal-key element accesses. */
+function isStaticPath(node: TS.Expression): boolean {
+  let current: TS.Expression = node;
+  for (;;) {
+    if (ts.isIdentifier(current) || current.kind === ts.SyntaxKind.ThisKeyword) return true;
+    if (ts.isElementAccessExpression(current)) {
+      if (stringLiteralValue(current.argumentExpression) === undefined) return false;
+      current = current.expression;
+    } else if (ts.isPropertyAccessExpression(current) || ts.isParenthesizedExpression(current) || ts.isNonNullExpression(current) || ts.isAsExpression(current)) {
+      current = current.expression;
+    } else {
+      return false;
+    }
+  }
+}
+
+/** `db.user.create` as [client, model, operation] (or [client, operation] for raw calls), when it reads like Prisma. */
+function prismaCall(dotted: string): RegExpExecArray | null {
+  // The pattern's own necessary condition first: the pattern backtracks over names that hold no client.
+  return PRISMA_CLIENT_HINT.test(dotted) ? PRISMA_CALL.exec(dotted) : null;
+}
+
+/** A necessary condition for `HTTP_CLIENT` to match the dotted name: its first segment, or the name, is a client. */
+function mayBeHttpClient(callee: TS.Expression, name: string): boolean {
+  return HTTP_CLIENT_NAMES.has(name) || HTTP_CLIENT_NAMES.has(rootIdentifier(callee)?.text ?? '');
 }
 
 function asFunction(node: TS.Node, file: SourceFileInfo): { fn: FunctionLike; file: SourceFileInfo } | undefined {
@@ -760,10 +828,8 @@ export function headerRead(node: TS.Node): string | undefined {
 }
 
 /** `req.json()`, `request.text()`: a fetch-style request's body read (the last name checked first). */
-function readsRequestBody(call: TS.CallExpression): boolean {
-  const callee = unwrap(call.expression);
-  const last = ts.isPropertyAccessExpression(callee) ? callee.name.text : ts.isElementAccessExpression(callee) ? stringLiteralValue(callee.argumentExpression) : undefined;
-  return last !== undefined && BODY_READERS.has(last) && /(^|\.)(req|request)\.(text|json|formData|arrayBuffer|blob)$/.test(dottedName(callee) ?? '');
+function readsRequestBody(callee: TS.Expression): boolean {
+  return !ts.isIdentifier(callee) && /(^|\.)(req|request)\.(text|json|formData|arrayBuffer|blob)$/.test(dottedName(callee) ?? '');
 }
 
 const BODY_READERS = new Set(['text', 'json', 'formData', 'arrayBuffer', 'blob']);

@@ -104,7 +104,17 @@ export const PRISMA_READS = new Set([
 ]);
 
 /** Calls that send email or SMS, by their last name. */
-export const MESSAGE_SENDERS = /^(sendMail|sendEmail|sendSms|sendSMS|sendText|sendMessage|sendTransactionalEmail|sendTemplate|sendBatch)$/;
+export const MESSAGE_SENDERS: ReadonlySet<string> = new Set([
+  'sendMail',
+  'sendEmail',
+  'sendSms',
+  'sendSMS',
+  'sendText',
+  'sendMessage',
+  'sendTransactionalEmail',
+  'sendTemplate',
+  'sendBatch',
+]);
 
 /** Dotted suffixes of SDK calls that send messages: twilio `messages.create`, resend `emails.send`. */
 export const MESSAGE_SDK_CALLS = /(^|\.)(messages\.create|emails\.send|mail\.send|sgMail\.send|sendEmailWithTemplate|transactionalEmails\.send)$/;

@@ -21,17 +21,18 @@
  * so the tree defaults to 2,000 functions and one round) and the report gives the instructions
  * each build's main thread and helper threads executed (bench/instructions.ts): a count that moves
  * by about a percent between runs where wall time moves by a third. `--floor` also counts the
- * parse floor's (bench/child.cjs) on the same tree.
+ * parse floor's (bench/child.cjs) on the same tree. Callgrind runs a process's threads one at a
+ * time, so the runs of a round go side by side, as many as the machine has cores.
  * A benchmark, not a test: nothing here runs in `npm test` (the arithmetic is tested).
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { generateMonorepo } from './bench/generate';
 import { baseFirst, summarise, summaryLines, type AbRound } from './bench/ab-summary';
 import { argumentsOrUsage, readOptions } from './bench/options';
-import { callgrindArgs, instructionLines, readThreadInstructions, type ThreadInstructions } from './bench/instructions';
+import { callgrindArgs, inParallel, instructionLines, readThreadInstructions, type ThreadInstructions } from './bench/instructions';
 
 const ROOT = path.resolve(__dirname, '..');
 const USAGE =
@@ -110,13 +111,22 @@ function scan(build: string, tree: string, out: string, jobs: number): number {
 }
 
 /** `node <args>` under callgrind; the instructions of its threads. `countFile` names callgrind's output files. */
-function countInstructions(args: string[], countFile: string, env: NodeJS.ProcessEnv = process.env): ThreadInstructions {
-  const result = spawnSync('valgrind', [...callgrindArgs(countFile), process.execPath, ...args], { encoding: 'utf8', maxBuffer: 64 << 20, env });
-  if (result.status !== 0) throw new Error(`valgrind node ${args.join(' ')} exited with ${result.status}: ${result.stderr.slice(-2000)}`);
-  return readThreadInstructions(countFile);
+function countInstructions(args: string[], countFile: string, env: NodeJS.ProcessEnv = process.env): Promise<ThreadInstructions> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('valgrind', [...callgrindArgs(countFile), process.execPath, ...args], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      stderr = (stderr + chunk).slice(-2000);
+    });
+    child.on('error', reject);
+    child.on('close', (status) => {
+      if (status !== 0) reject(new Error(`valgrind node ${args.join(' ')} exited with ${status}: ${stderr}`));
+      else resolve(readThreadInstructions(countFile));
+    });
+  });
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const args = argumentsOrUsage(parseArgs, USAGE);
   if (!args) return;
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'fnscan-ab-'));
@@ -140,21 +150,26 @@ function main(): void {
     fs.readFileSync(outputs.base).equals(fs.readFileSync(outputs.head)) ? 'SARIF: byte-identical' : 'SARIF: the two builds report differently';
 
   if (args.instructions) {
-    if (args.floor) process.stderr.write('the floor under callgrind ...\n');
-    const floor = args.floor
-      ? countInstructions([path.join(ROOT, 'scripts', 'bench', 'child.cjs'), path.join(work, 'floor.json'), 'floor', tree, '1'], path.join(work, 'floor.cg'), {
-          ...process.env,
-          FNSCAN_BENCH_PACKAGE: head,
-        })
-      : undefined;
+    const width = os.availableParallelism();
+    let floor: ThreadInstructions | undefined;
     for (let i = 0; i < args.rounds; i++) {
-      const counts: Partial<Record<'base' | 'head', ThreadInstructions>> = {};
-      for (const which of baseFirst(i) ? (['base', 'head'] as const) : (['head', 'base'] as const)) {
-        process.stderr.write(`round ${i + 1}: ${which} under callgrind ...\n`);
-        const build = which === 'base' ? base.dir : head;
-        counts[which] = countInstructions(scanArgs(build, tree, outputs[which], args.jobs), path.join(work, `${which}-${i}.cg`));
+      const order = baseFirst(i) ? (['base', 'head'] as const) : (['head', 'base'] as const);
+      const jobs = order.map((which) => () => countInstructions(scanArgs(which === 'base' ? base.dir : head, tree, outputs[which], args.jobs), path.join(work, `${which}-${i}.cg`)));
+      // The floor once, in the first round, beside the builds when there are cores for it.
+      const withFloor = args.floor && i === 0;
+      if (withFloor) {
+        jobs.push(() =>
+          countInstructions([path.join(ROOT, 'scripts', 'bench', 'child.cjs'), path.join(work, 'floor.json'), 'floor', tree, '1'], path.join(work, 'floor.cg'), {
+            ...process.env,
+            FNSCAN_BENCH_PACKAGE: head,
+          }),
+        );
       }
-      const lines = instructionLines({ base: counts.base!, head: counts.head!, floor }, labels);
+      process.stderr.write(`round ${i + 1}: ${[...order, ...(withFloor ? ['the floor'] : [])].join(', ')} under callgrind, ${Math.min(width, jobs.length)} at a time ...\n`);
+      const counted = await inParallel(jobs, width);
+      const counts = { [order[0]]: counted[0], [order[1]]: counted[1] } as Record<'base' | 'head', ThreadInstructions>;
+      if (withFloor) floor = counted[2];
+      const lines = instructionLines({ base: counts.base, head: counts.head, floor }, labels);
       process.stdout.write(`\nround ${i + 1}\n${lines.join('\n')}\n`);
     }
     process.stdout.write(`${sameSarif()}\n`);
@@ -176,9 +191,7 @@ function main(): void {
   if (args.keep) process.stdout.write(`(kept in ${work})\n`);
 }
 
-try {
-  main();
-} catch (error) {
+main().catch((error: unknown) => {
   process.stderr.write(`bench:ab: ${(error as Error).message}\n`);
   process.exitCode = 1;
-}
+});

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { baseFirst, summarise, summaryLines } from '../scripts/bench/ab-summary';
-import { callgrindArgs, instructionLines, readThreadInstructions } from '../scripts/bench/instructions';
+import { callgrindArgs, inParallel, instructionLines, readThreadInstructions } from '../scripts/bench/instructions';
 import { readOptions } from '../scripts/bench/options';
 
 test('bench:ab summary: medians, their ratio and the rounds the working tree won, from the pairs', () => {
@@ -87,4 +87,25 @@ test('benchmark options: switches take no value; an unknown switch is refused', 
   assert.equal(options.flag('floor'), false);
   assert.equal(options.keep, true);
   assert.throws(() => readOptions(['--instructions'], ['base']), /unknown option or missing value: --instructions/);
+});
+
+test('bench:ab --instructions: runs go side by side up to the width, each started when one ends, results in order', async () => {
+  let running = 0;
+  let most = 0;
+  const started: number[] = [];
+  const job = (i: number, ms: number) => async (): Promise<number> => {
+    started.push(i);
+    running++;
+    most = Math.max(most, running);
+    await new Promise((resolve) => setTimeout(resolve, ms));
+    running--;
+    return i * 10;
+  };
+  assert.deepEqual(await inParallel([job(0, 30), job(1, 5), job(2, 5), job(3, 5)], 2), [0, 10, 20, 30]);
+  assert.equal(most, 2, 'never more than two at once');
+  assert.deepEqual(started, [0, 1, 2, 3]);
+  most = 0;
+  assert.deepEqual(await inParallel([job(0, 1)], 8), [0]);
+  assert.equal(most, 1);
+  await assert.rejects(inParallel([job(0, 1), async () => Promise.reject(new Error('valgrind failed'))], 2), /valgrind failed/);
 });

@@ -216,8 +216,8 @@ export class BehaviourAnalyzer {
 
   /** The function an identifier names, through const aliases (`const handler = purge`) and imports. */
   functionFor(id: TS.Identifier, file: SourceFileInfo): { fn: FunctionLike; file: SourceFileInfo } | undefined {
-    // A name the file never declares (`console`, `fetch`) resolves to nothing: no function of the project.
-    if (!this.analysis.nodesOf(file).declaredNames.has(id.text)) return undefined;
+    // A global (`console`, `fetch`) names no function of the project.
+    if (!this.analysis.declares(file, id.text)) return undefined;
     const value = this.analysis.resolveValue(id, file);
     if (isFunctionLike(value.node)) return { fn: value.node, file: value.file };
     if (!ts.isIdentifier(value.node)) return undefined;
@@ -575,10 +575,11 @@ export class BehaviourAnalyzer {
     file: SourceFileInfo,
     facts: Facts,
   ): boolean {
-    const anyName = ts.isElementAccessExpression(callee);
+    // A string key (`x['a.b']()`) may hold dots, so its last name proves nothing: every test runs.
+    const keyed = ts.isElementAccessExpression(callee);
     // The last segment of the dotted name: an identifier callee keeps its local name.
     const last = ts.isIdentifier(callee) ? callee.text : name;
-    const prisma = anyName || PRISMA_OPERATIONS.has(last) ? prismaCall(dottedOf(callee, name)) : null;
+    const prisma = keyed || PRISMA_OPERATIONS.has(last) ? prismaCall(dottedOf(callee, name)) : null;
     if (prisma) {
       const model = prisma[3] ? prisma[2] : undefined;
       const op = prisma[3] ?? prisma[2];
@@ -596,14 +597,14 @@ export class BehaviourAnalyzer {
         return true;
       }
     }
-    if (anyName || last === '$emit' || last === 'set') {
+    if (keyed || last === '$emit' || last === 'set') {
       const dotted = dottedOf(callee, name);
       if (dotted === 'this.$emit' || dotted === 'this.db.set') {
         facts.sensitive.push({ file, node: call, work: `passes the payload on with \`${dotted}\``, write: true, anchor: call });
         return true;
       }
     }
-    if (MESSAGE_SENDERS.has(name) || ((anyName || MESSAGE_SDK_LAST_NAMES.has(last)) && MESSAGE_SDK_CALLS.test(dottedOf(callee, name)))) {
+    if (MESSAGE_SENDERS.has(name) || ((keyed || MESSAGE_SDK_LAST_NAMES.has(last)) && MESSAGE_SDK_CALLS.test(dottedOf(callee, name)))) {
       facts.sensitive.push({ file, node: call, work: `sends messages with \`${dottedOf(callee, name)}\``, write: true, anchor: call });
       return true;
     }
@@ -637,8 +638,8 @@ export class BehaviourAnalyzer {
     if (!pathed) return false;
     const root = rootIdentifier(callee);
     if (!root) return false;
-    // A name the file never declares (`console`, `JSON`) resolves to itself: no client behind it.
-    if (!this.analysis.nodesOf(file).declaredNames.has(root.text)) return false;
+    // A global (`console`, `JSON`) has no client behind it.
+    if (!this.analysis.declares(file, root.text)) return false;
     const value = this.analysis.resolveValue(root, file);
     if (!ts.isNewExpression(value.node) && !ts.isCallExpression(value.node)) return false;
     const credential = (value.node.arguments ?? []).map((a) => credentialIn(a, value.file)).find(Boolean);

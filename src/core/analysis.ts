@@ -132,6 +132,14 @@ export class ProjectAnalysis {
     return file.index ?? this.memo('node-index', file, () => indexNodes(file.sf));
   }
 
+  /**
+   * Whether any declaration of the file binds `name` (a variable, parameter, function, class or
+   * import). A name none binds (`JSON`, `process`, `console`) is a global: it resolves to itself.
+   */
+  declares(file: SourceFileInfo, name: string): boolean {
+    return this.nodesOf(file).declaredNames.has(name);
+  }
+
   /** Resolves an import specifier the way Redwood's babel config does. Bare packages give undefined. */
   resolveImport(from: SourceFileInfo, specifier: string): string | undefined {
     const key = `${from.path}\0${specifier}`;
@@ -271,7 +279,7 @@ export class ProjectAnalysis {
 
   private findDeclaration(id: TS.Identifier, file: SourceFileInfo): Resolved<TS.Node> | undefined {
     // A name no declaration of the file binds (`JSON`, `process`) is neither local nor imported.
-    if (!this.nodesOf(file).declaredNames.has(id.text)) return undefined;
+    if (!this.declares(file, id.text)) return undefined;
     const local = findScopedDeclaration(id, (this.tablesOf(file).scopes ??= new Map()));
     if (local) return { node: local, file };
     const imported = this.importedBinding(file, id.text);

@@ -474,7 +474,7 @@ export class BehaviourAnalyzer {
     if (name === '') return false;
     // Every test below starts with the name: most calls (logging, JSON, models) skip them all.
     if (!LIBRARY_CALL_NAMES.has(name)) return this.onWorkCall(call, callee, name, source, file, facts);
-    const dotted = dottedName(callee) ?? name;
+    const dotted = dottedOf(callee, name);
 
     if ((name === 'verifyEvent' || name === 'verifySignature') && source !== undefined && isRedwoodWebhooksModule(source)) {
       facts.verifies.push({ ...this.redwoodVerify(call, name, file), anchor: call });

@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { relativePath } from '../src/core/files';
-import rule from '../src/rules/no-spoofable-ip-allowlist';
+import rule, { PREFILTER } from '../src/rules/no-spoofable-ip-allowlist';
 import { expectationKeys, expectationsFor, findingKeys, scanFixture } from './support/fixtures';
 import { scanRules, tempProject } from './support/project';
 
@@ -102,6 +102,25 @@ describe('does not flag', () => {
     );
     assert.deepEqual(found, []);
   });
+});
+
+test('the text prefilter admits address headers and address names, not words that end in "ip"', () => {
+  const admitted = [
+    "event.headers['x-forwarded-for']",
+    "headers['X-Real-IP']",
+    "headers['CF-Connecting-IP']",
+    "h['client-ip']",
+    'const ip = getAddress(event)',
+    'if (!allowed(IP)) return',
+    'const ips = list()',
+    'const callerIp = addressOf(event)',
+    'const clientIps = []',
+    'const OFFICE_IPS = []',
+    'const ALLOWED_IP = "203.0.113.7"',
+  ];
+  const refused = ['// publishable keys ship to browsers', 'const fetchForecast = (zip) => fetch(url)', 'const tips = []', 'const SHIP = 1', 'const membership = load()'];
+  assert.deepEqual(admitted.filter((t) => !PREFILTER.test(t)), []);
+  assert.deepEqual(refused.filter((t) => PREFILTER.test(t)), []);
 });
 
 test('fixture redwood-extras: every no-spoofable-ip-allowlist annotation, and nothing else', () => {

@@ -5,8 +5,13 @@ import { calleeName, containsIdentifier, returnsOrThrows, someNode, unwrap, walk
 import { originOf } from './no-timing-unsafe-compare/origins';
 import { noSpoofableIpAllowlist as meta } from './meta';
 
-/** The header's name, or an address variable or helper (`ip`, `callerIp`, `OFFICE_IPS`) that may hold its value. */
-const PREFILTER = /client-ip|forwarded|real-ip|connecting-ip|\bip\b|Ips?\b|IPS?\b/i;
+/**
+ * The header's name (any case), or an address variable or helper that may hold its value: the
+ * word `ip`/`IP`, a camel-case `callerIp`/`clientIps`, or a constant `OFFICE_IPS`. The name parts
+ * are case-sensitive, so words that merely end in "ip" (`ship`, `zip`, `tips`) do not count.
+ */
+export const PREFILTER =
+  /[Cc]lient-[Ii][Pp]|[Ff]orwarded|FORWARDED|[Rr]eal-[Ii][Pp]|REAL-IP|[Cc]onnecting-[Ii][Pp]|CONNECTING-IP|\b[Ii][Pp][Ss]?\b|[a-z0-9]Ips?\b|_IPS?\b/;
 
 /**
  * Headers any caller can send with any address in them. Platform headers that the edge overwrites

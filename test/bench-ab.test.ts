@@ -109,3 +109,22 @@ test('bench:ab --instructions: runs go side by side up to the width, each starte
   assert.equal(most, 1);
   await assert.rejects(inParallel([job(0, 1), async () => Promise.reject(new Error('valgrind failed'))], 2), /valgrind failed/);
 });
+
+test('bench:ab --instructions: after a failure no run starts, and the error comes once the runs beside it have ended', async () => {
+  let running = 0;
+  const started: number[] = [];
+  const job = (i: number, ms: number) => async (): Promise<number> => {
+    started.push(i);
+    running++;
+    await new Promise((resolve) => setTimeout(resolve, ms));
+    running--;
+    return i;
+  };
+  const fails = async (): Promise<number> => {
+    started.push(1);
+    throw new Error('valgrind failed');
+  };
+  await assert.rejects(inParallel([job(0, 40), fails, job(2, 5), job(3, 5)], 2), /valgrind failed/);
+  assert.equal(running, 0, 'the run beside the failed one has ended');
+  assert.deepEqual(started, [0, 1]);
+});

@@ -69,17 +69,25 @@ export function instructionLines(
 /**
  * Runs `jobs` at most `width` at a time, each started as soon as one before it ends; the results in
  * the jobs' order. Callgrind runs a process's threads one at a time, so each run keeps about one
- * core busy: on a machine with two cores the two builds are counted side by side.
+ * core busy: on a machine with two cores the two builds are counted side by side. After a job
+ * fails no other job starts, and the failure is thrown once the jobs already running have ended,
+ * so no run is left behind the report.
  */
 export async function inParallel<T>(jobs: ReadonlyArray<() => Promise<T>>, width: number): Promise<T[]> {
   const results = new Array<T>(jobs.length);
   let next = 0;
+  let failure: { error: unknown } | undefined;
   const worker = async (): Promise<void> => {
-    while (next < jobs.length) {
+    while (failure === undefined && next < jobs.length) {
       const i = next++;
-      results[i] = await jobs[i]();
+      try {
+        results[i] = await jobs[i]();
+      } catch (error) {
+        failure ??= { error };
+      }
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(width, jobs.length)) }, worker));
+  if (failure) throw failure.error;
   return results;
 }

@@ -29,6 +29,12 @@ const BODY_METHODS = new Set(['post', 'put', 'patch']);
 const NO_BODY_METHODS = new Set(['get', 'delete', 'head', 'options']);
 const FETCH_MODULES = new Set(['node-fetch', 'undici', 'cross-fetch', 'isomorphic-fetch']);
 const NODE_HTTP = new Set(['http', 'node:http']);
+/**
+ * Every method name a request or preset can be called by on a receiver (`http.get`, `axios.create`,
+ * `api.post`); any other method call (`logger.info`, `db.user.create`) is none, and is ruled out
+ * before its receiver is looked up or resolved.
+ */
+const REQUEST_METHODS: ReadonlySet<string> = new Set([...BODY_METHODS, ...NO_BODY_METHODS, 'request', 'create', 'extend']);
 /** `const api = axios.create(...)` is one hop; a cycle of constants (`const a = a.get()`) must end. */
 const MAX_PRESET_DEPTH = 4;
 
@@ -56,7 +62,7 @@ export function requestCall(analysis: ProjectAnalysis, call: TS.CallExpression, 
     }
     return undefined;
   }
-  if (!ts.isPropertyAccessExpression(callee) || !ts.isIdentifier(callee.expression)) return undefined;
+  if (!ts.isPropertyAccessExpression(callee) || !ts.isIdentifier(callee.expression) || !REQUEST_METHODS.has(name)) return undefined;
   const receiver = callee.expression;
   const client = `${receiver.text}.${name}`;
   const pkg = analysis.importSource(file, receiver.text)?.specifier;

@@ -2,6 +2,7 @@ import path from 'node:path';
 import ts from '../core/typescript';
 import type * as TS from 'typescript';
 import { defineRule, type SourceContext } from '../core/rule';
+import { relativeUnder } from '../core/files';
 import { calleeName, dottedName, envReadName, propertyKeyName, unwrap } from '../core/ast';
 import { isOutsideProductionOnly } from './tls/guards';
 import { isCredentialEnv, isCredentialHeader } from './no-timing-unsafe-compare/secrets';
@@ -15,7 +16,8 @@ const LOGGER_HINT = /console\.|\blog(?:ger)?\b|\.log\b|Logger\b/;
 const LEAK_HINT = /event|req|headers|body|process\.env|token|passw|pwd|secret|jwt|api_?key|credential|creds/i;
 
 const CONSOLE_METHODS = new Set(['log', 'info', 'warn', 'error', 'debug', 'trace']);
-const LOGGER_METHODS = new Set(['info', 'warn', 'error', 'debug', 'trace', 'fatal', 'log', 'child']);
+/** Every console method, and pino's `fatal` and `child`. */
+const LOGGER_METHODS = new Set([...CONSOLE_METHODS, 'fatal', 'child']);
 /** Below Redwood's production default level (`warn`). */
 const QUIET_METHODS = new Set(['info', 'debug', 'trace']);
 const LOGGER_NAME = /^(?:[Ll]og|[Ll]ogger|\w*Logger|pino|winston)$/;
@@ -40,8 +42,8 @@ export default defineRule({
 function isOutsideApi(ctx: SourceContext): boolean {
   const { project, path: file } = ctx.file;
   if (project.kind !== 'redwood') return false;
-  const rel = path.relative(project.root, file).split(path.sep);
-  return rel[0] === 'web' || rel[0] === 'scripts';
+  const top = relativeUnder(project.root, file).split(path.sep, 1)[0];
+  return top === 'web' || top === 'scripts';
 }
 
 interface Leak {
@@ -56,6 +58,8 @@ function checkCall(ctx: SourceContext, call: TS.CallExpression): void {
   const callee = unwrap(call.expression);
   if (!ts.isPropertyAccessExpression(callee)) return;
   const method = callee.name.text;
+  // Any other method is no log call (console's are logger methods too), and needs no receiver name.
+  if (!LOGGER_METHODS.has(method)) return;
   const receiver = dottedName(callee.expression);
   if (receiver === undefined) return;
   const isConsole = receiver === 'console';

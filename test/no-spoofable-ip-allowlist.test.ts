@@ -117,8 +117,20 @@ test('the text prefilter admits address headers and address names, not words tha
     'const clientIps = []',
     'const OFFICE_IPS = []',
     'const ALLOWED_IP = "203.0.113.7"',
+    'const clientIP = addressOf(event)',
+    'const allowedIPs = []',
+    'const client_ip = addressOf(event)',
+    "headers['X-Forwarded-For']",
+    "headers['true-client-ip']",
   ];
-  const refused = ['// publishable keys ship to browsers', 'const fetchForecast = (zip) => fetch(url)', 'const tips = []', 'const SHIP = 1', 'const membership = load()'];
+  const refused = [
+    '// publishable keys ship to browsers',
+    'const fetchForecast = (zip) => fetch(url)',
+    'const tips = []',
+    'const SHIP = 1',
+    'const ZIP_CODE = 1',
+    'const membership = load()',
+  ];
   assert.deepEqual(admitted.filter((t) => !PREFILTER.test(t)), []);
   assert.deepEqual(refused.filter((t) => PREFILTER.test(t)), []);
 });

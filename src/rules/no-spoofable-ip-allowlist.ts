@@ -6,12 +6,12 @@ import { originOf } from './no-timing-unsafe-compare/origins';
 import { noSpoofableIpAllowlist as meta } from './meta';
 
 /**
- * The header's name (any case), or an address variable or helper that may hold its value: the
- * word `ip`/`IP`, a camel-case `callerIp`/`clientIps`, or a constant `OFFICE_IPS`. The name parts
- * are case-sensitive, so words that merely end in "ip" (`ship`, `zip`, `tips`) do not count.
+ * A spoofable header's name (the `-ip` ones hold the word `ip`; `forwarded` in any case), or an
+ * address variable or helper that may hold its value: the word `ip`/`IP`, a camel-case
+ * `callerIp`/`clientIP`/`allowedIPs`, or a `_ip`/`_IPS` suffix. The name parts are case-sensitive,
+ * so words that merely end in "ip" (`ship`, `zip`, `tips`) do not count.
  */
-export const PREFILTER =
-  /[Cc]lient-[Ii][Pp]|[Ff]orwarded|FORWARDED|[Rr]eal-[Ii][Pp]|REAL-IP|[Cc]onnecting-[Ii][Pp]|CONNECTING-IP|\b[Ii][Pp][Ss]?\b|[a-z0-9]Ips?\b|_IPS?\b/;
+export const PREFILTER = /[Ff]orwarded|FORWARDED|\b[Ii][Pp][Ss]?\b|[a-z0-9](?:Ip|IP)[sS]?\b|_(?:IP|ip)[sS]?\b/;
 
 /**
  * Headers any caller can send with any address in them. Platform headers that the edge overwrites

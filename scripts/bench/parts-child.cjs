@@ -2,13 +2,16 @@
 /**
  * One process of `npm run bench:parts`: the engine's per-file work over a tree (FileWork.runAll,
  * no cache), with only the handler rules or with no rules, 1 + `passes` times. Run under
- * callgrind; the parts turned off come from FNSCAN_PARTS_OFF, read by the patched build.
+ * callgrind; the parts turned off come from FNSCAN_PARTS_OFF, read by the patched build. By hand,
+ * `others` (every rule but the handler rules) and `all` give the same counts for the rest of the
+ * rules (BENCHMARKS.md item 74).
  *
- *   node parts-child.cjs <dist> <tree> handler|none <passes>
+ *   node parts-child.cjs <dist> <tree> handler|others|all|none <passes>
  */
 const path = require('node:path');
 
-const [dist, tree, plan, passesArg] = process.argv.slice(2);
+const [distArg, tree, plan, passesArg] = process.argv.slice(2);
+const dist = path.resolve(distArg);
 const HANDLER_RULES = ['no-unauthenticated-handler', 'require-webhook-verification', 'require-replay-protection'];
 
 const { ScanPlan, FileWork } = require(path.join(dist, 'core', 'engine.js'));
@@ -16,7 +19,14 @@ const { rules } = require(path.join(dist, 'rules', 'index.js'));
 const handlerRules = rules.filter((rule) => HANDLER_RULES.includes(rule.meta.id));
 if (handlerRules.length !== HANDLER_RULES.length) throw new Error(`the build lacks a handler rule: ${HANDLER_RULES.join(', ')}`);
 const root = path.resolve(tree);
-const scan = new ScanPlan({ paths: [root], rules: plan === 'handler' ? handlerRules : [], config: {}, includeTests: false, root });
+const PLANS = {
+  handler: handlerRules,
+  others: rules.filter((rule) => !HANDLER_RULES.includes(rule.meta.id)),
+  all: [...rules],
+  none: [],
+};
+if (!(plan in PLANS)) throw new Error(`unknown plan ${plan}: ${Object.keys(PLANS).join(', ')}`);
+const scan = new ScanPlan({ paths: [root], rules: PLANS[plan], config: {}, includeTests: false, root });
 let findings = 0;
 for (let pass = 0; pass <= Number(passesArg); pass++) {
   new FileWork(scan.setup, undefined, scan.folders).runAll(scan.pending, (unit, outcome) => {

@@ -10,7 +10,7 @@
  * no rules, once and 1 + `--passes` times: the steady cost of a pass and the cold cost of the
  * first. Each part costs what turning it off saved. The copy's verdicts are wrong by design; only
  * its counts mean anything. Needs `valgrind` on the PATH; at 2,000 functions about 11 minutes
- * on two cores (a given tree; generating one adds about a minute). A benchmark, not a test (the patch and the arithmetic are tested).
+ * on two cores. A benchmark, not a test (the patch and the arithmetic are tested).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';

@@ -19,7 +19,7 @@ import path from 'node:path';
 import { generateMonorepo } from './bench/generate';
 import { callgrindArgs, inParallel, readThreadInstructions } from './bench/instructions';
 import { argumentsOrUsage, readOptions } from './bench/options';
-import { PARTS, PARTS_OFF_ENV, handlerCost, partLines, partShares, patchBehaviour, type PassCounts } from './bench/parts';
+import { PARTS, PARTS_OFF_ENV, handlerCost, partLines, partShares, patchedBuild, type PassCounts } from './bench/parts';
 
 const USAGE = 'usage: npm run bench:parts -- [--functions 2000] [--seed 7] [--passes 2] [--tree <dir>] [--keep]';
 const ROOT = path.join(__dirname, '..');
@@ -44,16 +44,6 @@ function parseArgs(argv: string[]): Args {
     tree,
     keep: options.keep,
   };
-}
-
-/** A copy of dist/ with behaviour.js patched, beside a link to the project's node_modules. */
-function patchedBuild(work: string): string {
-  const copy = path.join(work, 'build');
-  fs.cpSync(path.join(ROOT, 'dist'), path.join(copy, 'dist'), { recursive: true });
-  fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(copy, 'node_modules'), 'dir');
-  const behaviour = path.join(copy, 'dist', 'analysis', 'behaviour.js');
-  fs.writeFileSync(behaviour, patchBehaviour(fs.readFileSync(behaviour, 'utf8')));
-  return path.join(copy, 'dist');
 }
 
 /** Main-thread instructions of one child process under callgrind. */
@@ -86,7 +76,7 @@ async function main(): Promise<void> {
     generateMonorepo(tree, { seed: args.seed, functions: args.functions });
     process.stderr.write(`tree: ${args.functions} functions (seed ${args.seed}) in ${tree}\n`);
   }
-  const dist = patchedBuild(work);
+  const dist = patchedBuild(ROOT, work);
   // No rules is one plan whatever is off (the patched module is not loaded); each step turns one more part off.
   const steps = PARTS.map((_, i) => PARTS.slice(0, i).join(','));
   steps.push(PARTS.join(','));

@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { PARTS, PARTS_OFF_ENV, PART_FUNCTIONS, handlerCost, partLines, partShares, patchBehaviour } from '../scripts/bench/parts';
+import { PARTS, PARTS_OFF_ENV, PART_FUNCTIONS, handlerCost, partLines, partShares, patchBehaviour, patchedBuild } from '../scripts/bench/parts';
 
 const root = path.join(__dirname, '..');
 const built = path.join(root, 'dist', 'analysis', 'behaviour.js');
@@ -31,13 +31,11 @@ test('bench:parts: a function the build no longer declares (or declares twice) s
 test('bench:parts: the patched copy turns a part off only when asked', () => {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'fnscan-parts-test-'));
   try {
-    fs.cpSync(path.join(root, 'dist'), path.join(work, 'dist'), { recursive: true });
-    fs.symlinkSync(path.join(root, 'node_modules'), path.join(work, 'node_modules'), 'dir');
-    const copy = path.join(work, 'dist', 'analysis', 'behaviour.js');
-    fs.writeFileSync(copy, patchBehaviour(fs.readFileSync(copy, 'utf8')));
+    const dist = patchedBuild(root, work);
+    const copy = path.join(dist, 'analysis', 'behaviour.js');
     // `isRejectingResponse` is a look-around check: a 401 answer is one, unless `look` is off.
     const probe = `
-      const ts = require(${JSON.stringify(path.join(work, 'dist', 'core', 'typescript.js'))}).default;
+      const ts = require(${JSON.stringify(path.join(dist, 'core', 'typescript.js'))}).default;
       const { isRejectingResponse } = require(${JSON.stringify(copy)});
       const sf = ts.createSourceFile('x.ts', 'x = { statusCode: 401 }', ts.ScriptTarget.Latest, true);
       process.stdout.write(String(isRejectingResponse(sf.statements[0].expression.right)));`;

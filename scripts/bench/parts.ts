@@ -17,6 +17,9 @@
  * (finding handlers, wrappers, exports) and the rules' verdicts.
  */
 
+import fs from 'node:fs';
+import path from 'node:path';
+
 /** The parts, in the order they are turned off. */
 export const PARTS = ['look', 'follow', 'dispatch'] as const;
 export type Part = (typeof PARTS)[number];
@@ -77,6 +80,19 @@ export function patchBehaviour(source: string): string {
   const flags = PARTS.map((part) => `OFF_${part} = off.has('${part}')`).join(', ');
   const header = `const off = new Set((process.env.${PARTS_OFF_ENV} || '').split(',')); const ${flags};`;
   return `${strict}${header}\n${lines.join('\n')}`;
+}
+
+/**
+ * A copy of `root`'s dist/ under `work`, beside a link to `root`'s node_modules, with
+ * behaviour.js patched; returns the copy's dist folder.
+ */
+export function patchedBuild(root: string, work: string): string {
+  const copy = path.join(work, 'build');
+  fs.cpSync(path.join(root, 'dist'), path.join(copy, 'dist'), { recursive: true });
+  fs.symlinkSync(path.join(root, 'node_modules'), path.join(copy, 'node_modules'), 'dir');
+  const behaviour = path.join(copy, 'dist', 'analysis', 'behaviour.js');
+  fs.writeFileSync(behaviour, patchBehaviour(fs.readFileSync(behaviour, 'utf8')));
+  return path.join(copy, 'dist');
 }
 
 /** Main-thread instructions of one process: the first pass, and `passes` more after it. */

@@ -136,6 +136,12 @@ describe('rejectUnauthorized: false reaching a TLS client', () => {
     assert.deepEqual(found.map((h) => h.messageId), ['rejectUnauthorized']);
   });
 
+  test('an import of the project whose file is missing is not named as a package either', () => {
+    const found = inLib(`import { Agent } from 'src/lib/missingHttp'\nexport const a = new Agent({ rejectUnauthorized: false })`);
+    assert.deepEqual(found.map((h) => h.messageId), ['rejectUnauthorized']);
+    assert.doesNotMatch(found[0].message, /missingHttp/);
+  });
+
   test('constant false values: a const, `!true`, a property of a const object', () => {
     const found = inLib(
       [

@@ -1,7 +1,7 @@
 import ts from '../core/typescript';
 import type * as TS from 'typescript';
 import type { SourceFileInfo } from '../core/files';
-import type { ProjectAnalysis } from '../core/analysis';
+import { isPackageSpecifier, type ProjectAnalysis } from '../core/analysis';
 import {
   calleeName,
   containsIdentifier,
@@ -467,7 +467,7 @@ export class BehaviourAnalyzer {
       // One look at the imports gives both the exported name and the package.
       const imported = this.analysis.importSource(file, callee.text);
       if (imported && imported.name !== 'default' && imported.name !== '*') name = imported.name;
-      source = imported && isPackage(imported.specifier) ? imported.specifier : undefined;
+      source = imported && isPackageSpecifier(imported.specifier) ? imported.specifier : undefined;
     } else {
       source = this.packageOf(callee, file);
     }
@@ -717,7 +717,7 @@ export class BehaviourAnalyzer {
     const root = rootIdentifier(expr);
     if (!root) return undefined;
     const source = this.analysis.importSource(file, root.text);
-    return source && isPackage(source.specifier) ? source.specifier : undefined;
+    return source && isPackageSpecifier(source.specifier) ? source.specifier : undefined;
   }
 }
 
@@ -736,10 +736,6 @@ const HEADERS_PATH = /(^|\.)headers$/i;
 
 const DEDUPE_ARGUMENT = /\b(?:event|evt|webhookEvent|payload|body|msg|message|notification)\.id\b|\b\w*(?:eventId|EventId|deliveryId|DeliveryId|webhookId|WebhookId|idempotencyKey|IdempotencyKey|messageId|svixId)\b/;
 
-/** An import of a package, not of the project's own modules (relative, or `src/...`). */
-function isPackage(specifier: string): boolean {
-  return !specifier.startsWith('.') && !specifier.startsWith('src/');
-}
 
 /** What `onWorkCall`'s tests read as the callee's dotted name: `db.user.create`, or the name when there is none. */
 function dottedOf(callee: TS.Expression, name: string): string {

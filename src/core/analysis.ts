@@ -360,6 +360,15 @@ export function importBases(fromDir: string, specifier: string, project: Project
   return bases;
 }
 
+/**
+ * Whether an import names a package (or a Node builtin) rather than one of the project's own
+ * modules: not relative, not absolute, not Redwood's `src/...` alias. A tsconfig alias still reads
+ * as a package here; callers that must tell it apart also ask `resolveImport`.
+ */
+export function isPackageSpecifier(specifier: string): boolean {
+  return !specifier.startsWith('.') && !specifier.startsWith('/') && !specifier.startsWith('src/');
+}
+
 function probe(base: string, folders: KnownFolders | undefined): string | undefined {
   for (const candidate of probeShapes(base)) {
     const known = folders?.isFile(candidate);

@@ -1,6 +1,6 @@
 import ts from '../../core/typescript';
 import type * as TS from 'typescript';
-import type { ProjectAnalysis } from '../../core/analysis';
+import { isPackageSpecifier, type ProjectAnalysis } from '../../core/analysis';
 import type { SourceFileInfo } from '../../core/files';
 import { dottedName } from '../../core/ast';
 
@@ -114,6 +114,3 @@ function passesValueThrough(parent: TS.Node, child: TS.Node): boolean {
   return op === ts.SyntaxKind.AmpersandAmpersandToken && child === parent.right;
 }
 
-function isPackageSpecifier(specifier: string): boolean {
-  return !specifier.startsWith('.') && !specifier.startsWith('/');
-}

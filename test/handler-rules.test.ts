@@ -374,3 +374,32 @@ test('the work a call does is named the same whatever the shape of its callee', 
     else assert.ok(messages.length === 1 && messages[0].includes(work), `${shape}: ${JSON.stringify(messages)}`);
   }
 });
+
+test('a catch that records the failure in a flag checked before the work is not a swallowed verification', () => {
+  const hook = (afterCatch: string) => `import { verifyEvent } from '@redwoodjs/api/webhooks'
+import { db } from 'src/lib/db'
+export const handler = async (event) => {
+  let verified = true
+  try {
+    verifyEvent('timestampSchemeVerifier', { event, secret: process.env.FORMS_WEBHOOK_SECRET })
+  } catch {
+    verified = false
+  }
+${afterCatch}
+  await db.formSubmission.create({ data: { email: JSON.parse(event.body).email, verified } })
+  return { statusCode: 200 }
+}
+`;
+  assert.deepEqual(
+    verdicts({
+      ...DB,
+      'api/src/functions/checked.ts': hook('  if (!verified) {\n    return { statusCode: 401 }\n  }'),
+      'api/src/functions/logged.ts': hook("  if (!verified) console.warn('unverified')"),
+      'api/src/functions/unchecked.ts': hook(''),
+    }),
+    [
+      'require-webhook-verification:swallowed@api/src/functions/logged.ts:6',
+      'require-webhook-verification:swallowed@api/src/functions/unchecked.ts:6',
+    ],
+  );
+});

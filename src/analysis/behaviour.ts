@@ -1015,10 +1015,23 @@ export function isSwallowed(node: TS.Node): boolean {
     const parent = current.parent;
     if (isFunctionLike(parent)) return false;
     if (ts.isTryStatement(parent) && parent.tryBlock === current && parent.catchClause) {
-      return !returnsOrThrows(parent.catchClause.block);
+      return !returnsOrThrows(parent.catchClause.block) && !setsGuardingFlag(parent.catchClause.block);
     }
   }
   return false;
+}
+
+/** `catch { verified = false }` followed by `if (!verified) return 401`: the catch records the failure for a later refusal. */
+function setsGuardingFlag(block: TS.Block): boolean {
+  let guards = false;
+  walk(block, (n) => {
+    if (guards || isFunctionLike(n)) return false;
+    if (ts.isBinaryExpression(n) && n.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isIdentifier(n.left) && variableGuardsRejection(n.left)) {
+      guards = true;
+    }
+    return undefined;
+  });
+  return guards;
 }
 
 /** A header value used only as `if (!sig) return ...`. */

@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import rule, { weaknessOf } from '../src/rules/no-weak-webhook-secret';
+import rule, { isCoveredName, weaknessOf } from '../src/rules/no-weak-webhook-secret';
 import hardcoded from '../src/rules/no-hardcoded-secret';
 import { expectationKeys, expectationsFor, findingKeys, scanFixture } from './support/fixtures';
 import { scanRules, tempProject } from './support/project';
@@ -75,6 +75,15 @@ describe('does not flag', () => {
     for (const [line, ruleIds] of byLine) assert.equal(ruleIds.length, 1, `line ${line} has one finding: ${ruleIds.join(', ')}`);
     assert.deepEqual(found.map((h) => h.rule), ['no-hardcoded-secret', 'no-hardcoded-secret']);
   });
+});
+
+test('isCoveredName: signing secrets by any name, not the names of headers or ids', () => {
+  for (const key of ['WEBHOOK_SECRET', 'STRIPE_WEBHOOK_SECRET', 'CLERK_WEBHOOK_SIGNING_SECRET', 'SLACK_SIGNING_SECRET', 'SESSION_SECRET', 'webhook_secret_key']) {
+    assert.equal(isCoveredName(key), true, key);
+  }
+  for (const key of ['WEBHOOK_SECRET_HEADER', 'WEBHOOK_SECRET_HEADER_NAME', 'SLACK_SIGNING_SECRET_NAME', 'WEBHOOK_SECRET_ID', 'CRON_SECRET', 'WEBHOOK_URL', 'WEBHOOK_SECRET_ARN']) {
+    assert.equal(isCoveredName(key), false, key);
+  }
 });
 
 test('weaknessOf', () => {

@@ -6,11 +6,18 @@ import { hasDemoWords, isPlaceholder } from './secrets/placeholders';
 import { isOneRepeatedChar, isSequential, isWordLike, shannonEntropy } from './secrets/entropy';
 import { noWeakWebhookSecret as meta } from './meta';
 
-const PREFILTER = /WEBHOOK|SESSION_SECRET/i;
-/** Webhook signing secrets (`WEBHOOK_SECRET`, `STRIPE_WEBHOOK_SECRET`, `CLERK_WEBHOOK_SIGNING_SECRET`) and dbAuth's session key. */
-function isCoveredName(key: string): boolean {
+const PREFILTER = /WEBHOOK|SESSION_SECRET|SIGNING_SECRET/i;
+/** What follows `SECRET` in a name that holds something else: a header's name, a variable's, a key id, a path. */
+const NOT_THE_SECRET = /SECRET_?(?:HEADER|HEADER_NAME|NAME|ID|KEY_ID|ENV|VAR|PATH|FILE|URL|ARN|VERSION)$/;
+/**
+ * Webhook signing secrets (`WEBHOOK_SECRET`, `STRIPE_WEBHOOK_SECRET`, `SLACK_SIGNING_SECRET`,
+ * `CLERK_WEBHOOK_SIGNING_SECRET`) and dbAuth's session key; not `WEBHOOK_SECRET_HEADER`.
+ */
+export function isCoveredName(key: string): boolean {
   const upper = key.toUpperCase();
   if (upper === 'SESSION_SECRET') return true;
+  if (NOT_THE_SECRET.test(upper)) return false;
+  if (upper.includes('SIGNING_SECRET')) return true;
   const webhook = upper.indexOf('WEBHOOK');
   return webhook !== -1 && upper.indexOf('SECRET', webhook + 7) !== -1;
 }

@@ -403,3 +403,42 @@ ${afterCatch}
     ],
   );
 });
+
+test('tolerances written as constants, here, in options objects or in a helper module, are evaluated', () => {
+  const redwood = (imports: string, options: string) => `import { verifyEvent } from '@redwoodjs/api/webhooks'
+import { db } from 'src/lib/db'
+${imports}
+export const handler = async (event) => {
+  verifyEvent('timestampSchemeVerifier', { event, secret: process.env.JOBS_WEBHOOK_SECRET, options: ${options} })
+  await db.job.create({ data: { payload: event.body } })
+  return { statusCode: 200 }
+}
+`;
+  assert.deepEqual(
+    verdicts({
+      ...DB,
+      'api/src/lib/time.ts': 'export const MINUTE_MS = 60 * 1000\nexport const ONE_DAY_MS = 24 * 60 * MINUTE_MS\nexport const FIVE_MINUTES_MS = 5 * MINUTE_MS\n',
+      'api/src/functions/local.ts': redwood('const ONE_DAY = 24 * 60 * 60 * 1000', '{ tolerance: ONE_DAY }'),
+      'api/src/functions/imported.ts': redwood("import { ONE_DAY_MS } from 'src/lib/time'", '{ tolerance: ONE_DAY_MS }'),
+      'api/src/functions/object.ts': redwood("import { ONE_DAY_MS } from 'src/lib/time'\nconst VERIFY_OPTIONS = { tolerance: ONE_DAY_MS + 0 }", 'VERIFY_OPTIONS'),
+      'api/src/functions/short.ts': redwood("import { FIVE_MINUTES_MS } from 'src/lib/time'", '{ tolerance: FIVE_MINUTES_MS }'),
+      'api/src/functions/unknown.ts': redwood('', '{ tolerance: Number(process.env.TOLERANCE) }'),
+      'api/src/functions/stripe.ts': `import Stripe from 'stripe'
+import { db } from 'src/lib/db'
+const stripe = new Stripe(process.env.STRIPE_SECRET_KEY)
+const WEEK_SECONDS = 7 * 24 * 3600
+export const handler = async (event) => {
+  const evt = stripe.webhooks.constructEvent(event.body, event.headers['stripe-signature'], process.env.STRIPE_WEBHOOK_SECRET, WEEK_SECONDS)
+  await db.payment.create({ data: { amount: evt.data.object.amount } })
+  return { statusCode: 200 }
+}
+`,
+    }),
+    [
+      'require-replay-protection:weakWindow@api/src/functions/imported.ts:5',
+      'require-replay-protection:weakWindow@api/src/functions/local.ts:5',
+      'require-replay-protection:weakWindow@api/src/functions/object.ts:6',
+      'require-replay-protection:weakWindow@api/src/functions/stripe.ts:6',
+    ],
+  );
+});

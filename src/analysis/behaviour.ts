@@ -673,7 +673,10 @@ export class BehaviourAnalyzer {
     const typeArg = call.arguments[0];
     const options = call.arguments[1] && unwrap(call.arguments[1]);
     const verifyOptions = options && ts.isObjectLiteralExpression(options) ? propertyValue(objectProperty(options, 'options')) : undefined;
-    const opts = verifyOptions && unwrap(verifyOptions);
+    // `options: VERIFY_OPTIONS`, a constant object here or in a helper module.
+    const resolvedOptions = verifyOptions && this.analysis.resolveValue(verifyOptions, file);
+    const opts = resolvedOptions?.node;
+    const optsFile = resolvedOptions?.file ?? file;
     const type = typeArg ? this.analysis.stringValue(typeArg, file)?.value : undefined;
     const via = `\`${name}('${type ?? '…'}')\``;
     let broken: BrokenReason | undefined;
@@ -684,7 +687,7 @@ export class BehaviourAnalyzer {
     let replayNote: string | undefined;
     if (opts && ts.isObjectLiteralExpression(opts) && objectProperty(opts, 'eventTimestamp')) replay = 'window';
     const tolerance = opts && ts.isObjectLiteralExpression(opts) ? propertyValue(objectProperty(opts, 'tolerance')) : undefined;
-    const ms = tolerance ? numericValue(tolerance) : undefined;
+    const ms = tolerance ? this.numberOf(tolerance, optsFile) : undefined;
     if (replay === 'window' && ms !== undefined && ms > MAX_TOLERANCE_MS) {
       replay = 'none';
       replayNote = `a tolerance of ${Math.round(ms / 60000)} minutes`;
@@ -695,7 +698,7 @@ export class BehaviourAnalyzer {
 
   private stripeVerify(call: TS.CallExpression, name: string, file: SourceFileInfo): VerifyFact {
     const toleranceArg = call.arguments[3];
-    const seconds = toleranceArg ? numericValue(toleranceArg) : undefined;
+    const seconds = toleranceArg ? this.numberOf(toleranceArg, file) : undefined;
     let replay: 'window' | 'none' = 'window';
     let replayNote: string | undefined;
     if (seconds !== undefined && (seconds <= 0 || seconds > MAX_TOLERANCE_MS / 1000)) {
@@ -703,6 +706,33 @@ export class BehaviourAnalyzer {
       replayNote = seconds <= 0 ? `a tolerance of ${seconds} seconds (it turns the check off)` : `a tolerance of ${Math.round(seconds / 60)} minutes`;
     }
     return { file, node: call, via: `Stripe \`${name}\``, replay, replayNote, broken: isSwallowed(call) ? 'swallowed' : undefined };
+  }
+
+  /** A number written as arithmetic on literals and constants (`ONE_DAY`, `24 * HOUR_MS`), here or in other modules. */
+  private numberOf(expr: TS.Expression, file: SourceFileInfo, depth = 0): number | undefined {
+    const node = unwrap(expr);
+    if (ts.isNumericLiteral(node)) return Number(node.text.replace(/_/g, ''));
+    if (depth > 8) return undefined;
+    if (ts.isIdentifier(node)) {
+      const value = this.analysis.resolveValue(node, file);
+      return value.node === node ? undefined : this.numberOf(value.node, value.file, depth + 1);
+    }
+    if (ts.isPrefixUnaryExpression(node) && node.operator === ts.SyntaxKind.MinusToken) {
+      const inner = this.numberOf(node.operand, file, depth + 1);
+      return inner === undefined ? undefined : -inner;
+    }
+    if (ts.isBinaryExpression(node)) {
+      const op = node.operatorToken.kind;
+      if (op !== ts.SyntaxKind.AsteriskToken && op !== ts.SyntaxKind.PlusToken && op !== ts.SyntaxKind.MinusToken && op !== ts.SyntaxKind.SlashToken) return undefined;
+      const l = this.numberOf(node.left, file, depth + 1);
+      const r = l === undefined ? undefined : this.numberOf(node.right, file, depth + 1);
+      if (l === undefined || r === undefined) return undefined;
+      if (op === ts.SyntaxKind.AsteriskToken) return l * r;
+      if (op === ts.SyntaxKind.PlusToken) return l + r;
+      if (op === ts.SyntaxKind.MinusToken) return l - r;
+      return r === 0 ? undefined : l / r;
+    }
+    return undefined;
   }
 
   private isEnvDerived(expr: TS.Expression, file: SourceFileInfo): boolean {
@@ -850,21 +880,6 @@ function credentialIn(expr: TS.Expression, file: SourceFileInfo): string | undef
   if (!text.includes('process.env.')) return undefined;
   for (const match of text.matchAll(/process\.env\.([A-Za-z0-9_]+)/g)) {
     if (CREDENTIAL_ENV.test(match[1])) return match[1];
-  }
-  return undefined;
-}
-
-function numericValue(expr: TS.Expression): number | undefined {
-  const node = unwrap(expr);
-  if (ts.isNumericLiteral(node)) return Number(node.text.replace(/_/g, ''));
-  if (ts.isPrefixUnaryExpression(node) && node.operator === ts.SyntaxKind.MinusToken) {
-    const inner = numericValue(node.operand);
-    return inner === undefined ? undefined : -inner;
-  }
-  if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.AsteriskToken) {
-    const l = numericValue(node.left);
-    const r = numericValue(node.right);
-    return l === undefined || r === undefined ? undefined : l * r;
   }
   return undefined;
 }

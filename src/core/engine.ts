@@ -8,8 +8,8 @@ import type { Finding, Level, Location, RelatedLocation, SkippedFile, Span } fro
 import type { Report, Rule, RuleMeta } from './rule';
 import type { Discovery, ProjectInfo } from './project';
 import { discover, realPathOr } from './project';
-import { DEFAULT_LIMITS, isStackOverflow, isTestPath, parseSource, readTextFile, relativePath, type ReadLimits, type SourceFileInfo, type TextFileInfo } from './files';
-import { roleOf } from './project';
+import { DEFAULT_LIMITS, isStackOverflow, parseSource, readTextFile, relativePath, type ReadLimits, type SourceFileInfo, type TextFileInfo } from './files';
+import { isTestFile, roleOf } from './project';
 import { ProjectAnalysis, type ModuleHost } from './analysis';
 import { ContentHashes, DependencyGroups, DependencyTracker, ScanCache, cacheKey, importResolver, projectKey, storedOutcome, type CacheUnit, type RecordEntry, type UnitOutcome } from './cache';
 import { inShard, type Shard } from './shard';
@@ -186,7 +186,7 @@ export class ScanPlan {
     for (const entry of this.discovery.files) {
       if (!this.inShard(entry.path)) continue;
       // A test file's findings are dropped anyway (roleOf's first check): do not even read it.
-      if (entry.kind === 'source' && !options.includeTests && isTestPath(relativePath(entry.project.root, entry.path))) continue;
+      if (entry.kind === 'source' && !options.includeTests && isTestFile(entry.path, entry.project)) continue;
       this.units.push({ path: entry.path, kind: entry.kind, project: entry.project, hash: null, dated: false });
     }
     this.phases.discovery = since(started);

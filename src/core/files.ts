@@ -76,12 +76,24 @@ export function relativeUnder(root: string, file: string): string {
   return plain ? file.slice(prefix.length) : path.relative(root, file);
 }
 
-const TEST_NAME = /\.(test|spec|scenarios|fixtures|mock)\.[cm]?[jt]sx?$/;
+const TEST_NAME = /\.(test|spec|scenarios|fixtures|mock|cy|e2e)\.[cm]?[jt]sx?$/;
 const TEST_DIR = /(^|\/)(__tests__|__mocks__|__fixtures__)\//;
+/** Folders that hold tests, their helpers and data by convention: Playwright's and Cypress's, `test/`, `fixtures/`. */
+const TEST_FOLDER = /(^|\/)(tests?|e2e|cypress|playwright|fixtures)\//;
 
+/** A test file by its name or a `__tests__`-style folder, wherever it is. */
 export function isTestPath(relPath: string): boolean {
   const p = path.sep === '/' ? relPath : relPath.split(path.sep).join('/');
   return TEST_NAME.test(p) || TEST_DIR.test(p) || p.endsWith('.d.ts');
+}
+
+/**
+ * A file in a conventional test folder (`tests/`, `e2e/`, `cypress/`, `fixtures/`). Weaker than
+ * `isTestPath`: a function folder may have such a name (`functions/test/test.ts` is an endpoint),
+ * so `roleOf` asks the platform first.
+ */
+export function isInTestFolder(relPath: string): boolean {
+  return TEST_FOLDER.test(path.sep === '/' ? relPath : relPath.split(path.sep).join('/'));
 }
 
 export type ReadResult = { text: string } | { skipped: SkippedFile };

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { SkippedFile } from './types';
-import { DEFAULT_LIMITS, isSourcePath, isTestPath, isTextConfigPath, readTextFile, relativePath, relativeUnder, type FileRole } from './files';
+import { DEFAULT_LIMITS, isInTestFolder, isSourcePath, isTestPath, isTextConfigPath, readTextFile, relativePath, relativeUnder, type FileRole } from './files';
 import { compileGlobs } from './glob';
 import { KnownFolders } from './folders';
 import type { FolderEntry } from './discovery-record';
@@ -332,7 +332,22 @@ export function stripJsonComments(text: string): string {
 export function roleOf(file: string, project: ProjectInfo): FileRole {
   const rel = relativeUnder(project.root, file);
   if (isTestPath(rel)) return 'test';
-  return endpointInfo(file, project) ? 'endpoint' : 'source';
+  if (endpointInfo(file, project)) return 'endpoint';
+  return isInTestFolder(rel) && !inFunctionsDir(file, project) ? 'test' : 'source';
+}
+
+/** Whether `roleOf` calls the file a test: asked before reading, so the endpoint check runs only for files in test folders. */
+export function isTestFile(file: string, project: ProjectInfo): boolean {
+  const rel = relativeUnder(project.root, file);
+  if (isTestPath(rel)) return true;
+  return isInTestFolder(rel) && !inFunctionsDir(file, project) && endpointInfo(file, project) === undefined;
+}
+
+/** Redwood's functions folder holds endpoints and their helpers, whatever its subfolders are called. */
+function inFunctionsDir(file: string, project: ProjectInfo): boolean {
+  if (!project.functionsDir) return false;
+  const rel = relativeUnder(project.functionsDir, file);
+  return !rel.startsWith('..') && !path.isAbsolute(rel);
 }
 
 /** Whether (and how) a file is an HTTP endpoint, by its platform's own rule. */

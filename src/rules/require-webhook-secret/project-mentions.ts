@@ -1,9 +1,6 @@
 import fs from 'node:fs';
-import path from 'node:path';
 import type { ProjectAnalysis } from '../../core/analysis';
-import type { ProjectInfo } from '../../core/project';
-import { discover } from '../../core/project';
-import { isTestPath } from '../../core/files';
+import { discover, isTestFile, type ProjectInfo } from '../../core/project';
 
 const MAX_BYTES = 1024 * 1024;
 
@@ -25,7 +22,7 @@ function search(project: ProjectInfo, word: RegExp, ignore: string[]): boolean {
   const { files } = discover([project.root], { ignore, followSymlinks: false });
   for (const file of files) {
     // Nested apps are projects of their own.
-    if (file.project.root !== project.root || isTestPath(path.relative(project.root, file.path))) continue;
+    if (file.project.root !== project.root || isTestFile(file.path, project)) continue;
     try {
       if (fs.statSync(file.path).size > MAX_BYTES) continue;
       if (word.test(fs.readFileSync(file.path, 'utf8'))) return true;

@@ -158,7 +158,9 @@ describe('placeholders', () => {
     assert.equal(isPublicValue('pk_' + 'test_' + chars(24)), true);
     assert.equal(isPublicValue('-----BEGIN PUBLIC KEY-----\nMIIB'), true);
     assert.equal(isPublicValue('ssh-ed25519 AAAAC3Nza'), true);
+    assert.equal(isPublicValue('phc_' + chars(43, ALNUM)), true);
     assert.equal(isPublicValue(tokens.stripeLive()), false);
+    assert.equal(isPublicValue('phx_' + chars(43, ALNUM)), false);
   });
 });
 
@@ -577,6 +579,9 @@ describe('env fallbacks', () => {
       `const { WEBHOOK_SECRET = '${tokens.generic()}' } = process.env`,
       `export const g = process.env.BUILD_HASH || '${tokens.hex64()}'`,
       "export const h = process.env.DB_PASSWORD || 'postgres'",
+      "export const i = process.env.GOOGLE_APPLICATION_CREDENTIALS || './service-account.json'",
+      "export const j = process.env.PRIVATE_KEY_FILE ?? '/etc/secrets/signing.pem'",
+      "export const k = process.env.SIGNING_KEY || 'certs/signing-key.pem'",
     ].join('\n');
     const findings = scanModule(code);
     assert.deepEqual(summary(findings), ['1:error:envFallback', '2:error:envFallback', '3:warning:envFallback', '7:warning:envFallback']);
@@ -608,6 +613,9 @@ describe('traps', () => {
       "export const API_URL = 'https://api.partner-reports.io/v2/reports'",
       'export const authorization = `Bearer ${process.env.TOKEN}`',
       "export const DATABASE_URL = 'postgresql://postgres:postgres@localhost:5432/app'",
+      `export const posthogApiKey = 'phc_${chars(43, ALNUM)}'`,
+      // jwt.io's sample token, in API docs and OpenAPI examples everywhere.
+      "export const example = { token: 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c' }",
     ].join('\n');
     assert.deepEqual(summary(scanModule(code)), []);
   });

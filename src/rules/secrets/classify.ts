@@ -96,10 +96,18 @@ export function classifyFallback(value: string, envName: string, hints: ValueHin
   if (unnamed) return unnamed;
   const kind = credentialKind(envName);
   if (kind) {
-    if (value.length < 6 || /\s/.test(value) || isPlaceholder(value) || isDefaultPassword(value) || isPublicValue(value)) return undefined;
+    if (value.length < 6 || /\s/.test(value) || isPlaceholder(value) || isDefaultPassword(value) || isPublicValue(value) || isFilePath(value)) return undefined;
     return { kind, level: 'warning', secret: value };
   }
   return looksStronglyGenerated(value) ? { kind: 'secret', level: 'warning', secret: value } : undefined;
+}
+
+/**
+ * `./service-account.json`, `/etc/secrets/key.pem`, `certs/client.key`: where a credential is kept,
+ * the usual default of `GOOGLE_APPLICATION_CREDENTIALS` or `*_KEY_PATH`, not the credential.
+ */
+function isFilePath(value: string): boolean {
+  return /^(?:\.{1,2}\/|\/|~\/)[\w.@/-]+$/.test(value) || /^[\w.@/-]*\/?[\w@-]+\.(?:json|pem|key|crt|cer|p12|pfx|jks|keystore|ya?ml|txt)$/.test(value);
 }
 
 const AUTH_SCHEME = /^(Bearer|Basic|Token|Bot|Digest|ApiKey)[ ]{1,8}(\S{1,4096})$/i;

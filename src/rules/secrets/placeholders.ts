@@ -26,7 +26,11 @@ const TOKEN_PREFIX = /^(?:[srp]k_(?:live|test)_|whsec_|gh[pousr]_|github_pat_|xo
 /** `{token}`, `$S{accessToken}`, `:{id}`: a name in braces is a template slot. */
 const BRACED_NAME = /\{[A-Za-z_][A-Za-z0-9_.]{0,63}\}/;
 
+/** Examples every reader has seen: the payload of jwt.io's sample token (`John Doe`, `1234567890`). */
+const KNOWN_EXAMPLE = /eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ/;
+
 export function isPlaceholder(value: string): boolean {
+  if (KNOWN_EXAMPLE.test(value)) return true;
   const prefix = TOKEN_PREFIX.exec(value.trim());
   return isPlaceholderText(value) || (prefix !== null && isPlaceholderText(value.trim().slice(prefix[0].length)));
 }
@@ -57,11 +61,13 @@ export function hasDemoWords(value: string): boolean {
 
 /**
  * Keys that are public by design: Stripe and Clerk publishable keys, Mapbox public tokens,
- * PEM public keys and certificates, SSH public keys.
+ * PostHog project keys (`phc_`, sent by every browser), PEM public keys and certificates, SSH
+ * public keys.
  */
 export function isPublicValue(value: string): boolean {
   return (
     /^pk_(?:live|test)_/.test(value) ||
+    /^phc_[A-Za-z0-9]{20,}$/.test(value) ||
     /^pk\.ey/.test(value) ||
     /^-----BEGIN (?:PUBLIC KEY|CERTIFICATE|RSA PUBLIC KEY)/.test(value) ||
     /^(?:ssh-(?:rsa|ed25519|dss)|ecdsa-sha2-nistp\d{3}) /.test(value)

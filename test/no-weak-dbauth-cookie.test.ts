@@ -84,6 +84,11 @@ describe('does not flag', () => {
     assert.deepEqual(withCookie("{ attributes: { ...baseAttributes, SameSite: 'None' } }"), []);
   });
 
+  test('attribute names in another case: browsers read them case-insensitively', () => {
+    assert.deepEqual(withCookie("{ attributes: { httpOnly: true, path: '/', sameSite: 'None', secure: true } }"), []);
+    assert.deepEqual(withCookie("{ attributes: { httponly: false, sameSite: 'none' } }").map((h) => h.messageId), ['httpOnlyOff', 'sameSiteNone']);
+  });
+
   test('other cookies and other constructors', () => {
     const found = hits({
       'api/src/functions/theme.js': [

@@ -2,7 +2,7 @@ import ts from '../core/typescript';
 import type * as TS from 'typescript';
 import { defineRule, type SourceContext } from '../core/rule';
 import type { SourceFileInfo } from '../core/files';
-import { calleeName, objectProperty, propertyValue } from '../core/ast';
+import { calleeName, objectProperty, propertyKeyName, propertyValue } from '../core/ast';
 import { isRedwoodModule } from '../analysis/vocabulary';
 import { isConstantFalse, resolveConstant } from './tls/values';
 import { noWeakDbauthCookie as meta } from './meta';
@@ -43,7 +43,7 @@ function checkOptions(ctx: SourceContext, optionsArg: TS.Expression | undefined)
   const anchor = cookieProperty && options.file === ctx.file ? cookieProperty : optionsArg!;
   const attributes = objectAt(ctx, propertyValue(objectProperty(cookie.node, 'attributes')), cookie.file);
   if (attributes) checkFlags(ctx, attributes, true, anchor);
-  if (FLAGS.some((flag) => objectProperty(cookie.node, flag))) checkFlags(ctx, cookie, false, anchor);
+  if (FLAGS.some((flag) => flagProperty(cookie.node, flag))) checkFlags(ctx, cookie, false, anchor);
 }
 
 function checkFlags(ctx: SourceContext, flags: Located, complete: boolean, anchor: TS.Node): void {
@@ -57,9 +57,9 @@ function checkFlags(ctx: SourceContext, flags: Located, complete: boolean, ancho
     }
   };
   const spread = object.properties.some(ts.isSpreadAssignment);
-  const httpOnly = objectProperty(object, 'HttpOnly');
-  const secure = objectProperty(object, 'Secure');
-  const sameSite = objectProperty(object, 'SameSite');
+  const httpOnly = flagProperty(object, 'HttpOnly');
+  const secure = flagProperty(object, 'Secure');
+  const sameSite = flagProperty(object, 'SameSite');
   const httpOnlyValue = propertyValue(httpOnly);
   const secureValue = propertyValue(secure);
   const sameSiteValue = propertyValue(sameSite);
@@ -68,6 +68,17 @@ function checkFlags(ctx: SourceContext, flags: Located, complete: boolean, ancho
   if (secure && secureValue && isConstantFalse(analysis, secureValue, file)) report('secureOff', secure);
   const sameSiteText = sameSiteValue && analysis.stringValue(sameSiteValue, file)?.value;
   if (sameSite && sameSiteText?.toLowerCase() === 'none' && !secure && !spread) report('sameSiteNone', sameSite);
+}
+
+/**
+ * Redwood writes each attribute's key as given into `Set-Cookie`, and browsers read attribute names
+ * case-insensitively (RFC 6265, 5.2): `httpOnly: true` makes an HttpOnly cookie too.
+ */
+function flagProperty(object: TS.ObjectLiteralExpression, flag: string): TS.ObjectLiteralElementLike | undefined {
+  const wanted = flag.toLowerCase();
+  return object.properties.find(
+    (prop) => (ts.isPropertyAssignment(prop) || ts.isShorthandPropertyAssignment(prop)) && propertyKeyName(prop.name)?.toLowerCase() === wanted,
+  );
 }
 
 function objectAt(ctx: SourceContext, expr: TS.Expression | undefined, file: SourceFileInfo): Located | undefined {

@@ -442,3 +442,31 @@ export const handler = async (event) => {
     ],
   );
 });
+
+test('a credential only tested for presence does not authenticate; one handed to a check or compared does', () => {
+  const endpoint = (body: string) => `import { db } from 'src/lib/db'
+import { getUserFromToken } from 'src/lib/tokens'
+export const handler = async (event) => {
+${body}
+  const orders = await db.order.findMany()
+  return { statusCode: 200, body: JSON.stringify(orders) }
+}
+`;
+  assert.deepEqual(
+    verdicts({
+      ...DB,
+      'api/src/lib/tokens.ts': 'export const getUserFromToken = async (token) => (await fetch(`https://id.example/me`, { headers: { authorization: token } })).json()\n',
+      'api/src/functions/header.ts': endpoint("  if (!event.headers.authorization) {\n    return { statusCode: 401 }\n  }"),
+      'api/src/functions/cookie.ts': endpoint("  const cookie = event.headers.cookie ?? ''\n  if (!cookie.includes('session=')) return { statusCode: 401 }"),
+      'api/src/functions/bearer.ts': endpoint("  const auth = event.headers.authorization\n  console.log('auth header present', !!auth)\n  if (!auth || !auth.startsWith('Bearer ')) return { statusCode: 401 }"),
+      'api/src/functions/handed.ts': endpoint("  const token = event.headers.authorization\n  if (!token) return { statusCode: 401 }\n  const user = await getUserFromToken(token)\n  if (!user) return { statusCode: 401 }"),
+      'api/src/functions/compared.ts': endpoint("  if (event.headers['x-api-key'] !== process.env.REPORTS_API_KEY) return { statusCode: 401 }"),
+      'api/src/functions/either.ts': endpoint("  const token = event.headers.authorization || event.headers.Authorization\n  if (!token) return { statusCode: 401 }\n  await getUserFromToken(token)"),
+    }),
+    [
+      'no-unauthenticated-handler:unauthenticated@api/src/functions/bearer.ts:3',
+      'no-unauthenticated-handler:unauthenticated@api/src/functions/cookie.ts:3',
+      'no-unauthenticated-handler:unauthenticated@api/src/functions/header.ts:3',
+    ],
+  );
+});

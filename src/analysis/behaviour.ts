@@ -1,7 +1,7 @@
 import ts from '../core/typescript';
 import type * as TS from 'typescript';
 import type { SourceFileInfo } from '../core/files';
-import { isPackageSpecifier, type ProjectAnalysis } from '../core/analysis';
+import { isConstDeclaration, isPackageSpecifier, type ProjectAnalysis } from '../core/analysis';
 import {
   calleeName,
   containsIdentifier,
@@ -316,7 +316,7 @@ export class BehaviourAnalyzer {
       const fn = enclosingBody(node);
       if (fn && /\bDate\.now\(\)|new Date\(\)\.getTime\(\)/.test(fn.getText(file.sf))) facts.timestampChecks.push({ file, node });
     }
-    if (AUTH_HEADERS.has(header) && functionRejects(node, true)) {
+    if (AUTH_HEADERS.has(header) && functionRejects(node, true) && !this.headerTestedForPresenceOnly(node)) {
       facts.auth.push({ file, node, via: `the \`${header}\` header`, anchor: node });
     }
   }
@@ -352,7 +352,72 @@ export class BehaviourAnalyzer {
       return false;
     });
     if (texts.some((t) => SIGNATURE_WORDS.test(t)) || !texts.some((t) => CALLER_CREDENTIAL_WORDS.test(t))) return;
+    if (this.testsPresenceOnly(node, file)) return;
     facts.auth.push({ file, node: node.expression, via: 'a credential check that answers 401/403', anchor: node });
+  }
+
+  /**
+   * `if (!event.headers.authorization) return 401`, `if (!cookie.includes('session='))`: the
+   * condition only asks whether the caller sent something, and the value never reaches anything
+   * that could check it. Any value gets in.
+   */
+  private testsPresenceOnly(node: TS.IfStatement, file: SourceFileInfo): boolean {
+    const reads: string[] = [];
+    if (!this.isPresenceTest(node.expression, file, reads, 0) || reads.length === 0) return false;
+    const fn = enclosingBody(node);
+    return fn !== undefined && !usedBeyondPresence(fn, reads);
+  }
+
+  /** Whether `expr` only tests reads of the request (`!x`, `a || b`, `x.startsWith('Bearer ')`); collects what it reads. */
+  private isPresenceTest(expr: TS.Expression, file: SourceFileInfo, reads: string[], depth: number): boolean {
+    const node = unwrap(expr);
+    if (depth > 6) return false;
+    if (ts.isPrefixUnaryExpression(node) && node.operator === ts.SyntaxKind.ExclamationToken) return this.isPresenceTest(node.operand, file, reads, depth + 1);
+    if (ts.isBinaryExpression(node)) {
+      const op = node.operatorToken.kind;
+      if (op !== ts.SyntaxKind.BarBarToken && op !== ts.SyntaxKind.AmpersandAmpersandToken) return false;
+      return this.isPresenceTest(node.left, file, reads, depth + 1) && this.isPresenceTest(node.right, file, reads, depth + 1);
+    }
+    if (ts.isCallExpression(node)) {
+      const callee = unwrap(node.expression);
+      return ts.isPropertyAccessExpression(callee) && isShapeTest(node, callee) && this.isRequestRead(callee.expression, file, reads, depth + 1);
+    }
+    return this.isRequestRead(node, file, reads, depth);
+  }
+
+  /** `event.headers.authorization`, `req.cookies.session`, or a constant of this file bound to one (`?? ''` allowed). */
+  private isRequestRead(expr: TS.Expression, file: SourceFileInfo, reads: string[], depth: number): boolean {
+    const node = unwrap(expr);
+    if (depth > 6) return false;
+    if (ts.isBinaryExpression(node)) return isLiteralFallback(node) && this.isRequestRead(node.left, file, reads, depth + 1);
+    const dotted = dottedName(node);
+    if (dotted === undefined) return false;
+    if (ts.isIdentifier(node)) {
+      const value = this.analysis.resolveValue(node, file);
+      if (value.node === node || value.file !== file || !this.isRequestRead(value.node, file, reads, depth + 1)) return false;
+    } else if (!REQUEST_VALUE.test(dotted)) {
+      return false;
+    }
+    reads.push(dotted);
+    return true;
+  }
+
+  /** A credential header read whose value is only tested for presence, under its own name or a constant's. */
+  private headerTestedForPresenceOnly(read: TS.Node): boolean {
+    const dotted = dottedName(read);
+    const fn = enclosingBody(read);
+    if (dotted === undefined || fn === undefined || !REQUEST_VALUE.test(dotted)) return false;
+    const names = [dotted];
+    let bound: TS.Node = read;
+    while (bound.parent && (ts.isParenthesizedExpression(bound.parent) || (ts.isBinaryExpression(bound.parent) && bound.parent.left === bound && isLiteralFallback(bound.parent)))) {
+      bound = bound.parent;
+    }
+    const declaration = bound.parent;
+    if (declaration && ts.isVariableDeclaration(declaration) && declaration.initializer === bound) {
+      if (!ts.isIdentifier(declaration.name) || !isConstDeclaration(declaration)) return false;
+      names.push(declaration.name.text);
+    }
+    return !usedBeyondPresence(fn, names);
   }
 
   private credentialEnvOf(expr: TS.Expression, file: SourceFileInfo): string | undefined {
@@ -1001,6 +1066,83 @@ function decidesRefusal(call: TS.CallExpression): boolean {
     if (ts.isTryStatement(parent) && parent.tryBlock === current && parent.catchClause) return returnsOrThrows(parent.catchClause.block);
   }
   return false;
+}
+
+/** What only asks whether a request value has a shape, never whether it is right. */
+const SHAPE_TESTS = new Set(['startsWith', 'endsWith', 'includes']);
+/** A read of what the caller sent: a header, a cookie, a query parameter. */
+const REQUEST_VALUE = /^(?:event|evt|req|request)\.(?:headers|multiValueHeaders|cookies|queryStringParameters|query)\.|^(?:headers|cookies)\./;
+
+/** `x.startsWith('Bearer ')`, `cookie.includes('session=')`: a shape test with written arguments. */
+function isShapeTest(call: TS.CallExpression, callee: TS.PropertyAccessExpression): boolean {
+  return SHAPE_TESTS.has(callee.name.text) && call.arguments.every((arg) => ts.isStringLiteralLike(unwrap(arg)));
+}
+
+/** `x ?? ''`, `x || ''`. */
+function isLiteralFallback(node: TS.BinaryExpression): boolean {
+  const op = node.operatorToken.kind;
+  return (op === ts.SyntaxKind.QuestionQuestionToken || op === ts.SyntaxKind.BarBarToken) && ts.isStringLiteralLike(unwrap(node.right));
+}
+
+/**
+ * Whether a request value, under any of `names` (its dotted read, the constants bound to it), is
+ * used for more than a presence or shape test in a condition: handed to a call (`getUser(token)`,
+ * which may be the check: the benefit of the doubt), compared, returned or stored. Logging is not
+ * a use, and a constant bound to it is followed under its own name.
+ */
+function usedBeyondPresence(fn: TS.Node, names: readonly string[]): boolean {
+  return someNode(fn, (n) => {
+    if (!ts.isIdentifier(n) && !ts.isPropertyAccessExpression(n) && !ts.isElementAccessExpression(n)) return false;
+    const name = dottedName(n);
+    if (name === undefined || !names.includes(name)) return false;
+    if (ts.isIdentifier(n) && !isValueIdentifier(n)) return false;
+    // `token.length`, `token.split(' ')`: a longer read of the value is a use unless it too is a presence test.
+    if ((ts.isPropertyAccessExpression(n.parent) || ts.isElementAccessExpression(n.parent)) && n.parent.expression === n) {
+      const longer = n.parent;
+      return !(ts.isPropertyAccessExpression(longer) && ts.isCallExpression(longer.parent) && longer.parent.expression === longer && isShapeTest(longer.parent, longer) && isPresenceUse(longer.parent, names));
+    }
+    return !isPresenceUse(n as TS.Expression, names);
+  });
+}
+
+/** An identifier that reads a binding: not a property's name (`x.cookie`, `{ cookie: 1 }`) nor a declared name. */
+function isValueIdentifier(id: TS.Identifier): boolean {
+  const parent = id.parent;
+  if (ts.isPropertyAccessExpression(parent)) return parent.expression === id;
+  if (ts.isPropertyAssignment(parent) || ts.isBindingElement(parent)) return parent.initializer === id;
+  if (ts.isVariableDeclaration(parent) || ts.isParameter(parent) || ts.isFunctionDeclaration(parent) || ts.isMethodDeclaration(parent)) return false;
+  return true;
+}
+
+/** The value only decides a condition (`!x`, `x && y`, `x.startsWith('Bearer ')`), is logged, or is bound to a constant among `names`. */
+function isPresenceUse(read: TS.Expression, names: readonly string[]): boolean {
+  let current: TS.Node = read;
+  for (;;) {
+    const parent: TS.Node | undefined = current.parent;
+    if (!parent) return false;
+    if (ts.isParenthesizedExpression(parent) || ts.isNonNullExpression(parent) || ts.isAsExpression(parent)) {
+      current = parent;
+    } else if (ts.isPropertyAccessExpression(parent) && parent.expression === current && ts.isCallExpression(parent.parent) && parent.parent.expression === parent && isShapeTest(parent.parent, parent)) {
+      current = parent.parent;
+    } else if (ts.isBinaryExpression(parent) && parent.left === current && isLiteralFallback(parent)) {
+      current = parent;
+    } else if (ts.isPrefixUnaryExpression(parent) && parent.operator === ts.SyntaxKind.ExclamationToken) {
+      return true;
+    } else if (ts.isBinaryExpression(parent) && (parent.operatorToken.kind === ts.SyntaxKind.AmpersandAmpersandToken || parent.operatorToken.kind === ts.SyntaxKind.BarBarToken)) {
+      current = parent;
+    } else if (ts.isIfStatement(parent)) {
+      return parent.expression === current;
+    } else if (ts.isConditionalExpression(parent)) {
+      return parent.condition === current;
+    } else if (ts.isVariableDeclaration(parent) && parent.initializer === current) {
+      // Bound to a constant the caller follows under its own name; a `let` may go anywhere.
+      return ts.isIdentifier(parent.name) && isConstDeclaration(parent) && names.includes(parent.name.text);
+    } else if (ts.isCallExpression(parent)) {
+      return /^(?:console|logger|log)\./.test(dottedName(unwrap(parent.expression)) ?? '');
+    } else {
+      return false;
+    }
+  }
 }
 
 const CALLER_CREDENTIAL_WORDS = /auth|token|session|api[_-]?key|cookie|credential|jwt|bearer|password|headers/i;

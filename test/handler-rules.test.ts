@@ -470,3 +470,30 @@ ${body}
     ],
   );
 });
+
+test('a manual HMAC check comparing Buffers with .equals() or Buffer.compare() verifies (its timing is no-timing-unsafe-compare)', () => {
+  const hook = (check: string) => `import crypto from 'node:crypto'
+import { db } from 'src/lib/db'
+export const handler = async (event) => {
+  const sig = Buffer.from(event.headers['x-hub-signature-256'] ?? '')
+  const expected = Buffer.from('sha256=' + crypto.createHmac('sha256', process.env.GITHUB_WEBHOOK_SECRET).update(event.body).digest('hex'))
+  ${check}
+  await db.deployment.create({ data: { sha: JSON.parse(event.body).after } })
+  return { statusCode: 200 }
+}
+`;
+  assert.deepEqual(
+    verdicts({
+      ...DB,
+      'api/src/functions/equals.ts': hook('if (!sig.equals(expected)) return { statusCode: 401 }'),
+      'api/src/functions/compare.ts': hook('if (Buffer.compare(sig, expected) !== 0) return { statusCode: 401 }'),
+      'api/src/functions/none.ts': hook("console.log('signature', sig.length)"),
+    }),
+    [
+      // Verified, so the next question is replay (no delivery-id dedupe here).
+      'require-replay-protection:noReplayProtection@api/src/functions/compare.ts:5',
+      'require-replay-protection:noReplayProtection@api/src/functions/equals.ts:5',
+      'require-webhook-verification:unverified@api/src/functions/none.ts:3',
+    ],
+  );
+});

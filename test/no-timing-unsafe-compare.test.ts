@@ -55,6 +55,22 @@ describe('flags secrets compared with equality operators', () => {
     assert.equal(found[0].level, 'warning');
   });
 
+  test('Buffer comparisons: `.equals()` and `Buffer.compare()` stop at the first difference too', () => {
+    const expected = "const expected = Buffer.from('sha256=' + crypto.createHmac('sha256', process.env.GITHUB_WEBHOOK_SECRET).update(event.body).digest('hex'))";
+    const signature = "const signature = Buffer.from(event.headers['x-hub-signature-256'] ?? '')";
+    assert.deepEqual(
+      inHandler(signature, expected, 'if (!signature.equals(expected)) return { statusCode: 401 }').map((h) => [h.line, h.messageId, h.message.slice(0, 45)]),
+      [[6, 'hmac', 'An HMAC digest is compared with `.equals()`, ']],
+    );
+    assert.deepEqual(
+      inHandler(signature, expected, 'if (Buffer.compare(signature, expected) !== 0) return { statusCode: 401 }').map((h) => [h.line, h.messageId]),
+      [[6, 'hmac']],
+    );
+    // The constant-time comparison, and `.equals()` of values that are not secrets.
+    assert.deepEqual(inHandler(signature, expected, 'if (signature.length !== expected.length || !crypto.timingSafeEqual(signature, expected)) return { statusCode: 401 }'), []);
+    assert.deepEqual(inHandler("const a = Buffer.from('x')", "if (!a.equals(Buffer.from(event.body))) return { statusCode: 400 }"), []);
+  });
+
   test('a digest computed over several statements, in a template', () => {
     const found = inHandler(
       "const hmac = crypto.createHmac('sha256', process.env.WEBHOOK_SECRET)",

@@ -92,6 +92,8 @@ export const LIBRARY_CALL_NAMES: ReadonlySet<string> = new Set([
   'timingSafeEqual',
   'safeCompare',
   'tsscmp',
+  'equals',
+  'compare',
 ]);
 
 /** Auth calls that refuse the caller by throwing (or redirecting), so a bare call is a check. */
@@ -621,6 +623,11 @@ export class BehaviourAnalyzer {
       if (credential && functionRejects(call, true)) {
         facts.auth.push({ file, node: call, via: `a comparison with \`process.env.${credential}\``, anchor: call });
       }
+      return true;
+    }
+    // `signature.equals(expected)`, `Buffer.compare(a, b)`: comparisons (not constant-time ones: no-timing-unsafe-compare).
+    if ((name === 'equals' && !ts.isIdentifier(callee) && call.arguments.length === 1) || dotted === 'Buffer.compare') {
+      facts.compares.push({ file, node: call });
       return true;
     }
     return this.onWorkCall(call, callee, name, source, file, facts);

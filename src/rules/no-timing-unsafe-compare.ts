@@ -1,6 +1,7 @@
 import ts from '../core/typescript';
 import type * as TS from 'typescript';
 import { defineRule, type SourceContext } from '../core/rule';
+import { unwrap } from '../core/ast';
 import { originOf, type Origin } from './no-timing-unsafe-compare/origins';
 import { isSecretOrigin } from './no-timing-unsafe-compare/secrets';
 import { noTimingUnsafeCompare as meta } from './meta';
@@ -29,16 +30,37 @@ export default defineRule({
 
   checkSource(ctx) {
     if (!PREFILTER.test(ctx.file.text)) return;
-    for (const binary of ctx.analysis.nodesOf(ctx.file).binaries) checkComparison(ctx, binary);
+    const nodes = ctx.analysis.nodesOf(ctx.file);
+    for (const binary of nodes.binaries) {
+      const op = equalityOperator(binary.operatorToken.kind);
+      if (op) checkComparison(ctx, binary, op, binary.left, binary.right);
+    }
+    for (const call of nodes.calls) {
+      const compared = bufferComparison(call);
+      if (compared) checkComparison(ctx, call, compared.op, compared.left, compared.right);
+    }
   },
 });
 
-function checkComparison(ctx: SourceContext, node: TS.BinaryExpression): void {
-  const op = equalityOperator(node.operatorToken.kind);
-  if (!op) return;
+/**
+ * `a.equals(b)` and `Buffer.compare(a, b)`: byte-by-byte comparisons of Buffers that stop at the
+ * first difference, as `===` does; `crypto.timingSafeEqual` is the constant-time one.
+ */
+function bufferComparison(call: TS.CallExpression): { op: string; left: TS.Expression; right: TS.Expression } | undefined {
+  const callee = unwrap(call.expression);
+  if (!ts.isPropertyAccessExpression(callee)) return undefined;
+  const name = callee.name.text;
+  if (name === 'equals' && call.arguments.length === 1) return { op: '.equals()', left: callee.expression, right: call.arguments[0] };
+  if (name === 'compare' && call.arguments.length === 2 && ts.isIdentifier(callee.expression) && callee.expression.text === 'Buffer') {
+    return { op: 'Buffer.compare()', left: call.arguments[0], right: call.arguments[1] };
+  }
+  return undefined;
+}
+
+function checkComparison(ctx: SourceContext, node: TS.Node, op: string, leftSide: TS.Expression, rightSide: TS.Expression): void {
   const { analysis, file } = ctx;
-  const left = originOf(analysis, node.left, file);
-  const right = originOf(analysis, node.right, file);
+  const left = originOf(analysis, leftSide, file);
+  const right = originOf(analysis, rightSide, file);
   const secret = secretSide(left, right);
   if (!secret) return;
   if (secret.kind === 'hmac') ctx.report({ messageId: 'hmac', data: { op }, at: node });

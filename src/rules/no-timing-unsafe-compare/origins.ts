@@ -112,6 +112,10 @@ function callOrigin(analysis: ProjectAnalysis, call: TS.CallExpression, file: So
   if (name && PASS_THROUGH_FUNCTIONS.has(name) && ts.isIdentifier(callee) && call.arguments[0]) {
     return originOf(analysis, call.arguments[0], file, depth + 1);
   }
+  // `Buffer.from(signature)`: the same bytes, for `.equals()` or `timingSafeEqual`.
+  if (name === 'from' && call.arguments[0] && dottedName(callee) === 'Buffer.from') {
+    return originOf(analysis, call.arguments[0], file, depth + 1);
+  }
   if (ts.isIdentifier(callee)) {
     // A helper that returns one expression: `const callerIp = (event) => event.headers['client-ip'] || ...`
     let helper: { node: TS.Node; file: SourceFileInfo } | undefined = analysis.resolveValue(callee, file);

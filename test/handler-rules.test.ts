@@ -497,3 +497,31 @@ export const handler = async (event) => {
     ],
   );
 });
+
+test('a middleware array (compose([withLogging, protect], fn)) wraps the handler with each of its functions', () => {
+  const endpoint = (middlewares: string) => `import { compose, protect, withLogging } from 'src/lib/middleware'
+import { db } from 'src/lib/db'
+export const handler = compose([${middlewares}], async (event) => {
+  await db.order.update({ where: { id: JSON.parse(event.body).id }, data: { status: 'shipped' } })
+  return { statusCode: 200 }
+})
+`;
+  assert.deepEqual(
+    verdicts({
+      ...DB,
+      'api/src/lib/middleware.ts': `export const protect = (fn) => async (event, context) => {
+  if (event.headers['x-api-key'] !== process.env.INTERNAL_API_KEY) return { statusCode: 401 }
+  return fn(event, context)
+}
+export const withLogging = (fn) => async (event, context) => {
+  console.info('request', event.path)
+  return fn(event, context)
+}
+export const compose = (middlewares, fn) => middlewares.reduceRight((acc, mw) => mw(acc), fn)
+`,
+      'api/src/functions/protected.ts': endpoint('withLogging, protect'),
+      'api/src/functions/logged.ts': endpoint('withLogging'),
+    }),
+    ['no-unauthenticated-handler:unauthenticated@api/src/functions/logged.ts:3'],
+  );
+});

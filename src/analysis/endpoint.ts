@@ -423,7 +423,12 @@ function addCall(shape: HandlerShape, call: TS.CallExpression, file: SourceFileI
   const wrapper = behaviour.resolveCallee(call, file);
   if (wrapper) shape.functions.push(wrapper);
   else shape.opaque = true;
-  for (const arg of call.arguments) {
+  // `compose([withLogging, protect], fn)`: a middleware array's functions wrap the handler too.
+  const args = call.arguments.flatMap((arg) => {
+    const a = unwrap(arg);
+    return ts.isArrayLiteralExpression(a) ? a.elements.filter((el) => !ts.isSpreadElement(el) && !ts.isOmittedExpression(el)) : [arg];
+  });
+  for (const arg of args) {
     const a = unwrap(arg);
     if (isFunctionLike(a) || ts.isIdentifier(a) || ts.isCallExpression(a)) {
       const before = shape.opaque;

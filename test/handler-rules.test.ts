@@ -525,3 +525,58 @@ export const compose = (middlewares, fn) => middlewares.reduceRight((acc, mw) =>
     ['no-unauthenticated-handler:unauthenticated@api/src/functions/logged.ts:3'],
   );
 });
+
+test('checks whose answer is dropped authenticate nobody: an ignored hasRole(), a swallowed requireAuth() or jwt.verify, an unawaited async check, an uncalled isAuthenticated', () => {
+  const auth = `export const isAuthenticated = () => !!context.currentUser
+export const hasRole = (role) => {
+  if (!isAuthenticated()) return false
+  return context.currentUser.roles === role
+}
+export const requireAuth = ({ roles } = {}) => {
+  if (!isAuthenticated()) throw new Error('Unauthenticated')
+  if (roles && !hasRole(roles)) throw new Error('Forbidden')
+}
+export const requireApiKey = async (event) => {
+  const key = await db.apiKey.findUnique({ where: { key: event.headers['x-api-key'] ?? '' } })
+  if (!key) throw new Error('Unauthorized')
+}
+`;
+  const endpoint = (imports: string, check: string) => `import jwt from 'jsonwebtoken'
+import { db } from 'src/lib/db'
+import { ${imports} } from 'src/lib/auth'
+export const handler = async (event) => {
+  let claims
+${check}
+  const orders = await db.order.findMany({ where: { userId: claims?.sub } })
+  return { statusCode: 200, body: JSON.stringify(orders) }
+}
+`;
+  const swallow = (inner: string, handler = "console.warn('denied', e)") => `  try {\n    ${inner}\n  } catch (e) {\n    ${handler}\n  }`;
+  assert.deepEqual(
+    verdicts({
+      ...DB,
+      'api/src/lib/auth.ts': `import { db } from 'src/lib/db'\n${auth}`,
+      // Dropped answers.
+      'api/src/functions/hasRoleIgnored.ts': endpoint('hasRole', "  hasRole('admin')"),
+      'api/src/functions/hasRoleLogged.ts': endpoint('hasRole', "  const isAdmin = hasRole('admin')\n  console.info({ isAdmin })"),
+      'api/src/functions/requireAuthSwallowed.ts': endpoint('requireAuth', swallow("requireAuth({ roles: 'admin' })")),
+      'api/src/functions/jwtSwallowed.ts': endpoint('requireAuth', swallow("claims = jwt.verify(event.headers.authorization ?? '', process.env.JWT_SECRET)")),
+      'api/src/functions/unawaited.ts': endpoint('requireApiKey', '  requireApiKey(event)'),
+      'api/src/functions/uncalled.ts': endpoint('isAuthenticated', '  if (!isAuthenticated) return { statusCode: 401 }'),
+      // The same checks deciding.
+      'api/src/functions/hasRoleChecked.ts': endpoint('hasRole', "  if (!hasRole('admin')) return { statusCode: 403 }"),
+      'api/src/functions/requireAuthRefused.ts': endpoint('requireAuth', swallow("requireAuth({ roles: 'admin' })", 'return { statusCode: 403 }')),
+      'api/src/functions/jwtChecked.ts': endpoint('requireAuth', `${swallow("claims = jwt.verify(event.headers.authorization ?? '', process.env.JWT_SECRET)")}\n  if (!claims) return { statusCode: 401 }`),
+      'api/src/functions/awaited.ts': endpoint('requireApiKey', '  await requireApiKey(event)'),
+      'api/src/functions/called.ts': endpoint('isAuthenticated', '  if (!isAuthenticated()) return { statusCode: 401 }'),
+    }).map((v) => v.replace(/:\d+$/, '')),
+    [
+      'no-unauthenticated-handler:unauthenticated@api/src/functions/hasRoleIgnored.ts',
+      'no-unauthenticated-handler:unauthenticated@api/src/functions/hasRoleLogged.ts',
+      'no-unauthenticated-handler:unauthenticated@api/src/functions/jwtSwallowed.ts',
+      'no-unauthenticated-handler:unauthenticated@api/src/functions/requireAuthSwallowed.ts',
+      'no-unauthenticated-handler:unauthenticated@api/src/functions/unawaited.ts',
+      'no-unauthenticated-handler:unauthenticated@api/src/functions/uncalled.ts',
+    ],
+  );
+});

@@ -354,7 +354,7 @@ export class BehaviourAnalyzer {
       return false;
     });
     if (texts.some((t) => SIGNATURE_WORDS.test(t)) || !texts.some((t) => CALLER_CREDENTIAL_WORDS.test(t))) return;
-    if (this.testsPresenceOnly(node, file)) return;
+    if (this.testsPresenceOnly(node, file) || this.testsFunctionItself(node.expression, file)) return;
     facts.auth.push({ file, node: node.expression, via: 'a credential check that answers 401/403', anchor: node });
   }
 
@@ -368,6 +368,13 @@ export class BehaviourAnalyzer {
     if (!this.isPresenceTest(node.expression, file, reads, 0) || reads.length === 0) return false;
     const fn = enclosingBody(node);
     return fn !== undefined && !usedBeyondPresence(fn, reads);
+  }
+
+  /** `if (!isAuthenticated)`: a function, not its answer, is always truthy, so the branch never runs. */
+  private testsFunctionItself(expr: TS.Expression, file: SourceFileInfo): boolean {
+    let node = unwrap(expr);
+    while (ts.isPrefixUnaryExpression(node) && node.operator === ts.SyntaxKind.ExclamationToken) node = unwrap(node.operand);
+    return ts.isIdentifier(node) && this.functionFor(node, file) !== undefined;
   }
 
   /** Whether `expr` only tests reads of the request (`!x`, `a || b`, `x.startsWith('Bearer ')`); collects what it reads. */
@@ -473,14 +480,17 @@ export class BehaviourAnalyzer {
       }
       const callee = this.factsOf(target.fn, target.file, depth + 1, file);
       const before = facts.verifies.length;
+      const authBefore = facts.auth.length;
       mergeFacts(facts, callee, call);
       this.checkHelperAuthUse(call, name, target, callee, file, facts);
-      if (isSwallowed(call)) {
+      const swallowed = isSwallowed(call);
+      if (swallowed) {
         for (let i = before; i < facts.verifies.length; i++) {
           const v = facts.verifies[i];
           if (!v.broken && throwsOnFailure(v)) facts.verifies[i] = { ...v, broken: 'swallowed' };
         }
       }
+      if (facts.auth.length > authBefore && helperAuthIsLost(call, target.fn, callee, swallowed)) facts.auth.length = authBefore;
       return;
     }
     if (local && AUTH_CALLS.has(local)) this.onUnresolvedAuthCall(call, local, file, facts);
@@ -504,7 +514,7 @@ export class BehaviourAnalyzer {
 
   /** Auth helpers whose module cannot be read (a package, a missing file): trust the call as written. */
   private onUnresolvedAuthCall(call: TS.CallExpression, name: string, file: SourceFileInfo, facts: Facts): void {
-    if (THROWING_AUTH_CALLS.has(name) || guardsRejection(call)) {
+    if ((THROWING_AUTH_CALLS.has(name) && !(isStatementCall(call) && isSwallowed(call))) || guardsRejection(call)) {
       facts.auth.push({ file, node: call, via: `\`${name}()\``, anchor: call });
     }
   }
@@ -592,7 +602,8 @@ export class BehaviourAnalyzer {
         return true;
       }
       if (kind === 'jwt') {
-        facts.auth.push({ file, node: call, via: '`jwt.verify`', anchor: call });
+        // `try { claims = jwt.verify(...) } catch { log }`: a bad token carries on, unless something checks.
+        if (!isSwallowed(call) || resultIsChecked(call) || assignedAndChecked(call)) facts.auth.push({ file, node: call, via: '`jwt.verify`', anchor: call });
         return true;
       }
       if (kind === 'resend') {
@@ -1196,6 +1207,44 @@ function setsGuardingFlag(block: TS.Block): boolean {
     return undefined;
   });
   return guards;
+}
+
+/** A call whose result is dropped: `requireAuth()`, `await checkKey(event)` as a statement of their own. */
+function isStatementCall(call: TS.CallExpression): boolean {
+  let current: TS.Node = call;
+  while (current.parent && (ts.isAwaitExpression(current.parent) || ts.isParenthesizedExpression(current.parent))) current = current.parent;
+  return current.parent !== undefined && ts.isExpressionStatement(current.parent);
+}
+
+/**
+ * The checks inside a project helper authenticate nobody when the call drops what they decide: a
+ * helper that can neither throw nor answer 401 whose result decides nothing (`hasRole('admin')`
+ * on its own: its checks only shape the boolean it returns), a statement call of an async helper
+ * not awaited (its rejection is lost), or one inside a `try` whose `catch` carries on.
+ */
+function helperAuthIsLost(call: TS.CallExpression, fn: FunctionLike, callee: Facts, swallowed: boolean): boolean {
+  // A helper that can neither throw nor answer 401 decides only through its result (`const isAdmin = hasRole('admin')`, then only logged).
+  if (!callee.rejects) return !resultIsChecked(call) && !guardsRejection(call);
+  if (!isStatementCall(call)) return false;
+  if (swallowed) return true;
+  const awaited = ts.isAwaitExpression(call.parent) || (ts.isParenthesizedExpression(call.parent) && ts.isAwaitExpression(call.parent.parent));
+  return !awaited && isAsyncFunction(fn);
+}
+
+function isAsyncFunction(fn: FunctionLike): boolean {
+  return ts.canHaveModifiers(fn) && (ts.getModifiers(fn)?.some((m) => m.kind === ts.SyntaxKind.AsyncKeyword) ?? false);
+}
+
+/** `claims = jwt.verify(...)` (or `const claims = ...`) whose variable then guards a refusal. */
+function assignedAndChecked(call: TS.CallExpression): boolean {
+  let current: TS.Node = call;
+  while (current.parent && (ts.isAwaitExpression(current.parent) || ts.isParenthesizedExpression(current.parent) || ts.isAsExpression(current.parent))) current = current.parent;
+  const parent = current.parent;
+  if (parent && ts.isBinaryExpression(parent) && parent.operatorToken.kind === ts.SyntaxKind.EqualsToken && parent.right === current && ts.isIdentifier(parent.left)) {
+    return variableGuardsRejection(parent.left);
+  }
+  if (parent && ts.isVariableDeclaration(parent) && ts.isIdentifier(parent.name)) return variableGuardsRejection(parent.name);
+  return false;
 }
 
 /** A header value used only as `if (!sig) return ...`. */

@@ -580,3 +580,34 @@ ${check}
     ],
   );
 });
+
+test('work on a path that skips the check: a write before it, or a branch the check is not on', () => {
+  const endpoint = (body: string) => `import { requireAuth } from 'src/lib/auth'
+import { db } from 'src/lib/db'
+export const handler = async (event) => {
+${body}
+  return { statusCode: 204 }
+}
+`;
+  assert.deepEqual(
+    verdicts({
+      ...DB,
+      'api/src/lib/auth.ts': "export const requireAuth = () => {\n  if (!context.currentUser) throw new Error('Unauthenticated')\n}\n",
+      'api/src/functions/writeFirst.ts': endpoint('  await db.user.delete({ where: { id: 1 } })\n  requireAuth()'),
+      'api/src/functions/methodSplit.ts': endpoint(
+        "  if (event.httpMethod === 'GET') {\n    requireAuth()\n    return { statusCode: 200, body: JSON.stringify(await db.order.findMany()) }\n  }\n  await db.order.deleteMany()",
+      ),
+      // Clean: the check first, a read before it (the answer still comes after), a check in a try, one per branch.
+      'api/src/functions/checkFirst.ts': endpoint('  requireAuth()\n  await db.user.delete({ where: { id: 1 } })'),
+      'api/src/functions/readFirst.ts': endpoint('  const users = await db.user.findMany()\n  requireAuth()\n  console.log(users.length)'),
+      'api/src/functions/inTry.ts': endpoint("  try {\n    requireAuth()\n  } catch {\n    return { statusCode: 401 }\n  }\n  await db.user.delete({ where: { id: 1 } })"),
+      'api/src/functions/perBranch.ts': endpoint(
+        "  if (event.httpMethod === 'DELETE') {\n    requireAuth()\n    await db.order.deleteMany()\n  } else {\n    requireAuth()\n    await db.order.create({ data: {} })\n  }",
+      ),
+    }),
+    [
+      'no-unauthenticated-handler:unguardedPath@api/src/functions/methodSplit.ts:3',
+      'no-unauthenticated-handler:unguardedPath@api/src/functions/writeFirst.ts:3',
+    ],
+  );
+});

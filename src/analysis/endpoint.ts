@@ -12,7 +12,7 @@ import { endpointInfo } from '../core/project';
 import { HTTP_METHODS, type ConfigSite, type EndpointInfo, type GatewayAuth } from '../core/platforms';
 import type { Span } from '../core/types';
 import { BehaviourAnalyzer, behaviourOf } from './behaviour';
-import { emptyFacts, mergeFacts, type Anchored, type Facts, type SensitiveFact, type Site, type VerifyFact } from './facts';
+import { emptyFacts, mergeFacts, type Anchored, type AuthFact, type Facts, type SensitiveFact, type Site, type VerifyFact } from './facts';
 import { WEBHOOK_NAME } from './vocabulary';
 import { REPLAY, UNAUTHENTICATED, WEBHOOK_VERIFICATION } from '../rules/meta';
 
@@ -104,7 +104,10 @@ function judgeHandler(
     else if (broken.length === 0) findings.push(...replayFindings(ctx, sound));
     return findings;
   }
-  if (broken.length > 0 || shape.opaque || facts.auth.length > 0 || gatewayProtected || isDeclaredPublic(file, info.name, config)) {
+  if (broken.length > 0 || shape.opaque || gatewayProtected || isDeclaredPublic(file, info.name, config)) return findings;
+  if (facts.auth.length > 0) {
+    const unguarded = facts.sensitive.find((work) => !facts.auth.some((auth) => authCovers(auth, work)));
+    if (unguarded) findings.push(unguardedFinding(ctx, unguarded));
     return findings;
   }
   // A Next.js middleware running an auth library guards routes before they run.
@@ -212,6 +215,59 @@ function unauthenticatedFinding(ctx: JudgeContext, work: Anchored<SensitiveFact>
     data: { name: ctx.name, work: work.work },
     at: ctx.nameNode,
     related: rel,
+  };
+}
+
+/**
+ * Sensitive work on a path that skips the handler's checks: a write before every check in the
+ * same function, or work that no check's branch leads to (`if (method === 'GET') requireAuth()`,
+ * then a DELETE that falls through). Checks in another function (a wrapper) cover everything.
+ */
+function authCovers(auth: Anchored<AuthFact>, work: Anchored<SensitiveFact>): boolean {
+  const fn = enclosingFunction(auth.anchor);
+  if (fn === undefined || fn !== enclosingFunction(work.anchor)) return true;
+  const branch = branchOf(auth.anchor, fn);
+  if (branch !== undefined && !contains(branch, work.anchor)) return false;
+  // A read before the check still answers after it; a write has already happened.
+  return !work.write || auth.anchor.getStart() <= work.anchor.getStart() || contains(work.anchor, auth.anchor);
+}
+
+function enclosingFunction(node: TS.Node): TS.Node | undefined {
+  for (let current = node.parent; current; current = current.parent) {
+    if (isFunctionLike(current)) return current;
+  }
+  return undefined;
+}
+
+/** The innermost part of `fn` that may not run on every path through it: an `if` branch, a `case`, a loop body, a `catch`, the right of `&&`. */
+function branchOf(node: TS.Node, fn: TS.Node): TS.Node | undefined {
+  for (let child = node, parent = node.parent; parent && parent !== fn; child = parent, parent = parent.parent) {
+    if (ts.isIfStatement(parent) && child !== parent.expression) return child;
+    if (ts.isConditionalExpression(parent) && child !== parent.condition) return child;
+    if (ts.isBinaryExpression(parent) && child === parent.right) {
+      const op = parent.operatorToken.kind;
+      if (op === ts.SyntaxKind.AmpersandAmpersandToken || op === ts.SyntaxKind.BarBarToken || op === ts.SyntaxKind.QuestionQuestionToken) return child;
+    }
+    if (ts.isCaseClause(parent) || ts.isDefaultClause(parent) || ts.isCatchClause(parent)) return parent;
+    if ((ts.isForStatement(parent) || ts.isForOfStatement(parent) || ts.isForInStatement(parent) || ts.isWhileStatement(parent)) && child === parent.statement) {
+      return child;
+    }
+  }
+  return undefined;
+}
+
+function unguardedFinding(ctx: JudgeContext, work: Anchored<SensitiveFact>): HandlerFinding {
+  // The check shown is one in the work's own function, as called there (`requireAuth()`, not the `if` inside it).
+  const fn = enclosingFunction(work.anchor);
+  const checks = ctx.facts.auth.filter((a) => enclosingFunction(a.anchor) === fn);
+  const auth = checks.find((a) => a.node === a.anchor) ?? checks[0];
+  const site: Site = auth.anchor.getSourceFile() === ctx.file.sf ? { file: ctx.file, node: auth.anchor } : auth;
+  return {
+    ruleId: UNAUTHENTICATED,
+    messageId: 'unguardedPath',
+    data: { name: ctx.name, work: work.work, via: auth.via },
+    at: ctx.nameNode,
+    related: [related(work, `The handler ${work.work} here.`), related(site, 'The caller is checked here, on another path or only afterwards.')],
   };
 }
 

@@ -233,6 +233,7 @@ export const noUnauthenticatedHandler: RuleMeta = {
   tags: ['security', 'authentication'],
   messages: {
     unauthenticated: 'Handler `{{name}}` {{work}} without authenticating the caller.',
+    unguardedPath: 'Handler `{{name}}` {{work}} on a path that skips its check of the caller ({{via}}).',
     wrapperOnly:
       'Handler `{{name}}` {{work}} without authenticating the caller; `useRequireAuth` only decodes the caller and rejects nobody.',
     stubOnly: 'Handler `{{name}}` {{work}} and its only auth check is a stub that allows every caller.',

@@ -107,7 +107,8 @@ export function classifyFallback(value: string, envName: string, hints: ValueHin
  * the usual default of `GOOGLE_APPLICATION_CREDENTIALS` or `*_KEY_PATH`, not the credential.
  */
 function isFilePath(value: string): boolean {
-  return /^(?:\.{1,2}\/|\/|~\/)[\w.@/-]+$/.test(value) || /^[\w.@/-]*\/?[\w@-]+\.(?:json|pem|key|crt|cer|p12|pfx|jks|keystore|ya?ml|txt)$/.test(value);
+  if (!/^[\w.@/~-]+$/.test(value)) return false;
+  return /^(?:\.{1,2}\/|\/|~\/)/.test(value) || /\.(?:json|pem|key|crt|cer|p12|pfx|jks|keystore|ya?ml|txt)$/.test(value);
 }
 
 const AUTH_SCHEME = /^(Bearer|Basic|Token|Bot|Digest|ApiKey)[ ]{1,8}(\S{1,4096})$/i;

@@ -71,6 +71,24 @@ describe('flags secrets compared with equality operators', () => {
     assert.deepEqual(inHandler("const a = Buffer.from('x')", "if (!a.equals(Buffer.from(event.body))) return { statusCode: 400 }"), []);
   });
 
+  test('a key looked up in a list of keys from the environment with `.includes()`', () => {
+    const found = inHandler(
+      "const keys = (process.env.PARTNER_API_KEYS ?? '').split(',')",
+      "const key = event.headers['x-api-key']",
+      'if (!key || !keys.includes(key)) return { statusCode: 401 }',
+    );
+    assert.deepEqual(found.map((h) => [h.line, h.messageId, h.message.slice(0, 61)]), [[6, 'env', '`process.env.PARTNER_API_KEYS` is compared with `.includes()`']]);
+    // Not credentials: an allowlist of origins, a scheme test, a key id.
+    assert.deepEqual(
+      inHandler(
+        "if (!(process.env.ALLOWED_ORIGINS ?? '').split(',').includes(event.headers.origin)) return { statusCode: 403 }",
+        "if (!event.headers.authorization?.includes('Bearer ')) return { statusCode: 401 }",
+        "if (event.headers['x-api-key-id'] !== process.env.INTERNAL_API_KEY_ID) return { statusCode: 401 }",
+      ),
+      [],
+    );
+  });
+
   test('a digest computed over several statements, in a template', () => {
     const found = inHandler(
       "const hmac = crypto.createHmac('sha256', process.env.WEBHOOK_SECRET)",

@@ -36,7 +36,7 @@ export default defineRule({
       if (op) checkComparison(ctx, binary, op, binary.left, binary.right);
     }
     for (const call of nodes.calls) {
-      const compared = bufferComparison(call);
+      const compared = methodComparison(call);
       if (compared) checkComparison(ctx, call, compared.op, compared.left, compared.right);
     }
   },
@@ -44,13 +44,15 @@ export default defineRule({
 
 /**
  * `a.equals(b)` and `Buffer.compare(a, b)`: byte-by-byte comparisons of Buffers that stop at the
- * first difference, as `===` does; `crypto.timingSafeEqual` is the constant-time one.
+ * first difference, as `===` does; `crypto.timingSafeEqual` is the constant-time one. And
+ * `KEYS.split(',').includes(key)`: `===` against each element.
  */
-function bufferComparison(call: TS.CallExpression): { op: string; left: TS.Expression; right: TS.Expression } | undefined {
+function methodComparison(call: TS.CallExpression): { op: string; left: TS.Expression; right: TS.Expression } | undefined {
   const callee = unwrap(call.expression);
   if (!ts.isPropertyAccessExpression(callee)) return undefined;
   const name = callee.name.text;
   if (name === 'equals' && call.arguments.length === 1) return { op: '.equals()', left: callee.expression, right: call.arguments[0] };
+  if (name === 'includes' && call.arguments.length === 1) return { op: '.includes()', left: callee.expression, right: call.arguments[0] };
   if (name === 'compare' && call.arguments.length === 2 && ts.isIdentifier(callee.expression) && callee.expression.text === 'Buffer') {
     return { op: 'Buffer.compare()', left: call.arguments[0], right: call.arguments[1] };
   }

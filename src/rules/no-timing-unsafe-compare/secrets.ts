@@ -19,7 +19,9 @@ const CREDENTIAL_HEADERS = new Set([
 ]);
 
 export function isCredentialHeader(name: string): boolean {
-  return CREDENTIAL_HEADERS.has(name) || SIGNATURE_HEADERS.has(name) || /(?:^|-)(?:token|secret|signature|api-?key)(?:$|-)/.test(name);
+  if (CREDENTIAL_HEADERS.has(name) || SIGNATURE_HEADERS.has(name)) return true;
+  // `x-api-key-id`, `x-signature-version`: about the credential, not the credential.
+  return /(?:^|-)(?:token|secret|signature|api-?key)(?:$|-)/.test(name) && !/-(?:id|name|type|version|algorithm|alg)$/.test(name);
 }
 
 /** Env names of credentials; `STRIPE_SECRET_KEY`, `CRON_SECRET`, `API_TOKEN`, `ADMIN_PASSWORD`. */

@@ -47,6 +47,31 @@ describe('flags a jwtVerifier check followed by use of the body', () => {
   });
 });
 
+describe('the same through other shapes of code', () => {
+  test('a namespace import of the webhooks module, and a body destructured from the event', () => {
+    const namespace = [
+      "import * as webhooks from '@redwoodjs/api/webhooks'",
+      'export const handler = async (event) => {',
+      "  webhooks.verifyEvent('jwtVerifier', { event, secret: process.env.NETLIFY_SECRET })",
+      '  await save(JSON.parse(event.body))',
+      '}',
+    ].join('\n');
+    assert.deepEqual(hits(namespace).map((h) => [h.line, h.related]), [[3, [4]]]);
+    const destructured = handler('const { body } = event', VERIFY, 'await save(JSON.parse(body))');
+    assert.deepEqual(hits(destructured).map((h) => [h.line, h.related, h.message.includes('send `body`')]), [[5, [4], true]]);
+    const parameter = [
+      "import { verifyEvent } from '@redwoodjs/api/webhooks'",
+      'export const handler = async ({ body, headers }) => {',
+      "  verifyEvent('jwtVerifier', { event: { body, headers }, secret: process.env.NETLIFY_SECRET })",
+      '  await save(JSON.parse(body))',
+      '}',
+    ].join('\n');
+    assert.deepEqual(hits(parameter).map((h) => h.line), [3]);
+    // A `body` destructured from something else is not the request's.
+    assert.deepEqual(hits(handler('const { body } = await fetchTemplate()', VERIFY, 'await save(body)')), []);
+  });
+});
+
 describe('does not flag', () => {
   test('a handler that never reads the body, or that compares a hash of it', () => {
     assert.deepEqual(hits(handler(VERIFY, 'await purge()')), []);

@@ -50,6 +50,19 @@ describe('flags verifyEvent without a secret when nothing defines WEBHOOK_SECRET
     assert.deepEqual(hits({ 'api/src/functions/hook.js': code }).map((h) => h.slice(0, 3)), [['hook.js', 4, 'emptyKey']]);
   });
 
+  test('a namespace import of the webhooks module', () => {
+    const code = [
+      "import * as webhooks from '@redwoodjs/api/webhooks'",
+      'export const handler = async (event) => {',
+      "  webhooks.verifyEvent('base64Sha256Verifier', { event })",
+      '  return { statusCode: 200 }',
+      '}',
+    ].join('\n');
+    assert.deepEqual(hits({ 'api/src/functions/hook.js': code }).map((h) => h.slice(0, 3)), [['hook.js', 3, 'emptyKey']]);
+    // Another module's `verifyEvent` read the same way is not Redwood's.
+    assert.deepEqual(hits({ 'api/src/functions/hook.js': code.replace("'@redwoodjs/api/webhooks'", "'src/lib/verify'"), 'api/src/lib/verify.js': 'export const verifyEvent = () => {}\n' }), []);
+  });
+
   test('another variable named like it does not count', () => {
     const found = hits({
       'api/src/functions/hook.js': hook("'sha256Verifier'"),

@@ -1,4 +1,9 @@
 /** Names fnscan recognises in handler code. Kept in one place so the three handler rules agree. */
+import ts from '../core/typescript';
+import type * as TS from 'typescript';
+import type { ProjectAnalysis } from '../core/analysis';
+import type { SourceFileInfo } from '../core/files';
+import { unwrap } from '../core/ast';
 
 /** `@redwoodjs/...` and its community fork `@cedarjs/...` are the same API. */
 export function isRedwoodModule(specifier: string, sub: string): boolean {
@@ -7,6 +12,28 @@ export function isRedwoodModule(specifier: string, sub: string): boolean {
 
 export function isRedwoodWebhooksModule(specifier: string): boolean {
   return /^@(redwoodjs|cedarjs)\/api(\/webhooks)?$/.test(specifier);
+}
+
+/**
+ * Which of Redwood's `verifyEvent` / `verifySignature` a call is, imported by name (renamed or
+ * not), or read from the module's namespace (`import * as webhooks`, `require(...)`).
+ */
+export function redwoodVerifyCall(analysis: ProjectAnalysis, file: SourceFileInfo, call: TS.CallExpression): 'verifyEvent' | 'verifySignature' | undefined {
+  const callee = unwrap(call.expression);
+  let name: string | undefined;
+  let local: string | undefined;
+  if (ts.isIdentifier(callee)) {
+    local = callee.text;
+  } else if (ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression)) {
+    local = callee.expression.text;
+    name = callee.name.text;
+  }
+  if (local === undefined) return undefined;
+  const source = analysis.importSource(file, local);
+  if (!source || !isRedwoodWebhooksModule(source.specifier)) return undefined;
+  if (name === undefined) name = source.name;
+  else if (source.name !== '*' && source.name !== 'default') return undefined;
+  return name === 'verifyEvent' || name === 'verifySignature' ? name : undefined;
 }
 
 /** The eight verifier types of `verifyEvent`; only this one checks time by itself. */

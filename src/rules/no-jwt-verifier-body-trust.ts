@@ -2,11 +2,12 @@ import ts from '../core/typescript';
 import type * as TS from 'typescript';
 import { defineRule, type SourceContext } from '../core/rule';
 import { calleeName, dottedName, enclosingFunction, someNode, unwrap, walk } from '../core/ast';
-import { isRedwoodWebhooksModule } from '../analysis/vocabulary';
+import { redwoodVerifyCall } from '../analysis/vocabulary';
 import { noJwtVerifierBodyTrust as meta } from './meta';
 
 const PREFILTER = /jwtVerifier/;
 const BODY = /^(?:event|evt|req|request)\.body$/;
+const REQUEST = /^(?:event|evt|req|request)$/;
 
 export default defineRule({
   meta,
@@ -18,10 +19,8 @@ export default defineRule({
 });
 
 function checkCall(ctx: SourceContext, call: TS.CallExpression): void {
-  const callee = unwrap(call.expression);
-  if (!ts.isIdentifier(callee)) return;
-  const source = ctx.analysis.importSource(ctx.file, callee.text);
-  if (!source || !isRedwoodWebhooksModule(source.specifier) || !/^(?:verifyEvent|verifySignature)$/.test(source.name)) return;
+  const verify = redwoodVerifyCall(ctx.analysis, ctx.file, call);
+  if (!verify) return;
   const type = call.arguments[0] && ctx.analysis.stringValue(call.arguments[0], ctx.file)?.value;
   if (type !== 'jwtVerifier') return;
   const fn = enclosingFunction(call);
@@ -31,21 +30,31 @@ function checkCall(ctx: SourceContext, call: TS.CallExpression): void {
   const span = { start: body.getStart(ctx.file.sf), end: body.getEnd() };
   ctx.report({
     messageId: 'bodyNotBound',
-    data: { call: `${calleeName(call)}('jwtVerifier')`, body: dottedName(body) ?? 'event.body' },
+    data: { call: `${verify}('jwtVerifier')`, body: ts.isBindingElement(body) ? 'body' : dottedName(body) ?? 'event.body' },
     at: call,
     related: [{ file: ctx.file, span, message: 'The body is used here.' }],
   });
 }
 
-/** A read of the request body in the function, outside the verifier's own arguments. */
+/** A read of the request body in the function, outside the verifier's own arguments: `event.body`, or `body` destructured from the request. */
 function bodyUse(fn: TS.Node, verify: TS.CallExpression): TS.Node | undefined {
   let found: TS.Node | undefined;
   walk(fn, (node) => {
     if (found || node === verify) return false;
     if (ts.isPropertyAccessExpression(node) && BODY.test(dottedName(node) ?? '')) found = node;
+    else if (ts.isBindingElement(node) && destructuresBody(node)) found = node;
     return undefined;
   });
   return found;
+}
+
+/** `const { body } = event`, `async ({ body, headers }) =>`: `body` bound from the request. */
+function destructuresBody(element: TS.BindingElement): boolean {
+  const key = element.propertyName ?? element.name;
+  if (!ts.isIdentifier(key) || key.text !== 'body' || !ts.isObjectBindingPattern(element.parent)) return false;
+  const holder = element.parent.parent;
+  if (ts.isVariableDeclaration(holder)) return holder.initializer !== undefined && REQUEST.test(dottedName(unwrap(holder.initializer)) ?? '');
+  return ts.isParameter(holder) && ts.isFunctionLike(holder.parent) && holder.parent.parameters[0] === holder;
 }
 
 /** Netlify's token carries a `sha256` claim of the body; a handler that hashes the body can compare it. */

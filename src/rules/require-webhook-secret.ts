@@ -1,8 +1,8 @@
 import ts from '../core/typescript';
 import type * as TS from 'typescript';
 import { defineRule, type SourceContext } from '../core/rule';
-import { calleeName, objectProperty, unwrap } from '../core/ast';
-import { isRedwoodWebhooksModule } from '../analysis/vocabulary';
+import { calleeName, objectProperty } from '../core/ast';
+import { redwoodVerifyCall } from '../analysis/vocabulary';
 import { resolveConstant } from './tls/values';
 import { projectMentions } from './require-webhook-secret/project-mentions';
 import { requireWebhookSecret as meta } from './meta';
@@ -40,10 +40,7 @@ export default defineRule({
 
 /** The verifier type of a Redwood `verifyEvent`/`verifySignature` call that passes no `secret`. */
 function unkeyedVerifier(ctx: SourceContext, call: TS.CallExpression): string | undefined {
-  const callee = unwrap(call.expression);
-  if (!ts.isIdentifier(callee)) return undefined;
-  const source = ctx.analysis.importSource(ctx.file, callee.text);
-  if (!source || !isRedwoodWebhooksModule(source.specifier) || !/^(?:verifyEvent|verifySignature)$/.test(source.name)) return undefined;
+  if (!redwoodVerifyCall(ctx.analysis, ctx.file, call)) return undefined;
   const typeArg = call.arguments[0];
   const type = typeArg && ctx.analysis.stringValue(typeArg, ctx.file)?.value;
   if (!type || !(HMAC_VERIFIERS.has(type) || type === SECRET_KEY_VERIFIER)) return undefined;

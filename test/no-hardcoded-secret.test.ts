@@ -589,6 +589,24 @@ describe('env fallbacks', () => {
   });
 });
 
+describe('private keys written one line per literal', () => {
+  test('a `+` chain and an array of lines are the key they spell; parts from elsewhere, or a public key, are not', () => {
+    const lines = pemKey().split('\n');
+    const chain = lines.map((l) => `  '${l}\\n'`).join(' +\n');
+    const array = lines.map((l) => `  '${l}',`).join('\n');
+    const code = [
+      `export const GITHUB_APP_PRIVATE_KEY =\n${chain}`,
+      `const LINES = [\n${array}\n]`,
+      "export const appleKey = LINES.join('\\n')",
+      `export const assembled = '${lines[0]}\\n' + process.env.KEY_BODY + '${lines[lines.length - 1]}'`,
+      `export const pub = '-----BEGIN PUBLIC KEY-----\\n' + '${lines[1]}\\n' + '-----END PUBLIC KEY-----'`,
+    ].join('\n');
+    const found = scanModule(code);
+    assert.deepEqual(summary(found), ['2:error:literal', `${lines.length + 3}:error:literal`]);
+    for (const f of found) assert.match(f.message, /private key/);
+  });
+});
+
 describe('traps', () => {
   test('header names, dbAuth fields, publishable keys, UI strings, ids and hashes are not secrets', () => {
     const code = [

@@ -91,7 +91,7 @@ function collect(file: SourceFileInfo, analysis: ProjectAnalysis): FileSecrets {
       case K.StringLiteral:
       case K.NoSubstitutionTemplateLiteral: {
         literalSpans?.push({ start: node.getStart(file.sf), end: node.end });
-        const candidate = literalCandidate(node as TS.StringLiteralLike, file, hints);
+        const candidate = literalCandidate(node as TS.StringLiteralLike, file, hints) ?? splitKeyCandidate(node as TS.StringLiteralLike, hints);
         if (candidate) add(node, candidate);
         break;
       }
@@ -144,6 +144,39 @@ function commentRanges(file: SourceFileInfo): Span[] {
     if (token === single || token === multi) ranges.push({ start: scanner.getTokenStart(), end: scanner.getTokenEnd() });
   }
   return ranges;
+}
+
+const PRIVATE_KEY_HEADER = /^-----BEGIN [A-Z0-9 ]{0,40}PRIVATE KEY-----/;
+
+/**
+ * A private key written one line per literal, kept under a line-length limit: `'-----BEGIN RSA
+ * PRIVATE KEY-----\n' + 'MIIE...' + ...`, or an array of lines joined later. Every part is
+ * written in the code, so the key is too; it is reported at its first line.
+ */
+function splitKeyCandidate(header: TS.StringLiteralLike, hints: ValueHints): Candidate | undefined {
+  if (!PRIVATE_KEY_HEADER.test(header.text)) return undefined;
+  let whole: TS.Node = header;
+  while (whole.parent && ts.isBinaryExpression(whole.parent) && whole.parent.operatorToken.kind === ts.SyntaxKind.PlusToken) whole = whole.parent;
+  while (whole.parent && ts.isParenthesizedExpression(whole.parent)) whole = whole.parent;
+  let parts: string[] | undefined;
+  if (whole !== header) parts = concatenatedLiterals(whole as TS.Expression);
+  else if (ts.isArrayLiteralExpression(header.parent) && header.parent.elements[0] === header) {
+    const texts = header.parent.elements.map((el) => (ts.isStringLiteralLike(el) ? el.text : undefined));
+    parts = texts.every((t): t is string => t !== undefined) ? [texts.join('\n')] : undefined;
+  }
+  if (!parts) return undefined;
+  const verdict = classifyUnnamed(parts.join(''), hints);
+  return verdict && contextCandidate(header, 'literal', {}, verdict);
+}
+
+/** The strings of a `+` chain made only of string literals, in order; undefined if any part is not one. */
+function concatenatedLiterals(expr: TS.Expression): string[] | undefined {
+  const node = unwrap(expr);
+  if (ts.isStringLiteralLike(node)) return [node.text];
+  if (!ts.isBinaryExpression(node) || node.operatorToken.kind !== ts.SyntaxKind.PlusToken) return undefined;
+  const left = concatenatedLiterals(node.left);
+  const right = left && concatenatedLiterals(node.right);
+  return left && right ? [...left, ...right] : undefined;
 }
 
 function literalCandidate(node: TS.StringLiteralLike, file: SourceFileInfo, hints: ValueHints): Candidate | undefined {

@@ -587,6 +587,17 @@ describe('env fallbacks', () => {
     assert.deepEqual(summary(findings), ['1:error:envFallback', '2:error:envFallback', '3:warning:envFallback', '7:warning:envFallback']);
     assert.equal(findings[2].message, 'The fallback for `process.env.SESSION_SECRET` is a hardcoded secret (de…(18 chars)).');
   });
+
+  test('a ternary on the same variable and a default set with ??= are fallbacks too', () => {
+    const code = [
+      `export const a = process.env.JWT_SECRET ? process.env.JWT_SECRET : '${tokens.generic()}'`,
+      `process.env.CRON_SECRET ??= '${tokens.generic()}'`,
+      // Another variable's value in the other branch is not a fallback of this one.
+      `export const b = process.env.USE_LEGACY ? process.env.LEGACY_TOKEN : 'modern-mode-default'`,
+      "export const c = process.env.JWT_SECRET ? process.env.JWT_SECRET : ''",
+    ].join('\n');
+    assert.deepEqual(summary(scanModule(code)), ['1:warning:envFallback', '2:warning:envFallback']);
+  });
 });
 
 describe('private keys written one line per literal', () => {

@@ -255,6 +255,11 @@ function literalContext(node: TS.StringLiteralLike): LiteralContext {
   if (ts.isJsxAttribute(parent) && parent.initializer === child) {
     return { kind: 'named', name: parent.name.getText(), suggest: false };
   }
+  // `process.env.X ? process.env.X : '...'`: the same fallback as `||`.
+  if (ts.isConditionalExpression(parent) && parent.whenFalse === child) {
+    const env = envReadName(unwrap(parent.condition));
+    if (env !== undefined && env === envReadName(unwrap(parent.whenTrue))) return { kind: 'fallback', env };
+  }
   if (ts.isBinaryExpression(parent) && parent.right === child) return binaryContext(parent, parent.left);
   if (ts.isBinaryExpression(parent) && parent.left === child && isComparison(parent)) return namedBy(parent.right);
   if (ts.isCallExpression(parent)) return headerSetterContext(parent, child);
@@ -267,7 +272,10 @@ function binaryContext(binary: TS.BinaryExpression, left: TS.Expression): Litera
     const named = namedBy(left);
     return named.kind === 'named' ? { ...named, suggest: true } : named;
   }
-  if ((op === ts.SyntaxKind.BarBarToken || op === ts.SyntaxKind.QuestionQuestionToken) && isEnvRead(left)) {
+  const fallback = op === ts.SyntaxKind.BarBarToken || op === ts.SyntaxKind.QuestionQuestionToken;
+  // `process.env.X ??= '...'` sets the default for every later read.
+  const defaults = op === ts.SyntaxKind.BarBarEqualsToken || op === ts.SyntaxKind.QuestionQuestionEqualsToken;
+  if ((fallback || defaults) && isEnvRead(left)) {
     const env = envReadName(left);
     return env === undefined ? { kind: 'none' } : { kind: 'fallback', env };
   }

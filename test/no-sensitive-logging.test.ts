@@ -134,6 +134,26 @@ describe('flags requests, headers, bodies and secrets written to logs', () => {
     assert.deepEqual(configured.map((h) => h.level), ['warning']);
   });
 
+  test('a Fetch API request: a credential header read with `get`, and its headers copied into an object', () => {
+    const found = hits({
+      'api/src/functions/v2.js': [
+        'export default async (req, context) => {',
+        "  console.log('auth', req.headers.get('authorization'))",
+        "  console.log('headers', Object.fromEntries(req.headers))",
+        '  logger.warn({ headers: Object.fromEntries(req.headers.entries()) })',
+        "  console.log({ cookie: req.headers.get('Cookie') })",
+        "  return new Response('ok')",
+        '}',
+      ].join('\n'),
+    });
+    assert.deepEqual(found.map((h) => [h.line, h.messageId, h.text]), [
+      [2, 'header', "req.headers.get('authorization')"],
+      [3, 'headers', 'req.headers'],
+      [4, 'headers', 'req.headers'],
+      [5, 'header', "req.headers.get('Cookie')"],
+    ]);
+  });
+
   test('pino and other loggers get no redaction credit', () => {
     const found = hits({
       'api/src/lib/audit.js': "import pino from 'pino'\nconst auditLogger = pino()\nexport const record = (password) => auditLogger.info({ password })\n",
@@ -156,6 +176,20 @@ describe('does not flag', () => {
       "console.log(process.env.NODE_ENV, process.env.STRIPE_WEBHOOK_SECRET_NAME, process.env.AUTH0_DOMAIN)",
       "if (process.env.NODE_ENV === 'development') console.log(event)",
     );
+    assert.deepEqual(found, []);
+  });
+
+  test('Fetch API headers that are no credentials, and copies that are not logged whole', () => {
+    const found = hits({
+      'api/src/functions/v2.js': [
+        'export default async (req) => {',
+        "  console.log(req.headers.get('content-type'), req.headers.get('user-agent'), req.headers.has('authorization'))",
+        "  console.log(Object.keys(Object.fromEntries(req.headers)), Object.fromEntries(new URL(req.url).searchParams))",
+        '  console.log(`headers: ${Object.fromEntries(req.headers)}`)',
+        "  return new Response('ok')",
+        '}',
+      ].join('\n'),
+    });
     assert.deepEqual(found, []);
   });
 

@@ -127,6 +127,8 @@ function findLeak(
   if (ts.isCallExpression(node) && STRINGIFIERS.has(calleeName(node) ?? '') && node.arguments[0]) {
     return findLeak(ctx, node.arguments[0], null, false, redactions, depth + 1);
   }
+  const copied = ts.isCallExpression(node) ? entriesSource(node) : undefined;
+  if (copied) return findLeak(ctx, copied, keys, coerced, redactions, depth + 1);
   const leak = classify(ctx, node);
   if (!leak || (coerced && leak.object)) return undefined;
   if (keys && redactions && isRedacted(redactions, keys)) return undefined;
@@ -151,8 +153,11 @@ function propertyLeak(
 function classify(ctx: SourceContext, node: TS.Expression): Leak | undefined {
   if (ts.isIdentifier(node)) return identifierLeak(ctx, node);
   if (ts.isPropertyAccessExpression(node) || ts.isElementAccessExpression(node)) return accessLeak(node);
-  if (ts.isCallExpression(node) && isParsedBody(node)) return { node, messageId: 'body', name: node.getText(ctx.file.sf), object: true };
-  return undefined;
+  if (!ts.isCallExpression(node)) return undefined;
+  if (isParsedBody(node)) return { node, messageId: 'body', name: node.getText(ctx.file.sf), object: true };
+  // `req.headers.get('authorization')` on a Fetch API request
+  const header = headerName(node);
+  return header !== undefined ? headerLeak(node, header) : undefined;
 }
 
 function accessLeak(node: TS.PropertyAccessExpression | TS.ElementAccessExpression): Leak | undefined {
@@ -163,10 +168,14 @@ function accessLeak(node: TS.PropertyAccessExpression | TS.ElementAccessExpressi
   const part = dotted ? REQUEST_PART.exec(dotted) : null;
   if (part) return /eaders$/.test(part[1]) ? { node, messageId: 'headers', name: dotted!, object: true } : { node, messageId: 'body', name: dotted! };
   const header = headerName(node);
-  if (header !== undefined) return isCredentialHeader(header) || header === 'cookie' ? { node, messageId: 'header', name: header } : undefined;
+  if (header !== undefined) return headerLeak(node, header);
   const member = ts.isPropertyAccessExpression(node) ? node.name.text : propertyKeyName(node.argumentExpression as TS.PropertyName);
   if (member && namesCredential(member) && dotted) return { node, messageId: 'named', name: dotted };
   return undefined;
+}
+
+function headerLeak(node: TS.Node, header: string): Leak | undefined {
+  return isCredentialHeader(header) || header === 'cookie' ? { node, messageId: 'header', name: header } : undefined;
 }
 
 function identifierLeak(ctx: SourceContext, id: TS.Identifier): Leak | undefined {
@@ -203,6 +212,18 @@ function destructuredRequestPart(declared: TS.Node, name: string): 'headers' | '
 function isFirstParameter(param: TS.ParameterDeclaration): boolean {
   const fn = param.parent;
   return ts.isFunctionLike(fn) && fn.parameters[0] === param;
+}
+
+/**
+ * What a copy of entries copies: `Object.fromEntries(req.headers)` (a Fetch API `Headers`),
+ * `Object.entries(event.headers)`, `req.headers.entries()`.
+ */
+function entriesSource(call: TS.CallExpression): TS.Expression | undefined {
+  const callee = unwrap(call.expression);
+  const dotted = dottedName(callee);
+  if ((dotted === 'Object.fromEntries' || dotted === 'Object.entries') && call.arguments.length === 1) return call.arguments[0];
+  const isEntriesMethod = ts.isPropertyAccessExpression(callee) && callee.name.text === 'entries' && call.arguments.length === 0;
+  return isEntriesMethod ? callee.expression : undefined;
 }
 
 /** `JSON.parse(event.body)`, `await request.json()`, `await req.text()`. */

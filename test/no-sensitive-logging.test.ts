@@ -154,6 +154,31 @@ describe('flags requests, headers, bodies and secrets written to logs', () => {
     ]);
   });
 
+  test("a handler's destructured event, `console.dir`, and a request's parsed cookies", () => {
+    const found = hits({
+      'api/src/functions/orders.ts': [
+        "import type { APIGatewayEvent } from 'aws-lambda'",
+        'export const handler = async ({ headers, body, path }: APIGatewayEvent) => {',
+        "  console.log('incoming', headers)",
+        '  console.dir({ body }, { depth: null })',
+        '  return { statusCode: 200 }',
+        '}',
+        'export const audit = ({ multiValueHeaders: all }: APIGatewayEvent) => console.info(all)',
+        "export default function (req, res) { console.log('cookies', req.cookies); res.end() }",
+        'export const session = (request) => { const { cookies } = request; console.warn(cookies) }',
+      ].join('\n'),
+    });
+    assert.deepEqual(found.map((h) => [h.line, h.messageId, h.text]), [
+      [3, 'headers', 'headers'],
+      [4, 'body', 'body'],
+      [7, 'headers', 'all'],
+      [8, 'header', 'req.cookies'],
+      [9, 'header', 'cookies'],
+    ]);
+    assert.equal(found[1].message, '`console.dir` logs the request body `body`, which can hold passwords, tokens and personal data.');
+    assert.equal(found[3].message, '`console.log` logs the `cookie` header, a credential.');
+  });
+
   test('pino and other loggers get no redaction credit', () => {
     const found = hits({
       'api/src/lib/audit.js': "import pino from 'pino'\nconst auditLogger = pino()\nexport const record = (password) => auditLogger.info({ password })\n",
@@ -188,6 +213,23 @@ describe('does not flag', () => {
         '  console.log(`headers: ${Object.fromEntries(req.headers)}`)',
         "  return new Response('ok')",
         '}',
+      ].join('\n'),
+    });
+    assert.deepEqual(found, []);
+  });
+
+  test('destructured parameters of functions that are not handlers, and other parts of a request', () => {
+    const found = hits({
+      'api/src/functions/hook.ts': [
+        "emitter.on('message', ({ headers, body }) => console.log(headers, body))",
+        'const show = ({ body }: Message) => console.log(body)',
+        'export const handler = async ({ path, httpMethod }, { clientContext }) => {',
+        '  console.log(path, httpMethod, clientContext)',
+        '  console.dir(event.path)',
+        '  logger.dir(event)',
+        '  return { statusCode: 200 }',
+        '}',
+        'export default function (req, res) { console.log(req.cookies.theme, `${req.cookies}`); res.end() }',
       ].join('\n'),
     });
     assert.deepEqual(found, []);

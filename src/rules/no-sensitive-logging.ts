@@ -15,15 +15,19 @@ import { noSensitiveLogging as meta } from './meta';
 const LOGGER_HINT = /console\.|\blog(?:ger)?\b|\.log\b|Logger\b/;
 const LEAK_HINT = /event|req|headers|body|process\.env|token|passw|pwd|secret|jwt|api_?key|credential|creds/i;
 
-const CONSOLE_METHODS = new Set(['log', 'info', 'warn', 'error', 'debug', 'trace']);
-/** Every console method, and pino's `fatal` and `child`. */
-const LOGGER_METHODS = new Set([...CONSOLE_METHODS, 'fatal', 'child']);
+const LEVEL_METHODS = ['log', 'info', 'warn', 'error', 'debug', 'trace'];
+/** `console.dir(value, { depth: null })` prints a value like `console.log`. */
+const CONSOLE_METHODS = new Set([...LEVEL_METHODS, 'dir']);
+/** The level methods, and pino's `fatal` and `child`. */
+const LOGGER_METHODS = new Set([...LEVEL_METHODS, 'fatal', 'child']);
 /** Below Redwood's production default level (`warn`). */
 const QUIET_METHODS = new Set(['info', 'debug', 'trace']);
 const LOGGER_NAME = /^(?:[Ll]og|[Ll]ogger|\w*Logger|pino|winston)$/;
 /** Names of the request a handler receives as its first parameter. */
 const EVENT_NAMES = /^(?:event|evt|req|request|rawEvent)$/;
-const REQUEST_PART = /^(?:event|evt|req|request|rawEvent)\.(headers|multiValueHeaders|body|rawBody)$/;
+const REQUEST_PART = /^(?:event|evt|req|request|rawEvent)\.(headers|multiValueHeaders|body|rawBody|cookies)$/;
+/** Types of the request a handler receives (aws-lambda, @netlify/functions, Fetch, Next, @vercel/node, node:http). */
+const REQUEST_TYPE = /^(?:APIGateway\w*Event\w*|ALBEvent|LambdaFunctionURLEvent|HandlerEvent|Request|NextRequest|VercelRequest|IncomingMessage)$/;
 /** Calls whose result prints their argument. */
 const STRINGIFIERS = new Set(['stringify', 'String', 'inspect', 'format']);
 const MAX_DEPTH = 6;
@@ -58,8 +62,8 @@ function checkCall(ctx: SourceContext, call: TS.CallExpression): void {
   const callee = unwrap(call.expression);
   if (!ts.isPropertyAccessExpression(callee)) return;
   const method = callee.name.text;
-  // Any other method is no log call (console's are logger methods too), and needs no receiver name.
-  if (!LOGGER_METHODS.has(method)) return;
+  // Any other method is no log call, and needs no receiver name.
+  if (!LOGGER_METHODS.has(method) && !CONSOLE_METHODS.has(method)) return;
   const receiver = dottedName(callee.expression);
   if (receiver === undefined) return;
   const isConsole = receiver === 'console';
@@ -166,7 +170,7 @@ function accessLeak(node: TS.PropertyAccessExpression | TS.ElementAccessExpressi
   const dotted = dottedName(node);
   if (dotted === 'process.env') return { node, messageId: 'envAll', name: 'process.env', object: true };
   const part = dotted ? REQUEST_PART.exec(dotted) : null;
-  if (part) return /eaders$/.test(part[1]) ? { node, messageId: 'headers', name: dotted!, object: true } : { node, messageId: 'body', name: dotted! };
+  if (part) return requestPartLeak(node, part[1], dotted!);
   const header = headerName(node);
   if (header !== undefined) return headerLeak(node, header);
   const member = ts.isPropertyAccessExpression(node) ? node.name.text : propertyKeyName(node.argumentExpression as TS.PropertyName);
@@ -178,6 +182,13 @@ function headerLeak(node: TS.Node, header: string): Leak | undefined {
   return isCredentialHeader(header) || header === 'cookie' ? { node, messageId: 'header', name: header } : undefined;
 }
 
+/** A part of the request under `name`: its headers, its cookies (the parsed `Cookie` header) or its body. */
+function requestPartLeak(node: TS.Node, part: string, name: string): Leak | undefined {
+  if (part === 'headers' || part === 'multiValueHeaders') return { node, messageId: 'headers', name, object: true };
+  if (part === 'cookies') return { node, messageId: 'header', name: 'cookie', object: true };
+  return part === 'body' || part === 'rawBody' ? { node, messageId: 'body', name } : undefined;
+}
+
 function identifierLeak(ctx: SourceContext, id: TS.Identifier): Leak | undefined {
   const decl = ctx.analysis.declarationOf(id, ctx.file);
   if (decl && decl.file === ctx.file) {
@@ -186,27 +197,59 @@ function identifierLeak(ctx: SourceContext, id: TS.Identifier): Leak | undefined
       return { node: id, messageId: 'event', name: id.text, object: true };
     }
     const part = destructuredRequestPart(declared, id.text);
-    if (part) return { node: id, messageId: part, name: id.text, object: part === 'headers' };
+    if (part) return requestPartLeak(id, part, id.text);
     if (ts.isVariableDeclaration(declared) && declared.initializer) {
       const init = unwrap(declared.initializer);
       if (ts.isCallExpression(init) && isParsedBody(init)) return { node: id, messageId: 'body', name: id.text, object: true };
       const dotted = dottedName(init);
       const fromRequest = dotted ? REQUEST_PART.exec(dotted) : null;
-      if (fromRequest) return { node: id, messageId: /eaders$/.test(fromRequest[1]) ? 'headers' : 'body', name: id.text, object: /eaders$/.test(fromRequest[1]) };
+      if (fromRequest) return requestPartLeak(id, fromRequest[1], id.text);
     }
   }
   return namesCredential(id.text) ? { node: id, messageId: 'named', name: id.text } : undefined;
 }
 
-/** `const { headers, body } = event`: the request's parts under their own names. */
-function destructuredRequestPart(declared: TS.Node, name: string): 'headers' | 'body' | undefined {
-  if (!ts.isObjectBindingPattern(declared) || !ts.isVariableDeclaration(declared.parent) || !declared.parent.initializer) return undefined;
-  const source = dottedName(unwrap(declared.parent.initializer));
-  if (!source || !EVENT_NAMES.test(source)) return undefined;
-  const element = declared.elements.find((el) => ts.isIdentifier(el.name) && el.name.text === name);
-  const key = element && (element.propertyName ? propertyKeyName(element.propertyName) : name);
-  if (key === 'headers' || key === 'multiValueHeaders') return 'headers';
-  return key === 'body' ? 'body' : undefined;
+/**
+ * The key of the request a destructured name holds: `const { headers, body } = event`, or a
+ * handler's `async ({ headers, body }) => ...`.
+ */
+function destructuredRequestPart(declared: TS.Node, name: string): string | undefined {
+  const pattern = ts.isParameter(declared) ? declared.name : declared;
+  if (!ts.isObjectBindingPattern(pattern)) return undefined;
+  if (ts.isParameter(declared) ? !isRequestParameter(declared) : !isDestructuredRequest(pattern)) return undefined;
+  const element = pattern.elements.find((el) => ts.isIdentifier(el.name) && el.name.text === name);
+  return element && (element.propertyName ? propertyKeyName(element.propertyName) : name);
+}
+
+function isDestructuredRequest(pattern: TS.ObjectBindingPattern): boolean {
+  if (!ts.isVariableDeclaration(pattern.parent) || !pattern.parent.initializer) return false;
+  const source = dottedName(unwrap(pattern.parent.initializer));
+  return source !== undefined && EVENT_NAMES.test(source);
+}
+
+/**
+ * The first parameter of a function that receives a request: typed as one, or the function is the
+ * module's handler (`export const handler`, `export default`). A destructured parameter has no
+ * name to go by, and `({ headers }) => ...` also takes messages and responses.
+ */
+function isRequestParameter(param: TS.ParameterDeclaration): boolean {
+  if (!isFirstParameter(param)) return false;
+  const type = param.type;
+  if (type && ts.isTypeReferenceNode(type)) {
+    const typeName = ts.isIdentifier(type.typeName) ? type.typeName.text : type.typeName.right.text;
+    if (REQUEST_TYPE.test(typeName)) return true;
+  }
+  return isHandler(param.parent);
+}
+
+function isHandler(fn: TS.Node): boolean {
+  const parent = fn.parent;
+  if (ts.isExportAssignment(parent)) return true;
+  if (ts.isFunctionDeclaration(fn)) {
+    const isDefault = ts.getModifiers(fn)?.some((m) => m.kind === ts.SyntaxKind.DefaultKeyword) ?? false;
+    return isDefault || fn.name?.text === 'handler';
+  }
+  return ts.isVariableDeclaration(parent) && ts.isIdentifier(parent.name) && parent.name.text === 'handler';
 }
 
 function isFirstParameter(param: TS.ParameterDeclaration): boolean {

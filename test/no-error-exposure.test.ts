@@ -91,6 +91,30 @@ describe('flags error details in 5xx responses', () => {
     assert.deepEqual(found.map((h) => [h.line, h.text]), [[4, 'e.message'], [5, 'String(e)'], [6, 'e']]);
   });
 
+  test('statuses named by the http-status-codes and http-status packages', () => {
+    const found = inFunction(
+      [
+        "import { StatusCodes, INTERNAL_SERVER_ERROR } from 'http-status-codes'",
+        "const httpStatus = require('http-status')",
+        'const UNAVAILABLE = StatusCodes.SERVICE_UNAVAILABLE',
+        'export const handler = async (event) => {',
+        '  try { return await load(event) } catch (err) {',
+        "    if (event.httpMethod === 'GET') return { statusCode: StatusCodes.INTERNAL_SERVER_ERROR, body: JSON.stringify({ error: (err as Error).message }) }",
+        "    if (event.httpMethod === 'PUT') return { statusCode: UNAVAILABLE, body: err.message }",
+        "    if (event.httpMethod === 'POST') return { statusCode: INTERNAL_SERVER_ERROR, body: err.message }",
+        '    return { statusCode: httpStatus.BAD_GATEWAY, body: err.message }',
+        '  }',
+        '}',
+      ].join('\n'),
+    );
+    assert.deepEqual(found.map((h) => [h.line, h.message]), [
+      [6, 'The message of `err`, an unexpected error, is sent to the caller in a 500 response.'],
+      [7, 'The message of `err`, an unexpected error, is sent to the caller in a 503 response.'],
+      [8, 'The message of `err`, an unexpected error, is sent to the caller in a 500 response.'],
+      [9, 'The message of `err`, an unexpected error, is sent to the caller in a 502 response.'],
+    ]);
+  });
+
   test('concatenation, util.inspect, serializeError and JSON.stringify with its own property names', () => {
     const found = inFunction(
       [
@@ -153,6 +177,23 @@ describe('does not flag', () => {
         "    if (event.httpMethod === 'HEAD') return { statusCode: 500, body: JSON.stringify({ error: error }) }",
         "    if (event.httpMethod === 'PUT') return { statusCode: 500, body: JSON.stringify({ stack: process.env.NODE_ENV === 'development' ? error.stack : undefined }) }",
         "    return { statusCode: 500, body: JSON.stringify({ error: 'Something went wrong', requestId: event.requestContext.requestId }) }",
+        '  }',
+        '}',
+      ].join('\n'),
+    );
+    assert.deepEqual(found, []);
+  });
+
+  test('statuses named by http-status-codes that are not server errors, and a named status outside a response', () => {
+    const found = inFunction(
+      [
+        "import { StatusCodes } from 'http-status-codes'",
+        'export const handler = async (event) => {',
+        '  try { return await load(event) } catch (err) {',
+        "    logger.error({ status: StatusCodes.INTERNAL_SERVER_ERROR, error: err.message }, 'failed')",
+        "    if (event.httpMethod === 'GET') return { statusCode: StatusCodes.BAD_REQUEST, body: err.message }",
+        "    if (event.httpMethod === 'PUT') return { statusCode: StatusCodes.UNPROCESSABLE_ENTITY, body: err.message }",
+        '    return { statusCode: StatusCodes.OK, body: err.message }',
         '  }',
         '}',
       ].join('\n'),

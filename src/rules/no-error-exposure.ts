@@ -1,13 +1,27 @@
 import ts from '../core/typescript';
 import type * as TS from 'typescript';
 import { defineRule, type SourceContext } from '../core/rule';
+import type { SourceFileInfo } from '../core/files';
 import { calleeName, isFunctionLike, objectProperty, propertyValue, unwrap, walk } from '../core/ast';
 import { isOutsideProductionOnly } from './tls/guards';
 import { noErrorExposure as meta } from './meta';
 
 /** An error reaches a response from a `catch` or a parameter named like an error. */
 const PREFILTER = /\bcatch\b|\b(?:e|err|error|ex|exc|exception)\b/;
-const STATUS_HINT = /\b5\d\d\b/;
+const STATUS_HINT = /\b5\d\d\b|http-status/;
+
+/** The 5xx names of `StatusCodes` (http-status-codes) and of the http-status package; other statuses are not server errors. */
+const SERVER_STATUS_NAMES: ReadonlyMap<string, number> = new Map([
+  ['INTERNAL_SERVER_ERROR', 500],
+  ['NOT_IMPLEMENTED', 501],
+  ['BAD_GATEWAY', 502],
+  ['SERVICE_UNAVAILABLE', 503],
+  ['GATEWAY_TIMEOUT', 504],
+  ['HTTP_VERSION_NOT_SUPPORTED', 505],
+  ['INSUFFICIENT_STORAGE', 507],
+  ['NETWORK_AUTHENTICATION_REQUIRED', 511],
+]);
+const STATUS_PACKAGE = /^http-status(?:-codes)?$/;
 
 /** Names a parameter gets when it holds an error (`(err) => ...`, `onError(error)`). */
 const ERROR_PARAMETER = /^(?:e|err|error|ex|exc|exception)$/;
@@ -80,13 +94,26 @@ function receiverName(call: TS.CallExpression): string | undefined {
   return ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) ? callee.expression.text : undefined;
 }
 
-/** A constant status from 500 to 599; computed statuses (`err.statusCode ?? 500`) are not judged. */
+/**
+ * A constant status from 500 to 599, written as a number or as a name of the http-status-codes
+ * package (`StatusCodes.INTERNAL_SERVER_ERROR`); computed statuses (`err.statusCode ?? 500`) are
+ * not judged.
+ */
 function serverStatus(ctx: SourceContext, expr: TS.Expression | undefined): number | undefined {
   if (!expr) return undefined;
-  const node = ctx.analysis.resolveValue(expr, ctx.file).node;
-  if (!ts.isNumericLiteral(node)) return undefined;
+  const { node, file } = ctx.analysis.resolveValue(expr, ctx.file);
+  if (!ts.isNumericLiteral(node)) return namedServerStatus(ctx, node, file);
   const status = Number(node.text);
   return status >= 500 && status <= 599 ? status : undefined;
+}
+
+/** `StatusCodes.BAD_GATEWAY`, `httpStatus.INTERNAL_SERVER_ERROR`, or the name imported on its own. */
+function namedServerStatus(ctx: SourceContext, node: TS.Expression, file: SourceFileInfo): number | undefined {
+  const holder = ts.isPropertyAccessExpression(node) ? unwrap(node.expression) : node;
+  const name = ts.isPropertyAccessExpression(node) ? node.name.text : ts.isIdentifier(node) ? node.text : undefined;
+  const status = name === undefined ? undefined : SERVER_STATUS_NAMES.get(name);
+  if (status === undefined || !ts.isIdentifier(holder)) return undefined;
+  return STATUS_PACKAGE.test(ctx.analysis.importSource(file, holder.text)?.specifier ?? '') ? status : undefined;
 }
 
 /** Reports each place in a response body where an error's stack or message ends up. */

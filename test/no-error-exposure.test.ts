@@ -115,6 +115,23 @@ describe('flags error details in 5xx responses', () => {
     ]);
   });
 
+  test('a caught error under another name: a cast alias and a plain alias', () => {
+    const found = hits({
+      'api/src/functions/orders.ts': [
+        'export const handler = async (event) => {',
+        '  try { return await load(event) } catch (err) {',
+        '    const error = err as Error',
+        '    const failure = error',
+        "    if (event.httpMethod === 'GET') return { statusCode: 500, body: error.message }",
+        '    return { statusCode: 500, body: JSON.stringify({ detail: String(failure) }) }',
+        '  }',
+        '}',
+      ].join('\n'),
+    });
+    assert.deepEqual(found.map((h) => [h.line, h.messageId, h.text]), [[5, 'message', 'error.message'], [6, 'message', 'String(failure)']]);
+    assert.equal(found[0].message, 'The message of `error`, an unexpected error, is sent to the caller in a 500 response.');
+  });
+
   test('concatenation, util.inspect, serializeError and JSON.stringify with its own property names', () => {
     const found = inFunction(
       [
@@ -194,6 +211,27 @@ describe('does not flag', () => {
         "    if (event.httpMethod === 'GET') return { statusCode: StatusCodes.BAD_REQUEST, body: err.message }",
         "    if (event.httpMethod === 'PUT') return { statusCode: StatusCodes.UNPROCESSABLE_ENTITY, body: err.message }",
         '    return { statusCode: StatusCodes.OK, body: err.message }',
+        '  }',
+        '}',
+      ].join('\n'),
+    );
+    assert.deepEqual(found, []);
+  });
+
+  test('constants that hold another error than the caught one, and a reassigned alias', () => {
+    const found = inFunction(
+      [
+        'export const handler = async (event) => {',
+        '  try { return await load(event) } catch (err) {',
+        "    const error = new Error('Something went wrong')",
+        '    const cause = err.cause',
+        '    const mapped = toPublicError(err)',
+        '    let last = err',
+        "    last = new Error('Try again later')",
+        "    if (event.httpMethod === 'GET') return { statusCode: 500, body: error.message }",
+        "    if (event.httpMethod === 'PUT') return { statusCode: 500, body: mapped.message }",
+        "    if (event.httpMethod === 'POST') return { statusCode: 500, body: last.message }",
+        '    return { statusCode: 500, body: JSON.stringify({ error: cause.message }) }',
         '  }',
         '}',
       ].join('\n'),

@@ -1,6 +1,7 @@
 import ts from '../core/typescript';
 import type * as TS from 'typescript';
 import { defineRule, type SourceContext } from '../core/rule';
+import { isConstDeclaration } from '../core/analysis';
 import type { SourceFileInfo } from '../core/files';
 import { calleeName, isFunctionLike, objectProperty, propertyValue, unwrap, walk } from '../core/ast';
 import { isOutsideProductionOnly } from './tls/guards';
@@ -122,7 +123,7 @@ function reportExposures(ctx: SourceContext, body: TS.Expression, status: number
   const visit = (root: TS.Node, hops: number): void => {
     walk(root, (node) => {
       if (isFunctionLike(node)) return false;
-      const exposure = exposureAt(node);
+      const exposure = exposureAt(ctx, node);
       if (exposure) {
         if (!seen.has(exposure.error) && !isOutsideProductionOnly(node)) {
           seen.add(exposure.error);
@@ -150,34 +151,34 @@ interface Exposure {
 }
 
 /** `err.stack`, `err.message`, `String(err)`, `err.toString()`, `${err}` where `err` holds a caught error. */
-function exposureAt(node: TS.Node): Exposure | undefined {
+function exposureAt(ctx: SourceContext, node: TS.Node): Exposure | undefined {
   if (ts.isPropertyAccessExpression(node)) {
     // `err.message`, and TypeScript's `(err as Error).message`
     const target = unwrap(node.expression);
     const member = node.name.text;
     if (!ts.isIdentifier(target) || (member !== 'stack' && member !== 'message' && member !== 'toString')) return undefined;
     if (member === 'toString' && !(ts.isCallExpression(node.parent) && node.parent.expression === node)) return undefined;
-    const error = errorDeclaration(target);
+    const error = errorDeclaration(ctx, target);
     if (!error) return undefined;
     return { kind: member === 'stack' ? 'stack' : 'message', name: target.text, error };
   }
   if (ts.isCallExpression(node) && node.arguments.length > 0) {
     const kind = stringifiedAs(node);
     const arg = unwrap(node.arguments[0]);
-    const error = kind && ts.isIdentifier(arg) ? errorDeclaration(arg) : undefined;
+    const error = kind && ts.isIdentifier(arg) ? errorDeclaration(ctx, arg) : undefined;
     return kind && error && ts.isIdentifier(arg) ? { kind, name: arg.text, error } : undefined;
   }
   if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.PlusToken) {
     // `'Failed: ' + err` calls `err.toString()`
     for (const side of [node.left, node.right]) {
       const operand = unwrap(side);
-      const error = ts.isIdentifier(operand) ? errorDeclaration(operand) : undefined;
+      const error = ts.isIdentifier(operand) ? errorDeclaration(ctx, operand) : undefined;
       if (error && ts.isIdentifier(operand)) return { kind: 'message', name: operand.text, error };
     }
   }
   if (ts.isTemplateSpan(node)) {
     const expr = unwrap(node.expression);
-    const error = ts.isIdentifier(expr) ? errorDeclaration(expr) : undefined;
+    const error = ts.isIdentifier(expr) ? errorDeclaration(ctx, expr) : undefined;
     return error && ts.isIdentifier(expr) ? { kind: 'message', name: expr.text, error } : undefined;
   }
   return undefined;
@@ -197,9 +198,10 @@ function stringifiedAs(call: TS.CallExpression): 'stack' | 'message' | undefined
 
 /**
  * The declaration of an identifier when it holds a caught error: a `catch (err)` binding, the
- * parameter of a `.catch(err => ...)` callback, or a parameter named like an error.
+ * parameter of a `.catch(err => ...)` callback, a parameter named like an error, or a constant
+ * that is one of these under another name (`const error = err as Error`).
  */
-function errorDeclaration(id: TS.Identifier): TS.Node | undefined {
+function errorDeclaration(ctx: SourceContext, id: TS.Identifier, hops = 0): TS.Node | undefined {
   const name = id.text;
   for (let scope: TS.Node | undefined = id.parent; scope; scope = scope.parent) {
     if (ts.isCatchClause(scope)) {
@@ -213,7 +215,14 @@ function errorDeclaration(id: TS.Identifier): TS.Node | undefined {
       return isCatchCallback || ERROR_PARAMETER.test(name) ? param : undefined;
     }
   }
-  return undefined;
+  return hops < MAX_HOPS ? aliasedError(ctx, id, hops) : undefined;
+}
+
+function aliasedError(ctx: SourceContext, id: TS.Identifier, hops: number): TS.Node | undefined {
+  const decl = ctx.analysis.declarationOf(id, ctx.file);
+  if (!decl || decl.file !== ctx.file || !ts.isVariableDeclaration(decl.node) || !decl.node.initializer || !isConstDeclaration(decl.node)) return undefined;
+  const value = unwrap(decl.node.initializer);
+  return ts.isIdentifier(value) ? errorDeclaration(ctx, value, hops + 1) : undefined;
 }
 
 /** An identifier read as a value, not a property name or the name being declared. */

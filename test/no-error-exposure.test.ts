@@ -132,6 +132,24 @@ describe('flags error details in 5xx responses', () => {
     assert.equal(found[0].message, 'The message of `error`, an unexpected error, is sent to the caller in a 500 response.');
   });
 
+  test('a helper of the same file that builds the response from its parameters', () => {
+    const found = inFunction(
+      [
+        'const fail = (status, message) => ({ statusCode: status, body: JSON.stringify({ message }) })',
+        "function serverError(res, detail) { res.status(500).json({ error: 'internal', detail }) }",
+        'export const handler = async (event, res) => {',
+        '  try { return await load(event) } catch (err) {',
+        "    if (event.httpMethod === 'GET') return fail(500, err.stack)",
+        "    if (event.httpMethod === 'PUT') return serverError(res, err.message)",
+        "    return fail(502, `Upstream failed: ${err}`)",
+        '  }',
+        '}',
+      ].join('\n'),
+    );
+    assert.deepEqual(found.map((h) => [h.line, h.messageId, h.text]), [[5, 'stack', 'err.stack'], [6, 'message', 'err.message'], [7, 'message', 'err']]);
+    assert.equal(found[0].message, '`err.stack` is sent to the caller in a 500 response, revealing file paths and code structure.');
+  });
+
   test('concatenation, util.inspect, serializeError and JSON.stringify with its own property names', () => {
     const found = inFunction(
       [
@@ -232,6 +250,23 @@ describe('does not flag', () => {
         "    if (event.httpMethod === 'PUT') return { statusCode: 500, body: mapped.message }",
         "    if (event.httpMethod === 'POST') return { statusCode: 500, body: last.message }",
         '    return { statusCode: 500, body: JSON.stringify({ error: cause.message }) }',
+        '  }',
+        '}',
+      ].join('\n'),
+    );
+    assert.deepEqual(found, []);
+  });
+
+  test('helpers that get a 4xx status or a fixed message, or keep the message out of the body', () => {
+    const found = inFunction(
+      [
+        'const fail = (status, message) => ({ statusCode: status, body: JSON.stringify({ message }) })',
+        "const quiet = (status, message) => { logger.error(message); return { statusCode: status, body: 'internal error' } }",
+        'export const handler = async (event) => {',
+        '  try { return await load(event) } catch (err) {',
+        "    if (event.httpMethod === 'GET') return fail(400, err.message)",
+        "    if (event.httpMethod === 'PUT') return quiet(500, err.stack)",
+        "    return fail(500, 'Something went wrong')",
         '  }',
         '}',
       ].join('\n'),

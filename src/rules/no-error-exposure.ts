@@ -3,7 +3,7 @@ import type * as TS from 'typescript';
 import { defineRule, type SourceContext } from '../core/rule';
 import { isConstDeclaration } from '../core/analysis';
 import type { SourceFileInfo } from '../core/files';
-import { calleeName, isFunctionLike, objectProperty, propertyValue, unwrap, walk } from '../core/ast';
+import { calleeName, isFunctionLike, objectProperty, propertyValue, unwrap, walk, type FunctionLike } from '../core/ast';
 import { isOutsideProductionOnly } from './tls/guards';
 import { noErrorExposure as meta } from './meta';
 
@@ -38,56 +38,134 @@ export default defineRule({
     // The node kinds a response can be, from the file's node index (each report stands alone, so
     // the order of kinds does not matter).
     const { returns, expressionArrows, calls, news } = ctx.analysis.nodesOf(ctx.file);
+    const helpers = new Map<FunctionLike, Shape[]>();
     for (const node of [...returns, ...expressionArrows, ...calls, ...news]) {
-      const response = responseOf(ctx, node);
-      if (response) reportExposures(ctx, response.body, response.status);
+      const response = responseOf(ctx, node, helpers);
+      if (response) reportExposures(ctx, response.bodies, response.status);
     }
   },
 });
 
+/** A 5xx response and the expressions that become its body. */
 interface Response {
   status: number;
+  bodies: TS.Expression[];
+}
+
+/** A response as written: the expression that gives its status and the one that becomes its body. */
+interface Shape {
+  status: TS.Expression;
   body: TS.Expression;
 }
 
+function responseOf(ctx: SourceContext, node: TS.Node, helpers: Map<FunctionLike, Shape[]>): Response | undefined {
+  const shape = shapeOf(ctx, node);
+  if (shape) {
+    const status = serverStatus(ctx, shape.status);
+    return status !== undefined ? { status, bodies: [shape.body] } : undefined;
+  }
+  return ts.isCallExpression(node) ? helperResponse(ctx, node, helpers) : undefined;
+}
+
 /**
- * A 5xx response and the expression that becomes its body: a Lambda-style `return { statusCode, body }`,
- * Express/Vercel `res.status(500).json(body)`, and fetch-style `new Response(body, { status })` or
- * `Response.json(body, { status })`.
+ * A response: a Lambda-style `return { statusCode, body }`, Express/Vercel `res.status(500).json(body)`,
+ * and fetch-style `new Response(body, { status })` or `Response.json(body, { status })`.
  */
-function responseOf(ctx: SourceContext, node: TS.Node): Response | undefined {
-  if (ts.isReturnStatement(node) && node.expression) return lambdaResponse(ctx, node.expression);
-  if (ts.isArrowFunction(node) && !ts.isBlock(node.body)) return lambdaResponse(ctx, node.body);
-  if (ts.isCallExpression(node)) return expressResponse(ctx, node) ?? fetchResponse(ctx, node, node.arguments);
-  if (ts.isNewExpression(node) && calleeName(node) === 'Response') return fetchResponse(ctx, node, node.arguments ?? []);
+function shapeOf(ctx: SourceContext, node: TS.Node): Shape | undefined {
+  if (ts.isReturnStatement(node) && node.expression) return lambdaShape(node.expression);
+  if (ts.isArrowFunction(node) && !ts.isBlock(node.body)) return lambdaShape(node.body);
+  if (ts.isCallExpression(node)) return chainedShape(node) ?? fetchShape(ctx, node, node.arguments);
+  if (ts.isNewExpression(node) && calleeName(node) === 'Response') return fetchShape(ctx, node, node.arguments ?? []);
   return undefined;
 }
 
-function lambdaResponse(ctx: SourceContext, expr: TS.Expression): Response | undefined {
+function lambdaShape(expr: TS.Expression): Shape | undefined {
   const obj = unwrap(expr);
   if (!ts.isObjectLiteralExpression(obj)) return undefined;
-  const status = serverStatus(ctx, propertyValue(objectProperty(obj, 'statusCode')));
+  const status = propertyValue(objectProperty(obj, 'statusCode'));
   const body = propertyValue(objectProperty(obj, 'body'));
-  return status !== undefined && body ? { status, body } : undefined;
+  return status && body ? { status, body } : undefined;
 }
 
-function expressResponse(ctx: SourceContext, call: TS.CallExpression): Response | undefined {
+const SENDS = /^(?:json|send|end)$/;
+
+/** `res.status(500).json(body)`. */
+function chainedShape(call: TS.CallExpression): Shape | undefined {
   const callee = unwrap(call.expression);
-  if (!ts.isPropertyAccessExpression(callee) || !/^(?:json|send|end)$/.test(callee.name.text) || !call.arguments[0]) return undefined;
+  if (!ts.isPropertyAccessExpression(callee) || !SENDS.test(callee.name.text) || !call.arguments[0]) return undefined;
   const receiver = unwrap(callee.expression);
-  if (!ts.isCallExpression(receiver) || calleeName(receiver) !== 'status') return undefined;
-  const status = serverStatus(ctx, receiver.arguments[0]);
-  return status !== undefined ? { status, body: call.arguments[0] } : undefined;
+  if (!ts.isCallExpression(receiver) || calleeName(receiver) !== 'status' || !receiver.arguments[0]) return undefined;
+  return { status: receiver.arguments[0], body: call.arguments[0] };
 }
 
-function fetchResponse(ctx: SourceContext, node: TS.CallExpression | TS.NewExpression, args: readonly TS.Expression[]): Response | undefined {
+function fetchShape(ctx: SourceContext, node: TS.CallExpression | TS.NewExpression, args: readonly TS.Expression[]): Shape | undefined {
   const name = calleeName(node);
   const isResponse = ts.isNewExpression(node) ? name === 'Response' : name === 'json' && /Response$/.test(receiverName(node) ?? '');
   if (!isResponse || !args[0] || !args[1]) return undefined;
   const init = ctx.analysis.resolveValue(args[1], ctx.file).node;
   if (!ts.isObjectLiteralExpression(init)) return undefined;
-  const status = serverStatus(ctx, propertyValue(objectProperty(init, 'status')));
-  return status !== undefined ? { status, body: args[0] } : undefined;
+  const status = propertyValue(objectProperty(init, 'status'));
+  return status ? { status, body: args[0] } : undefined;
+}
+
+/**
+ * `fail(500, err.stack)`: a call of a function of the same file that builds a response from its
+ * parameters. The status is the argument its status parameter receives (or the helper's own
+ * constant), the body the arguments its body is made of.
+ */
+function helperResponse(ctx: SourceContext, call: TS.CallExpression, helpers: Map<FunctionLike, Shape[]>): Response | undefined {
+  const helper = localFunction(ctx, call);
+  if (!helper) return undefined;
+  let shapes = helpers.get(helper);
+  if (!shapes) helpers.set(helper, (shapes = shapesIn(ctx, helper)));
+  for (const shape of shapes) {
+    const status = serverStatus(ctx, argumentFor(helper, call, shape.status) ?? shape.status);
+    const bodies = argumentsIn(helper, call, shape.body);
+    if (status !== undefined && bodies.length > 0) return { status, bodies };
+  }
+  return undefined;
+}
+
+function localFunction(ctx: SourceContext, call: TS.CallExpression): FunctionLike | undefined {
+  const callee = unwrap(call.expression);
+  if (!ts.isIdentifier(callee) || call.arguments.length === 0) return undefined;
+  let found: { node: TS.Node; file: SourceFileInfo } | undefined = ctx.analysis.resolveValue(callee, ctx.file);
+  if (ts.isIdentifier(found.node)) found = ctx.analysis.declarationOf(found.node, found.file);
+  return found && found.file === ctx.file && isFunctionLike(found.node) ? found.node : undefined;
+}
+
+/** The responses a function builds itself, not in functions nested in it. */
+function shapesIn(ctx: SourceContext, fn: FunctionLike): Shape[] {
+  const shapes: Shape[] = [];
+  const own = shapeOf(ctx, fn);
+  if (own) shapes.push(own);
+  if (fn.body && ts.isBlock(fn.body)) {
+    walk(fn.body, (node) => {
+      if (isFunctionLike(node)) return false;
+      const shape = shapeOf(ctx, node);
+      if (shape) shapes.push(shape);
+      return undefined;
+    });
+  }
+  return shapes;
+}
+
+/** The argument a parameter named by `expr` receives. */
+function argumentFor(fn: FunctionLike, call: TS.CallExpression, expr: TS.Expression): TS.Expression | undefined {
+  const node = unwrap(expr);
+  if (!ts.isIdentifier(node)) return undefined;
+  const index = fn.parameters.findIndex((p) => ts.isIdentifier(p.name) && p.name.text === node.text);
+  return index >= 0 ? call.arguments[index] : undefined;
+}
+
+/** The arguments whose parameters `expr` reads. */
+function argumentsIn(fn: FunctionLike, call: TS.CallExpression, expr: TS.Expression): TS.Expression[] {
+  const args = new Set<TS.Expression>();
+  walk(expr, (node) => {
+    const arg = ts.isIdentifier(node) && isValueUse(node) ? argumentFor(fn, call, node) : undefined;
+    if (arg) args.add(arg);
+  });
+  return [...args];
 }
 
 function receiverName(call: TS.CallExpression): string | undefined {
@@ -118,7 +196,7 @@ function namedServerStatus(ctx: SourceContext, node: TS.Expression, file: Source
 }
 
 /** Reports each place in a response body where an error's stack or message ends up. */
-function reportExposures(ctx: SourceContext, body: TS.Expression, status: number): void {
+function reportExposures(ctx: SourceContext, bodies: readonly TS.Expression[], status: number): void {
   const seen = new Set<TS.Node>();
   const visit = (root: TS.Node, hops: number): void => {
     walk(root, (node) => {
@@ -140,7 +218,7 @@ function reportExposures(ctx: SourceContext, body: TS.Expression, status: number
       return undefined;
     });
   };
-  visit(body, 0);
+  for (const body of bodies) visit(body, 0);
 }
 
 interface Exposure {

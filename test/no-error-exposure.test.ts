@@ -150,6 +150,33 @@ describe('flags error details in 5xx responses', () => {
     assert.equal(found[0].message, '`err.stack` is sent to the caller in a 500 response, revealing file paths and code structure.');
   });
 
+  test("Node's own response: `res.statusCode = 500` or `res.writeHead(500)`, then `res.end(...)`", () => {
+    const found = inFunction(
+      [
+        'export default async function handler(req, res) {',
+        '  try { res.status(200).json(await load(req)) } catch (err) {',
+        '    res.statusCode = 500',
+        '    res.end(err.message)',
+        '  }',
+        '}',
+        "app.get('/a', async (req, res) => {",
+        '  try { res.json(await load(req)) } catch (e) {',
+        "    res.writeHead(500, { 'Content-Type': 'text/plain' })",
+        '    res.end(String(e))',
+        '  }',
+        '})',
+        "app.get('/b', async (req, res) => {",
+        '  try { res.json(await load(req)) } catch (e) {',
+        '    if (req.method === "GET") return res.writeHead(502).end(e.stack)',
+        '    res.status(503)',
+        '    res.send({ error: e.message })',
+        '  }',
+        '})',
+      ].join('\n'),
+    );
+    assert.deepEqual(found.map((h) => [h.line, h.messageId, h.text]), [[4, 'message', 'err.message'], [10, 'message', 'String(e)'], [15, 'stack', 'e.stack'], [17, 'message', 'e.message']]);
+  });
+
   test('concatenation, util.inspect, serializeError and JSON.stringify with its own property names', () => {
     const found = inFunction(
       [
@@ -269,6 +296,33 @@ describe('does not flag', () => {
         "    return fail(500, 'Something went wrong')",
         '  }',
         '}',
+      ].join('\n'),
+    );
+    assert.deepEqual(found, []);
+  });
+
+  test("Node responses with a fixed body, a 4xx or computed status set last, or the status of another function", () => {
+    const found = inFunction(
+      [
+        'export default async function handler(req, res) {',
+        '  try { res.status(200).json(await load(req)) } catch (err) {',
+        '    res.statusCode = 500',
+        "    if (req.method === 'GET') return res.end('Internal error')",
+        "    if (err.code === 'INVALID') {",
+        '      res.statusCode = 422',
+        '      return res.end(err.message)',
+        '    }',
+        '    res.statusCode = err.statusCode ?? 500',
+        '    res.end(err.message)',
+        '  }',
+        '}',
+        'const setFailed = (res) => { res.statusCode = 500 }',
+        "app.get('/a', async (req, res) => {",
+        '  try { res.json(await load(req)) } catch (e) {',
+        '    setFailed(res)',
+        '    audit.end(e.message)',
+        '  }',
+        '})',
       ].join('\n'),
     );
     assert.deepEqual(found, []);

@@ -3,7 +3,7 @@ import type * as TS from 'typescript';
 import { defineRule, type SourceContext } from '../core/rule';
 import { isConstDeclaration } from '../core/analysis';
 import type { SourceFileInfo } from '../core/files';
-import { calleeName, isFunctionLike, objectProperty, propertyValue, unwrap, walk, type FunctionLike } from '../core/ast';
+import { calleeName, dottedName, isFunctionLike, objectProperty, propertyValue, unwrap, walk, type FunctionLike } from '../core/ast';
 import { isOutsideProductionOnly } from './tls/guards';
 import { noErrorExposure as meta } from './meta';
 
@@ -69,12 +69,13 @@ function responseOf(ctx: SourceContext, node: TS.Node, helpers: Map<FunctionLike
 
 /**
  * A response: a Lambda-style `return { statusCode, body }`, Express/Vercel `res.status(500).json(body)`,
- * and fetch-style `new Response(body, { status })` or `Response.json(body, { status })`.
+ * Node's `res.writeHead(500).end(body)` or `res.statusCode = 500` then `res.end(body)`, and
+ * fetch-style `new Response(body, { status })` or `Response.json(body, { status })`.
  */
 function shapeOf(ctx: SourceContext, node: TS.Node): Shape | undefined {
   if (ts.isReturnStatement(node) && node.expression) return lambdaShape(node.expression);
   if (ts.isArrowFunction(node) && !ts.isBlock(node.body)) return lambdaShape(node.body);
-  if (ts.isCallExpression(node)) return chainedShape(node) ?? fetchShape(ctx, node, node.arguments);
+  if (ts.isCallExpression(node)) return chainedShape(node) ?? nodeShape(node) ?? fetchShape(ctx, node, node.arguments);
   if (ts.isNewExpression(node) && calleeName(node) === 'Response') return fetchShape(ctx, node, node.arguments ?? []);
   return undefined;
 }
@@ -87,15 +88,50 @@ function lambdaShape(expr: TS.Expression): Shape | undefined {
   return status && body ? { status, body } : undefined;
 }
 
-const SENDS = /^(?:json|send|end)$/;
+const SENDS = /^(?:json|send|end|write)$/;
 
-/** `res.status(500).json(body)`. */
+/** `res.status(500).json(body)`, `res.writeHead(500).end(body)`. */
 function chainedShape(call: TS.CallExpression): Shape | undefined {
   const callee = unwrap(call.expression);
   if (!ts.isPropertyAccessExpression(callee) || !SENDS.test(callee.name.text) || !call.arguments[0]) return undefined;
   const receiver = unwrap(callee.expression);
-  if (!ts.isCallExpression(receiver) || calleeName(receiver) !== 'status' || !receiver.arguments[0]) return undefined;
+  if (!ts.isCallExpression(receiver) || !STATUS_SETTERS.test(calleeName(receiver) ?? '') || !receiver.arguments[0]) return undefined;
   return { status: receiver.arguments[0], body: call.arguments[0] };
+}
+
+const STATUS_SETTERS = /^(?:status|writeHead)$/;
+
+/** `res.end(body)` after `res.statusCode = 500`, `res.writeHead(500)` or `res.status(500)` on its own line. */
+function nodeShape(call: TS.CallExpression): Shape | undefined {
+  const callee = unwrap(call.expression);
+  if (!ts.isPropertyAccessExpression(callee) || !SENDS.test(callee.name.text) || !call.arguments[0]) return undefined;
+  const res = dottedName(unwrap(callee.expression));
+  const status = res === undefined ? undefined : statusSetBefore(call, res);
+  return status ? { status, body: call.arguments[0] } : undefined;
+}
+
+/** The status the nearest earlier statement of the same function gave `res`, in this block or an enclosing one. */
+function statusSetBefore(call: TS.CallExpression, res: string): TS.Expression | undefined {
+  for (let node: TS.Node = call; node.parent && !isFunctionLike(node); node = node.parent) {
+    const block = node.parent;
+    if (!ts.isBlock(block) && !ts.isSourceFile(block)) continue;
+    for (let i = block.statements.indexOf(node as TS.Statement) - 1; i >= 0; i--) {
+      const status = statusSetBy(block.statements[i], res);
+      if (status) return status;
+    }
+  }
+  return undefined;
+}
+
+function statusSetBy(statement: TS.Statement, res: string): TS.Expression | undefined {
+  if (!ts.isExpressionStatement(statement)) return undefined;
+  const expr = unwrap(statement.expression);
+  if (ts.isBinaryExpression(expr) && expr.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
+    return dottedName(unwrap(expr.left)) === `${res}.statusCode` ? expr.right : undefined;
+  }
+  if (!ts.isCallExpression(expr) || !STATUS_SETTERS.test(calleeName(expr) ?? '')) return undefined;
+  const callee = unwrap(expr.expression);
+  return ts.isPropertyAccessExpression(callee) && dottedName(unwrap(callee.expression)) === res ? expr.arguments[0] : undefined;
 }
 
 function fetchShape(ctx: SourceContext, node: TS.CallExpression | TS.NewExpression, args: readonly TS.Expression[]): Shape | undefined {

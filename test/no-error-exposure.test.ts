@@ -57,10 +57,11 @@ describe('flags error details in 5xx responses', () => {
         '}',
       ].join('\n'),
     );
-    assert.deepEqual(found.map((h) => [h.line, h.messageId, h.text]), [[5, 'message', 'err.message']]);
+    assert.deepEqual(found.map((h) => [h.line, h.messageId, h.text]), [[5, 'stack', 'err.stack']]);
+    assert.equal(found[0].message, '`err.stack` is sent to the caller in a 500 response, revealing file paths and code structure.');
   });
 
-  test('one finding per error and response, at the first place it leaks', () => {
+  test('one finding per error and response, where its stack leaks, else at the first place its message does', () => {
     const found = inFunction(
       [
         'export default async function handler(req, res) {',

@@ -231,19 +231,20 @@ function namedServerStatus(ctx: SourceContext, node: TS.Expression, file: Source
   return STATUS_PACKAGE.test(ctx.analysis.importSource(file, holder.text)?.specifier ?? '') ? status : undefined;
 }
 
-/** Reports each place in a response body where an error's stack or message ends up. */
+/**
+ * Reports, for each error whose stack or message ends up in a response body, one place: where its
+ * stack leaks if it does (the worse leak), else the first place its message does.
+ */
 function reportExposures(ctx: SourceContext, bodies: readonly TS.Expression[], status: number): void {
-  const seen = new Set<TS.Node>();
+  const found = new Map<TS.Node, { exposure: Exposure; at: TS.Node }>();
   const visit = (root: TS.Node, hops: number): void => {
     walk(root, (node) => {
       if (isFunctionLike(node)) return false;
       const exposure = exposureAt(ctx, node);
       if (exposure) {
-        if (!seen.has(exposure.error) && !isOutsideProductionOnly(node)) {
-          seen.add(exposure.error);
-          const at = ts.isTemplateSpan(node) ? node.expression : node;
-          ctx.report({ messageId: exposure.kind, data: { name: exposure.name, status: String(status) }, at });
-        }
+        const known = found.get(exposure.error);
+        const worse = !known || (known.exposure.kind === 'message' && exposure.kind === 'stack');
+        if (worse && !isOutsideProductionOnly(node)) found.set(exposure.error, { exposure, at: ts.isTemplateSpan(node) ? node.expression : node });
         return false;
       }
       if (ts.isIdentifier(node) && hops < MAX_HOPS && isValueUse(node)) {
@@ -255,6 +256,9 @@ function reportExposures(ctx: SourceContext, bodies: readonly TS.Expression[], s
     });
   };
   for (const body of bodies) visit(body, 0);
+  for (const { exposure, at } of found.values()) {
+    ctx.report({ messageId: exposure.kind, data: { name: exposure.name, status: String(status) }, at });
+  }
 }
 
 interface Exposure {

@@ -60,6 +60,43 @@ describe('flags access decided by client-supplied address headers', () => {
     assert.deepEqual(found.map((h) => h.line), [4]);
   });
 
+  test('a configured address, a map of addresses, a `net.BlockList` and the request-ip package', () => {
+    const found = hits({
+      'api/src/functions/gate.ts': [
+        "import net, { BlockList } from 'node:net'",
+        "import requestIp, { getClientIp } from 'request-ip'",
+        'const office = new BlockList()',
+        'const vpn = new net.BlockList()',
+        "const ALLOWED: Record<string, boolean> = { '203.0.113.7': true }",
+        'const OFFICE_IP = process.env.OFFICE_IP',
+        'export const handler = async (event) => {',
+        "  const ip = event.headers['x-forwarded-for']",
+        '  if (ip !== process.env.OFFICE_IP) return { statusCode: 403 }',
+        "  if (event.headers['x-real-ip'] === OFFICE_IP) return { statusCode: 200, body: 'welcome' }",
+        '  if (!ALLOWED[ip]) return { statusCode: 403 }',
+        '  if (!office.check(ip)) return { statusCode: 403 }',
+        "  if (!vpn.check(event.headers['true-client-ip'], 'ipv4')) return { statusCode: 403 }",
+        '  return { statusCode: 200 }',
+        '}',
+        'export const viaPackage = async (req) => {',
+        '  if (!ALLOWED[requestIp.getClientIp(req)]) return { statusCode: 403 }',
+        '  const clientIp = getClientIp(req)',
+        '  if (!office.check(clientIp)) return { statusCode: 403 }',
+        '  return { statusCode: 200 }',
+        '}',
+      ].join('\n'),
+    });
+    assert.deepEqual(found.map((h) => [h.line, h.message]), [
+      [9, 'Access is decided by the `x-forwarded-for` header, which any caller can set to an allowed address.'],
+      [10, 'Access is decided by the `x-real-ip` header, which any caller can set to an allowed address.'],
+      [11, 'Access is decided by the `x-forwarded-for` header, which any caller can set to an allowed address.'],
+      [12, 'Access is decided by the `x-forwarded-for` header, which any caller can set to an allowed address.'],
+      [13, 'Access is decided by the `true-client-ip` header, which any caller can set to an allowed address.'],
+      [17, 'Access is decided by the `x-forwarded-for` header, which any caller can set to an allowed address.'],
+      [19, 'Access is decided by the `x-forwarded-for` header, which any caller can set to an allowed address.'],
+    ]);
+  });
+
   test('a src/lib helper whose result is returned, and a flag tested later', () => {
     const found = hits({
       'api/src/lib/network.js': [
@@ -100,6 +137,38 @@ describe('does not flag', () => {
       "const ip = event.headers['x-real-ip']",
       'if (ALLOWED_IPS.includes(ip)) console.log("office visit")',
     );
+    assert.deepEqual(found, []);
+  });
+});
+
+describe('does not flag, near the new shapes', () => {
+  test('labels from a map, request counters, platform addresses, other `check` methods and other `getClientIp`', () => {
+    const found = hits({
+      'api/src/functions/gate.ts': [
+        "import { BlockList } from 'node:net'",
+        "import requestIp from 'request-ip'",
+        "import { getClientIp } from 'src/lib/ip'",
+        'const office = new BlockList()',
+        'const limiter = new RateLimiter()',
+        "const REGIONS = { '203.0.113.7': 'office' }",
+        'const hits = {}',
+        "export const regionOf = (event) => REGIONS[event.headers['x-forwarded-for']]",
+        'export const handler = async (event, context) => {',
+        "  const ip = event.headers['x-forwarded-for']",
+        "  console.log('caller', ip, process.env.OFFICE_IP)",
+        "  const region = REGIONS[ip] ?? 'remote'",
+        '  if (hits[ip] > 100) return { statusCode: 429 }',
+        '  if (!limiter.check(ip)) return { statusCode: 429 }',
+        '  if (event.requestContext.identity.sourceIp !== process.env.OFFICE_IP) return { statusCode: 403 }',
+        '  if (!office.check(event.requestContext.identity.sourceIp)) return { statusCode: 403 }',
+        '  if (!office.check(context.ip)) return { statusCode: 403 }',
+        "  if (event.headers['x-forwarded-proto'] !== process.env.EXPECTED_PROTO) return { statusCode: 301 }",
+        '  if (!office.check(getClientIp(event))) return { statusCode: 403 }',
+        "  logger.info({ caller: requestIp.getClientIp(event) }, 'request')",
+        '  return { statusCode: 200, body: REGIONS[ip] }',
+        '}',
+      ].join('\n'),
+    });
     assert.deepEqual(found, []);
   });
 });

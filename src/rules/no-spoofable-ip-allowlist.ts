@@ -1,6 +1,7 @@
 import ts from '../core/typescript';
 import type * as TS from 'typescript';
 import { defineRule, type SourceContext } from '../core/rule';
+import type { SourceFileInfo } from '../core/files';
 import { calleeName, containsIdentifier, returnsOrThrows, someNode, unwrap, walk } from '../core/ast';
 import { originOf } from './no-timing-unsafe-compare/origins';
 import { noSpoofableIpAllowlist as meta } from './meta';
@@ -55,7 +56,13 @@ export default defineRule({
     if (!PREFILTER.test(ctx.file.text)) return;
     const decisions = new Set<TS.Node>();
     walk(ctx.file.sf, (node) => {
-      const header = ts.isCallExpression(node) ? addressCheckedByCall(ctx, node) : ts.isBinaryExpression(node) ? addressCompared(ctx, node) : undefined;
+      const header = ts.isCallExpression(node)
+        ? addressCheckedByCall(ctx, node)
+        : ts.isBinaryExpression(node)
+          ? addressCompared(ctx, node)
+          : ts.isElementAccessExpression(node)
+            ? addressLookedUp(ctx, node)
+            : undefined;
       const decision = header ? decisionOf(node) : undefined;
       if (!header || !decision || decisions.has(decision)) return;
       // `ip === a || ip === b` is one decision, reported once.
@@ -68,7 +75,19 @@ export default defineRule({
 /** The spoofable header an expression's value comes from. */
 function spoofableHeader(ctx: SourceContext, expr: TS.Expression): string | undefined {
   const origin = originOf(ctx.analysis, expr, ctx.file);
-  return origin?.kind === 'header' && SPOOFABLE_HEADERS.has(origin.name) ? origin.name : undefined;
+  if (origin?.kind === 'header') return SPOOFABLE_HEADERS.has(origin.name) ? origin.name : undefined;
+  return isRequestIpCall(ctx, ctx.analysis.resolveValue(expr, ctx.file)) ? 'x-forwarded-for' : undefined;
+}
+
+/**
+ * `requestIp.getClientIp(req)`: the request-ip package returns the first address it finds in
+ * `X-Client-IP`, `X-Forwarded-For` and other headers before it looks at the socket.
+ */
+function isRequestIpCall(ctx: SourceContext, { node, file }: { node: TS.Expression; file: SourceFileInfo }): boolean {
+  if (!ts.isCallExpression(node) || calleeName(node) !== 'getClientIp') return false;
+  const callee = unwrap(node.expression);
+  const holder = ts.isPropertyAccessExpression(callee) ? unwrap(callee.expression) : callee;
+  return ts.isIdentifier(holder) && ctx.analysis.importSource(file, holder.text)?.specifier === 'request-ip';
 }
 
 /** `ALLOWED.includes(ip)`, `ip.startsWith('10.')`, `/^10\./.test(ip)`, `ipRangeCheck(ip, ranges)`. */
@@ -85,6 +104,9 @@ function addressCheckedByCall(ctx: SourceContext, call: TS.CallExpression): stri
       return call.arguments[0] ? spoofableHeader(ctx, call.arguments[0]) : undefined;
     }
   }
+  if (name === 'check' && ts.isPropertyAccessExpression(callee) && isBlockList(ctx, callee.expression)) {
+    return call.arguments[0] ? spoofableHeader(ctx, call.arguments[0]) : undefined;
+  }
   if (!ADDRESS_HELPER.test(name) || NOT_ACCESS_HELPER.test(name) || LIST_METHODS.has(name)) return undefined;
   for (const arg of call.arguments) {
     const header = spoofableHeader(ctx, arg);
@@ -93,14 +115,43 @@ function addressCheckedByCall(ctx: SourceContext, call: TS.CallExpression): stri
   return undefined;
 }
 
-/** `ip === '203.0.113.7'`: an address compared with a constant. */
+/** `new BlockList()` of `node:net` (also `new net.BlockList()`), whose `check(ip)` tests an address against its ranges. */
+function isBlockList(ctx: SourceContext, expr: TS.Expression): boolean {
+  const { node, file } = ctx.analysis.resolveValue(expr, ctx.file);
+  if (!ts.isNewExpression(node) || calleeName(node) !== 'BlockList') return false;
+  const callee = unwrap(node.expression);
+  const holder = ts.isPropertyAccessExpression(callee) ? unwrap(callee.expression) : callee;
+  return ts.isIdentifier(holder) && NET_MODULE.test(ctx.analysis.importSource(file, holder.text)?.specifier ?? '');
+}
+
+const NET_MODULE = /^(?:node:)?net$/;
+
+/** `ip === '203.0.113.7'` or `ip !== process.env.OFFICE_IP`: an address compared with a constant or a configured value. */
 function addressCompared(ctx: SourceContext, node: TS.BinaryExpression): string | undefined {
   if (!isEquality(node.operatorToken.kind)) return undefined;
   for (const [side, other] of [[node.left, node.right], [node.right, node.left]] as const) {
     const header = spoofableHeader(ctx, side);
-    if (header && ctx.analysis.stringValue(other, ctx.file)?.value) return header;
+    if (header && (ctx.analysis.stringValue(other, ctx.file)?.value || isConfigured(ctx, other))) return header;
   }
   return undefined;
+}
+
+/** A value from the environment: `process.env.OFFICE_IP`, or a constant holding one. */
+function isConfigured(ctx: SourceContext, expr: TS.Expression): boolean {
+  return originOf(ctx.analysis, expr, ctx.file)?.kind === 'env';
+}
+
+/**
+ * `if (!ALLOWED[ip])`: an address looked up in a map written out in the code (`{ '203.0.113.7': true }`)
+ * and tested. A lookup that is returned or stored picks a value (`REGIONS[ip]`), and a map that
+ * starts empty counts requests.
+ */
+function addressLookedUp(ctx: SourceContext, node: TS.ElementAccessExpression): string | undefined {
+  const map = ctx.analysis.resolveValue(node.expression, ctx.file).node;
+  if (!ts.isObjectLiteralExpression(map) || map.properties.length === 0) return undefined;
+  const decision = decisionOf(node);
+  if (!decision || ts.isReturnStatement(decision) || ts.isArrowFunction(decision)) return undefined;
+  return spoofableHeader(ctx, node.argumentExpression);
 }
 
 /**

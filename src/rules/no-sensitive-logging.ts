@@ -235,9 +235,11 @@ function isDestructuredRequest(pattern: TS.ObjectBindingPattern): boolean {
 function isRequestParameter(param: TS.ParameterDeclaration): boolean {
   if (!isFirstParameter(param)) return false;
   const type = param.type;
-  if (type && ts.isTypeReferenceNode(type)) {
-    const typeName = ts.isIdentifier(type.typeName) ? type.typeName.text : type.typeName.right.text;
-    if (REQUEST_TYPE.test(typeName)) return true;
+  // By kind: `isTypeReferenceNode` is not among the TypeScript functions core/typescript keeps fast.
+  if (type && type.kind === ts.SyntaxKind.TypeReference) {
+    const { typeName } = type as TS.TypeReferenceNode;
+    const name = ts.isIdentifier(typeName) ? typeName.text : typeName.right.text;
+    if (REQUEST_TYPE.test(name)) return true;
   }
   return isHandler(param.parent);
 }

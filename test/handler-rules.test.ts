@@ -611,3 +611,34 @@ ${body}
     ],
   );
 });
+
+test('replay: upserts keyed by the event id are harmless repeats only when they are all the work; a plain SET records, SET NX de-duplicates', () => {
+  const hook = (body: string) => `import { verifyEvent } from '@redwoodjs/api/webhooks'
+import { db } from 'src/lib/db'
+import { redis } from 'src/lib/redis'
+export const handler = async (event) => {
+  verifyEvent('sha256Verifier', { event, secret: process.env.PARTNER_WEBHOOK_SECRET })
+  const payload = JSON.parse(event.body)
+${body}
+  return { statusCode: 204 }
+}
+`;
+  const upsert = '  await db.incident.upsert({ where: { id: payload.id }, create: { id: payload.id }, update: { status: payload.status } })';
+  assert.deepEqual(
+    verdicts({
+      ...DB,
+      'api/src/lib/redis.ts': 'export const redis = { set: async () => "OK" }\n',
+      'api/src/functions/upsertOnly.ts': hook(upsert),
+      'api/src/functions/upsertThenCreate.ts': hook(`${upsert}\n  await db.deployment.create({ data: { sha: payload.sha } })`),
+      'api/src/functions/plainSet.ts': hook("  await redis.set('last', event.headers['x-github-delivery'])\n  await db.deployment.create({ data: { sha: payload.sha } })"),
+      'api/src/functions/setNx.ts': hook(
+        "  const first = await redis.set(`d:${event.headers['x-github-delivery']}`, '1', { NX: true })\n  if (!first) return { statusCode: 200 }\n  await db.deployment.create({ data: { sha: payload.sha } })",
+      ),
+      'api/src/functions/insert.ts': hook('  await db.processedEvent.create({ data: { id: payload.id } })\n  await db.deployment.create({ data: { sha: payload.sha } })'),
+    }),
+    [
+      'require-replay-protection:noReplayProtection@api/src/functions/plainSet.ts:5',
+      'require-replay-protection:noReplayProtection@api/src/functions/upsertThenCreate.ts:5',
+    ],
+  );
+});

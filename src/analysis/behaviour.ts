@@ -668,7 +668,11 @@ export class BehaviourAnalyzer {
       const op = prisma[3] ?? prisma[2];
       if (PRISMA_WRITES.has(op)) {
         facts.sensitive.push({ file, node: call, work: `writes to \`${model ? `db.${model}` : 'the database'}\``, write: true, anchor: call });
-        if (model && DEDUPE_ARGUMENT.test(call.arguments.map((a) => a.getText(file.sf)).join(' '))) facts.dedupe.push({ file, node: call });
+        // `upsert` and `update` succeed on a repeat: only an insert that a unique id makes fail
+        // de-duplicates; keyed by the event id, they make their own write idempotent.
+        if (model && DEDUPE_ARGUMENT.test(call.arguments.map((a) => a.getText(file.sf)).join(' '))) {
+          facts.dedupe.push(NOT_DEDUPING_WRITES.has(op) ? { file, node: call, idempotent: true } : { file, node: call });
+        }
         return true;
       }
       if (PRISMA_READS.has(op)) {
@@ -699,7 +703,7 @@ export class BehaviourAnalyzer {
       facts.sensitive.push({ file, node: call, work: `runs commands with \`${dottedOf(callee, name)}\``, write: true, anchor: call });
       return true;
     }
-    if (name === 'setnx' || name === 'setNX' || (name === 'set' && call.arguments.some((a) => stringLiteralValue(a) === 'NX'))) {
+    if (name === 'setnx' || name === 'setNX' || (name === 'set' && call.arguments.some(isNxOption))) {
       facts.dedupe.push({ file, node: call });
       return true;
     }
@@ -846,6 +850,19 @@ const MESSAGE_SDK_LAST_NAMES = new Set(['create', 'send', 'sendEmailWithTemplate
 const HTTP_VERBS = new Set(['post', 'put', 'patch', 'delete', 'request']);
 const HEADERS_NAME = /^headers$/i;
 const HEADERS_PATH = /(^|\.)headers$/i;
+
+/** Writes that succeed whether or not the id was seen before. */
+const NOT_DEDUPING_WRITES = new Set(['upsert', 'update', 'updateMany', 'set', 'hset', 'put']);
+
+/** Redis `SET ... NX`: `'NX'` (ioredis), `{ NX: true }` (node-redis), `{ nx: true }` (Upstash). */
+function isNxOption(arg: TS.Expression): boolean {
+  const node = unwrap(arg);
+  if (stringLiteralValue(node)?.toUpperCase() === 'NX') return true;
+  if (!ts.isObjectLiteralExpression(node)) return false;
+  const nx = objectProperty(node, 'NX') ?? objectProperty(node, 'nx');
+  const value = propertyValue(nx);
+  return value !== undefined && unwrap(value).kind === ts.SyntaxKind.TrueKeyword;
+}
 
 const DEDUPE_ARGUMENT = /\b(?:event|evt|webhookEvent|payload|body|msg|message|notification)\.id\b|\b\w*(?:eventId|EventId|deliveryId|DeliveryId|webhookId|WebhookId|idempotencyKey|IdempotencyKey|messageId|svixId)\b/;
 
@@ -1273,7 +1290,10 @@ function usedInDedupe(node: TS.Node): boolean {
   return someNode(fn, (n) => {
     if (!ts.isCallExpression(n)) return false;
     const dotted = dottedName(unwrap(n.expression)) ?? '';
-    const isStore = /(^|\.)(db|prisma|redis|cache|kv)\./.test(dotted) || /^(setnx|setNX|set|add|create|upsert|findUnique|findFirst)$/.test(calleeName(n) ?? '');
+    const method = calleeName(n) ?? '';
+    // A write that succeeds on a repeat (`upsert`, `update`, a plain `SET`) records the id but stops nothing.
+    if (method === 'set' ? !n.arguments.some(isNxOption) : NOT_DEDUPING_WRITES.has(method)) return false;
+    const isStore = /(^|\.)(db|prisma|redis|cache|kv)\./.test(dotted) || /^(setnx|setNX|set|add|create|findUnique|findFirst)$/.test(method);
     if (!isStore) return false;
     const args = n.arguments;
     return args.some((a) => a === current || a.pos <= node.pos && node.end <= a.end) || names.some((name) => args.some((a) => containsIdentifier(a, name)));

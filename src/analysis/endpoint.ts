@@ -275,9 +275,19 @@ function openUrlFinding(ctx: JudgeContext, related: RelatedReport[]): HandlerFin
   return { ruleId: UNAUTHENTICATED, messageId: 'openFunctionUrl', data: { name: ctx.name }, at: ctx.nameNode, level: 'warning', related };
 }
 
+/**
+ * Repeats are stopped (an insert keyed by the event id, `SET NX`, a lookup) or harmless: every
+ * write is an upsert or update keyed by the event id, so a replay writes the same state again.
+ */
+function dedupes(facts: Facts): boolean {
+  if (facts.dedupe.some((d) => !d.idempotent)) return true;
+  const idempotent = new Set(facts.dedupe.map((d) => d.node));
+  return idempotent.size > 0 && facts.sensitive.every((s) => !s.write || idempotent.has(s.node));
+}
+
 function replayFindings(ctx: JudgeContext, sound: VerifyFact[]): HandlerFinding[] {
   const { facts } = ctx;
-  if (sound.some((v) => v.replay === 'window') || facts.dedupe.length > 0 || facts.timestampChecks.length > 0) return [];
+  if (sound.some((v) => v.replay === 'window') || facts.timestampChecks.length > 0 || dedupes(facts)) return [];
   const v = sound[0];
   const where = placed(ctx, v, `${capitalise(v.via)} verifies the signature here without a time window.`);
   return [

@@ -48,8 +48,11 @@ export interface Facts {
   verifies: Anchored<VerifyFact>[];
   auth: Anchored<AuthFact>[];
   sensitive: Anchored<SensitiveFact>[];
-  /** Delivery-id / event-id de-duplication. */
-  dedupe: Site[];
+  /**
+   * Delivery-id / event-id de-duplication. `idempotent`: a write keyed by the id (`upsert`,
+   * `update`) that stops no replay by itself but makes that write harmless to repeat.
+   */
+  dedupe: Array<Site & { idempotent?: boolean }>;
   /** A manual check of a signed timestamp against the clock. */
   timestampChecks: Site[];
   /** Signature header reads (by name). */

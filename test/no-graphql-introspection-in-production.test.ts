@@ -68,6 +68,23 @@ describe('flags introspection and GraphiQL forced on', () => {
   });
 });
 
+describe('through spreads, and switches turned the wrong way', () => {
+  test('a spread constant sets the options; a later property wins over it', () => {
+    const dev = 'const devOptions = { allowIntrospection: true, allowGraphiQL: true }';
+    assert.deepEqual(graphql('...devOptions,', dev), [[3, 'introspection'], [3, 'graphiql']]);
+    assert.deepEqual(graphql("...devOptions, allowIntrospection: false, allowGraphiQL: process.env.NODE_ENV === 'development',", dev), []);
+    // A spread of something the file cannot see may override what comes before it.
+    assert.deepEqual(graphql('allowIntrospection: true, ...loadOptions(),'), []);
+  });
+
+  test('on exactly in production', () => {
+    assert.deepEqual(
+      graphql("allowIntrospection: process.env.NODE_ENV === 'production', allowGraphiQL: process.env.NODE_ENV !== 'development',"),
+      [[6, 'introspectionInProduction'], [6, 'graphiqlInProduction']],
+    );
+  });
+});
+
 describe('does not flag', () => {
   test('development-only switches, false, and environment flags', () => {
     assert.deepEqual(graphql("allowIntrospection: process.env.NODE_ENV === 'development', allowGraphiQL: isDev,", "const isDev = process.env.NODE_ENV !== 'production'"), []);

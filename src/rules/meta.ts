@@ -90,6 +90,9 @@ export const noGraphqlIntrospectionInProduction: RuleMeta = {
     introspection:
       '`allowIntrospection: true` turns on GraphQL introspection in every environment, so anyone can download the full schema, admin-only fields included.',
     graphiql: '`allowGraphiQL: true` serves the GraphiQL playground in every environment, not only in development.',
+    introspectionInProduction:
+      '`allowIntrospection` is on exactly when `NODE_ENV` is `production`, the reverse of the usual switch, so anyone can download the full schema of the deployed API.',
+    graphiqlInProduction: '`allowGraphiQL` is on when `NODE_ENV` is `production`, the reverse of the usual switch, so the deployed API serves the GraphiQL playground.',
   },
 };
 

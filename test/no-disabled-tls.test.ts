@@ -347,6 +347,15 @@ describe('NODE_TLS_REJECT_UNAUTHORIZED in code', () => {
     assert.equal(found[4].text, `NODE_TLS_REJECT_UNAUTHORIZED: '0'`, 'reported at the property');
   });
 
+  test('through `env` imported from node:process or destructured from process', () => {
+    const imported = inLib(`import { env } from 'node:process'\nenv.NODE_TLS_REJECT_UNAUTHORIZED = '0'`);
+    assert.deepEqual(imported.map((h) => [h.line, h.message]), [[2, message]]);
+    const destructured = inLib(`const { env } = process\nenv['NODE_TLS_REJECT_UNAUTHORIZED'] = 0`);
+    assert.deepEqual(lines(destructured), [2]);
+    // Some other object called `env` is not the process's.
+    assert.deepEqual(inLib(`const env = loadConfig()\nenv.NODE_TLS_REJECT_UNAUTHORIZED = '0'\nimport { env as e } from 'src/lib/env'\ne.NODE_TLS_REJECT_UNAUTHORIZED = '0'`), []);
+  });
+
   test('reading, comparing, setting it to 1, and mentioning it are not flagged', () => {
     const found = inLib(
       [

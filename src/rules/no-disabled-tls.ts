@@ -2,6 +2,8 @@ import ts from '../core/typescript';
 import type * as TS from 'typescript';
 import { defineRule, type Report, type SourceContext, type SuggestionReport, type TextContext } from '../core/rule';
 import { dottedName, objectProperty, propertyKeyName, propertyValue, unwrap, walk, type FunctionLike } from '../core/ast';
+import type { ProjectAnalysis } from '../core/analysis';
+import type { SourceFileInfo } from '../core/files';
 import { ClientFinder, UseIndex, type Client } from './tls/clients';
 import {
   DISABLING_ENV_VALUES,
@@ -127,7 +129,7 @@ class SourceCheck {
       : analysis.stringValue(target.argumentExpression, file)?.value;
     if (name === undefined) return;
     if (name === 'NODE_TLS_REJECT_UNAUTHORIZED' || name === 'PGSSLMODE') {
-      if (isProcessEnv(target.expression) && envValue(analysis, node.right, file) === DISABLING_ENV_VALUES[name]) {
+      if (isProcessEnvIn(analysis, file, target.expression) && envValue(analysis, node.right, file) === DISABLING_ENV_VALUES[name]) {
         this.report({ messageId: ENV_MESSAGES[name], at: node });
       }
     } else if (name === 'rejectUnauthorized' || name === 'strictSSL') {
@@ -202,6 +204,22 @@ function isStringPart(node: TS.Node): node is TS.StringLiteral | TS.NoSubstituti
 function isProcessEnv(node: TS.Expression): boolean {
   const name = dottedName(node);
   return name !== undefined && /(^|\.)process\.env$/.test(name);
+}
+
+/** `process.env`, or `env` imported from `node:process` or destructured from `process` (`const { env } = process`). */
+function isProcessEnvIn(analysis: ProjectAnalysis, file: SourceFileInfo, node: TS.Expression): boolean {
+  if (isProcessEnv(node)) return true;
+  const id = unwrap(node);
+  if (!ts.isIdentifier(id)) return false;
+  const imported = analysis.importSource(file, id.text);
+  if (imported) return imported.name === 'env' && (imported.specifier === 'process' || imported.specifier === 'node:process');
+  // A destructured name is declared by its pattern.
+  const pattern = analysis.declarationOf(id, file)?.node;
+  if (!pattern || !ts.isObjectBindingPattern(pattern)) return false;
+  const element = pattern.elements.find((el) => ts.isIdentifier(el.name) && el.name.text === id.text);
+  const key = element && (element.propertyName ?? element.name);
+  const holder = pattern.parent;
+  return key !== undefined && ts.isIdentifier(key) && key.text === 'env' && ts.isVariableDeclaration(holder) && holder.initializer !== undefined && dottedName(unwrap(holder.initializer)) === 'process';
 }
 
 function checkConfigText(ctx: TextContext): void {

@@ -642,3 +642,33 @@ ${body}
     ],
   );
 });
+
+test('a helper whose catch hands out the unverified payload swallows the failure; one that returns nothing for the handler to refuse does not', () => {
+  const helper = (recovery: string) => `import { Webhook } from 'svix'
+export const parseEvent = (event) => {
+  try {
+    return new Webhook(process.env.RESEND_WEBHOOK_SECRET).verify(event.body, event.headers)
+  } catch (err) {
+    console.warn('invalid signature', err)
+    ${recovery}
+  }
+}
+`;
+  const endpoint = (module: string, check: string) => `import { db } from 'src/lib/db'
+import { parseEvent } from 'src/lib/${module}'
+export const handler = async (event) => {
+  const payload = parseEvent(event)
+  ${check}
+  await db.contact.update({ where: { email: payload.data.to }, data: { bounced: true } })
+  return { statusCode: 200 }
+}
+`;
+  const found = verdicts({
+    ...DB,
+    'api/src/lib/lenient.ts': helper('return JSON.parse(event.body)'),
+    'api/src/lib/strict.ts': helper('return null'),
+    'api/src/functions/lenient.ts': endpoint('lenient', ''),
+    'api/src/functions/strict.ts': endpoint('strict', 'if (!payload) return { statusCode: 401 }'),
+  });
+  assert.deepEqual(found.filter((f) => f.startsWith('require-webhook-verification')), ['require-webhook-verification:swallowed@api/src/functions/lenient.ts:3']);
+});

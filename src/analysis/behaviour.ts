@@ -1207,10 +1207,20 @@ export function isSwallowed(node: TS.Node): boolean {
     const parent = current.parent;
     if (isFunctionLike(parent)) return false;
     if (ts.isTryStatement(parent) && parent.tryBlock === current && parent.catchClause) {
-      return !returnsOrThrows(parent.catchClause.block) && !setsGuardingFlag(parent.catchClause.block);
+      const recovery = parent.catchClause.block;
+      return (!returnsOrThrows(recovery) && !setsGuardingFlag(recovery)) || returnsThePayload(recovery);
     }
   }
   return false;
+}
+
+/** `catch { return JSON.parse(event.body) }`: a helper that hands out the unverified payload when verification fails. */
+function returnsThePayload(block: TS.Block): boolean {
+  return someNode(
+    block,
+    (n) => ts.isReturnStatement(n) && n.expression !== undefined && someNode(n.expression, (e) => ts.isPropertyAccessExpression(e) && /(^|\.)(event|evt|req|request)\.(body|rawBody)$/.test(dottedName(e) ?? '')),
+    isFunctionLike,
+  );
 }
 
 /** `catch { verified = false }` followed by `if (!verified) return 401`: the catch records the failure for a later refusal. */

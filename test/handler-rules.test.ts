@@ -672,3 +672,22 @@ export const handler = async (event) => {
   });
   assert.deepEqual(found.filter((f) => f.startsWith('require-webhook-verification')), ['require-webhook-verification:swallowed@api/src/functions/lenient.ts:3']);
 });
+
+test('an endpoint that re-exports its handler from src/lib is judged by the handler it re-exports', () => {
+  assert.deepEqual(
+    verdicts({
+      ...DB,
+      'api/src/lib/handlers/exportOrders.ts': `import { db } from 'src/lib/db'
+export const exportOrdersHandler = async () => ({ statusCode: 200, body: JSON.stringify(await db.order.findMany()) })
+export const guardedHandler = async (event) => {
+  if (event.headers['x-api-key'] !== process.env.EXPORT_API_KEY) return { statusCode: 401 }
+  return { statusCode: 200, body: JSON.stringify(await db.order.findMany()) }
+}
+`,
+      'api/src/functions/exportOrders.ts': "export { exportOrdersHandler as handler } from 'src/lib/handlers/exportOrders'\n",
+      'api/src/functions/guarded.ts': "export { guardedHandler as handler } from 'src/lib/handlers/exportOrders'\n",
+      'api/src/functions/missing.ts': "export { gone as handler } from 'src/lib/handlers/nowhere'\n",
+    }),
+    ['no-unauthenticated-handler:unauthenticated@api/src/functions/exportOrders.ts:1'],
+  );
+});

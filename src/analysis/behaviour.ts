@@ -216,6 +216,16 @@ export class BehaviourAnalyzer {
     return undefined;
   }
 
+  /** What another module exports under `name` (`export { x as handler } from '...'`): the function or the value's expression. */
+  exportedValue(file: SourceFileInfo, specifier: string, name: string): { node: TS.Node; file: SourceFileInfo } | undefined {
+    const target = this.analysis.resolveImport(file, specifier);
+    const module = target ? this.analysis.load(target, file.project) : undefined;
+    const decl = module ? this.analysis.exportedDeclaration(module, name) : undefined;
+    if (!decl) return undefined;
+    const node = ts.isVariableDeclaration(decl.node) ? decl.node.initializer : decl.node;
+    return node ? { node, file: decl.file } : undefined;
+  }
+
   /** The function an identifier names, through const aliases (`const handler = purge`) and imports. */
   functionFor(id: TS.Identifier, file: SourceFileInfo): { fn: FunctionLike; file: SourceFileInfo } | undefined {
     // A global (`console`, `fetch`) names no function of the project.

@@ -6,7 +6,7 @@ import type { ProjectAnalysis } from '../core/analysis';
 import type { FnscanConfig } from '../core/config';
 import type { Level } from '../core/types';
 import type { RelatedReport, SuggestionReport } from '../core/rule';
-import { calleeName, isFunctionLike, objectProperty, propertyValue, someNode, unwrap, type FunctionLike } from '../core/ast';
+import { calleeName, isFunctionLike, objectProperty, propertyValue, someNode, stringLiteralValue, unwrap, type FunctionLike } from '../core/ast';
 import { compileGlobs } from '../core/glob';
 import { endpointInfo } from '../core/project';
 import { HTTP_METHODS, type ConfigSite, type EndpointInfo, type GatewayAuth } from '../core/platforms';
@@ -356,6 +356,8 @@ function constructsDbAuthHandler(fn: FunctionLike): boolean {
 interface ExportedValue {
   nameNode: TS.Node | Span;
   value: TS.Node;
+  /** `export { x as handler } from 'src/lib/handlers'`: the value lives in another module. */
+  from?: { specifier: string; name: string };
 }
 
 /** The handlers a file exports under the platform's names: `handler`, `default`, `GET`/`POST`... */
@@ -368,9 +370,20 @@ function findHandlers(file: SourceFileInfo, info: EndpointInfo, behaviour: Behav
     const method = HTTP_METHODS.includes(exportName) ? exportName : undefined;
     const own = info.perExport?.[exportName];
     const name = own?.name ?? (method ? `${method} ${info.name}` : info.name);
-    const value = info.platform === 'pipedream' ? pipedreamRun(found.value) : requestMethodOf(found.value);
-    if (!value) continue;
-    const shape = shapeOf(found.nameNode, value, name, file, behaviour);
+    let valueFile = file;
+    let exportedNode: TS.Node | undefined = found.value;
+    if (found.from) {
+      const elsewhere = behaviour.exportedValue(file, found.from.specifier, found.from.name);
+      exportedNode = elsewhere?.node;
+      valueFile = elsewhere?.file ?? file;
+    }
+    const value = exportedNode && (info.platform === 'pipedream' ? pipedreamRun(exportedNode) : requestMethodOf(exportedNode));
+    if (!value) {
+      // A re-export fnscan cannot follow: a handler it cannot see into.
+      if (found.from) shapes.push({ ...shapeOf(found.nameNode, found.value, name, file, behaviour), opaque: true });
+      continue;
+    }
+    const shape = shapeOf(found.nameNode, value, name, valueFile, behaviour);
     if (info.platform === 'pipedream') shape.platformDedupe = pipedreamDedupe(found.value);
     shape.gateway = own?.gateway ?? info.gateway;
     shapes.push(shape);
@@ -399,10 +412,13 @@ function exportedValues(file: SourceFileInfo): Map<string, ExportedValue> {
       else if (ts.isPropertyAccessExpression(left) && /^(module\.)?exports$/.test(left.expression.getText(sf))) {
         result.set(left.name.text, { nameNode: left.name, value: right });
       }
-    } else if (ts.isExportDeclaration(statement) && !statement.moduleSpecifier && statement.exportClause && ts.isNamedExports(statement.exportClause)) {
+    } else if (ts.isExportDeclaration(statement) && statement.exportClause && ts.isNamedExports(statement.exportClause)) {
+      const specifier = statement.moduleSpecifier && stringLiteralValue(statement.moduleSpecifier);
       for (const el of statement.exportClause.elements) {
         const local = el.propertyName && ts.isIdentifier(el.propertyName) ? el.propertyName : el.name;
-        if (ts.isIdentifier(local)) result.set(el.name.text, { nameNode: el.name, value: local });
+        if (!ts.isIdentifier(local)) continue;
+        if (!statement.moduleSpecifier) result.set(el.name.text, { nameNode: el.name, value: local });
+        else if (specifier !== undefined) result.set(el.name.text, { nameNode: el.name, value: local, from: { specifier, name: local.text } });
       }
     }
   }

@@ -78,7 +78,30 @@ describe('flags credentials granted to every origin', () => {
       '}',
     );
     assert.deepEqual(found.map((h) => [h.line, h.messageId]), [[3, 'reflect'], [6, 'wildcard'], [9, 'reflect']]);
-    assert.match(found[0].message, /^`the response headers` allows credentialed requests from any origin \(`the request Origin` with credentials\)/);
+    assert.match(found[0].message, /^`Access-Control-Allow-Origin` allows credentialed requests from any origin \(`Origin` with credentials\)/);
+  });
+
+  test('an echoed origin whose check a look-alike passes, and a pattern every origin matches', () => {
+    const echo = (check: string) =>
+      inFunction(
+        "const ALLOWED = ['https://shop.io']",
+        'export const handler = async (event) => {',
+        "  const origin = event.headers.origin ?? ''",
+        `  const ok = ${check}`,
+        "  return { headers: { 'Access-Control-Allow-Origin': ok ? origin : 'https://shop.io', 'Access-Control-Allow-Credentials': 'true' } }",
+        '}',
+      ).map((h) => h.messageId);
+    assert.deepEqual(echo("origin.endsWith('shop.io')"), ['reflect'], 'evilshop.io ends with shop.io');
+    assert.deepEqual(echo('ALLOWED.some((a) => origin.startsWith(a))'), ['reflect'], 'https://shop.io.evil.net starts with it');
+    assert.deepEqual(echo("origin.includes('shop.io')"), ['reflect']);
+    assert.deepEqual(echo('/shop\\.io/.test(origin)'), ['reflect']);
+    // Exact tests.
+    assert.deepEqual(echo("origin.endsWith('.shop.io')"), []);
+    assert.deepEqual(echo('ALLOWED.includes(origin)'), []);
+    assert.deepEqual(echo('/^https:\\/\\/(app\\.)?shop\\.io$/.test(origin)'), []);
+    assert.deepEqual(echo("origin === 'https://shop.io'"), []);
+    const regex = inFunction("import cors from 'cors'", 'export const mw = cors({ origin: /.*/, credentials: true })', "export const ok = cors({ origin: /^https:\\/\\/shop\\.io$/, credentials: true })");
+    assert.deepEqual(regex.map((h) => [h.line, h.messageId]), [[2, 'reflect']]);
   });
 });
 

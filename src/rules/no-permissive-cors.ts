@@ -29,7 +29,7 @@ export default defineRule({
       }
     });
     for (const calls of setters.values()) {
-      if (calls.origin && calls.credentials) report(ctx, calls.origin.node, calls.origin.grant, 'the response headers', calls.origin.shown);
+      if (calls.origin && calls.credentials) report(ctx, calls.origin.node, calls.origin.grant, 'Access-Control-Allow-Origin', calls.origin.shown);
     }
   },
 });
@@ -52,12 +52,18 @@ function checkCorsOptions(ctx: SourceContext, obj: TS.ObjectLiteralExpression): 
   if (value.kind === ts.SyntaxKind.TrueKeyword) {
     grant = 'reflect';
     shown = 'origin: true';
+  } else if (ts.isRegularExpressionLiteral(value) && MATCHES_EVERYTHING.test(value.text)) {
+    grant = 'reflect';
+    shown = `origin: ${value.text}`;
   } else if (isWildcard(value)) {
     grant = owner && YOGA_FACTORIES.has(owner) ? 'reflect' : 'wildcard';
     shown = "origin: '*'";
   } else return;
   report(ctx, originProperty, grant, owner ?? 'cors', shown);
 }
+
+// A pattern every origin matches: dot-star, dot-plus, anchored or not.
+const MATCHES_EVERYTHING = /^\/\^?\.[*+]\$?\/[a-z]*$/;
 
 function isWildcard(node: TS.Node): boolean {
   if (stringLiteralValue(node) === '*') return true;
@@ -90,7 +96,7 @@ function checkHeaderObject(ctx: SourceContext, obj: TS.ObjectLiteralExpression):
   }
   if (!allowOrigin || !credentials) return;
   const grant = originGrant(ctx, (allowOrigin as TS.PropertyAssignment).initializer);
-  if (grant) report(ctx, allowOrigin, grant.grant, 'the response headers', grant.shown);
+  if (grant) report(ctx, allowOrigin, grant.grant, 'Access-Control-Allow-Origin', grant.shown);
 }
 
 interface HeaderCalls {
@@ -118,9 +124,12 @@ function collectHeaderCall(ctx: SourceContext, call: TS.CallExpression, byFuncti
 /** `*`, or the caller's own `Origin` header echoed back without a check against a list. */
 function originGrant(ctx: SourceContext, value: TS.Expression): { grant: Grant; shown: string } | undefined {
   if (ctx.analysis.stringValue(value, ctx.file)?.value === '*') return { grant: 'wildcard', shown: '*' };
+  // `allowed ? origin : DEFAULT_ORIGIN`: the branch that echoes decides, and the checks before it.
+  const node = unwrap(value);
+  if (ts.isConditionalExpression(node)) return originGrant(ctx, node.whenTrue) ?? originGrant(ctx, node.whenFalse);
   const origin = originOf(ctx.analysis, value, ctx.file);
   if (origin?.kind !== 'header' || origin.name !== 'origin' || isChecked(value)) return undefined;
-  return { grant: 'reflect', shown: 'the request Origin' };
+  return { grant: 'reflect', shown: 'Origin' };
 }
 
 /** Whether the enclosing function compares the echoed value (or the Origin header) with something first. */
@@ -137,12 +146,48 @@ function isChecked(value: TS.Expression): boolean {
   walk(fn, (node) => {
     if (checked) return false;
     if (ts.isBinaryExpression(node) && /^(?:===|!==|==|!=)$/.test(node.operatorToken.getText()) && mentionsOrigin(node)) checked = true;
-    else if (ts.isCallExpression(node) && /^(?:includes|has|test|match|endsWith|startsWith|indexOf|some)$/.test(calleeName(node) ?? '') && mentionsOrigin(node)) {
-      checked = true;
-    }
+    else if (ts.isCallExpression(node) && ORIGIN_TESTS.has(calleeName(node) ?? '') && mentionsOrigin(node)) checked = isExactOriginTest(node, mentionsOrigin);
     return undefined;
   });
   return checked;
+}
+
+const ORIGIN_TESTS = new Set(['includes', 'has', 'test', 'match', 'endsWith', 'startsWith', 'indexOf']);
+
+/**
+ * Whether an origin test matches whole origins. Bypassable ones let a look-alike in:
+ * `origin.endsWith('shop.io')` (`evilshop.io`), `origin.startsWith('https://shop.io')`
+ * (`https://shop.io.evil.net`), `origin.includes('shop.io')`, an unanchored `/shop\.io/`. A list's
+ * `includes(origin)`, a set's `has(origin)` and `endsWith('.shop.io')` are exact.
+ */
+function isExactOriginTest(call: TS.CallExpression, mentionsOrigin: (node: TS.Node) => boolean): boolean {
+  const callee = unwrap(call.expression);
+  const receiver = ts.isPropertyAccessExpression(callee) ? callee.expression : undefined;
+  const argument = call.arguments[0] && unwrap(call.arguments[0]);
+  switch (calleeName(call)) {
+    case 'startsWith':
+      return false;
+    case 'endsWith': {
+      const suffix = argument && stringLiteralValue(argument);
+      return suffix === undefined || suffix.startsWith('.') || suffix.includes('://');
+    }
+    case 'includes':
+    case 'indexOf':
+      // `origin.includes('shop.io')` is a substring test; `ALLOWED.includes(origin)` a lookup.
+      return receiver === undefined || !mentionsOrigin(receiver);
+    case 'test':
+      return receiver === undefined || !ts.isRegularExpressionLiteral(receiver) || isAnchored(receiver);
+    case 'match':
+      return argument === undefined || !ts.isRegularExpressionLiteral(argument) || isAnchored(argument);
+    default:
+      return true;
+  }
+}
+
+/** `/^https:\/\/shop\.io$/`: the whole origin must match. */
+function isAnchored(regex: TS.RegularExpressionLiteral): boolean {
+  const source = regex.text.slice(1, regex.text.lastIndexOf('/'));
+  return source.startsWith('^') && source.endsWith('$') && !source.endsWith('\\$');
 }
 
 function isTrueHeaderValue(ctx: SourceContext, value: TS.Expression): boolean {

@@ -598,6 +598,17 @@ describe('env fallbacks', () => {
     ].join('\n');
     assert.deepEqual(summary(scanModule(code)), ['1:warning:envFallback', '2:warning:envFallback']);
   });
+
+  test("edge functions' env readers: Netlify.env.get and Deno.env.get, named as the code reads them", () => {
+    const code = [
+      `export const a = Netlify.env.get('JWT_SECRET') ?? '${tokens.generic()}'`,
+      `export const b = Deno.env.get('SESSION_SECRET') || '${tokens.generic()}'`,
+      "export const c = Netlify.env.get('SITE_NAME') ?? 'harbor-desk'",
+    ].join('\n');
+    const found = scanModule(code);
+    assert.deepEqual(summary(found), ['1:warning:envFallback', '2:warning:envFallback']);
+    assert.match(found[0].message, /^The fallback for `Netlify\.env\.get\('JWT_SECRET'\)` is/);
+  });
 });
 
 describe('private keys written one line per literal', () => {

@@ -359,7 +359,14 @@ export function enclosingFunction(node: TS.Node): FunctionLike | undefined {
 
 /** The 'process.env.X' name read by an expression, if it is an env read. */
 export function envReadName(node: TS.Expression): string | undefined {
-  const name = dottedName(unwrap(node));
+  const n = unwrap(node);
+  // `Deno.env.get('X')` and Netlify's edge `Netlify.env.get('X')`.
+  if (n.kind === syntaxKinds().CallExpression) {
+    const call = n as TS.CallExpression;
+    const key = call.arguments.length === 1 ? stringLiteralValue(call.arguments[0]) : undefined;
+    return key !== undefined && ENV_GETTERS.has(dottedName(call.expression) ?? '') && /^[A-Za-z_][A-Za-z0-9_]*$/.test(key) ? key : undefined;
+  }
+  const name = dottedName(n);
   if (!name) return undefined;
   const match = /^(?:process\.env|import\.meta\.env|Deno\.env)\.([A-Za-z_][A-Za-z0-9_]*)$/.exec(name);
   return match?.[1];
@@ -370,5 +377,7 @@ export function isEnvRead(node: TS.Expression): boolean {
   if (envReadName(n) !== undefined) return true;
   // process.env[name] with a dynamic key, or Deno.env.get('X')
   if (ts.isElementAccessExpression(n) && dottedName(n.expression) === 'process.env') return true;
-  return ts.isCallExpression(n) && dottedName(n.expression) === 'Deno.env.get';
+  return ts.isCallExpression(n) && ENV_GETTERS.has(dottedName(n.expression) ?? '');
 }
+
+const ENV_GETTERS = new Set(['Deno.env.get', 'Netlify.env.get']);

@@ -64,7 +64,7 @@ let kinds: ReturnType<typeof syntaxKinds> | undefined;
 
 type LiteralContext =
   | { kind: 'named'; name: string; suggest: boolean; object?: TS.ObjectLiteralExpression }
-  | { kind: 'fallback'; env: string }
+  | { kind: 'fallback'; env: string; read?: string }
   | { kind: 'none' };
 
 /** What a file holds, from its node index, memoised so that other files' sinks can ask what it reports. */
@@ -185,7 +185,7 @@ function literalCandidate(node: TS.StringLiteralLike, file: SourceFileInfo, hint
   const context = literalContext(node);
   if (context.kind === 'fallback') {
     const verdict = classifyFallback(value, context.env, hints);
-    return verdict && contextCandidate(node, 'envFallback', { env: `process.env.${context.env}` }, verdict);
+    return verdict && contextCandidate(node, 'envFallback', { env: context.read ?? `process.env.${context.env}` }, verdict);
   }
   if (context.kind === 'none' || !isDisplayableName(context.name) || findKnownSecret(context.name)) {
     const verdict = classifyUnnamed(value, hints);
@@ -258,7 +258,7 @@ function literalContext(node: TS.StringLiteralLike): LiteralContext {
   // `process.env.X ? process.env.X : '...'`: the same fallback as `||`.
   if (ts.isConditionalExpression(parent) && parent.whenFalse === child) {
     const env = envReadName(unwrap(parent.condition));
-    if (env !== undefined && env === envReadName(unwrap(parent.whenTrue))) return { kind: 'fallback', env };
+    if (env !== undefined && env === envReadName(unwrap(parent.whenTrue))) return { kind: 'fallback', env, read: envReadText(parent.condition, env) };
   }
   if (ts.isBinaryExpression(parent) && parent.right === child) return binaryContext(parent, parent.left);
   if (ts.isBinaryExpression(parent) && parent.left === child && isComparison(parent)) return namedBy(parent.right);
@@ -277,9 +277,16 @@ function binaryContext(binary: TS.BinaryExpression, left: TS.Expression): Litera
   const defaults = op === ts.SyntaxKind.BarBarEqualsToken || op === ts.SyntaxKind.QuestionQuestionEqualsToken;
   if ((fallback || defaults) && isEnvRead(left)) {
     const env = envReadName(left);
-    return env === undefined ? { kind: 'none' } : { kind: 'fallback', env };
+    return env === undefined ? { kind: 'none' } : { kind: 'fallback', env, read: envReadText(left, env) };
   }
   return isComparison(binary) ? namedBy(left) : { kind: 'none' };
+}
+
+/** How the code reads the variable, for the message: `process.env.X`, or `Netlify.env.get('X')` in an edge function. */
+function envReadText(expr: TS.Expression, env: string): string {
+  const node = unwrap(expr);
+  if (ts.isCallExpression(node)) return `${dottedName(node.expression)}('${env}')`;
+  return dottedName(node)?.startsWith('import.meta.env.') ? `import.meta.env.${env}` : `process.env.${env}`;
 }
 
 function isComparison(binary: TS.BinaryExpression): boolean {

@@ -570,6 +570,20 @@ describe('committed env and TOML files', () => {
     ]);
   });
 
+  test("Prisma's schema: a datasource url that accepts any certificate; a commented one is not", () => {
+    const found = hits({
+      'api/db/schema.prisma': [
+        'datasource db {',
+        '  provider = "postgresql"',
+        '  url      = "postgresql://app@db.internal:5432/app?sslaccept=accept_invalid_certs"',
+        '  // directUrl = "postgresql://app@db.internal:5432/app?sslmode=no-verify"',
+        '}',
+        '',
+      ].join('\n'),
+    });
+    assert.deepEqual(found.map((h) => [h.file, h.line, h.text]), [['schema.prisma', 3, 'sslaccept=accept_invalid_certs']]);
+  });
+
   test('CRLF line endings keep spans exact', () => {
     const found = hits({ '.env.defaults': 'A=1\r\nNODE_TLS_REJECT_UNAUTHORIZED=0\r\nB=2\r\n' });
     assert.deepEqual(found.map((h) => [h.line, h.text]), [[2, '0']]);

@@ -409,6 +409,16 @@ describe('committed env and config files', () => {
     assert.equal(findings[0].message, `\`SESSION_SECRET\` holds a hardcoded secret (${session.slice(0, 4)}…(64 chars)).`);
   });
 
+  test("Prisma's schema: a datasource url written out, not env(), not a commented line", () => {
+    const schema = (url: string) =>
+      ['datasource db {', '  provider = "postgresql"', `  url      = ${url}`, '}', '', 'model User {', '  id    Int    @id @default(autoincrement())', '  email String @unique', '}', ''].join('\n');
+    const written = scanApp({ 'api/db/schema.prisma': schema(`"postgresql://app:${chars(24)}@db.prod.harbor.dev:5432/app"`) });
+    assert.deepEqual(summary(written), ['3:error:hardcoded']);
+    assert.equal(written[0].location.file, 'api/db/schema.prisma');
+    assert.deepEqual(scanApp({ 'api/db/schema.prisma': schema('env("DATABASE_URL")') }), []);
+    assert.deepEqual(scanApp({ 'api/db/schema.prisma': schema(`env("DATABASE_URL")\n  // url = "postgresql://app:${chars(24)}@localhost:5432/app"`) }), []);
+  });
+
   test('a netlify.toml build environment is read too', () => {
     const findings = scanApp({ 'netlify.toml': `[build.environment]\n  NODE_VERSION = "20"\n  STRIPE_SECRET_KEY = "${tokens.stripeLive()}"\n` });
     assert.deepEqual(summary(findings), ['3:error:hardcoded']);

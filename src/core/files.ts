@@ -50,6 +50,8 @@ const TEXT_FILE_NAMES = new Set([
   'redwood.toml',
   'cedar.toml',
   'netlify.toml',
+  // Prisma's schema: a datasource `url` written out holds the database password (Redwood: api/db/schema.prisma).
+  'schema.prisma',
 ]);
 
 export function isSourcePath(file: string): boolean {

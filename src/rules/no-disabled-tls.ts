@@ -224,8 +224,9 @@ function isProcessEnvIn(analysis: ProjectAnalysis, file: SourceFileInfo, node: T
 
 function checkConfigText(ctx: TextContext): void {
   let offset = 0;
+  const prisma = ctx.file.path.endsWith('.prisma');
   for (const line of ctx.file.text.split('\n')) {
-    const code = withoutComment(line);
+    const code = withoutComment(line, prisma);
     for (const setting of disablingEnvSettings(code)) {
       ctx.report({ messageId: ENV_MESSAGES[setting.name], at: { start: offset + setting.start, end: offset + setting.end } });
     }

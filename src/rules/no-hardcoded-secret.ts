@@ -2,7 +2,7 @@ import path from 'node:path';
 import ts from '../core/typescript';
 import { defineRule, type SourceContext, type TextContext } from '../core/rule';
 import { classifyNamed, type ValueHints } from './secrets/classify';
-import { parseEnvFile, parseTomlStrings, type Assignment } from './secrets/env-file';
+import { parseConfigFile, type Assignment } from './secrets/env-file';
 import { maskSecret } from './secrets/mask';
 import { findKnownSecrets } from './secrets/patterns';
 import { isDisplayableName } from './secrets/names';
@@ -31,7 +31,7 @@ export default defineRule({
   },
 
   checkText(ctx) {
-    const assignments = path.basename(ctx.file.path).endsWith('.toml') ? parseTomlStrings(ctx.file.text) : parseEnvFile(ctx.file.text);
+    const assignments = parseConfigFile(path.basename(ctx.file.path), ctx.file.text);
     const hints: ValueHints = {
       twilio: mentionsTwilio(ctx.file.text),
       awsKeyIdNearby: assignments.some((a) => /^(?:AKIA|ASIA)[A-Z2-7]{16}$/.test(a.value)),

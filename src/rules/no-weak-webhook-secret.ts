@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { defineRule, type TextContext } from '../core/rule';
 import { classifyNamed } from './secrets/classify';
-import { parseEnvFile, parseTomlStrings, type Assignment } from './secrets/env-file';
+import { parseConfigFile, type Assignment } from './secrets/env-file';
 import { hasDemoWords, isPlaceholder } from './secrets/placeholders';
 import { isOneRepeatedChar, isSequential, isWordLike, shannonEntropy } from './secrets/entropy';
 import { noWeakWebhookSecret as meta } from './meta';
@@ -38,7 +38,7 @@ export default defineRule({
   checkText(ctx) {
     if (!PREFILTER.test(ctx.file.text)) return;
     const name = path.basename(ctx.file.path);
-    const assignments = name.endsWith('.toml') ? parseTomlStrings(ctx.file.text) : parseEnvFile(ctx.file.text);
+    const assignments = parseConfigFile(name, ctx.file.text);
     for (const assignment of assignments) {
       if (isCoveredName(assignment.key)) check(ctx, assignment, EXAMPLE_FILES.has(name));
     }

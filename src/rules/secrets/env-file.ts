@@ -44,6 +44,11 @@ export function parseEnvFile(text: string): Assignment[] {
 }
 
 /** String-valued keys of a TOML file (`[build.environment] STRIPE_KEY = "..."`); arrays and tables are skipped. */
+/** The `key = "value"` assignments of a committed config file: TOML, and Prisma's schema (`url = "postgres://..."`). */
+export function parseConfigFile(fileName: string, text: string): Assignment[] {
+  return fileName.endsWith('.toml') || fileName.endsWith('.prisma') ? parseTomlStrings(text) : parseEnvFile(text);
+}
+
 export function parseTomlStrings(text: string): Assignment[] {
   const closingQuote = quoteFinder(text);
   const assignments: Assignment[] = [];

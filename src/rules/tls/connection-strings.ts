@@ -104,8 +104,16 @@ function readValue(code: string, at: number): { text: string; start: number; end
   return { text: code.slice(at, end), start: at, end };
 }
 
-/** The part of a dotenv/TOML line before its comment: a `#` at the start or after a space, outside quotes. */
-export function withoutComment(line: string): string {
+/**
+ * The part of a dotenv/TOML line before its comment: a `#` at the start or after a space, outside
+ * quotes. A Prisma schema comments with `//` (never `#`), matched the same way so `postgres://`
+ * stays whole.
+ */
+export function withoutComment(line: string, prisma = false): string {
+  if (prisma) {
+    const comment = line.search(/(?:^|\s)\/\//);
+    return comment === -1 ? line : line.slice(0, comment);
+  }
   let quote: string | undefined;
   for (let i = 0; i < line.length; i++) {
     const c = line[i];

@@ -68,6 +68,9 @@ const tokens = {
   twilio: () => fake('S' + 'K', 32, HEX),
   resend: () => fake('r' + 'e_' + chars(8) + '_', 24),
   gitlab: () => fake('gl' + 'pat-', 20, ALNUM + '_-'),
+  notion: () => fake('sec' + 'ret_', 43),
+  notionNew: () => fake('nt' + 'n_' + chars(11, '0123456789'), 35),
+  mailgun: () => fake('ke' + 'y-', 32, HEX),
   hex64: () => fake('', 64, HEX),
   generic: () => fake('', 32),
   pem: () => fake('-----BEGIN ' + 'RSA PRIVATE KEY-----\n', 0) && pemKey(),
@@ -240,6 +243,9 @@ describe('known token formats', () => {
     ['Resend API key', tokens.resend, 'resend-api-key', 'error'],
     ['GitLab token', tokens.gitlab, 'gitlab-token', 'error'],
     ['PEM private key', pemKey, 'private-key', 'error'],
+    ['Notion integration token', tokens.notion, 'notion-token', 'error'],
+    ['Notion integration token (ntn_)', tokens.notionNew, 'notion-token', 'error'],
+    ['Mailgun API key', tokens.mailgun, 'mailgun-api-key', 'error'],
   ];
   for (const [label, make, patternId, level] of cases) {
     test(`finds a ${label}, alone and inside a longer string`, () => {
@@ -263,7 +269,8 @@ describe('known token formats', () => {
 
   test('an AWS secret access key inside a credentials file text', () => {
     const secret = tokens.awsSecret();
-    const found = findKnownSecret(`[default]\naws_access_key_id = ${tokens.awsKeyId()}\naws_secret_access_key = ${secret}\n`);
+    const keyId = tokens.awsKeyId();
+    const found = findKnownSecret(`[default]\naws_access_key_id = ${keyId}\naws_secret_access_key = ${secret}\n`);
     assert.equal(found?.patternId, 'aws-access-key-id');
     assert.ok(findKnownSecret(`aws_secret_access_key=${secret}`)?.token === secret);
   });

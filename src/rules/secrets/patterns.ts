@@ -230,6 +230,24 @@ export const SECRET_PATTERNS: readonly SecretPattern[] = [
     prefixLength: () => 3,
     describe: fixed('Hugging Face token'),
   },
+  {
+    // Internal integration tokens: `secret_` + 43 (until 2024), `ntn_` + 11 digits + 35 since.
+    id: 'notion-token',
+    keywords: ['secret_', 'ntn_'],
+    regex: /(?<![A-Za-z0-9_])(?:secret_[A-Za-z0-9]{43}|ntn_[0-9]{11}[A-Za-z0-9]{35})/g,
+    after: /[A-Za-z0-9]/,
+    prefixLength: (token) => token.indexOf('_') + 1,
+    describe: fixed('Notion integration token'),
+  },
+  {
+    // Mailgun's private API key: `key-` + 32 hex (Basic auth as `api:key-...`).
+    id: 'mailgun-api-key',
+    keywords: ['key-'],
+    regex: /(?<![A-Za-z0-9_-])key-[0-9a-f]{32}/g,
+    after: /[A-Za-z0-9]/,
+    prefixLength: () => 4,
+    describe: fixed('Mailgun API key'),
+  },
 ];
 
 /** A 40-character AWS secret access key: base64 alphabet, mixed case and digits, random. */
@@ -257,11 +275,18 @@ const KEYWORD_SOURCE = [...SECRET_PATTERNS.flatMap((p) => p.keywords), '-----BEG
 export const ANY_KEYWORD = new RegExp(KEYWORD_SOURCE);
 const EVERY_KEYWORD = new RegExp(KEYWORD_SOURCE, 'g');
 
-/** The keywords a text holds, found in one pass instead of one substring search per keyword. */
+/**
+ * The keywords a text holds, found in one pass instead of one substring search per keyword. The
+ * next search starts one character after a match, not after its end: keywords overlap
+ * (`secret_` and `ecret_access_key` in `aws_secret_access_key`).
+ */
 function keywordsIn(text: string): Set<string> {
   const seen = new Set<string>();
   EVERY_KEYWORD.lastIndex = 0;
-  for (let m = EVERY_KEYWORD.exec(text); m !== null; m = EVERY_KEYWORD.exec(text)) seen.add(m[0]);
+  for (let m = EVERY_KEYWORD.exec(text); m !== null; m = EVERY_KEYWORD.exec(text)) {
+    seen.add(m[0]);
+    EVERY_KEYWORD.lastIndex = m.index + 1;
+  }
   return seen;
 }
 

@@ -433,6 +433,21 @@ describe('committed env and config files', () => {
 });
 
 describe('literals used as credentials', () => {
+  test("Twilio's auth token passed by position, and a token glued to 'Bearer '", () => {
+    const code = [
+      "import twilio from 'twilio'",
+      `export const client = twilio('AC${chars(32, HEX)}', '${fake('', 32, HEX)}')`,
+      `export const headers = { Authorization: 'Bearer ' + '${tokens.generic()}' }`,
+      // An env token glued the same way, and a local function called twilio, are not.
+      "export const fromEnv = { Authorization: 'Bearer ' + process.env.API_TOKEN }",
+    ].join('\n');
+    const found = scanModule(code);
+    assert.deepEqual(summary(found).map((s) => s.replace(/:(warning|error):/, ':')), ['2:sinkLiteral', '3:authorizationHeader']);
+    assert.match(found[0].message, /^The Twilio auth token passed to `twilio` is a hardcoded string/);
+    const local = scanModule(`const twilio = (a, b) => [a, b]\nexport const pair = twilio('ACxx', '${chars(32, HEX)}')`);
+    assert.deepEqual(local, []);
+  });
+
   test('Redwood verifyEvent secret, with a suggestion to read the environment', () => {
     const code = [
       "import { verifyEvent } from '@redwoodjs/api/webhooks'",

@@ -54,6 +54,10 @@ export function sinkOf(call: TS.CallExpression | TS.NewExpression, file: SourceF
       return isNew && from(['svix', 'standardwebhooks']) ? make('new Webhook', 'webhook signing secret', args[0]) : undefined;
     case 'Stripe':
       return isNew && from(['stripe']) ? make('new Stripe', 'Stripe API key', args[0]) : undefined;
+    // `twilio(accountSid, authToken)`, `new Twilio(accountSid, authToken)`: the second argument is the account's password.
+    case 'twilio':
+    case 'Twilio':
+      return from(['twilio']) && args.length >= 2 ? make(isNew ? 'new Twilio' : 'twilio', 'Twilio auth token', args[1]) : undefined;
     default:
       return undefined;
   }

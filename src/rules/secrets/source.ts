@@ -224,6 +224,8 @@ function envSuggestion(node: TS.Node, file: SourceFileInfo, name: string): Sugge
  * `obj.x = ...`, JSX attribute, `headers.set(name, value)`, compared with a name), the fallback
  * of an env read, or nowhere in particular.
  */
+const AUTH_SCHEME_PREFIX = /^(?:Bearer|Basic|Token|Bot) $/i;
+
 function literalContext(node: TS.StringLiteralLike): LiteralContext {
   let child: TS.Node = node;
   let parent = node.parent;
@@ -232,7 +234,9 @@ function literalContext(node: TS.StringLiteralLike): LiteralContext {
     ts.isAsExpression(parent) ||
     ts.isSatisfiesExpression(parent) ||
     ts.isNonNullExpression(parent) ||
-    ts.isTypeAssertionExpression(parent)
+    ts.isTypeAssertionExpression(parent) ||
+    // `'Bearer ' + '<token>'`: the token takes the place of the whole header value.
+    (ts.isBinaryExpression(parent) && parent.operatorToken.kind === ts.SyntaxKind.PlusToken && parent.right === child && AUTH_SCHEME_PREFIX.test(stringLiteralValue(parent.left) ?? ''))
   ) {
     child = parent;
     parent = parent.parent;

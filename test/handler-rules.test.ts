@@ -691,3 +691,27 @@ export const guardedHandler = async (event) => {
     ['no-unauthenticated-handler:unauthenticated@api/src/functions/exportOrders.ts:1'],
   );
 });
+
+test('a timestamp checked against the clock protects from replays only when the HMAC signs it', () => {
+  const hook = (signed: string) => `import crypto from 'node:crypto'
+import { db } from 'src/lib/db'
+export const handler = async (event) => {
+  const ts = Number(event.headers['x-signature-timestamp'])
+  if (!ts || Math.abs(Date.now() / 1000 - ts) > 300) return { statusCode: 401 }
+  const sig = event.headers['x-signature'] ?? ''
+  const expected = crypto.createHmac('sha256', process.env.PARTNER_WEBHOOK_SECRET).update(${signed}).digest('hex')
+  if (!crypto.timingSafeEqual(Buffer.from(sig), Buffer.from(expected))) return { statusCode: 401 }
+  await db.payout.create({ data: JSON.parse(event.body) })
+  return { statusCode: 200 }
+}
+`;
+  assert.deepEqual(
+    verdicts({
+      ...DB,
+      'api/src/functions/bodyOnly.ts': hook('event.body'),
+      'api/src/functions/signed.ts': hook('`${ts}.${event.body}`'),
+      'api/src/functions/signedHeader.ts': hook("event.headers['x-signature-timestamp'] + '.' + event.body"),
+    }),
+    ['require-replay-protection:noReplayProtection@api/src/functions/bodyOnly.ts:7'],
+  );
+});

@@ -326,7 +326,9 @@ export class BehaviourAnalyzer {
       facts.eventHeaders.push({ file, node });
     } else if (TIMESTAMP_HEADERS.test(header)) {
       const fn = enclosingBody(node);
-      if (fn && /\bDate\.now\(\)|new Date\(\)\.getTime\(\)/.test(fn.getText(file.sf))) facts.timestampChecks.push({ file, node });
+      if (fn && /\bDate\.now\(\)|new Date\(\)\.getTime\(\)/.test(fn.getText(file.sf)) && !hmacLeavesOut(fn, node, header, file)) {
+        facts.timestampChecks.push({ file, node });
+      }
     }
     if (AUTH_HEADERS.has(header) && functionRejects(node, true) && !this.headerTestedForPresenceOnly(node)) {
       facts.auth.push({ file, node, via: `the \`${header}\` header`, anchor: node });
@@ -1282,6 +1284,34 @@ function assignedAndChecked(call: TS.CallExpression): boolean {
   }
   if (parent && ts.isVariableDeclaration(parent) && ts.isIdentifier(parent.name)) return variableGuardsRejection(parent.name);
   return false;
+}
+
+/**
+ * A hand-written HMAC in the same function that signs something else than the timestamp
+ * (`.update(event.body)` only): the clock check is then on a value the caller may change, so a
+ * replay just sends a fresh timestamp. Without an HMAC here (a helper verifies), no verdict.
+ */
+function hmacLeavesOut(fn: TS.Node, read: TS.Node, header: string, file: SourceFileInfo): boolean {
+  const updates: TS.CallExpression[] = [];
+  let hmac = false;
+  walk(fn, (n) => {
+    if (ts.isCallExpression(n)) {
+      const name = calleeName(n);
+      if (name === 'createHmac') hmac = true;
+      else if (name === 'update') updates.push(n);
+    }
+    return undefined;
+  });
+  if (!hmac || updates.length === 0) return false;
+  const names = [header];
+  let bound: TS.Node = read;
+  while (bound.parent && (ts.isParenthesizedExpression(bound.parent) || ts.isAsExpression(bound.parent) || ts.isBinaryExpression(bound.parent) ||
+    (ts.isCallExpression(bound.parent) && bound.parent.expression !== bound))) {
+    bound = bound.parent;
+  }
+  if (bound.parent && ts.isVariableDeclaration(bound.parent) && ts.isIdentifier(bound.parent.name)) names.push(bound.parent.name.text);
+  const mentions = new RegExp(names.map((n) => `(?<![\\w-])${n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\w-])`).join('|'));
+  return !updates.some((u) => u.arguments.some((arg) => mentions.test(arg.getText(file.sf))));
 }
 
 /** A header value used only as `if (!sig) return ...`. */

@@ -694,6 +694,30 @@ describe('traps', () => {
 });
 
 describe('constants reaching a sink', () => {
+  test('through a namespace import and a nested path of constant objects, in another module', () => {
+    const findings = scanApp({
+      'api/src/lib/config/keys.ts': [
+        `export const HOOK_MATERIAL = '${tokens.generic()}'`,
+        `const settings = { signing: { material: '${tokens.generic()}' }, label: 'app' }`,
+        'export default settings',
+      ].join('\n'),
+      'api/src/lib/sessions.ts': [
+        "import crypto from 'node:crypto'",
+        "import jwt from 'jsonwebtoken'",
+        "import * as keys from 'src/lib/config/keys'",
+        "import settings from 'src/lib/config/keys'",
+        "export const hookSig = (body) => crypto.createHmac('sha256', keys.HOOK_MATERIAL).update(body).digest('hex')",
+        'export const check = (t) => jwt.verify(t, settings.signing.material)',
+        // A path that ends in no literal, or in a property that is not there, is nothing.
+        'export const other = (t) => jwt.verify(t, settings.signing.missing)',
+      ].join('\n'),
+    });
+    assert.deepEqual(
+      findings.map((f) => `${f.location.file}:${f.location.startPos.line}:${f.messageId}`),
+      ['api/src/lib/sessions.ts:5:sinkImported', 'api/src/lib/sessions.ts:6:sinkImported'],
+    );
+  });
+
   test('a constant of the same file is reported at its definition, once, with the use as related location', () => {
     const code = [
       "import jwt from 'jsonwebtoken'",

@@ -411,24 +411,30 @@ function resolveConstant(
   file: SourceFileInfo,
   analysis: ProjectAnalysis,
 ): { literal: TS.StringLiteralLike; file: SourceFileInfo } | undefined {
-  let target = expression;
-  let where = file;
-  if (ts.isPropertyAccessExpression(expression)) {
-    const base = analysis.resolveValue(expression.expression, file);
-    if (!ts.isObjectLiteralExpression(base.node)) return undefined;
-    const property = base.node.properties.find(
-      (p) => ts.isPropertyAssignment(p) && propertyKeyName(p.name) === expression.name.text,
-    );
-    if (!property || !ts.isPropertyAssignment(property)) return undefined;
-    target = property.initializer;
-    where = base.file;
-  } else if (!ts.isIdentifier(expression)) {
-    return undefined;
+  const resolved = constantValue(expression, file, analysis, 0);
+  const node = resolved?.node;
+  return node && (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) ? { literal: node, file: resolved.file } : undefined;
+}
+
+/** The expression a constant, a property path of constant objects (`settings.signing.key`) or a namespace import's export (`keys.HOOK`) stands for. */
+function constantValue(expression: TS.Expression, file: SourceFileInfo, analysis: ProjectAnalysis, depth: number): { node: TS.Node; file: SourceFileInfo } | undefined {
+  const node = unwrap(expression);
+  if (ts.isIdentifier(node)) return analysis.resolveValue(node, file);
+  if (!ts.isPropertyAccessExpression(node) || depth > 4) return undefined;
+  const name = node.name.text;
+  if (ts.isIdentifier(node.expression)) {
+    const source = analysis.importSource(file, node.expression.text);
+    if (source?.name === '*') {
+      const target = analysis.resolveImport(file, source.specifier);
+      const module = target ? analysis.load(target, file.project) : undefined;
+      const decl = module ? analysis.exportedDeclaration(module, name) : undefined;
+      return decl && ts.isVariableDeclaration(decl.node) && decl.node.initializer ? analysis.resolveValue(decl.node.initializer, decl.file) : undefined;
+    }
   }
-  const resolved = analysis.stringValue(target, where);
-  if (!resolved) return undefined;
-  const node = resolved.node;
-  return ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node) ? { literal: node, file: resolved.file } : undefined;
+  const base = constantValue(node.expression, file, analysis, depth + 1);
+  if (!base || !ts.isObjectLiteralExpression(base.node)) return undefined;
+  const property = base.node.properties.find((p) => ts.isPropertyAssignment(p) && propertyKeyName(p.name) === name);
+  return property && ts.isPropertyAssignment(property) ? analysis.resolveValue(property.initializer, base.file) : undefined;
 }
 
 /** The variable or property a literal initialises, for messages: `PARTNER_HOOK`, `partnerHook`. */

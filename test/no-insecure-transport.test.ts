@@ -55,6 +55,18 @@ describe('flags credentials and bodies sent to non-local http:// URLs', () => {
     );
   });
 
+  test('a relative path resolved against a plain-HTTP base with new URL(path, base)', () => {
+    const found = inLib(
+      "const BASE = 'http://tracking.partner-logistics.com'",
+      "export const track = (n) => fetch(new URL(`/track/${n}`, BASE), { headers: { 'x-api-key': process.env.TRACKING_KEY } })",
+      // An absolute or unknown first argument replaces the base: nothing is known of the URL.
+      "export const other = (url) => fetch(new URL(url, BASE), { headers: { 'x-api-key': process.env.TRACKING_KEY } })",
+      "export const abs = () => fetch(new URL('https://api.partner-logistics.com/x', BASE), { headers: { 'x-api-key': process.env.TRACKING_KEY } })",
+    );
+    assert.deepEqual(found.map((h) => [h.line, h.messageId]), [[2, 'header']]);
+    assert.match(found[0].message, /to `http:\/\/tracking\.partner-logistics\.com` over plain HTTP/);
+  });
+
   test('a credential from the environment in the query string', () => {
     const found = inLib("export const geocode = (q) => fetch(`http://maps.vendor.io/geocode?q=${q}&key=${process.env.MAPS_API_KEY}`)");
     assert.deepEqual(found.map((h) => [h.messageId, h.message]), [

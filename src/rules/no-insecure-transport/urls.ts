@@ -37,6 +37,15 @@ export function urlPrefix(analysis: ProjectAnalysis, expr: TS.Expression, file: 
     }
     return { text, complete: true, source };
   }
+  // `new URL(path, 'http://tracking.partner.example')`: a relative path keeps the base's scheme and host.
+  if (ts.isNewExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 'URL' && node.arguments?.length === 2) {
+    const base = urlPrefix(analysis, node.arguments[1], resolved.file, depth + 1);
+    const first = node.arguments[0];
+    // Only a path written as relative keeps the base: an absolute or unknown one may replace it.
+    const path = ts.isTemplateExpression(first) ? first.head.text : stringLiteralValue(first);
+    const relative = path !== undefined && /^[/.?#]|^[\w-]+(?:\/|$)/.test(path) && !path.startsWith('//') && !/^[a-z][a-z0-9+.-]*:/i.test(path);
+    return base && relative ? { ...base, complete: false } : undefined;
+  }
   if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.PlusToken) {
     const left = urlPrefix(analysis, node.left, resolved.file, depth + 1);
     if (!left || !left.complete) return left;

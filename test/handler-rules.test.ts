@@ -715,3 +715,101 @@ export const handler = async (event) => {
     ['require-replay-protection:noReplayProtection@api/src/functions/bodyOnly.ts:7'],
   );
 });
+
+test('refusals written other ways still authenticate (second red-team round): throwing helpers, assertions, ternaries, role arrays, correlated branches, rate limits first', () => {
+  const endpoint = (body: string) => `import { getUser, hasRole, throwUnauthorized, requireAuth } from 'src/lib/auth'
+import assert from 'node:assert'
+import { db } from 'src/lib/db'
+export const handler = async (event) => {
+${body}
+  await db.order.deleteMany({ where: { stale: true } })
+  return { statusCode: 204 }
+}
+`;
+  assert.deepEqual(
+    verdicts({
+      ...DB,
+      'api/src/lib/auth.ts': `import jwt from 'jsonwebtoken'
+export const getUser = async (event) => {
+  try {
+    return jwt.verify(event.headers.authorization ?? '', process.env.JWT_SECRET)
+  } catch {
+    return null
+  }
+}
+export const hasRole = (role) => !!context.currentUser && context.currentUser.roles === role
+export const throwUnauthorized = () => { throw new Error('Unauthorized') }
+export const requireAuth = () => { if (!context.currentUser) throw new Error('Unauthenticated') }
+`,
+      'api/src/functions/throwingHelper.ts': endpoint('  const user = await getUser(event)\n  if (!user) throwUnauthorized()'),
+      'api/src/functions/asserted.ts': endpoint("  assert(hasRole('admin'))"),
+      'api/src/functions/nullish.ts': endpoint('  const user = (await getUser(event)) ?? throwUnauthorized()\n  console.log(user.id)'),
+      'api/src/functions/roles.ts': endpoint("  if (!context.currentUser?.roles?.includes('admin')) return { statusCode: 403 }"),
+      'api/src/functions/castRoles.ts': endpoint("  if (!(context.currentUser as any)?.roles?.includes?.('admin')) return { statusCode: 403 }"),
+      'api/src/functions/correlated.ts': endpoint("  if (event.httpMethod !== 'GET') requireAuth()\n  if (event.httpMethod === 'GET') return { statusCode: 200 }"),
+      'api/src/functions/rateLimitFirst.ts': endpoint(
+        "  const hits = await db.rateLimit.upsert({ where: { ip: event.headers['x-forwarded-for'] }, create: { n: 1 }, update: { n: { increment: 1 } } })\n  if (hits.n > 100) return { statusCode: 429 }\n  requireAuth()",
+      ),
+      // Still reported: a private write before the check.
+      'api/src/functions/userWriteFirst.ts': endpoint("  await db.user.update({ where: { id: 1 }, data: { lastSeen: new Date() } })\n  requireAuth()"),
+    }),
+    ['no-unauthenticated-handler:unguardedPath@api/src/functions/userWriteFirst.ts:4'],
+  );
+});
+
+test('a presence-checked token that only reaches jwt.decode authenticates nobody, destructured or not', () => {
+  const endpoint = (token: string) => `import jwt from 'jsonwebtoken'
+import { db } from 'src/lib/db'
+export const handler = async (event) => {
+  const { authorization } = event.headers
+  if (!authorization) return { statusCode: 401 }
+  const claims = ${token}
+  await db.order.deleteMany({ where: { userId: claims.sub } })
+  return { statusCode: 204 }
+}
+`;
+  assert.deepEqual(
+    verdicts({
+      ...DB,
+      'api/src/functions/decoded.ts': endpoint("jwt.decode(authorization.split(' ')[1])"),
+      'api/src/functions/verified.ts': endpoint("jwt.verify(authorization.split(' ')[1], process.env.JWT_SECRET)"),
+    }),
+    ['no-unauthenticated-handler:unauthenticated@api/src/functions/decoded.ts:3'],
+  );
+});
+
+test('middleware arrays held by a constant, here or imported, and an atomic claim of the delivery id', () => {
+  const lib = `export const protect = (fn) => async (event, context) => {
+  if (event.headers['x-api-key'] !== process.env.INTERNAL_API_KEY) return { statusCode: 401 }
+  return fn(event, context)
+}
+export const compose = (middlewares, fn) => middlewares.reduceRight((acc, mw) => mw(acc), fn)
+export const MIDDLEWARES = [protect]
+`;
+  const endpoint = (middlewares: string, imports = '') => `import { compose, protect } from 'src/lib/middleware'
+${imports}import { db } from 'src/lib/db'
+${middlewares === 'LOCAL' ? 'const LOCAL = [protect]\n' : ''}export const handler = compose(${middlewares}, async (event) => {
+  await db.order.update({ where: { id: 1 }, data: { status: 'shipped' } })
+  return { statusCode: 200 }
+})
+`;
+  assert.deepEqual(
+    verdicts({
+      ...DB,
+      'api/src/lib/middleware.ts': lib,
+      'api/src/functions/local.ts': endpoint('LOCAL'),
+      'api/src/functions/imported.ts': endpoint('MIDDLEWARES', "import { MIDDLEWARES } from 'src/lib/middleware'\n"),
+      'api/src/functions/claim.ts': `import { verifyEvent } from '@redwoodjs/api/webhooks'
+import { db } from 'src/lib/db'
+export const handler = async (event) => {
+  verifyEvent('sha256Verifier', { event, secret: process.env.GITHUB_WEBHOOK_SECRET })
+  const { count } = await db.webhookDelivery.updateMany({ where: { id: event.headers['x-github-delivery'], processedAt: null }, data: { processedAt: new Date() } })
+  if (count === 0) return { statusCode: 200 }
+  await db.deployment.create({ data: { sha: JSON.parse(event.body).after } })
+  return { statusCode: 202 }
+}
+`,
+    }),
+    [],
+  );
+});

@@ -216,6 +216,11 @@ export class BehaviourAnalyzer {
     return undefined;
   }
 
+  /** The expression a constant stands for, followed through `const` bindings and imports. */
+  valueOf(expr: TS.Expression, file: SourceFileInfo): { node: TS.Node; file: SourceFileInfo } {
+    return this.analysis.resolveValue(expr, file);
+  }
+
   /** What another module exports under `name` (`export { x as handler } from '...'`): the function or the value's expression. */
   exportedValue(file: SourceFileInfo, specifier: string, name: string): { node: TS.Node; file: SourceFileInfo } | undefined {
     const target = this.analysis.resolveImport(file, specifier);
@@ -415,7 +420,15 @@ export class BehaviourAnalyzer {
     if (dotted === undefined) return false;
     if (ts.isIdentifier(node)) {
       const value = this.analysis.resolveValue(node, file);
-      if (value.node === node || value.file !== file || !this.isRequestRead(value.node, file, reads, depth + 1)) return false;
+      if (value.node === node) {
+        // `const { authorization } = event.headers`: a name destructured from the request's headers.
+        const pattern = this.analysis.declarationOf(node, file);
+        const holder = pattern && ts.isObjectBindingPattern(pattern.node) ? pattern.node.parent : undefined;
+        if (!holder || !ts.isVariableDeclaration(holder) || !isConstDeclaration(holder) || !holder.initializer) return false;
+        if (!/^(?:event|evt|req|request)\.(?:headers|cookies|queryStringParameters|query)$/.test(dottedName(unwrap(holder.initializer)) ?? '')) return false;
+      } else if (value.file !== file || !this.isRequestRead(value.node, file, reads, depth + 1)) {
+        return false;
+      }
     } else if (!REQUEST_VALUE.test(dotted)) {
       return false;
     }
@@ -683,7 +696,10 @@ export class BehaviourAnalyzer {
         // `upsert` and `update` succeed on a repeat: only an insert that a unique id makes fail
         // de-duplicates; keyed by the event id, they make their own write idempotent.
         if (model && DEDUPE_ARGUMENT.test(call.arguments.map((a) => a.getText(file.sf)).join(' '))) {
-          facts.dedupe.push(NOT_DEDUPING_WRITES.has(op) ? { file, node: call, idempotent: true } : { file, node: call });
+          // `const { count } = await db.delivery.updateMany({ where: { id, processedAt: null } })`,
+          // then `if (count === 0) return`: an atomic claim whose answer stops the repeat.
+          const claims = !NOT_DEDUPING_WRITES.has(op) || resultDecides(call);
+          facts.dedupe.push(claims ? { file, node: call } : { file, node: call, idempotent: true });
         }
         return true;
       }
@@ -1028,15 +1044,23 @@ function functionRejects(node: TS.Node, authOnly: boolean): boolean {
 /** The expression is a condition whose branch refuses the caller: `if (!context.currentUser) return 401`. */
 function guardsRejection(node: TS.Node): boolean {
   let current: TS.Node = node;
-  while (current.parent && (ts.isPrefixUnaryExpression(current.parent) || ts.isParenthesizedExpression(current.parent) ||
+  while (current.parent && !isAssertionOf(current.parent, current) && (ts.isPrefixUnaryExpression(current.parent) || ts.isParenthesizedExpression(current.parent) ||
     ts.isBinaryExpression(current.parent) || ts.isAwaitExpression(current.parent) || ts.isPropertyAccessExpression(current.parent) ||
-    ts.isCallExpression(current.parent) && current.parent.expression !== current)) {
+    ts.isAsExpression(current.parent) || ts.isNonNullExpression(current.parent) ||
+    // An argument of a call, or the method read on the value: `context.currentUser?.roles?.includes('admin')`.
+    ts.isCallExpression(current.parent) && (current.parent.expression !== current || ts.isPropertyAccessExpression(current)))) {
     current = current.parent;
   }
   const parent = current.parent;
+  if (parent && isAssertionOf(parent, current)) return true;
   if (parent && ts.isIfStatement(parent) && parent.expression === current) return returnsOrThrows(parent.thenStatement) || (parent.elseStatement ? returnsOrThrows(parent.elseStatement) : false);
   if (parent && ts.isVariableDeclaration(parent)) return boundIdentifiers(parent.name).some(variableGuardsRejection);
   return false;
+}
+
+/** `assert(hasRole('admin'))`, `invariant(user, 'no user')`, `assert.ok(x)`: throws unless the value holds. */
+function isAssertionOf(parent: TS.Node, value: TS.Node): boolean {
+  return ts.isCallExpression(parent) && parent.arguments[0] === value && /^(?:assert\w*|invariant|ok|strict)$/.test(calleeName(parent) ?? '');
 }
 
 /** `const { data: { user } } = ...` binds `user`. */
@@ -1052,6 +1076,8 @@ function variableGuardsRejection(name: TS.Identifier): boolean {
     fn,
     (n) =>
       (ts.isIfStatement(n) && containsIdentifier(n.expression, name.text) && (returnsOrThrows(n.thenStatement) || (n.elseStatement ? returnsOrThrows(n.elseStatement) : false))) ||
+      // `assertUser(user)`, `invariant(user, ...)`: a helper that throws unless the value holds.
+      (ts.isCallExpression(n) && n.arguments.length > 0 && isAssertionOf(n, n.arguments[0]) && containsIdentifier(n.arguments[0], name.text)) ||
       // `try { await signatures[0].verified } catch { return 401 }`: the value throws into a refusal.
       (ts.isTryStatement(n) && n.catchClause !== undefined && containsIdentifier(n.tryBlock, name.text) && returnsOrThrows(n.catchClause.block)),
   );
@@ -1143,6 +1169,7 @@ function usedBeyondPresence(fn: TS.Node, names: readonly string[]): boolean {
     const name = dottedName(n);
     if (name === undefined || !names.includes(name)) return false;
     if (ts.isIdentifier(n) && !isValueIdentifier(n)) return false;
+    if (feedsOnlyDecoder(n)) return false;
     // `token.length`, `token.split(' ')`: a longer read of the value is a use unless it too is a presence test.
     if ((ts.isPropertyAccessExpression(n.parent) || ts.isElementAccessExpression(n.parent)) && n.parent.expression === n) {
       const longer = n.parent;
@@ -1150,6 +1177,26 @@ function usedBeyondPresence(fn: TS.Node, names: readonly string[]): boolean {
     }
     return !isPresenceUse(n as TS.Expression, names);
   });
+}
+
+/** Calls that read a token without checking it: `jwt.decode`, `jwtDecode`, `atob`, `JSON.parse`. */
+const DECODERS = new Set(['decode', 'jwtDecode', 'decodeJwt', 'decodeProtectedHeader', 'atob', 'parse']);
+
+/** `jwt.decode(token.split(' ')[1])`: the value, however sliced, goes only to a decoder. */
+function feedsOnlyDecoder(read: TS.Node): boolean {
+  let current: TS.Node = read;
+  for (;;) {
+    const parent: TS.Node | undefined = current.parent;
+    if (!parent) return false;
+    if (ts.isPropertyAccessExpression(parent) || ts.isElementAccessExpression(parent) || ts.isParenthesizedExpression(parent) ||
+      ts.isNonNullExpression(parent) || ts.isAsExpression(parent) || (ts.isCallExpression(parent) && parent.expression === current)) {
+      current = parent;
+    } else if (ts.isCallExpression(parent)) {
+      return DECODERS.has(calleeName(parent) ?? '');
+    } else {
+      return false;
+    }
+  }
 }
 
 /** An identifier that reads a binding: not a property's name (`x.cookie`, `{ cookie: 1 }`) nor a declared name. */
@@ -1262,16 +1309,47 @@ function isStatementCall(call: TS.CallExpression): boolean {
  * not awaited (its rejection is lost), or one inside a `try` whose `catch` carries on.
  */
 function helperAuthIsLost(call: TS.CallExpression, fn: FunctionLike, callee: Facts, swallowed: boolean): boolean {
-  // A helper that can neither throw nor answer 401 decides only through its result (`const isAdmin = hasRole('admin')`, then only logged).
-  if (!callee.rejects) return !resultIsChecked(call) && !guardsRejection(call);
+  // A helper that can neither throw nor answer 401 decides only through its result: lost when the
+  // result is dropped (`hasRole('admin')` alone) or bound to a name that is only logged.
+  if (!callee.rejects) return isStatementCall(call) || onlyLogged(call);
   if (!isStatementCall(call)) return false;
   if (swallowed) return true;
   const awaited = ts.isAwaitExpression(call.parent) || (ts.isParenthesizedExpression(call.parent) && ts.isAwaitExpression(call.parent.parent));
   return !awaited && isAsyncFunction(fn);
 }
 
+/** `const isAdmin = hasRole('admin')` whose name is then only logged, or never read. */
+function onlyLogged(call: TS.CallExpression): boolean {
+  let current: TS.Node = call;
+  while (current.parent && (ts.isAwaitExpression(current.parent) || ts.isParenthesizedExpression(current.parent))) current = current.parent;
+  const declaration = current.parent;
+  if (!declaration || !ts.isVariableDeclaration(declaration) || declaration.initializer !== current || !ts.isIdentifier(declaration.name)) return false;
+  const fn = enclosingBody(declaration);
+  if (!fn) return false;
+  const name = declaration.name.text;
+  return !someNode(fn, (n) => {
+    if (!ts.isIdentifier(n) || n.text !== name || n === declaration.name || !isValueIdentifier(n)) return false;
+    for (let up: TS.Node = n; up.parent && up !== fn; up = up.parent) {
+      if (ts.isCallExpression(up.parent) && up.parent.arguments.includes(up as TS.Expression)) {
+        return !/^(?:console|logger|log)\./.test(dottedName(unwrap(up.parent.expression)) ?? '');
+      }
+      if (ts.isStatement(up.parent)) break;
+    }
+    return true;
+  });
+}
+
 function isAsyncFunction(fn: FunctionLike): boolean {
   return ts.canHaveModifiers(fn) && (ts.getModifiers(fn)?.some((m) => m.kind === ts.SyntaxKind.AsyncKeyword) ?? false);
+}
+
+/** The call's result (or a name destructured from it) decides an early return: `if (count === 0) return`. */
+function resultDecides(call: TS.CallExpression): boolean {
+  if (guardsRejection(call)) return true;
+  let current: TS.Node = call;
+  while (current.parent && (ts.isAwaitExpression(current.parent) || ts.isParenthesizedExpression(current.parent))) current = current.parent;
+  const parent = current.parent;
+  return parent !== undefined && ts.isVariableDeclaration(parent) && boundIdentifiers(parent.name).some(variableGuardsRejection);
 }
 
 /** `claims = jwt.verify(...)` (or `const claims = ...`) whose variable then guards a refusal. */
@@ -1342,7 +1420,7 @@ function usedInDedupe(node: TS.Node): boolean {
     const dotted = dottedName(unwrap(n.expression)) ?? '';
     const method = calleeName(n) ?? '';
     // A write that succeeds on a repeat (`upsert`, `update`, a plain `SET`) records the id but stops nothing.
-    if (method === 'set' ? !n.arguments.some(isNxOption) : NOT_DEDUPING_WRITES.has(method)) return false;
+    if (method === 'set' ? !n.arguments.some(isNxOption) : NOT_DEDUPING_WRITES.has(method) && !resultDecides(n)) return false;
     const isStore = /(^|\.)(db|prisma|redis|cache|kv)\./.test(dotted) || /^(setnx|setNX|set|add|create|findUnique|findFirst)$/.test(method);
     if (!isStore) return false;
     const args = n.arguments;

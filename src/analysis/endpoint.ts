@@ -13,7 +13,7 @@ import { HTTP_METHODS, type ConfigSite, type EndpointInfo, type GatewayAuth } fr
 import type { Span } from '../core/types';
 import { BehaviourAnalyzer, behaviourOf } from './behaviour';
 import { emptyFacts, mergeFacts, type Anchored, type AuthFact, type Facts, type SensitiveFact, type Site, type VerifyFact } from './facts';
-import { WEBHOOK_NAME } from './vocabulary';
+import { PRIVATE_MODEL, WEBHOOK_NAME } from './vocabulary';
 import { REPLAY, UNAUTHENTICATED, WEBHOOK_VERIFICATION } from '../rules/meta';
 
 /** One verdict about an endpoint, already attributed to exactly one of the three handler rules. */
@@ -227,9 +227,26 @@ function authCovers(auth: Anchored<AuthFact>, work: Anchored<SensitiveFact>): bo
   const fn = enclosingFunction(auth.anchor);
   if (fn === undefined || fn !== enclosingFunction(work.anchor)) return true;
   const branch = branchOf(auth.anchor, fn);
-  if (branch !== undefined && !contains(branch, work.anchor)) return false;
-  // A read before the check still answers after it; a write has already happened.
-  return !work.write || auth.anchor.getStart() <= work.anchor.getStart() || contains(work.anchor, auth.anchor);
+  if (branch !== undefined && !contains(branch, work.anchor)) {
+    const owner = branch.parent;
+    // Another branch of the same `if`, `switch` or `?:`: the check is on a path the work is not.
+    if (contains(owner, work.anchor)) return false;
+    // After it: only a branch that always leaves (`if (GET) { requireAuth(); ...; return }`) tells;
+    // otherwise the paths may be correlated (`if (method !== 'GET') requireAuth()`), so the benefit of the doubt.
+    return !(work.anchor.getStart() >= owner.getEnd() && endsInExit(branch));
+  }
+  // A read before the check still answers after it; a write has already happened, if it matters:
+  // a rate-limit counter or a request log must come first.
+  if (!work.write || auth.anchor.getStart() <= work.anchor.getStart() || contains(work.anchor, auth.anchor)) return true;
+  const model = /^writes to `db\.(\w+)`/.exec(work.work)?.[1];
+  return model !== undefined && !PRIVATE_MODEL.test(model);
+}
+
+/** The branch always leaves the function: its last statement returns or throws. */
+function endsInExit(branch: TS.Node): boolean {
+  const statements = ts.isBlock(branch) ? branch.statements : ts.isCaseClause(branch) || ts.isDefaultClause(branch) ? branch.statements : undefined;
+  const last = statements ? statements[statements.length - 1] : branch;
+  return last !== undefined && ts.isStatement(last) && (ts.isReturnStatement(last) || ts.isThrowStatement(last) || (ts.isBlock(last) && endsInExit(last)));
 }
 
 function enclosingFunction(node: TS.Node): TS.Node | undefined {
@@ -506,15 +523,18 @@ function addCall(shape: HandlerShape, call: TS.CallExpression, file: SourceFileI
   if (wrapper) shape.functions.push(wrapper);
   else shape.opaque = true;
   // `compose([withLogging, protect], fn)`: a middleware array's functions wrap the handler too.
+  // The array may be written in the call or held by a constant, here or in another module.
   const args = call.arguments.flatMap((arg) => {
     const a = unwrap(arg);
-    return ts.isArrayLiteralExpression(a) ? a.elements.filter((el) => !ts.isSpreadElement(el) && !ts.isOmittedExpression(el)) : [arg];
+    const list = ts.isIdentifier(a) ? behaviour.valueOf(a, file) : { node: a, file };
+    if (!ts.isArrayLiteralExpression(list.node)) return [{ node: arg, file }];
+    return list.node.elements.filter((el) => !ts.isSpreadElement(el) && !ts.isOmittedExpression(el)).map((el) => ({ node: el, file: list.file }));
   });
   for (const arg of args) {
-    const a = unwrap(arg);
+    const a = unwrap(arg.node);
     if (isFunctionLike(a) || ts.isIdentifier(a) || ts.isCallExpression(a)) {
       const before = shape.opaque;
-      addValue(shape, a, file, behaviour, depth + 1);
+      addValue(shape, a, arg.file, behaviour, depth + 1);
       // An argument that is not a function (a config value) does not make the handler opaque.
       if (!isFunctionLike(a) && ts.isIdentifier(a)) shape.opaque = before;
     }

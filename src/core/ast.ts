@@ -337,7 +337,18 @@ export function containsIdentifier(node: TS.Node, name: string): boolean {
 
 /** Whether a statement can leave its function: a `return` or `throw` in it, outside nested functions. */
 export function returnsOrThrows(statement: TS.Statement): boolean {
-  return someNode(statement, (n) => ts.isReturnStatement(n) || ts.isThrowStatement(n), isFunctionLike);
+  return someNode(statement, (n) => ts.isReturnStatement(n) || ts.isThrowStatement(n) || isThrowingHelperCall(n), isFunctionLike);
+}
+
+/** Helpers named for refusing, called as a statement: `throwUnauthorized()`, `forbidden()`, `res.sendStatus(401)` aside. */
+const THROWING_HELPER = /^(?:throw|fail|deny|forbid|forbidden|unauthori[sz]ed|reject|abort|bail|notFound|badRequest|raise|httpError|createError)/i;
+
+function isThrowingHelperCall(node: TS.Node): boolean {
+  if (!ts.isExpressionStatement(node)) return false;
+  const expression = unwrap(node.expression);
+  if (!ts.isCallExpression(expression)) return false;
+  const name = calleeName(expression);
+  return name !== undefined && THROWING_HELPER.test(name);
 }
 
 export function isFalseLiteral(node: TS.Expression): boolean {

@@ -6,7 +6,7 @@ import { parseConfigFile, type Assignment } from './secrets/env-file';
 import { maskSecret } from './secrets/mask';
 import { findKnownSecrets } from './secrets/patterns';
 import { isDisplayableName } from './secrets/names';
-import { definitionName, fileSecrets, mentionsTwilio, sinkCandidate, type Candidate, type ImportedKey } from './secrets/source';
+import { definitionName, fileSecrets, mentionsMailgun, mentionsTwilio, sinkCandidate, type Candidate, type ImportedKey } from './secrets/source';
 import { noHardcodedSecret as meta } from './meta';
 
 export default defineRule({
@@ -34,6 +34,7 @@ export default defineRule({
     const assignments = parseConfigFile(path.basename(ctx.file.path), ctx.file.text);
     const hints: ValueHints = {
       twilio: mentionsTwilio(ctx.file.text),
+      mailgun: mentionsMailgun(ctx.file.text),
       awsKeyIdNearby: assignments.some((a) => /^(?:AKIA|ASIA)[A-Z2-7]{16}$/.test(a.value)),
     };
     for (const assignment of assignments) reportAssignment(ctx, assignment, hints);

@@ -1,6 +1,6 @@
 import type { Level } from '../../core/types';
 import { charClasses, classCount, DIGIT, LOWER, shannonEntropy, UPPER, isWordLike } from './entropy';
-import { credentialKind, nameWords } from './names';
+import { credentialKind, nameWords, namesNonSecret } from './names';
 import { findKnownSecret, isAwsSecretShape, type PatternHints } from './patterns';
 import { hasDemoWords, isDefaultPassword, isPlaceholder, isPublicValue } from './placeholders';
 import { findUrlCredential } from './urls';
@@ -99,7 +99,7 @@ export function classifyFallback(value: string, envName: string, hints: ValueHin
     if (value.length < 6 || /\s/.test(value) || isPlaceholder(value) || isDefaultPassword(value) || isPublicValue(value) || isFilePath(value)) return undefined;
     return { kind, level: 'warning', secret: value };
   }
-  return looksStronglyGenerated(value) ? { kind: 'secret', level: 'warning', secret: value } : undefined;
+  return looksStronglyGenerated(value) && !namesNonSecret(envName) ? { kind: 'secret', level: 'warning', secret: value } : undefined;
 }
 
 /**

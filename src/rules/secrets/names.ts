@@ -89,6 +89,15 @@ export function credentialKind(name: string): string | undefined {
   }
 }
 
+/**
+ * Names that say the value is public or a fake (`SUPABASE_ANON_KEY`, `NEXT_PUBLIC_…`,
+ * `RECAPTCHA_SITE_KEY`, `MOCK_TOKEN`): only a known secret format is reported under them.
+ */
+export function namesNonSecret(name: string): boolean {
+  const words = nameWords(name);
+  return words.some((w) => NOT_SECRET_ANYWHERE.has(w)) || (words.includes('site') && words[words.length - 1] === 'key');
+}
+
 /** `authorization`, `Proxy-Authorization`: header names whose value is a credential. */
 export function isAuthorizationName(name: string): boolean {
   const lower = name.toLowerCase();

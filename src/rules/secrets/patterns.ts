@@ -24,7 +24,7 @@ export interface SecretPattern {
   /** Whether the pattern applies at all, given the context (Twilio keys need a Twilio mention). */
   enabled?(hints: PatternHints): boolean;
   /** Extra acceptance test beyond the shared body checks. */
-  accept?(token: string, hints: PatternHints): boolean;
+  accept?(token: string, hints: PatternHints, text: string): boolean;
 }
 
 export interface PatternHints {
@@ -32,6 +32,8 @@ export interface PatternHints {
   name?: string;
   /** The file mentions Twilio, so `SK` + 32 hex is a Twilio API key. */
   twilio?: boolean;
+  /** The file mentions Mailgun, so `key-` + 32 hex is a Mailgun key wherever it sits. */
+  mailgun?: boolean;
 }
 
 export interface KnownSecret {
@@ -240,13 +242,16 @@ export const SECRET_PATTERNS: readonly SecretPattern[] = [
     describe: fixed('Notion integration token'),
   },
   {
-    // Mailgun's private API key: `key-` + 32 hex (Basic auth as `api:key-...`).
+    // Mailgun's private API key: `key-` + 32 hex (Basic auth as `api:key-...`). `key-<md5>` is also
+    // a common cache or object key, so only where the text or the name mentions Mailgun, or as
+    // the value itself (`'key-…'` or `'api:key-…'`).
     id: 'mailgun-api-key',
     keywords: ['key-'],
     regex: /(?<![A-Za-z0-9_-])key-[0-9a-f]{32}/g,
     after: /[A-Za-z0-9]/,
     prefixLength: () => 4,
     describe: fixed('Mailgun API key'),
+    accept: (token, hints, text) => hints.mailgun === true || (hints.name ?? '').includes('mailgun') || text === token || text === `api:${token}`,
   },
 ];
 
@@ -323,7 +328,7 @@ function matches(pattern: SecretPattern, text: string, hints: PatternHints): Kno
     const next = text[start + token.length];
     if (pattern.after && next !== undefined && pattern.after.test(next)) continue;
     if (isPlaceholderBody(token.slice(pattern.prefixLength(token)))) continue;
-    if (pattern.accept && !pattern.accept(token, hints)) continue;
+    if (pattern.accept && !pattern.accept(token, hints, text)) continue;
     const { label, level } = pattern.describe(token, hints);
     found.push({ patternId: pattern.id, label, level, token, start, end: start + token.length });
   }

@@ -75,7 +75,7 @@ export function fileSecrets(file: SourceFileInfo, analysis: ProjectAnalysis): Fi
 function collect(file: SourceFileInfo, analysis: ProjectAnalysis): FileSecrets {
   const byLiteral = new Map<TS.Node, Candidate>();
   const imported: ImportedKey[] = [];
-  const hints: ValueHints = { twilio: mentionsTwilio(file.text) };
+  const hints: ValueHints = { twilio: mentionsTwilio(file.text), mailgun: mentionsMailgun(file.text) };
   // Only a file whose text holds a token keyword can hide a token in a comment.
   const literalSpans: Span[] | undefined = ANY_KEYWORD.test(file.text) ? [] : undefined;
   const add = (literal: TS.Node, candidate: Candidate): void => {
@@ -444,6 +444,10 @@ export function definitionName(literal: TS.StringLiteralLike): string | undefine
 }
 
 /** Case-insensitive without scanning the text with a case-insensitive regex. */
+export function mentionsMailgun(text: string): boolean {
+  return text.includes('mailgun') || text.includes('Mailgun') || text.includes('MAILGUN');
+}
+
 export function mentionsTwilio(text: string): boolean {
   return text.includes('twilio') || text.includes('Twilio') || text.includes('TWILIO');
 }

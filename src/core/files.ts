@@ -78,10 +78,15 @@ export function relativeUnder(root: string, file: string): string {
   return plain ? file.slice(prefix.length) : path.relative(root, file);
 }
 
-const TEST_NAME = /\.(test|spec|scenarios|fixtures|mock|cy|e2e)\.[cm]?[jt]sx?$/;
+const TEST_NAME = /\.(test|spec|scenarios|fixtures|mock|e2e)\.[cm]?[jt]sx?$/;
 const TEST_DIR = /(^|\/)(__tests__|__mocks__|__fixtures__)\//;
-/** Folders that hold tests, their helpers and data by convention: Playwright's and Cypress's, `test/`, `fixtures/`. */
-const TEST_FOLDER = /(^|\/)(tests?|e2e|cypress|playwright|fixtures)\//;
+/**
+ * Folders that hold tests, their helpers and data by convention (Playwright's and Cypress's,
+ * `test/`, `fixtures/`), at the top of the project or of one of its sides (`e2e/`, `web/cypress/`).
+ * Deeper, such names are code: a Redwood service for a `Test` model (`api/src/services/tests/`),
+ * `lib/e2e/` encryption, `lib/playwright/` rendering, a Next.js route segment (`app/tests/`).
+ */
+const TEST_FOLDER = /^(?:(?!(?:app|pages|src|api|lib|functions|netlify)\/)[^/]+\/)?(?:tests?|e2e|cypress|playwright|fixtures)\//;
 
 /** A test file by its name or a `__tests__`-style folder, wherever it is. */
 export function isTestPath(relPath: string): boolean {
@@ -90,9 +95,9 @@ export function isTestPath(relPath: string): boolean {
 }
 
 /**
- * A file in a conventional test folder (`tests/`, `e2e/`, `cypress/`, `fixtures/`). Weaker than
- * `isTestPath`: a function folder may have such a name (`functions/test/test.ts` is an endpoint),
- * so `roleOf` asks the platform first.
+ * A file in a conventional test folder (`tests/`, `e2e/`, `cypress/`, `fixtures/`) near the top of
+ * the project. Weaker than `isTestPath`: a function folder may have such a name
+ * (`functions/test/test.ts` is an endpoint), so `roleOf` asks the platform first.
  */
 export function isInTestFolder(relPath: string): boolean {
   return TEST_FOLDER.test(path.sep === '/' ? relPath : relPath.split(path.sep).join('/'));

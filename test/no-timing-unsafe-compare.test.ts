@@ -84,6 +84,10 @@ describe('flags secrets compared with equality operators', () => {
         "if (!(process.env.ALLOWED_ORIGINS ?? '').split(',').includes(event.headers.origin)) return { statusCode: 403 }",
         "if (!event.headers.authorization?.includes('Bearer ')) return { statusCode: 401 }",
         "if (event.headers['x-api-key-id'] !== process.env.INTERNAL_API_KEY_ID) return { statusCode: 401 }",
+        // A list of words, of key ids, of key hashes: the guess is checked against no secret.
+        "if (!['Bearer', 'Token'].includes(event.headers.authorization.split(' ')[0])) return { statusCode: 401 }",
+        "if (!(process.env.API_KEY_IDS ?? '').split(',').includes(event.headers['x-api-key-id'])) return { statusCode: 401 }",
+        "if (!(process.env.API_KEY_HASHES ?? '').split(',').includes(crypto.createHash('sha256').update(event.headers['x-api-key']).digest('hex'))) return { statusCode: 401 }",
       ),
       [],
     );

@@ -100,6 +100,11 @@ describe('flags credentials granted to every origin', () => {
     assert.deepEqual(echo('ALLOWED.includes(origin)'), []);
     assert.deepEqual(echo('/^https:\\/\\/(app\\.)?shop\\.io$/.test(origin)'), []);
     assert.deepEqual(echo("origin === 'https://shop.io'"), []);
+    // Exact tests written other ways: the parsed host, a map, Object.hasOwn, a helper named for it.
+    assert.deepEqual(echo("(() => { const host = new URL(origin).hostname; return host === 'shop.io' || host.endsWith('.shop.io') })()"), []);
+    assert.deepEqual(echo("ALLOWED_MAP[origin] === true"), []);
+    assert.deepEqual(echo('Object.hasOwn(ALLOWED_MAP, origin)'), []);
+    assert.deepEqual(echo('isAllowedOrigin(origin)'), []);
     const regex = inFunction("import cors from 'cors'", 'export const mw = cors({ origin: /.*/, credentials: true })', "export const ok = cors({ origin: /^https:\\/\\/shop\\.io$/, credentials: true })");
     assert.deepEqual(regex.map((h) => [h.line, h.messageId]), [[2, 'reflect']]);
   });

@@ -137,22 +137,39 @@ function isChecked(value: TS.Expression): boolean {
   const fn = enclosingFunction(value);
   if (!fn) return false;
   const target = unwrap(value);
-  const name = ts.isIdentifier(target) ? target.text : undefined;
+  // The echoed name, and names derived from it (`const host = new URL(origin).hostname`).
+  const names = new Set<string>(ts.isIdentifier(target) ? [target.text] : []);
   const mentionsOrigin = (node: TS.Node): boolean => {
     const text = node.getText();
-    return /headers(?:\??\.origin\b|\[['"`]origin['"`]\]|\.get\(['"`]origin['"`]\))/i.test(text) || (name !== undefined && new RegExp(`\\b${name}\\b`).test(text));
+    return /headers(?:\??\.origin\b|\[['"`]origin['"`]\]|\.get\(['"`]origin['"`]\))/i.test(text) || [...names].some((name) => new RegExp(`\\b${name}\\b`).test(text));
   };
+  for (let round = 0; round < 3; round++) {
+    walk(fn, (node) => {
+      // Not the response being built (`const headers = { 'Access-Control-Allow-Origin': origin }`).
+      if (ts.isVariableDeclaration(node) && node.initializer && !ts.isObjectLiteralExpression(unwrap(node.initializer)) && mentionsOrigin(node.initializer)) {
+        // `const host = new URL(origin).hostname`, `const { hostname } = new URL(origin)`.
+        const bound = ts.isIdentifier(node.name) ? [node.name] : ts.isObjectBindingPattern(node.name) ? node.name.elements.map((el) => el.name) : [];
+        for (const id of bound) if (ts.isIdentifier(id)) names.add(id.text);
+      }
+      return undefined;
+    });
+  }
   let checked = false;
   walk(fn, (node) => {
     if (checked) return false;
     if (ts.isBinaryExpression(node) && /^(?:===|!==|==|!=)$/.test(node.operatorToken.getText()) && mentionsOrigin(node)) checked = true;
     else if (ts.isCallExpression(node) && ORIGIN_TESTS.has(calleeName(node) ?? '') && mentionsOrigin(node)) checked = isExactOriginTest(node, mentionsOrigin);
+    // `ORIGINS[origin]`: a lookup in a map of allowed origins.
+    else if (ts.isElementAccessExpression(node) && mentionsOrigin(node.argumentExpression)) checked = true;
+    // `isAllowedOrigin(origin)`, `validateOrigin(origin)`: a check named for what it does.
+    else if (ts.isCallExpression(node) && ORIGIN_CHECK_NAME.test(calleeName(node) ?? '') && node.arguments.some(mentionsOrigin)) checked = true;
     return undefined;
   });
   return checked;
 }
 
-const ORIGIN_TESTS = new Set(['includes', 'has', 'test', 'match', 'endsWith', 'startsWith', 'indexOf']);
+const ORIGIN_TESTS = new Set(['includes', 'has', 'test', 'match', 'endsWith', 'startsWith', 'indexOf', 'hasOwn', 'hasOwnProperty']);
+const ORIGIN_CHECK_NAME = /allow|valid|trust|permit|whitelist|safe/i;
 
 /**
  * Whether an origin test matches whole origins. Bypassable ones let a look-alike in:

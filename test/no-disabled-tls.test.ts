@@ -352,7 +352,8 @@ describe('NODE_TLS_REJECT_UNAUTHORIZED in code', () => {
     assert.deepEqual(imported.map((h) => [h.line, h.message]), [[2, message]]);
     const destructured = inLib(`const { env } = process\nenv['NODE_TLS_REJECT_UNAUTHORIZED'] = 0`);
     assert.deepEqual(lines(destructured), [2]);
-    // Some other object called `env` is not the process's.
+    // Some other object called `env` is not the process's, even where `env` is also imported.
+    assert.deepEqual(inLib(`import { env } from 'node:process'\nexport const docs = () => {\n  const env = { NODE_TLS_REJECT_UNAUTHORIZED: '' }\n  env.NODE_TLS_REJECT_UNAUTHORIZED = '0'\n  return env\n}`), []);
     assert.deepEqual(inLib(`const env = loadConfig()\nenv.NODE_TLS_REJECT_UNAUTHORIZED = '0'\nimport { env as e } from 'src/lib/env'\ne.NODE_TLS_REJECT_UNAUTHORIZED = '0'`), []);
   });
 

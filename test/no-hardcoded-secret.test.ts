@@ -245,7 +245,6 @@ describe('known token formats', () => {
     ['PEM private key', pemKey, 'private-key', 'error'],
     ['Notion integration token', tokens.notion, 'notion-token', 'error'],
     ['Notion integration token (ntn_)', tokens.notionNew, 'notion-token', 'error'],
-    ['Mailgun API key', tokens.mailgun, 'mailgun-api-key', 'error'],
   ];
   for (const [label, make, patternId, level] of cases) {
     test(`finds a ${label}, alone and inside a longer string`, () => {
@@ -259,6 +258,16 @@ describe('known token formats', () => {
       assert.equal(embedded?.start, 9);
     });
   }
+
+  test('Mailgun keys: the whole value, or inside a text that mentions Mailgun (key-<md5> is also a cache key)', () => {
+    const key = tokens.mailgun();
+    assert.equal(findKnownSecret(key)?.patternId, 'mailgun-api-key');
+    assert.equal(findKnownSecret(`api:${key}`)?.token, key);
+    assert.equal(findKnownSecret(`cache:${key}`), undefined);
+    assert.equal(findKnownSecret(`uploads/${key}.png`), undefined);
+    assert.equal(findKnownSecret(`cache:${key}`, { mailgun: true })?.token, key);
+    assert.equal(findKnownSecret(`x ${key}`, { name: 'mailgun_api_key' })?.level, 'error');
+  });
 
   test('Twilio API keys need a Twilio context', () => {
     const key = tokens.twilio();
@@ -614,6 +623,10 @@ describe('env fallbacks', () => {
       "export const i = process.env.GOOGLE_APPLICATION_CREDENTIALS || './service-account.json'",
       "export const j = process.env.PRIVATE_KEY_FILE ?? '/etc/secrets/signing.pem'",
       "export const k = process.env.SIGNING_KEY || 'certs/signing-key.pem'",
+      "export const l = process.env.PRIVATE_KEY ?? 'file://keys/private.pem'",
+      "export const m = process.env.MINIO_SECRET_KEY ?? 'minioadmin'",
+      // A public key under a public name: Supabase's anon key is a JWT sent by every browser.
+      `export const n = process.env.SUPABASE_ANON_KEY ?? '${'eyJhbGciOiJIUzI1NiJ9.' + chars(60) + '.' + chars(43)}'`,
     ].join('\n');
     const findings = scanModule(code);
     assert.deepEqual(summary(findings), ['1:error:envFallback', '2:error:envFallback', '3:warning:envFallback', '7:warning:envFallback']);

@@ -81,13 +81,14 @@ test('isCoveredName: signing secrets by any name, not the names of headers or id
   for (const key of ['WEBHOOK_SECRET', 'STRIPE_WEBHOOK_SECRET', 'CLERK_WEBHOOK_SIGNING_SECRET', 'SLACK_SIGNING_SECRET', 'SESSION_SECRET', 'webhook_secret_key']) {
     assert.equal(isCoveredName(key), true, key);
   }
-  for (const key of ['WEBHOOK_SECRET_HEADER', 'WEBHOOK_SECRET_HEADER_NAME', 'SLACK_SIGNING_SECRET_NAME', 'WEBHOOK_SECRET_ID', 'CRON_SECRET', 'WEBHOOK_URL', 'WEBHOOK_SECRET_ARN']) {
+  for (const key of ['WEBHOOK_SECRET_HEADER', 'WEBHOOK_SECRET_HEADER_NAME', 'SLACK_SIGNING_SECRET_NAME', 'WEBHOOK_SECRET_ID', 'CRON_SECRET', 'WEBHOOK_URL', 'WEBHOOK_SECRET_ARN', 'STRIPE_WEBHOOK_SECRET_PARAM', 'WEBHOOK_SECRET_REF', 'WEBHOOK_SECRET_ROTATED_AT']) {
     assert.equal(isCoveredName(key), false, key);
   }
 });
 
 test('weaknessOf', () => {
   assert.equal(weaknessOf('THIS_IS_NOT_SECRET_PLEASE_CHANGE'), 'placeholder');
+  assert.equal(weaknessOf('generate-with-yarn-rw-g-secret'), 'placeholder');
   assert.equal(weaknessOf('short1'), 'short');
   assert.equal(weaknessOf('correct-horse-battery-staple'), 'guessable');
   assert.equal(weaknessOf('0123456789abcdefghij'), 'placeholder');

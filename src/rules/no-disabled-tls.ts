@@ -211,6 +211,9 @@ function isProcessEnvIn(analysis: ProjectAnalysis, file: SourceFileInfo, node: T
   if (isProcessEnv(node)) return true;
   const id = unwrap(node);
   if (!ts.isIdentifier(id)) return false;
+  // A local binding shadows the import: `const env = { ... }` in a function is not the process's.
+  const declaration = analysis.declarationOf(id, file);
+  if (declaration && declaration.file === file && !ts.isObjectBindingPattern(declaration.node)) return false;
   const imported = analysis.importSource(file, id.text);
   if (imported) return imported.name === 'env' && (imported.specifier === 'process' || imported.specifier === 'node:process');
   // A destructured name is declared by its pattern.

@@ -8,7 +8,7 @@ import { noWeakWebhookSecret as meta } from './meta';
 
 const PREFILTER = /WEBHOOK|SESSION_SECRET|SIGNING_SECRET/i;
 /** What follows `SECRET` in a name that holds something else: a header's name, a variable's, a key id, a path. */
-const NOT_THE_SECRET = /SECRET_?(?:HEADER|HEADER_NAME|NAME|ID|KEY_ID|ENV|VAR|PATH|FILE|URL|ARN|VERSION)$/;
+const NOT_THE_SECRET = /SECRET_?(?:HEADER|HEADER_NAME|NAME|ID|KEY_ID|ENV|VAR|PATH|FILE|URL|ARN|REF|PARAM|PARAMETER|VERSION|ROTATED_AT|UPDATED_AT|CREATED_AT|EXPIRES_AT)$/;
 /**
  * Webhook signing secrets (`WEBHOOK_SECRET`, `STRIPE_WEBHOOK_SECRET`, `SLACK_SIGNING_SECRET`,
  * `CLERK_WEBHOOK_SIGNING_SECRET`) and dbAuth's session key; not `WEBHOOK_SECRET_HEADER`.

@@ -107,6 +107,7 @@ export function classifyFallback(value: string, envName: string, hints: ValueHin
  * the usual default of `GOOGLE_APPLICATION_CREDENTIALS` or `*_KEY_PATH`, not the credential.
  */
 function isFilePath(value: string): boolean {
+  if (/^file:\/\/[\w.@/~-]+$/.test(value)) return true;
   if (!/^[\w.@/~-]+$/.test(value)) return false;
   return /^(?:\.{1,2}\/|\/|~\/)/.test(value) || /\.(?:json|pem|key|crt|cer|p12|pfx|jks|keystore|ya?ml|txt)$/.test(value);
 }

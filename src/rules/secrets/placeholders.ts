@@ -18,7 +18,7 @@ const TEMPLATE_MARKER =
 
 /** Fragments that only placeholders contain. Checked on the lower-cased value. */
 const PLACEHOLDER_FRAGMENT =
-  /change[-_ ]?(?:me|this|it)|replace[-_ ]?(?:me|this|with)|please[-_ ]?change|placeholder|example|not[-_ ]?(?:a[-_ ]?)?secret|(?:^|[^a-z])your(?:[^a-z]|key|api|secret|token|pass|own)|insert[-_ ]|dummy|redacted|xxxx|\.\.\.|…|<[a-z]|\$\{|\{\{/;
+  /change[-_ ]?(?:me|this|it)|replace[-_ ]?(?:me|this|with)|please[-_ ]?change|placeholder|example|not[-_ ]?(?:a[-_ ]?)?secret|(?:^|[^a-z])your(?:[^a-z]|key|api|secret|token|pass|own)|insert[-_ ]|generate[-_ ](?:with|one|a|your|using|by)[-_ ]|dummy|redacted|xxxx|\.\.\.|…|<[a-z]|\$\{|\{\{/;
 
 /** A known token prefix in front of a placeholder (`sk_test_xxx`, `whsec_test`, `ghp_your_token`). */
 const TOKEN_PREFIX = /^(?:[srp]k_(?:live|test)_|whsec_|gh[pousr]_|github_pat_|xox[abposr]-|npm_|SG\.|sk-(?:proj-)?)/;
@@ -78,6 +78,8 @@ export function isPublicValue(value: string): boolean {
 const DEFAULT_PASSWORDS = new Set([
   'admin', 'changeit', 'docker', 'guest', 'mongo', 'mysql', 'pass', 'password', 'postgres', 'prisma',
   'rabbit', 'redis', 'root', 'secret', 'test', 'user',
+  // Local emulators' documented credentials (MinIO, LocalStack).
+  'minioadmin', 'localstack',
 ]);
 
 export function isDefaultPassword(value: string): boolean {

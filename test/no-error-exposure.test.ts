@@ -247,6 +247,25 @@ describe('does not flag', () => {
     assert.deepEqual(found, []);
   });
 
+  test('a message kept out of production through a constant (`isProd`), and one shown only in production', () => {
+    const found = inFunction(
+      [
+        "const isProd = process.env.NODE_ENV === 'production'",
+        "const isDev = !isProd",
+        'export const a = async () => {',
+        "  try { return await load() } catch (err) { return { statusCode: 500, body: JSON.stringify({ error: isProd ? 'Internal error' : err.message }) } }",
+        '}',
+        'export const b = async () => {',
+        "  try { return await load() } catch (err) { return { statusCode: 500, body: JSON.stringify({ error: isDev ? err.message : 'Internal error' }) } }",
+        '}',
+        'export const c = async () => {',
+        "  try { return await load() } catch (err) { return { statusCode: 500, body: JSON.stringify({ error: isProd ? err.message : 'Internal error' }) } }",
+        '}',
+      ].join('\n'),
+    );
+    assert.deepEqual(found.map((h) => h.line), [10]);
+  });
+
   test('statuses named by http-status-codes that are not server errors, and a named status outside a response', () => {
     const found = inFunction(
       [

@@ -236,6 +236,11 @@ function namedServerStatus(ctx: SourceContext, node: TS.Expression, file: Source
  * stack leaks if it does (the worse leak), else the first place its message does.
  */
 function reportExposures(ctx: SourceContext, bodies: readonly TS.Expression[], status: number): void {
+  // `const isProd = process.env.NODE_ENV === 'production'`, then `isProd ? 'Internal error' : err.message`.
+  const constantOf = (id: TS.Identifier): TS.Expression | undefined => {
+    const value = ctx.analysis.resolveValue(id, ctx.file);
+    return value.node !== id && ts.isExpression(value.node) ? value.node : undefined;
+  };
   const found = new Map<TS.Node, { exposure: Exposure; at: TS.Node }>();
   const visit = (root: TS.Node, hops: number): void => {
     walk(root, (node) => {
@@ -244,7 +249,7 @@ function reportExposures(ctx: SourceContext, bodies: readonly TS.Expression[], s
       if (exposure) {
         const known = found.get(exposure.error);
         const worse = !known || (known.exposure.kind === 'message' && exposure.kind === 'stack');
-        if (worse && !isOutsideProductionOnly(node)) found.set(exposure.error, { exposure, at: ts.isTemplateSpan(node) ? node.expression : node });
+        if (worse && !isOutsideProductionOnly(node, constantOf)) found.set(exposure.error, { exposure, at: ts.isTemplateSpan(node) ? node.expression : node });
         return false;
       }
       if (ts.isIdentifier(node) && hops < MAX_HOPS && isValueUse(node)) {

@@ -813,3 +813,29 @@ export const handler = async (event) => {
     [],
   );
 });
+
+test('a catch that returns the payload parsed before verifying hands it out too', () => {
+  assert.deepEqual(
+    verdicts({
+      ...DB,
+      'api/src/functions/parsedFirst.ts': `import { verifyEvent } from '@redwoodjs/api/webhooks'
+import { db } from 'src/lib/db'
+const parse = (event) => {
+  const payload = JSON.parse(event.body)
+  try {
+    verifyEvent('timestampSchemeVerifier', { event, secret: process.env.PARTNER_WEBHOOK_SECRET })
+    return payload
+  } catch {
+    return payload
+  }
+}
+export const handler = async (event) => {
+  const p = parse(event)
+  await db.order.update({ where: { id: p.id }, data: { paid: true } })
+  return { statusCode: 200 }
+}
+`,
+    }),
+    ['require-webhook-verification:swallowed@api/src/functions/parsedFirst.ts:6'],
+  );
+});

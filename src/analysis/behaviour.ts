@@ -1275,11 +1275,24 @@ export function isSwallowed(node: TS.Node): boolean {
 
 /** `catch { return JSON.parse(event.body) }`: a helper that hands out the unverified payload when verification fails. */
 function returnsThePayload(block: TS.Block): boolean {
+  // Names the function bound to the body before: `const payload = JSON.parse(event.body)`.
+  const fn = enclosingBody(block);
+  const fromBody = new Set<string>();
+  if (fn) {
+    walk(fn, (n) => {
+      if (ts.isVariableDeclaration(n) && ts.isIdentifier(n.name) && n.initializer && readsBody(n.initializer)) fromBody.add(n.name.text);
+      return undefined;
+    });
+  }
   return someNode(
     block,
-    (n) => ts.isReturnStatement(n) && n.expression !== undefined && someNode(n.expression, (e) => ts.isPropertyAccessExpression(e) && /(^|\.)(event|evt|req|request)\.(body|rawBody)$/.test(dottedName(e) ?? '')),
+    (n) => ts.isReturnStatement(n) && n.expression !== undefined && (readsBody(n.expression) || (ts.isIdentifier(unwrap(n.expression)) && fromBody.has((unwrap(n.expression) as TS.Identifier).text))),
     isFunctionLike,
   );
+}
+
+function readsBody(expr: TS.Node): boolean {
+  return someNode(expr, (e) => ts.isPropertyAccessExpression(e) && /(^|\.)(event|evt|req|request)\.(body|rawBody)$/.test(dottedName(e) ?? ''));
 }
 
 /** `catch { verified = false }` followed by `if (!verified) return 401`: the catch records the failure for a later refusal. */

@@ -1164,8 +1164,14 @@ function isLiteralFallback(node: TS.BinaryExpression): boolean {
  * a use, and a constant bound to it is followed under its own name.
  */
 function usedBeyondPresence(fn: TS.Node, names: readonly string[]): boolean {
+  // Each name's last segment, tested before any dotted name is built: this walks whole functions.
+  const lasts = new Set(names.map((name) => name.slice(name.lastIndexOf('.') + 1)));
   return someNode(fn, (n) => {
-    if (!ts.isIdentifier(n) && !ts.isPropertyAccessExpression(n) && !ts.isElementAccessExpression(n)) return false;
+    let last: string | undefined;
+    if (ts.isIdentifier(n)) last = n.text;
+    else if (ts.isPropertyAccessExpression(n)) last = n.name.text;
+    else if (ts.isElementAccessExpression(n)) last = stringLiteralValue(n.argumentExpression);
+    if (last === undefined || !lasts.has(last)) return false;
     const name = dottedName(n);
     if (name === undefined || !names.includes(name)) return false;
     if (ts.isIdentifier(n) && !isValueIdentifier(n)) return false;

@@ -227,19 +227,25 @@ function authCovers(auth: Anchored<AuthFact>, work: Anchored<SensitiveFact>): bo
   const fn = enclosingFunction(auth.anchor);
   if (fn === undefined || fn !== enclosingFunction(work.anchor)) return true;
   const branch = branchOf(auth.anchor, fn);
-  if (branch !== undefined && !contains(branch, work.anchor)) {
+  if (branch !== undefined && !within(branch, work.anchor)) {
     const owner = branch.parent;
     // Another branch of the same `if`, `switch` or `?:`: the check is on a path the work is not.
-    if (contains(owner, work.anchor)) return false;
+    if (within(owner, work.anchor)) return false;
     // After it: only a branch that always leaves (`if (GET) { requireAuth(); ...; return }`) tells;
     // otherwise the paths may be correlated (`if (method !== 'GET') requireAuth()`), so the benefit of the doubt.
-    return !(work.anchor.getStart() >= owner.getEnd() && endsInExit(branch));
+    return !(work.anchor.pos >= owner.end && endsInExit(branch));
   }
   // A read before the check still answers after it; a write has already happened, if it matters:
   // a rate-limit counter or a request log must come first.
-  if (!work.write || auth.anchor.getStart() <= work.anchor.getStart() || contains(work.anchor, auth.anchor)) return true;
+  // Positions with trivia (`pos`): enough to order two nodes, and no scan for their start.
+  if (!work.write || auth.anchor.pos <= work.anchor.pos || within(work.anchor, auth.anchor)) return true;
   const model = /^writes to `db\.(\w+)`/.exec(work.work)?.[1];
   return model !== undefined && !PRIVATE_MODEL.test(model);
+}
+
+/** `inner` lies in `outer` (full positions, trivia included: no scan for where tokens start). */
+function within(outer: TS.Node, inner: TS.Node): boolean {
+  return outer.pos <= inner.pos && inner.end <= outer.end;
 }
 
 /** The branch always leaves the function: its last statement returns or throws. */

@@ -1281,20 +1281,17 @@ export function isSwallowed(node: TS.Node): boolean {
 
 /** `catch { return JSON.parse(event.body) }`: a helper that hands out the unverified payload when verification fails. */
 function returnsThePayload(block: TS.Block): boolean {
-  // Names the function bound to the body before: `const payload = JSON.parse(event.body)`.
-  const fn = enclosingBody(block);
-  const fromBody = new Set<string>();
-  if (fn) {
-    walk(fn, (n) => {
-      if (ts.isVariableDeclaration(n) && ts.isIdentifier(n.name) && n.initializer && readsBody(n.initializer)) fromBody.add(n.name.text);
-      return undefined;
-    });
-  }
-  return someNode(
-    block,
-    (n) => ts.isReturnStatement(n) && n.expression !== undefined && (readsBody(n.expression) || (ts.isIdentifier(unwrap(n.expression)) && fromBody.has((unwrap(n.expression) as TS.Identifier).text))),
-    isFunctionLike,
-  );
+  const returned: TS.Expression[] = [];
+  walk(block, (n) => {
+    if (isFunctionLike(n)) return false;
+    if (ts.isReturnStatement(n) && n.expression) returned.push(unwrap(n.expression));
+    return undefined;
+  });
+  if (returned.some(readsBody)) return true;
+  // A name the function bound to the body before: `const payload = JSON.parse(event.body)`.
+  const names = returned.filter(ts.isIdentifier).map((id) => id.text);
+  const fn = names.length > 0 ? enclosingBody(block) : undefined;
+  return fn !== undefined && someNode(fn, (n) => ts.isVariableDeclaration(n) && ts.isIdentifier(n.name) && names.includes(n.name.text) && n.initializer !== undefined && readsBody(n.initializer));
 }
 
 function readsBody(expr: TS.Node): boolean {

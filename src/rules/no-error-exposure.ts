@@ -64,7 +64,21 @@ function responseOf(ctx: SourceContext, node: TS.Node, helpers: Map<FunctionLike
     const status = serverStatus(ctx, shape.status);
     return status !== undefined ? { status, bodies: [shape.body] } : undefined;
   }
-  return ts.isCallExpression(node) ? helperResponse(ctx, node, helpers) : undefined;
+  // A helper's response can carry a caught error only where one is in scope: resolving every call's callee costs.
+  return ts.isCallExpression(node) && inErrorScope(node) ? helperResponse(ctx, node, helpers) : undefined;
+}
+
+/** Inside a `catch`, or a function whose first parameter is named like an error (`.catch((err) => ...)`, Express error middleware). */
+function inErrorScope(node: TS.Node): boolean {
+  for (let current = node.parent; current; current = current.parent) {
+    if (ts.isCatchClause(current)) return true;
+    if (isFunctionLike(current)) {
+      const first = current.parameters[0];
+      if (first && ts.isIdentifier(first.name) && ERROR_PARAMETER.test(first.name.text)) return true;
+    }
+    if (ts.isSourceFile(current)) return false;
+  }
+  return false;
 }
 
 /**
@@ -104,7 +118,7 @@ const STATUS_SETTERS = /^(?:status|writeHead)$/;
 /** `res.end(body)` after `res.statusCode = 500`, `res.writeHead(500)` or `res.status(500)` on its own line. */
 function nodeShape(call: TS.CallExpression): Shape | undefined {
   const callee = unwrap(call.expression);
-  if (!ts.isPropertyAccessExpression(callee) || !SENDS.test(callee.name.text) || !call.arguments[0]) return undefined;
+  if (!ts.isPropertyAccessExpression(callee) || !SENDS.test(callee.name.text) || !call.arguments[0] || !inErrorScope(call)) return undefined;
   const res = dottedName(unwrap(callee.expression));
   const status = res === undefined ? undefined : statusSetBefore(call, res);
   return status ? { status, body: call.arguments[0] } : undefined;

@@ -839,3 +839,49 @@ export const handler = async (event) => {
     ['require-webhook-verification:swallowed@api/src/functions/parsedFirst.ts:6'],
   );
 });
+
+test("a SAM event on an API resource of the template takes that API's authorizer; a function on an open API does not", () => {
+  const root = tempDir('fnscan-sam-api-');
+  const fn = (name: string, api: string) => [
+    `  ${name}:`,
+    '    Type: AWS::Serverless::Function',
+    '    Properties:',
+    '      CodeUri: src/',
+    `      Handler: ${name.toLowerCase()}.handler`,
+    '      Events:',
+    '        Get:',
+    '          Type: Api',
+    '          Properties:',
+    `            Path: /${name.toLowerCase()}`,
+    '            Method: get',
+    `            RestApiId: ${api}`,
+  ];
+  writeFiles(root, {
+    'template.yaml': [
+      'Resources:',
+      '  OrdersApi:',
+      '    Type: AWS::Serverless::Api',
+      '    Properties:',
+      '      StageName: prod',
+      '      Auth:',
+      '        DefaultAuthorizer: CognitoAuth',
+      '        Authorizers:',
+      '          CognitoAuth:',
+      '            UserPoolArn: arn:aws:cognito-idp:eu-west-1:123456789012:userpool/eu-west-1_abc',
+      '  OpenApi:',
+      '    Type: AWS::Serverless::Api',
+      '    Properties:',
+      '      StageName: prod',
+      ...fn('Guarded', '!Ref OrdersApi'),
+      ...fn('LongForm', '{ Ref: OrdersApi }'),
+      ...fn('Open', '!Ref OpenApi'),
+      '',
+    ].join('\n'),
+    'src/guarded.mjs': "import { db } from './db.mjs'\nexport const handler = async () => ({ statusCode: 200, body: JSON.stringify(await db.order.findMany()) })\n",
+    'src/longform.mjs': "import { db } from './db.mjs'\nexport const handler = async () => ({ statusCode: 200, body: JSON.stringify(await db.order.findMany()) })\n",
+    'src/open.mjs': "import { db } from './db.mjs'\nexport const handler = async () => ({ statusCode: 200, body: JSON.stringify(await db.order.findMany()) })\n",
+    'src/db.mjs': "import { PrismaClient } from '@prisma/client'\nexport const db = new PrismaClient()\n",
+  });
+  const { findings } = scanRules(root, HANDLER_RULES);
+  assert.deepEqual(findings.map((f) => `${f.messageId}@${path.relative(root, f.location.file)}`), ['unauthenticated@src/open.mjs']);
+});

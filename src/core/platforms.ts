@@ -300,6 +300,16 @@ export function readServerlessYml(file: string): LambdaFunction[] {
   return result;
 }
 
+/** The `Auth` of an `AWS::Serverless::Api` or `HttpApi` resource an event names (`!Ref OrdersApi`, `{ Ref: OrdersApi }`). */
+function samApiAuth(resources: YAML.YAMLMap, ref: unknown): YAML.YAMLMap | undefined {
+  const name = typeof ref === 'string' ? ref : yaml().isMap(ref) ? ref.get('Ref') : undefined;
+  if (typeof name !== 'string') return undefined;
+  const api = resources.get(name, true);
+  if (!yaml().isMap(api) || !/^AWS::Serverless::(?:Api|HttpApi)$/.test(String(api.get('Type')))) return undefined;
+  const auth = api.getIn(['Properties', 'Auth'], true);
+  return yaml().isMap(auth) ? auth : undefined;
+}
+
 /** SAM: `AWS::Serverless::Function` with `Api`/`HttpApi` events or a `FunctionUrlConfig`. */
 export function readSamTemplate(file: string): LambdaFunction[] {
   const doc = parseYaml(file);
@@ -327,8 +337,10 @@ export function readSamTemplate(file: string): LambdaFunction[] {
     const urlOpen = yaml().isMap(urlConfig) && urlConfig.get('AuthType') === 'NONE';
     if (apiEvents.length === 0 && !yaml().isMap(urlConfig)) continue;
     const eventsProtected = apiEvents.every((e) => {
-      const authorizer = e.getIn(['Properties', 'Auth', 'Authorizer']) ?? defaultAuthorizer;
-      const apiKey = e.getIn(['Properties', 'Auth', 'ApiKeyRequired']) === true;
+      // An event on an API of the template (`RestApiId: !Ref OrdersApi`) inherits that API's `Auth`.
+      const api = samApiAuth(resources, e.getIn(['Properties', 'RestApiId']) ?? e.getIn(['Properties', 'ApiId']));
+      const authorizer = e.getIn(['Properties', 'Auth', 'Authorizer']) ?? api?.get('DefaultAuthorizer') ?? defaultAuthorizer;
+      const apiKey = e.getIn(['Properties', 'Auth', 'ApiKeyRequired']) === true || api?.get('ApiKeyRequired') === true;
       return apiKey || (authorizer !== undefined && authorizer !== 'NONE');
     });
     const cut = handler.lastIndexOf('.');

@@ -885,3 +885,38 @@ test("a SAM event on an API resource of the template takes that API's authorizer
   const { findings } = scanRules(root, HANDLER_RULES);
   assert.deepEqual(findings.map((f) => `${f.messageId}@${path.relative(root, f.location.file)}`), ['unauthenticated@src/open.mjs']);
 });
+
+test('a token only decoded (jwt.decode) and null-checked authenticates nobody, classic or Fetch API request; verified, it does', () => {
+  const classic = (call: string) => `import jwt from 'jsonwebtoken'
+import { db } from 'src/lib/db'
+export const handler = async (event) => {
+  const token = (event.headers.authorization ?? '').replace('Bearer ', '')
+  const claims = ${call} as { sub: string } | null
+  if (!claims) return { statusCode: 401, body: 'Unauthorized' }
+  await db.user.update({ where: { id: claims.sub }, data: { lastSeen: new Date() } })
+  return { statusCode: 200 }
+}
+`;
+  const fetchStyle = (call: string) => `import jwt from 'jsonwebtoken'
+import { db } from 'src/lib/db'
+export const handler = async (req) => {
+  const token = req.headers.get('authorization')?.replace('Bearer ', '') ?? ''
+  const claims = ${call} as { role?: string } | null
+  if (!claims || claims.role !== 'admin') return new Response('Forbidden', { status: 403 })
+  return Response.json(await db.user.findMany())
+}
+`;
+  assert.deepEqual(
+    verdicts({
+      ...DB,
+      'api/src/functions/classicDecoded.ts': classic('jwt.decode(token)'),
+      'api/src/functions/classicVerified.ts': classic('jwt.verify(token, process.env.JWT_SECRET)'),
+      'api/src/functions/fetchDecoded.ts': fetchStyle('jwt.decode(token)'),
+      'api/src/functions/fetchVerified.ts': fetchStyle('jwt.verify(token, process.env.JWT_SECRET)'),
+    }),
+    [
+      'no-unauthenticated-handler:unauthenticated@api/src/functions/classicDecoded.ts:3',
+      'no-unauthenticated-handler:unauthenticated@api/src/functions/fetchDecoded.ts:3',
+    ],
+  );
+});

@@ -366,11 +366,17 @@ export class BehaviourAnalyzer {
   private onIf(node: TS.IfStatement, file: SourceFileInfo, facts: Facts): void {
     if (!refusesWithAuthStatus(node.thenStatement)) return;
     const texts = [node.expression.getText(file.sf)];
+    let decoded = false;
     someNode(node.expression, (n) => {
-      if (ts.isIdentifier(n)) texts.push(this.analysis.resolveValue(n, file).node.getText());
+      if (ts.isIdentifier(n)) {
+        const value = this.analysis.resolveValue(n, file).node;
+        texts.push(value.getText());
+        // `const claims = jwt.decode(token)`: anyone can write a token that decodes.
+        if (ts.isCallExpression(value) && DECODERS.has(calleeName(value) ?? '')) decoded = true;
+      }
       return false;
     });
-    if (texts.some((t) => SIGNATURE_WORDS.test(t)) || !texts.some((t) => CALLER_CREDENTIAL_WORDS.test(t))) return;
+    if (decoded || texts.some((t) => SIGNATURE_WORDS.test(t)) || !texts.some((t) => CALLER_CREDENTIAL_WORDS.test(t))) return;
     if (this.testsPresenceOnly(node, file) || this.testsFunctionItself(node.expression, file)) return;
     facts.auth.push({ file, node: node.expression, via: 'a credential check that answers 401/403', anchor: node });
   }
@@ -438,18 +444,26 @@ export class BehaviourAnalyzer {
 
   /** A credential header read whose value is only tested for presence, under its own name or a constant's. */
   private headerTestedForPresenceOnly(read: TS.Node): boolean {
-    const dotted = dottedName(read);
+    // `event.headers.authorization`, or a Fetch API `req.headers.get('authorization')` (no dotted name: followed by the constant it is bound to).
+    const fetchStyle = ts.isCallExpression(read);
+    const dotted = fetchStyle ? undefined : dottedName(read);
     const fn = enclosingBody(read);
-    if (dotted === undefined || fn === undefined || !REQUEST_VALUE.test(dotted)) return false;
-    const names = [dotted];
+    if (fn === undefined || (!fetchStyle && (dotted === undefined || !REQUEST_VALUE.test(dotted)))) return false;
+    const names = dotted === undefined ? [] : [dotted];
     let bound: TS.Node = read;
-    while (bound.parent && (ts.isParenthesizedExpression(bound.parent) || (ts.isBinaryExpression(bound.parent) && bound.parent.left === bound && isLiteralFallback(bound.parent)))) {
-      bound = bound.parent;
+    for (;;) {
+      const up = bound.parent && (ts.isParenthesizedExpression(bound.parent) || (ts.isBinaryExpression(bound.parent) && bound.parent.left === bound && isLiteralFallback(bound.parent)))
+        ? bound.parent
+        : transformOf(bound);
+      if (!up) break;
+      bound = up;
     }
     const declaration = bound.parent;
     if (declaration && ts.isVariableDeclaration(declaration) && declaration.initializer === bound) {
       if (!ts.isIdentifier(declaration.name) || !isConstDeclaration(declaration)) return false;
       names.push(declaration.name.text);
+    } else if (fetchStyle) {
+      return false;
     }
     return !usedBeyondPresence(fn, names);
   }
@@ -1185,6 +1199,21 @@ function usedBeyondPresence(fn: TS.Node, names: readonly string[]): boolean {
   });
 }
 
+/** String methods that reshape a credential without checking it: `.replace('Bearer ', '')`, `.split(' ')`, `.trim()`. */
+const STRING_TRANSFORMS = new Set(['replace', 'replaceAll', 'trim', 'slice', 'substring', 'split', 'toLowerCase', 'toUpperCase']);
+
+/** The expression a value is reshaped into (`x.replace(...)`, `x.split(' ')[1]`), if it is. */
+function transformOf(value: TS.Node): TS.Node | undefined {
+  const parent = value.parent;
+  if (!parent) return undefined;
+  if (ts.isPropertyAccessExpression(parent) && parent.expression === value && STRING_TRANSFORMS.has(parent.name.text) &&
+    ts.isCallExpression(parent.parent) && parent.parent.expression === parent) {
+    return parent.parent;
+  }
+  if (ts.isElementAccessExpression(parent) && parent.expression === value && ts.isNumericLiteral(unwrap(parent.argumentExpression))) return parent;
+  return undefined;
+}
+
 /** Calls that read a token without checking it: `jwt.decode`, `jwtDecode`, `atob`, `JSON.parse`. */
 const DECODERS = new Set(['decode', 'jwtDecode', 'decodeJwt', 'decodeProtectedHeader', 'atob', 'parse']);
 
@@ -1226,6 +1255,8 @@ function isPresenceUse(read: TS.Expression, names: readonly string[]): boolean {
       current = parent.parent;
     } else if (ts.isBinaryExpression(parent) && parent.left === current && isLiteralFallback(parent)) {
       current = parent;
+    } else if (transformOf(current)) {
+      current = transformOf(current)!;
     } else if (ts.isPrefixUnaryExpression(parent) && parent.operator === ts.SyntaxKind.ExclamationToken) {
       return true;
     } else if (ts.isBinaryExpression(parent) && (parent.operatorToken.kind === ts.SyntaxKind.AmpersandAmpersandToken || parent.operatorToken.kind === ts.SyntaxKind.BarBarToken)) {

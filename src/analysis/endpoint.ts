@@ -9,7 +9,7 @@ import type { RelatedReport, SuggestionReport } from '../core/rule';
 import { calleeName, isFunctionLike, objectProperty, propertyValue, someNode, stringLiteralValue, unwrap, type FunctionLike } from '../core/ast';
 import { compileGlobs } from '../core/glob';
 import { endpointInfo } from '../core/project';
-import { HTTP_METHODS, type ConfigSite, type EndpointInfo, type GatewayAuth } from '../core/platforms';
+import { HTTP_METHODS, middlewareGuards, type ConfigSite, type EndpointInfo, type GatewayAuth } from '../core/platforms';
 import type { Span } from '../core/types';
 import { BehaviourAnalyzer, behaviourOf } from './behaviour';
 import { emptyFacts, mergeFacts, type Anchored, type AuthFact, type Facts, type SensitiveFact, type Site, type VerifyFact } from './facts';
@@ -111,7 +111,8 @@ function judgeHandler(
     return findings;
   }
   // A Next.js middleware running an auth library guards routes before they run.
-  if (info.platform === 'next' && file.project.platforms?.nextAuthMiddleware) return findings;
+  const middleware = file.project.platforms?.nextAuthMiddleware;
+  if (info.platform === 'next' && middleware && middlewareGuards(middleware, info.name)) return findings;
   const work = firstWork(facts);
   const openUrl = shape.gateway?.openUrl ? [configRelated(shape.gateway.site, file)] : [];
   if (work) {

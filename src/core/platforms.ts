@@ -42,8 +42,8 @@ export interface PlatformConfig {
   /** Next.js `pages/api` and `app` folders. */
   nextPagesApiDirs: string[];
   nextAppDirs: string[];
-  /** A Next.js `middleware` that runs an auth library on requests. */
-  nextAuthMiddleware: boolean;
+  /** A Next.js `middleware` that refuses unauthenticated requests, and the paths it does that on. */
+  nextAuthMiddleware?: NextMiddleware;
   lambdas: LambdaFunction[];
 }
 
@@ -59,7 +59,7 @@ export interface EndpointInfo {
 }
 
 export function emptyPlatforms(): PlatformConfig {
-  return { netlifyDirs: [], nextPagesApiDirs: [], nextAppDirs: [], nextAuthMiddleware: false, lambdas: [] };
+  return { netlifyDirs: [], nextPagesApiDirs: [], nextAppDirs: [], lambdas: [] };
 }
 
 const PLATFORM_MARKERS = ['netlify.toml', 'vercel.json', 'serverless.yml', 'serverless.yaml', 'template.yaml', 'template.yml'];
@@ -90,7 +90,7 @@ export function readPlatforms(root: string): PlatformConfig {
       const app = path.join(root, base, 'app');
       if (isDir(app)) config.nextAppDirs.push(app);
     }
-    config.nextAuthMiddleware = hasAuthMiddleware(root);
+    config.nextAuthMiddleware = readNextMiddleware(root);
   } else if (isDir(path.join(root, 'api')) && (fs.existsSync(path.join(root, 'vercel.json')) || deps.has('@vercel/node'))) {
     config.vercelApiDir = path.join(root, 'api');
   }
@@ -206,16 +206,145 @@ function netlifyFunctionsDir(root: string): string | undefined {
   return isDir(dir) ? dir : undefined;
 }
 
-function hasAuthMiddleware(root: string): boolean {
+/**
+ * What a Next.js middleware guards, read as text (never run). Paths are regular-expression
+ * sources, from Next's `config.matcher` and Clerk's `createRouteMatcher` lists.
+ */
+export interface NextMiddleware {
+  /** The paths the middleware runs on; undefined: every path (no matcher, or one fnscan cannot read). */
+  matchers?: string[];
+  /** Of those, the only paths it protects (`if (isProtectedRoute(req)) auth.protect()`). */
+  protectedOnly?: string[];
+  /** Of those, the paths it lets through (`if (!isPublicRoute(req)) auth.protect()`, `publicRoutes`). */
+  publicRoutes?: string[];
+}
+
+/** An auth middleware and what it guards, or undefined when there is none or it refuses nobody. */
+function readNextMiddleware(root: string): NextMiddleware | undefined {
   for (const base of ['', 'src']) {
     for (const ext of ['ts', 'js', 'mjs']) {
       const file = path.join(root, base, `middleware.${ext}`);
       const text = readConfigText(file);
-      if (text === undefined) continue;
-      if (/clerkMiddleware|authMiddleware|withAuth|next-auth\/middleware|auth0|getToken|updateSession|createMiddlewareClient/.test(text)) return true;
+      if (text !== undefined) return middlewareOf(text, (specifier) => readRelative(root, path.dirname(file), specifier));
     }
   }
-  return false;
+  return undefined;
+}
+
+export function middlewareOf(text: string, readImport: (specifier: string) => string | undefined = () => undefined): NextMiddleware | undefined {
+  const matchers = configMatchers(text);
+  if (/\bclerkMiddleware\s*\(/.test(text)) {
+    // Clerk v5 protects nothing by default: only a callback that calls `protect()` refuses anyone.
+    if (/\bclerkMiddleware\s*\(\s*\)/.test(text) || !/\.protect\s*\(/.test(text)) return undefined;
+    const guard = /if\s*\(\s*(!?)\s*(\w+)\s*\(\s*\w+\s*\)\s*\)\s*\{?\s*(?:await\s+)?auth(?:\s*\(\s*\))?\.protect\s*\(/.exec(text);
+    if (!guard) return { matchers };
+    const list = routeMatcherList(text, guard[2]);
+    if (list === undefined) return { matchers };
+    return guard[1] === '!' ? { matchers, publicRoutes: list } : { matchers, protectedOnly: list };
+  }
+  if (/\bauthMiddleware\s*\(/.test(text)) {
+    return { matchers, publicRoutes: optionList(text, 'publicRoutes') ?? [] };
+  }
+  if (/next-auth\/middleware|\bwithAuth\b|withMiddlewareAuthRequired/.test(text)) return { matchers };
+  // Supabase, Auth0 `getSession`/`getToken`, hand-written checks: only a middleware (or the helper it
+  // calls, `updateSession` in utils/supabase/middleware) that redirects or answers 401 refuses anyone.
+  if (/updateSession|createServerClient|createMiddlewareClient|getToken|getSession|auth0|getUser/.test(text)) {
+    const helper = /import\s*\{[^}]*\bupdateSession\b[^}]*\}\s*from\s*['"]((?:\.|@\/|~\/)[^'"]+)['"]/.exec(text);
+    const code = text + (helper ? readImport(helper[1]) ?? '' : '');
+    return /\.redirect\s*\(|status\s*:\s*40[13]\b/.test(code) ? { matchers } : undefined;
+  }
+  return undefined;
+}
+
+/** Whether the middleware refuses unauthenticated requests to `route` (`/api/users/[id]`). */
+export function middlewareGuards(mw: NextMiddleware, route: string): boolean {
+  const sample = route.replace(/\[\[?\.{3}[^\]]+\]\]?|\[[^\]]+\]/g, 'x');
+  const matches = (patterns: string[]) => patterns.some((p) => patternMatches(p, sample));
+  if (mw.matchers && !matches(mw.matchers)) return false;
+  if (mw.protectedOnly) return matches(mw.protectedOnly);
+  if (mw.publicRoutes) return !matches(mw.publicRoutes);
+  return true;
+}
+
+/** The strings of `export const config = { matcher: ... }`; undefined when there is none or it is not literal. */
+function configMatchers(text: string): string[] | undefined {
+  const at = /\bmatcher\s*:\s*/.exec(text);
+  if (!at) return undefined;
+  const rest = text.slice(at.index + at[0].length);
+  const value = rest.startsWith('[') ? rest.slice(0, closingBracket(rest)) : /^(['"`])(?:\\.|(?!\1).){0,300}\1/.exec(rest)?.[0];
+  return value === undefined ? undefined : literalStrings(value);
+}
+
+/** The strings of `const <name> = createRouteMatcher([...])`. */
+function routeMatcherList(text: string, name: string): string[] | undefined {
+  const at = new RegExp(`\\b${name}\\s*=\\s*createRouteMatcher\\s*\\(\\s*`).exec(text);
+  if (!at) return undefined;
+  const rest = text.slice(at.index + at[0].length);
+  return rest.startsWith('[') ? literalStrings(rest.slice(0, closingBracket(rest))) : undefined;
+}
+
+function optionList(text: string, option: string): string[] | undefined {
+  const at = new RegExp(`\\b${option}\\s*:\\s*`).exec(text);
+  if (!at) return undefined;
+  const rest = text.slice(at.index + at[0].length);
+  return rest.startsWith('[') ? literalStrings(rest.slice(0, closingBracket(rest))) : literalStrings(/^(['"`])(?:\\.|(?!\1).){0,300}\1/.exec(rest)?.[0] ?? '');
+}
+
+/** The end of a `[...]` that starts the text (strings skipped), or the text's length. */
+function closingBracket(text: string): number {
+  let depth = 0;
+  let quote: string | undefined;
+  for (let i = 0; i < text.length && i < 4000; i++) {
+    const c = text[i];
+    if (quote) {
+      if (c === '\\') i++;
+      else if (c === quote) quote = undefined;
+    } else if (c === '"' || c === "'" || c === '`') {
+      quote = c;
+    } else if (c === '[') {
+      depth++;
+    } else if (c === ']' && --depth === 0) {
+      return i + 1;
+    }
+  }
+  return Math.min(text.length, 4000);
+}
+
+/** The string literals in a bit of source, unescaped as JavaScript would (`'\\.'` is `\.`). */
+function literalStrings(source: string): string[] | undefined {
+  const out: string[] = [];
+  for (const m of source.matchAll(/(['"`])((?:\\.|(?!\1).){0,300})\1/g)) out.push(m[2].replace(/\\(.)/g, '$1'));
+  return out.length > 0 && out.length <= 50 ? out : undefined;
+}
+
+/**
+ * Whether a Next.js matcher (path-to-regexp: `/dashboard/:path*`, with regular-expression groups:
+ * `/((?!_next).*)`, `/(api|trpc)(.*)`) matches a path. One that does not compile matches.
+ */
+function patternMatches(pattern: string, sample: string): boolean {
+  const source = pattern
+    .replace(/\/:\w+\*/g, '(?:/.*)?')
+    .replace(/\/:\w+\+/g, '(?:/.+)')
+    .replace(/\/:\w+\?/g, '(?:/[^/]+)?')
+    .replace(/:\w+/g, '[^/]+');
+  try {
+    return new RegExp(`^${source}$`).test(sample) || new RegExp(`^${source}$`).test(`${sample}/`);
+  } catch {
+    return true;
+  }
+}
+
+/** A module the middleware imports: relative, or through the usual `@/` and `~/` aliases of `src/` (or the root). */
+function readRelative(root: string, dir: string, specifier: string): string | undefined {
+  const bases = specifier.startsWith('.') ? [path.resolve(dir, specifier)] : [path.join(root, 'src', specifier.slice(2)), path.join(root, specifier.slice(2))];
+  for (const base of bases) {
+    for (const candidate of [base, `${base}.ts`, `${base}.js`, path.join(base, 'index.ts')]) {
+      if (!candidate.startsWith(root + path.sep)) continue;
+      const text = readConfigText(candidate);
+      if (text !== undefined) return text;
+    }
+  }
+  return undefined;
 }
 
 /**

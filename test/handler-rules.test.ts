@@ -712,7 +712,7 @@ export const handler = async (event) => {
       'api/src/functions/signed.ts': hook('`${ts}.${event.body}`'),
       'api/src/functions/signedHeader.ts': hook("event.headers['x-signature-timestamp'] + '.' + event.body"),
     }),
-    ['require-replay-protection:noReplayProtection@api/src/functions/bodyOnly.ts:7'],
+    ['require-replay-protection:unsignedTimestamp@api/src/functions/bodyOnly.ts:4'],
   );
 });
 
@@ -918,5 +918,66 @@ export const handler = async (req) => {
       'no-unauthenticated-handler:unauthenticated@api/src/functions/classicDecoded.ts:3',
       'no-unauthenticated-handler:unauthenticated@api/src/functions/fetchDecoded.ts:3',
     ],
+  );
+});
+
+test('a clock check is no credential check: a timestamp header compared with Date.now() does not authenticate', () => {
+  const hook = (header: string) => `import crypto from 'node:crypto'
+import { db } from 'src/lib/db'
+export const handler = async (event) => {
+  const ts = Number(event.headers['${header}'])
+  if (Math.abs(Date.now() - ts) > 5 * 60 * 1000) return { statusCode: 401 }
+  const expected = crypto.createHmac('sha256', process.env.PARTNER_WEBHOOK_SECRET).update(event.body).digest('hex')
+  if (!crypto.timingSafeEqual(Buffer.from(event.headers['x-signature'] ?? ''), Buffer.from(expected))) return { statusCode: 401 }
+  await db.credit.create({ data: { userId: JSON.parse(event.body).userId, amount: 100 } })
+  return { statusCode: 200 }
+}
+`;
+  assert.deepEqual(
+    verdicts({ ...DB, 'api/src/functions/plain.ts': hook('x-timestamp'), 'api/src/functions/named.ts': hook('x-webhook-timestamp') }),
+    [
+      'require-replay-protection:unsignedTimestamp@api/src/functions/named.ts:4',
+      'require-replay-protection:unsignedTimestamp@api/src/functions/plain.ts:4',
+    ],
+  );
+});
+
+test("Stripe's constructEventAsync not awaited loses the rejection; awaited or returned it verifies; a Twilio MessageSid insert de-duplicates", () => {
+  const stripe = (call: string) => `import Stripe from 'stripe'
+import { db } from 'src/lib/db'
+const stripe = new Stripe(process.env.STRIPE_SECRET_KEY)
+export const handler = async (event) => {
+  try {
+    ${call}
+  } catch {
+    return { statusCode: 400 }
+  }
+  const evt = JSON.parse(event.body)
+  await db.payment.create({ data: { id: evt.id, amount: evt.data.object.amount } })
+  return { statusCode: 200 }
+}
+`;
+  const verify = "stripe.webhooks.constructEventAsync(event.body, event.headers['stripe-signature'], process.env.STRIPE_WEBHOOK_SECRET)";
+  assert.deepEqual(
+    verdicts({
+      ...DB,
+      'api/src/functions/unawaited.ts': stripe(verify),
+      'api/src/functions/awaited.ts': stripe(`await ${verify}`),
+      'api/src/functions/twilio.ts': `import twilio from 'twilio'
+import { db } from 'src/lib/db'
+export const handler = async (event) => {
+  const params = Object.fromEntries(new URLSearchParams(event.body))
+  if (!twilio.validateRequest(process.env.TWILIO_AUTH_TOKEN, event.headers['x-twilio-signature'], 'https://x.example/sms', params)) return { statusCode: 403 }
+  try {
+    await db.processedMessage.create({ data: { sid: params.MessageSid } })
+  } catch {
+    return { statusCode: 200 }
+  }
+  await db.message.create({ data: { body: params.Body } })
+  return { statusCode: 200 }
+}
+`,
+    }),
+    ['require-webhook-verification:unawaitedRejection@api/src/functions/unawaited.ts:6'],
   );
 });

@@ -331,8 +331,9 @@ export class BehaviourAnalyzer {
       facts.eventHeaders.push({ file, node });
     } else if (TIMESTAMP_HEADERS.test(header)) {
       const fn = enclosingBody(node);
-      if (fn && /\bDate\.now\(\)|new Date\(\)\.getTime\(\)/.test(fn.getText(file.sf)) && !hmacLeavesOut(fn, node, header, file)) {
-        facts.timestampChecks.push({ file, node });
+      if (fn && /\bDate\.now\(\)|new Date\(\)\.getTime\(\)/.test(fn.getText(file.sf))) {
+        if (hmacLeavesOut(fn, node, header, file)) facts.unsignedTimestamps.push({ file, node });
+        else facts.timestampChecks.push({ file, node });
       }
     }
     if (AUTH_HEADERS.has(header) && functionRejects(node, true) && !this.headerTestedForPresenceOnly(node)) {
@@ -376,7 +377,8 @@ export class BehaviourAnalyzer {
       }
       return false;
     });
-    if (decoded || texts.some((t) => SIGNATURE_WORDS.test(t)) || !texts.some((t) => CALLER_CREDENTIAL_WORDS.test(t))) return;
+    // A clock check (`Math.abs(Date.now() - ts) > 300_000`) is about replays, not about who calls.
+    if (decoded || texts.some((t) => SIGNATURE_WORDS.test(t) || CLOCK_WORDS.test(t)) || !texts.some((t) => CALLER_CREDENTIAL_WORDS.test(t))) return;
     if (this.testsPresenceOnly(node, file) || this.testsFunctionItself(node.expression, file)) return;
     facts.auth.push({ file, node: node.expression, via: 'a credential check that answers 401/403', anchor: node });
   }
@@ -834,7 +836,9 @@ export class BehaviourAnalyzer {
       replay = 'none';
       replayNote = seconds <= 0 ? `a tolerance of ${seconds} seconds (it turns the check off)` : `a tolerance of ${Math.round(seconds / 60)} minutes`;
     }
-    return { file, node: call, via: `Stripe \`${name}\``, replay, replayNote, broken: isSwallowed(call) ? 'swallowed' : undefined };
+    // `constructEventAsync` rejects on a bad signature: not awaited (nor returned), the rejection is lost.
+    const lost = name === 'constructEventAsync' && !awaitedOrReturned(call);
+    return { file, node: call, via: `Stripe \`${name}\``, replay, replayNote, broken: lost ? 'unawaitedRejection' : isSwallowed(call) ? 'swallowed' : undefined };
   }
 
   /** A number written as arithmetic on literals and constants (`ONE_DAY`, `24 * HOUR_MS`), here or in other modules. */
@@ -906,7 +910,7 @@ function isNxOption(arg: TS.Expression): boolean {
   return value !== undefined && unwrap(value).kind === ts.SyntaxKind.TrueKeyword;
 }
 
-const DEDUPE_ARGUMENT = /\b(?:event|evt|webhookEvent|payload|body|msg|message|notification)\.id\b|\b\w*(?:eventId|EventId|deliveryId|DeliveryId|webhookId|WebhookId|idempotencyKey|IdempotencyKey|messageId|svixId)\b/;
+const DEDUPE_ARGUMENT = /\b(?:event|evt|webhookEvent|payload|body|msg|message|notification)\.id\b|\b\w*(?:eventId|EventId|deliveryId|DeliveryId|webhookId|WebhookId|idempotencyKey|IdempotencyKey|messageId|svixId|MessageSid|SmsSid)\b/;
 
 
 /** What `onWorkCall`'s tests read as the callee's dotted name: `db.user.create`, or the name when there is none. */
@@ -1278,6 +1282,7 @@ function isPresenceUse(read: TS.Expression, names: readonly string[]): boolean {
 
 const CALLER_CREDENTIAL_WORDS = /auth|token|session|api[_-]?key|cookie|credential|jwt|bearer|password|headers/i;
 const SIGNATURE_WORDS = /sig|hmac|digest/i;
+const CLOCK_WORDS = /timestamp|Date\.now\(\)/i;
 
 /** A branch that refuses with 401/403, or throws an authentication error. */
 function refusesWithAuthStatus(branch: TS.Statement): boolean {
@@ -1340,6 +1345,24 @@ function setsGuardingFlag(block: TS.Block): boolean {
     return undefined;
   });
   return guards;
+}
+
+/** `await x(...)`, `return x(...)`, `x(...).then(...)`: the promise's rejection reaches someone. */
+function awaitedOrReturned(call: TS.CallExpression): boolean {
+  let current: TS.Node = call;
+  while (current.parent && (ts.isParenthesizedExpression(current.parent) || ts.isAsExpression(current.parent))) current = current.parent;
+  const parent = current.parent;
+  if (!parent) return false;
+  if (ts.isAwaitExpression(parent) || ts.isReturnStatement(parent) || (ts.isArrowFunction(parent) && parent.body === current)) return true;
+  // `.then(...)`/`.catch(...)` on it, or handed to `Promise.all`, `await`ed later through a variable.
+  if (ts.isPropertyAccessExpression(parent) && parent.expression === current) return true;
+  if (ts.isCallExpression(parent) && parent.arguments.includes(current as TS.Expression)) return true;
+  if (ts.isVariableDeclaration(parent) && ts.isIdentifier(parent.name)) {
+    const fn = enclosingBody(parent);
+    const name = parent.name.text;
+    return fn !== undefined && someNode(fn, (n) => ts.isAwaitExpression(n) && containsIdentifier(n.expression, name));
+  }
+  return false;
 }
 
 /** A call whose result is dropped: `requireAuth()`, `await checkKey(event)` as a statement of their own. */

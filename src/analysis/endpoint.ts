@@ -313,6 +313,10 @@ function replayFindings(ctx: JudgeContext, sound: VerifyFact[]): HandlerFinding[
   const { facts } = ctx;
   if (sound.some((v) => v.replay === 'window') || facts.timestampChecks.length > 0 || dedupes(facts)) return [];
   const v = sound[0];
+  const unsigned = facts.unsignedTimestamps[0];
+  if (unsigned && !v.replayNote) {
+    return [{ ruleId: REPLAY, messageId: 'unsignedTimestamp', data: { name: ctx.name, via: v.via }, ...placed(ctx, unsigned, 'The timestamp is checked here, but the signature does not cover it.') }];
+  }
   const where = placed(ctx, v, `${capitalise(v.via)} verifies the signature here without a time window.`);
   return [
     {

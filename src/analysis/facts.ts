@@ -14,6 +14,7 @@ export type BrokenReason =
   | 'swallowed'
   | 'withoutVerification'
   | 'unawaited'
+  | 'unawaitedRejection'
   | 'resultIgnored'
   | 'validUnchecked'
   | 'signatureVerificationOff'
@@ -55,6 +56,8 @@ export interface Facts {
   dedupe: Array<Site & { idempotent?: boolean }>;
   /** A manual check of a signed timestamp against the clock. */
   timestampChecks: Site[];
+  /** A clock check on a timestamp the hand-written HMAC of the same function does not sign. */
+  unsignedTimestamps: Site[];
   /** Signature header reads (by name). */
   signatureHeaders: Array<Site & { header: string }>;
   /** Whether a signature header read is only tested for presence. */
@@ -80,6 +83,7 @@ export function emptyFacts(): Facts {
     sensitive: [],
     dedupe: [],
     timestampChecks: [],
+    unsignedTimestamps: [],
     signatureHeaders: [],
     signaturePresenceChecked: false,
     eventHeaders: [],
@@ -99,6 +103,7 @@ export function mergeFacts(into: Facts, from: Facts, anchor?: TS.Node): void {
   into.sensitive.push(...reanchor(from.sensitive));
   into.dedupe.push(...from.dedupe);
   into.timestampChecks.push(...from.timestampChecks);
+  into.unsignedTimestamps.push(...from.unsignedTimestamps);
   into.signatureHeaders.push(...from.signatureHeaders);
   into.signaturePresenceChecked ||= from.signaturePresenceChecked;
   into.eventHeaders.push(...from.eventHeaders);

@@ -299,6 +299,8 @@ export const requireReplayProtection: RuleMeta = {
     noReplayProtection:
       'Webhook handler `{{name}}` verifies with {{via}} but neither checks a timestamp nor de-duplicates events.',
     weakWindow: 'Webhook handler `{{name}}` verifies with {{via}} using {{note}}, which does not stop replays.',
+    unsignedTimestamp:
+      'Webhook handler `{{name}}` checks a timestamp that {{via}} does not sign, so a replayed request passes with a fresh timestamp.',
   },
 };
 
@@ -343,6 +345,8 @@ export const requireWebhookVerification: RuleMeta = {
     withoutVerification:
       'Webhook handler `{{name}}` builds the Stripe event with `constructEventWithoutVerification`, which checks no signature.',
     unawaited: 'Webhook handler `{{name}}` does not await {{via}}; the pending promise is truthy, so every signature passes.',
+    unawaitedRejection:
+      'Webhook handler `{{name}}` does not await {{via}}, so a bad signature rejects a promise nobody waits for and the handler carries on with the payload.',
     resultIgnored: 'Webhook handler `{{name}}` ignores the result of {{via}}, so requests with bad signatures are processed.',
     validUnchecked: 'Webhook handler `{{name}}` never checks `.valid` from {{via}}, which does not throw on a bad signature.',
     signatureVerificationOff: 'Webhook handler `{{name}}` turns off Slack request verification with `signatureVerification: false`.',

@@ -711,6 +711,8 @@ export const handler = async (event) => {
       'api/src/functions/bodyOnly.ts': hook('event.body'),
       'api/src/functions/signed.ts': hook('`${ts}.${event.body}`'),
       'api/src/functions/signedHeader.ts': hook("event.headers['x-signature-timestamp'] + '.' + event.body"),
+      // Slack's v0 scheme: the signed string is built first.
+      'api/src/functions/builtBase.ts': hook('base').replace("  const sig =", "  const base = `v0:${ts}:${event.body}`\n  const sig ="),
     }),
     ['require-replay-protection:unsignedTimestamp@api/src/functions/bodyOnly.ts:4'],
   );

@@ -1458,7 +1458,18 @@ function hmacLeavesOut(fn: TS.Node, read: TS.Node, header: string, file: SourceF
     bound = bound.parent;
   }
   if (bound.parent && ts.isVariableDeclaration(bound.parent) && ts.isIdentifier(bound.parent.name)) names.push(bound.parent.name.text);
-  const mentions = new RegExp(names.map((n) => `(?<![\\w-])${n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\w-])`).join('|'));
+  const mentionsOf = () => new RegExp(names.map((n) => `(?<![\\w-])${n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\w-])`).join('|'));
+  // What is signed may be built first: `const base = \`v0:${ts}:${body}\``, then `.update(base)`.
+  for (let round = 0; round < 2; round++) {
+    const mentions = mentionsOf();
+    walk(fn, (n) => {
+      if (ts.isVariableDeclaration(n) && ts.isIdentifier(n.name) && n.initializer && !names.includes(n.name.text) && mentions.test(n.initializer.getText(file.sf))) {
+        names.push(n.name.text);
+      }
+      return undefined;
+    });
+  }
+  const mentions = mentionsOf();
   return !updates.some((u) => u.arguments.some((arg) => mentions.test(arg.getText(file.sf))));
 }
 

@@ -258,7 +258,8 @@ export function middlewareOf(text: string, readImport: (specifier: string) => st
 
 /** Whether the middleware refuses unauthenticated requests to `route` (`/api/users/[id]`). */
 export function middlewareGuards(mw: NextMiddleware, route: string): boolean {
-  const sample = route.replace(/\[\[?\.{3}[^\]]+\]\]?|\[[^\]]+\]/g, 'x');
+  // `[id]`, `[...slug]`, `[[...slug]]`: any one segment stands for them.
+  const sample = route.split('/').map((segment) => (segment.startsWith('[') ? 'x' : segment)).join('/');
   const matches = (patterns: string[]) => patterns.some((p) => patternMatches(p, sample));
   if (mw.matchers && !matches(mw.matchers)) return false;
   if (mw.protectedOnly) return matches(mw.protectedOnly);

@@ -53,3 +53,12 @@ test('a Next.js route outside the auth middleware matcher is judged on its own c
   const { findings } = scanRules(root, ['no-unauthenticated-handler']);
   assert.deepEqual(findings.map((f) => path.relative(root, f.location.file)), ['src/app/api/settings/route.ts']);
 });
+
+test('a matcher that could backtrack for long is not run (it counts as matching), and one that does not compile matches', () => {
+  const started = process.hrtime.bigint();
+  const hostile = middlewareOf("export { default } from 'next-auth/middleware'\nexport const config = { matcher: ['/((a+)+)b'] }");
+  assert.ok(hostile && middlewareGuards(hostile, `/api/${'a'.repeat(5000)}`));
+  const broken = middlewareOf("export { default } from 'next-auth/middleware'\nexport const config = { matcher: ['/api/(unclosed'] }");
+  assert.ok(broken && middlewareGuards(broken, '/api/settings'));
+  assert.ok(Number(process.hrtime.bigint() - started) / 1e6 < 1000, 'no catastrophic backtracking');
+});

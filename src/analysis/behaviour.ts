@@ -1273,7 +1273,7 @@ function isPresenceUse(read: TS.Expression, names: readonly string[]): boolean {
       // Bound to a constant the caller follows under its own name; a `let` may go anywhere.
       return ts.isIdentifier(parent.name) && isConstDeclaration(parent) && names.includes(parent.name.text);
     } else if (ts.isCallExpression(parent)) {
-      return /^(?:console|logger|log)\./.test(dottedName(unwrap(parent.expression)) ?? '');
+      return isLogCall(parent);
     } else {
       return false;
     }
@@ -1365,6 +1365,11 @@ function awaitedOrReturned(call: TS.CallExpression): boolean {
   return false;
 }
 
+/** `console.info(...)`, `logger.warn(...)`: what a value handed here does is get printed. */
+function isLogCall(call: TS.CallExpression): boolean {
+  return /^(?:console|logger|log)\./.test(dottedName(unwrap(call.expression)) ?? '');
+}
+
 /** A call whose result is dropped: `requireAuth()`, `await checkKey(event)` as a statement of their own. */
 function isStatementCall(call: TS.CallExpression): boolean {
   let current: TS.Node = call;
@@ -1401,7 +1406,7 @@ function onlyLogged(call: TS.CallExpression): boolean {
     if (!ts.isIdentifier(n) || n.text !== name || n === declaration.name || !isValueIdentifier(n)) return false;
     for (let up: TS.Node = n; up.parent && up !== fn; up = up.parent) {
       if (ts.isCallExpression(up.parent) && up.parent.arguments.includes(up as TS.Expression)) {
-        return !/^(?:console|logger|log)\./.test(dottedName(unwrap(up.parent.expression)) ?? '');
+        return !isLogCall(up.parent);
       }
       if (ts.isStatement(up.parent)) break;
     }

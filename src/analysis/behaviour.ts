@@ -1127,10 +1127,16 @@ function resultIsChecked(call: TS.CallExpression): boolean {
   return false;
 }
 
-/** Shopify's `validate` resolves to `{ valid }` and never throws: `.valid` must be checked. */
-function shopifyValidUnchecked(call: TS.CallExpression): boolean {
+/** The expression that holds a call's result: the call, or the `await` (and parentheses) around it. */
+function awaitedValue(call: TS.CallExpression): TS.Node {
   let current: TS.Node = call;
   while (current.parent && (ts.isAwaitExpression(current.parent) || ts.isParenthesizedExpression(current.parent))) current = current.parent;
+  return current;
+}
+
+/** Shopify's `validate` resolves to `{ valid }` and never throws: `.valid` must be checked. */
+function shopifyValidUnchecked(call: TS.CallExpression): boolean {
+  const current = awaitedValue(call);
   const parent = current.parent;
   if (parent && ts.isPropertyAccessExpression(parent) && parent.name.text === 'valid') return !guardsRejection(parent);
   if (parent && ts.isVariableDeclaration(parent)) {
@@ -1372,8 +1378,7 @@ function isLogCall(call: TS.CallExpression): boolean {
 
 /** A call whose result is dropped: `requireAuth()`, `await checkKey(event)` as a statement of their own. */
 function isStatementCall(call: TS.CallExpression): boolean {
-  let current: TS.Node = call;
-  while (current.parent && (ts.isAwaitExpression(current.parent) || ts.isParenthesizedExpression(current.parent))) current = current.parent;
+  const current = awaitedValue(call);
   return current.parent !== undefined && ts.isExpressionStatement(current.parent);
 }
 
@@ -1395,8 +1400,7 @@ function helperAuthIsLost(call: TS.CallExpression, fn: FunctionLike, callee: Fac
 
 /** `const isAdmin = hasRole('admin')` whose name is then only logged, or never read. */
 function onlyLogged(call: TS.CallExpression): boolean {
-  let current: TS.Node = call;
-  while (current.parent && (ts.isAwaitExpression(current.parent) || ts.isParenthesizedExpression(current.parent))) current = current.parent;
+  const current = awaitedValue(call);
   const declaration = current.parent;
   if (!declaration || !ts.isVariableDeclaration(declaration) || declaration.initializer !== current || !ts.isIdentifier(declaration.name)) return false;
   const fn = enclosingBody(declaration);
@@ -1421,8 +1425,7 @@ function isAsyncFunction(fn: FunctionLike): boolean {
 /** The call's result (or a name destructured from it) decides an early return: `if (count === 0) return`. */
 function resultDecides(call: TS.CallExpression): boolean {
   if (guardsRejection(call)) return true;
-  let current: TS.Node = call;
-  while (current.parent && (ts.isAwaitExpression(current.parent) || ts.isParenthesizedExpression(current.parent))) current = current.parent;
+  const current = awaitedValue(call);
   const parent = current.parent;
   return parent !== undefined && ts.isVariableDeclaration(parent) && boundIdentifiers(parent.name).some(variableGuardsRejection);
 }

@@ -73,15 +73,40 @@ export function isPlatformRoot(dir: string, names?: { has(name: string): boolean
   const has = (name: string) => (names ? names.has(name) : fs.existsSync(path.join(dir, name)));
   if (PLATFORM_MARKERS.some(has) || NEXT_CONFIGS.some(has)) return true;
   if (!has('package.json')) return false;
-  const deps = packageDependencies(dir);
-  return ['next', '@vercel/node', '@netlify/functions'].some((d) => deps.has(d));
+  const pkg = readPackage(dir);
+  return ['next', '@vercel/node', '@netlify/functions'].some((d) => pkg.deps.has(d)) || (has('api') && isVercelZeroConfig(dir, has, pkg));
+}
+
+/** Build tools of front-end projects: none of them serves a root `api/` folder, so with one (and no server of its own), that folder is Vercel's. */
+const FRONTEND_TOOLS = ['vite', 'react-scripts', 'gatsby', 'parcel', '@vue/cli-service', '@angular/cli', '@angular-devkit/build-angular'];
+/** Servers that may mount a root `api/` folder's modules behind their own middleware. */
+const SERVER_FRAMEWORKS = ['express', 'fastify', 'koa', '@hapi/hapi', '@nestjs/core', 'restify', 'polka'];
+
+/**
+ * A Vercel project without `vercel.json` or `@vercel/node` (zero config): Vercel deploys every file
+ * of a root `api/` folder as a function. A root `api/` folder alone is too weak a sign (an Express
+ * app's routes, an SDK's client calls), so it counts with a sign of Vercel (the CLI or an
+ * `@vercel/*` package, a `vercel` script, `.vercel/` or `.vercelignore`) or of a front-end build
+ * that cannot be serving it (Vite, Create React App, ...; not when a server framework is a
+ * dependency too), and never next to Azure Static Web Apps' own `api/` (`host.json`).
+ */
+function isVercelZeroConfig(dir: string, has: (name: string) => boolean, pkg: PackageInfo): boolean {
+  if (!isDir(path.join(dir, 'api'))) return false;
+  if (has('staticwebapp.config.json') || has('swa-cli.config.json') || fs.existsSync(path.join(dir, 'api', 'host.json'))) return false;
+  if (has('.vercel') || has('.vercelignore')) return true;
+  for (const dep of pkg.deps) {
+    if (dep === 'vercel' || dep.startsWith('@vercel/')) return true;
+  }
+  if (pkg.scripts.some((script) => /(^|[\s&;|])vercel(\s|$)/.test(script))) return true;
+  return FRONTEND_TOOLS.some((d) => pkg.deps.has(d)) && !SERVER_FRAMEWORKS.some((d) => pkg.deps.has(d));
 }
 
 export function readPlatforms(root: string): PlatformConfig {
   const config = emptyPlatforms();
   const netlify = netlifyFunctionsDir(root);
   if (netlify) config.netlifyDirs.push(netlify);
-  const deps = packageDependencies(root);
+  const pkg = readPackage(root);
+  const deps = pkg.deps;
   const isNext = deps.has('next') || ['js', 'mjs', 'ts', 'cjs'].some((e) => fs.existsSync(path.join(root, `next.config.${e}`)));
   if (isNext) {
     for (const base of ['', 'src']) {
@@ -91,7 +116,10 @@ export function readPlatforms(root: string): PlatformConfig {
       if (isDir(app)) config.nextAppDirs.push(app);
     }
     config.nextAuthMiddleware = readNextMiddleware(root);
-  } else if (isDir(path.join(root, 'api')) && (fs.existsSync(path.join(root, 'vercel.json')) || deps.has('@vercel/node'))) {
+  } else if (
+    isDir(path.join(root, 'api')) &&
+    (fs.existsSync(path.join(root, 'vercel.json')) || deps.has('@vercel/node') || isVercelZeroConfig(root, (name) => fs.existsSync(path.join(root, name)), pkg))
+  ) {
     config.vercelApiDir = path.join(root, 'api');
   }
   for (const name of ['serverless.yml', 'serverless.yaml']) {
@@ -178,12 +206,20 @@ function isDir(p: string): boolean {
   }
 }
 
-function packageDependencies(dir: string): Set<string> {
+interface PackageInfo {
+  /** Dependencies and devDependencies. */
+  deps: Set<string>;
+  /** The commands of `scripts`. */
+  scripts: string[];
+}
+
+function readPackage(dir: string): PackageInfo {
   try {
-    const pkg = JSON.parse(readConfigText(path.join(dir, 'package.json')) ?? '') as Record<string, Record<string, string> | undefined>;
-    return new Set([...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.devDependencies ?? {})]);
+    const pkg = JSON.parse(readConfigText(path.join(dir, 'package.json')) ?? '') as Record<string, Record<string, unknown> | undefined>;
+    const scripts = Object.values(pkg.scripts ?? {}).filter((s): s is string => typeof s === 'string');
+    return { deps: new Set([...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.devDependencies ?? {})]), scripts };
   } catch {
-    return new Set();
+    return { deps: new Set(), scripts: [] };
   }
 }
 

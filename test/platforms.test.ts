@@ -1,0 +1,54 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { scanRules, tempDir, writeFiles, type Files } from './support/project';
+
+const DELETE_USER = [
+  "import { PrismaClient } from '@prisma/client'",
+  'const db = new PrismaClient()',
+  'export async function DELETE(req: Request) {',
+  "  await db.user.delete({ where: { id: new URL(req.url).searchParams.get('id')! } })",
+  '  return new Response(null, { status: 204 })',
+  '}',
+].join('\n');
+
+/** The findings of no-unauthenticated-handler for a project with `api/users.ts` and these other files. */
+function unauthenticated(files: Files): string[] {
+  const root = tempDir('fnscan-vercel-');
+  writeFiles(root, { 'api/users.ts': DELETE_USER, ...files });
+  return scanRules(root, ['no-unauthenticated-handler']).findings.map((f) => `${f.location.file.slice(root.length + 1)}: ${f.message}`);
+}
+
+const pkg = (fields: object) => JSON.stringify({ name: 'site', private: true, ...fields });
+
+test('zero-config Vercel: a root api/ folder next to a sign of Vercel or a front-end build is functions', () => {
+  const expected = ['api/users.ts: Handler `DELETE /api/users` writes to `db.user` without authenticating the caller.'];
+  assert.deepEqual(unauthenticated({ 'package.json': pkg({ devDependencies: { vite: '5.4.0' } }) }), expected);
+  assert.deepEqual(unauthenticated({ 'package.json': pkg({ dependencies: { 'react-scripts': '5.0.1' } }) }), expected);
+  assert.deepEqual(unauthenticated({ 'package.json': pkg({ dependencies: { '@vercel/kv': '3.0.0' } }) }), expected);
+  assert.deepEqual(unauthenticated({ 'package.json': pkg({ devDependencies: { vercel: '39.0.0' } }) }), expected);
+  assert.deepEqual(unauthenticated({ 'package.json': pkg({ scripts: { deploy: 'npm run build && vercel --prod' } }) }), expected);
+  assert.deepEqual(unauthenticated({ 'package.json': pkg({}), '.vercelignore': 'docs\n' }), expected);
+  assert.deepEqual(unauthenticated({ 'package.json': pkg({}), '.vercel/project.json': '{}' }), expected);
+});
+
+test('zero-config Vercel: not a bare api/ folder, not one a server framework may mount, not Azure Static Web Apps', () => {
+  assert.deepEqual(unauthenticated({ 'package.json': pkg({}) }), []);
+  assert.deepEqual(unauthenticated({ 'package.json': pkg({ scripts: { start: 'node server.js', lint: 'eslint --no-vercel-rule .' } }) }), []);
+  assert.deepEqual(unauthenticated({ 'package.json': pkg({ dependencies: { express: '4.21.0' }, devDependencies: { vite: '5.4.0' } }) }), []);
+  assert.deepEqual(unauthenticated({ 'package.json': pkg({ devDependencies: { vite: '5.4.0' } }), 'api/host.json': '{ "version": "2.0" }' }), []);
+  assert.deepEqual(unauthenticated({ 'package.json': pkg({ devDependencies: { vite: '5.4.0' } }), 'staticwebapp.config.json': '{}' }), []);
+  // Not an `api` file: no package.json at all.
+  assert.deepEqual(unauthenticated({}), []);
+});
+
+test('zero-config Vercel: found inside a larger tree too, and its helpers stay helpers', () => {
+  const root = tempDir('fnscan-vercel-mono-');
+  writeFiles(root, {
+    'package.json': pkg({ workspaces: ['apps/*'] }),
+    'apps/site/package.json': pkg({ devDependencies: { vite: '5.4.0' } }),
+    'apps/site/api/users.ts': DELETE_USER,
+    'apps/site/api/_db.ts': "export async function wipe(db: any) { await db.user.deleteMany({}) }\nexport default wipe",
+  });
+  const found = scanRules(root, ['no-unauthenticated-handler']).findings.map((f) => f.location.file.slice(root.length + 1));
+  assert.deepEqual(found, ['apps/site/api/users.ts']);
+});

@@ -52,3 +52,16 @@ test('zero-config Vercel: found inside a larger tree too, and its helpers stay h
   const found = scanRules(root, ['no-unauthenticated-handler']).findings.map((f) => f.location.file.slice(root.length + 1));
   assert.deepEqual(found, ['apps/site/api/users.ts']);
 });
+
+test('Netlify: functions netlify.toml schedules have no URL; other settings of a function do not make it one', () => {
+  const root = tempDir('fnscan-netlify-');
+  const work = "import { db } from '../lib/db'\nexport default async () => { await db.session.deleteMany({}) }\n";
+  writeFiles(root, {
+    'netlify.toml': '[functions]\n  directory = "netlify/functions"\n\n[functions.cleanup]\n  schedule = "@daily"\n\n[functions."reset"]\n  included_files = ["data/*"]\n',
+    'netlify/lib/db.ts': "import { PrismaClient } from '@prisma/client'\nexport const db = new PrismaClient()\n",
+    'netlify/functions/cleanup.ts': work,
+    'netlify/functions/reset.ts': work,
+  });
+  const found = scanRules(root, ['no-unauthenticated-handler']).findings.map((f) => f.location.file.slice(root.length + 1));
+  assert.deepEqual(found, ['netlify/functions/reset.ts']);
+});

@@ -57,6 +57,8 @@ interface HandlerShape {
 function judge(file: SourceFileInfo, analysis: ProjectAnalysis, config: FnscanConfig): HandlerFinding[] {
   const info = endpointInfoOf(file);
   if (!info) return [];
+  // Netlify refuses HTTP calls to scheduled functions in production: no URL, so no caller to check.
+  if (info.platform === 'netlify' && (info.scheduled || runsOnSchedule(file))) return [];
   const behaviour = behaviourOf(analysis);
   return findHandlers(file, info, behaviour).flatMap((shape) => judgeHandler(file, info, shape, behaviour, config));
 }
@@ -143,6 +145,21 @@ function endpointInfoOf(file: SourceFileInfo): EndpointInfo | undefined {
     return { platform: 'pipedream', exports: ['default'], name: path.basename(file.path).replace(/\.[^.]+$/, '') };
   }
   return undefined;
+}
+
+/** `export const config = { schedule: '@daily' }` or `export const handler = schedule('@daily', fn)` (`@netlify/functions`). */
+function runsOnSchedule(file: SourceFileInfo): boolean {
+  if (!file.text.includes('schedule')) return false;
+  for (const statement of file.sf.statements) {
+    if (!ts.isVariableStatement(statement) || !isExported(statement)) continue;
+    for (const decl of statement.declarationList.declarations) {
+      if (!ts.isIdentifier(decl.name) || !decl.initializer) continue;
+      const value = unwrap(decl.initializer);
+      if (decl.name.text === 'config' && ts.isObjectLiteralExpression(value) && objectProperty(value, 'schedule')) return true;
+      if (decl.name.text === 'handler' && ts.isCallExpression(value) && calleeName(value) === 'schedule' && file.text.includes('@netlify/functions')) return true;
+    }
+  }
+  return false;
 }
 
 interface JudgeContext {

@@ -37,6 +37,8 @@ export interface LambdaFunction {
 
 export interface PlatformConfig {
   netlifyDirs: string[];
+  /** Netlify functions `netlify.toml` schedules (`[functions."name"] schedule = "@daily"`): no public URL. */
+  netlifyScheduled: string[];
   /** Vercel's `api/` folder at a non-Redwood project root. */
   vercelApiDir?: string;
   /** Next.js `pages/api` and `app` folders. */
@@ -54,12 +56,14 @@ export interface EndpointInfo {
   /** Name used in messages: the function or route. */
   name: string;
   gateway?: GatewayAuth;
+  /** Netlify: the function runs on a schedule that `netlify.toml` sets, and Netlify refuses HTTP calls to it. */
+  scheduled?: boolean;
   /** Lambda: each export is its own function, with its own name and gateway config. */
   perExport?: Record<string, { name: string; gateway: GatewayAuth }>;
 }
 
 export function emptyPlatforms(): PlatformConfig {
-  return { netlifyDirs: [], nextPagesApiDirs: [], nextAppDirs: [], lambdas: [] };
+  return { netlifyDirs: [], netlifyScheduled: [], nextPagesApiDirs: [], nextAppDirs: [], lambdas: [] };
 }
 
 const PLATFORM_MARKERS = ['netlify.toml', 'vercel.json', 'serverless.yml', 'serverless.yaml', 'template.yaml', 'template.yml'];
@@ -103,8 +107,9 @@ function isVercelZeroConfig(dir: string, has: (name: string) => boolean, pkg: Pa
 
 export function readPlatforms(root: string): PlatformConfig {
   const config = emptyPlatforms();
-  const netlify = netlifyFunctionsDir(root);
-  if (netlify) config.netlifyDirs.push(netlify);
+  const netlify = readNetlifyToml(root);
+  if (netlify.dir) config.netlifyDirs.push(netlify.dir);
+  config.netlifyScheduled = netlify.scheduled;
   const pkg = readPackage(root);
   const deps = pkg.deps;
   const isNext = deps.has('next') || ['js', 'mjs', 'ts', 'cjs'].some((e) => fs.existsSync(path.join(root, `next.config.${e}`)));
@@ -143,7 +148,7 @@ export function platformEndpoint(file: string, config: PlatformConfig): Endpoint
     const parts = rel.split('/');
     const name = parts.length === 1 ? base : parts[0];
     if (parts.length === 1 || (parts.length === 2 && (parts[0] === base || base === 'index'))) {
-      return { platform: 'netlify', exports: ['handler', 'default'], name };
+      return { platform: 'netlify', exports: ['handler', 'default'], name, ...(config.netlifyScheduled.includes(name) ? { scheduled: true } : {}) };
     }
   }
   for (const dir of config.nextPagesApiDirs) {
@@ -223,11 +228,15 @@ function readPackage(dir: string): PackageInfo {
   }
 }
 
-/** `[functions] directory = "x"` or `[build] functions = "x"` in netlify.toml; default `netlify/functions`. */
-function netlifyFunctionsDir(root: string): string | undefined {
+/**
+ * From netlify.toml: the functions folder (`[functions] directory = "x"` or `[build] functions =
+ * "x"`; default `netlify/functions`) and the functions it schedules (`[functions."name"] schedule`).
+ */
+function readNetlifyToml(root: string): { dir?: string; scheduled: string[] } {
   const text = readConfigText(path.join(root, 'netlify.toml')) ?? '';
   let section = '';
   let configured: string | undefined;
+  const scheduled: string[] = [];
   for (const line of text.split('\n')) {
     const header = /^\s*\[([^\]]+)\]\s*$/.exec(line);
     if (header) {
@@ -237,9 +246,11 @@ function netlifyFunctionsDir(root: string): string | undefined {
     const value = /^\s*(\w+)\s*=\s*["']([^"']+)["']/.exec(line);
     if (!value) continue;
     if ((section === 'functions' && value[1] === 'directory') || (section === 'build' && value[1] === 'functions')) configured = value[2];
+    const fn = /^functions\.(?:"([^"]+)"|'([^']+)'|([\w-]+))$/.exec(section);
+    if (fn && value[1] === 'schedule') scheduled.push(fn[1] ?? fn[2] ?? fn[3]);
   }
   const dir = path.resolve(root, configured ?? 'netlify/functions');
-  return isDir(dir) ? dir : undefined;
+  return { dir: isDir(dir) ? dir : undefined, scheduled };
 }
 
 /**

@@ -534,7 +534,10 @@ export class BehaviourAnalyzer {
       if (facts.auth.length > authBefore && helperAuthIsLost(call, target.fn, callee, swallowed)) facts.auth.length = authBefore;
       return;
     }
-    if (local && AUTH_CALLS.has(local)) this.onUnresolvedAuthCall(call, local, file, facts);
+    if (local === undefined) return;
+    if (AUTH_CALLS.has(local)) this.onUnresolvedAuthCall(call, local, file, facts);
+    // `import { auth as clerkAuth } from '@clerk/nextjs/server'`: the package's name tells.
+    else if (ts.isIdentifier(callee) && AUTH_CALLS.has(this.analysis.importSource(file, local)?.name ?? '')) this.onUnresolvedAuthCall(call, local, file, facts);
   }
 
   /** An auth helper from the project: `requireAuth()` rejects by throwing; boolean ones must guard a rejection. */

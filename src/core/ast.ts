@@ -343,12 +343,16 @@ export function returnsOrThrows(statement: TS.Statement): boolean {
 /** Helpers named for refusing, called as a statement: `throwUnauthorized()`, `forbidden()`, `res.sendStatus(401)` aside. */
 const THROWING_HELPER = /^(?:throw|fail|deny|forbid|forbidden|unauthori[sz]ed|reject|abort|bail|notFound|badRequest|raise|httpError|createError)/i;
 
+/** Next.js's `redirect()` and `permanentRedirect()` (`next/navigation`) throw; `res.redirect()` does not, so only a bare call counts. */
+const THROWING_REDIRECT = /^(?:redirect|permanentRedirect)$/;
+
 function isThrowingHelperCall(node: TS.Node): boolean {
   if (!ts.isExpressionStatement(node)) return false;
   const expression = unwrap(node.expression);
   if (!ts.isCallExpression(expression)) return false;
+  const callee = unwrap(expression.expression);
   const name = calleeName(expression);
-  return name !== undefined && THROWING_HELPER.test(name);
+  return name !== undefined && (THROWING_HELPER.test(name) || (ts.isIdentifier(callee) && THROWING_REDIRECT.test(name)));
 }
 
 export function isFalseLiteral(node: TS.Expression): boolean {

@@ -55,3 +55,139 @@ export default async function handler(req, res) {
     ['no-unauthenticated-handler:unauthenticated@src/pages/api/legacy.ts:3'],
   );
 });
+
+const ACTIONS = `'use server'
+import { revalidatePath } from 'next/cache'
+import { auth } from '@/auth'
+import { db } from '@/lib/db'
+
+export async function deletePost(id: string) {
+  await db.post.delete({ where: { id } })
+  revalidatePath('/posts')
+}
+
+export async function createPost(formData: FormData) {
+  const session = await auth()
+  if (!session?.user) throw new Error('Unauthorized')
+  await db.post.create({ data: { title: String(formData.get('title')) } })
+}
+
+export async function listPosts() {
+  return db.post.findMany()
+}
+
+export const exportUsers = async () => db.user.findMany()
+
+export const subscribe = async (email: string) => {
+  await db.subscriber.create({ data: { email } })
+  const session = await auth()
+  if (!session) throw new Error('Sign in first')
+}
+
+export async function stripeWebhook(payload: string) {
+  await db.order.create({ data: JSON.parse(payload) })
+}
+
+export default async function resetAll() {
+  await db.user.deleteMany({})
+}
+
+async function notExported() {
+  await db.user.deleteMany({})
+}
+export const PAGE_SIZE = 20
+`;
+
+test("server actions: every export of a 'use server' module is a public endpoint, judged on its own", () => {
+  assert.deepEqual(verdicts({ 'src/app/actions.ts': ACTIONS }), [
+    'no-unauthenticated-handler:serverAction@src/app/actions.ts:6',
+    'no-unauthenticated-handler:serverAction@src/app/actions.ts:21',
+    'no-unauthenticated-handler:serverActionUnguarded@src/app/actions.ts:23',
+    'no-unauthenticated-handler:serverAction@src/app/actions.ts:29',
+    'no-unauthenticated-handler:serverAction@src/app/actions.ts:33',
+  ]);
+  // Anywhere in the project, not only under app/; the message says why a page's own check is not enough.
+  const root = tempDir('fnscan-next-msg-');
+  writeFiles(root, {
+    'package.json': JSON.stringify({ dependencies: { next: '15.5.4' } }),
+    'app/page.tsx': 'export default function Home() { return null }\n',
+    'lib/actions/users.ts': "'use strict'\n'use server'\nimport { prisma } from '../prisma'\nexport async function ban(id: string) {\n  await prisma.user.update({ where: { id }, data: { banned: true } })\n}\n",
+  });
+  const [finding, ...rest] = scanRules(root, ['no-unauthenticated-handler']).findings;
+  assert.deepEqual(rest, []);
+  assert.equal(
+    finding.message,
+    'Server action `ban` writes to `db.user` without authenticating the caller; anyone can call a server action with a POST request, whatever page renders its form.',
+  );
+});
+
+test('server actions: inline ones are judged apart from the page that renders them; wrappers are followed', () => {
+  assert.deepEqual(
+    verdicts({
+      'src/app/posts/page.tsx': `import { redirect } from 'next/navigation'
+import { auth } from '@/auth'
+import { db } from '@/lib/db'
+
+export default async function Page() {
+  const session = await auth()
+  if (!session) redirect('/login')
+  async function removeAll() {
+    'use server'
+    await db.post.deleteMany({ where: { authorId: session!.user!.id } })
+  }
+  const addComment = async (formData: FormData) => {
+    'use server'
+    const current = await auth()
+    if (!current) throw new Error('Unauthorized')
+    await db.comment.create({ data: { body: String(formData.get('body')) } })
+  }
+  return <form action={removeAll}><button formAction={addComment}>Go</button></form>
+}
+`,
+      'src/lib/safe-action.ts': `import { auth } from '@/auth'
+export function authedAction<A extends unknown[]>(fn: (...args: A) => Promise<unknown>) {
+  return async (...args: A) => {
+    const session = await auth()
+    if (!session) throw new Error('Unauthorized')
+    return fn(...args)
+  }
+}
+export function loggedAction<A extends unknown[]>(fn: (...args: A) => Promise<unknown>) {
+  return async (...args: A) => { console.log('action'); return fn(...args) }
+}
+`,
+      'src/app/admin/actions.ts': `'use server'
+import { authedAction, loggedAction } from '@/lib/safe-action'
+import { db } from '@/lib/db'
+export const purge = authedAction(async () => { await db.session.deleteMany({}) })
+export const wipe = loggedAction(async () => { await db.session.deleteMany({}) })
+`,
+    }),
+    ['no-unauthenticated-handler:serverAction@src/app/admin/actions.ts:5', 'no-unauthenticated-handler:serverAction@src/app/posts/page.tsx:8'],
+  );
+});
+
+test('server actions: an auth middleware does not cover them, and only Next.js app router projects have them', () => {
+  const action = "'use server'\nimport { db } from '@/lib/db'\nexport async function drop(id: string) {\n  await db.account.delete({ where: { id } })\n}\n";
+  const route = "import { db } from '@/lib/db'\nexport async function DELETE(req: Request) {\n  await db.account.deleteMany({})\n  return new Response(null, { status: 204 })\n}\n";
+  assert.deepEqual(
+    verdicts({
+      'src/middleware.ts': "export { default } from 'next-auth/middleware'\n",
+      'src/app/actions.ts': action,
+      'src/app/api/accounts/route.ts': route,
+    }),
+    ['no-unauthenticated-handler:serverAction@src/app/actions.ts:3'],
+  );
+  // Not a directive (after an import, or only in a string), a test file, or no Next.js at all: no endpoint.
+  assert.deepEqual(
+    verdicts({
+      'src/app/late.ts': "import { db } from '@/lib/db'\n'use server'\nexport async function drop() {\n  await db.account.deleteMany({})\n}\n",
+      'src/app/mention.ts': "import { db } from '@/lib/db'\nexport const hint = 'use server'\nexport async function drop() {\n  await db.account.deleteMany({})\n}\n",
+      'src/app/actions.test.ts': action,
+    }),
+    [],
+  );
+  const plain = tempDir('fnscan-not-next-');
+  writeFiles(plain, { 'package.json': '{ "name": "lib" }', 'src/actions.ts': action.replace('@/lib/db', './db'), 'src/db.ts': 'export const db: any = {}\n' });
+  assert.deepEqual(scanRules(plain, ['no-unauthenticated-handler']).findings, []);
+});

@@ -56,7 +56,7 @@ interface HandlerShape {
 
 function judge(file: SourceFileInfo, analysis: ProjectAnalysis, config: FnscanConfig): HandlerFinding[] {
   const info = endpointInfoOf(file);
-  if (!info) return [];
+  if (!info) return judgeServerActions(file, analysis, config);
   // Netlify refuses HTTP calls to scheduled functions in production: no URL, so no caller to check.
   if (info.platform === 'netlify' && (info.scheduled || runsOnSchedule(file))) return [];
   const behaviour = behaviourOf(analysis);
@@ -84,13 +84,15 @@ function judgeHandler(
 
   const broken = facts.verifies.filter((v) => v.broken);
   const sound = facts.verifies.filter((v) => !v.broken);
+  // A server action answers the app's own forms: never a webhook, whatever its name or headers.
   const isWebhook =
-    facts.verifies.length > 0 ||
+    !info.serverAction &&
+    (facts.verifies.length > 0 ||
     facts.signatureHeaders.length > 0 ||
     facts.eventHeaders.length > 0 ||
     (WEBHOOK_NAME.test(info.name.split('/').pop() ?? '') && facts.readsBody) ||
     // A Pipedream HTTP source exists to receive third-party events.
-    (info.platform === 'pipedream' && facts.readsBody);
+    (info.platform === 'pipedream' && facts.readsBody));
   // An authorizer in front of the function (API Gateway, SAM) authenticates the caller.
   const gatewayProtected = shape.gateway?.protected === true;
 
@@ -112,9 +114,10 @@ function judgeHandler(
     if (unguarded) findings.push(unguardedFinding(ctx, unguarded));
     return findings;
   }
-  // A Next.js middleware running an auth library guards routes before they run.
+  // A Next.js middleware running an auth library guards routes before they run (not server
+  // actions: they are posted to whatever page the caller names, so Next.js asks for a check in each).
   const middleware = file.project.platforms?.nextAuthMiddleware;
-  if (info.platform === 'next' && middleware && middlewareGuards(middleware, info.name)) return findings;
+  if (info.platform === 'next' && !info.serverAction && middleware && middlewareGuards(middleware, info.name)) return findings;
   const work = firstWork(facts);
   const openUrl = shape.gateway?.openUrl ? [configRelated(shape.gateway.site, file)] : [];
   if (work) {
@@ -144,6 +147,80 @@ function endpointInfoOf(file: SourceFileInfo): EndpointInfo | undefined {
   if (file.role === 'source' && file.text.includes('$.interface.http')) {
     return { platform: 'pipedream', exports: ['default'], name: path.basename(file.path).replace(/\.[^.]+$/, '') };
   }
+  return undefined;
+}
+
+/** The message a handler finding takes when the handler is a server action. */
+const SERVER_ACTION_MESSAGES: Record<string, string> = {
+  unauthenticated: 'serverAction',
+  unguardedPath: 'serverActionUnguarded',
+  stubOnly: 'serverActionStub',
+};
+
+/**
+ * Next.js server actions: the exported functions of a `'use server'` module, and functions whose
+ * body starts with `'use server'`. Each is a public POST endpoint, whoever the page that renders
+ * its form lets in, so each is judged on its own.
+ */
+function judgeServerActions(file: SourceFileInfo, analysis: ProjectAnalysis, config: FnscanConfig): HandlerFinding[] {
+  if (file.role !== 'source' || !file.project.platforms?.nextAppDirs.length || !file.text.includes('use server')) return [];
+  const actions = serverActions(file);
+  if (actions.length === 0) return [];
+  const behaviour = behaviourOf(analysis);
+  return actions.flatMap(({ name, nameNode, value }) => {
+    const info: EndpointInfo = { platform: 'next', exports: [], name, serverAction: true };
+    const shape = shapeOf(nameNode, value, name, file, behaviour);
+    return judgeHandler(file, info, shape, behaviour, config).map((f) => ({ ...f, messageId: SERVER_ACTION_MESSAGES[f.messageId] ?? f.messageId }));
+  });
+}
+
+interface ServerAction {
+  name: string;
+  nameNode: TS.Node | Span;
+  value: TS.Node;
+}
+
+function serverActions(file: SourceFileInfo): ServerAction[] {
+  const sf = file.sf;
+  if (startsWithUseServer(sf.statements)) {
+    const actions: ServerAction[] = [];
+    for (const [exportName, found] of exportedValues(file)) {
+      if (found.from) continue;
+      const value = ts.isExpression(found.value) ? unwrap(found.value) : found.value;
+      if (!isFunctionLike(value) && !ts.isIdentifier(value) && !ts.isCallExpression(value)) continue;
+      const declared = ts.isFunctionDeclaration(value) ? value.name?.text : undefined;
+      actions.push({ name: exportName === 'default' ? (declared ?? 'default') : exportName, nameNode: found.nameNode, value: found.value });
+    }
+    return actions;
+  }
+  const actions: ServerAction[] = [];
+  const visit = (node: TS.Node): void => {
+    if (isFunctionLike(node) && node.body && ts.isBlock(node.body) && startsWithUseServer(node.body.statements)) {
+      const named = actionName(node);
+      actions.push({ name: named?.text ?? 'inline action', nameNode: named ?? node.body.statements[0], value: node });
+      return;
+    }
+    ts.forEachChild(node, visit);
+  };
+  ts.forEachChild(sf, visit);
+  return actions;
+}
+
+/** A directive prologue holding `'use server'`. */
+function startsWithUseServer(statements: TS.NodeArray<TS.Statement>): boolean {
+  for (const statement of statements) {
+    if (!ts.isExpressionStatement(statement) || !ts.isStringLiteral(statement.expression)) return false;
+    if (statement.expression.text === 'use server') return true;
+  }
+  return false;
+}
+
+/** The name an inline action is known by: its own, or that of the variable or property holding it. */
+function actionName(fn: FunctionLike): TS.Identifier | undefined {
+  if ((ts.isFunctionDeclaration(fn) || ts.isFunctionExpression(fn)) && fn.name) return fn.name;
+  if (ts.isMethodDeclaration(fn) && ts.isIdentifier(fn.name)) return fn.name;
+  const holder = fn.parent;
+  if (holder && (ts.isVariableDeclaration(holder) || ts.isPropertyAssignment(holder)) && ts.isIdentifier(holder.name)) return holder.name;
   return undefined;
 }
 

@@ -56,6 +56,8 @@ export interface EndpointInfo {
   /** Name used in messages: the function or route. */
   name: string;
   gateway?: GatewayAuth;
+  /** Next.js: a server action (`'use server'`), which anyone can call with a POST request. */
+  serverAction?: boolean;
   /** Netlify: the function runs on a schedule that `netlify.toml` sets, and Netlify refuses HTTP calls to it. */
   scheduled?: boolean;
   /** Lambda: each export is its own function, with its own name and gateway config. */

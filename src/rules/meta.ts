@@ -243,6 +243,10 @@ export const noUnauthenticatedHandler: RuleMeta = {
     openFunctionUrl:
       'Handler `{{name}}` is open to anyone through a function URL with `AuthType: NONE` and checks no caller in code.',
     stubAuth: '`{{name}}` in `{{module}}` always allows the caller, so calls to it authenticate nobody.',
+    serverAction:
+      'Server action `{{name}}` {{work}} without authenticating the caller; anyone can call a server action with a POST request, whatever page renders its form.',
+    serverActionUnguarded: 'Server action `{{name}}` {{work}} on a path that skips its check of the caller ({{via}}).',
+    serverActionStub: 'Server action `{{name}}` {{work}} and its only auth check is a stub that allows every caller.',
   },
 };
 

@@ -12,8 +12,10 @@ const AUTH_HELPERS = new Set(['isAuthenticated', 'hasRole', 'requireAuth']);
 export default defineRule({
   meta,
   checkSource(ctx) {
-    if (ctx.file.role === 'endpoint') reportEndpointVerdicts(UNAUTHENTICATED, ctx);
-    else reportStubAuth(ctx);
+    if (ctx.file.role === 'endpoint') return reportEndpointVerdicts(UNAUTHENTICATED, ctx);
+    // Next.js server actions are endpoints that any module may hold.
+    if (ctx.file.text.includes('use server')) reportEndpointVerdicts(UNAUTHENTICATED, ctx);
+    reportStubAuth(ctx);
   },
 });
 

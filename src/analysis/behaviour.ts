@@ -20,6 +20,7 @@ import {
   walk,
   type FunctionLike,
 } from '../core/ast';
+import { QUERY_CALL_NAMES, queryWork, taggedQueryWork } from './queries';
 import { emptyFacts, mergeFacts, type Facts, type VerifyFact, type BrokenReason } from './facts';
 import {
   AUTH_HEADERS,
@@ -287,6 +288,11 @@ export class BehaviourAnalyzer {
       case K.IfStatement:
         this.onIf(node as TS.IfStatement, file, facts);
         break;
+      case K.TaggedTemplateExpression: {
+        const query = taggedQueryWork(node as TS.TaggedTemplateExpression);
+        if (query) facts.sensitive.push({ file, node, work: query.work, write: query.write, anchor: node });
+        break;
+      }
       // Functions declared here run only when called; their calls are followed at the call site.
       case K.FunctionDeclaration:
       case K.MethodDeclaration:
@@ -711,7 +717,7 @@ export class BehaviourAnalyzer {
       const model = prisma[3] ? prisma[2] : undefined;
       const op = prisma[3] ?? prisma[2];
       if (PRISMA_WRITES.has(op)) {
-        facts.sensitive.push({ file, node: call, work: `writes to \`${model ? `db.${model}` : 'the database'}\``, write: true, anchor: call });
+        facts.sensitive.push({ file, node: call, work: modelWrite(model, call), write: true, anchor: call });
         // `upsert` and `update` succeed on a repeat: only an insert that a unique id makes fail
         // de-duplicates; keyed by the event id, they make their own write idempotent.
         if (model && DEDUPE_ARGUMENT.test(call.arguments.map((a) => a.getText(file.sf)).join(' '))) {
@@ -725,9 +731,16 @@ export class BehaviourAnalyzer {
       if (PRISMA_READS.has(op)) {
         // Model-less raw reads are mostly liveness pings (`SELECT 1`); private data is read through models.
         if (model && PRIVATE_MODEL.test(model)) {
-          facts.sensitive.push({ file, node: call, work: `reads \`${model ? `db.${model}` : 'the database'}\``, write: false, anchor: call });
+          facts.sensitive.push({ file, node: call, work: `reads \`db.${model}\``, write: false, anchor: call });
         }
         if (model && DEDUPE_ARGUMENT.test(call.arguments.map((a) => a.getText(file.sf)).join(' '))) facts.dedupe.push({ file, node: call });
+        return true;
+      }
+    }
+    if (QUERY_CALL_NAMES.has(last)) {
+      const query = queryWork(call, callee, last);
+      if (query) {
+        facts.sensitive.push({ file, node: call, work: query.work, write: query.write, anchor: call });
         return true;
       }
     }
@@ -938,6 +951,13 @@ function isStaticPath(node: TS.Expression): boolean {
 }
 
 /** `db.user.create` as [client, model, operation] (or [client, operation] for raw calls), when it reads like Prisma. */
+/** `writes to \`db.user\``; without a model, Drizzle's `db.delete(users)` names its table, else the database. */
+function modelWrite(model: string | undefined, call: TS.CallExpression): string {
+  if (model) return `writes to \`db.${model}\``;
+  const table = call.arguments[0] && unwrap(call.arguments[0]);
+  return table && ts.isIdentifier(table) ? `writes to the \`${table.text}\` table` : 'writes to the database';
+}
+
 function prismaCall(dotted: string): RegExpExecArray | null {
   // The pattern's own necessary condition first: the pattern backtracks over names that hold no client.
   return PRISMA_CLIENT_HINT.test(dotted) ? PRISMA_CALL.exec(dotted) : null;

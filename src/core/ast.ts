@@ -24,6 +24,7 @@ function readKinds() {
     ElementAccessExpression: K.ElementAccessExpression,
     BinaryExpression: K.BinaryExpression,
     IfStatement: K.IfStatement,
+    TaggedTemplateExpression: K.TaggedTemplateExpression,
     FunctionDeclaration: K.FunctionDeclaration,
     MethodDeclaration: K.MethodDeclaration,
     ClassDeclaration: K.ClassDeclaration,

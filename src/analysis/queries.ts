@@ -1,0 +1,138 @@
+import ts from '../core/typescript';
+import type * as TS from 'typescript';
+import { calleeName, lastName, stringLiteralValue, unwrap } from '../core/ast';
+import { PRIVATE_MODEL } from './vocabulary';
+
+/**
+ * Database work through clients other than Prisma's (which `onWorkCall` knows by its dotted
+ * names): Supabase and Knex query builders, Drizzle, Kysely, the MongoDB driver and Mongoose, and
+ * SQL text (`pool.query('DELETE ...')`, `sql\`INSERT ...\``). Each shape is recognised by the
+ * builder's own structure, never by a method name alone: `cache.delete(key)`,
+ * `params.set('a', b)` and `list.insert(x)` are no database work.
+ */
+export interface QueryWork {
+  work: string;
+  write: boolean;
+}
+
+/** Method names of builders whose receiver says which table (`supabase.from('t').insert()`, `knex('t').del()`). */
+const TABLE_BUILDER_METHODS = new Set(['insert', 'update', 'upsert', 'delete', 'del', 'select']);
+/** Kysely: the table is the argument. */
+const KYSELY_WRITES = new Set(['insertInto', 'replaceInto', 'updateTable', 'deleteFrom']);
+/** The MongoDB driver and Mongoose: names no other common API uses. */
+const MONGO_WRITES = new Set([
+  'insertOne',
+  'insertMany',
+  'updateOne',
+  'replaceOne',
+  'deleteOne',
+  'findOneAndUpdate',
+  'findOneAndDelete',
+  'findOneAndReplace',
+  'findByIdAndUpdate',
+  'findByIdAndDelete',
+  'bulkWrite',
+]);
+/** Drivers' calls that run SQL text (`pg`, `mysql2`, `better-sqlite3`, postgres.js `unsafe`, libSQL `execute`). */
+const SQL_RUNNERS = new Set(['query', 'execute', 'exec', 'run', 'unsafe', 'prepare']);
+/** What a Drizzle or Knex database is usually called. */
+const DATABASE_NAMES = /^(?:db|database|tx|trx|drizzle|knex|orm|conn|connection)$/i;
+
+/** Every name `queryWork` can say yes to: other calls skip it at one lookup. */
+export const QUERY_CALL_NAMES: ReadonlySet<string> = new Set([...TABLE_BUILDER_METHODS, ...KYSELY_WRITES, ...MONGO_WRITES, ...SQL_RUNNERS, 'from', 'selectFrom']);
+
+/** The work a call does on a database, if it is one of the shapes above; `name` is its last name. */
+export function queryWork(call: TS.CallExpression, callee: TS.Expression, name: string): QueryWork | undefined {
+  if (!ts.isPropertyAccessExpression(callee)) return undefined;
+  const receiver = unwrap(callee.expression);
+  if (TABLE_BUILDER_METHODS.has(name)) {
+    const table = builderTable(receiver);
+    if (table !== undefined) return tableWork(table, name !== 'select');
+    // Drizzle: `db.insert(users).values(...)`; its `update`/`delete` on `db` are Prisma-shaped and named before.
+    if (name === 'insert' && isDatabase(receiver) && call.arguments[0] && ts.isIdentifier(unwrap(call.arguments[0]))) {
+      return tableWork((unwrap(call.arguments[0]) as TS.Identifier).text, true);
+    }
+    return undefined;
+  }
+  if (name === 'from') {
+    // Drizzle: `db.select().from(users)`.
+    const arg = call.arguments[0] && unwrap(call.arguments[0]);
+    if (!arg || !ts.isIdentifier(arg) || !ts.isCallExpression(receiver) || calleeName(receiver) !== 'select') return undefined;
+    const selectCallee = unwrap(receiver.expression);
+    return ts.isPropertyAccessExpression(selectCallee) && isDatabase(unwrap(selectCallee.expression)) ? tableWork(arg.text, false) : undefined;
+  }
+  if (KYSELY_WRITES.has(name) || name === 'selectFrom') {
+    const table = call.arguments[0] && stringLiteralValue(unwrap(call.arguments[0]));
+    return table !== undefined ? tableWork(table, name !== 'selectFrom') : undefined;
+  }
+  if (MONGO_WRITES.has(name)) {
+    const collection = ts.isCallExpression(receiver) && calleeName(receiver) === 'collection' && receiver.arguments[0] ? stringLiteralValue(unwrap(receiver.arguments[0])) : undefined;
+    return { work: collection !== undefined ? `writes to the \`${collection}\` collection` : `writes to the database with \`${name}\``, write: true };
+  }
+  // SQL_RUNNERS: the first argument is SQL text written here (and `/re/.exec(text)` is no driver).
+  if (ts.isRegularExpressionLiteral(receiver)) return undefined;
+  const text = call.arguments[0] && sqlText(unwrap(call.arguments[0]));
+  return text !== undefined ? sqlWork(text) : undefined;
+}
+
+/** `sql\`DELETE FROM ...\`` (postgres.js, Neon, Vercel Postgres) and Prisma's tagged `$executeRaw` / `$queryRaw`. */
+export function taggedQueryWork(node: TS.TaggedTemplateExpression): QueryWork | undefined {
+  const tag = lastName(unwrap(node.tag));
+  if (tag !== 'sql' && tag !== '$executeRaw' && tag !== '$queryRaw') return undefined;
+  const text = sqlText(node.template);
+  if (text === undefined) return undefined;
+  const work = sqlWork(text);
+  if (work || tag !== '$executeRaw') return work;
+  return { work: 'writes to the database with `$executeRaw`', write: true };
+}
+
+/**
+ * The table a builder's receiver names: `x.from('t')`, `x.table('t')`, `x.into('t')`, `knex('t')`,
+ * also past filters chained before the write (`knex('t').where({ id }).del()`).
+ */
+function builderTable(receiver: TS.Expression): string | undefined {
+  for (let step = 0; step < 8 && ts.isCallExpression(receiver); step++) {
+    const callee = unwrap(receiver.expression);
+    if (!ts.isPropertyAccessExpression(callee) || ['from', 'table', 'into'].includes(callee.name.text)) break;
+    receiver = unwrap(callee.expression);
+  }
+  if (!ts.isCallExpression(receiver) || receiver.arguments.length !== 1) return undefined;
+  const table = stringLiteralValue(unwrap(receiver.arguments[0]));
+  if (table === undefined) return undefined;
+  const callee = unwrap(receiver.expression);
+  if (ts.isPropertyAccessExpression(callee)) return ['from', 'table', 'into'].includes(callee.name.text) ? table : undefined;
+  return ts.isIdentifier(callee) && DATABASE_NAMES.test(callee.text) ? table : undefined;
+}
+
+function isDatabase(node: TS.Expression): boolean {
+  const name = ts.isIdentifier(node) ? node.text : ts.isPropertyAccessExpression(node) ? node.name.text : undefined;
+  return name !== undefined && DATABASE_NAMES.test(name);
+}
+
+/** A write to any table is work; a read is, of a table named like private data. */
+function tableWork(table: string, write: boolean): QueryWork | undefined {
+  if (write) return { work: `writes to the \`${table}\` table`, write: true };
+  return PRIVATE_MODEL.test(table) ? { work: `reads the \`${table}\` table`, write: false } : undefined;
+}
+
+/** The literal parts of a string or template written in place (substitutions become `?`). */
+function sqlText(node: TS.Node): string | undefined {
+  const plain = stringLiteralValue(node);
+  if (plain !== undefined) return plain;
+  if (!ts.isTemplateExpression(node)) return undefined;
+  return node.head.text + node.templateSpans.map((span) => `?${span.literal.text}`).join('');
+}
+
+/** A statement that changes data, as SQL writes it (`UPDATE t SET`, not "update my profile"); after a `WITH` clause too. */
+const SQL_WRITE =
+  /^\s*(?:with\b[^;]*?\)\s*)?(insert\s+(?:or\s+\w+\s+|ignore\s+)?into|update\s+[\w."`[\]]+(?:\s+(?:as\s+)?\w+)?\s+set|delete\s+from|merge\s+into|replace\s+into|truncate|drop\s+(?:table|database|schema)|alter\s+table)\b/i;
+const SQL_READ = /^\s*select\b[^;]*?\bfrom\s+[`"[]?(\w+)/i;
+
+/** SQL that writes, or reads a table named like private data. */
+export function sqlWork(text: string): QueryWork | undefined {
+  if (text.length > 20_000) return undefined;
+  const write = SQL_WRITE.exec(text);
+  if (write) return { work: `writes to the database with \`${/^\w+/.exec(write[1])![0].toUpperCase()}\``, write: true };
+  const read = SQL_READ.exec(text);
+  return read && PRIVATE_MODEL.test(read[1]) ? { work: `reads \`${read[1]}\` with SQL`, write: false } : undefined;
+}

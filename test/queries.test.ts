@@ -1,0 +1,76 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { sqlWork } from '../src/analysis/queries';
+import { scanRules, tempProject } from './support/project';
+
+/**
+ * Database clients other than Prisma: each case is a Redwood function doing one thing with no
+ * auth, and the work no-unauthenticated-handler names (undefined: no finding).
+ */
+const CASES: Array<[string, string, string, string | undefined]> = [
+  // Drizzle
+  ['drizzle insert', "import { db } from 'src/lib/drizzle'\nimport { users } from 'src/lib/schema'", 'await db.insert(users).values({ email: event.body })', 'writes to the `users` table'],
+  ['drizzle insert in a transaction', "import { users } from 'src/lib/schema'", 'await db.transaction(async (tx) => { await tx.insert(users).values({}) })', 'writes to the `users` table'],
+  ['drizzle delete', "import { db } from 'src/lib/drizzle'\nimport { users } from 'src/lib/schema'", 'await db.delete(users)', 'writes to the `users` table'],
+  ['drizzle private read', "import { db } from 'src/lib/drizzle'\nimport { accounts } from 'src/lib/schema'", 'return db.select().from(accounts)', 'reads the `accounts` table'],
+  ['drizzle public read', "import { db } from 'src/lib/drizzle'\nimport { posts } from 'src/lib/schema'", 'return db.select().from(posts)', undefined],
+  // Supabase and Knex builders
+  ['supabase update', "import { supabase } from 'src/lib/supabase'", "await supabase.from('profiles').update({ bio: event.body }).eq('id', 1)", 'writes to the `profiles` table'],
+  ['supabase delete', "import { supabase } from 'src/lib/supabase'", "await supabase.from('notes').delete().eq('id', 1)", 'writes to the `notes` table'],
+  ['supabase private read', "import { supabase } from 'src/lib/supabase'", "return supabase.from('customers').select('*')", 'reads the `customers` table'],
+  ['supabase public read', "import { supabase } from 'src/lib/supabase'", "return supabase.from('posts').select('*')", undefined],
+  ['knex delete past a filter', "import knex from 'src/lib/knex'", "await knex('orders').where({ id: 1 }).del()", 'writes to the `orders` table'],
+  ['knex insert into', "import knex from 'src/lib/knex'", "await knex.insert({ a: 1 }).into('audit')", undefined],
+  // Kysely and MongoDB
+  ['kysely insert', "import { db } from 'src/lib/kysely'", "await db.insertInto('person').values({}).execute()", 'writes to the `person` table'],
+  ['kysely delete', "import { db } from 'src/lib/kysely'", "await db.deleteFrom('session').where('id', '=', 1).execute()", 'writes to the `session` table'],
+  ['mongo insertOne', "import { mongo } from 'src/lib/mongo'", "await mongo.db().collection('leads').insertOne(JSON.parse(event.body))", 'writes to the `leads` collection'],
+  ['mongoose', "import { User } from 'src/lib/models'", 'await User.findByIdAndDelete(event.body)', 'writes to the database with `findByIdAndDelete`'],
+  // SQL text
+  ['pg query', "import { pool } from 'src/lib/pg'", "await pool.query('UPDATE accounts SET plan = $1', [event.body])", 'writes to the database with `UPDATE`'],
+  ['template query with a CTE', "import { pool } from 'src/lib/pg'", 'await pool.query(`WITH x AS (SELECT 1) DELETE FROM carts WHERE id = ${event.body}`)', 'writes to the database with `DELETE`'],
+  ['tagged sql write', "import { sql } from '@vercel/postgres'", 'await sql`INSERT INTO signups (email) VALUES (${event.body})`', 'writes to the database with `INSERT`'],
+  ['tagged sql private read', "import { sql } from '@vercel/postgres'", 'return sql`SELECT * FROM users WHERE id = ${event.body}`', 'reads `users` with SQL'],
+  ['tagged sql public read', "import { sql } from '@vercel/postgres'", 'return sql`SELECT id FROM posts`', undefined],
+  ['prisma tagged executeRaw', "import { db } from 'src/lib/db'", 'await db.$executeRaw`VACUUM`', 'writes to the database with `$executeRaw`'],
+  ['sqlite prepare', "import Database from 'better-sqlite3'\nconst sqlite = new Database('app.db')", "sqlite.prepare('DELETE FROM tokens').run()", 'writes to the database with `DELETE`'],
+  // Same names, no database
+  ['map and params', '', "const m = new Map(); m.delete(event.body); const p = new URLSearchParams(); p.set('a', '1'); p.delete('a'); return [...m.keys()]", undefined],
+  ['headers and sets', '', "const h = new Headers(); h.delete('x'); const s = new Set(['a']); s.delete('a'); return h", undefined],
+  ['a list insert', "import { list } from 'src/lib/list'", 'list.insert(event.body)', undefined],
+  ['a cache keyed like a table', "import { cache } from 'src/lib/cache'", "cache.get('users').delete(event.body)", undefined],
+  ['a regular expression exec', '', "return /insert/i.exec('INSERT INTO users')", undefined],
+  ['a query of non-SQL text', "import { search } from 'src/lib/search'", "return search.query('update my profile')", undefined],
+];
+
+test('database work through Drizzle, Supabase, Knex, Kysely, MongoDB and SQL text is named; look-alikes are not work', () => {
+  const files: Record<string, string> = { 'redwood.toml': '[web]\n' };
+  CASES.forEach(([, imports, body], i) => {
+    files[`api/src/functions/q${i}.ts`] = `${imports}\nexport const handler = async (event) => {\n  ${body}\n  return { statusCode: 200 }\n}\n`;
+  });
+  const root = tempProject(files, 'fnscan-queries-');
+  const messages = new Map<string, string[]>();
+  for (const f of scanRules(root, ['no-unauthenticated-handler']).findings) {
+    const name = path.basename(f.location.file, '.ts');
+    messages.set(name, [...(messages.get(name) ?? []), f.message]);
+  }
+  CASES.forEach(([shape, , , work], i) => {
+    const got = messages.get(`q${i}`) ?? [];
+    if (work === undefined) assert.deepEqual(got, [], shape);
+    else assert.ok(got.length === 1 && got[0].includes(` ${work} without`), `${shape}: ${JSON.stringify(got)}`);
+  });
+});
+
+test('SQL text: writes, reads of private tables, and nothing else', () => {
+  assert.equal(sqlWork('  insert into a values (1)')?.work, 'writes to the database with `INSERT`');
+  assert.equal(sqlWork('SELECT a.id FROM "orders" a')?.work, 'reads `orders` with SQL');
+  assert.equal(sqlWork('select count(*) from posts'), undefined);
+  assert.equal(sqlWork('UPDATE public.accounts AS a SET plan = 1')?.work, 'writes to the database with `UPDATE`');
+  assert.equal(sqlWork('insert or replace into kv values (1)')?.work, 'writes to the database with `INSERT`');
+  assert.equal(sqlWork('DROP TABLE sessions')?.work, 'writes to the database with `DROP`');
+  for (const prose of ['update my profile please', 'delete this comment', 'insert coin', 'please update my profile', 'drop me a line']) {
+    assert.equal(sqlWork(prose), undefined, prose);
+  }
+  assert.equal(sqlWork('x'.repeat(30_000)), undefined);
+});

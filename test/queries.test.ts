@@ -74,3 +74,34 @@ test('SQL text: writes, reads of private tables, and nothing else', () => {
   }
   assert.equal(sqlWork('x'.repeat(30_000)), undefined);
 });
+
+test('an insert keyed by the delivery id de-duplicates a verified webhook; one that ignores conflicts only when its result is checked', () => {
+  const hook = (imports: string, dedupe: string) => `import { verifyEvent } from '@redwoodjs/api/webhooks'
+${imports}
+export const handler = async (event) => {
+  verifyEvent('sha256Verifier', { event, secret: process.env.GITHUB_WEBHOOK_SECRET })
+  const deliveryId = event.headers['x-github-delivery']
+  ${dedupe}
+  await fetch('https://ci.example.com/build', { method: 'POST', headers: { authorization: \`Bearer \${process.env.CI_TOKEN}\` } })
+  return { statusCode: 200 }
+}
+`;
+  const drizzle = "import { db } from 'src/lib/drizzle'\nimport { deliveries } from 'src/lib/schema'";
+  const cases: Array<[string, string, string, boolean]> = [
+    ['drizzle insert', drizzle, 'await db.insert(deliveries).values({ id: deliveryId })', true],
+    ['drizzle insert ignoring conflicts', drizzle, 'await db.insert(deliveries).values({ id: deliveryId }).onConflictDoNothing()', false],
+    ['drizzle insert ignoring conflicts, checked', drizzle, 'const rows = await db.insert(deliveries).values({ id: deliveryId }).onConflictDoNothing().returning()\n  if (rows.length === 0) return { statusCode: 200 }', true],
+    ['sql insert', "import { pool } from 'src/lib/pg'", "await pool.query('INSERT INTO deliveries (id) VALUES ($1)', [deliveryId])", true],
+    ['sql insert on conflict', "import { pool } from 'src/lib/pg'", "await pool.query('INSERT INTO deliveries (id) VALUES ($1) ON CONFLICT DO NOTHING', [deliveryId])", false],
+    ['tagged sql insert', "import { sql } from '@vercel/postgres'", 'await sql`INSERT INTO deliveries (id) VALUES (${deliveryId})`', true],
+    ['supabase insert unchecked', "import { supabase } from 'src/lib/supabase'", "await supabase.from('deliveries').insert({ id: deliveryId })", false],
+    ['supabase insert checked', "import { supabase } from 'src/lib/supabase'", "const { error } = await supabase.from('deliveries').insert({ id: deliveryId })\n  if (error) return { statusCode: 200 }", true],
+    ['mongo insertOne', "import { mongo } from 'src/lib/mongo'", "await mongo.db().collection('deliveries').insertOne({ _id: deliveryId })", true],
+    ['an insert of something else', drizzle, 'await db.insert(deliveries).values({ at: new Date() })', false],
+  ];
+  const files: Record<string, string> = { 'redwood.toml': '[web]\n' };
+  cases.forEach(([, imports, dedupe], i) => (files[`api/src/functions/hook${i}.ts`] = hook(imports, dedupe)));
+  const root = tempProject(files, 'fnscan-insert-dedupe-');
+  const flagged = new Set(scanRules(root, ['require-replay-protection']).findings.map((f) => path.basename(f.location.file, '.ts')));
+  cases.forEach(([shape, , , dedupes], i) => assert.equal(!flagged.has(`hook${i}`), dedupes, shape));
+});

@@ -20,7 +20,7 @@ import {
   walk,
   type FunctionLike,
 } from '../core/ast';
-import { QUERY_CALL_NAMES, queryWork, taggedQueryWork } from './queries';
+import { QUERY_CALL_NAMES, chainOf, queryWork, taggedQueryWork } from './queries';
 import { emptyFacts, mergeFacts, type Facts, type VerifyFact, type BrokenReason } from './facts';
 import {
   AUTH_HEADERS,
@@ -290,7 +290,10 @@ export class BehaviourAnalyzer {
         break;
       case K.TaggedTemplateExpression: {
         const query = taggedQueryWork(node as TS.TaggedTemplateExpression);
-        if (query) facts.sensitive.push({ file, node, work: query.work, write: query.write, anchor: node });
+        if (query) {
+          facts.sensitive.push({ file, node, work: query.work, write: query.write, anchor: node });
+          if (query.insert) addInsertDedupe(node as TS.TaggedTemplateExpression, query.insert.quiet, file, facts);
+        }
         break;
       }
       // Functions declared here run only when called; their calls are followed at the call site.
@@ -741,6 +744,7 @@ export class BehaviourAnalyzer {
       const query = queryWork(call, callee, last);
       if (query) {
         facts.sensitive.push({ file, node: call, work: query.work, write: query.write, anchor: call });
+        if (query.insert) addInsertDedupe(call, query.insert.quiet, file, facts);
         return true;
       }
     }
@@ -928,6 +932,18 @@ function isNxOption(arg: TS.Expression): boolean {
 
 const DEDUPE_ARGUMENT = /\b(?:event|evt|webhookEvent|payload|body|msg|message|notification)\.id\b|\b\w*(?:eventId|EventId|deliveryId|DeliveryId|webhookId|WebhookId|idempotencyKey|IdempotencyKey|messageId|svixId|MessageSid|SmsSid)\b/;
 
+
+/**
+ * An insert keyed by the event id (`db.insert(processed).values({ id: event.id })`, `INSERT INTO
+ * deliveries VALUES ($1)` with the delivery id) fails on a repeat: a de-duplication, as a Prisma
+ * `create` is. One that ignores the conflict stops the work only when its result is checked.
+ */
+function addInsertDedupe(node: TS.CallExpression | TS.TaggedTemplateExpression, quiet: boolean, file: SourceFileInfo, facts: Facts): void {
+  const whole = chainOf(node);
+  if (!DEDUPE_ARGUMENT.test(whole.getText(file.sf))) return;
+  const claims = !quiet || (ts.isCallExpression(whole) && resultDecides(whole));
+  facts.dedupe.push(claims ? { file, node } : { file, node, idempotent: true });
+}
 
 /** What `onWorkCall`'s tests read as the callee's dotted name: `db.user.create`, or the name when there is none. */
 function dottedOf(callee: TS.Expression, name: string): string {

@@ -13,6 +13,12 @@ import { PRIVATE_MODEL } from './vocabulary';
 export interface QueryWork {
   work: string;
   write: boolean;
+  /**
+   * An insert, which a unique key can make fail on a repeat (a de-duplication, when it is keyed by
+   * the event id): `quiet` when a repeat is no error (`ON CONFLICT DO NOTHING`, Supabase's
+   * `{ error }` result), so only a checked result stops the work.
+   */
+  insert?: { quiet: boolean };
 }
 
 /** Method names of builders whose receiver says which table (`supabase.from('t').insert()`, `knex('t').del()`). */
@@ -47,10 +53,14 @@ export function queryWork(call: TS.CallExpression, callee: TS.Expression, name: 
   const receiver = unwrap(callee.expression);
   if (TABLE_BUILDER_METHODS.has(name)) {
     const table = builderTable(receiver);
-    if (table !== undefined) return tableWork(table, name !== 'select');
+    if (table !== undefined) {
+      const work = tableWork(table, name !== 'select');
+      // Supabase answers a duplicate with `{ error }`; Knex throws unless told to ignore it.
+      return work && name === 'insert' ? { ...work, insert: { quiet: fromCall(receiver) || chainIgnoresConflicts(call) } } : work;
+    }
     // Drizzle: `db.insert(users).values(...)`; its `update`/`delete` on `db` are Prisma-shaped and named before.
     if (name === 'insert' && isDatabase(receiver) && call.arguments[0] && ts.isIdentifier(unwrap(call.arguments[0]))) {
-      return tableWork((unwrap(call.arguments[0]) as TS.Identifier).text, true);
+      return { ...tableWork((unwrap(call.arguments[0]) as TS.Identifier).text, true)!, insert: { quiet: chainIgnoresConflicts(call) } };
     }
     return undefined;
   }
@@ -63,11 +73,13 @@ export function queryWork(call: TS.CallExpression, callee: TS.Expression, name: 
   }
   if (KYSELY_WRITES.has(name) || name === 'selectFrom') {
     const table = call.arguments[0] && stringLiteralValue(unwrap(call.arguments[0]));
-    return table !== undefined ? tableWork(table, name !== 'selectFrom') : undefined;
+    const work = table !== undefined ? tableWork(table, name !== 'selectFrom') : undefined;
+    return work && name === 'insertInto' ? { ...work, insert: { quiet: chainIgnoresConflicts(call) } } : work;
   }
   if (MONGO_WRITES.has(name)) {
     const collection = ts.isCallExpression(receiver) && calleeName(receiver) === 'collection' && receiver.arguments[0] ? stringLiteralValue(unwrap(receiver.arguments[0])) : undefined;
-    return { work: collection !== undefined ? `writes to the \`${collection}\` collection` : `writes to the database with \`${name}\``, write: true };
+    const work = collection !== undefined ? `writes to the \`${collection}\` collection` : `writes to the database with \`${name}\``;
+    return { work, write: true, ...(name === 'insertOne' || name === 'insertMany' ? { insert: { quiet: false } } : {}) };
   }
   // SQL_RUNNERS: the first argument is SQL text written here (and `/re/.exec(text)` is no driver).
   if (ts.isRegularExpressionLiteral(receiver)) return undefined;
@@ -104,6 +116,37 @@ function builderTable(receiver: TS.Expression): string | undefined {
   return ts.isIdentifier(callee) && DATABASE_NAMES.test(callee.text) ? table : undefined;
 }
 
+/** The receiver is a `.from('t')` call (Supabase's builder). */
+function fromCall(receiver: TS.Expression): boolean {
+  let current = receiver;
+  for (let step = 0; step < 8 && ts.isCallExpression(current); step++) {
+    const callee = unwrap(current.expression);
+    if (!ts.isPropertyAccessExpression(callee)) return false;
+    if (callee.name.text === 'from') return true;
+    current = unwrap(callee.expression);
+  }
+  return false;
+}
+
+/** The whole builder chain a call starts: `db.insert(t)` in `db.insert(t).values(v).returning()`. */
+export function chainOf(node: TS.Expression): TS.Expression {
+  let current = node;
+  while (current.parent && ts.isPropertyAccessExpression(current.parent) && current.parent.parent && ts.isCallExpression(current.parent.parent)) {
+    current = current.parent.parent;
+  }
+  return current;
+}
+
+/** `.onConflictDoNothing()`, `.onConflict(...)`, `.ignore()`, `.orIgnore()` later in the chain. */
+function chainIgnoresConflicts(call: TS.CallExpression): boolean {
+  for (let current: TS.Node = call; current.parent && ts.isPropertyAccessExpression(current.parent); ) {
+    if (/^(?:onConflict\w*|onDuplicateKeyUpdate|ignore|orIgnore)$/.test(current.parent.name.text)) return true;
+    if (!current.parent.parent || !ts.isCallExpression(current.parent.parent)) break;
+    current = current.parent.parent;
+  }
+  return false;
+}
+
 function isDatabase(node: TS.Expression): boolean {
   const name = ts.isIdentifier(node) ? node.text : ts.isPropertyAccessExpression(node) ? node.name.text : undefined;
   return name !== undefined && DATABASE_NAMES.test(name);
@@ -128,11 +171,17 @@ const SQL_WRITE =
   /^\s*(?:with\b[^;]*?\)\s*)?(insert\s+(?:or\s+\w+\s+|ignore\s+)?into|update\s+[\w."`[\]]+(?:\s+(?:as\s+)?\w+)?\s+set|delete\s+from|merge\s+into|replace\s+into|truncate|drop\s+(?:table|database|schema)|alter\s+table)\b/i;
 const SQL_READ = /^\s*select\b[^;]*?\bfrom\s+[`"[]?(\w+)/i;
 
+const SQL_IGNORES_CONFLICTS = /\bon\s+conflict\b|\bon\s+duplicate\s+key\b|^\s*insert\s+(?:or\s+\w+|ignore)\b/i;
+
 /** SQL that writes, or reads a table named like private data. */
 export function sqlWork(text: string): QueryWork | undefined {
   if (text.length > 20_000) return undefined;
   const write = SQL_WRITE.exec(text);
-  if (write) return { work: `writes to the database with \`${/^\w+/.exec(write[1])![0].toUpperCase()}\``, write: true };
+  if (write) {
+    const verb = /^\w+/.exec(write[1])![0].toUpperCase();
+    const work = { work: `writes to the database with \`${verb}\``, write: true };
+    return verb === 'INSERT' ? { ...work, insert: { quiet: SQL_IGNORES_CONFLICTS.test(text) } } : work;
+  }
   const read = SQL_READ.exec(text);
   return read && PRIVATE_MODEL.test(read[1]) ? { work: `reads \`${read[1]}\` with SQL`, write: false } : undefined;
 }

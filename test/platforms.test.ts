@@ -24,7 +24,9 @@ test('zero-config Vercel: a root api/ folder next to a sign of Vercel or a front
   const expected = ['api/users.ts: Handler `DELETE /api/users` writes to `db.user` without authenticating the caller.'];
   assert.deepEqual(unauthenticated({ 'package.json': pkg({ devDependencies: { vite: '5.4.0' } }) }), expected);
   assert.deepEqual(unauthenticated({ 'package.json': pkg({ dependencies: { 'react-scripts': '5.0.1' } }) }), expected);
-  assert.deepEqual(unauthenticated({ 'package.json': pkg({ dependencies: { '@vercel/kv': '3.0.0' } }) }), expected);
+  assert.deepEqual(unauthenticated({ 'package.json': pkg({ dependencies: { '@vercel/analytics': '1.4.0' } }) }), expected);
+  assert.deepEqual(unauthenticated({ 'package.json': pkg({ scripts: { dev: 'vc dev' } }) }), expected);
+  assert.deepEqual(unauthenticated({ 'package.json': pkg({ scripts: { 'vercel-build': 'node build.js' } }) }), expected);
   assert.deepEqual(unauthenticated({ 'package.json': pkg({ devDependencies: { vercel: '39.0.0' } }) }), expected);
   assert.deepEqual(unauthenticated({ 'package.json': pkg({ scripts: { deploy: 'npm run build && vercel --prod' } }) }), expected);
   assert.deepEqual(unauthenticated({ 'package.json': pkg({}), '.vercelignore': 'docs\n' }), expected);
@@ -37,6 +39,15 @@ test('zero-config Vercel: not a bare api/ folder, not one a server framework may
   assert.deepEqual(unauthenticated({ 'package.json': pkg({ dependencies: { express: '4.21.0' }, devDependencies: { vite: '5.4.0' } }) }), []);
   assert.deepEqual(unauthenticated({ 'package.json': pkg({ devDependencies: { vite: '5.4.0' } }), 'api/host.json': '{ "version": "2.0" }' }), []);
   assert.deepEqual(unauthenticated({ 'package.json': pkg({ devDependencies: { vite: '5.4.0' } }), 'staticwebapp.config.json': '{}' }), []);
+  assert.deepEqual(unauthenticated({ 'package.json': pkg({ devDependencies: { vite: '5.4.0' } }), 'api/functions-app/host.json': '{}' }), []);
+  // Vercel packages that run anywhere, servers Vercel's signs do not outweigh, other hosts, published libraries.
+  assert.deepEqual(unauthenticated({ 'package.json': pkg({ dependencies: { '@vercel/kv': '3.0.0', '@vercel/blob': '0.27.0' }, devDependencies: { '@vercel/ncc': '0.38.0' } }) }), []);
+  assert.deepEqual(unauthenticated({ 'package.json': pkg({ dependencies: { express: '4.21.0' }, scripts: { 'deploy:docs': 'cd docs && vercel --prod' } }) }), []);
+  assert.deepEqual(unauthenticated({ 'package.json': pkg({ dependencies: { hono: '4.6.0' }, devDependencies: { vite: '5.4.0' } }) }), []);
+  for (const marker of ['netlify.toml', 'wrangler.toml', 'firebase.json', 'fly.toml', 'action.yml']) {
+    assert.deepEqual(unauthenticated({ 'package.json': pkg({ devDependencies: { vite: '5.4.0' } }), [marker]: '' }), [], marker);
+  }
+  assert.deepEqual(unauthenticated({ 'package.json': pkg({ version: '1.2.0', types: 'dist/index.d.ts', devDependencies: { vite: '5.4.0' } }) }), []);
   // Not an `api` file: no package.json at all.
   assert.deepEqual(unauthenticated({}), []);
 });
@@ -64,4 +75,17 @@ test('Netlify: functions netlify.toml schedules have no URL; other settings of a
   });
   const found = scanRules(root, ['no-unauthenticated-handler']).findings.map((f) => f.location.file.slice(root.length + 1));
   assert.deepEqual(found, ['netlify/functions/reset.ts']);
+});
+
+test("Netlify: a schedule in a config exported by name counts; a project's own schedule() helper does not", () => {
+  const root = tempDir('fnscan-netlify-code-');
+  writeFiles(root, {
+    'netlify.toml': '[functions]\n  directory = "netlify/functions"\n',
+    'netlify/lib/db.ts': "import { PrismaClient } from '@prisma/client'\nexport const db = new PrismaClient()\n",
+    'netlify/lib/queue.ts': 'export function schedule(name: string, fn: (event: unknown) => Promise<unknown>) {\n  return fn\n}\n',
+    'netlify/functions/tidy.mts': "import { db } from '../lib/db'\nexport default async () => { await db.session.deleteMany({}) }\nconst config = { schedule: '@daily' }\nexport { config }\n",
+    'netlify/functions/enqueue.ts': "import type { Handler } from '@netlify/functions'\nimport { schedule } from '../lib/queue'\nimport { db } from '../lib/db'\nexport const handler: Handler = schedule('jobs', async () => {\n  await db.job.create({ data: {} })\n  return { statusCode: 200 }\n})\n",
+  });
+  const found = scanRules(root, ['no-unauthenticated-handler']).findings.map((f) => f.location.file.slice(root.length + 1));
+  assert.deepEqual(found, ['netlify/functions/enqueue.ts']);
 });

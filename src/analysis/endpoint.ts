@@ -224,19 +224,47 @@ function actionName(fn: FunctionLike): TS.Identifier | undefined {
   return undefined;
 }
 
-/** `export const config = { schedule: '@daily' }` or `export const handler = schedule('@daily', fn)` (`@netlify/functions`). */
+/**
+ * `export const config = { schedule: '@daily' }` (also declared, then exported in a list) or
+ * `export const handler = schedule('@daily', fn)` with `schedule` imported from `@netlify/functions`.
+ */
 function runsOnSchedule(file: SourceFileInfo): boolean {
   if (!file.text.includes('schedule')) return false;
+  const exported = exportedValues(file);
+  const config = exported.get('config');
+  const configValue = config && !config.from ? localValue(file, config.value) : undefined;
+  if (configValue && ts.isObjectLiteralExpression(configValue) && objectProperty(configValue, 'schedule')) return true;
+  const handler = exported.get('handler');
+  const handlerValue = handler && !handler.from ? localValue(file, handler.value) : undefined;
+  if (!handlerValue || !ts.isCallExpression(handlerValue)) return false;
+  const callee = unwrap(handlerValue.expression);
+  return ts.isIdentifier(callee) && importedFrom(file, callee.text) === 'schedule@@netlify/functions';
+}
+
+/** A value, through one local `const` it names (`const config = {...}; export { config }`). */
+function localValue(file: SourceFileInfo, value: TS.Node): TS.Node {
+  const expr = ts.isExpression(value) ? unwrap(value) : value;
+  if (!ts.isIdentifier(expr)) return expr;
   for (const statement of file.sf.statements) {
-    if (!ts.isVariableStatement(statement) || !isExported(statement)) continue;
+    if (!ts.isVariableStatement(statement)) continue;
     for (const decl of statement.declarationList.declarations) {
-      if (!ts.isIdentifier(decl.name) || !decl.initializer) continue;
-      const value = unwrap(decl.initializer);
-      if (decl.name.text === 'config' && ts.isObjectLiteralExpression(value) && objectProperty(value, 'schedule')) return true;
-      if (decl.name.text === 'handler' && ts.isCallExpression(value) && calleeName(value) === 'schedule' && file.text.includes('@netlify/functions')) return true;
+      if (ts.isIdentifier(decl.name) && decl.name.text === expr.text && decl.initializer) return unwrap(decl.initializer);
     }
   }
-  return false;
+  return expr;
+}
+
+/** `name@module` for a local name bound by a named import, read from the file's imports alone. */
+function importedFrom(file: SourceFileInfo, local: string): string | undefined {
+  for (const statement of file.sf.statements) {
+    if (!ts.isImportDeclaration(statement)) continue;
+    const bindings = statement.importClause?.namedBindings;
+    if (!bindings || !ts.isNamedImports(bindings)) continue;
+    const el = bindings.elements.find((e) => e.name.text === local);
+    const specifier = stringLiteralValue(statement.moduleSpecifier);
+    if (el && specifier !== undefined) return `${(el.propertyName ?? el.name).text}@${specifier}`;
+  }
+  return undefined;
 }
 
 interface JudgeContext {

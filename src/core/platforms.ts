@@ -86,25 +86,44 @@ export function isPlatformRoot(dir: string, names?: { has(name: string): boolean
 /** Build tools of front-end projects: none of them serves a root `api/` folder, so with one (and no server of its own), that folder is Vercel's. */
 const FRONTEND_TOOLS = ['vite', 'react-scripts', 'gatsby', 'parcel', '@vue/cli-service', '@angular/cli', '@angular-devkit/build-angular'];
 /** Servers that may mount a root `api/` folder's modules behind their own middleware. */
-const SERVER_FRAMEWORKS = ['express', 'fastify', 'koa', '@hapi/hapi', '@nestjs/core', 'restify', 'polka'];
+const SERVER_FRAMEWORKS = new Set([
+  'express', 'fastify', 'koa', '@hapi/hapi', '@nestjs/core', 'restify', 'polka', 'hono', '@hono/node-server', 'elysia', 'h3', 'micro',
+  '@feathersjs/feathers', '@adonisjs/core', 'sails',
+]);
+/** Vercel packages that only make sense deployed there (the CLI, its functions helpers, its analytics); not `@vercel/ncc` or storage clients that run anywhere. */
+const VERCEL_DEPLOY_PACKAGES = ['vercel', '@vercel/functions', '@vercel/analytics', '@vercel/speed-insights'];
+/** Other hosts' and tools' markers: an `api/` folder beside one is theirs (a Netlify functions folder, Firebase's source, a GitHub Action's helpers). */
+const OTHER_HOST_MARKERS = [
+  'netlify.toml', 'wrangler.toml', 'wrangler.json', 'wrangler.jsonc', 'firebase.json', 'fly.toml', 'render.yaml', 'app.yaml', 'Procfile',
+  'action.yml', 'action.yaml', 'staticwebapp.config.json', 'swa-cli.config.json',
+];
 
 /**
  * A Vercel project without `vercel.json` or `@vercel/node` (zero config): Vercel deploys every file
  * of a root `api/` folder as a function. A root `api/` folder alone is too weak a sign (an Express
- * app's routes, an SDK's client calls), so it counts with a sign of Vercel (the CLI or an
- * `@vercel/*` package, a `vercel` script, `.vercel/` or `.vercelignore`) or of a front-end build
- * that cannot be serving it (Vite, Create React App, ...; not when a server framework is a
- * dependency too), and never next to Azure Static Web Apps' own `api/` (`host.json`).
+ * app's routes, an SDK's client calls, browser fetch wrappers), so it counts with a sign of
+ * Vercel (the CLI or a Vercel-only package, a `vercel`/`vc` script or a `vercel-build` one,
+ * `.vercel/`, `.vercelignore`) or of a front-end build that cannot be serving it (Vite, Create
+ * React App, ...), and never in a published library, beside a server framework, or beside another
+ * host's config (Netlify, Cloudflare, Firebase, Fly, Azure Static Web Apps' `host.json`, ...).
  */
 function isVercelZeroConfig(dir: string, has: (name: string) => boolean, pkg: PackageInfo): boolean {
-  if (!isDir(path.join(dir, 'api'))) return false;
-  if (has('staticwebapp.config.json') || has('swa-cli.config.json') || fs.existsSync(path.join(dir, 'api', 'host.json'))) return false;
-  if (has('.vercel') || has('.vercelignore')) return true;
-  for (const dep of pkg.deps) {
-    if (dep === 'vercel' || dep.startsWith('@vercel/')) return true;
+  const api = path.join(dir, 'api');
+  if (!isDir(api) || pkg.library || OTHER_HOST_MARKERS.some(has) || hasAzureFunctions(api)) return false;
+  for (const dep of pkg.deps) if (SERVER_FRAMEWORKS.has(dep)) return false;
+  if (has('.vercel') || has('.vercelignore') || VERCEL_DEPLOY_PACKAGES.some((d) => pkg.deps.has(d))) return true;
+  if (pkg.scriptNames.includes('vercel-build') || pkg.scripts.some((script) => /(^|[\s&;|(])(?:vercel|vc)(\s|$)/.test(script))) return true;
+  return FRONTEND_TOOLS.some((d) => pkg.deps.has(d));
+}
+
+/** Azure Functions keep a `host.json` in the functions app: `api/` itself or a folder below it. */
+function hasAzureFunctions(api: string): boolean {
+  if (fs.existsSync(path.join(api, 'host.json'))) return true;
+  try {
+    return fs.readdirSync(api, { withFileTypes: true }).some((e) => e.isDirectory() && fs.existsSync(path.join(api, e.name, 'host.json')));
+  } catch {
+    return false;
   }
-  if (pkg.scripts.some((script) => /(^|[\s&;|])vercel(\s|$)/.test(script))) return true;
-  return FRONTEND_TOOLS.some((d) => pkg.deps.has(d)) && !SERVER_FRAMEWORKS.some((d) => pkg.deps.has(d));
 }
 
 export function readPlatforms(root: string): PlatformConfig {
@@ -216,17 +235,25 @@ function isDir(p: string): boolean {
 interface PackageInfo {
   /** Dependencies and devDependencies. */
   deps: Set<string>;
-  /** The commands of `scripts`. */
+  /** The names and commands of `scripts`. */
+  scriptNames: string[];
   scripts: string[];
+  /** A package published for others to import (`exports`, `types`, `module` or `files`), not an app. */
+  library: boolean;
 }
 
 function readPackage(dir: string): PackageInfo {
   try {
     const pkg = JSON.parse(readConfigText(path.join(dir, 'package.json')) ?? '') as Record<string, Record<string, unknown> | undefined>;
-    const scripts = Object.values(pkg.scripts ?? {}).filter((s): s is string => typeof s === 'string');
-    return { deps: new Set([...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.devDependencies ?? {})]), scripts };
+    const scripts = pkg.scripts && typeof pkg.scripts === 'object' ? pkg.scripts : {};
+    return {
+      deps: new Set([...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.devDependencies ?? {})]),
+      scriptNames: Object.keys(scripts),
+      scripts: Object.values(scripts).filter((s): s is string => typeof s === 'string'),
+      library: ['exports', 'types', 'typings', 'module', 'files'].some((field) => pkg[field] !== undefined),
+    };
   } catch {
-    return { deps: new Set(), scripts: [] };
+    return { deps: new Set(), scriptNames: [], scripts: [], library: false };
   }
 }
 

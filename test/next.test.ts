@@ -191,3 +191,63 @@ test('server actions: an auth middleware does not cover them, and only Next.js a
   writeFiles(plain, { 'package.json': '{ "name": "lib" }', 'src/actions.ts': action.replace('@/lib/db', './db'), 'src/db.ts': 'export const db: any = {}\n' });
   assert.deepEqual(scanRules(plain, ['no-unauthenticated-handler']).findings, []);
 });
+
+test('server actions built with next-safe-action or zsa: the action and every middleware on its chain, back to the client', () => {
+  assert.deepEqual(
+    verdicts({
+      'src/lib/safe-action.ts': `import { createSafeActionClient } from 'next-safe-action'
+import { auth } from '@/auth'
+export const actionClient = createSafeActionClient()
+export const authActionClient = actionClient.use(async ({ next }) => {
+  const session = await auth()
+  if (!session?.user) throw new Error('Not authorized')
+  return next({ ctx: { userId: session.user.id } })
+})
+export const loggedActionClient = actionClient.use(async ({ next }) => {
+  console.log('action')
+  return next()
+})
+`,
+      'src/lib/procedures.ts': `import { createServerActionProcedure } from 'zsa'
+import { auth } from '@/auth'
+export const authedProcedure = createServerActionProcedure().handler(async () => {
+  const session = await auth()
+  if (!session) throw new Error('Not authorized')
+  return { userId: session.user!.id! }
+})
+export const adminProcedure = createServerActionProcedure(authedProcedure).handler(async ({ ctx }) => ctx)
+`,
+      'src/app/todos/actions.ts': `'use server'
+import { z } from 'zod'
+import { createServerAction } from 'zsa'
+import { actionClient, authActionClient, loggedActionClient } from '@/lib/safe-action'
+import { adminProcedure, authedProcedure } from '@/lib/procedures'
+import { db } from '@/lib/db'
+const id = z.object({ id: z.string() })
+export const createTodo = authActionClient.schema(id).action(async ({ parsedInput }) => {
+  await db.todo.create({ data: { title: parsedInput.id } })
+})
+export const deleteTodo = actionClient.schema(id).action(async ({ parsedInput }) => {
+  await db.todo.delete({ where: { id: parsedInput.id } })
+})
+export const toggleTodo = loggedActionClient.inputSchema(id).stateAction(async (_prev, { parsedInput }) => {
+  await db.todo.update({ where: { id: parsedInput.id }, data: { done: true } })
+})
+export const voidInvoice = createServerAction().input(id).handler(async ({ input }) => {
+  await db.invoice.update({ where: { id: input.id }, data: { status: 'void' } })
+})
+export const payInvoice = authedProcedure.createServerAction().input(id).handler(async ({ input }) => {
+  await db.invoice.update({ where: { id: input.id }, data: { status: 'paid' } })
+})
+export const purgeInvoices = adminProcedure.createServerAction().handler(async () => {
+  await db.invoice.deleteMany({})
+})
+`,
+    }),
+    [
+      'no-unauthenticated-handler:serverAction@src/app/todos/actions.ts:11',
+      'no-unauthenticated-handler:serverAction@src/app/todos/actions.ts:14',
+      'no-unauthenticated-handler:serverAction@src/app/todos/actions.ts:17',
+    ],
+  );
+});

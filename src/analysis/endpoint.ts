@@ -638,8 +638,59 @@ function addValue(shape: HandlerShape, value: TS.Node, file: SourceFileInfo, beh
   }
 }
 
+/** The calls that start a server action builder (next-safe-action, zsa). */
+const ACTION_BUILDERS = new Set(['createSafeActionClient', 'createServerAction', 'createServerActionProcedure']);
+/** Builder methods that take a function: the action itself, or a middleware that runs before it. */
+const ACTION_BUILDER_METHODS = new Set(['action', 'stateAction', 'handler', 'use']);
+
+/**
+ * `authActionClient.schema(s).action(async ({ parsedInput }) => ...)` (next-safe-action) and
+ * `authedProcedure.createServerAction().handler(...)` (zsa): the action and every middleware on
+ * its builder chain, back through the constants that hold it (`actionClient.use(checkSession)`,
+ * `createServerActionProcedure().handler(...)`) to the builder's creation. Only a chain that
+ * reaches one of the known builders is read; anything else stays a wrapper fnscan cannot see into.
+ */
+function addActionBuilder(shape: HandlerShape, call: TS.CallExpression, file: SourceFileInfo, behaviour: BehaviourAnalyzer, depth: number): boolean {
+  const parts: { node: TS.Node; file: SourceFileInfo }[] = [];
+  let current: TS.Node = call;
+  let currentFile = file;
+  for (let step = 0; step < 24; step++) {
+    const expr = ts.isExpression(current) ? unwrap(current) : current;
+    if (ts.isIdentifier(expr)) {
+      const value = behaviour.valueOf(expr, currentFile);
+      if (value.node === expr || !ts.isExpression(value.node)) return false;
+      current = value.node;
+      currentFile = value.file;
+      continue;
+    }
+    if (!ts.isCallExpression(expr)) return false;
+    const callee = unwrap(expr.expression);
+    const name = calleeName(expr) ?? '';
+    if (ts.isIdentifier(callee)) {
+      if (!ACTION_BUILDERS.has(name)) return false;
+      // zsa: `createServerActionProcedure(authedProcedure)` runs the parent procedure's handlers first.
+      if (name === 'createServerActionProcedure' && expr.arguments[0]) {
+        current = expr.arguments[0];
+        continue;
+      }
+      for (const part of parts) addValue(shape, part.node, part.file, behaviour, depth + 1);
+      return true;
+    }
+    if (!ts.isPropertyAccessExpression(callee)) return false;
+    if (ACTION_BUILDER_METHODS.has(name)) {
+      for (const arg of expr.arguments) {
+        const a = unwrap(arg);
+        if (isFunctionLike(a) || ts.isIdentifier(a)) parts.push({ node: a, file: currentFile });
+      }
+    }
+    current = callee.expression;
+  }
+  return false;
+}
+
 function addCall(shape: HandlerShape, call: TS.CallExpression, file: SourceFileInfo, behaviour: BehaviourAnalyzer, depth: number): void {
   const name = calleeName(call);
+  if (name !== undefined && ACTION_BUILDER_METHODS.has(name) && addActionBuilder(shape, call, file, behaviour, depth)) return;
   if (name === 'createGraphQLHandler' || name === 'createAuthHandler') {
     shape.exempt = true;
     return;

@@ -105,3 +105,56 @@ export const handler = async (event) => {
   const flagged = new Set(scanRules(root, ['require-replay-protection']).findings.map((f) => path.basename(f.location.file, '.ts')));
   cases.forEach(([shape, , , dedupes], i) => assert.equal(!flagged.has(`hook${i}`), dedupes, shape));
 });
+
+test("Supabase: a client on the caller's session is guarded by row-level security, a service-role one is not; getSession() checks nobody", () => {
+  const files: Record<string, string> = {
+    'redwood.toml': '[web]\n',
+    'api/src/lib/supabase.ts': `import { createServerClient } from '@supabase/ssr'
+import { createClient as createAdmin } from '@supabase/supabase-js'
+export async function createClient(cookies) {
+  return createServerClient(process.env.SUPABASE_URL, process.env.SUPABASE_ANON_KEY, { cookies })
+}
+export const admin = createAdmin(process.env.SUPABASE_URL, process.env.SUPABASE_SERVICE_ROLE_KEY)
+`,
+    'api/src/functions/userScoped.ts': `import { createClient } from 'src/lib/supabase'
+export const handler = async (event) => {
+  const supabase = await createClient(event.headers.cookie)
+  await supabase.from('notes').insert({ body: event.body })
+  return { statusCode: 201 }
+}
+`,
+    'api/src/functions/serviceRole.ts': `import { admin } from 'src/lib/supabase'
+export const handler = async (event) => {
+  await admin.from('profiles').delete().eq('id', event.body)
+  return { statusCode: 204 }
+}
+`,
+    'api/src/functions/sessionOnly.ts': `import { createClient } from 'src/lib/supabase'
+import { db } from 'src/lib/db'
+export const handler = async (event) => {
+  const supabase = await createClient(event.headers.cookie)
+  const { data: { session } } = await supabase.auth.getSession()
+  if (!session) return { statusCode: 401 }
+  await db.note.deleteMany({ where: { id: event.body } })
+  return { statusCode: 204 }
+}
+`,
+    'api/src/functions/userChecked.ts': `import { createClient } from 'src/lib/supabase'
+import { db } from 'src/lib/db'
+export const handler = async (event) => {
+  const supabase = await createClient(event.headers.cookie)
+  const { data: { user } } = await supabase.auth.getUser()
+  if (!user) return { statusCode: 401 }
+  await db.note.deleteMany({ where: { id: event.body } })
+  return { statusCode: 204 }
+}
+`,
+    'api/src/lib/db.ts': "import { PrismaClient } from '@prisma/client'\nexport const db = new PrismaClient()\n",
+  };
+  const root = tempProject(files, 'fnscan-supabase-');
+  const found = scanRules(root, ['no-unauthenticated-handler']).findings.map((f) => `${path.basename(f.location.file, '.ts')}: ${f.message}`);
+  assert.deepEqual(found, [
+    'serviceRole: Handler `serviceRole` writes to the `profiles` table without authenticating the caller.',
+    'sessionOnly: Handler `sessionOnly` writes to `db.note` without authenticating the caller.',
+  ]);
+});

@@ -381,8 +381,13 @@ export class BehaviourAnalyzer {
       if (ts.isIdentifier(n)) {
         const value = this.analysis.resolveValue(n, file).node;
         texts.push(value.getText());
-        // `const claims = jwt.decode(token)`: anyone can write a token that decodes.
-        if (ts.isCallExpression(value) && DECODERS.has(calleeName(value) ?? '')) decoded = true;
+        // A name bound by destructuring (`const { data: { session } } = await ...`): what it came from.
+        let source: TS.Node = value === n ? (this.analysis.declarationOf(n, file)?.node ?? n) : value;
+        while (source.parent && (ts.isBindingElement(source.parent) || ts.isObjectBindingPattern(source.parent) || source.parent.kind === ts.SyntaxKind.ArrayBindingPattern)) source = source.parent;
+        const text = source.parent && ts.isVariableDeclaration(source.parent) && source.parent.initializer ? source.parent.initializer.getText() : '';
+        // `const claims = jwt.decode(token)`: anyone can write a token that decodes; Supabase's
+        // `auth.getSession()` does not check the session cookie's JWT either.
+        if ((ts.isCallExpression(value) && DECODERS.has(calleeName(value) ?? '')) || UNCHECKED_SESSION.test(text)) decoded = true;
       }
       return false;
     });
@@ -567,6 +572,10 @@ export class BehaviourAnalyzer {
 
   /** Auth helpers whose module cannot be read (a package, a missing file): trust the call as written. */
   private onUnresolvedAuthCall(call: TS.CallExpression, name: string, file: SourceFileInfo, facts: Facts): void {
+    // Supabase's `auth.getSession()` reads the session cookie without checking its JWT: a forged
+    // cookie passes, and Supabase says never to trust it in server code (`getUser()` checks).
+    const callee = unwrap(call.expression);
+    if (name === 'getSession' && ts.isPropertyAccessExpression(callee) && /(^|\.)auth$/.test(dottedName(callee.expression) ?? '')) return;
     if ((THROWING_AUTH_CALLS.has(name) && !(isStatementCall(call) && isSwallowed(call))) || guardsRejection(call)) {
       facts.auth.push({ file, node: call, via: `\`${name}()\``, anchor: call });
     }
@@ -742,6 +751,8 @@ export class BehaviourAnalyzer {
     }
     if (QUERY_CALL_NAMES.has(last)) {
       const query = queryWork(call, callee, last);
+      // A Supabase client made with the anon key and the caller's session: row-level security decides, as the caller.
+      if (query?.viaFrom && this.supabaseScope(callee, file) === 'user') return true;
       if (query) {
         facts.sensitive.push({ file, node: call, work: query.work, write: query.write, anchor: call });
         if (query.insert) addInsertDedupe(call, query.insert.quiet, file, facts);
@@ -780,6 +791,25 @@ export class BehaviourAnalyzer {
       return false;
     }
     return this.onClientCall(call, callee, name, file, facts);
+  }
+
+  /**
+   * Which key the Supabase client a builder starts from was made with: `user` for the anon or
+   * publishable key (the caller's session, row-level security applies), `admin` for the service
+   * role or a secret key (it bypasses row-level security), undefined when fnscan cannot tell.
+   * Followed through the project's `createClient()` helper (`utils/supabase/server`).
+   */
+  private supabaseScope(callee: TS.Expression, file: SourceFileInfo): 'user' | 'admin' | undefined {
+    const root = rootIdentifier(callee);
+    if (!root || !this.analysis.declares(file, root.text)) return undefined;
+    const value = this.analysis.resolveValue(root, file);
+    const made = ts.isExpression(value.node) ? unwrap(value.node) : value.node;
+    if (!ts.isCallExpression(made)) return undefined;
+    const creator = unwrap(made.expression);
+    const helper = ts.isIdentifier(creator) ? this.functionFor(creator, value.file) : undefined;
+    const text = helper ? helper.fn.getText(helper.file.sf) : made.arguments.map((a) => a.getText(value.file.sf)).join(' ');
+    if (/service_?role|secret/i.test(text)) return 'admin';
+    return /anon|publishable/i.test(text) ? 'user' : undefined;
   }
 
   /** `stripe.refunds.create(...)` on a client built with a secret from the environment. */
@@ -1325,6 +1355,8 @@ function isPresenceUse(read: TS.Expression, names: readonly string[]): boolean {
   }
 }
 
+/** Supabase's session read from the cookie, its JWT unchecked (`supabase.auth.getSession()`). */
+const UNCHECKED_SESSION = /\bauth\s*\.\s*getSession\s*\(/;
 const CALLER_CREDENTIAL_WORDS = /auth|token|session|api[_-]?key|cookie|credential|jwt|bearer|password|headers/i;
 const SIGNATURE_WORDS = /sig|hmac|digest/i;
 const CLOCK_WORDS = /timestamp|Date\.now\(\)/i;

@@ -19,6 +19,8 @@ export interface QueryWork {
    * `{ error }` result), so only a checked result stops the work.
    */
   insert?: { quiet: boolean };
+  /** Built on a `.from('t')` call: Supabase's client, whose user-scoped kind row-level security guards. */
+  viaFrom?: boolean;
 }
 
 /** Method names of builders whose receiver says which table (`supabase.from('t').insert()`, `knex('t').del()`). */
@@ -55,8 +57,10 @@ export function queryWork(call: TS.CallExpression, callee: TS.Expression, name: 
     const table = builderTable(receiver);
     if (table !== undefined) {
       const work = tableWork(table, name !== 'select');
+      if (!work) return undefined;
+      const viaFrom = fromCall(receiver);
       // Supabase answers a duplicate with `{ error }`; Knex throws unless told to ignore it.
-      return work && name === 'insert' ? { ...work, insert: { quiet: fromCall(receiver) || chainIgnoresConflicts(call) } } : work;
+      return { ...work, viaFrom, ...(name === 'insert' ? { insert: { quiet: viaFrom || chainIgnoresConflicts(call) } } : {}) };
     }
     // Drizzle: `db.insert(users).values(...)`; its `update`/`delete` on `db` are Prisma-shaped and named before.
     if (name === 'insert' && isDatabase(receiver) && call.arguments[0] && ts.isIdentifier(unwrap(call.arguments[0]))) {

@@ -251,3 +251,24 @@ export const purgeInvoices = adminProcedure.createServerAction().handler(async (
     ],
   );
 });
+
+test('a write before the check is unguarded unless it is bookkeeping (a rate-limit counter, a request log)', () => {
+  const action = (write: string) => `'use server'
+import { auth } from '@/auth'
+import { db } from '@/lib/db'
+export async function act(id: string) {
+  await ${write}
+  const session = await auth()
+  if (!session) throw new Error('Unauthorized')
+}
+`;
+  assert.deepEqual(
+    verdicts({
+      'src/app/a.ts': action("db.post.update({ where: { id }, data: { published: false } })"),
+      'src/app/b.ts': action('db.blog.delete({ where: { id } })'),
+      'src/app/c.ts': action("db.rateLimit.upsert({ where: { id }, create: { n: 1 }, update: { n: { increment: 1 } } })"),
+      'src/app/d.ts': action('db.requestLog.create({ data: { id } })'),
+    }),
+    ['no-unauthenticated-handler:serverActionUnguarded@src/app/a.ts:4', 'no-unauthenticated-handler:serverActionUnguarded@src/app/b.ts:4'],
+  );
+});

@@ -358,13 +358,17 @@ function authCovers(auth: Anchored<AuthFact>, work: Anchored<SensitiveFact>): bo
     // otherwise the paths may be correlated (`if (method !== 'GET') requireAuth()`), so the benefit of the doubt.
     return !(work.anchor.pos >= owner.end && endsInExit(branch));
   }
-  // A read before the check still answers after it; a write has already happened, if it matters:
-  // a rate-limit counter or a request log must come first.
+  // A read before the check still answers after it; a write has already happened, and only
+  // bookkeeping must come first: a rate-limit counter, a request log.
   // Positions with trivia (`pos`): enough to order two nodes, and no scan for their start.
   if (!work.write || auth.anchor.pos <= work.anchor.pos || within(work.anchor, auth.anchor)) return true;
-  const model = /^writes to `db\.(\w+)`/.exec(work.work)?.[1];
-  return model !== undefined && !PRIVATE_MODEL.test(model);
+  const model = /^writes to `(?:db|prisma|client)\.(\w+)`/.exec(work.work)?.[1];
+  return model !== undefined && BOOKKEEPING_MODEL.test(model) && !PRIVATE_MODEL.test(model);
 }
+
+/** Models a handler may write before it knows the caller: counters and logs of requests. */
+const BOOKKEEPING_MODEL =
+  /^(?:rate|throttle|request|metric|counter|visit|analytic|hit|attempt|log)|(?:Limit|Limits|Log|Logs|Attempt|Attempts|Hit|Hits|Metric|Metrics|Counter|Counters|Visit|Visits|Request|Requests|Throttle)$/;
 
 /** `inner` lies in `outer` (full positions, trivia included: no scan for where tokens start). */
 function within(outer: TS.Node, inner: TS.Node): boolean {

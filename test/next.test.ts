@@ -117,7 +117,7 @@ test("server actions: every export of a 'use server' module is a public endpoint
   assert.deepEqual(rest, []);
   assert.equal(
     finding.message,
-    'Server action `ban` writes to `db.user` without authenticating the caller; anyone can call a server action with a POST request, whatever page renders its form.',
+    'Server action `ban` writes to `prisma.user` without authenticating the caller; anyone can call a server action with a POST request, whatever page renders its form.',
   );
 });
 
@@ -270,5 +270,56 @@ export async function act(id: string) {
       'src/app/d.ts': action('db.requestLog.create({ data: { id } })'),
     }),
     ['no-unauthenticated-handler:serverActionUnguarded@src/app/a.ts:4', 'no-unauthenticated-handler:serverActionUnguarded@src/app/b.ts:4'],
+  );
+});
+
+test('more auth libraries (iron-session, Lucia), an unawaited Clerk v6 auth.protect(), and work named as written', () => {
+  assert.deepEqual(
+    verdicts({
+      'src/app/iron.ts': `'use server'
+import { cookies } from 'next/headers'
+import { getIronSession } from 'iron-session'
+import { db } from '@/lib/db'
+export async function cancelOrder(id: string) {
+  const session = await getIronSession(await cookies(), { password: process.env.SESSION_PASSWORD!, cookieName: 's' })
+  if (!session.isLoggedIn) return { error: 'Unauthorized' }
+  await db.order.update({ where: { id }, data: { status: 'canceled' } })
+}
+`,
+      'src/app/lucia.ts': `'use server'
+import { validateRequest } from '@/lib/lucia'
+import { db } from '@/lib/db'
+export async function deleteMessage(id: string) {
+  const { user } = await validateRequest()
+  if (!user) throw new Error('Unauthorized')
+  await db.message.delete({ where: { id } })
+}
+`,
+      'src/lib/lucia.ts': "import { cache } from 'react'\nimport { lucia } from './auth'\nexport const validateRequest = cache(async () => lucia.validateSession(''))\n",
+      'src/app/clerk.ts': `'use server'
+import { auth } from '@clerk/nextjs/server'
+import { db } from '@/lib/db'
+export async function renameProject(id: string, name: string) {
+  auth.protect()
+  await db.project.update({ where: { id }, data: { name } })
+}
+export async function archiveProject(id: string) {
+  await auth.protect()
+  await db.project.update({ where: { id }, data: { archived: true } })
+}
+`,
+    }),
+    ['no-unauthenticated-handler:serverAction@src/app/clerk.ts:4'],
+  );
+  const root = tempDir('fnscan-next-names-');
+  writeFiles(root, {
+    'package.json': JSON.stringify({ dependencies: { next: '15.5.4' } }),
+    'app/page.tsx': 'export default function Home() { return null }\n',
+    'app/ops.ts': "'use server'\nimport { execSync } from 'node:child_process'\nexport async function diskUsage() {\n  return execSync('df -h').toString()\n}\n",
+    'app/sms.ts': "'use server'\nimport twilio from 'twilio'\nconst client = twilio(process.env.TWILIO_SID, process.env.TWILIO_AUTH_TOKEN)\nexport async function notify(to: string) {\n  await client.messages.create({ to, from: '+15550100', body: 'hi' })\n}\n",
+  });
+  assert.deepEqual(
+    scanRules(root, ['no-unauthenticated-handler']).findings.map((f) => f.message.replace(/ without.*/, '')),
+    ['Server action `diskUsage` runs commands with `execSync`', 'Server action `notify` sends messages with `client.messages.create`'],
   );
 });

@@ -64,6 +64,10 @@ const AUTH_CALLS = new Set([
   'verifySessionCookie',
   'authenticate',
   'protect',
+  // iron-session, Lucia (`validateRequest()` in its Next.js guide)
+  'getIronSession',
+  'validateRequest',
+  'validateSession',
 ]);
 
 /** The names `onLibraryCall` knows: any other call is work or nothing (a test keeps this in step with its branches). */
@@ -576,6 +580,9 @@ export class BehaviourAnalyzer {
     // cookie passes, and Supabase says never to trust it in server code (`getUser()` checks).
     const callee = unwrap(call.expression);
     if (name === 'getSession' && ts.isPropertyAccessExpression(callee) && /(^|\.)auth$/.test(dottedName(callee.expression) ?? '')) return;
+    // Clerk v6's `auth.protect()` is async: called as a statement without `await`, its rejection
+    // is lost and the action runs on (v5's `auth().protect()` threw at once).
+    if (name === 'protect' && ts.isPropertyAccessExpression(callee) && ts.isIdentifier(unwrap(callee.expression)) && isStatementCall(call) && awaitedValue(call) === call) return;
     if ((THROWING_AUTH_CALLS.has(name) && !(isStatementCall(call) && isSwallowed(call))) || guardsRejection(call)) {
       facts.auth.push({ file, node: call, via: `\`${name}()\``, anchor: call });
     }
@@ -725,11 +732,12 @@ export class BehaviourAnalyzer {
     // The last segment of the dotted name: an identifier callee keeps its local name.
     const last = ts.isIdentifier(callee) ? callee.text : name;
     const prisma = keyed || PRISMA_OPERATIONS.has(last) ? prismaCall(dottedOf(callee, name)) : null;
-    if (prisma) {
+    // Twilio's client is usually called `client` too: `client.messages.create` sends an SMS.
+    if (prisma && !(prisma[1] === 'client' && prisma[2] === 'messages')) {
       const model = prisma[3] ? prisma[2] : undefined;
       const op = prisma[3] ?? prisma[2];
       if (PRISMA_WRITES.has(op)) {
-        facts.sensitive.push({ file, node: call, work: modelWrite(model, call), write: true, anchor: call });
+        facts.sensitive.push({ file, node: call, work: modelWrite(prisma[1], model, call), write: true, anchor: call });
         // `upsert` and `update` succeed on a repeat: only an insert that a unique id makes fail
         // de-duplicates; keyed by the event id, they make their own write idempotent.
         if (model && DEDUPE_ARGUMENT.test(call.arguments.map((a) => a.getText(file.sf)).join(' '))) {
@@ -743,7 +751,7 @@ export class BehaviourAnalyzer {
       if (PRISMA_READS.has(op)) {
         // Model-less raw reads are mostly liveness pings (`SELECT 1`); private data is read through models.
         if (model && PRIVATE_MODEL.test(model)) {
-          facts.sensitive.push({ file, node: call, work: `reads \`db.${model}\``, write: false, anchor: call });
+          facts.sensitive.push({ file, node: call, work: `reads \`${prisma[1]}.${model}\``, write: false, anchor: call });
         }
         if (model && DEDUPE_ARGUMENT.test(call.arguments.map((a) => a.getText(file.sf)).join(' '))) facts.dedupe.push({ file, node: call });
         return true;
@@ -774,7 +782,8 @@ export class BehaviourAnalyzer {
       facts.sensitive.push({ file, node: call, work: `accesses files with \`${dottedOf(callee, name)}\``, write: true, anchor: call });
       return true;
     }
-    if (source && EXEC_MODULES.has(source)) {
+    // `execSync('df -h').toString()`: the command is the inner call, visited on its own.
+    if (source && EXEC_MODULES.has(source) && !(ts.isPropertyAccessExpression(callee) && ts.isCallExpression(unwrap(callee.expression)))) {
       facts.sensitive.push({ file, node: call, work: `runs commands with \`${dottedOf(callee, name)}\``, write: true, anchor: call });
       return true;
     }
@@ -997,9 +1006,9 @@ function isStaticPath(node: TS.Expression): boolean {
 }
 
 /** `db.user.create` as [client, model, operation] (or [client, operation] for raw calls), when it reads like Prisma. */
-/** `writes to \`db.user\``; without a model, Drizzle's `db.delete(users)` names its table, else the database. */
-function modelWrite(model: string | undefined, call: TS.CallExpression): string {
-  if (model) return `writes to \`db.${model}\``;
+/** `writes to \`db.user\`` (or `prisma.user`, as the client is called); without a model, Drizzle's `db.delete(users)` names its table, else the database. */
+function modelWrite(client: string, model: string | undefined, call: TS.CallExpression): string {
+  if (model) return `writes to \`${client}.${model}\``;
   const table = call.arguments[0] && unwrap(call.arguments[0]);
   return table && ts.isIdentifier(table) ? `writes to the \`${table.text}\` table` : 'writes to the database';
 }

@@ -323,3 +323,19 @@ export async function archiveProject(id: string) {
     ['Server action `diskUsage` runs commands with `execSync`', 'Server action `notify` sends messages with `client.messages.create`'],
   );
 });
+
+test("server actions re-exported by a 'use server' module are judged where they are written, and named as actions", () => {
+  const root = tempDir('fnscan-next-reexport-');
+  writeFiles(root, {
+    'package.json': JSON.stringify({ dependencies: { next: '15.5.4' } }),
+    'app/page.tsx': 'export default function Home() { return null }\n',
+    'lib/db.ts': "import { PrismaClient } from '@prisma/client'\nexport const db = new PrismaClient()\n",
+    'lib/impl.ts': "import { db } from './db'\nexport async function wipeUsers() {\n  await db.user.deleteMany({})\n}\nexport async function countPosts() {\n  return db.post.count()\n}\n",
+    'app/admin/actions.ts': "'use server'\nexport { wipeUsers, countPosts } from '../../lib/impl'\n",
+  });
+  const findings = scanRules(root, ['no-unauthenticated-handler']).findings;
+  assert.deepEqual(
+    findings.map((f) => [path.relative(root, f.location.file), f.location.startPos.line, f.related.map((r) => `${path.relative(root, r.file)}:${r.startPos.line} ${r.message}`)]),
+    [['app/admin/actions.ts', 2, ['lib/impl.ts:3 The action writes to `db.user` here.']]],
+  );
+});

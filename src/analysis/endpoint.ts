@@ -167,10 +167,17 @@ function judgeServerActions(file: SourceFileInfo, analysis: ProjectAnalysis, con
   const actions = serverActions(file);
   if (actions.length === 0) return [];
   const behaviour = behaviourOf(analysis);
-  return actions.flatMap(({ name, nameNode, value }) => {
+  return actions.flatMap(({ name, nameNode, value, from }) => {
     const info: EndpointInfo = { platform: 'next', exports: [], name, serverAction: true };
-    const shape = shapeOf(nameNode, value, name, file, behaviour);
-    return judgeHandler(file, info, shape, behaviour, config).map((f) => ({ ...f, messageId: SERVER_ACTION_MESSAGES[f.messageId] ?? f.messageId }));
+    // `export { wipe } from '@/lib/impl'` in a 'use server' module makes `wipe` an action too.
+    const elsewhere = from ? behaviour.exportedValue(file, from.specifier, from.name) : { node: value, file };
+    if (!elsewhere) return [];
+    const shape = shapeOf(nameNode, elsewhere.node, name, elsewhere.file, behaviour);
+    return judgeHandler(file, info, shape, behaviour, config).map((f) => ({
+      ...f,
+      messageId: SERVER_ACTION_MESSAGES[f.messageId] ?? f.messageId,
+      related: f.related.map((r) => ({ ...r, message: r.message.replace(/^The handler /, 'The action ') })),
+    }));
   });
 }
 
@@ -178,6 +185,8 @@ interface ServerAction {
   name: string;
   nameNode: TS.Node | Span;
   value: TS.Node;
+  /** A re-export: the module and name the action comes from. */
+  from?: { specifier: string; name: string };
 }
 
 function serverActions(file: SourceFileInfo): ServerAction[] {
@@ -185,7 +194,10 @@ function serverActions(file: SourceFileInfo): ServerAction[] {
   if (startsWithUseServer(sf.statements)) {
     const actions: ServerAction[] = [];
     for (const [exportName, found] of exportedValues(file)) {
-      if (found.from) continue;
+      if (found.from) {
+        actions.push({ name: exportName, nameNode: found.nameNode, value: found.value, from: found.from });
+        continue;
+      }
       const value = ts.isExpression(found.value) ? unwrap(found.value) : found.value;
       if (!isFunctionLike(value) && !ts.isIdentifier(value) && !ts.isCallExpression(value)) continue;
       const declared = ts.isFunctionDeclaration(value) ? value.name?.text : undefined;

@@ -339,3 +339,22 @@ test("server actions re-exported by a 'use server' module are judged where they 
     [['app/admin/actions.ts', 2, ['lib/impl.ts:3 The action writes to `db.user` here.']]],
   );
 });
+
+test('a refusal thrown inside a try whose catch carries on refuses nobody; one the catch passes on, or a return, still does', () => {
+  const action = (name: string, body: string) => `'use server'
+import { auth } from '@/auth'
+import { db } from '@/lib/db'
+export async function ${name}(id: string) {
+${body}
+  await db.comment.update({ where: { id }, data: { flagged: true } })
+}
+`;
+  assert.deepEqual(
+    verdicts({
+      'src/app/logged.ts': action('logged', "  try {\n    const session = await auth()\n    if (!session) throw new Error('Unauthorized')\n  } catch (err) {\n    console.error(err)\n  }"),
+      'src/app/rethrown.ts': action('rethrown', "  try {\n    const session = await auth()\n    if (!session) throw new Error('Unauthorized')\n  } catch (err) {\n    console.error(err)\n    throw err\n  }"),
+      'src/app/returned.ts': action('returned', "  try {\n    const session = await auth()\n    if (!session) return { error: 'Unauthorized' }\n  } catch (err) {\n    console.error(err)\n  }"),
+    }),
+    ['no-unauthenticated-handler:serverAction@src/app/logged.ts:4'],
+  );
+});

@@ -378,7 +378,7 @@ export class BehaviourAnalyzer {
    * 401/403. A signature check is not one: signatures are the webhook rules' business.
    */
   private onIf(node: TS.IfStatement, file: SourceFileInfo, facts: Facts): void {
-    if (!refusesWithAuthStatus(node.thenStatement)) return;
+    if (!refusesWithAuthStatus(node.thenStatement) || !branchRefuses(node, node.thenStatement)) return;
     const texts = [node.expression.getText(file.sf)];
     let decoded = false;
     someNode(node.expression, (n) => {
@@ -1149,9 +1149,20 @@ function guardsRejection(node: TS.Node): boolean {
   }
   const parent = current.parent;
   if (parent && isAssertionOf(parent, current)) return true;
-  if (parent && ts.isIfStatement(parent) && parent.expression === current) return returnsOrThrows(parent.thenStatement) || (parent.elseStatement ? returnsOrThrows(parent.elseStatement) : false);
+  if (parent && ts.isIfStatement(parent) && parent.expression === current) return ifRefuses(parent);
   if (parent && ts.isVariableDeclaration(parent)) return boundIdentifiers(parent.name).some(variableGuardsRejection);
   return false;
+}
+
+/** One of the `if`'s branches leaves the function: the refusal. */
+function ifRefuses(node: TS.IfStatement): boolean {
+  return branchRefuses(node, node.thenStatement) || (node.elseStatement !== undefined && branchRefuses(node, node.elseStatement));
+}
+
+/** A refusal by throwing (`throw`, `redirect()`) inside a `try` whose `catch` carries on refuses nobody. */
+function branchRefuses(node: TS.IfStatement, branch: TS.Statement): boolean {
+  if (!returnsOrThrows(branch)) return false;
+  return someNode(branch, ts.isReturnStatement, isFunctionLike) || !isSwallowed(node);
 }
 
 /** `assert(hasRole('admin'))`, `invariant(user, 'no user')`, `assert.ok(x)`: throws unless the value holds. */
@@ -1171,7 +1182,7 @@ function variableGuardsRejection(name: TS.Identifier): boolean {
   return someNode(
     fn,
     (n) =>
-      (ts.isIfStatement(n) && containsIdentifier(n.expression, name.text) && (returnsOrThrows(n.thenStatement) || (n.elseStatement ? returnsOrThrows(n.elseStatement) : false))) ||
+      (ts.isIfStatement(n) && containsIdentifier(n.expression, name.text) && ifRefuses(n)) ||
       // `assertUser(user)`, `invariant(user, ...)`: a helper that throws unless the value holds.
       (ts.isCallExpression(n) && n.arguments.length > 0 && isAssertionOf(n, n.arguments[0]) && containsIdentifier(n.arguments[0], name.text)) ||
       // `try { await signatures[0].verified } catch { return 401 }`: the value throws into a refusal.

@@ -358,3 +358,35 @@ ${body}
     ['no-unauthenticated-handler:serverAction@src/app/logged.ts:4'],
   );
 });
+
+test('a check that guards a branch covers the work in that branch only', () => {
+  const action = (name: string, body: string) => `'use server'
+import { auth } from '@/auth'
+import { db } from '@/lib/db'
+export async function ${name}(id: string) {
+  const session = await auth()
+${body}
+}
+`;
+  assert.deepEqual(
+    verdicts({
+      'src/app/inside.ts': action('inside', "  if (session?.user?.id) {\n    await db.post.update({ where: { id }, data: { likes: { increment: 1 } } })\n  }"),
+      'src/app/after.ts': action('after', "  if (session) {\n    console.log('signed in')\n  }\n  await db.post.delete({ where: { id } })"),
+      'src/app/nulled.ts': action('nulled', '  if (session === null) {\n    await db.post.delete({ where: { id } })\n  }'),
+      'src/app/called.ts': `'use server'
+import { isAuthenticated } from '@/lib/roles'
+import { db } from '@/lib/db'
+export async function called(id: string) {
+  if (await isAuthenticated()) {
+    await db.user.delete({ where: { id } })
+  }
+}
+`,
+      'src/lib/roles.ts': "import { auth } from '@/auth'\nexport async function isAuthenticated() {\n  const session = await auth()\n  return Boolean(session?.user)\n}\n",
+    }),
+    [
+      'no-unauthenticated-handler:serverActionUnguarded@src/app/after.ts:4',
+      'no-unauthenticated-handler:serverAction@src/app/nulled.ts:4',
+    ],
+  );
+});

@@ -569,8 +569,12 @@ export class BehaviourAnalyzer {
   ): void {
     if (!AUTH_CALLS.has(name)) return;
     const rejectsItself = callee.rejects;
+    const via = `\`${name}()\` from \`${relativeName(target.file)}\``;
     if ((rejectsItself && (THROWING_AUTH_CALLS.has(name) || !resultIsChecked(call))) || guardsRejection(call)) {
-      facts.auth.push({ file, node: call, via: `\`${name}()\` from \`${relativeName(target.file)}\``, anchor: call });
+      facts.auth.push({ file, node: call, via, anchor: call });
+    } else {
+      const branch = positiveGuardBranch(call);
+      if (branch) facts.auth.push({ file, node: call, via, anchor: call, onlyWithin: branch });
     }
   }
 
@@ -585,6 +589,9 @@ export class BehaviourAnalyzer {
     if (name === 'protect' && ts.isPropertyAccessExpression(callee) && ts.isIdentifier(unwrap(callee.expression)) && isStatementCall(call) && awaitedValue(call) === call) return;
     if ((THROWING_AUTH_CALLS.has(name) && !(isStatementCall(call) && isSwallowed(call))) || guardsRejection(call)) {
       facts.auth.push({ file, node: call, via: `\`${name}()\``, anchor: call });
+    } else {
+      const branch = positiveGuardBranch(call);
+      if (branch) facts.auth.push({ file, node: call, via: `\`${name}()\``, anchor: call, onlyWithin: branch });
     }
   }
 
@@ -1152,6 +1159,43 @@ function guardsRejection(node: TS.Node): boolean {
   if (parent && ts.isIfStatement(parent) && parent.expression === current) return ifRefuses(parent);
   if (parent && ts.isVariableDeclaration(parent)) return boundIdentifiers(parent.name).some(variableGuardsRejection);
   return false;
+}
+
+/**
+ * `const session = await auth(); if (session?.user) { ...work }`, `if (await isAdmin()) { ... }`:
+ * the branch that runs only for a caller the check accepts, when the result is tested that way
+ * (not negated, not compared with null) and refuses nobody.
+ */
+function positiveGuardBranch(call: TS.CallExpression): TS.Statement | undefined {
+  let current: TS.Node = awaitedValue(call);
+  while (current.parent && (ts.isParenthesizedExpression(current.parent) || (ts.isPropertyAccessExpression(current.parent) && current.parent.expression === current) ||
+    (ts.isBinaryExpression(current.parent) && current.parent.operatorToken.kind === ts.SyntaxKind.AmpersandAmpersandToken))) {
+    current = current.parent;
+  }
+  const parent = current.parent;
+  if (parent && ts.isIfStatement(parent) && parent.expression === current) return parent.thenStatement;
+  if (!parent || !ts.isVariableDeclaration(parent)) return undefined;
+  const names = boundIdentifiers(parent.name).map((id) => id.text);
+  const fn = enclosingBody(parent);
+  let branch: TS.Statement | undefined;
+  if (fn) {
+    someNode(fn, (n) => {
+      if (!ts.isIfStatement(n) || !names.some((name) => containsIdentifier(n.expression, name))) return false;
+      if (names.some((name) => testsNegatively(n.expression, name))) return true;
+      branch = n.thenStatement;
+      return true;
+    }, (n) => n !== fn && isFunctionLike(n));
+  }
+  return branch;
+}
+
+/** `!session`, `session === null`, `session == undefined`: the branch runs for a caller the check refused. */
+function testsNegatively(expr: TS.Expression, name: string): boolean {
+  return someNode(expr, (n) =>
+    (ts.isPrefixUnaryExpression(n) && n.operator === ts.SyntaxKind.ExclamationToken && containsIdentifier(n.operand, name)) ||
+    (ts.isBinaryExpression(n) && containsIdentifier(n, name) && /^[=!]==?$/.test(n.operatorToken.getText()) &&
+      [n.left, n.right].some((side) => /^(?:null|undefined|false)$/.test(side.getText()))),
+  );
 }
 
 /** One of the `if`'s branches leaves the function: the refusal. */

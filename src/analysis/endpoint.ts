@@ -359,6 +359,8 @@ function unauthenticatedFinding(ctx: JudgeContext, work: Anchored<SensitiveFact>
  * then a DELETE that falls through). Checks in another function (a wrapper) cover everything.
  */
 function authCovers(auth: Anchored<AuthFact>, work: Anchored<SensitiveFact>): boolean {
+  // A check that only guards a branch covers the work in that branch, done there or by a helper called there.
+  if (auth.onlyWithin) return [work.node, work.anchor].some((n) => n.getSourceFile() === auth.onlyWithin!.getSourceFile() && within(auth.onlyWithin!, n));
   const fn = enclosingFunction(auth.anchor);
   if (fn === undefined || fn !== enclosingFunction(work.anchor)) return true;
   const branch = branchOf(auth.anchor, fn);

@@ -32,6 +32,8 @@ export interface VerifyFact extends Site {
 
 export interface AuthFact extends Site {
   via: string;
+  /** A check that refuses nobody but guards a branch (`if (session) { ... }`): it covers only the work in there. */
+  onlyWithin?: TS.Node;
 }
 
 export interface SensitiveFact extends Site {

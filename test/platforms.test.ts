@@ -31,6 +31,8 @@ test('zero-config Vercel: a root api/ folder next to a sign of Vercel or a front
   assert.deepEqual(unauthenticated({ 'package.json': pkg({ scripts: { deploy: 'npm run build && vercel --prod' } }) }), expected);
   assert.deepEqual(unauthenticated({ 'package.json': pkg({}), '.vercelignore': 'docs\n' }), expected);
   assert.deepEqual(unauthenticated({ 'package.json': pkg({}), '.vercel/project.json': '{}' }), expected);
+  // Express on Vercel: with the CLI as a dependency, every api/ file is still a function of its own.
+  assert.deepEqual(unauthenticated({ 'package.json': pkg({ dependencies: { express: '4.21.0' }, devDependencies: { vercel: '39.0.0' } }) }), expected);
 });
 
 test('zero-config Vercel: not a bare api/ folder, not one a server framework may mount, not Azure Static Web Apps', () => {
@@ -44,6 +46,7 @@ test('zero-config Vercel: not a bare api/ folder, not one a server framework may
   assert.deepEqual(unauthenticated({ 'package.json': pkg({ dependencies: { '@vercel/kv': '3.0.0', '@vercel/blob': '0.27.0' }, devDependencies: { '@vercel/ncc': '0.38.0' } }) }), []);
   assert.deepEqual(unauthenticated({ 'package.json': pkg({ dependencies: { express: '4.21.0' }, scripts: { 'deploy:docs': 'cd docs && vercel --prod' } }) }), []);
   assert.deepEqual(unauthenticated({ 'package.json': pkg({ dependencies: { hono: '4.6.0' }, devDependencies: { vite: '5.4.0' } }) }), []);
+  assert.deepEqual(unauthenticated({ 'package.json': pkg({ devDependencies: { '@sveltejs/kit': '2.8.0', vite: '5.4.0' } }) }), []);
   for (const marker of ['netlify.toml', 'wrangler.toml', 'firebase.json', 'fly.toml', 'action.yml']) {
     assert.deepEqual(unauthenticated({ 'package.json': pkg({ devDependencies: { vite: '5.4.0' } }), [marker]: '' }), [], marker);
   }

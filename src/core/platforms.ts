@@ -85,10 +85,13 @@ export function isPlatformRoot(dir: string, names?: { has(name: string): boolean
 
 /** Build tools of front-end projects: none of them serves a root `api/` folder, so with one (and no server of its own), that folder is Vercel's. */
 const FRONTEND_TOOLS = ['vite', 'react-scripts', 'gatsby', 'parcel', '@vue/cli-service', '@angular/cli', '@angular-devkit/build-angular'];
-/** Servers that may mount a root `api/` folder's modules behind their own middleware. */
+/**
+ * Servers that may mount a root `api/` folder's modules behind their own middleware, and
+ * full-stack frameworks that serve their own routes: beside one, only a strong sign of Vercel counts.
+ */
 const SERVER_FRAMEWORKS = new Set([
   'express', 'fastify', 'koa', '@hapi/hapi', '@nestjs/core', 'restify', 'polka', 'hono', '@hono/node-server', 'elysia', 'h3', 'micro',
-  '@feathersjs/feathers', '@adonisjs/core', 'sails',
+  '@feathersjs/feathers', '@adonisjs/core', 'sails', '@remix-run/dev', '@react-router/dev', '@sveltejs/kit', 'astro', 'nuxt', '@solidjs/start',
 ]);
 /** Vercel packages that only make sense deployed there (the CLI, its functions helpers, its analytics); not `@vercel/ncc` or storage clients that run anywhere. */
 const VERCEL_DEPLOY_PACKAGES = ['vercel', '@vercel/functions', '@vercel/analytics', '@vercel/speed-insights'];
@@ -104,15 +107,19 @@ const OTHER_HOST_MARKERS = [
  * app's routes, an SDK's client calls, browser fetch wrappers), so it counts with a sign of
  * Vercel (the CLI or a Vercel-only package, a `vercel`/`vc` script or a `vercel-build` one,
  * `.vercel/`, `.vercelignore`) or of a front-end build that cannot be serving it (Vite, Create
- * React App, ...), and never in a published library, beside a server framework, or beside another
- * host's config (Netlify, Cloudflare, Firebase, Fly, Azure Static Web Apps' `host.json`, ...).
+ * React App, ...), and never in a published library or beside another host's config (Netlify,
+ * Cloudflare, Firebase, Fly, Azure Static Web Apps' `host.json`, ...). Beside a server framework
+ * or a full-stack framework (Express, Hono, Remix, SvelteKit, ...) only a strong sign counts: the
+ * CLI as a dependency, `.vercel/`, `.vercelignore`, a `vercel-build` script.
  */
 function isVercelZeroConfig(dir: string, has: (name: string) => boolean, pkg: PackageInfo): boolean {
   const api = path.join(dir, 'api');
   if (!isDir(api) || pkg.library || OTHER_HOST_MARKERS.some(has) || hasAzureFunctions(api)) return false;
+  // Strong signs: the project is linked to Vercel or builds with its CLI.
+  if (has('.vercel') || has('.vercelignore') || pkg.deps.has('vercel') || pkg.scriptNames.includes('vercel-build')) return true;
   for (const dep of pkg.deps) if (SERVER_FRAMEWORKS.has(dep)) return false;
-  if (has('.vercel') || has('.vercelignore') || VERCEL_DEPLOY_PACKAGES.some((d) => pkg.deps.has(d))) return true;
-  if (pkg.scriptNames.includes('vercel-build') || pkg.scripts.some((script) => /(^|[\s&;|(])(?:vercel|vc)(\s|$)/.test(script))) return true;
+  if (VERCEL_DEPLOY_PACKAGES.some((d) => pkg.deps.has(d))) return true;
+  if (pkg.scripts.some((script) => /(^|[\s&;|(])(?:vercel|vc)(\s|$)/.test(script))) return true;
   return FRONTEND_TOOLS.some((d) => pkg.deps.has(d));
 }
 

@@ -167,7 +167,7 @@ export const wipe = loggedAction(async () => { await db.session.deleteMany({}) }
   );
 });
 
-test('server actions: an auth middleware does not cover them, and only Next.js app router projects have them', () => {
+test('server actions: an auth middleware does not cover them; only a real directive makes them, in an app or a package of actions', () => {
   const action = "'use server'\nimport { db } from '@/lib/db'\nexport async function drop(id: string) {\n  await db.account.delete({ where: { id } })\n}\n";
   const route = "import { db } from '@/lib/db'\nexport async function DELETE(req: Request) {\n  await db.account.deleteMany({})\n  return new Response(null, { status: 204 })\n}\n";
   assert.deepEqual(
@@ -178,7 +178,7 @@ test('server actions: an auth middleware does not cover them, and only Next.js a
     }),
     ['no-unauthenticated-handler:serverAction@src/app/actions.ts:3'],
   );
-  // Not a directive (after an import, or only in a string), a test file, or no Next.js at all: no endpoint.
+  // Not a directive (after an import, or only in a string), or a test file: no endpoint.
   assert.deepEqual(
     verdicts({
       'src/app/late.ts': "import { db } from '@/lib/db'\n'use server'\nexport async function drop() {\n  await db.account.deleteMany({})\n}\n",
@@ -187,9 +187,14 @@ test('server actions: an auth middleware does not cover them, and only Next.js a
     }),
     [],
   );
-  const plain = tempDir('fnscan-not-next-');
-  writeFiles(plain, { 'package.json': '{ "name": "lib" }', 'src/actions.ts': action.replace('@/lib/db', './db'), 'src/db.ts': 'export const db: any = {}\n' });
-  assert.deepEqual(scanRules(plain, ['no-unauthenticated-handler']).findings, []);
+  // A workspace package of actions that an app imports: its package.json names no framework, and the directive still makes endpoints.
+  const pkg = tempDir('fnscan-actions-package-');
+  writeFiles(pkg, {
+    'package.json': '{ "name": "@acme/actions" }',
+    'src/feedback.ts': action.replace('@/lib/db', './db'),
+    'src/db.ts': "import { PrismaClient } from '@prisma/client'\nexport const db = new PrismaClient()\n",
+  });
+  assert.deepEqual(scanRules(pkg, ['no-unauthenticated-handler']).findings.map((f) => f.messageId), ['serverAction']);
 });
 
 test('server actions built with next-safe-action or zsa: the action and every middleware on its chain, back to the client', () => {

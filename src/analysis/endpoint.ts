@@ -163,7 +163,9 @@ const SERVER_ACTION_MESSAGES: Record<string, string> = {
  * its form lets in, so each is judged on its own.
  */
 function judgeServerActions(file: SourceFileInfo, analysis: ProjectAnalysis, config: FnscanConfig): HandlerFinding[] {
-  if (file.role !== 'source' || !file.project.platforms?.nextAppDirs.length || !file.text.includes('use server')) return [];
+  // The directive means a server function wherever it is written: in a Next.js app, or in a
+  // workspace package of actions that an app imports (its own package.json names no framework).
+  if (file.role !== 'source' || !file.text.includes('use server')) return [];
   const actions = serverActions(file);
   if (actions.length === 0) return [];
   const behaviour = behaviourOf(analysis);

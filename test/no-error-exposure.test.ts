@@ -151,6 +151,20 @@ describe('flags error details in 5xx responses', () => {
     assert.equal(found[0].message, '`err.stack` is sent to the caller in a 500 response, revealing file paths and code structure.');
   });
 
+  test('a helper that keeps the message for other statuses only still leaks it when written the wrong way round', () => {
+    const found = inFunction(
+      [
+        "const reply = (s, m) => ({ statusCode: s, body: JSON.stringify({ error: s < 500 ? 'Bad request' : m }) })",
+        'export const handler = async (event) => {',
+        '  try { return await load(event) } catch (err) {',
+        '    return reply(500, err.message)',
+        '  }',
+        '}',
+      ].join('\n'),
+    );
+    assert.deepEqual(found.map((h) => [h.line, h.messageId, h.text]), [[4, 'message', 'err.message']]);
+  });
+
   test("Node's own response: `res.statusCode = 500` or `res.writeHead(500)`, then `res.end(...)`", () => {
     const found = inFunction(
       [
@@ -309,10 +323,14 @@ describe('does not flag', () => {
       [
         'const fail = (status, message) => ({ statusCode: status, body: JSON.stringify({ message }) })',
         "const quiet = (status, message) => { logger.error(message); return { statusCode: status, body: 'internal error' } }",
+        "const reply = (s, m) => ({ statusCode: s, body: JSON.stringify({ error: s >= 500 ? 'Internal error' : m }) })",
+        "const answer = (s, m) => ({ statusCode: s, body: JSON.stringify({ error: 500 > s ? m : 'Internal error' }) })",
         'export const handler = async (event) => {',
         '  try { return await load(event) } catch (err) {',
         "    if (event.httpMethod === 'GET') return fail(400, err.message)",
         "    if (event.httpMethod === 'PUT') return quiet(500, err.stack)",
+        "    if (event.httpMethod === 'POST') return reply(500, err.message)",
+        "    if (event.httpMethod === 'PATCH') return answer(502, err.message)",
         "    return fail(500, 'Something went wrong')",
         '  }',
         '}',

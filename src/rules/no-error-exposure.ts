@@ -170,7 +170,7 @@ function helperResponse(ctx: SourceContext, call: TS.CallExpression, helpers: Ma
   if (!shapes) helpers.set(helper, (shapes = shapesIn(ctx, helper)));
   for (const shape of shapes) {
     const status = serverStatus(ctx, argumentFor(helper, call, shape.status) ?? shape.status);
-    const bodies = argumentsIn(helper, call, shape.body);
+    const bodies = argumentsIn(helper, call, shape.body, shape.status);
     if (status !== undefined && bodies.length > 0) return { status, bodies };
   }
   return undefined;
@@ -208,14 +208,46 @@ function argumentFor(fn: FunctionLike, call: TS.CallExpression, expr: TS.Express
   return index >= 0 ? call.arguments[index] : undefined;
 }
 
-/** The arguments whose parameters `expr` reads. */
-function argumentsIn(fn: FunctionLike, call: TS.CallExpression, expr: TS.Expression): TS.Expression[] {
+/**
+ * The arguments whose parameters `expr` reads on a 5xx answer: the branch of `s >= 500 ? 'Internal
+ * error' : message` that only other statuses take is left out.
+ */
+function argumentsIn(fn: FunctionLike, call: TS.CallExpression, expr: TS.Expression, status: TS.Expression): TS.Expression[] {
   const args = new Set<TS.Expression>();
+  const statusParam = ts.isIdentifier(unwrap(status)) ? (unwrap(status) as TS.Identifier).text : undefined;
   walk(expr, (node) => {
+    if (statusParam && ts.isConditionalExpression(node)) {
+      const serverBranch = branchForServerErrors(node.condition, statusParam);
+      if (serverBranch !== undefined) {
+        for (const arg of argumentsIn(fn, call, serverBranch ? node.whenTrue : node.whenFalse, status)) args.add(arg);
+        return false;
+      }
+    }
     const arg = ts.isIdentifier(node) && isValueUse(node) ? argumentFor(fn, call, node) : undefined;
     if (arg) args.add(arg);
   });
   return [...args];
+}
+
+/** For `s >= 500` (or `s > 499`, `s < 500`, `500 <= s`...): whether a 5xx status makes it true; undefined for any other condition. */
+function branchForServerErrors(condition: TS.Expression, statusParam: string): boolean | undefined {
+  const node = unwrap(condition);
+  if (!ts.isBinaryExpression(node)) return undefined;
+  const [param, bound, flipped] = ts.isIdentifier(unwrap(node.left)) && ts.isNumericLiteral(unwrap(node.right))
+    ? [unwrap(node.left), Number((unwrap(node.right) as TS.NumericLiteral).text), false]
+    : ts.isIdentifier(unwrap(node.right)) && ts.isNumericLiteral(unwrap(node.left))
+      ? [unwrap(node.right), Number((unwrap(node.left) as TS.NumericLiteral).text), true]
+      : [undefined, NaN, false];
+  if (!param || (param as TS.Identifier).text !== statusParam) return undefined;
+  const K = ts.SyntaxKind;
+  // Written as `param op bound`; a flipped comparison reads the other way round.
+  let op = node.operatorToken.kind;
+  if (flipped) op = op === K.LessThanToken ? K.GreaterThanToken : op === K.GreaterThanToken ? K.LessThanToken : op === K.LessThanEqualsToken ? K.GreaterThanEqualsToken : op === K.GreaterThanEqualsToken ? K.LessThanEqualsToken : op;
+  if (op === K.GreaterThanEqualsToken && bound <= 500 && bound > 400) return true;
+  if (op === K.GreaterThanToken && bound < 500 && bound >= 400) return true;
+  if (op === K.LessThanToken && bound <= 500 && bound > 400) return false;
+  if (op === K.LessThanEqualsToken && bound < 500 && bound >= 400) return false;
+  return undefined;
 }
 
 function receiverName(call: TS.CallExpression): string | undefined {

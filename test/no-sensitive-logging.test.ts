@@ -154,6 +154,31 @@ describe('flags requests, headers, bodies and secrets written to logs', () => {
     ]);
   });
 
+  test('a credential header kept in a variable first, then logged', () => {
+    const found = hits({
+      'api/src/functions/v2.js': [
+        'export default async (req) => {',
+        "  const auth = req.headers.get('authorization')",
+        "  const kind = req.headers.get('content-type')",
+        '  console.log(auth, kind)',
+        '  return new Response(auth ? "ok" : "no")',
+        '}',
+      ].join('\n'),
+      'api/src/functions/classic.js': [
+        'export const handler = async (event) => {',
+        "  const key = event.headers['x-api-key']",
+        "  logger.warn({ key: key.slice(0, 4) + '...' }, 'partial')",
+        '  logger.error(`bad key ${key}`)',
+        '  return { statusCode: 200 }',
+        '}',
+      ].join('\n'),
+    });
+    assert.deepEqual(found.map((h) => [h.file, h.line, h.messageId, h.text]), [
+      ['api/src/functions/classic.js', 4, 'header', 'key'],
+      ['api/src/functions/v2.js', 4, 'header', 'auth'],
+    ]);
+  });
+
   test("a handler's destructured event, `console.dir`, and a request's parsed cookies", () => {
     const found = hits({
       'api/src/functions/orders.ts': [

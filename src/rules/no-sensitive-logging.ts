@@ -204,6 +204,10 @@ function identifierLeak(ctx: SourceContext, id: TS.Identifier): Leak | undefined
       const dotted = dottedName(init);
       const fromRequest = dotted ? REQUEST_PART.exec(dotted) : null;
       if (fromRequest) return requestPartLeak(id, fromRequest[1], id.text);
+      // `const auth = req.headers.get('authorization')`, `const token = event.headers['x-api-key']`
+      const header = headerName(init);
+      const leak = header !== undefined ? headerLeak(id, header) : undefined;
+      if (leak) return leak;
     }
   }
   return namesCredential(id.text) ? { node: id, messageId: 'named', name: id.text } : undefined;

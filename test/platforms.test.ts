@@ -92,3 +92,21 @@ test("Netlify: a schedule in a config exported by name counts; a project's own s
   const found = scanRules(root, ['no-unauthenticated-handler']).findings.map((f) => f.location.file.slice(root.length + 1));
   assert.deepEqual(found, ['netlify/functions/enqueue.ts']);
 });
+
+test('Netlify edge functions are endpoints on the paths routed to them, in their config or in netlify.toml', () => {
+  const root = tempDir('fnscan-netlify-edge-');
+  const purge = (config: string) =>
+    "export default async (request: Request) => {\n  await fetch('https://api.example.com/admin/purge', { method: 'POST', headers: { authorization: `Bearer ${Netlify.env.get('ADMIN_TOKEN')}` } })\n  return new Response('ok')\n}\n" + config;
+  writeFiles(root, {
+    'netlify.toml': '[build]\n  publish = "dist"\n\n[[edge_functions]]\n  path = "/admin/*"\n  function = "admin-gate"\n',
+    'netlify/edge-functions/admin-gate.ts': purge(''),
+    'netlify/edge-functions/export.ts': purge("export const config = { path: '/export' }\n"),
+    'netlify/edge-functions/unrouted.ts': purge(''),
+    'netlify/edge-functions/lib/shared.ts': purge(''),
+  });
+  const found = scanRules(root, ['no-unauthenticated-handler']).findings.map((f) => `${f.location.file.slice(root.length + 1)}: ${f.message}`);
+  assert.deepEqual(found, [
+    "netlify/edge-functions/admin-gate.ts: Handler `admin-gate` calls a third-party API with `Netlify.env.get('ADMIN_TOKEN')` without authenticating the caller.",
+    "netlify/edge-functions/export.ts: Handler `export` calls a third-party API with `Netlify.env.get('ADMIN_TOKEN')` without authenticating the caller.",
+  ]);
+});

@@ -801,7 +801,7 @@ export class BehaviourAnalyzer {
     if (name === 'fetch' || HTTP_VERBS.has(name) || (mayBeHttpClient(callee, name) && HTTP_CLIENT.test(dottedOf(callee, name)))) {
       const credential = call.arguments.map((a) => credentialIn(a, file)).find(Boolean);
       if (credential) {
-        facts.sensitive.push({ file, node: call, work: `calls a third-party API with \`process.env.${credential}\``, write: true, anchor: call });
+        facts.sensitive.push({ file, node: call, work: `calls a third-party API with \`${credential}\``, write: true, anchor: call });
         return true;
       }
       return false;
@@ -841,7 +841,7 @@ export class BehaviourAnalyzer {
     if (!ts.isNewExpression(value.node) && !ts.isCallExpression(value.node)) return false;
     const credential = (value.node.arguments ?? []).map((a) => credentialIn(a, value.file)).find(Boolean);
     if (!credential) return false;
-    facts.sensitive.push({ file, node: call, work: `calls \`${dottedOf(callee, name)}\` with \`process.env.${credential}\``, write: true, anchor: call });
+    facts.sensitive.push({ file, node: call, work: `calls \`${dottedOf(callee, name)}\` with \`${credential}\``, write: true, anchor: call });
     return true;
   }
 
@@ -1106,11 +1106,13 @@ function namesHeaders(expr: TS.Expression): boolean {
   return last !== undefined && HEADERS_NAME.test(last) && HEADERS_PATH.test(dottedName(holder) ?? '');
 }
 
+/** The read of a credential from the environment in `expr`, as written: `process.env.X_TOKEN`, `Netlify.env.get('X_TOKEN')` (edge functions, Deno). */
 function credentialIn(expr: TS.Expression, file: SourceFileInfo): string | undefined {
   const text = expr.getText(file.sf);
-  if (!text.includes('process.env.')) return undefined;
-  for (const match of text.matchAll(/process\.env\.([A-Za-z0-9_]+)/g)) {
-    if (CREDENTIAL_ENV.test(match[1])) return match[1];
+  if (!text.includes('.env.')) return undefined;
+  for (const match of text.matchAll(/process\.env\.([A-Za-z0-9_]+)|(?:Netlify|Deno)\.env\.get\(\s*(['"])([A-Za-z0-9_]+)\2\s*\)/g)) {
+    const name = match[1] ?? match[3];
+    if (CREDENTIAL_ENV.test(name)) return match[0];
   }
   return undefined;
 }

@@ -59,6 +59,8 @@ function judge(file: SourceFileInfo, analysis: ProjectAnalysis, config: FnscanCo
   if (!info) return judgeServerActions(file, analysis, config);
   // Netlify refuses HTTP calls to scheduled functions in production: no URL, so no caller to check.
   if (info.platform === 'netlify' && (info.scheduled || runsOnSchedule(file))) return [];
+  // An edge function runs only on the paths routed to it: in its `config`, or in netlify.toml.
+  if (info.edge && !info.edge.routed && !declaresPath(file)) return [];
   const behaviour = behaviourOf(analysis);
   return findHandlers(file, info, behaviour).flatMap((shape) => judgeHandler(file, info, shape, behaviour, config));
 }
@@ -253,6 +255,13 @@ function runsOnSchedule(file: SourceFileInfo): boolean {
   if (!handlerValue || !ts.isCallExpression(handlerValue)) return false;
   const callee = unwrap(handlerValue.expression);
   return ts.isIdentifier(callee) && importedFrom(file, callee.text) === 'schedule@@netlify/functions';
+}
+
+/** `export const config = { path: '/admin/*' }` (a Netlify edge function's own route). */
+function declaresPath(file: SourceFileInfo): boolean {
+  const config = exportedValues(file).get('config');
+  const value = config && !config.from ? localValue(file, config.value) : undefined;
+  return value !== undefined && ts.isObjectLiteralExpression(value) && objectProperty(value, 'path') !== undefined;
 }
 
 /** A value, through one local `const` it names (`const config = {...}; export { config }`). */

@@ -39,6 +39,9 @@ export interface PlatformConfig {
   netlifyDirs: string[];
   /** Netlify functions `netlify.toml` schedules (`[functions."name"] schedule = "@daily"`): no public URL. */
   netlifyScheduled: string[];
+  /** Netlify edge functions (`netlify/edge-functions`, `[build] edge_functions`), and those `[[edge_functions]]` routes a path to. */
+  netlifyEdgeDirs: string[];
+  netlifyEdgeRouted: string[];
   /** Vercel's `api/` folder at a non-Redwood project root. */
   vercelApiDir?: string;
   /** Next.js `pages/api` and `app` folders. */
@@ -58,6 +61,8 @@ export interface EndpointInfo {
   gateway?: GatewayAuth;
   /** Next.js: a server action (`'use server'`), which anyone can call with a POST request. */
   serverAction?: boolean;
+  /** Netlify: an edge function, reachable only on a path its `config.path` or `netlify.toml` routes to it (`routed`). */
+  edge?: { routed: boolean };
   /** Netlify: the function runs on a schedule that `netlify.toml` sets, and Netlify refuses HTTP calls to it. */
   scheduled?: boolean;
   /** Lambda: each export is its own function, with its own name and gateway config. */
@@ -65,7 +70,7 @@ export interface EndpointInfo {
 }
 
 export function emptyPlatforms(): PlatformConfig {
-  return { netlifyDirs: [], netlifyScheduled: [], nextPagesApiDirs: [], nextAppDirs: [], lambdas: [] };
+  return { netlifyDirs: [], netlifyScheduled: [], netlifyEdgeDirs: [], netlifyEdgeRouted: [], nextPagesApiDirs: [], nextAppDirs: [], lambdas: [] };
 }
 
 const PLATFORM_MARKERS = ['netlify.toml', 'vercel.json', 'serverless.yml', 'serverless.yaml', 'template.yaml', 'template.yml'];
@@ -80,7 +85,7 @@ export function isPlatformRoot(dir: string, names?: { has(name: string): boolean
   if (PLATFORM_MARKERS.some(has) || NEXT_CONFIGS.some(has)) return true;
   if (!has('package.json')) return false;
   const pkg = readPackage(dir);
-  return ['next', '@vercel/node', '@netlify/functions'].some((d) => pkg.deps.has(d)) || (has('api') && isVercelZeroConfig(dir, has, pkg));
+  return ['next', '@vercel/node', '@netlify/functions', '@netlify/edge-functions'].some((d) => pkg.deps.has(d)) || (has('api') && isVercelZeroConfig(dir, has, pkg));
 }
 
 /** Build tools of front-end projects: none of them serves a root `api/` folder, so with one (and no server of its own), that folder is Vercel's. */
@@ -138,6 +143,8 @@ export function readPlatforms(root: string): PlatformConfig {
   const netlify = readNetlifyToml(root);
   if (netlify.dir) config.netlifyDirs.push(netlify.dir);
   config.netlifyScheduled = netlify.scheduled;
+  if (netlify.edgeDir) config.netlifyEdgeDirs.push(netlify.edgeDir);
+  config.netlifyEdgeRouted = netlify.edgeRouted;
   const pkg = readPackage(root);
   const deps = pkg.deps;
   const isNext = deps.has('next') || ['js', 'mjs', 'ts', 'cjs'].some((e) => fs.existsSync(path.join(root, `next.config.${e}`)));
@@ -177,6 +184,15 @@ export function platformEndpoint(file: string, config: PlatformConfig): Endpoint
     const name = parts.length === 1 ? base : parts[0];
     if (parts.length === 1 || (parts.length === 2 && (parts[0] === base || base === 'index'))) {
       return { platform: 'netlify', exports: ['handler', 'default'], name, ...(config.netlifyScheduled.includes(name) ? { scheduled: true } : {}) };
+    }
+  }
+  for (const dir of config.netlifyEdgeDirs) {
+    const rel = relInside(dir, file);
+    if (rel === undefined) continue;
+    const parts = rel.split('/');
+    const name = parts.length === 1 ? base : parts[0];
+    if (parts.length === 1 || (parts.length === 2 && (parts[0] === base || base === 'index'))) {
+      return { platform: 'netlify', exports: ['default'], name, edge: { routed: config.netlifyEdgeRouted.includes(name) } };
     }
   }
   for (const dir of config.nextPagesApiDirs) {
@@ -268,12 +284,19 @@ function readPackage(dir: string): PackageInfo {
  * From netlify.toml: the functions folder (`[functions] directory = "x"` or `[build] functions =
  * "x"`; default `netlify/functions`) and the functions it schedules (`[functions."name"] schedule`).
  */
-function readNetlifyToml(root: string): { dir?: string; scheduled: string[] } {
+function readNetlifyToml(root: string): { dir?: string; scheduled: string[]; edgeDir?: string; edgeRouted: string[] } {
   const text = readConfigText(path.join(root, 'netlify.toml')) ?? '';
   let section = '';
   let configured: string | undefined;
+  let edgeConfigured: string | undefined;
   const scheduled: string[] = [];
+  const edgeRouted: string[] = [];
   for (const line of text.split('\n')) {
+    // `[[edge_functions]]` entries route a path to an edge function: `function = "name"`.
+    if (/^\s*\[\[\s*edge_functions\s*\]\]\s*$/.test(line)) {
+      section = '[[edge_functions]]';
+      continue;
+    }
     const header = /^\s*\[([^\]]+)\]\s*$/.exec(line);
     if (header) {
       section = header[1].trim();
@@ -282,11 +305,14 @@ function readNetlifyToml(root: string): { dir?: string; scheduled: string[] } {
     const value = /^\s*(\w+)\s*=\s*["']([^"']+)["']/.exec(line);
     if (!value) continue;
     if ((section === 'functions' && value[1] === 'directory') || (section === 'build' && value[1] === 'functions')) configured = value[2];
+    if (section === 'build' && value[1] === 'edge_functions') edgeConfigured = value[2];
+    if (section === '[[edge_functions]]' && value[1] === 'function') edgeRouted.push(value[2]);
     const fn = /^functions\.(?:"([^"]+)"|'([^']+)'|([\w-]+))$/.exec(section);
     if (fn && value[1] === 'schedule') scheduled.push(fn[1] ?? fn[2] ?? fn[3]);
   }
   const dir = path.resolve(root, configured ?? 'netlify/functions');
-  return { dir: isDir(dir) ? dir : undefined, scheduled };
+  const edgeDir = path.resolve(root, edgeConfigured ?? 'netlify/edge-functions');
+  return { dir: isDir(dir) ? dir : undefined, scheduled, edgeDir: isDir(edgeDir) ? edgeDir : undefined, edgeRouted };
 }
 
 /**

@@ -395,3 +395,35 @@ export async function called(id: string) {
     ],
   );
 });
+
+test('an auth call that returns a promise, not awaited, checks nobody: a promise is always truthy', () => {
+  assert.deepEqual(
+    verdicts({
+      'src/app/pin.ts': `'use server'
+import { auth } from '@/auth'
+import { currentUser, auth as clerkAuth } from '@clerk/nextjs/server'
+import { db } from '@/lib/db'
+export async function pin(id: string) {
+  const session = auth()
+  if (!session) throw new Error('Unauthorized')
+  await db.comment.update({ where: { id }, data: { pinned: true } })
+}
+export async function star(id: string) {
+  if (!currentUser()) throw new Error('Unauthorized')
+  await db.comment.update({ where: { id }, data: { starred: true } })
+}
+export async function hide(id: string) {
+  const session = await auth()
+  if (!session) throw new Error('Unauthorized')
+  await db.comment.update({ where: { id }, data: { hidden: true } })
+}
+export async function legacy(id: string) {
+  const { userId } = clerkAuth()
+  if (!userId) throw new Error('Unauthorized')
+  await db.comment.update({ where: { id }, data: { hidden: true } })
+}
+`,
+    }),
+    ['no-unauthenticated-handler:serverAction@src/app/pin.ts:5', 'no-unauthenticated-handler:serverAction@src/app/pin.ts:10'],
+  );
+});

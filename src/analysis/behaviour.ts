@@ -101,6 +101,9 @@ export const LIBRARY_CALL_NAMES: ReadonlySet<string> = new Set([
   'compare',
 ]);
 
+/** Auth calls of libraries that always return a promise (see `isAsyncAuthCall`). */
+const ASYNC_AUTH_CALLS = new Set(['getServerSession', 'currentUser', 'getIronSession', 'validateRequest', 'getUser']);
+
 /** Auth calls that refuse the caller by throwing (or redirecting), so a bare call is a check. */
 const THROWING_AUTH_CALLS = new Set(['requireAuth', 'protect']);
 const MAX_CALL_DEPTH = 6;
@@ -392,6 +395,8 @@ export class BehaviourAnalyzer {
         // `const claims = jwt.decode(token)`: anyone can write a token that decodes; Supabase's
         // `auth.getSession()` does not check the session cookie's JWT either.
         if ((ts.isCallExpression(value) && DECODERS.has(calleeName(value) ?? '')) || UNCHECKED_SESSION.test(text)) decoded = true;
+        // `const session = auth()` without `await`: the promise, always truthy, is what is tested.
+        if (ts.isCallExpression(value) && value.parent && !ts.isAwaitExpression(value.parent) && this.isAsyncAuthCall(unwrap(value.expression), calleeName(value) ?? '', file)) decoded = true;
       }
       return false;
     });
@@ -587,12 +592,28 @@ export class BehaviourAnalyzer {
     // Clerk v6's `auth.protect()` is async: called as a statement without `await`, its rejection
     // is lost and the action runs on (v5's `auth().protect()` threw at once).
     if (name === 'protect' && ts.isPropertyAccessExpression(callee) && ts.isIdentifier(unwrap(callee.expression)) && isStatementCall(call) && awaitedValue(call) === call) return;
+    // `const session = getServerSession(options); if (!session) ...`: a promise is always truthy.
+    if (this.isAsyncAuthCall(callee, name, file) && awaitedValue(call) === call && call.parent && (ts.isVariableDeclaration(call.parent) || ts.isPrefixUnaryExpression(call.parent) || ts.isIfStatement(call.parent))) return;
     if ((THROWING_AUTH_CALLS.has(name) && !(isStatementCall(call) && isSwallowed(call))) || guardsRejection(call)) {
       facts.auth.push({ file, node: call, via: `\`${name}()\``, anchor: call });
     } else {
       const branch = positiveGuardBranch(call);
       if (branch) facts.auth.push({ file, node: call, via: `\`${name}()\``, anchor: call, onlyWithin: branch });
     }
+  }
+
+  /**
+   * Auth calls that always return a promise: next-auth's `getServerSession`, Clerk's
+   * `currentUser`, iron-session, Lucia's `validateRequest`, Supabase's and Kinde's `getUser`, and
+   * `auth()` exported by the project's own module (next-auth v5's `NextAuth(...)`; Clerk's `auth()`
+   * was synchronous before v6).
+   */
+  private isAsyncAuthCall(callee: TS.Expression, name: string, file: SourceFileInfo): boolean {
+    if (ASYNC_AUTH_CALLS.has(name)) return true;
+    if (name !== 'auth' || !ts.isIdentifier(callee)) return false;
+    const imported = this.analysis.importSource(file, callee.text);
+    // A relative path, or a path alias (`@/auth`, `~/auth`): the project's own module.
+    return imported !== undefined && (!isPackageSpecifier(imported.specifier) || /^[@~#]\//.test(imported.specifier));
   }
 
   /**

@@ -21,7 +21,7 @@ const CASES: Array<[string, string, string, string | undefined]> = [
   ['supabase private read', "import { supabase } from 'src/lib/supabase'", "return supabase.from('customers').select('*')", 'reads the `customers` table'],
   ['supabase public read', "import { supabase } from 'src/lib/supabase'", "return supabase.from('posts').select('*')", undefined],
   ['knex delete past a filter', "import knex from 'src/lib/knex'", "await knex('orders').where({ id: 1 }).del()", 'writes to the `orders` table'],
-  ['knex insert into', "import knex from 'src/lib/knex'", "await knex.insert({ a: 1 }).into('audit')", undefined],
+  ['knex insert into', "import knex from 'src/lib/knex'", "await knex.insert({ a: 1 }).into('audit')", 'writes to the `audit` table'],
   // Kysely and MongoDB
   ['kysely insert', "import { db } from 'src/lib/kysely'", "await db.insertInto('person').values({}).execute()", 'writes to the `person` table'],
   ['kysely delete', "import { db } from 'src/lib/kysely'", "await db.deleteFrom('session').where('id', '=', 1).execute()", 'writes to the `session` table'],
@@ -41,6 +41,7 @@ const CASES: Array<[string, string, string, string | undefined]> = [
   ['a list insert', "import { list } from 'src/lib/list'", 'list.insert(event.body)', undefined],
   ['a cache keyed like a table', "import { cache } from 'src/lib/cache'", "cache.get('users').delete(event.body)", undefined],
   ['a regular expression exec', '', "return /insert/i.exec('INSERT INTO users')", undefined],
+  ['a Map called db', '', 'const db = new Map()\n  db.delete(event.body)\n  db.set(event.body, 1)', undefined],
   ['a query of non-SQL text', "import { search } from 'src/lib/search'", "return search.query('update my profile')", undefined],
 ];
 
@@ -98,6 +99,16 @@ export const handler = async (event) => {
     ['supabase insert checked', "import { supabase } from 'src/lib/supabase'", "const { error } = await supabase.from('deliveries').insert({ id: deliveryId })\n  if (error) return { statusCode: 200 }", true],
     ['mongo insertOne', "import { mongo } from 'src/lib/mongo'", "await mongo.db().collection('deliveries').insertOne({ _id: deliveryId })", true],
     ['an insert of something else', drizzle, 'await db.insert(deliveries).values({ at: new Date() })', false],
+    // Second round: look-ups, ids read in place or through another name, results checked, swallowed failures.
+    ['knex look-up', "import knex from 'src/lib/knex'", "const seen = await knex('deliveries').where({ id: deliveryId }).first()\n  if (seen) return { statusCode: 200 }", true],
+    ['drizzle relational look-up', drizzle, 'const seen = await db.query.deliveries.findFirst({ where: (d, { eq }) => eq(d.id, deliveryId) })\n  if (seen) return { statusCode: 200 }', true],
+    ['supabase look-up', "import { supabase } from 'src/lib/supabase'", "const { data } = await supabase.from('deliveries').select('id').eq('id', deliveryId).maybeSingle()\n  if (data) return { statusCode: 200 }", true],
+    ['mongo look-up', "import { mongo } from 'src/lib/mongo'", "if (await mongo.db().collection('deliveries').findOne({ _id: deliveryId })) return { statusCode: 200 }", true],
+    ['the header read in place', drizzle, "await db.insert(deliveries).values({ id: event.headers['x-github-delivery'] })", true],
+    ['the header under another name', "import { db } from 'src/lib/db'", "const gh = event.headers['x-github-delivery']\n  await db.delivery.create({ data: { id: gh } })", true],
+    ['neon insert ignoring conflicts, checked', "import { sql } from '@vercel/postgres'", 'const { rows } = await sql`INSERT INTO deliveries (id) VALUES (${deliveryId}) ON CONFLICT DO NOTHING RETURNING id`\n  if (rows.length === 0) return { statusCode: 200 }', true],
+    ['prisma createMany skipping duplicates, unchecked', "import { db } from 'src/lib/db'", 'await db.delivery.createMany({ data: [{ id: deliveryId }], skipDuplicates: true })', false],
+    ['mongo insert whose duplicate error is swallowed', "import { mongo } from 'src/lib/mongo'", "try {\n    await mongo.db().collection('deliveries').insertOne({ _id: deliveryId })\n  } catch (e) {\n    console.warn(e)\n  }", false],
   ];
   const files: Record<string, string> = { 'redwood.toml': '[web]\n' };
   cases.forEach(([, imports, dedupe], i) => (files[`api/src/functions/hook${i}.ts`] = hook(imports, dedupe)));
@@ -157,4 +168,19 @@ export const handler = async (event) => {
     'serviceRole: Handler `serviceRole` writes to the `profiles` table without authenticating the caller.',
     'sessionOnly: Handler `sessionOnly` writes to `db.note` without authenticating the caller.',
   ]);
+});
+
+test('a MongoDB upsert keyed by the delivery id is a harmless repeat when it is all the work', () => {
+  const hook = (extra: string) => `import { verifyEvent } from '@redwoodjs/api/webhooks'
+import { mongo } from 'src/lib/mongo'
+export const handler = async (event) => {
+  verifyEvent('sha256Verifier', { event, secret: process.env.GITHUB_WEBHOOK_SECRET })
+  const deliveryId = event.headers['x-github-delivery']
+  await mongo.db().collection('builds').updateOne({ _id: deliveryId }, { $set: { status: 'queued' } }, { upsert: true })
+${extra}
+  return { statusCode: 200 }
+}
+`;
+  const root = tempProject({ 'redwood.toml': '[web]\n', 'api/src/functions/only.ts': hook(''), 'api/src/functions/more.ts': hook("  await mongo.db().collection('mail').insertOne({ to: 'ops' })") }, 'fnscan-mongo-upsert-');
+  assert.deepEqual(scanRules(root, ['require-replay-protection']).findings.map((f) => path.basename(f.location.file)), ['more.ts']);
 });

@@ -20,7 +20,7 @@ import {
   walk,
   type FunctionLike,
 } from '../core/ast';
-import { QUERY_CALL_NAMES, chainOf, queryWork, taggedQueryWork } from './queries';
+import { QUERY_CALL_NAMES, chainOf, isLookup, queryWork, taggedQueryWork } from './queries';
 import { emptyFacts, mergeFacts, type Facts, type VerifyFact, type BrokenReason } from './facts';
 import {
   AUTH_HEADERS,
@@ -299,7 +299,7 @@ export class BehaviourAnalyzer {
         const query = taggedQueryWork(node as TS.TaggedTemplateExpression);
         if (query) {
           facts.sensitive.push({ file, node, work: query.work, write: query.write, anchor: node });
-          if (query.insert) addInsertDedupe(node as TS.TaggedTemplateExpression, query.insert.quiet, file, facts);
+          if (query.insert) this.addInsertDedupe(node as TS.TaggedTemplateExpression, query.insert.quiet, file, facts);
         }
         break;
       }
@@ -764,14 +764,18 @@ export class BehaviourAnalyzer {
     if (prisma && !(prisma[1] === 'client' && prisma[2] === 'messages')) {
       const model = prisma[3] ? prisma[2] : undefined;
       const op = prisma[3] ?? prisma[2];
+      // `const db = new Map(); db.delete(key)`: a store in memory, named like a database.
+      if (!model && !op.startsWith('$') && this.isInMemoryStore(callee, file)) return false;
       if (PRISMA_WRITES.has(op)) {
         facts.sensitive.push({ file, node: call, work: modelWrite(prisma[1], model, call), write: true, anchor: call });
         // `upsert` and `update` succeed on a repeat: only an insert that a unique id makes fail
         // de-duplicates; keyed by the event id, they make their own write idempotent.
-        if (model && DEDUPE_ARGUMENT.test(call.arguments.map((a) => a.getText(file.sf)).join(' '))) {
+        if (model && this.keyedByDelivery(call.arguments, file)) {
           // `const { count } = await db.delivery.updateMany({ where: { id, processedAt: null } })`,
           // then `if (count === 0) return`: an atomic claim whose answer stops the repeat.
-          const claims = !NOT_DEDUPING_WRITES.has(op) || resultDecides(call);
+          // `createMany({ data, skipDuplicates: true })` passes a repeat without an error.
+          const quiet = NOT_DEDUPING_WRITES.has(op) || (op === 'createMany' && /\bskipDuplicates\s*:\s*true\b/.test(call.getText(file.sf)));
+          const claims = !quiet || resultDecides(call);
           facts.dedupe.push(claims ? { file, node: call } : { file, node: call, idempotent: true });
         }
         return true;
@@ -781,7 +785,7 @@ export class BehaviourAnalyzer {
         if (model && PRIVATE_MODEL.test(model)) {
           facts.sensitive.push({ file, node: call, work: `reads \`${prisma[1]}.${model}\``, write: false, anchor: call });
         }
-        if (model && DEDUPE_ARGUMENT.test(call.arguments.map((a) => a.getText(file.sf)).join(' '))) facts.dedupe.push({ file, node: call });
+        if (model && this.keyedByDelivery(call.arguments, file)) facts.dedupe.push({ file, node: call });
         return true;
       }
     }
@@ -791,9 +795,12 @@ export class BehaviourAnalyzer {
       if (query?.viaFrom && this.supabaseScope(callee, file) === 'user') return true;
       if (query) {
         facts.sensitive.push({ file, node: call, work: query.work, write: query.write, anchor: call });
-        if (query.insert) addInsertDedupe(call, query.insert.quiet, file, facts);
-        return true;
+        if (query.insert) this.addInsertDedupe(call, query.insert.quiet, file, facts);
+        else if (query.upsert && this.keyedByDelivery([chainOf(call)], file)) facts.dedupe.push({ file, node: call, idempotent: true });
       }
+      // `knex('deliveries').where({ id: deliveryId }).first()`: a look-up of the delivery id.
+      if (isLookup(call, callee, last) && this.keyedByDelivery([chainOf(call)], file)) facts.dedupe.push({ file, node: call });
+      if (query) return true;
     }
     if (keyed || last === '$emit' || last === 'set') {
       const dotted = dottedOf(callee, name);
@@ -828,6 +835,48 @@ export class BehaviourAnalyzer {
       return false;
     }
     return this.onClientCall(call, callee, name, file, facts);
+  }
+
+  /**
+   * An insert keyed by the event id (`db.insert(processed).values({ id: event.id })`, `INSERT INTO
+   * deliveries VALUES ($1)` with the delivery id) fails on a repeat: a de-duplication, as a Prisma
+   * `create` is. One that ignores the conflict, or whose failure a `catch` swallows, stops the
+   * work only when its result is checked.
+   */
+  private addInsertDedupe(node: TS.CallExpression | TS.TaggedTemplateExpression, quiet: boolean, file: SourceFileInfo, facts: Facts): void {
+    const whole = chainOf(node);
+    if (!this.keyedByDelivery([whole], file)) return;
+    const claims = (!quiet && !isSwallowed(whole)) || resultDecides(whole);
+    facts.dedupe.push(claims ? { file, node } : { file, node, idempotent: true });
+  }
+
+  /**
+   * Whether these expressions hold the webhook's delivery or event id: by name (`event.id`,
+   * `deliveryId`), as a delivery header read in place (`req.headers.get('x-github-delivery')`), or
+   * through a constant holding one (`const gh = event.headers['x-github-delivery']`).
+   */
+  private keyedByDelivery(nodes: readonly TS.Node[], file: SourceFileInfo): boolean {
+    const texts = nodes.map((n) => n.getText(file.sf));
+    if (texts.some((t) => DEDUPE_ARGUMENT.test(t) || DELIVERY_HEADER_TEXT.test(t))) return true;
+    // Constants are followed only in files that read a delivery header at all.
+    let reads = readsDeliveryHeader.get(file);
+    if (reads === undefined) readsDeliveryHeader.set(file, (reads = DELIVERY_HEADER_TEXT.test(file.text)));
+    if (!reads) return false;
+    return nodes.some((n) =>
+      someNode(n, (id) => {
+        if (!ts.isIdentifier(id)) return false;
+        const value = this.analysis.resolveValue(id, file);
+        return value.node !== id && DELIVERY_HEADER_TEXT.test(value.node.getText(value.file.sf));
+      }),
+    );
+  }
+
+  /** `new Map()`, `new Set()`, `new Keyv()`, an LRU cache: a store in memory, whatever it is called. */
+  private isInMemoryStore(callee: TS.Expression, file: SourceFileInfo): boolean {
+    const root = rootIdentifier(callee);
+    if (!root || !this.analysis.declares(file, root.text)) return false;
+    const value = this.analysis.resolveValue(root, file).node;
+    return ts.isNewExpression(value) && IN_MEMORY_STORES.test(calleeName(value) ?? '');
   }
 
   /**
@@ -999,18 +1048,6 @@ function isNxOption(arg: TS.Expression): boolean {
 
 const DEDUPE_ARGUMENT = /\b(?:event|evt|webhookEvent|payload|body|msg|message|notification)\.id\b|\b\w*(?:eventId|EventId|deliveryId|DeliveryId|webhookId|WebhookId|idempotencyKey|IdempotencyKey|messageId|svixId|MessageSid|SmsSid)\b/;
 
-
-/**
- * An insert keyed by the event id (`db.insert(processed).values({ id: event.id })`, `INSERT INTO
- * deliveries VALUES ($1)` with the delivery id) fails on a repeat: a de-duplication, as a Prisma
- * `create` is. One that ignores the conflict stops the work only when its result is checked.
- */
-function addInsertDedupe(node: TS.CallExpression | TS.TaggedTemplateExpression, quiet: boolean, file: SourceFileInfo, facts: Facts): void {
-  const whole = chainOf(node);
-  if (!DEDUPE_ARGUMENT.test(whole.getText(file.sf))) return;
-  const claims = !quiet || (ts.isCallExpression(whole) && resultDecides(whole));
-  facts.dedupe.push(claims ? { file, node } : { file, node, idempotent: true });
-}
 
 /** What `onWorkCall`'s tests read as the callee's dotted name: `db.user.create`, or the name when there is none. */
 function dottedOf(callee: TS.Expression, name: string): string {
@@ -1284,7 +1321,7 @@ function resultIsChecked(call: TS.CallExpression): boolean {
 }
 
 /** The expression that holds a call's result: the call, or the `await` (and parentheses) around it. */
-function awaitedValue(call: TS.CallExpression): TS.Node {
+function awaitedValue(call: TS.Expression): TS.Node {
   let current: TS.Node = call;
   while (current.parent && (ts.isAwaitExpression(current.parent) || ts.isParenthesizedExpression(current.parent))) current = current.parent;
   return current;
@@ -1442,6 +1479,13 @@ function isPresenceUse(read: TS.Expression, names: readonly string[]): boolean {
   }
 }
 
+/** The delivery-id headers, written in code (`'x-github-delivery'`, `"svix-id"`). */
+const DELIVERY_HEADER_TEXT = new RegExp(`['"\`](?:${[...DELIVERY_ID_HEADERS].map((h) => h.replace(/[-]/g, '\\-')).join('|')})['"\`]`, 'i');
+/** Per file: whether it names a delivery-id header anywhere. */
+const readsDeliveryHeader = new WeakMap<SourceFileInfo, boolean>();
+/** Constructors of stores kept in memory. */
+const IN_MEMORY_STORES = /^(?:Map|Set|WeakMap|WeakSet|Keyv|LRUCache|LRU|QuickLRU|NodeCache|Cache)$/;
+
 /** Supabase's session read from the cookie, its JWT unchecked (`supabase.auth.getSession()`). */
 const UNCHECKED_SESSION = /\bauth\s*\.\s*getSession\s*\(/;
 const CALLER_CREDENTIAL_WORDS = /auth|token|session|api[_-]?key|cookie|credential|jwt|bearer|password|headers/i;
@@ -1581,7 +1625,7 @@ function isAsyncFunction(fn: FunctionLike): boolean {
 }
 
 /** The call's result (or a name destructured from it) decides an early return: `if (count === 0) return`. */
-function resultDecides(call: TS.CallExpression): boolean {
+function resultDecides(call: TS.Expression): boolean {
   if (guardsRejection(call)) return true;
   const current = awaitedValue(call);
   const parent = current.parent;
@@ -1668,6 +1712,8 @@ function usedInDedupe(node: TS.Node): boolean {
     const method = calleeName(n) ?? '';
     // A write that succeeds on a repeat (`upsert`, `update`, a plain `SET`) records the id but stops nothing.
     if (method === 'set' ? !n.arguments.some(isNxOption) : NOT_DEDUPING_WRITES.has(method) && !resultDecides(n)) return false;
+    // `createMany({ ..., skipDuplicates: true })` passes a repeat without an error.
+    if (method === 'createMany' && /\bskipDuplicates\s*:\s*true\b/.test(n.getText()) && !resultDecides(n)) return false;
     const isStore = /(^|\.)(db|prisma|redis|cache|kv)\./.test(dotted) || /^(setnx|setNX|set|add|create|findUnique|findFirst)$/.test(method);
     if (!isStore) return false;
     const args = n.arguments;

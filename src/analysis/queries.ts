@@ -21,6 +21,8 @@ export interface QueryWork {
   insert?: { quiet: boolean };
   /** Built on a `.from('t')` call: Supabase's client, whose user-scoped kind row-level security guards. */
   viaFrom?: boolean;
+  /** An upsert (MongoDB `{ upsert: true }`): keyed by the event id, a repeat writes the same state again. */
+  upsert?: boolean;
 }
 
 /** Method names of builders whose receiver says which table (`supabase.from('t').insert()`, `knex('t').del()`). */
@@ -46,8 +48,51 @@ const SQL_RUNNERS = new Set(['query', 'execute', 'exec', 'run', 'unsafe', 'prepa
 /** What a Drizzle or Knex database is usually called. */
 const DATABASE_NAMES = /^(?:db|database|tx|trx|drizzle|knex|orm|conn|connection)$/i;
 
-/** Every name `queryWork` can say yes to: other calls skip it at one lookup. */
-export const QUERY_CALL_NAMES: ReadonlySet<string> = new Set([...TABLE_BUILDER_METHODS, ...KYSELY_WRITES, ...MONGO_WRITES, ...SQL_RUNNERS, 'from', 'selectFrom']);
+/** MongoDB names Prisma uses too: counted only on a `db.collection('x')`. */
+const MONGO_COLLECTION_WRITES = new Set(['updateMany', 'deleteMany']);
+/** Calls that read one row or document: a look-up of the delivery id de-duplicates a webhook. */
+const LOOKUP_NAMES = new Set(['first', 'maybeSingle', 'single', 'executeTakeFirst', 'executeTakeFirstOrThrow', 'findFirst', 'findOne', 'findById', 'find', 'exists', 'select', 'from', 'selectFrom']);
+
+/** Every name `queryWork` or `isLookup` can say yes to: other calls skip them at one lookup. */
+export const QUERY_CALL_NAMES: ReadonlySet<string> = new Set([
+  ...TABLE_BUILDER_METHODS, ...KYSELY_WRITES, ...MONGO_WRITES, ...MONGO_COLLECTION_WRITES, ...SQL_RUNNERS, ...LOOKUP_NAMES,
+]);
+
+/**
+ * A query builder's read (`knex('deliveries').where({ id }).first()`, `supabase.from('t').select()`,
+ * `db.query.deliveries.findFirst(...)`, `db.select().from(t)`, `db.collection('t').findOne(...)`,
+ * `selectFrom('t')`): with the delivery id in it, a look-up that de-duplicates.
+ */
+export function isLookup(call: TS.CallExpression, callee: TS.Expression, name: string): boolean {
+  if (!LOOKUP_NAMES.has(name) || !ts.isPropertyAccessExpression(callee)) return false;
+  const receiver = unwrap(callee.expression);
+  if (name === 'selectFrom') return call.arguments[0] !== undefined && stringLiteralValue(unwrap(call.arguments[0])) !== undefined;
+  if (name === 'from') return ts.isCallExpression(receiver) && calleeName(receiver) === 'select' && call.arguments[0] !== undefined && ts.isIdentifier(unwrap(call.arguments[0]));
+  if (name === 'findFirst') return ts.isPropertyAccessExpression(receiver) && ts.isPropertyAccessExpression(unwrap(receiver.expression)) && (unwrap(receiver.expression) as TS.PropertyAccessExpression).name.text === 'query';
+  if (name === 'findOne' || name === 'find' || name === 'findById' || name === 'exists') {
+    // A MongoDB collection, or a Mongoose model (`Delivery.findOne({ _id })`: a capitalised name).
+    return collectionOf(receiver) !== undefined || (ts.isIdentifier(receiver) && /^[A-Z]/.test(receiver.text) && name !== 'find');
+  }
+  return builderTable(receiver) !== undefined || name !== 'select' && ts.isCallExpression(receiver) && chainHasTable(receiver);
+}
+
+/** A builder chain that names its table somewhere below (`knex('t').where(...)`, `from('t').select().eq(...)`). */
+function chainHasTable(node: TS.Expression): boolean {
+  let current = node;
+  for (let step = 0; step < 10 && ts.isCallExpression(current); step++) {
+    if (builderTable(current) !== undefined) return true;
+    const callee = unwrap(current.expression);
+    if (ts.isPropertyAccessExpression(callee) && ['from', 'table', 'into'].includes(callee.name.text) && current.arguments[0] && stringLiteralValue(unwrap(current.arguments[0])) !== undefined) return true;
+    if (!ts.isPropertyAccessExpression(callee)) return ts.isIdentifier(callee) && DATABASE_NAMES.test(callee.text);
+    current = unwrap(callee.expression);
+  }
+  return false;
+}
+
+/** `db.collection('deliveries')`: the collection's name. */
+function collectionOf(receiver: TS.Expression): string | undefined {
+  return ts.isCallExpression(receiver) && calleeName(receiver) === 'collection' && receiver.arguments[0] ? stringLiteralValue(unwrap(receiver.arguments[0])) : undefined;
+}
 
 /** The work a call does on a database, if it is one of the shapes above; `name` is its last name. */
 export function queryWork(call: TS.CallExpression, callee: TS.Expression, name: string): QueryWork | undefined {
@@ -62,6 +107,9 @@ export function queryWork(call: TS.CallExpression, callee: TS.Expression, name: 
       // Supabase answers a duplicate with `{ error }`; Knex throws unless told to ignore it.
       return { ...work, viaFrom, ...(name === 'insert' ? { insert: { quiet: viaFrom || chainIgnoresConflicts(call) } } : {}) };
     }
+    // Knex: `knex.insert(row).into('audit')`, the table named after the write.
+    const later = tableAfter(call);
+    if (later !== undefined && name !== 'select') return { ...tableWork(later, true)!, ...(name === 'insert' ? { insert: { quiet: chainIgnoresConflicts(call) } } : {}) };
     // Drizzle: `db.insert(users).values(...)`; its `update`/`delete` on `db` are Prisma-shaped and named before.
     if (name === 'insert' && isDatabase(receiver) && call.arguments[0] && ts.isIdentifier(unwrap(call.arguments[0]))) {
       return { ...tableWork((unwrap(call.arguments[0]) as TS.Identifier).text, true)!, insert: { quiet: chainIgnoresConflicts(call) } };
@@ -80,10 +128,15 @@ export function queryWork(call: TS.CallExpression, callee: TS.Expression, name: 
     const work = table !== undefined ? tableWork(table, name !== 'selectFrom') : undefined;
     return work && name === 'insertInto' ? { ...work, insert: { quiet: chainIgnoresConflicts(call) } } : work;
   }
-  if (MONGO_WRITES.has(name)) {
-    const collection = ts.isCallExpression(receiver) && calleeName(receiver) === 'collection' && receiver.arguments[0] ? stringLiteralValue(unwrap(receiver.arguments[0])) : undefined;
+  if (MONGO_WRITES.has(name) || MONGO_COLLECTION_WRITES.has(name)) {
+    const collection = collectionOf(receiver);
+    // `updateMany`/`deleteMany` are Prisma's names too: only on a `.collection('x')` here.
+    if (collection === undefined && !MONGO_WRITES.has(name)) return undefined;
     const work = collection !== undefined ? `writes to the \`${collection}\` collection` : `writes to the database with \`${name}\``;
-    return { work, write: true, ...(name === 'insertOne' || name === 'insertMany' ? { insert: { quiet: false } } : {}) };
+    if (name === 'insertOne' || name === 'insertMany') return { work, write: true, insert: { quiet: false } };
+    const options = call.arguments[2] && unwrap(call.arguments[2]);
+    const upsert = options !== undefined && ts.isObjectLiteralExpression(options) && /\bupsert\s*:\s*true\b/.test(options.getText());
+    return { work, write: true, ...(upsert ? { upsert: true } : {}) };
   }
   // SQL_RUNNERS: the first argument is SQL text written here (and `/re/.exec(text)` is no driver).
   if (ts.isRegularExpressionLiteral(receiver)) return undefined;
@@ -118,6 +171,20 @@ function builderTable(receiver: TS.Expression): string | undefined {
   const callee = unwrap(receiver.expression);
   if (ts.isPropertyAccessExpression(callee)) return ['from', 'table', 'into'].includes(callee.name.text) ? table : undefined;
   return ts.isIdentifier(callee) && DATABASE_NAMES.test(callee.text) ? table : undefined;
+}
+
+/** `.into('t')` or `.table('t')` later in the chain a call starts. */
+function tableAfter(call: TS.CallExpression): string | undefined {
+  for (let current: TS.Node = call, step = 0; step < 8 && current.parent && ts.isPropertyAccessExpression(current.parent); step++) {
+    const next = current.parent.parent;
+    if (!next || !ts.isCallExpression(next)) break;
+    if ((current.parent.name.text === 'into' || current.parent.name.text === 'table') && next.arguments.length === 1) {
+      const table = stringLiteralValue(unwrap(next.arguments[0]));
+      if (table !== undefined) return table;
+    }
+    current = next;
+  }
+  return undefined;
 }
 
 /** The receiver is a `.from('t')` call (Supabase's builder). */

@@ -427,3 +427,39 @@ export async function legacy(id: string) {
     ['no-unauthenticated-handler:serverAction@src/app/pin.ts:5', 'no-unauthenticated-handler:serverAction@src/app/pin.ts:10'],
   );
 });
+
+test('bookkeeping, judged by the model and the kind of write, through any database client', async () => {
+  const { isBookkeeping } = await import('../src/analysis/endpoint');
+  for (const model of ['rateLimit', 'rate_limits', 'requestLog', 'loginAttempt', 'failedLogin', 'pageView', 'page_views', 'auditEvent', 'apiHits', 'usageMetrics']) {
+    assert.ok(isBookkeeping(model), model);
+  }
+  for (const model of ['blog', 'creditLimit', 'friendRequest', 'withdrawalRequest', 'visitor', 'counterparty', 'rate', 'catalog', 'reviewer']) {
+    assert.ok(!isBookkeeping(model), model);
+  }
+  const action = (write: string) => `'use server'
+import { auth } from '@/auth'
+import { db } from '@/lib/db'
+import { pool } from '@/lib/pg'
+import { sql } from '@vercel/postgres'
+export async function act(id: string, email: string) {
+  await ${write}
+  const session = await auth()
+  if (!session) throw new Error('Unauthorized')
+}
+`;
+  assert.deepEqual(
+    verdicts({
+      'src/app/a.ts': action("pool.query('INSERT INTO rate_limits (ip) VALUES ($1)', [id])"),
+      'src/app/b.ts': action('sql`INSERT INTO page_views (path) VALUES (${id})`'),
+      'src/app/c.ts': action('db.failedLogin.upsert({ where: { email }, create: { email, n: 1 }, update: { n: { increment: 1 } } })'),
+      'src/app/d.ts': action('db.loginAttempt.deleteMany({ where: { email } })'),
+      'src/app/e.ts': action("db.friendRequest.create({ data: { to: id } })"),
+      'src/app/f.ts': action("pool.query('DELETE FROM request_logs')"),
+    }),
+    [
+      'no-unauthenticated-handler:serverActionUnguarded@src/app/d.ts:6',
+      'no-unauthenticated-handler:serverActionUnguarded@src/app/e.ts:6',
+      'no-unauthenticated-handler:serverActionUnguarded@src/app/f.ts:6',
+    ],
+  );
+});

@@ -28,13 +28,13 @@ const CASES: Array<[string, string, string, string | undefined]> = [
   ['mongo insertOne', "import { mongo } from 'src/lib/mongo'", "await mongo.db().collection('leads').insertOne(JSON.parse(event.body))", 'writes to the `leads` collection'],
   ['mongoose', "import { User } from 'src/lib/models'", 'await User.findByIdAndDelete(event.body)', 'writes to the database with `findByIdAndDelete`'],
   // SQL text
-  ['pg query', "import { pool } from 'src/lib/pg'", "await pool.query('UPDATE accounts SET plan = $1', [event.body])", 'writes to the database with `UPDATE`'],
-  ['template query with a CTE', "import { pool } from 'src/lib/pg'", 'await pool.query(`WITH x AS (SELECT 1) DELETE FROM carts WHERE id = ${event.body}`)', 'writes to the database with `DELETE`'],
-  ['tagged sql write', "import { sql } from '@vercel/postgres'", 'await sql`INSERT INTO signups (email) VALUES (${event.body})`', 'writes to the database with `INSERT`'],
+  ['pg query', "import { pool } from 'src/lib/pg'", "await pool.query('UPDATE accounts SET plan = $1', [event.body])", 'writes to `accounts` with `UPDATE`'],
+  ['template query with a CTE', "import { pool } from 'src/lib/pg'", 'await pool.query(`WITH x AS (SELECT 1) DELETE FROM carts WHERE id = ${event.body}`)', 'writes to `carts` with `DELETE`'],
+  ['tagged sql write', "import { sql } from '@vercel/postgres'", 'await sql`INSERT INTO signups (email) VALUES (${event.body})`', 'writes to `signups` with `INSERT`'],
   ['tagged sql private read', "import { sql } from '@vercel/postgres'", 'return sql`SELECT * FROM users WHERE id = ${event.body}`', 'reads `users` with SQL'],
   ['tagged sql public read', "import { sql } from '@vercel/postgres'", 'return sql`SELECT id FROM posts`', undefined],
   ['prisma tagged executeRaw', "import { db } from 'src/lib/db'", 'await db.$executeRaw`VACUUM`', 'writes to the database with `$executeRaw`'],
-  ['sqlite prepare', "import Database from 'better-sqlite3'\nconst sqlite = new Database('app.db')", "sqlite.prepare('DELETE FROM tokens').run()", 'writes to the database with `DELETE`'],
+  ['sqlite prepare', "import Database from 'better-sqlite3'\nconst sqlite = new Database('app.db')", "sqlite.prepare('DELETE FROM tokens').run()", 'writes to `tokens` with `DELETE`'],
   // Same names, no database
   ['map and params', '', "const m = new Map(); m.delete(event.body); const p = new URLSearchParams(); p.set('a', '1'); p.delete('a'); return [...m.keys()]", undefined],
   ['headers and sets', '', "const h = new Headers(); h.delete('x'); const s = new Set(['a']); s.delete('a'); return h", undefined],
@@ -64,12 +64,14 @@ test('database work through Drizzle, Supabase, Knex, Kysely, MongoDB and SQL tex
 });
 
 test('SQL text: writes, reads of private tables, and nothing else', () => {
-  assert.equal(sqlWork('  insert into a values (1)')?.work, 'writes to the database with `INSERT`');
+  assert.equal(sqlWork('  insert into a values (1)')?.work, 'writes to `a` with `INSERT`');
   assert.equal(sqlWork('SELECT a.id FROM "orders" a')?.work, 'reads `orders` with SQL');
   assert.equal(sqlWork('select count(*) from posts'), undefined);
-  assert.equal(sqlWork('UPDATE public.accounts AS a SET plan = 1')?.work, 'writes to the database with `UPDATE`');
-  assert.equal(sqlWork('insert or replace into kv values (1)')?.work, 'writes to the database with `INSERT`');
-  assert.equal(sqlWork('DROP TABLE sessions')?.work, 'writes to the database with `DROP`');
+  assert.equal(sqlWork('UPDATE public.accounts AS a SET plan = 1')?.work, 'writes to `accounts` with `UPDATE`');
+  assert.equal(sqlWork('WITH x AS (SELECT 1) DELETE FROM "Session" WHERE id = 1')?.work, 'writes to `Session` with `DELETE`');
+  assert.equal(sqlWork('SELECT u.email FROM auth.users u')?.work, 'reads `users` with SQL');
+  assert.equal(sqlWork('insert or replace into kv values (1)')?.work, 'writes to `kv` with `INSERT`');
+  assert.equal(sqlWork('DROP TABLE sessions')?.work, 'writes to `sessions` with `DROP`');
   for (const prose of ['update my profile please', 'delete this comment', 'insert coin', 'please update my profile', 'drop me a line']) {
     assert.equal(sqlWork(prose), undefined, prose);
   }

@@ -298,7 +298,7 @@ export class BehaviourAnalyzer {
       case K.TaggedTemplateExpression: {
         const query = taggedQueryWork(node as TS.TaggedTemplateExpression);
         if (query) {
-          facts.sensitive.push({ file, node, work: query.work, write: query.write, anchor: node });
+          facts.sensitive.push({ file, node, work: query.work, write: query.write, anchor: node, model: query.table, append: query.append });
           if (query.insert) this.addInsertDedupe(node as TS.TaggedTemplateExpression, query.insert.quiet, file, facts);
         }
         break;
@@ -767,7 +767,8 @@ export class BehaviourAnalyzer {
       // `const db = new Map(); db.delete(key)`: a store in memory, named like a database.
       if (!model && !op.startsWith('$') && this.isInMemoryStore(callee, file)) return false;
       if (PRISMA_WRITES.has(op)) {
-        facts.sensitive.push({ file, node: call, work: modelWrite(prisma[1], model, call), write: true, anchor: call });
+        const append = APPENDING_WRITES.has(op) || (op.startsWith('update') && /\bincrement\b/.test(call.getText(file.sf)));
+        facts.sensitive.push({ file, node: call, work: modelWrite(prisma[1], model, call), write: true, anchor: call, model, append });
         // `upsert` and `update` succeed on a repeat: only an insert that a unique id makes fail
         // de-duplicates; keyed by the event id, they make their own write idempotent.
         if (model && this.keyedByDelivery(call.arguments, file)) {
@@ -794,7 +795,7 @@ export class BehaviourAnalyzer {
       // A Supabase client made with the anon key and the caller's session: row-level security decides, as the caller.
       if (query?.viaFrom && this.supabaseScope(callee, file) === 'user') return true;
       if (query) {
-        facts.sensitive.push({ file, node: call, work: query.work, write: query.write, anchor: call });
+        facts.sensitive.push({ file, node: call, work: query.work, write: query.write, anchor: call, model: query.table, append: query.append });
         if (query.insert) this.addInsertDedupe(call, query.insert.quiet, file, facts);
         else if (query.upsert && this.keyedByDelivery([chainOf(call)], file)) facts.dedupe.push({ file, node: call, idempotent: true });
       }
@@ -1481,6 +1482,8 @@ function isPresenceUse(read: TS.Expression, names: readonly string[]): boolean {
 
 /** The delivery-id headers, written in code (`'x-github-delivery'`, `"svix-id"`). */
 const DELIVERY_HEADER_TEXT = new RegExp(`['"\`](?:${[...DELIVERY_ID_HEADERS].map((h) => h.replace(/[-]/g, '\\-')).join('|')})['"\`]`, 'i');
+/** Prisma writes that add a row. */
+const APPENDING_WRITES = new Set(['create', 'createMany', 'createManyAndReturn', 'upsert']);
 /** Per file: whether it names a delivery-id header anywhere. */
 const readsDeliveryHeader = new WeakMap<SourceFileInfo, boolean>();
 /** Constructors of stores kept in memory. */

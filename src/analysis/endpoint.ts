@@ -13,7 +13,7 @@ import { HTTP_METHODS, middlewareGuards, type ConfigSite, type EndpointInfo, typ
 import type { Span } from '../core/types';
 import { BehaviourAnalyzer, behaviourOf } from './behaviour';
 import { emptyFacts, mergeFacts, type Anchored, type AuthFact, type Facts, type SensitiveFact, type Site, type VerifyFact } from './facts';
-import { PRIVATE_MODEL, WEBHOOK_NAME } from './vocabulary';
+import { WEBHOOK_NAME } from './vocabulary';
 import { REPLAY, UNAUTHENTICATED, WEBHOOK_VERIFICATION } from '../rules/meta';
 
 /** One verdict about an endpoint, already attributed to exactly one of the three handler rules. */
@@ -387,13 +387,25 @@ function authCovers(auth: Anchored<AuthFact>, work: Anchored<SensitiveFact>): bo
   // bookkeeping must come first: a rate-limit counter, a request log.
   // Positions with trivia (`pos`): enough to order two nodes, and no scan for their start.
   if (!work.write || auth.anchor.pos <= work.anchor.pos || within(work.anchor, auth.anchor)) return true;
-  const model = /^writes to `(?:db|prisma|client)\.(\w+)`/.exec(work.work)?.[1];
-  return model !== undefined && BOOKKEEPING_MODEL.test(model) && !PRIVATE_MODEL.test(model);
+  return work.append === true && work.model !== undefined && isBookkeeping(work.model);
 }
 
-/** Models a handler may write before it knows the caller: counters and logs of requests. */
-const BOOKKEEPING_MODEL =
-  /^(?:rate|throttle|request|metric|counter|visit|analytic|hit|attempt|log)|(?:Limit|Limits|Log|Logs|Attempt|Attempts|Hit|Hits|Metric|Metrics|Counter|Counters|Visit|Visits|Request|Requests|Throttle)$/;
+/** Last words of the models a handler may add to before it knows the caller: logs and counters of requests. */
+const BOOKKEEPING_LAST_WORDS = new Set(['log', 'logs', 'attempt', 'attempts', 'hit', 'hits', 'metric', 'metrics', 'view', 'views', 'throttle', 'throttles']);
+
+/**
+ * `rateLimit`, `rate_limits`, `requestLog`, `loginAttempt`, `failedLogin`, `pageView`, `auditEvent`:
+ * bookkeeping, judged by the model's words (`creditLimit`, `friendRequest` and `visitor` are not).
+ */
+export function isBookkeeping(model: string): boolean {
+  const words = model.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
+  const last = words[words.length - 1];
+  if (last === undefined) return false;
+  if (BOOKKEEPING_LAST_WORDS.has(last)) return true;
+  if (words.includes('rate') && /^limit(?:s|er|ers)?$/.test(last)) return true;
+  if (words[0] === 'failed' && /^logins?$/.test(last)) return true;
+  return words[0] === 'audit' && /^(?:events?|trails?|entry|entries)$/.test(last);
+}
 
 /** `inner` lies in `outer` (full positions, trivia included: no scan for where tokens start). */
 function within(outer: TS.Node, inner: TS.Node): boolean {

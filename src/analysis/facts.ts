@@ -40,6 +40,10 @@ export interface SensitiveFact extends Site {
   /** Verb phrase for the message: "writes to `db.user`". */
   work: string;
   write: boolean;
+  /** The model, table or collection, when the code names it. */
+  model?: string;
+  /** A write that adds a row or bumps a count (create, insert, upsert, increment): what bookkeeping does. */
+  append?: boolean;
 }
 
 /**

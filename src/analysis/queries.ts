@@ -23,6 +23,10 @@ export interface QueryWork {
   viaFrom?: boolean;
   /** An upsert (MongoDB `{ upsert: true }`): keyed by the event id, a repeat writes the same state again. */
   upsert?: boolean;
+  /** The table or collection written or read, when the code names it. */
+  table?: string;
+  /** The write adds a row (an insert or upsert), as a request log or a rate-limit counter does. */
+  append?: boolean;
 }
 
 /** Method names of builders whose receiver says which table (`supabase.from('t').insert()`, `knex('t').del()`). */
@@ -105,14 +109,14 @@ export function queryWork(call: TS.CallExpression, callee: TS.Expression, name: 
       if (!work) return undefined;
       const viaFrom = fromCall(receiver);
       // Supabase answers a duplicate with `{ error }`; Knex throws unless told to ignore it.
-      return { ...work, viaFrom, ...(name === 'insert' ? { insert: { quiet: viaFrom || chainIgnoresConflicts(call) } } : {}) };
+      return { ...work, viaFrom, append: name === 'insert' || name === 'upsert', ...(name === 'insert' ? { insert: { quiet: viaFrom || chainIgnoresConflicts(call) } } : {}) };
     }
     // Knex: `knex.insert(row).into('audit')`, the table named after the write.
     const later = tableAfter(call);
-    if (later !== undefined && name !== 'select') return { ...tableWork(later, true)!, ...(name === 'insert' ? { insert: { quiet: chainIgnoresConflicts(call) } } : {}) };
+    if (later !== undefined && name !== 'select') return { ...tableWork(later, true)!, append: name === 'insert', ...(name === 'insert' ? { insert: { quiet: chainIgnoresConflicts(call) } } : {}) };
     // Drizzle: `db.insert(users).values(...)`; its `update`/`delete` on `db` are Prisma-shaped and named before.
     if (name === 'insert' && isDatabase(receiver) && call.arguments[0] && ts.isIdentifier(unwrap(call.arguments[0]))) {
-      return { ...tableWork((unwrap(call.arguments[0]) as TS.Identifier).text, true)!, insert: { quiet: chainIgnoresConflicts(call) } };
+      return { ...tableWork((unwrap(call.arguments[0]) as TS.Identifier).text, true)!, append: true, insert: { quiet: chainIgnoresConflicts(call) } };
     }
     return undefined;
   }
@@ -126,17 +130,17 @@ export function queryWork(call: TS.CallExpression, callee: TS.Expression, name: 
   if (KYSELY_WRITES.has(name) || name === 'selectFrom') {
     const table = call.arguments[0] && stringLiteralValue(unwrap(call.arguments[0]));
     const work = table !== undefined ? tableWork(table, name !== 'selectFrom') : undefined;
-    return work && name === 'insertInto' ? { ...work, insert: { quiet: chainIgnoresConflicts(call) } } : work;
+    return work && name === 'insertInto' ? { ...work, append: true, insert: { quiet: chainIgnoresConflicts(call) } } : work;
   }
   if (MONGO_WRITES.has(name) || MONGO_COLLECTION_WRITES.has(name)) {
     const collection = collectionOf(receiver);
     // `updateMany`/`deleteMany` are Prisma's names too: only on a `.collection('x')` here.
     if (collection === undefined && !MONGO_WRITES.has(name)) return undefined;
     const work = collection !== undefined ? `writes to the \`${collection}\` collection` : `writes to the database with \`${name}\``;
-    if (name === 'insertOne' || name === 'insertMany') return { work, write: true, insert: { quiet: false } };
+    if (name === 'insertOne' || name === 'insertMany') return { work, write: true, table: collection, append: true, insert: { quiet: false } };
     const options = call.arguments[2] && unwrap(call.arguments[2]);
     const upsert = options !== undefined && ts.isObjectLiteralExpression(options) && /\bupsert\s*:\s*true\b/.test(options.getText());
-    return { work, write: true, ...(upsert ? { upsert: true } : {}) };
+    return { work, write: true, table: collection, ...(upsert ? { upsert: true, append: true } : {}) };
   }
   // SQL_RUNNERS: the first argument is SQL text written here (and `/re/.exec(text)` is no driver).
   if (ts.isRegularExpressionLiteral(receiver)) return undefined;
@@ -225,8 +229,8 @@ function isDatabase(node: TS.Expression): boolean {
 
 /** A write to any table is work; a read is, of a table named like private data. */
 function tableWork(table: string, write: boolean): QueryWork | undefined {
-  if (write) return { work: `writes to the \`${table}\` table`, write: true };
-  return PRIVATE_MODEL.test(table) ? { work: `reads the \`${table}\` table`, write: false } : undefined;
+  if (write) return { work: `writes to the \`${table}\` table`, write: true, table };
+  return PRIVATE_MODEL.test(table) ? { work: `reads the \`${table}\` table`, write: false, table } : undefined;
 }
 
 /** The literal parts of a string or template written in place (substitutions become `?`). */
@@ -240,7 +244,7 @@ function sqlText(node: TS.Node): string | undefined {
 /** A statement that changes data, as SQL writes it (`UPDATE t SET`, not "update my profile"); after a `WITH` clause too. */
 const SQL_WRITE =
   /^\s*(?:with\b[^;]*?\)\s*)?(insert\s+(?:or\s+\w+\s+|ignore\s+)?into|update\s+[\w."`[\]]+(?:\s+(?:as\s+)?\w+)?\s+set|delete\s+from|merge\s+into|replace\s+into|truncate|drop\s+(?:table|database|schema)|alter\s+table)\b/i;
-const SQL_READ = /^\s*select\b[^;]*?\bfrom\s+[`"[]?(\w+)/i;
+const SQL_READ = /^\s*select\b[^;]*?\bfrom\s+(?:[`"[]?\w+[`"\]]?\.)?[`"[]?(\w+)/i;
 
 const SQL_IGNORES_CONFLICTS = /\bon\s+conflict\b|\bon\s+duplicate\s+key\b|^\s*insert\s+(?:or\s+\w+|ignore)\b/i;
 
@@ -250,9 +254,15 @@ export function sqlWork(text: string): QueryWork | undefined {
   const write = SQL_WRITE.exec(text);
   if (write) {
     const verb = /^\w+/.exec(write[1])![0].toUpperCase();
-    const work = { work: `writes to the database with \`${verb}\``, write: true };
+    // The table follows the verb's words: `INSERT INTO public.rate_limits`, `UPDATE "User" SET`.
+    const table = SQL_TABLE.exec(text.slice(write.index + write[0].length - write[1].length))?.[1];
+    const work: QueryWork = { work: table ? `writes to \`${table}\` with \`${verb}\`` : `writes to the database with \`${verb}\``, write: true, table };
+    if (verb === 'INSERT' || verb === 'REPLACE' || verb === 'MERGE') work.append = true;
     return verb === 'INSERT' ? { ...work, insert: { quiet: SQL_IGNORES_CONFLICTS.test(text) } } : work;
   }
   const read = SQL_READ.exec(text);
-  return read && PRIVATE_MODEL.test(read[1]) ? { work: `reads \`${read[1]}\` with SQL`, write: false } : undefined;
+  return read && PRIVATE_MODEL.test(read[1]) ? { work: `reads \`${read[1]}\` with SQL`, write: false, table: read[1] } : undefined;
 }
+
+/** The table after a write's verb, past a schema (`public.`) and quotes. */
+const SQL_TABLE = /^\w+(?:\s+(?:or\s+\w+|ignore|into|from|table|only))*\s+(?:[`"[]?\w+[`"\]]?\.)?[`"[]?(\w+)/i;

@@ -574,7 +574,7 @@ ${check}
       'no-unauthenticated-handler:unauthenticated@api/src/functions/hasRoleIgnored.ts',
       'no-unauthenticated-handler:unauthenticated@api/src/functions/hasRoleLogged.ts',
       'no-unauthenticated-handler:unauthenticated@api/src/functions/jwtSwallowed.ts',
-      'no-unauthenticated-handler:unauthenticated@api/src/functions/requireAuthSwallowed.ts',
+      'no-unauthenticated-handler:unguardedPath@api/src/functions/requireAuthSwallowed.ts',
       'no-unauthenticated-handler:unauthenticated@api/src/functions/unawaited.ts',
       'no-unauthenticated-handler:unauthenticated@api/src/functions/uncalled.ts',
     ],
@@ -981,5 +981,25 @@ export const handler = async (event) => {
 `,
     }),
     ['require-webhook-verification:unawaitedRejection@api/src/functions/unawaited.ts:6'],
+  );
+});
+
+test('a check whose failure a catch swallows still stops the rest of its try block', () => {
+  const auth = "export const requireAuth = () => {\n  if (!context.currentUser) throw new Error('Unauthenticated')\n}\n";
+  const handler = (body: string) => `import { requireAuth } from 'src/lib/auth'
+import { db } from 'src/lib/db'
+export const handler = async (event) => {
+${body}
+  return { statusCode: 200 }
+}
+`;
+  assert.deepEqual(
+    verdicts({
+      ...DB,
+      'api/src/lib/auth.ts': auth,
+      'api/src/functions/inside.ts': handler('  try {\n    requireAuth()\n    await db.post.deleteMany({})\n  } catch (e) {\n    console.error(e)\n  }'),
+      'api/src/functions/after.ts': handler('  try {\n    requireAuth()\n  } catch (e) {\n    console.error(e)\n  }\n  await db.post.deleteMany({})'),
+    }),
+    ['no-unauthenticated-handler:unguardedPath@api/src/functions/after.ts:3'],
   );
 });

@@ -360,7 +360,26 @@ ${body}
       'src/app/rethrown.ts': action('rethrown', "  try {\n    const session = await auth()\n    if (!session) throw new Error('Unauthorized')\n  } catch (err) {\n    console.error(err)\n    throw err\n  }"),
       'src/app/returned.ts': action('returned', "  try {\n    const session = await auth()\n    if (!session) return { error: 'Unauthorized' }\n  } catch (err) {\n    console.error(err)\n  }"),
     }),
-    ['no-unauthenticated-handler:serverAction@src/app/logged.ts:4'],
+    ['no-unauthenticated-handler:serverActionUnguarded@src/app/logged.ts:4'],
+  );
+  // The refusal still stops the rest of its own `try`: work in there, after the check, is covered.
+  assert.deepEqual(
+    verdicts({
+      'src/app/inside.ts': `'use server'
+import { auth } from '@/auth'
+import { db } from '@/lib/db'
+export async function inside(id: string) {
+  try {
+    const session = await auth()
+    if (!session) throw new Error('Unauthorized')
+    await db.comment.update({ where: { id }, data: { flagged: true } })
+  } catch (err) {
+    console.error(err)
+  }
+}
+`,
+    }),
+    [],
   );
 });
 

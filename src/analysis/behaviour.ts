@@ -381,7 +381,9 @@ export class BehaviourAnalyzer {
    * 401/403. A signature check is not one: signatures are the webhook rules' business.
    */
   private onIf(node: TS.IfStatement, file: SourceFileInfo, facts: Facts): void {
-    if (!refusesWithAuthStatus(node.thenStatement) || !branchRefuses(node, node.thenStatement)) return;
+    if (!refusesWithAuthStatus(node.thenStatement)) return;
+    // Thrown into a `catch` that carries on, the refusal still stops the rest of the `try`.
+    const swallowedIn = branchRefuses(node, node.thenStatement) ? undefined : swallowingTry(node);
     const texts = [node.expression.getText(file.sf)];
     let decoded = false;
     someNode(node.expression, (n) => {
@@ -403,7 +405,7 @@ export class BehaviourAnalyzer {
     // A clock check (`Math.abs(Date.now() - ts) > 300_000`) is about replays, not about who calls.
     if (decoded || texts.some((t) => SIGNATURE_WORDS.test(t) || CLOCK_WORDS.test(t)) || !texts.some((t) => CALLER_CREDENTIAL_WORDS.test(t))) return;
     if (this.testsPresenceOnly(node, file) || this.testsFunctionItself(node.expression, file)) return;
-    facts.auth.push({ file, node: node.expression, via: 'a credential check that answers 401/403', anchor: node });
+    facts.auth.push({ file, node: node.expression, via: 'a credential check that answers 401/403', anchor: node, ...(swallowedIn ? { swallowedIn } : {}) });
   }
 
   /**
@@ -554,7 +556,12 @@ export class BehaviourAnalyzer {
           if (!v.broken && throwsOnFailure(v)) facts.verifies[i] = { ...v, broken: 'swallowed' };
         }
       }
-      if (facts.auth.length > authBefore && helperAuthIsLost(call, target.fn, callee, swallowed)) facts.auth.length = authBefore;
+      if (facts.auth.length > authBefore && helperAuthIsLost(call, target.fn, callee, swallowed)) {
+        facts.auth.length = authBefore;
+        // A helper that throws into a `catch` that carries on still stops the rest of the `try`.
+        const block = swallowed && callee.rejects ? swallowingTry(call) : undefined;
+        if (block) facts.auth.push({ file, node: call, via: `\`${name}()\``, anchor: call, swallowedIn: block });
+      }
       return;
     }
     if (local === undefined) return;
@@ -594,11 +601,15 @@ export class BehaviourAnalyzer {
     if (name === 'protect' && ts.isPropertyAccessExpression(callee) && ts.isIdentifier(unwrap(callee.expression)) && isStatementCall(call) && awaitedValue(call) === call) return;
     // `const session = getServerSession(options); if (!session) ...`: a promise is always truthy.
     if (this.isAsyncAuthCall(callee, name, file) && awaitedValue(call) === call && call.parent && (ts.isVariableDeclaration(call.parent) || ts.isPrefixUnaryExpression(call.parent) || ts.isIfStatement(call.parent))) return;
+    const via = `\`${name}()\``;
     if ((THROWING_AUTH_CALLS.has(name) && !(isStatementCall(call) && isSwallowed(call))) || guardsRejection(call)) {
-      facts.auth.push({ file, node: call, via: `\`${name}()\``, anchor: call });
+      facts.auth.push({ file, node: call, via, anchor: call });
+    } else if ((THROWING_AUTH_CALLS.has(name) && isStatementCall(call)) || guardsRejectionSwallowed(call)) {
+      const block = swallowingTry(call);
+      if (block) facts.auth.push({ file, node: call, via, anchor: call, swallowedIn: block });
     } else {
       const branch = positiveGuardBranch(call);
-      if (branch) facts.auth.push({ file, node: call, via: `\`${name}()\``, anchor: call, onlyWithin: branch });
+      if (branch) facts.auth.push({ file, node: call, via, anchor: call, onlyWithin: branch });
     }
   }
 
@@ -1267,7 +1278,33 @@ function ifRefuses(node: TS.IfStatement): boolean {
 /** A refusal by throwing (`throw`, `redirect()`) inside a `try` whose `catch` carries on refuses nobody. */
 function branchRefuses(node: TS.IfStatement, branch: TS.Statement): boolean {
   if (!returnsOrThrows(branch)) return false;
-  return someNode(branch, ts.isReturnStatement, isFunctionLike) || !isSwallowed(node);
+  return acceptingSwallowed || someNode(branch, ts.isReturnStatement, isFunctionLike) || !isSwallowed(node);
+}
+
+/** Set while `guardsRejectionSwallowed` asks whether a check would refuse but for a swallowing `catch`. */
+let acceptingSwallowed = false;
+
+/** `guardsRejection`, counting refusals that a `catch` swallows (it still stops the rest of its `try`). */
+function guardsRejectionSwallowed(call: TS.CallExpression): boolean {
+  acceptingSwallowed = true;
+  try {
+    return guardsRejection(call);
+  } finally {
+    acceptingSwallowed = false;
+  }
+}
+
+/** The `try` block around a node whose `catch` carries on (see `isSwallowed`). */
+function swallowingTry(node: TS.Node): TS.Block | undefined {
+  for (let current: TS.Node = node; current.parent; current = current.parent) {
+    const parent = current.parent;
+    if (isFunctionLike(parent)) return undefined;
+    if (ts.isTryStatement(parent) && parent.tryBlock === current && parent.catchClause) {
+      const recovery = parent.catchClause.block;
+      return (!returnsOrThrows(recovery) && !setsGuardingFlag(recovery)) || returnsThePayload(recovery) ? parent.tryBlock : undefined;
+    }
+  }
+  return undefined;
 }
 
 /** `assert(hasRole('admin'))`, `invariant(user, 'no user')`, `assert.ok(x)`: throws unless the value holds. */

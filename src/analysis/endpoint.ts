@@ -372,6 +372,10 @@ function unauthenticatedFinding(ctx: JudgeContext, work: Anchored<SensitiveFact>
 function authCovers(auth: Anchored<AuthFact>, work: Anchored<SensitiveFact>): boolean {
   // A check that only guards a branch covers the work in that branch, done there or by a helper called there.
   if (auth.onlyWithin) return [work.node, work.anchor].some((n) => n.getSourceFile() === auth.onlyWithin!.getSourceFile() && within(auth.onlyWithin!, n));
+  // A refusal a `catch` swallows stops the rest of its `try` block, and nothing after it.
+  if (auth.swallowedIn) {
+    return work.anchor.getSourceFile() === auth.swallowedIn.getSourceFile() && within(auth.swallowedIn, work.anchor) && work.anchor.pos >= auth.anchor.end;
+  }
   const fn = enclosingFunction(auth.anchor);
   if (fn === undefined || fn !== enclosingFunction(work.anchor)) return true;
   const branch = branchOf(auth.anchor, fn);

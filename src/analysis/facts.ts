@@ -34,6 +34,11 @@ export interface AuthFact extends Site {
   via: string;
   /** A check that refuses nobody but guards a branch (`if (session) { ... }`): it covers only the work in there. */
   onlyWithin?: TS.Node;
+  /**
+   * A check whose refusal a `catch` that carries on swallows: it still stops the rest of its `try`
+   * block, so it covers the work after it in there (`try { requireAuth(); await work() } catch {}`).
+   */
+  swallowedIn?: TS.Node;
 }
 
 export interface SensitiveFact extends Site {

@@ -482,3 +482,72 @@ export async function act(id: string, email: string) {
     ],
   );
 });
+
+test('positive guards written as a ternary, a switch on the role, or through an alias', () => {
+  const route = (body: string) => `import { auth } from '@/auth'
+import { db } from '@/lib/db'
+export async function POST(req: Request) {
+  const session = await auth()
+${body}
+}
+`;
+  assert.deepEqual(
+    verdicts({
+      'src/app/api/ternary/route.ts': route("  return session ? Response.json(await db.order.deleteMany({})) : new Response(null, { status: 401 })"),
+      'src/app/api/role/route.ts': route("  switch (session?.user?.role) {\n    case 'admin':\n      await db.order.deleteMany({})\n      return new Response(null, { status: 204 })\n    default:\n      return new Response(null, { status: 403 })\n  }"),
+      'src/app/api/alias/route.ts': route("  const user = session?.user\n  if (user) {\n    await db.order.deleteMany({})\n  }\n  return new Response(null, { status: 204 })"),
+      'src/app/api/wrongway/route.ts': route("  return !session ? Response.json(await db.order.deleteMany({})) : new Response(null, { status: 204 })"),
+    }),
+    ['no-unauthenticated-handler:unauthenticated@src/app/api/wrongway/route.ts:3'],
+  );
+});
+
+test("the Data Access Layer pattern: a cache()-wrapped session helper, a helper refusing with redirect(); getClaims; Netlify Identity destructured", () => {
+  assert.deepEqual(
+    verdicts({
+      'src/lib/dal.ts': `import { cache } from 'react'
+import { redirect } from 'next/navigation'
+import { auth } from '@/auth'
+export const verifySession = cache(async () => {
+  const session = await auth()
+  if (!session?.user) redirect('/login')
+  return { userId: session.user.id }
+})
+export async function requireUserRedirect() {
+  const session = await auth()
+  if (!session) redirect('/login')
+}
+`,
+      'src/app/drafts/actions.ts': `'use server'
+import { requireUserRedirect, verifySession } from '@/lib/dal'
+import { db } from '@/lib/db'
+export async function publish(id: string) {
+  const { userId } = await verifySession()
+  await db.draft.update({ where: { id, userId }, data: { published: true } })
+}
+export async function purge() {
+  await requireUserRedirect()
+  await db.draft.deleteMany({})
+}
+`,
+      'src/app/api/claims/route.ts': `import { createClient } from '@/utils/supabase/server'
+import { db } from '@/lib/db'
+export async function POST() {
+  const supabase = await createClient()
+  const { data } = await supabase.auth.getClaims()
+  if (!data?.claims) return new Response(null, { status: 401 })
+  await db.note.deleteMany({ where: { ownerId: String(data.claims.sub) } })
+  return new Response(null, { status: 204 })
+}
+`,
+    }),
+    [],
+  );
+  const root = tempDir('fnscan-netlify-identity-');
+  writeFiles(root, {
+    'netlify.toml': '[functions]\n  directory = "netlify/functions"\n',
+    'netlify/lib/db.ts': "import { PrismaClient } from '@prisma/client'\nexport const db = new PrismaClient()\n",
+    'netlify/functions/notes.ts': "import { db } from '../lib/db'\nexport const handler = async (event, context) => {\n  const { user } = context.clientContext ?? {}\n  if (!user) return { statusCode: 401 }\n  await db.note.deleteMany({ where: { owner: user.sub } })\n  return { statusCode: 204 }\n}\n",
+  });
+  assert.deepEqual(scanRules(root, ['no-unauthenticated-handler']).findings, []);
+});

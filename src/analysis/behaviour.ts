@@ -21,7 +21,7 @@ import {
   type FunctionLike,
 } from '../core/ast';
 import { QUERY_CALL_NAMES, chainOf, isLookup, queryWork, taggedQueryWork } from './queries';
-import { emptyFacts, mergeFacts, type Facts, type VerifyFact, type BrokenReason } from './facts';
+import { emptyFacts, mergeFacts, type Facts, type Stretch, type VerifyFact, type BrokenReason } from './facts';
 import {
   AUTH_HEADERS,
   CREDENTIAL_ENV,
@@ -68,7 +68,13 @@ const AUTH_CALLS = new Set([
   'getIronSession',
   'validateRequest',
   'validateSession',
+  // Supabase's JWT check (verifies the token's signature, as `getUser` asks the server)
+  'getClaims',
 ]);
+/** Next.js's functions that throw to end the request. */
+const NEXT_REFUSALS = new Set(['redirect', 'permanentRedirect', 'notFound', 'unauthorized', 'forbidden']);
+/** Calls that return a function running the one they are given (React's `cache`, memoisers). */
+const MEMOISERS = new Set(['cache', 'unstable_cache', 'memoize', 'memoizee', 'mem', 'once']);
 
 /** The names `onLibraryCall` knows: any other call is work or nothing (a test keeps this in step with its branches). */
 export const LIBRARY_CALL_NAMES: ReadonlySet<string> = new Set([
@@ -245,6 +251,11 @@ export class BehaviourAnalyzer {
     if (!this.analysis.declares(file, id.text)) return undefined;
     const value = this.analysis.resolveValue(id, file);
     if (isFunctionLike(value.node)) return { fn: value.node, file: value.file };
+    // `export const getUser = cache(async () => ...)`: React's `cache` and memoisers run the function they wrap.
+    if (ts.isCallExpression(value.node) && MEMOISERS.has(calleeName(value.node) ?? '') && value.node.arguments[0]) {
+      const wrapped = unwrap(value.node.arguments[0]);
+      if (isFunctionLike(wrapped)) return { fn: wrapped, file: value.file };
+    }
     if (!ts.isIdentifier(value.node)) return undefined;
     const decl = this.analysis.declarationOf(value.node, value.file);
     return decl ? asFunction(decl.node, decl.file) : undefined;
@@ -394,6 +405,8 @@ export class BehaviourAnalyzer {
         let source: TS.Node = value === n ? (this.analysis.declarationOf(n, file)?.node ?? n) : value;
         while (source.parent && (ts.isBindingElement(source.parent) || ts.isObjectBindingPattern(source.parent) || source.parent.kind === ts.SyntaxKind.ArrayBindingPattern)) source = source.parent;
         const text = source.parent && ts.isVariableDeclaration(source.parent) && source.parent.initializer ? source.parent.initializer.getText() : '';
+        // `const { user } = context.clientContext`: the caller it names comes from there.
+        if (text) texts.push(text);
         // `const claims = jwt.decode(token)`: anyone can write a token that decodes; Supabase's
         // `auth.getSession()` does not check the session cookie's JWT either.
         if ((ts.isCallExpression(value) && DECODERS.has(calleeName(value) ?? '')) || UNCHECKED_SESSION.test(text)) decoded = true;
@@ -535,6 +548,8 @@ export class BehaviourAnalyzer {
   private onCall(call: TS.CallExpression, file: SourceFileInfo, facts: Facts, depth: number): void {
     const callee = unwrap(call.expression);
     const local = lastName(callee);
+    // Next.js's `redirect()`, `notFound()`, `unauthorized()`, `forbidden()` throw: a helper calling them refuses.
+    if (local !== undefined && NEXT_REFUSALS.has(local) && ts.isIdentifier(callee) && isStatementCall(call)) facts.rejects = true;
     if (local !== undefined && BODY_READERS.has(local) && readsRequestBody(callee)) facts.readsBody = true;
     if (local !== undefined && this.onLibraryCall(call, callee, local, file, facts)) return;
     const target = this.resolveCallee(call, file);
@@ -1238,7 +1253,12 @@ function guardsRejection(node: TS.Node): boolean {
  * the branch that runs only for a caller the check accepts, when the result is tested that way
  * (not negated, not compared with null) and refuses nobody.
  */
-function positiveGuardBranch(call: TS.CallExpression): TS.Statement | undefined {
+function positiveGuardBranch(call: TS.CallExpression): Stretch | undefined {
+  const branch = positiveGuardNode(call);
+  return branch && { sf: call.getSourceFile(), pos: branch.pos, end: branch.end };
+}
+
+function positiveGuardNode(call: TS.CallExpression): { pos: number; end: number } | undefined {
   let current: TS.Node = awaitedValue(call);
   while (current.parent && (ts.isParenthesizedExpression(current.parent) || (ts.isPropertyAccessExpression(current.parent) && current.parent.expression === current) ||
     (ts.isBinaryExpression(current.parent) && current.parent.operatorToken.kind === ts.SyntaxKind.AmpersandAmpersandToken))) {
@@ -1246,19 +1266,44 @@ function positiveGuardBranch(call: TS.CallExpression): TS.Statement | undefined 
   }
   const parent = current.parent;
   if (parent && ts.isIfStatement(parent) && parent.expression === current) return parent.thenStatement;
+  if (parent && ts.isConditionalExpression(parent) && parent.condition === current) return parent.whenTrue;
   if (!parent || !ts.isVariableDeclaration(parent)) return undefined;
-  const names = boundIdentifiers(parent.name).map((id) => id.text);
   const fn = enclosingBody(parent);
-  let branch: TS.Statement | undefined;
-  if (fn) {
-    someNode(fn, (n) => {
-      if (!ts.isIfStatement(n) || !names.some((name) => containsIdentifier(n.expression, name))) return false;
-      if (names.some((name) => testsNegatively(n.expression, name))) return true;
-      branch = n.thenStatement;
-      return true;
-    }, (n) => n !== fn && isFunctionLike(n));
-  }
+  if (!fn) return undefined;
+  const names = boundIdentifiers(parent.name).map((id) => id.text);
+  // One step of aliasing: `const user = session?.user`, then `if (user) { ... }`.
+  someNode(fn, (n) => {
+    if (ts.isVariableDeclaration(n) && n !== parent && n.initializer && names.some((name) => containsIdentifier(n.initializer!, name))) {
+      names.push(...boundIdentifiers(n.name).map((id) => id.text));
+    }
+    return false;
+  }, (n) => n !== fn && isFunctionLike(n));
+  let branch: { pos: number; end: number } | undefined;
+  someNode(fn, (n) => {
+    // `if (session) {...}`, `session ? work : refuse`, `switch (session?.user?.role) { case 'admin': ... }`
+    const test = ts.isIfStatement(n) ? n.expression : ts.isConditionalExpression(n) ? n.condition : n.kind === ts.SyntaxKind.SwitchStatement ? (n as TS.SwitchStatement).expression : undefined;
+    if (!test || !names.some((name) => containsIdentifier(test, name))) return false;
+    if (names.some((name) => testsNegatively(test, name))) return true;
+    if (ts.isIfStatement(n)) branch = n.thenStatement;
+    else if (ts.isConditionalExpression(n)) branch = n.whenTrue;
+    else branch = casesMatchingAValue(n as TS.SwitchStatement);
+    return true;
+  }, (n) => n !== fn && isFunctionLike(n));
   return branch;
+}
+
+/**
+ * The clauses of a `switch` that run only for a value (`case 'admin':`), as one node when they
+ * sit together before any `default`: a caller without a session never reaches them.
+ */
+function casesMatchingAValue(node: TS.SwitchStatement): { pos: number; end: number } | undefined {
+  const clauses = node.caseBlock.clauses;
+  const cases = clauses.filter((c): c is TS.CaseClause => ts.isCaseClause(c));
+  if (cases.length === 0 || cases.some((c) => /^(?:null|undefined|false|''|"")$/.test(c.expression.getText()))) return undefined;
+  // A `default` only at the end: the cases before it run only for a value.
+  const firstDefault = clauses.findIndex((c) => ts.isDefaultClause(c));
+  if (firstDefault !== -1 && firstDefault !== clauses.length - 1) return undefined;
+  return { pos: cases[0].pos, end: cases[cases.length - 1].end };
 }
 
 /** `!session`, `session === null`, `session == undefined`: the branch runs for a caller the check refused. */
@@ -1528,7 +1573,7 @@ const IN_MEMORY_STORES = /^(?:Map|Set|WeakMap|WeakSet|Keyv|LRUCache|LRU|QuickLRU
 
 /** Supabase's session read from the cookie, its JWT unchecked (`supabase.auth.getSession()`). */
 const UNCHECKED_SESSION = /\bauth\s*\.\s*getSession\s*\(/;
-const CALLER_CREDENTIAL_WORDS = /auth|token|session|api[_-]?key|cookie|credential|jwt|bearer|password|headers/i;
+const CALLER_CREDENTIAL_WORDS = /auth|token|session|api[_-]?key|cookie|credential|jwt|bearer|password|headers|clientContext/i;
 const SIGNATURE_WORDS = /sig|hmac|digest/i;
 const CLOCK_WORDS = /timestamp|Date\.now\(\)/i;
 

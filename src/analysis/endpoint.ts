@@ -371,7 +371,8 @@ function unauthenticatedFinding(ctx: JudgeContext, work: Anchored<SensitiveFact>
  */
 function authCovers(auth: Anchored<AuthFact>, work: Anchored<SensitiveFact>): boolean {
   // A check that only guards a branch covers the work in that branch, done there or by a helper called there.
-  if (auth.onlyWithin) return [work.node, work.anchor].some((n) => n.getSourceFile() === auth.onlyWithin!.getSourceFile() && within(auth.onlyWithin!, n));
+  const stretch = auth.onlyWithin;
+  if (stretch) return [work.node, work.anchor].some((n) => n.getSourceFile() === stretch.sf && stretch.pos <= n.pos && n.end <= stretch.end);
   // A refusal a `catch` swallows stops the rest of its `try` block, and nothing after it.
   if (auth.swallowedIn) {
     return work.anchor.getSourceFile() === auth.swallowedIn.getSourceFile() && within(auth.swallowedIn, work.anchor) && work.anchor.pos >= auth.anchor.end;

@@ -30,10 +30,17 @@ export interface VerifyFact extends Site {
   broken?: BrokenReason;
 }
 
+/** A stretch of a source file: a branch, or clauses of a `switch` that sit together. */
+export interface Stretch {
+  sf: TS.SourceFile;
+  pos: number;
+  end: number;
+}
+
 export interface AuthFact extends Site {
   via: string;
   /** A check that refuses nobody but guards a branch (`if (session) { ... }`): it covers only the work in there. */
-  onlyWithin?: TS.Node;
+  onlyWithin?: Stretch;
   /**
    * A check whose refusal a `catch` that carries on swallows: it still stops the rest of its `try`
    * block, so it covers the work after it in there (`try { requireAuth(); await work() } catch {}`).

@@ -35,6 +35,18 @@ const CASES: Array<[string, string, string, string | undefined]> = [
   ['tagged sql public read', "import { sql } from '@vercel/postgres'", 'return sql`SELECT id FROM posts`', undefined],
   ['prisma tagged executeRaw', "import { db } from 'src/lib/db'", 'await db.$executeRaw`VACUUM`', 'writes to the database with `$executeRaw`'],
   ['sqlite prepare', "import Database from 'better-sqlite3'\nconst sqlite = new Database('app.db')", "sqlite.prepare('DELETE FROM tokens').run()", 'writes to `tokens` with `DELETE`'],
+  // Third round: clients by what made them, transactions, reads, SQL in constants, DynamoDB, service-role clients.
+  ['drizzle client of any name', "import { drizzle } from 'drizzle-orm/node-postgres'\nimport { users } from 'src/lib/schema'\nconst client = drizzle(process.env.DATABASE_URL)", 'await client.insert(users).values({ email: event.body })', 'writes to the `users` table'],
+  ['drizzle update in a transaction', "import { db } from 'src/lib/drizzle'\nimport { accounts } from 'src/lib/schema'", 'await db.transaction(async (tx) => { await tx.update(accounts).set({ plan: event.body }) })', 'writes to the `accounts` table'],
+  ['prisma interactive transaction', "import { db } from 'src/lib/db'", 'await db.$transaction(async (tx) => { await tx.user.deleteMany({}) })', 'writes to `tx.user`'],
+  ['drizzle relational read', "import { db } from 'src/lib/drizzle'", 'return db.query.users.findMany()', 'reads the `users` table'],
+  ['mongo private read', "import { mongo } from 'src/lib/mongo'", "return mongo.db().collection('orders').find({}).toArray()", 'reads the `orders` table'],
+  ['mongo deleteMany on a collection', "import { mongo } from 'src/lib/mongo'", "await mongo.db().collection('sessions').deleteMany({})", 'writes to the `sessions` collection'],
+  ['SQL held in a constant', "import { pool } from 'src/lib/pg'\nconst PURGE = 'DELETE FROM sessions WHERE expires_at < now()'", 'await pool.query(PURGE)', 'writes to `sessions` with `DELETE`'],
+  ['dynamodb command', "import { DynamoDBClient, DeleteItemCommand } from '@aws-sdk/client-dynamodb'\nconst ddb = new DynamoDBClient({})", "await ddb.send(new DeleteItemCommand({ TableName: 'orders', Key: { id: { S: event.body } } }))", 'writes to the `orders` table'],
+  ['dynamodb document client', "import { doc } from 'src/lib/dynamo'", 'await doc.put({ TableName: process.env.TABLE, Item: JSON.parse(event.body) }).promise()', 'writes to DynamoDB with `put`'],
+  ['dynamodb public read', "import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb'\nconst ddb = new DynamoDBClient({})", "return ddb.send(new GetItemCommand({ TableName: 'posts', Key: { id: { S: '1' } } }))", undefined],
+  ['supabase service-role admin API', "import { createClient } from '@supabase/supabase-js'\nconst admin = createClient(process.env.SUPABASE_URL, process.env.SUPABASE_SERVICE_ROLE_KEY)", 'await admin.auth.admin.deleteUser(event.body)', 'calls `admin.auth.admin.deleteUser` with `process.env.SUPABASE_SERVICE_ROLE_KEY`'],
   // Same names, no database
   ['map and params', '', "const m = new Map(); m.delete(event.body); const p = new URLSearchParams(); p.set('a', '1'); p.delete('a'); return [...m.keys()]", undefined],
   ['headers and sets', '', "const h = new Headers(); h.delete('x'); const s = new Set(['a']); s.delete('a'); return h", undefined],

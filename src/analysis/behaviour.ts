@@ -20,7 +20,7 @@ import {
   walk,
   type FunctionLike,
 } from '../core/ast';
-import { QUERY_CALL_NAMES, chainOf, isLookup, queryWork, taggedQueryWork } from './queries';
+import { QUERY_CALL_NAMES, chainOf, dynamoCommandWork, isLookup, queryWork, taggedQueryWork } from './queries';
 import { emptyFacts, mergeFacts, type Facts, type Stretch, type VerifyFact, type BrokenReason } from './facts';
 import {
   AUTH_HEADERS,
@@ -526,6 +526,11 @@ export class BehaviourAnalyzer {
 
   private onNew(node: TS.NewExpression, file: SourceFileInfo, facts: Facts): void {
     const name = calleeName(node);
+    // DynamoDB's `new PutItemCommand({ TableName, Item })`, sent with `client.send(...)`.
+    if (name !== undefined && name.endsWith('Command')) {
+      const query = dynamoCommandWork(node);
+      if (query) facts.sensitive.push({ file, node, work: query.work, write: query.write, anchor: node, model: query.table, append: query.append });
+    }
     const source = this.packageOf(node.expression, file);
     const options = node.arguments?.[0] && unwrap(node.arguments[0]);
     if (source === '@slack/bolt' && name && /^(App|AwsLambdaReceiver|ExpressReceiver|HTTPReceiver)$/.test(name)) {
@@ -817,7 +822,7 @@ export class BehaviourAnalyzer {
       }
     }
     if (QUERY_CALL_NAMES.has(last)) {
-      const query = queryWork(call, callee, last);
+      const query = queryWork(call, callee, last, this.valueOfId(file));
       // A Supabase client made with the anon key and the caller's session: row-level security decides, as the caller.
       if (query?.viaFrom && this.supabaseScope(callee, file) === 'user') return true;
       if (query) {
@@ -898,6 +903,11 @@ export class BehaviourAnalyzer {
     );
   }
 
+  /** For `queryWork`: the value an identifier holds in this file (a constant's SQL, a client's creation). */
+  private valueOfId(file: SourceFileInfo): (id: TS.Identifier) => TS.Node {
+    return (id) => (this.analysis.declares(file, id.text) ? this.analysis.resolveValue(id, file).node : id);
+  }
+
   /** `new Map()`, `new Set()`, `new Keyv()`, an LRU cache: a store in memory, whatever it is called. */
   private isInMemoryStore(callee: TS.Expression, file: SourceFileInfo): boolean {
     const root = rootIdentifier(callee);
@@ -927,6 +937,8 @@ export class BehaviourAnalyzer {
 
   /** `stripe.refunds.create(...)` on a client built with a secret from the environment. */
   private onClientCall(call: TS.CallExpression, callee: TS.Expression, name: string, file: SourceFileInfo, facts: Facts): boolean {
+    // `supabaseAdmin.auth.getUser(jwt)` checks a caller: it is no work, even on a client with a secret.
+    if (AUTH_CALLS.has(name)) return false;
     // A dotted name with a dot: a static path (`a.b.c`), or an element key holding one.
     const pathed = ts.isPropertyAccessExpression(callee) ? isStaticPath(callee) : ts.isElementAccessExpression(callee) && dottedOf(callee, name).includes('.');
     if (!pathed) return false;
@@ -1048,8 +1060,9 @@ export class BehaviourAnalyzer {
 }
 
 /** `db.user.create`, `prisma.$queryRaw`, `ctx.client.post.update`: the client, the model or raw operation, the operation. */
-const PRISMA_CALL = /^(?:.*\.)?(db|prisma|client)\.(\$?\w+)(?:\.(\w+))?$/;
-const PRISMA_CLIENT_HINT = /(?:db|prisma|client)\./;
+/** Prisma clients as projects call them (`tx` inside `$transaction`), and Drizzle's model-less `db.delete(t)`. */
+const PRISMA_CALL = /^(?:.*\.)?(db|prisma|prismadb|database|client|tx)\.(\$?\w+)(?:\.(\w+))?$/;
+const PRISMA_CLIENT_HINT = /(?:db|prisma|database|client|tx)\./;
 const HTTP_CLIENT = /^(axios|got|ky)(\.|$)/;
 const HTTP_CLIENT_NAMES = new Set(['axios', 'got', 'ky']);
 /** Every operation `PRISMA_CALL` can lead to: the last segment of the dotted name. */

@@ -55,12 +55,37 @@ const DATABASE_NAMES = /^(?:db|database|tx|trx|drizzle|knex|orm|conn|connection)
 /** MongoDB names Prisma uses too: counted only on a `db.collection('x')`. */
 const MONGO_COLLECTION_WRITES = new Set(['updateMany', 'deleteMany']);
 /** Calls that read one row or document: a look-up of the delivery id de-duplicates a webhook. */
-const LOOKUP_NAMES = new Set(['first', 'maybeSingle', 'single', 'executeTakeFirst', 'executeTakeFirstOrThrow', 'findFirst', 'findOne', 'findById', 'find', 'exists', 'select', 'from', 'selectFrom']);
+const LOOKUP_NAMES = new Set(['findMany', 'first', 'maybeSingle', 'single', 'executeTakeFirst', 'executeTakeFirstOrThrow', 'findFirst', 'findOne', 'findById', 'find', 'exists', 'select', 'from', 'selectFrom']);
+
+/** DynamoDB's DocumentClient (v2) writes: `docClient.put({ TableName, Item })`. */
+const DYNAMO_CLIENT_WRITES = new Set(['put', 'update', 'delete', 'batchWrite', 'transactWrite']);
 
 /** Every name `queryWork` or `isLookup` can say yes to: other calls skip them at one lookup. */
 export const QUERY_CALL_NAMES: ReadonlySet<string> = new Set([
-  ...TABLE_BUILDER_METHODS, ...KYSELY_WRITES, ...MONGO_WRITES, ...MONGO_COLLECTION_WRITES, ...SQL_RUNNERS, ...LOOKUP_NAMES,
+  ...TABLE_BUILDER_METHODS, ...KYSELY_WRITES, ...MONGO_WRITES, ...MONGO_COLLECTION_WRITES, ...SQL_RUNNERS, ...LOOKUP_NAMES, ...DYNAMO_CLIENT_WRITES,
 ]);
+
+/** DynamoDB's SDK v3 commands: `new PutItemCommand({ TableName, Item })`, `new DeleteCommand(...)` (lib-dynamodb). */
+const DYNAMO_COMMAND = /^(Put|Update|Delete|BatchWrite|TransactWrite|Get|Query|Scan|BatchGet)(?:Item)?Command$/;
+
+/** The work a DynamoDB command does: any write, or a read of a table named like private data. */
+export function dynamoCommandWork(node: TS.NewExpression): QueryWork | undefined {
+  const name = calleeName(node);
+  const match = name ? DYNAMO_COMMAND.exec(name) : null;
+  if (!match) return undefined;
+  const input = node.arguments?.[0] && unwrap(node.arguments[0]);
+  if (!input || !ts.isObjectLiteralExpression(input)) return undefined;
+  return dynamoWork(input, name!, !/^(Get|Query|Scan|BatchGet)$/.test(match[1]));
+}
+
+function dynamoWork(input: TS.ObjectLiteralExpression, via: string, write: boolean): QueryWork | undefined {
+  const tableValue = input.properties.find((p) => ts.isPropertyAssignment(p) && ts.isIdentifier(p.name) && p.name.text === 'TableName');
+  const hasItems = input.properties.some((p) => (ts.isPropertyAssignment(p) || ts.isShorthandPropertyAssignment(p)) && ts.isIdentifier(p.name) && /^(RequestItems|TransactItems)$/.test(p.name.text));
+  if (!tableValue && !hasItems) return undefined;
+  const table = tableValue && ts.isPropertyAssignment(tableValue) ? stringLiteralValue(unwrap(tableValue.initializer)) : undefined;
+  if (!write) return table !== undefined && PRIVATE_MODEL.test(table) ? { work: `reads the \`${table}\` table`, write: false, table } : undefined;
+  return { work: table !== undefined ? `writes to the \`${table}\` table` : `writes to DynamoDB with \`${via}\``, write: true, ...(table !== undefined ? { table } : {}), append: /^Put/.test(via) };
+}
 
 /**
  * A query builder's read (`knex('deliveries').where({ id }).first()`, `supabase.from('t').select()`,
@@ -98,10 +123,14 @@ function collectionOf(receiver: TS.Expression): string | undefined {
   return ts.isCallExpression(receiver) && calleeName(receiver) === 'collection' && receiver.arguments[0] ? stringLiteralValue(unwrap(receiver.arguments[0])) : undefined;
 }
 
+/** What `queryWork` may ask of the analysis: the value an identifier holds (itself when unknown). */
+export type ValueOf = (id: TS.Identifier) => TS.Node;
+
 /** The work a call does on a database, if it is one of the shapes above; `name` is its last name. */
-export function queryWork(call: TS.CallExpression, callee: TS.Expression, name: string): QueryWork | undefined {
+export function queryWork(call: TS.CallExpression, callee: TS.Expression, name: string, valueOf: ValueOf = (id) => id): QueryWork | undefined {
   if (!ts.isPropertyAccessExpression(callee)) return undefined;
   const receiver = unwrap(callee.expression);
+  const isDb = (node: TS.Expression) => isDatabase(node) || isDrizzleClient(node, valueOf);
   if (TABLE_BUILDER_METHODS.has(name)) {
     const table = builderTable(receiver);
     if (table !== undefined) {
@@ -114,18 +143,29 @@ export function queryWork(call: TS.CallExpression, callee: TS.Expression, name: 
     // Knex: `knex.insert(row).into('audit')`, the table named after the write.
     const later = tableAfter(call);
     if (later !== undefined && name !== 'select') return { ...tableWork(later, true)!, append: name === 'insert', ...(name === 'insert' ? { insert: { quiet: chainIgnoresConflicts(call) } } : {}) };
-    // Drizzle: `db.insert(users).values(...)`; its `update`/`delete` on `db` are Prisma-shaped and named before.
-    if (name === 'insert' && isDatabase(receiver) && call.arguments[0] && ts.isIdentifier(unwrap(call.arguments[0]))) {
-      return { ...tableWork((unwrap(call.arguments[0]) as TS.Identifier).text, true)!, append: true, insert: { quiet: chainIgnoresConflicts(call) } };
+    // Drizzle: `db.insert(users).values(...)`, `tx.update(accounts)`, `client.delete(sessions)` on a `drizzle()` client.
+    if (name !== 'select' && name !== 'upsert' && name !== 'del' && isDb(receiver) && call.arguments[0] && ts.isIdentifier(unwrap(call.arguments[0]))) {
+      const work = tableWork((unwrap(call.arguments[0]) as TS.Identifier).text, true)!;
+      return name === 'insert' ? { ...work, append: true, insert: { quiet: chainIgnoresConflicts(call) } } : work;
     }
-    return undefined;
+    // `docClient.update({ TableName, ... })` is DynamoDB's, read below.
+    if (!DYNAMO_CLIENT_WRITES.has(name)) return undefined;
   }
   if (name === 'from') {
     // Drizzle: `db.select().from(users)`.
     const arg = call.arguments[0] && unwrap(call.arguments[0]);
     if (!arg || !ts.isIdentifier(arg) || !ts.isCallExpression(receiver) || calleeName(receiver) !== 'select') return undefined;
     const selectCallee = unwrap(receiver.expression);
-    return ts.isPropertyAccessExpression(selectCallee) && isDatabase(unwrap(selectCallee.expression)) ? tableWork(arg.text, false) : undefined;
+    return ts.isPropertyAccessExpression(selectCallee) && isDb(unwrap(selectCallee.expression)) ? tableWork(arg.text, false) : undefined;
+  }
+  if (name === 'findMany' || name === 'findFirst' || name === 'find' || name === 'findOne') {
+    // Drizzle's relational queries, `db.query.users.findMany()`; MongoDB's `db.collection('orders').find()`.
+    if (name.startsWith('findM') || name === 'findFirst') {
+      const query = ts.isPropertyAccessExpression(receiver) ? unwrap(receiver.expression) : undefined;
+      return query && ts.isPropertyAccessExpression(query) && query.name.text === 'query' && isDb(unwrap(query.expression)) ? tableWork((receiver as TS.PropertyAccessExpression).name.text, false) : undefined;
+    }
+    const collection = collectionOf(receiver);
+    return collection !== undefined ? tableWork(collection, false) : undefined;
   }
   if (KYSELY_WRITES.has(name) || name === 'selectFrom') {
     const table = call.arguments[0] && stringLiteralValue(unwrap(call.arguments[0]));
@@ -142,9 +182,14 @@ export function queryWork(call: TS.CallExpression, callee: TS.Expression, name: 
     const upsert = options !== undefined && ts.isObjectLiteralExpression(options) && /\bupsert\s*:\s*true\b/.test(options.getText());
     return { work, write: true, table: collection, ...(upsert ? { upsert: true, append: true } : {}) };
   }
-  // SQL_RUNNERS: the first argument is SQL text written here (and `/re/.exec(text)` is no driver).
-  if (ts.isRegularExpressionLiteral(receiver)) return undefined;
-  const text = call.arguments[0] && sqlText(unwrap(call.arguments[0]));
+  if (DYNAMO_CLIENT_WRITES.has(name)) {
+    const input = call.arguments[0] && unwrap(call.arguments[0]);
+    return input && ts.isObjectLiteralExpression(input) ? dynamoWork(input, name, true) : undefined;
+  }
+  // SQL_RUNNERS: the first argument is SQL text, written here or in a constant (and `/re/.exec(text)` is no driver).
+  if (ts.isRegularExpressionLiteral(receiver) || !call.arguments[0]) return undefined;
+  const arg = unwrap(call.arguments[0]);
+  const text = sqlText(ts.isIdentifier(arg) ? valueOf(arg) : arg);
   return text !== undefined ? sqlWork(text) : undefined;
 }
 
@@ -220,6 +265,14 @@ function chainIgnoresConflicts(call: TS.CallExpression): boolean {
     current = current.parent.parent;
   }
   return false;
+}
+
+/** A client made with Drizzle's `drizzle(...)`, whatever it is called. */
+function isDrizzleClient(node: TS.Expression, valueOf: ValueOf): boolean {
+  if (!ts.isIdentifier(node)) return false;
+  const value = valueOf(node);
+  const made = ts.isExpression(value) ? unwrap(value) : value;
+  return ts.isCallExpression(made) && calleeName(made) === 'drizzle';
 }
 
 function isDatabase(node: TS.Expression): boolean {

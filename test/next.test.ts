@@ -551,3 +551,22 @@ export async function POST() {
   });
   assert.deepEqual(scanRules(root, ['no-unauthenticated-handler']).findings, []);
 });
+
+test('work in a callback that runs in place (a loop over ids, a transaction) is ordered against the check around it', () => {
+  const route = (body: string) => `import { auth } from '@/auth'
+import { db } from '@/lib/db'
+export async function DELETE(req: Request) {
+  const ids: string[] = await req.json()
+${body}
+  return new Response(null, { status: 204 })
+}
+`;
+  assert.deepEqual(
+    verdicts({
+      'src/app/api/before/route.ts': route("  await Promise.all(ids.map((id) => db.post.delete({ where: { id } })))\n  const session = await auth()\n  if (!session) return new Response(null, { status: 401 })"),
+      'src/app/api/tx/route.ts': route("  await db.$transaction(async (tx) => { await tx.post.deleteMany({ where: { id: { in: ids } } }) })\n  const session = await auth()\n  if (!session) return new Response(null, { status: 401 })"),
+      'src/app/api/after/route.ts': route("  const session = await auth()\n  if (!session) return new Response(null, { status: 401 })\n  await Promise.all(ids.map((id) => db.post.delete({ where: { id } })))"),
+    }),
+    ['no-unauthenticated-handler:unguardedPath@src/app/api/before/route.ts:3', 'no-unauthenticated-handler:unguardedPath@src/app/api/tx/route.ts:3'],
+  );
+});

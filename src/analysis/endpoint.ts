@@ -377,8 +377,8 @@ function authCovers(auth: Anchored<AuthFact>, work: Anchored<SensitiveFact>): bo
   if (auth.swallowedIn) {
     return work.anchor.getSourceFile() === auth.swallowedIn.getSourceFile() && within(auth.swallowedIn, work.anchor) && work.anchor.pos >= auth.anchor.end;
   }
-  const fn = enclosingFunction(auth.anchor);
-  if (fn === undefined || fn !== enclosingFunction(work.anchor)) return true;
+  const fn = runningFunction(auth.anchor);
+  if (fn === undefined || fn !== runningFunction(work.anchor)) return true;
   const branch = branchOf(auth.anchor, fn);
   if (branch !== undefined && !within(branch, work.anchor)) {
     const owner = branch.parent;
@@ -424,6 +424,22 @@ function endsInExit(branch: TS.Node): boolean {
   return last !== undefined && ts.isStatement(last) && (ts.isReturnStatement(last) || ts.isThrowStatement(last) || (ts.isBlock(last) && endsInExit(last)));
 }
 
+/** Callbacks that run as part of the call they are given to: loops over arrays, transactions, `.then`. */
+const RUNS_IN_PLACE = /^(?:map|forEach|flatMap|filter|reduce|some|every|find|findIndex|\$transaction|transaction|then)$/;
+
+/**
+ * The function whose run a node is part of: the enclosing one, past callbacks that run in place
+ * (`ids.map(id => db.post.delete(...))`, `db.$transaction(async tx => ...)`), so that work in them
+ * is ordered against the checks of the function around them.
+ */
+function runningFunction(node: TS.Node): TS.Node | undefined {
+  let fn = enclosingFunction(node);
+  while (fn && (ts.isArrowFunction(fn) || ts.isFunctionExpression(fn)) && fn.parent && ts.isCallExpression(fn.parent) && fn.parent.arguments.includes(fn as TS.Expression) && RUNS_IN_PLACE.test(calleeName(fn.parent) ?? '')) {
+    fn = enclosingFunction(fn);
+  }
+  return fn;
+}
+
 function enclosingFunction(node: TS.Node): TS.Node | undefined {
   for (let current = node.parent; current; current = current.parent) {
     if (isFunctionLike(current)) return current;
@@ -450,8 +466,8 @@ function branchOf(node: TS.Node, fn: TS.Node): TS.Node | undefined {
 
 function unguardedFinding(ctx: JudgeContext, work: Anchored<SensitiveFact>): HandlerFinding {
   // The check shown is one in the work's own function, as called there (`requireAuth()`, not the `if` inside it).
-  const fn = enclosingFunction(work.anchor);
-  const checks = ctx.facts.auth.filter((a) => enclosingFunction(a.anchor) === fn);
+  const fn = runningFunction(work.anchor);
+  const checks = ctx.facts.auth.filter((a) => runningFunction(a.anchor) === fn);
   const auth = checks.find((a) => a.node === a.anchor) ?? checks[0];
   const site: Site = auth.anchor.getSourceFile() === ctx.file.sf ? { file: ctx.file, node: auth.anchor } : auth;
   return {

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
+import { isBookkeeping } from '../src/analysis/endpoint';
 import { scanRules, tempDir, writeFiles, type Files } from './support/project';
 
 /** A Next.js app router project with these files: `rule:messageId@file:line` of the three handler rules. */
@@ -447,8 +448,7 @@ export async function legacy(id: string) {
   );
 });
 
-test('bookkeeping, judged by the model and the kind of write, through any database client', async () => {
-  const { isBookkeeping } = await import('../src/analysis/endpoint');
+test('bookkeeping, judged by the model and the kind of write, through any database client', () => {
   for (const model of ['rateLimit', 'rate_limits', 'requestLog', 'loginAttempt', 'failedLogin', 'pageView', 'page_views', 'auditEvent', 'apiHits', 'usageMetrics']) {
     assert.ok(isBookkeeping(model), model);
   }

@@ -1003,3 +1003,36 @@ ${body}
     ['no-unauthenticated-handler:unguardedPath@api/src/functions/after.ts:3'],
   );
 });
+
+test("a ternary on context.currentUser guards its truthy side; a login checks the caller's password", () => {
+  assert.deepEqual(
+    verdicts({
+      ...DB,
+      'api/src/functions/ternary.ts': "import { db } from 'src/lib/db'\nexport const handler = async (event) => {\n  return context.currentUser\n    ? { statusCode: 200, body: JSON.stringify(await db.note.create({ data: { text: event.body } })) }\n    : { statusCode: 401 }\n}\n",
+      'api/src/functions/wrongSide.ts': "import { db } from 'src/lib/db'\nexport const handler = async (event) => {\n  return context.currentUser\n    ? { statusCode: 204 }\n    : { statusCode: 200, body: JSON.stringify(await db.note.create({ data: { text: event.body } })) }\n}\n",
+      'api/src/lib/passwords.ts': "import bcrypt from 'bcryptjs'\nexport const comparePasswords = (plain, hash) => bcrypt.compare(plain, hash)\n",
+      'api/src/functions/login.ts': `import { db } from 'src/lib/db'
+import { comparePasswords } from 'src/lib/passwords'
+export const handler = async (event) => {
+  const { email, password } = JSON.parse(event.body)
+  const user = await db.user.findFirst({ where: { email } })
+  if (!user) return { statusCode: 200, body: JSON.stringify({ error: 'Invalid email or password' }) }
+  const valid = await comparePasswords(password, user.passwordHash)
+  if (!valid) return { statusCode: 200, body: JSON.stringify({ error: 'Invalid email or password' }) }
+  await db.session.create({ data: { userId: user.id } })
+  return { statusCode: 200 }
+}
+`,
+      'api/src/functions/noCheck.ts': `import { db } from 'src/lib/db'
+export const handler = async (event) => {
+  const { email, password } = JSON.parse(event.body)
+  const user = await db.user.findFirst({ where: { email } })
+  if (!user) return { statusCode: 404 }
+  await db.session.create({ data: { userId: user.id, note: password.length } })
+  return { statusCode: 200 }
+}
+`,
+    }),
+    ['no-unauthenticated-handler:unauthenticated@api/src/functions/noCheck.ts:2', 'no-unauthenticated-handler:unguardedPath@api/src/functions/wrongSide.ts:2'],
+  );
+});

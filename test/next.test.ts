@@ -449,7 +449,7 @@ export async function legacy(id: string) {
 });
 
 test('bookkeeping, judged by the model and the kind of write, through any database client', () => {
-  for (const model of ['rateLimit', 'rate_limits', 'requestLog', 'loginAttempt', 'failedLogin', 'pageView', 'page_views', 'auditEvent', 'apiHits', 'usageMetrics']) {
+  for (const model of ['rateLimit', 'rate_limits', 'requestLog', 'loginAttempt', 'failedLogin', 'pageView', 'page_views', 'auditEvent', 'apiHits', 'usageMetrics', 'analyticsEvent', 'usage_events']) {
     assert.ok(isBookkeeping(model), model);
   }
   for (const model of ['blog', 'creditLimit', 'friendRequest', 'withdrawalRequest', 'visitor', 'counterparty', 'rate', 'catalog', 'reviewer']) {

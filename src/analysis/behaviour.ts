@@ -339,8 +339,13 @@ export class BehaviourAnalyzer {
     if (ts.isPropertyAccessExpression(node) && ACCESS_NAMES.has(node.name.text)) {
       const name = dottedName(node);
       if (name && /(^|\.)(event|req|request|evt)\.(body|bodyRaw|rawBody)$/.test(name)) facts.readsBody = true;
-      if (name && /(^|\.)context\.currentUser$/.test(name) && guardsRejection(node)) {
-        facts.auth.push({ file, node, via: '`context.currentUser`', anchor: node });
+      if (name && /(^|\.)context\.currentUser$/.test(name)) {
+        if (guardsRejection(node)) facts.auth.push({ file, node, via: '`context.currentUser`', anchor: node });
+        else {
+          // `return context.currentUser ? work() : { statusCode: 401 }`: a guard of one branch.
+          const branch = positiveGuardBranch(node);
+          if (branch) facts.auth.push({ file, node, via: '`context.currentUser`', anchor: node, onlyWithin: branch });
+        }
       }
       if (name && /clientContext\.user$/.test(name) && guardsRejection(node)) {
         facts.auth.push({ file, node, via: '`context.clientContext.user`', anchor: node });
@@ -392,7 +397,10 @@ export class BehaviourAnalyzer {
    * 401/403. A signature check is not one: signatures are the webhook rules' business.
    */
   private onIf(node: TS.IfStatement, file: SourceFileInfo, facts: Facts): void {
-    if (!refusesWithAuthStatus(node.thenStatement)) return;
+    if (!refusesWithAuthStatus(node.thenStatement)) {
+      this.onPasswordCheck(node, file, facts);
+      return;
+    }
     // Thrown into a `catch` that carries on, the refusal still stops the rest of the `try`.
     const swallowedIn = branchRefuses(node, node.thenStatement) ? undefined : swallowingTry(node);
     const texts = [node.expression.getText(file.sf)];
@@ -419,6 +427,24 @@ export class BehaviourAnalyzer {
     if (decoded || texts.some((t) => SIGNATURE_WORDS.test(t) || CLOCK_WORDS.test(t)) || !texts.some((t) => CALLER_CREDENTIAL_WORDS.test(t))) return;
     if (this.testsPresenceOnly(node, file) || this.testsFunctionItself(node.expression, file)) return;
     facts.auth.push({ file, node: node.expression, via: 'a credential check that answers 401/403', anchor: node, ...(swallowedIn ? { swallowedIn } : {}) });
+  }
+
+  /**
+   * A login: `const ok = await bcrypt.compare(password, user.passwordHash); if (!ok) return { error }`.
+   * The caller proves who they are with the password, so what follows runs for that user only,
+   * whatever the refusal looks like (server actions answer with a value, not a 401).
+   */
+  private onPasswordCheck(node: TS.IfStatement, file: SourceFileInfo, facts: Facts): void {
+    let mentions = mentionsPassword.get(file);
+    if (mentions === undefined) mentionsPassword.set(file, (mentions = /assw/i.test(file.text)));
+    if (!mentions || !returnsOrThrows(node.thenStatement)) return;
+    const checked = someNode(node.expression, (n) => {
+      if (ts.isCallExpression(n)) return PASSWORD_CHECK.test(n.expression.getText(file.sf));
+      if (!ts.isIdentifier(n)) return false;
+      const value = this.analysis.resolveValue(n, file);
+      return value.node !== n && ts.isExpression(value.node) && ts.isCallExpression(unwrap(value.node)) && PASSWORD_CHECK.test((unwrap(value.node) as TS.CallExpression).expression.getText(value.file.sf));
+    });
+    if (checked && branchRefuses(node, node.thenStatement)) facts.auth.push({ file, node: node.expression, via: 'a password check', anchor: node });
   }
 
   /**
@@ -937,8 +963,9 @@ export class BehaviourAnalyzer {
 
   /** `stripe.refunds.create(...)` on a client built with a secret from the environment. */
   private onClientCall(call: TS.CallExpression, callee: TS.Expression, name: string, file: SourceFileInfo, facts: Facts): boolean {
-    // `supabaseAdmin.auth.getUser(jwt)` checks a caller: it is no work, even on a client with a secret.
-    if (AUTH_CALLS.has(name)) return false;
+    // `supabaseAdmin.auth.getUser(jwt)` checks a caller: it is no work, even on a client with a secret;
+    // `supabaseAdmin.from('posts')` starts a query, judged by what it then does (a public read is none).
+    if (AUTH_CALLS.has(name) || name === 'from' || name === 'select') return false;
     // A dotted name with a dot: a static path (`a.b.c`), or an element key holding one.
     const pathed = ts.isPropertyAccessExpression(callee) ? isStaticPath(callee) : ts.isElementAccessExpression(callee) && dottedOf(callee, name).includes('.');
     if (!pathed) return false;
@@ -1266,12 +1293,12 @@ function guardsRejection(node: TS.Node): boolean {
  * the branch that runs only for a caller the check accepts, when the result is tested that way
  * (not negated, not compared with null) and refuses nobody.
  */
-function positiveGuardBranch(call: TS.CallExpression): Stretch | undefined {
+function positiveGuardBranch(call: TS.Expression): Stretch | undefined {
   const branch = positiveGuardNode(call);
   return branch && { sf: call.getSourceFile(), pos: branch.pos, end: branch.end };
 }
 
-function positiveGuardNode(call: TS.CallExpression): { pos: number; end: number } | undefined {
+function positiveGuardNode(call: TS.Expression): { pos: number; end: number } | undefined {
   let current: TS.Node = awaitedValue(call);
   while (current.parent && (ts.isParenthesizedExpression(current.parent) || (ts.isPropertyAccessExpression(current.parent) && current.parent.expression === current) ||
     (ts.isBinaryExpression(current.parent) && current.parent.operatorToken.kind === ts.SyntaxKind.AmpersandAmpersandToken))) {
@@ -1579,6 +1606,10 @@ function isPresenceUse(read: TS.Expression, names: readonly string[]): boolean {
 const DELIVERY_HEADER_TEXT = new RegExp(`['"\`](?:${[...DELIVERY_ID_HEADERS].map((h) => h.replace(/[-]/g, '\\-')).join('|')})['"\`]`, 'i');
 /** Prisma writes that add a row. */
 const APPENDING_WRITES = new Set(['create', 'createMany', 'createManyAndReturn', 'upsert']);
+/** Password checks of bcrypt, argon2 and the helpers projects write around them. */
+const PASSWORD_CHECK = /\b(?:bcrypt\w*\.compare(?:Sync)?|argon2\.verify|\w*(?:compare|verify|check|match)\w*Passwords?|verifyHash)$/i;
+/** Per file: whether it mentions a password at all. */
+const mentionsPassword = new WeakMap<SourceFileInfo, boolean>();
 /** Per file: whether it names a delivery-id header anywhere. */
 const readsDeliveryHeader = new WeakMap<SourceFileInfo, boolean>();
 /** Constructors of stores kept in memory. */

@@ -409,6 +409,7 @@ export function isBookkeeping(model: string): boolean {
   if (BOOKKEEPING_LAST_WORDS.has(last)) return true;
   if (words.includes('rate') && /^limit(?:s|er|ers)?$/.test(last)) return true;
   if (words[0] === 'failed' && /^logins?$/.test(last)) return true;
+  if (words.includes('analytics') || (words.includes('usage') && /^(?:events?|records?)$/.test(last))) return true;
   return words[0] === 'audit' && /^(?:events?|trails?|entry|entries)$/.test(last);
 }
 

@@ -196,6 +196,15 @@ test('server actions: an auth middleware does not cover them; only a real direct
     'src/db.ts': "import { PrismaClient } from '@prisma/client'\nexport const db = new PrismaClient()\n",
   });
   assert.deepEqual(scanRules(pkg, ['no-unauthenticated-handler']).findings.map((f) => f.messageId), ['serverAction']);
+  // A Next.js app with the pages router only: the directive does nothing there.
+  const pagesOnly = tempDir('fnscan-pages-only-');
+  writeFiles(pagesOnly, {
+    'package.json': JSON.stringify({ dependencies: { next: '14.2.21' } }),
+    'pages/index.tsx': 'export default function Home() { return null }\n',
+    'pages/actions.ts': action.replace('@/lib/db', '../lib/db'),
+    'lib/db.ts': "import { PrismaClient } from '@prisma/client'\nexport const db = new PrismaClient()\n",
+  });
+  assert.deepEqual(scanRules(pagesOnly, ['no-unauthenticated-handler']).findings, []);
 });
 
 test('server actions built with next-safe-action or zsa: the action and every middleware on its chain, back to the client', () => {

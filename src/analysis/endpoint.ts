@@ -168,6 +168,9 @@ function judgeServerActions(file: SourceFileInfo, analysis: ProjectAnalysis, con
   // The directive means a server function wherever it is written: in a Next.js app, or in a
   // workspace package of actions that an app imports (its own package.json names no framework).
   if (file.role !== 'source' || !file.text.includes('use server')) return [];
+  // A Next.js app with the pages router only has no server actions: the directive does nothing there.
+  const platforms = file.project.platforms;
+  if (platforms?.next && platforms.nextAppDirs.length === 0) return [];
   const actions = serverActions(file);
   if (actions.length === 0) return [];
   const behaviour = behaviourOf(analysis);

@@ -44,7 +44,8 @@ export interface PlatformConfig {
   netlifyEdgeRouted: string[];
   /** Vercel's `api/` folder at a non-Redwood project root. */
   vercelApiDir?: string;
-  /** Next.js `pages/api` and `app` folders. */
+  /** A Next.js project (a `next` dependency or a `next.config.*`), and its `pages/api` and `app` folders. */
+  next?: boolean;
   nextPagesApiDirs: string[];
   nextAppDirs: string[];
   /** A Next.js `middleware` that refuses unauthenticated requests, and the paths it does that on. */
@@ -149,6 +150,7 @@ export function readPlatforms(root: string): PlatformConfig {
   const deps = pkg.deps;
   const isNext = deps.has('next') || ['js', 'mjs', 'ts', 'cjs'].some((e) => fs.existsSync(path.join(root, `next.config.${e}`)));
   if (isNext) {
+    config.next = true;
     for (const base of ['', 'src']) {
       const pagesApi = path.join(root, base, 'pages', 'api');
       if (isDir(pagesApi)) config.nextPagesApiDirs.push(pagesApi);

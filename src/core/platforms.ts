@@ -179,24 +179,12 @@ export function readPlatforms(root: string): PlatformConfig {
 export function platformEndpoint(file: string, config: PlatformConfig): EndpointInfo | undefined {
   const ext = path.extname(file);
   const base = path.basename(file, ext);
-  for (const dir of config.netlifyDirs) {
-    const rel = relInside(dir, file);
-    if (rel === undefined) continue;
-    const parts = rel.split('/');
-    const name = parts.length === 1 ? base : parts[0];
-    if (parts.length === 1 || (parts.length === 2 && (parts[0] === base || base === 'index'))) {
-      return { platform: 'netlify', exports: ['handler', 'default'], name, ...(config.netlifyScheduled.includes(name) ? { scheduled: true } : {}) };
-    }
+  const netlify = netlifyFunctionName(config.netlifyDirs, file, base);
+  if (netlify !== undefined) {
+    return { platform: 'netlify', exports: ['handler', 'default'], name: netlify, ...(config.netlifyScheduled.includes(netlify) ? { scheduled: true } : {}) };
   }
-  for (const dir of config.netlifyEdgeDirs) {
-    const rel = relInside(dir, file);
-    if (rel === undefined) continue;
-    const parts = rel.split('/');
-    const name = parts.length === 1 ? base : parts[0];
-    if (parts.length === 1 || (parts.length === 2 && (parts[0] === base || base === 'index'))) {
-      return { platform: 'netlify', exports: ['default'], name, edge: { routed: config.netlifyEdgeRouted.includes(name) } };
-    }
-  }
+  const edge = netlifyFunctionName(config.netlifyEdgeDirs, file, base);
+  if (edge !== undefined) return { platform: 'netlify', exports: ['default'], name: edge, edge: { routed: config.netlifyEdgeRouted.includes(edge) } };
   for (const dir of config.nextPagesApiDirs) {
     const rel = relInside(dir, file);
     if (rel !== undefined) return { platform: 'next', exports: ['default'], name: routeName('/api', rel) };
@@ -220,6 +208,18 @@ export function platformEndpoint(file: string, config: PlatformConfig): Endpoint
       perExport[l.exportName] = seen ? { name: seen.name, gateway: combine(seen.gateway, l.gateway) } : { name: l.name, gateway: l.gateway };
     }
     return { platform: 'lambda', exports: Object.keys(perExport), name: lambdas[0].name, perExport };
+  }
+  return undefined;
+}
+
+/** Netlify's rule for the files of a functions folder: `x.ts`, `x/x.ts` or `x/index.ts` is function `x`. */
+function netlifyFunctionName(dirs: readonly string[], file: string, base: string): string | undefined {
+  for (const dir of dirs) {
+    const rel = relInside(dir, file);
+    if (rel === undefined) continue;
+    const parts = rel.split('/');
+    if (parts.length === 1) return base;
+    if (parts.length === 2 && (parts[0] === base || base === 'index')) return parts[0];
   }
   return undefined;
 }

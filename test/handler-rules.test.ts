@@ -1036,3 +1036,40 @@ export const handler = async (event) => {
     ['no-unauthenticated-handler:unauthenticated@api/src/functions/noCheck.ts:2', 'no-unauthenticated-handler:unguardedPath@api/src/functions/wrongSide.ts:2'],
   );
 });
+
+test('round three: signed links, hashed token look-ups, role switches, useRequireAuth built by a wrapper, PIN logins; rows named like credentials, reversed password checks, unawaited session helpers', () => {
+  const fn = (imports: string, body: string) => `${imports}
+export const handler = async (event) => {
+${body}
+  return { statusCode: 200 }
+}
+`;
+  const db = "import { db } from 'src/lib/db'";
+  assert.deepEqual(
+    verdicts({
+      ...DB,
+      'api/src/lib/auth.ts': "export const getCurrentUser = async () => null\nexport const requireAuth = () => {\n  if (!context.currentUser) throw new Error('Unauthenticated')\n}\n",
+      'api/src/lib/session.ts': "export async function getSessionFromCookie(event) {\n  return event.headers.cookie ? { id: 1 } : null\n}\n",
+      'api/src/lib/withAdmin.ts': "import { useRequireAuth } from '@redwoodjs/graphql-server'\nimport { authDecoder } from '@redwoodjs/auth-dbauth-api'\nimport { getCurrentUser, requireAuth } from 'src/lib/auth'\nexport const withAdmin = (fn) => useRequireAuth({ handlerFn: async (e, c) => { requireAuth({ roles: 'admin' }); return fn(e, c) }, getCurrentUser, authDecoder })\n",
+      // Authenticated: none reported.
+      'api/src/functions/unsubscribe.ts': fn(`import { createHmac } from 'node:crypto'\n${db}`, "  const { email, token } = event.queryStringParameters\n  const expected = createHmac('sha256', process.env.UNSUB_SECRET).update(email).digest('hex')\n  if (token !== expected) return { statusCode: 401 }\n  await db.subscriber.update({ where: { email }, data: { active: false } })"),
+      'api/src/functions/resetPassword.ts': fn(`import { createHash } from 'node:crypto'\n${db}`, "  const { token, password } = JSON.parse(event.body)\n  const user = await db.user.findFirst({ where: { resetToken: createHash('sha256').update(token).digest('hex') } })\n  if (!user) return { statusCode: 401 }\n  await db.user.update({ where: { id: user.id }, data: { hashedPassword: password } })"),
+      'api/src/functions/adminOrders.ts': fn(db, "  switch (context.currentUser?.roles) {\n    case 'admin':\n      await db.order.deleteMany({})\n      return { statusCode: 204 }\n    default:\n      return { statusCode: 403 }\n  }"),
+      'api/src/functions/contactsExport.ts': `${db}\nimport { withAdmin } from 'src/lib/withAdmin'\nexport const handler = withAdmin(async () => {\n  await db.contact.deleteMany({})\n  return { statusCode: 204 }\n})\n`,
+      'api/src/functions/verifyPin.ts': fn(`import bcrypt from 'bcryptjs'\n${db}`, "  const { id, pin } = JSON.parse(event.body)\n  const contact = await db.contact.findUnique({ where: { id } })\n  if (!contact || !(await bcrypt.compare(pin, contact.pinHash))) return { statusCode: 401 }\n  await db.contact.update({ where: { id }, data: { verified: true } })"),
+      'api/src/functions/download.ts': fn(`import { createHmac, timingSafeEqual } from 'node:crypto'\nimport fs from 'node:fs/promises'`, "  const { file, sig } = event.queryStringParameters\n  const expected = createHmac('sha256', process.env.DOWNLOAD_SIGNING_SECRET).update(file).digest('hex')\n  if (expected.length !== sig.length || !timingSafeEqual(Buffer.from(expected), Buffer.from(sig))) return { statusCode: 403 }\n  await fs.readFile(file)"),
+      'api/src/functions/sessionByToken.ts': fn(db, "  const session = await db.session.findFirst({ where: { token: event.headers.authorization } })\n  if (!session) return { statusCode: 401 }\n  await db.note.deleteMany({ where: { userId: session.userId } })"),
+      // Not authenticated: each reported.
+      'api/src/functions/logoutEverywhere.ts': fn(db, "  const userId = Number(event.queryStringParameters.userId)\n  const session = await db.session.findFirst({ where: { userId } })\n  if (!session) return { statusCode: 401 }\n  await db.session.deleteMany({ where: { userId } })"),
+      'api/src/functions/rowSession.ts': fn(db, "  const session = await db.order.findUnique({ where: { id: event.queryStringParameters.id } })\n  if (!session) return { statusCode: 401 }\n  await db.order.update({ where: { id: session.id }, data: { status: 'void' } })"),
+      'api/src/functions/setPassword.ts': fn(`import bcrypt from 'bcryptjs'\n${db}`, "  const { id, newPassword } = JSON.parse(event.body)\n  const user = await db.user.findUnique({ where: { id } })\n  if (await bcrypt.compare(newPassword, user.hashedPassword)) return { statusCode: 400 }\n  await db.user.update({ where: { id }, data: { hashedPassword: await bcrypt.hash(newPassword, 10) } })"),
+      'api/src/functions/unawaitedSession.ts': fn(`${db}\nimport { getSessionFromCookie } from 'src/lib/session'`, "  const session = getSessionFromCookie(event)\n  if (!session) return { statusCode: 401 }\n  await db.profile.update({ where: { id: 1 }, data: { bio: event.body } })"),
+    }),
+    [
+      'no-unauthenticated-handler:unauthenticated@api/src/functions/logoutEverywhere.ts:2',
+      'no-unauthenticated-handler:unauthenticated@api/src/functions/rowSession.ts:2',
+      'no-unauthenticated-handler:unauthenticated@api/src/functions/setPassword.ts:3',
+      'no-unauthenticated-handler:unauthenticated@api/src/functions/unawaitedSession.ts:3',
+    ],
+  );
+});

@@ -322,7 +322,8 @@ export class BehaviourAnalyzer {
         break;
       case K.ArrowFunction:
       case K.FunctionExpression:
-        if (node !== body && isStoredFunction(node)) return;
+        // `useRequireAuth({ handlerFn: async () => ... })` inside a wrapper runs that handler.
+        if (node !== body && isStoredFunction(node) && !isHandlerFnOption(node)) return;
         break;
     }
     ts.forEachChild(node, this.visitChild);
@@ -388,7 +389,13 @@ export class BehaviourAnalyzer {
     const credential = [node.left, node.right].map((side) => this.credentialEnvOf(side, file)).find(Boolean);
     if (credential && functionRejects(node, true)) {
       facts.auth.push({ file, node, via: `a comparison with \`process.env.${credential}\``, anchor: node });
-    }
+    } else if (!credential) this.onSignedCompare(node, [node.left, node.right], file, facts);
+  }
+
+  /** A signed link checked: the caller shows a value only the holder of the secret could make. */
+  private onSignedCompare(node: TS.Node, sides: readonly TS.Expression[], file: SourceFileInfo, facts: Facts): void {
+    const secret = sides.map((side) => this.signedWith(side, file)).find(Boolean);
+    if (secret && functionRejects(node, true)) facts.auth.push({ file, node, via: `${SIGNED_VALUE} \`process.env.${secret}\``, anchor: node });
   }
 
   /**
@@ -397,17 +404,22 @@ export class BehaviourAnalyzer {
    * 401/403. A signature check is not one: signatures are the webhook rules' business.
    */
   private onIf(node: TS.IfStatement, file: SourceFileInfo, facts: Facts): void {
-    if (!refusesWithAuthStatus(node.thenStatement)) {
-      this.onPasswordCheck(node, file, facts);
-      return;
-    }
+    if (this.onPasswordCheck(node, file, facts) || !refusesWithAuthStatus(node.thenStatement)) return;
     // Thrown into a `catch` that carries on, the refusal still stops the rest of the `try`.
     const swallowedIn = branchRefuses(node, node.thenStatement) ? undefined : swallowingTry(node);
     const texts = [node.expression.getText(file.sf)];
+    const laundered: string[] = [];
     let decoded = false;
     someNode(node.expression, (n) => {
       if (ts.isIdentifier(n)) {
         const value = this.analysis.resolveValue(n, file).node;
+        // `const session = await db.order.findUnique(...)`: a row named like a credential is no
+        // credential, unless it was found by one the caller sent (`{ where: { token } }`).
+        const row = ts.isExpression(value) ? unwrap(value) : value;
+        if (CALLER_CREDENTIAL_WORDS.test(n.text) && ts.isCallExpression(row) && /^(?:db|prisma)\.\w+\.find\w*$/.test(dottedName(unwrap(row.expression)) ?? '') && !row.arguments.some((a) => CALLER_CREDENTIAL_WORDS.test(a.getText()))) {
+          laundered.push(n.text);
+          return false;
+        }
         texts.push(value.getText());
         // A name bound by destructuring (`const { data: { session } } = await ...`): what it came from.
         let source: TS.Node = value === n ? (this.analysis.declarationOf(n, file)?.node ?? n) : value;
@@ -418,13 +430,20 @@ export class BehaviourAnalyzer {
         // `const claims = jwt.decode(token)`: anyone can write a token that decodes; Supabase's
         // `auth.getSession()` does not check the session cookie's JWT either.
         if ((ts.isCallExpression(value) && DECODERS.has(calleeName(value) ?? '')) || UNCHECKED_SESSION.test(text)) decoded = true;
-        // `const session = auth()` without `await`: the promise, always truthy, is what is tested.
-        if (ts.isCallExpression(value) && value.parent && !ts.isAwaitExpression(value.parent) && this.isAsyncAuthCall(unwrap(value.expression), calleeName(value) ?? '', file)) decoded = true;
+        // `const session = auth()` without `await`: the promise, always truthy, is what is tested;
+        // so is the promise of the project's own async helper (`getSessionFromCookie(event)`).
+        if (ts.isCallExpression(value) && value.parent && !ts.isAwaitExpression(value.parent)) {
+          const asyncAuth = this.isAsyncAuthCall(unwrap(value.expression), calleeName(value) ?? '', file);
+          const helper = asyncAuth ? undefined : this.resolveCallee(value, file);
+          if (asyncAuth || (helper !== undefined && isAsyncFunction(helper.fn))) decoded = true;
+        }
       }
       return false;
     });
-    // A clock check (`Math.abs(Date.now() - ts) > 300_000`) is about replays, not about who calls.
-    if (decoded || texts.some((t) => SIGNATURE_WORDS.test(t) || CLOCK_WORDS.test(t)) || !texts.some((t) => CALLER_CREDENTIAL_WORDS.test(t))) return;
+    if (laundered.length > 0) texts[0] = texts[0].replace(new RegExp(`\\b(?:${laundered.join('|')})\\b`, 'g'), '');
+    // A clock check (`Math.abs(Date.now() - ts) > 300_000`) is about replays, not about who calls;
+    // a hash of the caller's token (`createHash('sha256').update(token).digest('hex')`) is no signature.
+    if (decoded || texts.some((t) => SIGNATURE_WORDS.test(t.replace(TOKEN_HASH, '')) || CLOCK_WORDS.test(t)) || !texts.some((t) => CALLER_CREDENTIAL_WORDS.test(t))) return;
     if (this.testsPresenceOnly(node, file) || this.testsFunctionItself(node.expression, file)) return;
     facts.auth.push({ file, node: node.expression, via: 'a credential check that answers 401/403', anchor: node, ...(swallowedIn ? { swallowedIn } : {}) });
   }
@@ -434,17 +453,23 @@ export class BehaviourAnalyzer {
    * The caller proves who they are with the password, so what follows runs for that user only,
    * whatever the refusal looks like (server actions answer with a value, not a 401).
    */
-  private onPasswordCheck(node: TS.IfStatement, file: SourceFileInfo, facts: Facts): void {
+  private onPasswordCheck(node: TS.IfStatement, file: SourceFileInfo, facts: Facts): boolean {
     let mentions = mentionsPassword.get(file);
-    if (mentions === undefined) mentionsPassword.set(file, (mentions = /assw/i.test(file.text)));
-    if (!mentions || !returnsOrThrows(node.thenStatement)) return;
+    if (mentions === undefined) mentionsPassword.set(file, (mentions = /assw|bcrypt|argon|scrypt|verifyHash/i.test(file.text)));
+    if (!mentions || !returnsOrThrows(node.thenStatement)) return false;
+    // Only a failed check refuses (`!ok`, `!(await bcrypt.compare(...))`): refusing on a match
+    // (`if (await bcrypt.compare(newPassword, hash)) return 400`, no reuse) authenticates nobody.
     const checked = someNode(node.expression, (n) => {
-      if (ts.isCallExpression(n)) return PASSWORD_CHECK.test(n.expression.getText(file.sf));
-      if (!ts.isIdentifier(n)) return false;
-      const value = this.analysis.resolveValue(n, file);
-      return value.node !== n && ts.isExpression(value.node) && ts.isCallExpression(unwrap(value.node)) && PASSWORD_CHECK.test((unwrap(value.node) as TS.CallExpression).expression.getText(value.file.sf));
+      if (!ts.isPrefixUnaryExpression(n) || n.operator !== ts.SyntaxKind.ExclamationToken) return false;
+      const operand = unwrap(n.operand);
+      if (ts.isCallExpression(operand)) return PASSWORD_CHECK.test(operand.expression.getText(file.sf));
+      if (!ts.isIdentifier(operand)) return false;
+      const value = this.analysis.resolveValue(operand, file);
+      return value.node !== operand && ts.isExpression(value.node) && ts.isCallExpression(unwrap(value.node)) && PASSWORD_CHECK.test((unwrap(value.node) as TS.CallExpression).expression.getText(value.file.sf));
     });
-    if (checked && branchRefuses(node, node.thenStatement)) facts.auth.push({ file, node: node.expression, via: 'a password check', anchor: node });
+    if (!checked || !branchRefuses(node, node.thenStatement)) return false;
+    facts.auth.push({ file, node: node.expression, via: 'a password check', anchor: node });
+    return true;
   }
 
   /**
@@ -537,6 +562,19 @@ export class BehaviourAnalyzer {
   private credentialEnvOf(expr: TS.Expression, file: SourceFileInfo): string | undefined {
     const direct = envReadName(expr);
     const name = direct ?? envReadName(this.analysis.resolveValue(expr, file).node);
+    return name && CREDENTIAL_ENV.test(name) ? name : undefined;
+  }
+
+  /**
+   * A signed link's expected value: `createHmac('sha256', process.env.UNSUB_SECRET).update(email)
+   * .digest('hex')`, here or in a constant, maybe in a `Buffer.from(...)`: the secret's name.
+   */
+  private signedWith(expr: TS.Expression, file: SourceFileInfo): string | undefined {
+    const inner = unwrap(expr);
+    if (ts.isCallExpression(inner) && dottedName(unwrap(inner.expression)) === 'Buffer.from' && inner.arguments[0]) return this.signedWith(inner.arguments[0], file);
+    const value = this.analysis.resolveValue(inner, file);
+    if (!ts.isCallExpression(value.node) || calleeName(value.node) !== 'digest') return undefined;
+    const name = HMAC_WITH_ENV_KEY.exec(value.node.getText(value.file.sf))?.[1];
     return name && CREDENTIAL_ENV.test(name) ? name : undefined;
   }
 
@@ -787,7 +825,7 @@ export class BehaviourAnalyzer {
       const credential = call.arguments.map((a) => this.credentialEnvOf(a, file)).find(Boolean);
       if (credential && functionRejects(call, true)) {
         facts.auth.push({ file, node: call, via: `a comparison with \`process.env.${credential}\``, anchor: call });
-      }
+      } else if (!credential) this.onSignedCompare(call, call.arguments, file, facts);
       return true;
     }
     // `signature.equals(expected)`, `Buffer.compare(a, b)`: comparisons (not constant-time ones: no-timing-unsafe-compare).
@@ -1174,6 +1212,12 @@ function isDeferredFunction(node: TS.Node): boolean {
   return (ts.isArrowFunction(node) || ts.isFunctionExpression(node)) && isStoredFunction(node);
 }
 
+/** `useRequireAuth({ handlerFn: async () => ... })`: the handler a wrapper builds. */
+function isHandlerFnOption(node: TS.Node): boolean {
+  const prop = node.parent;
+  return prop !== undefined && ts.isPropertyAssignment(prop) && ts.isIdentifier(prop.name) && prop.name.text === 'handlerFn';
+}
+
 /** A function expression stored for later (`const f = () => ...`, `{ f: () => ... }`), not run where it stands. */
 function isStoredFunction(node: TS.Node): boolean {
   const K = syntaxKinds();
@@ -1307,6 +1351,7 @@ function positiveGuardNode(call: TS.Expression): { pos: number; end: number } | 
   const parent = current.parent;
   if (parent && ts.isIfStatement(parent) && parent.expression === current) return parent.thenStatement;
   if (parent && ts.isConditionalExpression(parent) && parent.condition === current) return parent.whenTrue;
+  if (parent && parent.kind === ts.SyntaxKind.SwitchStatement && (parent as TS.SwitchStatement).expression === current) return casesMatchingAValue(parent as TS.SwitchStatement);
   if (!parent || !ts.isVariableDeclaration(parent)) return undefined;
   const fn = enclosingBody(parent);
   if (!fn) return undefined;
@@ -1619,6 +1664,12 @@ const IN_MEMORY_STORES = /^(?:Map|Set|WeakMap|WeakSet|Keyv|LRUCache|LRU|QuickLRU
 const UNCHECKED_SESSION = /\bauth\s*\.\s*getSession\s*\(/;
 const CALLER_CREDENTIAL_WORDS = /auth|token|session|api[_-]?key|cookie|credential|jwt|bearer|password|headers|clientContext/i;
 const SIGNATURE_WORDS = /sig|hmac|digest/i;
+/** How an auth fact from a signed value is named; a webhook's manual HMAC check is one too (see endpoint.ts). */
+export const SIGNED_VALUE = 'a value signed with';
+/** A plain hash of a value (`createHash('sha256').update(token).digest('hex')`): no signature. */
+const TOKEN_HASH = /\bcreateHash\([^()]*\)(?:\.update\([^()]*\))*\.digest\([^()]*\)/g;
+/** An HMAC keyed with a secret from the environment: `createHmac('sha256', process.env.X)`. */
+const HMAC_WITH_ENV_KEY = /\bcreateHmac\(\s*['"`]\w+['"`]\s*,\s*process\.env\.(\w+)/;
 const CLOCK_WORDS = /timestamp|Date\.now\(\)/i;
 
 /** A branch that refuses with 401/403, or throws an authentication error. */

@@ -11,7 +11,7 @@ import { compileGlobs } from '../core/glob';
 import { endpointInfo } from '../core/project';
 import { HTTP_METHODS, middlewareGuards, type ConfigSite, type EndpointInfo, type GatewayAuth } from '../core/platforms';
 import type { Span } from '../core/types';
-import { BehaviourAnalyzer, behaviourOf } from './behaviour';
+import { BehaviourAnalyzer, behaviourOf, SIGNED_VALUE } from './behaviour';
 import { emptyFacts, mergeFacts, type Anchored, type AuthFact, type Facts, type SensitiveFact, type Site, type VerifyFact } from './facts';
 import { WEBHOOK_NAME } from './vocabulary';
 import { REPLAY, UNAUTHENTICATED, WEBHOOK_VERIFICATION } from '../rules/meta';
@@ -542,7 +542,8 @@ function contains(outer: TS.Node, inner: TS.Node): boolean {
  * response, in a handler that authenticates its user, is not one.
  */
 function addManualHmacCheck(facts: Facts): void {
-  if (facts.verifies.length > 0 || facts.hmac.length === 0 || !facts.rejects || facts.auth.length > 0) return;
+  // A signed value checked counts as auth too; for a webhook it is this manual HMAC check.
+  if (facts.verifies.length > 0 || facts.hmac.length === 0 || !facts.rejects || facts.auth.some((a) => !a.via.startsWith(SIGNED_VALUE))) return;
   if (facts.signatureHeaders.length === 0 && !facts.readsBody) return;
   const comparesSignatures = facts.compares.some(
     (c) => !ts.isBinaryExpression(c.node) || /sig|hmac|digest|\bmac\b|hash|expected/i.test(c.node.getText(c.file.sf)),

@@ -688,7 +688,7 @@ export class BehaviourAnalyzer {
     const via = `\`${name}()\``;
     if ((THROWING_AUTH_CALLS.has(name) && !(isStatementCall(call) && isSwallowed(call))) || guardsRejection(call)) {
       facts.auth.push({ file, node: call, via, anchor: call });
-    } else if ((THROWING_AUTH_CALLS.has(name) && isStatementCall(call)) || guardsRejectionSwallowed(call)) {
+    } else if ((THROWING_AUTH_CALLS.has(name) && isStatementCall(call)) || guardsRejection(call, true)) {
       const block = swallowingTry(call);
       if (block) facts.auth.push({ file, node: call, via, anchor: call, swallowedIn: block });
     } else {
@@ -1316,7 +1316,7 @@ function functionRejects(node: TS.Node, authOnly: boolean): boolean {
 }
 
 /** The expression is a condition whose branch refuses the caller: `if (!context.currentUser) return 401`. */
-function guardsRejection(node: TS.Node): boolean {
+function guardsRejection(node: TS.Node, acceptSwallowed = false): boolean {
   let current: TS.Node = node;
   while (current.parent && !isAssertionOf(current.parent, current) && (ts.isPrefixUnaryExpression(current.parent) || ts.isParenthesizedExpression(current.parent) ||
     ts.isBinaryExpression(current.parent) || ts.isAwaitExpression(current.parent) || ts.isPropertyAccessExpression(current.parent) ||
@@ -1327,8 +1327,8 @@ function guardsRejection(node: TS.Node): boolean {
   }
   const parent = current.parent;
   if (parent && isAssertionOf(parent, current)) return true;
-  if (parent && ts.isIfStatement(parent) && parent.expression === current) return ifRefuses(parent);
-  if (parent && ts.isVariableDeclaration(parent)) return boundIdentifiers(parent.name).some(variableGuardsRejection);
+  if (parent && ts.isIfStatement(parent) && parent.expression === current) return ifRefuses(parent, acceptSwallowed);
+  if (parent && ts.isVariableDeclaration(parent)) return boundIdentifiers(parent.name).some((id) => variableGuardsRejection(id, acceptSwallowed));
   return false;
 }
 
@@ -1400,31 +1400,21 @@ function testsNegatively(expr: TS.Expression, name: string): boolean {
   );
 }
 
-/** One of the `if`'s branches leaves the function: the refusal. */
-function ifRefuses(node: TS.IfStatement): boolean {
-  return branchRefuses(node, node.thenStatement) || (node.elseStatement !== undefined && branchRefuses(node, node.elseStatement));
+/**
+ * One of the `if`'s branches leaves the function: the refusal. With `acceptSwallowed`, also one
+ * that a `catch` carrying on swallows (it still stops the rest of its `try`).
+ */
+function ifRefuses(node: TS.IfStatement, acceptSwallowed = false): boolean {
+  return branchRefuses(node, node.thenStatement, acceptSwallowed) || (node.elseStatement !== undefined && branchRefuses(node, node.elseStatement, acceptSwallowed));
 }
 
 /** A refusal by throwing (`throw`, `redirect()`) inside a `try` whose `catch` carries on refuses nobody. */
-function branchRefuses(node: TS.IfStatement, branch: TS.Statement): boolean {
+function branchRefuses(node: TS.IfStatement, branch: TS.Statement, acceptSwallowed = false): boolean {
   if (!returnsOrThrows(branch)) return false;
-  return acceptingSwallowed || someNode(branch, ts.isReturnStatement, isFunctionLike) || !isSwallowed(node);
+  return acceptSwallowed || someNode(branch, ts.isReturnStatement, isFunctionLike) || !isSwallowed(node);
 }
 
-/** Set while `guardsRejectionSwallowed` asks whether a check would refuse but for a swallowing `catch`. */
-let acceptingSwallowed = false;
-
-/** `guardsRejection`, counting refusals that a `catch` swallows (it still stops the rest of its `try`). */
-function guardsRejectionSwallowed(call: TS.CallExpression): boolean {
-  acceptingSwallowed = true;
-  try {
-    return guardsRejection(call);
-  } finally {
-    acceptingSwallowed = false;
-  }
-}
-
-/** The `try` block around a node whose `catch` carries on (see `isSwallowed`). */
+/** The `try` block around a node (in its own function) whose `catch` carries on. */
 function swallowingTry(node: TS.Node): TS.Block | undefined {
   for (let current: TS.Node = node; current.parent; current = current.parent) {
     const parent = current.parent;
@@ -1448,13 +1438,13 @@ function boundIdentifiers(name: TS.BindingName): TS.Identifier[] {
   return name.elements.flatMap((el) => (ts.isOmittedExpression(el) ? [] : boundIdentifiers(el.name)));
 }
 
-function variableGuardsRejection(name: TS.Identifier): boolean {
+function variableGuardsRejection(name: TS.Identifier, acceptSwallowed = false): boolean {
   const fn = enclosingBody(name);
   if (!fn) return false;
   return someNode(
     fn,
     (n) =>
-      (ts.isIfStatement(n) && containsIdentifier(n.expression, name.text) && ifRefuses(n)) ||
+      (ts.isIfStatement(n) && containsIdentifier(n.expression, name.text) && ifRefuses(n, acceptSwallowed)) ||
       // `assertUser(user)`, `invariant(user, ...)`: a helper that throws unless the value holds.
       (ts.isCallExpression(n) && n.arguments.length > 0 && isAssertionOf(n, n.arguments[0]) && containsIdentifier(n.arguments[0], name.text)) ||
       // `try { await signatures[0].verified } catch { return 401 }`: the value throws into a refusal.
@@ -1692,15 +1682,7 @@ function throwsOnFailure(v: VerifyFact): boolean {
  * processing continues: Redwood's `WebhookVerificationError` swallowed.
  */
 export function isSwallowed(node: TS.Node): boolean {
-  for (let current: TS.Node = node; current.parent; current = current.parent) {
-    const parent = current.parent;
-    if (isFunctionLike(parent)) return false;
-    if (ts.isTryStatement(parent) && parent.tryBlock === current && parent.catchClause) {
-      const recovery = parent.catchClause.block;
-      return (!returnsOrThrows(recovery) && !setsGuardingFlag(recovery)) || returnsThePayload(recovery);
-    }
-  }
-  return false;
+  return swallowingTry(node) !== undefined;
 }
 
 /** `catch { return JSON.parse(event.body) }`: a helper that hands out the unverified payload when verification fails. */
@@ -1809,7 +1791,7 @@ function resultDecides(call: TS.Expression): boolean {
   if (guardsRejection(call)) return true;
   const current = awaitedValue(call);
   const parent = current.parent;
-  return parent !== undefined && ts.isVariableDeclaration(parent) && boundIdentifiers(parent.name).some(variableGuardsRejection);
+  return parent !== undefined && ts.isVariableDeclaration(parent) && boundIdentifiers(parent.name).some((id) => variableGuardsRejection(id));
 }
 
 /** `claims = jwt.verify(...)` (or `const claims = ...`) whose variable then guards a refusal. */

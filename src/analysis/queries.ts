@@ -102,20 +102,7 @@ export function isLookup(call: TS.CallExpression, callee: TS.Expression, name: s
     // A MongoDB collection, or a Mongoose model (`Delivery.findOne({ _id })`: a capitalised name).
     return collectionOf(receiver) !== undefined || (ts.isIdentifier(receiver) && /^[A-Z]/.test(receiver.text) && name !== 'find');
   }
-  return builderTable(receiver) !== undefined || name !== 'select' && ts.isCallExpression(receiver) && chainHasTable(receiver);
-}
-
-/** A builder chain that names its table somewhere below (`knex('t').where(...)`, `from('t').select().eq(...)`). */
-function chainHasTable(node: TS.Expression): boolean {
-  let current = node;
-  for (let step = 0; step < 10 && ts.isCallExpression(current); step++) {
-    if (builderTable(current) !== undefined) return true;
-    const callee = unwrap(current.expression);
-    if (ts.isPropertyAccessExpression(callee) && ['from', 'table', 'into'].includes(callee.name.text) && current.arguments[0] && stringLiteralValue(unwrap(current.arguments[0])) !== undefined) return true;
-    if (!ts.isPropertyAccessExpression(callee)) return ts.isIdentifier(callee) && DATABASE_NAMES.test(callee.text);
-    current = unwrap(callee.expression);
-  }
-  return false;
+  return builderTable(receiver) !== undefined;
 }
 
 /** `db.collection('deliveries')`: the collection's name. */

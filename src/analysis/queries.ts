@@ -174,7 +174,7 @@ export function queryWork(call: TS.CallExpression, callee: TS.Expression, name: 
     return input && ts.isObjectLiteralExpression(input) ? dynamoWork(input, name, true) : undefined;
   }
   // SQL_RUNNERS: the first argument is SQL text, written here or in a constant (and `/re/.exec(text)` is no driver).
-  if (ts.isRegularExpressionLiteral(receiver) || !call.arguments[0]) return undefined;
+  if (!SQL_RUNNERS.has(name) || ts.isRegularExpressionLiteral(receiver) || !call.arguments[0]) return undefined;
   const arg = unwrap(call.arguments[0]);
   const text = sqlText(ts.isIdentifier(arg) ? valueOf(arg) : arg);
   return text !== undefined ? sqlWork(text) : undefined;

@@ -1073,3 +1073,15 @@ ${body}
     ],
   );
 });
+
+test('work in a finally block runs when the check in its try throws', () => {
+  assert.deepEqual(
+    verdicts({
+      ...DB,
+      'api/src/lib/auth.ts': "export const requireAuth = () => {\n  if (!context.currentUser) throw new Error('Unauthenticated')\n}\n",
+      'api/src/functions/wipe.ts': "import { requireAuth } from 'src/lib/auth'\nimport { db } from 'src/lib/db'\nexport const handler = async (event) => {\n  try {\n    requireAuth()\n  } finally {\n    await db.session.deleteMany({ where: { userId: event.body } })\n  }\n  return { statusCode: 204 }\n}\n",
+      'api/src/functions/cleanup.ts': "import { requireAuth } from 'src/lib/auth'\nimport { db } from 'src/lib/db'\nexport const handler = async (event) => {\n  requireAuth()\n  try {\n    await db.note.create({ data: { body: event.body } })\n  } finally {\n    await db.session.deleteMany({ where: { userId: event.body } })\n  }\n  return { statusCode: 204 }\n}\n",
+    }),
+    ['no-unauthenticated-handler:unguardedPath@api/src/functions/wipe.ts:3'],
+  );
+});

@@ -579,3 +579,22 @@ ${body}
     ['no-unauthenticated-handler:unguardedPath@src/app/api/before/route.ts:3', 'no-unauthenticated-handler:unguardedPath@src/app/api/tx/route.ts:3'],
   );
 });
+
+test("iron-session's session always exists: only a field of it is a check; work in finally runs when the check throws", () => {
+  const route = (body: string) => `import { cookies } from 'next/headers'
+import { getIronSession } from 'iron-session'
+import { db } from '@/lib/db'
+export async function POST() {
+  const session = await getIronSession(await cookies(), { password: process.env.SESSION_PASSWORD!, cookieName: 's' })
+${body}
+  return new Response(null, { status: 204 })
+}
+`;
+  assert.deepEqual(
+    verdicts({
+      'src/app/api/bare/route.ts': route("  if (!session) return new Response(null, { status: 401 })\n  await db.order.deleteMany({})"),
+      'src/app/api/field/route.ts': route("  if (!session.isLoggedIn) return new Response(null, { status: 401 })\n  await db.order.deleteMany({})"),
+    }),
+    ['no-unauthenticated-handler:unauthenticated@src/app/api/bare/route.ts:4'],
+  );
+});

@@ -421,6 +421,8 @@ export class BehaviourAnalyzer {
           return false;
         }
         texts.push(value.getText());
+        // `if (!session)` on iron-session's session object, which always exists.
+        if (ts.isCallExpression(row) && calleeName(row) === 'getIronSession' && !(n.parent && ts.isPropertyAccessExpression(n.parent) && n.parent.expression === n)) decoded = true;
         // A name bound by destructuring (`const { data: { session } } = await ...`): what it came from.
         let source: TS.Node = value === n ? (this.analysis.declarationOf(n, file)?.node ?? n) : value;
         while (source.parent && (ts.isBindingElement(source.parent) || ts.isObjectBindingPattern(source.parent) || source.parent.kind === ts.SyntaxKind.ArrayBindingPattern)) source = source.parent;
@@ -683,6 +685,9 @@ export class BehaviourAnalyzer {
     // Clerk v6's `auth.protect()` is async: called as a statement without `await`, its rejection
     // is lost and the action runs on (v5's `auth().protect()` threw at once).
     if (name === 'protect' && ts.isPropertyAccessExpression(callee) && ts.isIdentifier(unwrap(callee.expression)) && isStatementCall(call) && awaitedValue(call) === call) return;
+    // iron-session's `getIronSession()` always returns a session object: only a field of it
+    // (`session.isLoggedIn`, `session.userId`) tells a signed-in caller.
+    if (name === 'getIronSession' && !testsAField(call)) return;
     // `const session = getServerSession(options); if (!session) ...`: a promise is always truthy.
     if (this.isAsyncAuthCall(callee, name, file) && awaitedValue(call) === call && call.parent && (ts.isVariableDeclaration(call.parent) || ts.isPrefixUnaryExpression(call.parent) || ts.isIfStatement(call.parent))) return;
     const via = `\`${name}()\``;
@@ -1398,6 +1403,15 @@ function testsNegatively(expr: TS.Expression, name: string): boolean {
     (ts.isBinaryExpression(n) && containsIdentifier(n, name) && /^[=!]==?$/.test(n.operatorToken.getText()) &&
       [n.left, n.right].some((side) => /^(?:null|undefined|false)$/.test(side.getText()))),
   );
+}
+
+/** The call's result, bound to a name, is tested by a field somewhere (`if (!session.isLoggedIn)`). */
+function testsAField(call: TS.CallExpression): boolean {
+  const parent = awaitedValue(call).parent;
+  if (!parent || !ts.isVariableDeclaration(parent) || !ts.isIdentifier(parent.name)) return false;
+  const name = parent.name.text;
+  const fn = enclosingBody(parent);
+  return fn !== undefined && someNode(fn, (n) => ts.isIfStatement(n) && someNode(n.expression, (e) => ts.isPropertyAccessExpression(e) && ts.isIdentifier(unwrap(e.expression)) && (unwrap(e.expression) as TS.Identifier).text === name));
 }
 
 /**

@@ -380,6 +380,8 @@ function authCovers(auth: Anchored<AuthFact>, work: Anchored<SensitiveFact>): bo
   if (auth.swallowedIn) {
     return work.anchor.getSourceFile() === auth.swallowedIn.getSourceFile() && within(auth.swallowedIn, work.anchor) && work.anchor.pos >= auth.anchor.end;
   }
+  // `try { requireAuth() } finally { await db.session.deleteMany() }`: `finally` runs when the check throws too.
+  if (inFinallyOfTryHolding(work.anchor, auth.anchor)) return false;
   const fn = runningFunction(auth.anchor);
   if (fn === undefined || fn !== runningFunction(work.anchor)) return true;
   const branch = branchOf(auth.anchor, fn);
@@ -426,6 +428,16 @@ function endsInExit(branch: TS.Node): boolean {
   const statements = ts.isBlock(branch) ? branch.statements : ts.isCaseClause(branch) || ts.isDefaultClause(branch) ? branch.statements : undefined;
   const last = statements ? statements[statements.length - 1] : branch;
   return last !== undefined && ts.isStatement(last) && (ts.isReturnStatement(last) || ts.isThrowStatement(last) || (ts.isBlock(last) && endsInExit(last)));
+}
+
+/** `work` sits in the `finally` block of a `try` whose block holds the check. */
+function inFinallyOfTryHolding(work: TS.Node, check: TS.Node): boolean {
+  for (let current: TS.Node = work; current.parent; current = current.parent) {
+    const parent = current.parent;
+    if (isFunctionLike(parent)) return false;
+    if (ts.isTryStatement(parent) && parent.finallyBlock === current) return within(parent.tryBlock, check) && check.getSourceFile() === work.getSourceFile();
+  }
+  return false;
 }
 
 /** Callbacks that run as part of the call they are given to: loops over arrays, transactions, `.then`. */

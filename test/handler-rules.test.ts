@@ -1085,3 +1085,22 @@ test('work in a finally block runs when the check in its try throws', () => {
     ['no-unauthenticated-handler:unguardedPath@api/src/functions/wipe.ts:3'],
   );
 });
+
+test('a presence check of a token destructured from the query with a fallback object checks nobody', () => {
+  const handler = (check: string) => `import { db } from 'src/lib/db'
+export const handler = async (event) => {
+  const { email, token } = event.queryStringParameters ?? {}
+${check}
+  await db.subscriber.update({ where: { email }, data: { active: false } })
+  return { statusCode: 200 }
+}
+`;
+  assert.deepEqual(
+    verdicts({
+      ...DB,
+      'api/src/functions/presence.ts': handler("  if (!token) return { statusCode: 401 }"),
+      'api/src/functions/compared.ts': handler("  if (token !== process.env.UNSUBSCRIBE_TOKEN) return { statusCode: 401 }"),
+    }),
+    ['no-unauthenticated-handler:unauthenticated@api/src/functions/presence.ts:2'],
+  );
+});

@@ -524,7 +524,12 @@ export class BehaviourAnalyzer {
         const pattern = this.analysis.declarationOf(node, file);
         const holder = pattern && ts.isObjectBindingPattern(pattern.node) ? pattern.node.parent : undefined;
         if (!holder || !ts.isVariableDeclaration(holder) || !isConstDeclaration(holder) || !holder.initializer) return false;
-        if (!/^(?:event|evt|req|request)\.(?:headers|cookies|queryStringParameters|query)$/.test(dottedName(unwrap(holder.initializer)) ?? '')) return false;
+        // `= event.queryStringParameters ?? {}` too: the fallback holds no credential.
+        let source = unwrap(holder.initializer);
+        if (ts.isBinaryExpression(source) && (source.operatorToken.kind === ts.SyntaxKind.QuestionQuestionToken || source.operatorToken.kind === ts.SyntaxKind.BarBarToken) && ts.isObjectLiteralExpression(unwrap(source.right))) {
+          source = unwrap(source.left);
+        }
+        if (!/^(?:event|evt|req|request)\.(?:headers|cookies|queryStringParameters|query)$/.test(dottedName(source) ?? '')) return false;
       } else if (value.file !== file || !this.isRequestRead(value.node, file, reads, depth + 1)) {
         return false;
       }

@@ -1104,3 +1104,29 @@ ${check}
     ['no-unauthenticated-handler:unauthenticated@api/src/functions/presence.ts:2'],
   );
 });
+
+test('a Svix Webhook made by a project factory verifies, called at once or held in a constant', () => {
+  const hook = (verify: string) => `import { clerkWebhook } from 'src/lib/clerk'
+import { db } from 'src/lib/db'
+export const handler = async (event) => {
+  let evt
+  try {
+    ${verify}
+  } catch {
+    return { statusCode: 400 }
+  }
+  await db.user.upsert({ where: { clerkId: evt.data.id }, create: { clerkId: evt.data.id }, update: {} })
+  return { statusCode: 200 }
+}
+`;
+  const headers = "{ 'svix-id': event.headers['svix-id'], 'svix-timestamp': event.headers['svix-timestamp'], 'svix-signature': event.headers['svix-signature'] }";
+  assert.deepEqual(
+    verdicts({
+      ...DB,
+      'api/src/lib/clerk.ts': "import { Webhook } from 'svix'\nexport function clerkWebhook() {\n  return new Webhook(process.env.CLERK_WEBHOOK_SECRET)\n}\n",
+      'api/src/functions/clerkAtOnce.ts': hook(`evt = clerkWebhook().verify(event.body, ${headers})`),
+      'api/src/functions/clerkHeld.ts': hook(`const wh = clerkWebhook()\n    evt = wh.verify(event.body, ${headers})`),
+    }),
+    [],
+  );
+});

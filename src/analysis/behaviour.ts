@@ -1041,13 +1041,26 @@ export class BehaviourAnalyzer {
     const root = rootIdentifier(receiver);
     const rootSource = root ? this.analysis.importSource(file, root.text)?.specifier : undefined;
     if (rootSource === 'jsonwebtoken') return 'jwt';
-    const value = ts.isIdentifier(receiver) ? this.analysis.resolveValue(receiver, file) : { node: receiver, file };
+    let value: { node: TS.Node; file: SourceFileInfo } = ts.isIdentifier(receiver) ? this.analysis.resolveValue(receiver, file) : { node: receiver, file };
+    // `const wh = makeWebhook(); wh.verify(...)`: the instance a project factory returns.
+    if (ts.isCallExpression(value.node)) value = this.factoryProduct(value.node, value.file) ?? value;
     if (ts.isNewExpression(value.node)) {
       const klass = this.packageOf(value.node.expression, value.file);
       if (klass === 'svix' || klass === 'standardwebhooks') return 'svix';
       if (klass === '@octokit/webhooks') return 'octokit';
     }
     return undefined;
+  }
+
+  /** What a project function called here returns when it builds one object: `return new Webhook(secret)`. */
+  private factoryProduct(call: TS.CallExpression, file: SourceFileInfo): { node: TS.Node; file: SourceFileInfo } | undefined {
+    const target = this.resolveCallee(call, file);
+    const body = target?.fn.body;
+    if (!target || !body) return undefined;
+    if (!ts.isBlock(body)) return ts.isNewExpression(unwrap(body)) ? { node: unwrap(body), file: target.file } : undefined;
+    const returned = body.statements.find((st): st is TS.ReturnStatement => ts.isReturnStatement(st) && st.expression !== undefined);
+    const product = returned?.expression && unwrap(returned.expression);
+    return product && ts.isNewExpression(product) ? { node: product, file: target.file } : undefined;
   }
 
   private redwoodVerify(call: TS.CallExpression, name: string, file: SourceFileInfo): VerifyFact {

@@ -1130,3 +1130,20 @@ export const handler = async (event) => {
     [],
   );
 });
+
+test("a swallowed check's finding says so in its related location", () => {
+  const root = tempProject(
+    {
+      'redwood.toml': '[web]\n',
+      ...DB,
+      'api/src/lib/auth.ts': "export const requireAuth = () => {\n  if (!context.currentUser) throw new Error('Unauthenticated')\n}\n",
+      'api/src/functions/after.ts': "import { requireAuth } from 'src/lib/auth'\nimport { db } from 'src/lib/db'\nexport const handler = async () => {\n  try {\n    requireAuth()\n  } catch (e) {\n    console.error(e)\n  }\n  await db.post.deleteMany({})\n  return { statusCode: 204 }\n}\n",
+    },
+    'fnscan-swallowed-message-',
+  );
+  const [finding] = scanRules(root, ['no-unauthenticated-handler']).findings;
+  assert.deepEqual(
+    finding.related.map((r) => r.message),
+    ['The handler writes to `db.post` here.', 'The caller is checked here, but a `catch` that carries on swallows the refusal.'],
+  );
+});

@@ -491,7 +491,10 @@ function unguardedFinding(ctx: JudgeContext, work: Anchored<SensitiveFact>): Han
     messageId: 'unguardedPath',
     data: { name: ctx.name, work: work.work, via: auth.via },
     at: ctx.nameNode,
-    related: [related(work, `The handler ${work.work} here.`), related(site, 'The caller is checked here, on another path or only afterwards.')],
+    related: [
+      related(work, `The handler ${work.work} here.`),
+      related(site, auth.swallowedIn ? 'The caller is checked here, but a `catch` that carries on swallows the refusal.' : 'The caller is checked here, on another path or only afterwards.'),
+    ],
   };
 }
 

@@ -194,8 +194,12 @@ export class BehaviourAnalyzer {
     return summary;
   }
 
-  /** Facts of module-level code (receivers built at import time, e.g. Slack Bolt). */
-  moduleFacts(file: SourceFileInfo): Facts {
+  /**
+   * Facts of module-level code (receivers built at import time, e.g. Slack Bolt). `routesRead`: the
+   * file's Express routes are judged one by one, each with its own middleware, so their
+   * registrations are not read here.
+   */
+  moduleFacts(file: SourceFileInfo, routesRead = false): Facts {
     const facts = emptyFacts();
     for (const statement of file.sf.statements) {
       if (ts.isVariableStatement(statement)) {
@@ -203,7 +207,7 @@ export class BehaviourAnalyzer {
           const init = decl.initializer && unwrap(decl.initializer);
           if (init && ts.isNewExpression(init)) this.onNew(init, file, facts);
         }
-      } else if (ts.isExpressionStatement(statement) && file.text.includes('validate')) {
+      } else if (!routesRead && ts.isExpressionStatement(statement) && file.text.includes('validate')) {
         // Express-style routes registered at load time: `app.post('/sms', twilio.webhook({ validate: false }), ...)`.
         walk(statement, (node) => {
           if (isFunctionLike(node)) return false;
@@ -213,6 +217,20 @@ export class BehaviourAnalyzer {
       }
     }
     return facts;
+  }
+
+  /** Twilio's `webhook()` middleware on a route validates the signature unless `{ validate: false }` turns it off. */
+  twilioWebhookFacts(call: TS.CallExpression, file: SourceFileInfo): Facts {
+    const facts = emptyFacts();
+    if (!this.onLibraryCall(call, unwrap(call.expression), calleeName(call) ?? '', file, facts)) {
+      facts.verifies.push({ file, node: call, via: 'Twilio `webhook()`', replay: 'none', anchor: call });
+    }
+    return facts;
+  }
+
+  /** The module and exported name an identifier of `file` was imported as. */
+  importedFrom(file: SourceFileInfo, local: string): { specifier: string; name: string } | undefined {
+    return this.analysis.importSource(file, local);
   }
 
   /** Resolves the function a call invokes, when it is project code. */
@@ -1270,11 +1288,22 @@ export function headerRead(node: TS.Node): string | undefined {
     // req.headers.get('x-a') / headers.get('x-a') / headers().get('x-a') from next/headers
     if (node.name.text === 'get' && isCallee) {
       const fromHeadersCall = ts.isCallExpression(node.expression) && calleeName(node.expression) === 'headers';
-      const key = (fromHeadersCall || namesHeaders(node.expression)) && node.parent.arguments[0] && stringLiteralValue(node.parent.arguments[0]);
+      const key = (fromHeadersCall || namesHeaders(node.expression) || isExpressRequest(node.expression)) && node.parent.arguments[0] && stringLiteralValue(node.parent.arguments[0]);
+      if (key) return key.toLowerCase();
+    }
+    // Hono's `c.req.header('x-a')`, Express's `req.header('x-a')`.
+    if (node.name.text === 'header' && isCallee && node.parent.arguments.length === 1 && /(^|\.)req$/.test(dottedName(node.expression) ?? '')) {
+      const key = stringLiteralValue(node.parent.arguments[0]);
       if (key) return key.toLowerCase();
     }
   }
   return undefined;
+}
+
+/** Express's request by its usual name: `req.get('stripe-signature')` reads a header. */
+function isExpressRequest(expr: TS.Expression): boolean {
+  const holder = unwrap(expr);
+  return ts.isIdentifier(holder) && holder.text === 'req';
 }
 
 /** `req.json()`, `request.text()`: a fetch-style request's body read (the last name checked first). */
@@ -1318,10 +1347,22 @@ function enclosingBody(node: TS.Node): TS.Node | undefined {
 
 /** Is this a `return { statusCode: 401 }`, `new Response(..., { status: 403 })`, `res.status(401)`-style refusal? */
 export function isRejectingResponse(expr: TS.Expression, codes = /^(40[013]|429)$/): boolean {
-  const text = unwrap(expr).getText();
+  const inner = unwrap(expr);
+  const text = inner.getText();
   const match = /\b(?:statusCode|status)\s*:\s*(\d{3})\b|\.status\((\d{3})\)|\bsendStatus\((\d{3})\)/.exec(text);
-  const code = match?.[1] ?? match?.[2] ?? match?.[3];
+  const code = match?.[1] ?? match?.[2] ?? match?.[3] ?? honoStatus(inner);
   return code !== undefined && codes.test(code);
+}
+
+/** Hono's context answers with the status second: `c.json({ error }, 401)`, `c.text('Forbidden', 403)`. */
+const HONO_RESPONSES = new Set(['json', 'text', 'body', 'html', 'newResponse']);
+
+function honoStatus(expr: TS.Expression): string | undefined {
+  if (!ts.isCallExpression(expr) || expr.arguments.length < 2) return undefined;
+  const callee = unwrap(expr.expression);
+  if (!ts.isPropertyAccessExpression(callee) || !HONO_RESPONSES.has(callee.name.text)) return undefined;
+  const status = unwrap(expr.arguments[1]);
+  return ts.isNumericLiteral(status) ? status.text : undefined;
 }
 
 /** Whether the enclosing function has a path that refuses the caller (a 401/403 return or a throw). */

@@ -14,6 +14,7 @@ import type { Span } from '../core/types';
 import { BehaviourAnalyzer, behaviourOf, SIGNED_VALUE } from './behaviour';
 import { emptyFacts, mergeFacts, type Anchored, type AuthFact, type Facts, type SensitiveFact, type Site, type VerifyFact } from './facts';
 import { WEBHOOK_NAME } from './vocabulary';
+import { libraryStep, routerAppOf, type RouteStep, type RouterApp } from './routers';
 import { REPLAY, UNAUTHENTICATED, WEBHOOK_VERIFICATION } from '../rules/meta';
 
 /** One verdict about an endpoint, already attributed to exactly one of the three handler rules. */
@@ -52,6 +53,12 @@ interface HandlerShape {
   /** The handler is produced by a package we cannot see into (serverless-http, middy...). */
   opaque: boolean;
   exempt: boolean;
+  /** A route of an Express or Hono app: its path, which the webhook-name test reads instead of the function's name. */
+  routePath?: string;
+  /** What a route's package middleware does (`expressjwt()`, `twilio.webhook()`), anchored at the registration. */
+  routeFacts?: Facts;
+  /** Where a route registered in another module is written. */
+  routeSite?: Site;
 }
 
 function judge(file: SourceFileInfo, analysis: ProjectAnalysis, config: FnscanConfig): HandlerFinding[] {
@@ -62,7 +69,13 @@ function judge(file: SourceFileInfo, analysis: ProjectAnalysis, config: FnscanCo
   // An edge function runs only on the paths routed to it: in its `config`, or in netlify.toml.
   if (info.edge && !info.edge.routed && !declaresPath(file)) return [];
   const behaviour = behaviourOf(analysis);
-  return findHandlers(file, info, behaviour).flatMap((shape) => judgeHandler(file, info, shape, behaviour, config));
+  return findHandlers(file, info, behaviour).flatMap((shape) => withRouteSite(judgeHandler(file, info, shape, behaviour, config), shape));
+}
+
+/** A route registered in another module (a router the app mounts) is reported at the export, and shown where it is written. */
+function withRouteSite(findings: HandlerFinding[], shape: HandlerShape): HandlerFinding[] {
+  if (shape.routeSite) for (const f of findings) f.related.unshift(related(shape.routeSite, `\`${shape.name}\` is registered here.`));
+  return findings;
 }
 
 function judgeHandler(
@@ -74,7 +87,8 @@ function judgeHandler(
 ): HandlerFinding[] {
   if (shape.exempt) return [];
   const facts = emptyFacts();
-  mergeFacts(facts, behaviour.moduleFacts(file));
+  mergeFacts(facts, behaviour.moduleFacts(file, shape.routeFacts !== undefined));
+  if (shape.routeFacts) mergeFacts(facts, shape.routeFacts);
   for (const { fn, file: fnFile } of shape.functions) {
     mergeFacts(facts, behaviour.factsOf(fn, fnFile, 0, file));
     if (constructsDbAuthHandler(fn)) return [];
@@ -92,7 +106,7 @@ function judgeHandler(
     (facts.verifies.length > 0 ||
     facts.signatureHeaders.length > 0 ||
     facts.eventHeaders.length > 0 ||
-    (WEBHOOK_NAME.test(info.name.split('/').pop() ?? '') && facts.readsBody) ||
+    (webhookNamed(shape.routePath, info.name) && facts.readsBody) ||
     // A Pipedream HTTP source exists to receive third-party events.
     (info.platform === 'pipedream' && facts.readsBody));
   // An authorizer in front of the function (API Gateway, SAM) authenticates the caller.
@@ -130,6 +144,12 @@ function judgeHandler(
   // A public endpoint doing no sensitive work (a health check, a calculator) is not a finding,
   // unless a function URL opens it to anyone with nothing in front: then each call is billed.
   return openUrl.length > 0 ? [openUrlFinding(ctx, openUrl)] : [];
+}
+
+/** A function named like a webhook receiver (`stripeWebhook`), or a route with such a segment (`/webhooks/:provider`). */
+function webhookNamed(routePath: string | undefined, functionName: string): boolean {
+  if (routePath === undefined) return WEBHOOK_NAME.test(functionName.split('/').pop() ?? '');
+  return routePath.split('/').some((segment) => segment !== '' && !segment.startsWith(':') && WEBHOOK_NAME.test(segment));
 }
 
 /** The SAM/serverless line that opens a function URL to anyone, as a related location. */
@@ -596,6 +616,7 @@ interface ExportedValue {
 function findHandlers(file: SourceFileInfo, info: EndpointInfo, behaviour: BehaviourAnalyzer): HandlerShape[] {
   const exported = exportedValues(file);
   const shapes: HandlerShape[] = [];
+  const routesSeen = new Set<string>();
   for (const exportName of info.exports) {
     const found = exported.get(exportName);
     if (!found) continue;
@@ -609,6 +630,11 @@ function findHandlers(file: SourceFileInfo, info: EndpointInfo, behaviour: Behav
       exportedNode = elsewhere?.node;
       valueFile = elsewhere?.file ?? file;
     }
+    const app = exportedNode && info.platform !== 'pipedream' ? routerAppOf(exportedNode, valueFile, behaviour) : undefined;
+    if (app) {
+      shapes.push(...routeShapes(app, method, found.nameNode, file, behaviour, routesSeen));
+      continue;
+    }
     const value = exportedNode && (info.platform === 'pipedream' ? pipedreamRun(exportedNode) : requestMethodOf(exportedNode));
     if (!value) {
       // A re-export fnscan cannot follow: a handler it cannot see into.
@@ -621,6 +647,43 @@ function findHandlers(file: SourceFileInfo, info: EndpointInfo, behaviour: Behav
     shapes.push(shape);
   }
   return shapes;
+}
+
+/**
+ * One shape per route of an exported Express or Hono app (`GET /api/users`), each with the
+ * middleware that runs before it. Under a per-method export (`export const POST = handle(app)`)
+ * only that method's routes are reachable; a route two exports reach is judged once.
+ */
+function routeShapes(app: RouterApp, method: string | undefined, exportName: TS.Node | Span, file: SourceFileInfo, behaviour: BehaviourAnalyzer, seen: Set<string>): HandlerShape[] {
+  const shapes: HandlerShape[] = [];
+  for (const route of app.routes) {
+    if (method && route.method !== method && route.method !== 'ALL') continue;
+    const key = `${route.method} ${route.path} ${route.file.path}:${route.at.pos}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const inFile = route.file === file;
+    const name = `${route.method} ${route.path ?? 'route'}`;
+    const shape: HandlerShape = { nameNode: inFile ? route.at : exportName, name, functions: [], usesRequireAuthWrapper: false, opaque: false, exempt: false, routePath: route.path ?? '', routeFacts: emptyFacts() };
+    if (!inFile) shape.routeSite = { file: route.file, node: route.at };
+    for (const step of route.steps) addRouteStep(shape, step, behaviour);
+    shapes.push(shape);
+  }
+  return shapes;
+}
+
+/** A middleware or handler of a route: the project's own code is followed; a package's is known or gets the benefit of the doubt. */
+function addRouteStep(shape: HandlerShape, step: RouteStep, behaviour: BehaviourAnalyzer): void {
+  const node = unwrap(step.node);
+  const library = isFunctionLike(node) ? undefined : libraryStep(node, step.file, behaviour);
+  if (!library) {
+    addValue(shape, node, step.file, behaviour, 1);
+    return;
+  }
+  const facts = shape.routeFacts!;
+  if (library.kind === 'wraps') addValue(shape, unwrap(library.step.node), library.step.file, behaviour, 1);
+  else if (library.kind === 'auth') facts.auth.push({ file: step.file, node, via: library.via, anchor: node });
+  else if (library.kind === 'verifier' && ts.isCallExpression(node)) mergeFacts(facts, behaviour.twilioWebhookFacts(node, step.file));
+  else if (library.kind === 'unknown') shape.opaque = true;
 }
 
 function exportedValues(file: SourceFileInfo): Map<string, ExportedValue> {

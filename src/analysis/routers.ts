@@ -1,0 +1,445 @@
+import ts from '../core/typescript';
+import type * as TS from 'typescript';
+import type { SourceFileInfo } from '../core/files';
+import { isPackageSpecifier } from '../core/analysis';
+import { calleeName, isFunctionLike, objectProperty, propertyValue, stringLiteralValue, unwrap } from '../core/ast';
+import type { BehaviourAnalyzer } from './behaviour';
+
+/**
+ * Express and Hono apps served from one function: `export default app` on Vercel,
+ * `export const handler = serverless(app)` on Lambda or Netlify, `export const GET = handle(app)`
+ * in a Next.js route. Each route the app registers is an endpoint of its own, run after the
+ * middleware registered before it on a path that covers it, the way the frameworks run them.
+ */
+
+/** One step a request to a route passes through: a middleware or the route's handler, as written. */
+export interface RouteStep {
+  node: TS.Expression;
+  file: SourceFileInfo;
+}
+
+export interface RouterRoute {
+  /** `GET`, `POST`..., or `ALL` (`app.all`, or an `app.on` whose methods are not literal). */
+  method: string;
+  /** The full path, mounts and `basePath` included; undefined when it is not a literal. */
+  path: string | undefined;
+  /** What names the route in code: its path literal, or the method's name. */
+  at: TS.Node;
+  file: SourceFileInfo;
+  steps: RouteStep[];
+}
+
+export interface RouterApp {
+  /** The expression that creates the app: `express()`, `new Hono()`, `express.Router()`. */
+  creation: TS.Node;
+  routes: RouterRoute[];
+}
+
+/** Packages whose function turns an app into a serverless handler, and takes the app first (or as `{ app }`). */
+const ADAPTERS = new Set([
+  'serverless-http',
+  '@vendia/serverless-express',
+  '@codegenie/serverless-express',
+  'hono/vercel',
+  'hono/netlify',
+  'hono/aws-lambda',
+  'hono/lambda-edge',
+  'hono/cloudflare-pages',
+  '@hono/node-server/vercel',
+]);
+
+const ROUTE_METHODS = new Set(['get', 'post', 'put', 'delete', 'patch', 'options', 'head', 'all']);
+const MAX_MOUNTS = 4;
+
+/** The app an endpoint exports, through a serverless adapter, or undefined when it exports no Express or Hono app. */
+export function routerAppOf(value: TS.Node, file: SourceFileInfo, behaviour: BehaviourAnalyzer): RouterApp | undefined {
+  if (!ts.isExpression(value)) return undefined;
+  let expr = unwrap(value);
+  if (ts.isCallExpression(expr) && ts.isIdentifier(unwrap(expr.expression))) {
+    const source = behaviour.importedFrom(file, (unwrap(expr.expression) as TS.Identifier).text);
+    if (!source || !ADAPTERS.has(source.specifier)) return undefined;
+    const first = expr.arguments[0] && unwrap(expr.arguments[0]);
+    if (!first) return undefined;
+    expr = ts.isObjectLiteralExpression(first) ? propertyValue(objectProperty(first, 'app')) ?? first : first;
+  }
+  const reader = new RouteReader(behaviour);
+  const app = reader.appAt(expr, file);
+  if (!app) return undefined;
+  const routes: RouterRoute[] = [];
+  reader.readApp(app, '', [], routes, 0);
+  return { creation: app.creation, routes };
+}
+
+/** An app as declared: the call that creates it, the registrations chained on it, and the name that holds it. */
+interface AppDeclaration {
+  creation: TS.Expression;
+  /** Calls chained on the creation in the declaration, innermost first (`new Hono().basePath('/api').get(...)`). */
+  chained: TS.CallExpression[];
+  /** The constant that holds the app, whose later statements register routes; absent for an app used in place. */
+  name?: string;
+  file: SourceFileInfo;
+  /** The statement that declares it: registrations after it count. */
+  statement?: TS.Statement;
+}
+
+interface Middleware {
+  /** The path prefix it runs on (`''`: every path); undefined when not a literal (then it is taken to cover all). */
+  prefix: string | undefined;
+  steps: RouteStep[];
+}
+
+class RouteReader {
+  private readonly reading = new Set<TS.Node>();
+
+  constructor(private readonly behaviour: BehaviourAnalyzer) {}
+
+  /** The app an expression holds: an identifier followed to its constant, or a creation in place. */
+  appAt(expr: TS.Expression, file: SourceFileInfo): AppDeclaration | undefined {
+    const value = this.behaviour.valueOf(expr, file);
+    if (!ts.isExpression(value.node)) return undefined;
+    const chained: TS.CallExpression[] = [];
+    let current = unwrap(value.node);
+    while (ts.isCallExpression(current) && ts.isPropertyAccessExpression(unwrap(current.expression))) {
+      const receiver = unwrap((unwrap(current.expression) as TS.PropertyAccessExpression).expression);
+      if (this.isCreation(current, value.file)) break;
+      chained.unshift(current);
+      current = receiver;
+    }
+    if (!this.isCreation(current, value.file)) return undefined;
+    const decl = value.node.parent;
+    const holder = decl && ts.isVariableDeclaration(decl) && ts.isIdentifier(decl.name) ? decl : undefined;
+    const statement = holder?.parent?.parent;
+    return {
+      creation: current,
+      chained,
+      name: holder ? (holder.name as TS.Identifier).text : undefined,
+      file: value.file,
+      statement: statement && ts.isVariableStatement(statement) && statement.parent === value.file.sf ? statement : undefined,
+    };
+  }
+
+  /** `express()`, `express.Router()`, `Router()` from express, `new Hono()` (and `OpenAPIHono`). */
+  private isCreation(node: TS.Expression, file: SourceFileInfo): boolean {
+    if (ts.isNewExpression(node)) {
+      const callee = unwrap(node.expression);
+      if (!ts.isIdentifier(callee)) return false;
+      const source = this.behaviour.importedFrom(file, callee.text);
+      return source !== undefined && isHonoModule(source.specifier) && /^(?:Hono|OpenAPIHono)$/.test(source.name);
+    }
+    if (!ts.isCallExpression(node)) return false;
+    const callee = unwrap(node.expression);
+    if (ts.isIdentifier(callee)) {
+      const source = this.behaviour.importedFrom(file, callee.text);
+      return source?.specifier === 'express' && (source.name === 'default' || source.name === '*' || source.name === 'Router');
+    }
+    if (ts.isPropertyAccessExpression(callee) && callee.name.text === 'Router' && ts.isIdentifier(callee.expression)) {
+      return this.behaviour.importedFrom(file, callee.expression.text)?.specifier === 'express';
+    }
+    return false;
+  }
+
+  /** Adds the routes of `app`, mounted at `prefix` behind `inherited` middleware, to `out`. */
+  readApp(app: AppDeclaration, prefix: string, inherited: Middleware[], out: RouterRoute[], mounts: number): void {
+    // A router may be mounted twice (`/admin` behind a check, `/public` not); never inside itself.
+    if (this.reading.has(app.creation) || mounts > MAX_MOUNTS) return;
+    this.reading.add(app.creation);
+    const state: AppState = { prefix, middleware: [...inherited], routePath: undefined };
+    for (const call of app.chained) this.register(call, app.file, state, out, mounts);
+    if (app.name && app.statement) {
+      const statements = app.file.sf.statements;
+      for (let i = statements.indexOf(app.statement) + 1; i < statements.length; i++) {
+        const statement = statements[i];
+        if (!ts.isExpressionStatement(statement)) continue;
+        const calls = chainOn(statement.expression, app.name);
+        if (!calls) continue;
+        state.routePath = undefined;
+        for (const call of calls) this.register(call, app.file, state, out, mounts);
+      }
+    }
+    this.reading.delete(app.creation);
+  }
+
+  private register(call: TS.CallExpression, file: SourceFileInfo, state: AppState, out: RouterRoute[], mounts: number): void {
+    const method = calleeName(call) ?? '';
+    const args = call.arguments;
+    if (method === 'basePath') {
+      const base = args[0] && stringLiteralValue(args[0]);
+      state.prefix = base === undefined ? state.prefix : joinPath(state.prefix, base);
+      return;
+    }
+    if (method === 'route') {
+      const path = args[0] && stringLiteralValue(args[0]);
+      if (args.length === 1) {
+        // Express: `app.route('/book').get(...).post(...)` names the path of the calls chained on it.
+        state.routePath = path === undefined ? null : joinPath(state.prefix, path);
+        return;
+      }
+      // Hono: `app.route('/users', users)` mounts another app.
+      const sub = args[1] && this.appAt(args[1], file);
+      if (sub) this.readApp(sub, path === undefined ? state.prefix : joinPath(state.prefix, path), this.covering(state, path), out, mounts + 1);
+      return;
+    }
+    if (method === 'use') {
+      const [path, handlers] = splitPath(args);
+      const full = path === null ? null : path === undefined ? state.prefix : joinPath(state.prefix, path);
+      const steps: RouteStep[] = [];
+      for (const handler of this.steps(handlers, file)) {
+        const sub = this.appAt(handler.node, handler.file);
+        // `app.use('/admin', requireUser, adminRouter)`: the middleware before the router in the call runs first.
+        const before: Middleware[] = steps.length > 0 ? [{ prefix: undefined, steps: [...steps] }] : [];
+        if (sub) this.readApp(sub, full ?? state.prefix, [...this.covering(state, path ?? undefined), ...before], out, mounts + 1);
+        else if (!isErrorHandler(handler.node)) steps.push(handler);
+      }
+      if (steps.length > 0) state.middleware.push({ prefix: full === null ? undefined : useScope(full), steps });
+      return;
+    }
+    let methods: string[] | undefined;
+    let rest: readonly TS.Expression[] = args;
+    if (method === 'on' && args.length >= 3) {
+      methods = methodList(args[0]);
+      rest = args.slice(1);
+    } else if (ROUTE_METHODS.has(method)) {
+      methods = [method.toUpperCase()];
+    }
+    if (!methods) return;
+    let path: string | undefined;
+    const callee = unwrap(call.expression);
+    let at: TS.Node = ts.isPropertyAccessExpression(callee) ? callee.name : callee;
+    let handlers: readonly TS.Expression[];
+    if (state.routePath !== undefined && rest.length >= 1 && !isPathArgument(rest[0])) {
+      path = state.routePath ?? undefined;
+      handlers = rest;
+    } else {
+      // `app.get('view engine')` reads a setting: a route has a path and a handler.
+      if (rest.length < 2) return;
+      const [written, after] = splitPath(rest);
+      path = written === undefined || written === null ? undefined : joinPath(state.prefix, written);
+      at = rest[0];
+      handlers = after;
+    }
+    const steps = [...state.middleware.filter((m) => covers(m.prefix, path)).flatMap((m) => m.steps), ...this.steps(handlers, file)];
+    for (const m of methods) out.push({ method: m, path, at, file, steps });
+  }
+
+  /** The middleware in force for a mount at `path`: what covers it, and the global kind. */
+  private covering(state: AppState, path: string | undefined): Middleware[] {
+    const full = path === undefined ? undefined : joinPath(state.prefix, path);
+    return state.middleware.filter((m) => covers(m.prefix, full));
+  }
+
+  /** The functions a registration passes, arrays (`[auth, validate]`) and constants holding them flattened. */
+  private steps(args: readonly TS.Expression[], file: SourceFileInfo): RouteStep[] {
+    const steps: RouteStep[] = [];
+    for (const arg of args) {
+      const a = unwrap(arg);
+      const list = ts.isIdentifier(a) ? this.behaviour.valueOf(a, file) : { node: a, file };
+      if (ts.isArrayLiteralExpression(list.node)) {
+        for (const el of list.node.elements) if (!ts.isSpreadElement(el) && !ts.isOmittedExpression(el)) steps.push({ node: el, file: list.file });
+      } else {
+        steps.push({ node: arg, file });
+      }
+    }
+    return steps;
+  }
+}
+
+interface AppState {
+  prefix: string;
+  middleware: Middleware[];
+  /** The path `app.route(path)` set for the calls chained on it (`null`: not a literal); undefined outside such a chain. */
+  routePath: string | null | undefined;
+}
+
+/** The calls of a statement chained on `name` (`app.get(...).post(...)`), innermost first; undefined for other statements. */
+function chainOn(expr: TS.Expression, name: string): TS.CallExpression[] | undefined {
+  const calls: TS.CallExpression[] = [];
+  let current = unwrap(expr);
+  while (ts.isCallExpression(current) && ts.isPropertyAccessExpression(unwrap(current.expression))) {
+    calls.unshift(current);
+    current = unwrap((unwrap(current.expression) as TS.PropertyAccessExpression).expression);
+  }
+  return ts.isIdentifier(current) && current.text === name && calls.length > 0 ? calls : undefined;
+}
+
+/** A registration's path and what follows it: undefined when it has none, `null` when it is not a literal. */
+function splitPath(args: readonly TS.Expression[]): [string | null | undefined, readonly TS.Expression[]] {
+  const first = args[0];
+  if (!first || !isPathArgument(first)) return [undefined, args];
+  const a = unwrap(first);
+  const literal = ts.isArrayLiteralExpression(a) ? (a.elements[0] && stringLiteralValue(a.elements[0])) : stringLiteralValue(a);
+  return [literal ?? null, args.slice(1)];
+}
+
+/** A path written as a string, a template, a regular expression or a list of them. */
+function isPathArgument(node: TS.Expression): boolean {
+  const a = unwrap(node);
+  return (
+    ts.isStringLiteralLike(a) ||
+    ts.isTemplateExpression(a) ||
+    ts.isRegularExpressionLiteral(a) ||
+    (ts.isArrayLiteralExpression(a) && a.elements.length > 0 && a.elements.every((e) => ts.isStringLiteralLike(e) || ts.isRegularExpressionLiteral(e)))
+  );
+}
+
+/** `app.on('POST', ...)`, `app.on(['GET', 'POST'], ...)`: the methods, or ALL when they are not literal. */
+function methodList(node: TS.Expression): string[] {
+  const a = unwrap(node);
+  const items = ts.isArrayLiteralExpression(a) ? a.elements.map((e) => stringLiteralValue(e)) : [stringLiteralValue(a)];
+  return items.every((m): m is string => m !== undefined) ? items.map((m) => m.toUpperCase()) : ['ALL'];
+}
+
+/** An Express error handler (`(err, req, res, next) => ...`) runs only after a failure, never on a request's way in. */
+function isErrorHandler(node: TS.Expression): boolean {
+  const a = unwrap(node);
+  return isFunctionLike(a) && a.parameters.length === 4;
+}
+
+/** Hono writes `/api/*` and `*` for what Express writes `/api` and nothing. */
+function useScope(path: string): string {
+  return path.replace(/\/?\*$/, '').replace(/\/$/, '');
+}
+
+function joinPath(prefix: string, path: string): string {
+  if (path === '' || path === '/' || path === '*') return prefix === '' ? path : prefix + (path === '*' ? '/*' : '');
+  return prefix.replace(/\/$/, '') + (path.startsWith('/') ? path : `/${path}`);
+}
+
+/** Whether middleware used on `prefix` runs for a route at `path` (unknown either way: taken to). */
+function covers(prefix: string | undefined, path: string | undefined): boolean {
+  if (prefix === undefined || prefix === '' || path === undefined) return true;
+  if (/[:*(]/.test(prefix)) return true;
+  return path === prefix || path.startsWith(`${prefix}/`);
+}
+
+function isHonoModule(specifier: string): boolean {
+  return specifier === 'hono' || specifier.startsWith('hono/') || specifier === '@hono/zod-openapi';
+}
+
+/** What a package's middleware on a route does, as far as fnscan knows it. */
+export type LibraryStep =
+  | { kind: 'auth'; via: string }
+  /** A verifier (`twilio.webhook()`): the behaviour analysis reads it as it reads calls. */
+  | { kind: 'verifier' }
+  /** Parses, logs, limits or decodes without refusing anyone (`express.json()`, `cors()`, `clerkMiddleware()`). */
+  | { kind: 'inert' }
+  /** A package's middleware fnscan does not know: it may check the caller, so the route gets the benefit of the doubt. */
+  | { kind: 'unknown' }
+  /** Hono's `createMiddleware(async (c, next) => ...)`: the project's function inside runs as the middleware. */
+  | { kind: 'wraps'; step: RouteStep };
+
+/** Middleware that refuses a caller without valid credentials, by package and exported name. */
+const AUTH_MIDDLEWARE: Record<string, ReadonlySet<string>> = {
+  'express-jwt': new Set(['expressjwt', 'jwt', 'default']),
+  'express-oauth2-jwt-bearer': new Set(['auth', 'requiredScopes', 'scopeIncludesAny', 'claimCheck', 'claimEquals', 'claimIncludes']),
+  'express-openid-connect': new Set(['auth', 'requiresAuth', 'claimCheck', 'claimEquals', 'claimIncludes']),
+  '@clerk/express': new Set(['requireAuth']),
+  '@clerk/clerk-sdk-node': new Set(['ClerkExpressRequireAuth']),
+  passport: new Set(['authenticate']),
+  'express-basic-auth': new Set(['default']),
+  '@kinde-oss/kinde-node-express': new Set(['protectRoute']),
+  'hono/jwt': new Set(['jwt']),
+  'hono/jwk': new Set(['jwk']),
+  'hono/bearer-auth': new Set(['bearerAuth']),
+  'hono/basic-auth': new Set(['basicAuth']),
+  '@hono/auth-js': new Set(['verifyAuth']),
+  '@hono/firebase-auth': new Set(['verifyFirebaseAuth']),
+};
+
+/** Options that turn an auth middleware into one that lets anonymous callers through. */
+const OPTIONAL_AUTH = /^(?:credentialsRequired|authRequired)$/;
+
+/** Packages whose middleware never refuses by the caller's identity (every export). */
+const INERT_PACKAGES = new Set([
+  'body-parser', 'cors', 'helmet', 'morgan', 'compression', 'cookie-parser', 'express-rate-limit', 'multer',
+  'express-validator', 'celebrate', 'zod-express-middleware', 'express-session', 'cookie-session', 'pino-http',
+  'express-winston', 'response-time', 'method-override', 'hpp', 'express-mongo-sanitize', 'serve-static',
+  '@hono/zod-validator', '@hono/valibot-validator', '@hono/typebox-validator', '@hono/clerk-auth',
+  'hono/validator', 'hono/cors', 'hono/logger', 'hono/secure-headers', 'hono/pretty-json', 'hono/etag', 'hono/timing',
+  'hono/compress', 'hono/body-limit', 'hono/request-id', 'hono/csrf', 'hono/cache', 'hono/timeout',
+  'hono/context-storage', 'hono/trailing-slash', 'hono/method-override', 'hono/language',
+]);
+
+/** Inert exports of packages that also have auth middleware, or whose other exports fnscan does not know. */
+const INERT_EXPORTS: Record<string, ReadonlySet<string>> = {
+  express: new Set(['json', 'raw', 'urlencoded', 'text', 'static']),
+  passport: new Set(['initialize', 'session']),
+  '@clerk/express': new Set(['clerkMiddleware']),
+  '@clerk/clerk-sdk-node': new Set(['ClerkExpressWithAuth']),
+};
+
+/**
+ * What a route step that comes from a package is (`cors()`, `passport.authenticate('jwt')`,
+ * `upload.single('file')` on a `multer()` instance); undefined for the project's own code,
+ * which the behaviour analysis follows.
+ */
+export function libraryStep(node: TS.Expression, file: SourceFileInfo, behaviour: BehaviourAnalyzer): LibraryStep | undefined {
+  let step = unwrap(node);
+  let stepFile = file;
+  if (ts.isIdentifier(step)) {
+    // `const checkJwt = auth({ audience })`, then `app.get('/x', checkJwt, ...)`: the call that made it.
+    const value = behaviour.valueOf(step, file);
+    const made = ts.isExpression(value.node) ? unwrap(value.node) : undefined;
+    if (made && ts.isCallExpression(made)) {
+      step = made;
+      stepFile = value.file;
+    }
+  }
+  const target = ts.isCallExpression(step) ? unwrap(step.expression) : step;
+  const origin = packageOrigin(target, stepFile, behaviour);
+  if (!origin) return undefined;
+  const { specifier, name } = origin;
+  if (AUTH_MIDDLEWARE[specifier]?.has(name) && ts.isCallExpression(step)) {
+    return optionalAuth(step, specifier) ? { kind: 'inert' } : { kind: 'auth', via: `\`${name === 'default' ? calleeName(step) ?? specifier : name}\` from ${specifier}` };
+  }
+  if (specifier === 'twilio' && name === 'webhook') return { kind: 'verifier' };
+  if (specifier === 'hono/factory' && name === 'createMiddleware' && ts.isCallExpression(step) && step.arguments[0]) {
+    return { kind: 'wraps', step: { node: step.arguments[0], file: stepFile } };
+  }
+  if (INERT_PACKAGES.has(specifier) || INERT_EXPORTS[specifier]?.has(name)) return { kind: 'inert' };
+  return { kind: 'unknown' };
+}
+
+/** `expressjwt({ credentialsRequired: false })`, `auth({ authRequired: false })`, `passport.authenticate('anonymous')`, or a custom callback. */
+function optionalAuth(call: TS.CallExpression, specifier: string): boolean {
+  if (specifier === 'passport') {
+    const strategy = call.arguments[0] && stringLiteralValue(call.arguments[0]);
+    return strategy === 'anonymous' || call.arguments.some((a) => isFunctionLike(unwrap(a)));
+  }
+  const options = call.arguments[0] && unwrap(call.arguments[0]);
+  if (!options || !ts.isObjectLiteralExpression(options)) return false;
+  return options.properties.some((p) => ts.isPropertyAssignment(p) && ts.isIdentifier(p.name) && OPTIONAL_AUTH.test(p.name.text) && p.initializer.kind === ts.SyntaxKind.FalseKeyword);
+}
+
+/**
+ * The package a step's callee comes from and the name it exports there: `cors` imported from
+ * 'cors', `express.json` (`json` of 'express'), `upload.single` where `upload = multer()`.
+ */
+function packageOrigin(target: TS.Expression, file: SourceFileInfo, behaviour: BehaviourAnalyzer): { specifier: string; name: string } | undefined {
+  let root = target;
+  let last: string | undefined;
+  while (ts.isPropertyAccessExpression(root) || ts.isCallExpression(root)) {
+    if (ts.isPropertyAccessExpression(root)) last ??= root.name.text;
+    root = unwrap(root.expression);
+  }
+  if (!ts.isIdentifier(root)) return undefined;
+  const imported = behaviour.importedFrom(file, root.text);
+  if (imported) {
+    if (!isPackage(imported.specifier)) return undefined;
+    const direct = target === root;
+    return { specifier: imported.specifier, name: direct ? imported.name : last ?? imported.name };
+  }
+  // A constant made by a package (`const upload = multer()`, `const auth = expressjwt({...})`).
+  const value = behaviour.valueOf(root, file);
+  if (value.node === root || !ts.isExpression(value.node)) return undefined;
+  const made = unwrap(value.node);
+  if (!ts.isCallExpression(made) && !ts.isNewExpression(made)) return undefined;
+  const origin = packageOrigin(unwrap(made.expression), value.file, behaviour);
+  if (!origin) return undefined;
+  // `const checkJwt = auth({...})` used as `checkJwt`: the middleware `auth()` made.
+  return target === root ? origin : { specifier: origin.specifier, name: last ?? origin.name };
+}
+
+/** A package, not a path alias of the project (`@/lib/auth`, `~/auth`). */
+function isPackage(specifier: string): boolean {
+  return isPackageSpecifier(specifier) && !/^[@~#]\//.test(specifier);
+}

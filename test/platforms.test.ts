@@ -110,3 +110,70 @@ test('Netlify edge functions are endpoints on the paths routed to them, in their
     "netlify/edge-functions/export.ts: Handler `export` calls a third-party API with `Netlify.env.get('ADMIN_TOKEN')` without authenticating the caller.",
   ]);
 });
+
+test("Cloudflare Workers: wrangler's `main` module is the endpoint, its bindings are the environment", () => {
+  const root = tempDir('fnscan-worker-');
+  writeFiles(root, {
+    'wrangler.toml': 'name = "orders-api"\nmain = "src/index.ts"\ncompatibility_date = "2024-09-01"\n\n[vars]\nmain = "not-this.ts"\n',
+    'src/index.ts': `export default {
+  async fetch(request: Request, env: { DB: D1Database; API_KEY: string }) {
+    if (request.method === 'DELETE') {
+      await env.DB.prepare('DELETE FROM orders WHERE id = ?').bind(new URL(request.url).searchParams.get('id')).run()
+      return new Response(null, { status: 204 })
+    }
+    return new Response('ok')
+  },
+  async scheduled() {},
+}
+`,
+    'src/admin.ts': `export async function purge(env: { DB: D1Database }) {
+  await env.DB.prepare('DELETE FROM orders').run()
+}
+`,
+    'src/keyed.ts': `export default {
+  async fetch(request: Request, env: { DB: D1Database; API_KEY: string }) {
+    if (request.headers.get('x-api-key') !== env.API_KEY) return new Response('Forbidden', { status: 403 })
+    await env.DB.prepare('DELETE FROM orders').run()
+    return new Response(null, { status: 204 })
+  },
+}
+`,
+  });
+  const found = scanRules(root, ['no-unauthenticated-handler', 'no-timing-unsafe-compare']).findings.map((f) => `${f.location.file.slice(root.length + 1)}: ${f.message}`);
+  const timing = 'src/keyed.ts: `env.API_KEY` is compared with `!==`, whose running time reveals how many leading characters of a guess are right.';
+  assert.deepEqual(found, ['src/index.ts: Handler `orders-api` writes to `orders` with `DELETE` without authenticating the caller.', timing]);
+  // The same check in the Worker itself authenticates.
+  writeFiles(root, { 'wrangler.toml': 'name = "orders-api"\nmain = "src/keyed.ts"\n' });
+  const keyed = scanRules(root, ['no-unauthenticated-handler', 'no-timing-unsafe-compare']).findings.map((f) => `${f.location.file.slice(root.length + 1)}: ${f.message}`);
+  assert.deepEqual(keyed, [timing]);
+});
+
+test('Cloudflare Pages Functions: every module under functions/ is a route, behind the _middleware of its folders', () => {
+  const root = tempDir('fnscan-pages-');
+  const deleteUser = (exportLine: string) => `${exportLine}
+  await env.DB.prepare('DELETE FROM users WHERE id = ?').bind(params.id).run()
+  return new Response(null, { status: 204 })
+}
+`;
+  writeFiles(root, {
+    'package.json': JSON.stringify({ name: 'site', private: true, scripts: { deploy: 'wrangler pages deploy dist' } }),
+    'functions/api/admin/_middleware.ts': `export const onRequest: PagesFunction<{ ADMIN_KEY: string }> = async (context) => {
+  if (context.request.headers.get('x-admin-key') !== context.env.ADMIN_KEY) return new Response('Forbidden', { status: 403 })
+  return context.next()
+}
+`,
+    'functions/api/admin/users/[id].ts': deleteUser('export const onRequestDelete: PagesFunction<{ DB: D1Database }> = async ({ env, params }) => {'),
+    'functions/api/users/[id].ts': deleteUser('export async function onRequestDelete({ env, params }: EventContext<{ DB: D1Database }, string, unknown>) {'),
+    'functions/api/team/_middleware.ts': `import cloudflareAccessPlugin from '@cloudflare/pages-plugin-cloudflare-access'
+const log: PagesFunction = async ({ next }) => next()
+export const onRequest = [log, cloudflareAccessPlugin({ domain: 'https://acme.cloudflareaccess.com', aud: 'aud-tag' })]
+`,
+    'functions/api/team/[id].ts': deleteUser('export const onRequest: PagesFunction<{ DB: D1Database }> = async ({ env, params }) => {'),
+    'functions/lib/db.ts': "export const table = 'users'\n",
+  });
+  const found = scanRules(root, ['no-unauthenticated-handler']).findings.map((f) => `${f.location.file.slice(root.length + 1)}: ${f.message}`);
+  assert.deepEqual(found, ['functions/api/users/[id].ts: Handler `DELETE /api/users/[id]` writes to `users` with `DELETE` without authenticating the caller.']);
+  // A middleware that lets every caller through covers nothing.
+  writeFiles(root, { 'functions/api/admin/_middleware.ts': 'export const onRequest: PagesFunction = async (context) => context.next()\n' });
+  assert.equal(scanRules(root, ['no-unauthenticated-handler']).findings.length, 2);
+});

@@ -291,3 +291,29 @@ export const handler = serverless(app)
     ],
   );
 });
+
+test("a Cloudflare Worker's Hono app, exported as `{ fetch: app.fetch }`, is judged route by route with its bindings", () => {
+  assert.deepEqual(
+    findings({
+      'wrangler.toml': 'name = "orders-api"\nmain = "src/index.ts"\n',
+      'src/index.ts': `import { Hono } from 'hono'
+type Env = { DB: D1Database; API_TOKEN: string }
+const app = new Hono<{ Bindings: Env }>()
+app.delete('/orders/:id', async (c) => {
+  await c.env.DB.prepare('DELETE FROM orders WHERE id = ?').bind(c.req.param('id')).run()
+  return c.body(null, 204)
+})
+app.use('/admin/*', async (c, next) => {
+  if (c.req.header('authorization') !== \`Bearer \${c.env.API_TOKEN}\`) return c.text('Unauthorized', 401)
+  await next()
+})
+app.delete('/admin/orders', async (c) => {
+  await c.env.DB.prepare('DELETE FROM orders').run()
+  return c.body(null, 204)
+})
+export default { fetch: app.fetch, async scheduled() {} }
+`,
+    }),
+    ['no-unauthenticated-handler: Handler `DELETE /orders/:id` writes to `orders` with `DELETE` without authenticating the caller. @src/index.ts:4'],
+  );
+});

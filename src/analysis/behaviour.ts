@@ -7,6 +7,7 @@ import {
   containsIdentifier,
   dottedName,
   envReadName,
+  envReadText,
   isFalseLiteral,
   isFunctionLike,
   lastName,
@@ -406,7 +407,7 @@ export class BehaviourAnalyzer {
     // Comparing a caller-supplied value with a credential from the environment authenticates.
     const credential = [node.left, node.right].map((side) => this.credentialEnvOf(side, file)).find(Boolean);
     if (credential && functionRejects(node, true)) {
-      facts.auth.push({ file, node, via: `a comparison with \`process.env.${credential}\``, anchor: node });
+      facts.auth.push({ file, node, via: `a comparison with \`${credential}\``, anchor: node });
     } else if (!credential) this.onSignedCompare(node, [node.left, node.right], file, facts);
   }
 
@@ -584,10 +585,17 @@ export class BehaviourAnalyzer {
     return !usedBeyondPresence(fn, names);
   }
 
+  /** The credential from the environment `expr` holds, as written (`process.env.API_KEY`, a Worker's `env.API_KEY`). */
   private credentialEnvOf(expr: TS.Expression, file: SourceFileInfo): string | undefined {
-    const direct = envReadName(expr);
-    const name = direct ?? envReadName(this.analysis.resolveValue(expr, file).node);
-    return name && CREDENTIAL_ENV.test(name) ? name : undefined;
+    let read = expr;
+    let name = envReadName(read);
+    if (name === undefined) {
+      const value = this.analysis.resolveValue(expr, file).node;
+      if (!ts.isExpression(value)) return undefined;
+      read = value;
+      name = envReadName(read);
+    }
+    return name && CREDENTIAL_ENV.test(name) ? envReadText(read) : undefined;
   }
 
   /**
@@ -852,7 +860,7 @@ export class BehaviourAnalyzer {
       facts.compares.push({ file, node: call });
       const credential = call.arguments.map((a) => this.credentialEnvOf(a, file)).find(Boolean);
       if (credential && functionRejects(call, true)) {
-        facts.auth.push({ file, node: call, via: `a comparison with \`process.env.${credential}\``, anchor: call });
+        facts.auth.push({ file, node: call, via: `a comparison with \`${credential}\``, anchor: call });
       } else if (!credential) this.onSignedCompare(call, call.arguments, file, facts);
       return true;
     }

@@ -55,8 +55,8 @@ interface HandlerShape {
   exempt: boolean;
   /** A route of an Express or Hono app: its path, which the webhook-name test reads instead of the function's name. */
   routePath?: string;
-  /** What a route's package middleware does (`expressjwt()`, `twilio.webhook()`), anchored at the registration. */
-  routeFacts?: Facts;
+  /** What package middleware in front of the handler does (`expressjwt()`, `twilio.webhook()`), anchored where it is passed. */
+  middlewareFacts?: Facts;
   /** Where a route registered in another module is written. */
   routeSite?: Site;
 }
@@ -87,8 +87,8 @@ function judgeHandler(
 ): HandlerFinding[] {
   if (shape.exempt) return [];
   const facts = emptyFacts();
-  mergeFacts(facts, behaviour.moduleFacts(file, shape.routeFacts !== undefined));
-  if (shape.routeFacts) mergeFacts(facts, shape.routeFacts);
+  mergeFacts(facts, behaviour.moduleFacts(file, shape.routePath !== undefined));
+  if (shape.middlewareFacts) mergeFacts(facts, shape.middlewareFacts);
   for (const { fn, file: fnFile } of shape.functions) {
     mergeFacts(facts, behaviour.factsOf(fn, fnFile, 0, file));
     if (constructsDbAuthHandler(fn)) return [];
@@ -620,7 +620,7 @@ function findHandlers(file: SourceFileInfo, info: EndpointInfo, behaviour: Behav
   for (const exportName of info.exports) {
     const found = exported.get(exportName);
     if (!found) continue;
-    const method = HTTP_METHODS.includes(exportName) ? exportName : undefined;
+    const method = HTTP_METHODS.includes(exportName) ? exportName : pagesMethod(exportName);
     const own = info.perExport?.[exportName];
     const name = own?.name ?? (method ? `${method} ${info.name}` : info.name);
     let valueFile = file;
@@ -630,18 +630,20 @@ function findHandlers(file: SourceFileInfo, info: EndpointInfo, behaviour: Behav
       exportedNode = elsewhere?.node;
       valueFile = elsewhere?.file ?? file;
     }
-    const app = exportedNode && info.platform !== 'pipedream' ? routerAppOf(exportedNode, valueFile, behaviour) : undefined;
+    const value = exportedNode && (info.platform === 'pipedream' ? pipedreamRun(exportedNode) : requestMethodOf(exportedNode));
+    // `export default app`, `handle(app)`, or a Worker's `export default { fetch: app.fetch }`.
+    const app = exportedNode && info.platform !== 'pipedream' ? (routerAppOf(exportedNode, valueFile, behaviour) ?? (value && value !== exportedNode ? routerAppOf(value, valueFile, behaviour) : undefined)) : undefined;
     if (app) {
       shapes.push(...routeShapes(app, method, found.nameNode, file, behaviour, routesSeen));
       continue;
     }
-    const value = exportedNode && (info.platform === 'pipedream' ? pipedreamRun(exportedNode) : requestMethodOf(exportedNode));
     if (!value) {
       // A re-export fnscan cannot follow: a handler it cannot see into.
       if (found.from) shapes.push({ ...shapeOf(found.nameNode, found.value, name, file, behaviour), opaque: true });
       continue;
     }
     const shape = shapeOf(found.nameNode, value, name, valueFile, behaviour);
+    if (info.pagesDepth !== undefined) addPagesMiddleware(shape, file, info.pagesDepth, behaviour);
     if (info.platform === 'pipedream') shape.platformDedupe = pipedreamDedupe(found.value);
     shape.gateway = own?.gateway ?? info.gateway;
     shapes.push(shape);
@@ -663,12 +665,38 @@ function routeShapes(app: RouterApp, method: string | undefined, exportName: TS.
     seen.add(key);
     const inFile = route.file === file;
     const name = `${route.method} ${route.path ?? 'route'}`;
-    const shape: HandlerShape = { nameNode: inFile ? route.at : exportName, name, functions: [], usesRequireAuthWrapper: false, opaque: false, exempt: false, routePath: route.path ?? '', routeFacts: emptyFacts() };
+    const shape: HandlerShape = { nameNode: inFile ? route.at : exportName, name, functions: [], usesRequireAuthWrapper: false, opaque: false, exempt: false, routePath: route.path ?? '' };
     if (!inFile) shape.routeSite = { file: route.file, node: route.at };
     for (const step of route.steps) addRouteStep(shape, step, behaviour);
     shapes.push(shape);
   }
   return shapes;
+}
+
+/** `onRequestPost` handles POST requests (Cloudflare Pages); `onRequest` every method. */
+function pagesMethod(exportName: string): string | undefined {
+  const method = /^onRequest([A-Z][a-z]+)$/.exec(exportName)?.[1].toUpperCase();
+  return method && HTTP_METHODS.includes(method) ? method : undefined;
+}
+
+/**
+ * Cloudflare Pages runs the `onRequest` of every `_middleware` module from `functions/` down to
+ * the route's folder before the route (a function or an array of them), whatever its method.
+ */
+function addPagesMiddleware(shape: HandlerShape, file: SourceFileInfo, depth: number, behaviour: BehaviourAnalyzer): void {
+  for (let up = depth; up >= 0; up--) {
+    const specifier = up === 0 ? './_middleware' : `${'../'.repeat(up)}_middleware`;
+    const middleware = behaviour.exportedValue(file, specifier, 'onRequest');
+    if (!middleware) continue;
+    if (isFunctionLike(middleware.node)) {
+      shape.functions.push({ fn: middleware.node, file: middleware.file });
+      continue;
+    }
+    if (!ts.isExpression(middleware.node)) continue;
+    const list = unwrap(middleware.node);
+    const steps = ts.isArrayLiteralExpression(list) ? list.elements.filter((e) => !ts.isSpreadElement(e) && !ts.isOmittedExpression(e)) : [list];
+    for (const step of steps) addRouteStep(shape, { node: step, file: middleware.file }, behaviour);
+  }
 }
 
 /** A middleware or handler of a route: the project's own code is followed; a package's is known or gets the benefit of the doubt. */
@@ -679,7 +707,7 @@ function addRouteStep(shape: HandlerShape, step: RouteStep, behaviour: Behaviour
     addValue(shape, node, step.file, behaviour, 1);
     return;
   }
-  const facts = shape.routeFacts!;
+  const facts = (shape.middlewareFacts ??= emptyFacts());
   if (library.kind === 'wraps') addValue(shape, unwrap(library.step.node), library.step.file, behaviour, 1);
   else if (library.kind === 'auth') facts.auth.push({ file: step.file, node, via: library.via, anchor: node });
   else if (library.kind === 'verifier' && ts.isCallExpression(node)) mergeFacts(facts, behaviour.twilioWebhookFacts(node, step.file));

@@ -55,6 +55,8 @@ const MAX_MOUNTS = 4;
 export function routerAppOf(value: TS.Node, file: SourceFileInfo, behaviour: BehaviourAnalyzer): RouterApp | undefined {
   if (!ts.isExpression(value)) return undefined;
   let expr = unwrap(value);
+  // A Worker's `export default { fetch: app.fetch }`.
+  if (ts.isPropertyAccessExpression(expr) && expr.name.text === 'fetch') expr = unwrap(expr.expression);
   if (ts.isCallExpression(expr) && ts.isIdentifier(unwrap(expr.expression))) {
     const source = behaviour.importedFrom(file, (unwrap(expr.expression) as TS.Identifier).text);
     if (!source || !ADAPTERS.has(source.specifier)) return undefined;
@@ -343,6 +345,8 @@ const AUTH_MIDDLEWARE: Record<string, ReadonlySet<string>> = {
   'hono/basic-auth': new Set(['basicAuth']),
   '@hono/auth-js': new Set(['verifyAuth']),
   '@hono/firebase-auth': new Set(['verifyFirebaseAuth']),
+  // Cloudflare Pages: `export const onRequest = cloudflareAccessPlugin({ domain, aud })` in a `_middleware`.
+  '@cloudflare/pages-plugin-cloudflare-access': new Set(['default']),
 };
 
 /** Options that turn an auth middleware into one that lets anonymous callers through. */

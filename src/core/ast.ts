@@ -385,7 +385,21 @@ export function envReadName(node: TS.Expression): string | undefined {
   const name = dottedName(n);
   if (!name) return undefined;
   const match = /^(?:process\.env|import\.meta\.env|Deno\.env)\.([A-Za-z_][A-Za-z0-9_]*)$/.exec(name);
-  return match?.[1];
+  // Cloudflare's bindings: `env.API_KEY` (a Worker's `fetch(request, env)`), `c.env.API_KEY` (Hono),
+  // `context.env.API_KEY` (Pages); upper-case names only, as wrangler's secrets and vars are written.
+  return match?.[1] ?? /^(?:(?:c|ctx|context)\.)?env\.([A-Z][A-Z0-9_]*)$/.exec(name)?.[1];
+}
+
+/** An env read as written, for messages: `process.env.X`, `c.env.X`, `Netlify.env.get('X')`. */
+export function envReadText(node: TS.Expression): string | undefined {
+  const name = envReadName(node);
+  if (name === undefined) return undefined;
+  const n = unwrap(node);
+  if (n.kind === syntaxKinds().CallExpression) return `${dottedName((n as TS.CallExpression).expression)}('${name}')`;
+  const dotted = dottedName(n) ?? '';
+  if (dotted.startsWith('import.meta.env.')) return `import.meta.env.${name}`;
+  // `process.env['X']`, `Deno.env.X` read as `process.env.X`; Cloudflare's bindings as written.
+  return /^(?:(?:c|ctx|context)\.)?env\./.test(dotted) ? dotted : `process.env.${name}`;
 }
 
 export function isEnvRead(node: TS.Expression): boolean {

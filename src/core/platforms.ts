@@ -7,7 +7,7 @@ import { DEFAULT_LIMITS, readTextFile } from './files';
  * Where each function platform keeps its HTTP endpoints, and what its own config says about
  * them. Config files are parsed as data (TOML lines, YAML, JSON); nothing is ever executed.
  */
-export type Platform = 'redwood' | 'netlify' | 'vercel' | 'next' | 'lambda' | 'pipedream';
+export type Platform = 'redwood' | 'netlify' | 'vercel' | 'next' | 'lambda' | 'pipedream' | 'cloudflare';
 
 export const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
 
@@ -51,6 +51,10 @@ export interface PlatformConfig {
   /** A Next.js `middleware` that refuses unauthenticated requests, and the paths it does that on. */
   nextAuthMiddleware?: NextMiddleware;
   lambdas: LambdaFunction[];
+  /** A Cloudflare Worker: the module `main` names in its wrangler config (without its extension), and the Worker's name. */
+  worker?: { module: string; name: string };
+  /** Cloudflare Pages Functions: the `functions/` folder of a Pages project. */
+  pagesFunctionsDir?: string;
 }
 
 export interface EndpointInfo {
@@ -68,13 +72,23 @@ export interface EndpointInfo {
   scheduled?: boolean;
   /** Lambda: each export is its own function, with its own name and gateway config. */
   perExport?: Record<string, { name: string; gateway: GatewayAuth }>;
+  /**
+   * Cloudflare Pages: how many folders the file sits below `functions/`, for the `_middleware`
+   * modules of its folder and every folder above it, which run before it.
+   */
+  pagesDepth?: number;
 }
+
+/** Cloudflare Pages' handler exports: `onRequest` for every method, `onRequestPost` and the like for one. */
+export const PAGES_EXPORTS = ['onRequest', ...HTTP_METHODS.map((m) => `onRequest${m[0]}${m.slice(1).toLowerCase()}`)];
+
+const WRANGLER_CONFIGS = ['wrangler.toml', 'wrangler.json', 'wrangler.jsonc'];
 
 export function emptyPlatforms(): PlatformConfig {
   return { netlifyDirs: [], netlifyScheduled: [], netlifyEdgeDirs: [], netlifyEdgeRouted: [], nextPagesApiDirs: [], nextAppDirs: [], lambdas: [] };
 }
 
-const PLATFORM_MARKERS = ['netlify.toml', 'vercel.json', 'serverless.yml', 'serverless.yaml', 'template.yaml', 'template.yml'];
+const PLATFORM_MARKERS = ['netlify.toml', 'vercel.json', 'serverless.yml', 'serverless.yaml', 'template.yaml', 'template.yml', ...WRANGLER_CONFIGS];
 const NEXT_CONFIGS = ['next.config.js', 'next.config.mjs', 'next.config.ts', 'next.config.cjs'];
 
 /**
@@ -86,7 +100,11 @@ export function isPlatformRoot(dir: string, names?: { has(name: string): boolean
   if (PLATFORM_MARKERS.some(has) || NEXT_CONFIGS.some(has)) return true;
   if (!has('package.json')) return false;
   const pkg = readPackage(dir);
-  return ['next', '@vercel/node', '@netlify/functions', '@netlify/edge-functions'].some((d) => pkg.deps.has(d)) || (has('api') && isVercelZeroConfig(dir, has, pkg));
+  return (
+    ['next', '@vercel/node', '@netlify/functions', '@netlify/edge-functions'].some((d) => pkg.deps.has(d)) ||
+    (has('api') && isVercelZeroConfig(dir, has, pkg)) ||
+    (has('functions') && deploysToPages(pkg))
+  );
 }
 
 /** Build tools of front-end projects: none of them serves a root `api/` folder, so with one (and no server of its own), that folder is Vercel's. */
@@ -168,6 +186,10 @@ export function readPlatforms(root: string): PlatformConfig {
     const file = path.join(root, name);
     if (fs.existsSync(file)) config.lambdas.push(...readServerlessYml(file));
   }
+  const wrangler = readWrangler(root);
+  if (wrangler.main) config.worker = { module: stripExtension(path.resolve(root, wrangler.main)), name: wrangler.name ?? 'worker' };
+  const functions = path.join(root, 'functions');
+  if (isDir(functions) && (wrangler.pages || deploysToPages(pkg))) config.pagesFunctionsDir = functions;
   for (const name of ['template.yaml', 'template.yml']) {
     const file = path.join(root, name);
     if (fs.existsSync(file)) config.lambdas.push(...readSamTemplate(file));
@@ -200,6 +222,14 @@ export function platformEndpoint(file: string, config: PlatformConfig): Endpoint
     }
   }
   const withoutExt = file.slice(0, -ext.length);
+  if (config.worker?.module === withoutExt) return { platform: 'cloudflare', exports: ['default'], name: config.worker.name };
+  if (config.pagesFunctionsDir) {
+    const rel = relInside(config.pagesFunctionsDir, file);
+    // Every module there is a route, except the folders' `_middleware`, which runs before them.
+    if (rel !== undefined && base !== '_middleware') {
+      return { platform: 'cloudflare', exports: PAGES_EXPORTS, name: routeName('', rel), pagesDepth: rel.split('/').length - 1 };
+    }
+  }
   const lambdas = config.lambdas.filter((l) => l.modulePath === withoutExt);
   if (lambdas.length > 0) {
     const perExport: Record<string, { name: string; gateway: GatewayAuth }> = {};
@@ -315,6 +345,40 @@ function readNetlifyToml(root: string): { dir?: string; scheduled: string[]; edg
   const dir = path.resolve(root, configured ?? 'netlify/functions');
   const edgeDir = path.resolve(root, edgeConfigured ?? 'netlify/edge-functions');
   return { dir: isDir(dir) ? dir : undefined, scheduled, edgeDir: isDir(edgeDir) ? edgeDir : undefined, edgeRouted };
+}
+
+/**
+ * The wrangler config's top-level `main` (a Worker's entry module), `name`, and whether it
+ * describes a Pages project (`pages_build_output_dir`). Read as text: TOML keys before the first
+ * table, or the JSON(C) keys, which sit at the top in wrangler's own templates.
+ */
+function readWrangler(root: string): { main?: string; name?: string; pages: boolean } {
+  for (const config of WRANGLER_CONFIGS) {
+    const text = readConfigText(path.join(root, config));
+    if (text === undefined) continue;
+    const key = config.endsWith('.toml') ? (k: string) => tomlTopLevel(text, k) : (k: string) => new RegExp(`"${k}"\\s*:\\s*"([^"]+)"`).exec(text)?.[1];
+    return { main: key('main'), name: key('name'), pages: key('pages_build_output_dir') !== undefined };
+  }
+  return { pages: false };
+}
+
+/** A script that runs `wrangler pages` (deploy, dev): the project's `functions/` folder is Pages Functions. */
+function deploysToPages(pkg: PackageInfo): boolean {
+  return pkg.scripts.some((script) => /\bwrangler\s+pages\b/.test(script));
+}
+
+/** A string value of a TOML key before the first `[table]`. */
+function tomlTopLevel(text: string, key: string): string | undefined {
+  for (const line of text.split('\n')) {
+    if (/^\s*\[/.test(line)) return undefined;
+    const match = /^\s*([\w-]+)\s*=\s*["']([^"']+)["']/.exec(line);
+    if (match && match[1] === key) return match[2];
+  }
+  return undefined;
+}
+
+function stripExtension(file: string): string {
+  return file.slice(0, file.length - path.extname(file).length);
 }
 
 /**

@@ -219,7 +219,7 @@ export const noTimingUnsafeCompare: RuleMeta = {
   tags: ['security', 'authentication', 'webhooks'],
   messages: {
     hmac: 'An HMAC digest is compared with `{{op}}`, whose running time reveals how many leading characters of a forged signature are right.',
-    env: '`process.env.{{name}}` is compared with `{{op}}`, whose running time reveals how many leading characters of a guess are right.',
+    env: '`{{read}}` is compared with `{{op}}`, whose running time reveals how many leading characters of a guess are right.',
     header: 'The `{{name}}` header is compared with `{{op}}`, whose running time reveals how many leading characters of a guess are right.',
   },
 };

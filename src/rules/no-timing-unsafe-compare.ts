@@ -69,7 +69,8 @@ function checkComparison(ctx: SourceContext, node: TS.Node, op: string, leftSide
   const secret = secretSide(left, right);
   if (!secret) return;
   if (secret.kind === 'hmac') ctx.report({ messageId: 'hmac', data: { op }, at: node });
-  else if (secret.kind === 'env' || secret.kind === 'header') ctx.report({ messageId: secret.kind, data: { op, name: secret.name }, at: node });
+  else if (secret.kind === 'env') ctx.report({ messageId: 'env', data: { op, read: secret.read }, at: node });
+  else if (secret.kind === 'header') ctx.report({ messageId: 'header', data: { op, name: secret.name }, at: node });
 }
 
 /**

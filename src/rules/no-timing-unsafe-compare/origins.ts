@@ -2,7 +2,7 @@ import ts from '../../core/typescript';
 import type * as TS from 'typescript';
 import type { ProjectAnalysis } from '../../core/analysis';
 import type { SourceFileInfo } from '../../core/files';
-import { calleeName, dottedName, envReadName, isFunctionLike, propertyKeyName, stringLiteralValue, unwrap, type FunctionLike } from '../../core/ast';
+import { calleeName, dottedName, envReadName, envReadText, isFunctionLike, propertyKeyName, stringLiteralValue, unwrap, type FunctionLike } from '../../core/ast';
 import { headerRead } from '../../analysis/behaviour';
 
 /**
@@ -13,7 +13,8 @@ import { headerRead } from '../../analysis/behaviour';
 export type Origin =
   | { kind: 'header'; name: string }
   | { kind: 'hmac' }
-  | { kind: 'env'; name: string }
+  /** `read`: the env read as written (`process.env.X`, a Worker's `env.X`). */
+  | { kind: 'env'; name: string; read: string }
   | { kind: 'constant' }
   | { kind: 'length' };
 
@@ -45,7 +46,7 @@ export function originOf(analysis: ProjectAnalysis, expr: TS.Expression, file: S
   const node = unwrap(expr);
   if (isConstantLiteral(node)) return { kind: 'constant' };
   const env = envReadName(node);
-  if (env !== undefined) return { kind: 'env', name: env };
+  if (env !== undefined) return { kind: 'env', name: env, read: envReadText(node) ?? `process.env.${env}` };
   const header = headerName(node);
   if (header !== undefined) return { kind: 'header', name: header };
   if (ts.isPropertyAccessExpression(node) && node.name.text === 'length') return { kind: 'length' };
@@ -98,7 +99,7 @@ function identifierOrigin(analysis: ProjectAnalysis, id: TS.Identifier, file: So
   if (!key) return undefined;
   const holder = dottedName(unwrap(declaration.initializer)) ?? '';
   if (/(^|\.)headers$/i.test(holder)) return { kind: 'header', name: key.toLowerCase() };
-  if (/(^|\.)process\.env$/.test(holder)) return { kind: 'env', name: key };
+  if (/(^|\.)process\.env$/.test(holder)) return { kind: 'env', name: key, read: `process.env.${key}` };
   return undefined;
 }
 

@@ -4,7 +4,7 @@ import type { ProjectAnalysis } from '../../core/analysis';
 import type { SourceFileInfo } from '../../core/files';
 import type { RelatedReport, SuggestionReport } from '../../core/rule';
 import type { Level, Span } from '../../core/types';
-import { dottedName, envReadName, isEnvRead, propertyKeyName, stringLiteralValue, unwrap } from '../../core/ast';
+import { dottedName, envReadName, envReadText, isEnvRead, propertyKeyName, stringLiteralValue, unwrap } from '../../core/ast';
 import { classifyAuthorization, classifyFallback, classifyNamed, classifyUnnamed, type ValueHints, type Verdict } from './classify';
 import { maskSecret } from './mask';
 import { isWordLike } from './entropy';
@@ -263,7 +263,7 @@ function literalContext(node: TS.StringLiteralLike): LiteralContext {
   // `process.env.X ? process.env.X : '...'`: the same fallback as `||`.
   if (ts.isConditionalExpression(parent) && parent.whenFalse === child) {
     const env = envReadName(unwrap(parent.condition));
-    if (env !== undefined && env === envReadName(unwrap(parent.whenTrue))) return { kind: 'fallback', env, read: envReadText(parent.condition, env) };
+    if (env !== undefined && env === envReadName(unwrap(parent.whenTrue))) return { kind: 'fallback', env, read: envReadText(parent.condition) };
   }
   if (ts.isBinaryExpression(parent) && parent.right === child) return binaryContext(parent, parent.left);
   if (ts.isBinaryExpression(parent) && parent.left === child && isComparison(parent)) return namedBy(parent.right);
@@ -282,17 +282,11 @@ function binaryContext(binary: TS.BinaryExpression, left: TS.Expression): Litera
   const defaults = op === ts.SyntaxKind.BarBarEqualsToken || op === ts.SyntaxKind.QuestionQuestionEqualsToken;
   if ((fallback || defaults) && isEnvRead(left)) {
     const env = envReadName(left);
-    return env === undefined ? { kind: 'none' } : { kind: 'fallback', env, read: envReadText(left, env) };
+    return env === undefined ? { kind: 'none' } : { kind: 'fallback', env, read: envReadText(left) };
   }
   return isComparison(binary) ? namedBy(left) : { kind: 'none' };
 }
 
-/** How the code reads the variable, for the message: `process.env.X`, or `Netlify.env.get('X')` in an edge function. */
-function envReadText(expr: TS.Expression, env: string): string {
-  const node = unwrap(expr);
-  if (ts.isCallExpression(node)) return `${dottedName(node.expression)}('${env}')`;
-  return dottedName(node)?.startsWith('import.meta.env.') ? `import.meta.env.${env}` : `process.env.${env}`;
-}
 
 function isComparison(binary: TS.BinaryExpression): boolean {
   const op = binary.operatorToken.kind;

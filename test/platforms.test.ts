@@ -177,3 +177,18 @@ export const onRequest = [log, cloudflareAccessPlugin({ domain: 'https://acme.cl
   writeFiles(root, { 'functions/api/admin/_middleware.ts': 'export const onRequest: PagesFunction = async (context) => context.next()\n' });
   assert.equal(scanRules(root, ['no-unauthenticated-handler']).findings.length, 2);
 });
+
+test('Cloudflare Pages Functions: found by the wrangler config too; a functions/ folder alone is no Pages project', () => {
+  const route = "export const onRequestPost = async ({ env }) => {\n  await env.DB.prepare('DELETE FROM users').run()\n  return new Response(null, { status: 204 })\n}\n";
+  const found = (files: Files) => {
+    const root = tempDir('fnscan-pages-config-');
+    writeFiles(root, { 'functions/api/reset.js': route, ...files });
+    return scanRules(root, ['no-unauthenticated-handler']).findings.map((f) => f.message);
+  };
+  const expected = ['Handler `POST /api/reset` writes to `users` with `DELETE` without authenticating the caller.'];
+  assert.deepEqual(found({ 'wrangler.toml': 'name = "site"\npages_build_output_dir = "./dist"\n' }), expected);
+  assert.deepEqual(found({ 'wrangler.jsonc': '{\n  // Pages\n  "name": "site",\n  "pages_build_output_dir": "./dist"\n}\n' }), expected);
+  // Firebase and other tools keep a functions/ folder of their own.
+  assert.deepEqual(found({ 'package.json': pkg({ scripts: { deploy: 'firebase deploy --only functions' } }) }), []);
+  assert.deepEqual(found({ 'wrangler.toml': 'name = "worker"\nmain = "src/index.ts"\n' }), []);
+});

@@ -139,12 +139,14 @@ export const handler = serverless(app)
         'Handler `DELETE /public/users/:id` writes to `db.user` without authenticating the caller.',
         'api/src/functions/api.ts:8',
         'api/src/lib/routes/users.ts:5 `DELETE /public/users/:id` is registered here.',
+        'api/src/functions/api.ts:7 Its router is mounted here.',
         'api/src/lib/routes/users.ts:6 The handler writes to `db.user` here.',
       ],
       [
         'Handler `GET /public/users` reads `db.user` without authenticating the caller.',
         'api/src/functions/api.ts:8',
         'api/src/lib/routes/users.ts:4 `GET /public/users` is registered here.',
+        'api/src/functions/api.ts:7 Its router is mounted here.',
         'api/src/lib/routes/users.ts:4 The handler reads `db.user` here.',
       ],
     ],
@@ -316,4 +318,124 @@ export default { fetch: app.fetch, async scheduled() {} }
     }),
     ['no-unauthenticated-handler: Handler `DELETE /orders/:id` writes to `orders` with `DELETE` without authenticating the caller. @src/index.ts:4'],
   );
+});
+
+test("Express: `app.all(path, check)` runs before the routes after it on its path, as Express's own example uses it", () => {
+  assert.deepEqual(
+    findings({
+      ...VERCEL,
+      'lib/auth.ts': EXPRESS_AUTH,
+      'api/index.js': `const express = require('express')
+const { db } = require('../lib/db')
+const { requireUser } = require('../lib/auth')
+const app = express()
+app.delete('/api/open/:id', async (req, res) => {
+  await db.user.delete({ where: { id: req.params.id } })
+  res.sendStatus(204)
+})
+app.all('/api/admin/*', requireUser)
+app.delete('/api/admin/users/:id', async (req, res) => {
+  await db.user.delete({ where: { id: req.params.id } })
+  res.sendStatus(204)
+})
+module.exports = app
+`,
+    }),
+    ['no-unauthenticated-handler: Handler `DELETE /api/open/:id` writes to `db.user` without authenticating the caller. @api/index.js:5'],
+  );
+});
+
+test('paths: lists, `:param` segments, constants in templates, and `.unless()` exclusions decide which routes middleware covers', () => {
+  assert.deepEqual(
+    findings({
+      ...VERCEL,
+      'api/index.js': `const express = require('express')
+const { expressjwt } = require('express-jwt')
+const { db } = require('../lib/db')
+const API = '/api/v1'
+function requireKey(req, res, next) {
+  if (req.headers['x-key'] !== process.env.ADMIN_KEY) return res.status(403).end()
+  next()
+}
+const app = express()
+app.use(['/api/internal', '/api/ops'], requireKey)
+app.post('/api/ops/reindex', async (req, res) => res.json(await db.user.updateMany({ data: { indexed: false } })))
+app.use('/api/teams/:teamId', requireKey)
+app.put('/api/teams/:teamId/settings', async (req, res) => res.json(await db.team.update({ where: { id: req.params.teamId }, data: req.body })))
+app.delete('/api/other/:id', async (req, res) => res.json(await db.user.delete({ where: { id: req.params.id } })))
+app.use(\`\${API}/admin\`, requireKey)
+app.delete(\`\${API}/admin/users/:id\`, async (req, res) => res.json(await db.user.delete({ where: { id: req.params.id } })))
+app.delete(\`\${API}/contacts/:id\`, async (req, res) => res.json(await db.contact.delete({ where: { id: req.params.id } })))
+app.use('/api/v2', expressjwt({ secret: process.env.JWT_SECRET, algorithms: ['HS256'] }).unless({ path: ['/api/v2/login', /^\\/api\\/v2\\/public\\//] }))
+app.get('/api/v2/orders', async (req, res) => res.json(await db.order.findMany()))
+app.get('/api/v2/public/customers', async (req, res) => res.json(await db.customer.findMany()))
+module.exports = app
+`,
+    }),
+    [
+      'no-unauthenticated-handler: Handler `DELETE /api/other/:id` writes to `db.user` without authenticating the caller. @api/index.js:14',
+      'no-unauthenticated-handler: Handler `DELETE /api/v1/contacts/:id` writes to `db.contact` without authenticating the caller. @api/index.js:17',
+      'no-unauthenticated-handler: Handler `GET /api/v2/public/customers` reads `db.customer` without authenticating the caller. @api/index.js:20',
+    ],
+  );
+});
+
+test('Express checks: `req.user` guards and Passport callbacks refuse; a 401 that falls through to `next()` or an anonymous strategy does not', () => {
+  assert.deepEqual(
+    findings({
+      ...REDWOOD,
+      'api/src/lib/passport.js': "const passport = require('passport')\nmodule.exports = passport\n",
+      'api/src/functions/api.js': `const express = require('express')
+const serverless = require('serverless-http')
+const passport = require('src/lib/passport')
+const { db } = require('src/lib/db')
+const app = express()
+app.use(passport.initialize())
+function leakyKey(req, res, next) {
+  if (req.headers['x-api-key'] !== process.env.DASHBOARD_API_KEY) {
+    res.status(401).json({ error: 'bad api key' })
+  }
+  next()
+}
+app.get('/contacts', async (req, res) => {
+  if (!req.user) return res.sendStatus(401)
+  res.json(await db.contact.findMany({ where: { ownerId: req.user.id } }))
+})
+app.get('/settings', (req, res, next) => {
+  passport.authenticate('jwt', { session: false }, (err, user) => {
+    if (err) return next(err)
+    if (!user) return res.status(401).json({ error: 'Unauthorized' })
+    req.user = user
+    next()
+  })(req, res, next)
+}, async (req, res) => res.json(await db.user.findUnique({ where: { id: req.user.id } })))
+app.get('/orders', passport.authenticate(['jwt', 'anonymous'], { session: false }), async (req, res) => res.json(await db.order.findMany()))
+app.get('/invoices', leakyKey, async (req, res) => res.json(await db.invoice.findMany()))
+module.exports.handler = serverless(app)
+`,
+    }),
+    [
+      'no-unauthenticated-handler: Handler `GET /orders` reads `db.order` without authenticating the caller. @api/src/functions/api.js:25',
+      'no-unauthenticated-handler: Handler `GET /invoices` reads `db.invoice` without authenticating the caller. @api/src/functions/api.js:26',
+    ],
+  );
+});
+
+test("an authorizer in serverless.yml stands in front of every route of the app its function serves", () => {
+  const files = {
+    'package.json': '{ "name": "jobs", "private": true }',
+    'serverless.yml': 'service: jobs\nprovider:\n  name: aws\nfunctions:\n  admin:\n    handler: src/admin.handler\n    events:\n      - http:\n          path: /admin/{proxy+}\n          method: any\n          authorizer: aws_iam\n',
+    'src/admin.ts': `import { Hono } from 'hono'
+import { handle } from 'hono/aws-lambda'
+import { PrismaClient } from '@prisma/client'
+const db = new PrismaClient()
+const app = new Hono()
+app.delete('/admin/jobs/:id', async (c) => c.json(await db.job.delete({ where: { id: c.req.param('id') } })))
+export const handler = handle(app)
+`,
+  };
+  assert.deepEqual(findings(files), []);
+  assert.deepEqual(findings({ ...files, 'serverless.yml': files['serverless.yml'].replace('          authorizer: aws_iam\n', '') }), [
+    'no-unauthenticated-handler: Handler `DELETE /admin/jobs/:id` writes to `db.job` without authenticating the caller. @src/admin.ts:6',
+  ]);
 });

@@ -44,7 +44,7 @@ import {
 } from './vocabulary';
 
 /** Last names of the property reads `onAccess` looks at (request bodies, the current user). */
-const ACCESS_NAMES = new Set(['body', 'bodyRaw', 'rawBody', 'currentUser', 'user']);
+const ACCESS_NAMES = new Set(['body', 'bodyRaw', 'rawBody', 'currentUser', 'user', 'auth', 'userId']);
 
 /** Calls that establish who the caller is. They authenticate when their result decides a refusal. */
 const AUTH_CALLS = new Set([
@@ -106,6 +106,7 @@ export const LIBRARY_CALL_NAMES: ReadonlySet<string> = new Set([
   'tsscmp',
   'equals',
   'compare',
+  'authenticate',
 ]);
 
 /** Auth calls of libraries that always return a promise (see `isAsyncAuthCall`). */
@@ -369,6 +370,10 @@ export class BehaviourAnalyzer {
       }
       if (name && /clientContext\.user$/.test(name) && guardsRejection(node)) {
         facts.auth.push({ file, node, via: '`context.clientContext.user`', anchor: node });
+      }
+      // Express: what Passport, express-jwt or a signed session put on the request (`if (!req.user) return res.sendStatus(401)`).
+      if (name && /^req\.(?:user|auth|session\.(?:user|userId))$/.test(name) && guardsRejection(node)) {
+        facts.auth.push({ file, node, via: `\`${name}\``, anchor: node });
       }
     }
   }
@@ -783,6 +788,12 @@ export class BehaviourAnalyzer {
 
     if ((name === 'verifyEvent' || name === 'verifySignature') && source !== undefined && isRedwoodWebhooksModule(source)) {
       facts.verifies.push({ ...this.redwoodVerify(call, name, file), anchor: call });
+      return true;
+    }
+    // Passport's custom callback: `passport.authenticate('jwt', (err, user) => { if (!user) return res.status(401)... })(req, res, next)`.
+    if (name === 'authenticate' && (source === 'passport' || /(^|\.)passport$/i.test(dotted.slice(0, -'.authenticate'.length)))) {
+      const callback = call.arguments.map((a): TS.Node => unwrap(a)).find((a): a is FunctionLike => isFunctionLike(a));
+      if (callback && refusesWithoutUser(callback)) facts.auth.push({ file, node: call, via: '`passport.authenticate` with a callback that refuses', anchor: call });
       return true;
     }
     if (name === 'constructEventWithoutVerification') {
@@ -1382,9 +1393,32 @@ function functionRejects(node: TS.Node, authOnly: boolean): boolean {
     (n) =>
       ts.isThrowStatement(n) ||
       (ts.isReturnStatement(n) && n.expression !== undefined && isRejectingResponse(n.expression, authOnly ? /^(401|403)$/ : /^(40[013]|429)$/)) ||
-      (ts.isCallExpression(n) && /\.status\((401|403)\)/.test(n.getText())),
+      (ts.isCallExpression(n) && /\.status\((401|403)\)/.test(n.getText()) && !fallsThrough(n)),
     (n) => n !== fn && isFunctionLike(n) && isDeferredFunction(n),
   );
+}
+
+/** A Passport callback `(err, user) => ...` that answers 401/403 (or throws) when no user was authenticated. */
+function refusesWithoutUser(callback: FunctionLike): boolean {
+  const user = callback.parameters[1]?.name;
+  if (!user || !ts.isIdentifier(user)) return false;
+  return someNode(callback.body ?? callback, (n) => ts.isIfStatement(n) && /^!\s*\w+$/.test(n.expression.getText()) && n.expression.getText().endsWith(user.text) && refusesWithAuthStatus(n.thenStatement), isFunctionLike);
+}
+
+/**
+ * An Express answer (`res.status(401).json(...)`) does not stop the function: in an `if` branch
+ * that neither returns nor throws, and with no `else`, what follows the `if` runs anyway
+ * (`next()`, the work). Elsewhere it is taken to end the request.
+ */
+function fallsThrough(call: TS.Node): boolean {
+  for (let current: TS.Node = call; current.parent; current = current.parent) {
+    const parent = current.parent;
+    if (isFunctionLike(parent)) return false;
+    if (ts.isIfStatement(parent) && parent.thenStatement === current) {
+      return parent.elseStatement === undefined && !returnsOrThrows(current as TS.Statement);
+    }
+  }
+  return false;
 }
 
 /** The expression is a condition whose branch refuses the caller: `if (!context.currentUser) return 401`. */
@@ -1747,7 +1781,7 @@ const CLOCK_WORDS = /timestamp|Date\.now\(\)/i;
 function refusesWithAuthStatus(branch: TS.Statement): boolean {
   return someNode(branch, (n) => {
     if (ts.isReturnStatement(n) && n.expression) return isRejectingResponse(n.expression, /^(401|403)$/);
-    if (ts.isCallExpression(n)) return /\.status\((401|403)\)|sendStatus\((401|403)\)/.test(n.getText());
+    if (ts.isCallExpression(n)) return /\.status\((401|403)\)|sendStatus\((401|403)\)/.test(n.getText()) && !fallsThrough(n);
     if (ts.isThrowStatement(n)) return /Unauthori[sz]ed|Forbidden|Authentication|401|403/.test(n.getText());
     return false;
   }, isFunctionLike);

@@ -14,7 +14,7 @@ import type { Span } from '../core/types';
 import { BehaviourAnalyzer, behaviourOf, SIGNED_VALUE } from './behaviour';
 import { emptyFacts, mergeFacts, type Anchored, type AuthFact, type Facts, type SensitiveFact, type Site, type VerifyFact } from './facts';
 import { WEBHOOK_NAME } from './vocabulary';
-import { libraryStep, routerAppOf, type RouteStep, type RouterApp } from './routers';
+import { libraryStep, routerAppOf, type RouteScope, type RouteStep, type RouterApp } from './routers';
 import { REPLAY, UNAUTHENTICATED, WEBHOOK_VERIFICATION } from '../rules/meta';
 
 /** One verdict about an endpoint, already attributed to exactly one of the three handler rules. */
@@ -57,8 +57,8 @@ interface HandlerShape {
   routePath?: string;
   /** What package middleware in front of the handler does (`expressjwt()`, `twilio.webhook()`), anchored where it is passed. */
   middlewareFacts?: Facts;
-  /** Where a route registered in another module is written. */
-  routeSite?: Site;
+  /** For a route registered in another module: where it is written, and where it is mounted. */
+  routeSites?: RelatedReport[];
 }
 
 function judge(file: SourceFileInfo, analysis: ProjectAnalysis, config: FnscanConfig): HandlerFinding[] {
@@ -74,7 +74,7 @@ function judge(file: SourceFileInfo, analysis: ProjectAnalysis, config: FnscanCo
 
 /** A route registered in another module (a router the app mounts) is reported at the export, and shown where it is written. */
 function withRouteSite(findings: HandlerFinding[], shape: HandlerShape): HandlerFinding[] {
-  if (shape.routeSite) for (const f of findings) f.related.unshift(related(shape.routeSite, `\`${shape.name}\` is registered here.`));
+  if (shape.routeSites) for (const f of findings) f.related.unshift(...shape.routeSites);
   return findings;
 }
 
@@ -634,7 +634,11 @@ function findHandlers(file: SourceFileInfo, info: EndpointInfo, behaviour: Behav
     // `export default app`, `handle(app)`, or a Worker's `export default { fetch: app.fetch }`.
     const app = exportedNode && info.platform !== 'pipedream' ? (routerAppOf(exportedNode, valueFile, behaviour) ?? (value && value !== exportedNode ? routerAppOf(value, valueFile, behaviour) : undefined)) : undefined;
     if (app) {
-      shapes.push(...routeShapes(app, method, found.nameNode, file, behaviour, routesSeen));
+      for (const route of routeShapes(app, method, found.nameNode, file, behaviour, routesSeen)) {
+        // An authorizer in front of the function (serverless.yml, SAM) is in front of every route.
+        route.gateway = own?.gateway ?? info.gateway;
+        shapes.push(route);
+      }
       continue;
     }
     if (!value) {
@@ -659,15 +663,22 @@ function findHandlers(file: SourceFileInfo, info: EndpointInfo, behaviour: Behav
 function routeShapes(app: RouterApp, method: string | undefined, exportName: TS.Node | Span, file: SourceFileInfo, behaviour: BehaviourAnalyzer, seen: Set<string>): HandlerShape[] {
   const shapes: HandlerShape[] = [];
   for (const route of app.routes) {
-    if (method && route.method !== method && route.method !== 'ALL') continue;
-    const key = `${route.method} ${route.path} ${route.file.path}:${route.at.pos}`;
+    const methods = method ? route.methods.filter((m) => m === method || m === 'ALL') : route.methods;
+    if (methods.length === 0) continue;
+    const key = `${methods.join(',')} ${route.path} ${route.file.path}:${route.at.pos}`;
     if (seen.has(key)) continue;
     seen.add(key);
     const inFile = route.file === file;
-    const name = `${route.method} ${route.path ?? 'route'}`;
+    // `app.on(['POST', 'PUT'], '/orders', ...)` is one handler: one finding, both methods named.
+    const name = `${methods.join(', ')} ${route.path ?? 'route'}`;
     const shape: HandlerShape = { nameNode: inFile ? route.at : exportName, name, functions: [], usesRequireAuthWrapper: false, opaque: false, exempt: false, routePath: route.path ?? '' };
-    if (!inFile) shape.routeSite = { file: route.file, node: route.at };
-    for (const step of route.steps) addRouteStep(shape, step, behaviour);
+    if (!inFile) {
+      // Reported at the export: shown where the route is written, and where this module mounts its router.
+      const mount = route.mounts.find((m) => m.file === file);
+      shape.routeSites = [related({ file: route.file, node: route.at }, `\`${name}\` is registered here.`)];
+      if (mount) shape.routeSites.push(related({ file, node: mount.node }, 'Its router is mounted here.'));
+    }
+    for (const step of route.steps) addRouteStep(shape, step, behaviour, { path: route.path, methods });
     shapes.push(shape);
   }
   return shapes;
@@ -700,9 +711,9 @@ function addPagesMiddleware(shape: HandlerShape, file: SourceFileInfo, depth: nu
 }
 
 /** A middleware or handler of a route: the project's own code is followed; a package's is known or gets the benefit of the doubt. */
-function addRouteStep(shape: HandlerShape, step: RouteStep, behaviour: BehaviourAnalyzer): void {
+function addRouteStep(shape: HandlerShape, step: RouteStep, behaviour: BehaviourAnalyzer, route?: RouteScope): void {
   const node = unwrap(step.node);
-  const library = isFunctionLike(node) ? undefined : libraryStep(node, step.file, behaviour);
+  const library = isFunctionLike(node) ? undefined : libraryStep(node, step.file, behaviour, route);
   if (!library) {
     addValue(shape, node, step.file, behaviour, 1);
     return;

@@ -19,14 +19,16 @@ export interface RouteStep {
 }
 
 export interface RouterRoute {
-  /** `GET`, `POST`..., or `ALL` (`app.all`, or an `app.on` whose methods are not literal). */
-  method: string;
+  /** `GET`, `POST`..., or `ALL` (`app.all`, or an `app.on` whose methods are not literal); `app.on(['POST', 'PUT'], ...)` has two. */
+  methods: string[];
   /** The full path, mounts and `basePath` included; undefined when it is not a literal. */
   path: string | undefined;
   /** What names the route in code: its path literal, or the method's name. */
   at: TS.Node;
   file: SourceFileInfo;
   steps: RouteStep[];
+  /** The calls that mount the router it is in (`app.use('/billing', billing)`), outermost first. */
+  mounts: RouteStep[];
 }
 
 export interface RouterApp {
@@ -68,7 +70,7 @@ export function routerAppOf(value: TS.Node, file: SourceFileInfo, behaviour: Beh
   const app = reader.appAt(expr, file);
   if (!app) return undefined;
   const routes: RouterRoute[] = [];
-  reader.readApp(app, '', [], routes, 0);
+  reader.readApp(app, '', [], [], routes, 0);
   return { creation: app.creation, routes };
 }
 
@@ -141,11 +143,11 @@ class RouteReader {
   }
 
   /** Adds the routes of `app`, mounted at `prefix` behind `inherited` middleware, to `out`. */
-  readApp(app: AppDeclaration, prefix: string, inherited: Middleware[], out: RouterRoute[], mounts: number): void {
+  readApp(app: AppDeclaration, prefix: string, inherited: Middleware[], mountedBy: RouteStep[], out: RouterRoute[], mounts: number): void {
     // A router may be mounted twice (`/admin` behind a check, `/public` not); never inside itself.
     if (this.reading.has(app.creation) || mounts > MAX_MOUNTS) return;
     this.reading.add(app.creation);
-    const state: AppState = { prefix, middleware: [...inherited], routePath: undefined };
+    const state: AppState = { prefix, middleware: [...inherited], routePath: undefined, mounts: mountedBy };
     for (const call of app.chained) this.register(call, app.file, state, out, mounts);
     if (app.name && app.statement) {
       const statements = app.file.sf.statements;
@@ -165,12 +167,12 @@ class RouteReader {
     const method = calleeName(call) ?? '';
     const args = call.arguments;
     if (method === 'basePath') {
-      const base = args[0] && stringLiteralValue(args[0]);
+      const base = args[0] && this.pathValue(args[0], file);
       state.prefix = base === undefined ? state.prefix : joinPath(state.prefix, base);
       return;
     }
     if (method === 'route') {
-      const path = args[0] && stringLiteralValue(args[0]);
+      const path = args[0] && this.pathValue(args[0], file);
       if (args.length === 1) {
         // Express: `app.route('/book').get(...).post(...)` names the path of the calls chained on it.
         state.routePath = path === undefined ? null : joinPath(state.prefix, path);
@@ -178,21 +180,26 @@ class RouteReader {
       }
       // Hono: `app.route('/users', users)` mounts another app.
       const sub = args[1] && this.appAt(args[1], file);
-      if (sub) this.readApp(sub, path === undefined ? state.prefix : joinPath(state.prefix, path), this.covering(state, path), out, mounts + 1);
+      const at = path === undefined ? state.prefix : joinPath(state.prefix, path);
+      if (sub) this.readApp(sub, at, this.covering(state, path === undefined ? undefined : at), [...state.mounts, { node: call, file }], out, mounts + 1);
       return;
     }
     if (method === 'use') {
-      const [path, handlers] = splitPath(args);
-      const full = path === null ? null : path === undefined ? state.prefix : joinPath(state.prefix, path);
+      const { paths, rest } = this.splitPath(args, file);
+      // `app.use(['/internal', '/ops'], check)` runs on each path.
+      const fulls = paths === undefined ? [state.prefix] : paths === null ? [undefined] : paths.map((p) => joinPath(state.prefix, p));
       const steps: RouteStep[] = [];
-      for (const handler of this.steps(handlers, file)) {
+      for (const handler of this.steps(rest, file)) {
         const sub = this.appAt(handler.node, handler.file);
+        if (!sub) {
+          if (!isErrorHandler(handler.node)) steps.push(handler);
+          continue;
+        }
         // `app.use('/admin', requireUser, adminRouter)`: the middleware before the router in the call runs first.
         const before: Middleware[] = steps.length > 0 ? [{ prefix: undefined, steps: [...steps] }] : [];
-        if (sub) this.readApp(sub, full ?? state.prefix, [...this.covering(state, path ?? undefined), ...before], out, mounts + 1);
-        else if (!isErrorHandler(handler.node)) steps.push(handler);
+        for (const full of fulls) this.readApp(sub, full ?? state.prefix, [...this.covering(state, full), ...before], [...state.mounts, { node: call, file }], out, mounts + 1);
       }
-      if (steps.length > 0) state.middleware.push({ prefix: full === null ? undefined : useScope(full), steps });
+      if (steps.length > 0) for (const full of fulls) state.middleware.push({ prefix: full === undefined ? undefined : useScope(full), steps });
       return;
     }
     let methods: string[] | undefined;
@@ -204,29 +211,61 @@ class RouteReader {
       methods = [method.toUpperCase()];
     }
     if (!methods) return;
-    let path: string | undefined;
+    let paths: Array<string | undefined>;
     const callee = unwrap(call.expression);
     let at: TS.Node = ts.isPropertyAccessExpression(callee) ? callee.name : callee;
     let handlers: readonly TS.Expression[];
     if (state.routePath !== undefined && rest.length >= 1 && !isPathArgument(rest[0])) {
-      path = state.routePath ?? undefined;
+      paths = [state.routePath ?? undefined];
       handlers = rest;
     } else {
       // `app.get('view engine')` reads a setting: a route has a path and a handler.
       if (rest.length < 2) return;
-      const [written, after] = splitPath(rest);
-      path = written === undefined || written === null ? undefined : joinPath(state.prefix, written);
+      const written = this.splitPath(rest, file);
+      paths = written.paths === undefined || written.paths === null ? [undefined] : written.paths.map((p) => joinPath(state.prefix, p));
       at = rest[0];
-      handlers = after;
+      handlers = written.rest;
     }
-    const steps = [...state.middleware.filter((m) => covers(m.prefix, path)).flatMap((m) => m.steps), ...this.steps(handlers, file)];
-    for (const m of methods) out.push({ method: m, path, at, file, steps });
+    const own = this.steps(handlers, file);
+    for (const path of paths) {
+      const steps = [...state.middleware.filter((m) => covers(m.prefix, path)).flatMap((m) => m.steps), ...own];
+      out.push({ methods, path, at, file, steps, mounts: state.mounts });
+      // `app.all('*', requireAuthentication)` (Express's own example) runs before the routes after
+      // it when it calls `next()`; when it answers instead, they are never reached.
+      if (method === 'all') state.middleware.push({ prefix: path === undefined ? undefined : useScope(path), steps: own });
+    }
   }
 
-  /** The middleware in force for a mount at `path`: what covers it, and the global kind. */
-  private covering(state: AppState, path: string | undefined): Middleware[] {
-    const full = path === undefined ? undefined : joinPath(state.prefix, path);
-    return state.middleware.filter((m) => covers(m.prefix, full));
+  /** A registration's paths and what follows them: `paths` undefined when it has none, `null` when they are not literal. */
+  private splitPath(args: readonly TS.Expression[], file: SourceFileInfo): { paths: string[] | null | undefined; rest: readonly TS.Expression[] } {
+    const first = args[0];
+    if (!first || !isPathArgument(first)) return { paths: undefined, rest: args };
+    const a = unwrap(first);
+    const items = ts.isArrayLiteralExpression(a) ? a.elements.map((e) => this.pathValue(e as TS.Expression, file)) : [this.pathValue(a, file)];
+    return { paths: items.every((p): p is string => p !== undefined) ? items : null, rest: args.slice(1) };
+  }
+
+  /** A path's text: a literal, a constant, or a template of them (`` `${BASE}/admin` ``). */
+  private pathValue(node: TS.Expression, file: SourceFileInfo): string | undefined {
+    const a = unwrap(node);
+    if (ts.isTemplateExpression(a)) {
+      let text = a.head.text;
+      for (const span of a.templateSpans) {
+        const part = this.pathValue(span.expression, file);
+        if (part === undefined) return undefined;
+        text += part + span.literal.text;
+      }
+      return text;
+    }
+    const literal = stringLiteralValue(a);
+    if (literal !== undefined || !ts.isIdentifier(a)) return literal;
+    const value = this.behaviour.valueOf(a, file);
+    return value.node === a ? undefined : stringLiteralValue(value.node);
+  }
+
+  /** The middleware in force for a mount at the full path `at`: what covers it, and the global kind. */
+  private covering(state: AppState, at: string | undefined): Middleware[] {
+    return state.middleware.filter((m) => covers(m.prefix, at));
   }
 
   /** The functions a registration passes, arrays (`[auth, validate]`) and constants holding them flattened. */
@@ -250,6 +289,7 @@ interface AppState {
   middleware: Middleware[];
   /** The path `app.route(path)` set for the calls chained on it (`null`: not a literal); undefined outside such a chain. */
   routePath: string | null | undefined;
+  mounts: RouteStep[];
 }
 
 /** The calls of a statement chained on `name` (`app.get(...).post(...)`), innermost first; undefined for other statements. */
@@ -263,22 +303,14 @@ function chainOn(expr: TS.Expression, name: string): TS.CallExpression[] | undef
   return ts.isIdentifier(current) && current.text === name && calls.length > 0 ? calls : undefined;
 }
 
-/** A registration's path and what follows it: undefined when it has none, `null` when it is not a literal. */
-function splitPath(args: readonly TS.Expression[]): [string | null | undefined, readonly TS.Expression[]] {
-  const first = args[0];
-  if (!first || !isPathArgument(first)) return [undefined, args];
-  const a = unwrap(first);
-  const literal = ts.isArrayLiteralExpression(a) ? (a.elements[0] && stringLiteralValue(a.elements[0])) : stringLiteralValue(a);
-  return [literal ?? null, args.slice(1)];
-}
-
-/** A path written as a string, a template, a regular expression or a list of them. */
+/** A path written as a string, a template, a regular expression or a list of them; a constant named like one (`BASE_PATH`). */
 function isPathArgument(node: TS.Expression): boolean {
   const a = unwrap(node);
   return (
     ts.isStringLiteralLike(a) ||
     ts.isTemplateExpression(a) ||
     ts.isRegularExpressionLiteral(a) ||
+    (ts.isIdentifier(a) && /(?:^|_)(?:PATH|PREFIX|BASE|ROUTE)$|(?:Path|Prefix|Base|Route)$/.test(a.text)) ||
     (ts.isArrayLiteralExpression(a) && a.elements.length > 0 && a.elements.every((e) => ts.isStringLiteralLike(e) || ts.isRegularExpressionLiteral(e)))
   );
 }
@@ -306,11 +338,23 @@ function joinPath(prefix: string, path: string): string {
   return prefix.replace(/\/$/, '') + (path.startsWith('/') ? path : `/${path}`);
 }
 
-/** Whether middleware used on `prefix` runs for a route at `path` (unknown either way: taken to). */
+/**
+ * Whether middleware used on `prefix` runs for a route at `path`, segment by segment: a `:param`
+ * stands for any one segment, a `*` for the rest; what is not a literal either way is taken to.
+ */
 function covers(prefix: string | undefined, path: string | undefined): boolean {
   if (prefix === undefined || prefix === '' || path === undefined) return true;
-  if (/[:*(]/.test(prefix)) return true;
-  return path === prefix || path.startsWith(`${prefix}/`);
+  const want = prefix.split('/');
+  const have = path.split('/');
+  for (let i = 0; i < want.length; i++) {
+    const segment = want[i];
+    if (segment.includes('*') || segment.includes('(')) return true;
+    if (i >= have.length) return false;
+    // A `:param` of the route is some values only: the middleware does not run for all of them.
+    if (segment.startsWith(':') ? have[i] !== '' : segment === have[i]) continue;
+    return false;
+  }
+  return true;
 }
 
 function isHonoModule(specifier: string): boolean {
@@ -371,12 +415,18 @@ const INERT_EXPORTS: Record<string, ReadonlySet<string>> = {
   '@clerk/clerk-sdk-node': new Set(['ClerkExpressWithAuth']),
 };
 
+/** The route a step runs for, which `.unless()` exclusions are matched against. */
+export interface RouteScope {
+  path: string | undefined;
+  methods: string[];
+}
+
 /**
  * What a route step that comes from a package is (`cors()`, `passport.authenticate('jwt')`,
  * `upload.single('file')` on a `multer()` instance); undefined for the project's own code,
  * which the behaviour analysis follows.
  */
-export function libraryStep(node: TS.Expression, file: SourceFileInfo, behaviour: BehaviourAnalyzer): LibraryStep | undefined {
+export function libraryStep(node: TS.Expression, file: SourceFileInfo, behaviour: BehaviourAnalyzer, route?: RouteScope): LibraryStep | undefined {
   let step = unwrap(node);
   let stepFile = file;
   if (ts.isIdentifier(step)) {
@@ -387,6 +437,14 @@ export function libraryStep(node: TS.Expression, file: SourceFileInfo, behaviour
       step = made;
       stepFile = value.file;
     }
+  }
+  // express-unless: `expressjwt({...}).unless({ path: ['/login'] })` skips the check on those paths.
+  const callee = ts.isCallExpression(step) ? unwrap(step.expression) : undefined;
+  if (callee && ts.isPropertyAccessExpression(callee) && callee.name.text === 'unless' && ts.isCallExpression(unwrap(callee.expression))) {
+    const inner = libraryStep(unwrap(callee.expression), stepFile, behaviour, route);
+    if (inner?.kind !== 'auth') return inner;
+    const skipped = unlessSkips((step as TS.CallExpression).arguments[0], route);
+    return skipped === false ? inner : skipped === true ? { kind: 'inert' } : { kind: 'unknown' };
   }
   const target = ts.isCallExpression(step) ? unwrap(step.expression) : step;
   const origin = packageOrigin(target, stepFile, behaviour);
@@ -403,11 +461,76 @@ export function libraryStep(node: TS.Expression, file: SourceFileInfo, behaviour
   return { kind: 'unknown' };
 }
 
-/** `expressjwt({ credentialsRequired: false })`, `auth({ authRequired: false })`, `passport.authenticate('anonymous')`, or a custom callback. */
+/**
+ * Whether `.unless(options)` skips the check for this route: true, false, or undefined when
+ * fnscan cannot tell (a pattern it does not read, options it cannot see). Strings match the
+ * path exactly; a regular expression counts by the literal start it is anchored to.
+ */
+function unlessSkips(options: TS.Expression | undefined, route: RouteScope | undefined): boolean | undefined {
+  const opts = options && unwrap(options);
+  if (!opts || !ts.isObjectLiteralExpression(opts) || !route) return undefined;
+  const paths = propertyValue(objectProperty(opts, 'path'));
+  if (!paths) return opts.properties.length === 0 ? false : undefined;
+  const list = ts.isArrayLiteralExpression(unwrap(paths)) ? (unwrap(paths) as TS.ArrayLiteralExpression).elements : [paths];
+  let unknown = false;
+  for (const entry of list) {
+    let pattern = unwrap(entry as TS.Expression);
+    let methods: string[] | undefined;
+    if (ts.isObjectLiteralExpression(pattern)) {
+      const url = propertyValue(objectProperty(pattern, 'url'));
+      const listed = propertyValue(objectProperty(pattern, 'methods'));
+      methods = listed && ts.isArrayLiteralExpression(unwrap(listed)) ? (unwrap(listed) as TS.ArrayLiteralExpression).elements.map((m) => stringLiteralValue(m)?.toUpperCase() ?? '*') : undefined;
+      if (!url) {
+        unknown = true;
+        continue;
+      }
+      pattern = unwrap(url);
+    }
+    if (methods && !methods.includes('*') && !route.methods.every((m) => methods!.includes(m))) continue;
+    const matched = patternMatches(pattern, route.path);
+    if (matched === true) return true;
+    if (matched === undefined) unknown = true;
+  }
+  return unknown ? undefined : false;
+}
+
+function patternMatches(pattern: TS.Expression, path: string | undefined): boolean | undefined {
+  const literal = stringLiteralValue(pattern);
+  if (literal !== undefined) return path === undefined ? undefined : literal === path;
+  if (!ts.isRegularExpressionLiteral(pattern) || path === undefined) return undefined;
+  // `/^\/api\/public\/.*/`: the escaped literal characters after `^`, up to the first operator.
+  const source = pattern.text.slice(1, pattern.text.lastIndexOf('/'));
+  if (!source.startsWith('^')) return undefined;
+  let prefix = '';
+  for (let i = 1; i < source.length; i++) {
+    const c = source[i];
+    if (c === '\\' && i + 1 < source.length && /[/.\-]/.test(source[i + 1])) prefix += source[++i];
+    else if (/[\w/-]/.test(c)) prefix += c;
+    else break;
+  }
+  // A quantifier after the last literal character makes it optional: only what came before it is sure.
+  const next = source[1 + sourceLength(source, prefix)];
+  if (next === '?' || next === '*' || next === '{') prefix = prefix.slice(0, -1);
+  return prefix === '' ? undefined : path.startsWith(prefix);
+}
+
+/** How many characters of a regular expression's source (after `^`) spell `prefix`, escapes included. */
+function sourceLength(source: string, prefix: string): number {
+  let read = 0;
+  let i = 1;
+  while (read < prefix.length && i < source.length) {
+    i += source[i] === '\\' ? 2 : 1;
+    read++;
+  }
+  return i - 1;
+}
+
+/** `expressjwt({ credentialsRequired: false })`, `auth({ authRequired: false })`, `passport.authenticate('anonymous')` (alone or in a list), or a custom callback. */
 function optionalAuth(call: TS.CallExpression, specifier: string): boolean {
   if (specifier === 'passport') {
-    const strategy = call.arguments[0] && stringLiteralValue(call.arguments[0]);
-    return strategy === 'anonymous' || call.arguments.some((a) => isFunctionLike(unwrap(a)));
+    const first = call.arguments[0] && unwrap(call.arguments[0]);
+    const strategies = first && ts.isArrayLiteralExpression(first) ? first.elements.map((e) => stringLiteralValue(e)) : [first && stringLiteralValue(first)];
+    return strategies.includes('anonymous') || call.arguments.some((a) => isFunctionLike(unwrap(a)));
   }
   const options = call.arguments[0] && unwrap(call.arguments[0]);
   if (!options || !ts.isObjectLiteralExpression(options)) return false;
@@ -416,9 +539,10 @@ function optionalAuth(call: TS.CallExpression, specifier: string): boolean {
 
 /**
  * The package a step's callee comes from and the name it exports there: `cors` imported from
- * 'cors', `express.json` (`json` of 'express'), `upload.single` where `upload = multer()`.
+ * 'cors', `express.json` (`json` of 'express'), `upload.single` where `upload = multer()`,
+ * `passport.initialize` where `passport` is the project's configured instance of the package.
  */
-function packageOrigin(target: TS.Expression, file: SourceFileInfo, behaviour: BehaviourAnalyzer): { specifier: string; name: string } | undefined {
+function packageOrigin(target: TS.Expression, file: SourceFileInfo, behaviour: BehaviourAnalyzer, depth = 0): { specifier: string; name: string } | undefined {
   let root = target;
   let last: string | undefined;
   while (ts.isPropertyAccessExpression(root) || ts.isCallExpression(root)) {
@@ -426,24 +550,31 @@ function packageOrigin(target: TS.Expression, file: SourceFileInfo, behaviour: B
     root = unwrap(root.expression);
   }
   if (!ts.isIdentifier(root)) return undefined;
-  const imported = behaviour.importedFrom(file, root.text);
-  if (imported) {
-    if (!isPackage(imported.specifier)) return undefined;
-    const direct = target === root;
-    return { specifier: imported.specifier, name: direct ? imported.name : last ?? imported.name };
-  }
-  // A constant made by a package (`const upload = multer()`, `const auth = expressjwt({...})`).
-  const value = behaviour.valueOf(root, file);
-  if (value.node === root || !ts.isExpression(value.node)) return undefined;
-  const made = unwrap(value.node);
-  if (!ts.isCallExpression(made) && !ts.isNewExpression(made)) return undefined;
-  const origin = packageOrigin(unwrap(made.expression), value.file, behaviour);
+  const origin = rootOrigin(root, file, behaviour, depth);
   if (!origin) return undefined;
   // `const checkJwt = auth({...})` used as `checkJwt`: the middleware `auth()` made.
   return target === root ? origin : { specifier: origin.specifier, name: last ?? origin.name };
 }
 
-/** A package, not a path alias of the project (`@/lib/auth`, `~/auth`). */
+function rootOrigin(root: TS.Identifier, file: SourceFileInfo, behaviour: BehaviourAnalyzer, depth: number): { specifier: string; name: string } | undefined {
+  const imported = behaviour.importedFrom(file, root.text);
+  if (imported && isPackage(imported.specifier)) return { specifier: imported.specifier, name: imported.name };
+  if (depth > 3) return undefined;
+  // A constant made by a package (`const upload = multer()`), or one a project module exports (`export default passport`).
+  const value = behaviour.valueOf(root, file);
+  if (value.node === root || !ts.isExpression(value.node)) return undefined;
+  const made = unwrap(value.node);
+  if (ts.isIdentifier(made)) return packageOrigin(made, value.file, behaviour, depth + 1);
+  if (!ts.isCallExpression(made) && !ts.isNewExpression(made)) return undefined;
+  // `const passport = require('./lib/passport')`: what that module exports.
+  const required = ts.isCallExpression(made) && calleeName(made) === 'require' && made.arguments[0] ? stringLiteralValue(made.arguments[0]) : undefined;
+  if (required !== undefined) {
+    const exported = behaviour.exportedValue(value.file, required, 'default');
+    return exported && ts.isIdentifier(exported.node) ? packageOrigin(exported.node, exported.file, behaviour, depth + 1) : undefined;
+  }
+  return packageOrigin(unwrap(made.expression), value.file, behaviour, depth + 1);
+}
+
 function isPackage(specifier: string): boolean {
   return isPackageSpecifier(specifier) && !/^[@~#]\//.test(specifier);
 }

@@ -211,12 +211,13 @@ export class ProjectAnalysis {
         if (found) return found;
       }
     }
-    // `module.exports.x = ...` / `exports.x = ...`
+    // `module.exports.x = ...` / `exports.x = ...`; `module.exports = x` is what `require()` gives (the default).
     for (const statement of module.sf.statements) {
       if (!ts.isExpressionStatement(statement) || !ts.isBinaryExpression(statement.expression)) continue;
       const { left, right, operatorToken } = statement.expression;
       if (operatorToken.kind !== ts.SyntaxKind.EqualsToken || !ts.isPropertyAccessExpression(left)) continue;
       const target = left.expression.getText(module.sf);
+      if (name === 'default' && target === 'module' && left.name.text === 'exports') return { node: right, file: module };
       if ((target === 'exports' || target === 'module.exports') && left.name.text === name) {
         return { node: right, file: module };
       }

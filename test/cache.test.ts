@@ -580,3 +580,24 @@ test('a folder planted where the journal goes changes no result and does not sto
   assert.equal(formatSarif(result, { root, category: 'fnscan', includeSuppressed: true, toolVersion: '0.0.0' }), sarif(root));
   assert.deepEqual(pending(root, cache), []);
 });
+
+test('a Pages _middleware that starts to exist, and an edit to a mounted router, re-judge the routes behind them', () => {
+  const base = tempDir('fnscan-cache-routes-');
+  const root = path.join(base, 'site');
+  const cache = path.join(base, 'cache');
+  writeFiles(root, {
+    'package.json': JSON.stringify({ name: 'site', private: true, scripts: { deploy: 'wrangler pages deploy dist' } }),
+    'functions/api/admin/reset.ts': "export const onRequestPost = async ({ env }) => {\n  await env.DB.prepare('DELETE FROM users').run()\n  return new Response(null, { status: 204 })\n}\n",
+    'functions/api/app.ts': "import { Hono } from 'hono'\nimport { handle } from 'hono/cloudflare-pages'\nimport users from '../../lib/users'\nconst app = new Hono()\napp.route('/api/app/users', users)\nexport const onRequest = handle(app)\n",
+    'lib/users.ts': "import { Hono } from 'hono'\nconst users = new Hono()\nusers.delete('/:id', async (c) => {\n  await c.env.DB.prepare('DELETE FROM users WHERE id = ?').bind(c.req.param('id')).run()\n  return c.body(null, 204)\n})\nexport default users\n",
+  });
+  const before = sarif(root, cache);
+  assert.deepEqual(filesWith(before, 'no-unauthenticated-handler'), ['functions/api/admin/reset.ts', 'functions/api/app.ts']);
+  writeFiles(root, {
+    'functions/api/admin/_middleware.ts': "export const onRequest = async (context) => {\n  if (context.request.headers.get('x-admin-key') !== context.env.ADMIN_KEY) return new Response('Forbidden', { status: 403 })\n  return context.next()\n}\n",
+    'lib/users.ts': "import { Hono } from 'hono'\nimport { bearerAuth } from 'hono/bearer-auth'\nconst users = new Hono()\nusers.use('*', bearerAuth({ verifyToken: async (token, c) => token === c.env.USERS_TOKEN }))\nusers.delete('/:id', async (c) => {\n  await c.env.DB.prepare('DELETE FROM users WHERE id = ?').bind(c.req.param('id')).run()\n  return c.body(null, 204)\n})\nexport default users\n",
+  });
+  const after = sarif(root, cache);
+  assert.equal(after, sarif(root));
+  assert.deepEqual(filesWith(after, 'no-unauthenticated-handler'), []);
+});

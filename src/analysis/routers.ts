@@ -32,8 +32,6 @@ export interface RouterRoute {
 }
 
 export interface RouterApp {
-  /** The expression that creates the app: `express()`, `new Hono()`, `express.Router()`. */
-  creation: TS.Node;
   routes: RouterRoute[];
 }
 
@@ -71,7 +69,7 @@ export function routerAppOf(value: TS.Node, file: SourceFileInfo, behaviour: Beh
   if (!app) return undefined;
   const routes: RouterRoute[] = [];
   reader.readApp(app, '', [], [], routes, 0);
-  return { creation: app.creation, routes };
+  return { routes };
 }
 
 /** An app as declared: the call that creates it, the registrations chained on it, and the name that holds it. */

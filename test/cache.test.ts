@@ -601,3 +601,16 @@ test('a Pages _middleware that starts to exist, and an edit to a mounted router,
   assert.equal(after, sarif(root));
   assert.deepEqual(filesWith(after, 'no-unauthenticated-handler'), []);
 });
+
+test("a Worker's entry moved in wrangler.toml: the cached scan judges the new entry, as an uncached one does", () => {
+  const base = tempDir('fnscan-cache-worker-');
+  const root = path.join(base, 'worker');
+  const cache = path.join(base, 'cache');
+  const purge = "export default {\n  async fetch(request, env) {\n    await env.DB.prepare('DELETE FROM users').run()\n    return new Response('ok')\n  },\n}\n";
+  writeFiles(root, { 'wrangler.toml': 'name = "api"\nmain = "src/old.ts"\n', 'src/old.ts': purge, 'src/index.ts': purge });
+  assert.deepEqual(filesWith(sarif(root, cache), 'no-unauthenticated-handler'), ['src/old.ts']);
+  writeFiles(root, { 'wrangler.toml': 'name = "api"\nmain = "src/index.ts"\n' });
+  const after = sarif(root, cache);
+  assert.equal(after, sarif(root));
+  assert.deepEqual(filesWith(after, 'no-unauthenticated-handler'), ['src/index.ts']);
+});

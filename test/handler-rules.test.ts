@@ -1147,3 +1147,55 @@ test("a swallowed check's finding says so in its related location", () => {
     ['The handler writes to `db.post` here.', 'The caller is checked here, but a `catch` that carries on swallows the refusal.'],
   );
 });
+
+test("SendGrid's sendMultiple sends messages as send does", () => {
+  assert.deepEqual(
+    verdicts({
+      'api/src/functions/broadcast.ts': `import sgMail from '@sendgrid/mail'
+export const handler = async (event) => {
+  const { to, html } = JSON.parse(event.body)
+  await sgMail.sendMultiple({ to, from: 'news@acme.dev', subject: 'News', html })
+  return { statusCode: 202 }
+}
+`,
+    }),
+    ['no-unauthenticated-handler:unauthenticated@api/src/functions/broadcast.ts:2'],
+  );
+});
+
+test("jose's jwtVerify in a try whose catch carries on checks nobody, unless the helper answers with the verified claims", () => {
+  const swallowed = `import { jwtVerify } from 'jose'
+import { db } from 'src/lib/db'
+const key = new TextEncoder().encode(process.env.JWT_SECRET)
+export const handler = async (event) => {
+  try {
+    await jwtVerify(event.headers.authorization?.slice(7) ?? '', key)
+  } catch {
+    // anonymous
+  }
+  await db.account.delete({ where: { id: event.queryStringParameters.id } })
+  return { statusCode: 204 }
+}
+`;
+  const returned = `import { jwtVerify } from 'jose'
+import { db } from 'src/lib/db'
+const key = new TextEncoder().encode(process.env.JWT_SECRET)
+async function decrypt(token) {
+  try {
+    const { payload } = await jwtVerify(token, key)
+    return payload
+  } catch {
+    console.log('bad token')
+  }
+}
+export const handler = async (event) => {
+  const claims = await decrypt(event.cookies?.session)
+  // A redirect, not a 401: only the verification in the helper can make this a check.
+  if (!claims?.sub) return { statusCode: 302, headers: { location: '/login' } }
+  await db.account.delete({ where: { id: claims.sub } })
+  return { statusCode: 204 }
+}
+`;
+  assert.deepEqual(verdicts({ ...DB, 'api/src/functions/account.ts': swallowed }), ['no-unauthenticated-handler:unauthenticated@api/src/functions/account.ts:4']);
+  assert.deepEqual(verdicts({ ...DB, 'api/src/functions/account.ts': returned }), []);
+});

@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import path from 'node:path';
 import { scanRules, tempDir, writeFiles, type Files } from './support/project';
 
 const DELETE_USER = [
@@ -191,4 +192,26 @@ test('Cloudflare Pages Functions: found by the wrangler config too; a functions/
   // Firebase and other tools keep a functions/ folder of their own.
   assert.deepEqual(found({ 'package.json': pkg({ scripts: { deploy: 'firebase deploy --only functions' } }) }), []);
   assert.deepEqual(found({ 'wrangler.toml': 'name = "worker"\nmain = "src/index.ts"\n' }), []);
+});
+
+test('workspace packages are followed to their source: a helper in packages/db is project code', () => {
+  const root = tempDir('fnscan-workspace-');
+  const purgeApp = "import { Hono } from 'hono'\nimport { banUser } from '@acme/db'\nimport { audit } from '@acme/db/audit'\nconst app = new Hono()\napp.post('/users/:id/ban', async (c) => {\n  await audit(c.env.DB, 'ban')\n  return c.json(await banUser(c.env.DB, c.req.param('id')))\n})\nexport default app\n";
+  writeFiles(root, {
+    'package.json': JSON.stringify({ name: 'acme', private: true, workspaces: ['apps/*', 'packages/*'] }),
+    'apps/admin/package.json': JSON.stringify({ name: '@acme/admin', private: true, dependencies: { '@acme/db': '*', hono: '4.6.0' } }),
+    'apps/admin/wrangler.toml': 'name = "acme-admin"\nmain = "src/index.ts"\n',
+    'apps/admin/src/index.ts': purgeApp,
+    'packages/db/package.json': JSON.stringify({ name: '@acme/db', main: 'dist/index.js', types: 'dist/index.d.ts' }),
+    'packages/db/src/index.ts': "export async function banUser(db, id) {\n  return db.prepare('UPDATE users SET banned = 1 WHERE id = ?').bind(id).run()\n}\n",
+    'packages/db/src/audit.ts': "export async function audit(db, what) {\n  return what\n}\n",
+  });
+  const found = () => scanRules(path.join(root, 'apps/admin'), ['no-unauthenticated-handler']).findings.map((f) => f.message);
+  assert.deepEqual(found(), ['Handler `POST /users/:id/ban` writes to `users` with `UPDATE` without authenticating the caller.']);
+  // pnpm's workspace file names the packages the same way.
+  writeFiles(root, { 'package.json': JSON.stringify({ name: 'acme', private: true }), 'pnpm-workspace.yaml': "packages:\n  - 'apps/*'\n  - 'packages/*'\n" });
+  assert.deepEqual(found(), ['Handler `POST /users/:id/ban` writes to `users` with `UPDATE` without authenticating the caller.']);
+  // Outside a workspace the import is a package fnscan cannot see into.
+  writeFiles(root, { 'pnpm-workspace.yaml': 'packages: []\n' });
+  assert.deepEqual(found(), []);
 });

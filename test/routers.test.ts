@@ -439,3 +439,23 @@ export const handler = handle(app)
     'no-unauthenticated-handler: Handler `DELETE /admin/jobs/:id` writes to `db.job` without authenticating the caller. @src/admin.ts:6',
   ]);
 });
+
+test('Hono: a middleware that only tests for an Authorization header checks nobody', () => {
+  assert.deepEqual(
+    findings({
+      ...VERCEL,
+      'api/index.ts': `import { Hono } from 'hono'
+import { createMiddleware } from 'hono/factory'
+import { db } from '../lib/db'
+const requireBearer = createMiddleware(async (c, next) => {
+  if (!c.req.header('Authorization')?.startsWith('Bearer ')) return c.json({ error: 'unauthorized' }, 401)
+  await next()
+})
+const app = new Hono()
+app.delete('/api/contacts/:id', requireBearer, async (c) => c.json(await db.contact.delete({ where: { id: c.req.param('id') } })))
+export default app
+`,
+    }),
+    ['no-unauthenticated-handler: Handler `DELETE /api/contacts/:id` writes to `db.contact` without authenticating the caller. @api/index.ts:9'],
+  );
+});

@@ -107,6 +107,7 @@ export const LIBRARY_CALL_NAMES: ReadonlySet<string> = new Set([
   'equals',
   'compare',
   'authenticate',
+  'sign',
 ]);
 
 /** Auth calls of libraries that always return a promise (see `isAsyncAuthCall`). */
@@ -187,6 +188,8 @@ export class BehaviourAnalyzer {
     this.building.push(state);
     try {
       if (fn.body) this.collect(fn.body, file, facts, depth);
+      // `(c) => c.json({ key: c.env.RESEND_API_KEY })`: the body is what it answers.
+      if (fn.body && !ts.isBlock(fn.body)) this.onReturned(fn.body as TS.Expression, fn.body, file, facts);
     } finally {
       this.building.pop();
       this.inProgress.delete(fn);
@@ -529,7 +532,7 @@ export class BehaviourAnalyzer {
     }
     if (ts.isCallExpression(node)) {
       const callee = unwrap(node.expression);
-      return ts.isPropertyAccessExpression(callee) && isShapeTest(node, callee) && this.isRequestRead(callee.expression, file, reads, depth + 1);
+      if (ts.isPropertyAccessExpression(callee) && isShapeTest(node, callee)) return this.isRequestRead(callee.expression, file, reads, depth + 1);
     }
     return this.isRequestRead(node, file, reads, depth);
   }
@@ -539,6 +542,13 @@ export class BehaviourAnalyzer {
     const node = unwrap(expr);
     if (depth > 6) return false;
     if (ts.isBinaryExpression(node)) return isLiteralFallback(node) && this.isRequestRead(node.left, file, reads, depth + 1);
+    // A Fetch-style header read: `request.headers.get('authorization')`, Hono's `c.req.header('authorization')`.
+    if (ts.isCallExpression(node)) {
+      const callee = unwrap(node.expression);
+      if (!ts.isPropertyAccessExpression(callee) || headerRead(callee) === undefined) return false;
+      reads.push(node.getText(file.sf));
+      return true;
+    }
     const dotted = dottedName(node);
     if (dotted === undefined) return false;
     if (ts.isIdentifier(node)) {
@@ -585,7 +595,7 @@ export class BehaviourAnalyzer {
       if (!ts.isIdentifier(declaration.name) || !isConstDeclaration(declaration)) return false;
       names.push(declaration.name.text);
     } else if (fetchStyle) {
-      return false;
+      return onlyTestedInPlace(bound);
     }
     return !usedBeyondPresence(fn, names);
   }
@@ -617,13 +627,14 @@ export class BehaviourAnalyzer {
   }
 
   private onReturn(node: TS.ReturnStatement, file: SourceFileInfo, facts: Facts): void {
-    if (!node.expression) return;
-    if (isRejectingResponse(node.expression)) facts.rejects = true;
-    const text = node.expression.getText(file.sf);
-    const secret = /process\.env\.([A-Z0-9_]+)/.exec(text);
-    if (secret && CREDENTIAL_ENV.test(secret[1])) {
-      facts.sensitive.push({ file, node, work: `returns \`process.env.${secret[1]}\``, write: false, anchor: node });
-    }
+    if (node.expression) this.onReturned(node.expression, node, file, facts);
+  }
+
+  /** What a function answers, from a `return` (`site`) or an arrow's expression body. */
+  private onReturned(value: TS.Expression, site: TS.Node, file: SourceFileInfo, facts: Facts): void {
+    if (isRejectingResponse(value)) facts.rejects = true;
+    const secret = credentialIn(value, file);
+    if (secret) facts.sensitive.push({ file, node: site, work: `returns \`${secret}\``, write: false, anchor: site });
   }
 
   private onNew(node: TS.NewExpression, file: SourceFileInfo, facts: Facts): void {
@@ -634,6 +645,10 @@ export class BehaviourAnalyzer {
       if (query) facts.sensitive.push({ file, node, work: query.work, write: query.write, anchor: node, model: query.table, append: query.append });
     }
     const source = this.packageOf(node.expression, file);
+    // Cloudflare's send_email binding: `env.MAILER.send(new EmailMessage(from, to, raw))`.
+    if (source === 'cloudflare:email' && name === 'EmailMessage') {
+      facts.sensitive.push({ file, node, work: 'sends email with `EmailMessage`', write: true, anchor: node });
+    }
     const options = node.arguments?.[0] && unwrap(node.arguments[0]);
     if (source === '@slack/bolt' && name && /^(App|AwsLambdaReceiver|ExpressReceiver|HTTPReceiver)$/.test(name)) {
       const off = options && ts.isObjectLiteralExpression(options) ? propertyValue(objectProperty(options, 'signatureVerification')) : undefined;
@@ -856,7 +871,8 @@ export class BehaviourAnalyzer {
       return true;
     }
     if (name === 'jwtVerify' && source === 'jose') {
-      facts.auth.push({ file, node: call, via: '`jwtVerify`', anchor: call });
+      // As with `jwt.verify`: a rejection a `catch` swallows lets a bad token carry on, unless something checks.
+      if (!isSwallowed(call) || resultIsChecked(call) || assignedAndChecked(call) || returnedFromTry(call)) facts.auth.push({ file, node: call, via: '`jwtVerify`', anchor: call });
       return true;
     }
     if (name === 'validate' && /webhooks\.validate$/.test(dotted)) {
@@ -865,6 +881,13 @@ export class BehaviourAnalyzer {
     }
     if (name === 'createHmac') {
       facts.hmac.push({ file, node: call });
+      return true;
+    }
+    // Web Crypto (Workers, Deno, edge runtimes): `crypto.subtle.sign('HMAC', key, body)` then a comparison,
+    // or `crypto.subtle.verify('HMAC', key, signature, body)`, whose boolean must decide.
+    if ((name === 'sign' || name === 'verify') && /(^|\.)subtle\.(?:sign|verify)$/.test(dotted) && isHmacAlgorithm(call.arguments[0])) {
+      if (name === 'sign') facts.hmac.push({ file, node: call });
+      else facts.verifies.push({ file, node: call, via: 'Web Crypto `crypto.subtle.verify`', replay: 'none', anchor: call, broken: booleanUse(call, true) });
       return true;
     }
     if (name === 'timingSafeEqual' || name === 'safeCompare' || name === 'tsscmp') {
@@ -1193,7 +1216,7 @@ const HTTP_CLIENT_NAMES = new Set(['axios', 'got', 'ky']);
 /** Every operation `PRISMA_CALL` can lead to: the last segment of the dotted name. */
 const PRISMA_OPERATIONS: ReadonlySet<string> = new Set([...PRISMA_WRITES, ...PRISMA_READS]);
 /** The last segments `MESSAGE_SDK_CALLS` accepts. */
-const MESSAGE_SDK_LAST_NAMES = new Set(['create', 'send', 'sendEmailWithTemplate']);
+const MESSAGE_SDK_LAST_NAMES = new Set(['create', 'send', 'sendMultiple', 'sendEmailWithTemplate']);
 const HTTP_VERBS = new Set(['post', 'put', 'patch', 'delete', 'request']);
 const HEADERS_NAME = /^headers$/i;
 const HEADERS_PATH = /(^|\.)headers$/i;
@@ -1346,16 +1369,22 @@ function namesHeaders(expr: TS.Expression): boolean {
   return last !== undefined && HEADERS_NAME.test(last) && HEADERS_PATH.test(dottedName(holder) ?? '');
 }
 
-/** The read of a credential from the environment in `expr`, as written: `process.env.X_TOKEN`, `Netlify.env.get('X_TOKEN')` (edge functions, Deno). */
+/**
+ * The read of a credential from the environment in `expr`, as written: `process.env.X_TOKEN`,
+ * `Netlify.env.get('X_TOKEN')` (edge functions, Deno), Cloudflare's bindings `env.X_TOKEN`,
+ * `c.env.X_TOKEN`, `context.env.X_TOKEN` (not Vite's `import.meta.env`, which ships to browsers).
+ */
 function credentialIn(expr: TS.Expression, file: SourceFileInfo): string | undefined {
   const text = expr.getText(file.sf);
-  if (!text.includes('.env.')) return undefined;
-  for (const match of text.matchAll(/process\.env\.([A-Za-z0-9_]+)|(?:Netlify|Deno)\.env\.get\(\s*(['"])([A-Za-z0-9_]+)\2\s*\)/g)) {
-    const name = match[1] ?? match[3];
+  if (!text.includes('env.')) return undefined;
+  for (const match of text.matchAll(CREDENTIAL_READ)) {
+    const name = match[1] ?? match[3] ?? match[4];
     if (CREDENTIAL_ENV.test(name)) return match[0];
   }
   return undefined;
 }
+
+const CREDENTIAL_READ = /process\.env\.([A-Za-z0-9_]+)|(?:Netlify|Deno)\.env\.get\(\s*(['"])([A-Za-z0-9_]+)\2\s*\)|(?<![\w$.])(?:(?:c|ctx|context|this)\.)?env\.([A-Z][A-Z0-9_]*)/g;
 
 function enclosingBody(node: TS.Node): TS.Node | undefined {
   for (let current = node.parent; current; current = current.parent) {
@@ -1396,6 +1425,39 @@ function functionRejects(node: TS.Node, authOnly: boolean): boolean {
       (ts.isCallExpression(n) && /\.status\((401|403)\)/.test(n.getText()) && !fallsThrough(n)),
     (n) => n !== fn && isFunctionLike(n) && isDeferredFunction(n),
   );
+}
+
+/** `'HMAC'` or `{ name: 'HMAC' }`: Web Crypto's algorithm argument for a keyed hash. */
+function isHmacAlgorithm(arg: TS.Expression | undefined): boolean {
+  if (!arg) return false;
+  const a = unwrap(arg);
+  if (ts.isObjectLiteralExpression(a)) {
+    const name = propertyValue(objectProperty(a, 'name'));
+    return name !== undefined && stringLiteralValue(name)?.toUpperCase() === 'HMAC';
+  }
+  return stringLiteralValue(a)?.toUpperCase() === 'HMAC';
+}
+
+/**
+ * A read used nowhere but in the condition it is written in, and there only for presence or
+ * shape: `if (!c.req.header('authorization'))`, `if (!request.headers.get('authorization')?.startsWith('Bearer '))`.
+ */
+function onlyTestedInPlace(read: TS.Node): boolean {
+  let current = read;
+  for (;;) {
+    const parent = current.parent;
+    if (!parent) return false;
+    if (ts.isIfStatement(parent)) return parent.expression === current;
+    if (ts.isParenthesizedExpression(parent) || (ts.isPrefixUnaryExpression(parent) && parent.operator === ts.SyntaxKind.ExclamationToken)) {
+      current = parent;
+    } else if (ts.isBinaryExpression(parent) && (parent.operatorToken.kind === ts.SyntaxKind.BarBarToken || parent.operatorToken.kind === ts.SyntaxKind.AmpersandAmpersandToken)) {
+      current = parent;
+    } else if (ts.isPropertyAccessExpression(parent) && parent.expression === current && ts.isCallExpression(parent.parent) && parent.parent.expression === parent && isShapeTest(parent.parent, parent)) {
+      current = parent.parent;
+    } else {
+      return false;
+    }
+  }
 }
 
 /** A Passport callback `(err, user) => ...` that answers 401/403 (or throws) when no user was authenticated. */
@@ -1922,6 +1984,28 @@ function assignedAndChecked(call: TS.CallExpression): boolean {
 }
 
 /**
+ * `try { const { payload } = await jwtVerify(token, key); return payload } catch { log }`: the
+ * verified claims are what the helper answers, and a failure answers nothing, which the caller
+ * must check (the Next.js docs' `decrypt` helper).
+ */
+function returnedFromTry(call: TS.CallExpression): boolean {
+  let current: TS.Node = call;
+  while (current.parent && (ts.isAwaitExpression(current.parent) || ts.isParenthesizedExpression(current.parent))) current = current.parent;
+  const declaration = current.parent;
+  const names: string[] = [];
+  if (declaration && ts.isVariableDeclaration(declaration)) {
+    walk(declaration.name, (n) => {
+      if (ts.isIdentifier(n) && n.parent && (ts.isBindingElement(n.parent) || ts.isVariableDeclaration(n.parent)) && n.parent.name === n) names.push(n.text);
+    });
+  }
+  for (let at: TS.Node | undefined = current.parent; at && !isFunctionLike(at); at = at.parent) {
+    if (!ts.isTryStatement(at)) continue;
+    return someNode(at.tryBlock, (n) => ts.isReturnStatement(n) && n.expression !== undefined && (n.expression === current || names.some((name) => containsIdentifier(n.expression!, name))), isFunctionLike);
+  }
+  return false;
+}
+
+/**
  * A hand-written HMAC in the same function that signs something else than the timestamp
  * (`.update(event.body)` only): the clock check is then on a value the caller may change, so a
  * replay just sends a fresh timestamp. Without an HMAC here (a helper verifies), no verdict.
@@ -1991,7 +2075,9 @@ function usedInDedupe(node: TS.Node): boolean {
     if (method === 'set' ? !n.arguments.some(isNxOption) : NOT_DEDUPING_WRITES.has(method) && !resultDecides(n)) return false;
     // `createMany({ ..., skipDuplicates: true })` passes a repeat without an error.
     if (method === 'createMany' && /\bskipDuplicates\s*:\s*true\b/.test(n.getText()) && !resultDecides(n)) return false;
-    const isStore = /(^|\.)(db|prisma|redis|cache|kv)\./.test(dotted) || /^(setnx|setNX|set|add|create|findUnique|findFirst)$/.test(method);
+    // Cloudflare KV by its binding (`if (await env.DELIVERIES.get(id)) return`): a look-up whose answer stops the repeat.
+    const kvLookup = method === 'get' && /(^|\.)env\.[A-Z][A-Z0-9_]*\.get$/.test(dotted) && resultDecides(n);
+    const isStore = kvLookup || /(^|\.)(db|prisma|redis|cache|kv)\./.test(dotted) || /^(setnx|setNX|set|add|create|findUnique|findFirst)$/.test(method);
     if (!isStore) return false;
     const args = n.arguments;
     return args.some((a) => a === current || a.pos <= node.pos && node.end <= a.end) || names.some((name) => args.some((a) => containsIdentifier(a, name)));

@@ -713,13 +713,13 @@ function addPagesMiddleware(shape: HandlerShape, file: SourceFileInfo, depth: nu
 /** A middleware or handler of a route: the project's own code is followed; a package's is known or gets the benefit of the doubt. */
 function addRouteStep(shape: HandlerShape, step: RouteStep, behaviour: BehaviourAnalyzer, route?: RouteScope): void {
   const node = unwrap(step.node);
-  const library = isFunctionLike(node) ? undefined : libraryStep(node, step.file, behaviour, route);
+  const library = libraryStep(node, step.file, behaviour, route);
   if (!library) {
     addValue(shape, node, step.file, behaviour, 1);
     return;
   }
   const facts = (shape.middlewareFacts ??= emptyFacts());
-  if (library.kind === 'wraps') addValue(shape, unwrap(library.step.node), library.step.file, behaviour, 1);
+  if (library.kind === 'wraps') addRouteStep(shape, library.step, behaviour, route);
   else if (library.kind === 'auth') facts.auth.push({ file: step.file, node, via: library.via, anchor: node });
   else if (library.kind === 'verifier' && ts.isCallExpression(node)) mergeFacts(facts, behaviour.twilioWebhookFacts(node, step.file));
   else if (library.kind === 'unknown') shape.opaque = true;
@@ -729,7 +729,7 @@ function exportedValues(file: SourceFileInfo): Map<string, ExportedValue> {
   const result = new Map<string, ExportedValue>();
   const sf = file.sf;
   for (const statement of sf.statements) {
-    if (ts.isFunctionDeclaration(statement) && isExported(statement)) {
+    if ((ts.isFunctionDeclaration(statement) || ts.isClassDeclaration(statement)) && isExported(statement)) {
       const isDefault = ts.getModifiers(statement)?.some((m) => m.kind === ts.SyntaxKind.DefaultKeyword);
       const key = isDefault ? 'default' : statement.name?.text;
       if (key) result.set(key, { nameNode: statement.name ?? keywordSpan(statement, sf), value: statement });
@@ -765,10 +765,15 @@ function keywordSpan(statement: TS.Node, sf: TS.SourceFile): Span {
   return { start, end: start + 'export default'.length };
 }
 
-/** `export default { fetch(request) {...} }` (Vercel, Cloudflare style) handles requests in `fetch`. */
+/**
+ * `export default { fetch(request) {...} }` (Vercel, Cloudflare style) handles requests in `fetch`,
+ * as does a class's `fetch` method (`export default class extends WorkerEntrypoint`); a class
+ * without one handles no HTTP request.
+ */
 function requestMethodOf(value: TS.Node): TS.Node | undefined {
   const expr = ts.isExpression(value) ? unwrap(value) : value;
   if (ts.isObjectLiteralExpression(expr)) return methodOf(expr, 'fetch');
+  if (ts.isClassLike(expr)) return expr.members.find((m) => ts.isMethodDeclaration(m) && m.name.getText() === 'fetch' && m.body !== undefined);
   return value;
 }
 

@@ -2,7 +2,7 @@ import ts from '../core/typescript';
 import type * as TS from 'typescript';
 import type { SourceFileInfo } from '../core/files';
 import { isPackageSpecifier } from '../core/analysis';
-import { calleeName, isFunctionLike, objectProperty, propertyValue, stringLiteralValue, unwrap } from '../core/ast';
+import { calleeName, isFunctionLike, objectProperty, propertyValue, stringLiteralValue, unwrap, walk, type FunctionLike } from '../core/ast';
 import type { BehaviourAnalyzer } from './behaviour';
 
 /**
@@ -427,6 +427,10 @@ export interface RouteScope {
 export function libraryStep(node: TS.Expression, file: SourceFileInfo, behaviour: BehaviourAnalyzer, route?: RouteScope): LibraryStep | undefined {
   let step = unwrap(node);
   let stepFile = file;
+  if (isFunctionLike(step)) {
+    const delegate = delegatedMiddleware(step);
+    return delegate ? libraryStep(delegate, file, behaviour, route) : undefined;
+  }
   if (ts.isIdentifier(step)) {
     // `const checkJwt = auth({ audience })`, then `app.get('/x', checkJwt, ...)`: the call that made it.
     const value = behaviour.valueOf(step, file);
@@ -448,6 +452,8 @@ export function libraryStep(node: TS.Expression, file: SourceFileInfo, behaviour
   const origin = packageOrigin(target, stepFile, behaviour);
   if (!origin) return undefined;
   const { specifier, name } = origin;
+  // Passport's custom-callback form: the callback decides, and the behaviour analysis reads it.
+  if (specifier === 'passport' && ts.isCallExpression(step) && step.arguments.some((a) => isFunctionLike(unwrap(a)))) return undefined;
   if (AUTH_MIDDLEWARE[specifier]?.has(name) && ts.isCallExpression(step)) {
     return optionalAuth(step, specifier) ? { kind: 'inert' } : { kind: 'auth', via: `\`${name === 'default' ? calleeName(step) ?? specifier : name}\` from ${specifier}` };
   }
@@ -457,6 +463,48 @@ export function libraryStep(node: TS.Expression, file: SourceFileInfo, behaviour
   }
   if (INERT_PACKAGES.has(specifier) || INERT_EXPORTS[specifier]?.has(name)) return { kind: 'inert' };
   return { kind: 'unknown' };
+}
+
+/**
+ * A middleware built per request, as Hono's docs show for Workers (the secret is a binding):
+ * `(c, next) => jwt({ secret: c.env.JWT_SECRET })(c, next)`, or `const mw = bearerAuth({...});
+ * return mw(c, next)`. The call that builds the middleware, when the function hands every request
+ * to it: it calls `next` nowhere else, and the hand-over is not inside a branch.
+ */
+function delegatedMiddleware(fn: FunctionLike): TS.Expression | undefined {
+  const next = fn.parameters[1]?.name;
+  if (!next || !ts.isIdentifier(next) || !fn.body) return undefined;
+  const nextName = next.text;
+  const handOvers: TS.CallExpression[] = [];
+  let otherUses = 0;
+  walk(fn.body, (n) => {
+    if (n !== fn.body && isFunctionLike(n)) return false;
+    if (ts.isIdentifier(n) && n.text === nextName) {
+      const call = n.parent;
+      if (call && ts.isCallExpression(call) && call.arguments.includes(n) && call.expression !== n) handOvers.push(call);
+      else otherUses++;
+    }
+    return undefined;
+  });
+  if (handOvers.length !== 1 || otherUses > 0) return undefined;
+  const handOver = handOvers[0];
+  // Not inside a branch of the function: every request reaches it.
+  for (let at: TS.Node = handOver; at !== fn.body; at = at.parent) {
+    const parent = at.parent;
+    if (ts.isIfStatement(parent) || ts.isConditionalExpression(parent) || ts.isSwitchStatement(parent) || ts.isCaseClause(parent) || ts.isTryStatement(parent) || ts.isCatchClause(parent)) return undefined;
+    if (ts.isBinaryExpression(parent) && parent.right === at) return undefined;
+  }
+  const made = unwrap(handOver.expression);
+  if (ts.isCallExpression(made)) return made;
+  if (!ts.isIdentifier(made) || !ts.isBlock(fn.body)) return undefined;
+  // `const mw = jwt({ ... }); return mw(c, next)`.
+  for (const statement of fn.body.statements) {
+    if (!ts.isVariableStatement(statement)) continue;
+    const decl = statement.declarationList.declarations.find((d) => ts.isIdentifier(d.name) && d.name.text === made.text);
+    const init = decl?.initializer && unwrap(decl.initializer);
+    if (init && ts.isCallExpression(init)) return init;
+  }
+  return undefined;
 }
 
 /**
@@ -523,12 +571,12 @@ function sourceLength(source: string, prefix: string): number {
   return i - 1;
 }
 
-/** `expressjwt({ credentialsRequired: false })`, `auth({ authRequired: false })`, `passport.authenticate('anonymous')` (alone or in a list), or a custom callback. */
+/** `expressjwt({ credentialsRequired: false })`, `auth({ authRequired: false })`, `passport.authenticate('anonymous')` (alone or in a list). */
 function optionalAuth(call: TS.CallExpression, specifier: string): boolean {
   if (specifier === 'passport') {
     const first = call.arguments[0] && unwrap(call.arguments[0]);
     const strategies = first && ts.isArrayLiteralExpression(first) ? first.elements.map((e) => stringLiteralValue(e)) : [first && stringLiteralValue(first)];
-    return strategies.includes('anonymous') || call.arguments.some((a) => isFunctionLike(unwrap(a)));
+    return strategies.includes('anonymous');
   }
   const options = call.arguments[0] && unwrap(call.arguments[0]);
   if (!options || !ts.isObjectLiteralExpression(options)) return false;

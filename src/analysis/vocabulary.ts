@@ -144,7 +144,7 @@ export const MESSAGE_SENDERS: ReadonlySet<string> = new Set([
 ]);
 
 /** Dotted suffixes of SDK calls that send messages: twilio `messages.create`, resend `emails.send`. */
-export const MESSAGE_SDK_CALLS = /(^|\.)(messages\.create|emails\.send|mail\.send|sgMail\.send|sendEmailWithTemplate|transactionalEmails\.send)$/;
+export const MESSAGE_SDK_CALLS = /(^|\.)(messages\.create|emails\.send|mail\.send|sgMail\.send(?:Multiple)?|sendEmailWithTemplate|transactionalEmails\.send)$/;
 
 export const FS_MODULES = new Set(['fs', 'node:fs', 'fs/promises', 'node:fs/promises', 'fs-extra']);
 export const FS_CALLS = /^(readFile|readFileSync|writeFile|writeFileSync|appendFile|appendFileSync|unlink|unlinkSync|rm|rmSync|readdir|readdirSync|createReadStream|createWriteStream|copyFile|rename)$/;

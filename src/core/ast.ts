@@ -386,8 +386,9 @@ export function envReadName(node: TS.Expression): string | undefined {
   if (!name) return undefined;
   const match = /^(?:process\.env|import\.meta\.env|Deno\.env)\.([A-Za-z_][A-Za-z0-9_]*)$/.exec(name);
   // Cloudflare's bindings: `env.API_KEY` (a Worker's `fetch(request, env)`), `c.env.API_KEY` (Hono),
-  // `context.env.API_KEY` (Pages); upper-case names only, as wrangler's secrets and vars are written.
-  return match?.[1] ?? /^(?:(?:c|ctx|context)\.)?env\.([A-Z][A-Z0-9_]*)$/.exec(name)?.[1];
+  // `context.env.API_KEY` (Pages), `this.env.API_KEY` (a `WorkerEntrypoint`); upper-case names
+  // only, as wrangler's secrets and vars are written.
+  return match?.[1] ?? /^(?:(?:c|ctx|context|this)\.)?env\.([A-Z][A-Z0-9_]*)$/.exec(name)?.[1];
 }
 
 /** An env read as written, for messages: `process.env.X`, `c.env.X`, `Netlify.env.get('X')`. */
@@ -399,7 +400,7 @@ export function envReadText(node: TS.Expression): string | undefined {
   const dotted = dottedName(n) ?? '';
   if (dotted.startsWith('import.meta.env.')) return `import.meta.env.${name}`;
   // `process.env['X']`, `Deno.env.X` read as `process.env.X`; Cloudflare's bindings as written.
-  return /^(?:(?:c|ctx|context)\.)?env\./.test(dotted) ? dotted : `process.env.${name}`;
+  return /^(?:(?:c|ctx|context|this)\.)?env\./.test(dotted) ? dotted : `process.env.${name}`;
 }
 
 export function isEnvRead(node: TS.Expression): boolean {

@@ -50,6 +50,8 @@ const TEXT_FILE_NAMES = new Set([
   'redwood.toml',
   'cedar.toml',
   'netlify.toml',
+  // A Worker's `[vars]` are committed plain text (secrets belong in `wrangler secret put`).
+  'wrangler.toml',
   // Prisma's schema: a datasource `url` written out holds the database password (Redwood: api/db/schema.prisma).
   'schema.prisma',
 ]);

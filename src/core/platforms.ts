@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type * as YAML from 'yaml';
 import { DEFAULT_LIMITS, readTextFile } from './files';
+import { parseJsonc } from './jsonc';
 
 /**
  * Where each function platform keeps its HTTP endpoints, and what its own config says about
@@ -187,7 +188,7 @@ export function readPlatforms(root: string): PlatformConfig {
     if (fs.existsSync(file)) config.lambdas.push(...readServerlessYml(file));
   }
   const wrangler = readWrangler(root);
-  if (wrangler.main) config.worker = { module: stripExtension(path.resolve(root, wrangler.main)), name: wrangler.name ?? 'worker' };
+  if (wrangler.main && !wrangler.private) config.worker = { module: stripExtension(path.resolve(root, wrangler.main)), name: wrangler.name ?? 'worker' };
   const functions = path.join(root, 'functions');
   if (isDir(functions) && (wrangler.pages || deploysToPages(pkg))) config.pagesFunctionsDir = functions;
   for (const name of ['template.yaml', 'template.yml']) {
@@ -348,18 +349,26 @@ function readNetlifyToml(root: string): { dir?: string; scheduled: string[]; edg
 }
 
 /**
- * The wrangler config's top-level `main` (a Worker's entry module), `name`, and whether it
- * describes a Pages project (`pages_build_output_dir`). Read as text: TOML keys before the first
- * table, or the JSON(C) keys, which sit at the top in wrangler's own templates.
+ * The wrangler config's top-level `main` (a Worker's entry module), `name`, whether it describes
+ * a Pages project (`pages_build_output_dir`), and whether no URL reaches the Worker. TOML keys
+ * before the first table; wrangler.json(c) parsed (comments and other environments' keys are not
+ * the Worker's).
  */
-function readWrangler(root: string): { main?: string; name?: string; pages: boolean } {
+function readWrangler(root: string): { main?: string; name?: string; pages: boolean; private: boolean } {
   for (const config of WRANGLER_CONFIGS) {
     const text = readConfigText(path.join(root, config));
     if (text === undefined) continue;
-    const key = config.endsWith('.toml') ? (k: string) => tomlTopLevel(text, k) : (k: string) => new RegExp(`"${k}"\\s*:\\s*"([^"]+)"`).exec(text)?.[1];
-    return { main: key('main'), name: key('name'), pages: key('pages_build_output_dir') !== undefined };
+    let key = (k: string): string | undefined => tomlTopLevel(text, k);
+    if (!config.endsWith('.toml')) {
+      const parsed = parseJsonc(text);
+      const json = parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : {};
+      key = (k) => (json[k] === undefined ? undefined : String(json[k]));
+    }
+    // `workers_dev = false` and no route: only service bindings reach the Worker, no URL does.
+    const routed = key('route') !== undefined || key('routes') !== undefined || /^[ \t]*\[\[[ \t]*routes[ \t]*\]\]/m.test(text);
+    return { main: key('main'), name: key('name'), pages: key('pages_build_output_dir') !== undefined, private: key('workers_dev') === 'false' && !routed };
   }
-  return { pages: false };
+  return { pages: false, private: false };
 }
 
 /** A script that runs `wrangler pages` (deploy, dev): the project's `functions/` folder is Pages Functions. */
@@ -367,12 +376,12 @@ function deploysToPages(pkg: PackageInfo): boolean {
   return pkg.scripts.some((script) => /\bwrangler\s+pages\b/.test(script));
 }
 
-/** A string value of a TOML key before the first `[table]`. */
+/** The value of a TOML key before the first `[table]`: a string's text, or a bare value (`false`, `[...]`) as written. */
 function tomlTopLevel(text: string, key: string): string | undefined {
   for (const line of text.split('\n')) {
     if (/^\s*\[/.test(line)) return undefined;
-    const match = /^\s*([\w-]+)\s*=\s*["']([^"']+)["']/.exec(line);
-    if (match && match[1] === key) return match[2];
+    const match = /^\s*([\w-]+)\s*=\s*(?:["']([^"']+)["']|([^\s#]+))/.exec(line);
+    if (match && match[1] === key) return match[2] ?? match[3];
   }
   return undefined;
 }

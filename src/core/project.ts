@@ -6,6 +6,7 @@ import { compileGlobs } from './glob';
 import { KnownFolders } from './folders';
 import type { FolderEntry } from './discovery-record';
 import { isPlatformRoot, platformEndpoint, readPlatforms, type EndpointInfo, type PlatformConfig } from './platforms';
+import { parseJsonc } from './jsonc';
 
 /** A Redwood (or Cedar) app, a project of another function platform, or just files. */
 export type ProjectKind = 'redwood' | 'functions' | 'plain';
@@ -247,7 +248,95 @@ function plainProject(root: string): ProjectInfo {
 }
 
 function functionsProject(root: string): ProjectInfo {
-  return { kind: 'functions', root, paths: readPathAliases(root, path.join(root, 'src'), false), platforms: readPlatforms(root) };
+  return { kind: 'functions', root, paths: [...readPathAliases(root, path.join(root, 'src'), false), ...workspaceAliases(root)], platforms: readPlatforms(root) };
+}
+
+/** How far above a project its workspace root may be (`apps/api` in a monorepo: two). */
+const MAX_WORKSPACE_DEPTH = 4;
+
+/**
+ * The packages of the workspace a project sits in (npm and Yarn `workspaces`, pnpm's
+ * `pnpm-workspace.yaml`), as aliases from their names to their sources: `@acme/db` is the module
+ * its package.json names (`exports`, `types`, `module`, `main`, with a source of the same name in
+ * place of a build) or its `src/index`, and `@acme/db/x` its `x` or `src/x`. Without them a
+ * helper in `packages/db` would be a package fnscan cannot see into. Only `dir/*` patterns and
+ * plain folders are read; the project's own package is left out.
+ */
+function workspaceAliases(root: string): PathAlias[] {
+  let dir = root;
+  for (let up = 0; up <= MAX_WORKSPACE_DEPTH; up++) {
+    const patterns = workspacePatterns(dir);
+    if (patterns) return packageAliases(dir, patterns, root);
+    if (fs.existsSync(path.join(dir, '.git')) || path.dirname(dir) === dir) break;
+    dir = path.dirname(dir);
+  }
+  return [];
+}
+
+function workspacePatterns(dir: string): string[] | undefined {
+  const pkg = readJsonc(path.join(dir, 'package.json')) as { workspaces?: unknown } | undefined;
+  const declared = Array.isArray(pkg?.workspaces) ? pkg.workspaces : (pkg?.workspaces as { packages?: unknown } | undefined)?.packages;
+  if (Array.isArray(declared)) return declared.filter((p): p is string => typeof p === 'string');
+  const pnpm = readTextFile(path.join(dir, 'pnpm-workspace.yaml'), DEFAULT_LIMITS);
+  if ('skipped' in pnpm) return undefined;
+  // `packages:` then `  - 'packages/*'` lines.
+  return [...pnpm.text.matchAll(/^[ \t]*-[ \t]*['"]?([^'"\s#]+)['"]?[ \t]*$/gm)].map((m) => m[1]);
+}
+
+function packageAliases(workspace: string, patterns: readonly string[], project: string): PathAlias[] {
+  const aliases: PathAlias[] = [];
+  for (const pattern of patterns) {
+    if (pattern.startsWith('!')) continue;
+    const star = /^(.*?)\/\*{1,2}$/.exec(pattern);
+    const parents = star ? [path.join(workspace, star[1])] : [];
+    const dirs = star ? parents.flatMap((parent) => subfolders(parent)) : [path.join(workspace, pattern)];
+    for (const dir of dirs) {
+      if (path.resolve(dir) === path.resolve(project)) continue;
+      const pkg = readJsonc(path.join(dir, 'package.json')) as PackageEntry | undefined;
+      if (!pkg || typeof pkg.name !== 'string') continue;
+      aliases.push({ prefix: pkg.name, wildcard: false, targets: entryTargets(dir, pkg) });
+      aliases.push({ prefix: `${pkg.name}/`, wildcard: true, targets: [dir + path.sep, path.join(dir, 'src') + path.sep] });
+    }
+  }
+  return aliases;
+}
+
+interface PackageEntry {
+  name?: unknown;
+  exports?: unknown;
+  types?: unknown;
+  typings?: unknown;
+  module?: unknown;
+  main?: unknown;
+}
+
+/** Where a package's entry may be, without extensions (the resolver tries them): its declared entries, each also as source, then `src/index` and `index`. */
+function entryTargets(dir: string, pkg: PackageEntry): string[] {
+  const dot = typeof pkg.exports === 'object' && pkg.exports !== null && !Array.isArray(pkg.exports) ? (pkg.exports as Record<string, unknown>)['.'] : pkg.exports;
+  const conditions = typeof dot === 'object' && dot !== null ? Object.values(dot as Record<string, unknown>) : [dot];
+  const declared = [...conditions, pkg.types, pkg.typings, pkg.module, pkg.main].filter((e): e is string => typeof e === 'string');
+  const targets: string[] = [];
+  for (const entry of declared) {
+    const base = entry.replace(/\.d\.[cm]?ts$|\.[cm]?[jt]sx?$/, '');
+    targets.push(path.join(dir, base));
+    // `dist/index.js` built from `src/index.ts`: the source, which is what the scan has.
+    const source = base.replace(/^(?:\.\/)?(?:dist|build|lib|out)\//, 'src/');
+    if (source !== base) targets.push(path.join(dir, source));
+  }
+  targets.push(path.join(dir, 'src', 'index'), path.join(dir, 'index'));
+  return [...new Set(targets)];
+}
+
+function subfolders(parent: string): string[] {
+  try {
+    return fs
+      .readdirSync(parent, { withFileTypes: true })
+      .filter((e) => e.isDirectory() && !e.name.startsWith('.') && e.name !== 'node_modules')
+      .map((e) => path.join(parent, e.name))
+      .sort();
+  } catch {
+    return [];
+  }
 }
 
 function redwoodProject(root: string): ProjectInfo {
@@ -257,7 +346,7 @@ function redwoodProject(root: string): ProjectInfo {
     root,
     apiSrc,
     functionsDir: path.join(apiSrc, 'functions'),
-    paths: readPathAliases(path.join(root, 'api'), apiSrc),
+    paths: [...readPathAliases(path.join(root, 'api'), apiSrc), ...workspaceAliases(root)],
   };
 }
 
@@ -288,45 +377,7 @@ function readPathAliases(apiDir: string, apiSrc: string, redwoodAlias = true): P
 /** A regular file within the size limit only: a tsconfig linked to a device must not hang discovery. */
 function readJsonc(file: string): unknown {
   const read = readTextFile(file, DEFAULT_LIMITS);
-  if ('skipped' in read) return undefined;
-  try {
-    // Most configs are plain JSON; stripping comments character by character is for the rest.
-    return JSON.parse(read.text);
-  } catch {
-    // not plain JSON: comments or trailing commas, perhaps
-  }
-  try {
-    return JSON.parse(stripJsonComments(read.text));
-  } catch {
-    return undefined;
-  }
-}
-
-/** tsconfig files allow comments and trailing commas; strip both outside strings. */
-export function stripJsonComments(text: string): string {
-  let out = '';
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (inString) {
-      out += c;
-      if (c === '\\') out += text[++i] ?? '';
-      else if (c === '"') inString = false;
-    } else if (c === '"') {
-      inString = true;
-      out += c;
-    } else if (c === '/' && text[i + 1] === '/') {
-      while (i < text.length && text[i] !== '\n') i++;
-      out += '\n';
-    } else if (c === '/' && text[i + 1] === '*') {
-      i += 2;
-      while (i < text.length && !(text[i] === '*' && text[i + 1] === '/')) i++;
-      i++;
-    } else {
-      out += c;
-    }
-  }
-  return out.replace(/,(\s*[}\]])/g, '$1');
+  return 'skipped' in read ? undefined : parseJsonc(read.text);
 }
 
 export function roleOf(file: string, project: ProjectInfo): FileRole {

@@ -44,6 +44,9 @@ const PROJECT_FILES = [
   'serverless.yaml',
   'template.yaml',
   'template.yml',
+  'wrangler.toml',
+  'wrangler.json',
+  'wrangler.jsonc',
 ];
 
 /**

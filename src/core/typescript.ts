@@ -84,7 +84,7 @@ export const DIRECT_NAMES: readonly string[] = [
   'isOmittedExpression', 'isParameter', 'isParenthesizedExpression', 'isPrefixUnaryExpression',
   'isPrivateIdentifier', 'isPropertyAccessExpression', 'isPropertyAssignment', 'isPropertyDeclaration',
   'isRegularExpressionLiteral', 'isReturnStatement', 'isSatisfiesExpression', 'isShorthandPropertyAssignment',
-  'isSourceFile', 'isSpreadAssignment', 'isSpreadElement', 'isStatement', 'isStringLiteral', 'isStringLiteralLike', 'isTemplateExpression',
+  'isSourceFile', 'isSpreadAssignment', 'isSpreadElement', 'isStatement', 'isStringLiteral', 'isSwitchStatement', 'isStringLiteralLike', 'isTemplateExpression',
   'isTemplateHead', 'isTemplateMiddle', 'isTemplateSpan', 'isTemplateTail', 'isThrowStatement',
   'isTryStatement', 'isTypeAssertionExpression', 'isTypeOfExpression', 'isVariableDeclaration',
   'isVariableDeclarationList', 'isVariableStatement', 'isWhileStatement',

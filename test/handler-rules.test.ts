@@ -1199,3 +1199,33 @@ export const handler = async (event) => {
   assert.deepEqual(verdicts({ ...DB, 'api/src/functions/account.ts': swallowed }), ['no-unauthenticated-handler:unauthenticated@api/src/functions/account.ts:4']);
   assert.deepEqual(verdicts({ ...DB, 'api/src/functions/account.ts': returned }), []);
 });
+
+test('a credential read into a constant first still makes a third-party call sensitive work', () => {
+  assert.deepEqual(
+    verdicts({
+      'api/src/functions/refund.ts': `import Stripe from 'stripe'
+const stripeKey = process.env.STRIPE_SECRET_KEY ?? ''
+export const handler = async (event) => {
+  const { charge } = JSON.parse(event.body)
+  const res = await fetch('https://api.stripe.com/v1/refunds', { method: 'POST', headers: { Authorization: \`Bearer \${stripeKey}\` }, body: new URLSearchParams({ charge }) })
+  return { statusCode: res.status }
+}
+`,
+      'api/src/functions/charge.ts': `import Stripe from 'stripe'
+const key = process.env.STRIPE_SECRET_KEY
+const stripe = new Stripe(key)
+export const handler = async (event) => {
+  await stripe.refunds.create({ charge: JSON.parse(event.body).charge })
+  return { statusCode: 204 }
+}
+`,
+      'api/src/functions/weather.ts': `const city = 'Oslo'
+export const handler = async () => {
+  const res = await fetch(\`https://api.example.com/weather?city=\${city}\`)
+  return { statusCode: 200, body: await res.text() }
+}
+`,
+    }),
+    ['no-unauthenticated-handler:unauthenticated@api/src/functions/charge.ts:4', 'no-unauthenticated-handler:unauthenticated@api/src/functions/refund.ts:3'],
+  );
+});

@@ -116,6 +116,8 @@ const ASYNC_AUTH_CALLS = new Set(['getServerSession', 'currentUser', 'getIronSes
 /** Auth calls that refuse the caller by throwing (or redirecting), so a bare call is a check. */
 const THROWING_AUTH_CALLS = new Set(['requireAuth', 'protect']);
 const MAX_CALL_DEPTH = 6;
+/** How many names in a call's argument `credentialThrough` follows to their constants. */
+const MAX_NAMES_FOLLOWED = 24;
 
 /** The analysis's behaviour analyzer (one per analysis, like its memos). */
 export function behaviourOf(analysis: ProjectAnalysis): BehaviourAnalyzer {
@@ -993,7 +995,7 @@ export class BehaviourAnalyzer {
       return true;
     }
     if (name === 'fetch' || HTTP_VERBS.has(name) || (mayBeHttpClient(callee, name) && HTTP_CLIENT.test(dottedOf(callee, name)))) {
-      const credential = call.arguments.map((a) => credentialIn(a, file)).find(Boolean);
+      const credential = call.arguments.map((a) => this.credentialThrough(a, file)).find(Boolean);
       if (credential) {
         facts.sensitive.push({ file, node: call, work: `calls a third-party API with \`${credential}\``, write: true, anchor: call });
         return true;
@@ -1083,10 +1085,37 @@ export class BehaviourAnalyzer {
     if (!this.analysis.declares(file, root.text)) return false;
     const value = this.analysis.resolveValue(root, file);
     if (!ts.isNewExpression(value.node) && !ts.isCallExpression(value.node)) return false;
-    const credential = (value.node.arguments ?? []).map((a) => credentialIn(a, value.file)).find(Boolean);
+    const made = value.node;
+    const credential = (made.arguments ?? []).map((a) => this.credentialThrough(a, value.file)).find(Boolean);
     if (!credential) return false;
     facts.sensitive.push({ file, node: call, work: `calls \`${dottedOf(callee, name)}\` with \`${credential}\``, write: true, anchor: call });
     return true;
+  }
+
+  /**
+   * `credentialIn`, also through the constants the expression names: `const key =
+   * process.env.STRIPE_SECRET_KEY`, then `` `Bearer ${key}` `` or `new Stripe(key)`.
+   */
+  private credentialThrough(expr: TS.Expression, file: SourceFileInfo): string | undefined {
+    const direct = credentialIn(expr, file);
+    if (direct !== undefined) return direct;
+    let found: string | undefined;
+    let looked = 0;
+    someNode(
+      expr,
+      (n) => {
+        if (!ts.isIdentifier(n) || looked++ > MAX_NAMES_FOLLOWED) return false;
+        const parent = n.parent;
+        // A property's name (`headers.Authorization`, `{ Authorization: ... }`) is no value.
+        if ((ts.isPropertyAccessExpression(parent) && parent.name === n) || (ts.isPropertyAssignment(parent) && parent.name === n)) return false;
+        const value = this.analysis.resolveValue(n, file);
+        if (value.node === n || !ts.isExpression(value.node)) return false;
+        found = credentialIn(value.node, value.file);
+        return found !== undefined;
+      },
+      isFunctionLike,
+    );
+    return found;
   }
 
   private verifyKind(call: TS.CallExpression, file: SourceFileInfo, source: string | undefined): 'svix' | 'octokit' | 'jwt' | 'resend' | undefined {

@@ -156,3 +156,26 @@ test('a Worker with no workers.dev URL and no route is reached only through serv
   assert.deepEqual(findings({ 'wrangler.jsonc': '{ "name": "internal", "main": "src/index.ts", "workers_dev": false, "routes": ["api.acme.dev/*"] }', 'src/index.ts': purge }), flagged);
   assert.deepEqual(findings({ 'wrangler.toml': 'name = "internal"\nmain = "src/index.ts"\n', 'src/index.ts': purge }), flagged);
 });
+
+test('a Drizzle client used as made (`drizzle(env.DB).delete(users)`) does database work as a named one does', () => {
+  assert.deepEqual(
+    findings({
+      'package.json': JSON.stringify({ name: 'dash', private: true, scripts: { deploy: 'wrangler pages deploy dist' } }),
+      'functions/api/reset.ts': `import { drizzle } from 'drizzle-orm/d1'
+import { users } from '../../schema'
+export const onRequestPost = async ({ env }) => {
+  await drizzle(env.DB).delete(users)
+  return new Response(null, { status: 204 })
+}
+`,
+      'functions/api/list.ts': `import { drizzle } from 'drizzle-orm/d1'
+import { users } from '../../schema'
+export const onRequestGet = async ({ env }) => Response.json(await drizzle(env.DB).select().from(users))
+`,
+    }),
+    [
+      'no-unauthenticated-handler: Handler `GET /api/list` reads the `users` table without authenticating the caller. @functions/api/list.ts:3',
+      'no-unauthenticated-handler: Handler `POST /api/reset` writes to the `users` table without authenticating the caller. @functions/api/reset.ts:3',
+    ],
+  );
+});

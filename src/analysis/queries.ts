@@ -254,8 +254,9 @@ function chainIgnoresConflicts(call: TS.CallExpression): boolean {
   return false;
 }
 
-/** A client made with Drizzle's `drizzle(...)`, whatever it is called. */
+/** A client made with Drizzle's `drizzle(...)`, whatever it is called, or used as made (`drizzle(env.DB).delete(users)`). */
 function isDrizzleClient(node: TS.Expression, valueOf: ValueOf): boolean {
+  if (ts.isCallExpression(node)) return calleeName(node) === 'drizzle';
   if (!ts.isIdentifier(node)) return false;
   const value = valueOf(node);
   const made = ts.isExpression(value) ? unwrap(value) : value;

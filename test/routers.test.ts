@@ -459,3 +459,23 @@ export default app
     ['no-unauthenticated-handler: Handler `DELETE /api/contacts/:id` writes to `db.contact` without authenticating the caller. @api/index.ts:9'],
   );
 });
+
+test("Hono: a route that refuses when the auth middleware set no user (`c.get('user')`) authenticates", () => {
+  assert.deepEqual(
+    findings({
+      ...VERCEL,
+      'api/index.ts': `import { Hono } from 'hono'
+import { db } from '../lib/db'
+const app = new Hono()
+app.delete('/api/notes/:id', async (c) => {
+  const user = c.get('user')
+  if (!user) return c.json({ error: 'unauthorized' }, 401)
+  return c.json(await db.note.delete({ where: { id: c.req.param('id'), ownerId: user.id } }))
+})
+app.delete('/api/drafts/:id', async (c) => c.json(await db.note.delete({ where: { id: c.req.param('id') } })))
+export default app
+`,
+    }),
+    ['no-unauthenticated-handler: Handler `DELETE /api/drafts/:id` writes to `db.note` without authenticating the caller. @api/index.ts:9'],
+  );
+});

@@ -1858,7 +1858,7 @@ const IN_MEMORY_STORES = /^(?:Map|Set|WeakMap|WeakSet|Keyv|LRUCache|LRU|QuickLRU
 
 /** Supabase's session read from the cookie, its JWT unchecked (`supabase.auth.getSession()`). */
 const UNCHECKED_SESSION = /\bauth\s*\.\s*getSession\s*\(/;
-const CALLER_CREDENTIAL_WORDS = /auth|token|session|api[_-]?key|cookie|credential|jwt|bearer|password|headers|clientContext/i;
+const CALLER_CREDENTIAL_WORDS = /auth|token|session|api[_-]?key|cookie|credential|jwt|bearer|password|headers|clientContext|\bc\.get\(\s*['"]user['"]\s*\)|\bc\.var\.user\b/i;
 const SIGNATURE_WORDS = /sig|hmac|digest/i;
 /** How an auth fact from a signed value is named; a webhook's manual HMAC check is one too (see endpoint.ts). */
 export const SIGNED_VALUE = 'a value signed with';

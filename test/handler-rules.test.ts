@@ -1229,3 +1229,43 @@ export const handler = async () => {
     ['no-unauthenticated-handler:unauthenticated@api/src/functions/charge.ts:4', 'no-unauthenticated-handler:unauthenticated@api/src/functions/refund.ts:3'],
   );
 });
+
+test('a secret only tested or measured in the answer is not returned; its value is', () => {
+  const answer = (body: string) => ({ 'api/src/functions/status.ts': `export const handler = async () => ({ statusCode: 200, body: JSON.stringify(${body}) })\n` });
+  for (const safe of ['{ stripe: !!process.env.STRIPE_SECRET_KEY }', '{ stripe: Boolean(process.env.STRIPE_SECRET_KEY) }', "{ stripe: process.env.STRIPE_SECRET_KEY ? 'configured' : 'missing' }", '{ length: process.env.STRIPE_SECRET_KEY?.length }', '{ set: process.env.STRIPE_SECRET_KEY !== undefined }']) {
+    assert.deepEqual(verdicts(answer(safe)), [], safe);
+  }
+  assert.deepEqual(verdicts(answer("{ key: process.env.STRIPE_SECRET_KEY ?? 'unset' }")), ['no-unauthenticated-handler:unauthenticated@api/src/functions/status.ts:1']);
+});
+
+test("a check through a helper of any name that compares the caller's key with a credential authenticates; CommonJS helpers are followed", () => {
+  assert.deepEqual(
+    verdicts({
+      ...DB,
+      'api/src/lib/verify-request.js': `const { timingSafeEqual } = require('node:crypto')
+module.exports = function verifyRequest(event) {
+  const given = Buffer.from(event.headers['x-api-key'] ?? '')
+  const expected = Buffer.from(process.env.INTERNAL_API_KEY ?? '')
+  return given.length === expected.length && timingSafeEqual(given, expected)
+}
+`,
+      'api/src/functions/plan.js': `const verifyRequest = require('../lib/verify-request')
+const { db } = require('src/lib/db')
+exports.handler = async (event) => {
+  if (!verifyRequest(event)) return { statusCode: 401 }
+  await db.user.update({ where: { id: '1' }, data: { plan: 'pro' } })
+  return { statusCode: 204 }
+}
+`,
+      'api/src/functions/open.js': `const { db } = require('src/lib/db')
+const checkShape = require('../lib/verify-request')
+exports.handler = async (event) => {
+  if (!event.body) return { statusCode: 401 }
+  await db.user.update({ where: { id: '1' }, data: { plan: 'pro' } })
+  return { statusCode: 204 }
+}
+`,
+    }),
+    ['no-unauthenticated-handler:unauthenticated@api/src/functions/open.js:3'],
+  );
+});

@@ -479,3 +479,21 @@ export default app
     ['no-unauthenticated-handler: Handler `DELETE /api/drafts/:id` writes to `db.note` without authenticating the caller. @api/index.ts:9'],
   );
 });
+
+test('Express: a middleware that calls next() only when req.user is set guards the routes behind it', () => {
+  const app = (guard: string) => `import express from 'express'
+import { db } from '../lib/db'
+function requireUser(req, res, next) {
+  ${guard}
+}
+const app = express()
+app.get('/api/invoices', requireUser, async (req, res) => res.json(await db.invoice.findMany({ where: { userId: req.user.id } })))
+export default app
+`;
+  assert.deepEqual(findings({ ...VERCEL, 'api/index.ts': app("if (req.user) {\n    next()\n  } else {\n    res.status(401).json({ error: 'Sign in first' })\n  }") }), []);
+  assert.deepEqual(findings({ ...VERCEL, 'api/index.ts': app("return req.user ? next() : res.sendStatus(401)") }), []);
+  // A next() outside the guarded branch lets everyone through.
+  assert.deepEqual(findings({ ...VERCEL, 'api/index.ts': app("if (req.user) {\n    res.locals.user = req.user\n  }\n  next()") }), [
+    'no-unauthenticated-handler: Handler `GET /api/invoices` reads `db.invoice` on a path that skips its check of the caller (`req.user`). @api/index.ts:10',
+  ]);
+});

@@ -4,6 +4,7 @@ import type { SourceFileInfo } from '../core/files';
 import { isConstDeclaration, isPackageSpecifier, type ProjectAnalysis } from '../core/analysis';
 import {
   calleeName,
+  enclosingFunction,
   containsIdentifier,
   dottedName,
   envReadName,
@@ -116,6 +117,7 @@ const ASYNC_AUTH_CALLS = new Set(['getServerSession', 'currentUser', 'getIronSes
 /** Auth calls that refuse the caller by throwing (or redirecting), so a bare call is a check. */
 const THROWING_AUTH_CALLS = new Set(['requireAuth', 'protect']);
 const MAX_CALL_DEPTH = 6;
+const CONSTANT_TIME_COMPARES = new Set(['timingSafeEqual', 'safeCompare', 'tsscmp']);
 /** How many names in a call's argument `credentialThrough` follows to their constants. */
 const MAX_NAMES_FOLLOWED = 24;
 
@@ -281,6 +283,12 @@ export class BehaviourAnalyzer {
       const wrapped = unwrap(value.node.arguments[0]);
       if (isFunctionLike(wrapped)) return { fn: wrapped, file: value.file };
     }
+    // `const verifyUser = require('../lib/verify-user')`: what that module assigns to `module.exports`.
+    if (ts.isCallExpression(value.node) && calleeName(value.node) === 'require' && value.node.arguments.length === 1) {
+      const specifier = stringLiteralValue(value.node.arguments[0]);
+      const exported = specifier === undefined || isPackageSpecifier(specifier) ? undefined : this.exportedValue(value.file, specifier, 'default');
+      return exported ? asFunction(exported.node, exported.file) : undefined;
+    }
     if (!ts.isIdentifier(value.node)) return undefined;
     const decl = this.analysis.declarationOf(value.node, value.file);
     return decl ? asFunction(decl.node, decl.file) : undefined;
@@ -377,8 +385,14 @@ export class BehaviourAnalyzer {
         facts.auth.push({ file, node, via: '`context.clientContext.user`', anchor: node });
       }
       // Express: what Passport, express-jwt or a signed session put on the request (`if (!req.user) return res.sendStatus(401)`).
-      if (name && /^req\.(?:user|auth|session\.(?:user|userId))$/.test(name) && guardsRejection(node)) {
-        facts.auth.push({ file, node, via: `\`${name}\``, anchor: node });
+      if (name && /^req\.(?:user|auth|session\.(?:user|userId))$/.test(name)) {
+        if (guardsRejection(node)) facts.auth.push({ file, node, via: `\`${name}\``, anchor: node });
+        else {
+          // `if (req.user) next(); else res.status(401)...`: a middleware that lets only a known caller on.
+          const branch = positiveGuardNode(node);
+          if (branch && passesOnOnlyWithin(node, branch)) facts.auth.push({ file, node, via: `\`${name}\``, anchor: node });
+          else if (branch) facts.auth.push({ file, node, via: `\`${name}\``, anchor: node, onlyWithin: { sf: node.getSourceFile(), pos: branch.pos, end: branch.end } });
+        }
       }
     }
   }
@@ -474,7 +488,9 @@ export class BehaviourAnalyzer {
     if (laundered.length > 0) texts[0] = texts[0].replace(new RegExp(`\\b(?:${laundered.join('|')})\\b`, 'g'), '');
     // A clock check (`Math.abs(Date.now() - ts) > 300_000`) is about replays, not about who calls;
     // a hash of the caller's token (`createHash('sha256').update(token).digest('hex')`) is no signature.
-    if (decoded || texts.some((t) => SIGNATURE_WORDS.test(t.replace(TOKEN_HASH, '')) || CLOCK_WORDS.test(t)) || !texts.some((t) => CALLER_CREDENTIAL_WORDS.test(t))) return;
+    if (decoded || texts.some((t) => SIGNATURE_WORDS.test(t.replace(TOKEN_HASH, '')) || CLOCK_WORDS.test(t))) return;
+    // `if (!verifyRequest(request)) return 401`: a helper of any name that compares what the caller sent with a credential.
+    if (!texts.some((t) => CALLER_CREDENTIAL_WORDS.test(t)) && !someNode(node.expression, (n) => ts.isCallExpression(n) && this.comparesCredential(n, file), isFunctionLike)) return;
     if (this.testsPresenceOnly(node, file) || this.testsFunctionItself(node.expression, file)) return;
     facts.auth.push({ file, node: node.expression, via: 'a credential check that answers 401/403', anchor: node, ...(swallowedIn ? { swallowedIn } : {}) });
   }
@@ -635,7 +651,7 @@ export class BehaviourAnalyzer {
   /** What a function answers, from a `return` (`site`) or an arrow's expression body. */
   private onReturned(value: TS.Expression, site: TS.Node, file: SourceFileInfo, facts: Facts): void {
     if (isRejectingResponse(value)) facts.rejects = true;
-    const secret = credentialIn(value, file);
+    const secret = credentialIn(value, file) && returnedCredential(value);
     if (secret) facts.sensitive.push({ file, node: site, work: `returns \`${secret}\``, write: false, anchor: site });
   }
 
@@ -1092,6 +1108,21 @@ export class BehaviourAnalyzer {
     return true;
   }
 
+  /** A call of a project helper whose body compares something with a credential from the environment (`timingSafeEqual(given, expected)`). */
+  private comparesCredential(call: TS.CallExpression, file: SourceFileInfo): boolean {
+    const target = this.resolveCallee(call, file);
+    if (!target?.fn.body) return false;
+    const body = target.fn.body;
+    return someNode(
+      body,
+      (n) => {
+        const sides = ts.isBinaryExpression(n) && comparisonKinds().has(n.operatorToken.kind) ? [n.left, n.right] : ts.isCallExpression(n) && CONSTANT_TIME_COMPARES.has(calleeName(n) ?? '') ? n.arguments : undefined;
+        return sides !== undefined && sides.some((side) => this.credentialThrough(side, target.file) !== undefined);
+      },
+      (n) => n !== body && isFunctionLike(n),
+    );
+  }
+
   /**
    * `credentialIn`, also through the constants the expression names: `const key =
    * process.env.STRIPE_SECRET_KEY`, then `` `Bearer ${key}` `` or `new Stripe(key)`.
@@ -1534,6 +1565,75 @@ function guardsRejection(node: TS.Node, acceptSwallowed = false): boolean {
  * the branch that runs only for a caller the check accepts, when the result is tested that way
  * (not negated, not compared with null) and refuses nobody.
  */
+/**
+ * A credential from the environment whose value `answer` gives away, as written: not one only
+ * tested (`!!X`, `Boolean(X)`, `X ? 'configured' : 'missing'`, `X !== undefined`), measured
+ * (`X?.length`) or typed (`typeof X`).
+ */
+function returnedCredential(answer: TS.Expression): string | undefined {
+  let found: string | undefined;
+  someNode(
+    answer,
+    (n) => {
+      if (!ts.isExpression(n)) return false;
+      const name = envReadName(n);
+      if (name === undefined || !CREDENTIAL_ENV.test(name) || !valueFlowsTo(n, answer)) return false;
+      found = envReadText(n);
+      return true;
+    },
+    isFunctionLike,
+  );
+  return found;
+}
+
+/** Comparison operators, read on first use (TypeScript loads lazily). */
+let comparisons: ReadonlySet<TS.SyntaxKind> | undefined;
+const comparisonKinds = (): ReadonlySet<TS.SyntaxKind> =>
+  (comparisons ??= new Set([
+    ts.SyntaxKind.EqualsEqualsEqualsToken, ts.SyntaxKind.ExclamationEqualsEqualsToken, ts.SyntaxKind.EqualsEqualsToken,
+    ts.SyntaxKind.ExclamationEqualsToken, ts.SyntaxKind.LessThanToken, ts.SyntaxKind.GreaterThanToken,
+    ts.SyntaxKind.LessThanEqualsToken, ts.SyntaxKind.GreaterThanEqualsToken,
+  ]));
+
+/** Whether the value of `read` (not a test or a measure of it) reaches `answer`. */
+function valueFlowsTo(read: TS.Node, answer: TS.Node): boolean {
+  for (let current = read; current !== answer && current.parent; current = current.parent) {
+    const parent = current.parent;
+    if (ts.isPrefixUnaryExpression(parent) || ts.isTypeOfExpression(parent)) return false;
+    if (ts.isBinaryExpression(parent)) {
+      const op = parent.operatorToken.kind;
+      if (comparisonKinds().has(op)) return false;
+      // `X && 'configured'` gives X only when it is empty.
+      if (op === ts.SyntaxKind.AmpersandAmpersandToken && parent.left === current) return false;
+    }
+    if (ts.isConditionalExpression(parent) && parent.condition === current) return false;
+    if (ts.isPropertyAccessExpression(parent) && parent.expression === current && parent.name.text === 'length') return false;
+    if (ts.isCallExpression(parent) && ts.isIdentifier(parent.expression) && parent.expression.text === 'Boolean') return false;
+  }
+  return true;
+}
+
+/**
+ * An Express middleware (`(req, res, next)`) whose every `next()` lies in `branch`: what runs
+ * after it (the route) runs only on that branch.
+ */
+function passesOnOnlyWithin(node: TS.Node, branch: { pos: number; end: number }): boolean {
+  const fn = enclosingFunction(node);
+  const next = fn?.parameters[2]?.name;
+  if (!fn?.body || !next || !ts.isIdentifier(next)) return false;
+  let calls = 0;
+  const outside = someNode(
+    fn.body,
+    (n) => {
+      if (!ts.isCallExpression(n) || !ts.isIdentifier(n.expression) || n.expression.text !== next.text) return false;
+      calls++;
+      return n.pos < branch.pos || n.end > branch.end;
+    },
+    (n) => n !== fn.body && isFunctionLike(n),
+  );
+  return calls > 0 && !outside;
+}
+
 function positiveGuardBranch(call: TS.Expression): Stretch | undefined {
   const branch = positiveGuardNode(call);
   return branch && { sf: call.getSourceFile(), pos: branch.pos, end: branch.end };

@@ -504,7 +504,8 @@ function unguardedFinding(ctx: JudgeContext, work: Anchored<SensitiveFact>): Han
   // The check shown is one in the work's own function, as called there (`requireAuth()`, not the `if` inside it).
   const fn = runningFunction(work.anchor);
   const checks = ctx.facts.auth.filter((a) => runningFunction(a.anchor) === fn);
-  const auth = checks.find((a) => a.node === a.anchor) ?? checks[0];
+  // None there: a check of one branch of a middleware (`if (req.user) { ... }; next()`) that the work runs after.
+  const auth = checks.find((a) => a.node === a.anchor) ?? checks[0] ?? ctx.facts.auth[0];
   const site: Site = auth.anchor.getSourceFile() === ctx.file.sf ? { file: ctx.file, node: auth.anchor } : auth;
   return {
     ruleId: UNAUTHENTICATED,

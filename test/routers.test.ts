@@ -497,3 +497,23 @@ export default app
     'no-unauthenticated-handler: Handler `GET /api/invoices` reads `db.invoice` on a path that skips its check of the caller (`req.user`). @api/index.ts:10',
   ]);
 });
+
+test('an app handed to a function (`configureAuth(app)`) may get middleware out of sight: the routes after it get the benefit of the doubt', () => {
+  assert.deepEqual(
+    findings({
+      ...VERCEL,
+      'lib/setup.ts': "import { requireUser } from './auth'\nexport function configureAuth(app) {\n  app.use(requireUser)\n}\n",
+      'lib/auth.ts': EXPRESS_AUTH,
+      'api/index.ts': `import express from 'express'
+import { db } from '../lib/db'
+import { configureAuth } from '../lib/setup'
+const app = express()
+app.delete('/api/early/:id', async (req, res) => res.json(await db.user.delete({ where: { id: req.params.id } })))
+configureAuth(app)
+app.delete('/api/users/:id', async (req, res) => res.json(await db.user.delete({ where: { id: req.params.id } })))
+export default app
+`,
+    }),
+    ['no-unauthenticated-handler: Handler `DELETE /api/early/:id` writes to `db.user` without authenticating the caller. @api/index.ts:5'],
+  );
+});

@@ -713,6 +713,10 @@ function addPagesMiddleware(shape: HandlerShape, file: SourceFileInfo, depth: nu
 
 /** A middleware or handler of a route: the project's own code is followed; a package's is known or gets the benefit of the doubt. */
 function addRouteStep(shape: HandlerShape, step: RouteStep, behaviour: BehaviourAnalyzer, route?: RouteScope): void {
+  if (step.unseen) {
+    shape.opaque = true;
+    return;
+  }
   const node = unwrap(step.node);
   const library = libraryStep(node, step.file, behaviour, route);
   if (!library) {

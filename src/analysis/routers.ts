@@ -2,7 +2,7 @@ import ts from '../core/typescript';
 import type * as TS from 'typescript';
 import type { SourceFileInfo } from '../core/files';
 import { isPackageSpecifier } from '../core/analysis';
-import { calleeName, isFunctionLike, objectProperty, propertyValue, stringLiteralValue, unwrap, walk, type FunctionLike } from '../core/ast';
+import { calleeName, isFunctionLike, objectProperty, propertyValue, someNode, stringLiteralValue, unwrap, walk, type FunctionLike } from '../core/ast';
 import type { BehaviourAnalyzer } from './behaviour';
 
 /**
@@ -16,6 +16,8 @@ import type { BehaviourAnalyzer } from './behaviour';
 export interface RouteStep {
   node: TS.Expression;
   file: SourceFileInfo;
+  /** Middleware fnscan cannot see registered (the app handed to `configureAuth(app)`): the route gets the benefit of the doubt. */
+  unseen?: boolean;
 }
 
 export interface RouterRoute {
@@ -153,7 +155,12 @@ class RouteReader {
         const statement = statements[i];
         if (!ts.isExpressionStatement(statement)) continue;
         const calls = chainOn(statement.expression, app.name);
-        if (!calls) continue;
+        if (!calls) {
+          // `configureAuth(app)`, `registerRoutes(app)`: middleware may be added out of sight, for the routes after it.
+          const handedOver = someNode(statement.expression, (n) => ts.isCallExpression(n) && n.arguments.some((a) => isNamed(unwrap(a), app.name!)), isFunctionLike);
+          if (handedOver) state.middleware.push({ prefix: undefined, steps: [{ node: statement.expression, file: app.file, unseen: true }] });
+          continue;
+        }
         state.routePath = undefined;
         for (const call of calls) this.register(call, app.file, state, out, mounts);
       }
@@ -288,6 +295,10 @@ interface AppState {
   /** The path `app.route(path)` set for the calls chained on it (`null`: not a literal); undefined outside such a chain. */
   routePath: string | null | undefined;
   mounts: RouteStep[];
+}
+
+function isNamed(node: TS.Expression, name: string): boolean {
+  return ts.isIdentifier(node) && node.text === name;
 }
 
 /** The calls of a statement chained on `name` (`app.get(...).post(...)`), innermost first; undefined for other statements. */

@@ -517,3 +517,21 @@ export default app
     ['no-unauthenticated-handler: Handler `DELETE /api/early/:id` writes to `db.user` without authenticating the caller. @api/index.ts:5'],
   );
 });
+
+test("a package setup known to protect nothing (Kinde's setupKinde(config, app)) leaves the routes after it judged", () => {
+  assert.deepEqual(
+    findings({
+      ...VERCEL,
+      'api/index.ts': `import express from 'express'
+import { protectRoute, setupKinde } from '@kinde-oss/kinde-node-express'
+import { db } from '../lib/db'
+const app = express()
+setupKinde({ clientId: process.env.KINDE_CLIENT_ID!, secret: process.env.KINDE_CLIENT_SECRET! }, app)
+app.get('/api/dashboard', protectRoute, async (req, res) => res.json(await db.order.findMany()))
+app.get('/api/orders', async (req, res) => res.json(await db.order.findMany({ where: { kindeId: String(req.query.userId) } })))
+export default app
+`,
+    }),
+    ['no-unauthenticated-handler: Handler `GET /api/orders` reads `db.order` without authenticating the caller. @api/index.ts:7'],
+  );
+});

@@ -50,6 +50,12 @@ const ADAPTERS = new Set([
   '@hono/node-server/vercel',
 ]);
 
+/** Package functions that take the app and add no check to its routes. */
+const INERT_SETUP: Record<string, ReadonlySet<string>> = {
+  '@kinde-oss/kinde-node-express': new Set(['setupKinde']),
+  '@sentry/node': new Set(['setupExpressErrorHandler']),
+};
+
 const ROUTE_METHODS = new Set(['get', 'post', 'put', 'delete', 'patch', 'options', 'head', 'all']);
 const MAX_MOUNTS = 4;
 
@@ -122,6 +128,15 @@ class RouteReader {
     };
   }
 
+  /** A package's setup known to protect no route (`setupKinde(config, app)` adds login routes; `protectRoute` protects). */
+  private isInertSetup(call: TS.CallExpression, file: SourceFileInfo): boolean {
+    const callee = unwrap(call.expression);
+    const root = ts.isIdentifier(callee) ? callee : ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) ? callee.expression : undefined;
+    const source = root && this.behaviour.importedFrom(file, root.text);
+    const name = ts.isPropertyAccessExpression(callee) ? callee.name.text : source?.name;
+    return source !== undefined && name !== undefined && INERT_SETUP[source.specifier]?.has(name) === true;
+  }
+
   /** `express()`, `express.Router()`, `Router()` from express, `new Hono()` (and `OpenAPIHono`). */
   private isCreation(node: TS.Expression, file: SourceFileInfo): boolean {
     if (ts.isNewExpression(node)) {
@@ -157,7 +172,11 @@ class RouteReader {
         const calls = chainOn(statement.expression, app.name);
         if (!calls) {
           // `configureAuth(app)`, `registerRoutes(app)`: middleware may be added out of sight, for the routes after it.
-          const handedOver = someNode(statement.expression, (n) => ts.isCallExpression(n) && n.arguments.some((a) => isNamed(unwrap(a), app.name!)), isFunctionLike);
+          const handedOver = someNode(
+            statement.expression,
+            (n) => ts.isCallExpression(n) && n.arguments.some((a) => isNamed(unwrap(a), app.name!)) && !this.isInertSetup(n, app.file),
+            isFunctionLike,
+          );
           if (handedOver) state.middleware.push({ prefix: undefined, steps: [{ node: statement.expression, file: app.file, unseen: true }] });
           continue;
         }
@@ -465,6 +484,8 @@ export function libraryStep(node: TS.Expression, file: SourceFileInfo, behaviour
   const { specifier, name } = origin;
   // Passport's custom-callback form: the callback decides, and the behaviour analysis reads it.
   if (specifier === 'passport' && ts.isCallExpression(step) && step.arguments.some((a) => isFunctionLike(unwrap(a)))) return undefined;
+  // Kinde's `protectRoute` is the middleware itself, passed uncalled.
+  if (!ts.isCallExpression(step) && specifier === '@kinde-oss/kinde-node-express' && name === 'protectRoute') return { kind: 'auth', via: `\`protectRoute\` from ${specifier}` };
   if (AUTH_MIDDLEWARE[specifier]?.has(name) && ts.isCallExpression(step)) {
     return optionalAuth(step, specifier) ? { kind: 'inert' } : { kind: 'auth', via: `\`${name === 'default' ? calleeName(step) ?? specifier : name}\` from ${specifier}` };
   }

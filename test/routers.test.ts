@@ -535,3 +535,23 @@ export default app
     ['no-unauthenticated-handler: Handler `GET /api/orders` reads `db.order` without authenticating the caller. @api/index.ts:7'],
   );
 });
+
+test('middleware used in a branch (`if (isProd) app.use(requireUser)`) gives the routes after it the benefit of the doubt', () => {
+  assert.deepEqual(
+    findings({
+      ...VERCEL,
+      'lib/auth.ts': EXPRESS_AUTH,
+      'api/index.ts': `import express from 'express'
+import { db } from '../lib/db'
+import { requireUser } from '../lib/auth'
+const app = express()
+if (process.env.NODE_ENV === 'production') {
+  app.use(requireUser)
+}
+app.delete('/api/users/:id', async (req, res) => res.json(await db.user.delete({ where: { id: req.params.id } })))
+export default app
+`,
+    }),
+    [],
+  );
+});

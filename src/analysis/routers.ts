@@ -128,6 +128,20 @@ class RouteReader {
     };
   }
 
+  /** A statement that hands the app to a function, or uses middleware on it in a branch (`if`, `try`). */
+  private mayAddMiddleware(statement: TS.Statement, name: string, file: SourceFileInfo): boolean {
+    return someNode(
+      statement,
+      (n) => {
+        if (!ts.isCallExpression(n)) return false;
+        if (n.arguments.some((a) => isNamed(unwrap(a), name))) return !this.isInertSetup(n, file);
+        const callee = unwrap(n.expression);
+        return ts.isPropertyAccessExpression(callee) && isNamed(unwrap(callee.expression), name) && (callee.name.text === 'use' || callee.name.text === 'all');
+      },
+      isFunctionLike,
+    );
+  }
+
   /** A package's setup known to protect no route (`setupKinde(config, app)` adds login routes; `protectRoute` protects). */
   private isInertSetup(call: TS.CallExpression, file: SourceFileInfo): boolean {
     const callee = unwrap(call.expression);
@@ -168,16 +182,11 @@ class RouteReader {
       const statements = app.file.sf.statements;
       for (let i = statements.indexOf(app.statement) + 1; i < statements.length; i++) {
         const statement = statements[i];
-        if (!ts.isExpressionStatement(statement)) continue;
-        const calls = chainOn(statement.expression, app.name);
+        const calls = ts.isExpressionStatement(statement) ? chainOn(statement.expression, app.name) : undefined;
         if (!calls) {
-          // `configureAuth(app)`, `registerRoutes(app)`: middleware may be added out of sight, for the routes after it.
-          const handedOver = someNode(
-            statement.expression,
-            (n) => ts.isCallExpression(n) && n.arguments.some((a) => isNamed(unwrap(a), app.name!)) && !this.isInertSetup(n, app.file),
-            isFunctionLike,
-          );
-          if (handedOver) state.middleware.push({ prefix: undefined, steps: [{ node: statement.expression, file: app.file, unseen: true }] });
+          // `configureAuth(app)`, or `if (isProd) app.use(requireUser)`: middleware may be added out of
+          // sight or on some runs only, for the routes after it.
+          if (this.mayAddMiddleware(statement, app.name, app.file)) state.middleware.push({ prefix: undefined, steps: [{ node: app.creation, file: app.file, unseen: true }] });
           continue;
         }
         state.routePath = undefined;

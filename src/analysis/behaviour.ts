@@ -1,7 +1,7 @@
 import ts from '../core/typescript';
 import type * as TS from 'typescript';
 import type { SourceFileInfo } from '../core/files';
-import { isConstDeclaration, isPackageSpecifier, type ProjectAnalysis } from '../core/analysis';
+import { isConstDeclaration, isExternalPackage, isPackageSpecifier, type ProjectAnalysis } from '../core/analysis';
 import {
   calleeName,
   enclosingFunction,
@@ -286,7 +286,7 @@ export class BehaviourAnalyzer {
     // `const verifyUser = require('../lib/verify-user')`: what that module assigns to `module.exports`.
     if (ts.isCallExpression(value.node) && calleeName(value.node) === 'require' && value.node.arguments.length === 1) {
       const specifier = stringLiteralValue(value.node.arguments[0]);
-      const exported = specifier === undefined || isPackageSpecifier(specifier) ? undefined : this.exportedValue(value.file, specifier, 'default');
+      const exported = specifier === undefined ? undefined : this.exportedValue(value.file, specifier, 'default');
       return exported ? asFunction(exported.node, exported.file) : undefined;
     }
     if (!ts.isIdentifier(value.node)) return undefined;
@@ -782,7 +782,7 @@ export class BehaviourAnalyzer {
     if (name !== 'auth' || !ts.isIdentifier(callee)) return false;
     const imported = this.analysis.importSource(file, callee.text);
     // A relative path, or a path alias (`@/auth`, `~/auth`): the project's own module.
-    return imported !== undefined && (!isPackageSpecifier(imported.specifier) || /^[@~#]\//.test(imported.specifier));
+    return imported !== undefined && !isExternalPackage(imported.specifier);
   }
 
   /**

@@ -1,7 +1,7 @@
 import ts from '../core/typescript';
 import type * as TS from 'typescript';
 import type { SourceFileInfo } from '../core/files';
-import { isPackageSpecifier } from '../core/analysis';
+import { isExternalPackage } from '../core/analysis';
 import { calleeName, isFunctionLike, objectProperty, propertyValue, someNode, stringLiteralValue, unwrap, walk, type FunctionLike } from '../core/ast';
 import type { BehaviourAnalyzer } from './behaviour';
 
@@ -645,7 +645,7 @@ function packageOrigin(target: TS.Expression, file: SourceFileInfo, behaviour: B
 
 function rootOrigin(root: TS.Identifier, file: SourceFileInfo, behaviour: BehaviourAnalyzer, depth: number): { specifier: string; name: string } | undefined {
   const imported = behaviour.importedFrom(file, root.text);
-  if (imported && isPackage(imported.specifier)) return { specifier: imported.specifier, name: imported.name };
+  if (imported && isExternalPackage(imported.specifier)) return { specifier: imported.specifier, name: imported.name };
   if (depth > 3) return undefined;
   // A constant made by a package (`const upload = multer()`), or one a project module exports (`export default passport`).
   const value = behaviour.valueOf(root, file);
@@ -660,8 +660,4 @@ function rootOrigin(root: TS.Identifier, file: SourceFileInfo, behaviour: Behavi
     return exported && ts.isIdentifier(exported.node) ? packageOrigin(exported.node, exported.file, behaviour, depth + 1) : undefined;
   }
   return packageOrigin(unwrap(made.expression), value.file, behaviour, depth + 1);
-}
-
-function isPackage(specifier: string): boolean {
-  return isPackageSpecifier(specifier) && !/^[@~#]\//.test(specifier);
 }

@@ -370,6 +370,11 @@ export function isPackageSpecifier(specifier: string): boolean {
   return !specifier.startsWith('.') && !specifier.startsWith('/') && !specifier.startsWith('src/');
 }
 
+/** A package, not one of the project's usual path aliases either (`@/lib/auth`, `~/auth`, `#lib/auth`). */
+export function isExternalPackage(specifier: string): boolean {
+  return isPackageSpecifier(specifier) && !/^[@~#]\//.test(specifier);
+}
+
 function probe(base: string, folders: KnownFolders | undefined): string | undefined {
   for (const candidate of probeShapes(base)) {
     const known = folders?.isFile(candidate);

@@ -22,6 +22,7 @@ import {
   walk,
   type FunctionLike,
 } from '../core/ast';
+import { FIREBASE_CALL_NAMES, firebaseWork, firestoreLookupKey } from './firebase';
 import { QUERY_CALL_NAMES, chainOf, dynamoCommandWork, isLookup, queryWork, taggedQueryWork } from './queries';
 import { emptyFacts, mergeFacts, type Facts, type Stretch, type VerifyFact, type BrokenReason } from './facts';
 import {
@@ -116,6 +117,8 @@ const ASYNC_AUTH_CALLS = new Set(['getServerSession', 'currentUser', 'getIronSes
 
 /** Auth calls that refuse the caller by throwing (or redirecting), so a bare call is a check. */
 const THROWING_AUTH_CALLS = new Set(['requireAuth', 'protect']);
+/** Auth calls whose promise rejects for a caller they do not accept: awaited, they refuse by throwing. */
+const REJECTING_AUTH_CALLS = new Set(['verifyIdToken', 'verifySessionCookie']);
 const MAX_CALL_DEPTH = 6;
 const CONSTANT_TIME_COMPARES = new Set(['timingSafeEqual', 'safeCompare', 'tsscmp']);
 /** How many names in a call's argument `credentialThrough` follows to their constants. */
@@ -383,6 +386,16 @@ export class BehaviourAnalyzer {
       }
       if (name && /clientContext\.user$/.test(name) && guardsRejection(node)) {
         facts.auth.push({ file, node, via: '`context.clientContext.user`', anchor: node });
+      }
+      // Firebase callable functions: `request.auth` (v2), `context.auth` (v1), set only for a
+      // signed-in caller whose ID token Firebase checked. Read through (`request.auth.uid`), it
+      // throws for anyone else before the work.
+      if (name && /^(?:request|context)\.auth$/.test(name)) {
+        if (guardsRejection(node) || throwsWhenAbsent(node)) facts.auth.push({ file, node, via: `\`${name}\``, anchor: node });
+        else {
+          const branch = positiveGuardBranch(node);
+          if (branch) facts.auth.push({ file, node, via: `\`${name}\``, anchor: node, onlyWithin: branch });
+        }
       }
       // Express: what Passport, express-jwt or a signed session put on the request (`if (!req.user) return res.sendStatus(401)`).
       if (name && /^req\.(?:user|auth|session\.(?:user|userId))$/.test(name)) {
@@ -760,6 +773,13 @@ export class BehaviourAnalyzer {
     // `const session = getServerSession(options); if (!session) ...`: a promise is always truthy.
     if (this.isAsyncAuthCall(callee, name, file) && awaitedValue(call) === call && call.parent && (ts.isVariableDeclaration(call.parent) || ts.isPrefixUnaryExpression(call.parent) || ts.isIfStatement(call.parent))) return;
     const via = `\`${name}()\``;
+    // Firebase's `verifyIdToken()` and `verifySessionCookie()` reject a bad token: awaited, the
+    // rejection ends the request, unless a `catch` carries on.
+    if (REJECTING_AUTH_CALLS.has(name) && awaitedValue(call) !== call) {
+      const block = swallowingTry(call);
+      facts.auth.push(block ? { file, node: call, via, anchor: call, swallowedIn: block } : { file, node: call, via, anchor: call });
+      return;
+    }
     if ((THROWING_AUTH_CALLS.has(name) && !(isStatementCall(call) && isSwallowed(call))) || guardsRejection(call)) {
       facts.auth.push({ file, node: call, via, anchor: call });
     } else if ((THROWING_AUTH_CALLS.has(name) && isStatementCall(call)) || guardsRejection(call, true)) {
@@ -973,6 +993,7 @@ export class BehaviourAnalyzer {
         return true;
       }
     }
+    if (FIREBASE_CALL_NAMES.has(last) && this.onFirebaseCall(call, callee, last, file, facts)) return true;
     if (QUERY_CALL_NAMES.has(last)) {
       const query = queryWork(call, callee, last, this.valueOfId(file));
       // A Supabase client made with the anon key and the caller's session: row-level security decides, as the caller.
@@ -1019,6 +1040,25 @@ export class BehaviourAnalyzer {
       return false;
     }
     return this.onClientCall(call, callee, name, file, facts);
+  }
+
+  /**
+   * Firestore, Realtime Database, Auth, Messaging and Storage calls of Firebase's SDKs. A document
+   * created under the event id (`.doc(event.id).create(...)`) fails on a repeat, as an insert does;
+   * a look-up of one (`.doc(event.id).get()`) de-duplicates, as a query of the id does.
+   */
+  private onFirebaseCall(call: TS.CallExpression, callee: TS.Expression, name: string, file: SourceFileInfo, facts: Facts): boolean {
+    const valueOf = this.valueOfId(file);
+    const work = firebaseWork(call, callee, name, valueOf);
+    if (work) {
+      facts.sensitive.push({ file, node: call, work: work.work, write: work.write, anchor: call, model: work.table, append: work.append });
+      if (work.insert) this.addInsertDedupe(call, work.insert.quiet, file, facts);
+      else if (work.upsert && this.keyedByDelivery([chainOf(call)], file)) facts.dedupe.push({ file, node: call, idempotent: true });
+      return true;
+    }
+    const key = firestoreLookupKey(call, callee, name, valueOf);
+    if (key && this.keyedByDelivery([key], file)) facts.dedupe.push({ file, node: call });
+    return false;
   }
 
   /**
@@ -1518,6 +1558,28 @@ function onlyTestedInPlace(read: TS.Node): boolean {
       return false;
     }
   }
+}
+
+/**
+ * `const uid = request.auth.uid`: a property read through a value that may be absent, with no
+ * `?.` and outside any test of it, throws when it is: the code after it runs only when it is set.
+ */
+function throwsWhenAbsent(node: TS.Expression): boolean {
+  const parent = node.parent;
+  // `const { uid } = request.auth` reads through it too.
+  if (ts.isVariableDeclaration(parent) && parent.initializer === node) return ts.isObjectBindingPattern(parent.name);
+  if (!ts.isPropertyAccessExpression(parent) || parent.expression !== node || parent.questionDotToken) return false;
+  for (let current: TS.Node = parent; current.parent; current = current.parent) {
+    const up = current.parent;
+    if (ts.isVariableDeclaration(up) || ts.isExpressionStatement(up)) return true;
+    if (ts.isPropertyAccessExpression(up) || ts.isElementAccessExpression(up) || ts.isCallExpression(up) || ts.isObjectLiteralExpression(up) ||
+      ts.isPropertyAssignment(up) || ts.isShorthandPropertyAssignment(up) || ts.isAwaitExpression(up) || ts.isAsExpression(up) || ts.isParenthesizedExpression(up) || ts.isNonNullExpression(up)) {
+      if ((ts.isPropertyAccessExpression(up) || ts.isElementAccessExpression(up) || ts.isCallExpression(up)) && up.questionDotToken) return false;
+      continue;
+    }
+    return false;
+  }
+  return false;
 }
 
 /** A Passport callback `(err, user) => ...` that answers 401/403 (or throws) when no user was authenticated. */
@@ -2202,6 +2264,8 @@ function usedInDedupe(node: TS.Node): boolean {
     const method = calleeName(n) ?? '';
     // A write that succeeds on a repeat (`upsert`, `update`, a plain `SET`) records the id but stops nothing.
     if (method === 'set' ? !n.arguments.some(isNxOption) : NOT_DEDUPING_WRITES.has(method) && !resultDecides(n)) return false;
+    // Firestore's `collection('x').add(doc)` files the document under a new id: a repeat adds another.
+    if (method === 'add' && addsUnderNewId(n)) return false;
     // `createMany({ ..., skipDuplicates: true })` passes a repeat without an error.
     if (method === 'createMany' && /\bskipDuplicates\s*:\s*true\b/.test(n.getText()) && !resultDecides(n)) return false;
     // Cloudflare KV by its binding (`if (await env.DELIVERIES.get(id)) return`): a look-up whose answer stops the repeat.
@@ -2211,6 +2275,13 @@ function usedInDedupe(node: TS.Node): boolean {
     const args = n.arguments;
     return args.some((a) => a === current || a.pos <= node.pos && node.end <= a.end) || names.some((name) => args.some((a) => containsIdentifier(a, name)));
   });
+}
+
+function addsUnderNewId(call: TS.CallExpression): boolean {
+  const callee = unwrap(call.expression);
+  if (!ts.isPropertyAccessExpression(callee)) return false;
+  const receiver = unwrap(callee.expression);
+  return ts.isCallExpression(receiver) && calleeName(receiver) === 'collection';
 }
 
 function alwaysReturnsTrue(fn: FunctionLike, followCall?: (id: TS.Identifier) => boolean): boolean {

@@ -14,6 +14,7 @@ import type { Span } from '../core/types';
 import { BehaviourAnalyzer, behaviourOf, SIGNED_VALUE } from './behaviour';
 import { emptyFacts, mergeFacts, type Anchored, type AuthFact, type Facts, type SensitiveFact, type Site, type VerifyFact } from './facts';
 import { WEBHOOK_NAME } from './vocabulary';
+import { firebaseTrigger } from './firebase';
 import { libraryStep, routerAppOf, type RouteScope, type RouteStep, type RouterApp } from './routers';
 import { REPLAY, UNAUTHENTICATED, WEBHOOK_VERIFICATION } from '../rules/meta';
 
@@ -59,6 +60,10 @@ interface HandlerShape {
   middlewareFacts?: Facts;
   /** For a route registered in another module: where it is written, and where it is mounted. */
   routeSites?: RelatedReport[];
+  /** A Firebase callable function (`onCall`): Firebase's client SDK calls it, never a third party's webhook. */
+  callable?: boolean;
+  /** The function's own name, where one module holds several functions (Firebase's exports). */
+  functionName?: string;
 }
 
 function judge(file: SourceFileInfo, analysis: ProjectAnalysis, config: FnscanConfig): HandlerFinding[] {
@@ -101,12 +106,14 @@ function judgeHandler(
   const broken = facts.verifies.filter((v) => v.broken);
   const sound = facts.verifies.filter((v) => !v.broken);
   // A server action answers the app's own forms: never a webhook, whatever its name or headers.
+  const functionName = shape.functionName ?? info.name;
   const isWebhook =
     !info.serverAction &&
+    !shape.callable &&
     (facts.verifies.length > 0 ||
     facts.signatureHeaders.length > 0 ||
     facts.eventHeaders.length > 0 ||
-    (webhookNamed(shape.routePath, info.name) && facts.readsBody) ||
+    (webhookNamed(shape.routePath, functionName) && facts.readsBody) ||
     // A Pipedream HTTP source exists to receive third-party events.
     (info.platform === 'pipedream' && facts.readsBody));
   // An authorizer in front of the function (API Gateway, SAM) authenticates the caller.
@@ -124,7 +131,7 @@ function judgeHandler(
     else if (broken.length === 0) findings.push(...replayFindings(ctx, sound));
     return findings;
   }
-  if (broken.length > 0 || shape.opaque || gatewayProtected || isDeclaredPublic(file, info.name, config)) return findings;
+  if (broken.length > 0 || shape.opaque || gatewayProtected || isDeclaredPublic(file, functionName, config)) return findings;
   if (facts.auth.length > 0) {
     const unguarded = facts.sensitive.find((work) => !facts.auth.some((auth) => authCovers(auth, work)));
     if (unguarded) findings.push(unguardedFinding(ctx, unguarded));
@@ -615,6 +622,7 @@ interface ExportedValue {
 
 /** The handlers a file exports under the platform's names: `handler`, `default`, `GET`/`POST`... */
 function findHandlers(file: SourceFileInfo, info: EndpointInfo, behaviour: BehaviourAnalyzer): HandlerShape[] {
+  if (info.firebase) return firebaseHandlers(file, behaviour);
   const exported = exportedValues(file);
   const shapes: HandlerShape[] = [];
   const routesSeen = new Set<string>();
@@ -651,6 +659,45 @@ function findHandlers(file: SourceFileInfo, info: EndpointInfo, behaviour: Behav
     if (info.pagesDepth !== undefined) addPagesMiddleware(shape, file, info.pagesDepth, behaviour);
     if (info.platform === 'pipedream') shape.platformDedupe = pipedreamDedupe(found.value);
     shape.gateway = own?.gateway ?? info.gateway;
+    shapes.push(shape);
+  }
+  return shapes;
+}
+
+/**
+ * Firebase deploys every export of its entry module that is an HTTPS function, each under the
+ * export's name: `export const api = onRequest(app)`, `exports.addMessage = functions.https.onCall(...)`.
+ * Each is judged in the module that defines it (a re-export, `export * from './users'`, is judged
+ * there). An Express app is judged route by route; `invoker: 'private'` (or named service
+ * accounts) lets only those principals through Cloud Run's IAM, as an authorizer does.
+ */
+function firebaseHandlers(file: SourceFileInfo, behaviour: BehaviourAnalyzer): HandlerShape[] {
+  const shapes: HandlerShape[] = [];
+  const routesSeen = new Set<string>();
+  const importOf = (local: string): string | undefined => behaviour.importedFrom(file, local)?.specifier;
+  for (const [exportName, found] of exportedValues(file)) {
+    if (found.from || !ts.isExpression(found.value)) continue;
+    const local = unwrap(found.value);
+    const value = ts.isIdentifier(local) ? behaviour.valueOf(local, file) : { node: local, file };
+    if (value.file !== file || !ts.isExpression(value.node)) continue;
+    const trigger = firebaseTrigger(value.node, importOf);
+    if (!trigger) continue;
+    const gateway: GatewayAuth | undefined = trigger.invoker
+      ? { protected: true, openUrl: false, site: { file: file.path, start: trigger.invoker.getStart(file.sf), end: trigger.invoker.end } }
+      : undefined;
+    const app = trigger.kind === 'request' ? routerAppOf(trigger.handler, file, behaviour) : undefined;
+    if (app) {
+      for (const route of routeShapes(app, undefined, found.nameNode, file, behaviour, routesSeen)) {
+        route.gateway = gateway;
+        route.functionName = exportName;
+        shapes.push(route);
+      }
+      continue;
+    }
+    const shape = shapeOf(found.nameNode, trigger.handler, exportName, file, behaviour);
+    shape.gateway = gateway;
+    shape.callable = trigger.kind === 'call';
+    shape.functionName = exportName;
     shapes.push(shape);
   }
   return shapes;

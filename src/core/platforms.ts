@@ -8,7 +8,7 @@ import { parseJsonc } from './jsonc';
  * Where each function platform keeps its HTTP endpoints, and what its own config says about
  * them. Config files are parsed as data (TOML lines, YAML, JSON); nothing is ever executed.
  */
-export type Platform = 'redwood' | 'netlify' | 'vercel' | 'next' | 'lambda' | 'pipedream' | 'cloudflare';
+export type Platform = 'redwood' | 'netlify' | 'vercel' | 'next' | 'lambda' | 'pipedream' | 'cloudflare' | 'firebase';
 
 export const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
 
@@ -56,6 +56,8 @@ export interface PlatformConfig {
   worker?: { module: string; name: string };
   /** Cloudflare Pages Functions: the `functions/` folder of a Pages project. */
   pagesFunctionsDir?: string;
+  /** Firebase Cloud Functions: each codebase's source folder (`functions/`), and the build output inside it, whose modules are not the source. */
+  firebaseSources: Array<{ dir: string; output?: string }>;
 }
 
 export interface EndpointInfo {
@@ -78,6 +80,8 @@ export interface EndpointInfo {
    * modules of its folder and every folder above it, which run before it.
    */
   pagesDepth?: number;
+  /** Firebase: every export of the module that is an HTTPS function (`onRequest`, `onCall`) is an endpoint of that name. */
+  firebase?: boolean;
 }
 
 /** Cloudflare Pages' handler exports: `onRequest` for every method, `onRequestPost` and the like for one. */
@@ -86,10 +90,10 @@ export const PAGES_EXPORTS = ['onRequest', ...HTTP_METHODS.map((m) => `onRequest
 const WRANGLER_CONFIGS = ['wrangler.toml', 'wrangler.json', 'wrangler.jsonc'];
 
 export function emptyPlatforms(): PlatformConfig {
-  return { netlifyDirs: [], netlifyScheduled: [], netlifyEdgeDirs: [], netlifyEdgeRouted: [], nextPagesApiDirs: [], nextAppDirs: [], lambdas: [] };
+  return { netlifyDirs: [], netlifyScheduled: [], netlifyEdgeDirs: [], netlifyEdgeRouted: [], nextPagesApiDirs: [], nextAppDirs: [], lambdas: [], firebaseSources: [] };
 }
 
-const PLATFORM_MARKERS = ['netlify.toml', 'vercel.json', 'serverless.yml', 'serverless.yaml', 'template.yaml', 'template.yml', ...WRANGLER_CONFIGS];
+const PLATFORM_MARKERS = ['netlify.toml', 'vercel.json', 'serverless.yml', 'serverless.yaml', 'template.yaml', 'template.yml', 'firebase.json', ...WRANGLER_CONFIGS];
 const NEXT_CONFIGS = ['next.config.js', 'next.config.mjs', 'next.config.ts', 'next.config.cjs'];
 
 /**
@@ -102,7 +106,7 @@ export function isPlatformRoot(dir: string, names?: { has(name: string): boolean
   if (!has('package.json')) return false;
   const pkg = readPackage(dir);
   return (
-    ['next', '@vercel/node', '@netlify/functions', '@netlify/edge-functions'].some((d) => pkg.deps.has(d)) ||
+    ['next', '@vercel/node', '@netlify/functions', '@netlify/edge-functions', 'firebase-functions'].some((d) => pkg.deps.has(d)) ||
     (has('api') && isVercelZeroConfig(dir, has, pkg)) ||
     (has('functions') && deploysToPages(pkg))
   );
@@ -195,6 +199,7 @@ export function readPlatforms(root: string): PlatformConfig {
     const file = path.join(root, name);
     if (fs.existsSync(file)) config.lambdas.push(...readSamTemplate(file));
   }
+  config.firebaseSources = readFirebase(root, pkg);
   return config;
 }
 
@@ -229,6 +234,12 @@ export function platformEndpoint(file: string, config: PlatformConfig): Endpoint
     // Every module there is a route, except the folders' `_middleware`, which runs before them.
     if (rel !== undefined && base !== '_middleware') {
       return { platform: 'cloudflare', exports: PAGES_EXPORTS, name: routeName('', rel), pagesDepth: rel.split('/').length - 1 };
+    }
+  }
+  for (const source of config.firebaseSources) {
+    const rel = relInside(source.dir, file);
+    if (rel !== undefined && (source.output === undefined || relInside(source.output, file) === undefined)) {
+      return { platform: 'firebase', exports: [], name: base, firebase: true };
     }
   }
   const lambdas = config.lambdas.filter((l) => l.modulePath === withoutExt);
@@ -369,6 +380,44 @@ function readWrangler(root: string): { main?: string; name?: string; pages: bool
     return { main: key('main'), name: key('name'), pages: key('pages_build_output_dir') !== undefined, private: key('workers_dev') === 'false' && !routed };
   }
   return { pages: false, private: false };
+}
+
+/**
+ * The source folders of a Firebase project's Cloud Functions: `firebase.json`'s `functions.source`
+ * (one codebase, or a list of them; `functions` when not set), or the folder itself when it is a
+ * functions package (`firebase-functions` among its dependencies) scanned on its own. A TypeScript
+ * codebase compiles to the folder its `main` names (`lib/index.js`): the modules there are output.
+ */
+function readFirebase(root: string, pkg: PackageInfo): Array<{ dir: string; output?: string }> {
+  const text = readConfigText(path.join(root, 'firebase.json'));
+  let dirs: string[] = [];
+  if (text !== undefined) {
+    const parsed = parseJsonc(text);
+    const functions = parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>).functions : undefined;
+    const codebases = Array.isArray(functions) ? functions : functions !== undefined && functions !== null && typeof functions === 'object' ? [functions] : [];
+    dirs = codebases.map((c) => {
+      const source = c !== null && typeof c === 'object' ? (c as Record<string, unknown>).source : undefined;
+      return path.resolve(root, typeof source === 'string' ? source : 'functions');
+    });
+  } else if (pkg.deps.has('firebase-functions')) {
+    dirs = [root];
+  }
+  return dirs
+    .filter((dir) => (dir === root || relInside(root, dir) !== undefined) && isDir(dir))
+    .map((dir) => {
+      const output = buildOutput(dir);
+      return output ? { dir, output } : { dir };
+    });
+}
+
+/** `"main": "lib/index.js"` beside a `src/` folder: `lib/` holds what the TypeScript compiler wrote. */
+function buildOutput(dir: string): string | undefined {
+  const text = readConfigText(path.join(dir, 'package.json'));
+  const parsed = text === undefined ? undefined : parseJsonc(text);
+  const main = parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>).main : undefined;
+  const first = typeof main === 'string' ? main.replace(/^\.\//, '').split('/')[0] : undefined;
+  if (!first || first === 'src' || first === main || !isDir(path.join(dir, 'src'))) return undefined;
+  return path.join(dir, first);
 }
 
 /** A script that runs `wrangler pages` (deploy, dev): the project's `functions/` folder is Pages Functions. */

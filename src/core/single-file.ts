@@ -47,6 +47,8 @@ const PROJECT_FILES = [
   'wrangler.toml',
   'wrangler.json',
   'wrangler.jsonc',
+  'firebase.json',
+  'functions/package.json',
 ];
 
 /**

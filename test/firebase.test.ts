@@ -1,0 +1,171 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { scanRules, tempDir, writeFiles } from './support/project';
+
+/**
+ * Firebase Cloud Functions as their users write them: findings as `rule: message @file:line`.
+ */
+function findings(files: Record<string, string>, rules = ['no-unauthenticated-handler', 'require-webhook-verification', 'require-replay-protection']): string[] {
+  const root = tempDir('fnscan-firebase-');
+  writeFiles(root, files);
+  return scanRules(root, rules).findings.map((f) => `${f.ruleId}: ${f.message} @${path.relative(root, f.location.file)}:${f.location.startPos.line}`);
+}
+
+const PROJECT = {
+  'firebase.json': '{ "functions": { "source": "functions" } }',
+  'functions/package.json': JSON.stringify({ main: 'lib/index.js', dependencies: { 'firebase-admin': '^12.0.0', 'firebase-functions': '^6.0.0' } }),
+};
+const V2 = "import { onRequest, onCall, HttpsError } from 'firebase-functions/v2/https'\nimport { getFirestore } from 'firebase-admin/firestore'\nimport { getAuth } from 'firebase-admin/auth'\nconst db = getFirestore()\n";
+
+test('each export that is an HTTPS function is an endpoint of its name; other triggers and plain exports are not', () => {
+  const index = `${V2}import { onSchedule } from 'firebase-functions/v2/scheduler'
+export const wipe = onRequest(async (req, res) => {
+  await db.collection('users').doc(req.query.id).delete()
+  res.end()
+})
+export const nightly = onSchedule('every 24 hours', async () => {
+  await db.collection('users').doc('stale').delete()
+})
+export async function helper(id) {
+  await db.collection('users').doc(id).delete()
+}
+`;
+  assert.deepEqual(findings({ ...PROJECT, 'functions/src/index.ts': index }), [
+    'no-unauthenticated-handler: Handler `wipe` writes to the `users` collection without authenticating the caller. @functions/src/index.ts:6',
+  ]);
+});
+
+test('v1 functions, from `firebase-functions` or `/v1`, through region() and runWith(), in CommonJS too', () => {
+  const v1 = `const functions = require('firebase-functions')
+const admin = require('firebase-admin')
+admin.initializeApp()
+exports.reset = functions.region('europe-west1').runWith({ memory: '256MB' }).https.onRequest(async (req, res) => {
+  await admin.database().ref('counters').remove()
+  res.send('ok')
+})
+exports.claims = functions.https.onCall(async (data, context) => {
+  if (!context.auth || !context.auth.token.admin) {
+    throw new functions.https.HttpsError('permission-denied', 'Admins only')
+  }
+  await admin.auth().setCustomUserClaims(data.uid, { admin: true })
+})
+exports.internal = functions.runWith({ invoker: 'private' }).https.onRequest(async (req, res) => {
+  await admin.auth().deleteUser(req.body.uid)
+  res.end()
+})
+`;
+  const project = { 'firebase.json': '{ "functions": [{ "source": "backend", "codebase": "default" }] }', 'backend/package.json': JSON.stringify({ main: 'index.js', dependencies: { 'firebase-functions': '^4.0.0' } }) };
+  assert.deepEqual(findings({ ...project, 'backend/index.js': v1 }), [
+    'no-unauthenticated-handler: Handler `reset` writes to `counters` in the Realtime Database without authenticating the caller. @backend/index.js:4',
+  ]);
+});
+
+test('a callable function authenticates with request.auth: tested and refused, or read through; not with App Check, a logged uid, or a check after the work', () => {
+  const callable = (body: string, options = '') => `${V2}export const act = onCall(${options}async (request) => {
+${body}
+})
+`;
+  const work = "  await db.collection('orders').add({ item: request.data.item })";
+  const at = '@functions/src/index.ts:5';
+  const unauthenticated = [`no-unauthenticated-handler: Handler \`act\` writes to the \`orders\` collection without authenticating the caller. ${at}`];
+  const write = (body: string, options = '') => findings({ ...PROJECT, 'functions/src/index.ts': callable(body, options) });
+  assert.deepEqual(write(`  if (!request.auth) throw new HttpsError('unauthenticated', 'Sign in')\n${work}`), []);
+  assert.deepEqual(write(`  const { uid } = request.auth\n${work}`), []);
+  assert.deepEqual(write(`  const uid = request.auth.uid\n${work}`), []);
+  assert.deepEqual(write(`  if (request.auth?.token.admin !== true) throw new HttpsError('permission-denied', 'Admins only')\n${work}`), []);
+  assert.deepEqual(write(work, '{ enforceAppCheck: true }, '), unauthenticated);
+  assert.deepEqual(write(`  console.log('caller', request.auth?.uid)\n${work}`), unauthenticated);
+  assert.equal(write(`${work}\n  if (!request.auth) throw new HttpsError('unauthenticated', 'Sign in')`).length, 1);
+});
+
+test('verifyIdToken awaited refuses a bad token by rejecting; swallowed, it refuses nobody', () => {
+  const handler = (check: string) => `${V2}export const me = onRequest(async (req, res) => {
+  const token = (req.headers.authorization || '').slice(7)
+${check}
+  res.json((await db.collection('users').doc(req.query.uid).get()).data())
+})
+`;
+  assert.deepEqual(findings({ ...PROJECT, 'functions/src/index.ts': handler('  await getAuth().verifyIdToken(token)') }), []);
+  assert.deepEqual(findings({ ...PROJECT, 'functions/src/index.ts': handler('  const decoded = await getAuth().verifySessionCookie(token, true)') }), []);
+  assert.deepEqual(findings({ ...PROJECT, 'functions/src/index.ts': handler("  try {\n    await getAuth().verifyIdToken(token)\n  } catch (e) {\n    console.warn('bad token', e)\n  }") }), [
+    'no-unauthenticated-handler: Handler `me` reads the `users` collection on a path that skips its check of the caller (`verifyIdToken()`). @functions/src/index.ts:5',
+  ]);
+});
+
+test('an Express app served by onRequest is judged route by route; invoker names who may call', () => {
+  const api = `import express from 'express'
+import { onRequest } from 'firebase-functions/v2/https'
+import { getFirestore } from 'firebase-admin/firestore'
+const db = getFirestore()
+const app = express()
+app.get('/products', async (req, res) => res.json((await db.collection('products').get()).docs))
+app.post('/orders', async (req, res) => res.json(await db.collection('orders').add(req.body)))
+export const api = onRequest(app)
+export const ops = onRequest({ invoker: ['scheduler@acme.iam.gserviceaccount.com'] }, app)
+export const open = onRequest({ invoker: 'public' }, app)
+`;
+  assert.deepEqual(findings({ ...PROJECT, 'functions/src/api.ts': api }), [
+    'no-unauthenticated-handler: Handler `POST /orders` writes to the `orders` collection without authenticating the caller. @functions/src/api.ts:7',
+  ]);
+});
+
+test('Firestore, Realtime Database, Auth, Messaging and Storage work by the chain it is made on, not by a method name', () => {
+  const handler = (line: string) => `${V2}import { getMessaging } from 'firebase-admin/messaging'
+import { getStorage } from 'firebase-admin/storage'
+import { getDatabase } from 'firebase-admin/database'
+export const run = onRequest(async (req, res) => {
+  const cache = new Map()
+  const list = []
+  ${line}
+  res.end()
+})
+`;
+  const work = (line: string) => findings({ ...PROJECT, 'functions/src/index.ts': handler(line) }).map((f) => f.replace(/^no-unauthenticated-handler: Handler `run` (.*) without authenticating the caller\. @.*$/, '$1'));
+  assert.deepEqual(work("await db.doc(`accounts/${req.body.id}`).update({ plan: 'pro' })"), ['writes to the `accounts` collection']);
+  assert.deepEqual(work('const ref = db.collection(\'carts\').doc(req.body.id)\n  await ref.set(req.body)'), ['writes to the `carts` collection']);
+  assert.deepEqual(work("const batch = db.batch()\n  batch.delete(db.collection('carts').doc('a'))\n  await batch.commit()"), ['writes to the `carts` collection']);
+  assert.deepEqual(work("await getDatabase().ref('presence').child(req.body.uid).remove()"), ['writes to `presence` in the Realtime Database']);
+  assert.deepEqual(work('await getAuth().createCustomToken(req.body.uid)'), ['changes Firebase Auth users with `createCustomToken`']);
+  assert.deepEqual(work('await getMessaging().send({ topic: req.body.topic, notification: req.body })'), ['sends push messages with `send`']);
+  assert.deepEqual(work('await getStorage().bucket().file(req.body.path).delete()'), ['changes Cloud Storage files with `delete`']);
+  assert.deepEqual(work("const snap = await db.collection('users').where('email', '==', req.body.email).get()"), ['reads the `users` collection']);
+  // Public collections are read by anyone; maps, arrays and caches are no database.
+  assert.deepEqual(work("const snap = await db.collection('products').get()"), []);
+  assert.deepEqual(work("cache.set('a', 1)\n  cache.delete('a')\n  list.push(req.body)"), []);
+});
+
+test('a verified webhook claims its delivery id with create(), or looks it up before the work', () => {
+  const hook = (dedupe: string) => `import { onRequest } from 'firebase-functions/v2/https'
+import { getFirestore } from 'firebase-admin/firestore'
+import { verify } from '@octokit/webhooks-methods'
+const db = getFirestore()
+export const githubWebhook = onRequest(async (req, res) => {
+  if (!(await verify(process.env.GITHUB_WEBHOOK_SECRET, req.rawBody.toString(), req.get('x-hub-signature-256')))) {
+    res.status(401).end()
+    return
+  }
+  const id = req.get('x-github-delivery')
+${dedupe}
+  await db.collection('pushes').add({ repo: req.body.repository.full_name })
+  res.end()
+})
+`;
+  const write = (dedupe: string) => findings({ ...PROJECT, 'functions/src/index.ts': hook(dedupe) });
+  assert.deepEqual(write("  await db.collection('deliveries').doc(id).create({ at: Date.now() })"), []);
+  assert.deepEqual(write("  const seen = await db.collection('deliveries').doc(id).get()\n  if (seen.exists) { res.end(); return }"), []);
+  assert.deepEqual(write("  await db.collection('deliveries').add({ id })"), [
+    'require-replay-protection: Webhook handler `githubWebhook` verifies with Octokit `verify` but neither checks a timestamp nor de-duplicates events. @functions/src/index.ts:6',
+  ]);
+});
+
+test('the build output that package.json main points into is not judged again; a functions package scanned alone is a Firebase project', () => {
+  const source = `${V2}export const wipe = onRequest(async (req, res) => {\n  await db.collection('users').doc(req.query.id).delete()\n  res.end()\n})\n`;
+  const compiled = "const { onRequest } = require('firebase-functions/v2/https')\nconst db = require('firebase-admin/firestore').getFirestore()\nexports.wipe = onRequest(async (req, res) => {\n  await db.collection('users').doc(req.query.id).delete()\n  res.end()\n})\n";
+  const expected = ['no-unauthenticated-handler: Handler `wipe` writes to the `users` collection without authenticating the caller. @functions/src/index.ts:5'];
+  assert.deepEqual(findings({ ...PROJECT, 'functions/src/index.ts': source, 'functions/lib/index.js': compiled }), expected);
+  const alone = { 'functions/package.json': PROJECT['functions/package.json'], 'functions/src/index.ts': source };
+  assert.deepEqual(findings(alone), expected);
+  // A project with firebase.json for hosting only has no functions.
+  assert.deepEqual(findings({ 'firebase.json': '{ "hosting": { "public": "dist" } }', 'functions/src/index.ts': source }), []);
+});

@@ -169,3 +169,90 @@ test('the build output that package.json main points into is not judged again; a
   // A project with firebase.json for hosting only has no functions.
   assert.deepEqual(findings({ 'firebase.json': '{ "hosting": { "public": "dist" } }', 'functions/src/index.ts': source }), []);
 });
+
+test('a callable checks nobody when its test skips a signed-out caller, or reads request.auth only inside a branch', () => {
+  const callable = (body: string) => findings({ ...PROJECT, 'functions/src/index.ts': `${V2}export const act = onCall(async (request) => {\n${body}\n})\n` });
+  const work = "  await db.collection('orders').add({ item: request.data.item })";
+  // A signed-out caller has no `request.auth`: the test is false and nothing is refused.
+  assert.equal(callable(`  if (request.auth && request.auth.token.admin !== true) throw new HttpsError('permission-denied', 'Admins only')\n${work}`).length, 1);
+  assert.deepEqual(callable(`  if (!request.auth || request.auth.token.admin !== true) throw new HttpsError('permission-denied', 'Admins only')\n${work}`), []);
+  // Read through inside a branch, it guards that branch only.
+  assert.equal(callable(`  if (request.auth) {\n    await db.collection('drafts').doc(request.auth.uid).set({ text: request.data.text })\n  }\n${work}`).length, 1);
+  assert.deepEqual(callable(`  const uid = request.auth!.uid\n${work}`), []);
+  assert.deepEqual(callable(`  const uid = (request.auth as { uid: string }).uid\n${work}`), []);
+});
+
+test('verifySessionCookie(...).then(fn): the work in fn runs only for a cookie it accepts', () => {
+  const handler = `${V2}export const profile = onRequest((req, res) => {
+  getAuth().verifySessionCookie(req.cookies.__session ?? '', true)
+    .then(async (claims) => res.json((await db.collection('users').doc(claims.uid).get()).data()))
+    .catch(() => res.redirect('/login'))
+})
+`;
+  assert.deepEqual(findings({ ...PROJECT, 'functions/src/index.ts': handler }), []);
+});
+
+test('hand-written HMAC checks: the expected value through constants and a scheme prefix, a time window parsed from the signature header', () => {
+  const hook = (check: string) => `import { onRequest } from 'firebase-functions/v2/https'
+import { getFirestore } from 'firebase-admin/firestore'
+import * as crypto from 'crypto'
+const db = getFirestore()
+export const billingWebhook = onRequest(async (req, res) => {
+${check}
+  await db.collection('subscriptions').doc(req.body.data.id).set({ status: req.body.data.status })
+  res.end()
+})
+`;
+  const write = (check: string) => findings({ ...PROJECT, 'functions/src/index.ts': hook(check) });
+  const github = `  const signature = req.get('x-hub-signature-256') ?? ''
+  const expected = 'sha256=' + crypto.createHmac('sha256', process.env.GITHUB_WEBHOOK_SECRET!).update(req.rawBody).digest('hex')
+  const a = Buffer.from(signature)
+  const b = Buffer.from(expected)
+  if (a.length !== b.length || !crypto.timingSafeEqual(a, b)) {
+    res.status(401).send('bad signature')
+    return
+  }`;
+  assert.deepEqual(write(github), [
+    'require-replay-protection: Webhook handler `billingWebhook` verifies with a manual HMAC check but neither checks a timestamp nor de-duplicates events. @functions/src/index.ts:7',
+  ]);
+  const paddle = (signed: string) => `  const parts = Object.fromEntries((req.get('paddle-signature') ?? '').split(';').map((p) => p.split('=')))
+  const ts = Number(parts.ts)
+  if (!ts || Math.abs(Date.now() / 1000 - ts) > 5) {
+    res.status(401).send('stale')
+    return
+  }
+  const expected = crypto.createHmac('sha256', process.env.PADDLE_WEBHOOK_SECRET!).update(${signed}).digest('hex')
+  if (!crypto.timingSafeEqual(Buffer.from(parts.h1), Buffer.from(expected))) {
+    res.status(401).send('bad signature')
+    return
+  }`;
+  assert.deepEqual(write(paddle('`${ts}:${req.rawBody}`')), []);
+  // A time the HMAC does not cover can be changed by anyone: no window.
+  assert.equal(write(paddle('req.rawBody')).length, 1);
+});
+
+test("Paddle Billing's SDK verifies with a five-second window: unmarshal throws, isSignatureValid must decide", () => {
+  const hook = (check: string) => `import { onRequest } from 'firebase-functions/v2/https'
+import { getFirestore } from 'firebase-admin/firestore'
+import { Paddle } from '@paddle/paddle-node-sdk'
+const db = getFirestore()
+const paddle = new Paddle(process.env.PADDLE_API_KEY!)
+export const paddleEvents = onRequest(async (req, res) => {
+  const signature = req.get('paddle-signature') ?? ''
+${check}
+  await db.collection('subscriptions').doc(req.body.data.id).set({ status: req.body.data.status })
+  res.end()
+})
+`;
+  const write = (check: string) => findings({ ...PROJECT, 'functions/src/index.ts': hook(check) });
+  assert.deepEqual(write('  await paddle.webhooks.unmarshal(req.rawBody.toString(), process.env.PADDLE_WEBHOOK_SECRET!, signature)'), []);
+  assert.deepEqual(write("  if (!(await paddle.webhooks.isSignatureValid(req.rawBody.toString(), process.env.PADDLE_WEBHOOK_SECRET!, signature))) {\n    res.status(401).end()\n    return\n  }"), []);
+  assert.equal(write('  await paddle.webhooks.isSignatureValid(req.rawBody.toString(), process.env.PADDLE_WEBHOOK_SECRET!, signature)').length, 1);
+});
+
+test('recursiveDelete of a collection is a write', () => {
+  const handler = `${V2}export const wipeAll = onRequest(async (req, res) => {\n  await db.recursiveDelete(db.collection('users'))\n  res.end()\n})\n`;
+  assert.deepEqual(findings({ ...PROJECT, 'functions/src/index.ts': handler }), [
+    'no-unauthenticated-handler: Handler `wipeAll` deletes documents of the `users` collection without authenticating the caller. @functions/src/index.ts:5',
+  ]);
+});

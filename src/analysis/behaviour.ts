@@ -102,6 +102,8 @@ export const LIBRARY_CALL_NAMES: ReadonlySet<string> = new Set([
   'verifyDetached',
   'jwtVerify',
   'validate',
+  'unmarshal',
+  'isSignatureValid',
   'createHmac',
   'timingSafeEqual',
   'safeCompare',
@@ -377,7 +379,7 @@ export class BehaviourAnalyzer {
       const name = dottedName(node);
       if (name && /(^|\.)(event|req|request|evt)\.(body|bodyRaw|rawBody)$/.test(name)) facts.readsBody = true;
       if (name && /(^|\.)context\.currentUser$/.test(name)) {
-        if (guardsRejection(node)) facts.auth.push({ file, node, via: '`context.currentUser`', anchor: node });
+        if (guardsRejection(node) && !refusesOnlyWhenPresent(node, name)) facts.auth.push({ file, node, via: '`context.currentUser`', anchor: node });
         else {
           // `return context.currentUser ? work() : { statusCode: 401 }`: a guard of one branch.
           const branch = positiveGuardBranch(node);
@@ -391,7 +393,7 @@ export class BehaviourAnalyzer {
       // signed-in caller whose ID token Firebase checked. Read through (`request.auth.uid`), it
       // throws for anyone else before the work.
       if (name && /^(?:request|context)\.auth$/.test(name)) {
-        if (guardsRejection(node) || throwsWhenAbsent(node)) facts.auth.push({ file, node, via: `\`${name}\``, anchor: node });
+        if ((guardsRejection(node) && !refusesOnlyWhenPresent(node, name)) || throwsWhenAbsent(node)) facts.auth.push({ file, node, via: `\`${name}\``, anchor: node });
         else {
           const branch = positiveGuardBranch(node);
           if (branch) facts.auth.push({ file, node, via: `\`${name}\``, anchor: node, onlyWithin: branch });
@@ -399,7 +401,7 @@ export class BehaviourAnalyzer {
       }
       // Express: what Passport, express-jwt or a signed session put on the request (`if (!req.user) return res.sendStatus(401)`).
       if (name && /^req\.(?:user|auth|session\.(?:user|userId))$/.test(name)) {
-        if (guardsRejection(node)) facts.auth.push({ file, node, via: `\`${name}\``, anchor: node });
+        if (guardsRejection(node) && !refusesOnlyWhenPresent(node, name)) facts.auth.push({ file, node, via: `\`${name}\``, anchor: node });
         else {
           // `if (req.user) next(); else res.status(401)...`: a middleware that lets only a known caller on.
           const branch = positiveGuardNode(node);
@@ -414,6 +416,9 @@ export class BehaviourAnalyzer {
     if (SIGNATURE_HEADERS.has(header)) {
       facts.signatureHeaders.push({ file, node, header });
       if (testedForPresence(node)) facts.signaturePresenceChecked = true;
+      // Paddle's `ts=...;h1=...`, Stripe's `t=...,v1=...`: the time is in the signature header.
+      const window = signedClockCheck(node);
+      if (window) facts.timestampChecks.push({ file, node: window });
     } else if (DELIVERY_ID_HEADERS.has(header)) {
       if (usedInDedupe(node)) facts.dedupe.push({ file, node });
     } else if (EVENT_HEADERS.has(header)) {
@@ -648,10 +653,20 @@ export class BehaviourAnalyzer {
    * A signed link's expected value: `createHmac('sha256', process.env.UNSUB_SECRET).update(email)
    * .digest('hex')`, here or in a constant, maybe in a `Buffer.from(...)`: the secret's name.
    */
-  private signedWith(expr: TS.Expression, file: SourceFileInfo): string | undefined {
+  private signedWith(expr: TS.Expression, file: SourceFileInfo, depth = 0): string | undefined {
     const inner = unwrap(expr);
-    if (ts.isCallExpression(inner) && dottedName(unwrap(inner.expression)) === 'Buffer.from' && inner.arguments[0]) return this.signedWith(inner.arguments[0], file);
+    if (ts.isCallExpression(inner) && dottedName(unwrap(inner.expression)) === 'Buffer.from' && inner.arguments[0]) return this.signedWith(inner.arguments[0], file, depth);
     const value = this.analysis.resolveValue(inner, file);
+    const node = ts.isExpression(value.node) ? unwrap(value.node) : value.node;
+    // Held in constants on the way (`const b = Buffer.from(expected)`), or after the scheme's
+    // prefix (`'sha256=' + hmac.digest('hex')`, `` `sha256=${digest}` ``).
+    if (node !== inner && depth < 4 && ts.isExpression(node)) {
+      const part = ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.PlusToken && stringLiteralValue(unwrap(node.left)) !== undefined ? node.right
+        : ts.isTemplateExpression(node) && node.templateSpans.length === 1 && node.templateSpans[0].literal.text === '' ? node.templateSpans[0].expression
+        : ts.isCallExpression(node) && dottedName(unwrap(node.expression)) === 'Buffer.from' ? node.arguments[0]
+        : undefined;
+      if (part) return this.signedWith(part, value.file, depth + 1);
+    }
     if (!ts.isCallExpression(value.node) || calleeName(value.node) !== 'digest') return undefined;
     const name = HMAC_WITH_ENV_KEY.exec(value.node.getText(value.file.sf))?.[1];
     return name && CREDENTIAL_ENV.test(name) ? name : undefined;
@@ -780,6 +795,12 @@ export class BehaviourAnalyzer {
       facts.auth.push(block ? { file, node: call, via, anchor: call, swallowedIn: block } : { file, node: call, via, anchor: call });
       return;
     }
+    // `verifySessionCookie(cookie).then((claims) => work)`: the callback runs only for a token it accepts.
+    const then = REJECTING_AUTH_CALLS.has(name) ? thenCallback(call) : undefined;
+    if (then) {
+      facts.auth.push({ file, node: call, via, anchor: call, onlyWithin: { sf: then.getSourceFile(), pos: then.pos, end: then.end } });
+      return;
+    }
     if ((THROWING_AUTH_CALLS.has(name) && !(isStatementCall(call) && isSwallowed(call))) || guardsRejection(call)) {
       facts.auth.push({ file, node: call, via, anchor: call });
     } else if ((THROWING_AUTH_CALLS.has(name) && isStatementCall(call)) || guardsRejection(call, true)) {
@@ -811,7 +832,11 @@ export class BehaviourAnalyzer {
    */
   isStubAuth(fn: FunctionLike, file: SourceFileInfo, name: string, from?: SourceFileInfo): boolean {
     if (!['requireAuth', 'isAuthenticated', 'hasRole'].includes(name)) return false;
-    if (name === 'requireAuth') return !this.factsOf(fn, file, 0, from).rejects;
+    if (name === 'requireAuth') {
+      // One that checks through a call that throws (`return jwt.verify(token, secret)`) is no stub.
+      const facts = this.factsOf(fn, file, 0, from);
+      return !facts.rejects && facts.auth.length === 0;
+    }
     return alwaysReturnsTrue(fn, (id) => {
       const target = this.functionFor(id, file);
       return target ? alwaysReturnsTrue(target.fn) : false;
@@ -911,6 +936,13 @@ export class BehaviourAnalyzer {
     if (name === 'jwtVerify' && source === 'jose') {
       // As with `jwt.verify`: a rejection a `catch` swallows lets a bad token carry on, unless something checks.
       if (!isSwallowed(call) || resultIsChecked(call) || assignedAndChecked(call) || returnedFromTry(call)) facts.auth.push({ file, node: call, via: '`jwtVerify`', anchor: call });
+      return true;
+    }
+    // Paddle Billing's SDK: `unmarshal` throws unless the `h1` HMAC matches and the signed time is
+    // within five seconds; `isSignatureValid` answers the same as a boolean.
+    if ((name === 'unmarshal' || name === 'isSignatureValid') && (source === '@paddle/paddle-node-sdk' || /(^|\.)webhooks\.(?:unmarshal|isSignatureValid)$/.test(dotted))) {
+      const broken = name === 'unmarshal' ? (isSwallowed(call) ? 'swallowed' : undefined) : booleanUse(call, true);
+      facts.verifies.push({ file, node: call, via: `Paddle \`webhooks.${name}\``, replay: 'window', anchor: call, broken });
       return true;
     }
     if (name === 'validate' && /webhooks\.validate$/.test(dotted)) {
@@ -1513,6 +1545,11 @@ function honoStatus(expr: TS.Expression): string | undefined {
   return ts.isNumericLiteral(status) ? status.text : undefined;
 }
 
+/** Whether the function a comparison is made in can refuse the caller: by throwing, or answering 401/403 (Express's `res.status(401)` too). */
+export function refusesAround(node: TS.Node): boolean {
+  return functionRejects(node, true);
+}
+
 /** Whether the enclosing function has a path that refuses the caller (a 401/403 return or a throw). */
 function functionRejects(node: TS.Node, authOnly: boolean): boolean {
   const fn = enclosingBody(node);
@@ -1560,26 +1597,72 @@ function onlyTestedInPlace(read: TS.Node): boolean {
   }
 }
 
+/** `call.then(fn)`: the function the promise's value is handed to. */
+function thenCallback(call: TS.CallExpression): FunctionLike | undefined {
+  const access = call.parent;
+  if (!access || !ts.isPropertyAccessExpression(access) || access.expression !== call || access.name.text !== 'then') return undefined;
+  const chained = access.parent;
+  const fn = chained && ts.isCallExpression(chained) && chained.expression === access && chained.arguments[0] ? unwrap(chained.arguments[0]) : undefined;
+  return fn && isFunctionLike(fn) ? fn : undefined;
+}
+
 /**
- * `const uid = request.auth.uid`: a property read through a value that may be absent, with no
- * `?.` and outside any test of it, throws when it is: the code after it runs only when it is set.
+ * `if (context.auth && !context.auth.token.admin) throw ...`: the condition tests that the caller
+ * is there before it refuses, so a caller who is not signed in is never refused. `name` is the
+ * caller's value as read (`context.auth`).
+ */
+function refusesOnlyWhenPresent(node: TS.Node, name: string): boolean {
+  let condition: TS.Node = node;
+  while (condition.parent && !ts.isIfStatement(condition.parent) && !isFunctionLike(condition.parent) && !ts.isBlock(condition.parent)) condition = condition.parent;
+  const statement = condition.parent;
+  if (!statement || !ts.isIfStatement(statement) || statement.expression !== condition) return false;
+  // Only a refusal in the branch the test leads to: `if (req.user && req.user.isAdmin) work() else 401` refuses the absent caller.
+  if (!someNode(statement.thenStatement, ts.isThrowStatement, isFunctionLike) && !refusesWithAuthStatus(statement.thenStatement)) return false;
+  const operands: TS.Expression[] = [];
+  const conjuncts = (expr: TS.Expression): void => {
+    const e = unwrap(expr);
+    if (ts.isBinaryExpression(e) && e.operatorToken.kind === ts.SyntaxKind.AmpersandAmpersandToken) {
+      conjuncts(e.left);
+      conjuncts(e.right);
+    } else operands.push(e);
+  };
+  conjuncts(statement.expression);
+  return operands.length > 1 && operands.some((o) => {
+    const read = dottedName(o);
+    return read !== undefined && (read === name || read.startsWith(`${name}.`));
+  });
+}
+
+/**
+ * `const uid = request.auth.uid` (also `request.auth!.uid`, `const { uid } = request.auth`): a
+ * property read through a value that may be absent, with no `?.`, throws when it is. Written at the
+ * top of the function's body, outside any test of it, the code after it runs only when it is set.
  */
 function throwsWhenAbsent(node: TS.Expression): boolean {
-  const parent = node.parent;
-  // `const { uid } = request.auth` reads through it too.
-  if (ts.isVariableDeclaration(parent) && parent.initializer === node) return ts.isObjectBindingPattern(parent.name);
-  if (!ts.isPropertyAccessExpression(parent) || parent.expression !== node || parent.questionDotToken) return false;
-  for (let current: TS.Node = parent; current.parent; current = current.parent) {
-    const up = current.parent;
-    if (ts.isVariableDeclaration(up) || ts.isExpressionStatement(up)) return true;
-    if (ts.isPropertyAccessExpression(up) || ts.isElementAccessExpression(up) || ts.isCallExpression(up) || ts.isObjectLiteralExpression(up) ||
-      ts.isPropertyAssignment(up) || ts.isShorthandPropertyAssignment(up) || ts.isAwaitExpression(up) || ts.isAsExpression(up) || ts.isParenthesizedExpression(up) || ts.isNonNullExpression(up)) {
-      if ((ts.isPropertyAccessExpression(up) || ts.isElementAccessExpression(up) || ts.isCallExpression(up)) && up.questionDotToken) return false;
-      continue;
+  let read: TS.Node = node;
+  while (read.parent && (ts.isNonNullExpression(read.parent) || ts.isParenthesizedExpression(read.parent) || ts.isAsExpression(read.parent))) read = read.parent;
+  const parent = read.parent;
+  if (!parent) return false;
+  let statement: TS.Node | undefined;
+  if (ts.isVariableDeclaration(parent) && parent.initializer === read) {
+    if (!ts.isObjectBindingPattern(parent.name)) return false;
+    statement = parent;
+  } else {
+    if (!ts.isPropertyAccessExpression(parent) || parent.expression !== read || parent.questionDotToken) return false;
+    for (let current: TS.Node = parent; current.parent && !statement; current = current.parent) {
+      const up = current.parent;
+      if (ts.isVariableDeclaration(up) || ts.isExpressionStatement(up)) statement = up;
+      else if ((ts.isPropertyAccessExpression(up) || ts.isElementAccessExpression(up) || ts.isCallExpression(up)) && up.questionDotToken) return false;
+      else if (!(ts.isPropertyAccessExpression(up) || ts.isElementAccessExpression(up) || ts.isCallExpression(up) || ts.isObjectLiteralExpression(up) ||
+        ts.isPropertyAssignment(up) || ts.isShorthandPropertyAssignment(up) || ts.isAwaitExpression(up) || ts.isAsExpression(up) ||
+        ts.isParenthesizedExpression(up) || ts.isNonNullExpression(up))) return false;
     }
-    return false;
   }
-  return false;
+  // Up to the statement in the function's own body: not in a branch, a loop or a `try`.
+  let current: TS.Node | undefined = statement;
+  while (current && (ts.isVariableDeclaration(current) || ts.isVariableDeclarationList(current))) current = current.parent;
+  const block = current?.parent;
+  return block !== undefined && ts.isBlock(block) && block.parent !== undefined && isFunctionLike(block.parent);
 }
 
 /** A Passport callback `(err, user) => ...` that answers 401/403 (or throws) when no user was authenticated. */
@@ -1671,9 +1754,14 @@ function valueFlowsTo(read: TS.Node, answer: TS.Node): boolean {
     if (ts.isConditionalExpression(parent) && parent.condition === current) return false;
     if (ts.isPropertyAccessExpression(parent) && parent.expression === current && parent.name.text === 'length') return false;
     if (ts.isCallExpression(parent) && ts.isIdentifier(parent.expression) && parent.expression.text === 'Boolean') return false;
+    // `jwt.verify(token, SECRET)`, `createHmac('sha256', SECRET)`: a key the call uses, and does not give back.
+    if (ts.isCallExpression(parent) && parent.expression !== current && KEY_CONSUMERS.has(calleeName(parent) ?? '')) return false;
   }
   return true;
 }
+
+/** Calls that take a secret as the key of what they compute or check, and answer with something else. */
+const KEY_CONSUMERS = new Set(['verify', 'sign', 'jwtVerify', 'createHmac', 'createHash', 'compare', 'compareSync', 'timingSafeEqual', 'hash', 'hashSync', 'importKey', 'encrypt', 'decrypt', 'verifyEvent', 'verifySignature', 'constructEvent', 'constructEventAsync']);
 
 /**
  * An Express middleware (`(req, res, next)`) whose every `next()` lies in `branch`: what runs
@@ -2123,12 +2211,27 @@ function isStatementCall(call: TS.CallExpression): boolean {
 function helperAuthIsLost(call: TS.CallExpression, fn: FunctionLike, callee: Facts, swallowed: boolean): boolean {
   // A helper that can neither throw nor answer 401 decides only through its result: lost when the
   // result is dropped (`hasRole('admin')` alone) or bound to a name that is only logged.
-  if (!callee.rejects) return isStatementCall(call) || onlyLogged(call);
+  // A check that throws on failure (`return jwt.verify(token, secret)`) makes the helper throw too.
+  const throws = callee.rejects || callee.auth.some((a) => !a.onlyWithin && !a.swallowedIn && THROWING_CHECKS.test(a.via) && errorEscapes(a.node));
+  if (!throws) return isStatementCall(call) || onlyLogged(call);
   if (!isStatementCall(call)) return false;
   if (swallowed) return true;
   const awaited = ts.isAwaitExpression(call.parent) || (ts.isParenthesizedExpression(call.parent) && ts.isAwaitExpression(call.parent.parent));
   return !awaited && isAsyncFunction(fn);
 }
+
+/** An error thrown at `node` leaves its function: no `try` around it there catches it without throwing again. */
+function errorEscapes(node: TS.Node): boolean {
+  for (let current: TS.Node = node; current.parent; current = current.parent) {
+    const parent = current.parent;
+    if (isFunctionLike(parent)) return true;
+    if (ts.isTryStatement(parent) && parent.tryBlock === current && parent.catchClause && !someNode(parent.catchClause.block, ts.isThrowStatement, isFunctionLike)) return false;
+  }
+  return true;
+}
+
+/** What the auth facts of checks that throw on a bad credential are called (`via`). */
+const THROWING_CHECKS = /^`(?:jwt\.verify|jwtVerify|verifyIdToken\(\)|verifySessionCookie\(\)|requireAuth\(\))`$/;
 
 /** `const isAdmin = hasRole('admin')` whose name is then only logged, or never read. */
 function onlyLogged(call: TS.CallExpression): boolean {
@@ -2201,6 +2304,31 @@ function returnedFromTry(call: TS.CallExpression): boolean {
  * (`.update(event.body)` only): the clock check is then on a value the caller may change, so a
  * replay just sends a fresh timestamp. Without an HMAC here (a helper verifies), no verdict.
  */
+const CLOCK_READ = /\bDate\.now\(\)|new Date\(\)\.getTime\(\)/;
+
+/**
+ * A refusal on the clock (`if (Math.abs(Date.now() / 1000 - ts) > 5) return 401`) of a time that
+ * the HMAC covers (`.update(\`${ts}:${body}\`)`), in the function that reads the signature header:
+ * a window parsed from the signature header itself. An unsigned time proves nothing.
+ */
+function signedClockCheck(read: TS.Node): TS.IfStatement | undefined {
+  const fn = enclosingBody(read);
+  if (!fn || !CLOCK_READ.test(fn.getText())) return undefined;
+  const checks: TS.IfStatement[] = [];
+  const signed = new Set<string>();
+  walk(fn, (n) => {
+    if (ts.isIfStatement(n) && CLOCK_READ.test(n.expression.getText()) && returnsOrThrows(n.thenStatement)) checks.push(n);
+    if (ts.isCallExpression(n) && calleeName(n) === 'update' && n.arguments[0]) {
+      someNode(n.arguments[0], (id) => {
+        if (ts.isIdentifier(id)) signed.add(id.text);
+        return false;
+      });
+    }
+    return undefined;
+  });
+  return checks.find((check) => someNode(check.expression, (id) => ts.isIdentifier(id) && id.text !== 'Date' && signed.has(id.text)));
+}
+
 function hmacLeavesOut(fn: TS.Node, read: TS.Node, header: string, file: SourceFileInfo): boolean {
   const updates: TS.CallExpression[] = [];
   let hmac = false;

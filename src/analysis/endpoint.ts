@@ -11,7 +11,7 @@ import { compileGlobs } from '../core/glob';
 import { endpointInfo } from '../core/project';
 import { HTTP_METHODS, middlewareGuards, type ConfigSite, type EndpointInfo, type GatewayAuth } from '../core/platforms';
 import type { Span } from '../core/types';
-import { BehaviourAnalyzer, behaviourOf, SIGNED_VALUE } from './behaviour';
+import { BehaviourAnalyzer, behaviourOf, refusesAround, SIGNED_VALUE } from './behaviour';
 import { emptyFacts, mergeFacts, type Anchored, type AuthFact, type Facts, type SensitiveFact, type Site, type VerifyFact } from './facts';
 import { WEBHOOK_NAME } from './vocabulary';
 import { firebaseTrigger } from './firebase';
@@ -586,10 +586,11 @@ function contains(outer: TS.Node, inner: TS.Node): boolean {
  */
 function addManualHmacCheck(facts: Facts): void {
   // A signed value checked counts as auth too; for a webhook it is this manual HMAC check.
-  if (facts.verifies.length > 0 || facts.hmac.length === 0 || !facts.rejects || facts.auth.some((a) => !a.via.startsWith(SIGNED_VALUE))) return;
+  if (facts.verifies.length > 0 || facts.hmac.length === 0 || facts.auth.some((a) => !a.via.startsWith(SIGNED_VALUE))) return;
   if (facts.signatureHeaders.length === 0 && !facts.readsBody) return;
+  // The comparison must be able to refuse: a `throw` or a 401/403 answer (`return { statusCode: 401 }`, `res.status(401)`).
   const comparesSignatures = facts.compares.some(
-    (c) => !ts.isBinaryExpression(c.node) || /sig|hmac|digest|\bmac\b|hash|expected/i.test(c.node.getText(c.file.sf)),
+    (c) => (!ts.isBinaryExpression(c.node) || /sig|hmac|digest|\bmac\b|hash|expected/i.test(c.node.getText(c.file.sf))) && (facts.rejects || refusesAround(c.node)),
   );
   if (!comparesSignatures) return;
   const site = facts.hmac[0];

@@ -86,6 +86,8 @@ export const FIREBASE_CALL_NAMES: ReadonlySet<string> = new Set([
   'getUser', 'getUserByEmail', 'getUserByPhoneNumber', 'getUsers', 'listUsers',
   // Cloud Messaging.
   'send', 'sendEach', 'sendEachForMulticast', 'sendMulticast', 'sendAll', 'sendToDevice', 'sendToTopic', 'sendToCondition',
+  // Firestore's recursive delete of a collection or document and everything below it.
+  'recursiveDelete',
   // Cloud Storage.
   'save', 'makePublic', 'upload', 'getSignedUrl',
 ]);
@@ -138,6 +140,11 @@ export function firebaseWork(call: TS.CallExpression, callee: TS.Expression, nam
   }
   if ((STORAGE_WRITES.has(name) && isStorageFile(receiver, valueOf)) || (name === 'upload' && isBucket(receiver, valueOf, 0))) {
     return { work: `changes Cloud Storage files with \`${name}\``, write: name !== 'getSignedUrl' };
+  }
+  if (name === 'recursiveDelete') {
+    const target = call.arguments[0] ? referenceOf(call.arguments[0], valueOf, 0) : undefined;
+    if (target?.store !== 'firestore' || !isFirestore(receiver, valueOf)) return undefined;
+    return { work: target.name ? `deletes documents of the \`${target.name}\` collection` : 'deletes Firestore documents with `recursiveDelete`', write: true, table: target.name };
   }
   // `batch.set(ref, data)`, `t.update(ref, data)`: a batch's or a transaction's write names the reference first.
   if (DOC_WRITES.has(name) && call.arguments.length >= 1) {

@@ -4,7 +4,7 @@ import ts from './typescript';
 import type * as TS from 'typescript';
 import type { SourceFileInfo } from './files';
 import type { ProjectInfo } from './project';
-import { indexNodes, stringLiteralValue, syntaxKinds, unwrap, type ImportedName, type NodeIndex, type TreeTables } from './ast';
+import { indexNodes, propertyKeyName, stringLiteralValue, syntaxKinds, unwrap, type ImportedName, type NodeIndex, type TreeTables } from './ast';
 import type { KnownFolders } from './folders';
 
 /** Where the analysis gets parsed modules from: the CLI engine and the ESLint adapter each provide one. */
@@ -218,6 +218,16 @@ export class ProjectAnalysis {
       if (operatorToken.kind !== ts.SyntaxKind.EqualsToken || !ts.isPropertyAccessExpression(left)) continue;
       const target = left.expression.getText(module.sf);
       if (name === 'default' && target === 'module' && left.name.text === 'exports') return { node: right, file: module };
+      // `module.exports = { requireUser, verify: verifyToken }`: each property is a named export for `require()`'s destructuring.
+      if (target === 'module' && left.name.text === 'exports' && ts.isObjectLiteralExpression(right)) {
+        const property = right.properties.find((p) => p.name !== undefined && propertyKeyName(p.name) === name);
+        if (property && ts.isShorthandPropertyAssignment(property)) return this.localDeclaration(module, name);
+        if (property && ts.isPropertyAssignment(property)) {
+          const value = unwrap(property.initializer);
+          return ts.isIdentifier(value) ? (this.localDeclaration(module, value.text) ?? { node: value, file: module }) : { node: value, file: module };
+        }
+        if (property && ts.isMethodDeclaration(property)) return { node: property, file: module };
+      }
       if ((target === 'exports' || target === 'module.exports') && left.name.text === name) {
         return { node: right, file: module };
       }
@@ -282,6 +292,14 @@ export class ProjectAnalysis {
     // A name no declaration of the file binds (`JSON`, `process`) is neither local nor imported.
     if (!this.declares(file, id.text)) return undefined;
     const local = findScopedDeclaration(id, (this.tablesOf(file).scopes ??= new Map()));
+    // `const { requireUser } = require('./auth')`: the binding stands for what that module exports.
+    if (local && ts.isObjectBindingPattern(local) && isRequirePattern(local)) {
+      const source = this.importSource(file, id.text);
+      const target = source && source.name !== '*' ? this.resolveImport(file, source.specifier) : undefined;
+      const module = target ? this.load(target, file.project) : undefined;
+      const found = module && source ? this.exportedDeclaration(module, source.name) : undefined;
+      if (found) return found;
+    }
     if (local) return { node: local, file };
     const imported = this.importedBinding(file, id.text);
     if (imported) return this.exportedDeclaration(imported.module, imported.name);
@@ -535,6 +553,14 @@ function importBindings(sf: TS.SourceFile): Map<string, ImportedName> {
     for (const [local, name] of here) if (!table.has(local)) table.set(local, { specifier, name });
   }
   return table;
+}
+
+/** The pattern of `const { a, b: c } = require('x')`. */
+function isRequirePattern(pattern: TS.ObjectBindingPattern): boolean {
+  const declaration = pattern.parent;
+  if (!ts.isVariableDeclaration(declaration) || !declaration.initializer) return false;
+  const init = unwrap(declaration.initializer);
+  return ts.isCallExpression(init) && ts.isIdentifier(init.expression) && init.expression.text === 'require';
 }
 
 function bindsName(binding: TS.BindingName, name: string): boolean {

@@ -1,0 +1,34 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { scanRules, tempDir, writeFiles } from './support/project';
+
+/** CommonJS helpers, followed as ES modules are: findings as `rule: message @file:line`. */
+function findings(files: Record<string, string>): string[] {
+  const root = tempDir('fnscan-cjs-');
+  writeFiles(root, { 'netlify.toml': '[functions]\n  directory = "netlify/functions"\n', ...files });
+  return scanRules(root, ['no-unauthenticated-handler']).findings.map((f) => `${f.ruleId}: ${f.message} @${path.relative(root, f.location.file)}:${f.location.startPos.line}`);
+}
+
+const DB = { 'netlify/lib/db.js': "const { PrismaClient } = require('@prisma/client')\nmodule.exports = { db: new PrismaClient() }\n" };
+
+test("`const { helper } = require('./lib')` is followed to `module.exports = { helper }`, `exports.helper = ...` and renamed properties", () => {
+  const handler = "const { requireUser } = require('../lib/auth')\nconst { db } = require('../lib/db')\nexports.handler = async (event) => {\n  const user = await requireUser(event)\n  if (!user) return { statusCode: 401, body: '' }\n  await db.note.deleteMany({ where: { ownerId: user.sub } })\n  return { statusCode: 204, body: '' }\n}\n";
+  const check = "const jwt = require('jsonwebtoken')\nfunction checkToken(event) {\n  try {\n    return jwt.verify((event.headers.authorization || '').slice(7), process.env.JWT_SECRET)\n  } catch {\n    return null\n  }\n}\n";
+  for (const exported of ['module.exports = { requireUser: checkToken }', 'exports.requireUser = checkToken', 'const requireUser = checkToken\nmodule.exports = { requireUser }']) {
+    assert.deepEqual(findings({ ...DB, 'netlify/functions/wipe.js': handler, 'netlify/lib/auth.js': `${check}${exported}\n` }), [], exported);
+  }
+  // The helper decides nothing when it never looks at a credential.
+  const lax = "function requireUser(event) {\n  return { sub: event.queryStringParameters.user }\n}\nmodule.exports = { requireUser }\n";
+  assert.equal(findings({ ...DB, 'netlify/functions/wipe.js': handler, 'netlify/lib/auth.js': lax }).length, 1);
+});
+
+test('a helper that returns jwt.verify(...) throws for a bad token: called as a statement it refuses; it is no stub, and returns no secret', () => {
+  const handler = (call: string) => `const { ${call.split('(')[0]} } = require('../lib/auth')\nconst { db } = require('../lib/db')\nexports.handler = async (event) => {\n  try {\n    ${call}\n  } catch {\n    return { statusCode: 401, body: '' }\n  }\n  return { statusCode: 200, body: JSON.stringify(await db.order.findMany()) }\n}\n`;
+  const auth = "const jwt = require('jsonwebtoken')\nconst verifyUser = (event) => jwt.verify(event.headers.authorization, process.env.JWT_SECRET)\nfunction requireAuth(event) {\n  return jwt.verify(event.headers.authorization, process.env.JWT_SECRET)\n}\nmodule.exports = { verifyUser, requireAuth }\n";
+  assert.deepEqual(findings({ ...DB, 'netlify/functions/orders.js': handler('verifyUser(event)'), 'netlify/lib/auth.js': auth }), []);
+  assert.deepEqual(findings({ ...DB, 'netlify/functions/orders.js': handler('requireAuth(event)'), 'netlify/lib/auth.js': auth }), []);
+  // Caught inside the helper, the failure never reaches the caller.
+  const swallowing = "const jwt = require('jsonwebtoken')\nfunction verifyUser(event) {\n  try {\n    return jwt.verify(event.headers.authorization, process.env.JWT_SECRET)\n  } catch {\n    return null\n  }\n}\nmodule.exports = { verifyUser }\n";
+  assert.equal(findings({ ...DB, 'netlify/functions/orders.js': handler('verifyUser(event)'), 'netlify/lib/auth.js': swallowing }).length, 1);
+});

@@ -46,7 +46,7 @@ const CASES: Array<[string, string, string, string | undefined]> = [
   ['dynamodb command', "import { DynamoDBClient, DeleteItemCommand } from '@aws-sdk/client-dynamodb'\nconst ddb = new DynamoDBClient({})", "await ddb.send(new DeleteItemCommand({ TableName: 'orders', Key: { id: { S: event.body } } }))", 'writes to the `orders` table'],
   ['dynamodb document client', "import { doc } from 'src/lib/dynamo'", 'await doc.put({ TableName: process.env.TABLE, Item: JSON.parse(event.body) }).promise()', 'writes to DynamoDB with `put`'],
   ['dynamodb public read', "import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb'\nconst ddb = new DynamoDBClient({})", "return ddb.send(new GetItemCommand({ TableName: 'posts', Key: { id: { S: '1' } } }))", undefined],
-  ['supabase service-role admin API', "import { createClient } from '@supabase/supabase-js'\nconst admin = createClient(process.env.SUPABASE_URL, process.env.SUPABASE_SERVICE_ROLE_KEY)", 'await admin.auth.admin.deleteUser(event.body)', 'calls `admin.auth.admin.deleteUser` with `process.env.SUPABASE_SERVICE_ROLE_KEY`'],
+  ['supabase service-role admin API', "import { createClient } from '@supabase/supabase-js'\nconst admin = createClient(process.env.SUPABASE_URL, process.env.SUPABASE_SERVICE_ROLE_KEY)", 'await admin.auth.admin.deleteUser(event.body)', 'changes Supabase Auth users with `auth.admin.deleteUser`'],
   // Same names, no database
   ['map and params', '', "const m = new Map(); m.delete(event.body); const p = new URLSearchParams(); p.set('a', '1'); p.delete('a'); return [...m.keys()]", undefined],
   ['headers and sets', '', "const h = new Headers(); h.delete('x'); const s = new Set(['a']); s.delete('a'); return h", undefined],

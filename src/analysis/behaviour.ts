@@ -1026,6 +1026,12 @@ export class BehaviourAnalyzer {
       }
     }
     if (FIREBASE_CALL_NAMES.has(last) && this.onFirebaseCall(call, callee, last, file, facts)) return true;
+    // Supabase's `auth.admin` API needs the service-role key: every call acts on any user.
+    if (SUPABASE_ADMIN_CALLS.has(last) && ts.isPropertyAccessExpression(callee) && /(?:^|\.)auth\.admin$/.test(dottedName(callee.expression) ?? '')) {
+      const write = last !== 'listUsers' && last !== 'getUserById';
+      facts.sensitive.push({ file, node: call, work: `${write ? 'changes' : 'reads'} Supabase Auth users with \`auth.admin.${last}\``, write, anchor: call });
+      return true;
+    }
     if (QUERY_CALL_NAMES.has(last)) {
       const query = queryWork(call, callee, last, this.valueOfId(file));
       // A Supabase client made with the anon key and the caller's session: row-level security decides, as the caller.
@@ -1149,7 +1155,9 @@ export class BehaviourAnalyzer {
   private supabaseScope(callee: TS.Expression, file: SourceFileInfo): 'user' | 'admin' | undefined {
     const root = rootIdentifier(callee);
     if (!root || !this.analysis.declares(file, root.text)) return undefined;
-    const value = this.analysis.resolveValue(root, file);
+    // `supabaseForRequest(req).from('notes')`: the client is made by the call in the chain.
+    const calledInPlace = ts.isCallExpression(root.parent) && root.parent.expression === root;
+    const value = calledInPlace ? { node: root.parent, file } : this.analysis.resolveValue(root, file);
     const made = ts.isExpression(value.node) ? unwrap(value.node) : value.node;
     if (!ts.isCallExpression(made)) return undefined;
     const creator = unwrap(made.expression);
@@ -1348,6 +1356,8 @@ const HTTP_CLIENT_NAMES = new Set(['axios', 'got', 'ky']);
 /** Every operation `PRISMA_CALL` can lead to: the last segment of the dotted name. */
 const PRISMA_OPERATIONS: ReadonlySet<string> = new Set([...PRISMA_WRITES, ...PRISMA_READS]);
 /** The last segments `MESSAGE_SDK_CALLS` accepts. */
+/** Supabase's `auth.admin` calls (service role only). */
+const SUPABASE_ADMIN_CALLS = new Set(['createUser', 'deleteUser', 'updateUserById', 'inviteUserByEmail', 'generateLink', 'listUsers', 'getUserById', 'signOut']);
 const MESSAGE_SDK_LAST_NAMES = new Set(['create', 'send', 'sendMultiple', 'sendEmailWithTemplate']);
 const HTTP_VERBS = new Set(['post', 'put', 'patch', 'delete', 'request']);
 const HEADERS_NAME = /^headers$/i;

@@ -624,6 +624,7 @@ interface ExportedValue {
 /** The handlers a file exports under the platform's names: `handler`, `default`, `GET`/`POST`... */
 function findHandlers(file: SourceFileInfo, info: EndpointInfo, behaviour: BehaviourAnalyzer): HandlerShape[] {
   if (info.firebase) return firebaseHandlers(file, behaviour);
+  if (info.served) return servedHandlers(file, info, behaviour);
   const exported = exportedValues(file);
   const shapes: HandlerShape[] = [];
   const routesSeen = new Set<string>();
@@ -702,6 +703,41 @@ function firebaseHandlers(file: SourceFileInfo, behaviour: BehaviourAnalyzer): H
     shapes.push(shape);
   }
   return shapes;
+}
+
+/**
+ * A Supabase Edge Function hands its handler to `Deno.serve(handler)` (also `Deno.serve(options,
+ * handler)`, `Deno.serve({ handler })`, or the standard library's `serve(handler)`) at the top of
+ * its module; a Hono app's `app.fetch` is judged route by route.
+ */
+function servedHandlers(file: SourceFileInfo, info: EndpointInfo, behaviour: BehaviourAnalyzer): HandlerShape[] {
+  const shapes: HandlerShape[] = [];
+  const routesSeen = new Set<string>();
+  for (const statement of file.sf.statements) {
+    if (!ts.isExpressionStatement(statement)) continue;
+    const call = unwrap(statement.expression);
+    if (!ts.isCallExpression(call) || !isServeCall(call, file, behaviour)) continue;
+    const last = call.arguments[call.arguments.length - 1];
+    let handler: TS.Expression | undefined = last && unwrap(last);
+    if (handler && ts.isObjectLiteralExpression(handler)) handler = propertyValue(objectProperty(handler, 'handler'));
+    if (!handler) continue;
+    const app = routerAppOf(handler, file, behaviour);
+    if (app) {
+      shapes.push(...routeShapes(app, undefined, call.expression, file, behaviour, routesSeen));
+      continue;
+    }
+    shapes.push(shapeOf(call.expression, handler, info.name, file, behaviour));
+  }
+  return shapes;
+}
+
+/** `Deno.serve(...)`, or `serve(...)` from Deno's standard library (`https://deno.land/std@.../http/server.ts`, `jsr:@std/http`). */
+function isServeCall(call: TS.CallExpression, file: SourceFileInfo, behaviour: BehaviourAnalyzer): boolean {
+  const callee = unwrap(call.expression);
+  if (ts.isPropertyAccessExpression(callee)) return ts.isIdentifier(callee.expression) && callee.expression.text === 'Deno' && callee.name.text === 'serve';
+  if (!ts.isIdentifier(callee) || callee.text !== 'serve') return false;
+  const source = behaviour.importedFrom(file, 'serve')?.specifier;
+  return source !== undefined && /(?:^|\/)(?:std(?:@[^/]*)?\/http|@std\/http)/.test(source);
 }
 
 /**

@@ -436,7 +436,7 @@ function collectImportSources(sf: TS.SourceFile): Map<string, ImportedName> {
   const map = new Map<string, ImportedName>();
   for (const statement of sf.statements) {
     if (ts.isImportDeclaration(statement) && statement.importClause) {
-      const specifier = stringLiteralValue(statement.moduleSpecifier);
+      const specifier = packageSpecifier(stringLiteralValue(statement.moduleSpecifier));
       if (specifier === undefined) continue;
       const clause = statement.importClause;
       if (clause.name) map.set(clause.name.text, { specifier, name: 'default' });
@@ -451,7 +451,7 @@ function collectImportSources(sf: TS.SourceFile): Map<string, ImportedName> {
       for (const decl of statement.declarationList.declarations) {
         const init = decl.initializer && unwrap(decl.initializer);
         if (!init || !ts.isCallExpression(init) || !ts.isIdentifier(init.expression) || init.expression.text !== 'require') continue;
-        const specifier = init.arguments[0] && stringLiteralValue(init.arguments[0]);
+        const specifier = packageSpecifier(init.arguments[0] && stringLiteralValue(init.arguments[0]));
         if (specifier === undefined) continue;
         if (ts.isIdentifier(decl.name)) map.set(decl.name.text, { specifier, name: '*' });
         else if (ts.isObjectBindingPattern(decl.name)) {
@@ -541,7 +541,7 @@ function importBindings(sf: TS.SourceFile): Map<string, ImportedName> {
   const table = new Map<string, ImportedName>();
   for (const statement of sf.statements) {
     if (!ts.isImportDeclaration(statement) || !statement.importClause) continue;
-    const specifier = stringLiteralValue(statement.moduleSpecifier);
+    const specifier = packageSpecifier(stringLiteralValue(statement.moduleSpecifier));
     if (specifier === undefined) continue;
     const clause = statement.importClause;
     const here = new Map<string, string>();
@@ -553,6 +553,27 @@ function importBindings(sf: TS.SourceFile): Map<string, ImportedName> {
     for (const [local, name] of here) if (!table.has(local)) table.set(local, { specifier, name });
   }
   return table;
+}
+
+/**
+ * A Deno import named as the npm package it is (Supabase Edge Functions, Deno Deploy): `npm:stripe@16`
+ * is `stripe`, `jsr:@supabase/supabase-js@2` is `@supabase/supabase-js`, `jsr:@hono/hono/jwt` and
+ * `https://deno.land/x/hono@v4.0.0/middleware.ts` are Hono's, `https://esm.sh/stripe@14?target=deno`
+ * is `stripe`. Anything else, relative paths included, is kept as written.
+ */
+export function packageSpecifier(specifier: string | undefined): string | undefined {
+  if (specifier === undefined || !/^(?:npm:|jsr:|https?:)/.test(specifier)) return specifier;
+  const bare = specifier
+    .replace(/^(?:npm:|jsr:)\/?/, '')
+    .replace(/^https?:\/\/(?:esm\.sh|cdn\.skypack\.dev|cdn\.jsdelivr\.net\/npm|unpkg\.com)\//, '')
+    .replace(/^https?:\/\/deno\.land\/x\//, '');
+  if (bare === specifier) return specifier;
+  // `@scope/name@1.2/sub` or `name@1.2/sub`: drop the version and any query.
+  const match = /^((?:@[^/@]+\/)?[^/@?]+)(?:@[^/?]*)?(\/[^?]*)?/.exec(bare);
+  if (!match) return specifier;
+  const name = match[1] === '@hono/hono' ? 'hono' : match[1];
+  const sub = (match[2] ?? '').replace(/\.(?:ts|js|mjs)$/, '').replace(/\/mod$/, '');
+  return name + sub;
 }
 
 /** The pattern of `const { a, b: c } = require('x')`. */

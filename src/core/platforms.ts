@@ -8,7 +8,7 @@ import { parseJsonc } from './jsonc';
  * Where each function platform keeps its HTTP endpoints, and what its own config says about
  * them. Config files are parsed as data (TOML lines, YAML, JSON); nothing is ever executed.
  */
-export type Platform = 'redwood' | 'netlify' | 'vercel' | 'next' | 'lambda' | 'pipedream' | 'cloudflare' | 'firebase';
+export type Platform = 'redwood' | 'netlify' | 'vercel' | 'next' | 'lambda' | 'pipedream' | 'cloudflare' | 'firebase' | 'supabase';
 
 export const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
 
@@ -58,6 +58,8 @@ export interface PlatformConfig {
   pagesFunctionsDir?: string;
   /** Firebase Cloud Functions: each codebase's source folder (`functions/`), and the build output inside it, whose modules are not the source. */
   firebaseSources: Array<{ dir: string; output?: string }>;
+  /** Supabase Edge Functions: `supabase/functions`, one function per folder. */
+  supabaseFunctionsDir?: string;
 }
 
 export interface EndpointInfo {
@@ -82,6 +84,8 @@ export interface EndpointInfo {
   pagesDepth?: number;
   /** Firebase: every export of the module that is an HTTPS function (`onRequest`, `onCall`) is an endpoint of that name. */
   firebase?: boolean;
+  /** Supabase Edge Functions: the handler is what the module passes to `Deno.serve()` (or the standard library's `serve()`). */
+  served?: boolean;
 }
 
 /** Cloudflare Pages' handler exports: `onRequest` for every method, `onRequestPost` and the like for one. */
@@ -103,6 +107,7 @@ const NEXT_CONFIGS = ['next.config.js', 'next.config.mjs', 'next.config.ts', 'ne
 export function isPlatformRoot(dir: string, names?: { has(name: string): boolean }): boolean {
   const has = (name: string) => (names ? names.has(name) : fs.existsSync(path.join(dir, name)));
   if (PLATFORM_MARKERS.some(has) || NEXT_CONFIGS.some(has)) return true;
+  if (has('supabase') && isDir(path.join(dir, 'supabase', 'functions'))) return true;
   if (!has('package.json')) return false;
   const pkg = readPackage(dir);
   return (
@@ -200,6 +205,8 @@ export function readPlatforms(root: string): PlatformConfig {
     if (fs.existsSync(file)) config.lambdas.push(...readSamTemplate(file));
   }
   config.firebaseSources = readFirebase(root, pkg);
+  const supabase = path.join(root, 'supabase', 'functions');
+  if (isDir(supabase)) config.supabaseFunctionsDir = supabase;
   return config;
 }
 
@@ -234,6 +241,13 @@ export function platformEndpoint(file: string, config: PlatformConfig): Endpoint
     // Every module there is a route, except the folders' `_middleware`, which runs before them.
     if (rel !== undefined && base !== '_middleware') {
       return { platform: 'cloudflare', exports: PAGES_EXPORTS, name: routeName('', rel), pagesDepth: rel.split('/').length - 1 };
+    }
+  }
+  if (config.supabaseFunctionsDir) {
+    // `supabase/functions/<name>/index.ts`; folders starting with `_` (`_shared`) hold helpers.
+    const parts = relInside(config.supabaseFunctionsDir, file)?.split('/');
+    if (parts?.length === 2 && !/^[_.]/.test(parts[0]) && /^index\.(?:[cm]?[jt]s|[jt]sx)$/.test(parts[1])) {
+      return { platform: 'supabase', exports: [], name: parts[0], served: true };
     }
   }
   for (const source of config.firebaseSources) {

@@ -179,3 +179,18 @@ export const onRequestGet = async ({ env }) => Response.json(await drizzle(env.D
     ],
   );
 });
+
+test('a Worker whose main names a build output missing from the tree is reported as not judged, not silently passed', () => {
+  const root = tempDir('fnscan-cloudflare-');
+  const worker = "export default {\n  async fetch(request, env) {\n    await env.DB.prepare('DELETE FROM users').run()\n    return new Response('ok')\n  },\n}\n";
+  writeFiles(root, { 'wrangler.toml': 'name = "api"\nmain = "dist/index.js"\n[build]\ncommand = "npm run build"\n', 'src/index.ts': worker });
+  const result = scanRules(root, ['no-unauthenticated-handler']);
+  assert.deepEqual(result.findings, []);
+  assert.deepEqual(result.skipped.map((s) => [path.relative(root, s.file), s.reason]), [['wrangler.toml', 'missing-entry']]);
+  assert.match(result.skipped[0].detail, /dist\/index\.js, which is not in the tree/);
+  // Built, the same config is judged and says nothing more.
+  writeFiles(root, { 'dist/index.js': worker });
+  const built = scanRules(root, ['no-unauthenticated-handler']);
+  assert.deepEqual(built.skipped, []);
+  assert.equal(built.findings.length, 1);
+});

@@ -54,6 +54,8 @@ export interface PlatformConfig {
   lambdas: LambdaFunction[];
   /** A Cloudflare Worker: the module `main` names in its wrangler config (without its extension), and the Worker's name. */
   worker?: { module: string; name: string };
+  /** A wrangler config whose `main` names a file the tree lacks (a build's output): the Worker cannot be judged. */
+  missingWorker?: { config: string; main: string };
   /** Cloudflare Pages Functions: the `functions/` folder of a Pages project. */
   pagesFunctionsDir?: string;
   /** Firebase Cloud Functions: each codebase's source folder (`functions/`), and the build output inside it, whose modules are not the source. */
@@ -197,7 +199,11 @@ export function readPlatforms(root: string): PlatformConfig {
     if (fs.existsSync(file)) config.lambdas.push(...readServerlessYml(file));
   }
   const wrangler = readWrangler(root);
-  if (wrangler.main && !wrangler.private) config.worker = { module: stripExtension(path.resolve(root, wrangler.main)), name: wrangler.name ?? 'worker' };
+  if (wrangler.main && !wrangler.private) {
+    const main = path.resolve(root, wrangler.main);
+    config.worker = { module: stripExtension(main), name: wrangler.name ?? 'worker' };
+    if (wrangler.config && !fs.existsSync(main)) config.missingWorker = { config: path.join(root, wrangler.config), main: wrangler.main };
+  }
   const functions = path.join(root, 'functions');
   if (isDir(functions) && (wrangler.pages || deploysToPages(pkg))) config.pagesFunctionsDir = functions;
   for (const name of ['template.yaml', 'template.yml']) {
@@ -379,7 +385,7 @@ function readNetlifyToml(root: string): { dir?: string; scheduled: string[]; edg
  * before the first table; wrangler.json(c) parsed (comments and other environments' keys are not
  * the Worker's).
  */
-function readWrangler(root: string): { main?: string; name?: string; pages: boolean; private: boolean } {
+function readWrangler(root: string): { main?: string; name?: string; pages: boolean; private: boolean; config?: string } {
   for (const config of WRANGLER_CONFIGS) {
     const text = readConfigText(path.join(root, config));
     if (text === undefined) continue;
@@ -391,7 +397,7 @@ function readWrangler(root: string): { main?: string; name?: string; pages: bool
     }
     // `workers_dev = false` and no route: only service bindings reach the Worker, no URL does.
     const routed = key('route') !== undefined || key('routes') !== undefined || /^[ \t]*\[\[[ \t]*routes[ \t]*\]\]/m.test(text);
-    return { main: key('main'), name: key('name'), pages: key('pages_build_output_dir') !== undefined, private: key('workers_dev') === 'false' && !routed };
+    return { main: key('main'), name: key('name'), pages: key('pages_build_output_dir') !== undefined, private: key('workers_dev') === 'false' && !routed, config };
   }
   return { pages: false, private: false };
 }

@@ -116,6 +116,15 @@ export function discover(inputs: string[], options: DiscoverOptions): Discovery 
     const known = projects.find((p) => p.root === found.root && p.kind === found.kind);
     if (known) return known;
     projects.push(found);
+    // Said, not silently dropped: a Worker built before it is deployed is judged on nothing here.
+    const missing = found.platforms?.missingWorker;
+    if (missing) {
+      skipped.push({
+        file: missing.config,
+        reason: 'missing-entry',
+        detail: `\`main\` names ${missing.main}, which is not in the tree (a build's output?): the Worker is not judged; point \`main\` at its source to have it judged`,
+      });
+    }
     return found;
   }
 

@@ -69,6 +69,8 @@ export type SkipReason =
   | 'too-deep'
   | 'unreadable'
   | 'symlink-outside-root'
+  /** A platform config names an entry module the tree lacks (a Worker's `main` pointing at a build output). */
+  | 'missing-entry'
   | 'internal-error';
 
 export interface SkippedFile {

@@ -256,3 +256,27 @@ test('recursiveDelete of a collection is a write', () => {
     'no-unauthenticated-handler: Handler `wipeAll` deletes documents of the `users` collection without authenticating the caller. @functions/src/index.ts:5',
   ]);
 });
+
+test('a signed time parsed from the signature header and checked by Web Crypto is a window too', () => {
+  const hook = (data: string) => `import { onRequest } from 'firebase-functions/v2/https'
+import { getFirestore } from 'firebase-admin/firestore'
+const db = getFirestore()
+export const paddleWebhook = onRequest(async (req, res) => {
+  const parts = Object.fromEntries((req.get('paddle-signature') ?? '').split(';').map((p) => p.split('=')))
+  const ts = parts['ts']
+  if (Math.abs(Date.now() / 1000 - Number(ts)) > 5) {
+    res.status(400).send('expired')
+    return
+  }
+  const key = await crypto.subtle.importKey('raw', new TextEncoder().encode(process.env.PADDLE_SECRET), { name: 'HMAC', hash: 'SHA-256' }, false, ['verify'])
+  if (!(await crypto.subtle.verify('HMAC', key, Buffer.from(parts['h1'], 'hex'), new TextEncoder().encode(${data})))) {
+    res.status(401).send('bad signature')
+    return
+  }
+  await db.collection('subscriptions').doc(req.body.data.id).set({ status: req.body.data.status })
+  res.end()
+})
+`;
+  assert.deepEqual(findings({ ...PROJECT, 'functions/src/index.ts': hook('`${ts}:${req.rawBody}`') }), []);
+  assert.equal(findings({ ...PROJECT, 'functions/src/index.ts': hook('req.rawBody.toString()') }).length, 1);
+});

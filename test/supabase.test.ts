@@ -92,3 +92,101 @@ test('Deno imports are named as the npm packages they are', () => {
   };
   for (const [written, name] of Object.entries(cases)) assert.equal(packageSpecifier(written), name, written);
 });
+
+const RLS = "const asCaller = (req: Request) => createClient(Deno.env.get('SUPABASE_URL')!, Deno.env.get('SUPABASE_ANON_KEY')!, { global: { headers: { Authorization: req.headers.get('Authorization')! } } })\n";
+
+test("a client on the caller's JWT passed to a helper keeps row-level security; getSession() on it checks nobody", () => {
+  const tasks = `import { createClient } from 'jsr:@supabase/supabase-js@2'
+async function updateTask(supabaseClient, id: string, task: unknown) {
+  const { error } = await supabaseClient.from('tasks').update(task).eq('id', id)
+  if (error) throw error
+  return new Response('ok')
+}
+Deno.serve(async (req) => {
+  const supabaseClient = createClient(Deno.env.get('SUPABASE_URL')!, Deno.env.get('SUPABASE_ANON_KEY')!, { global: { headers: { Authorization: req.headers.get('Authorization')! } } })
+  return updateTask(supabaseClient, new URL(req.url).searchParams.get('id')!, await req.json())
+})
+`;
+  assert.deepEqual(findings({ 'supabase/functions/restful-tasks/index.ts': tasks }), []);
+  // The same helper in a module that also makes a service-role client: fnscan cannot tell which one it is given.
+  assert.equal(findings({ 'supabase/functions/restful-tasks/index.ts': `${ADMIN}${tasks.replace("import { createClient } from 'jsr:@supabase/supabase-js@2'\n", '')}` }).length, 1);
+  const session = (call: string) => `${ADMIN}${RLS}Deno.serve(async (req) => {
+  const { data } = await asCaller(req).auth.${call}()
+  if (!data.${call === 'getSession' ? 'session' : 'user'}) return new Response('Unauthorized', { status: 401 })
+  await admin.from('profiles').update({ plan: 'pro' }).eq('id', 'x')
+  return new Response('ok')
+})
+`;
+  assert.deepEqual(findings({ 'supabase/functions/upgrade/index.ts': session('getUser') }), []);
+  assert.equal(findings({ 'supabase/functions/upgrade/index.ts': session('getSession') }).length, 1);
+});
+
+test('Storage calls are work on a service-role client, not on the caller\'s; deno-postgres SQL is read', () => {
+  const upload = (client: string) => `${ADMIN}${RLS}Deno.serve(async (req) => {\n  await ${client}.storage.from('avatars').upload('a.png', await req.blob(), { upsert: true })\n  return new Response('ok')\n})\n`;
+  assert.deepEqual(findings({ 'supabase/functions/avatar/index.ts': upload('admin') }), [
+    'no-unauthenticated-handler: Handler `avatar` changes Supabase Storage files with `upload` without authenticating the caller. @supabase/functions/avatar/index.ts:4',
+  ]);
+  assert.deepEqual(findings({ 'supabase/functions/avatar/index.ts': upload('asCaller(req)') }), []);
+  const pg = (query: string) => `import { Pool } from 'https://deno.land/x/postgres@v0.17.0/mod.ts'\nconst pool = new Pool(Deno.env.get('DATABASE_URL')!, 3, true)\nDeno.serve(async (req) => {\n  const client = await pool.connect()\n  ${query}\n  client.release()\n  return new Response('ok')\n})\n`;
+  assert.equal(findings({ 'supabase/functions/orders/index.ts': pg("await client.queryObject('DELETE FROM orders WHERE id = $1', [1])") }).length, 1);
+  assert.equal(findings({ 'supabase/functions/orders/index.ts': pg('await client.queryObject`UPDATE orders SET paid = true`') }).length, 1);
+});
+
+test("entries the runtime also serves: an import map's std alias, export default { fetch }, config.toml's entrypoint", () => {
+  const work = "await admin.auth.admin.deleteUser((await req.json()).id)\n  return new Response('ok')";
+  assert.equal(findings({ 'supabase/functions/a/index.ts': `${ADMIN}import { serve } from 'std/server.ts'\nserve(async (req) => {\n  ${work}\n})\n` }).length, 1);
+  assert.equal(findings({ 'supabase/functions/a/index.ts': `${ADMIN}export default {\n  async fetch(req: Request) {\n    ${work}\n  },\n}\n` }).length, 1);
+  const entry = { 'supabase/config.toml': '[functions.report]\nentrypoint = "./functions/report/main.ts"\nverify_jwt = false\n', 'supabase/functions/report/main.ts': `${ADMIN}Deno.serve(async (req) => {\n  ${work}\n})\n` };
+  assert.deepEqual(findings(entry), [
+    'no-unauthenticated-handler: Handler `report` changes Supabase Auth users with `auth.admin.deleteUser` without authenticating the caller. @supabase/functions/report/main.ts:3',
+  ]);
+});
+
+test('bots: a secret token compared with any refusal authenticates (Telegram answers 405); an Ed25519-signed interaction is a webhook that needs a window', () => {
+  const telegram = `${ADMIN}Deno.serve(async (req) => {
+  if (req.headers.get('x-telegram-bot-api-secret-token') !== Deno.env.get('FUNCTION_SECRET')) return new Response('not allowed', { status: 405 })
+  await admin.from('messages').insert(await req.json())
+  return new Response('ok')
+})
+`;
+  assert.deepEqual(findings({ 'supabase/functions/telegram-bot/index.ts': telegram }), []);
+  const discord = (verify: string) => `${ADMIN}import nacl from 'npm:tweetnacl'
+Deno.serve(async (req) => {
+  const signature = req.headers.get('X-Signature-Ed25519')!
+  const timestamp = req.headers.get('X-Signature-Timestamp')!
+  const body = await req.text()
+${verify}
+  await admin.from('players').upsert({ id: JSON.parse(body).member.user.id })
+  return Response.json({ type: 4 })
+})
+`;
+  const nacl = "  if (!nacl.sign.detached.verify(new TextEncoder().encode(timestamp + body), hex(signature), hex(Deno.env.get('DISCORD_PUBLIC_KEY')!))) return new Response('bad', { status: 401 })";
+  assert.deepEqual(findings({ 'supabase/functions/discord-bot/index.ts': discord(nacl) }), [
+    'require-replay-protection: Webhook handler `discord-bot` verifies with `nacl.sign.detached.verify` but neither checks a timestamp nor de-duplicates events. @supabase/functions/discord-bot/index.ts:8',
+  ]);
+  const webCrypto = "  const key = await crypto.subtle.importKey('raw', hex(Deno.env.get('DISCORD_PUBLIC_KEY')!), { name: 'Ed25519' }, false, ['verify'])\n  if (!(await crypto.subtle.verify('Ed25519', key, hex(signature), new TextEncoder().encode(timestamp + body)))) return new Response('bad', { status: 401 })";
+  assert.equal(findings({ 'supabase/functions/discord-bot/index.ts': discord(webCrypto) })[0]?.split(':')[0], 'require-replay-protection');
+  assert.equal(findings({ 'supabase/functions/discord-bot/index.ts': discord('') })[0]?.split(':')[0], 'require-webhook-verification');
+});
+
+test("Supabase's secret keys are hardcoded secrets: sb_secret_ keys and the service-role JWT, not the anon JWT or the CLI's public demo key", () => {
+  const jwt = (claims: object) =>
+    `${Buffer.from('{"alg":"HS256","typ":"JWT"}').toString('base64url')}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.Xk2mP9qRv7TnW4sLz8YcB3dF6hJ1aE5gU0oI`;
+  const root = tempDir('fnscan-supabase-');
+  writeFiles(root, {
+    'supabase/config.toml': '',
+    'supabase/functions/_shared/clients.ts': `import { createClient } from 'jsr:@supabase/supabase-js@2'
+export const admin = createClient('https://abc.supabase.co', '${jwt({ iss: 'supabase', ref: 'abcdefghijklmnopqrst', role: 'service_role', iat: 1700000000, exp: 2000000000 })}')
+export const anon = createClient('https://abc.supabase.co', '${jwt({ iss: 'supabase', ref: 'abcdefghijklmnopqrst', role: 'anon', iat: 1700000000, exp: 2000000000 })}')
+export const local = createClient('http://127.0.0.1:54321', '${jwt({ iss: 'supabase-demo', role: 'service_role', exp: 1983812996 })}')
+export const secretKey = 'sb_secret_N7UND0UgjKTVK-Uodkm0Hg_xSvEMPvz'
+export const publishableKey = 'sb_publishable_ACJWlzQHlZjBrEguHvfOxg_3BJgxAaH'
+`,
+  });
+  const found = scanRules(root, ['no-hardcoded-secret']).findings.map((f) => `${f.location.startPos.line}: ${f.message}`);
+  assert.equal(found.length, 2, found.join('\n'));
+  assert.match(found[0], /^2: .*Supabase service-role key/);
+  assert.match(found[1], /^5: .*Supabase secret key/);
+  // Masked: the key itself is never printed.
+  assert.ok(found.every((f) => !f.includes('N7UND0UgjKTVK') && !f.includes('.Xk2mP9q')));
+});

@@ -430,7 +430,7 @@ export class BehaviourAnalyzer {
         else facts.timestampChecks.push({ file, node });
       }
     }
-    if (AUTH_HEADERS.has(header) && functionRejects(node, true) && !this.headerTestedForPresenceOnly(node)) {
+    if (AUTH_HEADERS.has(header) && functionRejects(node, true) && !this.headerTestedForPresenceOnly(node) && !forwardedToClient(node)) {
       facts.auth.push({ file, node, via: `the \`${header}\` header`, anchor: node });
     }
   }
@@ -448,7 +448,8 @@ export class BehaviourAnalyzer {
     facts.compares.push({ file, node });
     // Comparing a caller-supplied value with a credential from the environment authenticates.
     const credential = [node.left, node.right].map((side) => this.credentialEnvOf(side, file)).find(Boolean);
-    if (credential && functionRejects(node, true)) {
+    // Compared with a secret, any refusal keeps the caller out (Telegram's example answers 405).
+    if (credential && functionRejects(node, true, true)) {
       facts.auth.push({ file, node, via: `a comparison with \`${credential}\``, anchor: node });
     } else if (!credential) this.onSignedCompare(node, [node.left, node.right], file, facts);
   }
@@ -778,7 +779,7 @@ export class BehaviourAnalyzer {
     // Supabase's `auth.getSession()` reads the session cookie without checking its JWT: a forged
     // cookie passes, and Supabase says never to trust it in server code (`getUser()` checks).
     const callee = unwrap(call.expression);
-    if (name === 'getSession' && ts.isPropertyAccessExpression(callee) && /(^|\.)auth$/.test(dottedName(callee.expression) ?? '')) return;
+    if (name === 'getSession' && ts.isPropertyAccessExpression(callee) && lastName(unwrap(callee.expression)) === 'auth') return;
     // Clerk v6's `auth.protect()` is async: called as a statement without `await`, its rejection
     // is lost and the action runs on (v5's `auth().protect()` threw at once).
     if (name === 'protect' && ts.isPropertyAccessExpression(callee) && ts.isIdentifier(unwrap(callee.expression)) && isStatementCall(call) && awaitedValue(call) === call) return;
@@ -930,7 +931,7 @@ export class BehaviourAnalyzer {
     }
     if (/^(verify|verifyMessage|verifyTypedData|verifyDetached)$/.test(name) && source !== undefined && decidesRefusal(call)) {
       // A package's signature check (openpgp, ethers, tweetnacl, node:crypto) deciding a refusal authenticates.
-      facts.auth.push({ file, node: call, via: `a signature check with \`${dotted}\``, anchor: call });
+      facts.auth.push({ file, node: call, via: `${SIGNATURE_CHECK}\`${dotted}\``, anchor: call });
       return true;
     }
     if (name === 'jwtVerify' && source === 'jose') {
@@ -958,6 +959,11 @@ export class BehaviourAnalyzer {
     if ((name === 'sign' || name === 'verify') && /(^|\.)subtle\.(?:sign|verify)$/.test(dotted) && isHmacAlgorithm(call.arguments[0])) {
       if (name === 'sign') facts.hmac.push({ file, node: call });
       else facts.verifies.push({ file, node: call, via: 'Web Crypto `crypto.subtle.verify`', replay: 'none', anchor: call, broken: booleanUse(call, true) });
+      return true;
+    }
+    // Discord's interactions and other Ed25519-signed webhooks: `crypto.subtle.verify('Ed25519', publicKey, signature, body)`.
+    if (name === 'verify' && /(^|\.)subtle\.verify$/.test(dotted) && algorithmName(call.arguments[0]) === 'ED25519') {
+      facts.verifies.push({ file, node: call, via: 'Web Crypto `crypto.subtle.verify` (Ed25519)', replay: 'none', anchor: call, broken: booleanUse(call, true) });
       return true;
     }
     if (name === 'timingSafeEqual' || name === 'safeCompare' || name === 'tsscmp') {
@@ -1026,6 +1032,12 @@ export class BehaviourAnalyzer {
       }
     }
     if (FIREBASE_CALL_NAMES.has(last) && this.onFirebaseCall(call, callee, last, file, facts)) return true;
+    // Supabase Storage: `supabase.storage.from('avatars').upload(...)`; a client on the caller's JWT is held by the bucket's policies.
+    if (SUPABASE_STORAGE_CALLS.has(last) && ts.isPropertyAccessExpression(callee) && isStorageBucket(unwrap(callee.expression))) {
+      if (this.supabaseScope(callee, file) === 'user') return true;
+      facts.sensitive.push({ file, node: call, work: `changes Supabase Storage files with \`${last}\``, write: !/^createSigned/.test(last), anchor: call });
+      return true;
+    }
     // Supabase's `auth.admin` API needs the service-role key: every call acts on any user.
     if (SUPABASE_ADMIN_CALLS.has(last) && ts.isPropertyAccessExpression(callee) && /(?:^|\.)auth\.admin$/.test(dottedName(callee.expression) ?? '')) {
       const write = last !== 'listUsers' && last !== 'getUserById';
@@ -1155,6 +1167,10 @@ export class BehaviourAnalyzer {
   private supabaseScope(callee: TS.Expression, file: SourceFileInfo): 'user' | 'admin' | undefined {
     const root = rootIdentifier(callee);
     if (!root || !this.analysis.declares(file, root.text)) return undefined;
+    // `async function updateTask(supabaseClient, id, task)`: a client handed in as a parameter is
+    // one this module made, when every client it makes is made the same way.
+    const declaration = this.analysis.declarationOf(root, file)?.node;
+    if (declaration && ts.isParameter(declaration)) return this.moduleSupabaseScope(file);
     // `supabaseForRequest(req).from('notes')`: the client is made by the call in the chain.
     const calledInPlace = ts.isCallExpression(root.parent) && root.parent.expression === root;
     const value = calledInPlace ? { node: root.parent, file } : this.analysis.resolveValue(root, file);
@@ -1165,6 +1181,20 @@ export class BehaviourAnalyzer {
     const text = helper ? helper.fn.getText(helper.file.sf) : made.arguments.map((a) => a.getText(value.file.sf)).join(' ');
     if (/service_?role|secret/i.test(text)) return 'admin';
     return /anon|publishable/i.test(text) ? 'user' : undefined;
+  }
+
+  /** The scope of every Supabase client a module makes (`createClient(...)`), if they all share one. */
+  private moduleSupabaseScope(file: SourceFileInfo): 'user' | 'admin' | undefined {
+    if (!file.text.includes('createClient')) return undefined;
+    const scopes = new Set<string>();
+    walk(file.sf, (n) => {
+      if (ts.isCallExpression(n) && calleeName(n) === 'createClient') {
+        const text = n.arguments.map((a) => a.getText(file.sf)).join(' ');
+        scopes.add(/service_?role|secret/i.test(text) ? 'admin' : /anon|publishable/i.test(text) ? 'user' : 'unknown');
+      }
+      return undefined;
+    });
+    return scopes.size === 1 && !scopes.has('unknown') ? ([...scopes][0] as 'user' | 'admin') : undefined;
   }
 
   /** `stripe.refunds.create(...)` on a client built with a secret from the environment. */
@@ -1356,6 +1386,16 @@ const HTTP_CLIENT_NAMES = new Set(['axios', 'got', 'ky']);
 /** Every operation `PRISMA_CALL` can lead to: the last segment of the dotted name. */
 const PRISMA_OPERATIONS: ReadonlySet<string> = new Set([...PRISMA_WRITES, ...PRISMA_READS]);
 /** The last segments `MESSAGE_SDK_CALLS` accepts. */
+/** Supabase Storage's calls on a bucket that change files or hand out access to them. */
+const SUPABASE_STORAGE_CALLS = new Set(['upload', 'update', 'remove', 'move', 'copy', 'createSignedUrl', 'createSignedUrls', 'createSignedUploadUrl', 'uploadToSignedUrl']);
+
+/** `x.storage.from('bucket')`. */
+function isStorageBucket(expr: TS.Expression): boolean {
+  if (!ts.isCallExpression(expr) || calleeName(expr) !== 'from') return false;
+  const callee = unwrap(expr.expression);
+  return ts.isPropertyAccessExpression(callee) && lastName(unwrap(callee.expression)) === 'storage';
+}
+
 /** Supabase's `auth.admin` calls (service role only). */
 const SUPABASE_ADMIN_CALLS = new Set(['createUser', 'deleteUser', 'updateUserById', 'inviteUserByEmail', 'generateLink', 'listUsers', 'getUserById', 'signOut']);
 const MESSAGE_SDK_LAST_NAMES = new Set(['create', 'send', 'sendMultiple', 'sendEmailWithTemplate']);
@@ -1561,14 +1601,15 @@ export function refusesAround(node: TS.Node): boolean {
 }
 
 /** Whether the enclosing function has a path that refuses the caller (a 401/403 return or a throw). */
-function functionRejects(node: TS.Node, authOnly: boolean): boolean {
+function functionRejects(node: TS.Node, authOnly: boolean, anyClientError = false): boolean {
   const fn = enclosingBody(node);
   if (!fn) return false;
+  const statuses = anyClientError ? /^4\d\d$/ : authOnly ? /^(401|403)$/ : /^(40[013]|429)$/;
   return someNode(
     fn,
     (n) =>
       ts.isThrowStatement(n) ||
-      (ts.isReturnStatement(n) && n.expression !== undefined && isRejectingResponse(n.expression, authOnly ? /^(401|403)$/ : /^(40[013]|429)$/)) ||
+      (ts.isReturnStatement(n) && n.expression !== undefined && isRejectingResponse(n.expression, statuses)) ||
       (ts.isCallExpression(n) && /\.status\((401|403)\)/.test(n.getText()) && !fallsThrough(n)),
     (n) => n !== fn && isFunctionLike(n) && isDeferredFunction(n),
   );
@@ -1576,13 +1617,18 @@ function functionRejects(node: TS.Node, authOnly: boolean): boolean {
 
 /** `'HMAC'` or `{ name: 'HMAC' }`: Web Crypto's algorithm argument for a keyed hash. */
 function isHmacAlgorithm(arg: TS.Expression | undefined): boolean {
-  if (!arg) return false;
+  return algorithmName(arg) === 'HMAC';
+}
+
+/** Web Crypto's algorithm argument, upper-cased: `'HMAC'`, `{ name: 'Ed25519' }`. */
+function algorithmName(arg: TS.Expression | undefined): string | undefined {
+  if (!arg) return undefined;
   const a = unwrap(arg);
   if (ts.isObjectLiteralExpression(a)) {
     const name = propertyValue(objectProperty(a, 'name'));
-    return name !== undefined && stringLiteralValue(name)?.toUpperCase() === 'HMAC';
+    return name === undefined ? undefined : stringLiteralValue(name)?.toUpperCase();
   }
-  return stringLiteralValue(a)?.toUpperCase() === 'HMAC';
+  return stringLiteralValue(a)?.toUpperCase();
 }
 
 /**
@@ -1606,6 +1652,26 @@ function onlyTestedInPlace(read: TS.Node): boolean {
     }
   }
 }
+
+/**
+ * `createClient(url, anonKey, { global: { headers: { Authorization: req.headers.get('Authorization') } } })`:
+ * the caller's header handed on to a Supabase client checks nothing by itself; what the client
+ * then does (`auth.getUser()`, row-level security) decides.
+ */
+function forwardedToClient(read: TS.Node): boolean {
+  for (let current: TS.Node = read; current.parent; current = current.parent) {
+    const parent = current.parent;
+    if (ts.isCallExpression(parent)) {
+      if (parent.expression === current) continue;
+      return SUPABASE_CLIENT_MAKERS.has(calleeName(parent) ?? '');
+    }
+    if (!(ts.isPropertyAccessExpression(parent) || ts.isPropertyAssignment(parent) || ts.isObjectLiteralExpression(parent) || ts.isNonNullExpression(parent) ||
+      ts.isAsExpression(parent) || ts.isParenthesizedExpression(parent) || ts.isBinaryExpression(parent) || ts.isTemplateSpan(parent) || ts.isTemplateExpression(parent))) return false;
+  }
+  return false;
+}
+
+const SUPABASE_CLIENT_MAKERS = new Set(['createClient', 'createServerClient', 'createBrowserClient']);
 
 /** `call.then(fn)`: the function the promise's value is handed to. */
 function thenCallback(call: TS.CallExpression): FunctionLike | undefined {
@@ -2240,6 +2306,9 @@ function errorEscapes(node: TS.Node): boolean {
   return true;
 }
 
+/** How an auth fact from a package's signature check (`nacl.sign.detached.verify`) starts its `via`. */
+export const SIGNATURE_CHECK = 'a signature check with ';
+
 /** What the auth facts of checks that throw on a bad credential are called (`via`). */
 const THROWING_CHECKS = /^`(?:jwt\.verify|jwtVerify|verifyIdToken\(\)|verifySessionCookie\(\)|requireAuth\(\))`$/;
 
@@ -2328,8 +2397,13 @@ function signedClockCheck(read: TS.Node): TS.IfStatement | undefined {
   const signed = new Set<string>();
   walk(fn, (n) => {
     if (ts.isIfStatement(n) && CLOCK_READ.test(n.expression.getText()) && returnsOrThrows(n.thenStatement)) checks.push(n);
-    if (ts.isCallExpression(n) && calleeName(n) === 'update' && n.arguments[0]) {
-      someNode(n.arguments[0], (id) => {
+    // What `.update(...)` feeds an HMAC, or what Web Crypto's `subtle.sign`/`subtle.verify` sign.
+    const name = ts.isCallExpression(n) ? calleeName(n) : undefined;
+    const data = name === 'update' ? (n as TS.CallExpression).arguments[0]
+      : (name === 'sign' || name === 'verify') && /(^|\.)subtle\.(?:sign|verify)$/.test(dottedName(unwrap((n as TS.CallExpression).expression)) ?? '') ? (n as TS.CallExpression).arguments[name === 'sign' ? 2 : 3]
+      : undefined;
+    if (data) {
+      someNode(data, (id) => {
         if (ts.isIdentifier(id)) signed.add(id.text);
         return false;
       });

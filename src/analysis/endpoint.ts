@@ -11,7 +11,7 @@ import { compileGlobs } from '../core/glob';
 import { endpointInfo } from '../core/project';
 import { HTTP_METHODS, middlewareGuards, type ConfigSite, type EndpointInfo, type GatewayAuth } from '../core/platforms';
 import type { Span } from '../core/types';
-import { BehaviourAnalyzer, behaviourOf, refusesAround, SIGNED_VALUE } from './behaviour';
+import { BehaviourAnalyzer, behaviourOf, refusesAround, SIGNATURE_CHECK, SIGNED_VALUE } from './behaviour';
 import { emptyFacts, mergeFacts, type Anchored, type AuthFact, type Facts, type SensitiveFact, type Site, type VerifyFact } from './facts';
 import { WEBHOOK_NAME } from './vocabulary';
 import { firebaseTrigger } from './firebase';
@@ -102,6 +102,7 @@ function judgeHandler(
   const name = shape.name;
   const ctx: JudgeContext = { file, name, nameNode: shape.nameNode, facts };
   addManualHmacCheck(facts);
+  addPackageSignatureCheck(facts);
 
   const broken = facts.verifies.filter((v) => v.broken);
   const sound = facts.verifies.filter((v) => !v.broken);
@@ -597,6 +598,19 @@ function addManualHmacCheck(facts: Facts): void {
   facts.verifies.push({ ...site, via: 'a manual HMAC check', replay: 'none', anchor: site.node });
 }
 
+/**
+ * A package's signature check that decides a refusal (tweetnacl's Ed25519 `sign.detached.verify`,
+ * as Discord's interactions are checked) on a request that carries a webhook signature header:
+ * that is the webhook's verification, and its replay protection is then asked for.
+ */
+function addPackageSignatureCheck(facts: Facts): void {
+  if (facts.verifies.length > 0 || facts.signatureHeaders.length === 0) return;
+  for (const auth of facts.auth) {
+    if (!auth.via.startsWith(SIGNATURE_CHECK) || auth.onlyWithin || auth.swallowedIn) continue;
+    facts.verifies.push({ file: auth.file, node: auth.node, via: auth.via.slice(SIGNATURE_CHECK.length), replay: 'none', anchor: auth.anchor });
+  }
+}
+
 function capitalise(text: string): string {
   return text.replace(/^\w/, (c) => c.toUpperCase());
 }
@@ -728,6 +742,14 @@ function servedHandlers(file: SourceFileInfo, info: EndpointInfo, behaviour: Beh
     }
     shapes.push(shapeOf(call.expression, handler, info.name, file, behaviour));
   }
+  // The edge runtime also serves a module's `export default { fetch }` (or a Hono app exported so).
+  const exported = shapes.length === 0 ? exportedValues(file).get('default') : undefined;
+  if (exported && !exported.from) {
+    const app = routerAppOf(exported.value, file, behaviour);
+    if (app) return routeShapes(app, undefined, exported.nameNode, file, behaviour, routesSeen);
+    const fetch = requestMethodOf(exported.value);
+    if (fetch && fetch !== exported.value) shapes.push(shapeOf(exported.nameNode, fetch, info.name, file, behaviour));
+  }
   return shapes;
 }
 
@@ -737,7 +759,8 @@ function isServeCall(call: TS.CallExpression, file: SourceFileInfo, behaviour: B
   if (ts.isPropertyAccessExpression(callee)) return ts.isIdentifier(callee.expression) && callee.expression.text === 'Deno' && callee.name.text === 'serve';
   if (!ts.isIdentifier(callee) || callee.text !== 'serve') return false;
   const source = behaviour.importedFrom(file, 'serve')?.specifier;
-  return source !== undefined && /(?:^|\/)(?:std(?:@[^/]*)?\/http|@std\/http)/.test(source);
+  // Also through an import map's alias (`"std/": "https://deno.land/std@0.177.0/"`, then `std/http/server.ts` or `std/server`).
+  return source !== undefined && /(?:^|\/)(?:std(?:@[^/]*)?\/(?:http|server)|@std\/http)/.test(source);
 }
 
 /**

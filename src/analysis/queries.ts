@@ -48,7 +48,7 @@ const MONGO_WRITES = new Set([
   'bulkWrite',
 ]);
 /** Drivers' calls that run SQL text (`pg`, `mysql2`, `better-sqlite3`, postgres.js `unsafe`, libSQL `execute`). */
-const SQL_RUNNERS = new Set(['query', 'execute', 'exec', 'run', 'unsafe', 'prepare']);
+const SQL_RUNNERS = new Set(['query', 'execute', 'exec', 'run', 'unsafe', 'prepare', 'queryObject', 'queryArray']);
 /** What a Drizzle or Knex database is usually called. */
 const DATABASE_NAMES = /^(?:db|database|tx|trx|drizzle|knex|orm|conn|connection)$/i;
 
@@ -183,7 +183,8 @@ export function queryWork(call: TS.CallExpression, callee: TS.Expression, name: 
 /** `sql\`DELETE FROM ...\`` (postgres.js, Neon, Vercel Postgres) and Prisma's tagged `$executeRaw` / `$queryRaw`. */
 export function taggedQueryWork(node: TS.TaggedTemplateExpression): QueryWork | undefined {
   const tag = lastName(unwrap(node.tag));
-  if (tag !== 'sql' && tag !== '$executeRaw' && tag !== '$queryRaw') return undefined;
+  // deno-postgres runs a tagged template too: client.queryObject`DELETE FROM ...`.
+  if (tag !== 'sql' && tag !== '$executeRaw' && tag !== '$queryRaw' && tag !== 'queryObject' && tag !== 'queryArray') return undefined;
   const text = sqlText(node.template);
   if (text === undefined) return undefined;
   const work = sqlWork(text);

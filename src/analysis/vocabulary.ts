@@ -64,6 +64,7 @@ export const SIGNATURE_HEADERS = new Set([
   'x-cal-signature-256',
   'linear-signature',
   'x-zm-signature',
+  'x-signature-ed25519',
 ]);
 
 /** Headers that identify one delivery, so a handler can refuse to process it twice. */

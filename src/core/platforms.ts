@@ -62,6 +62,8 @@ export interface PlatformConfig {
   firebaseSources: Array<{ dir: string; output?: string }>;
   /** Supabase Edge Functions: `supabase/functions`, one function per folder. */
   supabaseFunctionsDir?: string;
+  /** Supabase functions whose `config.toml` names another entry module (`entrypoint = './functions/x/main.ts'`), by path without extension. */
+  supabaseEntrypoints: Record<string, string>;
 }
 
 export interface EndpointInfo {
@@ -96,7 +98,7 @@ export const PAGES_EXPORTS = ['onRequest', ...HTTP_METHODS.map((m) => `onRequest
 const WRANGLER_CONFIGS = ['wrangler.toml', 'wrangler.json', 'wrangler.jsonc'];
 
 export function emptyPlatforms(): PlatformConfig {
-  return { netlifyDirs: [], netlifyScheduled: [], netlifyEdgeDirs: [], netlifyEdgeRouted: [], nextPagesApiDirs: [], nextAppDirs: [], lambdas: [], firebaseSources: [] };
+  return { netlifyDirs: [], netlifyScheduled: [], netlifyEdgeDirs: [], netlifyEdgeRouted: [], nextPagesApiDirs: [], nextAppDirs: [], lambdas: [], firebaseSources: [], supabaseEntrypoints: {} };
 }
 
 const PLATFORM_MARKERS = ['netlify.toml', 'vercel.json', 'serverless.yml', 'serverless.yaml', 'template.yaml', 'template.yml', 'firebase.json', ...WRANGLER_CONFIGS];
@@ -212,7 +214,10 @@ export function readPlatforms(root: string): PlatformConfig {
   }
   config.firebaseSources = readFirebase(root, pkg);
   const supabase = path.join(root, 'supabase', 'functions');
-  if (isDir(supabase)) config.supabaseFunctionsDir = supabase;
+  if (isDir(supabase)) {
+    config.supabaseFunctionsDir = supabase;
+    config.supabaseEntrypoints = readSupabaseEntrypoints(path.join(root, 'supabase'));
+  }
   return config;
 }
 
@@ -250,9 +255,11 @@ export function platformEndpoint(file: string, config: PlatformConfig): Endpoint
     }
   }
   if (config.supabaseFunctionsDir) {
+    const named = config.supabaseEntrypoints[withoutExt];
+    if (named !== undefined) return { platform: 'supabase', exports: [], name: named, served: true };
     // `supabase/functions/<name>/index.ts`; folders starting with `_` (`_shared`) hold helpers.
     const parts = relInside(config.supabaseFunctionsDir, file)?.split('/');
-    if (parts?.length === 2 && !/^[_.]/.test(parts[0]) && /^index\.(?:[cm]?[jt]s|[jt]sx)$/.test(parts[1])) {
+    if (parts?.length === 2 && !/^[_.]/.test(parts[0]) && /^index\.(?:[cm]?[jt]s|[jt]sx)$/.test(parts[1]) && !Object.values(config.supabaseEntrypoints).includes(parts[0])) {
       return { platform: 'supabase', exports: [], name: parts[0], served: true };
     }
   }
@@ -438,6 +445,29 @@ function buildOutput(dir: string): string | undefined {
   const first = typeof main === 'string' ? main.replace(/^\.\//, '').split('/')[0] : undefined;
   if (!first || first === 'src' || first === main || !isDir(path.join(dir, 'src'))) return undefined;
   return path.join(dir, first);
+}
+
+/**
+ * `[functions.<name>] entrypoint = './functions/<name>/main.ts'` in `supabase/config.toml`: the
+ * module that function serves instead of its `index.ts` (paths relative to the `supabase/` folder),
+ * keyed by path without extension. Read line by line as TOML; nothing is run.
+ */
+function readSupabaseEntrypoints(supabaseDir: string): Record<string, string> {
+  const text = readConfigText(path.join(supabaseDir, 'config.toml'));
+  const entries: Record<string, string> = {};
+  if (text === undefined) return entries;
+  let fn: string | undefined;
+  for (const line of text.split('\n')) {
+    const table = /^\s*\[\s*functions\.(?:"([^"]+)"|([\w-]+))\s*\]/.exec(line);
+    if (table) {
+      fn = table[1] ?? table[2];
+      continue;
+    }
+    if (/^\s*\[/.test(line)) fn = undefined;
+    const entry = fn === undefined ? null : /^\s*entrypoint\s*=\s*["']([^"']+)["']/.exec(line);
+    if (fn !== undefined && entry) entries[stripExtension(path.resolve(supabaseDir, entry[1]))] = fn;
+  }
+  return entries;
 }
 
 /** A script that runs `wrangler pages` (deploy, dev): the project's `functions/` folder is Pages Functions. */

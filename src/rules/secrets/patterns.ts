@@ -242,6 +242,29 @@ export const SECRET_PATTERNS: readonly SecretPattern[] = [
     describe: fixed('Notion integration token'),
   },
   {
+    // Supabase's secret API keys (2025): full access, row-level security bypassed. `sb_publishable_` keys are public.
+    id: 'supabase-secret-key',
+    keywords: ['sb_secret_'],
+    regex: /(?<![A-Za-z0-9_])sb_secret_[A-Za-z0-9_-]{20,80}/g,
+    after: /[A-Za-z0-9_-]/,
+    prefixLength: () => 10,
+    describe: fixed('Supabase secret key'),
+  },
+  {
+    // Supabase's legacy service-role key: a JWT whose payload says `"role": "service_role"` (the
+    // anon key, `"role": "anon"`, ships to every browser). The CLI's local demo key is public.
+    id: 'supabase-service-role-jwt',
+    keywords: ['eyJ'],
+    regex: /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{8,400}\.eyJ[A-Za-z0-9_-]{8,2000}\.[A-Za-z0-9_-]{16,400}/g,
+    after: /[A-Za-z0-9_-]/,
+    prefixLength: (token) => token.indexOf('.') + 1,
+    describe: fixed('Supabase service-role key'),
+    accept: (token) => {
+      const claims = jwtClaims(token);
+      return claims?.role === 'service_role' && claims.iss !== 'supabase-demo';
+    },
+  },
+  {
     // Mailgun's private API key: `key-` + 32 hex (Basic auth as `api:key-...`). `key-<md5>` is also
     // a common cache or object key, so only where the text or the name mentions Mailgun, or as
     // the value itself (`'key-…'` or `'api:key-…'`).
@@ -254,6 +277,16 @@ export const SECRET_PATTERNS: readonly SecretPattern[] = [
     accept: (token, hints, text) => hints.mailgun === true || (hints.name ?? '').includes('mailgun') || text === token || text === `api:${token}`,
   },
 ];
+
+/** The claims of a JWT written out, decoded as data (never verified, never trusted beyond naming it). */
+function jwtClaims(token: string): Record<string, unknown> | undefined {
+  try {
+    const claims: unknown = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString('utf8'));
+    return claims !== null && typeof claims === 'object' ? (claims as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 /** A 40-character AWS secret access key: base64 alphabet, mixed case and digits, random. */
 export function isAwsSecretShape(value: string): boolean {

@@ -304,3 +304,14 @@ test('fixture redwood-extras: every no-sensitive-logging annotation, and nothing
   assert.ok(expected.length > 0);
   assert.deepEqual(findingKeys(result), expected);
 });
+
+test("Deno's environment: Deno.env.get('X') of a credential, and Deno.env.toObject(), which is all of it", () => {
+  const found = hits({
+    'supabase/config.toml': '',
+    'supabase/functions/report/index.ts': "Deno.serve(async (req) => {\n  console.log(Deno.env.toObject())\n  console.log('key', Deno.env.get('STRIPE_SECRET_KEY'))\n  console.log('url', Deno.env.get('SUPABASE_URL'))\n  return new Response('ok')\n})\n",
+  });
+  assert.deepEqual(found.map((h) => [h.line, h.message]), [
+    [2, '`console.log` logs `Deno.env.toObject()`, which holds every secret of the deployment.'],
+    [3, "`console.log` logs `Deno.env.get('STRIPE_SECRET_KEY')`, a secret."],
+  ]);
+});

@@ -190,3 +190,18 @@ export const publishableKey = 'sb_publishable_ACJWlzQHlZjBrEguHvfOxg_3BJgxAaH'
   // Masked: the key itself is never printed.
   assert.ok(found.every((f) => !f.includes('N7UND0UgjKTVK') && !f.includes('.Xk2mP9q')));
 });
+
+test('a token only tested for presence after reshaping (`?.replace("Bearer ", "")`), then decoded, checks nobody', () => {
+  const fn = (use: string) => `${ADMIN}import { jwtDecode } from 'npm:jwt-decode@4'
+import * as jose from 'npm:jose@5'
+Deno.serve(async (req) => {
+  const token = req.headers.get('Authorization')?.replace('Bearer ', '')
+  if (!token) return new Response('Unauthorized', { status: 401 })
+${use}
+  await admin.from('profiles').update({ bio: 'x' }).eq('id', sub)
+  return new Response('ok')
+})
+`;
+  assert.equal(findings({ 'supabase/functions/bio/index.ts': fn('  const sub = jwtDecode(token).sub') }).length, 1);
+  assert.deepEqual(findings({ 'supabase/functions/bio/index.ts': fn("  const { payload } = await jose.jwtVerify(token, new TextEncoder().encode(Deno.env.get('JWT_SECRET')))\n  const sub = payload.sub") }), []);
+});

@@ -579,9 +579,12 @@ export class BehaviourAnalyzer {
     const node = unwrap(expr);
     if (depth > 6) return false;
     if (ts.isBinaryExpression(node)) return isLiteralFallback(node) && this.isRequestRead(node.left, file, reads, depth + 1);
+    // The read reshaped: `header?.replace('Bearer ', '')`, `header.split(' ')[1]`.
+    if (ts.isElementAccessExpression(node) && ts.isNumericLiteral(unwrap(node.argumentExpression))) return this.isRequestRead(node.expression, file, reads, depth + 1);
     // A Fetch-style header read: `request.headers.get('authorization')`, Hono's `c.req.header('authorization')`.
     if (ts.isCallExpression(node)) {
       const callee = unwrap(node.expression);
+      if (ts.isPropertyAccessExpression(callee) && STRING_TRANSFORMS.has(callee.name.text)) return this.isRequestRead(callee.expression, file, reads, depth + 1);
       if (!ts.isPropertyAccessExpression(callee) || headerRead(callee) === undefined) return false;
       reads.push(node.getText(file.sf));
       return true;

@@ -186,8 +186,8 @@ export const noSensitiveLogging: RuleMeta = {
     headers: '`{{call}}` logs `{{name}}`, which holds the caller\'s cookies and authorization headers.',
     header: '`{{call}}` logs the `{{name}}` header, a credential.',
     body: '`{{call}}` logs the request body `{{name}}`, which can hold passwords, tokens and personal data.',
-    env: '`{{call}}` logs `process.env.{{name}}`, a secret.',
-    envAll: '`{{call}}` logs `process.env`, which holds every secret of the deployment.',
+    env: '`{{call}}` logs `{{name}}`, a secret.',
+    envAll: '`{{call}}` logs `{{name}}`, which holds every secret of the deployment.',
     named: '`{{call}}` logs `{{name}}`, whose name says it holds a credential.',
   },
 };

@@ -3,7 +3,7 @@ import ts from '../core/typescript';
 import type * as TS from 'typescript';
 import { defineRule, type SourceContext } from '../core/rule';
 import { relativeUnder } from '../core/files';
-import { calleeName, dottedName, envReadName, propertyKeyName, unwrap } from '../core/ast';
+import { calleeName, dottedName, envReadName, envReadText, propertyKeyName, unwrap } from '../core/ast';
 import { isOutsideProductionOnly } from './tls/guards';
 import { isCredentialEnv, isCredentialHeader } from './no-timing-unsafe-compare/secrets';
 import { headerName } from './no-timing-unsafe-compare/origins';
@@ -13,7 +13,7 @@ import { noSensitiveLogging as meta } from './meta';
 
 /** A log call needs a logger; a leak needs a request, an env read or a credential's name. */
 const LOGGER_HINT = /console\.|\blog(?:ger)?\b|\.log\b|Logger\b/;
-const LEAK_HINT = /event|req|headers|body|process\.env|token|passw|pwd|secret|jwt|api_?key|credential|creds/i;
+const LEAK_HINT = /event|req|headers|body|process\.env|Deno\.env|token|passw|pwd|secret|jwt|api_?key|credential|creds/i;
 
 const LEVEL_METHODS = ['log', 'info', 'warn', 'error', 'debug', 'trace'];
 /** `console.dir(value, { depth: null })` prints a value like `console.log`. */
@@ -158,6 +158,10 @@ function classify(ctx: SourceContext, node: TS.Expression): Leak | undefined {
   if (ts.isIdentifier(node)) return identifierLeak(ctx, node);
   if (ts.isPropertyAccessExpression(node) || ts.isElementAccessExpression(node)) return accessLeak(node);
   if (!ts.isCallExpression(node)) return undefined;
+  // Deno's and Netlify's `Deno.env.get('STRIPE_SECRET_KEY')`; `Deno.env.toObject()` is the whole environment.
+  const env = envReadName(node);
+  if (env !== undefined) return isCredentialEnv(env) ? { node, messageId: 'env', name: envReadText(node) ?? env } : undefined;
+  if (dottedName(unwrap(node.expression)) === 'Deno.env.toObject') return { node, messageId: 'envAll', name: 'Deno.env.toObject()', object: true };
   if (isParsedBody(node)) return { node, messageId: 'body', name: node.getText(ctx.file.sf), object: true };
   // `req.headers.get('authorization')` on a Fetch API request
   const header = headerName(node);
@@ -166,7 +170,7 @@ function classify(ctx: SourceContext, node: TS.Expression): Leak | undefined {
 
 function accessLeak(node: TS.PropertyAccessExpression | TS.ElementAccessExpression): Leak | undefined {
   const env = envReadName(node);
-  if (env !== undefined) return isCredentialEnv(env) ? { node, messageId: 'env', name: env } : undefined;
+  if (env !== undefined) return isCredentialEnv(env) ? { node, messageId: 'env', name: envReadText(node) ?? env } : undefined;
   const dotted = dottedName(node);
   if (dotted === 'process.env') return { node, messageId: 'envAll', name: 'process.env', object: true };
   const part = dotted ? REQUEST_PART.exec(dotted) : null;

@@ -32,3 +32,34 @@ test('a helper that returns jwt.verify(...) throws for a bad token: called as a 
   const swallowing = "const jwt = require('jsonwebtoken')\nfunction verifyUser(event) {\n  try {\n    return jwt.verify(event.headers.authorization, process.env.JWT_SECRET)\n  } catch {\n    return null\n  }\n}\nmodule.exports = { verifyUser }\n";
   assert.equal(findings({ ...DB, 'netlify/functions/orders.js': handler('verifyUser(event)'), 'netlify/lib/auth.js': swallowing }).length, 1);
 });
+
+test('a helper whose verify cannot throw out of it refuses nobody: a callback, a promise .catch(), a check inside a callback', () => {
+  const handler = "const { verifyUser } = require('../lib/auth')\nconst { db } = require('../lib/db')\nexports.handler = async (event) => {\n  try {\n    await verifyUser(event)\n  } catch {\n    return { statusCode: 401, body: '' }\n  }\n  return { statusCode: 200, body: JSON.stringify(await db.order.findMany()) }\n}\n";
+  const helpers = [
+    "const jwt = require('jsonwebtoken')\nfunction verifyUser(event) {\n  return jwt.verify(event.headers.authorization, process.env.JWT_SECRET, (err) => console.log(err))\n}\nmodule.exports = { verifyUser }\n",
+    "const { jwtVerify } = require('jose')\nfunction verifyUser(event) {\n  return jwtVerify(event.headers.authorization, new TextEncoder().encode(process.env.JWT_SECRET)).catch(() => null)\n}\nmodule.exports = { verifyUser }\n",
+    "const jwt = require('jsonwebtoken')\nfunction verifyUser(event) {\n  return new Promise((resolve) => {\n    try {\n      resolve(jwt.verify(event.headers.authorization, process.env.JWT_SECRET))\n    } catch {\n      resolve(null)\n    }\n  })\n}\nmodule.exports = { verifyUser }\n",
+  ];
+  for (const helper of helpers) {
+    assert.equal(findings({ ...DB, 'netlify/functions/orders.js': handler, 'netlify/lib/auth.js': helper }).length, 1, helper);
+  }
+});
+
+test("a helper's answer tested with a 401 that does not stop the function authenticates nobody; a `break` out of the case does stop it", () => {
+  const session = "const jwt = require('jsonwebtoken')\nasync function sessionUser(event) {\n  try {\n    return jwt.verify(event.headers.authorization, process.env.JWT_SECRET)\n  } catch {\n    return null\n  }\n}\nmodule.exports = { sessionUser }\n";
+  const vercel = (body: string) => {
+    const root = tempDir('fnscan-cjs-');
+    writeFiles(root, { 'vercel.json': '{}', 'api/_lib/session.js': session, 'api/_lib/db.js': DB['netlify/lib/db.js'], 'api/orders.js': `const { sessionUser } = require('./_lib/session')\nconst { db } = require('./_lib/db')\nmodule.exports = async function handler(req, res) {\n${body}\n}\n` });
+    return scanRules(root, ['no-unauthenticated-handler']).findings.length;
+  };
+  assert.equal(vercel("  const user = await sessionUser(req)\n  if (!user) {\n    res.status(401).json({ error: 'Sign in' })\n  }\n  await db.order.deleteMany({})\n  res.end()"), 1);
+  assert.equal(vercel("  const user = await sessionUser(req)\n  if (!user) {\n    return res.status(401).json({ error: 'Sign in' })\n  }\n  await db.order.deleteMany({})\n  res.end()"), 0);
+  assert.equal(vercel("  switch (req.method) {\n    case 'DELETE': {\n      const user = await sessionUser(req)\n      if (!user) {\n        res.status(401).json({ error: 'Sign in' })\n        break\n      }\n      await db.order.deleteMany({})\n      res.end()\n      break\n    }\n    default:\n      res.status(405).end()\n  }"), 0);
+});
+
+test('a secret compared by a test whose own branch answers any 4xx authenticates; one compared where nothing depends on it does not', () => {
+  const cron = (body: string) => findings({ ...DB, 'netlify/functions/cron.js': `const { db } = require('../lib/db')\nexports.handler = async (event) => {\n${body}\n  await db.session.deleteMany({})\n  return { statusCode: 204, body: '' }\n}\n` });
+  assert.deepEqual(cron("  if (event.headers['x-cron-secret'] !== process.env.CRON_SECRET) return { statusCode: 405, body: '' }"), []);
+  // The comparison only decides what is echoed back; the 404 is about something else.
+  assert.equal(cron("  const ok = event.headers['x-cron-secret'] === process.env.CRON_SECRET\n  if (!event.queryStringParameters.id) return { statusCode: 404, body: String(ok) }").length, 1);
+});

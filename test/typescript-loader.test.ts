@@ -197,7 +197,7 @@ test('every TypeScript export the sources use is a plain value of the view, whic
       names: loader.DIRECT_NAMES.length,
       own: own.length,
       // Anything else still answers, through the module itself.
-      inherited: typeof ts.isBreakStatement === 'function' && !Object.hasOwn(ts, 'isBreakStatement'),
+      inherited: typeof ts.isContinueStatement === 'function' && !Object.hasOwn(ts, 'isContinueStatement'),
     }));
   `;
   const report = inChild(code, ['--allow-natives-syntax']);

@@ -448,8 +448,8 @@ export class BehaviourAnalyzer {
     facts.compares.push({ file, node });
     // Comparing a caller-supplied value with a credential from the environment authenticates.
     const credential = [node.left, node.right].map((side) => this.credentialEnvOf(side, file)).find(Boolean);
-    // Compared with a secret, any refusal keeps the caller out (Telegram's example answers 405).
-    if (credential && functionRejects(node, true, true)) {
+    // Compared with a secret, a refusal of any 4xx it decides keeps the caller out (Telegram's example answers 405).
+    if (credential && (functionRejects(node, true) || decidesClientError(node))) {
       facts.auth.push({ file, node, via: `a comparison with \`${credential}\``, anchor: node });
     } else if (!credential) this.onSignedCompare(node, [node.left, node.right], file, facts);
   }
@@ -748,6 +748,10 @@ export class BehaviourAnalyzer {
         // A helper that throws into a `catch` that carries on still stops the rest of the `try`.
         const block = swallowed && callee.rejects ? swallowingTry(call) : undefined;
         if (block) facts.auth.push({ file, node: call, via: `\`${name}()\``, anchor: call, swallowedIn: block });
+      } else if (facts.auth.length > authBefore && !helperThrows(callee, target.fn) && answerFallsThrough(call)) {
+        // `const user = await sessionUser(req); if (!user) { res.status(401).json(...) }` with no
+        // `return`: the helper's check decides only through its answer, and the answer stops nothing.
+        facts.auth.length = authBefore;
       }
       return;
     }
@@ -1598,16 +1602,28 @@ function honoStatus(expr: TS.Expression): string | undefined {
   return ts.isNumericLiteral(status) ? status.text : undefined;
 }
 
+/** `if (given !== secret) return new Response('no', { status: 405 })`: the test's own branch answers a 4xx or throws. */
+function decidesClientError(node: TS.Node): boolean {
+  let current: TS.Node = node;
+  while (current.parent && (ts.isPrefixUnaryExpression(current.parent) || ts.isParenthesizedExpression(current.parent) || ts.isBinaryExpression(current.parent))) current = current.parent;
+  const statement = current.parent;
+  if (!statement || !ts.isIfStatement(statement) || statement.expression !== current) return false;
+  return [statement.thenStatement, statement.elseStatement].some((branch) => branch !== undefined && someNode(branch, (n) =>
+    ts.isThrowStatement(n) ||
+    (ts.isReturnStatement(n) && n.expression !== undefined && isRejectingResponse(n.expression, /^4\d\d$/)) ||
+    (ts.isCallExpression(n) && /\.status\(4\d\d\)|sendStatus\(4\d\d\)/.test(n.getText()) && !fallsThrough(n)), isFunctionLike));
+}
+
 /** Whether the function a comparison is made in can refuse the caller: by throwing, or answering 401/403 (Express's `res.status(401)` too). */
 export function refusesAround(node: TS.Node): boolean {
   return functionRejects(node, true);
 }
 
 /** Whether the enclosing function has a path that refuses the caller (a 401/403 return or a throw). */
-function functionRejects(node: TS.Node, authOnly: boolean, anyClientError = false): boolean {
+function functionRejects(node: TS.Node, authOnly: boolean): boolean {
   const fn = enclosingBody(node);
   if (!fn) return false;
-  const statuses = anyClientError ? /^4\d\d$/ : authOnly ? /^(401|403)$/ : /^(40[013]|429)$/;
+  const statuses = authOnly ? /^(401|403)$/ : /^(40[013]|429)$/;
   return someNode(
     fn,
     (n) =>
@@ -1761,7 +1777,8 @@ function fallsThrough(call: TS.Node): boolean {
     const parent = current.parent;
     if (isFunctionLike(parent)) return false;
     if (ts.isIfStatement(parent) && parent.thenStatement === current) {
-      return parent.elseStatement === undefined && !returnsOrThrows(current as TS.Statement);
+      // `break` leaves the `case` (or the loop): what follows the `if` there does not run.
+      return parent.elseStatement === undefined && !returnsOrThrows(current as TS.Statement) && !someNode(current, ts.isBreakStatement, isFunctionLike);
     }
   }
   return false;
@@ -2290,20 +2307,50 @@ function isStatementCall(call: TS.CallExpression): boolean {
 function helperAuthIsLost(call: TS.CallExpression, fn: FunctionLike, callee: Facts, swallowed: boolean): boolean {
   // A helper that can neither throw nor answer 401 decides only through its result: lost when the
   // result is dropped (`hasRole('admin')` alone) or bound to a name that is only logged.
-  // A check that throws on failure (`return jwt.verify(token, secret)`) makes the helper throw too.
-  const throws = callee.rejects || callee.auth.some((a) => !a.onlyWithin && !a.swallowedIn && THROWING_CHECKS.test(a.via) && errorEscapes(a.node));
-  if (!throws) return isStatementCall(call) || onlyLogged(call);
+  if (!helperThrows(callee, fn)) return isStatementCall(call) || onlyLogged(call);
   if (!isStatementCall(call)) return false;
   if (swallowed) return true;
   const awaited = ts.isAwaitExpression(call.parent) || (ts.isParenthesizedExpression(call.parent) && ts.isAwaitExpression(call.parent.parent));
   return !awaited && isAsyncFunction(fn);
 }
 
-/** An error thrown at `node` leaves its function: no `try` around it there catches it without throwing again. */
-function errorEscapes(node: TS.Node): boolean {
+/** The helper refuses by throwing: itself, or through a check that throws out of it (`return jwt.verify(token, secret)`). */
+function helperThrows(callee: Facts, fn: FunctionLike): boolean {
+  return callee.rejects || callee.auth.some((a) => !a.onlyWithin && !a.swallowedIn && THROWING_CHECKS.test(a.via) && errorEscapes(a.node, fn));
+}
+
+/**
+ * `const user = await sessionUser(req)`, then `if (!user) { res.status(401).json(...) }` with no
+ * `return` or `else`: the only test of the answer answers 401 and carries on to the work.
+ */
+function answerFallsThrough(call: TS.CallExpression): boolean {
+  const current = awaitedValue(call);
+  const declaration = current.parent;
+  if (!declaration || !ts.isVariableDeclaration(declaration) || declaration.initializer !== current || !ts.isIdentifier(declaration.name)) return false;
+  if (guardsRejection(call)) return false;
+  const fn = enclosingBody(declaration);
+  const name = declaration.name.text;
+  return fn !== undefined && someNode(fn, (n) =>
+    ts.isIfStatement(n) && containsIdentifier(n.expression, name) &&
+    someNode(n.thenStatement, (c) => ts.isCallExpression(c) && /\.status\((401|403)\)|sendStatus\((401|403)\)/.test(c.getText()) && fallsThrough(c), isFunctionLike),
+  (n) => n !== fn && isFunctionLike(n));
+}
+
+/**
+ * A check's failure leaves the helper `fn` as an error: the check is made in `fn` itself (not in a
+ * callback, a `new Promise` executor), takes no callback (`jwt.verify(t, s, (err) => ...)` throws
+ * nothing), is not caught by a promise's `.catch()`, and no `try` around it catches it without
+ * throwing again.
+ */
+function errorEscapes(node: TS.Node, fn: FunctionLike): boolean {
+  if (ts.isCallExpression(node)) {
+    if (node.arguments.some((a) => isFunctionLike(unwrap(a)))) return false;
+    const handled = awaitedValue(node).parent;
+    if (handled && ts.isPropertyAccessExpression(handled) && (handled.name.text === 'catch' || (handled.name.text === 'then' && ts.isCallExpression(handled.parent) && handled.parent.arguments.length > 1))) return false;
+  }
   for (let current: TS.Node = node; current.parent; current = current.parent) {
     const parent = current.parent;
-    if (isFunctionLike(parent)) return true;
+    if (isFunctionLike(parent)) return parent === fn;
     if (ts.isTryStatement(parent) && parent.tryBlock === current && parent.catchClause && !someNode(parent.catchClause.block, ts.isThrowStatement, isFunctionLike)) return false;
   }
   return true;

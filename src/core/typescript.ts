@@ -73,7 +73,7 @@ export const DIRECT_NAMES: readonly string[] = [
   'canHaveModifiers', 'createScanner', 'createSourceFile', 'factory', 'flattenDiagnosticMessageText',
   'forEachChild', 'getLeadingCommentRanges', 'getModifiers', 'getTrailingCommentRanges', 'version',
   'isArrayLiteralExpression', 'isArrowFunction', 'isAsExpression', 'isAwaitExpression', 'isBinaryExpression',
-  'isBindingElement', 'isBlock', 'isCallExpression', 'isCaseClause', 'isCatchClause', 'isClassDeclaration', 'isClassLike',
+  'isBindingElement', 'isBlock', 'isBreakStatement', 'isCallExpression', 'isCaseClause', 'isCatchClause', 'isClassDeclaration', 'isClassLike',
   'isComputedPropertyName', 'isConditionalExpression', 'isDefaultClause', 'isElementAccessExpression', 'isEnumMember',
   'isExportAssignment', 'isExportDeclaration', 'isExpression', 'isExpressionStatement', 'isForInStatement',
   'isForOfStatement', 'isForStatement',

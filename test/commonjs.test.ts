@@ -63,3 +63,24 @@ test('a secret compared by a test whose own branch answers any 4xx authenticates
   // The comparison only decides what is echoed back; the 404 is about something else.
   assert.equal(cron("  const ok = event.headers['x-cron-secret'] === process.env.CRON_SECRET\n  if (!event.queryStringParameters.id) return { statusCode: 404, body: String(ok) }").length, 1);
 });
+
+test('a refusal behind a test that there is a caller at all refuses nobody who is signed out: sessions, users, tokens, boolean helpers', () => {
+  const next = (check: string) => {
+    const root = tempDir('fnscan-cjs-');
+    writeFiles(root, {
+      'package.json': JSON.stringify({ dependencies: { next: '15.0.0', 'next-auth': '4.24.0' } }),
+      'lib/prisma.ts': "import { PrismaClient } from '@prisma/client'\nexport const prisma = new PrismaClient()\n",
+      'lib/roles.ts': "import { getServerSession } from 'next-auth'\nexport async function isAdmin() {\n  const session = await getServerSession()\n  if (!session) return false\n  return session.user.role === 'admin'\n}\n",
+      'app/api/users/route.ts': `import { NextResponse } from 'next/server'\nimport { getServerSession } from 'next-auth'\nimport { prisma } from '../../../lib/prisma'\nimport { isAdmin } from '../../../lib/roles'\nexport async function DELETE(req: Request) {\n  const session = await getServerSession()\n${check}\n  await prisma.user.deleteMany({})\n  return new NextResponse(null, { status: 204 })\n}\n`,
+    });
+    return scanRules(root, ['no-unauthenticated-handler']).findings.length;
+  };
+  const refuse = "    return NextResponse.json({ error: 'forbidden' }, { status: 403 })";
+  assert.equal(next(`  if (session && session.user.role !== 'admin') {\n${refuse}\n  }`), 1);
+  assert.equal(next(`  if (session && !(await isAdmin())) {\n${refuse}\n  }`), 1);
+  // Asked the other way round, the absent caller is refused.
+  assert.equal(next(`  if (!session || session.user.role !== 'admin') {\n${refuse}\n  }`), 0);
+  assert.equal(next(`  if (!(await isAdmin())) {\n${refuse}\n  }`), 0);
+  // A refusal in the else branch refuses the absent caller too.
+  assert.equal(next(`  if (session && session.user.role === 'admin') {\n    console.log('admin')\n  } else {\n${refuse}\n  }`), 0);
+});

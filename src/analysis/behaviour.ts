@@ -466,7 +466,7 @@ export class BehaviourAnalyzer {
    * 401/403. A signature check is not one: signatures are the webhook rules' business.
    */
   private onIf(node: TS.IfStatement, file: SourceFileInfo, facts: Facts): void {
-    if (this.onPasswordCheck(node, file, facts) || !refusesWithAuthStatus(node.thenStatement)) return;
+    if (this.onPasswordCheck(node, file, facts) || !refusesWithAuthStatus(node.thenStatement) || skipsAbsentCaller(node)) return;
     // Thrown into a `catch` that carries on, the refusal still stops the rest of the `try`.
     const swallowedIn = branchRefuses(node, node.thenStatement) ? undefined : swallowingTry(node);
     const texts = [node.expression.getText(file.sf)];
@@ -748,7 +748,7 @@ export class BehaviourAnalyzer {
         // A helper that throws into a `catch` that carries on still stops the rest of the `try`.
         const block = swallowed && callee.rejects ? swallowingTry(call) : undefined;
         if (block) facts.auth.push({ file, node: call, via: `\`${name}()\``, anchor: call, swallowedIn: block });
-      } else if (facts.auth.length > authBefore && !helperThrows(callee, target.fn) && answerFallsThrough(call)) {
+      } else if (facts.auth.length > authBefore && !helperThrows(callee, target.fn) && (answerFallsThrough(call) || testedOnlyWithACaller(call))) {
         // `const user = await sessionUser(req); if (!user) { res.status(401).json(...) }` with no
         // `return`: the helper's check decides only through its answer, and the answer stops nothing.
         facts.auth.length = authBefore;
@@ -1701,6 +1701,35 @@ function thenCallback(call: TS.CallExpression): FunctionLike | undefined {
   return fn && isFunctionLike(fn) ? fn : undefined;
 }
 
+/** The caller's value as a bare name tested for presence: `session`, `user`, `context.currentUser`, `req.auth`, `token`. */
+const CALLER_VALUE = /^(?:currentUser|user|session|auth|claims|token|decoded|payload)$/i;
+
+/**
+ * `if (session && session.user.role !== 'admin') return 403`, `if (context.currentUser && !hasRole('admin')) throw`:
+ * a refusal in the `then` branch of a condition that first asks whether there is a caller at all
+ * (a bare read of the caller's value, or of `name`) refuses nobody who is not signed in.
+ */
+function skipsAbsentCaller(statement: TS.IfStatement, name?: string): boolean {
+  if (!someNode(statement.thenStatement, ts.isThrowStatement, isFunctionLike) && !refusesWithAuthStatus(statement.thenStatement) && !returnsOrThrows(statement.thenStatement)) return false;
+  if (statement.elseStatement && returnsOrThrows(statement.elseStatement)) return false;
+  const operands: TS.Expression[] = [];
+  const conjuncts = (expr: TS.Expression): void => {
+    const e = unwrap(expr);
+    if (ts.isBinaryExpression(e) && e.operatorToken.kind === ts.SyntaxKind.AmpersandAmpersandToken) {
+      conjuncts(e.left);
+      conjuncts(e.right);
+    } else operands.push(e);
+  };
+  conjuncts(statement.expression);
+  if (operands.length < 2) return false;
+  return operands.some((o) => {
+    if (!ts.isIdentifier(o) && !ts.isPropertyAccessExpression(o)) return false;
+    const read = dottedName(o);
+    if (read === undefined) return false;
+    return (name !== undefined && (read === name || read.startsWith(`${name}.`))) || CALLER_VALUE.test(read.slice(read.lastIndexOf('.') + 1));
+  });
+}
+
 /**
  * `if (context.auth && !context.auth.token.admin) throw ...`: the condition tests that the caller
  * is there before it refuses, so a caller who is not signed in is never refused. `name` is the
@@ -1796,7 +1825,7 @@ function guardsRejection(node: TS.Node, acceptSwallowed = false): boolean {
   }
   const parent = current.parent;
   if (parent && isAssertionOf(parent, current)) return true;
-  if (parent && ts.isIfStatement(parent) && parent.expression === current) return ifRefuses(parent, acceptSwallowed);
+  if (parent && ts.isIfStatement(parent) && parent.expression === current) return ifRefuses(parent, acceptSwallowed) && !skipsAbsentCaller(parent);
   if (parent && ts.isVariableDeclaration(parent)) return boundIdentifiers(parent.name).some((id) => variableGuardsRejection(id, acceptSwallowed));
   return false;
 }
@@ -1996,7 +2025,7 @@ function variableGuardsRejection(name: TS.Identifier, acceptSwallowed = false): 
   return someNode(
     fn,
     (n) =>
-      (ts.isIfStatement(n) && containsIdentifier(n.expression, name.text) && ifRefuses(n, acceptSwallowed)) ||
+      (ts.isIfStatement(n) && containsIdentifier(n.expression, name.text) && ifRefuses(n, acceptSwallowed) && !skipsAbsentCaller(n, name.text)) ||
       // `assertUser(user)`, `invariant(user, ...)`: a helper that throws unless the value holds.
       (ts.isCallExpression(n) && n.arguments.length > 0 && isAssertionOf(n, n.arguments[0]) && containsIdentifier(n.arguments[0], name.text)) ||
       // `try { await signatures[0].verified } catch { return 401 }`: the value throws into a refusal.
@@ -2334,6 +2363,14 @@ function answerFallsThrough(call: TS.CallExpression): boolean {
     ts.isIfStatement(n) && containsIdentifier(n.expression, name) &&
     someNode(n.thenStatement, (c) => ts.isCallExpression(c) && /\.status\((401|403)\)|sendStatus\((401|403)\)/.test(c.getText()) && fallsThrough(c), isFunctionLike),
   (n) => n !== fn && isFunctionLike(n));
+}
+
+/** `if (context.currentUser && !hasRole('admin')) throw ...`: the call is tested in a condition that skips an absent caller. */
+function testedOnlyWithACaller(call: TS.CallExpression): boolean {
+  let current: TS.Node = call;
+  while (current.parent && (ts.isPrefixUnaryExpression(current.parent) || ts.isParenthesizedExpression(current.parent) || ts.isBinaryExpression(current.parent) || ts.isAwaitExpression(current.parent))) current = current.parent;
+  const statement = current.parent;
+  return statement !== undefined && ts.isIfStatement(statement) && statement.expression === current && skipsAbsentCaller(statement);
 }
 
 /**

@@ -1710,17 +1710,9 @@ const CALLER_VALUE = /^(?:currentUser|user|session|auth|claims|token|decoded|pay
  * (a bare read of the caller's value, or of `name`) refuses nobody who is not signed in.
  */
 function skipsAbsentCaller(statement: TS.IfStatement, name?: string): boolean {
-  if (!someNode(statement.thenStatement, ts.isThrowStatement, isFunctionLike) && !refusesWithAuthStatus(statement.thenStatement) && !returnsOrThrows(statement.thenStatement)) return false;
+  if (!returnsOrThrows(statement.thenStatement) && !refusesWithAuthStatus(statement.thenStatement)) return false;
   if (statement.elseStatement && returnsOrThrows(statement.elseStatement)) return false;
-  const operands: TS.Expression[] = [];
-  const conjuncts = (expr: TS.Expression): void => {
-    const e = unwrap(expr);
-    if (ts.isBinaryExpression(e) && e.operatorToken.kind === ts.SyntaxKind.AmpersandAmpersandToken) {
-      conjuncts(e.left);
-      conjuncts(e.right);
-    } else operands.push(e);
-  };
-  conjuncts(statement.expression);
+  const operands = conjunctsOf(statement.expression);
   if (operands.length < 2) return false;
   return operands.some((o) => {
     if (!ts.isIdentifier(o) && !ts.isPropertyAccessExpression(o)) return false;
@@ -1730,31 +1722,21 @@ function skipsAbsentCaller(statement: TS.IfStatement, name?: string): boolean {
   });
 }
 
+/** The operands of a chain of `&&`: `a && (b && c)` gives `a`, `b`, `c`. */
+function conjunctsOf(expr: TS.Expression): TS.Expression[] {
+  const e = unwrap(expr);
+  return ts.isBinaryExpression(e) && e.operatorToken.kind === ts.SyntaxKind.AmpersandAmpersandToken ? [...conjunctsOf(e.left), ...conjunctsOf(e.right)] : [e];
+}
+
 /**
- * `if (context.auth && !context.auth.token.admin) throw ...`: the condition tests that the caller
- * is there before it refuses, so a caller who is not signed in is never refused. `name` is the
- * caller's value as read (`context.auth`).
+ * `if (context.auth && !context.auth.token.admin) throw ...`: the condition the read is made in
+ * tests that the caller is there before it refuses. `name` is the caller's value as read (`context.auth`).
  */
 function refusesOnlyWhenPresent(node: TS.Node, name: string): boolean {
   let condition: TS.Node = node;
   while (condition.parent && !ts.isIfStatement(condition.parent) && !isFunctionLike(condition.parent) && !ts.isBlock(condition.parent)) condition = condition.parent;
   const statement = condition.parent;
-  if (!statement || !ts.isIfStatement(statement) || statement.expression !== condition) return false;
-  // Only a refusal in the branch the test leads to: `if (req.user && req.user.isAdmin) work() else 401` refuses the absent caller.
-  if (!someNode(statement.thenStatement, ts.isThrowStatement, isFunctionLike) && !refusesWithAuthStatus(statement.thenStatement)) return false;
-  const operands: TS.Expression[] = [];
-  const conjuncts = (expr: TS.Expression): void => {
-    const e = unwrap(expr);
-    if (ts.isBinaryExpression(e) && e.operatorToken.kind === ts.SyntaxKind.AmpersandAmpersandToken) {
-      conjuncts(e.left);
-      conjuncts(e.right);
-    } else operands.push(e);
-  };
-  conjuncts(statement.expression);
-  return operands.length > 1 && operands.some((o) => {
-    const read = dottedName(o);
-    return read !== undefined && (read === name || read.startsWith(`${name}.`));
-  });
+  return statement !== undefined && ts.isIfStatement(statement) && statement.expression === condition && skipsAbsentCaller(statement, name);
 }
 
 /**

@@ -205,3 +205,13 @@ ${use}
   assert.equal(findings({ 'supabase/functions/bio/index.ts': fn('  const sub = jwtDecode(token).sub') }).length, 1);
   assert.deepEqual(findings({ 'supabase/functions/bio/index.ts': fn("  const { payload } = await jose.jwtVerify(token, new TextEncoder().encode(Deno.env.get('JWT_SECRET')))\n  const sub = payload.sub") }), []);
 });
+
+test("a function named after Stripe or Resend and an action calls their API; named after an event, it receives their webhooks", () => {
+  const fn = `${ADMIN}Deno.serve(async (req) => {\n  const { id } = await req.json()\n  await admin.from('orders').update({ paid: true }).eq('id', id)\n  return new Response('ok')\n})\n`;
+  const rule = (name: string) => findings({ [`supabase/functions/${name}/index.ts`]: fn })[0]?.split(':')[0];
+  assert.equal(rule('stripe-checkout'), 'no-unauthenticated-handler');
+  assert.equal(rule('resend-send'), 'no-unauthenticated-handler');
+  assert.equal(rule('stripe-payment-succeeded'), 'require-webhook-verification');
+  assert.equal(rule('stripe'), 'require-webhook-verification');
+  assert.equal(rule('slack-bot-mention'), 'require-webhook-verification');
+});

@@ -13,7 +13,7 @@ import { HTTP_METHODS, middlewareGuards, type ConfigSite, type EndpointInfo, typ
 import type { Span } from '../core/types';
 import { BehaviourAnalyzer, behaviourOf, refusesAround, SIGNATURE_CHECK, SIGNED_VALUE } from './behaviour';
 import { emptyFacts, mergeFacts, type Anchored, type AuthFact, type Facts, type SensitiveFact, type Site, type VerifyFact } from './facts';
-import { WEBHOOK_NAME } from './vocabulary';
+import { PROVIDER_EVENT_NAME, WEBHOOK_NAME } from './vocabulary';
 import { firebaseTrigger } from './firebase';
 import { libraryStep, routerAppOf, type RouteScope, type RouteStep, type RouterApp } from './routers';
 import { REPLAY, UNAUTHENTICATED, WEBHOOK_VERIFICATION } from '../rules/meta';
@@ -156,8 +156,9 @@ function judgeHandler(
 
 /** A function named like a webhook receiver (`stripeWebhook`), or a route with such a segment (`/webhooks/:provider`). */
 function webhookNamed(routePath: string | undefined, functionName: string): boolean {
-  if (routePath === undefined) return WEBHOOK_NAME.test(functionName.split('/').pop() ?? '');
-  return routePath.split('/').some((segment) => segment !== '' && !segment.startsWith(':') && WEBHOOK_NAME.test(segment));
+  const named = (name: string): boolean => WEBHOOK_NAME.test(name) || PROVIDER_EVENT_NAME.test(name);
+  if (routePath === undefined) return named(functionName.split('/').pop() ?? '');
+  return routePath.split('/').some((segment) => segment !== '' && !segment.startsWith(':') && named(segment));
 }
 
 /** The SAM/serverless line that opens a function URL to anyone, as a related location. */

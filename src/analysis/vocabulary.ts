@@ -100,7 +100,14 @@ export const AUTH_HEADERS = new Set([
 ]);
 
 /** A file or function name that says "I receive webhooks". */
-export const WEBHOOK_NAME = /webhook|hook$|callback|[-_]?ipn$|notify|notification|^(stripe|github|shopify|slack|twilio|clerk|svix|resend|discourse|orbit|netlify|vercel|paddle|lemonsqueezy|sendgrid|postmark)([A-Z_-]|$)/i;
+export const WEBHOOK_NAME = /webhook|hook$|callback|[-_]?ipn$|notify|notification|^(?:github|shopify|slack|clerk|svix|discourse|orbit|netlify|vercel|paddle|lemonsqueezy)(?:[A-Z_-]|$)|^(?:stripe|twilio|resend|sendgrid|postmark)$/i;
+
+/**
+ * Stripe, Twilio and the email APIs are called far more often than they call in: their name
+ * followed by an action (`stripe-checkout`, `resend-send`, `twilioSms`) calls the API, followed
+ * by an event (`stripe-payment-succeeded`, `stripe_events`, `twilio-inbound`) receives it.
+ */
+export const PROVIDER_EVENT_NAME = /^(?:stripe|twilio|resend|sendgrid|postmark)(?:[-_][\w-]*|[A-Z]\w*)(?:ed|[Ee]vents?|[Hh]andler|[Rr]eceiver|[Ll]istener|[Ss]ync|[Ii]nbound|[Ii]ncoming|[Ss]tatus)$/;
 
 /** Prisma model names whose reads are private data. Reads of other models (posts, products) are public-ish. */
 export const PRIVATE_MODEL = /user|account|order|payment|invoice|customer|session|subscription|profile|member|employee|patient|message|address|card|token|credential|secret|apikey|transaction|billing|audit|contact|lead|note|document|file|upload|subscriber|person|people|guest|patient|student|tenant/i;

@@ -1193,6 +1193,10 @@ export class BehaviourAnalyzer {
   /** The scope of every Supabase client a module makes (`createClient(...)`), if they all share one. */
   private moduleSupabaseScope(file: SourceFileInfo): 'user' | 'admin' | undefined {
     if (!file.text.includes('createClient')) return undefined;
+    return this.analysis.memo('behaviour/supabase-module-scope', file, () => this.supabaseScopeOfModule(file));
+  }
+
+  private supabaseScopeOfModule(file: SourceFileInfo): 'user' | 'admin' | undefined {
     const scopes = new Set<string>();
     walk(file.sf, (n) => {
       if (ts.isCallExpression(n) && calleeName(n) === 'createClient') {

@@ -334,6 +334,8 @@ interface PackageInfo {
   scripts: string[];
   /** A package published for others to import (`exports`, `types`, `module` or `files`), not an app. */
   library: boolean;
+  /** The module `main` names, as written. */
+  main?: string;
 }
 
 function readPackage(dir: string): PackageInfo {
@@ -345,6 +347,7 @@ function readPackage(dir: string): PackageInfo {
       scriptNames: Object.keys(scripts),
       scripts: Object.values(scripts).filter((s): s is string => typeof s === 'string'),
       library: ['exports', 'types', 'typings', 'module', 'files'].some((field) => pkg[field] !== undefined),
+      ...(typeof pkg.main === 'string' ? { main: pkg.main as string } : {}),
     };
   } catch {
     return { deps: new Set(), scriptNames: [], scripts: [], library: false };
@@ -439,10 +442,8 @@ function readFirebase(root: string, pkg: PackageInfo): Array<{ dir: string; outp
 
 /** `"main": "lib/index.js"` beside a `src/` folder: `lib/` holds what the TypeScript compiler wrote. */
 function buildOutput(dir: string): string | undefined {
-  const text = readConfigText(path.join(dir, 'package.json'));
-  const parsed = text === undefined ? undefined : parseJsonc(text);
-  const main = parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>).main : undefined;
-  const first = typeof main === 'string' ? main.replace(/^\.\//, '').split('/')[0] : undefined;
+  const main = readPackage(dir).main;
+  const first = main?.replace(/^\.\//, '').split('/')[0];
   if (!first || first === 'src' || first === main || !isDir(path.join(dir, 'src'))) return undefined;
   return path.join(dir, first);
 }

@@ -84,3 +84,13 @@ test('a refusal behind a test that there is a caller at all refuses nobody who i
   // A refusal in the else branch refuses the absent caller too.
   assert.equal(next(`  if (session && session.user.role === 'admin') {\n    console.log('admin')\n  } else {\n${refuse}\n  }`), 0);
 });
+
+test("a CommonJS index that re-exports (`module.exports = require('./verify')`, or spreads it) is followed to the helper", () => {
+  const handler = "const { requireUser } = require('../lib/auth')\nconst { db } = require('../lib/db')\nexports.handler = async (event) => {\n  let user\n  try {\n    user = requireUser(event)\n  } catch {\n    return { statusCode: 401, body: '' }\n  }\n  return { statusCode: 200, body: JSON.stringify(await db.invoice.findMany({ where: { customerId: user.sub } })) }\n}\n";
+  const verify = "const jwt = require('jsonwebtoken')\nfunction requireUser(event) {\n  return jwt.verify(event.headers.authorization, process.env.JWT_SECRET)\n}\nmodule.exports = { requireUser }\n";
+  const lax = "function requireUser(event) {\n  return { sub: event.headers['x-user-id'] }\n}\nmodule.exports = { requireUser }\n";
+  for (const index of ["module.exports = require('./verify')\n", "module.exports = { ...require('./verify'), version: 2 }\n"]) {
+    assert.deepEqual(findings({ ...DB, 'netlify/functions/invoices.js': handler, 'netlify/lib/auth/index.js': index, 'netlify/lib/auth/verify.js': verify }), [], index);
+    assert.equal(findings({ ...DB, 'netlify/functions/invoices.js': handler, 'netlify/lib/auth/index.js': index, 'netlify/lib/auth/verify.js': lax }).length, 1, index);
+  }
+});

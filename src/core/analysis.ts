@@ -218,9 +218,23 @@ export class ProjectAnalysis {
       if (operatorToken.kind !== ts.SyntaxKind.EqualsToken || !ts.isPropertyAccessExpression(left)) continue;
       const target = left.expression.getText(module.sf);
       if (name === 'default' && target === 'module' && left.name.text === 'exports') return { node: right, file: module };
-      // `module.exports = { requireUser, verify: verifyToken }`: each property is a named export for `require()`'s destructuring.
+      // `module.exports = require('./verify')`: that module's exports are this one's.
+      const required = target === 'module' && left.name.text === 'exports' ? requiredSpecifier(right) : undefined;
+      if (required !== undefined) {
+        const next = this.resolveImport(module, required);
+        const loaded = next ? this.load(next, module.project) : undefined;
+        return loaded ? this.followExport(loaded, name, hops + 1) : undefined;
+      }
+      // `module.exports = { requireUser, verify: verifyToken, ...require('./more') }`: each property is a named export for `require()`'s destructuring.
       if (target === 'module' && left.name.text === 'exports' && ts.isObjectLiteralExpression(right)) {
         const property = right.properties.find((p) => p.name !== undefined && propertyKeyName(p.name) === name);
+        for (const spread of property ? [] : right.properties) {
+          const from = ts.isSpreadAssignment(spread) ? requiredSpecifier(spread.expression) : undefined;
+          const next = from === undefined ? undefined : this.resolveImport(module, from);
+          const loaded = next ? this.load(next, module.project) : undefined;
+          const found = loaded ? this.followExport(loaded, name, hops + 1) : undefined;
+          if (found) return found;
+        }
         if (property && ts.isShorthandPropertyAssignment(property)) return this.localDeclaration(module, name);
         if (property && ts.isPropertyAssignment(property)) {
           const value = unwrap(property.initializer);
@@ -574,6 +588,12 @@ export function packageSpecifier(specifier: string | undefined): string | undefi
   const name = match[1] === '@hono/hono' ? 'hono' : match[1];
   const sub = (match[2] ?? '').replace(/\.(?:ts|js|mjs)$/, '').replace(/\/mod$/, '');
   return name + sub;
+}
+
+/** `require('./x')`: the specifier. */
+function requiredSpecifier(expr: TS.Expression): string | undefined {
+  const call = unwrap(expr);
+  return ts.isCallExpression(call) && ts.isIdentifier(call.expression) && call.expression.text === 'require' && call.arguments.length === 1 ? stringLiteralValue(call.arguments[0]) : undefined;
 }
 
 /** The pattern of `const { a, b: c } = require('x')`. */

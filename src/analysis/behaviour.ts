@@ -493,7 +493,7 @@ export class BehaviourAnalyzer {
         if (text) texts.push(text);
         // `const claims = jwt.decode(token)`: anyone can write a token that decodes; Supabase's
         // `auth.getSession()` does not check the session cookie's JWT either.
-        if ((ts.isCallExpression(value) && DECODERS.has(calleeName(value) ?? '')) || UNCHECKED_SESSION.test(text)) decoded = true;
+        if (isDecodedValue(value) || UNCHECKED_SESSION.test(text)) decoded = true;
         // `const session = auth()` without `await`: the promise, always truthy, is what is tested;
         // so is the promise of the project's own async helper (`getSessionFromCookie(event)`).
         if (ts.isCallExpression(value) && value.parent && !ts.isAwaitExpression(value.parent)) {
@@ -720,6 +720,7 @@ export class BehaviourAnalyzer {
   private onCall(call: TS.CallExpression, file: SourceFileInfo, facts: Facts, depth: number): void {
     const callee = unwrap(call.expression);
     const local = lastName(callee);
+    if (local !== undefined && JWT_DECODERS.has(local) && this.decodesJwt(call, callee, local, file)) facts.decodes.push({ file, node: call, via: dottedName(callee) ?? local });
     // Next.js's `redirect()`, `notFound()`, `unauthorized()`, `forbidden()` throw: a helper calling them refuses.
     if (local !== undefined && NEXT_REFUSALS.has(local) && ts.isIdentifier(callee) && isStatementCall(call)) facts.rejects = true;
     if (local !== undefined && BODY_READERS.has(local) && readsRequestBody(callee)) facts.readsBody = true;
@@ -735,6 +736,14 @@ export class BehaviourAnalyzer {
       const before = facts.verifies.length;
       const authBefore = facts.auth.length;
       mergeFacts(facts, callee, call);
+      // `function requireAuth(event) { const claims = jwt.decode(token); if (!claims) throw ... }`:
+      // anyone can write a token that decodes, so its refusal keeps nobody out.
+      const decoder = decodesOnly(callee, target.fn);
+      if (decoder) {
+        if (facts.auth.length > authBefore || AUTH_CALLS.has(name)) facts.stubAuthCalls.push({ file: target.file, node: target.fn, decodes: decoder });
+        facts.auth.length = authBefore;
+        return;
+      }
       this.checkHelperAuthUse(call, name, target, callee, file, facts);
       const swallowed = isSwallowed(call);
       if (swallowed) {
@@ -779,6 +788,19 @@ export class BehaviourAnalyzer {
       const branch = positiveGuardBranch(call);
       if (branch) facts.auth.push({ file, node: call, via, anchor: call, onlyWithin: branch });
     }
+  }
+
+  /**
+   * `jwt.decode(token)`, jwt-decode's `jwtDecode(token)`, jose's `decodeJwt(token)`: a token's
+   * claims read without checking its signature. (jwt-simple's `decode(token, secret)` checks it.)
+   */
+  private decodesJwt(call: TS.CallExpression, callee: TS.Expression, local: string, file: SourceFileInfo): boolean {
+    if (local !== 'decode') return true;
+    const source = this.packageOf(callee, file);
+    if (source !== undefined) return JWT_DECODING_PACKAGES.test(source);
+    const receiver = ts.isPropertyAccessExpression(callee) ? unwrap(callee.expression) : undefined;
+    return receiver !== undefined && ts.isIdentifier(receiver) && /^jwt$/i.test(receiver.text) &&
+      (call.arguments.length === 1 || (call.arguments.length === 2 && ts.isObjectLiteralExpression(unwrap(call.arguments[1]))));
   }
 
   /** Auth helpers whose module cannot be read (a package, a missing file): trust the call as written. */
@@ -2142,8 +2164,38 @@ function transformOf(value: TS.Node): TS.Node | undefined {
   return undefined;
 }
 
+/** The last names of calls that may read a JWT's claims without checking it (`decodesJwt` decides). */
+const JWT_DECODERS = new Set(['decode', 'jwtDecode', 'decodeJwt']);
+/** What `onHeader` names an auth fact from a header read. */
+const HEADER_READ = /^the `[^`]+` header$/;
+/** Packages whose `decode` reads a JWT without checking its signature. */
+const JWT_DECODING_PACKAGES = /^(?:jsonwebtoken|jose|jwt-decode|jws|djwt|hono\/(?:utils\/)?jwt|@tsndr\/cloudflare-worker-jwt)$/;
+/** Calls that may check a token in a way fnscan does not model (aws-jwt-verify's `verifier.verify`, an introspection). */
+const CHECKING_CALL = /verif|validat|authenticat|introspect|getUser|getClaims/i;
+
+/**
+ * The decoder, when an auth helper's only grip on the caller is a decoded token: it decodes, checks
+ * nothing itself (no verification, no auth fact) and makes no call that might check the token.
+ */
+function decodesOnly(callee: Facts, fn: FunctionLike): string | undefined {
+  // The header the token came from (`the \`cookie\` header`) is no check of its own.
+  if (callee.decodes.length === 0 || callee.verifies.length > 0 || callee.auth.some((a) => !HEADER_READ.test(a.via))) return undefined;
+  const checks = someNode(fn, (n) => ts.isCallExpression(n) && CHECKING_CALL.test(calleeName(n) ?? ''));
+  return checks ? undefined : callee.decodes[0].via;
+}
+
 /** Calls that read a token without checking it: `jwt.decode`, `jwtDecode`, `atob`, `JSON.parse`. */
 const DECODERS = new Set(['decode', 'jwtDecode', 'decodeJwt', 'decodeProtectedHeader', 'atob', 'parse']);
+
+/** `jwt.decode(token)`, also as the last of `m && jwt.decode(m[1])` or the first of `jwt.decode(t) || {}`. */
+function isDecodedValue(value: TS.Node): boolean {
+  const node = ts.isExpression(value) ? unwrap(value) : value;
+  if (ts.isCallExpression(node)) return DECODERS.has(calleeName(node) ?? '');
+  if (!ts.isBinaryExpression(node)) return false;
+  const op = node.operatorToken.kind;
+  if (op === ts.SyntaxKind.AmpersandAmpersandToken) return isDecodedValue(node.right);
+  return (op === ts.SyntaxKind.BarBarToken || op === ts.SyntaxKind.QuestionQuestionToken) && isDecodedValue(node.left);
+}
 
 /** `jwt.decode(token.split(' ')[1])`: the value, however sliced, goes only to a decoder. */
 function feedsOnlyDecoder(read: TS.Node): boolean {
@@ -2152,7 +2204,8 @@ function feedsOnlyDecoder(read: TS.Node): boolean {
     const parent: TS.Node | undefined = current.parent;
     if (!parent) return false;
     if (ts.isPropertyAccessExpression(parent) || ts.isElementAccessExpression(parent) || ts.isParenthesizedExpression(parent) ||
-      ts.isNonNullExpression(parent) || ts.isAsExpression(parent) || (ts.isCallExpression(parent) && parent.expression === current)) {
+      ts.isNonNullExpression(parent) || ts.isAsExpression(parent) || (ts.isCallExpression(parent) && parent.expression === current) ||
+      (ts.isBinaryExpression(parent) && parent.left === current && isLiteralFallback(parent))) {
       current = parent;
     } else if (ts.isCallExpression(parent)) {
       return DECODERS.has(calleeName(parent) ?? '');

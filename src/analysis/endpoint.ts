@@ -186,6 +186,7 @@ const SERVER_ACTION_MESSAGES: Record<string, string> = {
   unauthenticated: 'serverAction',
   unguardedPath: 'serverActionUnguarded',
   stubOnly: 'serverActionStub',
+  decodeOnly: 'serverActionDecodeOnly',
 };
 
 /**
@@ -383,6 +384,10 @@ function unverifiedFinding(ctx: JudgeContext): HandlerFinding {
 function unauthenticatedFinding(ctx: JudgeContext, work: Anchored<SensitiveFact>, wrapperOnly: boolean): HandlerFinding {
   const rel = [related(work, `The handler ${work.work} here.`)];
   const stub = ctx.facts.stubAuthCalls[0];
+  if (stub?.decodes) {
+    rel.push(related(stub, `This auth helper only decodes the token (\`${stub.decodes}\`); it never checks the signature.`));
+    return { ruleId: UNAUTHENTICATED, messageId: 'decodeOnly', data: { name: ctx.name, work: work.work, decoder: stub.decodes }, at: ctx.nameNode, related: rel };
+  }
   if (stub) {
     rel.push(related(stub, 'This auth helper allows every caller.'));
     return { ruleId: UNAUTHENTICATED, messageId: 'stubOnly', data: { name: ctx.name, work: work.work }, at: ctx.nameNode, related: rel };

@@ -88,8 +88,10 @@ export interface Facts {
   readsBody: boolean;
   /** The function can reject the caller: throws or returns 401/403. */
   rejects: boolean;
-  /** Calls of auth helpers that always allow (stub `src/lib/auth`). */
-  stubAuthCalls: Site[];
+  /** Calls of auth helpers that always allow (stub `src/lib/auth`), or that only decode the caller's token. */
+  stubAuthCalls: Array<Site & { decodes?: string }>;
+  /** A token's claims read without a check of its signature (`jwt.decode(token)`), as written. */
+  decodes: Array<Site & { via: string }>;
 }
 
 export type Anchored<T> = T & { anchor: TS.Node };
@@ -110,6 +112,7 @@ export function emptyFacts(): Facts {
     readsBody: false,
     rejects: false,
     stubAuthCalls: [],
+    decodes: [],
   };
 }
 
@@ -130,4 +133,5 @@ export function mergeFacts(into: Facts, from: Facts, anchor?: TS.Node): void {
   into.readsBody ||= from.readsBody;
   into.rejects ||= from.rejects;
   into.stubAuthCalls.push(...from.stubAuthCalls);
+  into.decodes.push(...from.decodes);
 }

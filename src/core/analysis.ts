@@ -219,7 +219,7 @@ export class ProjectAnalysis {
       const target = left.expression.getText(module.sf);
       if (name === 'default' && target === 'module' && left.name.text === 'exports') return { node: right, file: module };
       // `module.exports = require('./verify')`: that module's exports are this one's.
-      const required = target === 'module' && left.name.text === 'exports' ? requiredSpecifier(right) : undefined;
+      const required = target === 'module' && left.name.text === 'exports' ? this.requiredThrough(module, right) : undefined;
       if (required !== undefined) {
         const next = this.resolveImport(module, required);
         const loaded = next ? this.load(next, module.project) : undefined;
@@ -229,7 +229,7 @@ export class ProjectAnalysis {
       if (target === 'module' && left.name.text === 'exports' && ts.isObjectLiteralExpression(right)) {
         const property = right.properties.find((p) => p.name !== undefined && propertyKeyName(p.name) === name);
         for (const spread of property ? [] : right.properties) {
-          const from = ts.isSpreadAssignment(spread) ? requiredSpecifier(spread.expression) : undefined;
+          const from = ts.isSpreadAssignment(spread) ? this.requiredThrough(module, spread.expression) : undefined;
           const next = from === undefined ? undefined : this.resolveImport(module, from);
           const loaded = next ? this.load(next, module.project) : undefined;
           const found = loaded ? this.followExport(loaded, name, hops + 1) : undefined;
@@ -275,6 +275,14 @@ export class ProjectAnalysis {
   }
 
   /** The top-level declaration of a name in a module (function, const, class). */
+  /** `require('./verify')`, or a constant of the module bound to one (`const v = require('./verify'); module.exports = v`): the specifier. */
+  private requiredThrough(module: SourceFileInfo, expr: TS.Expression): string | undefined {
+    const value = unwrap(expr);
+    if (!ts.isIdentifier(value)) return requiredSpecifier(value);
+    const declaration = this.localDeclaration(module, value.text)?.node;
+    return declaration && ts.isVariableDeclaration(declaration) && declaration.initializer && isConstDeclaration(declaration) ? requiredSpecifier(declaration.initializer) : undefined;
+  }
+
   localDeclaration(file: SourceFileInfo, name: string): Resolved<TS.Node> | undefined {
     for (const statement of file.sf.statements) {
       if (ts.isVariableStatement(statement)) {

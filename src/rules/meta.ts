@@ -240,6 +240,8 @@ export const noUnauthenticatedHandler: RuleMeta = {
     wrapperOnly:
       'Handler `{{name}}` {{work}} without authenticating the caller; `useRequireAuth` only decodes the caller and rejects nobody.',
     stubOnly: 'Handler `{{name}}` {{work}} and its only auth check is a stub that allows every caller.',
+    decodeOnly:
+      'Handler `{{name}}` {{work}} and its only auth check decodes the caller\'s token with `{{decoder}}` without verifying its signature, so a forged token passes.',
     openFunctionUrl:
       'Handler `{{name}}` is open to anyone through a function URL with `AuthType: NONE` and checks no caller in code.',
     stubAuth: '`{{name}}` in `{{module}}` always allows the caller, so calls to it authenticate nobody.',
@@ -247,6 +249,8 @@ export const noUnauthenticatedHandler: RuleMeta = {
       'Server action `{{name}}` {{work}} without authenticating the caller; anyone can call a server action with a POST request, whatever page renders its form.',
     serverActionUnguarded: 'Server action `{{name}}` {{work}} on a path that skips its check of the caller ({{via}}).',
     serverActionStub: 'Server action `{{name}}` {{work}} and its only auth check is a stub that allows every caller.',
+    serverActionDecodeOnly:
+      'Server action `{{name}}` {{work}} and its only auth check decodes the caller\'s token with `{{decoder}}` without verifying its signature, so a forged token passes.',
   },
 };
 

@@ -1,0 +1,65 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { scanRules, tempDir, writeFiles } from './support/project';
+
+/** A Netlify project: `no-unauthenticated-handler` findings as `message @file:line`. */
+function findings(files: Record<string, string>): string[] {
+  const root = tempDir('fnscan-decode-');
+  writeFiles(root, { 'netlify.toml': '[functions]\n  directory = "netlify/functions"\n', ...DB, ...files });
+  return scanRules(root, ['no-unauthenticated-handler']).findings.map((f) => `${f.message} @${path.relative(root, f.location.file)}:${f.location.startPos.line}`);
+}
+
+const DB = { 'netlify/lib/db.js': "const { PrismaClient } = require('@prisma/client')\nmodule.exports = { db: new PrismaClient() }\n" };
+
+/** A handler that calls `requireAuth(event)` from `netlify/lib/<module>`, refusing with 401 when it throws. */
+function handler(module = 'auth'): string {
+  return `const { requireAuth } = require('../lib/${module}')\nconst { db } = require('../lib/db')\nexports.handler = async (event) => {\n  try {\n    await requireAuth(event)\n  } catch {\n    return { statusCode: 401, body: '' }\n  }\n  await db.order.deleteMany({})\n  return { statusCode: 204, body: '' }\n}\n`;
+}
+
+const DECODING = "const jwt = require('jsonwebtoken')\nfunction requireAuth(event) {\n  const claims = jwt.decode((event.headers.authorization || '').slice(7))\n  if (!claims) throw new Error('Unauthorized')\n  return claims\n}\nmodule.exports = { requireAuth }\n";
+
+test('an auth helper that only decodes the token refuses nobody: a forged token decodes, and the message says so', () => {
+  assert.deepEqual(findings({ 'netlify/functions/wipe.js': handler(), 'netlify/lib/auth.js': DECODING }), [
+    "Handler `wipe` writes to `db.order` and its only auth check decodes the caller's token with `jwt.decode` without verifying its signature, so a forged token passes. @netlify/functions/wipe.js:3",
+  ]);
+  // jwt-decode, jose's decodeJwt, an ES module, a cookie matched first, a token from a helper of its own.
+  const others = [
+    "import { jwtDecode } from 'jwt-decode'\nexport function requireAuth(event) {\n  const claims = jwtDecode(event.headers.authorization)\n  if (!claims.sub) throw new Error('Unauthorized')\n  return claims\n}\n",
+    "import { decodeJwt } from 'jose'\nexport function requireAuth(event) {\n  const claims = decodeJwt(event.headers.authorization)\n  if (!claims) throw new Error('Unauthorized')\n  return claims\n}\n",
+    "const jwt = require('jsonwebtoken')\nexports.requireAuth = (event) => {\n  const m = (event.headers.cookie || '').match(/sid=([^;]+)/)\n  const session = m && jwt.decode(m[1])\n  if (!session) throw new Error('Unauthorized')\n  return session\n}\n",
+    "const jwt = require('jsonwebtoken')\nconst bearer = (event) => event.headers.authorization.replace('Bearer ', '')\nexports.requireAuth = (event) => {\n  const payload = jwt.decode(bearer(event), { json: true })\n  if (!payload || !payload.sub) throw new Error('Unauthorized')\n  return payload\n}\n",
+  ];
+  for (const auth of others) {
+    assert.equal(findings({ 'netlify/functions/wipe.js': handler(), 'netlify/lib/auth.js': auth }).length, 1, auth);
+  }
+});
+
+test('decoding next to a real check is no finding: the kid read before jwt.verify, a verifier fnscan has no model of, jwt-simple', () => {
+  const verified = [
+    // The header's `kid` picks the key; the token is then verified.
+    "const jwt = require('jsonwebtoken')\nfunction requireAuth(event) {\n  const token = event.headers.authorization.slice(7)\n  const { header } = jwt.decode(token, { complete: true })\n  return jwt.verify(token, process.env[`JWT_KEY_${header.kid}`])\n}\nmodule.exports = { requireAuth }\n",
+    // aws-jwt-verify: a check fnscan does not name, but a check.
+    "const jwt = require('jsonwebtoken')\nconst { CognitoJwtVerifier } = require('aws-jwt-verify')\nconst verifier = CognitoJwtVerifier.create({ userPoolId: 'pool', tokenUse: 'id', clientId: 'app' })\nasync function requireAuth(event) {\n  const token = event.headers.authorization.slice(7)\n  if (!jwt.decode(token)) throw new Error('Unauthorized')\n  return verifier.verify(token)\n}\nmodule.exports = { requireAuth }\n",
+    // jwt-simple's decode checks the signature with the secret it is given.
+    "const jwt = require('jwt-simple')\nfunction requireAuth(event) {\n  const claims = jwt.decode(event.headers.authorization.slice(7), process.env.JWT_SECRET)\n  if (!claims) throw new Error('Unauthorized')\n  return claims\n}\nmodule.exports = { requireAuth }\n",
+  ];
+  for (const auth of verified) {
+    assert.deepEqual(findings({ 'netlify/functions/wipe.js': handler(), 'netlify/lib/auth.js': auth }), [], auth);
+  }
+});
+
+test('a token decoded in the handler, however it was sliced, and tested for presence checks nobody', () => {
+  const inline = "const jwt = require('jsonwebtoken')\nconst { db } = require('../lib/db')\nexports.handler = async (event) => {\n  const claims = jwt.decode((event.headers.authorization || '').slice(7))\n  if (!claims) return { statusCode: 401, body: '' }\n  await db.order.deleteMany({ where: { userId: claims.sub } })\n  return { statusCode: 204, body: '' }\n}\n";
+  assert.equal(findings({ 'netlify/functions/wipe.js': inline }).length, 1);
+  assert.deepEqual(findings({ 'netlify/functions/wipe.js': inline.replace('jwt.decode(', 'jwt.verify(').replace('.slice(7))', ".slice(7), process.env.JWT_SECRET)") }), []);
+});
+
+test('an index module that re-exports through a constant is followed: `module.exports = v`, `{ ...v }`', () => {
+  for (const index of ["const v = require('./decode')\nmodule.exports = v\n", "const v = require('./decode')\nmodule.exports = { ...v, version: 2 }\n"]) {
+    const files = { 'netlify/functions/wipe.js': handler('kit'), 'netlify/lib/kit/index.js': index, 'netlify/lib/kit/decode.js': DECODING };
+    assert.equal(findings(files).length, 1, index);
+    const verifying = DECODING.replace("jwt.decode((event.headers.authorization || '').slice(7))", "jwt.verify((event.headers.authorization || '').slice(7), process.env.JWT_SECRET)");
+    assert.deepEqual(findings({ ...files, 'netlify/lib/kit/decode.js': verifying }), [], index);
+  }
+});

@@ -64,6 +64,25 @@ test('a secret compared by a test whose own branch answers any 4xx authenticates
   assert.equal(cron("  const ok = event.headers['x-cron-secret'] === process.env.CRON_SECRET\n  if (!event.queryStringParameters.id) return { statusCode: 404, body: String(ok) }").length, 1);
 });
 
+test('a secret compared after its scheme, held in a constant, or named *_KEY refuses with any 4xx or a redirect; an unused comparison does not borrow a 401 from elsewhere', () => {
+  const cron = (body: string) => findings({ ...DB, 'netlify/functions/cron.js': `const { db } = require('../lib/db')\nexports.handler = async (event) => {\n${body}\n  await db.session.deleteMany({})\n  return { statusCode: 204, body: '' }\n}\n` });
+  const clean = [
+    "  if (event.headers.authorization !== `Bearer ${process.env.CRON_SECRET}`) return { statusCode: 405, body: '' }",
+    "  const expected = 'Bearer ' + process.env.CRON_SECRET\n  if (event.headers.authorization !== expected) return { statusCode: 404, body: '' }",
+    "  if (event.headers['x-cron-key'] !== process.env.CRON_KEY) return { statusCode: 404, body: 'Not Found' }",
+    "  if (event.queryStringParameters.key !== process.env.ADMIN_KEY) return { statusCode: 302, headers: { Location: '/login' }, body: '' }",
+    "  const authorized = event.headers['x-cron-secret'] === process.env.CRON_SECRET\n  if (!authorized) return { statusCode: 401, body: '' }",
+  ];
+  for (const body of clean) assert.deepEqual(cron(body), [], body);
+  const open = [
+    // The comparison feeds a log line; the 401 is about a missing field.
+    "  const fromScheduler = event.headers['x-cron-secret'] === process.env.CRON_SECRET\n  console.log({ fromScheduler })\n  if (!event.body) return { statusCode: 401, body: 'body required' }",
+    // A public key is no secret, whatever the answer.
+    "  if (event.queryStringParameters.key !== process.env.NEXT_PUBLIC_MAPS_KEY) return { statusCode: 403, body: '' }",
+  ];
+  for (const body of open) assert.equal(cron(body).length, 1, body);
+});
+
 test('a refusal behind a test that there is a caller at all refuses nobody who is signed out: sessions, users, tokens, boolean helpers', () => {
   const next = (check: string) => {
     const root = tempDir('fnscan-cjs-');

@@ -159,6 +159,13 @@ describe('flags secrets compared with equality operators', () => {
     assert.deepEqual(found.map((h) => [h.file, h.line, h.messageId]), [['api/src/lib/apiKey.js', 2, 'env']]);
   });
 
+  test('keys named for what they guard: `CRON_KEY`, `ADMIN_KEY`, `MAINT_KEY` (not `CACHE_KEY`)', () => {
+    for (const name of ['CRON_KEY', 'ADMIN_KEY', 'MAINT_KEY']) {
+      assert.deepEqual(inHandler(`if (event.headers['x-key'] !== process.env.${name}) return { statusCode: 404 }`).map((h) => h.messageId), ['env'], name);
+    }
+    assert.deepEqual(inHandler("if (event.headers['x-key'] !== process.env.CACHE_KEY) return { statusCode: 404 }"), []);
+  });
+
   test('`const { CRON_SECRET } = process.env`', () => {
     const found = inHandler('const { CRON_SECRET } = process.env', "if (event.headers['x-cron-secret'] == CRON_SECRET) await db.job.run()");
     assert.deepEqual(found.map((h) => h.messageId), ['env']);

@@ -430,7 +430,9 @@ export class BehaviourAnalyzer {
         else facts.timestampChecks.push({ file, node });
       }
     }
-    if (AUTH_HEADERS.has(header) && functionRejects(node, true) && !this.headerTestedForPresenceOnly(node) && !forwardedToClient(node)) {
+    // Compared with a credential from the environment, the comparison decides (`onBinary`): a
+    // comparison whose result refuses nobody does not become a check by a 401 elsewhere.
+    if (AUTH_HEADERS.has(header) && functionRejects(node, true) && !this.headerTestedForPresenceOnly(node) && !forwardedToClient(node) && !this.comparedWithCredential(node, file)) {
       facts.auth.push({ file, node, via: `the \`${header}\` header`, anchor: node });
     }
   }
@@ -449,7 +451,7 @@ export class BehaviourAnalyzer {
     // Comparing a caller-supplied value with a credential from the environment authenticates.
     const credential = [node.left, node.right].map((side) => this.credentialEnvOf(side, file)).find(Boolean);
     // Compared with a secret, a refusal of any 4xx it decides keeps the caller out (Telegram's example answers 405).
-    if (credential && (functionRejects(node, true) || decidesClientError(node))) {
+    if (credential && decidesClientError(node)) {
       facts.auth.push({ file, node, via: `a comparison with \`${credential}\``, anchor: node });
     } else if (!credential) this.onSignedCompare(node, [node.left, node.right], file, facts);
   }
@@ -640,8 +642,23 @@ export class BehaviourAnalyzer {
     return !usedBeyondPresence(fn, names);
   }
 
+  /** `event.headers['x-cron-secret'] === process.env.CRON_SECRET`, maybe after `?? ''` or `.trim()`. */
+  private comparedWithCredential(read: TS.Node, file: SourceFileInfo): boolean {
+    let current = read;
+    for (;;) {
+      const parent = current.parent;
+      const up = parent && (ts.isParenthesizedExpression(parent) || (ts.isBinaryExpression(parent) && parent.left === current && isLiteralFallback(parent))) ? parent : transformOf(current);
+      if (!up) break;
+      current = up;
+    }
+    const compare = current.parent;
+    if (!compare || !ts.isBinaryExpression(compare) || !isEquality(compare.operatorToken.kind)) return false;
+    const other = compare.left === current ? compare.right : compare.left;
+    return this.credentialEnvOf(other, file) !== undefined;
+  }
+
   /** The credential from the environment `expr` holds, as written (`process.env.API_KEY`, a Worker's `env.API_KEY`). */
-  private credentialEnvOf(expr: TS.Expression, file: SourceFileInfo): string | undefined {
+  private credentialEnvOf(expr: TS.Expression, file: SourceFileInfo, depth = 0): string | undefined {
     let read = expr;
     let name = envReadName(read);
     if (name === undefined) {
@@ -650,7 +667,10 @@ export class BehaviourAnalyzer {
       read = value;
       name = envReadName(read);
     }
-    return name && CREDENTIAL_ENV.test(name) ? envReadText(read) : undefined;
+    // After a scheme: `` `Bearer ${process.env.CRON_SECRET}` ``, `'Bearer ' + process.env.CRON_SECRET`.
+    const part = name === undefined && depth === 0 ? afterScheme(unwrap(read)) : undefined;
+    if (part) return this.credentialEnvOf(part, file, depth + 1);
+    return name && (CREDENTIAL_ENV.test(name) || (KEY_ENV.test(name) && !PUBLIC_KEY_ENV.test(name))) ? envReadText(read) : undefined;
   }
 
   /**
@@ -1628,16 +1648,41 @@ function honoStatus(expr: TS.Expression): string | undefined {
   return ts.isNumericLiteral(status) ? status.text : undefined;
 }
 
-/** `if (given !== secret) return new Response('no', { status: 405 })`: the test's own branch answers a 4xx or throws. */
+/**
+ * Whether a comparison decides a refusal: `if (given !== secret) return new Response('no', { status: 405 })`.
+ * The test's own branch answers a 4xx, redirects or throws, or its branch returns and a refusal
+ * follows it; the comparison may be held in a constant first (`const ok = given === secret`).
+ * A comparison that decides nothing (its result only logged) keeps nobody out, whatever else
+ * the function refuses.
+ */
 function decidesClientError(node: TS.Node): boolean {
   let current: TS.Node = node;
   while (current.parent && (ts.isPrefixUnaryExpression(current.parent) || ts.isParenthesizedExpression(current.parent) || ts.isBinaryExpression(current.parent))) current = current.parent;
-  const statement = current.parent;
-  if (!statement || !ts.isIfStatement(statement) || statement.expression !== current) return false;
-  return [statement.thenStatement, statement.elseStatement].some((branch) => branch !== undefined && someNode(branch, (n) =>
-    ts.isThrowStatement(n) ||
-    (ts.isReturnStatement(n) && n.expression !== undefined && isRejectingResponse(n.expression, /^4\d\d$/)) ||
-    (ts.isCallExpression(n) && /\.status\(4\d\d\)|sendStatus\(4\d\d\)/.test(n.getText()) && !fallsThrough(n)), isFunctionLike));
+  const parent = current.parent;
+  if (parent && ts.isConditionalExpression(parent) && parent.condition === current) return [parent.whenTrue, parent.whenFalse].some((branch) => isRefusingAnswer(branch));
+  if (parent && ts.isVariableDeclaration(parent) && parent.initializer === current && ts.isIdentifier(parent.name) && isConstDeclaration(parent)) {
+    const name = parent.name.text;
+    const fn = enclosingBody(parent);
+    return fn !== undefined && someNode(fn, (n) => ts.isIdentifier(n) && n.text === name && n !== parent.name && n.pos > parent.end && decidesClientError(n), isFunctionLike);
+  }
+  if (!parent || !ts.isIfStatement(parent) || parent.expression !== current) return false;
+  if ([parent.thenStatement, parent.elseStatement].some((branch) => branch !== undefined && someNode(branch, isRefusal, isFunctionLike))) return true;
+  // `if (given === secret) { ...; return ok } return { statusCode: 401 }`.
+  const block = parent.parent;
+  if (parent.elseStatement || !returnsOrThrows(parent.thenStatement) || !ts.isBlock(block)) return false;
+  const next = block.statements[block.statements.indexOf(parent) + 1];
+  return next !== undefined && someNode(next, isRefusal, isFunctionLike);
+}
+
+/** A throw, a 4xx answer that stops the function, or a redirect (to a login page, most often). */
+function isRefusal(n: TS.Node): boolean {
+  return ts.isThrowStatement(n) ||
+    (ts.isReturnStatement(n) && n.expression !== undefined && isRefusingAnswer(n.expression)) ||
+    (ts.isCallExpression(n) && /\.status\(4\d\d\)|sendStatus\(4\d\d\)|\.redirect\(/.test(n.getText()) && !fallsThrough(n));
+}
+
+function isRefusingAnswer(expr: TS.Expression): boolean {
+  return isRejectingResponse(expr, /^(?:4\d\d|30[1237])$/) || /\.redirect\(/.test(unwrap(expr).getText());
 }
 
 /** Whether the function a comparison is made in can refuse the caller: by throwing, or answering 401/403 (Express's `res.status(401)` too). */
@@ -1862,6 +1907,10 @@ function returnedCredential(answer: TS.Expression): string | undefined {
     isFunctionLike,
   );
   return found;
+}
+
+function isEquality(op: TS.SyntaxKind): boolean {
+  return op === ts.SyntaxKind.EqualsEqualsEqualsToken || op === ts.SyntaxKind.ExclamationEqualsEqualsToken || op === ts.SyntaxKind.EqualsEqualsToken || op === ts.SyntaxKind.ExclamationEqualsToken;
 }
 
 /** Comparison operators, read on first use (TypeScript loads lazily). */
@@ -2166,6 +2215,17 @@ function transformOf(value: TS.Node): TS.Node | undefined {
 
 /** The last names of calls that may read a JWT's claims without checking it (`decodesJwt` decides). */
 const JWT_DECODERS = new Set(['decode', 'jwtDecode', 'decodeJwt']);
+/** A key held to compare with what the caller sends: `CRON_KEY`, `ADMIN_KEY` (a credential only when kept secret). */
+const KEY_ENV = /(?:^|_)KEY$/i;
+const PUBLIC_KEY_ENV = /PUBLIC|PUBLISHABLE|ANON|MAPS|SITE_?KEY/i;
+
+/** The value after a literal scheme: `` `Bearer ${x}` ``, `'Bearer ' + x`. */
+function afterScheme(node: TS.Expression): TS.Expression | undefined {
+  if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.PlusToken && stringLiteralValue(unwrap(node.left)) !== undefined) return node.right;
+  if (ts.isTemplateExpression(node) && node.templateSpans.length === 1 && node.templateSpans[0].literal.text === '') return node.templateSpans[0].expression;
+  return undefined;
+}
+
 /** What `onHeader` names an auth fact from a header read. */
 const HEADER_READ = /^the `[^`]+` header$/;
 /** Packages whose `decode` reads a JWT without checking its signature. */

@@ -24,8 +24,8 @@ export function isCredentialHeader(name: string): boolean {
   return /(?:^|-)(?:token|secret|signature|api-?key)(?:$|-)/.test(name) && !/-(?:id|name|type|version|algorithm|alg)$/.test(name);
 }
 
-/** Env names of credentials; `STRIPE_SECRET_KEY`, `CRON_SECRET`, `API_TOKEN`, `ADMIN_PASSWORD`. */
-const CREDENTIAL_ENV = /SECRET|TOKEN|PASSWORD|PASSWD|PRIVATE_?KEY|API_?KEY|ACCESS_?KEY|CREDENTIAL|SIGNING_?KEY|AUTH_?KEY/i;
+/** Env names of credentials; `STRIPE_SECRET_KEY`, `CRON_SECRET`, `API_TOKEN`, `ADMIN_PASSWORD`, `CRON_KEY`. */
+const CREDENTIAL_ENV = /SECRET|TOKEN|PASSWORD|PASSWD|PRIVATE_?KEY|API_?KEY|ACCESS_?KEY|CREDENTIAL|SIGNING_?KEY|AUTH_?KEY|(?:CRON|ADMIN|INTERNAL|MASTER|SHARED|SERVICE|MAINT(?:ENANCE)?)_?KEY/i;
 /** ...but not the names, ids, addresses or lifetimes of credentials. */
 const NOT_A_VALUE = /_(?:URL|URI|NAME|ID|ARN|PATH|FILE|HEADER|ENDPOINT|TTL|EXPIRY|EXPIRES|EXPIRES_IN|LENGTH|REGION|ISSUER|AUDIENCE|TYPE|VERSION|COUNT|HASH(?:E?S)?|DIGEST|REPO)S?$/i;
 

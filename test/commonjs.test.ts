@@ -104,6 +104,32 @@ test('a refusal behind a test that there is a caller at all refuses nobody who i
   assert.equal(next(`  if (session && session.user.role === 'admin') {\n    console.log('admin')\n  } else {\n${refuse}\n  }`), 0);
 });
 
+test('a refusal nested in a test that there is a caller, or behind a read through `?.`, refuses nobody signed out; a ternary refusal the function answers does', () => {
+  const identity = (body: string) => findings({ ...DB, 'netlify/functions/prices.js': `const { db } = require('../lib/db')\nexports.handler = async (event, context) => {\n  const user = context.clientContext && context.clientContext.user\n${body}\n}\n` });
+  const work = "  await db.product.update({ where: { id: 1 }, data: { price: 0 } })\n  return { statusCode: 200, body: 'ok' }";
+  // Signed-out callers skip the role test.
+  assert.equal(identity(`  if (user) {\n    if (!user.app_metadata.roles.includes('admin')) return { statusCode: 403, body: '' }\n  }\n${work}`).length, 1);
+  assert.equal(identity(`  if (user?.app_metadata?.banned) return { statusCode: 403, body: '' }\n${work}`).length, 1);
+  // Refused when absent: the same checks asked the other way round, an else that refuses, a ternary.
+  assert.deepEqual(identity(`  if (!user || !user.app_metadata.roles.includes('admin')) return { statusCode: 403, body: '' }\n${work}`), []);
+  assert.deepEqual(identity(`  if (user) {\n    if (!user.app_metadata.roles.includes('admin')) return { statusCode: 403, body: '' }\n  } else {\n    return { statusCode: 401, body: '' }\n  }\n${work}`), []);
+  assert.deepEqual(identity("  const denied = !user ? { statusCode: 401, body: 'sign in' } : null\n  if (denied) return denied\n" + work), []);
+  assert.deepEqual(identity("  return user ? { statusCode: 200, body: JSON.stringify(await db.order.findMany({ where: { email: user.email } })) } : { statusCode: 401, body: '' }"), []);
+  // A tested value that is not the caller (`if (error) return null` in a helper) still refuses.
+  const helper = "const jwt = require('jsonwebtoken')\nasync function sessionUser(event) {\n  let error = null\n  let user = null\n  try {\n    user = jwt.verify(event.headers.authorization, process.env.JWT_SECRET)\n  } catch (e) {\n    error = e\n  }\n  if (error) return null\n  return user\n}\nmodule.exports = { sessionUser }\n";
+  const handler = "const { sessionUser } = require('../lib/session')\nconst { db } = require('../lib/db')\nexports.handler = async (event) => {\n  const user = await sessionUser(event)\n  if (!user) return { statusCode: 401, body: '' }\n  return { statusCode: 200, body: JSON.stringify(await db.order.findMany()) }\n}\n";
+  assert.deepEqual(findings({ ...DB, 'netlify/functions/orders.js': handler, 'netlify/lib/session.js': helper }), []);
+});
+
+test('an Express middleware that never refuses (a verify whose failure it catches, in either branch of a ternary) authenticates no route', () => {
+  const middleware = "const jwt = require('jsonwebtoken')\nmodule.exports = function optionalUser(req, res, next) {\n  const token = req.cookies && req.cookies.session\n  try {\n    req.user = token ? jwt.verify(token, process.env.SESSION_SECRET) : null\n  } catch (e) {\n    req.user = null\n  }\n  next()\n}\n";
+  const app = (route: string) => `const express = require('express')\nconst serverless = require('serverless-http')\nconst optionalUser = require('../lib/optional-user')\nconst { db } = require('../lib/db')\nconst app = express()\napp.use(optionalUser)\napp.delete('/api/users/:id', async (req, res) => {\n${route}\n  await db.user.delete({ where: { id: req.params.id } })\n  res.status(204).end()\n})\nmodule.exports.handler = serverless(app)\n`;
+  const files = (route: string) => ({ ...DB, 'netlify/lib/optional-user.js': middleware, 'netlify/functions/users.js': app(route) });
+  assert.equal(findings(files('')).length, 1);
+  assert.equal(findings(files("  if (req.user && !req.user.isAdmin) return res.status(403).json({ error: 'admins only' })")).length, 1);
+  assert.deepEqual(findings(files("  if (!req.user) return res.status(401).json({ error: 'sign in' })")), []);
+});
+
 test("a CommonJS index that re-exports (`module.exports = require('./verify')`, or spreads it) is followed to the helper", () => {
   const handler = "const { requireUser } = require('../lib/auth')\nconst { db } = require('../lib/db')\nexports.handler = async (event) => {\n  let user\n  try {\n    user = requireUser(event)\n  } catch {\n    return { statusCode: 401, body: '' }\n  }\n  return { statusCode: 200, body: JSON.stringify(await db.invoice.findMany({ where: { customerId: user.sub } })) }\n}\n";
   const verify = "const jwt = require('jsonwebtoken')\nfunction requireUser(event) {\n  return jwt.verify(event.headers.authorization, process.env.JWT_SECRET)\n}\nmodule.exports = { requireUser }\n";

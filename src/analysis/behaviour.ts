@@ -386,8 +386,13 @@ export class BehaviourAnalyzer {
           if (branch) facts.auth.push({ file, node, via: '`context.currentUser`', anchor: node, onlyWithin: branch });
         }
       }
-      if (name && /clientContext\.user$/.test(name) && guardsRejection(node)) {
-        facts.auth.push({ file, node, via: '`context.clientContext.user`', anchor: node });
+      if (name && /clientContext\.user$/.test(name)) {
+        if (guardsRejection(node)) facts.auth.push({ file, node, via: '`context.clientContext.user`', anchor: node });
+        else {
+          // `return user ? { statusCode: 200, body: await list(user) } : { statusCode: 401 }`.
+          const branch = positiveGuardBranch(node);
+          if (branch) facts.auth.push({ file, node, via: '`context.clientContext.user`', anchor: node, onlyWithin: branch });
+        }
       }
       // Firebase callable functions: `request.auth` (v2), `context.auth` (v1), set only for a
       // signed-in caller whose ID token Firebase checked. Read through (`request.auth.uid`), it
@@ -1663,7 +1668,7 @@ function decidesClientError(node: TS.Node): boolean {
   if (parent && ts.isVariableDeclaration(parent) && parent.initializer === current && ts.isIdentifier(parent.name) && isConstDeclaration(parent)) {
     const name = parent.name.text;
     const fn = enclosingBody(parent);
-    return fn !== undefined && someNode(fn, (n) => ts.isIdentifier(n) && n.text === name && n !== parent.name && n.pos > parent.end && decidesClientError(n), isFunctionLike);
+    return fn !== undefined && someNode(fn, (n) => ts.isIdentifier(n) && n.text === name && n !== parent.name && n.pos > parent.end && decidesClientError(n), (n) => n !== fn && isFunctionLike(n));
   }
   if (!parent || !ts.isIfStatement(parent) || parent.expression !== current) return false;
   if ([parent.thenStatement, parent.elseStatement].some((branch) => branch !== undefined && someNode(branch, isRefusal, isFunctionLike))) return true;
@@ -1783,14 +1788,47 @@ const CALLER_VALUE = /^(?:currentUser|user|session|auth|claims|token|decoded|pay
 function skipsAbsentCaller(statement: TS.IfStatement, name?: string): boolean {
   if (!returnsOrThrows(statement.thenStatement) && !refusesWithAuthStatus(statement.thenStatement)) return false;
   if (statement.elseStatement && returnsOrThrows(statement.elseStatement)) return false;
+  // Alone or around the refusal, the test must name a caller (`user`, `session`, `request.auth`):
+  // the value `name` is read into may be anything (`if (error) return null`).
+  if (nestedUnderCallerTest(statement)) return true;
   const operands = conjunctsOf(statement.expression);
-  if (operands.length < 2) return false;
-  return operands.some((o) => {
-    if (!ts.isIdentifier(o) && !ts.isPropertyAccessExpression(o)) return false;
-    const read = dottedName(o);
-    if (read === undefined) return false;
-    return (name !== undefined && (read === name || read.startsWith(`${name}.`))) || CALLER_VALUE.test(read.slice(read.lastIndexOf('.') + 1));
-  });
+  // `if (user) { if (!isAdmin(user)) return 403 }`, `if (user?.banned) return 403`: alone, the test refuses only a caller who is there.
+  if (operands.length < 2) return testsCallerPresence(operands[0]) || optionallyRead(operands[0]);
+  return operands.some((o) => testsCallerPresence(o, name));
+}
+
+/** `user?.app_metadata?.banned`, `context.currentUser?.banned`: a value read through a caller's value that may be absent. */
+function optionallyRead(operand: TS.Expression): boolean {
+  let current = operand;
+  while (ts.isPropertyAccessExpression(current) || ts.isElementAccessExpression(current)) {
+    const base = unwrap(current.expression);
+    if (current.questionDotToken && testsCallerPresence(base)) return true;
+    current = base;
+  }
+  return false;
+}
+
+/** A bare read of the caller's value (or of `name`), or Redwood's `isAuthenticated()`: true only when someone is signed in. */
+function testsCallerPresence(operand: TS.Expression, name?: string): boolean {
+  if (ts.isCallExpression(operand)) return operand.arguments.length === 0 && ts.isIdentifier(operand.expression) && operand.expression.text === 'isAuthenticated';
+  if (!ts.isIdentifier(operand) && !ts.isPropertyAccessExpression(operand)) return false;
+  const read = dottedName(operand);
+  if (read === undefined) return false;
+  return (name !== undefined && (read === name || read.startsWith(`${name}.`))) || CALLER_VALUE.test(read.slice(read.lastIndexOf('.') + 1));
+}
+
+/**
+ * `if (user) { if (!isAdmin(user)) return 403 }`: a refusal inside the branch of a test that
+ * there is a caller at all, with no refusal for the other branch, lets a signed-out caller by.
+ */
+function nestedUnderCallerTest(statement: TS.IfStatement): boolean {
+  for (let current: TS.Node = statement; current.parent && !isFunctionLike(current.parent); current = current.parent) {
+    const outer = current.parent;
+    if (!ts.isIfStatement(outer) || outer.thenStatement !== current) continue;
+    if (outer.elseStatement && returnsOrThrows(outer.elseStatement)) return false;
+    if (conjunctsOf(outer.expression).some((o) => testsCallerPresence(o))) return true;
+  }
+  return false;
 }
 
 /** The operands of a chain of `&&`: `a && (b && c)` gives `a`, `b`, `c`. */
@@ -1805,9 +1843,17 @@ function conjunctsOf(expr: TS.Expression): TS.Expression[] {
  */
 function refusesOnlyWhenPresent(node: TS.Node, name: string): boolean {
   let condition: TS.Node = node;
-  while (condition.parent && !ts.isIfStatement(condition.parent) && !isFunctionLike(condition.parent) && !ts.isBlock(condition.parent)) condition = condition.parent;
+  // `if (context.currentUser?.banned) throw`: a read through `?.`, never negated nor compared, is
+  // falsy for a signed-out caller.
+  let optional = node.parent !== undefined && (ts.isPropertyAccessExpression(node.parent) || ts.isElementAccessExpression(node.parent)) && node.parent.questionDotToken !== undefined;
+  while (condition.parent && !ts.isIfStatement(condition.parent) && !isFunctionLike(condition.parent) && !ts.isBlock(condition.parent)) {
+    condition = condition.parent;
+    if (ts.isPrefixUnaryExpression(condition) || (ts.isBinaryExpression(condition) && condition.operatorToken.kind !== ts.SyntaxKind.AmpersandAmpersandToken)) optional = false;
+  }
   const statement = condition.parent;
-  return statement !== undefined && ts.isIfStatement(statement) && statement.expression === condition && skipsAbsentCaller(statement, name);
+  if (statement === undefined || !ts.isIfStatement(statement) || statement.expression !== condition) return false;
+  if (optional && (returnsOrThrows(statement.thenStatement) || refusesWithAuthStatus(statement.thenStatement)) && !(statement.elseStatement && returnsOrThrows(statement.elseStatement))) return true;
+  return skipsAbsentCaller(statement, name);
 }
 
 /**
@@ -1880,7 +1926,34 @@ function guardsRejection(node: TS.Node, acceptSwallowed = false): boolean {
   if (parent && isAssertionOf(parent, current)) return true;
   if (parent && ts.isIfStatement(parent) && parent.expression === current) return ifRefuses(parent, acceptSwallowed) && !skipsAbsentCaller(parent);
   if (parent && ts.isVariableDeclaration(parent)) return boundIdentifiers(parent.name).some((id) => variableGuardsRejection(id, acceptSwallowed));
+  if (parent && ts.isConditionalExpression(parent) && parent.condition === current) return answersRefusal(parent, current);
   return false;
+}
+
+/** `user`, `!user`: a bare test of the value named `name`. */
+function isTestOf(condition: TS.Expression, name: string): boolean {
+  const test = unwrap(condition);
+  const operand = ts.isPrefixUnaryExpression(test) && test.operator === ts.SyntaxKind.ExclamationToken ? unwrap(test.operand) : test;
+  return ts.isIdentifier(operand) && operand.text === name;
+}
+
+/**
+ * `return !context.currentUser ? { statusCode: 401 } : null`, or that held in a constant the
+ * function answers with (`const denied = ...; if (denied) return denied`): the branch a failed
+ * test takes is a refusal, and the refusal is what the function answers.
+ */
+function answersRefusal(conditional: TS.ConditionalExpression, test: TS.Node): boolean {
+  const failed = ts.isPrefixUnaryExpression(test) && test.operator === ts.SyntaxKind.ExclamationToken ? conditional.whenTrue : conditional.whenFalse;
+  if (!isRejectingResponse(failed, /^(401|403)$/)) return false;
+  let current: TS.Node = conditional;
+  while (current.parent && ts.isParenthesizedExpression(current.parent)) current = current.parent;
+  const parent = current.parent;
+  if (parent && (ts.isReturnStatement(parent) || (ts.isArrowFunction(parent) && parent.body === current))) return true;
+  if (!parent || !ts.isVariableDeclaration(parent) || !ts.isIdentifier(parent.name) || !isConstDeclaration(parent)) return false;
+  const name = parent.name.text;
+  const fn = enclosingBody(parent);
+  return fn !== undefined && someNode(fn, (n) => ts.isIfStatement(n) && ts.isIdentifier(unwrap(n.expression)) && (unwrap(n.expression) as TS.Identifier).text === name &&
+    someNode(n.thenStatement, (r) => ts.isReturnStatement(r) && r.expression !== undefined && ts.isIdentifier(unwrap(r.expression)) && (unwrap(r.expression) as TS.Identifier).text === name, isFunctionLike), (n) => n !== fn && isFunctionLike(n));
 }
 
 /**
@@ -2083,6 +2156,8 @@ function variableGuardsRejection(name: TS.Identifier, acceptSwallowed = false): 
     fn,
     (n) =>
       (ts.isIfStatement(n) && containsIdentifier(n.expression, name.text) && ifRefuses(n, acceptSwallowed) && !skipsAbsentCaller(n, name.text)) ||
+      // `const denied = !user ? { statusCode: 401 } : null; if (denied) return denied`.
+      (ts.isConditionalExpression(n) && isTestOf(n.condition, name.text) && answersRefusal(n, unwrap(n.condition))) ||
       // `assertUser(user)`, `invariant(user, ...)`: a helper that throws unless the value holds.
       (ts.isCallExpression(n) && n.arguments.length > 0 && isAssertionOf(n, n.arguments[0]) && containsIdentifier(n.arguments[0], name.text)) ||
       // `try { await signatures[0].verified } catch { return 401 }`: the value throws into a refusal.
@@ -2104,8 +2179,10 @@ function booleanUse(call: TS.CallExpression, returnsPromise: boolean): BrokenRea
 
 function resultIsChecked(call: TS.CallExpression): boolean {
   let current: TS.Node = call;
+  // `token ? jwt.verify(token, key) : null`: a branch's value is the whole expression's.
   while (current.parent && (ts.isAwaitExpression(current.parent) || ts.isParenthesizedExpression(current.parent) ||
-    ts.isPrefixUnaryExpression(current.parent) || ts.isBinaryExpression(current.parent))) {
+    ts.isPrefixUnaryExpression(current.parent) || ts.isBinaryExpression(current.parent) ||
+    (ts.isConditionalExpression(current.parent) && current.parent.condition !== current))) {
     current = current.parent;
   }
   const parent = current.parent;

@@ -643,6 +643,40 @@ ${body}
   );
 });
 
+test('replay: a Redis or in-memory record of the delivery id de-duplicates only when its answer stops the repeat', () => {
+  const hook = (body: string) => `import { verifyEvent } from '@redwoodjs/api/webhooks'
+import { db } from 'src/lib/db'
+import { redis } from 'src/lib/redis'
+const seen = new Set()
+export const handler = async (event) => {
+  verifyEvent('sha256Verifier', { event, secret: process.env.PARTNER_WEBHOOK_SECRET })
+  const delivery = String(event.headers['x-github-delivery'])
+${body}
+  await db.deployment.create({ data: { sha: JSON.parse(event.body).sha } })
+  return { statusCode: 204 }
+}
+`;
+  assert.deepEqual(
+    verdicts({
+      ...DB,
+      'api/src/lib/redis.ts': 'export const redis = { set: async () => "OK", sadd: async () => 1, sismember: async () => 0, lpush: async () => 1 }\n',
+      'api/src/functions/saddChecked.ts': hook("  const added = await redis.sadd('deliveries', delivery)\n  if (!added) return { statusCode: 200 }"),
+      'api/src/functions/sismember.ts': hook("  if (await redis.sismember('deliveries', delivery)) return { statusCode: 200 }\n  await redis.sadd('deliveries', delivery)"),
+      'api/src/functions/setNxChecked.ts': hook("  if ((await redis.set(`gh:${delivery}`, 1, { nx: true })) !== 'OK') return { statusCode: 200 }"),
+      'api/src/functions/saddIgnored.ts': hook("  await redis.sadd('deliveries', delivery)"),
+      'api/src/functions/setNxIgnored.ts': hook("  await redis.set(`gh:${delivery}`, 1, { nx: true, ex: 259200 })"),
+      'api/src/functions/lpush.ts': hook("  await redis.lpush('deliveries', delivery)"),
+      'api/src/functions/memorySet.ts': hook('  if (seen.has(delivery)) return { statusCode: 200 }\n  seen.add(delivery)'),
+    }),
+    [
+      'require-replay-protection:noReplayProtection@api/src/functions/lpush.ts:6',
+      'require-replay-protection:noReplayProtection@api/src/functions/memorySet.ts:6',
+      'require-replay-protection:noReplayProtection@api/src/functions/saddIgnored.ts:6',
+      'require-replay-protection:noReplayProtection@api/src/functions/setNxIgnored.ts:6',
+    ],
+  );
+});
+
 test('a helper whose catch hands out the unverified payload swallows the failure; one that returns nothing for the handler to refuse does not', () => {
   const helper = (recovery: string) => `import { Webhook } from 'svix'
 export const parseEvent = (event) => {

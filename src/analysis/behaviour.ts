@@ -1132,7 +1132,8 @@ export class BehaviourAnalyzer {
       return true;
     }
     if (name === 'setnx' || name === 'setNX' || (name === 'set' && call.arguments.some(isNxOption))) {
-      facts.dedupe.push({ file, node: call });
+      // `SET NX` answers whether the key was new; ignored, the answer stops no repeat.
+      if (resultDecides(call)) facts.dedupe.push({ file, node: call });
       return true;
     }
     if (name === 'fetch' || HTTP_VERBS.has(name) || (mayBeHttpClient(callee, name) && HTTP_CLIENT.test(dottedOf(callee, name)))) {
@@ -2727,7 +2728,13 @@ function testedForPresence(node: TS.Node): boolean {
 /** A delivery-id header stored or looked up (in a db call or a cache `set NX`) de-duplicates. */
 function usedInDedupe(node: TS.Node): boolean {
   let current: TS.Node = node;
-  while (current.parent && (ts.isParenthesizedExpression(current.parent) || ts.isAsExpression(current.parent) || ts.isBinaryExpression(current.parent))) current = current.parent;
+  // `String(req.headers['x-github-delivery'])`, `` `gh:${id}` ``, `id!`, `id.toString()`: the id as a key.
+  while (current.parent && (ts.isParenthesizedExpression(current.parent) || ts.isAsExpression(current.parent) || ts.isBinaryExpression(current.parent) ||
+    ts.isNonNullExpression(current.parent) || ts.isTemplateSpan(current.parent) || ts.isTemplateExpression(current.parent) ||
+    (ts.isCallExpression(current.parent) && ts.isIdentifier(current.parent.expression) && current.parent.expression.text === 'String') ||
+    (ts.isPropertyAccessExpression(current.parent) && current.parent.name.text === 'toString' && ts.isCallExpression(current.parent.parent)))) {
+    current = ts.isPropertyAccessExpression(current.parent) ? current.parent.parent! : current.parent;
+  }
   const parent = current.parent;
   const names: string[] = [];
   if (parent && ts.isVariableDeclaration(parent) && ts.isIdentifier(parent.name)) names.push(parent.name.text);
@@ -2745,11 +2752,38 @@ function usedInDedupe(node: TS.Node): boolean {
     if (method === 'createMany' && /\bskipDuplicates\s*:\s*true\b/.test(n.getText()) && !resultDecides(n)) return false;
     // Cloudflare KV by its binding (`if (await env.DELIVERIES.get(id)) return`): a look-up whose answer stops the repeat.
     const kvLookup = method === 'get' && /(^|\.)env\.[A-Z][A-Z0-9_]*\.get$/.test(dotted) && resultDecides(n);
+    // Redis and key-value caches: only an answer that stops the repeat (`SET NX`, `SADD`, a look-up)
+    // de-duplicates; `LPUSH` or an ignored `SADD` records the id and lets the repeat through.
+    if (!kvLookup && KEY_VALUE_STORE.test(dotted) && !(KEY_VALUE_DEDUPE.has(method) && resultDecides(n))) return false;
+    // A module's `new Set()` lives in one instance: a repeat to another (or after a cold start) passes.
+    if (method === 'add' && inMemoryCollection(n)) return false;
     const isStore = kvLookup || /(^|\.)(db|prisma|redis|cache|kv)\./.test(dotted) || /^(setnx|setNX|set|add|create|findUnique|findFirst)$/.test(method);
     if (!isStore) return false;
     const args = n.arguments;
     return args.some((a) => a === current || a.pos <= node.pos && node.end <= a.end) || names.some((name) => args.some((a) => containsIdentifier(a, name)));
   });
+}
+
+/** Redis clients and caches, as projects name them. */
+const KEY_VALUE_STORE = /(?:^|\.)(?:redis|cache|kv|upstash)\.\w+$/i;
+/** What answers whether a key was there: conditional writes, counters and look-ups. */
+const KEY_VALUE_DEDUPE = new Set(['set', 'setnx', 'setNX', 'sadd', 'sAdd', 'hsetnx', 'hSetNX', 'incr', 'get', 'exists', 'sismember', 'sIsMember', 'hexists', 'hExists', 'hget', 'hGet', 'getdel', 'getDel']);
+
+/** `seen.add(id)` on a `new Set()` (or Map) of the module or function: memory of one instance. */
+function inMemoryCollection(call: TS.CallExpression): boolean {
+  const callee = unwrap(call.expression);
+  if (!ts.isPropertyAccessExpression(callee) || !ts.isIdentifier(callee.expression)) return false;
+  const name = callee.expression.text;
+  let found = false;
+  someNode(call.getSourceFile(), (n) => {
+    if (ts.isVariableDeclaration(n) && ts.isIdentifier(n.name) && n.name.text === name && n.initializer) {
+      const init = unwrap(n.initializer);
+      found = ts.isNewExpression(init) && ts.isIdentifier(init.expression) && /^(?:Set|Map)$/.test(init.expression.text);
+      return true;
+    }
+    return false;
+  });
+  return found;
 }
 
 function addsUnderNewId(call: TS.CallExpression): boolean {

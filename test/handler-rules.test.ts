@@ -677,6 +677,36 @@ ${body}
   );
 });
 
+test('a hand-written HMAC compared with a configured value, the body or a field of it verifies nothing', () => {
+  const hook = (compare: string) => `import crypto from 'node:crypto'
+import { db } from 'src/lib/db'
+export const handler = async (event) => {
+  const signature = event.headers['x-hub-signature-256'] ?? ''
+  const payload = JSON.parse(event.body)
+  const expected = 'sha256=' + crypto.createHmac('sha256', process.env.GITHUB_WEBHOOK_SECRET).update(event.body).digest('hex')
+  if (${compare}) return { statusCode: 401 }
+  await db.member.delete({ where: { id: payload.member.id } })
+  return { statusCode: 204 }
+}
+`;
+  assert.deepEqual(
+    verdicts({
+      ...DB,
+      'api/src/functions/rightWebhook.ts': hook('!crypto.timingSafeEqual(Buffer.from(signature), Buffer.from(expected))'),
+      'api/src/functions/envWebhook.ts': hook('expected === process.env.GITHUB_APP_ID'),
+      'api/src/functions/fieldWebhook.ts': hook('signature !== payload.signature'),
+      'api/src/functions/bodyWebhook.ts': hook('!crypto.timingSafeEqual(Buffer.from(expected), Buffer.from(event.body))'),
+    }),
+    [
+      'require-webhook-verification:unverified@api/src/functions/bodyWebhook.ts:3',
+      'require-webhook-verification:unverified@api/src/functions/envWebhook.ts:3',
+      'require-webhook-verification:unverified@api/src/functions/fieldWebhook.ts:3',
+      // The replay finding points at the HMAC it is about.
+      'require-replay-protection:noReplayProtection@api/src/functions/rightWebhook.ts:6',
+    ],
+  );
+});
+
 test('a helper whose catch hands out the unverified payload swallows the failure; one that returns nothing for the handler to refuse does not', () => {
   const helper = (recovery: string) => `import { Webhook } from 'svix'
 export const parseEvent = (event) => {

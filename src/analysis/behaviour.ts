@@ -463,6 +463,10 @@ export class BehaviourAnalyzer {
 
   /** A signed link checked: the caller shows a value only the holder of the secret could make. */
   private onSignedCompare(node: TS.Node, sides: readonly TS.Expression[], file: SourceFileInfo, facts: Facts): void {
+    // Compared with a configured value (`expected === process.env.APP_ID`), the body, or another
+    // digest, nothing the caller sent as a signature is checked.
+    const kinds = sides.slice(0, 2).map((side) => this.compareSide(side, file, 0));
+    if (kinds.includes('env') || kinds.includes('body') || (kinds[0] === 'hmac' && kinds[1] === 'hmac')) return;
     const secret = sides.map((side) => this.signedWith(side, file)).find(Boolean);
     if (secret && functionRejects(node, true)) facts.auth.push({ file, node, via: `${SIGNED_VALUE} \`process.env.${secret}\``, anchor: node });
   }
@@ -645,6 +649,57 @@ export class BehaviourAnalyzer {
       return onlyTestedInPlace(bound);
     }
     return !usedBeyondPresence(fn, names);
+  }
+
+  /**
+   * A comparison of a hand-written HMAC check that cannot prove the request signed: the digest or
+   * the signature header compared with a configured value (`expected === process.env.APP_ID`), or
+   * one side the request's own body (`sig !== payload.signature`, `timingSafeEqual(digest, Buffer.from(body))`).
+   */
+  comparesUnrelated(site: { file: SourceFileInfo; node: TS.Node }): boolean {
+    const node = site.node;
+    const sides = ts.isBinaryExpression(node) ? [node.left, node.right]
+      : ts.isCallExpression(node) && calleeName(node) === 'equals' && ts.isPropertyAccessExpression(unwrap(node.expression)) ? [(unwrap(node.expression) as TS.PropertyAccessExpression).expression, ...node.arguments]
+      : ts.isCallExpression(node) ? [...node.arguments] : [];
+    if (sides.length < 2) return false;
+    const kinds = sides.slice(0, 2).map((side) => this.compareSide(side, site.file, 0));
+    return kinds.includes('env') || (kinds.includes('body') && (kinds.includes('header') || kinds.includes('hmac')));
+  }
+
+  /** What a compared value is, through constants, `Buffer.from()`, `String()` and a scheme prefix. */
+  private compareSide(expr: TS.Expression, file: SourceFileInfo, depth: number): 'env' | 'header' | 'body' | 'hmac' | undefined {
+    const e = unwrap(expr);
+    if (depth > 4) return undefined;
+    if (envReadName(e) !== undefined) return 'env';
+    if (headerRead(e) !== undefined || (ts.isCallExpression(e) && headerRead(unwrap(e.expression)) !== undefined)) return 'header';
+    if (ts.isBinaryExpression(e)) {
+      const op = e.operatorToken.kind;
+      if (op === ts.SyntaxKind.PlusToken && stringLiteralValue(unwrap(e.left)) !== undefined) return this.compareSide(e.right, file, depth + 1);
+      if (op === ts.SyntaxKind.QuestionQuestionToken || op === ts.SyntaxKind.BarBarToken) return this.compareSide(e.left, file, depth + 1);
+      return undefined;
+    }
+    if (ts.isTemplateExpression(e)) return e.templateSpans.length === 1 ? this.compareSide(e.templateSpans[0].expression, file, depth + 1) : undefined;
+    if (ts.isCallExpression(e)) {
+      const callee = unwrap(e.expression);
+      const name = calleeName(e) ?? '';
+      if ((name === 'from' && dottedName(callee) === 'Buffer.from') || (name === 'String' && ts.isIdentifier(callee))) return e.arguments[0] ? this.compareSide(e.arguments[0], file, depth + 1) : undefined;
+      if (name === 'toString' && ts.isPropertyAccessExpression(callee)) return this.compareSide(callee.expression, file, depth + 1);
+      if (name === 'digest' || name === 'createHmac' || /(^|\.)subtle\.sign$/.test(dottedName(callee) ?? '')) return 'hmac';
+      if ((BODY_READERS.has(name) && readsRequestBody(callee)) || (name === 'parse' && dottedName(callee) === 'JSON.parse')) return 'body';
+      return undefined;
+    }
+    if (ts.isAwaitExpression(e)) return this.compareSide(e.expression, file, depth + 1);
+    if (ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e)) {
+      const dotted = dottedName(e) ?? '';
+      if (/(^|\.)(event|evt|req|request)\.(body|rawBody)$/.test(dotted)) return 'body';
+      // A field of the parsed payload: `payload.signature` where `payload = JSON.parse(body)`.
+      return this.compareSide(e.expression, file, depth + 1) === 'body' ? 'body' : undefined;
+    }
+    if (ts.isIdentifier(e)) {
+      const value = this.analysis.resolveValue(e, file);
+      return value.node !== e && ts.isExpression(value.node) ? this.compareSide(value.node, value.file, depth + 1) : undefined;
+    }
+    return undefined;
   }
 
   /** `event.headers['x-cron-secret'] === process.env.CRON_SECRET`, maybe after `?? ''` or `.trim()`. */
@@ -1023,7 +1078,7 @@ export class BehaviourAnalyzer {
     if (name === 'timingSafeEqual' || name === 'safeCompare' || name === 'tsscmp') {
       facts.compares.push({ file, node: call });
       const credential = call.arguments.map((a) => this.credentialEnvOf(a, file)).find(Boolean);
-      if (credential && functionRejects(call, true)) {
+      if (credential && decidesClientError(call)) {
         facts.auth.push({ file, node: call, via: `a comparison with \`${credential}\``, anchor: call });
       } else if (!credential) this.onSignedCompare(call, call.arguments, file, facts);
       return true;

@@ -101,7 +101,7 @@ function judgeHandler(
   if (shape.platformDedupe) facts.dedupe.push({ file, node: shape.platformDedupe });
   const name = shape.name;
   const ctx: JudgeContext = { file, name, nameNode: shape.nameNode, facts };
-  addManualHmacCheck(facts);
+  addManualHmacCheck(facts, behaviour);
   addPackageSignatureCheck(facts);
 
   const broken = facts.verifies.filter((v) => v.broken);
@@ -591,13 +591,13 @@ function contains(outer: TS.Node, inner: TS.Node): boolean {
  * request (reads a signature header or the body): a hand-written check. An HMAC that signs a
  * response, in a handler that authenticates its user, is not one.
  */
-function addManualHmacCheck(facts: Facts): void {
+function addManualHmacCheck(facts: Facts, behaviour: BehaviourAnalyzer): void {
   // A signed value checked counts as auth too; for a webhook it is this manual HMAC check.
   if (facts.verifies.length > 0 || facts.hmac.length === 0 || facts.auth.some((a) => !a.via.startsWith(SIGNED_VALUE))) return;
   if (facts.signatureHeaders.length === 0 && !facts.readsBody) return;
   // The comparison must be able to refuse: a `throw` or a 401/403 answer (`return { statusCode: 401 }`, `res.status(401)`).
   const comparesSignatures = facts.compares.some(
-    (c) => (!ts.isBinaryExpression(c.node) || /sig|hmac|digest|\bmac\b|hash|expected/i.test(c.node.getText(c.file.sf))) && (facts.rejects || refusesAround(c.node)),
+    (c) => (!ts.isBinaryExpression(c.node) || /sig|hmac|digest|\bmac\b|hash|expected/i.test(c.node.getText(c.file.sf))) && (facts.rejects || refusesAround(c.node)) && !behaviour.comparesUnrelated(c),
   );
   if (!comparesSignatures) return;
   const site = facts.hmac[0];

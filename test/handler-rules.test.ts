@@ -1302,6 +1302,28 @@ test('a secret only tested or measured in the answer is not returned; its value 
   assert.deepEqual(verdicts(answer("{ key: process.env.STRIPE_SECRET_KEY ?? 'unset' }")), ['no-unauthenticated-handler:unauthenticated@api/src/functions/status.ts:1']);
 });
 
+test('a secret answered through a local constant, encoded, in a config object, by res.json(), or all of process.env is returned', () => {
+  const redwood = (body: string) => ({ 'api/src/functions/status.ts': `export const handler = async () => {\n${body}\n}\n` });
+  const leaks = [
+    "  const apiSecret = process.env.CLOUDINARY_API_SECRET\n  return { statusCode: 200, body: JSON.stringify({ apiSecret }) }",
+    "  const encoded = Buffer.from(process.env.JWT_SECRET).toString('base64')\n  return { statusCode: 200, body: JSON.stringify({ k: encoded }) }",
+    "  const config = { url: process.env.SUPABASE_URL, serviceRoleKey: process.env.SUPABASE_SERVICE_ROLE_KEY }\n  return { statusCode: 200, body: JSON.stringify(config) }",
+    '  return { statusCode: 200, body: JSON.stringify(process.env) }',
+  ];
+  for (const body of leaks) assert.deepEqual(verdicts(redwood(body)), ['no-unauthenticated-handler:unauthenticated@api/src/functions/status.ts:1'], body);
+  const safe = [
+    // Handed to a call that answers something else, measured, or only the names.
+    "  const options = { password: process.env.SESSION_SECRET, cookieName: 'sid' }\n  return { statusCode: 200, body: JSON.stringify(await loadSession(options)) }",
+    "  const key = process.env.STRIPE_SECRET_KEY\n  return { statusCode: 200, body: JSON.stringify({ configured: Boolean(key) }) }",
+    '  return { statusCode: 200, body: JSON.stringify(Object.keys(process.env)) }',
+  ];
+  for (const body of safe) assert.deepEqual(verdicts(redwood(body)), [], body);
+  // Express-style answers, returned or not (a Vercel function).
+  const root = tempDir('fnscan-handlers-');
+  writeFiles(root, { 'vercel.json': '{}', 'api/token.ts': "export default function handler(req, res) {\n  res.status(200).json({ token: process.env.SESSION_SECRET })\n}\n" });
+  assert.deepEqual(scanRules(root, HANDLER_RULES).findings.map((f) => f.message), ['Handler `/api/token` returns `process.env.SESSION_SECRET` without authenticating the caller.']);
+});
+
 test("a check through a helper of any name that compares the caller's key with a credential authenticates; CommonJS helpers are followed", () => {
   assert.deepEqual(
     verdicts({

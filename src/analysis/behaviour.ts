@@ -763,8 +763,34 @@ export class BehaviourAnalyzer {
   /** What a function answers, from a `return` (`site`) or an arrow's expression body. */
   private onReturned(value: TS.Expression, site: TS.Node, file: SourceFileInfo, facts: Facts): void {
     if (isRejectingResponse(value)) facts.rejects = true;
-    const secret = credentialIn(value, file) && returnedCredential(value);
+    this.onAnswered(value, site, file, facts);
+  }
+
+  /** A credential from the environment the function answers with: in place, through a local constant, or all of `process.env`. */
+  private onAnswered(value: TS.Expression, site: TS.Node, file: SourceFileInfo, facts: Facts): void {
+    const secret = (credentialIn(value, file) && returnedCredential(value)) || this.credentialThroughConstant(value, file) || wholeEnvironment(value);
     if (secret) facts.sensitive.push({ file, node: site, work: `returns \`${secret}\``, write: false, anchor: site });
+  }
+
+  /**
+   * `const apiSecret = process.env.API_SECRET; return { body: JSON.stringify({ apiSecret }) }`, also
+   * encoded first (`Buffer.from(process.env.JWT_SECRET).toString('base64')`) or in a config object.
+   */
+  private credentialThroughConstant(answer: TS.Expression, file: SourceFileInfo): string | undefined {
+    if (!file.text.includes('env')) return undefined;
+    let found: string | undefined;
+    someNode(
+      answer,
+      (n) => {
+        if (!ts.isIdentifier(n) || !(isValueIdentifier(n) || ts.isShorthandPropertyAssignment(n.parent)) || !valueFlowsTo(n, answer) || !passesThroughCalls(n, answer)) return false;
+        const value = this.analysis.resolveValue(n, file);
+        if (value.node === n || value.file !== file || !ts.isExpression(value.node)) return false;
+        found = (credentialIn(value.node, file) && returnedCredential(value.node)) || undefined;
+        return found !== undefined;
+      },
+      isFunctionLike,
+    );
+    return found;
   }
 
   private onNew(node: TS.NewExpression, file: SourceFileInfo, facts: Facts): void {
@@ -801,6 +827,10 @@ export class BehaviourAnalyzer {
     const callee = unwrap(call.expression);
     const local = lastName(callee);
     if (local !== undefined && JWT_DECODERS.has(local) && this.decodesJwt(call, callee, local, file)) facts.decodes.push({ file, node: call, via: dottedName(callee) ?? local });
+    // Express's `res.json(x)`, `res.status(200).send(x)`: what the function answers, returned or not.
+    if (local !== undefined && RESPONSE_WRITERS.has(local) && call.arguments.length > 0 && ts.isPropertyAccessExpression(callee) && EXPRESS_RESPONSE.test(rootIdentifier(callee)?.text ?? '')) {
+      this.onAnswered(call.arguments[0], call, file, facts);
+    }
     // Next.js's `redirect()`, `notFound()`, `unauthorized()`, `forbidden()` throw: a helper calling them refuses.
     if (local !== undefined && NEXT_REFUSALS.has(local) && ts.isIdentifier(callee) && isStatementCall(call)) facts.rejects = true;
     if (local !== undefined && BODY_READERS.has(local) && readsRequestBody(callee)) facts.readsBody = true;
@@ -2051,6 +2081,42 @@ const comparisonKinds = (): ReadonlySet<TS.SyntaxKind> =>
     ts.SyntaxKind.LessThanEqualsToken, ts.SyntaxKind.GreaterThanEqualsToken,
   ]));
 
+/** `Response.json(process.env)`, `{ ...process.env }`: every variable of the server, secrets and all. */
+function wholeEnvironment(answer: TS.Expression): string | undefined {
+  const found = someNode(
+    answer,
+    (n) => {
+      if (!ts.isPropertyAccessExpression(n) || n.name.text !== 'env' || !ts.isIdentifier(n.expression) || n.expression.text !== 'process') return false;
+      const parent = n.parent;
+      if (ts.isPropertyAccessExpression(parent) || ts.isElementAccessExpression(parent)) return false;
+      // `Object.keys(process.env)` gives the names only.
+      if (ts.isCallExpression(parent) && /^Object\.(?:keys)$/.test(dottedName(unwrap(parent.expression)) ?? '')) return false;
+      return valueFlowsTo(n, answer) && passesThroughCalls(n, answer);
+    },
+    isFunctionLike,
+  );
+  return found ? 'process.env' : undefined;
+}
+
+/** Calls that hand back what they are given, encoded or wrapped: `Buffer.from(x)`, `btoa(x)`, `JSON.stringify(x)`, `Response.json(x)`. */
+const PASS_THROUGH_CALLS = new Set(['from', 'btoa', 'stringify', 'String', 'encodeURIComponent', 'encode', 'json', 'send', 'text', 'end', 'assign', 'toString']);
+
+/**
+ * Whether `read` reaches `answer` through calls that give it back (`Buffer.from(key).toString('base64')`),
+ * not as the argument of a call that answers something else (`getIronSession(cookies(), options)`).
+ */
+function passesThroughCalls(read: TS.Node, answer: TS.Node): boolean {
+  for (let current = read; current !== answer && current.parent; current = current.parent) {
+    const parent = current.parent;
+    if ((ts.isCallExpression(parent) || ts.isNewExpression(parent)) && parent.expression !== current) {
+      const name = calleeName(parent);
+      if (ts.isCallExpression(parent) && !PASS_THROUGH_CALLS.has(name ?? '')) return false;
+      if (ts.isNewExpression(parent) && name !== 'Response' && name !== 'NextResponse') return false;
+    }
+  }
+  return true;
+}
+
 /** Whether the value of `read` (not a test or a measure of it) reaches `answer`. */
 function valueFlowsTo(read: TS.Node, answer: TS.Node): boolean {
   for (let current = read; current !== answer && current.parent; current = current.parent) {
@@ -2358,6 +2424,10 @@ function afterScheme(node: TS.Expression): TS.Expression | undefined {
   if (ts.isTemplateExpression(node) && node.templateSpans.length === 1 && node.templateSpans[0].literal.text === '') return node.templateSpans[0].expression;
   return undefined;
 }
+
+/** Express's response methods that send a body, on the response by its usual names. */
+const RESPONSE_WRITERS = new Set(['json', 'send', 'end', 'jsonp']);
+const EXPRESS_RESPONSE = /^(?:res|response|reply)$/;
 
 /** What `onHeader` names an auth fact from a header read. */
 const HEADER_READ = /^the `[^`]+` header$/;

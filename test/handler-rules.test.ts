@@ -1324,6 +1324,22 @@ test('a secret answered through a local constant, encoded, in a config object, b
   assert.deepEqual(scanRules(root, HANDLER_RULES).findings.map((f) => f.message), ['Handler `/api/token` returns `process.env.SESSION_SECRET` without authenticating the caller.']);
 });
 
+test('headers any client sets at will (Origin, Referer, Host, Sec-Fetch-Site, x-user-id) authenticate nobody; a key compared with a secret does', () => {
+  const endpoint = (check: string) => ({
+    ...DB,
+    'api/src/functions/plan.ts': `import { db } from 'src/lib/db'\nconst APP_ORIGIN = 'https://app.example.com'\nexport const handler = async (event) => {\n  ${check}\n  await db.user.update({ where: { id: 1 }, data: { plan: 'pro' } })\n  return { statusCode: 204 }\n}\n`,
+  });
+  const spoofable = [
+    "if (event.headers.origin !== APP_ORIGIN) return { statusCode: 403 }",
+    "if (event.headers.origin !== process.env.ALLOWED_ORIGIN) return { statusCode: 403 }",
+    "if (!(event.headers.referer || '').startsWith(APP_ORIGIN)) return { statusCode: 403 }",
+    "if (event.headers['sec-fetch-site'] !== 'same-origin') return { statusCode: 403 }",
+    "const userId = event.headers['x-user-id']\n  if (!userId) return { statusCode: 401 }",
+  ];
+  for (const check of spoofable) assert.deepEqual(verdicts(endpoint(check)), ['no-unauthenticated-handler:unauthenticated@api/src/functions/plan.ts:3'], check);
+  assert.deepEqual(verdicts(endpoint("if (event.headers['x-api-key'] !== process.env.INTERNAL_API_KEY) return { statusCode: 401 }")), []);
+});
+
 test("a check through a helper of any name that compares the caller's key with a credential authenticates; CommonJS helpers are followed", () => {
   assert.deepEqual(
     verdicts({

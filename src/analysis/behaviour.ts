@@ -484,7 +484,8 @@ export class BehaviourAnalyzer {
     const laundered: string[] = [];
     let decoded = false;
     someNode(node.expression, (n) => {
-      if (ts.isIdentifier(n)) {
+      // Names of properties (`headers`, `origin` in `event.headers.origin`) are in the condition's text already.
+      if (ts.isIdentifier(n) && isValueIdentifier(n)) {
         const value = this.analysis.resolveValue(n, file).node;
         // `const session = await db.order.findUnique(...)`: a row named like a credential is no
         // credential, unless it was found by one the caller sent (`{ where: { token } }`).
@@ -520,7 +521,9 @@ export class BehaviourAnalyzer {
     // a hash of the caller's token (`createHash('sha256').update(token).digest('hex')`) is no signature.
     if (decoded || texts.some((t) => SIGNATURE_WORDS.test(t.replace(TOKEN_HASH, '')) || CLOCK_WORDS.test(t))) return;
     // `if (!verifyRequest(request)) return 401`: a helper of any name that compares what the caller sent with a credential.
-    if (!texts.some((t) => CALLER_CREDENTIAL_WORDS.test(t)) && !someNode(node.expression, (n) => ts.isCallExpression(n) && this.comparesCredential(n, file), isFunctionLike)) return;
+    // `Origin`, `Referer`, `Host`, `x-user-id`: any client sends what it likes in them.
+    const told = texts.map((t) => t.replace(SPOOFABLE_HEADER_READ, ''));
+    if (!told.some((t) => CALLER_CREDENTIAL_WORDS.test(t)) && !someNode(node.expression, (n) => ts.isCallExpression(n) && this.comparesCredential(n, file), isFunctionLike)) return;
     if (this.testsPresenceOnly(node, file) || this.testsFunctionItself(node.expression, file)) return;
     facts.auth.push({ file, node: node.expression, via: 'a credential check that answers 401/403', anchor: node, ...(swallowedIn ? { swallowedIn } : {}) });
   }
@@ -2536,6 +2539,8 @@ const IN_MEMORY_STORES = /^(?:Map|Set|WeakMap|WeakSet|Keyv|LRUCache|LRU|QuickLRU
 /** Supabase's session read from the cookie, its JWT unchecked (`supabase.auth.getSession()`). */
 const UNCHECKED_SESSION = /\bauth\s*\.\s*getSession\s*\(/;
 const CALLER_CREDENTIAL_WORDS = /auth|token|session|api[_-]?key|cookie|credential|jwt|bearer|password|headers|clientContext|\bc\.get\(\s*['"]user['"]\s*\)|\bc\.var\.user\b/i;
+/** Reads of headers the caller sets at will, which prove nothing about who calls: the browser's `Origin` and `Referer` only bind browsers. */
+const SPOOFABLE_HEADER_READ = /headers(?:\.get\(\s*['"`](?:origin|referr?er|host|user-agent|sec-fetch-[a-z]+|x-forwarded-(?:for|host)|x-real-ip|x-user(?:-?id|-email|name)?)['"`]\s*\)|\[\s*['"`](?:origin|referr?er|host|user-agent|sec-fetch-[a-z]+|x-forwarded-(?:for|host)|x-real-ip|x-user(?:-?id|-email|name)?)['"`]\s*\]|\.(?:origin|referr?er|host)\b)/gi;
 const SIGNATURE_WORDS = /sig|hmac|digest/i;
 /** How an auth fact from a signed value is named; a webhook's manual HMAC check is one too (see endpoint.ts). */
 export const SIGNED_VALUE = 'a value signed with';

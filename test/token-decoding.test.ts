@@ -63,3 +63,14 @@ test('an index module that re-exports through a constant is followed: `module.ex
     assert.deepEqual(findings({ ...files, 'netlify/lib/kit/decode.js': verifying }), [], index);
   }
 });
+
+test('a token handed to a helper that only decodes it is no check, whatever the helper is called and however it is re-exported', () => {
+  const handler = "const { readClaims } = require('../lib/session')\nconst { db } = require('../lib/db')\nexports.handler = async (event) => {\n  let claims\n  try {\n    claims = readClaims(event.headers.authorization?.split(' ')[1])\n  } catch {\n    return { statusCode: 401, body: '' }\n  }\n  await db.membership.create({ data: { userId: claims.sub } })\n  return { statusCode: 201, body: '' }\n}\n";
+  const decoding = "const jwt = require('jsonwebtoken')\nfunction readClaims(token) {\n  const payload = jwt.decode(token, { complete: true })\n  if (!payload || payload.header.alg !== 'RS256') throw new Error('invalid token')\n  return payload.payload\n}\nmodule.exports = { readClaims }\n";
+  // Re-exported by an index that destructures the require: `const { readClaims } = require('./claims')`.
+  const index = "const { readClaims } = require('./claims')\nconst { limit } = require('./limit')\nmodule.exports = { readClaims, limit }\n";
+  const files = { 'netlify/functions/join.js': handler, 'netlify/lib/session/index.js': index, 'netlify/lib/session/claims.js': decoding, 'netlify/lib/session/limit.js': 'exports.limit = () => true\n' };
+  assert.equal(findings(files).length, 1);
+  const verifying = decoding.replace('jwt.decode(token, { complete: true })', 'jwt.verify(token, process.env.JWT_PUBLIC_KEY, { complete: true })');
+  assert.deepEqual(findings({ ...files, 'netlify/lib/session/claims.js': verifying }), []);
+});

@@ -437,7 +437,7 @@ export class BehaviourAnalyzer {
     }
     // Compared with a credential from the environment, the comparison decides (`onBinary`): a
     // comparison whose result refuses nobody does not become a check by a 401 elsewhere.
-    if (AUTH_HEADERS.has(header) && functionRejects(node, true) && !this.headerTestedForPresenceOnly(node) && !forwardedToClient(node) && !this.comparedWithCredential(node, file)) {
+    if (AUTH_HEADERS.has(header) && functionRejects(node, true) && !this.headerTestedForPresenceOnly(node) && !forwardedToClient(node) && !this.comparedWithCredential(node, file) && !this.passedToDecoder(node, file)) {
       facts.auth.push({ file, node, via: `the \`${header}\` header`, anchor: node });
     }
   }
@@ -703,6 +703,23 @@ export class BehaviourAnalyzer {
       return value.node !== e && ts.isExpression(value.node) ? this.compareSide(value.node, value.file, depth + 1) : undefined;
     }
     return undefined;
+  }
+
+  /** `verifyToken(event.headers.authorization?.split(' ')[1])` where the helper only decodes the token. */
+  private passedToDecoder(read: TS.Node, file: SourceFileInfo): boolean {
+    let current = read;
+    for (;;) {
+      const parent = current.parent;
+      const up = parent && (ts.isParenthesizedExpression(parent) || ts.isNonNullExpression(parent) || ts.isAsExpression(parent) ||
+        (ts.isBinaryExpression(parent) && parent.left === current && isLiteralFallback(parent)) ||
+        (ts.isElementAccessExpression(parent) && parent.expression === current)) ? parent : transformOf(current);
+      if (!up) break;
+      current = up;
+    }
+    const call = current.parent;
+    if (!call || !ts.isCallExpression(call) || call.expression === current) return false;
+    const target = this.resolveCallee(call, file);
+    return target !== undefined && decodesOnly(this.factsOf(target.fn, target.file, 1, file), target.fn) !== undefined;
   }
 
   /** `event.headers['x-cron-secret'] === process.env.CRON_SECRET`, maybe after `?? ''` or `.trim()`. */

@@ -235,7 +235,7 @@ export class ProjectAnalysis {
           const found = loaded ? this.followExport(loaded, name, hops + 1) : undefined;
           if (found) return found;
         }
-        if (property && ts.isShorthandPropertyAssignment(property)) return this.localDeclaration(module, name);
+        if (property && ts.isShorthandPropertyAssignment(property)) return this.localDeclaration(module, name) ?? this.requiredBinding(module, name, hops);
         if (property && ts.isPropertyAssignment(property)) {
           const value = unwrap(property.initializer);
           return ts.isIdentifier(value) ? (this.localDeclaration(module, value.text) ?? { node: value, file: module }) : { node: value, file: module };
@@ -275,6 +275,24 @@ export class ProjectAnalysis {
   }
 
   /** The top-level declaration of a name in a module (function, const, class). */
+  /** `const { requireAuth } = require('./claims')` (or `{ check: requireAuth }`): the export it binds, in that module. */
+  private requiredBinding(module: SourceFileInfo, name: string, hops: number): Resolved<TS.Node> | undefined {
+    for (const statement of module.sf.statements) {
+      if (!ts.isVariableStatement(statement)) continue;
+      for (const decl of statement.declarationList.declarations) {
+        if (!ts.isObjectBindingPattern(decl.name) || !decl.initializer) continue;
+        const specifier = requiredSpecifier(decl.initializer);
+        const element = specifier === undefined ? undefined : decl.name.elements.find((el) => ts.isIdentifier(el.name) && el.name.text === name);
+        if (!element || specifier === undefined) continue;
+        const exported = element.propertyName ? propertyKeyName(element.propertyName) : name;
+        const next = this.resolveImport(module, specifier);
+        const loaded = next ? this.load(next, module.project) : undefined;
+        return loaded && exported !== undefined ? this.followExport(loaded, exported, hops + 1) : undefined;
+      }
+    }
+    return undefined;
+  }
+
   /** `require('./verify')`, or a constant of the module bound to one (`const v = require('./verify'); module.exports = v`): the specifier. */
   private requiredThrough(module: SourceFileInfo, expr: TS.Expression): string | undefined {
     const value = unwrap(expr);

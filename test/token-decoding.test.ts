@@ -74,3 +74,13 @@ test('a token handed to a helper that only decodes it is no check, whatever the 
   const verifying = decoding.replace('jwt.decode(token, { complete: true })', 'jwt.verify(token, process.env.JWT_PUBLIC_KEY, { complete: true })');
   assert.deepEqual(findings({ ...files, 'netlify/lib/session/claims.js': verifying }), []);
 });
+
+test("a JWT's payload parsed by hand from base64 is a decode too", () => {
+  const decoding = "function requireAuth(event) {\n  const token = (event.headers.cookie || '').match(/token=([^;]+)/)?.[1]\n  if (!token) throw new Error('not signed in')\n  const [, payloadPart] = token.split('.')\n  const payload = JSON.parse(Buffer.from(payloadPart, 'base64url').toString('utf8'))\n  if (!payload.sub) throw new Error('bad token')\n  return payload\n}\nmodule.exports = { requireAuth }\n";
+  assert.deepEqual(findings({ 'netlify/functions/wipe.js': handler(), 'netlify/lib/auth.js': decoding }), [
+    "Handler `wipe` writes to `db.order` and its only auth check decodes the caller's token with `JSON.parse` without verifying its signature, so a forged token passes. @netlify/functions/wipe.js:3",
+  ]);
+  // A base64 body that is no token (no split at the dots) is only parsed.
+  const body = "function requireAuth(event) {\n  const data = JSON.parse(Buffer.from(event.body, 'base64').toString())\n  if (!data.ok) throw new Error('bad')\n  return data\n}\nmodule.exports = { requireAuth }\n";
+  assert.deepEqual(findings({ 'netlify/functions/wipe.js': handler(), 'netlify/lib/auth.js': body }).filter((f) => f.includes('decodes')), []);
+});

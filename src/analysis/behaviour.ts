@@ -847,6 +847,8 @@ export class BehaviourAnalyzer {
     const callee = unwrap(call.expression);
     const local = lastName(callee);
     if (local !== undefined && JWT_DECODERS.has(local) && this.decodesJwt(call, callee, local, file)) facts.decodes.push({ file, node: call, via: dottedName(callee) ?? local });
+    // `JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString())`: a JWT's payload read by hand.
+    if (local === 'parse' && call.arguments.length > 0 && decodesPayloadByHand(call, file)) facts.decodes.push({ file, node: call, via: 'JSON.parse' });
     // Express's `res.json(x)`, `res.status(200).send(x)`: what the function answers, returned or not.
     if (local !== undefined && RESPONSE_WRITERS.has(local) && call.arguments.length > 0 && ts.isPropertyAccessExpression(callee) && EXPRESS_RESPONSE.test(rootIdentifier(callee)?.text ?? '')) {
       this.onAnswered(call.arguments[0], call, file, facts);
@@ -2448,6 +2450,14 @@ function afterScheme(node: TS.Expression): TS.Expression | undefined {
 /** Express's response methods that send a body, on the response by its usual names. */
 const RESPONSE_WRITERS = new Set(['json', 'send', 'end', 'jsonp']);
 const EXPRESS_RESPONSE = /^(?:res|response|reply)$/;
+
+/** `JSON.parse(atob(part))` or `JSON.parse(Buffer.from(part, 'base64url'))` in a function that splits a token at its dots. */
+function decodesPayloadByHand(call: TS.CallExpression, file: SourceFileInfo): boolean {
+  const argument = call.arguments[0].getText(file.sf);
+  if (!/base64|atob\(/.test(argument)) return false;
+  const fn = enclosingBody(call);
+  return fn !== undefined && /\.split\(\s*['"`]\.['"`]\s*\)/.test(fn.getText(file.sf));
+}
 
 /** What `onHeader` names an auth fact from a header read. */
 const HEADER_READ = /^the `[^`]+` header$/;

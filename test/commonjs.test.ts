@@ -121,6 +121,20 @@ test('a refusal nested in a test that there is a caller, or behind a read throug
   assert.deepEqual(findings({ ...DB, 'netlify/functions/orders.js': handler, 'netlify/lib/session.js': helper }), []);
 });
 
+test("a helper's answer tested only through a constant that needs a caller, or an answer that does not stop the function, refuses nobody signed out", () => {
+  const session = "const jwt = require('jsonwebtoken')\nasync function getUser(req) {\n  const token = req.cookies.sid\n  if (!token) return null\n  try {\n    return jwt.verify(token, process.env.SESSION_SECRET)\n  } catch {\n    return null\n  }\n}\nmodule.exports = { getUser }\n";
+  const vercel = (body: string) => {
+    const root = tempDir('fnscan-cjs-');
+    writeFiles(root, { 'vercel.json': '{}', 'api/_lib/session.js': session, 'api/_lib/db.js': DB['netlify/lib/db.js'], 'api/projects.js': `const { getUser } = require('./_lib/session')\nconst { db } = require('./_lib/db')\nmodule.exports = async function handler(req, res) {\n  const user = await getUser(req)\n${body}\n  await db.project.delete({ where: { id: req.body.id } })\n  res.status(204).end()\n}\n` });
+    return scanRules(root, ['no-unauthenticated-handler']).findings.length;
+  };
+  assert.equal(vercel("  const denied = user && !user.isAdmin\n  if (denied) return res.status(403).json({ error: 'admins only' })"), 1);
+  assert.equal(vercel("  if (user?.role === 'banned') return res.status(403).end()"), 1);
+  assert.equal(vercel("  if (!user) res.redirect(302, '/login')"), 1);
+  assert.equal(vercel("  const denied = !user || !user.isAdmin\n  if (denied) return res.status(403).json({ error: 'admins only' })"), 0);
+  assert.equal(vercel("  if (!user) return res.redirect(302, '/login')"), 0);
+});
+
 test('an Express middleware that never refuses (a verify whose failure it catches, in either branch of a ternary) authenticates no route', () => {
   const middleware = "const jwt = require('jsonwebtoken')\nmodule.exports = function optionalUser(req, res, next) {\n  const token = req.cookies && req.cookies.session\n  try {\n    req.user = token ? jwt.verify(token, process.env.SESSION_SECRET) : null\n  } catch (e) {\n    req.user = null\n  }\n  next()\n}\n";
   const app = (route: string) => `const express = require('express')\nconst serverless = require('serverless-http')\nconst optionalUser = require('../lib/optional-user')\nconst { db } = require('../lib/db')\nconst app = express()\napp.use(optionalUser)\napp.delete('/api/users/:id', async (req, res) => {\n${route}\n  await db.user.delete({ where: { id: req.params.id } })\n  res.status(204).end()\n})\nmodule.exports.handler = serverless(app)\n`;

@@ -1899,10 +1899,18 @@ function skipsAbsentCaller(statement: TS.IfStatement, name?: string): boolean {
   // Alone or around the refusal, the test must name a caller (`user`, `session`, `request.auth`):
   // the value `name` is read into may be anything (`if (error) return null`).
   if (nestedUnderCallerTest(statement)) return true;
-  const operands = conjunctsOf(statement.expression);
+  const operands = expandedConjuncts(statement);
   // `if (user) { if (!isAdmin(user)) return 403 }`, `if (user?.banned) return 403`: alone, the test refuses only a caller who is there.
-  if (operands.length < 2) return testsCallerPresence(operands[0]) || optionallyRead(operands[0]);
+  if (operands.length < 2) return testsCallerPresence(operands[0]) || optionallyRead(operands[0]) || optionalEqualsLiteral(operands[0]);
   return operands.some((o) => testsCallerPresence(o, name));
+}
+
+/** `session?.user?.role === 'banned'`: equal to a written value only when the caller is there. */
+function optionalEqualsLiteral(operand: TS.Expression): boolean {
+  const e = unwrap(operand);
+  if (!ts.isBinaryExpression(e) || (e.operatorToken.kind !== ts.SyntaxKind.EqualsEqualsEqualsToken && e.operatorToken.kind !== ts.SyntaxKind.EqualsEqualsToken)) return false;
+  const literal = (x: TS.Expression) => { const u = unwrap(x); return ts.isStringLiteralLike(u) || ts.isNumericLiteral(u) || u.kind === ts.SyntaxKind.TrueKeyword; };
+  return (literal(e.right) && optionallyRead(unwrap(e.left))) || (literal(e.left) && optionallyRead(unwrap(e.right)));
 }
 
 /** `user?.app_metadata?.banned`, `context.currentUser?.banned`: a value read through a caller's value that may be absent. */
@@ -1937,6 +1945,25 @@ function nestedUnderCallerTest(statement: TS.IfStatement): boolean {
     if (conjunctsOf(outer.expression).some((o) => testsCallerPresence(o))) return true;
   }
   return false;
+}
+
+/**
+ * The operands of an `if`'s condition, a constant of its function standing for its own
+ * (`const denied = user && !user.isAdmin; if (denied) ...` gives `user`, `!user.isAdmin`).
+ */
+function expandedConjuncts(statement: TS.IfStatement): TS.Expression[] {
+  const operands = conjunctsOf(statement.expression);
+  if (operands.length !== 1 || !ts.isIdentifier(operands[0])) return operands;
+  const name = operands[0].text;
+  const fn = enclosingBody(statement);
+  let initializer: TS.Expression | undefined;
+  if (fn) {
+    someNode(fn, (n) => {
+      if (ts.isVariableDeclaration(n) && ts.isIdentifier(n.name) && n.name.text === name && n.initializer && isConstDeclaration(n)) initializer = n.initializer;
+      return initializer !== undefined;
+    }, (n) => n !== fn && isFunctionLike(n));
+  }
+  return initializer ? conjunctsOf(initializer) : operands;
 }
 
 /** The operands of a chain of `&&`: `a && (b && c)` gives `a`, `b`, `c`. */
@@ -2704,7 +2731,24 @@ function testedOnlyWithACaller(call: TS.CallExpression): boolean {
   let current: TS.Node = call;
   while (current.parent && (ts.isPrefixUnaryExpression(current.parent) || ts.isParenthesizedExpression(current.parent) || ts.isBinaryExpression(current.parent) || ts.isAwaitExpression(current.parent))) current = current.parent;
   const statement = current.parent;
-  return statement !== undefined && ts.isIfStatement(statement) && statement.expression === current && skipsAbsentCaller(statement);
+  if (statement !== undefined && ts.isIfStatement(statement) && statement.expression === current) return skipsAbsentCaller(statement);
+  // `const user = await getUser(req); const denied = user && !user.isAdmin; if (denied) return 403`:
+  // every test of the answer, or of a constant made of it, refuses only a caller who is there.
+  const declaration = awaitedValue(call).parent;
+  if (!declaration || !ts.isVariableDeclaration(declaration) || !ts.isIdentifier(declaration.name)) return false;
+  const fn = enclosingBody(declaration);
+  if (!fn) return false;
+  const names = [declaration.name.text];
+  someNode(fn, (n) => {
+    if (ts.isVariableDeclaration(n) && ts.isIdentifier(n.name) && n.initializer && isConstDeclaration(n) && containsIdentifier(n.initializer, names[0])) names.push(n.name.text);
+    return false;
+  }, (n) => n !== fn && isFunctionLike(n));
+  const tests: TS.IfStatement[] = [];
+  someNode(fn, (n) => {
+    if (ts.isIfStatement(n) && names.some((name) => containsIdentifier(n.expression, name))) tests.push(n);
+    return false;
+  }, (n) => n !== fn && isFunctionLike(n));
+  return tests.length > 0 && tests.every((t) => !ifRefuses(t) || skipsAbsentCaller(t, names[0]));
 }
 
 /**

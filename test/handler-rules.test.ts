@@ -1324,6 +1324,27 @@ test('a secret answered through a local constant, encoded, in a config object, b
   assert.deepEqual(scanRules(root, HANDLER_RULES).findings.map((f) => f.message), ['Handler `/api/token` returns `process.env.SESSION_SECRET` without authenticating the caller.']);
 });
 
+test('a test through ?. guards the work in its branch; one whose branch refuses lets the signed-out caller by', () => {
+  const fn = (body: string) => `import { authDecoder } from '@redwoodjs/auth-dbauth-api'
+import { useRequireAuth } from '@redwoodjs/graphql-server'
+import { getCurrentUser } from 'src/lib/auth'
+import { db } from 'src/lib/db'
+const orders = async () => {
+${body}
+}
+export const handler = useRequireAuth({ handlerFn: orders, getCurrentUser, authDecoder })
+`;
+  assert.deepEqual(
+    verdicts({
+      ...DB,
+      'api/src/lib/auth.ts': 'export const getCurrentUser = async (session) => session\n',
+      'api/src/functions/adminOnly.ts': fn("  if (context.currentUser?.roles === 'admin') {\n    return { statusCode: 200, body: JSON.stringify(await db.order.findMany()) }\n  }\n  return { statusCode: 403 }"),
+      'api/src/functions/bannedOnly.ts': fn("  if (context.currentUser?.roles === 'banned') throw new Error('Forbidden')\n  return { statusCode: 200, body: JSON.stringify(await db.order.findMany()) }"),
+    }),
+    ['no-unauthenticated-handler:wrapperOnly@api/src/functions/bannedOnly.ts:9'],
+  );
+});
+
 test('headers any client sets at will (Origin, Referer, Host, Sec-Fetch-Site, x-user-id) authenticate nobody; a key compared with a secret does', () => {
   const endpoint = (check: string) => ({
     ...DB,

@@ -1901,7 +1901,8 @@ function skipsAbsentCaller(statement: TS.IfStatement, name?: string): boolean {
   if (nestedUnderCallerTest(statement)) return true;
   const operands = expandedConjuncts(statement);
   // `if (user) { if (!isAdmin(user)) return 403 }`, `if (user?.banned) return 403`: alone, the test refuses only a caller who is there.
-  if (operands.length < 2) return testsCallerPresence(operands[0]) || optionallyRead(operands[0]) || optionalEqualsLiteral(operands[0]);
+  // (A branch that answers with work, `if (context.currentUser?.roles === 'admin') { ...; return 200 }`, guards that work instead.)
+  if (operands.length < 2) return someNode(statement.thenStatement, isRefusal, isFunctionLike) && (testsCallerPresence(operands[0]) || optionallyRead(operands[0]) || optionalEqualsLiteral(operands[0]));
   return operands.some((o) => testsCallerPresence(o, name));
 }
 

@@ -707,6 +707,32 @@ export const handler = async (event) => {
   );
 });
 
+test('a signature checked only when the header is there is skipped by a request that leaves it out', () => {
+  const hook = (check: string) => `import crypto from 'node:crypto'
+import { db } from 'src/lib/db'
+export const handler = async (event) => {
+  const signature = event.headers['x-hub-signature-256']
+${check}
+  await db.member.delete({ where: { id: JSON.parse(event.body).member.id } })
+  return { statusCode: 204 }
+}
+`;
+  const verify = "    const expected = 'sha256=' + crypto.createHmac('sha256', process.env.GITHUB_WEBHOOK_SECRET).update(event.body).digest('hex')\n    if (!crypto.timingSafeEqual(Buffer.from(signature), Buffer.from(expected))) return { statusCode: 401 }";
+  assert.deepEqual(
+    verdicts({
+      ...DB,
+      'api/src/functions/optionalWebhook.ts': hook(`  if (signature) {\n${verify}\n  }`),
+      'api/src/functions/requiredWebhook.ts': hook(`  if (!signature) return { statusCode: 401 }\n  {\n${verify}\n  }`),
+      'api/src/functions/elseWebhook.ts': hook(`  if (signature) {\n${verify}\n  } else {\n    return { statusCode: 401 }\n  }`),
+    }),
+    [
+      'require-replay-protection:noReplayProtection@api/src/functions/elseWebhook.ts:6',
+      'require-webhook-verification:onlyWhenSigned@api/src/functions/optionalWebhook.ts:6',
+      'require-replay-protection:noReplayProtection@api/src/functions/requiredWebhook.ts:7',
+    ],
+  );
+});
+
 test('a helper whose catch hands out the unverified payload swallows the failure; one that returns nothing for the handler to refuse does not', () => {
   const helper = (recovery: string) => `import { Webhook } from 'svix'
 export const parseEvent = (event) => {

@@ -13,7 +13,7 @@ import { HTTP_METHODS, middlewareGuards, type ConfigSite, type EndpointInfo, typ
 import type { Span } from '../core/types';
 import { BehaviourAnalyzer, behaviourOf, refusesAround, SIGNATURE_CHECK, SIGNED_VALUE } from './behaviour';
 import { emptyFacts, mergeFacts, type Anchored, type AuthFact, type Facts, type SensitiveFact, type Site, type VerifyFact } from './facts';
-import { PROVIDER_EVENT_NAME, WEBHOOK_NAME } from './vocabulary';
+import { PROVIDER_EVENT_NAME, SIGNATURE_HEADERS, WEBHOOK_NAME } from './vocabulary';
 import { firebaseTrigger } from './firebase';
 import { libraryStep, routerAppOf, type RouteScope, type RouteStep, type RouterApp } from './routers';
 import { REPLAY, UNAUTHENTICATED, WEBHOOK_VERIFICATION } from '../rules/meta';
@@ -103,6 +103,10 @@ function judgeHandler(
   const ctx: JudgeContext = { file, name, nameNode: shape.nameNode, facts };
   addManualHmacCheck(facts, behaviour);
   addPackageSignatureCheck(facts);
+  for (let i = 0; i < facts.verifies.length; i++) {
+    const v = facts.verifies[i];
+    if (!v.broken && onlyWhenSigned(v.node)) facts.verifies[i] = { ...v, broken: 'onlyWhenSigned' };
+  }
 
   const broken = facts.verifies.filter((v) => v.broken);
   const sound = facts.verifies.filter((v) => !v.broken);
@@ -615,6 +619,45 @@ function addPackageSignatureCheck(facts: Facts): void {
     if (!auth.via.startsWith(SIGNATURE_CHECK) || auth.onlyWithin || auth.swallowedIn) continue;
     facts.verifies.push({ file: auth.file, node: auth.node, via: auth.via.slice(SIGNATURE_CHECK.length), replay: 'none', anchor: auth.anchor });
   }
+}
+
+/**
+ * `if (signature) { ...verify... }` with nothing refusing the request that has none: leaving the
+ * header out skips the check. The test names the signature header, or a constant of the function
+ * that reads it.
+ */
+function onlyWhenSigned(node: TS.Node): boolean {
+  for (let current: TS.Node = node; current.parent && !isFunctionLike(current.parent); current = current.parent) {
+    const statement = current.parent;
+    if (!ts.isIfStatement(statement) || statement.thenStatement !== current) continue;
+    if (statement.elseStatement && someNode(statement.elseStatement, (n) => ts.isReturnStatement(n) || ts.isThrowStatement(n), isFunctionLike)) return false;
+    const test = unwrap(statement.expression);
+    const operand = ts.isBinaryExpression(test) && test.operatorToken.kind === ts.SyntaxKind.AmpersandAmpersandToken ? unwrap(test.left) : test;
+    if (!ts.isIdentifier(operand) && !ts.isPropertyAccessExpression(operand) && !ts.isElementAccessExpression(operand) && !ts.isCallExpression(operand)) continue;
+    if (readsSignatureHeader(operand.getText()) || (ts.isIdentifier(operand) && readsSignatureHeader(constantText(statement, operand.text)))) return true;
+  }
+  return false;
+}
+
+/** A signature header's name, quoted as code reads it: `headers['x-hub-signature-256']`, `headers.get('stripe-signature')`. */
+const SIGNATURE_HEADER_TEXT = new RegExp(`['"\`](?:${[...SIGNATURE_HEADERS].join('|')})['"\`]`, 'i');
+
+function readsSignatureHeader(text: string): boolean {
+  return SIGNATURE_HEADER_TEXT.test(text);
+}
+
+/** The initializer text of a constant named `name` in the function around `node`. */
+function constantText(node: TS.Node, name: string): string {
+  let fn: TS.Node | undefined = node.parent;
+  while (fn && !isFunctionLike(fn)) fn = fn.parent;
+  let text = '';
+  if (fn) {
+    someNode(fn, (n) => {
+      if (ts.isVariableDeclaration(n) && ts.isIdentifier(n.name) && n.name.text === name && n.initializer) text = n.initializer.getText();
+      return text !== '';
+    });
+  }
+  return text;
 }
 
 function capitalise(text: string): string {

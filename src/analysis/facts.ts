@@ -18,7 +18,8 @@ export type BrokenReason =
   | 'resultIgnored'
   | 'validUnchecked'
   | 'signatureVerificationOff'
-  | 'validateOff';
+  | 'validateOff'
+  | 'onlyWhenSigned';
 
 export interface VerifyFact extends Site {
   /** Human name of the check, e.g. "`verifyEvent('sha256Verifier')`". */

@@ -359,6 +359,8 @@ export const requireWebhookVerification: RuleMeta = {
     validUnchecked: 'Webhook handler `{{name}}` never checks `.valid` from {{via}}, which does not throw on a bad signature.',
     signatureVerificationOff: 'Webhook handler `{{name}}` turns off Slack request verification with `signatureVerification: false`.',
     validateOff: 'Webhook handler `{{name}}` turns off Twilio request validation with `validate: false`.',
+    onlyWhenSigned:
+      'Webhook handler `{{name}}` runs {{via}} only when the request carries a signature header; a request without one skips the check.',
     actsBeforeVerify: 'Webhook handler `{{name}}` {{work}} before verifying the signature with {{via}}.',
   },
 };

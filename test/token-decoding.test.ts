@@ -84,3 +84,17 @@ test("a JWT's payload parsed by hand from base64 is a decode too", () => {
   const body = "function requireAuth(event) {\n  const data = JSON.parse(Buffer.from(event.body, 'base64').toString())\n  if (!data.ok) throw new Error('bad')\n  return data\n}\nmodule.exports = { requireAuth }\n";
   assert.deepEqual(findings({ 'netlify/functions/wipe.js': handler(), 'netlify/lib/auth.js': body }).filter((f) => f.includes('decodes')), []);
 });
+
+test('an auth helper whose only grip on the caller is a header anyone sets (x-user-id) authenticates nobody', () => {
+  const throwing = "exports.requireAuth = function requireAuth(event) {\n  const id = event.headers['x-user-id']\n  if (!id) throw new Error('Unauthorized')\n  return id\n}\n";
+  assert.deepEqual(findings({ 'netlify/functions/wipe.js': handler(), 'netlify/lib/auth.js': throwing }), [
+    'Handler `wipe` writes to `db.order` and its only auth check trusts the `x-user-id` header, which any caller can set. @netlify/functions/wipe.js:3',
+  ]);
+  // Answering the header for the handler to test is the same.
+  const answering = "exports.getCaller = (event) => event.headers['x-user-id']\n";
+  const tested = "const { getCaller } = require('../lib/auth')\nconst { db } = require('../lib/db')\nexports.handler = async (event) => {\n  const userId = getCaller(event)\n  if (!userId) return { statusCode: 401, body: '' }\n  await db.order.deleteMany({ where: { userId } })\n  return { statusCode: 204, body: '' }\n}\n";
+  assert.equal(findings({ 'netlify/functions/wipe.js': tested, 'netlify/lib/auth.js': answering }).length, 1);
+  // A helper that also reads a credential is trusted as before.
+  const keyed = "exports.requireAuth = function requireAuth(event) {\n  if (event.headers['x-api-key'] !== process.env.INTERNAL_API_KEY) throw new Error('Unauthorized')\n  return event.headers['x-user-id']\n}\n";
+  assert.deepEqual(findings({ 'netlify/functions/wipe.js': handler(), 'netlify/lib/auth.js': keyed }), []);
+});

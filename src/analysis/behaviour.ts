@@ -505,7 +505,7 @@ export class BehaviourAnalyzer {
         if (text) texts.push(text);
         // `const claims = jwt.decode(token)`: anyone can write a token that decodes; Supabase's
         // `auth.getSession()` does not check the session cookie's JWT either.
-        if (isDecodedValue(value) || UNCHECKED_SESSION.test(text)) decoded = true;
+        if (isDecodedValue(value) || UNCHECKED_SESSION.test(text) || (ts.isCallExpression(row) && this.checksNobody(row, file))) decoded = true;
         // `const session = auth()` without `await`: the promise, always truthy, is what is tested;
         // so is the promise of the project's own async helper (`getSessionFromCookie(event)`).
         if (ts.isCallExpression(value) && value.parent && !ts.isAwaitExpression(value.parent)) {
@@ -705,6 +705,14 @@ export class BehaviourAnalyzer {
     return undefined;
   }
 
+  /** A project helper whose only grip on the caller is a decoded token or a header anyone sets. */
+  private checksNobody(call: TS.CallExpression, file: SourceFileInfo): boolean {
+    const target = this.resolveCallee(call, file);
+    if (!target) return false;
+    const facts = this.factsOf(target.fn, target.file, 1, file);
+    return decodesOnly(facts, target.fn) !== undefined || trustsCallerHeader(facts, target.fn) !== undefined;
+  }
+
   /** `verifyToken(event.headers.authorization?.split(' ')[1])` where the helper only decodes the token. */
   private passedToDecoder(read: TS.Node, file: SourceFileInfo): boolean {
     let current = read;
@@ -861,7 +869,9 @@ export class BehaviourAnalyzer {
     if (target) {
       const name = local ?? 'helper';
       if (AUTH_CALLS.has(name) && this.isStubAuth(target.fn, target.file, name, file)) {
-        facts.stubAuthCalls.push({ file: target.file, node: target.fn });
+        // `requireAuth = (event) => event.headers['x-user-id']`: say which header it trusts.
+        const header = name === 'requireAuth' ? trustsCallerHeader(this.factsOf(target.fn, target.file, depth + 1, file), target.fn) : undefined;
+        facts.stubAuthCalls.push({ file: target.file, node: target.fn, ...(header ? { header } : {}) });
         return;
       }
       const callee = this.factsOf(target.fn, target.file, depth + 1, file);
@@ -871,8 +881,9 @@ export class BehaviourAnalyzer {
       // `function requireAuth(event) { const claims = jwt.decode(token); if (!claims) throw ... }`:
       // anyone can write a token that decodes, so its refusal keeps nobody out.
       const decoder = decodesOnly(callee, target.fn);
-      if (decoder) {
-        if (facts.auth.length > authBefore || AUTH_CALLS.has(name)) facts.stubAuthCalls.push({ file: target.file, node: target.fn, decodes: decoder });
+      const header = decoder ? undefined : trustsCallerHeader(callee, target.fn);
+      if (decoder || header) {
+        if (facts.auth.length > authBefore || AUTH_CALLS.has(name)) facts.stubAuthCalls.push({ file: target.file, node: target.fn, ...(decoder ? { decodes: decoder } : { header }) });
         facts.auth.length = authBefore;
         return;
       }
@@ -2503,6 +2514,22 @@ function decodesOnly(callee: Facts, fn: FunctionLike): string | undefined {
   if (callee.decodes.length === 0 || callee.verifies.length > 0 || callee.auth.some((a) => !HEADER_READ.test(a.via))) return undefined;
   const checks = someNode(fn, (n) => ts.isCallExpression(n) && CHECKING_CALL.test(calleeName(n) ?? ''));
   return checks ? undefined : callee.decodes[0].via;
+}
+
+/** What a helper that checks the caller would read besides the headers anyone sets. */
+const CREDENTIAL_SOURCE = /authorization|cookie|token|session|api[-_]?key|jwt|bearer|password|secret|signature|clientContext|currentUser/i;
+
+/**
+ * The header, when an auth helper's only grip on the caller is one the caller sets at will
+ * (`const id = event.headers['x-user-id']; if (!id) throw ...`): no check, no credential read.
+ */
+function trustsCallerHeader(callee: Facts, fn: FunctionLike): string | undefined {
+  if (callee.auth.length > 0 || callee.verifies.length > 0 || callee.decodes.length > 0 || !fn.body) return undefined;
+  const text = fn.body.getText();
+  const read = text.match(SPOOFABLE_HEADER_READ);
+  if (!read || CREDENTIAL_SOURCE.test(text.replace(SPOOFABLE_HEADER_READ, '').replace(/Unauthori[sz]ed|Unauthenticated/g, ''))) return undefined;
+  if (someNode(fn.body, (n) => ts.isCallExpression(n) && CHECKING_CALL.test(calleeName(n) ?? ''))) return undefined;
+  return /['"`]([^'"`]+)['"`]|\.(\w+)$/.exec(read[0])?.slice(1).find(Boolean)?.toLowerCase();
 }
 
 /** Calls that read a token without checking it: `jwt.decode`, `jwtDecode`, `atob`, `JSON.parse`. */

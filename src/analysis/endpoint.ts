@@ -191,6 +191,7 @@ const SERVER_ACTION_MESSAGES: Record<string, string> = {
   unguardedPath: 'serverActionUnguarded',
   stubOnly: 'serverActionStub',
   decodeOnly: 'serverActionDecodeOnly',
+  headerOnly: 'serverActionHeaderOnly',
 };
 
 /**
@@ -391,6 +392,10 @@ function unauthenticatedFinding(ctx: JudgeContext, work: Anchored<SensitiveFact>
   if (stub?.decodes) {
     rel.push(related(stub, `This auth helper only decodes the token (\`${stub.decodes}\`); it never checks the signature.`));
     return { ruleId: UNAUTHENTICATED, messageId: 'decodeOnly', data: { name: ctx.name, work: work.work, decoder: stub.decodes }, at: ctx.nameNode, related: rel };
+  }
+  if (stub?.header) {
+    rel.push(related(stub, `This auth helper only reads the \`${stub.header}\` header, which any caller can set.`));
+    return { ruleId: UNAUTHENTICATED, messageId: 'headerOnly', data: { name: ctx.name, work: work.work, header: stub.header }, at: ctx.nameNode, related: rel };
   }
   if (stub) {
     rel.push(related(stub, 'This auth helper allows every caller.'));

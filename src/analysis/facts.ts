@@ -90,7 +90,7 @@ export interface Facts {
   /** The function can reject the caller: throws or returns 401/403. */
   rejects: boolean;
   /** Calls of auth helpers that always allow (stub `src/lib/auth`), or that only decode the caller's token. */
-  stubAuthCalls: Array<Site & { decodes?: string }>;
+  stubAuthCalls: Array<Site & { decodes?: string; header?: string }>;
   /** A token's claims read without a check of its signature (`jwt.decode(token)`), as written. */
   decodes: Array<Site & { via: string }>;
 }

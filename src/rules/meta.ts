@@ -242,6 +242,8 @@ export const noUnauthenticatedHandler: RuleMeta = {
     stubOnly: 'Handler `{{name}}` {{work}} and its only auth check is a stub that allows every caller.',
     decodeOnly:
       'Handler `{{name}}` {{work}} and its only auth check decodes the caller\'s token with `{{decoder}}` without verifying its signature, so a forged token passes.',
+    headerOnly:
+      'Handler `{{name}}` {{work}} and its only auth check trusts the `{{header}}` header, which any caller can set.',
     openFunctionUrl:
       'Handler `{{name}}` is open to anyone through a function URL with `AuthType: NONE` and checks no caller in code.',
     stubAuth: '`{{name}}` in `{{module}}` always allows the caller, so calls to it authenticate nobody.',
@@ -251,6 +253,8 @@ export const noUnauthenticatedHandler: RuleMeta = {
     serverActionStub: 'Server action `{{name}}` {{work}} and its only auth check is a stub that allows every caller.',
     serverActionDecodeOnly:
       'Server action `{{name}}` {{work}} and its only auth check decodes the caller\'s token with `{{decoder}}` without verifying its signature, so a forged token passes.',
+    serverActionHeaderOnly:
+      'Server action `{{name}}` {{work}} and its only auth check trusts the `{{header}}` header, which any caller can set.',
   },
 };
 

@@ -144,6 +144,31 @@ test('an Express middleware that never refuses (a verify whose failure it catche
   assert.deepEqual(findings(files("  if (!req.user) return res.status(401).json({ error: 'sign in' })")), []);
 });
 
+test('jwt.verify with a callback checks only inside a callback that refuses; jose in a promise .catch() checks nobody unless its answer is', () => {
+  const netlify = (body: string) => findings({ ...DB, 'netlify/functions/orders.js': `const jwt = require('jsonwebtoken')\nconst { jwtVerify } = require('jose')\nconst { db } = require('../lib/db')\nexports.handler = async (event) => {\n  const token = (event.headers.authorization || '').slice(7)\n${body}\n  await db.order.deleteMany({})\n  return { statusCode: 204, body: '' }\n}\n` });
+  assert.equal(netlify("  try {\n    jwt.verify(token, process.env.JWT_SECRET, (err) => {\n      if (err) console.warn('bad token')\n    })\n  } catch {\n    return { statusCode: 401, body: '' }\n  }").length, 1);
+  assert.equal(netlify("  try {\n    await jwtVerify(token, new TextEncoder().encode(process.env.JWT_SECRET)).catch(() => null)\n  } catch {\n    return { statusCode: 401, body: '' }\n  }").length, 1);
+  assert.deepEqual(netlify("  const verified = await jwtVerify(token, new TextEncoder().encode(process.env.JWT_SECRET)).catch(() => null)\n  if (!verified) return { statusCode: 401, body: '' }"), []);
+  // Success recorded in the try, then tested.
+  assert.deepEqual(netlify("  let valid = false\n  try {\n    jwt.verify(token, process.env.JWT_SECRET)\n    valid = true\n  } catch {}\n  if (!valid) return { statusCode: 401, body: '' }"), []);
+  // Express: the work inside a callback that refuses on the error is guarded.
+  const express = (callback: string) => findings({ ...DB, 'netlify/functions/api.js': `const express = require('express')\nconst serverless = require('serverless-http')\nconst jwt = require('jsonwebtoken')\nconst { db } = require('../lib/db')\nconst app = express()\napp.delete('/api/orders', (req, res) => {\n  jwt.verify(req.headers.authorization, process.env.JWT_SECRET, ${callback})\n})\nmodule.exports.handler = serverless(app)\n` });
+  assert.deepEqual(express("async (err, claims) => {\n    if (err) return res.status(401).end()\n    await db.order.deleteMany({ where: { userId: claims.sub } })\n    res.status(204).end()\n  }"), []);
+  assert.equal(express("async (err, claims) => {\n    if (err) console.warn(err)\n    await db.order.deleteMany({})\n    res.status(204).end()\n  }").length, 1);
+});
+
+test('an Express middleware whose catch answers 401 checks the routes after it; one that lets a route\'s path through first does not check that route', () => {
+  const app = (gate: string) => findings({
+    ...DB,
+    'netlify/functions/api.js': `const express = require('express')\nconst serverless = require('serverless-http')\nconst jwt = require('jsonwebtoken')\nconst { db } = require('../lib/db')\nconst PUBLIC = ['/api/public', '/api/health']\nfunction requireUser(req, res, next) {\n  try {\n    req.user = jwt.verify(String(req.headers.authorization).replace('Bearer ', ''), process.env.JWT_SECRET)\n    next()\n  } catch {\n    res.status(401).json({ error: 'unauthorized' })\n  }\n}\nconst app = express()\n${gate}\napp.get('/api/public/customers', async (req, res) => res.json(await db.customer.findMany()))\napp.delete('/api/orders', async (req, res) => res.json(await db.order.deleteMany({})))\nmodule.exports.handler = serverless(app)\n`,
+  });
+  assert.deepEqual(app('app.use(requireUser)'), []);
+  const skipping = app('app.use((req, res, next) => {\n  if (PUBLIC.some((p) => req.path.startsWith(p))) return next()\n  return requireUser(req, res, next)\n})');
+  assert.equal(skipping.length, 1);
+  assert.match(skipping[0], /GET \/api\/public\/customers/);
+  assert.equal(app("app.use((req, res, next) => {\n  if (req.path === '/api/orders') return next()\n  return requireUser(req, res, next)\n})").length, 1);
+});
+
 test("a CommonJS index that re-exports (`module.exports = require('./verify')`, or spreads it) is followed to the helper", () => {
   const handler = "const { requireUser } = require('../lib/auth')\nconst { db } = require('../lib/db')\nexports.handler = async (event) => {\n  let user\n  try {\n    user = requireUser(event)\n  } catch {\n    return { statusCode: 401, body: '' }\n  }\n  return { statusCode: 200, body: JSON.stringify(await db.invoice.findMany({ where: { customerId: user.sub } })) }\n}\n";
   const verify = "const jwt = require('jsonwebtoken')\nfunction requireUser(event) {\n  return jwt.verify(event.headers.authorization, process.env.JWT_SECRET)\n}\nmodule.exports = { requireUser }\n";

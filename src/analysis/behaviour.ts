@@ -713,8 +713,11 @@ export class BehaviourAnalyzer {
     return decodesOnly(facts, target.fn) !== undefined || trustsCallerHeader(facts, target.fn) !== undefined;
   }
 
-  /** `verifyToken(event.headers.authorization?.split(' ')[1])` where the helper only decodes the token. */
-  private passedToDecoder(read: TS.Node, file: SourceFileInfo): boolean {
+  /**
+   * `verifyToken(event.headers.authorization?.split(' ')[1])` where the helper only decodes the
+   * token, or `jwt.verify(token, key)`, whose own fact (a callback, a swallowed failure) decides.
+   */
+  private passedToDecoder(read: TS.Node, file: SourceFileInfo, bound = 0): boolean {
     let current = read;
     for (;;) {
       const parent = current.parent;
@@ -725,7 +728,19 @@ export class BehaviourAnalyzer {
       current = up;
     }
     const call = current.parent;
+    // `const token = (event.headers.authorization || '').slice(7)`: every use of the constant must be one.
+    if (call && ts.isVariableDeclaration(call) && call.initializer === current && ts.isIdentifier(call.name) && isConstDeclaration(call) && bound === 0) {
+      const name = call.name.text;
+      const fn = enclosingBody(call);
+      const uses: TS.Identifier[] = [];
+      if (fn) someNode(fn, (n) => { if (ts.isIdentifier(n) && n.text === name && n !== call.name && isValueIdentifier(n)) uses.push(n); return false; });
+      return uses.length > 0 && uses.every((use) => this.passedToDecoder(use, file, bound + 1));
+    }
     if (!call || !ts.isCallExpression(call) || call.expression === current) return false;
+    // `jwt.verify(token, key)`, jose's `jwtVerify(token, key)`: the call's own fact says whether it checks.
+    const name = calleeName(call);
+    const callee = unwrap(call.expression);
+    if ((name === 'verify' && this.verifyKind(call, file, this.packageOf(callee, file)) === 'jwt') || (name === 'jwtVerify' && this.packageOf(callee, file) === 'jose')) return true;
     const target = this.resolveCallee(call, file);
     return target !== undefined && decodesOnly(this.factsOf(target.fn, target.file, 1, file), target.fn) !== undefined;
   }
@@ -1092,6 +1107,13 @@ export class BehaviourAnalyzer {
         return true;
       }
       if (kind === 'jwt') {
+        // `jwt.verify(token, key, (err, claims) => ...)` throws nothing: only a callback that refuses
+        // on `err` checks, and only what runs inside it.
+        const callback = call.arguments.map((a): TS.Node => unwrap(a)).find((a): a is FunctionLike => isFunctionLike(a));
+        if (callback) {
+          if (callback.body && callbackRefusesOnError(callback)) facts.auth.push({ file, node: call, via: '`jwt.verify`', anchor: call, onlyWithin: { sf: file.sf, pos: callback.body.pos, end: callback.body.end } });
+          return true;
+        }
         // `try { claims = jwt.verify(...) } catch { log }`: a bad token carries on, unless something checks.
         if (!isSwallowed(call) || resultIsChecked(call) || assignedAndChecked(call)) facts.auth.push({ file, node: call, via: '`jwt.verify`', anchor: call });
         return true;
@@ -1107,8 +1129,12 @@ export class BehaviourAnalyzer {
       return true;
     }
     if (name === 'jwtVerify' && source === 'jose') {
-      // As with `jwt.verify`: a rejection a `catch` swallows lets a bad token carry on, unless something checks.
-      if (!isSwallowed(call) || resultIsChecked(call) || assignedAndChecked(call) || returnedFromTry(call)) facts.auth.push({ file, node: call, via: '`jwtVerify`', anchor: call });
+      // As with `jwt.verify`: a rejection a `catch` swallows lets a bad token carry on, unless something
+      // checks; so does a promise's `.catch(() => null)`, unless its answer is checked.
+      const caught = promiseCatch(call);
+      if (caught) {
+        if (resultIsChecked(caught) || assignedAndChecked(caught)) facts.auth.push({ file, node: call, via: '`jwtVerify`', anchor: call });
+      } else if (!isSwallowed(call) || resultIsChecked(call) || assignedAndChecked(call) || returnedFromTry(call)) facts.auth.push({ file, node: call, via: '`jwtVerify`', anchor: call });
       return true;
     }
     // Paddle Billing's SDK: `unmarshal` throws unless the `h1` HMAC matches and the signed time is
@@ -2315,7 +2341,10 @@ function swallowingTry(node: TS.Node): TS.Block | undefined {
     if (isFunctionLike(parent)) return undefined;
     if (ts.isTryStatement(parent) && parent.tryBlock === current && parent.catchClause) {
       const recovery = parent.catchClause.block;
-      return (!returnsOrThrows(recovery) && !setsGuardingFlag(recovery)) || returnsThePayload(recovery) ? parent.tryBlock : undefined;
+      // The catch refuses (`res.status(401).json(...)` in an Express middleware), records the
+      // failure for a later refusal, or the try records the success (`valid = true`, then `if (!valid) return 401`).
+      const recovers = !returnsOrThrows(recovery) && !setsGuardingFlag(recovery) && !refusesWithAuthStatus(recovery) && !setsGuardingFlag(parent.tryBlock);
+      return recovers || returnsThePayload(recovery) ? parent.tryBlock : undefined;
     }
   }
   return undefined;
@@ -2496,6 +2525,21 @@ function decodesPayloadByHand(call: TS.CallExpression, file: SourceFileInfo): bo
   if (!/base64|atob\(/.test(argument)) return false;
   const fn = enclosingBody(call);
   return fn !== undefined && /\.split\(\s*['"`]\.['"`]\s*\)/.test(fn.getText(file.sf));
+}
+
+/** `(err, claims) => { if (err) return res.status(401).end(); ... }`: the callback refuses when verification failed. */
+function callbackRefusesOnError(callback: FunctionLike): boolean {
+  const err = callback.parameters[0]?.name;
+  if (!err || !ts.isIdentifier(err) || !callback.body) return false;
+  return someNode(callback.body, (n) => ts.isIfStatement(n) && containsIdentifier(n.expression, err.text) && !ts.isPrefixUnaryExpression(unwrap(n.expression)) &&
+    someNode(n.thenStatement, isRefusal, isFunctionLike), isFunctionLike);
+}
+
+/** `jwtVerify(token, key).catch(() => null)`: the `.catch()` call that takes the promise's rejection. */
+function promiseCatch(call: TS.CallExpression): TS.CallExpression | undefined {
+  const access = call.parent;
+  if (!access || !ts.isPropertyAccessExpression(access) || access.expression !== call || access.name.text !== 'catch') return undefined;
+  return ts.isCallExpression(access.parent) && access.parent.expression === access ? access.parent : undefined;
 }
 
 /** What `onHeader` names an auth fact from a header read. */

@@ -881,6 +881,7 @@ function addRouteStep(shape: HandlerShape, step: RouteStep, behaviour: Behaviour
   const node = unwrap(step.node);
   const library = libraryStep(node, step.file, behaviour, route);
   if (!library) {
+    if (route?.path !== undefined && skipsRoute(node, step.file, route.path, behaviour)) return;
     addValue(shape, node, step.file, behaviour, 1);
     return;
   }
@@ -889,6 +890,89 @@ function addRouteStep(shape: HandlerShape, step: RouteStep, behaviour: Behaviour
   else if (library.kind === 'auth') facts.auth.push({ file: step.file, node, via: library.via, anchor: node });
   else if (library.kind === 'verifier' && ts.isCallExpression(node)) mergeFacts(facts, behaviour.twilioWebhookFacts(node, step.file));
   else if (library.kind === 'unknown') shape.opaque = true;
+}
+
+/**
+ * A project middleware that lets this route's path through before its check:
+ * `app.use((req, res, next) => { if (PUBLIC.some((p) => req.path.startsWith(p))) return next(); ... })`.
+ * Only tests fnscan can work out from the route's path count; any other test keeps the middleware.
+ */
+function skipsRoute(node: TS.Node, file: SourceFileInfo, path: string, behaviour: BehaviourAnalyzer): boolean {
+  const target = isFunctionLike(node) ? { fn: node, file } : ts.isIdentifier(node) ? behaviour.functionFor(node, file) : undefined;
+  const fn = target?.fn;
+  const req = fn?.parameters[0]?.name;
+  const next = fn?.parameters[2]?.name;
+  if (!fn?.body || !ts.isBlock(fn.body) || !req || !ts.isIdentifier(req) || !next || !ts.isIdentifier(next)) return false;
+  for (const statement of fn.body.statements) {
+    if (!ts.isIfStatement(statement)) break;
+    if (callsOnward(statement.thenStatement, next.text) && pathTest(statement.expression, req.text, path, target!.file) === true) return true;
+  }
+  return false;
+}
+
+/** `return next()`, `{ next(); return }`: the branch hands the request on and stops. */
+function callsOnward(branch: TS.Statement, next: string): boolean {
+  const calls = (e: TS.Node | undefined) => e !== undefined && ts.isCallExpression(e) && ts.isIdentifier(e.expression) && e.expression.text === next;
+  if (ts.isReturnStatement(branch)) return calls(branch.expression && unwrap(branch.expression));
+  if (!ts.isBlock(branch) || branch.statements.length === 0) return false;
+  const last = branch.statements[branch.statements.length - 1];
+  if (ts.isReturnStatement(last) && last.expression && calls(unwrap(last.expression))) return true;
+  return ts.isReturnStatement(last) && !last.expression && branch.statements.some((s) => ts.isExpressionStatement(s) && calls(unwrap(s.expression)));
+}
+
+/** Whether a test of the request's path holds for `path`: `req.path.startsWith('/public')`, `LIST.includes(req.path)`, `LIST.some((p) => req.path.startsWith(p))`, `||` of those. */
+function pathTest(expr: TS.Expression, req: string, path: string, file: SourceFileInfo): boolean | undefined {
+  const e = unwrap(expr);
+  const isPath = (x: TS.Expression) => { const u = unwrap(x); return ts.isPropertyAccessExpression(u) && ts.isIdentifier(u.expression) && u.expression.text === req && /^(?:path|url|originalUrl)$/.test(u.name.text); };
+  if (ts.isBinaryExpression(e)) {
+    const op = e.operatorToken.kind;
+    if (op === ts.SyntaxKind.BarBarToken) {
+      const sides = [pathTest(e.left, req, path, file), pathTest(e.right, req, path, file)];
+      return sides.includes(true) ? true : sides.includes(undefined) ? undefined : false;
+    }
+    if (op === ts.SyntaxKind.EqualsEqualsEqualsToken || op === ts.SyntaxKind.EqualsEqualsToken) {
+      const literal = isPath(e.left) ? stringLiteralValue(unwrap(e.right)) : isPath(e.right) ? stringLiteralValue(unwrap(e.left)) : undefined;
+      return literal === undefined ? undefined : literal === path;
+    }
+    return undefined;
+  }
+  if (!ts.isCallExpression(e) || !ts.isPropertyAccessExpression(unwrap(e.expression))) return undefined;
+  const callee = unwrap(e.expression) as TS.PropertyAccessExpression;
+  const method = callee.name.text;
+  const arg = e.arguments[0];
+  if (method === 'startsWith' && isPath(callee.expression) && arg) {
+    const prefix = stringLiteralValue(unwrap(arg));
+    return prefix === undefined ? undefined : path.startsWith(prefix);
+  }
+  const list = stringList(callee.expression, file);
+  if (!list || !arg) return undefined;
+  if (method === 'includes' && isPath(arg)) return list.includes(path);
+  const test = unwrap(arg);
+  // `LIST.some((p) => req.path.startsWith(p))`
+  if (method === 'some' && ts.isArrowFunction(test) && test.parameters.length === 1 && ts.isIdentifier(test.parameters[0].name) && ts.isExpression(test.body)) {
+    const item = test.parameters[0].name.text;
+    const body = unwrap(test.body);
+    if (ts.isCallExpression(body) && ts.isPropertyAccessExpression(unwrap(body.expression)) && body.arguments.length === 1) {
+      const inner = unwrap(body.expression) as TS.PropertyAccessExpression;
+      const own = unwrap(body.arguments[0]);
+      if (inner.name.text === 'startsWith' && isPath(inner.expression) && ts.isIdentifier(own) && own.text === item) return list.some((prefix) => path.startsWith(prefix));
+    }
+  }
+  return undefined;
+}
+
+/** `['/a', '/b']`, or a module constant holding one. */
+function stringList(expr: TS.Expression, file: SourceFileInfo): string[] | undefined {
+  let value = unwrap(expr);
+  if (ts.isIdentifier(value)) {
+    const name = value.text;
+    const declaration = file.sf.statements.filter(ts.isVariableStatement).flatMap((s) => [...s.declarationList.declarations]).find((d) => ts.isIdentifier(d.name) && d.name.text === name);
+    if (!declaration?.initializer) return undefined;
+    value = unwrap(declaration.initializer);
+  }
+  if (!ts.isArrayLiteralExpression(value)) return undefined;
+  const items = value.elements.map((el) => stringLiteralValue(unwrap(el as TS.Expression)));
+  return items.every((i): i is string => i !== undefined) ? items : undefined;
 }
 
 function exportedValues(file: SourceFileInfo): Map<string, ExportedValue> {

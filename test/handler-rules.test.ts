@@ -1366,8 +1366,25 @@ export const handler = useRequireAuth({ handlerFn: orders, getCurrentUser, authD
       'api/src/lib/auth.ts': 'export const getCurrentUser = async (session) => session\n',
       'api/src/functions/adminOnly.ts': fn("  if (context.currentUser?.roles === 'admin') {\n    return { statusCode: 200, body: JSON.stringify(await db.order.findMany()) }\n  }\n  return { statusCode: 403 }"),
       'api/src/functions/bannedOnly.ts': fn("  if (context.currentUser?.roles === 'banned') throw new Error('Forbidden')\n  return { statusCode: 200, body: JSON.stringify(await db.order.findMany()) }"),
+      'api/src/functions/includesAdmin.ts': fn("  if (context.currentUser?.roles?.includes('admin')) {\n    await db.order.deleteMany()\n    return { statusCode: 204 }\n  }\n  return { statusCode: 403 }"),
     }),
     ['no-unauthenticated-handler:wrapperOnly@api/src/functions/bannedOnly.ts:9'],
+  );
+});
+
+test('a helper comparing the caller\'s key with a secret refuses with any 4xx or a redirect; a public value compared is no secret', () => {
+  const helper = "import { timingSafeEqual } from 'node:crypto'\nexport function isAuthorized(event) {\n  const expected = process.env.SERVICE_KEY\n  if (!expected) return false\n  const given = Buffer.from((event.headers.authorization ?? '').replace(/^Bearer /, ''))\n  const want = Buffer.from(expected)\n  return given.length === want.length && timingSafeEqual(given, want)\n}\n";
+  const endpoint = (check: string) => `import { db } from 'src/lib/db'\nimport { isAuthorized } from 'src/lib/authz'\nexport const handler = async (event) => {\n  ${check}\n  await db.cacheEntry.deleteMany({})\n  return { statusCode: 204 }\n}\n`;
+  assert.deepEqual(
+    verdicts({
+      ...DB,
+      'api/src/lib/authz.ts': helper,
+      'api/src/functions/hidden.ts': endpoint("if (!isAuthorized(event)) return { statusCode: 404, body: 'Not Found' }"),
+      'api/src/functions/redirected.ts': endpoint("if (!isAuthorized(event)) return { statusCode: 302, headers: { Location: '/' } }"),
+      'api/src/functions/publicKey.ts': endpoint("if (event.headers['x-api-key'] !== process.env.NEXT_PUBLIC_API_KEY) return { statusCode: 401 }"),
+      'api/src/functions/siteKey.ts': endpoint("if (event.headers['x-site-key'] !== process.env.RECAPTCHA_SITE_KEY) return { statusCode: 403 }"),
+    }),
+    ['no-unauthenticated-handler:unauthenticated@api/src/functions/publicKey.ts:3', 'no-unauthenticated-handler:unauthenticated@api/src/functions/siteKey.ts:3'],
   );
 });
 

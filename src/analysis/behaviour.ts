@@ -477,7 +477,11 @@ export class BehaviourAnalyzer {
    * 401/403. A signature check is not one: signatures are the webhook rules' business.
    */
   private onIf(node: TS.IfStatement, file: SourceFileInfo, facts: Facts): void {
-    if (this.onPasswordCheck(node, file, facts) || !refusesWithAuthStatus(node.thenStatement) || skipsAbsentCaller(node)) return;
+    if (this.onPasswordCheck(node, file, facts) || skipsAbsentCaller(node)) return;
+    // 401/403; or, for a helper that compares what the caller sent with a secret, any refusal
+    // (`if (!isAuthorized(event)) return { statusCode: 404 }`, a redirect), as an inline comparison may.
+    if (!refusesWithAuthStatus(node.thenStatement) &&
+      !(someNode(node.thenStatement, isRefusal, isFunctionLike) && someNode(node.expression, (n) => ts.isCallExpression(n) && this.comparesCredential(n, file), isFunctionLike))) return;
     // Thrown into a `catch` that carries on, the refusal still stops the rest of the `try`.
     const swallowedIn = branchRefuses(node, node.thenStatement) ? undefined : swallowingTry(node);
     const texts = [node.expression.getText(file.sf)];
@@ -521,6 +525,8 @@ export class BehaviourAnalyzer {
     // a hash of the caller's token (`createHash('sha256').update(token).digest('hex')`) is no signature.
     if (decoded || texts.some((t) => SIGNATURE_WORDS.test(t.replace(TOKEN_HASH, '')) || CLOCK_WORDS.test(t))) return;
     // `if (!verifyRequest(request)) return 401`: a helper of any name that compares what the caller sent with a credential.
+    // Compared with a value from the environment, the comparison decides (`onBinary`): a public one checks nobody.
+    if (this.comparedWithPublicValue(node.expression, file)) return;
     // `Origin`, `Referer`, `Host`, `x-user-id`: any client sends what it likes in them.
     const told = texts.map((t) => t.replace(SPOOFABLE_HEADER_READ, ''));
     if (!told.some((t) => CALLER_CREDENTIAL_WORDS.test(t)) && !someNode(node.expression, (n) => ts.isCallExpression(n) && this.comparesCredential(n, file), isFunctionLike)) return;
@@ -757,7 +763,7 @@ export class BehaviourAnalyzer {
     const compare = current.parent;
     if (!compare || !ts.isBinaryExpression(compare) || !isEquality(compare.operatorToken.kind)) return false;
     const other = compare.left === current ? compare.right : compare.left;
-    return this.credentialEnvOf(other, file) !== undefined;
+    return this.credentialEnvOf(other, file) !== undefined || envReadName(unwrap(other)) !== undefined;
   }
 
   /** The credential from the environment `expr` holds, as written (`process.env.API_KEY`, a Worker's `env.API_KEY`). */
@@ -773,7 +779,22 @@ export class BehaviourAnalyzer {
     // After a scheme: `` `Bearer ${process.env.CRON_SECRET}` ``, `'Bearer ' + process.env.CRON_SECRET`.
     const part = name === undefined && depth === 0 ? afterScheme(unwrap(read)) : undefined;
     if (part) return this.credentialEnvOf(part, file, depth + 1);
-    return name && (CREDENTIAL_ENV.test(name) || (KEY_ENV.test(name) && !PUBLIC_KEY_ENV.test(name))) ? envReadText(read) : undefined;
+    // `NEXT_PUBLIC_API_KEY` ships in the browser bundle: comparing with it checks nobody.
+    return name && !PUBLIC_ENV_PREFIX.test(name) && (CREDENTIAL_ENV.test(name) || (KEY_ENV.test(name) && !PUBLIC_KEY_ENV.test(name))) ? envReadText(read) : undefined;
+  }
+
+  /** `event.headers['x-site-key'] !== process.env.RECAPTCHA_SITE_KEY`: compared with a value from the environment that is no credential. */
+  private comparedWithPublicValue(condition: TS.Expression, file: SourceFileInfo): boolean {
+    let compared = false;
+    const other = someNode(condition, (n) => {
+      if (!ts.isBinaryExpression(n) || !isEquality(n.operatorToken.kind)) return false;
+      const sides = [n.left, n.right];
+      if (sides.some((side) => this.credentialEnvOf(side, file) !== undefined)) return true;
+      const env = sides.some((side) => envReadName(unwrap(side)) !== undefined || envReadName(this.analysis.resolveValue(side, file).node as TS.Expression) !== undefined);
+      compared ||= env;
+      return !env;
+    }, isFunctionLike);
+    return compared && !other;
   }
 
   /**
@@ -1440,7 +1461,7 @@ export class BehaviourAnalyzer {
    * `credentialIn`, also through the constants the expression names: `const key =
    * process.env.STRIPE_SECRET_KEY`, then `` `Bearer ${key}` `` or `new Stripe(key)`.
    */
-  private credentialThrough(expr: TS.Expression, file: SourceFileInfo): string | undefined {
+  private credentialThrough(expr: TS.Expression, file: SourceFileInfo, depth = 0): string | undefined {
     const direct = credentialIn(expr, file);
     if (direct !== undefined) return direct;
     let found: string | undefined;
@@ -1454,7 +1475,8 @@ export class BehaviourAnalyzer {
         if ((ts.isPropertyAccessExpression(parent) && parent.name === n) || (ts.isPropertyAssignment(parent) && parent.name === n)) return false;
         const value = this.analysis.resolveValue(n, file);
         if (value.node === n || !ts.isExpression(value.node)) return false;
-        found = credentialIn(value.node, value.file);
+        // Two constants deep: `const want = Buffer.from(expected)`, `const expected = process.env.SERVICE_KEY`.
+        found = depth === 0 ? this.credentialThrough(value.node, value.file, 1) : credentialIn(value.node, value.file);
         return found !== undefined;
       },
       isFunctionLike,
@@ -2025,7 +2047,8 @@ function refusesOnlyWhenPresent(node: TS.Node, name: string): boolean {
   }
   const statement = condition.parent;
   if (statement === undefined || !ts.isIfStatement(statement) || statement.expression !== condition) return false;
-  if (optional && (returnsOrThrows(statement.thenStatement) || refusesWithAuthStatus(statement.thenStatement)) && !(statement.elseStatement && returnsOrThrows(statement.elseStatement))) return true;
+  // (A branch with the work, `if (context.currentUser?.roles?.includes('admin')) { ...; return 200 }`, is guarded by the test.)
+  if (optional && someNode(statement.thenStatement, isRefusal, isFunctionLike) && !(statement.elseStatement && returnsOrThrows(statement.elseStatement))) return true;
   return skipsAbsentCaller(statement, name);
 }
 
@@ -2507,6 +2530,8 @@ const JWT_DECODERS = new Set(['decode', 'jwtDecode', 'decodeJwt']);
 /** A key held to compare with what the caller sends: `CRON_KEY`, `ADMIN_KEY` (a credential only when kept secret). */
 const KEY_ENV = /(?:^|_)KEY$/i;
 const PUBLIC_KEY_ENV = /PUBLIC|PUBLISHABLE|ANON|MAPS|SITE_?KEY/i;
+/** Prefixes bundlers expose to the browser. */
+const PUBLIC_ENV_PREFIX = /^(?:NEXT_PUBLIC|VITE|PUBLIC|GATSBY|EXPO_PUBLIC|REACT_APP|REDWOOD_ENV)_/i;
 
 /** The value after a literal scheme: `` `Bearer ${x}` ``, `'Bearer ' + x`. */
 function afterScheme(node: TS.Expression): TS.Expression | undefined {

@@ -98,3 +98,13 @@ test('an auth helper whose only grip on the caller is a header anyone sets (x-us
   const keyed = "exports.requireAuth = function requireAuth(event) {\n  if (event.headers['x-api-key'] !== process.env.INTERNAL_API_KEY) throw new Error('Unauthorized')\n  return event.headers['x-user-id']\n}\n";
   assert.deepEqual(findings({ 'netlify/functions/wipe.js': handler(), 'netlify/lib/auth.js': keyed }), []);
 });
+
+test('a token read into a constant and only decoded checks nobody; a null-returning helper tested only inside if (user) neither', () => {
+  const inline = "const jwt = require('jsonwebtoken')\nconst { db } = require('../lib/db')\nexports.handler = async (event) => {\n  const token = event.headers.authorization?.split(' ')[1] ?? ''\n  const claims = jwt.decode(token)\n  if (!claims?.sub) return { statusCode: 401, body: '' }\n  await db.order.deleteMany({ where: { userId: claims.sub } })\n  return { statusCode: 204, body: '' }\n}\n";
+  assert.equal(findings({ 'netlify/functions/wipe.js': inline }).length, 1);
+  assert.deepEqual(findings({ 'netlify/functions/wipe.js': inline.replace('jwt.decode(token)', 'jwt.verify(token, process.env.JWT_SECRET)') }), []);
+  const helper = "const jwt = require('jsonwebtoken')\nasync function requireUser(event) {\n  const token = event.headers.authorization?.split(' ')[1]\n  if (!token) return null\n  try {\n    return jwt.verify(token, process.env.JWT_PUBLIC_KEY, { algorithms: ['RS256'] })\n  } catch {\n    return null\n  }\n}\nmodule.exports = { requireUser }\n";
+  const nested = "const { requireUser } = require('../lib/auth')\nconst { db } = require('../lib/db')\nexports.handler = async (event) => {\n  const user = await requireUser(event)\n  if (user) {\n    if (!user.isAdmin) return { statusCode: 403, body: '' }\n  }\n  await db.order.deleteMany({})\n  return { statusCode: 204, body: '' }\n}\n";
+  assert.equal(findings({ 'netlify/functions/wipe.js': nested, 'netlify/lib/auth.js': helper }).length, 1);
+  assert.deepEqual(findings({ 'netlify/functions/wipe.js': nested.replace('if (user) {\n    if (!user.isAdmin)', 'if (!user || !user.isAdmin) {\n    if (true)'), 'netlify/lib/auth.js': helper }), []);
+});

@@ -747,6 +747,8 @@ export class BehaviourAnalyzer {
     const name = calleeName(call);
     const callee = unwrap(call.expression);
     if ((name === 'verify' && this.verifyKind(call, file, this.packageOf(callee, file)) === 'jwt') || (name === 'jwtVerify' && this.packageOf(callee, file) === 'jose')) return true;
+    // `const token = ...; const claims = jwt.decode(token)`: read, never checked.
+    if (name !== undefined && JWT_DECODERS.has(name) && this.decodesJwt(call, callee, name, file)) return true;
     const target = this.resolveCallee(call, file);
     return target !== undefined && decodesOnly(this.factsOf(target.fn, target.file, 1, file), target.fn) !== undefined;
   }
@@ -1958,7 +1960,9 @@ function skipsAbsentCaller(statement: TS.IfStatement, name?: string): boolean {
   // Alone or around the refusal, the test must name a caller (`user`, `session`, `request.auth`):
   // the value `name` is read into may be anything (`if (error) return null`).
   if (nestedUnderCallerTest(statement)) return true;
-  const operands = expandedConjuncts(statement);
+  // `if (user)` names the caller itself; `if (denied)` may stand for a test of one.
+  const written = conjunctsOf(statement.expression);
+  const operands = written.length === 1 && testsCallerPresence(written[0]) ? written : expandedConjuncts(statement);
   // `if (user) { if (!isAdmin(user)) return 403 }`, `if (user?.banned) return 403`: alone, the test refuses only a caller who is there.
   // (A branch that answers with work, `if (context.currentUser?.roles === 'admin') { ...; return 200 }`, guards that work instead.)
   if (operands.length < 2) return someNode(statement.thenStatement, isRefusal, isFunctionLike) && (testsCallerPresence(operands[0]) || optionallyRead(operands[0]) || optionalEqualsLiteral(operands[0]));

@@ -707,6 +707,29 @@ export const handler = async (event) => {
   );
 });
 
+test('a time in the signed body checked against the clock is a replay window (Linear\'s webhookTimestamp)', () => {
+  const hook = (window: string) => `import crypto from 'node:crypto'
+import { db } from 'src/lib/db'
+export const handler = async (event) => {
+  const expected = crypto.createHmac('sha256', process.env.LINEAR_WEBHOOK_SECRET).update(event.body).digest('hex')
+  if (!crypto.timingSafeEqual(Buffer.from(expected), Buffer.from(event.headers['linear-signature'] ?? ''))) return { statusCode: 401 }
+  const payload = JSON.parse(event.body)
+${window}
+  await db.issue.create({ data: { linearId: payload.data.id } })
+  return { statusCode: 200 }
+}
+`;
+  assert.deepEqual(
+    verdicts({
+      ...DB,
+      'api/src/functions/linearWebhook.ts': hook("  if (Math.abs(Date.now() - payload.webhookTimestamp) > 60 * 1000) return { statusCode: 400 }"),
+      // Only logged, the time stops no replay.
+      'api/src/functions/loggedWebhook.ts': hook("  if (Math.abs(Date.now() - payload.webhookTimestamp) > 60 * 1000) console.warn('old delivery')"),
+    }),
+    ['require-replay-protection:noReplayProtection@api/src/functions/loggedWebhook.ts:4'],
+  );
+});
+
 test('a signature checked only when the header is there is skipped by a request that leaves it out', () => {
   const hook = (check: string) => `import crypto from 'node:crypto'
 import { db } from 'src/lib/db'

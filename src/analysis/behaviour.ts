@@ -477,6 +477,7 @@ export class BehaviourAnalyzer {
    * 401/403. A signature check is not one: signatures are the webhook rules' business.
    */
   private onIf(node: TS.IfStatement, file: SourceFileInfo, facts: Facts): void {
+    this.onBodyClockCheck(node, file, facts);
     if (this.onPasswordCheck(node, file, facts) || skipsAbsentCaller(node)) return;
     // 401/403; or, for a helper that compares what the caller sent with a secret, any refusal
     // (`if (!isAuthorized(event)) return { statusCode: 404 }`, a redirect), as an inline comparison may.
@@ -709,6 +710,17 @@ export class BehaviourAnalyzer {
       return value.node !== e && ts.isExpression(value.node) ? this.compareSide(value.node, value.file, depth + 1) : undefined;
     }
     return undefined;
+  }
+
+  /**
+   * `if (Math.abs(Date.now() - payload.webhookTimestamp) > 60_000) return 400` on the parsed body
+   * (Linear's `webhookTimestamp`): a time the body's signature covers, so a window on replays.
+   */
+  private onBodyClockCheck(node: TS.IfStatement, file: SourceFileInfo, facts: Facts): void {
+    const text = node.expression.getText(file.sf);
+    if (!/Date\.now\(\)|getTime\(\)/.test(text) || !/timestamp|\bts\b|sent_?at|created|issued|event_?time/i.test(text) || !someNode(node.thenStatement, isRefusal, isFunctionLike)) return;
+    const read = someNode(node.expression, (n) => (ts.isPropertyAccessExpression(n) && BODY_TIME_FIELD.test(n.name.text) && this.compareSide(n.expression, file, 0) === 'body'));
+    if (read) facts.timestampChecks.push({ file, node });
   }
 
   /** A project helper whose only grip on the caller is a decoded token or a header anyone sets. */
@@ -2570,6 +2582,9 @@ function promiseCatch(call: TS.CallExpression): TS.CallExpression | undefined {
   if (!access || !ts.isPropertyAccessExpression(access) || access.expression !== call || access.name.text !== 'catch') return undefined;
   return ts.isCallExpression(access.parent) && access.parent.expression === access ? access.parent : undefined;
 }
+
+/** A delivery's time as providers put it in the signed body: Linear's `webhookTimestamp`, `timestamp`, `sent_at`, `created`. */
+const BODY_TIME_FIELD = /^(?:webhookTimestamp|timestamp|ts|sentAt|sent_at|createdAt|created_at|created|issuedAt|issued_at|eventTime|event_time)$|[Tt]imestamp/;
 
 /** What `onHeader` names an auth fact from a header read. */
 const HEADER_READ = /^the `[^`]+` header$/;

@@ -465,9 +465,10 @@ export class BehaviourAnalyzer {
   private onSignedCompare(node: TS.Node, sides: readonly TS.Expression[], file: SourceFileInfo, facts: Facts): void {
     // Compared with a configured value (`expected === process.env.APP_ID`), the body, or another
     // digest, nothing the caller sent as a signature is checked.
+    const secret = sides.map((side) => this.signedWith(side, file)).find(Boolean);
+    if (!secret) return;
     const kinds = sides.slice(0, 2).map((side) => this.compareSide(side, file, 0));
     if (kinds.includes('env') || kinds.includes('body') || (kinds[0] === 'hmac' && kinds[1] === 'hmac')) return;
-    const secret = sides.map((side) => this.signedWith(side, file)).find(Boolean);
     if (secret && functionRejects(node, true)) facts.auth.push({ file, node, via: `${SIGNED_VALUE} \`process.env.${secret}\``, anchor: node });
   }
 
@@ -717,6 +718,7 @@ export class BehaviourAnalyzer {
    * (Linear's `webhookTimestamp`): a time the body's signature covers, so a window on replays.
    */
   private onBodyClockCheck(node: TS.IfStatement, file: SourceFileInfo, facts: Facts): void {
+    if (!(textFlags(file) & READS_CLOCK)) return;
     const text = node.expression.getText(file.sf);
     if (!/Date\.now\(\)|getTime\(\)/.test(text) || !/timestamp|\bts\b|sent_?at|created|issued|event_?time/i.test(text) || !someNode(node.thenStatement, isRefusal, isFunctionLike)) return;
     const read = someNode(node.expression, (n) => (ts.isPropertyAccessExpression(n) && BODY_TIME_FIELD.test(n.name.text) && this.compareSide(n.expression, file, 0) === 'body'));
@@ -846,7 +848,9 @@ export class BehaviourAnalyzer {
 
   /** A credential from the environment the function answers with: in place, through a local constant, or all of `process.env`. */
   private onAnswered(value: TS.Expression, site: TS.Node, file: SourceFileInfo, facts: Facts): void {
-    const secret = (credentialIn(value, file) && returnedCredential(value)) || this.credentialThroughConstant(value, file) || wholeEnvironment(value);
+    if (!(textFlags(file) & READS_ENV)) return;
+    const reads = credentialReads(file);
+    const secret = (reads.length > 0 && ((holdsCredentialRead(value, reads) && credentialIn(value, file) && returnedCredential(value)) || this.credentialThroughConstant(value, file, reads))) || wholeEnvironment(value);
     if (secret) facts.sensitive.push({ file, node: site, work: `returns \`${secret}\``, write: false, anchor: site });
   }
 
@@ -854,15 +858,14 @@ export class BehaviourAnalyzer {
    * `const apiSecret = process.env.API_SECRET; return { body: JSON.stringify({ apiSecret }) }`, also
    * encoded first (`Buffer.from(process.env.JWT_SECRET).toString('base64')`) or in a config object.
    */
-  private credentialThroughConstant(answer: TS.Expression, file: SourceFileInfo): string | undefined {
-    if (!file.text.includes('env')) return undefined;
+  private credentialThroughConstant(answer: TS.Expression, file: SourceFileInfo, reads: readonly number[]): string | undefined {
     let found: string | undefined;
     someNode(
       answer,
       (n) => {
         if (!ts.isIdentifier(n) || !(isValueIdentifier(n) || ts.isShorthandPropertyAssignment(n.parent)) || !valueFlowsTo(n, answer) || !passesThroughCalls(n, answer)) return false;
         const value = this.analysis.resolveValue(n, file);
-        if (value.node === n || value.file !== file || !ts.isExpression(value.node)) return false;
+        if (value.node === n || value.file !== file || !ts.isExpression(value.node) || !holdsCredentialRead(value.node, reads)) return false;
         found = (credentialIn(value.node, file) && returnedCredential(value.node)) || undefined;
         return found !== undefined;
       },
@@ -1974,10 +1977,10 @@ function skipsAbsentCaller(statement: TS.IfStatement, name?: string): boolean {
   if (nestedUnderCallerTest(statement)) return true;
   // `if (user)` names the caller itself; `if (denied)` may stand for a test of one.
   const written = conjunctsOf(statement.expression);
-  const operands = written.length === 1 && testsCallerPresence(written[0]) ? written : expandedConjuncts(statement);
+  const operands = written.length === 1 && ts.isIdentifier(written[0]) && !testsCallerPresence(written[0]) ? expandedConjuncts(statement, written[0].text) : written;
   // `if (user) { if (!isAdmin(user)) return 403 }`, `if (user?.banned) return 403`: alone, the test refuses only a caller who is there.
   // (A branch that answers with work, `if (context.currentUser?.roles === 'admin') { ...; return 200 }`, guards that work instead.)
-  if (operands.length < 2) return someNode(statement.thenStatement, isRefusal, isFunctionLike) && (testsCallerPresence(operands[0]) || optionallyRead(operands[0]) || optionalEqualsLiteral(operands[0]));
+  if (operands.length < 2) return (testsCallerPresence(operands[0]) || optionallyRead(operands[0]) || optionalEqualsLiteral(operands[0])) && someNode(statement.thenStatement, isRefusal, isFunctionLike);
   return operands.some((o) => testsCallerPresence(o, name));
 }
 
@@ -2027,19 +2030,20 @@ function nestedUnderCallerTest(statement: TS.IfStatement): boolean {
  * The operands of an `if`'s condition, a constant of its function standing for its own
  * (`const denied = user && !user.isAdmin; if (denied) ...` gives `user`, `!user.isAdmin`).
  */
-function expandedConjuncts(statement: TS.IfStatement): TS.Expression[] {
-  const operands = conjunctsOf(statement.expression);
-  if (operands.length !== 1 || !ts.isIdentifier(operands[0])) return operands;
-  const name = operands[0].text;
-  const fn = enclosingBody(statement);
-  let initializer: TS.Expression | undefined;
-  if (fn) {
-    someNode(fn, (n) => {
-      if (ts.isVariableDeclaration(n) && ts.isIdentifier(n.name) && n.name.text === name && n.initializer && isConstDeclaration(n)) initializer = n.initializer;
-      return initializer !== undefined;
-    }, (n) => n !== fn && isFunctionLike(n));
+function expandedConjuncts(statement: TS.IfStatement, name: string): TS.Expression[] {
+  // The statements before the `if` in its blocks, out to the function: where such a constant is made.
+  for (let current: TS.Node = statement; current.parent && !isFunctionLike(current); current = current.parent) {
+    const block = current.parent;
+    if (!ts.isBlock(block) && !ts.isSourceFile(block)) continue;
+    for (const s of block.statements) {
+      if (s === current) break;
+      if (!ts.isVariableStatement(s)) continue;
+      for (const d of s.declarationList.declarations) {
+        if (ts.isIdentifier(d.name) && d.name.text === name && d.initializer && isConstDeclaration(d)) return conjunctsOf(d.initializer);
+      }
+    }
   }
-  return initializer ? conjunctsOf(initializer) : operands;
+  return conjunctsOf(statement.expression);
 }
 
 /** The operands of a chain of `&&`: `a && (b && c)` gives `a`, `b`, `c`. */
@@ -2562,6 +2566,8 @@ const EXPRESS_RESPONSE = /^(?:res|response|reply)$/;
 
 /** `JSON.parse(atob(part))` or `JSON.parse(Buffer.from(part, 'base64url'))` in a function that splits a token at its dots. */
 function decodesPayloadByHand(call: TS.CallExpression, file: SourceFileInfo): boolean {
+  // `JSON.parse(event.body)` is most of them: only a call (`atob(...)`, `Buffer.from(...).toString()`) can decode.
+  if (!ts.isCallExpression(unwrap(call.arguments[0]))) return false;
   const argument = call.arguments[0].getText(file.sf);
   if (!/base64|atob\(/.test(argument)) return false;
   const fn = enclosingBody(call);
@@ -2703,6 +2709,47 @@ const PASSWORD_CHECK = /\b(?:bcrypt\w*\.compare(?:Sync)?|argon2\.verify|\w*(?:co
 const mentionsPassword = new WeakMap<SourceFileInfo, boolean>();
 /** Per file: whether it names a delivery-id header anywhere. */
 const readsDeliveryHeader = new WeakMap<SourceFileInfo, boolean>();
+
+/** Where a file's text reads a credential from the environment (`process.env.X_SECRET`), found once per file. */
+const credentialReadsOf = new WeakMap<SourceFileInfo, readonly number[]>();
+function credentialReads(file: SourceFileInfo): readonly number[] {
+  let reads = credentialReadsOf.get(file);
+  if (reads === undefined) {
+    // `CREDENTIAL_READ` tried only where the text says `env`, from a little before it: a scan of
+    // the whole text with its look-behind costs more than the rest of this check.
+    const found: number[] = [];
+    const text = file.text;
+    for (let at = text.indexOf('env', 0); at >= 0; at = text.indexOf('env', at + 3)) {
+      const from = Math.max(0, at - 8);
+      const window = text.slice(from, at + 80);
+      for (const match of window.matchAll(CREDENTIAL_READ)) {
+        const start = from + match.index;
+        if (start <= at && CREDENTIAL_ENV.test(match[1] ?? match[3] ?? match[4])) found.push(start);
+      }
+    }
+    credentialReadsOf.set(file, (reads = found));
+  }
+  return reads;
+}
+
+/** Whether a node's text holds one of those reads: a position test instead of the node's text. */
+function holdsCredentialRead(node: TS.Node, reads: readonly number[]): boolean {
+  return reads.some((at) => at >= node.pos && at < node.end);
+}
+
+/** What a file's text mentions at all, found once per file: checks that need one skip files without it. */
+const READS_ENV = 1;
+const READS_CLOCK = 2;
+const fileFlags = new WeakMap<SourceFileInfo, number>();
+function textFlags(file: SourceFileInfo): number {
+  let flags = fileFlags.get(file);
+  if (flags === undefined) {
+    const text = file.text;
+    flags = (text.includes('env') ? READS_ENV : 0) | (text.includes('Date.now') || text.includes('getTime') ? READS_CLOCK : 0);
+    fileFlags.set(file, flags);
+  }
+  return flags;
+}
 /** Constructors of stores kept in memory. */
 const IN_MEMORY_STORES = /^(?:Map|Set|WeakMap|WeakSet|Keyv|LRUCache|LRU|QuickLRU|NodeCache|Cache)$/;
 

@@ -97,6 +97,9 @@ test('a refusal behind a test that there is a caller at all refuses nobody who i
   const refuse = "    return NextResponse.json({ error: 'forbidden' }, { status: 403 })";
   assert.equal(next(`  if (session && session.user.role !== 'admin') {\n${refuse}\n  }`), 1);
   assert.equal(next(`  if (session && !(await isAdmin())) {\n${refuse}\n  }`), 1);
+  // A flag set for an absent caller, through an alias of the session, refuses.
+  assert.equal(next("  const user = session?.user\n  const denied = !user ? true : user.role !== 'admin'\n  if (denied) {\n" + refuse + "\n  }"), 0);
+  assert.equal(next("  const user = session?.user\n  const denied = !user ? false : user.role !== 'admin'\n  if (denied) {\n" + refuse + "\n  }"), 1);
   // Asked the other way round, the absent caller is refused.
   assert.equal(next(`  if (!session || session.user.role !== 'admin') {\n${refuse}\n  }`), 0);
   assert.equal(next(`  if (!(await isAdmin())) {\n${refuse}\n  }`), 0);

@@ -2146,6 +2146,20 @@ function guardsRejection(node: TS.Node, acceptSwallowed = false): boolean {
   return false;
 }
 
+/** `!user` where `const user = session?.user` (or `session.user`) in the same function, `name` being `session`. */
+function isTestOfAlias(condition: TS.Expression, name: string, fn: TS.Node): boolean {
+  const test = unwrap(condition);
+  const operand = ts.isPrefixUnaryExpression(test) && test.operator === ts.SyntaxKind.ExclamationToken ? unwrap(test.operand) : test;
+  if (!ts.isIdentifier(operand)) return false;
+  const alias = operand.text;
+  return someNode(fn, (n) => {
+    if (!ts.isVariableDeclaration(n) || !ts.isIdentifier(n.name) || n.name.text !== alias || !n.initializer) return false;
+    const root = rootIdentifier(n.initializer);
+    const value = unwrap(n.initializer);
+    return root !== undefined && root.text === name && (ts.isPropertyAccessExpression(value) || ts.isElementAccessExpression(value));
+  }, (n) => n !== fn && isFunctionLike(n));
+}
+
 /** `user`, `!user`: a bare test of the value named `name`. */
 function isTestOf(condition: TS.Expression, name: string): boolean {
   const test = unwrap(condition);
@@ -2160,16 +2174,20 @@ function isTestOf(condition: TS.Expression, name: string): boolean {
  */
 function answersRefusal(conditional: TS.ConditionalExpression, test: TS.Node): boolean {
   const failed = ts.isPrefixUnaryExpression(test) && test.operator === ts.SyntaxKind.ExclamationToken ? conditional.whenTrue : conditional.whenFalse;
-  if (!isRejectingResponse(failed, /^(401|403)$/)) return false;
+  const refusal = isRejectingResponse(failed, /^(401|403)$/);
+  // `const denied = !user ? true : !user.isAdmin; if (denied) return 403`: a flag that is set for an absent caller.
+  if (!refusal && unwrap(failed).kind !== ts.SyntaxKind.TrueKeyword) return false;
   let current: TS.Node = conditional;
   while (current.parent && ts.isParenthesizedExpression(current.parent)) current = current.parent;
   const parent = current.parent;
-  if (parent && (ts.isReturnStatement(parent) || (ts.isArrowFunction(parent) && parent.body === current))) return true;
+  if (refusal && parent && (ts.isReturnStatement(parent) || (ts.isArrowFunction(parent) && parent.body === current))) return true;
   if (!parent || !ts.isVariableDeclaration(parent) || !ts.isIdentifier(parent.name) || !isConstDeclaration(parent)) return false;
   const name = parent.name.text;
   const fn = enclosingBody(parent);
   return fn !== undefined && someNode(fn, (n) => ts.isIfStatement(n) && ts.isIdentifier(unwrap(n.expression)) && (unwrap(n.expression) as TS.Identifier).text === name &&
-    someNode(n.thenStatement, (r) => ts.isReturnStatement(r) && r.expression !== undefined && ts.isIdentifier(unwrap(r.expression)) && (unwrap(r.expression) as TS.Identifier).text === name, isFunctionLike), (n) => n !== fn && isFunctionLike(n));
+    someNode(n.thenStatement, (r) => refusal
+      ? ts.isReturnStatement(r) && r.expression !== undefined && ts.isIdentifier(unwrap(r.expression)) && (unwrap(r.expression) as TS.Identifier).text === name
+      : isRefusal(r), isFunctionLike), (n) => n !== fn && isFunctionLike(n));
 }
 
 /**
@@ -2411,8 +2429,9 @@ function variableGuardsRejection(name: TS.Identifier, acceptSwallowed = false): 
     fn,
     (n) =>
       (ts.isIfStatement(n) && containsIdentifier(n.expression, name.text) && ifRefuses(n, acceptSwallowed) && !skipsAbsentCaller(n, name.text)) ||
-      // `const denied = !user ? { statusCode: 401 } : null; if (denied) return denied`.
-      (ts.isConditionalExpression(n) && isTestOf(n.condition, name.text) && answersRefusal(n, unwrap(n.condition))) ||
+      // `const denied = !user ? { statusCode: 401 } : null; if (denied) return denied`, also on an
+      // alias of the value (`const user = session?.user`).
+      (ts.isConditionalExpression(n) && (isTestOf(n.condition, name.text) || isTestOfAlias(n.condition, name.text, fn)) && answersRefusal(n, unwrap(n.condition))) ||
       // `assertUser(user)`, `invariant(user, ...)`: a helper that throws unless the value holds.
       (ts.isCallExpression(n) && n.arguments.length > 0 && isAssertionOf(n, n.arguments[0]) && containsIdentifier(n.arguments[0], name.text)) ||
       // `try { await signatures[0].verified } catch { return 401 }`: the value throws into a refusal.

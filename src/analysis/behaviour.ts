@@ -38,6 +38,7 @@ import {
   MESSAGE_SENDERS,
   PRISMA_READS,
   PRISMA_WRITES,
+  PUBLIC_ENV,
   PRIVATE_MODEL,
   SIGNATURE_HEADERS,
   TIME_CHECKING_REDWOOD_VERIFIER,
@@ -443,15 +444,7 @@ export class BehaviourAnalyzer {
   }
 
   private onBinary(node: TS.BinaryExpression, file: SourceFileInfo, facts: Facts): void {
-    const op = node.operatorToken.kind;
-    if (
-      op !== ts.SyntaxKind.EqualsEqualsEqualsToken &&
-      op !== ts.SyntaxKind.ExclamationEqualsEqualsToken &&
-      op !== ts.SyntaxKind.EqualsEqualsToken &&
-      op !== ts.SyntaxKind.ExclamationEqualsToken
-    ) {
-      return;
-    }
+    if (!isEquality(node.operatorToken.kind)) return;
     facts.compares.push({ file, node });
     // Comparing a caller-supplied value with a credential from the environment authenticates.
     const credential = [node.left, node.right].map((side) => this.credentialEnvOf(side, file)).find(Boolean);
@@ -738,15 +731,7 @@ export class BehaviourAnalyzer {
    * token, or `jwt.verify(token, key)`, whose own fact (a callback, a swallowed failure) decides.
    */
   private passedToDecoder(read: TS.Node, file: SourceFileInfo, bound = 0): boolean {
-    let current = read;
-    for (;;) {
-      const parent = current.parent;
-      const up = parent && (ts.isParenthesizedExpression(parent) || ts.isNonNullExpression(parent) || ts.isAsExpression(parent) ||
-        (ts.isBinaryExpression(parent) && parent.left === current && isLiteralFallback(parent)) ||
-        (ts.isElementAccessExpression(parent) && parent.expression === current)) ? parent : transformOf(current);
-      if (!up) break;
-      current = up;
-    }
+    const current = reshaped(read);
     const call = current.parent;
     // `const token = (event.headers.authorization || '').slice(7)`: every use of the constant must be one.
     if (call && ts.isVariableDeclaration(call) && call.initializer === current && ts.isIdentifier(call.name) && isConstDeclaration(call) && bound === 0) {
@@ -769,13 +754,7 @@ export class BehaviourAnalyzer {
 
   /** `event.headers['x-cron-secret'] === process.env.CRON_SECRET`, maybe after `?? ''` or `.trim()`. */
   private comparedWithCredential(read: TS.Node, file: SourceFileInfo): boolean {
-    let current = read;
-    for (;;) {
-      const parent = current.parent;
-      const up = parent && (ts.isParenthesizedExpression(parent) || (ts.isBinaryExpression(parent) && parent.left === current && isLiteralFallback(parent))) ? parent : transformOf(current);
-      if (!up) break;
-      current = up;
-    }
+    const current = reshaped(read);
     const compare = current.parent;
     if (!compare || !ts.isBinaryExpression(compare) || !isEquality(compare.operatorToken.kind)) return false;
     const other = compare.left === current ? compare.right : compare.left;
@@ -796,7 +775,7 @@ export class BehaviourAnalyzer {
     const part = name === undefined && depth === 0 ? afterScheme(unwrap(read)) : undefined;
     if (part) return this.credentialEnvOf(part, file, depth + 1);
     // `NEXT_PUBLIC_API_KEY` ships in the browser bundle: comparing with it checks nobody.
-    return name && !PUBLIC_ENV_PREFIX.test(name) && (CREDENTIAL_ENV.test(name) || (KEY_ENV.test(name) && !PUBLIC_KEY_ENV.test(name))) ? envReadText(read) : undefined;
+    return name && !PUBLIC_ENV.test(name) && (CREDENTIAL_ENV.test(name) || (KEY_ENV.test(name) && !PUBLIC_KEY_ENV.test(name))) ? envReadText(read) : undefined;
   }
 
   /** `event.headers['x-site-key'] !== process.env.RECAPTCHA_SITE_KEY`: compared with a value from the environment that is no credential. */
@@ -2549,6 +2528,22 @@ function usedBeyondPresence(fn: TS.Node, names: readonly string[]): boolean {
   });
 }
 
+/**
+ * The outermost expression that is still `read`, reshaped: `(event.headers.authorization || '').slice(7)`,
+ * `headers.authorization?.split(' ')[1]`, `token!`, `token as string`.
+ */
+function reshaped(read: TS.Node): TS.Node {
+  let current = read;
+  for (;;) {
+    const parent = current.parent;
+    const up = parent && (ts.isParenthesizedExpression(parent) || ts.isNonNullExpression(parent) || ts.isAsExpression(parent) ||
+      (ts.isBinaryExpression(parent) && parent.left === current && isLiteralFallback(parent)) ||
+      (ts.isElementAccessExpression(parent) && parent.expression === current)) ? parent : transformOf(current);
+    if (!up) return current;
+    current = up;
+  }
+}
+
 /** String methods that reshape a credential without checking it: `.replace('Bearer ', '')`, `.split(' ')`, `.trim()`. */
 const STRING_TRANSFORMS = new Set(['replace', 'replaceAll', 'trim', 'slice', 'substring', 'split', 'toLowerCase', 'toUpperCase']);
 
@@ -2568,9 +2563,8 @@ function transformOf(value: TS.Node): TS.Node | undefined {
 const JWT_DECODERS = new Set(['decode', 'jwtDecode', 'decodeJwt']);
 /** A key held to compare with what the caller sends: `CRON_KEY`, `ADMIN_KEY` (a credential only when kept secret). */
 const KEY_ENV = /(?:^|_)KEY$/i;
-const PUBLIC_KEY_ENV = /PUBLIC|PUBLISHABLE|ANON|MAPS|SITE_?KEY/i;
-/** Prefixes bundlers expose to the browser. */
-const PUBLIC_ENV_PREFIX = /^(?:NEXT_PUBLIC|VITE|PUBLIC|GATSBY|EXPO_PUBLIC|REACT_APP|REDWOOD_ENV)_/i;
+/** ...unless public: a browser key (`ANON`, `SITE_KEY`, maps) besides what `PUBLIC_ENV` names. */
+const PUBLIC_KEY_ENV = /ANON|MAPS|SITE_?KEY/i;
 
 /** The value after a literal scheme: `` `Bearer ${x}` ``, `'Bearer ' + x`. */
 function afterScheme(node: TS.Expression): TS.Expression | undefined {

@@ -1,4 +1,4 @@
-import { SIGNATURE_HEADERS } from '../../analysis/vocabulary';
+import { PUBLIC_ENV, SIGNATURE_HEADERS } from '../../analysis/vocabulary';
 import type { Origin } from './origins';
 
 /** Headers whose value is a credential or a signature (not `cookie`, which holds many values). */
@@ -29,8 +29,6 @@ const CREDENTIAL_ENV = /SECRET|TOKEN|PASSWORD|PASSWD|PRIVATE_?KEY|API_?KEY|ACCES
 /** ...but not the names, ids, addresses or lifetimes of credentials. */
 const NOT_A_VALUE = /_(?:URL|URI|NAME|ID|ARN|PATH|FILE|HEADER|ENDPOINT|TTL|EXPIRY|EXPIRES|EXPIRES_IN|LENGTH|REGION|ISSUER|AUDIENCE|TYPE|VERSION|COUNT|HASH(?:E?S)?|DIGEST|REPO)S?$/i;
 
-/** Prefixes that bundlers expose to the browser, and keys that are public by design. */
-const PUBLIC_ENV = /^(?:NEXT_PUBLIC|REDWOOD_ENV|VITE|PUBLIC|GATSBY|EXPO_PUBLIC|REACT_APP)_|PUBLISHABLE|PUBLIC_?KEY/i;
 
 export function isCredentialEnv(name: string): boolean {
   return CREDENTIAL_ENV.test(name) && !NOT_A_VALUE.test(name) && !PUBLIC_ENV.test(name);

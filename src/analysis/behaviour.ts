@@ -300,6 +300,8 @@ export class BehaviourAnalyzer {
     return decl ? asFunction(decl.node, decl.file) : undefined;
   }
 
+  /** Helpers' answers to `trustsCallerHeader`. */
+  private readonly trustedHeaders = new Map<FunctionLike, string | undefined>();
   /** What the walk in progress collects into; saved and restored around a helper's own walk. */
   private walking: { body: TS.Node; file: SourceFileInfo; facts: Facts; depth: number } | undefined;
   /** One callback for every child of every walk, so the call sites in the walk stay monomorphic. */
@@ -723,7 +725,15 @@ export class BehaviourAnalyzer {
     const target = this.resolveCallee(call, file);
     if (!target) return false;
     const facts = this.factsOf(target.fn, target.file, 1, file);
-    return decodesOnly(facts, target.fn) !== undefined || trustsCallerHeader(facts, target.fn) !== undefined;
+    return decodesOnly(facts, target.fn) !== undefined || this.trustedHeader(facts, target.fn) !== undefined;
+  }
+
+  /** `trustsCallerHeader`, once per helper: it reads the helper's text. */
+  private trustedHeader(facts: Facts, fn: FunctionLike): string | undefined {
+    if (this.trustedHeaders.has(fn)) return this.trustedHeaders.get(fn);
+    const header = trustsCallerHeader(facts, fn);
+    this.trustedHeaders.set(fn, header);
+    return header;
   }
 
   /**
@@ -902,7 +912,7 @@ export class BehaviourAnalyzer {
       const name = local ?? 'helper';
       if (AUTH_CALLS.has(name) && this.isStubAuth(target.fn, target.file, name, file)) {
         // `requireAuth = (event) => event.headers['x-user-id']`: say which header it trusts.
-        const header = name === 'requireAuth' ? trustsCallerHeader(this.factsOf(target.fn, target.file, depth + 1, file), target.fn) : undefined;
+        const header = name === 'requireAuth' ? this.trustedHeader(this.factsOf(target.fn, target.file, depth + 1, file), target.fn) : undefined;
         facts.stubAuthCalls.push({ file: target.file, node: target.fn, ...(header ? { header } : {}) });
         return;
       }
@@ -913,7 +923,8 @@ export class BehaviourAnalyzer {
       // `function requireAuth(event) { const claims = jwt.decode(token); if (!claims) throw ... }`:
       // anyone can write a token that decodes, so its refusal keeps nobody out.
       const decoder = decodesOnly(callee, target.fn);
-      const header = decoder ? undefined : trustsCallerHeader(callee, target.fn);
+      // (A helper that reads only such a header has no auth facts to drop: only an auth name's trust is at stake.)
+      const header = decoder || !AUTH_CALLS.has(name) ? undefined : this.trustedHeader(callee, target.fn);
       if (decoder || header) {
         if (facts.auth.length > authBefore || AUTH_CALLS.has(name)) facts.stubAuthCalls.push({ file: target.file, node: target.fn, ...(decoder ? { decodes: decoder } : { header }) });
         facts.auth.length = authBefore;

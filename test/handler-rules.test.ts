@@ -831,6 +831,63 @@ export const handler = async (event) => {
   );
 });
 
+
+test('a time the signature leaves out: Web Crypto over the body, or a helper handed the body and signature only (Sentry)', () => {
+  const HELPER = {
+    'api/src/lib/sentry.ts': `import { createHmac, timingSafeEqual } from 'node:crypto'
+export function verifySentrySignature(raw: string, signature: string, timestamp?: string): boolean {
+  const expected = createHmac('sha256', process.env.SENTRY_CLIENT_SECRET as string).update(timestamp ? \`\${timestamp}.\${raw}\` : raw).digest('hex')
+  const a = Buffer.from(expected)
+  const b = Buffer.from(signature)
+  return a.length === b.length && timingSafeEqual(a, b)
+}
+export function verifySentryEvent(event: any): boolean {
+  const ts = event.headers['sentry-hook-timestamp']
+  const expected = createHmac('sha256', process.env.SENTRY_CLIENT_SECRET as string).update(\`\${ts}.\${event.body}\`).digest('hex')
+  return timingSafeEqual(Buffer.from(expected), Buffer.from(event.headers['sentry-hook-signature'] ?? ''))
+}
+`,
+  };
+  const helper = (verify: string) => `import { verifySentrySignature, verifySentryEvent } from 'src/lib/sentry'
+import { db } from 'src/lib/db'
+export const handler = async (event) => {
+  const signature = event.headers['sentry-hook-signature']
+  if (!signature) return { statusCode: 401 }
+  if (!${verify}) return { statusCode: 401 }
+  const ts = Number(event.headers['sentry-hook-timestamp'])
+  if (!ts || Math.abs(Date.now() / 1000 - ts) > 300) return { statusCode: 400 }
+  await db.incident.create({ data: JSON.parse(event.body) })
+  return { statusCode: 200 }
+}
+`;
+  const webCrypto = (data: string) => `import { db } from 'src/lib/db'
+export const handler = async (event) => {
+  const signature = event.headers['sentry-hook-signature'] ?? ''
+  const ts = event.headers['sentry-hook-timestamp']
+  const key = await crypto.subtle.importKey('raw', new TextEncoder().encode(process.env.SENTRY_CLIENT_SECRET), { name: 'HMAC', hash: 'SHA-256' }, false, ['verify'])
+  const valid = await crypto.subtle.verify('HMAC', key, Buffer.from(signature, 'hex'), new TextEncoder().encode(${data}))
+  if (!valid) return { statusCode: 401 }
+  if (Math.abs(Date.now() / 1000 - Number(ts)) > 300) return { statusCode: 400 }
+  await db.incident.create({ data: JSON.parse(event.body) })
+  return { statusCode: 200 }
+}
+`;
+  assert.deepEqual(
+    verdicts({
+      ...DB,
+      ...HELPER,
+      'api/src/functions/helperBodyOnly.ts': helper('verifySentrySignature(event.body, signature)'),
+      'api/src/functions/helperGetsTime.ts': helper("verifySentrySignature(event.body, signature, event.headers['sentry-hook-timestamp'])"),
+      'api/src/functions/helperGetsEvent.ts': helper('verifySentryEvent(event)'),
+      'api/src/functions/webCryptoBody.ts': webCrypto('event.body'),
+      'api/src/functions/webCryptoSigned.ts': webCrypto('`${ts}.${event.body}`'),
+    }),
+    [
+      'require-replay-protection:unsignedTimestamp@api/src/functions/helperBodyOnly.ts:7',
+      'require-replay-protection:unsignedTimestamp@api/src/functions/webCryptoBody.ts:4',
+    ],
+  );
+});
 test('refusals written other ways still authenticate (second red-team round): throwing helpers, assertions, ternaries, role arrays, correlated branches, rate limits first', () => {
   const endpoint = (body: string) => `import { getUser, hasRole, throwUnauthorized, requireAuth } from 'src/lib/auth'
 import assert from 'node:assert'

@@ -41,6 +41,7 @@ import {
   PUBLIC_ENV,
   PRIVATE_MODEL,
   SIGNATURE_HEADERS,
+  SIGNATURE_HEADER_TEXT,
   TIME_CHECKING_REDWOOD_VERIFIER,
   TIMESTAMP_HEADERS,
   isRedwoodWebhooksModule,
@@ -3050,10 +3051,7 @@ function signedClockCheck(read: TS.Node): TS.IfStatement | undefined {
   walk(fn, (n) => {
     if (ts.isIfStatement(n) && CLOCK_READ.test(n.expression.getText()) && returnsOrThrows(n.thenStatement)) checks.push(n);
     // What `.update(...)` feeds an HMAC, or what Web Crypto's `subtle.sign`/`subtle.verify` sign.
-    const name = ts.isCallExpression(n) ? calleeName(n) : undefined;
-    const data = name === 'update' ? (n as TS.CallExpression).arguments[0]
-      : (name === 'sign' || name === 'verify') && /(^|\.)subtle\.(?:sign|verify)$/.test(dottedName(unwrap((n as TS.CallExpression).expression)) ?? '') ? (n as TS.CallExpression).arguments[name === 'sign' ? 2 : 3]
-      : undefined;
+    const data = !ts.isCallExpression(n) ? undefined : calleeName(n) === 'update' ? n.arguments[0] : webCryptoSignedData(n);
     if (data) {
       someNode(data, (id) => {
         if (ts.isIdentifier(id)) signed.add(id.text);
@@ -3065,18 +3063,39 @@ function signedClockCheck(read: TS.Node): TS.IfStatement | undefined {
   return checks.find((check) => someNode(check.expression, (id) => ts.isIdentifier(id) && id.text !== 'Date' && signed.has(id.text)));
 }
 
+/**
+ * Whether the signature leaves out the time read from `header`. With an HMAC or a Web Crypto
+ * signature in the same function, it signs other data (`.update(body)`, `subtle.verify('HMAC', key, sig, body)`).
+ * Without one, the call the signature is handed to (`verifySentrySignature(raw, signature)`) gets
+ * neither the time nor the request it could read it from, and nothing else here takes the time but
+ * the clock arithmetic. Sentry signs only the body of its webhooks, and its `sentry-hook-timestamp`
+ * is such a time.
+ */
 function hmacLeavesOut(fn: TS.Node, read: TS.Node, header: string, file: SourceFileInfo): boolean {
-  const updates: TS.CallExpression[] = [];
-  let hmac = false;
+  const signed: TS.Expression[] = [];
+  const calls: TS.CallExpression[] = [];
+  let signs = false;
   walk(fn, (n) => {
     if (ts.isCallExpression(n)) {
+      calls.push(n);
       const name = calleeName(n);
-      if (name === 'createHmac') hmac = true;
-      else if (name === 'update') updates.push(n);
+      const data = webCryptoSignedData(n);
+      if (name === 'createHmac') signs = true;
+      else if (name === 'update') signed.push(...n.arguments);
+      else if (data) {
+        signs = true;
+        signed.push(data);
+      }
     }
     return undefined;
   });
-  if (!hmac || updates.length === 0) return false;
+  const mentions = mentionsOfRead(fn, read, header, file);
+  if (signs) return signed.length > 0 && !signed.some((arg) => mentions.test(arg.getText(file.sf)));
+  return handedOnWithoutTime(fn, read, calls, mentions, file);
+}
+
+/** The names a header read goes by in its function: the header, the constant it is read into, and constants built from those. */
+function mentionsOfRead(fn: TS.Node, read: TS.Node, header: string, file: SourceFileInfo): RegExp {
   const names = [header];
   let bound: TS.Node = read;
   while (bound.parent && (ts.isParenthesizedExpression(bound.parent) || ts.isAsExpression(bound.parent) || ts.isBinaryExpression(bound.parent) ||
@@ -3095,8 +3114,57 @@ function hmacLeavesOut(fn: TS.Node, read: TS.Node, header: string, file: SourceF
       return undefined;
     });
   }
-  const mentions = mentionsOf();
-  return !updates.some((u) => u.arguments.some((arg) => mentions.test(arg.getText(file.sf))));
+  return mentionsOf();
+}
+
+/** What Web Crypto signs or checks: the data of `crypto.subtle.sign('HMAC', key, data)` or `.verify('Ed25519', key, sig, data)`. */
+function webCryptoSignedData(call: TS.CallExpression): TS.Expression | undefined {
+  const name = calleeName(call);
+  if ((name !== 'sign' && name !== 'verify') || !SUBTLE_SIGNING.test(dottedName(unwrap(call.expression)) ?? '')) return undefined;
+  return call.arguments[name === 'sign' ? 2 : 3];
+}
+
+const SUBTLE_SIGNING = /(^|\.)subtle\.(?:sign|verify)$/;
+
+/** Calls that only turn a time into a number, compare it with the clock or log it. */
+const CLOCK_ARITHMETIC = /^(?:Number(?:\.\w+)?|parse(?:Int|Float)|isNaN|isFinite|BigInt|String|Math\.\w+|Date(?:\.\w+)?|dayjs|moment|console\.\w+|logger\.\w+|log\.\w+)$/;
+
+/** Reads of a header by name (`headers.get('x')`, `req.header('x')`): the read itself hands the time on to nobody. */
+const HEADER_GETTERS = new Set(['get', 'header', 'getHeader']);
+
+/**
+ * No HMAC here: the time is left out when the calls that take the signature take neither the time
+ * nor the request (or its headers), and no other call takes the time.
+ */
+function handedOnWithoutTime(fn: TS.Node, read: TS.Node, calls: TS.CallExpression[], timeMentions: RegExp, file: SourceFileInfo): boolean {
+  const signatureNames: string[] = [];
+  walk(fn, (n) => {
+    if (ts.isVariableDeclaration(n) && ts.isIdentifier(n.name) && n.initializer && SIGNATURE_HEADER_TEXT.test(n.initializer.getText(file.sf))) signatureNames.push(n.name.text);
+    return undefined;
+  });
+  const signatureMention = signatureNames.length === 0 ? SIGNATURE_HEADER_TEXT : new RegExp(`${SIGNATURE_HEADER_TEXT.source}|(?<![\\w$])(?:${signatureNames.join('|')})(?![\\w$])`, 'i');
+  const params = new Set<string>();
+  if (isFunctionLike(fn)) for (const p of fn.parameters) if (ts.isIdentifier(p.name)) params.add(p.name.text);
+  // The request itself or its headers (`verify(event)`, `verify({ headers: req.headers, body })`); not one part (`event.body`).
+  const handsOnRequest = (arg: TS.Expression) => someNode(arg, (n) => ts.isIdentifier(n) && (n.text === 'headers' ||
+    params.has(n.text) && !((ts.isPropertyAccessExpression(n.parent) || ts.isElementAccessExpression(n.parent)) && n.parent.expression === n)));
+  let verifierCalls = 0;
+  for (const call of calls) {
+    if (call === read || contains(call, read) && HEADER_GETTERS.has(calleeName(call) ?? '')) continue;
+    const callee = dottedName(unwrap(call.expression)) ?? '';
+    if (CLOCK_ARITHMETIC.test(callee)) continue;
+    const header = HEADER_GETTERS.has(calleeName(call) ?? '') && call.arguments.length === 1 && stringLiteralValue(call.arguments[0]) !== undefined;
+    if (header) continue;
+    if (call.arguments.some((arg) => timeMentions.test(arg.getText(file.sf)))) return false;
+    if (!call.arguments.some((arg) => signatureMention.test(arg.getText(file.sf)))) continue;
+    if (call.arguments.some(handsOnRequest)) return false;
+    verifierCalls++;
+  }
+  return verifierCalls > 0;
+}
+
+function contains(outer: TS.Node, inner: TS.Node): boolean {
+  return outer.pos <= inner.pos && inner.end <= outer.end;
 }
 
 /** A header value used only as `if (!sig) return ...`. */

@@ -13,7 +13,7 @@ import { HTTP_METHODS, middlewareGuards, type ConfigSite, type EndpointInfo, typ
 import type { Span } from '../core/types';
 import { BehaviourAnalyzer, behaviourOf, refusesAround, SIGNATURE_CHECK, SIGNED_VALUE } from './behaviour';
 import { emptyFacts, mergeFacts, type Anchored, type AuthFact, type Facts, type SensitiveFact, type Site, type VerifyFact } from './facts';
-import { PROVIDER_EVENT_NAME, SIGNATURE_HEADERS, WEBHOOK_NAME } from './vocabulary';
+import { PROVIDER_EVENT_NAME, SIGNATURE_HEADER_TEXT, WEBHOOK_NAME } from './vocabulary';
 import { firebaseTrigger } from './firebase';
 import { libraryStep, routerAppOf, type RouteScope, type RouteStep, type RouterApp } from './routers';
 import { REPLAY, UNAUTHENTICATED, WEBHOOK_VERIFICATION } from '../rules/meta';
@@ -643,9 +643,6 @@ function onlyWhenSigned(node: TS.Node): boolean {
   }
   return false;
 }
-
-/** A signature header's name, quoted as code reads it: `headers['x-hub-signature-256']`, `headers.get('stripe-signature')`. */
-const SIGNATURE_HEADER_TEXT = new RegExp(`['"\`](?:${[...SIGNATURE_HEADERS].join('|')})['"\`]`, 'i');
 
 function readsSignatureHeader(text: string): boolean {
   return SIGNATURE_HEADER_TEXT.test(text);

@@ -65,7 +65,18 @@ export const SIGNATURE_HEADERS = new Set([
   'linear-signature',
   'x-zm-signature',
   'x-signature-ed25519',
+  'sentry-hook-signature',
+  'x-hubspot-signature-v3',
+  'typeform-signature',
+  'x-wc-webhook-signature',
+  'calendly-webhook-signature',
+  'x-twitch-eventsub-message-signature',
+  'x-line-signature',
+  'x-hook-signature',
 ]);
+
+/** A signature header's name, quoted as code reads it: `headers['x-hub-signature-256']`, `headers.get('stripe-signature')`. */
+export const SIGNATURE_HEADER_TEXT = new RegExp(`['"\`](?:${[...SIGNATURE_HEADERS].join('|')})['"\`]`, 'i');
 
 /** Headers that identify one delivery, so a handler can refuse to process it twice. */
 export const DELIVERY_ID_HEADERS = new Set([

@@ -1515,3 +1515,38 @@ exports.handler = async (event) => {
     ['no-unauthenticated-handler:unauthenticated@api/src/functions/open.js:3'],
   );
 });
+
+test("an OAuth callback's code exchange is the login (Redwood's OAuth recipe); a client-credentials token fetch authenticates nobody", () => {
+  const endpoint = (exchange: string, before = '') => `import { db } from 'src/lib/db'
+${before}
+export const handler = async (event) => {
+  const { code } = event.queryStringParameters
+  const response = await ${exchange}
+  const { access_token } = JSON.parse(await response.text())
+  const me = await (await fetch('https://api.github.com/user', { headers: { Authorization: \`Bearer \${access_token}\` } })).json()
+  await db.identity.upsert({ where: { uid: String(me.id) }, create: { uid: String(me.id) }, update: { accessToken: access_token } })
+  return { statusCode: 302, headers: { Location: '/' } }
+}
+`;
+  assert.deepEqual(
+    verdicts({
+      ...DB,
+      'api/src/functions/githubOAuth.ts': endpoint(`fetch('https://github.com/login/oauth/access_token', {
+    method: 'POST',
+    headers: { Accept: 'application/json' },
+    body: JSON.stringify({ client_id: process.env.GITHUB_OAUTH_CLIENT_ID, client_secret: process.env.GITHUB_OAUTH_CLIENT_SECRET, code }),
+  })`),
+      // The endpoint and the form in constants.
+      'api/src/functions/googleOAuth.ts': endpoint(
+        'fetch(TOKEN_URL, { method: "POST", body: new URLSearchParams({ code, client_id: ID, client_secret: process.env.GOOGLE_CLIENT_SECRET, grant_type: "authorization_code" }) })',
+        "const TOKEN_URL = 'https://oauth2.googleapis.com/token'\nconst ID = process.env.GOOGLE_CLIENT_ID",
+      ),
+      // A machine token for the caller's request: the caller proved nothing.
+      'api/src/functions/clientCredentials.ts': endpoint(`fetch('https://acme.eu.auth0.com/oauth/token', {
+    method: 'POST',
+    body: JSON.stringify({ grant_type: 'client_credentials', client_id: process.env.AUTH0_CLIENT_ID, client_secret: process.env.AUTH0_CLIENT_SECRET }),
+  })`),
+    }),
+    ['no-unauthenticated-handler:unauthenticated@api/src/functions/clientCredentials.ts:3'],
+  );
+});

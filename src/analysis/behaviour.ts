@@ -1311,6 +1311,10 @@ export class BehaviourAnalyzer {
     }
     if (name === 'fetch' || HTTP_VERBS.has(name) || (mayBeHttpClient(callee, name) && HTTP_CLIENT.test(dottedOf(callee, name)))) {
       const credential = call.arguments.map((a) => this.credentialThrough(a, file)).find(Boolean);
+      if (credential && this.exchangesOAuthCode(call, file)) {
+        facts.auth.push({ file, node: call, via: 'the OAuth code exchange', anchor: call });
+        return true;
+      }
       if (credential) {
         facts.sensitive.push({ file, node: call, work: `calls a third-party API with \`${credential}\``, write: true, anchor: call });
         return true;
@@ -1469,6 +1473,32 @@ export class BehaviourAnalyzer {
    * `credentialIn`, also through the constants the expression names: `const key =
    * process.env.STRIPE_SECRET_KEY`, then `` `Bearer ${key}` `` or `new Stripe(key)`.
    */
+  /**
+   * `fetch('https://github.com/login/oauth/access_token', { body: JSON.stringify({ client_id, client_secret, code }) })`:
+   * an OAuth callback trading the code the provider gave the caller's browser for the caller's
+   * token. The provider vouches for the caller (a wrong code gets no token), so the exchange is the
+   * login, as in Redwood's OAuth recipe. The URL and the body may be held in constants.
+   */
+  private exchangesOAuthCode(call: TS.CallExpression, file: SourceFileInfo): boolean {
+    const texts: string[] = [];
+    let looked = 0;
+    for (const arg of call.arguments) {
+      texts.push(arg.getText(file.sf));
+      someNode(
+        arg,
+        (n) => {
+          if (!ts.isIdentifier(n) || !isValueIdentifier(n) || looked++ > MAX_NAMES_FOLLOWED) return false;
+          const value = this.analysis.resolveValue(n, file);
+          if (value.node !== n && value.file === file) texts.push(value.node.getText(file.sf));
+          return false;
+        },
+        isFunctionLike,
+      );
+    }
+    const text = texts.join('\n');
+    return AUTHORIZATION_CODE.test(text) && (OAUTH_TOKEN_URL.test(text) || text.includes('authorization_code'));
+  }
+
   private credentialThrough(expr: TS.Expression, file: SourceFileInfo, depth = 0): string | undefined {
     const direct = credentialIn(expr, file);
     if (direct !== undefined) return direct;
@@ -3125,6 +3155,12 @@ function webCryptoSignedData(call: TS.CallExpression): TS.Expression | undefined
 }
 
 const SUBTLE_SIGNING = /(^|\.)subtle\.(?:sign|verify)$/;
+
+/** OAuth token endpoints: GitHub's `login/oauth/access_token`, `oauth2.googleapis.com/token`, `/oauth2/v2.0/token`, Slack's `oauth.v2.access`. */
+const OAUTH_TOKEN_URL = /\boauth2?(?:\/v\d+(?:\.\d+)?)?\/(?:access_?)?token\b|oauth2\.googleapis\.com\/token\b|\/oauth(?:\.v2)?\.access\b/i;
+
+/** An authorization code in what is sent: `{ code }`, `code: query.code`, `` `code=${code}` ``, `grant_type: 'authorization_code'`. */
+const AUTHORIZATION_CODE = /\bauthorization_code\b|(?<![\w$.-])code(?![\w$-])/;
 
 /** Calls that only turn a time into a number, compare it with the clock or log it. */
 const CLOCK_ARITHMETIC = /^(?:Number(?:\.\w+)?|parse(?:Int|Float)|isNaN|isFinite|BigInt|String|Math\.\w+|Date(?:\.\w+)?|dayjs|moment|console\.\w+|logger\.\w+|log\.\w+)$/;

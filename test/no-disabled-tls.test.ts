@@ -422,6 +422,41 @@ describe('levels', () => {
       [4, 'error'],
     ]);
   });
+
+  test('a value tied to NODE_ENV that is false in production is an error; one true there is a development switch', () => {
+    const found = inLib(
+      [
+        `import https from 'node:https'`,
+        `const isProduction = process.env.NODE_ENV === 'production'`,
+        `const isDev = process.env.NODE_ENV === 'development'`,
+        `new https.Agent({ rejectUnauthorized: !isProduction })`,
+        `new https.Agent({ rejectUnauthorized: isProduction ? false : true })`,
+        `new https.Agent({ rejectUnauthorized: process.env.NODE_ENV !== 'production' })`,
+        `request({ strictSSL: process.env.NODE_ENV === 'production' ? false : true })`,
+        `options.rejectUnauthorized = !isProduction`,
+        `new https.Agent({ rejectUnauthorized: !isDev })`,
+        `new https.Agent({ rejectUnauthorized: isProduction })`,
+        `new https.Agent({ rejectUnauthorized: isDev ? false : true })`,
+        `new https.Agent({ rejectUnauthorized: isProduction ? true : false })`,
+        `new https.Agent({ rejectUnauthorized: legacy ? false : true })`,
+      ].join('\n'),
+    );
+    assert.deepEqual(
+      found.map((h) => [h.line, h.level, h.messageId]),
+      [
+        [4, 'error', 'rejectUnauthorizedInProductionClient'],
+        [5, 'error', 'rejectUnauthorizedInProductionClient'],
+        [6, 'error', 'rejectUnauthorizedInProductionClient'],
+        [7, 'error', 'strictSslInProduction'],
+        [8, 'error', 'optionAssignmentInProduction'],
+      ],
+    );
+    assert.equal(found[0].message, '`rejectUnauthorized: !isProduction` is `false` when `NODE_ENV` is `production`, which turns off certificate verification for `https.Agent` there.');
+    const other = inLib(
+      `import request from 'request'\nexport const options = { rejectUnauthorized: process.env.NODE_ENV !== 'production' }\nrequest({ url, strictSSL: !(process.env.NODE_ENV === 'production') })`,
+    );
+    assert.deepEqual(other.map((h) => h.messageId), ['rejectUnauthorizedInProduction', 'strictSslInProductionClient']);
+  });
 });
 
 describe('checkServerIdentity that accepts everything', () => {

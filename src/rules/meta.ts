@@ -46,7 +46,15 @@ export const noDisabledTls: RuleMeta = {
     rejectUnauthorizedClient: '`rejectUnauthorized: false` turns off certificate verification for `{{client}}`.',
     strictSsl: '`strictSSL: false` turns off certificate verification for the requests made with these options.',
     strictSslClient: '`strictSSL: false` turns off certificate verification for `{{client}}`.',
+    rejectUnauthorizedInProduction:
+      '`rejectUnauthorized: {{value}}` is `false` when `NODE_ENV` is `production`, which turns off certificate verification for the TLS connections made with these options there.',
+    rejectUnauthorizedInProductionClient:
+      '`rejectUnauthorized: {{value}}` is `false` when `NODE_ENV` is `production`, which turns off certificate verification for `{{client}}` there.',
+    strictSslInProduction:
+      '`strictSSL: {{value}}` is `false` when `NODE_ENV` is `production`, which turns off certificate verification for the requests made with these options there.',
+    strictSslInProductionClient: '`strictSSL: {{value}}` is `false` when `NODE_ENV` is `production`, which turns off certificate verification for `{{client}}` there.',
     optionAssignment: 'Setting `{{target}}` to `false` turns off certificate verification.',
+    optionAssignmentInProduction: 'Setting `{{target}}` to `{{value}}`, `false` when `NODE_ENV` is `production`, turns off certificate verification there.',
     checkServerIdentity: '`checkServerIdentity` accepts every certificate, so a valid certificate for any host name is trusted.',
     checkServerIdentityClient:
       '`checkServerIdentity` accepts every certificate for `{{client}}`, so a valid certificate for any host name is trusted.',

@@ -13,7 +13,7 @@ import {
   withoutComment,
 } from './tls/connection-strings';
 import { isOutsideProductionOnly } from './tls/guards';
-import { acceptsEveryCertificate, envValue, isConstantFalse, resolveFunction } from './tls/values';
+import { acceptsEveryCertificate, envValue, isConstantFalse, isFalseInProduction, resolveFunction } from './tls/values';
 import { noDisabledTls as meta } from './meta';
 
 /** Files holding none of these words cannot disable verification in a way the rule knows; they are never walked. */
@@ -33,6 +33,8 @@ interface OptionHit {
   property: TS.ObjectLiteralElementLike;
   object: TS.ObjectLiteralExpression;
   suggestion?: SuggestionReport;
+  /** The value as written when it is `false` in production only by `NODE_ENV` (`!isProduction`). */
+  inProduction?: string;
 }
 
 interface ObjectFacts {
@@ -91,6 +93,8 @@ class SourceCheck {
     if (name === 'rejectUnauthorized' || name === 'strictSSL') {
       if (value && isConstantFalse(analysis, value, file)) {
         this.hits.push({ option: name, property, object, suggestion: this.trueSuggestion(name, property) });
+      } else if (value && isFalseInProduction(analysis, value, file)) {
+        this.hits.push({ option: name, property, object, inProduction: shortText(value, this.sf) });
       }
     } else if (name === 'checkServerIdentity') {
       const fn: FunctionLike | undefined = ts.isMethodDeclaration(property)
@@ -133,9 +137,12 @@ class SourceCheck {
         this.report({ messageId: ENV_MESSAGES[name], at: node });
       }
     } else if (name === 'rejectUnauthorized' || name === 'strictSSL') {
+      const base = dottedName(target.expression);
+      const option = base ? `${base}.${name}` : name;
       if (isConstantFalse(analysis, node.right, file)) {
-        const base = dottedName(target.expression);
-        this.report({ messageId: 'optionAssignment', data: { target: base ? `${base}.${name}` : name }, at: node });
+        this.report({ messageId: 'optionAssignment', data: { target: option }, at: node });
+      } else if (isFalseInProduction(analysis, node.right, file)) {
+        this.report({ messageId: 'optionAssignmentInProduction', data: { target: option, value: shortText(node.right, this.sf) }, at: node });
       }
     } else if (name === 'checkServerIdentity') {
       const fn = resolveFunction(analysis, node.right, file);
@@ -164,9 +171,10 @@ class SourceCheck {
     const base = { rejectUnauthorized: 'rejectUnauthorized', strictSSL: 'strictSsl', checkServerIdentity: 'checkServerIdentity' }[
       hit.option
     ];
+    const inProduction = hit.inProduction === undefined ? '' : 'InProduction';
     this.report({
-      messageId: client ? `${base}Client` : base,
-      data: client ? { client: client.name } : {},
+      messageId: `${base}${inProduction}${client ? 'Client' : ''}`,
+      data: { ...(client ? { client: client.name } : {}), ...(hit.inProduction === undefined ? {} : { value: hit.inProduction }) },
       at: hit.property,
       suggestions: hit.suggestion ? [hit.suggestion] : undefined,
     });
@@ -238,4 +246,10 @@ function checkConfigText(ctx: TextContext): void {
     }
     offset += line.length + 1;
   }
+}
+
+/** An expression as written, on one line and cut short for a message. */
+function shortText(expr: TS.Expression, sf: TS.SourceFile): string {
+  const text = expr.getText(sf).replace(/\s+/g, ' ');
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }

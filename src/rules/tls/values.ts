@@ -4,6 +4,7 @@ import type { ProjectAnalysis, Resolved } from '../../core/analysis';
 import type { SourceFileInfo } from '../../core/files';
 import {
   dottedName,
+  envReadName,
   isFunctionLike,
   objectProperty,
   propertyValue,
@@ -42,6 +43,41 @@ export function isConstantFalse(analysis: ProjectAnalysis, expr: TS.Expression, 
     return truthiness(analysis, node.operand, at, 0) === true;
   }
   return false;
+}
+
+/**
+ * Whether an expression tied to `NODE_ENV` is the boolean `false` in production:
+ * `!isProduction`, `process.env.NODE_ENV !== 'production'`, `isProd ? false : true`. A value that
+ * is `true` there (`NODE_ENV === 'production'`, `!isDev`) is a development switch, left alone.
+ */
+export function isFalseInProduction(analysis: ProjectAnalysis, expr: TS.Expression, file: SourceFileInfo): boolean {
+  return valueInProduction(analysis, expr, file, 0) === false;
+}
+
+/** The boolean an expression has when `NODE_ENV` is `'production'`, when the code tells; `undefined` otherwise. */
+function valueInProduction(analysis: ProjectAnalysis, expr: TS.Expression, file: SourceFileInfo, depth: number): boolean | undefined {
+  if (depth >= MAX_DEPTH) return undefined;
+  const { node, file: at } = resolveConstant(analysis, expr, file);
+  if (node.kind === ts.SyntaxKind.FalseKeyword) return false;
+  if (node.kind === ts.SyntaxKind.TrueKeyword) return true;
+  if (ts.isPrefixUnaryExpression(node) && node.operator === ts.SyntaxKind.ExclamationToken) {
+    const inner = valueInProduction(analysis, node.operand, at, depth + 1);
+    return inner === undefined ? undefined : !inner;
+  }
+  if (ts.isConditionalExpression(node)) {
+    const condition = valueInProduction(analysis, node.condition, at, depth + 1);
+    return condition === undefined ? undefined : valueInProduction(analysis, condition ? node.whenTrue : node.whenFalse, at, depth + 1);
+  }
+  if (!ts.isBinaryExpression(node)) return undefined;
+  const op = node.operatorToken.kind;
+  const equality = op === ts.SyntaxKind.EqualsEqualsEqualsToken || op === ts.SyntaxKind.EqualsEqualsToken;
+  if (!equality && op !== ts.SyntaxKind.ExclamationEqualsEqualsToken && op !== ts.SyntaxKind.ExclamationEqualsToken) return undefined;
+  const compared = nodeEnvComparedWith(node.left, node.right) ?? nodeEnvComparedWith(node.right, node.left);
+  return compared === undefined ? undefined : (compared === 'production') === equality;
+}
+
+function nodeEnvComparedWith(envSide: TS.Expression, valueSide: TS.Expression): string | undefined {
+  return envReadName(unwrap(envSide)) === 'NODE_ENV' ? stringLiteralValue(unwrap(valueSide)) : undefined;
 }
 
 function truthiness(analysis: ProjectAnalysis, expr: TS.Expression, file: SourceFileInfo, depth: number): boolean | undefined {

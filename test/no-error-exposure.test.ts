@@ -151,6 +151,23 @@ describe('flags error details in 5xx responses', () => {
     assert.equal(found[0].message, '`err.stack` is sent to the caller in a 500 response, revealing file paths and code structure.');
   });
 
+
+  test('an arrow helper whose expression body builds a fetch-style response', () => {
+    const found = hits({
+      'netlify/functions/upload.mts': [
+        'const fail = (status: number, message: string) => Response.json({ message }, { status })',
+        'const raw = (status: number, detail: string) => new Response(detail, { status })',
+        'export default async () => {',
+        "  try { await fetch('https://uploads.example.com'); return new Response('ok') } catch (err: any) {",
+        '    if (Math.random() > 0.5) return raw(502, err.message)',
+        '    return fail(500, err.stack)',
+        '  }',
+        '}',
+      ].join('\n'),
+      'netlify.toml': '[build]\n  publish = "dist"\n',
+    });
+    assert.deepEqual(found.map((h) => [h.line, h.messageId, h.text]), [[5, 'message', 'err.message'], [6, 'stack', 'err.stack']]);
+  });
   test('a helper that keeps the message for other statuses only still leaks it when written the wrong way round', () => {
     const found = inFunction(
       [

@@ -189,7 +189,8 @@ function shapesIn(ctx: SourceContext, fn: FunctionLike): Shape[] {
   const shapes: Shape[] = [];
   const own = shapeOf(ctx, fn);
   if (own) shapes.push(own);
-  if (fn.body && ts.isBlock(fn.body)) {
+  // A block, or an arrow's expression body that builds the response: `(status, message) => Response.json({ message }, { status })`.
+  if (fn.body) {
     walk(fn.body, (node) => {
       if (isFunctionLike(node)) return false;
       const shape = shapeOf(ctx, node);

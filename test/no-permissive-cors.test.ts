@@ -78,6 +78,16 @@ describe('flags credentials granted to every origin', () => {
       '}',
     );
     assert.deepEqual(found.map((h) => [h.line, h.messageId]), [[3, 'reflect'], [6, 'wildcard'], [9, 'reflect']]);
+    // Headers set one by one on an object the handler returns.
+    const assigned = inFunction(
+      'export const handler = async (event) => {',
+      '  const headers = {}',
+      "  headers['Access-Control-Allow-Origin'] = event.headers.origin",
+      "  headers['Access-Control-Allow-Credentials'] = 'true'",
+      '  return { statusCode: 200, headers }',
+      '}',
+    );
+    assert.deepEqual(assigned.map((h) => [h.line, h.messageId]), [[3, 'reflect']]);
     assert.match(found[0].message, /^`Access-Control-Allow-Origin` allows credentialed requests from any origin \(`Origin` with credentials\)/);
   });
 
@@ -95,9 +105,13 @@ describe('flags credentials granted to every origin', () => {
     assert.deepEqual(echo('ALLOWED.some((a) => origin.startsWith(a))'), ['reflect'], 'https://shop.io.evil.net starts with it');
     assert.deepEqual(echo("origin.includes('shop.io')"), ['reflect']);
     assert.deepEqual(echo('/shop\\.io/.test(origin)'), ['reflect']);
+    assert.deepEqual(echo("origin.indexOf('shop.io') !== -1"), ['reflect']);
+    assert.deepEqual(echo("['shop.io', 'shop-admin.io'].some((d) => origin.endsWith(d))"), ['reflect'], 'a list of bare suffixes');
     // Exact tests.
     assert.deepEqual(echo("origin.endsWith('.shop.io')"), []);
     assert.deepEqual(echo('ALLOWED.includes(origin)'), []);
+    assert.deepEqual(echo('ALLOWED.indexOf(origin) !== -1'), []);
+    assert.deepEqual(echo("['.shop.io', 'https://shop.io'].some((d) => origin.endsWith(d))"), []);
     assert.deepEqual(echo('/^https:\\/\\/(app\\.)?shop\\.io$/.test(origin)'), []);
     assert.deepEqual(echo("origin === 'https://shop.io'"), []);
     // Exact tests written other ways: the parsed host, a map, Object.hasOwn, a helper named for it.

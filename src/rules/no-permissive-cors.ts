@@ -26,6 +26,9 @@ export default defineRule({
         checkHeaderObject(ctx, node);
       } else if (ts.isCallExpression(node)) {
         collectHeaderCall(ctx, node, setters);
+      } else if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isElementAccessExpression(node.left)) {
+        // `headers['Access-Control-Allow-Origin'] = origin`, with the headers object returned later.
+        collectHeader(ctx, node, node.left.argumentExpression, node.right, setters);
       }
     });
     for (const calls of setters.values()) {
@@ -108,16 +111,21 @@ interface HeaderCalls {
 function collectHeaderCall(ctx: SourceContext, call: TS.CallExpression, byFunction: Map<TS.Node, HeaderCalls>): void {
   const name = calleeName(call);
   if (!name || !HEADER_SETTERS.has(name) || call.arguments.length < 2) return;
-  const header = ctx.analysis.stringValue(call.arguments[0], ctx.file)?.value.toLowerCase();
+  collectHeader(ctx, call, call.arguments[0], call.arguments[1], byFunction);
+}
+
+/** A header set by name, by a call or an assignment: `res.setHeader(name, value)`, `headers[name] = value`. */
+function collectHeader(ctx: SourceContext, at: TS.Node, name: TS.Expression, value: TS.Expression, byFunction: Map<TS.Node, HeaderCalls>): void {
+  const header = ctx.analysis.stringValue(name, ctx.file)?.value.toLowerCase();
   if (header !== 'access-control-allow-origin' && header !== 'access-control-allow-credentials') return;
-  const scope = enclosingFunction(call) ?? ctx.file.sf;
+  const scope = enclosingFunction(at) ?? ctx.file.sf;
   const calls = byFunction.get(scope) ?? { credentials: false };
   byFunction.set(scope, calls);
   if (header === 'access-control-allow-credentials') {
-    calls.credentials ||= isTrueHeaderValue(ctx, call.arguments[1]);
+    calls.credentials ||= isTrueHeaderValue(ctx, value);
   } else {
-    const grant = originGrant(ctx, call.arguments[1]);
-    if (grant && !calls.origin) calls.origin = { node: call, ...grant };
+    const grant = originGrant(ctx, value);
+    if (grant && !calls.origin) calls.origin = { node: at, ...grant };
   }
 }
 
@@ -128,12 +136,12 @@ function originGrant(ctx: SourceContext, value: TS.Expression): { grant: Grant; 
   const node = unwrap(value);
   if (ts.isConditionalExpression(node)) return originGrant(ctx, node.whenTrue) ?? originGrant(ctx, node.whenFalse);
   const origin = originOf(ctx.analysis, value, ctx.file);
-  if (origin?.kind !== 'header' || origin.name !== 'origin' || isChecked(value)) return undefined;
+  if (origin?.kind !== 'header' || origin.name !== 'origin' || isChecked(ctx, value)) return undefined;
   return { grant: 'reflect', shown: 'Origin' };
 }
 
 /** Whether the enclosing function compares the echoed value (or the Origin header) with something first. */
-function isChecked(value: TS.Expression): boolean {
+function isChecked(ctx: SourceContext, value: TS.Expression): boolean {
   const fn = enclosingFunction(value);
   if (!fn) return false;
   const target = unwrap(value);
@@ -157,8 +165,9 @@ function isChecked(value: TS.Expression): boolean {
   let checked = false;
   walk(fn, (node) => {
     if (checked) return false;
-    if (ts.isBinaryExpression(node) && /^(?:===|!==|==|!=)$/.test(node.operatorToken.getText()) && mentionsOrigin(node)) checked = true;
-    else if (ts.isCallExpression(node) && ORIGIN_TESTS.has(calleeName(node) ?? '') && mentionsOrigin(node)) checked = isExactOriginTest(node, mentionsOrigin);
+    // `origin.indexOf('shop.io') !== -1`: the call decides, visited next.
+    if (ts.isBinaryExpression(node) && /^(?:===|!==|==|!=)$/.test(node.operatorToken.getText()) && mentionsOrigin(node) && !comparesATest(node)) checked = true;
+    else if (ts.isCallExpression(node) && ORIGIN_TESTS.has(calleeName(node) ?? '') && mentionsOrigin(node)) checked = isExactOriginTest(ctx, node, mentionsOrigin);
     // `ORIGINS[origin]`: a lookup in a map of allowed origins.
     else if (ts.isElementAccessExpression(node) && mentionsOrigin(node.argumentExpression)) checked = true;
     // `isAllowedOrigin(origin)`, `validateOrigin(origin)`: a check named for what it does.
@@ -166,6 +175,13 @@ function isChecked(value: TS.Expression): boolean {
     return undefined;
   });
   return checked;
+}
+
+function comparesATest(node: TS.BinaryExpression): boolean {
+  return [node.left, node.right].some((side) => {
+    const inner = unwrap(side);
+    return ts.isCallExpression(inner) && ORIGIN_TESTS.has(calleeName(inner) ?? '');
+  });
 }
 
 const ORIGIN_TESTS = new Set(['includes', 'has', 'test', 'match', 'endsWith', 'startsWith', 'indexOf', 'hasOwn', 'hasOwnProperty']);
@@ -177,7 +193,7 @@ const ORIGIN_CHECK_NAME = /allow|valid|trust|permit|whitelist|safe/i;
  * (`https://shop.io.evil.net`), `origin.includes('shop.io')`, an unanchored `/shop\.io/`. A list's
  * `includes(origin)`, a set's `has(origin)` and `endsWith('.shop.io')` are exact.
  */
-function isExactOriginTest(call: TS.CallExpression, mentionsOrigin: (node: TS.Node) => boolean): boolean {
+function isExactOriginTest(ctx: SourceContext, call: TS.CallExpression, mentionsOrigin: (node: TS.Node) => boolean): boolean {
   const callee = unwrap(call.expression);
   const receiver = ts.isPropertyAccessExpression(callee) ? callee.expression : undefined;
   const argument = call.arguments[0] && unwrap(call.arguments[0]);
@@ -185,8 +201,8 @@ function isExactOriginTest(call: TS.CallExpression, mentionsOrigin: (node: TS.No
     case 'startsWith':
       return false;
     case 'endsWith': {
-      const suffix = argument && stringLiteralValue(argument);
-      return suffix === undefined || suffix.startsWith('.') || suffix.includes('://');
+      const suffixes = argument && suffixesOf(ctx, argument);
+      return suffixes === undefined || suffixes.every((suffix) => suffix.startsWith('.') || suffix.includes('://'));
     }
     case 'includes':
     case 'indexOf':
@@ -200,6 +216,29 @@ function isExactOriginTest(call: TS.CallExpression, mentionsOrigin: (node: TS.No
       return true;
   }
 }
+
+/**
+ * The suffixes an `endsWith` argument can be: a string, or the parameter of a callback run over a
+ * constant list (`ALLOWED.some((d) => origin.endsWith(d))`). `undefined` when the code does not tell.
+ */
+function suffixesOf(ctx: SourceContext, argument: TS.Expression): string[] | undefined {
+  const literal = stringLiteralValue(argument);
+  if (literal !== undefined) return [literal];
+  if (!ts.isIdentifier(argument)) return undefined;
+  const callback = enclosingFunction(argument);
+  const param = callback?.parameters[0];
+  if (!callback || !param || !ts.isIdentifier(param.name) || param.name.text !== argument.text) return undefined;
+  const iteration = callback.parent;
+  if (!ts.isCallExpression(iteration) || iteration.arguments[0] !== callback || !LIST_TESTS.has(calleeName(iteration) ?? '')) return undefined;
+  const callee = unwrap(iteration.expression);
+  if (!ts.isPropertyAccessExpression(callee)) return undefined;
+  const list = resolveConstant(ctx.analysis, callee.expression, ctx.file).node;
+  if (!ts.isArrayLiteralExpression(list)) return undefined;
+  const values = list.elements.map((e) => stringLiteralValue(unwrap(e as TS.Expression)));
+  return values.every((v): v is string => v !== undefined) ? values : undefined;
+}
+
+const LIST_TESTS = new Set(['some', 'find', 'findIndex', 'filter', 'every']);
 
 /** `/^https:\/\/shop\.io$/`: the whole origin must match. */
 function isAnchored(regex: TS.RegularExpressionLiteral): boolean {

@@ -60,6 +60,9 @@ describe('flags requests, headers, bodies and secrets written to logs', () => {
       "logger.info({ payload }, 'webhook')",
       'const { headers } = event',
       'console.log(`headers: ${JSON.stringify(headers)}`)',
+      "console.log(JSON.parse(event.body || '{}'))",
+      "const order = JSON.parse(event.body ?? '{}')",
+      'logger.warn({ order })',
     );
     assert.deepEqual(found.map((h) => [h.line, h.messageId]), [
       [3, 'headers'],
@@ -69,6 +72,8 @@ describe('flags requests, headers, bodies and secrets written to logs', () => {
       [7, 'body'],
       [9, 'body'],
       [11, 'headers'],
+      [12, 'body'],
+      [14, 'body'],
     ]);
     assert.equal(found[1].message, '`logger.warn` logs the `authorization` header, a credential.');
   });
@@ -112,6 +117,25 @@ describe('flags requests, headers, bodies and secrets written to logs', () => {
         'export const handler = async (event) => {',
         '  log.info({ token: event.queryStringParameters.token })',
         '  log.info({ password: event.queryStringParameters.password })',
+        '  return { statusCode: 200 }',
+        '}',
+      ].join('\n'),
+    });
+    assert.deepEqual(found.map((h) => [h.line, h.messageId]), [[5, 'named']]);
+  });
+
+  test("Redwood's own list extended with a spread, as its docs show, redacts both", () => {
+    const found = hits({
+      'api/src/lib/logger.js': [
+        "import { createLogger, redactionsList } from '@redwoodjs/api/logger'",
+        "export const logger = createLogger({ options: { level: 'info', redact: [...redactionsList, 'partnerToken'] } })",
+      ].join('\n'),
+      'api/src/functions/hook.js': [
+        "import { logger } from 'src/lib/logger'",
+        'export const handler = async (event) => {',
+        '  logger.info({ partnerToken: event.queryStringParameters.partnerToken })',
+        '  logger.info({ accessToken: event.queryStringParameters.accessToken })',
+        '  logger.info({ apiKey: event.queryStringParameters.apiKey })',
         '  return { statusCode: 200 }',
         '}',
       ].join('\n'),
@@ -278,6 +302,19 @@ describe('does not flag', () => {
       "emitter.on('message', (message, event) => logger.info({ event }))",
     );
     assert.deepEqual(found, []);
+    // A first parameter named like a request, typed as the app's own value, outside a handler.
+    const typed = hits({
+      'api/src/lib/analytics.ts': [
+        "import { logger } from 'src/lib/logger'",
+        'interface AnalyticsEvent { name: string }',
+        "export const trackEvent = (event: AnalyticsEvent) => logger.warn({ event }, 'analytics')",
+        "export function audit(request: { action: string }) { logger.warn({ request }, 'audit') }",
+        "export const untyped = (event) => logger.warn({ event }, 'untyped')",
+        "export const lambda = (event: APIGatewayProxyEvent) => logger.warn({ event }, 'typed as a request')",
+        "export const next = (req: NextApiRequest) => logger.warn({ req }, 'typed as a request')",
+      ].join('\n'),
+    });
+    assert.deepEqual(typed.map((h) => [h.line, h.messageId]), [[5, 'event'], [6, 'event'], [7, 'event']]);
   });
 
   test('web and scripts of a Redwood app', () => {

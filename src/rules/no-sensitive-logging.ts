@@ -27,7 +27,7 @@ const LOGGER_NAME = /^(?:[Ll]og|[Ll]ogger|\w*Logger|pino|winston)$/;
 const EVENT_NAMES = /^(?:event|evt|req|request|rawEvent)$/;
 const REQUEST_PART = /^(?:event|evt|req|request|rawEvent)\.(headers|multiValueHeaders|body|rawBody|cookies)$/;
 /** Types of the request a handler receives (aws-lambda, @netlify/functions, Fetch, Next, @vercel/node, node:http). */
-const REQUEST_TYPE = /^(?:APIGateway\w*Event\w*|ALBEvent|LambdaFunctionURLEvent|HandlerEvent|Request|NextRequest|VercelRequest|IncomingMessage)$/;
+const REQUEST_TYPE = /^(?:APIGateway\w*Event\w*|ALBEvent|LambdaFunctionURLEvent\w*|HandlerEvent|FetchEvent|H3Event|RequestEvent|Request|NextRequest|NextApiRequest|FastifyRequest|VercelRequest|IncomingMessage|HttpRequest)$/;
 /** Calls whose result prints their argument. */
 const STRINGIFIERS = new Set(['stringify', 'String', 'inspect', 'format']);
 const MAX_DEPTH = 6;
@@ -197,7 +197,7 @@ function identifierLeak(ctx: SourceContext, id: TS.Identifier): Leak | undefined
   const decl = ctx.analysis.declarationOf(id, ctx.file);
   if (decl && decl.file === ctx.file) {
     const declared = decl.node;
-    if (ts.isParameter(declared) && EVENT_NAMES.test(id.text) && isFirstParameter(declared)) {
+    if (ts.isParameter(declared) && EVENT_NAMES.test(id.text) && isFirstParameter(declared) && mayBeRequest(declared)) {
       return { node: id, messageId: 'event', name: id.text, object: true };
     }
     const part = destructuredRequestPart(declared, id.text);
@@ -252,6 +252,19 @@ function isRequestParameter(param: TS.ParameterDeclaration): boolean {
   return isHandler(param.parent);
 }
 
+/**
+ * Whether a first parameter named like a request (`event`, `request`) may hold one: untyped, typed
+ * `any` or as a platform's request, or the module's handler's. `trackEvent(event: AnalyticsEvent)`
+ * and `audit(request: { action: string })` take the app's own values.
+ */
+function mayBeRequest(param: TS.ParameterDeclaration): boolean {
+  const type = param.type;
+  if (!type || type.kind === ts.SyntaxKind.AnyKeyword || isHandler(param.parent)) return true;
+  if (type.kind !== ts.SyntaxKind.TypeReference) return false;
+  const { typeName } = type as TS.TypeReferenceNode;
+  return REQUEST_TYPE.test(ts.isIdentifier(typeName) ? typeName.text : typeName.right.text);
+}
+
 function isHandler(fn: TS.Node): boolean {
   const parent = fn.parent;
   if (ts.isExportAssignment(parent)) return true;
@@ -283,7 +296,12 @@ function entriesSource(call: TS.CallExpression): TS.Expression | undefined {
 function isParsedBody(call: TS.CallExpression): boolean {
   const name = calleeName(call);
   if (name === 'parse' && dottedName(unwrap(call.expression)) === 'JSON.parse' && call.arguments[0]) {
-    const arg = dottedName(unwrap(call.arguments[0]));
+    // `JSON.parse(event.body || '{}')`, `JSON.parse(event.body ?? '{}')`
+    let parsed = unwrap(call.arguments[0]);
+    if (ts.isBinaryExpression(parsed) && (parsed.operatorToken.kind === ts.SyntaxKind.BarBarToken || parsed.operatorToken.kind === ts.SyntaxKind.QuestionQuestionToken)) {
+      parsed = unwrap(parsed.left);
+    }
+    const arg = dottedName(parsed);
     return arg !== undefined && /^(?:event|evt|req|request|rawEvent)\.(?:body|rawBody)$/.test(arg);
   }
   if (name !== 'json' && name !== 'text' && name !== 'formData') return false;

@@ -51,17 +51,35 @@ export function redwoodLogger(analysis: ProjectAnalysis, receiver: TS.Expression
   if (!ts.isObjectLiteralExpression(optionsObject)) return { defaultLevel: false };
   const defaultLevel = objectProperty(optionsObject, 'level') === undefined;
   const redact = objectProperty(optionsObject, 'redact');
-  return { redactions: redact ? literalPaths(propertyValue(redact)) : REDWOOD_REDACTIONS, defaultLevel };
+  return { redactions: redact ? literalPaths(analysis, propertyValue(redact), resolved.file) : REDWOOD_REDACTIONS, defaultLevel };
 }
 
-/** `['a', 'b.c']` or `{ paths: [...] }`. */
-function literalPaths(value: TS.Expression | undefined): readonly string[] | undefined {
+/** `['a', 'b.c']` or `{ paths: [...] }`, also extending Redwood's list (`[...redactionsList, 'partnerToken']`, as its docs show). */
+function literalPaths(analysis: ProjectAnalysis, value: TS.Expression | undefined, file: SourceFileInfo): readonly string[] | undefined {
   let list = value && unwrap(value);
   if (list && ts.isObjectLiteralExpression(list)) list = propertyValue(objectProperty(list, 'paths'));
   list = list && unwrap(list);
   if (!list || !ts.isArrayLiteralExpression(list)) return undefined;
-  const paths = list.elements.map((e) => stringLiteralValue(e));
-  return paths.every((p): p is string => p !== undefined) ? paths : undefined;
+  const paths: string[] = [];
+  for (const element of list.elements) {
+    if (ts.isSpreadElement(element)) {
+      if (!isRedwoodRedactions(analysis, element.expression, file)) return undefined;
+      paths.push(...REDWOOD_REDACTIONS);
+      continue;
+    }
+    const path = stringLiteralValue(element);
+    if (path === undefined) return undefined;
+    paths.push(path);
+  }
+  return paths;
+}
+
+/** `redactionsList` imported from Redwood's logger. */
+function isRedwoodRedactions(analysis: ProjectAnalysis, expr: TS.Expression, file: SourceFileInfo): boolean {
+  const id = unwrap(expr);
+  if (!ts.isIdentifier(id)) return false;
+  const source = analysis.importSource(file, id.text);
+  return source !== undefined && source.name === 'redactionsList' && REDWOOD_LOGGER.test(source.specifier);
 }
 
 /** Whether pino redacts the value at `path` (keys from the logged object down), `*` matching one key. */

@@ -485,8 +485,12 @@ describe('literals used as credentials', () => {
       "export const f = (p) => jwt.sign(p, 'secret')",
       `const CLERK_WEBHOOK_SECRET_KEY = '${tokens.whsec()}'`,
       "export const g = (event) => verifyEvent('base64Sha256Verifier', { event, secret: CLERK_WEBHOOK_SECRET_KEY.slice(6) })",
+      // jose's key as Next.js's auth guide writes it, encoded in a constant.
+      "import { SignJWT } from 'jose'",
+      `const key = new TextEncoder().encode('${tokens.generic()}')`,
+      "export const h = (p) => new SignJWT(p).setProtectedHeader({ alg: 'HS256' }).sign(key)",
     ].join('\n');
-    assert.deepEqual(summary(scanModule(code)), ['3:error:sinkLiteral', '4:error:sinkLiteral', '5:error:sinkLiteral', '6:error:sinkLiteral', '9:error:sinkConstant']);
+    assert.deepEqual(summary(scanModule(code)), ['3:error:sinkLiteral', '4:error:sinkLiteral', '5:error:sinkLiteral', '6:error:sinkLiteral', '9:error:sinkConstant', '12:error:sinkConstant']);
   });
 
   test('an HMAC key that reads as a label is a derivation constant, not a secret; a JWT key never is', () => {
@@ -572,6 +576,16 @@ describe('credential names and formats in source', () => {
   test('a Firebase web config apiKey is public; the same key elsewhere is a warning', () => {
     const firebase = `export const app = { apiKey: '${tokens.google()}', authDomain: 'x.firebaseapp.com', projectId: 'x' }\n`;
     assert.deepEqual(scanModule(firebase), []);
+    // Known as one by its web app id, by initializeApp, or with the key behind a public name's fallback.
+    const shapes = [
+      `export const a = { apiKey: '${tokens.google()}', projectId: 'x', appId: '1:99812311234:web:0a1b2c3d4e5f60718293a4' }`,
+      "import { initializeApp } from 'firebase/app'",
+      `export const b = initializeApp({ apiKey: '${tokens.google()}', projectId: 'x' })`,
+      `export const c = initializeApp({ apiKey: process.env.NEXT_PUBLIC_FIREBASE_API_KEY ?? '${tokens.google()}', projectId: 'x' })`,
+      `export const d = process.env.NEXT_PUBLIC_MAPS_KEY || '${tokens.google()}'`,
+    ].join('\n');
+    assert.deepEqual(scanModule(shapes), []);
+    assert.deepEqual(summary(scanModule(`export const e = process.env.MAPS_SERVER_KEY || '${tokens.google()}'\n`)), ['1:warning:envFallback']);
     assert.deepEqual(summary(scanModule(`export const MAPS_SERVER_KEY = '${tokens.google()}'\n`)), ['1:warning:hardcoded']);
   });
 

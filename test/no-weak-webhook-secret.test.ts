@@ -45,6 +45,11 @@ describe('flags weak and placeholder secrets in committed config', () => {
   test('TOML config (netlify.toml)', () => {
     const found = hits({ 'netlify.toml': '[context.production.environment]\n  WEBHOOK_SECRET = "webhook"\n' });
     assert.deepEqual(found.map((h) => [h.file, h.line, h.messageId]), [['netlify.toml', 2, 'short']]);
+    // What the Deploy to Netlify button asks for: each value is a description.
+    const template = hits({
+      'netlify.toml': '[template.environment]\n  STRIPE_WEBHOOK_SECRET = "Signing secret of the Stripe webhook endpoint"\n  SESSION_SECRET = "Any long random string"\n[build.environment]\n  WEBHOOK_SECRET = "webhook"\n',
+    });
+    assert.deepEqual(template.map((h) => [h.line, h.messageId]), [[5, 'short']]);
   });
 
   test('example files: weak real-looking values, not placeholders', () => {

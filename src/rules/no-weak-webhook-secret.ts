@@ -40,7 +40,7 @@ export default defineRule({
     const name = path.basename(ctx.file.path);
     const assignments = parseConfigFile(name, ctx.file.text);
     for (const assignment of assignments) {
-      if (isCoveredName(assignment.key)) check(ctx, assignment, EXAMPLE_FILES.has(name));
+      if (isCoveredName(assignment.key) && !assignment.description) check(ctx, assignment, EXAMPLE_FILES.has(name));
     }
   },
 });

@@ -60,7 +60,8 @@ export function looksStronglyGenerated(value: string): boolean {
 /** A known format or a URL password anywhere in the value. */
 export function classifyUnnamed(value: string, hints: ValueHints): Verdict | undefined {
   const known = findKnownSecret(value, hints);
-  if (known && !(known.patternId === 'google-api-key' && hints.firebaseConfig)) {
+  // A Google key in a Firebase web config or under a public name (`NEXT_PUBLIC_FIREBASE_API_KEY`) ships to browsers.
+  if (known && !(known.patternId === 'google-api-key' && (hints.firebaseConfig || (hints.name !== undefined && namesNonSecret(hints.name))))) {
     return { kind: known.label, level: known.level, secret: known.token };
   }
   const url = findUrlCredential(value);

@@ -9,6 +9,8 @@ export interface Assignment {
   /** Offsets of the value (inside its quotes) in the file text. */
   start: number;
   end: number;
+  /** Under Netlify's `[template.environment]`: a description for the Deploy to Netlify button, not a value. */
+  description?: boolean;
 }
 
 const ENV_KEY = /^[ \t]*(?:export[ \t]+)?([A-Za-z_][A-Za-z0-9_.-]{0,127})[ \t]*(?:=|:[ \t])[ \t]*/;
@@ -53,9 +55,12 @@ export function parseTomlStrings(text: string): Assignment[] {
   const closingQuote = quoteFinder(text);
   const assignments: Assignment[] = [];
   let pos = 0;
+  let table = '';
   while (pos < text.length) {
     const lineEnd = endOfLine(text, pos);
     const line = text.slice(pos, lineEnd);
+    const header = TABLE_HEADER.exec(line);
+    if (header) table = header[1].replace(/["'\s]/g, '');
     const equals = line.indexOf('=');
     const name = equals === -1 ? undefined : tomlKeyName(line.slice(0, equals));
     if (name === undefined) {
@@ -71,7 +76,8 @@ export function parseTomlStrings(text: string): Assignment[] {
       const close = closingQuote(valueStart + open, triple ? quote.repeat(3) : quote);
       if (close !== -1 && (triple || close <= lineEnd)) {
         const raw = text.slice(valueStart + open, close);
-        assignments.push({ key: name, value: quote === '"' ? unescapeDouble(raw) : raw, start: valueStart + open, end: close });
+        const value = quote === '"' ? unescapeDouble(raw) : raw;
+        assignments.push({ key: name, value, start: valueStart + open, end: close, ...(isTemplateDescription(table, line.slice(0, equals)) ? { description: true } : {}) });
         pos = endOfLine(text, close) + 1;
         continue;
       }
@@ -79,6 +85,17 @@ export function parseTomlStrings(text: string): Assignment[] {
     pos = lineEnd + 1;
   }
   return assignments;
+}
+
+/** `[build.environment]`, `[[redirects]]`, `["quoted".key]`: the table the following keys belong to. */
+const TABLE_HEADER = /^\s*\[\[?([^\]]*)\]\]?\s*(?:#.*)?$/;
+
+/**
+ * Netlify's `[template.environment]`: what the Deploy to Netlify button asks for, each value a
+ * description shown to whoever deploys (`STRIPE_WEBHOOK_SECRET = "Signing secret of the endpoint"`).
+ */
+function isTemplateDescription(table: string, rawKey: string): boolean {
+  return table === 'template.environment' || (table === '' && rawKey.trim().replace(/["'\s]/g, '').startsWith('template.environment.'));
 }
 
 /** The last segment of a bare, quoted or dotted TOML key, or undefined if the text is not a key. */

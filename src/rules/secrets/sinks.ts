@@ -73,7 +73,7 @@ const STRING_METHODS = new Set(['slice', 'substring', 'substr', 'trim', 'toStrin
  * The expression that holds the key: `Buffer.from(x, 'base64')`, `new TextEncoder().encode(x)`
  * and string methods such as `x.slice(6)` (stripping Svix's `whsec_`) all carry the key `x`.
  */
-function keyExpression(argument: TS.Expression): TS.Expression {
+export function keyExpression(argument: TS.Expression): TS.Expression {
   let expression = unwrap(argument);
   for (let hops = 0; hops < 4 && ts.isCallExpression(expression); hops++) {
     const callee = unwrap(expression.expression);

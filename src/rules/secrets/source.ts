@@ -4,14 +4,14 @@ import type { ProjectAnalysis } from '../../core/analysis';
 import type { SourceFileInfo } from '../../core/files';
 import type { RelatedReport, SuggestionReport } from '../../core/rule';
 import type { Level, Span } from '../../core/types';
-import { dottedName, envReadName, envReadText, isEnvRead, propertyKeyName, stringLiteralValue, unwrap } from '../../core/ast';
+import { calleeName, dottedName, envReadName, envReadText, isEnvRead, propertyKeyName, stringLiteralValue, unwrap } from '../../core/ast';
 import { classifyAuthorization, classifyFallback, classifyNamed, classifyUnnamed, type ValueHints, type Verdict } from './classify';
 import { maskSecret } from './mask';
 import { isWordLike } from './entropy';
 import { envNameFor, isAuthorizationName, isDisplayableName } from './names';
 import { ANY_KEYWORD, findKnownSecret, findKnownSecrets } from './patterns';
 import { isPlaceholder, isPublicValue } from './placeholders';
-import { sinkOf, type Sink } from './sinks';
+import { keyExpression, sinkOf, type Sink } from './sinks';
 
 /** One finding-to-be, tied to the node it is about so that each literal is reported once. */
 export interface Candidate {
@@ -185,7 +185,7 @@ function literalCandidate(node: TS.StringLiteralLike, file: SourceFileInfo, hint
   if (value.length < MIN_CONTEXT_LENGTH) return undefined;
   const context = literalContext(node);
   if (context.kind === 'fallback') {
-    const verdict = classifyFallback(value, context.env, hints);
+    const verdict = classifyFallback(value, context.env, { ...hints, ...objectHints(propertyObjectOf(node), node) });
     return verdict && contextCandidate(node, 'envFallback', { env: context.read ?? `process.env.${context.env}` }, verdict);
   }
   if (context.kind === 'none' || !isDisplayableName(context.name) || findKnownSecret(context.name)) {
@@ -329,10 +329,14 @@ function headerSetterContext(call: TS.CallExpression, child: TS.Node): LiteralCo
   return header === undefined ? { kind: 'none' } : { kind: 'named', name: header, suggest: false };
 }
 
-/** Facts about sibling properties: a Firebase web config, an AWS access key ID beside a secret. */
+/**
+ * Facts about sibling properties: a Firebase web config (its `authDomain`, `storageBucket`, a web
+ * `appId`, or the object handed to `initializeApp`), an AWS access key ID beside a secret.
+ */
 function objectHints(object: TS.ObjectLiteralExpression | undefined, self: TS.Node): ValueHints {
   if (!object) return {};
-  let firebaseConfig = false;
+  const parent = unwrap(object).parent;
+  let firebaseConfig = parent !== undefined && ts.isCallExpression(parent) && calleeName(parent) === 'initializeApp';
   let awsKeyIdNearby = false;
   for (const property of object.properties) {
     const name = ts.isPropertyAssignment(property) || ts.isShorthandPropertyAssignment(property) ? propertyKeyName(property.name) : undefined;
@@ -340,9 +344,21 @@ function objectHints(object: TS.ObjectLiteralExpression | undefined, self: TS.No
     if (ts.isPropertyAssignment(property) && property.initializer !== self) {
       const value = stringLiteralValue(unwrap(property.initializer));
       if (value !== undefined && /^(?:AKIA|ASIA)[A-Z2-7]{16}$/.test(value)) awsKeyIdNearby = true;
+      if (name === 'appId' && value !== undefined && FIREBASE_WEB_APP_ID.test(value)) firebaseConfig = true;
     }
   }
   return { firebaseConfig, awsKeyIdNearby };
+}
+
+/** Firebase's web app id: `1:99812311234:web:0a1b2c3d4e5f60718293a4`. */
+const FIREBASE_WEB_APP_ID = /^\d+:\d+:web:[0-9a-f]+$/;
+
+/** The object a value is the property of, through a fallback (`apiKey: process.env.X ?? '...'`). */
+function propertyObjectOf(node: TS.Node): TS.ObjectLiteralExpression | undefined {
+  let current = node;
+  while (current.parent && (ts.isBinaryExpression(current.parent) || ts.isConditionalExpression(current.parent) || ts.isParenthesizedExpression(current.parent))) current = current.parent;
+  const property = current.parent;
+  return property && ts.isPropertyAssignment(property) && property.initializer === current ? property.parent : undefined;
 }
 
 /**
@@ -406,9 +422,16 @@ function resolveConstant(
   file: SourceFileInfo,
   analysis: ProjectAnalysis,
 ): { literal: TS.StringLiteralLike; file: SourceFileInfo } | undefined {
-  const resolved = constantValue(expression, file, analysis, 0);
-  const node = resolved?.node;
-  return node && (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) ? { literal: node, file: resolved.file } : undefined;
+  let resolved = constantValue(expression, file, analysis, 0);
+  // `const key = new TextEncoder().encode('...')` (jose's key in Next.js's auth guide): the constant holds the key encoded.
+  if (resolved && ts.isCallExpression(resolved.node)) {
+    const inner = keyExpression(resolved.node);
+    const at = resolved.file;
+    if (inner !== resolved.node) resolved = ts.isIdentifier(inner) || ts.isPropertyAccessExpression(inner) ? constantValue(inner, at, analysis, 0) : { node: inner, file: at };
+  }
+  if (!resolved) return undefined;
+  const node = resolved.node;
+  return ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node) ? { literal: node, file: resolved.file } : undefined;
 }
 
 /** The expression a constant, a property path of constant objects (`settings.signing.key`) or a namespace import's export (`keys.HOOK`) stands for. */

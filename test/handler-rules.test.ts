@@ -404,6 +404,32 @@ ${afterCatch}
   );
 });
 
+test("a try that ends the handler, whose catch answers 400 without returning, carries on with nothing (Svix's guide)", () => {
+  const hook = (after: string) => `import { Webhook } from 'svix'
+import { db } from './_db'
+export default async function handler(req, res) {
+  try {
+    const msg = new Webhook(process.env.SVIX_SECRET).verify(req.body, req.headers)
+    await db.delivery.create({ data: { id: msg.id } })
+    res.status(204).end()
+  } catch {
+    res.status(400).end()
+  }
+${after}}
+`;
+  const root = tempDir('fnscan-vercel-catch-');
+  writeFiles(root, {
+    'api/_db.ts': DB['api/src/lib/db.ts'],
+    'vercel.json': '{}',
+    'api/last.ts': hook(''),
+    'api/more.ts': hook('  await db.audit.create({ data: { at: new Date() } })\n'),
+  });
+  assert.deepEqual(
+    scanRules(root, HANDLER_RULES).findings.map((f) => `${f.ruleId}:${f.messageId}@${path.relative(root, f.location.file)}:${f.location.startPos.line}`),
+    ['require-webhook-verification:swallowed@api/more.ts:5'],
+  );
+});
+
 test('tolerances written as constants, here, in options objects or in a helper module, are evaluated', () => {
   const redwood = (imports: string, options: string) => `import { verifyEvent } from '@redwoodjs/api/webhooks'
 import { db } from 'src/lib/db'

@@ -2425,11 +2425,23 @@ function swallowingTry(node: TS.Node): TS.Block | undefined {
       const recovery = parent.catchClause.block;
       // The catch refuses (`res.status(401).json(...)` in an Express middleware), records the
       // failure for a later refusal, or the try records the success (`valid = true`, then `if (!valid) return 401`).
-      const recovers = !returnsOrThrows(recovery) && !setsGuardingFlag(recovery) && !refusesWithAuthStatus(recovery) && !setsGuardingFlag(parent.tryBlock);
+      const recovers = !returnsOrThrows(recovery) && !setsGuardingFlag(recovery) && !refusesWithAuthStatus(recovery) && !setsGuardingFlag(parent.tryBlock) &&
+        !(endsItsFunction(parent) && answersClientError(recovery));
       return recovers || returnsThePayload(recovery) ? parent.tryBlock : undefined;
     }
   }
   return undefined;
+}
+
+/** The last statement of its function's body: nothing runs after it. */
+function endsItsFunction(statement: TS.Statement): boolean {
+  const block = statement.parent;
+  return ts.isBlock(block) && isFunctionLike(block.parent) && block.statements[block.statements.length - 1] === statement;
+}
+
+/** `catch { res.status(400).end() }`: the catch answers a client error (Svix's and Stripe's guides answer 400). */
+function answersClientError(block: TS.Block): boolean {
+  return someNode(block, (n) => ts.isCallExpression(n) && /\.status\(4\d\d\)|sendStatus\(4\d\d\)/.test(n.getText()), isFunctionLike);
 }
 
 /** `assert(hasRole('admin'))`, `invariant(user, 'no user')`, `assert.ok(x)`: throws unless the value holds. */

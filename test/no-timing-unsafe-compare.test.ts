@@ -78,6 +78,17 @@ describe('flags secrets compared with equality operators', () => {
       'if (!key || !keys.includes(key)) return { statusCode: 401 }',
     );
     assert.deepEqual(found.map((h) => [h.line, h.messageId, h.message.slice(0, 61)]), [[6, 'env', '`process.env.PARTNER_API_KEYS` is compared with `.includes()`']]);
+    // A list written out, and a prefix test: each compares character by character.
+    const more = inHandler(
+      'const keys = [process.env.PRIMARY_API_KEY, process.env.SECONDARY_API_KEY]',
+      "if (!keys.includes(event.headers['x-api-key'])) return { statusCode: 401 }",
+      "if (!(event.headers.authorization ?? '').startsWith(`Bearer ${process.env.OPS_API_TOKEN}`)) return { statusCode: 401 }",
+      "if (!event.path.startsWith(process.env.PUBLIC_PREFIX) && !event.headers['x-signature'].startsWith('sha256=')) return { statusCode: 400 }",
+    );
+    assert.deepEqual(more.map((h) => [h.line, h.message.slice(0, 61)]), [
+      [5, '`process.env.PRIMARY_API_KEY` is compared with `.includes()`,'],
+      [6, '`process.env.OPS_API_TOKEN` is compared with `.startsWith()`,'],
+    ]);
     // Not credentials: an allowlist of origins, a scheme test, a key id.
     assert.deepEqual(
       inHandler(

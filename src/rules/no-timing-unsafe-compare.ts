@@ -48,7 +48,8 @@ export default defineRule({
 /**
  * `a.equals(b)` and `Buffer.compare(a, b)`: byte-by-byte comparisons of Buffers that stop at the
  * first difference, as `===` does; `crypto.timingSafeEqual` is the constant-time one. And
- * `KEYS.split(',').includes(key)`: `===` against each element.
+ * `KEYS.split(',').includes(key)`: `===` against each element; `startsWith`/`endsWith`, which
+ * compare a prefix or suffix the same way.
  */
 function methodComparison(call: TS.CallExpression): { op: string; left: TS.Expression; right: TS.Expression } | undefined {
   const callee = unwrap(call.expression);
@@ -56,6 +57,8 @@ function methodComparison(call: TS.CallExpression): { op: string; left: TS.Expre
   const name = callee.name.text;
   if (name === 'equals' && call.arguments.length === 1) return { op: '.equals()', left: callee.expression, right: call.arguments[0] };
   if (name === 'includes' && call.arguments.length === 1) return { op: '.includes()', left: callee.expression, right: call.arguments[0] };
+  // `auth.startsWith(\`Bearer ${process.env.API_TOKEN}\`)`: compared character by character, and any suffix passes.
+  if ((name === 'startsWith' || name === 'endsWith') && call.arguments.length === 1) return { op: `.${name}()`, left: callee.expression, right: call.arguments[0] };
   if (name === 'compare' && call.arguments.length === 2 && ts.isIdentifier(callee.expression) && callee.expression.text === 'Buffer') {
     return { op: 'Buffer.compare()', left: call.arguments[0], right: call.arguments[1] };
   }

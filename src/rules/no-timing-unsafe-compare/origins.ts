@@ -59,6 +59,10 @@ export function originOf(analysis: ProjectAnalysis, expr: TS.Expression, file: S
     return strongest(node.templateSpans.map((span) => originOf(analysis, span.expression, file, depth + 1)));
   }
   if (ts.isBinaryExpression(node)) return binaryOrigin(analysis, node, file, depth);
+  // `[process.env.PRIMARY_API_KEY, process.env.SECONDARY_API_KEY]`, looked up with `.includes(key)`.
+  if (ts.isArrayLiteralExpression(node) && node.elements.length > 0 && !node.elements.some(ts.isSpreadElement)) {
+    return strongest(node.elements.map((element) => originOf(analysis, element, file, depth + 1)));
+  }
   return undefined;
 }
 

@@ -72,6 +72,23 @@ describe('flags credentials and bodies sent to non-local http:// URLs', () => {
     assert.deepEqual(found.map((h) => [h.messageId, h.message]), [
       ['env', '`fetch` sends `process.env.MAPS_API_KEY` to `http://maps.vendor.io` over plain HTTP, where anyone on the network path can read it.'],
     ]);
+    // Set on a URL object first, in the URL's credentials, or in a Request handed to fetch.
+    const more = inLib(
+      'export const collect = async (body) => {',
+      "  const url = new URL('/collect', 'http://collector.metricsvendor.net')",
+      "  url.searchParams.set('key', process.env.METRICS_API_KEY)",
+      "  await fetch(url, { method: 'POST', body })",
+      '}',
+      "export const upload = () => fetch(`http://${process.env.FTP_USER}:${process.env.FTP_PASSWORD}@reports.partner-ftp.com/upload`, { method: 'PUT' })",
+      "export const lead = () => fetch(new Request('http://api.partner-crm.com/v1/leads', { method: 'POST', headers: { Authorization: `Bearer ${process.env.CRM_TOKEN}` } }))",
+      // The host after unknown credentials must be written out.
+      'export const unknown = (host) => fetch(`http://${process.env.FTP_USER}@${host}/upload`)',
+    );
+    assert.deepEqual(more.map((h) => [h.line, h.messageId, h.message.match(/to `([^`]+)`/)?.[1]]), [
+      [4, 'env', 'http://collector.metricsvendor.net'],
+      [6, 'env', 'http://reports.partner-ftp.com'],
+      [7, 'header', 'http://api.partner-crm.com'],
+    ]);
   });
 
   test('a body is a warning', () => {

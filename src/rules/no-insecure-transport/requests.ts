@@ -50,6 +50,12 @@ export function requestCall(analysis: ProjectAnalysis, call: TS.CallExpression, 
     const source = analysis.importSource(file, callee.text);
     const pkg = source?.specifier;
     if (name === 'fetch' && (!source || FETCH_MODULES.has(pkg ?? ''))) {
+      // `fetch(new Request(url, { headers }))`, also through a constant: the Request carries both.
+      const request = args[0] ? resolveObject(analysis, args[0], file) : undefined;
+      if (request && ts.isNewExpression(request.node) && calleeName(request.node) === 'Request' && request.node.arguments?.[0]) {
+        const init = request.node.arguments[1];
+        return { client: 'fetch', url: request.node.arguments[0], options: [...(init ? [resolveObject(analysis, init, request.file)] : []), ...here(args[1])], isPreset: false };
+      }
       return { client: 'fetch', url: args[0], options: here(args[1]), isPreset: false };
     }
     if (pkg === 'axios' || pkg === 'got' || pkg === 'ky') {
@@ -139,7 +145,7 @@ export type Cargo =
 export function cargoOf(analysis: ProjectAnalysis, request: RequestCall, call: TS.CallExpression): Cargo | undefined {
   const credentials = optionsCargo(analysis, request.options);
   if (credentials) return credentials;
-  const env = credentialEnvIn(call.arguments);
+  const env = credentialEnvIn(call.arguments) ?? credentialEnvIn(queryParametersSet(call, request.url));
   if (env) return { kind: 'env', name: env };
   if (request.isPreset) return undefined;
   if (request.body && !isEmpty(request.body)) return { kind: 'body' };
@@ -201,6 +207,28 @@ function credentialEnvIn(args: readonly TS.Expression[]): string | undefined {
     });
   }
   return found;
+}
+
+/**
+ * What the function adds to a URL object before it is requested: the values of
+ * `url.searchParams.set('key', process.env.X)` (and `append`), `url.password = ...`, `url.username = ...`.
+ */
+function queryParametersSet(call: TS.CallExpression, url: TS.Expression | undefined): TS.Expression[] {
+  const id = url && unwrap(url);
+  if (!id || !ts.isIdentifier(id)) return [];
+  let fn: TS.Node | undefined = call.parent;
+  while (fn && !ts.isFunctionLike(fn) && !ts.isSourceFile(fn)) fn = fn.parent;
+  const values: TS.Expression[] = [];
+  if (!fn) return values;
+  walk(fn, (node) => {
+    if (ts.isCallExpression(node) && node.arguments.length === 2 && /^(?:set|append)$/.test(calleeName(node) ?? '') && dottedName(unwrap(node.expression)) === `${id.text}.searchParams.${calleeName(node)}`) {
+      values.push(node.arguments[1]);
+    } else if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken && /^(?:password|username)$/.test(dottedName(node.left)?.slice(id.text.length + 1) ?? '') && dottedName(node.left)?.startsWith(`${id.text}.`)) {
+      values.push(node.right);
+    }
+    return undefined;
+  });
+  return values;
 }
 
 function isEmpty(expr: TS.Expression): boolean {

@@ -27,8 +27,17 @@ export function urlPrefix(analysis: ProjectAnalysis, expr: TS.Expression, file: 
   if (ts.isTemplateExpression(node)) {
     let text = node.head.text;
     let source: Resolved<TS.Node> = resolved;
-    for (const span of node.templateSpans) {
+    for (let i = 0; i < node.templateSpans.length; i++) {
+      const span = node.templateSpans[i];
       const part = urlPrefix(analysis, span.expression, resolved.file, depth + 1);
+      // `http://${user}:${password}@reports.partner.com/upload`: credentials not known, the host is.
+      const host = part ? undefined : hostAfterUserinfo(text, node.templateSpans, i);
+      if (host) {
+        text = `${text.slice(0, text.indexOf('//') + 2)}${host.text}`;
+        i = host.span;
+        if (host.span === node.templateSpans.length - 1) return { text, complete: true, source };
+        continue;
+      }
       if (!part) return text ? { text, complete: false, source } : undefined;
       if (text === '') source = part.source;
       text += part.text;
@@ -51,6 +60,22 @@ export function urlPrefix(analysis: ProjectAnalysis, expr: TS.Expression, file: 
     if (!left || !left.complete) return left;
     const right = urlPrefix(analysis, node.right, resolved.file, depth + 1);
     return right ? { text: left.text + right.text, complete: right.complete, source: left.source } : { ...left, complete: false };
+  }
+  return undefined;
+}
+
+/**
+ * Within a URL's authority (`http://` written, no path yet), the text after an `@` that a later
+ * literal part of the template holds, with the span it ends: the host after unknown credentials.
+ */
+function hostAfterUserinfo(text: string, spans: readonly TS.TemplateSpan[], from: number): { text: string; span: number } | undefined {
+  if (!/^\s*https?:\/\/[^/?#@]*$/i.test(text)) return undefined;
+  for (let i = from; i < spans.length; i++) {
+    const literal = spans[i].literal.text;
+    const at = literal.indexOf('@');
+    const path = literal.search(/[/?#]/);
+    if (at !== -1 && (path === -1 || at < path)) return { text: literal.slice(at + 1), span: i };
+    if (path !== -1) return undefined;
   }
   return undefined;
 }

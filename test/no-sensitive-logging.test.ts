@@ -221,11 +221,34 @@ describe('flags requests, headers, bodies and secrets written to logs', () => {
       [3, 'headers', 'headers'],
       [4, 'body', 'body'],
       [7, 'headers', 'all'],
-      [8, 'header', 'req.cookies'],
-      [9, 'header', 'cookies'],
+      [8, 'cookies', 'req.cookies'],
+      [9, 'cookies', 'cookies'],
     ]);
     assert.equal(found[1].message, '`console.dir` logs the request body `body`, which can hold passwords, tokens and personal data.');
-    assert.equal(found[3].message, '`console.log` logs the `cookie` header, a credential.');
+    assert.equal(found[3].message, "`console.log` logs `req.cookies`, all of the caller's cookies, session cookies among them.");
+  });
+
+  test("Next.js's cookie API: all cookies, or a session or credential cookie; a string built around a credential", () => {
+    const found = hits({
+      'api/src/functions/next.ts': [
+        "import { cookies } from 'next/headers'",
+        'export default async function handler(req) {',
+        "  console.log('a', cookies().get('session')?.value)",
+        "  console.log('b', req.cookies.get('token')?.value, req.cookies.get('theme')?.value)",
+        "  console.log('c', req.cookies.getAll())",
+        "  console.log('d', req.cookies.get('theme')?.value, cookies().get('__Secure-next-auth.session-token'))",
+        '  const resetToken = crypto.randomUUID()',
+        '  const link = `https://app.example.net/reset?resetToken=${resetToken}`',
+        '  const page = `https://app.example.net/list?after=${nextPageToken}`',
+        "  logger.warn({ link }, 'reset link')",
+        "  logger.warn({ page }, 'next page')",
+        '  return new Response(null)',
+        '}',
+      ].join('\n'),
+    });
+    assert.deepEqual(found.map((h) => [h.line, h.messageId]), [[3, 'cookie'], [4, 'cookie'], [5, 'cookies'], [6, 'cookie'], [10, 'holds']]);
+    assert.equal(found[0].message, "`console.log` logs the `session` cookie, which holds the caller's login.");
+    assert.equal(found[4].message, '`logger.warn` logs `link`, which holds `resetToken`.');
   });
 
   test('pino and other loggers get no redaction credit', () => {

@@ -197,6 +197,9 @@ export const noSensitiveLogging: RuleMeta = {
     env: '`{{call}}` logs `{{name}}`, a secret.',
     envAll: '`{{call}}` logs `{{name}}`, which holds every secret of the deployment.',
     named: '`{{call}}` logs `{{name}}`, whose name says it holds a credential.',
+    cookies: '`{{call}}` logs `{{name}}`, all of the caller\'s cookies, session cookies among them.',
+    cookie: '`{{call}}` logs the `{{name}}` cookie, which holds the caller\'s login.',
+    holds: '`{{call}}` logs `{{name}}`, which holds `{{credential}}`.',
   },
 };
 

@@ -3,7 +3,7 @@ import ts from '../core/typescript';
 import type * as TS from 'typescript';
 import { defineRule, type SourceContext } from '../core/rule';
 import { relativeUnder } from '../core/files';
-import { calleeName, dottedName, envReadName, envReadText, propertyKeyName, unwrap } from '../core/ast';
+import { calleeName, dottedName, envReadName, envReadText, propertyKeyName, stringLiteralValue, unwrap } from '../core/ast';
 import { isOutsideProductionOnly } from './tls/guards';
 import { isCredentialEnv, isCredentialHeader } from './no-timing-unsafe-compare/secrets';
 import { headerName } from './no-timing-unsafe-compare/origins';
@@ -54,6 +54,8 @@ interface Leak {
   node: TS.Node;
   messageId: string;
   name: string;
+  /** The credential a string holds (`resetToken` in `link`). */
+  credential?: string;
   /** An object, which a template or `+` turns into `[object Object]` rather than its contents. */
   object?: boolean;
 }
@@ -78,7 +80,7 @@ function checkCall(ctx: SourceContext, call: TS.CallExpression): void {
     if (leak) {
       ctx.report({
         messageId: leak.messageId,
-        data: { call: `${receiver}.${method}`, name: leak.name },
+        data: { call: `${receiver}.${method}`, name: leak.name, ...(leak.credential ? { credential: leak.credential } : {}) },
         at: leak.node,
         level: silentInProduction ? 'note' : undefined,
       });
@@ -163,12 +165,40 @@ function classify(ctx: SourceContext, node: TS.Expression): Leak | undefined {
   if (env !== undefined) return isCredentialEnv(env) ? { node, messageId: 'env', name: envReadText(node) ?? env } : undefined;
   if (dottedName(unwrap(node.expression)) === 'Deno.env.toObject') return { node, messageId: 'envAll', name: 'Deno.env.toObject()', object: true };
   if (isParsedBody(node)) return { node, messageId: 'body', name: node.getText(ctx.file.sf), object: true };
+  const cookie = cookieRead(node);
+  if (cookie) return cookie;
   // `req.headers.get('authorization')` on a Fetch API request
   const header = headerName(node);
   return header !== undefined ? headerLeak(node, header) : undefined;
 }
 
+/**
+ * Next.js's cookie API: `req.cookies.getAll()` is all of them, `cookies().get('session')` and
+ * `req.cookies.get('token')` one; a session or credential cookie is the caller's login.
+ */
+function cookieRead(call: TS.CallExpression): Leak | undefined {
+  const callee = unwrap(call.expression);
+  if (!ts.isPropertyAccessExpression(callee)) return undefined;
+  const jar = unwrap(callee.expression);
+  const isJar = (ts.isPropertyAccessExpression(jar) && jar.name.text === 'cookies') || (ts.isCallExpression(jar) && calleeName(jar) === 'cookies' && jar.arguments.length === 0);
+  if (!isJar) return undefined;
+  const method = callee.name.text;
+  if (method === 'getAll' && call.arguments.length === 0) return { node: call, messageId: 'cookies', name: call.getText(), object: true };
+  const name = method === 'get' && call.arguments.length === 1 ? stringLiteralValue(unwrap(call.arguments[0])) : undefined;
+  return name !== undefined && isLoginCookie(name) ? { node: call, messageId: 'cookie', name } : undefined;
+}
+
+/** `session`, `sid`, `connect.sid`, `__Secure-next-auth.session-token`, `sb-access-token`, `token`. */
+function isLoginCookie(name: string): boolean {
+  return namesCredential(name) || /(?:^|[._-])(?:session|sid|auth)(?:$|[._-])/i.test(name);
+}
+
 function accessLeak(node: TS.PropertyAccessExpression | TS.ElementAccessExpression): Leak | undefined {
+  // `cookies().get('session')?.value`: the cookie read decides.
+  if (ts.isPropertyAccessExpression(node) && node.name.text === 'value') {
+    const read = unwrap(node.expression);
+    if (ts.isCallExpression(read)) return cookieRead(read);
+  }
   const env = envReadName(node);
   if (env !== undefined) return isCredentialEnv(env) ? { node, messageId: 'env', name: envReadText(node) ?? env } : undefined;
   const dotted = dottedName(node);
@@ -189,7 +219,7 @@ function headerLeak(node: TS.Node, header: string): Leak | undefined {
 /** A part of the request under `name`: its headers, its cookies (the parsed `Cookie` header) or its body. */
 function requestPartLeak(node: TS.Node, part: string, name: string): Leak | undefined {
   if (part === 'headers' || part === 'multiValueHeaders') return { node, messageId: 'headers', name, object: true };
-  if (part === 'cookies') return { node, messageId: 'header', name: 'cookie', object: true };
+  if (part === 'cookies') return { node, messageId: 'cookies', name, object: true };
   return part === 'body' || part === 'rawBody' ? { node, messageId: 'body', name } : undefined;
 }
 
@@ -212,6 +242,14 @@ function identifierLeak(ctx: SourceContext, id: TS.Identifier): Leak | undefined
       const header = headerName(init);
       const leak = header !== undefined ? headerLeak(id, header) : undefined;
       if (leak) return leak;
+      // `const link = \`${APP_URL}/reset?token=${resetToken}\``: a string built around a credential holds it.
+      if (ts.isTemplateExpression(init)) {
+        for (const span of init.templateSpans) {
+          const part = unwrap(span.expression);
+          const inner = ts.isIdentifier(part) ? (namesCredential(part.text) ? part.text : undefined) : ts.isPropertyAccessExpression(part) && namesCredential(part.name.text) ? dottedName(part) : undefined;
+          if (inner) return { node: id, messageId: 'holds', name: id.text, credential: inner };
+        }
+      }
     }
   }
   return namesCredential(id.text) ? { node: id, messageId: 'named', name: id.text } : undefined;

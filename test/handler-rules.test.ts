@@ -1576,3 +1576,29 @@ export const handler = async (event) => {
     ['no-unauthenticated-handler:unauthenticated@api/src/functions/clientCredentials.ts:3'],
   );
 });
+
+test("a contact form mails the caller's message to the app's own fixed address; a fixed digest or a caller-chosen recipient is still work", () => {
+  const endpoint = (send: string) => `import nodemailer from 'nodemailer'
+const transporter = nodemailer.createTransport({ host: 'smtp.acme.dev' })
+const SUPPORT = 'support@acme.dev'
+export const handler = async (event) => {
+  const { email, message } = JSON.parse(event.body)
+  await transporter.sendMail(${send})
+  return { statusCode: 202 }
+}
+`;
+  assert.deepEqual(
+    verdicts({
+      'api/src/functions/contact.ts': endpoint("{ from: 'site@acme.dev', to: SUPPORT, replyTo: email, text: message }"),
+      'api/src/functions/contactEnv.ts': endpoint('{ to: [process.env.SUPPORT_EMAIL], cc: "sales@acme.dev", subject: `From ${email}`, text: message }'),
+      'api/src/functions/digest.ts': endpoint("{ to: SUPPORT, subject: 'Daily digest', text: 'See the dashboard' }"),
+      'api/src/functions/invite.ts': endpoint("{ to: email, subject: 'You are invited', text: message }"),
+      'api/src/functions/bcc.ts': endpoint("{ to: SUPPORT, bcc: email, text: message }"),
+    }),
+    [
+      'no-unauthenticated-handler:unauthenticated@api/src/functions/bcc.ts:4',
+      'no-unauthenticated-handler:unauthenticated@api/src/functions/digest.ts:4',
+      'no-unauthenticated-handler:unauthenticated@api/src/functions/invite.ts:4',
+    ],
+  );
+});

@@ -13,6 +13,7 @@ import {
   isFunctionLike,
   lastName,
   objectProperty,
+  propertyKeyName,
   propertyValue,
   returnsOrThrows,
   someNode,
@@ -1292,7 +1293,8 @@ export class BehaviourAnalyzer {
       }
     }
     if (MESSAGE_SENDERS.has(name) || ((keyed || MESSAGE_SDK_LAST_NAMES.has(last)) && MESSAGE_SDK_CALLS.test(dottedOf(callee, name)))) {
-      facts.sensitive.push({ file, node: call, work: `sends messages with \`${dottedOf(callee, name)}\``, write: true, anchor: call });
+      // A contact form: the caller's message, mailed to the app's own fixed address, reaches only its team.
+      if (!this.relaysToFixedRecipients(call, file)) facts.sensitive.push({ file, node: call, work: `sends messages with \`${dottedOf(callee, name)}\``, write: true, anchor: call });
       return true;
     }
     if (source && FS_MODULES.has(source) && FS_CALLS.test(name)) {
@@ -1473,6 +1475,34 @@ export class BehaviourAnalyzer {
    * `credentialIn`, also through the constants the expression names: `const key =
    * process.env.STRIPE_SECRET_KEY`, then `` `Bearer ${key}` `` or `new Stripe(key)`.
    */
+  /**
+   * A contact form: `sendMail({ to: 'support@acme.com', replyTo: email, text: message })` with
+   * `{ email, message } = req.body`. Every recipient (`to`, `cc`, `bcc`) is written in the code or
+   * the environment, so the caller cannot point the message at anyone else, and the message
+   * carries what the caller sent, which is what the endpoint is for. A fixed message to a fixed
+   * address (a digest a cron route sends) is still work: the caller only decides when it goes.
+   */
+  private relaysToFixedRecipients(call: TS.CallExpression, file: SourceFileInfo): boolean {
+    const first = call.arguments[0] && unwrap(call.arguments[0]);
+    const options = first && ts.isIdentifier(first) ? this.analysis.resolveValue(first, file).node : first;
+    if (!options || !ts.isObjectLiteralExpression(options) || !objectProperty(options, 'to')) return false;
+    const fixed = ['to', 'cc', 'bcc'].every((key) => {
+      const property = objectProperty(options, key);
+      const value = property && propertyValue(property);
+      return property === undefined || (value !== undefined && this.isFixedAddress(value, file, 0));
+    });
+    return fixed && carriesCallerText(options, call);
+  }
+
+  private isFixedAddress(expr: TS.Expression, file: SourceFileInfo, depth: number): boolean {
+    const node = unwrap(expr);
+    if (stringLiteralValue(node) !== undefined || envReadName(node) !== undefined) return true;
+    if (ts.isArrayLiteralExpression(node)) return node.elements.length > 0 && node.elements.every((e) => !ts.isSpreadElement(e) && this.isFixedAddress(e, file, depth + 1));
+    if (!ts.isIdentifier(node) || depth > 2) return false;
+    const value = this.analysis.resolveValue(node, file).node;
+    return value !== node && ts.isExpression(value) && this.isFixedAddress(value, file, depth + 1);
+  }
+
   /**
    * `fetch('https://github.com/login/oauth/access_token', { body: JSON.stringify({ client_id, client_secret, code }) })`:
    * an OAuth callback trading the code the provider gave the caller's browser for the caller's
@@ -3167,6 +3197,19 @@ function webCryptoSignedData(call: TS.CallExpression): TS.Expression | undefined
 }
 
 const SUBTLE_SIGNING = /(^|\.)subtle\.(?:sign|verify)$/;
+
+/** What a request carries in: its body, form, query or search parameters. */
+const CALLER_INPUT = /\bbody\b|\.json\(\)|\.formData\(\)|\.text\(\)|\bquery(?:StringParameters)?\b|\bsearchParams\b/;
+
+/** Whether a message's fields (other than its recipients) hold what the request carried, directly or through a constant of the function. */
+function carriesCallerText(options: TS.ObjectLiteralExpression, call: TS.Node): boolean {
+  const fn = enclosingBody(call);
+  const fields = options.properties.filter((p) => !['to', 'cc', 'bcc', 'from'].includes(p.name ? propertyKeyName(p.name) ?? '' : ''));
+  return fields.some((field) => CALLER_INPUT.test(field.getText()) || someNode(field, (n) => {
+    if (!ts.isIdentifier(n) || !fn) return false;
+    return someNode(fn, (d) => ts.isVariableDeclaration(d) && d.initializer !== undefined && boundIdentifiers(d.name).some((id) => id.text === n.text) && CALLER_INPUT.test(d.initializer.getText()));
+  }));
+}
 
 /** OAuth token endpoints: GitHub's `login/oauth/access_token`, `oauth2.googleapis.com/token`, `/oauth2/v2.0/token`, Slack's `oauth.v2.access`. */
 const OAUTH_TOKEN_URL = /\boauth2?(?:\/v\d+(?:\.\d+)?)?\/(?:access_?)?token\b|oauth2\.googleapis\.com\/token\b|\/oauth(?:\.v2)?\.access\b/i;

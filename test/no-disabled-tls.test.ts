@@ -604,6 +604,11 @@ describe('committed env and TOML files', () => {
       ['netlify.toml', 3, '0'],
       ['netlify.toml', 6, 'sslmode=no-verify'],
     ]);
+    const vercel = hits({ 'vercel.json': '{\n  "env": { "NODE_TLS_REJECT_UNAUTHORIZED": "0", "NODE_VERSION": "0" },\n  "build": { "env": { "PGSSLMODE": "no-verify" } }\n}\n' });
+    assert.deepEqual(vercel.map((h) => [h.file, h.line, h.text, h.messageId]), [
+      ['vercel.json', 2, '0', 'nodeTlsRejectUnauthorized'],
+      ['vercel.json', 3, 'no-verify', 'pgSslMode'],
+    ]);
   });
 
   test("Prisma's schema: a datasource url that accepts any certificate; a commented one is not", () => {

@@ -439,6 +439,21 @@ describe('committed env and config files', () => {
     const findings = scanApp({ 'netlify.toml': `[build.environment]\n  NODE_VERSION = "20"\n  STRIPE_SECRET_KEY = "${tokens.stripeLive()}"\n` });
     assert.deepEqual(summary(findings), ['3:error:hardcoded']);
   });
+
+  test("vercel.json's env and build.env blocks are read too; its other strings are not assignments", () => {
+    const key = tokens.stripeLive();
+    const vercel = [
+        '{',
+        '  "crons": [{ "path": "/api/cron", "schedule": "0 5 * * *" }],',
+        `  "env": { "STRIPE_SECRET_KEY": "${key}", "PUBLIC_BASE_URL": "https://widgets.acme.dev" },`,
+        `  "build": { "env": { "SESSION_SECRET": "Zq8vN3kLp2Xr7TgY5wHc9JmB4sDf6AeQ" } },`,
+        '  "headers": [{ "source": "/(.*)", "headers": [{ "key": "X-Frame-Options", "value": "DENY" }] }]',
+        '}',
+      ].join('\n');
+    const findings = scanApp({ 'vercel.json': vercel });
+    assert.deepEqual(summary(findings), ['3:error:hardcoded', '4:warning:hardcoded']);
+    assert.equal(vercel.slice(findings[0].location.start, findings[0].location.end), key);
+  });
 });
 
 describe('literals used as credentials', () => {

@@ -54,6 +54,8 @@ const TEXT_FILE_NAMES = new Set([
   'wrangler.toml',
   // Prisma's schema: a datasource `url` written out holds the database password (Redwood: api/db/schema.prisma).
   'schema.prisma',
+  // Vercel's legacy `env` and `build.env` blocks set a deployment's variables in the committed file.
+  'vercel.json',
 ]);
 
 export function isSourcePath(file: string): boolean {

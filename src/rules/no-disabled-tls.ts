@@ -1,3 +1,4 @@
+import path from 'node:path';
 import ts from '../core/typescript';
 import type * as TS from 'typescript';
 import { defineRule, type Report, type SourceContext, type SuggestionReport, type TextContext } from '../core/rule';
@@ -13,6 +14,7 @@ import {
   withoutComment,
 } from './tls/connection-strings';
 import { isOutsideProductionOnly } from './tls/guards';
+import { parseVercelEnv } from './secrets/env-file';
 import { acceptsEveryCertificate, envValue, isConstantFalse, isFalseInProduction, resolveFunction } from './tls/values';
 import { noDisabledTls as meta } from './meta';
 
@@ -234,6 +236,16 @@ function isProcessEnvIn(analysis: ProjectAnalysis, file: SourceFileInfo, node: T
 }
 
 function checkConfigText(ctx: TextContext): void {
+  // vercel.json's env blocks are JSON: read as data, reported at the value.
+  if (path.basename(ctx.file.path) === 'vercel.json') {
+    for (const assignment of parseVercelEnv(ctx.file.text)) {
+      const name = assignment.key as DisablingEnvName;
+      if (Object.hasOwn(DISABLING_ENV_VALUES, name) && assignment.value === DISABLING_ENV_VALUES[name]) {
+        ctx.report({ messageId: ENV_MESSAGES[name], at: { start: assignment.start, end: assignment.end } });
+      }
+    }
+    return;
+  }
   let offset = 0;
   const prisma = ctx.file.path.endsWith('.prisma');
   for (const line of ctx.file.text.split('\n')) {

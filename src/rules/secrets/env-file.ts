@@ -1,3 +1,5 @@
+import { parseJsonc } from '../../core/jsonc';
+
 /**
  * Assignments in committed env and TOML files, with the span of each value so a finding points
  * at the value itself. Parsing follows dotenv: `export` prefixes, `KEY=value` and `KEY: value`,
@@ -48,7 +50,42 @@ export function parseEnvFile(text: string): Assignment[] {
 /** String-valued keys of a TOML file (`[build.environment] STRIPE_KEY = "..."`); arrays and tables are skipped. */
 /** The `key = "value"` assignments of a committed config file: TOML, and Prisma's schema (`url = "postgres://..."`). */
 export function parseConfigFile(fileName: string, text: string): Assignment[] {
+  if (fileName === 'vercel.json') return parseVercelEnv(text);
   return fileName.endsWith('.toml') || fileName.endsWith('.prisma') ? parseTomlStrings(text) : parseEnvFile(text);
+}
+
+/**
+ * The `env` and `build.env` blocks of `vercel.json` (a legacy way to set a deployment's variables,
+ * committed with the code): each string value, at its place in the text.
+ */
+export function parseVercelEnv(text: string): Assignment[] {
+  const parsed = parseJsonc(text) as { env?: unknown; build?: { env?: unknown } } | undefined;
+  const blocks = [parsed?.env, parsed?.build?.env].filter((b): b is Record<string, unknown> => typeof b === 'object' && b !== null && !Array.isArray(b));
+  const wanted = new Map<string, Set<string>>();
+  for (const block of blocks) {
+    for (const [key, value] of Object.entries(block)) {
+      if (typeof value === 'string') wanted.set(key, (wanted.get(key) ?? new Set()).add(value));
+    }
+  }
+  const assignments: Assignment[] = [];
+  // Every `"KEY": "value"` pair of the text whose key and value an env block holds.
+  const pair = /"((?:[^"\\\n]|\\.)*)"\s*:\s*"((?:[^"\\\n]|\\.)*)"/g;
+  for (let m = pair.exec(text); m; m = pair.exec(text)) {
+    const key = jsonString(m[1]);
+    const value = jsonString(m[2]);
+    if (key === undefined || value === undefined || !wanted.get(key)?.has(value)) continue;
+    const end = m.index + m[0].length - 1;
+    assignments.push({ key, value, start: end - m[2].length, end });
+  }
+  return assignments;
+}
+
+function jsonString(raw: string): string | undefined {
+  try {
+    return JSON.parse(`"${raw}"`) as string;
+  } catch {
+    return undefined;
+  }
 }
 
 export function parseTomlStrings(text: string): Assignment[] {

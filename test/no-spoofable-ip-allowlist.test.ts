@@ -55,6 +55,15 @@ describe('flags access decided by client-supplied address headers', () => {
     assert.deepEqual(found.map((h) => h.line), [4, 5, 6]);
   });
 
+  test('an address parsed with ipaddr.js and matched against ranges', () => {
+    const found = inHandler(
+      "const addr = ipaddr.parse(event.headers['client-ip'])",
+      "const ok = ['198.51.100.0/24'].some((r) => addr.match(ipaddr.parseCIDR(r)))",
+      'if (!ok) return { statusCode: 403 }',
+    );
+    assert.deepEqual(found.map((h) => h.line), [4]);
+  });
+
   test('one finding for one decision with several comparisons', () => {
     const found = inHandler("const ip = event.headers['x-forwarded-for']", "if (ip === '203.0.113.7' || ip === '198.51.100.12') return { statusCode: 200 }");
     assert.deepEqual(found.map((h) => h.line), [4]);

@@ -121,6 +121,10 @@ function callOrigin(analysis: ProjectAnalysis, call: TS.CallExpression, file: So
   if (name === 'from' && call.arguments[0] && dottedName(callee) === 'Buffer.from') {
     return originOf(analysis, call.arguments[0], file, depth + 1);
   }
+  // `ipaddr.parse(event.headers['client-ip'])` (ipaddr.js): the same address, parsed for a range check.
+  if ((name === 'parse' || name === 'process') && call.arguments[0] && /^ipaddr(?:\.IPv[46])?\.(?:parse|process)$/.test(dottedName(callee) ?? '')) {
+    return originOf(analysis, call.arguments[0], file, depth + 1);
+  }
   if (ts.isIdentifier(callee)) {
     // A helper that returns one expression: `const callerIp = (event) => event.headers['client-ip'] || ...`
     let helper: { node: TS.Node; file: SourceFileInfo } | undefined = analysis.resolveValue(callee, file);

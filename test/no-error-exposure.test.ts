@@ -254,6 +254,25 @@ describe('flags error details in 5xx responses', () => {
 });
 
 describe('does not flag', () => {
+  test("the message of the app's own error class, tested with instanceof; a library's or the language's class still leaks", () => {
+    const found = inFunction(
+      [
+        "import { Prisma } from '@prisma/client'",
+        "import { UserFacingError } from 'src/lib/errors'",
+        'class PublicError extends Error {}',
+        'export const handler = async (event) => {',
+        '  try { return await load(event) } catch (err) {',
+        "    if (err instanceof UserFacingError) return { statusCode: 503, body: JSON.stringify({ error: err.message }) }",
+        "    if (event.path === '/a') return { statusCode: 500, body: err instanceof PublicError ? err.message : 'Internal error' }",
+        "    if (event.path === '/b') return { statusCode: 500, body: err instanceof Prisma.PrismaClientKnownRequestError ? err.message : 'Internal error' }",
+        "    return { statusCode: 500, body: err instanceof Error ? err.message : 'Internal error' }",
+        '  }',
+        '}',
+      ].join('\n'),
+    );
+    assert.deepEqual(found.map((h) => [h.line, h.text]), [[8, 'err.message'], [9, 'err.message']]);
+  });
+
   test('fixed messages, 4xx validation messages, logging, computed statuses, dev-only stacks', () => {
     const found = inFunction(
       [

@@ -1,7 +1,7 @@
 import ts from '../core/typescript';
 import type * as TS from 'typescript';
 import { defineRule, type SourceContext } from '../core/rule';
-import { isConstDeclaration } from '../core/analysis';
+import { isConstDeclaration, isPackageSpecifier } from '../core/analysis';
 import type { SourceFileInfo } from '../core/files';
 import { calleeName, dottedName, isFunctionLike, objectProperty, propertyValue, unwrap, walk, type FunctionLike } from '../core/ast';
 import { isOutsideProductionOnly } from './tls/guards';
@@ -296,7 +296,7 @@ function reportExposures(ctx: SourceContext, bodies: readonly TS.Expression[], s
       if (exposure) {
         const known = found.get(exposure.error);
         const worse = !known || (known.exposure.kind === 'message' && exposure.kind === 'stack');
-        if (worse && !isOutsideProductionOnly(node, constantOf)) found.set(exposure.error, { exposure, at: ts.isTemplateSpan(node) ? node.expression : node });
+        if (worse && !isOutsideProductionOnly(node, constantOf) && !onlyForOwnErrorClass(ctx, node, exposure.name)) found.set(exposure.error, { exposure, at: ts.isTemplateSpan(node) ? node.expression : node });
         return false;
       }
       if (ts.isIdentifier(node) && hops < MAX_HOPS && isValueUse(node)) {
@@ -311,6 +311,39 @@ function reportExposures(ctx: SourceContext, bodies: readonly TS.Expression[], s
   for (const { exposure, at } of found.values()) {
     ctx.report({ messageId: exposure.kind, data: { name: exposure.name, status: String(status) }, at });
   }
+}
+
+/** Error classes of the language and of Node: their messages are not written for the caller. */
+const BUILTIN_ERRORS = /^(?:Error|TypeError|RangeError|SyntaxError|ReferenceError|EvalError|URIError|AggregateError|DOMException)$/;
+
+/**
+ * `err instanceof PublicError ? err.message : 'Internal error'`, or the branch of
+ * `if (err instanceof PublicError)`: the message of an error class the app defines itself, which
+ * it throws with text written for the caller. A library's class (`Prisma.PrismaClientKnownRequestError`)
+ * or the language's own `Error` says nothing of the kind.
+ */
+function onlyForOwnErrorClass(ctx: SourceContext, node: TS.Node, name: string): boolean {
+  let child = node;
+  for (let parent = node.parent; parent && !isFunctionLike(parent); child = parent, parent = parent.parent) {
+    const condition = ts.isConditionalExpression(parent) && child === parent.whenTrue ? parent.condition
+      : ts.isIfStatement(parent) && child === parent.thenStatement ? parent.expression
+      : undefined;
+    if (condition && testsOwnErrorClass(ctx, condition, name)) return true;
+  }
+  return false;
+}
+
+function testsOwnErrorClass(ctx: SourceContext, condition: TS.Expression, name: string): boolean {
+  const test = unwrap(condition);
+  if (!ts.isBinaryExpression(test)) return false;
+  if (test.operatorToken.kind === ts.SyntaxKind.AmpersandAmpersandToken) return testsOwnErrorClass(ctx, test.left, name) || testsOwnErrorClass(ctx, test.right, name);
+  if (test.operatorToken.kind !== ts.SyntaxKind.InstanceOfKeyword) return false;
+  const subject = unwrap(test.left);
+  const type = unwrap(test.right);
+  if (!ts.isIdentifier(subject) || subject.text !== name || !ts.isIdentifier(type) || BUILTIN_ERRORS.test(type.text)) return false;
+  const source = ctx.analysis.importSource(ctx.file, type.text);
+  if (source) return !isPackageSpecifier(source.specifier);
+  return ctx.analysis.declarationOf(type, ctx.file) !== undefined;
 }
 
 interface Exposure {

@@ -124,6 +124,16 @@ describe('flags requests, headers, bodies and secrets written to logs', () => {
     assert.deepEqual(found.map((h) => [h.line, h.messageId]), [[5, 'named']]);
   });
 
+  test('of several values logged together, the worst is named: the secret before the signature header', () => {
+    const found = inHandler(
+      'const secret = process.env.GITHUB_WEBHOOK_SECRET',
+      "const received = event.headers['x-hub-signature-256']",
+      "console.log('signature mismatch', { received, secret })",
+      "console.log('mismatch', received, [event.body, secret])",
+    );
+    assert.deepEqual(found.map((h) => [h.line, h.messageId, h.text]), [[5, 'env', 'secret'], [6, 'env', 'secret']]);
+  });
+
   test("Redwood's own list extended with a spread, as its docs show, redacts both", () => {
     const found = hits({
       'api/src/lib/logger.js': [

@@ -75,18 +75,15 @@ function checkCall(ctx: SourceContext, call: TS.CallExpression): void {
   const redwood = isConsole ? undefined : redwoodLogger(ctx.analysis, callee.expression, ctx.file);
   // Redwood's logger drops everything below `warn` in production unless its level is configured.
   const silentInProduction = redwood?.defaultLevel === true && QUIET_METHODS.has(method);
-  for (const arg of call.arguments) {
-    const leak = findLeak(ctx, arg, [], false, redwood?.redactions, 0);
-    if (leak) {
-      ctx.report({
-        messageId: leak.messageId,
-        data: { call: `${receiver}.${method}`, name: leak.name, ...(leak.credential ? { credential: leak.credential } : {}) },
-        at: leak.node,
-        level: silentInProduction ? 'note' : undefined,
-      });
-      return;
-    }
-  }
+  let leak: Leak | undefined;
+  for (const arg of call.arguments) leak = worse(leak, findLeak(ctx, arg, [], false, redwood?.redactions, 0));
+  if (!leak) return;
+  ctx.report({
+    messageId: leak.messageId,
+    data: { call: `${receiver}.${method}`, name: leak.name, ...(leak.credential ? { credential: leak.credential } : {}) },
+    at: leak.node,
+    level: silentInProduction ? 'note' : undefined,
+  });
 }
 
 /**
@@ -105,20 +102,19 @@ function findLeak(
 ): Leak | undefined {
   if (depth > MAX_DEPTH) return undefined;
   const node = unwrap(expr);
+  // Of several values logged together (`{ expected, received, secret }`), the worst is named.
   if (ts.isObjectLiteralExpression(node)) {
-    for (const prop of node.properties) {
-      const leak = coerced ? undefined : propertyLeak(ctx, prop, keys, redactions, depth);
-      if (leak) return leak;
-    }
-    return undefined;
+    let worst: Leak | undefined;
+    for (const prop of node.properties) worst = worse(worst, coerced ? undefined : propertyLeak(ctx, prop, keys, redactions, depth));
+    return worst;
   }
   if (ts.isArrayLiteralExpression(node)) {
+    let worst: Leak | undefined;
     for (const element of node.elements) {
       const value = ts.isSpreadElement(element) ? element.expression : element;
-      const leak = findLeak(ctx, value, keys && [...keys, '*'], coerced, redactions, depth + 1);
-      if (leak) return leak;
+      worst = worse(worst, findLeak(ctx, value, keys && [...keys, '*'], coerced, redactions, depth + 1));
     }
-    return undefined;
+    return worst;
   }
   if (ts.isTemplateExpression(node)) {
     for (const span of node.templateSpans) {
@@ -139,6 +135,14 @@ function findLeak(
   if (!leak || (coerced && leak.object)) return undefined;
   if (keys && redactions && isRedacted(redactions, keys)) return undefined;
   return leak;
+}
+
+/** How much a leak gives away: every secret, a secret, the whole request, its credentials, a named credential, the body. */
+const SEVERITY: Record<string, number> = { envAll: 7, env: 6, event: 5, headers: 4, cookies: 4, header: 3, cookie: 3, named: 2, holds: 2, body: 1 };
+
+function worse(a: Leak | undefined, b: Leak | undefined): Leak | undefined {
+  if (!a || !b) return a ?? b;
+  return (SEVERITY[b.messageId] ?? 0) > (SEVERITY[a.messageId] ?? 0) ? b : a;
 }
 
 function propertyLeak(
@@ -235,6 +239,9 @@ function identifierLeak(ctx: SourceContext, id: TS.Identifier): Leak | undefined
     if (ts.isVariableDeclaration(declared) && declared.initializer) {
       const init = unwrap(declared.initializer);
       if (ts.isCallExpression(init) && isParsedBody(init)) return { node: id, messageId: 'body', name: id.text, object: true };
+      // `const secret = process.env.GITHUB_WEBHOOK_SECRET`
+      const env = envReadName(init);
+      if (env !== undefined && isCredentialEnv(env)) return { node: id, messageId: 'env', name: envReadText(init) ?? env };
       const dotted = dottedName(init);
       const fromRequest = dotted ? REQUEST_PART.exec(dotted) : null;
       if (fromRequest) return requestPartLeak(id, fromRequest[1], id.text);

@@ -427,7 +427,7 @@ export class BehaviourAnalyzer {
       facts.signatureHeaders.push({ file, node, header });
       if (testedForPresence(node)) facts.signaturePresenceChecked = true;
       // Paddle's `ts=...;h1=...`, Stripe's `t=...,v1=...`: the time is in the signature header.
-      const window = signedClockCheck(node);
+      const window = signedClockCheck(node, header, file);
       if (window) facts.timestampChecks.push({ file, node: window });
     } else if (DELIVERY_ID_HEADERS.has(header)) {
       if (usedInDedupe(node)) facts.dedupe.push({ file, node });
@@ -1312,11 +1312,11 @@ export class BehaviourAnalyzer {
       return true;
     }
     if (name === 'fetch' || HTTP_VERBS.has(name) || (mayBeHttpClient(callee, name) && HTTP_CLIENT.test(dottedOf(callee, name)))) {
-      const credential = call.arguments.map((a) => this.credentialThrough(a, file)).find(Boolean);
-      if (credential && this.exchangesOAuthCode(call, file)) {
+      if (this.exchangesOAuthCode(call, file)) {
         facts.auth.push({ file, node: call, via: 'the OAuth code exchange', anchor: call });
         return true;
       }
+      const credential = call.arguments.map((a) => this.credentialThrough(a, file)).find(Boolean);
       if (credential) {
         facts.sensitive.push({ file, node: call, work: `calls a third-party API with \`${credential}\``, write: true, anchor: call });
         return true;
@@ -1472,10 +1472,6 @@ export class BehaviourAnalyzer {
   }
 
   /**
-   * `credentialIn`, also through the constants the expression names: `const key =
-   * process.env.STRIPE_SECRET_KEY`, then `` `Bearer ${key}` `` or `new Stripe(key)`.
-   */
-  /**
    * A contact form: `sendMail({ to: 'support@acme.com', replyTo: email, text: message })` with
    * `{ email, message } = req.body`. Every recipient (`to`, `cc`, `bcc`) is written in the code or
    * the environment, so the caller cannot point the message at anyone else, and the message
@@ -1497,38 +1493,64 @@ export class BehaviourAnalyzer {
   private isFixedAddress(expr: TS.Expression, file: SourceFileInfo, depth: number): boolean {
     const node = unwrap(expr);
     if (stringLiteralValue(node) !== undefined || envReadName(node) !== undefined) return true;
+    if (depth > 3) return false;
     if (ts.isArrayLiteralExpression(node)) return node.elements.length > 0 && node.elements.every((e) => !ts.isSpreadElement(e) && this.isFixedAddress(e, file, depth + 1));
-    if (!ts.isIdentifier(node) || depth > 2) return false;
-    const value = this.analysis.resolveValue(node, file).node;
-    return value !== node && ts.isExpression(value) && this.isFixedAddress(value, file, depth + 1);
+    // `siteConfig.contactEmail` of a constant object, here or imported.
+    if (ts.isPropertyAccessExpression(node)) {
+      const base = this.analysis.resolveValue(unwrap(node.expression), file);
+      const value = ts.isObjectLiteralExpression(base.node) ? propertyValue(objectProperty(base.node, node.name.text)) : undefined;
+      return value !== undefined && this.isFixedAddress(value, base.file, depth + 1);
+    }
+    if (!ts.isIdentifier(node)) return false;
+    const value = this.analysis.resolveValue(node, file);
+    return value.node !== node && ts.isExpression(value.node) && this.isFixedAddress(value.node, value.file, depth + 1);
   }
 
   /**
    * `fetch('https://github.com/login/oauth/access_token', { body: JSON.stringify({ client_id, client_secret, code }) })`:
    * an OAuth callback trading the code the provider gave the caller's browser for the caller's
    * token. The provider vouches for the caller (a wrong code gets no token), so the exchange is the
-   * login, as in Redwood's OAuth recipe. The URL and the body may be held in constants.
+   * login, as in Redwood's OAuth recipe. The URL and the form may be held in constants or set on a
+   * URL object (`url.searchParams.set('code', code)`); the code must come from the request (its
+   * query, parameters or body), not from the database or the environment.
    */
   private exchangesOAuthCode(call: TS.CallExpression, file: SourceFileInfo): boolean {
-    const texts: string[] = [];
+    const parts: TS.Node[] = [];
     let looked = 0;
     for (const arg of call.arguments) {
-      texts.push(arg.getText(file.sf));
+      parts.push(arg);
       someNode(
         arg,
         (n) => {
           if (!ts.isIdentifier(n) || !isValueIdentifier(n) || looked++ > MAX_NAMES_FOLLOWED) return false;
           const value = this.analysis.resolveValue(n, file);
-          if (value.node !== n && value.file === file) texts.push(value.node.getText(file.sf));
+          if (value.node !== n && value.file === file) parts.push(value.node);
           return false;
         },
         isFunctionLike,
       );
     }
-    const text = texts.join('\n');
-    return AUTHORIZATION_CODE.test(text) && (OAUTH_TOKEN_URL.test(text) || text.includes('authorization_code'));
+    const text = parts.map((p) => p.getText(file.sf)).join('\n');
+    if (!OAUTH_TOKEN_URL.test(text) && !text.includes('authorization_code')) return false;
+    // `url.searchParams.set('code', code)` on the URL object requested.
+    const fn = enclosingBody(call);
+    const url = call.arguments[0] && unwrap(call.arguments[0]);
+    if (fn && url && ts.isIdentifier(url)) {
+      walk(fn, (n) => {
+        if (ts.isCallExpression(n) && n.arguments.length === 2 && dottedName(unwrap(n.expression))?.startsWith(`${url.text}.searchParams.`)) parts.push(n);
+        return undefined;
+      });
+    }
+    return parts.some((part) => someNode(part, (n) => {
+      const code = codeValue(n);
+      return code !== undefined && fn !== undefined && fromTheRequest(code, fn);
+    }));
   }
 
+  /**
+   * `credentialIn`, also through the constants the expression names: `const key =
+   * process.env.STRIPE_SECRET_KEY`, then `` `Bearer ${key}` `` or `new Stripe(key)`.
+   */
   private credentialThrough(expr: TS.Expression, file: SourceFileInfo, depth = 0): string | undefined {
     const direct = credentialIn(expr, file);
     if (direct !== undefined) return direct;
@@ -2463,10 +2485,18 @@ function swallowingTry(node: TS.Node): TS.Block | undefined {
   return undefined;
 }
 
-/** The last statement of its function's body: nothing runs after it. */
+/**
+ * Nothing of its function runs after the statement: it is the last of its block, and so is every
+ * block or `if` around it up to the function's body (`if (req.method === 'POST') { try { ... } catch { ... } }`).
+ */
 function endsItsFunction(statement: TS.Statement): boolean {
-  const block = statement.parent;
-  return ts.isBlock(block) && isFunctionLike(block.parent) && block.statements[block.statements.length - 1] === statement;
+  let current: TS.Node = statement;
+  for (let parent = current.parent; parent; current = parent, parent = parent.parent) {
+    if (ts.isIfStatement(parent)) continue;
+    if (!ts.isBlock(parent) || parent.statements[parent.statements.length - 1] !== current) return false;
+    if (isFunctionLike(parent.parent)) return true;
+  }
+  return false;
 }
 
 /** `catch { res.status(400).end() }`: the catch answers a client error (Svix's and Stripe's guides answer 400). */
@@ -3113,9 +3143,10 @@ const CLOCK_READ = /\bDate\.now\(\)|new Date\(\)\.getTime\(\)/;
 /**
  * A refusal on the clock (`if (Math.abs(Date.now() / 1000 - ts) > 5) return 401`) of a time that
  * the HMAC covers (`.update(\`${ts}:${body}\`)`), in the function that reads the signature header:
- * a window parsed from the signature header itself. An unsigned time proves nothing.
+ * a window parsed from the signature header itself. An unsigned time proves nothing. Without an
+ * HMAC in the function, a time parsed out of the signature header that a helper verifies whole.
  */
-function signedClockCheck(read: TS.Node): TS.IfStatement | undefined {
+function signedClockCheck(read: TS.Node, header: string, file: SourceFileInfo): TS.IfStatement | undefined {
   const fn = enclosingBody(read);
   if (!fn || !CLOCK_READ.test(fn.getText())) return undefined;
   const checks: TS.IfStatement[] = [];
@@ -3132,7 +3163,11 @@ function signedClockCheck(read: TS.Node): TS.IfStatement | undefined {
     }
     return undefined;
   });
-  return checks.find((check) => someNode(check.expression, (id) => ts.isIdentifier(id) && id.text !== 'Date' && signed.has(id.text)));
+  if (signed.size > 0 || checks.length === 0) return checks.find((check) => someNode(check.expression, (id) => ts.isIdentifier(id) && id.text !== 'Date' && signed.has(id.text)));
+  // No HMAC here: a helper verifies the whole header, time included (Calendly's and Stripe's
+  // `t=...,v1=...`), and the time checked is parsed out of that same header.
+  const fromHeader = mentionsOfRead(fn, read, header, file);
+  return checks.find((check) => fromHeader.test(check.expression.getText(file.sf)));
 }
 
 /**
@@ -3163,7 +3198,7 @@ function hmacLeavesOut(fn: TS.Node, read: TS.Node, header: string, file: SourceF
   });
   const mentions = mentionsOfRead(fn, read, header, file);
   if (signs) return signed.length > 0 && !signed.some((arg) => mentions.test(arg.getText(file.sf)));
-  return handedOnWithoutTime(fn, read, calls, mentions, file);
+  return handedOnWithoutTime(fn, calls, mentions, file);
 }
 
 /** The names a header read goes by in its function: the header, the constant it is read into, and constants built from those. */
@@ -3180,8 +3215,9 @@ function mentionsOfRead(fn: TS.Node, read: TS.Node, header: string, file: Source
   for (let round = 0; round < 2; round++) {
     const mentions = mentionsOf();
     walk(fn, (n) => {
-      if (ts.isVariableDeclaration(n) && ts.isIdentifier(n.name) && n.initializer && !names.includes(n.name.text) && mentions.test(n.initializer.getText(file.sf))) {
-        names.push(n.name.text);
+      // Also destructured: `const { t } = parseSignatureHeader(header)`.
+      if (ts.isVariableDeclaration(n) && n.initializer && mentions.test(n.initializer.getText(file.sf))) {
+        for (const id of boundIdentifiers(n.name)) if (!names.includes(id.text)) names.push(id.text);
       }
       return undefined;
     });
@@ -3201,21 +3237,46 @@ const SUBTLE_SIGNING = /(^|\.)subtle\.(?:sign|verify)$/;
 /** What a request carries in: its body, form, query or search parameters. */
 const CALLER_INPUT = /\bbody\b|\.json\(\)|\.formData\(\)|\.text\(\)|\bquery(?:StringParameters)?\b|\bsearchParams\b/;
 
-/** Whether a message's fields (other than its recipients) hold what the request carried, directly or through a constant of the function. */
+/**
+ * Whether a message's fields (other than its recipients) hold what the request carried, directly
+ * or through constants of the function (`const form = await req.formData()`, then
+ * `const email = String(form.get('email'))`).
+ */
 function carriesCallerText(options: TS.ObjectLiteralExpression, call: TS.Node): boolean {
   const fn = enclosingBody(call);
   const fields = options.properties.filter((p) => !['to', 'cc', 'bcc', 'from'].includes(p.name ? propertyKeyName(p.name) ?? '' : ''));
-  return fields.some((field) => CALLER_INPUT.test(field.getText()) || someNode(field, (n) => {
-    if (!ts.isIdentifier(n) || !fn) return false;
-    return someNode(fn, (d) => ts.isVariableDeclaration(d) && d.initializer !== undefined && boundIdentifiers(d.name).some((id) => id.text === n.text) && CALLER_INPUT.test(d.initializer.getText()));
+  const fromCaller = (node: TS.Node, hops: number): boolean => CALLER_INPUT.test(node.getText()) || (hops < 3 && fn !== undefined && someNode(node, (n) => {
+    if (!ts.isIdentifier(n)) return false;
+    return someNode(fn, (d) => ts.isVariableDeclaration(d) && d.initializer !== undefined && boundIdentifiers(d.name).some((id) => id.text === n.text) && fromCaller(d.initializer, hops + 1));
   }));
+  return fields.some((field) => fromCaller(field, 0));
 }
 
 /** OAuth token endpoints: GitHub's `login/oauth/access_token`, `oauth2.googleapis.com/token`, `/oauth2/v2.0/token`, Slack's `oauth.v2.access`. */
 const OAUTH_TOKEN_URL = /\boauth2?(?:\/v\d+(?:\.\d+)?)?\/(?:access_?)?token\b|oauth2\.googleapis\.com\/token\b|\/oauth(?:\.v2)?\.access\b/i;
 
-/** An authorization code in what is sent: `{ code }`, `code: query.code`, `` `code=${code}` ``, `grant_type: 'authorization_code'`. */
-const AUTHORIZATION_CODE = /\bauthorization_code\b|(?<![\w$.-])code(?![\w$-])/;
+/** The value sent as an OAuth `code`: `{ code }`, `code: query.code`, `.set('code', code)`, `` `code=${code}` ``. */
+function codeValue(n: TS.Node): TS.Expression | undefined {
+  if (ts.isShorthandPropertyAssignment(n) && n.name.text === 'code') return n.name;
+  if (ts.isPropertyAssignment(n) && propertyKeyName(n.name) === 'code') return n.initializer;
+  if (ts.isCallExpression(n) && n.arguments.length === 2 && stringLiteralValue(n.arguments[0]) === 'code') return n.arguments[1];
+  if (ts.isTemplateSpan(n)) {
+    const before = ts.isTemplateExpression(n.parent) && n.parent.templateSpans.indexOf(n) > 0 ? n.parent.templateSpans[n.parent.templateSpans.indexOf(n) - 1].literal.text : (n.parent as TS.TemplateExpression).head.text;
+    if (/(?:^|[?&])code=$/.test(before)) return n.expression;
+  }
+  return undefined;
+}
+
+/** What the request carries: its query, path parameters or body (`const { code } = event.queryStringParameters`). */
+const REQUEST_PART = /\b(?:query(?:StringParameters)?|searchParams|params|body)\b|\.json\(\)|\.formData\(\)/;
+
+/** Whether a value is read from the request, directly or through constants of the function. */
+function fromTheRequest(value: TS.Expression, fn: TS.Node, hops = 0): boolean {
+  if (REQUEST_PART.test(value.getText())) return true;
+  if (hops > 2) return false;
+  return someNode(value, (n) => ts.isIdentifier(n) && isValueIdentifier(n) && someNode(fn, (d) =>
+    ts.isVariableDeclaration(d) && d.initializer !== undefined && boundIdentifiers(d.name).some((id) => id.text === n.text) && fromTheRequest(d.initializer, fn, hops + 1)));
+}
 
 /** Calls that only turn a time into a number, compare it with the clock or log it. */
 const CLOCK_ARITHMETIC = /^(?:Number(?:\.\w+)?|parse(?:Int|Float)|isNaN|isFinite|BigInt|String|Math\.\w+|Date(?:\.\w+)?|dayjs|moment|console\.\w+|logger\.\w+|log\.\w+)$/;
@@ -3227,7 +3288,7 @@ const HEADER_GETTERS = new Set(['get', 'header', 'getHeader']);
  * No HMAC here: the time is left out when the calls that take the signature take neither the time
  * nor the request (or its headers), and no other call takes the time.
  */
-function handedOnWithoutTime(fn: TS.Node, read: TS.Node, calls: TS.CallExpression[], timeMentions: RegExp, file: SourceFileInfo): boolean {
+function handedOnWithoutTime(fn: TS.Node, calls: TS.CallExpression[], timeMentions: RegExp, file: SourceFileInfo): boolean {
   const signatureNames: string[] = [];
   walk(fn, (n) => {
     if (ts.isVariableDeclaration(n) && ts.isIdentifier(n.name) && n.initializer && SIGNATURE_HEADER_TEXT.test(n.initializer.getText(file.sf))) signatureNames.push(n.name.text);
@@ -3241,21 +3302,14 @@ function handedOnWithoutTime(fn: TS.Node, read: TS.Node, calls: TS.CallExpressio
     params.has(n.text) && !((ts.isPropertyAccessExpression(n.parent) || ts.isElementAccessExpression(n.parent)) && n.parent.expression === n)));
   let verifierCalls = 0;
   for (const call of calls) {
-    if (call === read || contains(call, read) && HEADER_GETTERS.has(calleeName(call) ?? '')) continue;
-    const callee = dottedName(unwrap(call.expression)) ?? '';
-    if (CLOCK_ARITHMETIC.test(callee)) continue;
-    const header = HEADER_GETTERS.has(calleeName(call) ?? '') && call.arguments.length === 1 && stringLiteralValue(call.arguments[0]) !== undefined;
-    if (header) continue;
+    const readsAHeader = HEADER_GETTERS.has(calleeName(call) ?? '') && call.arguments.length === 1 && stringLiteralValue(call.arguments[0]) !== undefined;
+    if (readsAHeader || CLOCK_ARITHMETIC.test(dottedName(unwrap(call.expression)) ?? '')) continue;
     if (call.arguments.some((arg) => timeMentions.test(arg.getText(file.sf)))) return false;
     if (!call.arguments.some((arg) => signatureMention.test(arg.getText(file.sf)))) continue;
     if (call.arguments.some(handsOnRequest)) return false;
     verifierCalls++;
   }
   return verifierCalls > 0;
-}
-
-function contains(outer: TS.Node, inner: TS.Node): boolean {
-  return outer.pos <= inner.pos && inner.end <= outer.end;
 }
 
 /** A header value used only as `if (!sig) return ...`. */

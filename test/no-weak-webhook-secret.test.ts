@@ -50,6 +50,9 @@ describe('flags weak and placeholder secrets in committed config', () => {
       'netlify.toml': '[template.environment]\n  STRIPE_WEBHOOK_SECRET = "Signing secret of the Stripe webhook endpoint"\n  SESSION_SECRET = "Any long random string"\n[build.environment]\n  WEBHOOK_SECRET = "webhook"\n',
     });
     assert.deepEqual(template.map((h) => [h.line, h.messageId]), [[5, 'short']]);
+    // vercel.json's env blocks: a reference to a secret Vercel keeps is no value.
+    const vercel = hits({ 'vercel.json': '{\n  "env": { "WEBHOOK_SECRET": "@webhook-secret", "SESSION_SECRET": "changeme" }\n}\n' });
+    assert.deepEqual(vercel.map((h) => [h.file, h.line, h.messageId]), [['vercel.json', 2, 'placeholder']]);
   });
 
   test('example files: weak real-looking values, not placeholders', () => {

@@ -73,7 +73,8 @@ export function parseVercelEnv(text: string): Assignment[] {
   for (let m = pair.exec(text); m; m = pair.exec(text)) {
     const key = jsonString(m[1]);
     const value = jsonString(m[2]);
-    if (key === undefined || value === undefined || !wanted.get(key)?.has(value)) continue;
+    // `"@stripe-secret"` names a secret kept by Vercel (`vercel secrets add`), not a value.
+    if (key === undefined || value === undefined || value.startsWith('@') || !wanted.get(key)?.has(value)) continue;
     const end = m.index + m[0].length - 1;
     assignments.push({ key, value, start: end - m[2].length, end });
   }

@@ -83,11 +83,22 @@ describe('flags credentials and bodies sent to non-local http:// URLs', () => {
       "export const lead = () => fetch(new Request('http://api.partner-crm.com/v1/leads', { method: 'POST', headers: { Authorization: `Bearer ${process.env.CRM_TOKEN}` } }))",
       // The host after unknown credentials must be written out.
       'export const unknown = (host) => fetch(`http://${process.env.FTP_USER}@${host}/upload`)',
+      // A URL object of a written-out URL, and credentials held in constants first.
+      'export const feed = async () => {',
+      "  const url = new URL('http://exports.vendor-files.com/daily.csv')",
+      '  url.password = process.env.VENDOR_PASSWORD',
+      '  return fetch(url)',
+      '}',
+      'const pass = process.env.FEED_PASSWORD',
+      'export const inventory = () => fetch(`http://reader:${pass}@feeds.partner-data.com/inventory.xml`)',
+      "export const secure = () => fetch(`https://reader:${pass}@feeds.partner-data.com/inventory.xml`)",
     );
     assert.deepEqual(more.map((h) => [h.line, h.messageId, h.message.match(/to `([^`]+)`/)?.[1]]), [
       [4, 'env', 'http://collector.metricsvendor.net'],
       [6, 'env', 'http://reports.partner-ftp.com'],
       [7, 'header', 'http://api.partner-crm.com'],
+      [12, 'env', 'http://exports.vendor-files.com'],
+      [15, 'env', 'http://feeds.partner-data.com'],
     ]);
   });
 

@@ -247,6 +247,9 @@ describe('flags requests, headers, bodies and secrets written to logs', () => {
         "  console.log('b', req.cookies.get('token')?.value, req.cookies.get('theme')?.value)",
         "  console.log('c', req.cookies.getAll())",
         "  console.log('d', req.cookies.get('theme')?.value, cookies().get('__Secure-next-auth.session-token'))",
+        "  const sid = cookies().get('sid')?.value",
+        "  const theme = cookies().get('theme')?.value",
+        "  console.log('e', sid, theme)",
         '  const resetToken = crypto.randomUUID()',
         '  const link = `https://app.example.net/reset?resetToken=${resetToken}`',
         '  const page = `https://app.example.net/list?after=${nextPageToken}`',
@@ -256,9 +259,9 @@ describe('flags requests, headers, bodies and secrets written to logs', () => {
         '}',
       ].join('\n'),
     });
-    assert.deepEqual(found.map((h) => [h.line, h.messageId]), [[3, 'cookie'], [4, 'cookie'], [5, 'cookies'], [6, 'cookie'], [10, 'holds']]);
+    assert.deepEqual(found.map((h) => [h.line, h.messageId]), [[3, 'cookie'], [4, 'cookie'], [5, 'cookies'], [6, 'cookie'], [9, 'cookie'], [13, 'holds']]);
     assert.equal(found[0].message, "`console.log` logs the `session` cookie, which holds the caller's login.");
-    assert.equal(found[4].message, '`logger.warn` logs `link`, which holds `resetToken`.');
+    assert.equal(found[5].message, '`logger.warn` logs `link`, which holds `resetToken`.');
   });
 
   test('pino and other loggers get no redaction credit', () => {

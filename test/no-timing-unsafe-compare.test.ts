@@ -89,6 +89,14 @@ describe('flags secrets compared with equality operators', () => {
       [5, '`process.env.PRIMARY_API_KEY` is compared with `.includes()`,'],
       [6, '`process.env.OPS_API_TOKEN` is compared with `.startsWith()`,'],
     ]);
+    // Trimmed, or the values of an object; a list of hashes of the keys compares no secret.
+    const shaped = inHandler(
+      "const key = event.headers['x-api-key']",
+      "if (!(process.env.API_KEYS ?? '').split(',').map((k) => k.trim()).includes(key)) return { statusCode: 401 }",
+      'if (!Object.values({ a: process.env.A_API_KEY, b: process.env.B_API_KEY }).includes(key)) return { statusCode: 401 }',
+      "if (!(process.env.API_KEYS ?? '').split(',').map((k) => sha256(k)).includes(sha256(key))) return { statusCode: 401 }",
+    );
+    assert.deepEqual(shaped.map((h) => h.line), [5, 6]);
     // Not credentials: an allowlist of origins, a scheme test, a key id.
     assert.deepEqual(
       inHandler(

@@ -27,7 +27,7 @@ function checkCall(ctx: SourceContext, call: TS.CallExpression): void {
   if (!target || isOutsideProductionOnly(call)) return;
   // Credentials in a preset are reported once, where the preset is made.
   if (request.preset && optionsCargo(analysis, request.preset.options)) return;
-  const cargo = cargoOf(analysis, request, call);
+  const cargo = cargoOf(analysis, file, request, call);
   if (!cargo) return;
   ctx.report({
     ...message(cargo),

@@ -239,6 +239,9 @@ function identifierLeak(ctx: SourceContext, id: TS.Identifier): Leak | undefined
     if (ts.isVariableDeclaration(declared) && declared.initializer) {
       const init = unwrap(declared.initializer);
       if (ts.isCallExpression(init) && isParsedBody(init)) return { node: id, messageId: 'body', name: id.text, object: true };
+      // `const session = cookies().get('session')?.value`
+      const cookie = ts.isCallExpression(init) ? cookieRead(init) : ts.isPropertyAccessExpression(init) ? accessLeak(init) : undefined;
+      if (cookie && (cookie.messageId === 'cookie' || cookie.messageId === 'cookies')) return { ...cookie, node: id };
       // `const secret = process.env.GITHUB_WEBHOOK_SECRET`
       const env = envReadName(init);
       if (env !== undefined && isCredentialEnv(env)) return { node: id, messageId: 'env', name: envReadText(init) ?? env };

@@ -142,10 +142,10 @@ export type Cargo =
   | { kind: 'env'; name: string }
   | { kind: 'body' };
 
-export function cargoOf(analysis: ProjectAnalysis, request: RequestCall, call: TS.CallExpression): Cargo | undefined {
+export function cargoOf(analysis: ProjectAnalysis, file: SourceFileInfo, request: RequestCall, call: TS.CallExpression): Cargo | undefined {
   const credentials = optionsCargo(analysis, request.options);
   if (credentials) return credentials;
-  const env = credentialEnvIn(call.arguments) ?? credentialEnvIn(queryParametersSet(call, request.url));
+  const env = credentialEnvIn(analysis, file, call.arguments) ?? credentialEnvIn(analysis, file, queryParametersSet(call, request.url));
   if (env) return { kind: 'env', name: env };
   if (request.isPreset) return undefined;
   if (request.body && !isEmpty(request.body)) return { kind: 'body' };
@@ -193,14 +193,19 @@ function credentialHeaderIn(analysis: ProjectAnalysis, expr: TS.Expression, file
   return undefined;
 }
 
-/** A credential from the environment anywhere in the call (a header value, a query parameter). */
-function credentialEnvIn(args: readonly TS.Expression[]): string | undefined {
+/**
+ * A credential from the environment anywhere in the call (a header value, a query parameter, the
+ * URL's password), also through a constant holding it (`const pass = process.env.FEED_PASSWORD`).
+ */
+function credentialEnvIn(analysis: ProjectAnalysis, file: SourceFileInfo, args: readonly TS.Expression[]): string | undefined {
   let found: string | undefined;
   for (const arg of args) {
     walk(arg, (node) => {
       if (found) return false;
-      if (ts.isPropertyAccessExpression(node) || ts.isElementAccessExpression(node)) {
-        const name = envReadName(node);
+      let read: TS.Node = node;
+      if (ts.isIdentifier(node) && ts.isTemplateSpan(node.parent)) read = analysis.resolveValue(node, file).node;
+      if (ts.isPropertyAccessExpression(read) || ts.isElementAccessExpression(read)) {
+        const name = envReadName(read);
         if (name && isCredentialEnv(name)) found = name;
       }
       return undefined;

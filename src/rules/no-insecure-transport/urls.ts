@@ -46,6 +46,10 @@ export function urlPrefix(analysis: ProjectAnalysis, expr: TS.Expression, file: 
     }
     return { text, complete: true, source };
   }
+  // `new URL('http://api.partner.com/v1')`: the URL object of a written-out URL.
+  if (ts.isNewExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 'URL' && node.arguments?.length === 1) {
+    return urlPrefix(analysis, node.arguments[0], resolved.file, depth + 1);
+  }
   // `new URL(path, 'http://tracking.partner.example')`: a relative path keeps the base's scheme and host.
   if (ts.isNewExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 'URL' && node.arguments?.length === 2) {
     const base = urlPrefix(analysis, node.arguments[1], resolved.file, depth + 1);

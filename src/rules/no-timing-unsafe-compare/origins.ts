@@ -36,6 +36,8 @@ const PASS_THROUGH_METHODS = new Set([
   'toString',
   'normalize',
   'at',
+  // A list's elements as they were: `filter(Boolean)`.
+  'filter',
 ]);
 
 /** Functions whose result carries their first argument. */
@@ -114,12 +116,23 @@ function callOrigin(analysis: ProjectAnalysis, call: TS.CallExpression, file: So
   if (name && PASS_THROUGH_METHODS.has(name) && ts.isPropertyAccessExpression(callee)) {
     return originOf(analysis, callee.expression, file, depth + 1);
   }
+  // `keys.split(',').map((k) => k.trim())`: the same elements, trimmed (a hash of each would be no secret).
+  if (name === 'map' && ts.isPropertyAccessExpression(callee) && call.arguments[0] && keepsElements(call.arguments[0])) {
+    return originOf(analysis, callee.expression, file, depth + 1);
+  }
   if (name && PASS_THROUGH_FUNCTIONS.has(name) && ts.isIdentifier(callee) && call.arguments[0]) {
     return originOf(analysis, call.arguments[0], file, depth + 1);
   }
   // `Buffer.from(signature)`: the same bytes, for `.equals()` or `timingSafeEqual`.
   if (name === 'from' && call.arguments[0] && dottedName(callee) === 'Buffer.from') {
     return originOf(analysis, call.arguments[0], file, depth + 1);
+  }
+  // `Object.values({ a: process.env.A_API_KEY, b: process.env.B_API_KEY })`: the object's values.
+  if (name === 'values' && call.arguments[0] && dottedName(callee) === 'Object.values') {
+    const object = unwrap(analysis.resolveValue(call.arguments[0], file).node as TS.Expression);
+    if (ts.isObjectLiteralExpression(object) && object.properties.length > 0 && object.properties.every(ts.isPropertyAssignment)) {
+      return strongest(object.properties.map((p) => originOf(analysis, (p as TS.PropertyAssignment).initializer, file, depth + 1)));
+    }
   }
   // `ipaddr.parse(event.headers['client-ip'])` (ipaddr.js): the same address, parsed for a range check.
   if ((name === 'parse' || name === 'process') && call.arguments[0] && /^ipaddr(?:\.IPv[46])?\.(?:parse|process)$/.test(dottedName(callee) ?? '')) {
@@ -133,6 +146,18 @@ function callOrigin(analysis: ProjectAnalysis, call: TS.CallExpression, file: So
     if (helper && returned) return originOf(analysis, returned, helper.file, depth + 1);
   }
   return undefined;
+}
+
+/** `(k) => k.trim()`, `(k) => k.toLowerCase()`, `String`: a callback that hands back each element, reshaped as a string method does. */
+function keepsElements(callback: TS.Expression): boolean {
+  const fn = unwrap(callback);
+  if (ts.isIdentifier(fn)) return PASS_THROUGH_FUNCTIONS.has(fn.text);
+  if (!ts.isArrowFunction(fn) || fn.parameters.length !== 1 || !ts.isIdentifier(fn.parameters[0].name) || ts.isBlock(fn.body)) return false;
+  const param = fn.parameters[0].name.text;
+  const body = unwrap(fn.body);
+  if (!ts.isCallExpression(body)) return false;
+  const method = unwrap(body.expression);
+  return ts.isPropertyAccessExpression(method) && PASS_THROUGH_METHODS.has(method.name.text) && ts.isIdentifier(unwrap(method.expression)) && (unwrap(method.expression) as TS.Identifier).text === param;
 }
 
 function singleReturn(fn: FunctionLike): TS.Expression | undefined {

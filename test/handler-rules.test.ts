@@ -1639,3 +1639,23 @@ export const handler = async (event) => {
     ],
   );
 });
+
+test('a variable about a credential (AUTH0_DOMAIN, NEXTAUTH_URL) is no credential: the secret sent beside it is named', () => {
+  const endpoint = (call: string) => `export const handler = async (event) => {
+  await ${call}
+  return { statusCode: 200 }
+}
+`;
+  const found = scanRules(
+    tempProject({
+      'api/src/functions/domainOnly.ts': endpoint('fetch(`https://${process.env.AUTH0_DOMAIN}/userinfo`)'),
+      'api/src/functions/withSecret.ts': endpoint(
+        "fetch(`https://${process.env.AUTH0_DOMAIN}/oauth/token`, { method: 'POST', body: JSON.stringify({ client_id: process.env.AUTH0_CLIENT_ID, client_secret: process.env.AUTH0_CLIENT_SECRET }) })",
+      ),
+    }),
+    HANDLER_RULES,
+  ).findings.map((f) => `${path.basename(f.location.file)}: ${f.message}`);
+  assert.deepEqual(found, [
+    'withSecret.ts: Handler `withSecret` calls a third-party API with `process.env.AUTH0_CLIENT_SECRET` without authenticating the caller.',
+  ]);
+});

@@ -1876,10 +1876,13 @@ function credentialIn(expr: TS.Expression, file: SourceFileInfo): string | undef
   if (!text.includes('env.')) return undefined;
   for (const match of text.matchAll(CREDENTIAL_READ)) {
     const name = match[1] ?? match[3] ?? match[4];
-    if (CREDENTIAL_ENV.test(name)) return match[0];
+    if (CREDENTIAL_ENV.test(name) && !NAMES_ABOUT_A_CREDENTIAL.test(name)) return match[0];
   }
   return undefined;
 }
+
+/** `AUTH0_DOMAIN`, `NEXTAUTH_URL`, `AUTH_CLIENT_ID`: where a credential is used, or whose it is, not the credential. */
+const NAMES_ABOUT_A_CREDENTIAL = /_(?:URL|URI|DOMAIN|HOST|ID|NAME|REGION|ISSUER|AUDIENCE)$/i;
 
 const CREDENTIAL_READ = /process\.env\.([A-Za-z0-9_]+)|(?:Netlify|Deno)\.env\.get\(\s*(['"])([A-Za-z0-9_]+)\2\s*\)|(?<![\w$.])(?:(?:c|ctx|context|this)\.)?env\.([A-Z][A-Z0-9_]*)/g;
 

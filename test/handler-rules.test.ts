@@ -1631,11 +1631,55 @@ export const handler = async (event) => {
       'api/src/functions/digest.ts': endpoint("{ to: SUPPORT, subject: 'Daily digest', text: 'See the dashboard' }"),
       'api/src/functions/invite.ts': endpoint("{ to: email, subject: 'You are invited', text: message }"),
       'api/src/functions/bcc.ts': endpoint("{ to: SUPPORT, bcc: email, text: message }"),
+      // Postmark's capitalised fields, a team picked from a constant map, a list the handler adds the caller to.
+      'api/src/functions/postmark.ts': endpoint("{ From: 'web@acme.dev', To: 'support@acme.dev', ReplyTo: email, TextBody: message }"),
+      'api/src/functions/team.ts': endpoint("{ to: email.endsWith('.edu') ? TEAMS.education : TEAMS[message.length > 500 ? 'sales' : 'support'], text: message }").replace(
+        "const SUPPORT = 'support@acme.dev'",
+        "const SUPPORT = 'support@acme.dev'\nconst TEAMS = { sales: 'sales@acme.dev', support: SUPPORT, education: 'edu@acme.dev' }",
+      ),
+      'api/src/functions/pushed.ts': endpoint('{ to: list, text: message }').replace('  await transporter', '  const list = [SUPPORT]\n  list.push(email)\n  await transporter'),
     }),
     [
       'no-unauthenticated-handler:unauthenticated@api/src/functions/bcc.ts:4',
       'no-unauthenticated-handler:unauthenticated@api/src/functions/digest.ts:4',
       'no-unauthenticated-handler:unauthenticated@api/src/functions/invite.ts:4',
+      'no-unauthenticated-handler:unauthenticated@api/src/functions/pushed.ts:4',
+    ],
+  );
+});
+
+test('a CAPTCHA tells a human from a bot, not who calls; a header compared with a value written in the code is a flag anyone sets', () => {
+  const CAPTCHA = {
+    'api/src/lib/captcha.ts': `export const verifyTurnstile = async (token: string) => {
+  const r = await fetch('https://challenges.cloudflare.com/turnstile/v0/siteverify', { method: 'POST', body: new URLSearchParams({ secret: process.env.TURNSTILE_SECRET_KEY as string, response: token }) })
+  return (await r.json()).success === true
+}
+`,
+  };
+  const endpoint = (guard: string, work = 'await db.user.deleteMany({})') => `import { verifyTurnstile } from 'src/lib/captcha'
+import { db } from 'src/lib/db'
+export const handler = async (event) => {
+  const { token } = JSON.parse(event.body)
+  ${guard}
+  ${work}
+  return { statusCode: 200 }
+}
+`;
+  assert.deepEqual(
+    verdicts({
+      ...DB,
+      ...CAPTCHA,
+      'api/src/functions/captchaOnly.ts': endpoint('if (!(await verifyTurnstile(token))) return { statusCode: 403 }'),
+      // Asking the CAPTCHA service is no work of its own.
+      'api/src/functions/captchaSignup.ts': endpoint('if (!(await verifyTurnstile(token))) return { statusCode: 403 }', "return { statusCode: 204 }"),
+      'api/src/functions/internalFlag.ts': endpoint("if (event.headers['x-internal'] !== 'true') return { statusCode: 401 }"),
+      'api/src/functions/cronFlag.ts': endpoint("if ('1' !== event.headers['x-vercel-cron']) return { statusCode: 401 }"),
+      'api/src/functions/keyLiteral.ts': endpoint("if (event.headers['x-api-key'] !== 'k_live_2f9a7c1e') return { statusCode: 401 }"),
+    }),
+    [
+      'no-unauthenticated-handler:unauthenticated@api/src/functions/captchaOnly.ts:3',
+      'no-unauthenticated-handler:unauthenticated@api/src/functions/cronFlag.ts:3',
+      'no-unauthenticated-handler:unauthenticated@api/src/functions/internalFlag.ts:3',
     ],
   );
 });

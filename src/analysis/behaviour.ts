@@ -523,11 +523,14 @@ export class BehaviourAnalyzer {
     // A clock check (`Math.abs(Date.now() - ts) > 300_000`) is about replays, not about who calls;
     // a hash of the caller's token (`createHash('sha256').update(token).digest('hex')`) is no signature.
     if (decoded || texts.some((t) => SIGNATURE_WORDS.test(t.replace(TOKEN_HASH, '')) || CLOCK_WORDS.test(t))) return;
+    // A CAPTCHA (Turnstile, reCAPTCHA, hCaptcha) tells a human from a bot, not who is calling.
+    if (texts.some((t) => CAPTCHA_VERIFY.test(t)) || someNode(node.expression, (n) => ts.isCallExpression(n) && this.verifiesCaptcha(n, file), isFunctionLike)) return;
     // `if (!verifyRequest(request)) return 401`: a helper of any name that compares what the caller sent with a credential.
     // Compared with a value from the environment, the comparison decides (`onBinary`): a public one checks nobody.
     if (this.comparedWithPublicValue(node.expression, file)) return;
     // `Origin`, `Referer`, `Host`, `x-user-id`: any client sends what it likes in them.
-    const told = texts.map((t) => t.replace(SPOOFABLE_HEADER_READ, ''));
+    // A header compared with a value written in the code (`x-internal === 'true'`, `x-vercel-cron === '1'`) is a flag anyone sets.
+    const told = texts.map((t) => t.replace(SPOOFABLE_HEADER_READ, '').replace(HEADER_VS_LITERAL, (match, ...names: Array<string | undefined>) => (CREDENTIAL_HEADER_NAME.test(names.slice(0, 6).find(Boolean) ?? '') ? match : '')));
     if (!told.some((t) => CALLER_CREDENTIAL_WORDS.test(t)) && !someNode(node.expression, (n) => ts.isCallExpression(n) && this.comparesCredential(n, file), isFunctionLike)) return;
     if (this.testsPresenceOnly(node, file) || this.testsFunctionItself(node.expression, file)) return;
     facts.auth.push({ file, node: node.expression, via: 'a credential check that answers 401/403', anchor: node, ...(swallowedIn ? { swallowedIn } : {}) });
@@ -1312,6 +1315,8 @@ export class BehaviourAnalyzer {
       return true;
     }
     if (name === 'fetch' || HTTP_VERBS.has(name) || (mayBeHttpClient(callee, name) && HTTP_CLIENT.test(dottedOf(callee, name)))) {
+      // Asking a CAPTCHA service whether the caller is human spends nothing and reveals nothing.
+      if (call.arguments[0] && CAPTCHA_VERIFY.test(call.arguments[0].getText(file.sf))) return true;
       if (this.exchangesOAuthCode(call, file)) {
         facts.auth.push({ file, node: call, via: 'the OAuth code exchange', anchor: call });
         return true;
@@ -1450,6 +1455,8 @@ export class BehaviourAnalyzer {
     const value = this.analysis.resolveValue(root, file);
     if (!ts.isNewExpression(value.node) && !ts.isCallExpression(value.node)) return false;
     const made = value.node;
+    // `const res = await fetch(url, { headers })`, then `res.json()`: the response, not a client; the request itself is judged.
+    if (ts.isCallExpression(made) && calleeName(made) === 'fetch') return false;
     const credential = (made.arguments ?? []).map((a) => this.credentialThrough(a, value.file)).find(Boolean);
     if (!credential) return false;
     facts.sensitive.push({ file, node: call, work: `calls \`${dottedOf(callee, name)}\` with \`${credential}\``, write: true, anchor: call });
@@ -1481,11 +1488,15 @@ export class BehaviourAnalyzer {
   private relaysToFixedRecipients(call: TS.CallExpression, file: SourceFileInfo): boolean {
     const first = call.arguments[0] && unwrap(call.arguments[0]);
     const options = first && ts.isIdentifier(first) ? this.analysis.resolveValue(first, file).node : first;
-    if (!options || !ts.isObjectLiteralExpression(options) || !objectProperty(options, 'to')) return false;
-    const fixed = ['to', 'cc', 'bcc'].every((key) => {
-      const property = objectProperty(options, key);
-      const value = property && propertyValue(property);
-      return property === undefined || (value !== undefined && this.isFixedAddress(value, file, 0));
+    if (!options || !ts.isObjectLiteralExpression(options)) return false;
+    // Postmark writes `To`, `Cc` and `Bcc`.
+    const recipients = options.properties.filter((p) => RECIPIENT_KEYS.has((p.name ? propertyKeyName(p.name) ?? '' : '').toLowerCase()));
+    if (!recipients.some((p) => (p.name ? propertyKeyName(p.name) ?? '' : '').toLowerCase() === 'to')) return false;
+    const fn = enclosingBody(call);
+    const fixed = recipients.every((property) => {
+      const value = ts.isPropertyAssignment(property) ? property.initializer : ts.isShorthandPropertyAssignment(property) ? property.name : undefined;
+      // `const to = ['support@acme.dev']; to.push(email)`: a list the handler adds to is no fixed one.
+      return value !== undefined && this.isFixedAddress(value, file, 0) && !(fn !== undefined && ts.isIdentifier(unwrap(value)) && addsTo(fn, (unwrap(value) as TS.Identifier).text));
     });
     return fixed && carriesCallerText(options, call);
   }
@@ -1495,6 +1506,17 @@ export class BehaviourAnalyzer {
     if (stringLiteralValue(node) !== undefined || envReadName(node) !== undefined) return true;
     if (depth > 3) return false;
     if (ts.isArrayLiteralExpression(node)) return node.elements.length > 0 && node.elements.every((e) => !ts.isSpreadElement(e) && this.isFixedAddress(e, file, depth + 1));
+    // `team === 'sales' ? TEAMS.sales : TEAMS.support`, `process.env.SUPPORT_EMAIL ?? 'help@acme.dev'`.
+    if (ts.isConditionalExpression(node)) return this.isFixedAddress(node.whenTrue, file, depth + 1) && this.isFixedAddress(node.whenFalse, file, depth + 1);
+    if (ts.isBinaryExpression(node) && (node.operatorToken.kind === ts.SyntaxKind.BarBarToken || node.operatorToken.kind === ts.SyntaxKind.QuestionQuestionToken)) {
+      return this.isFixedAddress(node.left, file, depth + 1) && this.isFixedAddress(node.right, file, depth + 1);
+    }
+    // `TEAM_INBOXES[department]`: one of the addresses a constant map holds.
+    if (ts.isElementAccessExpression(node)) {
+      const base = this.analysis.resolveValue(unwrap(node.expression), file);
+      return ts.isObjectLiteralExpression(base.node) && base.node.properties.length > 0 &&
+        base.node.properties.every((p) => ts.isPropertyAssignment(p) && this.isFixedAddress(p.initializer, base.file, depth + 1));
+    }
     // `siteConfig.contactEmail` of a constant object, here or imported.
     if (ts.isPropertyAccessExpression(node)) {
       const base = this.analysis.resolveValue(unwrap(node.expression), file);
@@ -1504,6 +1526,12 @@ export class BehaviourAnalyzer {
     if (!ts.isIdentifier(node)) return false;
     const value = this.analysis.resolveValue(node, file);
     return value.node !== node && ts.isExpression(value.node) && this.isFixedAddress(value.node, value.file, depth + 1);
+  }
+
+  /** A project helper that asks a CAPTCHA service (`verifyTurnstile(token)`), by what it calls. */
+  private verifiesCaptcha(call: TS.CallExpression, file: SourceFileInfo): boolean {
+    const helper = this.resolveCallee(call, file);
+    return helper !== undefined && CAPTCHA_VERIFY.test(helper.fn.getText());
   }
 
   /**
@@ -2889,6 +2917,12 @@ const CALLER_CREDENTIAL_WORDS = /auth|token|session|api[_-]?key|cookie|credentia
 /** Reads of headers the caller sets at will, which prove nothing about who calls: the browser's `Origin` and `Referer` only bind browsers. */
 const SPOOFABLE_HEADER_READ = /headers(?:\.get\(\s*['"`](?:origin|referr?er|host|user-agent|sec-fetch-[a-z]+|x-forwarded-(?:for|host)|x-real-ip|x-user(?:-?id|-email|name)?)['"`]\s*\)|\[\s*['"`](?:origin|referr?er|host|user-agent|sec-fetch-[a-z]+|x-forwarded-(?:for|host)|x-real-ip|x-user(?:-?id|-email|name)?)['"`]\s*\]|\.(?:origin|referr?er|host)\b)/gi;
 const SIGNATURE_WORDS = /sig|hmac|digest/i;
+/** A header read compared with a literal, either way round. */
+const HEADER_VS_LITERAL = /headers(?:\.get\(\s*['"`]([\w-]+)['"`]\s*\)|\[\s*['"`]([\w-]+)['"`]\s*\]|\.([A-Za-z_$][\w$]*))\s*[!=]==?\s*(?:['"`][^'"`\n]*['"`]|\d+|true|false)|(?:['"`][^'"`\n]*['"`]|\d+|true|false)\s*[!=]==?\s*[\w$.?]*headers(?:\.get\(\s*['"`]([\w-]+)['"`]\s*\)|\[\s*['"`]([\w-]+)['"`]\s*\]|\.([A-Za-z_$][\w$]*))/gi;
+/** Header names that carry a credential. */
+const CREDENTIAL_HEADER_NAME = /auth|token|key|secret|sig|cookie|session|jwt|bearer|pass|credential/i;
+/** CAPTCHA verification endpoints: Cloudflare Turnstile, Google reCAPTCHA (and Enterprise), hCaptcha. */
+const CAPTCHA_VERIFY = /challenges\.cloudflare\.com\/turnstile|google\.com\/recaptcha\/api\/siteverify|recaptchaenterprise\.googleapis\.com|hcaptcha\.com\/siteverify/;
 /** How an auth fact from a signed value is named; a webhook's manual HMAC check is one too (see endpoint.ts). */
 export const SIGNED_VALUE = 'a value signed with';
 /** A plain hash of a value (`createHash('sha256').update(token).digest('hex')`): no signature. */
@@ -3237,6 +3271,14 @@ function webCryptoSignedData(call: TS.CallExpression): TS.Expression | undefined
 
 const SUBTLE_SIGNING = /(^|\.)subtle\.(?:sign|verify)$/;
 
+const RECIPIENT_KEYS = new Set(['to', 'cc', 'bcc']);
+
+/** `to.push(email)`, `to.unshift(...)`, `to.splice(...)`: the function adds to a list. */
+function addsTo(fn: TS.Node, name: string): boolean {
+  return someNode(fn, (n) => ts.isCallExpression(n) && /^(?:push|unshift|splice|concat)$/.test(calleeName(n) ?? '') && ts.isPropertyAccessExpression(unwrap(n.expression)) &&
+    ts.isIdentifier(unwrap((unwrap(n.expression) as TS.PropertyAccessExpression).expression)) && (unwrap((unwrap(n.expression) as TS.PropertyAccessExpression).expression) as TS.Identifier).text === name);
+}
+
 /** What a request carries in: its body, form, query or search parameters. */
 const CALLER_INPUT = /\bbody\b|\.json\(\)|\.formData\(\)|\.text\(\)|\bquery(?:StringParameters)?\b|\bsearchParams\b/;
 
@@ -3247,7 +3289,7 @@ const CALLER_INPUT = /\bbody\b|\.json\(\)|\.formData\(\)|\.text\(\)|\bquery(?:St
  */
 function carriesCallerText(options: TS.ObjectLiteralExpression, call: TS.Node): boolean {
   const fn = enclosingBody(call);
-  const fields = options.properties.filter((p) => !['to', 'cc', 'bcc', 'from'].includes(p.name ? propertyKeyName(p.name) ?? '' : ''));
+  const fields = options.properties.filter((p) => !['to', 'cc', 'bcc', 'from'].includes((p.name ? propertyKeyName(p.name) ?? '' : '').toLowerCase()));
   const fromCaller = (node: TS.Node, hops: number): boolean => CALLER_INPUT.test(node.getText()) || (hops < 3 && fn !== undefined && someNode(node, (n) => {
     if (!ts.isIdentifier(n)) return false;
     return someNode(fn, (d) => ts.isVariableDeclaration(d) && d.initializer !== undefined && boundIdentifiers(d.name).some((id) => id.text === n.text) && fromCaller(d.initializer, hops + 1));

@@ -1703,3 +1703,32 @@ test('a variable about a credential (AUTH0_DOMAIN, NEXTAUTH_URL) is no credentia
     'withSecret.ts: Handler `withSecret` calls a third-party API with `process.env.AUTH0_CLIENT_SECRET` without authenticating the caller.',
   ]);
 });
+
+test('round v: a connection string answered is a secret; a signed link checked through a helper, a search-only key and a rate limiter are no work', () => {
+  const fn = (body: string, head = '') => `${head}
+export const handler = async (event) => {
+${body}
+}
+`;
+  assert.deepEqual(
+    verdicts({
+      ...DB,
+      'api/src/lib/tokens.ts': "import { createHmac } from 'node:crypto'\nexport const signEmail = (email: string) => createHmac('sha256', process.env.UNSUBSCRIBE_SECRET as string).update(email).digest('hex')\n",
+      'api/src/functions/dbUrl.ts': fn("  return { statusCode: 200, body: JSON.stringify({ status: 'ok', database: process.env.DATABASE_URL }) }"),
+      'api/src/functions/dbConfigured.ts': fn("  return { statusCode: 200, body: JSON.stringify({ database: !!process.env.DATABASE_URL }) }"),
+      'api/src/functions/unsubscribe.ts': fn(
+        "  const { email, sig } = event.queryStringParameters\n  if (sig !== signEmail(email)) return { statusCode: 403 }\n  await db.subscriber.update({ where: { email }, data: { status: 'unsubscribed' } })\n  return { statusCode: 200 }",
+        "import { db } from 'src/lib/db'\nimport { signEmail } from 'src/lib/tokens'",
+      ),
+      'api/src/functions/search.ts': fn(
+        "  const { hits } = await client.searchSingleIndex({ indexName: 'posts', searchParams: { query: event.queryStringParameters.q } })\n  return { statusCode: 200, body: JSON.stringify(hits) }",
+        "import { algoliasearch } from 'algoliasearch'\nconst client = algoliasearch(process.env.ALGOLIA_APP_ID, process.env.ALGOLIA_SEARCH_ONLY_API_KEY)",
+      ),
+      'api/src/functions/hello.ts': fn(
+        "  const { success } = await limiter.limit(event.requestContext.identity.sourceIp)\n  if (!success) return { statusCode: 429 }\n  return { statusCode: 200, body: 'hello' }",
+        "import { Ratelimit } from '@upstash/ratelimit'\nimport { Redis } from '@upstash/redis'\nconst limiter = new Ratelimit({ redis: new Redis({ url: process.env.UPSTASH_REDIS_REST_URL, token: process.env.UPSTASH_REDIS_REST_TOKEN }), limiter: Ratelimit.slidingWindow(5, '1 m') })",
+      ),
+    }),
+    ['no-unauthenticated-handler:unauthenticated@api/src/functions/dbUrl.ts:2'],
+  );
+});

@@ -825,7 +825,13 @@ export class BehaviourAnalyzer {
         : undefined;
       if (part) return this.signedWith(part, value.file, depth + 1);
     }
-    if (!ts.isCallExpression(value.node) || calleeName(value.node) !== 'digest') return undefined;
+    if (!ts.isCallExpression(value.node)) return undefined;
+    // `signEmail(email)`, a project helper that answers the HMAC (`(email) => createHmac(...).update(email).digest('hex')`).
+    if (calleeName(value.node) !== 'digest') {
+      const helper = depth < 4 ? this.resolveCallee(value.node, value.file) : undefined;
+      const answer = helper && singleAnswer(helper.fn);
+      return answer ? this.signedWith(answer, helper.file, depth + 1) : undefined;
+    }
     const name = HMAC_WITH_ENV_KEY.exec(value.node.getText(value.file.sf))?.[1];
     return name && CREDENTIAL_ENV.test(name) ? name : undefined;
   }
@@ -844,7 +850,7 @@ export class BehaviourAnalyzer {
   private onAnswered(value: TS.Expression, site: TS.Node, file: SourceFileInfo, facts: Facts): void {
     if (!(textFlags(file) & READS_ENV)) return;
     const reads = credentialReads(file);
-    const secret = (reads.length > 0 && ((holdsCredentialRead(value, reads) && credentialIn(value, file) && returnedCredential(value)) || this.credentialThroughConstant(value, file, reads))) || wholeEnvironment(value);
+    const secret = (reads.length > 0 && ((holdsCredentialRead(value, reads) && answeredSecretIn(value, file) && returnedCredential(value)) || this.credentialThroughConstant(value, file, reads))) || wholeEnvironment(value);
     if (secret) facts.sensitive.push({ file, node: site, work: `returns \`${secret}\``, write: false, anchor: site });
   }
 
@@ -860,7 +866,7 @@ export class BehaviourAnalyzer {
         if (!ts.isIdentifier(n) || !(isValueIdentifier(n) || ts.isShorthandPropertyAssignment(n.parent)) || !valueFlowsTo(n, answer) || !passesThroughCalls(n, answer)) return false;
         const value = this.analysis.resolveValue(n, file);
         if (value.node === n || value.file !== file || !ts.isExpression(value.node) || !holdsCredentialRead(value.node, reads)) return false;
-        found = (credentialIn(value.node, file) && returnedCredential(value.node)) || undefined;
+        found = (answeredSecretIn(value.node, file) && returnedCredential(value.node)) || undefined;
         return found !== undefined;
       },
       isFunctionLike,
@@ -1455,8 +1461,9 @@ export class BehaviourAnalyzer {
     const value = this.analysis.resolveValue(root, file);
     if (!ts.isNewExpression(value.node) && !ts.isCallExpression(value.node)) return false;
     const made = value.node;
-    // `const res = await fetch(url, { headers })`, then `res.json()`: the response, not a client; the request itself is judged.
-    if (ts.isCallExpression(made) && calleeName(made) === 'fetch') return false;
+    // `const res = await fetch(url, { headers })`, then `res.json()`: the response, not a client; the
+    // request itself is judged. `new Ratelimit({ redis })` (Upstash) only counts the caller's requests.
+    if ((ts.isCallExpression(made) && calleeName(made) === 'fetch') || (ts.isNewExpression(made) && calleeName(made) === 'Ratelimit')) return false;
     const credential = (made.arguments ?? []).map((a) => this.credentialThrough(a, value.file)).find(Boolean);
     if (!credential) return false;
     facts.sensitive.push({ file, node: call, work: `calls \`${dottedOf(callee, name)}\` with \`${credential}\``, write: true, anchor: call });
@@ -1904,10 +1911,27 @@ function credentialIn(expr: TS.Expression, file: SourceFileInfo): string | undef
   if (!text.includes('env.')) return undefined;
   for (const match of text.matchAll(CREDENTIAL_READ)) {
     const name = match[1] ?? match[3] ?? match[4];
-    if (CREDENTIAL_ENV.test(name) && !NAMES_ABOUT_A_CREDENTIAL.test(name)) return match[0];
+    if (CREDENTIAL_ENV.test(name) && !NAMES_ABOUT_A_CREDENTIAL.test(name) && !PUBLIC_ENV.test(name)) return match[0];
   }
   return undefined;
 }
+
+/**
+ * A secret a handler must not answer with: a credential, or a connection string, whose URL holds
+ * the database's password (`DATABASE_URL`).
+ */
+function answeredSecretIn(expr: TS.Expression, file: SourceFileInfo): string | undefined {
+  const credential = credentialIn(expr, file);
+  if (credential !== undefined) return credential;
+  const text = expr.getText(file.sf);
+  for (const match of text.matchAll(CREDENTIAL_READ)) {
+    if (CONNECTION_STRING_ENV.test(match[1] ?? match[3] ?? match[4])) return match[0];
+  }
+  return undefined;
+}
+
+/** Connection strings with the password in them: Prisma's `DATABASE_URL`, Vercel Postgres, MongoDB, Redis. */
+const CONNECTION_STRING_ENV = /^(?:DATABASE_URL|DIRECT_URL|SHADOW_DATABASE_URL|POSTGRES_(?:PRISMA_)?URL(?:_NON_POOLING)?|MONGO(?:DB)?_(?:URI|URL)|REDIS_URL|MYSQL_URL|(?:PG|DATABASE)_CONNECTION_STRING)$/;
 
 /** `AUTH0_DOMAIN`, `NEXTAUTH_URL`, `AUTH_CLIENT_ID`: where a credential is used, or whose it is, not the credential. */
 const NAMES_ABOUT_A_CREDENTIAL = /_(?:URL|URI|DOMAIN|HOST|ID|NAME|REGION|ISSUER|AUDIENCE)$/i;
@@ -2311,7 +2335,7 @@ function returnedCredential(answer: TS.Expression): string | undefined {
     (n) => {
       if (!ts.isExpression(n)) return false;
       const name = envReadName(n);
-      if (name === undefined || !CREDENTIAL_ENV.test(name) || !valueFlowsTo(n, answer)) return false;
+      if (name === undefined || !(CREDENTIAL_ENV.test(name) || CONNECTION_STRING_ENV.test(name)) || !valueFlowsTo(n, answer)) return false;
       found = envReadText(n);
       return true;
     },
@@ -2514,6 +2538,15 @@ function swallowingTry(node: TS.Node): TS.Block | undefined {
     }
   }
   return undefined;
+}
+
+/** What a function answers when it answers one expression: an arrow's body, or the only `return` of a block. */
+function singleAnswer(fn: FunctionLike): TS.Expression | undefined {
+  const body = fn.body;
+  if (!body) return undefined;
+  if (!ts.isBlock(body)) return body;
+  const returns = body.statements.filter(ts.isReturnStatement);
+  return returns.length === 1 && body.statements[body.statements.length - 1] === returns[0] ? returns[0].expression : undefined;
 }
 
 /**
@@ -2882,7 +2915,8 @@ function credentialReads(file: SourceFileInfo): readonly number[] {
       const window = text.slice(from, at + 80);
       for (const match of window.matchAll(CREDENTIAL_READ)) {
         const start = from + match.index;
-        if (start <= at && CREDENTIAL_ENV.test(match[1] ?? match[3] ?? match[4])) found.push(start);
+        const name = match[1] ?? match[3] ?? match[4];
+        if (start <= at && (CREDENTIAL_ENV.test(name) || CONNECTION_STRING_ENV.test(name))) found.push(start);
       }
     }
     credentialReadsOf.set(file, (reads = found));

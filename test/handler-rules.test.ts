@@ -1732,3 +1732,27 @@ ${body}
     ['no-unauthenticated-handler:unauthenticated@api/src/functions/dbUrl.ts:2'],
   );
 });
+
+test('a presigned S3 URL for an object key the caller chose is work; one for a key the function makes is an upload slot', () => {
+  const endpoint = (key: string, command = 'PutObjectCommand') => `import { ${command}, S3Client } from '@aws-sdk/client-s3'
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner'
+import { randomUUID } from 'node:crypto'
+const s3 = new S3Client({ region: 'eu-west-1' })
+export const handler = async (event) => {
+  const body = JSON.parse(event.body)
+  const url = await getSignedUrl(s3, new ${command}({ Bucket: 'acme-files', Key: ${key} }), { expiresIn: 300 })
+  return { statusCode: 200, body: url }
+}
+`;
+  assert.deepEqual(
+    verdicts({
+      'api/src/functions/replace.ts': endpoint('body.key'),
+      'api/src/functions/download.ts': endpoint('`invoices/${event.queryStringParameters.id}.pdf`', 'GetObjectCommand'),
+      'api/src/functions/slot.ts': endpoint('`uploads/${randomUUID()}.jpg`'),
+    }),
+    [
+      'no-unauthenticated-handler:unauthenticated@api/src/functions/download.ts:5',
+      'no-unauthenticated-handler:unauthenticated@api/src/functions/replace.ts:5',
+    ],
+  );
+});

@@ -1306,6 +1306,13 @@ export class BehaviourAnalyzer {
       if (!this.relaysToFixedRecipients(call, file)) facts.sensitive.push({ file, node: call, work: `sends messages with \`${dottedOf(callee, name)}\``, write: true, anchor: call });
       return true;
     }
+    // `getSignedUrl(s3, new PutObjectCommand({ Bucket, Key: body.key }))`: a URL that writes or
+    // reads whatever object the caller names. A key the function makes (`${randomUUID()}.jpg`) is its own upload slot.
+    if (name === 'getSignedUrl' && source === '@aws-sdk/s3-request-presigner') {
+      const signed = this.presignedForCallerKey(call, file);
+      if (signed) facts.sensitive.push({ file, node: call, work: `signs a URL for \`${signed.command}\` on an object key the caller chose`, write: signed.write, anchor: call });
+      return true;
+    }
     if (source && FS_MODULES.has(source) && FS_CALLS.test(name)) {
       facts.sensitive.push({ file, node: call, work: `accesses files with \`${dottedOf(callee, name)}\``, write: true, anchor: call });
       return true;
@@ -1533,6 +1540,19 @@ export class BehaviourAnalyzer {
     if (!ts.isIdentifier(node)) return false;
     const value = this.analysis.resolveValue(node, file);
     return value.node !== node && ts.isExpression(value.node) && this.isFixedAddress(value.node, value.file, depth + 1);
+  }
+
+  /** The S3 command a presigned URL is made for, when its `Key` comes from the request. */
+  private presignedForCallerKey(call: TS.CallExpression, file: SourceFileInfo): { command: string; write: boolean } | undefined {
+    const arg = call.arguments[1] && unwrap(call.arguments[1]);
+    const made = arg && ts.isIdentifier(arg) ? this.analysis.resolveValue(arg, file).node : arg;
+    if (!made || !ts.isNewExpression(made)) return undefined;
+    const command = calleeName(made);
+    const options = made.arguments?.[0] && unwrap(made.arguments[0]);
+    const key = options && ts.isObjectLiteralExpression(options) ? propertyValue(objectProperty(options, 'Key')) : undefined;
+    const fn = enclosingBody(call);
+    if (!command || !key || !fn || !fromTheRequest(key, fn)) return undefined;
+    return { command, write: !/^(?:Get|Head)Object/.test(command) };
   }
 
   /** A project helper that asks a CAPTCHA service (`verifyTurnstile(token)`), by what it calls. */

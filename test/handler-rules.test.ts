@@ -1756,3 +1756,26 @@ export const handler = async (event) => {
     ],
   );
 });
+
+test('a paid API client that reads its key from the environment by itself (new OpenAI()) is a client with that key', () => {
+  const endpoint = (made: string) => `import OpenAI from 'openai'
+const openai = ${made}
+export const handler = async (event) => {
+  const { messages } = JSON.parse(event.body)
+  const answer = await openai.chat.completions.create({ model: 'gpt-4o-mini', messages })
+  return { statusCode: 200, body: JSON.stringify(answer) }
+}
+`;
+  const found = scanRules(
+    tempProject({
+      'api/src/functions/implicit.ts': endpoint('new OpenAI()'),
+      'api/src/functions/explicit.ts': endpoint('new OpenAI({ apiKey: process.env.OPENAI_API_KEY })'),
+      'api/src/functions/proxy.ts': endpoint("new OpenAI({ apiKey: 'sk-none', baseURL: 'http://localhost:11434/v1' })"),
+    }),
+    HANDLER_RULES,
+  ).findings.map((f) => `${path.basename(f.location.file)}: ${f.message}`);
+  assert.deepEqual(found, [
+    'explicit.ts: Handler `explicit` calls `openai.chat.completions.create` with `process.env.OPENAI_API_KEY` without authenticating the caller.',
+    'implicit.ts: Handler `implicit` calls `openai.chat.completions.create` with `process.env.OPENAI_API_KEY` without authenticating the caller.',
+  ]);
+});

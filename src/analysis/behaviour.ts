@@ -1471,10 +1471,25 @@ export class BehaviourAnalyzer {
     // `const res = await fetch(url, { headers })`, then `res.json()`: the response, not a client; the
     // request itself is judged. `new Ratelimit({ redis })` (Upstash) only counts the caller's requests.
     if ((ts.isCallExpression(made) && calleeName(made) === 'fetch') || (ts.isNewExpression(made) && calleeName(made) === 'Ratelimit')) return false;
-    const credential = (made.arguments ?? []).map((a) => this.credentialThrough(a, value.file)).find(Boolean);
+    const credential = (made.arguments ?? []).map((a) => this.credentialThrough(a, value.file)).find(Boolean) ?? this.implicitCredential(made, value.file);
     if (!credential) return false;
     facts.sensitive.push({ file, node: call, work: `calls \`${dottedOf(callee, name)}\` with \`${credential}\``, write: true, anchor: call });
     return true;
+  }
+
+  /**
+   * A paid API's client that reads its key from the environment by itself: `new OpenAI()`
+   * (`OPENAI_API_KEY`), `new Anthropic()`. Given an `apiKey` option, the option says which key it
+   * holds, and that is judged as written.
+   */
+  private implicitCredential(made: TS.NewExpression | TS.CallExpression, file: SourceFileInfo): string | undefined {
+    const pkg = this.packageOf(made.expression, file);
+    const implicit = pkg === undefined ? undefined : IMPLICIT_CREDENTIALS.get(pkg);
+    if (!implicit) return undefined;
+    if (!ts.isNewExpression(made) || calleeName(made) !== implicit.made) return undefined;
+    const options = made.arguments?.[0] && unwrap(made.arguments[0]);
+    if (options && (!ts.isObjectLiteralExpression(options) || objectProperty(options, 'apiKey'))) return undefined;
+    return `process.env.${implicit.env}`;
   }
 
   /** A call of a project helper whose body compares something with a credential from the environment (`timingSafeEqual(given, expected)`). */
@@ -1746,6 +1761,12 @@ export class BehaviourAnalyzer {
     return source && isPackageSpecifier(source.specifier) ? source.specifier : undefined;
   }
 }
+
+/** SDK clients that take their key from the environment when they are given none. */
+const IMPLICIT_CREDENTIALS = new Map([
+  ['openai', { made: 'OpenAI', env: 'OPENAI_API_KEY' }],
+  ['@anthropic-ai/sdk', { made: 'Anthropic', env: 'ANTHROPIC_API_KEY' }],
+]);
 
 /** `db.user.create`, `prisma.$queryRaw`, `ctx.client.post.update`: the client, the model or raw operation, the operation. */
 /** Prisma clients as projects call them (`tx` inside `$transaction`), and Drizzle's model-less `db.delete(t)`. */

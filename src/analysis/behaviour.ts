@@ -303,7 +303,7 @@ export class BehaviourAnalyzer {
   }
 
   /** Helpers' answers to `trustsCallerHeader`. */
-  private readonly trustedHeaders = new Map<FunctionLike, string | undefined>();
+  private readonly trustedHeaders = new WeakMap<FunctionLike, string | undefined>();
   /** What the walk in progress collects into; saved and restored around a helper's own walk. */
   private walking: { body: TS.Node; file: SourceFileInfo; facts: Facts; depth: number } | undefined;
   /** One callback for every child of every walk, so the call sites in the walk stay monomorphic. */

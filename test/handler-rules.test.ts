@@ -1749,6 +1749,7 @@ export const handler = async (event) => {
       'api/src/functions/replace.ts': endpoint('body.key'),
       'api/src/functions/download.ts': endpoint('`invoices/${event.queryStringParameters.id}.pdf`', 'GetObjectCommand'),
       'api/src/functions/slot.ts': endpoint('`uploads/${randomUUID()}.jpg`'),
+      'api/src/functions/named.ts': endpoint('`uploads/${randomUUID()}/${body.filename}`'),
     }),
     [
       'no-unauthenticated-handler:unauthenticated@api/src/functions/download.ts:5',

@@ -1566,7 +1566,7 @@ export class BehaviourAnalyzer {
     const options = made.arguments?.[0] && unwrap(made.arguments[0]);
     const key = options && ts.isObjectLiteralExpression(options) ? propertyValue(objectProperty(options, 'Key')) : undefined;
     const fn = enclosingBody(call);
-    if (!command || !key || !fn || !fromTheRequest(key, fn)) return undefined;
+    if (!command || !key || !fn || !fromTheRequest(key, fn) || madeUnique(key, fn)) return undefined;
     return { command, write: !/^(?:Get|Head)Object/.test(command) };
   }
 
@@ -3389,6 +3389,15 @@ function codeValue(n: TS.Node): TS.Expression | undefined {
 
 /** What the request carries: its query, path parameters or body (`const { code } = event.queryStringParameters`). */
 const REQUEST_PART = /\b(?:query(?:StringParameters)?|searchParams|params|body)\b|\.json\(\)|\.formData\(\)/;
+
+/** A key with a part the function makes up (`` `${randomUUID()}/${body.filename}` ``): the caller cannot name an existing object. */
+function madeUnique(key: TS.Expression, fn: TS.Node, hops = 0): boolean {
+  if (UNIQUE_PART.test(key.getText())) return true;
+  return hops < 2 && someNode(key, (n) => ts.isIdentifier(n) && isValueIdentifier(n) && someNode(fn, (d) =>
+    ts.isVariableDeclaration(d) && d.initializer !== undefined && boundIdentifiers(d.name).some((id) => id.text === n.text) && madeUnique(d.initializer, fn, hops + 1)));
+}
+
+const UNIQUE_PART = /\b(?:randomUUID|uuid(?:v4)?|v4|nanoid|cuid2?|createId|ulid|randomBytes)\s*\(/;
 
 /** Whether a value is read from the request, directly or through constants of the function. */
 function fromTheRequest(value: TS.Expression, fn: TS.Node, hops = 0): boolean {

@@ -16,6 +16,7 @@ import {
   propertyKeyName,
   propertyValue,
   returnsOrThrows,
+  singleReturn,
   someNode,
   stringLiteralValue,
   syntaxKinds,
@@ -829,7 +830,7 @@ export class BehaviourAnalyzer {
     // `signEmail(email)`, a project helper that answers the HMAC (`(email) => createHmac(...).update(email).digest('hex')`).
     if (calleeName(value.node) !== 'digest') {
       const helper = depth < 4 ? this.resolveCallee(value.node, value.file) : undefined;
-      const answer = helper && singleAnswer(helper.fn);
+      const answer = helper && singleReturn(helper.fn);
       return answer ? this.signedWith(answer, helper.file, depth + 1) : undefined;
     }
     const name = HMAC_WITH_ENV_KEY.exec(value.node.getText(value.file.sf))?.[1];
@@ -2579,15 +2580,6 @@ function swallowingTry(node: TS.Node): TS.Block | undefined {
     }
   }
   return undefined;
-}
-
-/** What a function answers when it answers one expression: an arrow's body, or the only `return` of a block. */
-function singleAnswer(fn: FunctionLike): TS.Expression | undefined {
-  const body = fn.body;
-  if (!body) return undefined;
-  if (!ts.isBlock(body)) return body;
-  const returns = body.statements.filter(ts.isReturnStatement);
-  return returns.length === 1 && body.statements[body.statements.length - 1] === returns[0] ? returns[0].expression : undefined;
 }
 
 /**

@@ -337,6 +337,15 @@ export function containsIdentifier(node: TS.Node, name: string): boolean {
 }
 
 /** Whether a statement can leave its function: a `return` or `throw` in it, outside nested functions. */
+/** What a function answers when it answers one expression: an arrow's body, or the only `return`, last in its block. */
+export function singleReturn(fn: FunctionLike): TS.Expression | undefined {
+  const body = fn.body;
+  if (!body) return undefined;
+  if (!ts.isBlock(body)) return body;
+  const returns = body.statements.filter(ts.isReturnStatement);
+  return returns.length === 1 && body.statements[body.statements.length - 1] === returns[0] ? returns[0].expression : undefined;
+}
+
 export function returnsOrThrows(statement: TS.Statement): boolean {
   return someNode(statement, (n) => ts.isReturnStatement(n) || ts.isThrowStatement(n) || isThrowingHelperCall(n), isFunctionLike);
 }

@@ -2,7 +2,7 @@ import ts from '../../core/typescript';
 import type * as TS from 'typescript';
 import type { ProjectAnalysis } from '../../core/analysis';
 import type { SourceFileInfo } from '../../core/files';
-import { calleeName, dottedName, envReadName, envReadText, isFunctionLike, propertyKeyName, stringLiteralValue, unwrap, type FunctionLike } from '../../core/ast';
+import { calleeName, dottedName, envReadName, envReadText, isFunctionLike, propertyKeyName, singleReturn, stringLiteralValue, unwrap } from '../../core/ast';
 import { headerRead } from '../../analysis/behaviour';
 
 /**
@@ -160,13 +160,6 @@ function keepsElements(callback: TS.Expression): boolean {
   return ts.isPropertyAccessExpression(method) && PASS_THROUGH_METHODS.has(method.name.text) && ts.isIdentifier(unwrap(method.expression)) && (unwrap(method.expression) as TS.Identifier).text === param;
 }
 
-function singleReturn(fn: FunctionLike): TS.Expression | undefined {
-  const body = fn.body;
-  if (!body) return undefined;
-  if (!ts.isBlock(body)) return body;
-  const returns = body.statements.filter(ts.isReturnStatement);
-  return returns.length === 1 && body.statements[body.statements.length - 1] === returns[0] ? returns[0].expression : undefined;
-}
 
 /**
  * `createHmac(...).update(...).digest(...)`, however the chain is split over lines or statements

@@ -3357,11 +3357,7 @@ const CALLER_INPUT = /\bbody\b|\.json\(\)|\.formData\(\)|\.text\(\)|\bquery(?:St
 function carriesCallerText(options: TS.ObjectLiteralExpression, call: TS.Node): boolean {
   const fn = enclosingBody(call);
   const fields = options.properties.filter((p) => !['to', 'cc', 'bcc', 'from'].includes((p.name ? propertyKeyName(p.name) ?? '' : '').toLowerCase()));
-  const fromCaller = (node: TS.Node, hops: number): boolean => CALLER_INPUT.test(node.getText()) || (hops < 3 && fn !== undefined && someNode(node, (n) => {
-    if (!ts.isIdentifier(n)) return false;
-    return someNode(fn, (d) => ts.isVariableDeclaration(d) && d.initializer !== undefined && boundIdentifiers(d.name).some((id) => id.text === n.text) && fromCaller(d.initializer, hops + 1));
-  }));
-  return fields.some((field) => fromCaller(field, 0));
+  return fn !== undefined && fields.some((field) => tracesTo(field, fn, CALLER_INPUT));
 }
 
 /** OAuth token endpoints: GitHub's `login/oauth/access_token`, `oauth2.googleapis.com/token`, `/oauth2/v2.0/token`, Slack's `oauth.v2.access`. */
@@ -3383,20 +3379,25 @@ function codeValue(n: TS.Node): TS.Expression | undefined {
 const REQUEST_PART = /\b(?:query(?:StringParameters)?|searchParams|params|body)\b|\.json\(\)|\.formData\(\)/;
 
 /** A key with a part the function makes up (`` `${randomUUID()}/${body.filename}` ``): the caller cannot name an existing object. */
-function madeUnique(key: TS.Expression, fn: TS.Node, hops = 0): boolean {
-  if (UNIQUE_PART.test(key.getText())) return true;
-  return hops < 2 && someNode(key, (n) => ts.isIdentifier(n) && isValueIdentifier(n) && someNode(fn, (d) =>
-    ts.isVariableDeclaration(d) && d.initializer !== undefined && boundIdentifiers(d.name).some((id) => id.text === n.text) && madeUnique(d.initializer, fn, hops + 1)));
+function madeUnique(key: TS.Expression, fn: TS.Node): boolean {
+  return tracesTo(key, fn, UNIQUE_PART);
 }
 
 const UNIQUE_PART = /\b(?:randomUUID|uuid(?:v4)?|v4|nanoid|cuid2?|createId|ulid|randomBytes)\s*\(/;
 
 /** Whether a value is read from the request, directly or through constants of the function. */
-function fromTheRequest(value: TS.Expression, fn: TS.Node, hops = 0): boolean {
-  if (REQUEST_PART.test(value.getText())) return true;
-  if (hops > 2) return false;
-  return someNode(value, (n) => ts.isIdentifier(n) && isValueIdentifier(n) && someNode(fn, (d) =>
-    ts.isVariableDeclaration(d) && d.initializer !== undefined && boundIdentifiers(d.name).some((id) => id.text === n.text) && fromTheRequest(d.initializer, fn, hops + 1)));
+function fromTheRequest(value: TS.Expression, fn: TS.Node): boolean {
+  return tracesTo(value, fn, REQUEST_PART);
+}
+
+/**
+ * Whether a value's text matches `pattern`, or that of what a constant it names was made from,
+ * bound in `fn` (also destructured), up to three constants deep.
+ */
+function tracesTo(value: TS.Node, fn: TS.Node, pattern: RegExp, hops = 0): boolean {
+  if (pattern.test(value.getText())) return true;
+  return hops < 3 && someNode(value, (n) => ts.isIdentifier(n) && isValueIdentifier(n) && someNode(fn, (d) =>
+    ts.isVariableDeclaration(d) && d.initializer !== undefined && boundIdentifiers(d.name).some((id) => id.text === n.text) && tracesTo(d.initializer, fn, pattern, hops + 1)));
 }
 
 /** Calls that only turn a time into a number, compare it with the clock or log it. */

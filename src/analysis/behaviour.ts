@@ -3403,8 +3403,6 @@ function tracesTo(value: TS.Node, fn: TS.Node, pattern: RegExp, hops = 0): boole
 /** Calls that only turn a time into a number, compare it with the clock or log it. */
 const CLOCK_ARITHMETIC = /^(?:Number(?:\.\w+)?|parse(?:Int|Float)|isNaN|isFinite|BigInt|String|Math\.\w+|Date(?:\.\w+)?|dayjs|moment|console\.\w+|logger\.\w+|log\.\w+)$/;
 
-/** Reads of a header by name (`headers.get('x')`, `req.header('x')`): the read itself hands the time on to nobody. */
-const HEADER_GETTERS = new Set(['get', 'header', 'getHeader']);
 
 /**
  * No HMAC here: the time is left out when the calls that take the signature take neither the time
@@ -3424,8 +3422,8 @@ function handedOnWithoutTime(fn: TS.Node, calls: TS.CallExpression[], timeMentio
     params.has(n.text) && !((ts.isPropertyAccessExpression(n.parent) || ts.isElementAccessExpression(n.parent)) && n.parent.expression === n)));
   let verifierCalls = 0;
   for (const call of calls) {
-    const readsAHeader = HEADER_GETTERS.has(calleeName(call) ?? '') && call.arguments.length === 1 && stringLiteralValue(call.arguments[0]) !== undefined;
-    if (readsAHeader || CLOCK_ARITHMETIC.test(dottedName(unwrap(call.expression)) ?? '')) continue;
+    // A header read by name (`headers.get('x')`, `req.header('x')`) hands the time on to nobody.
+    if (headerRead(unwrap(call.expression)) !== undefined || CLOCK_ARITHMETIC.test(dottedName(unwrap(call.expression)) ?? '')) continue;
     if (call.arguments.some((arg) => timeMentions.test(arg.getText(file.sf)))) return false;
     if (!call.arguments.some((arg) => signatureMention.test(arg.getText(file.sf)))) continue;
     if (call.arguments.some(handsOnRequest)) return false;

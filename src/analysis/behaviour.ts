@@ -1194,7 +1194,7 @@ export class BehaviourAnalyzer {
     }
     // Web Crypto (Workers, Deno, edge runtimes): `crypto.subtle.sign('HMAC', key, body)` then a comparison,
     // or `crypto.subtle.verify('HMAC', key, signature, body)`, whose boolean must decide.
-    if ((name === 'sign' || name === 'verify') && /(^|\.)subtle\.(?:sign|verify)$/.test(dotted) && isHmacAlgorithm(call.arguments[0])) {
+    if ((name === 'sign' || name === 'verify') && SUBTLE_SIGNING.test(dotted) && isHmacAlgorithm(call.arguments[0])) {
       if (name === 'sign') facts.hmac.push({ file, node: call });
       else facts.verifies.push({ file, node: call, via: 'Web Crypto `crypto.subtle.verify`', replay: 'none', anchor: call, broken: booleanUse(call, true) });
       return true;

@@ -1,20 +1,25 @@
 'use strict';
 /**
- * Part of `npm run build`: makes dist/typescript.v8cache, the V8 code cache fnscan loads
- * TypeScript's compiler API from (see src/core/typescript.ts). TypeScript is compiled, then the
- * fixture apps are scanned with it so that the parser, scanner and node helpers a scan uses are
- * compiled too, and V8's cache of all of that is written next to the build.
+ * Part of `npm run build`: makes the V8 code caches fnscan loads TypeScript's compiler API from
+ * (see src/core/typescript.ts), one with the scan's V8 flags (dist/typescript.scan.v8cache, for
+ * the `fnscan` command) and one without (dist/typescript.v8cache, for ESLint and the API): V8
+ * refuses a cache made under other flags. Each is made in its own process: TypeScript is
+ * compiled, then the fixture apps are scanned with it so that the parser, scanner and node
+ * helpers a scan uses are compiled too, and V8's cache of all of that is written next to the build.
  *
- * The cache only saves start-up time, so a failure here is reported and the build goes on; the
- * test suite checks that a fresh build loads TypeScript from it.
+ * The caches only save start-up time, so a failure here is reported and the build goes on; the
+ * test suite checks that a fresh build loads TypeScript from them.
  */
+const { spawn } = require('node:child_process');
 const path = require('node:path');
 
 const root = path.join(__dirname, '..');
 const dist = path.join(root, 'dist');
+const WITH_SCAN_FLAGS = '--scan-flags';
 
-function main() {
-  const { compileTypeScript, writeCodeCache } = require(path.join(dist, 'core', 'typescript.js'));
+function main(withScanFlags) {
+  if (withScanFlags) require(path.join(dist, 'core', 'v8-flags.js')).useScanFlags();
+  const { compileTypeScript, writeCodeCache, codeCacheFile } = require(path.join(dist, 'core', 'typescript.js'));
   const file = require.resolve('typescript', { paths: [dist] });
   const loaded = compileTypeScript(file, () => undefined);
   if (!loaded) throw new Error(`cannot read ${file}`);
@@ -24,11 +29,22 @@ function main() {
   const apps = path.join(root, 'fixtures');
   scan({ paths: [apps], rules: [...rules], config: {}, includeTests: true });
   const bytes = writeCodeCache(loaded);
-  console.log(`code cache: ${(bytes / 1024 / 1024).toFixed(1)} MiB of TypeScript bytecode in dist/typescript.v8cache`);
+  console.log(`code cache: ${(bytes / 1024 / 1024).toFixed(1)} MiB of TypeScript bytecode in ${path.relative(root, codeCacheFile())}`);
 }
 
-try {
-  main();
-} catch (error) {
-  console.warn(`code cache not written (fnscan still works, with a slower start): ${error instanceof Error ? error.message : error}`);
+function attempt(withScanFlags) {
+  try {
+    main(withScanFlags);
+  } catch (error) {
+    console.warn(`code cache not written (fnscan still works, with a slower start): ${error instanceof Error ? error.message : error}`);
+  }
+}
+
+if (process.argv.includes(WITH_SCAN_FLAGS)) {
+  attempt(true);
+} else {
+  // The flagged cache is made by a second process meanwhile, its output passed through.
+  const other = spawn(process.execPath, [__filename, WITH_SCAN_FLAGS], { stdio: 'inherit' });
+  attempt(false);
+  other.on('error', (error) => console.warn(`code cache not written (fnscan still works, with a slower start): ${error.message}`));
 }

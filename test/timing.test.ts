@@ -123,7 +123,7 @@ test('an early worker that stopped before it was used (it failed while loading) 
   assert.equal(plan.pending.length, 1);
   // Its error is handled (an unhandled one would end the test process) and marks it stopped.
   const worker = new Worker("throw new Error('broken while loading')", { eval: true });
-  const setup: WorkerSetup = { ruleIds: [], config: {}, includeTests: false, limits: DEFAULT_LIMITS, projects: [], recording: false, timing: false };
+  const setup: WorkerSetup = { ruleIds: [], config: {}, includeTests: false, limits: DEFAULT_LIMITS, projects: [], recording: false, timing: false, scanFlags: false };
   const early = earlyWorker(worker, setup);
   await new Promise((resolve) => worker.on('exit', resolve));
   assert.equal(early.stopped, true);

@@ -12,6 +12,10 @@ import path from 'node:path';
  */
 const dist = path.join(__dirname, '..', 'dist');
 const loader = path.join(dist, 'core', 'typescript.js');
+const v8Flags = path.join(dist, 'core', 'v8-flags.js');
+/** Child code's first line for a process that sets the scan's V8 flags, as the `fnscan` command does. */
+const withScanFlags = `require(${JSON.stringify(v8Flags)}).useScanFlags();\n`;
+const CACHES = ['typescript.v8cache', 'typescript.scan.v8cache'];
 
 function inChild(code: string, flags: string[] = []): { load: string; [key: string]: unknown } {
   const run = spawnSync(process.execPath, [...flags, '-e', code], { encoding: 'utf8', cwd: path.join(__dirname, '..') });
@@ -32,15 +36,70 @@ const parseAndReport = `
   }));
 `;
 
-test('the build writes a code cache for the TypeScript it depends on', () => {
-  assert.ok(fs.statSync(path.join(dist, 'typescript.v8cache')).size > 100_000);
-  const meta = JSON.parse(fs.readFileSync(path.join(dist, 'typescript.v8cache.json'), 'utf8')) as { source: string; v8: string };
-  assert.match(meta.source, /^[0-9a-f]{64}$/);
-  assert.equal(meta.v8, process.versions.v8);
+test('the build writes a code cache for the TypeScript it depends on, without and with the scan\'s V8 flags', () => {
+  for (const cache of CACHES) {
+    assert.ok(fs.statSync(path.join(dist, cache)).size > 100_000, cache);
+    const meta = JSON.parse(fs.readFileSync(path.join(dist, `${cache}.json`), 'utf8')) as { source: string; v8: string };
+    assert.match(meta.source, /^[0-9a-f]{64}$/);
+    assert.equal(meta.v8, process.versions.v8);
+  }
 });
 
 test('a fresh process loads TypeScript from the code cache, and sees the one instance require() returns', () => {
   assert.deepEqual(inChild(parseAndReport), { load: 'code cache', statements: 1, viewOfRequire: true });
+});
+
+test('a process with the scan\'s V8 flags loads TypeScript from the cache made with them', () => {
+  assert.deepEqual(inChild(withScanFlags + parseAndReport), { load: 'code cache', statements: 1, viewOfRequire: true });
+  const code = `${withScanFlags}console.log(JSON.stringify({ load: 'none', file: require(${JSON.stringify(loader)}).codeCacheFile() }));`;
+  assert.equal(inChild(code).file, path.join(dist, 'typescript.scan.v8cache'));
+});
+
+test('V8 refuses the cache made without the scan\'s V8 flags once they are set: the reason for two caches', () => {
+  const code = `
+    ${withScanFlags}
+    const { compileTypeScript } = require(${JSON.stringify(loader)});
+    const plain = require('node:fs').readFileSync(${JSON.stringify(path.join(dist, 'typescript.v8cache'))});
+    const loaded = compileTypeScript(require.resolve('typescript', { paths: [${JSON.stringify(dist)}] }), () => plain);
+    console.log(JSON.stringify({ load: 'direct', rejected: loaded.script.cachedDataRejected }));
+  `;
+  assert.deepEqual(inChild(code), { load: 'direct', rejected: true });
+});
+
+test('the fnscan command sets the scan\'s V8 flags before TypeScript loads, and loads it from their cache', (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fnscan-flags-'));
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const hook = path.join(dir, 'hook.cjs');
+  const report = path.join(dir, 'report.json');
+  fs.writeFileSync(
+    hook,
+    `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(report)}, JSON.stringify({
+      load: require(${JSON.stringify(loader)}).typeScriptLoad,
+      flags: require(${JSON.stringify(v8Flags)}).appliedV8Flags(),
+    })));`,
+  );
+  const bin = path.join(__dirname, '..', 'bin', 'fnscan.js');
+  const run = spawnSync(process.execPath, ['-r', hook, bin, path.join(__dirname, '..', 'fixtures', 'acme-store'), '-q', '--fail-on', 'none'], { encoding: 'utf8' });
+  assert.equal(run.status, 0, run.stderr);
+  assert.deepEqual(JSON.parse(fs.readFileSync(report, 'utf8')), { load: 'code cache', flags: ['--no-allocation-site-pretenuring'] });
+});
+
+test('a scan\'s workers are told to set the flags the main thread set', () => {
+  const code = `
+    const { ScanPlan } = require(${JSON.stringify(path.join(dist, 'core', 'engine.js'))});
+    const { startEarlyWorker } = require(${JSON.stringify(path.join(dist, 'core', 'parallel.js'))});
+    const { rules } = require(${JSON.stringify(path.join(dist, 'rules', 'index.js'))});
+    const plan = () => new ScanPlan({ paths: [${JSON.stringify(path.join(__dirname, '..', 'fixtures', 'acme-store'))}], rules: [...rules], config: {}, includeTests: false });
+    const flagsOf = () => {
+      const early = startEarlyWorker(plan(), 2, 1);
+      void early.worker.terminate();
+      return early.setup.scanFlags;
+    };
+    const before = flagsOf();
+    require(${JSON.stringify(v8Flags)}).useScanFlags();
+    console.log(JSON.stringify({ load: 'none', before, after: flagsOf() }));
+  `;
+  assert.deepEqual(inChild(code), { load: 'none', before: false, after: true });
 });
 
 test('TypeScript already loaded by someone else (ESLint\'s parser) is reused, not loaded twice', () => {
@@ -85,15 +144,18 @@ function installationWithoutCache(t: { after(fn: () => void): void }): { dist: s
   const copy = path.join(root, 'dist');
   fs.cpSync(dist, copy, { recursive: true });
   fs.symlinkSync(path.join(__dirname, '..', 'node_modules'), path.join(root, 'node_modules'), 'dir');
+  for (const name of CACHES) {
+    fs.rmSync(path.join(copy, name));
+    fs.rmSync(path.join(copy, `${name}.json`));
+  }
   const cache = path.join(copy, 'typescript.v8cache');
-  fs.rmSync(cache);
-  fs.rmSync(`${cache}.json`);
   return { dist: copy, cache, meta: `${cache}.json` };
 }
 
 /** A scan of a fixture app by the copy's engine, in a fresh process; how the loader got TypeScript. */
-function scanLoading(copy: string): { load: string; check?: string } {
+function scanLoading(copy: string, scanFlags = false): { load: string; check?: string } {
   const code = `
+    ${scanFlags ? `require(${JSON.stringify(path.join(copy, 'core', 'v8-flags.js'))}).useScanFlags();` : ''}
     const { scan } = require(${JSON.stringify(path.join(copy, 'core', 'engine.js'))});
     const { rules } = require(${JSON.stringify(path.join(copy, 'rules', 'index.js'))});
     const result = scan({ paths: [${JSON.stringify(path.join(__dirname, '..', 'fixtures', 'acme-store'))}], rules: [...rules], config: {}, includeTests: false });
@@ -105,8 +167,8 @@ function scanLoading(copy: string): { load: string; check?: string } {
 }
 
 /** What the loader reported for a scan by the copy's engine. */
-function scanWith(copy: string): string {
-  return scanLoading(copy).load;
+function scanWith(copy: string, scanFlags = false): string {
+  return scanLoading(copy, scanFlags).load;
 }
 
 /** TypeScript's stat signature as the loader records it (src/core/signature.ts). */
@@ -125,6 +187,17 @@ test('an installation without a code cache writes one when its first scan ends, 
   assert.ok(fs.statSync(install.cache).size > 100_000);
   assert.equal(scanWith(install.dist), 'code cache');
   assert.deepEqual(fs.readdirSync(install.dist).filter((f) => f.endsWith('.tmp')), []);
+});
+
+test('an installation without a code cache writes the scan\'s own from a process with its flags, and leaves the other alone', (t) => {
+  const install = installationWithoutCache(t);
+  const scanCache = path.join(install.dist, 'typescript.scan.v8cache');
+  assert.equal(scanWith(install.dist, true), 'compiled');
+  assert.ok(fs.statSync(scanCache).size > 100_000);
+  assert.equal(fs.existsSync(install.cache), false, 'a process without the flags could not use it');
+  assert.equal(scanWith(install.dist, true), 'code cache');
+  assert.equal(scanWith(install.dist), 'compiled');
+  assert.equal(scanWith(install.dist), 'code cache');
 });
 
 test('the stat signature recorded with the cache spares later loads hashing TypeScript; a stale one falls back to the hash', (t) => {
@@ -173,7 +246,7 @@ test('TypeScript loaded from the sources (the tests) writes no cache next to the
   const code = `
     const loader = require('./src/core/typescript.ts');
     loader.default.createSourceFile('a.ts', 'const a = 1', 99);
-    console.log(JSON.stringify({ load: loader.typeScriptLoad, file: loader.CODE_CACHE_FILE }));
+    console.log(JSON.stringify({ load: loader.typeScriptLoad, file: loader.codeCacheFile() }));
   `;
   const run = spawnSync(process.execPath, ['--import', 'tsx', '-e', code], { encoding: 'utf8', cwd: path.join(__dirname, '..') });
   assert.equal(run.status, 0, run.stderr);

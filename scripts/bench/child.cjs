@@ -19,6 +19,8 @@ const DIST = path.join(PACKAGE, 'dist');
 const [resultFile, mode, ...args] = process.argv.slice(2);
 
 async function fnscan(cwd, argv) {
+  // The V8 flags bin/fnscan.js sets before anything else.
+  require(path.join(DIST, 'core', 'v8-flags.js')).useScanFlags();
   const { run } = require(path.join(DIST, 'cli', 'main.js'));
   const sink = () => {};
   const code = await run(argv, { stdout: sink, stderr: sink, stdoutIsTTY: false, stderrIsTTY: false, env: { NO_COLOR: '1' }, cwd });

@@ -14,6 +14,8 @@ const [distArg, tree, plan, passesArg] = process.argv.slice(2);
 const dist = path.resolve(distArg);
 const HANDLER_RULES = ['no-unauthenticated-handler', 'require-webhook-verification', 'require-replay-protection'];
 
+// The V8 flags the `fnscan` command sets, and so the code cache it loads TypeScript from.
+require(path.join(dist, 'core', 'v8-flags.js')).useScanFlags();
 const { ScanPlan, FileWork } = require(path.join(dist, 'core', 'engine.js'));
 const { rules } = require(path.join(dist, 'rules', 'index.js'));
 const handlerRules = rules.filter((rule) => HANDLER_RULES.includes(rule.meta.id));

@@ -15,6 +15,8 @@ const [mode, tree, windowArg, passesArg] = process.argv.slice(2);
 const window = Number(windowArg);
 const passes = Number(passesArg);
 
+// The engine runs with the V8 flags the `fnscan` command sets; the floor with Node's own.
+if (mode === 'fnscan') require(path.join(DIST, 'core', 'v8-flags.js')).useScanFlags();
 const { ScanPlan, FileWork } = require(path.join(DIST, 'core', 'engine.js'));
 const { rules } = require(path.join(DIST, 'rules', 'index.js'));
 const root = path.resolve(tree);

@@ -10,6 +10,7 @@ import { FileWork, InternalError, ScanPlan, type ScanOptions, type ScanResult, t
 import { loadRuleCode, ruleById } from '../rules';
 import ts from './typescript';
 import { WorkTimes, since, type WireTimes } from './timing';
+import { appliedV8Flags, useScanFlags } from './v8-flags';
 
 /**
  * `--jobs`: the per-file work of a scan spread over threads. The main thread discovers the files,
@@ -105,6 +106,8 @@ export interface WorkerSetup {
   timing: boolean;
   /** Load TypeScript and the rules' code on start, before the first chunk arrives. */
   warm?: boolean;
+  /** The main thread set the scan's V8 flags: the worker's loader must pick the code cache made with them. */
+  scanFlags: boolean;
 }
 
 /** What every worker of a scan is started with: the scan's projects (each unit names its own by index). */
@@ -117,6 +120,7 @@ function workerSetup(plan: ScanPlan, ruleIds: string[]): WorkerSetup {
     projects: [...new Set(plan.units.map((u) => u.project))],
     recording: plan.hashes !== undefined,
     timing: plan.times !== undefined,
+    scanFlags: appliedV8Flags().length > 0,
   };
 }
 
@@ -315,6 +319,7 @@ function toWire(error: unknown): WireError {
 }
 
 function serve(setup: WorkerSetup, port: MessagePort): void {
+  if (setup.scanFlags) useScanFlags();
   const rules = setup.ruleIds.map((id) => ruleById(id)!);
   if (setup.warm) {
     void ts.version;

@@ -14,7 +14,8 @@
  *
  * Loading goes through a V8 code cache when there is one: the bytecode of TypeScript's module and
  * of the parser functions a scan runs, kept in fnscan's own `dist/` folder, never in the scanned
- * tree or the working directory. `npm run build` makes it (scripts/code-cache.cjs); an
+ * tree or the working directory, one for a process with the scan's V8 flags and one for a process
+ * without them (`codeCacheFile`). `npm run build` makes both (scripts/code-cache.cjs); an
  * installation without one (npm packages leave it out: it is made for one V8) writes it when the
  * first process that compiled TypeScript exits, if `dist/` is writable. It is used only for the
  * exact TypeScript source it was made from (SHA-256 of the file) and the same V8; anything else,
@@ -31,6 +32,7 @@ import { isMainThread } from 'node:worker_threads';
 import type * as TS from 'typescript';
 import { writeFileAtomically } from './atomic';
 import { vouchingSignature } from './signature';
+import { appliedV8Flags } from './v8-flags';
 
 declare const typescript: typeof TS;
 export { typescript as default };
@@ -108,9 +110,15 @@ export function directView(module: typeof TS): typeof TS {
 /** How TypeScript was loaded in this thread, for tests and `npm run bench`. */
 export let typeScriptLoad: 'not yet' | 'already loaded' | 'code cache' | 'compiled' | 'require' = 'not yet';
 
-/** The code cache and the facts that must match for it to be used. */
-export const CODE_CACHE_FILE = path.join(__dirname, '..', 'typescript.v8cache');
-const CODE_CACHE_META = `${CODE_CACHE_FILE}.json`;
+/**
+ * The code cache for this process's V8 flags: V8 refuses a cache made under other flags, so a
+ * process that set the scan's own (v8-flags.ts) keeps its cache beside the one of a process that
+ * did not (an ESLint host, the API). Its description, with the facts that must match for it to be
+ * used, is the same name with `.json` added.
+ */
+export function codeCacheFile(): string {
+  return path.join(__dirname, '..', appliedV8Flags().length > 0 ? 'typescript.scan.v8cache' : 'typescript.v8cache');
+}
 
 interface CodeCacheMeta {
   /** SHA-256 (hex) of the TypeScript module's source the cache was made from. */
@@ -167,7 +175,7 @@ function loadTypeScript(): typeof TS {
 /** The code cache's description, if there is a readable one made by this V8. */
 function readCodeCacheMeta(): CodeCacheMeta | undefined {
   try {
-    const meta = JSON.parse(fs.readFileSync(CODE_CACHE_META, 'utf8')) as Partial<CodeCacheMeta>;
+    const meta = JSON.parse(fs.readFileSync(`${codeCacheFile()}.json`, 'utf8')) as Partial<CodeCacheMeta>;
     if (typeof meta.source !== 'string' || meta.v8 !== process.versions.v8) return undefined;
     return { source: meta.source, v8: meta.v8, ...(typeof meta.file === 'string' && { file: meta.file }) };
   } catch {
@@ -179,7 +187,7 @@ function readCodeCacheMeta(): CodeCacheMeta | undefined {
 export function readCodeCache(sourceHash: string, meta = readCodeCacheMeta()): Buffer | undefined {
   if (meta?.source !== sourceHash) return undefined;
   try {
-    return fs.readFileSync(CODE_CACHE_FILE);
+    return fs.readFileSync(codeCacheFile());
   } catch {
     return undefined;
   }
@@ -281,8 +289,9 @@ export function compileTypeScript(
 export function writeCodeCache({ script, sourceHash, signature }: Pick<LoadedTypeScript, 'script' | 'sourceHash' | 'signature'>): number {
   const data = script.createCachedData();
   const meta: CodeCacheMeta = { source: sourceHash, v8: process.versions.v8, ...(signature !== undefined && { file: signature }) };
-  writeFileAtomically(CODE_CACHE_FILE, data);
-  writeFileAtomically(CODE_CACHE_META, JSON.stringify(meta));
+  const file = codeCacheFile();
+  writeFileAtomically(file, data);
+  writeFileAtomically(`${file}.json`, JSON.stringify(meta));
   return data.length;
 }
 
@@ -301,7 +310,7 @@ const FROM_BUILD = path.basename(path.dirname(__dirname)) === 'dist';
 function writeCodeCacheOnExit(loaded: LoadedTypeScript): void {
   if (!FROM_BUILD || !isMainThread) return;
   try {
-    fs.accessSync(path.dirname(CODE_CACHE_FILE), fs.constants.W_OK);
+    fs.accessSync(path.dirname(codeCacheFile()), fs.constants.W_OK);
   } catch {
     return;
   }

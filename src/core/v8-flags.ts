@@ -1,0 +1,31 @@
+/**
+ * The V8 flags a process that exists to scan (the `fnscan` command, the bench's scans) sets for
+ * itself before it loads TypeScript. Hosts that only load fnscan (ESLint, an API caller) keep
+ * their own flags: a flag is process-wide, and it changes which code caches V8 accepts.
+ *
+ * `--no-allocation-site-pretenuring`: V8 moves an allocation site's objects straight to the old
+ * generation once a young collection finds nearly all of them alive. A scan meets that now and
+ * then (a collection while a large module's tree is still in use), and from then on every file's
+ * short-lived nodes are allocated old, keep the young ones they point to alive through the
+ * collections that follow, and pile up until a full collection. The same scan of the same tree
+ * then peaked at about 265 MB instead of 150 MB, and ran slower, on whichever run the timing
+ * fell that way (BENCHMARKS.md, item 81). A scan keeps almost nothing beyond the file it is on,
+ * so it gives up nothing by never pretenuring.
+ */
+import v8 from 'node:v8';
+
+export const SCAN_V8_FLAGS: readonly string[] = ['--no-allocation-site-pretenuring'];
+
+let applied: readonly string[] = [];
+
+/** Sets SCAN_V8_FLAGS in this process (once); call it before anything loads TypeScript. */
+export function useScanFlags(): void {
+  if (applied.length > 0) return;
+  for (const flag of SCAN_V8_FLAGS) v8.setFlagsFromString(flag);
+  applied = SCAN_V8_FLAGS;
+}
+
+/** The flags this process set through useScanFlags: none, or SCAN_V8_FLAGS. */
+export function appliedV8Flags(): readonly string[] {
+  return applied;
+}

@@ -1780,3 +1780,51 @@ export const handler = async (event) => {
     'implicit.ts: Handler `implicit` calls `openai.chat.completions.create` with `process.env.OPENAI_API_KEY` without authenticating the caller.',
   ]);
 });
+
+test('an SDK handed its key by a configuring call (Mailchimp setConfig, Cloudinary config) is a client with that key, also from a lib module', () => {
+  const found = scanRules(
+    tempProject({
+      'api/src/functions/audience.ts': `import mailchimp from '@mailchimp/mailchimp_marketing'
+mailchimp.setConfig({ apiKey: process.env.MAILCHIMP_API_KEY, server: 'us21' })
+export const handler = async () => {
+  const res = await mailchimp.lists.getListMembersInfo('abc123')
+  return { statusCode: 200, body: JSON.stringify(res.members) }
+}
+`,
+      'api/src/lib/cloudinary.ts': `import { v2 as cloudinary } from 'cloudinary'
+cloudinary.config({ cloud_name: 'acme', api_key: process.env.CLOUDINARY_API_KEY, api_secret: process.env.CLOUDINARY_API_SECRET })
+export { cloudinary }
+`,
+      'api/src/functions/purge.ts': `import { cloudinary } from 'src/lib/cloudinary'
+export const handler = async (event) => {
+  await cloudinary.uploader.destroy(JSON.parse(event.body).publicId)
+  return { statusCode: 204 }
+}
+`,
+      // A delivery URL is built locally: no API call, whatever the SDK holds.
+      'api/src/functions/thumb.ts': `import { cloudinary } from 'src/lib/cloudinary'
+export const handler = async (event) => ({ statusCode: 302, headers: { Location: cloudinary.url(event.queryStringParameters.id) } })
+`,
+      // Configured with nothing secret.
+      'api/src/functions/publicCloud.ts': `import { v2 as cloudinary } from 'cloudinary'
+cloudinary.config({ cloud_name: process.env.CLOUDINARY_CLOUD_NAME })
+export const handler = async () => {
+  const res = await cloudinary.search.expression('folder:public').execute()
+  return { statusCode: 200, body: JSON.stringify(res) }
+}
+`,
+      // Configuring in the handler is no work by itself.
+      'api/src/functions/configOnly.ts': `import mailchimp from '@mailchimp/mailchimp_marketing'
+export const handler = async () => {
+  mailchimp.setConfig({ apiKey: process.env.MAILCHIMP_API_KEY })
+  return { statusCode: 200 }
+}
+`,
+    }),
+    HANDLER_RULES,
+  ).findings.map((f) => `${path.basename(f.location.file)}: ${f.message}`);
+  assert.deepEqual(found, [
+    'audience.ts: Handler `audience` calls `mailchimp.lists.getListMembersInfo` with `process.env.MAILCHIMP_API_KEY` without authenticating the caller.',
+    'purge.ts: Handler `purge` calls `cloudinary.uploader.destroy` with `process.env.CLOUDINARY_API_SECRET` without authenticating the caller.',
+  ]);
+});

@@ -1458,7 +1458,7 @@ export class BehaviourAnalyzer {
   private onClientCall(call: TS.CallExpression, callee: TS.Expression, name: string, file: SourceFileInfo, facts: Facts): boolean {
     // `supabaseAdmin.auth.getUser(jwt)` checks a caller: it is no work, even on a client with a secret;
     // `supabaseAdmin.from('posts')` starts a query, judged by what it then does (a public read is none).
-    if (AUTH_CALLS.has(name) || name === 'from' || name === 'select') return false;
+    if (AUTH_CALLS.has(name) || name === 'from' || name === 'select' || CONFIGURING_CALLS.has(name)) return false;
     // A dotted name with a dot: a static path (`a.b.c`), or an element key holding one.
     const pathed = ts.isPropertyAccessExpression(callee) ? isStaticPath(callee) : ts.isElementAccessExpression(callee) && dottedOf(callee, name).includes('.');
     if (!pathed) return false;
@@ -1467,7 +1467,12 @@ export class BehaviourAnalyzer {
     // A global (`console`, `JSON`) has no client behind it.
     if (!this.analysis.declares(file, root.text)) return false;
     const value = this.analysis.resolveValue(root, file);
-    if (!ts.isNewExpression(value.node) && !ts.isCallExpression(value.node)) return false;
+    if (!ts.isNewExpression(value.node) && !ts.isCallExpression(value.node)) {
+      const configured = ts.isIdentifier(value.node) ? this.configuredCredential(value.node, value.file) : undefined;
+      if (configured === undefined || LOCAL_SDK_CALLS.has(name)) return false;
+      facts.sensitive.push({ file, node: call, work: `calls \`${dottedOf(callee, name)}\` with \`${configured}\``, write: true, anchor: call });
+      return true;
+    }
     const made = value.node;
     // `const res = await fetch(url, { headers })`, then `res.json()`: the response, not a client; the
     // request itself is judged. `new Ratelimit({ redis })` (Upstash) only counts the caller's requests.
@@ -1476,6 +1481,46 @@ export class BehaviourAnalyzer {
     if (!credential) return false;
     facts.sensitive.push({ file, node: call, work: `calls \`${dottedOf(callee, name)}\` with \`${credential}\``, write: true, anchor: call });
     return true;
+  }
+
+  /**
+   * SDKs a module imports and hands a credential by a call, by their names there, with the
+   * credential: `mailchimp.setConfig({ apiKey: process.env.MAILCHIMP_API_KEY })`, Cloudinary's
+   * `cloudinary.config({ api_secret: ... })`. Their later calls are the API's, made with it.
+   */
+  private configuredSdks(file: SourceFileInfo): ReadonlyMap<string, string> {
+    if (!CONFIGURING_TEXT.test(file.text)) return NO_SDKS;
+    return this.analysis.memo('behaviour/configured-sdks', file, () => {
+      const found = new Map<string, string>();
+      walk(file.sf, (n) => {
+        if (!ts.isCallExpression(n) || !CONFIGURING_CALLS.has(calleeName(n) ?? '')) return undefined;
+        const root = rootIdentifier(n.expression);
+        const source = root && this.analysis.importSource(file, root.text);
+        if (!root || !source || !isPackageSpecifier(source.specifier) || found.has(root.text)) return undefined;
+        // Cloudinary's settings hold a public `api_key` beside the `api_secret`: name the secret.
+        const handed = n.arguments.flatMap((a) => {
+          const options = unwrap(a);
+          return ts.isObjectLiteralExpression(options) ? options.properties.map(propertyValue).filter((v) => v !== undefined) : [a];
+        });
+        const credentials = handed.map((h) => this.credentialThrough(h, file)).filter((c) => c !== undefined);
+        const credential = credentials.find((c) => SECRET_NAMED.test(c)) ?? credentials[0];
+        if (credential) found.set(root.text, credential);
+        return undefined;
+      });
+      return found;
+    });
+  }
+
+  /**
+   * The credential an SDK was configured with, where `id` names the module: configured in this
+   * file, or in the project module this file imports it from (`export { cloudinary }` of
+   * src/lib/cloudinary.ts).
+   */
+  private configuredCredential(id: TS.Identifier, file: SourceFileInfo): string | undefined {
+    const here = this.configuredSdks(file).get(id.text);
+    if (here !== undefined) return here;
+    const imported = this.analysis.importedBinding(file, id.text);
+    return imported ? this.configuredSdks(imported.module).get(imported.name) : undefined;
   }
 
   /**
@@ -1762,6 +1807,14 @@ export class BehaviourAnalyzer {
     return source && isPackageSpecifier(source.specifier) ? source.specifier : undefined;
   }
 }
+
+/** Calls that hand an SDK module its settings (`setConfig`, Cloudinary's `config`): no work themselves. */
+const CONFIGURING_CALLS: ReadonlySet<string> = new Set(['setConfig', 'config', 'configure']);
+const CONFIGURING_TEXT = /\b(?:setConfig|config|configure)\(/;
+const NO_SDKS: ReadonlyMap<string, string> = new Map();
+const SECRET_NAMED = /SECRET|TOKEN|PASSWORD|PRIVATE/i;
+/** Calls of a configured SDK that build a value locally instead of calling its API (Cloudinary's delivery URLs). */
+const LOCAL_SDK_CALLS: ReadonlySet<string> = new Set(['url', 'image', 'video']);
 
 /** SDK clients that take their key from the environment when they are given none. */
 const IMPLICIT_CREDENTIALS = new Map([

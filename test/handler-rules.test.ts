@@ -1828,3 +1828,44 @@ export const handler = async () => {
     'purge.ts: Handler `purge` calls `cloudinary.uploader.destroy` with `process.env.CLOUDINARY_API_SECRET` without authenticating the caller.',
   ]);
 });
+
+test('an AI SDK call runs on its provider\'s key: a default instance\'s own variable, or the key given to createOpenAI()', () => {
+  const found = scanRules(
+    tempProject({
+      'api/src/functions/chat.ts': `import { openai } from '@ai-sdk/openai'
+import { streamText } from 'ai'
+export const handler = async (event) => {
+  const { messages, model } = JSON.parse(event.body)
+  const result = await streamText({ model: openai(model ?? 'gpt-4o'), messages })
+  return { statusCode: 200, body: await result.text }
+}
+`,
+      'api/src/lib/ai.ts': `import { createOpenAI } from '@ai-sdk/openai'
+const openrouter = createOpenAI({ apiKey: process.env.OPENROUTER_API_KEY, baseURL: 'https://openrouter.ai/api/v1' })
+export const chatModel = openrouter('meta-llama/llama-3-8b')
+const local = createOpenAI({ apiKey: 'ollama', baseURL: 'http://localhost:11434/v1' })
+export const localModel = local('llama3')
+`,
+      'api/src/functions/summarize.ts': `import { generateText } from 'ai'
+import { chatModel } from 'src/lib/ai'
+export const handler = async (event) => {
+  const { text } = await generateText({ model: chatModel, prompt: event.body })
+  return { statusCode: 200, body: text }
+}
+`,
+      // A local model server's placeholder key is no credential.
+      'api/src/functions/localSummarize.ts': `import { generateText } from 'ai'
+import { localModel } from 'src/lib/ai'
+export const handler = async (event) => {
+  const { text } = await generateText({ model: localModel, prompt: event.body })
+  return { statusCode: 200, body: text }
+}
+`,
+    }),
+    HANDLER_RULES,
+  ).findings.map((f) => `${path.basename(f.location.file)}: ${f.message}`);
+  assert.deepEqual(found, [
+    'chat.ts: Handler `chat` calls `streamText` with `process.env.OPENAI_API_KEY` without authenticating the caller.',
+    'summarize.ts: Handler `summarize` calls `generateText` with `process.env.OPENROUTER_API_KEY` without authenticating the caller.',
+  ]);
+});

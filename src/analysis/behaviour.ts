@@ -1314,6 +1314,13 @@ export class BehaviourAnalyzer {
       if (signed) facts.sensitive.push({ file, node: call, work: `signs a URL for \`${signed.command}\` on an object key the caller chose`, write: signed.write, anchor: call });
       return true;
     }
+    // The AI SDK's `streamText({ model: openai('gpt-4o'), messages })`: the provider's key pays for it.
+    if (source === 'ai' && AI_SDK_CALLS.has(name)) {
+      const credential = this.aiModelCredential(call, file);
+      if (credential === undefined) return false;
+      facts.sensitive.push({ file, node: call, work: `calls \`${name}\` with \`${credential}\``, write: true, anchor: call });
+      return true;
+    }
     if (source && FS_MODULES.has(source) && FS_CALLS.test(name)) {
       facts.sensitive.push({ file, node: call, work: `accesses files with \`${dottedOf(callee, name)}\``, write: true, anchor: call });
       return true;
@@ -1509,6 +1516,33 @@ export class BehaviourAnalyzer {
       });
       return found;
     });
+  }
+
+  /**
+   * The key behind an AI SDK call's `model`: a provider package's default instance reads its own
+   * variable (`openai('gpt-4o')`: `OPENAI_API_KEY`); one made by `createOpenAI({ apiKey })` holds
+   * the key it was given, or reads the same variable when given none. Followed through constants
+   * and imports (`model: chatModel` from src/lib/ai.ts).
+   */
+  private aiModelCredential(call: TS.CallExpression, file: SourceFileInfo): string | undefined {
+    const first = call.arguments[0] && unwrap(call.arguments[0]);
+    const options = first && ts.isIdentifier(first) ? this.analysis.resolveValue(first, file) : first && { node: first, file };
+    if (!options || !ts.isObjectLiteralExpression(options.node)) return undefined;
+    const written = propertyValue(objectProperty(options.node, 'model'));
+    const model = written && this.analysis.resolveValue(written, options.file);
+    if (!model || !ts.isCallExpression(model.node)) return undefined;
+    const provider = unwrap(model.node.expression);
+    const implicit = AI_SDK_PROVIDERS.get(this.packageOf(provider, model.file) ?? '');
+    if (implicit) return `process.env.${implicit}`;
+    // `const openrouter = createOpenAI({ apiKey: process.env.OPENROUTER_API_KEY, baseURL })`.
+    const root = rootIdentifier(provider);
+    const made = root && this.analysis.resolveValue(root, model.file);
+    if (!made || !ts.isCallExpression(made.node)) return undefined;
+    const env = AI_SDK_PROVIDERS.get(this.packageOf(made.node.expression, made.file) ?? '');
+    if (!env) return undefined;
+    const settings = made.node.arguments[0] && unwrap(made.node.arguments[0]);
+    const apiKey = settings && ts.isObjectLiteralExpression(settings) ? propertyValue(objectProperty(settings, 'apiKey')) : undefined;
+    return apiKey ? this.credentialThrough(apiKey, made.file) : `process.env.${env}`;
   }
 
   /**
@@ -1807,6 +1841,17 @@ export class BehaviourAnalyzer {
     return source && isPackageSpecifier(source.specifier) ? source.specifier : undefined;
   }
 }
+
+/** The AI SDK's calls (package `ai`) that run a model. */
+const AI_SDK_CALLS: ReadonlySet<string> = new Set(['generateText', 'streamText', 'generateObject', 'streamObject', 'embed', 'embedMany', 'generateImage']);
+/** AI SDK provider packages, with the variable each default instance (and each `create…()` given no `apiKey`) reads its key from. */
+const AI_SDK_PROVIDERS: ReadonlyMap<string, string> = new Map([
+  ['@ai-sdk/openai', 'OPENAI_API_KEY'],
+  ['@ai-sdk/anthropic', 'ANTHROPIC_API_KEY'],
+  ['@ai-sdk/google', 'GOOGLE_GENERATIVE_AI_API_KEY'],
+  ['@ai-sdk/mistral', 'MISTRAL_API_KEY'],
+  ['@ai-sdk/groq', 'GROQ_API_KEY'],
+]);
 
 /** Calls that hand an SDK module its settings (`setConfig`, Cloudinary's `config`): no work themselves. */
 const CONFIGURING_CALLS: ReadonlySet<string> = new Set(['setConfig', 'config', 'configure']);

@@ -1496,8 +1496,8 @@ export class BehaviourAnalyzer {
    * `cloudinary.config({ api_secret: ... })`. Their later calls are the API's, made with it.
    */
   private configuredSdks(file: SourceFileInfo): ReadonlyMap<string, string> {
-    if (!CONFIGURING_TEXT.test(file.text)) return NO_SDKS;
     return this.analysis.memo('behaviour/configured-sdks', file, () => {
+      if (!CONFIGURING_TEXT.test(file.text)) return NO_SDKS;
       const found = new Map<string, string>();
       walk(file.sf, (n) => {
         if (!ts.isCallExpression(n) || !CONFIGURING_CALLS.has(calleeName(n) ?? '')) return undefined;

@@ -4,13 +4,13 @@
  * their own flags: a flag is process-wide, and it changes which code caches V8 accepts.
  *
  * `--no-allocation-site-pretenuring`: V8 moves an allocation site's objects straight to the old
- * generation once a young collection finds nearly all of them alive. A scan meets that now and
- * then (a collection while a large module's tree is still in use), and from then on every file's
- * short-lived nodes are allocated old, keep the young ones they point to alive through the
+ * generation once a young collection finds nearly all of them alive. Whether a scan meets that
+ * depends on when its collections fall, and once it does, that site's short-lived objects are
+ * allocated old for the rest of the scan, keep the young ones they point to alive through the
  * collections that follow, and pile up until a full collection. The same scan of the same tree
- * then peaked at about 265 MB instead of 150 MB, and ran slower, on whichever run the timing
- * fell that way (BENCHMARKS.md, item 81). A scan keeps almost nothing beyond the file it is on,
- * so it gives up nothing by never pretenuring.
+ * then peaked at about 265 MB instead of 150 MB, and ran slower (BENCHMARKS.md, item 81). Most of
+ * what a scan allocates dies with the file it belongs to, so pretenuring rarely pays for it; with
+ * the flag every run peaked as the low runs did, at the same speed.
  */
 import v8 from 'node:v8';
 

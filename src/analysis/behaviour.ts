@@ -1474,17 +1474,16 @@ export class BehaviourAnalyzer {
     // A global (`console`, `JSON`) has no client behind it.
     if (!this.analysis.declares(file, root.text)) return false;
     const value = this.analysis.resolveValue(root, file);
-    if (!ts.isNewExpression(value.node) && !ts.isCallExpression(value.node)) {
-      const configured = ts.isIdentifier(value.node) ? this.configuredCredential(value.node, value.file) : undefined;
-      if (configured === undefined || LOCAL_SDK_CALLS.has(name)) return false;
-      facts.sensitive.push({ file, node: call, work: `calls \`${dottedOf(callee, name)}\` with \`${configured}\``, write: true, anchor: call });
-      return true;
-    }
     const made = value.node;
-    // `const res = await fetch(url, { headers })`, then `res.json()`: the response, not a client; the
-    // request itself is judged. `new Ratelimit({ redis })` (Upstash) only counts the caller's requests.
-    if ((ts.isCallExpression(made) && calleeName(made) === 'fetch') || (ts.isNewExpression(made) && calleeName(made) === 'Ratelimit')) return false;
-    const credential = (made.arguments ?? []).map((a) => this.credentialThrough(a, value.file)).find(Boolean) ?? this.implicitCredential(made, value.file);
+    let credential: string | undefined;
+    if (ts.isNewExpression(made) || ts.isCallExpression(made)) {
+      // `const res = await fetch(url, { headers })`, then `res.json()`: the response, not a client; the
+      // request itself is judged. `new Ratelimit({ redis })` (Upstash) only counts the caller's requests.
+      if ((ts.isCallExpression(made) && calleeName(made) === 'fetch') || (ts.isNewExpression(made) && calleeName(made) === 'Ratelimit')) return false;
+      credential = (made.arguments ?? []).map((a) => this.credentialThrough(a, value.file)).find(Boolean) ?? this.implicitCredential(made, value.file);
+    } else if (ts.isIdentifier(made) && !LOCAL_SDK_CALLS.has(name)) {
+      credential = this.configuredCredential(made, value.file);
+    }
     if (!credential) return false;
     facts.sensitive.push({ file, node: call, work: `calls \`${dottedOf(callee, name)}\` with \`${credential}\``, write: true, anchor: call });
     return true;

@@ -1805,6 +1805,14 @@ export const handler = async (event) => {
       'api/src/functions/thumb.ts': `import { cloudinary } from 'src/lib/cloudinary'
 export const handler = async (event) => ({ statusCode: 302, headers: { Location: cloudinary.url(event.queryStringParameters.id) } })
 `,
+      // Signing the upload widget's parameters is a hash computed here.
+      'api/src/functions/uploadSignature.ts': `import { cloudinary } from 'src/lib/cloudinary'
+export const handler = async () => {
+  const timestamp = Math.round(Date.now() / 1000)
+  const signature = cloudinary.utils.api_sign_request({ timestamp, folder: 'avatars' }, process.env.CLOUDINARY_API_SECRET)
+  return { statusCode: 200, body: JSON.stringify({ timestamp, signature }) }
+}
+`,
       // Configured with nothing secret.
       'api/src/functions/publicCloud.ts': `import { v2 as cloudinary } from 'cloudinary'
 cloudinary.config({ cloud_name: process.env.CLOUDINARY_CLOUD_NAME })

@@ -1481,7 +1481,7 @@ export class BehaviourAnalyzer {
       // request itself is judged. `new Ratelimit({ redis })` (Upstash) only counts the caller's requests.
       if ((ts.isCallExpression(made) && calleeName(made) === 'fetch') || (ts.isNewExpression(made) && calleeName(made) === 'Ratelimit')) return false;
       credential = (made.arguments ?? []).map((a) => this.credentialThrough(a, value.file)).find(Boolean) ?? this.implicitCredential(made, value.file);
-    } else if (ts.isIdentifier(made) && !LOCAL_SDK_CALLS.has(name)) {
+    } else if (ts.isIdentifier(made) && !LOCAL_SDK_CALLS.has(name) && !dottedOf(callee, name).includes('.utils.')) {
       credential = this.configuredCredential(made, value.file);
     }
     if (!credential) return false;
@@ -1857,7 +1857,10 @@ const CONFIGURING_CALLS: ReadonlySet<string> = new Set(['setConfig', 'config', '
 const CONFIGURING_TEXT = /\b(?:setConfig|config|configure)\(/;
 const NO_SDKS: ReadonlyMap<string, string> = new Map();
 const SECRET_NAMED = /SECRET|TOKEN|PASSWORD|PRIVATE/i;
-/** Calls of a configured SDK that build a value locally instead of calling its API (Cloudinary's delivery URLs). */
+/**
+ * Calls of a configured SDK that build a value locally instead of calling its API: Cloudinary's
+ * delivery URLs and tags; its `utils` (`cloudinary.utils.api_sign_request`) are tested by path.
+ */
 const LOCAL_SDK_CALLS: ReadonlySet<string> = new Set(['url', 'image', 'video']);
 
 /** SDK clients that take their key from the environment when they are given none. */
@@ -2552,8 +2555,8 @@ function valueFlowsTo(read: TS.Node, answer: TS.Node): boolean {
   return true;
 }
 
-/** Calls that take a secret as the key of what they compute or check, and answer with something else. */
-const KEY_CONSUMERS = new Set(['verify', 'sign', 'jwtVerify', 'createHmac', 'createHash', 'compare', 'compareSync', 'timingSafeEqual', 'hash', 'hashSync', 'importKey', 'encrypt', 'decrypt', 'verifyEvent', 'verifySignature', 'constructEvent', 'constructEventAsync']);
+/** Calls that take a secret as the key of what they compute or check, and answer with something else (Cloudinary's `api_sign_request` a signature). */
+const KEY_CONSUMERS = new Set(['verify', 'sign', 'jwtVerify', 'createHmac', 'createHash', 'compare', 'compareSync', 'timingSafeEqual', 'hash', 'hashSync', 'importKey', 'encrypt', 'decrypt', 'verifyEvent', 'verifySignature', 'constructEvent', 'constructEventAsync', 'api_sign_request', 'sign_request']);
 
 /**
  * An Express middleware (`(req, res, next)`) whose every `next()` lies in `branch`: what runs

@@ -1877,3 +1877,86 @@ export const handler = async (event) => {
     'summarize.ts: Handler `summarize` calls `generateText` with `process.env.OPENROUTER_API_KEY` without authenticating the caller.',
   ]);
 });
+
+test('a configured SDK is followed through CommonJS requires and barrels', () => {
+  const found = scanRules(
+    tempProject({
+      'api/src/lib/utils/mailchimp.js': `const mailchimp = require('@mailchimp/mailchimp_marketing')
+mailchimp.setConfig({ apiKey: process.env.MAILCHIMP_API_KEY, server: 'us21' })
+module.exports = mailchimp
+`,
+      'api/src/functions/joinWaitlist.js': `const mailchimp = require('../lib/utils/mailchimp')
+exports.handler = async (event) => {
+  await mailchimp.lists.addListMember('abc123', { email_address: JSON.parse(event.body).email, status: 'subscribed' })
+  return { statusCode: 200 }
+}
+`,
+      'api/src/functions/upload.js': `const cloudinary = require('cloudinary').v2
+cloudinary.config({ cloud_name: 'acme', api_secret: process.env.CLOUDINARY_API_SECRET })
+exports.handler = async (event) => {
+  const r = await cloudinary.uploader.upload(JSON.parse(event.body).url)
+  return { statusCode: 200, body: r.secure_url }
+}
+`,
+      'api/src/lib/mailer.ts': "export const from = 'news@acme.dev'\n",
+      'api/src/lib/cloudinary.ts': `import { v2 as cloudinary } from 'cloudinary'
+cloudinary.config({ cloud_name: 'acme', api_secret: process.env.CLOUDINARY_API_SECRET })
+export { cloudinary }
+`,
+      'api/src/lib/index.ts': "export * from './mailer'\nexport { cloudinary } from './cloudinary'\n",
+      'api/src/functions/removeImage.ts': `import { cloudinary } from 'src/lib'
+export const handler = async (event) => {
+  await cloudinary.uploader.destroy(event.queryStringParameters.id)
+  return { statusCode: 204 }
+}
+`,
+    }),
+    HANDLER_RULES,
+  ).findings.map((f) => `${path.basename(f.location.file)}: ${f.message}`);
+  assert.deepEqual(found, [
+    'joinWaitlist.js: Handler `joinWaitlist` calls `mailchimp.lists.addListMember` with `process.env.MAILCHIMP_API_KEY` without authenticating the caller.',
+    'removeImage.ts: Handler `removeImage` calls `cloudinary.uploader.destroy` with `process.env.CLOUDINARY_API_SECRET` without authenticating the caller.',
+    'upload.js: Handler `upload` calls `cloudinary.uploader.upload` with `process.env.CLOUDINARY_API_SECRET` without authenticating the caller.',
+  ]);
+});
+
+test('LangChain and Replicate clients read their keys by themselves; Anthropic\'s messages.create asks a model, it sends no message', () => {
+  const endpoint = (setup: string, call: string) => `${setup}
+export const handler = async (event) => {
+  const answer = await ${call}
+  return { statusCode: 200, body: JSON.stringify(answer) }
+}
+`;
+  const found = scanRules(
+    tempProject({
+      'api/src/functions/qa.ts': endpoint("import { ChatOpenAI } from '@langchain/openai'\nconst llm = new ChatOpenAI({ model: 'gpt-4o-mini' })", 'llm.invoke(event.body)'),
+      'api/src/functions/localQa.ts': endpoint(
+        "import { ChatOpenAI } from '@langchain/openai'\nconst llm = new ChatOpenAI({ apiKey: 'ollama', configuration: { baseURL: 'http://localhost:11434/v1' } })",
+        'llm.invoke(event.body)',
+      ),
+      'api/src/functions/image.ts': endpoint("import Replicate from 'replicate'\nconst replicate = new Replicate()", "replicate.run('black-forest-labs/flux-schnell', { input: { prompt: event.body } })"),
+      'api/src/functions/claude.ts': endpoint(
+        "import Anthropic from '@anthropic-ai/sdk'\nconst client = new Anthropic()",
+        "client.messages.create({ model: 'claude-sonnet-4-5', max_tokens: 256, messages: [{ role: 'user', content: event.body }] })",
+      ),
+    }),
+    HANDLER_RULES,
+  ).findings.map((f) => `${path.basename(f.location.file)}: ${f.message}`);
+  assert.deepEqual(found, [
+    'claude.ts: Handler `claude` calls `client.messages.create` with `process.env.ANTHROPIC_API_KEY` without authenticating the caller.',
+    'image.ts: Handler `image` calls `replicate.run` with `process.env.REPLICATE_API_TOKEN` without authenticating the caller.',
+    'qa.ts: Handler `qa` calls `llm.invoke` with `process.env.OPENAI_API_KEY` without authenticating the caller.',
+  ]);
+});
+
+test('Cloudinary\'s API key is public; an answer holding the secret names the secret, never a public key beside it', () => {
+  const answering = (fields: string) => `export const handler = async () => ({ statusCode: 200, body: JSON.stringify({ ${fields} }) })\n`;
+  const found = scanRules(
+    tempProject({
+      'api/src/functions/widgetKey.ts': answering('apiKey: process.env.CLOUDINARY_API_KEY, cloudName: process.env.CLOUDINARY_CLOUD_NAME'),
+      'api/src/functions/cloudinaryConfig.ts': answering('apiKey: process.env.NEXT_PUBLIC_CLOUDINARY_API_KEY, apiSecret: process.env.CLOUDINARY_API_SECRET'),
+    }),
+    HANDLER_RULES,
+  ).findings.map((f) => `${path.basename(f.location.file)}: ${f.message}`);
+  assert.deepEqual(found, ['cloudinaryConfig.ts: Handler `cloudinaryConfig` returns `process.env.CLOUDINARY_API_SECRET` without authenticating the caller.']);
+});

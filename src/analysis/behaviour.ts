@@ -1,7 +1,7 @@
 import ts from '../core/typescript';
 import type * as TS from 'typescript';
 import type { SourceFileInfo } from '../core/files';
-import { isConstDeclaration, isExternalPackage, isPackageSpecifier, type ProjectAnalysis } from '../core/analysis';
+import { isConstDeclaration, isExternalPackage, isPackageSpecifier, requiredSpecifier, type ProjectAnalysis } from '../core/analysis';
 import {
   calleeName,
   enclosingFunction,
@@ -1302,7 +1302,7 @@ export class BehaviourAnalyzer {
         return true;
       }
     }
-    if (MESSAGE_SENDERS.has(name) || ((keyed || MESSAGE_SDK_LAST_NAMES.has(last)) && MESSAGE_SDK_CALLS.test(dottedOf(callee, name)))) {
+    if (MESSAGE_SENDERS.has(name) || ((keyed || MESSAGE_SDK_LAST_NAMES.has(last)) && MESSAGE_SDK_CALLS.test(dottedOf(callee, name)) && !this.isModelClient(callee, file))) {
       // A contact form: the caller's message, mailed to the app's own fixed address, reaches only its team.
       if (!this.relaysToFixedRecipients(call, file)) facts.sensitive.push({ file, node: call, work: `sends messages with \`${dottedOf(callee, name)}\``, write: true, anchor: call });
       return true;
@@ -1476,17 +1476,27 @@ export class BehaviourAnalyzer {
     const value = this.analysis.resolveValue(root, file);
     const made = value.node;
     let credential: string | undefined;
-    if (ts.isNewExpression(made) || ts.isCallExpression(made)) {
+    // `const sdk = require('pkg')`, `const cloudinary = require('cloudinary').v2`.
+    const required = ts.isCallExpression(made) ? requiredSpecifier(made) !== undefined : ts.isPropertyAccessExpression(made) && requiredSpecifier(made.expression) !== undefined;
+    if ((ts.isNewExpression(made) || ts.isCallExpression(made)) && !required) {
       // `const res = await fetch(url, { headers })`, then `res.json()`: the response, not a client; the
       // request itself is judged. `new Ratelimit({ redis })` (Upstash) only counts the caller's requests.
       if ((ts.isCallExpression(made) && calleeName(made) === 'fetch') || (ts.isNewExpression(made) && calleeName(made) === 'Ratelimit')) return false;
       credential = (made.arguments ?? []).map((a) => this.credentialThrough(a, value.file)).find(Boolean) ?? this.implicitCredential(made, value.file);
-    } else if (ts.isIdentifier(made) && !LOCAL_SDK_CALLS.has(name) && !dottedOf(callee, name).includes('.utils.')) {
-      credential = this.configuredCredential(made, value.file);
+    } else if ((ts.isIdentifier(made) || required) && !LOCAL_SDK_CALLS.has(name) && !dottedOf(callee, name).includes('.utils.')) {
+      // An import the analysis could not follow to a value, or `const sdk = require('...')`.
+      credential = ts.isIdentifier(made) ? this.configuredCredential(made.text, value.file, 0) : this.configuredCredential(root.text, file, 0);
     }
     if (!credential) return false;
     facts.sensitive.push({ file, node: call, work: `calls \`${dottedOf(callee, name)}\` with \`${credential}\``, write: true, anchor: call });
     return true;
+  }
+
+  /** Anthropic's `client.messages.create(...)` asks a model, where Twilio's sends an SMS: judged as the client call it is. */
+  private isModelClient(callee: TS.Expression, file: SourceFileInfo): boolean {
+    const root = rootIdentifier(callee);
+    const made = root && this.analysis.resolveValue(root, file);
+    return made !== undefined && ts.isNewExpression(made.node) && this.packageOf(made.node.expression, made.file) === '@anthropic-ai/sdk';
   }
 
   /**
@@ -1545,15 +1555,50 @@ export class BehaviourAnalyzer {
   }
 
   /**
-   * The credential an SDK was configured with, where `id` names the module: configured in this
-   * file, or in the project module this file imports it from (`export { cloudinary }` of
-   * src/lib/cloudinary.ts).
+   * The credential an SDK was configured with, where `name` names the SDK module in `file`:
+   * configured there, or in the project module the name comes from, followed through imports,
+   * re-exports (`export { cloudinary } from './cloudinary'` in a barrel) and CommonJS
+   * (`const mailchimp = require('./utils/mailchimp')` of a module ending `module.exports = mailchimp`).
    */
-  private configuredCredential(id: TS.Identifier, file: SourceFileInfo): string | undefined {
-    const here = this.configuredSdks(file).get(id.text);
-    if (here !== undefined) return here;
-    const imported = this.analysis.importedBinding(file, id.text);
-    return imported ? this.configuredSdks(imported.module).get(imported.name) : undefined;
+  private configuredCredential(name: string, file: SourceFileInfo, hops: number): string | undefined {
+    const here = this.configuredSdks(file).get(name);
+    if (here !== undefined || hops > MAX_SDK_HOPS) return here;
+    const imported = this.analysis.importedBinding(file, name) ?? this.requiredModule(file, name);
+    for (const next of imported ? [imported] : this.reexportsOf(file, name)) {
+      // A module's default export, `export default mailchimp` or `module.exports = mailchimp`, names its binding there.
+      const exported = next.name === 'default' ? this.analysis.exportedDeclaration(next.module, 'default') : undefined;
+      const local = exported ? unwrap(exported.node as TS.Expression) : undefined;
+      const found = exported
+        ? local && ts.isIdentifier(local) ? this.configuredCredential(local.text, exported.file, hops + 1) : undefined
+        : this.configuredCredential(next.name, next.module, hops + 1);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  }
+
+  /** `const name = require('./module')`: that module's default export (what `module.exports` holds). */
+  private requiredModule(file: SourceFileInfo, name: string): { module: SourceFileInfo; name: string } | undefined {
+    const declared = this.analysis.localDeclaration(file, name)?.node;
+    const specifier = declared && ts.isVariableDeclaration(declared) && declared.initializer ? requiredSpecifier(declared.initializer) : undefined;
+    const target = specifier === undefined ? undefined : this.analysis.resolveImport(file, specifier);
+    const module = target ? this.analysis.load(target, file.project) : undefined;
+    return module ? { module, name: 'default' } : undefined;
+  }
+
+  /** Where `name` may come from in a barrel: `export { name } from './module'`, or any `export * from './module'`. */
+  private reexportsOf(file: SourceFileInfo, name: string): { module: SourceFileInfo; name: string }[] {
+    const found: { module: SourceFileInfo; name: string }[] = [];
+    for (const statement of file.sf.statements) {
+      if (!ts.isExportDeclaration(statement) || !statement.moduleSpecifier) continue;
+      const clause = statement.exportClause;
+      const element = clause && ts.isNamedExports(clause) ? clause.elements.find((e) => e.name.text === name) : undefined;
+      if (clause && !element) continue;
+      const specifier = stringLiteralValue(statement.moduleSpecifier);
+      const target = specifier === undefined ? undefined : this.analysis.resolveImport(file, specifier);
+      const module = target ? this.analysis.load(target, file.project) : undefined;
+      if (module) found.push({ module, name: (element?.propertyName ?? element?.name)?.text ?? name });
+    }
+    return found;
   }
 
   /**
@@ -1565,9 +1610,9 @@ export class BehaviourAnalyzer {
     const pkg = this.packageOf(made.expression, file);
     const implicit = pkg === undefined ? undefined : IMPLICIT_CREDENTIALS.get(pkg);
     if (!implicit) return undefined;
-    if (!ts.isNewExpression(made) || calleeName(made) !== implicit.made) return undefined;
+    if (!ts.isNewExpression(made) || !implicit.made.includes(calleeName(made) ?? '')) return undefined;
     const options = made.arguments?.[0] && unwrap(made.arguments[0]);
-    if (options && (!ts.isObjectLiteralExpression(options) || objectProperty(options, 'apiKey'))) return undefined;
+    if (options && (!ts.isObjectLiteralExpression(options) || implicit.keys.some((key) => objectProperty(options, key)))) return undefined;
     return `process.env.${implicit.env}`;
   }
 
@@ -1856,6 +1901,8 @@ const AI_SDK_PROVIDERS: ReadonlyMap<string, string> = new Map([
 const CONFIGURING_CALLS: ReadonlySet<string> = new Set(['setConfig', 'config', 'configure']);
 const CONFIGURING_TEXT = /\b(?:setConfig|config|configure)\(/;
 const NO_SDKS: ReadonlyMap<string, string> = new Map();
+/** How many modules a configured SDK is followed through: the endpoint, a barrel, a lib module and one more. */
+const MAX_SDK_HOPS = 3;
 const SECRET_NAMED = /SECRET|TOKEN|PASSWORD|PRIVATE/i;
 /**
  * Calls of a configured SDK that build a value locally instead of calling its API: Cloudinary's
@@ -1863,10 +1910,13 @@ const SECRET_NAMED = /SECRET|TOKEN|PASSWORD|PRIVATE/i;
  */
 const LOCAL_SDK_CALLS: ReadonlySet<string> = new Set(['url', 'image', 'video']);
 
-/** SDK clients that take their key from the environment when they are given none. */
-const IMPLICIT_CREDENTIALS = new Map([
-  ['openai', { made: 'OpenAI', env: 'OPENAI_API_KEY' }],
-  ['@anthropic-ai/sdk', { made: 'Anthropic', env: 'ANTHROPIC_API_KEY' }],
+/** SDK clients that take their key from the environment when given none of the options (`keys`) that hand one over. */
+const IMPLICIT_CREDENTIALS: ReadonlyMap<string, { made: readonly string[]; env: string; keys: readonly string[] }> = new Map([
+  ['openai', { made: ['OpenAI'], env: 'OPENAI_API_KEY', keys: ['apiKey'] }],
+  ['@anthropic-ai/sdk', { made: ['Anthropic'], env: 'ANTHROPIC_API_KEY', keys: ['apiKey'] }],
+  ['@langchain/openai', { made: ['ChatOpenAI', 'OpenAIEmbeddings', 'OpenAI'], env: 'OPENAI_API_KEY', keys: ['apiKey', 'openAIApiKey'] }],
+  ['@langchain/anthropic', { made: ['ChatAnthropic'], env: 'ANTHROPIC_API_KEY', keys: ['apiKey', 'anthropicApiKey'] }],
+  ['replicate', { made: ['Replicate'], env: 'REPLICATE_API_TOKEN', keys: ['auth'] }],
 ]);
 
 /** `db.user.create`, `prisma.$queryRaw`, `ctx.client.post.update`: the client, the model or raw operation, the operation. */
@@ -2471,19 +2521,21 @@ function answersRefusal(conditional: TS.ConditionalExpression, test: TS.Node): b
  * (`X?.length`) or typed (`typeof X`).
  */
 function returnedCredential(answer: TS.Expression): string | undefined {
-  let found: string | undefined;
+  const found: string[] = [];
   someNode(
     answer,
     (n) => {
       if (!ts.isExpression(n)) return false;
       const name = envReadName(n);
-      if (name === undefined || !(CREDENTIAL_ENV.test(name) || CONNECTION_STRING_ENV.test(name)) || !valueFlowsTo(n, answer)) return false;
-      found = envReadText(n);
-      return true;
+      if (name === undefined || PUBLIC_ENV.test(name) || !(CREDENTIAL_ENV.test(name) || CONNECTION_STRING_ENV.test(name)) || !valueFlowsTo(n, answer)) return false;
+      const read = envReadText(n);
+      if (read !== undefined) found.push(read);
+      return false;
     },
     isFunctionLike,
   );
-  return found;
+  // `{ apiKey: process.env.CLOUDINARY_API_KEY, apiSecret: process.env.CLOUDINARY_API_SECRET }`: name the secret.
+  return found.find((read) => SECRET_NAMED.test(read)) ?? found[0];
 }
 
 function isEquality(op: TS.SyntaxKind): boolean {

@@ -487,13 +487,15 @@ function collectImportSources(sf: TS.SourceFile): Map<string, ImportedName> {
         map.set(bindings.name.text, { specifier, name: '*' });
       }
     } else if (ts.isVariableStatement(statement)) {
-      // const x = require('pkg') / const { a, b: c } = require('pkg')
+      // const x = require('pkg') / const { a, b: c } = require('pkg') / const x = require('pkg').b (Cloudinary's `.v2`)
       for (const decl of statement.declarationList.declarations) {
-        const init = decl.initializer && unwrap(decl.initializer);
+        const written = decl.initializer && unwrap(decl.initializer);
+        const member = written && ts.isPropertyAccessExpression(written) && ts.isIdentifier(decl.name) ? written.name.text : undefined;
+        const init = member !== undefined ? unwrap((written as TS.PropertyAccessExpression).expression) : written;
         if (!init || !ts.isCallExpression(init) || !ts.isIdentifier(init.expression) || init.expression.text !== 'require') continue;
         const specifier = packageSpecifier(init.arguments[0] && stringLiteralValue(init.arguments[0]));
         if (specifier === undefined) continue;
-        if (ts.isIdentifier(decl.name)) map.set(decl.name.text, { specifier, name: '*' });
+        if (ts.isIdentifier(decl.name)) map.set(decl.name.text, { specifier, name: member ?? '*' });
         else if (ts.isObjectBindingPattern(decl.name)) {
           for (const el of decl.name.elements) {
             if (!ts.isIdentifier(el.name)) continue;
@@ -617,7 +619,7 @@ export function packageSpecifier(specifier: string | undefined): string | undefi
 }
 
 /** `require('./x')`: the specifier. */
-function requiredSpecifier(expr: TS.Expression): string | undefined {
+export function requiredSpecifier(expr: TS.Expression): string | undefined {
   const call = unwrap(expr);
   return ts.isCallExpression(call) && ts.isIdentifier(call.expression) && call.expression.text === 'require' && call.arguments.length === 1 ? stringLiteralValue(call.arguments[0]) : undefined;
 }

@@ -1484,8 +1484,9 @@ export class BehaviourAnalyzer {
       if ((ts.isCallExpression(made) && calleeName(made) === 'fetch') || (ts.isNewExpression(made) && calleeName(made) === 'Ratelimit')) return false;
       credential = (made.arguments ?? []).map((a) => this.credentialThrough(a, value.file)).find(Boolean) ?? this.implicitCredential(made, value.file);
     } else if ((ts.isIdentifier(made) || required) && !LOCAL_SDK_CALLS.has(name) && !dottedOf(callee, name).includes('.utils.')) {
-      // An import the analysis could not follow to a value, or `const sdk = require('...')`.
-      credential = ts.isIdentifier(made) ? this.configuredCredential(made.text, value.file, 0) : this.configuredCredential(root.text, file, 0);
+      // An import the analysis could not follow to a value, or `const sdk = require('...')` (in a lib module, maybe).
+      const bound = ts.isIdentifier(made) ? made : ts.isVariableDeclaration(made.parent) && ts.isIdentifier(made.parent.name) ? made.parent.name : root;
+      credential = this.configuredCredential(bound.text, value.file, 0);
     }
     if (!credential) return false;
     facts.sensitive.push({ file, node: call, work: `calls \`${dottedOf(callee, name)}\` with \`${credential}\``, write: true, anchor: call });

@@ -598,3 +598,15 @@ ${body}
     ['no-unauthenticated-handler:unauthenticated@src/app/api/bare/route.ts:4'],
   );
 });
+
+test('an app router folder named index is a route segment like any other; a pages router index file names its folder', () => {
+  const root = tempDir('fnscan-next-');
+  writeFiles(root, {
+    'package.json': JSON.stringify({ name: 'web', private: true, dependencies: { next: '15.5.4', '@prisma/client': '5.20.0' } }),
+    'src/lib/db.ts': "import { PrismaClient } from '@prisma/client'\nexport const db = new PrismaClient()\n",
+    'src/app/api/search/index/route.ts': "import { db } from '../../../../lib/db'\nexport async function POST() {\n  await db.searchIndex.deleteMany({})\n  return Response.json({})\n}\n",
+    'src/pages/api/reports/index.ts': "import { db } from '../../../lib/db'\nexport default async function handler(req, res) {\n  await db.report.deleteMany({})\n  res.json({})\n}\n",
+  });
+  const names = scanRules(root, ['no-unauthenticated-handler']).findings.map((f) => /Handler `([^`]+)`/.exec(f.message)?.[1]);
+  assert.deepEqual(names.sort(), ['/api/reports', 'POST /api/search/index']);
+});

@@ -237,7 +237,8 @@ export function platformEndpoint(file: string, config: PlatformConfig): Endpoint
   }
   for (const dir of config.nextAppDirs) {
     const rel = relInside(dir, file);
-    if (rel !== undefined && base === 'route') return { platform: 'next', exports: HTTP_METHODS, name: routeName('', path.posix.dirname(rel)) };
+    // In the app router every folder is a segment, `index` too: `app/api/search/index/route.ts` is `/api/search/index`.
+    if (rel !== undefined && base === 'route') return { platform: 'next', exports: HTTP_METHODS, name: routeName('', path.posix.dirname(rel), false) };
   }
   if (config.vercelApiDir) {
     const rel = relInside(config.vercelApiDir, file);
@@ -302,13 +303,14 @@ function combine(a: GatewayAuth, b: GatewayAuth): GatewayAuth {
   };
 }
 
-function routeName(prefix: string, rel: string): string {
-  const route = rel
+function routeName(prefix: string, rel: string, indexNamesFolder = true): string {
+  const joined = rel
     .replace(/\.[cm]?[jt]sx?$/, '')
     .split('/')
     .filter((p) => p && p !== '.' && !/^\(.*\)$/.test(p))
-    .join('/')
-    .replace(/(^|\/)index$/, '');
+    .join('/');
+  // A file router's `x/index.ts` is `x`.
+  const route = indexNamesFolder ? joined.replace(/(^|\/)index$/, '') : joined;
   return `${prefix}/${route}`.replace(/\/+$/, '') || '/';
 }
 

@@ -339,6 +339,12 @@ describe('passwords in URLs', () => {
       assert.equal(findUrlCredential(url), undefined);
     });
   }
+
+  test('a Cloudinary URL names an account after the @, so a single label there is no development host', () => {
+    const secret = chars(27);
+    assert.equal(findUrlCredential(`cloudinary://618819851174347:${secret}@acme-landing`)?.password, secret);
+    assert.equal(findUrlCredential(`https://618819851174347:${secret}@acme-landing`), undefined, 'any other scheme: a compose service');
+  });
 });
 
 describe('env and TOML parsing', () => {

@@ -4,7 +4,8 @@ import { isDefaultPassword, isPlaceholder } from './placeholders';
  * Credentials in the user-info part of a URL: `postgres://app:<password>@db.example.net/app`.
  * Not reported: no password, a placeholder or a well-known default password, or a host that
  * only exists on a developer's machine (`localhost`, loopback addresses, `*.local`, a bare
- * docker-compose service name such as `db`) or in documentation (`example.com`, `.test`).
+ * docker-compose service name such as `db`) or in documentation (`example.com`, `.test`). A
+ * scheme whose host is an account (`cloudinary://key:secret@cloud-name`) has no such host.
  */
 export interface UrlCredential {
   user: string;
@@ -21,19 +22,23 @@ const MAX_HOST = 255;
 export function findUrlCredential(text: string): UrlCredential | undefined {
   if (!text.includes('@')) return undefined;
   for (let sep = text.indexOf('://'); sep !== -1; sep = text.indexOf('://', sep + 3)) {
-    if (!hasScheme(text, sep)) continue;
+    const scheme = schemeBefore(text, sep);
+    if (scheme === undefined) continue;
     const found = credentialAfter(text, sep + 3);
-    if (found && isReportable(found)) return found;
+    if (found && isReportable(found, scheme)) return found;
   }
   return undefined;
 }
 
 /** `postgres://`, `https://`, `mongodb+srv://`: letters, then letters, digits, `+`, `-`, `.`. */
-function hasScheme(text: string, sep: number): boolean {
+function schemeBefore(text: string, sep: number): string | undefined {
   let i = sep - 1;
   while (i >= 0 && sep - i <= 32 && /[A-Za-z0-9+.-]/.test(text[i])) i--;
-  return i < sep - 1 && /[A-Za-z]/.test(text[i + 1]);
+  return i < sep - 1 && /[A-Za-z]/.test(text[i + 1]) ? text.slice(i + 1, sep).toLowerCase() : undefined;
 }
+
+/** Schemes whose host part is an account name, not a machine: `cloudinary://key:secret@cloud-name`. */
+const ACCOUNT_SCHEMES: ReadonlySet<string> = new Set(['cloudinary']);
 
 function credentialAfter(text: string, from: number): UrlCredential | undefined {
   const limit = Math.min(text.length, from + MAX_USERINFO);
@@ -72,12 +77,12 @@ function hostEndAt(text: string, from: number): number {
   return i;
 }
 
-function isReportable(found: UrlCredential): boolean {
+function isReportable(found: UrlCredential, scheme: string): boolean {
   const { user, password, host } = found;
   if (password.length < 4 || isPlaceholder(password) || password === user) return false;
   if (isDefaultPassword(password)) return false;
   if (/^[$%:{<[*]/.test(password)) return false;
-  return !isDevelopmentHost(host);
+  return ACCOUNT_SCHEMES.has(scheme) || !isDevelopmentHost(host);
 }
 
 export function isDevelopmentHost(host: string): boolean {

@@ -490,12 +490,12 @@ function collectImportSources(sf: TS.SourceFile): Map<string, ImportedName> {
       // const x = require('pkg') / const { a, b: c } = require('pkg') / const x = require('pkg').b (Cloudinary's `.v2`)
       for (const decl of statement.declarationList.declarations) {
         const written = decl.initializer && unwrap(decl.initializer);
-        const member = written && ts.isPropertyAccessExpression(written) && ts.isIdentifier(decl.name) ? written.name.text : undefined;
-        const init = member !== undefined ? unwrap((written as TS.PropertyAccessExpression).expression) : written;
+        const member = written && ts.isPropertyAccessExpression(written) && ts.isIdentifier(decl.name) ? written : undefined;
+        const init = member ? unwrap(member.expression) : written;
         if (!init || !ts.isCallExpression(init) || !ts.isIdentifier(init.expression) || init.expression.text !== 'require') continue;
         const specifier = packageSpecifier(init.arguments[0] && stringLiteralValue(init.arguments[0]));
         if (specifier === undefined) continue;
-        if (ts.isIdentifier(decl.name)) map.set(decl.name.text, { specifier, name: member ?? '*' });
+        if (ts.isIdentifier(decl.name)) map.set(decl.name.text, { specifier, name: member?.name.text ?? '*' });
         else if (ts.isObjectBindingPattern(decl.name)) {
           for (const el of decl.name.elements) {
             if (!ts.isIdentifier(el.name)) continue;

@@ -258,8 +258,7 @@ export class BehaviourAnalyzer {
     if (ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression)) {
       const source = this.analysis.importSource(file, callee.expression.text);
       if (source?.name !== '*') return undefined;
-      const target = this.analysis.resolveImport(file, source.specifier);
-      const module = target ? this.analysis.load(target, file.project) : undefined;
+      const module = this.analysis.importedModule(file, source.specifier);
       const decl = module ? this.analysis.exportedDeclaration(module, callee.name.text) : undefined;
       return decl ? asFunction(decl.node, decl.file) : undefined;
     }
@@ -273,8 +272,7 @@ export class BehaviourAnalyzer {
 
   /** What another module exports under `name` (`export { x as handler } from '...'`): the function or the value's expression. */
   exportedValue(file: SourceFileInfo, specifier: string, name: string): { node: TS.Node; file: SourceFileInfo } | undefined {
-    const target = this.analysis.resolveImport(file, specifier);
-    const module = target ? this.analysis.load(target, file.project) : undefined;
+    const module = this.analysis.importedModule(file, specifier);
     const decl = module ? this.analysis.exportedDeclaration(module, name) : undefined;
     if (!decl) return undefined;
     const node = ts.isVariableDeclaration(decl.node) ? decl.node.initializer : decl.node;
@@ -1581,8 +1579,7 @@ export class BehaviourAnalyzer {
   private requiredModule(file: SourceFileInfo, name: string): { module: SourceFileInfo; name: string } | undefined {
     const declared = this.analysis.localDeclaration(file, name)?.node;
     const specifier = declared && ts.isVariableDeclaration(declared) && declared.initializer ? requiredSpecifier(declared.initializer) : undefined;
-    const target = specifier === undefined ? undefined : this.analysis.resolveImport(file, specifier);
-    const module = target ? this.analysis.load(target, file.project) : undefined;
+    const module = specifier === undefined ? undefined : this.analysis.importedModule(file, specifier);
     return module ? { module, name: 'default' } : undefined;
   }
 
@@ -1595,8 +1592,7 @@ export class BehaviourAnalyzer {
       const element = clause && ts.isNamedExports(clause) ? clause.elements.find((e) => e.name.text === name) : undefined;
       if (clause && !element) continue;
       const specifier = stringLiteralValue(statement.moduleSpecifier);
-      const target = specifier === undefined ? undefined : this.analysis.resolveImport(file, specifier);
-      const module = target ? this.analysis.load(target, file.project) : undefined;
+      const module = specifier === undefined ? undefined : this.analysis.importedModule(file, specifier);
       if (module) found.push({ module, name: (element?.propertyName ?? element?.name)?.text ?? name });
     }
     return found;

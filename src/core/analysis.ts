@@ -159,6 +159,12 @@ export class ProjectAnalysis {
     return undefined;
   }
 
+  /** The project module an import specifier in `from` refers to, loaded; undefined for a package or a missing file. */
+  importedModule(from: SourceFileInfo, specifier: string): SourceFileInfo | undefined {
+    const target = this.resolveImport(from, specifier);
+    return target ? this.load(target, from.project) : undefined;
+  }
+
   /** The module a named import refers to, with the imported name. */
   importedBinding(file: SourceFileInfo, localName: string): { module: SourceFileInfo; name: string } | undefined {
     return byModuleAndName(this.imports, file, localName, () => this.followImport(file, localName));
@@ -168,8 +174,7 @@ export class ProjectAnalysis {
     const tables = this.tablesOf(file);
     const binding = (tables.importBindings ??= importBindings(file.sf)).get(localName);
     if (!binding) return undefined;
-    const target = this.resolveImport(file, binding.specifier);
-    const module = target ? this.load(target, file.project) : undefined;
+    const module = this.importedModule(file, binding.specifier);
     return module ? { module, name: binding.name } : undefined;
   }
 
@@ -221,8 +226,7 @@ export class ProjectAnalysis {
       // `module.exports = require('./verify')`: that module's exports are this one's.
       const required = target === 'module' && left.name.text === 'exports' ? this.requiredThrough(module, right) : undefined;
       if (required !== undefined) {
-        const next = this.resolveImport(module, required);
-        const loaded = next ? this.load(next, module.project) : undefined;
+        const loaded = this.importedModule(module, required);
         return loaded ? this.followExport(loaded, name, hops + 1) : undefined;
       }
       // `module.exports = { requireUser, verify: verifyToken, ...require('./more') }`: each property is a named export for `require()`'s destructuring.
@@ -230,8 +234,7 @@ export class ProjectAnalysis {
         const property = right.properties.find((p) => p.name !== undefined && propertyKeyName(p.name) === name);
         for (const spread of property ? [] : right.properties) {
           const from = ts.isSpreadAssignment(spread) ? this.requiredThrough(module, spread.expression) : undefined;
-          const next = from === undefined ? undefined : this.resolveImport(module, from);
-          const loaded = next ? this.load(next, module.project) : undefined;
+          const loaded = from === undefined ? undefined : this.importedModule(module, from);
           const found = loaded ? this.followExport(loaded, name, hops + 1) : undefined;
           if (found) return found;
         }
@@ -262,13 +265,11 @@ export class ProjectAnalysis {
         if (element.name.text !== name) continue;
         const local = (element.propertyName ?? element.name).text;
         if (spec === undefined) return this.localDeclaration(module, local);
-        const target = this.resolveImport(module, spec);
-        const next = target ? this.load(target, module.project) : undefined;
+        const next = this.importedModule(module, spec);
         return next ? this.followExport(next, local, hops + 1) : undefined;
       }
     } else if (!clause && spec !== undefined) {
-      const target = this.resolveImport(module, spec);
-      const next = target ? this.load(target, module.project) : undefined;
+      const next = this.importedModule(module, spec);
       return next ? this.followExport(next, name, hops + 1) : undefined;
     }
     return undefined;
@@ -285,8 +286,7 @@ export class ProjectAnalysis {
         const element = specifier === undefined ? undefined : decl.name.elements.find((el) => ts.isIdentifier(el.name) && el.name.text === name);
         if (!element || specifier === undefined) continue;
         const exported = element.propertyName ? propertyKeyName(element.propertyName) : name;
-        const next = this.resolveImport(module, specifier);
-        const loaded = next ? this.load(next, module.project) : undefined;
+        const loaded = this.importedModule(module, specifier);
         return loaded && exported !== undefined ? this.followExport(loaded, exported, hops + 1) : undefined;
       }
     }
@@ -335,8 +335,7 @@ export class ProjectAnalysis {
     // `const { requireUser } = require('./auth')`: the binding stands for what that module exports.
     if (local && ts.isObjectBindingPattern(local) && isRequirePattern(local)) {
       const source = this.importSource(file, id.text);
-      const target = source && source.name !== '*' ? this.resolveImport(file, source.specifier) : undefined;
-      const module = target ? this.load(target, file.project) : undefined;
+      const module = source && source.name !== '*' ? this.importedModule(file, source.specifier) : undefined;
       const found = module && source ? this.exportedDeclaration(module, source.name) : undefined;
       if (found) return found;
     }

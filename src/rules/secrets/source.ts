@@ -443,8 +443,7 @@ function constantValue(expression: TS.Expression, file: SourceFileInfo, analysis
   if (ts.isIdentifier(node.expression)) {
     const source = analysis.importSource(file, node.expression.text);
     if (source?.name === '*') {
-      const target = analysis.resolveImport(file, source.specifier);
-      const module = target ? analysis.load(target, file.project) : undefined;
+      const module = analysis.importedModule(file, source.specifier);
       const decl = module ? analysis.exportedDeclaration(module, name) : undefined;
       return decl && ts.isVariableDeclaration(decl.node) && decl.node.initializer ? analysis.resolveValue(decl.node.initializer, decl.file) : undefined;
     }

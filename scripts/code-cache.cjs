@@ -32,11 +32,15 @@ function main(withScanFlags) {
   console.log(`code cache: ${(bytes / 1024 / 1024).toFixed(1)} MiB of TypeScript bytecode in ${path.relative(root, codeCacheFile())}`);
 }
 
+function notWritten(error) {
+  console.warn(`code cache not written (fnscan still works, with a slower start): ${error instanceof Error ? error.message : error}`);
+}
+
 function attempt(withScanFlags) {
   try {
     main(withScanFlags);
   } catch (error) {
-    console.warn(`code cache not written (fnscan still works, with a slower start): ${error instanceof Error ? error.message : error}`);
+    notWritten(error);
   }
 }
 
@@ -46,5 +50,5 @@ if (process.argv.includes(WITH_SCAN_FLAGS)) {
   // The flagged cache is made by a second process meanwhile, its output passed through.
   const other = spawn(process.execPath, [__filename, WITH_SCAN_FLAGS], { stdio: 'inherit' });
   attempt(false);
-  other.on('error', (error) => console.warn(`code cache not written (fnscan still works, with a slower start): ${error.message}`));
+  other.on('error', notWritten);
 }

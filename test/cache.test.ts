@@ -228,6 +228,24 @@ test('the cache is keyed on the config and options: another config reuses nothin
   assert.equal(sarif(root, cache, { config: { rules: { 'no-disabled-tls': 'off' } } }), sarif(root, undefined, { config: { rules: { 'no-disabled-tls': 'off' } } }));
 });
 
+test("an app's own config edited in place re-judges that app's files, as an uncached scan judges them", (t) => {
+  clockAhead(t);
+  const base = tempDir('fnscan-cache-configs-');
+  const root = path.join(base, 'tree');
+  const cache = path.join(base, 'cache');
+  const endpoint = "import { db } from 'src/lib/db'\nexport const handler = async () => {\n  await db.user.deleteMany()\n  return { statusCode: 200 }\n}\n";
+  const app = (dir: string): Record<string, string> => ({ [`${dir}/redwood.toml`]: '[api]\n', [`${dir}/api/src/functions/purge.ts`]: endpoint });
+  writeFiles(root, { ...app('a'), ...app('b'), 'b/fnscan.config.json': JSON.stringify({ publicFunctions: ['purge'] }) });
+  const first = sarif(root, cache);
+  assert.deepEqual(filesWith(first, 'no-unauthenticated-handler'), ['a/api/src/functions/purge.ts'], "b's own config declares its endpoint public");
+  assert.equal(sarif(root, cache), first);
+  assert.equal(new ScanPlan(options(root, cache)).phases.answeredBy, 'record', 'nothing changed: the record answers');
+  fs.writeFileSync(path.join(root, 'b/fnscan.config.json'), JSON.stringify({ publicFunctions: [] }));
+  const edited = sarif(root, cache);
+  assert.equal(edited, sarif(root));
+  assert.deepEqual(filesWith(edited, 'no-unauthenticated-handler'), ['a/api/src/functions/purge.ts', 'b/api/src/functions/purge.ts']);
+});
+
 test('a corrupt, truncated or foreign cache file is ignored, and replaced by a valid one', () => {
   const { root, cache } = copyApp('acme-store');
   const expected = sarif(root);

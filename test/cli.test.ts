@@ -307,6 +307,51 @@ describe('usage and config errors (run)', () => {
   });
 });
 
+describe('configs of several apps (run)', () => {
+  const levels = async (args: string[], cwd: string): Promise<string[]> =>
+    (JSON.parse((await cli([...args, '--format', 'json'], cwd)).stdout) as { findings: Array<{ file: string; level: string }> }).findings.map((f) => `${f.file} ${f.level}`);
+
+  it('judges each app of a scan by its own config, and the apps without one by the scanned folder\'s', async () => {
+    const root = project({
+      'fnscan.config.json': JSON.stringify({ rules: { 'fake-flag': 'error' } }),
+      'a/redwood.toml': '[api]\n',
+      'a/fnscan.config.json': JSON.stringify({ rules: { 'fake-flag': 'off' } }),
+      'a/api/src/lib/x.ts': "export const x = 'flag-warning';\n",
+      'b/redwood.toml': '[api]\n',
+      'b/package.json': JSON.stringify({ name: 'b', fnscan: { rules: { 'fake-flag': 'warning' }, ignore: ['api/src/generated/**'] } }),
+      'b/api/src/generated/y.ts': "export const y = 'flag-warning';\n",
+      'b/api/src/lib/z.ts': "export const z = 'flag-warning';\n",
+      'c/redwood.toml': '[api]\n',
+      'c/api/src/lib/w.ts': "export const w = 'flag-warning';\n",
+    });
+    // a: off; b: its own level, its ignore glob relative to b/; c: the scanned folder's config.
+    assert.deepEqual(await levels([], root), ['b/api/src/lib/z.ts warning', 'c/api/src/lib/w.ts error']);
+    assert.deepEqual(await levels(['b'], root), ['b/api/src/lib/z.ts warning'], 'an app scanned alone: the same verdicts');
+    assert.deepEqual(
+      await levels(['--config', 'fnscan.config.json'], root),
+      ['a/api/src/lib/x.ts error', 'b/api/src/generated/y.ts error', 'b/api/src/lib/z.ts error', 'c/api/src/lib/w.ts error'],
+      '--config applies to every file',
+    );
+  });
+
+  it("takes the config of an app's workspace root when it has none, and never a config above a folder that is no workspace", async () => {
+    const app = { 'apps/api/redwood.toml': '[api]\n', 'apps/api/api/src/lib/x.ts': "export const x = 'flag-warning';\n" };
+    const config = { 'fnscan.config.json': JSON.stringify({ rules: { 'fake-flag': 'off' } }) };
+    const workspace = project({ 'package.json': JSON.stringify({ private: true, workspaces: ['apps/*'] }), ...config, ...app });
+    assert.deepEqual(await levels(['apps/api'], workspace), [], 'scanned alone, the app takes the workspace root\'s config');
+    const nearer = project({
+      'package.json': JSON.stringify({ private: true, workspaces: ['apps/*'] }),
+      ...config,
+      ...app,
+      'apps/api/fnscan.config.json': JSON.stringify({ rules: { 'fake-flag': 'error' } }),
+    });
+    assert.deepEqual(await levels([], nearer), ['apps/api/api/src/lib/x.ts error'], 'the nearest config wins; configs are not merged');
+    // A repository whose own config ignores its fixtures: an app under it is not a workspace package.
+    const repo = project({ 'package.json': JSON.stringify({ name: 'tool' }), ...config, ...app });
+    assert.deepEqual(await levels(['apps/api'], repo), ['apps/api/api/src/lib/x.ts warning']);
+  });
+});
+
 describe('output options (run)', () => {
   it('writes --output to a file and prints the summary line on stderr', async () => {
     const root = project(WARN_AND_NOTE);

@@ -5,19 +5,21 @@ import { ESLint } from 'eslint';
 import { ESLint as ESLint9 } from 'eslint9';
 import { createPlugin } from '../src/eslint/create-plugin';
 import { scan } from '../src/core/engine';
-import { loadConfig } from '../src/core/config';
+import { projectConfig } from '../src/core/project';
 import { isSourcePath } from '../src/core/files';
 import { rules } from '../src/rules';
 import { FIXTURES, fixtureApps } from './support/fixtures';
+import { tempDir, writeFiles } from './support/project';
 
 /** `file:line:rule` with the file relative to the app, so both hosts can be compared. */
 function key(app: string, file: string, line: number, ruleId: string): string {
   return `${path.relative(app, file).split(path.sep).join('/')}:${line}:${ruleId}`;
 }
 
+/** What `fnscan <app>` reports: the app's config, and each project's own for its files. */
 function cliKeys(app: string): string[] {
-  const config = loadConfig(undefined, app, rules.map((r) => r.meta.id));
-  const result = scan({ paths: [app], rules: [...rules], config, includeTests: false });
+  const config = projectConfig(app, rules.map((r) => r.meta.id))?.config ?? {};
+  const result = scan({ paths: [app], rules: [...rules], config, includeTests: false, projectConfigs: true });
   return result.findings
     .filter((f) => !f.suppression && isSourcePath(f.location.file))
     .map((f) => key(app, f.location.file, f.location.startPos.line, f.ruleId))
@@ -59,6 +61,31 @@ for (const host of HOSTS) for (const name of fixtureApps()) {
     compared += cli.length;
   });
 }
+
+test('a tree of several apps, each with its own config or its workspace root\'s: both hosts judge every file by the same one', async () => {
+  const root = tempDir('fnscan-parity-configs-');
+  const purge = "import { db } from 'src/lib/db'\nexport const handler = async () => {\n  await db.user.deleteMany()\n  return { statusCode: 200 }\n}\n";
+  const tls = "import https from 'node:https'\nexport const agent = new https.Agent({ rejectUnauthorized: false })\n";
+  const app = (dir: string): Record<string, string> => ({
+    [`${dir}/redwood.toml`]: '[api]\n',
+    [`${dir}/api/src/functions/purge.ts`]: purge,
+    [`${dir}/api/src/lib/agent.ts`]: tls,
+    [`${dir}/api/src/generated/agent.ts`]: tls,
+  });
+  writeFiles(root, {
+    'package.json': JSON.stringify({ private: true, workspaces: ['apps/*'] }),
+    'fnscan.config.json': JSON.stringify({ rules: { 'no-disabled-tls': 'off' } }),
+    ...app('apps/inherits'),
+    ...app('apps/own'),
+    'apps/own/fnscan.config.json': JSON.stringify({ publicFunctions: ['purge'], ignore: ['api/src/generated/**'] }),
+  });
+  const cli = cliKeys(root);
+  assert.deepEqual(cli, [
+    'apps/inherits/api/src/functions/purge.ts:2:no-unauthenticated-handler',
+    'apps/own/api/src/lib/agent.ts:2:no-disabled-tls',
+  ]);
+  for (const host of HOSTS) assert.deepEqual(await eslintKeys(root, host.ESLint), cli, host.name);
+});
 
 // Some fixtures hold only traps (both sides empty); together they must hold findings to compare.
 test('the fixtures gave findings to compare', () => {

@@ -669,7 +669,8 @@ function capitalise(text: string): string {
 function isDeclaredPublic(file: SourceFileInfo, name: string, config: FnscanConfig): boolean {
   const declared = config.publicFunctions ?? [];
   if (declared.includes(name)) return true;
-  const rel = path.relative(file.project.root, file.path).split(path.sep).join('/');
+  // Relative to the folder of the config that declares them (the project's own, or one above it).
+  const rel = path.relative(file.project.settings?.dir ?? file.project.root, file.path).split(path.sep).join('/');
   return compileGlobs(declared.filter((d) => d.includes('/') || d.includes('*')))(rel);
 }
 

@@ -10,7 +10,7 @@ import { firstLine } from '../core/messages';
 import { completeScan, startEarlyWorker, type EarlyWorker } from '../core/parallel';
 import { MergeError, mergeSarif } from '../reporters/merge-sarif';
 import { DEFAULT_LIMITS } from '../core/files';
-import { UsageError, projectAt } from '../core/project';
+import { UsageError, projectAt, projectConfig } from '../core/project';
 import { inShard } from '../core/shard';
 import type { Rule } from '../core/rule';
 import { LEVELS, type Finding } from '../core/types';
@@ -205,14 +205,16 @@ async function scanPaths(
 ): Promise<({ result: ScanResult; stamp?: string } | { output: KeptOutput }) & { plan: ScanPlan }> {
   const paths = options.paths.map((p) => existingPath(p, io.cwd));
   // The config of the app the first path lies in, as the ESLint plugin reads it: scanning
-  // `api/src/functions/x.ts` or `api/` uses the app root's fnscan.config.json.
+  // `api/src/functions/x.ts` or `api/` uses the app root's fnscan.config.json (or its
+  // workspace's). Without --config, the other projects found that have their own are judged by
+  // theirs (`projectConfigs`), as the plugin judges them.
   const first = fs.realpathSync(paths[0]);
-  const configDir = projectAt(fs.statSync(first).isDirectory() ? first : path.dirname(first)).root;
-  const config = loadConfig(
-    options.config === undefined ? undefined : path.resolve(io.cwd, options.config),
-    configDir,
-    ruleSet.map((r) => r.meta.id),
-  );
+  const appRoot = projectAt(fs.statSync(first).isDirectory() ? first : path.dirname(first)).root;
+  const ruleIds = ruleSet.map((r) => r.meta.id);
+  const { config, dir: configDir } =
+    options.config === undefined
+      ? (projectConfig(appRoot, ruleIds) ?? { config: {}, dir: appRoot })
+      : { config: loadConfig(path.resolve(io.cwd, options.config), appRoot, ruleIds), dir: appRoot };
   const cacheLocation = options.cache ? path.resolve(io.cwd, options.cacheLocation) : undefined;
   if (cacheLocation !== undefined && isNonFolder(cacheLocation)) {
     throw new UsageError(`--cache-location \`${printable(options.cacheLocation)}\` is a file; it must be a folder (fnscan keeps its cache files in it).`);
@@ -228,6 +230,7 @@ async function scanPaths(
       includeTests: options.includeTests,
       followSymlinks: options.followSymlinks,
       configRoot: configDir,
+      projectConfigs: options.config === undefined,
       limits: { ...DEFAULT_LIMITS, maxFileBytes: options.maxFileSize ?? config.maxFileSize ?? DEFAULT_LIMITS.maxFileBytes },
       onProgress: (done, total) => progress.update(done, total),
       cache: cacheLocation === undefined ? undefined : { location: cacheLocation },

@@ -64,6 +64,17 @@ export function loadConfig(explicit: string | undefined, dir: string, knownRules
     if (!/\.json$/i.test(explicit)) throw new ConfigError(`Config file \`${explicit}\` must be JSON (fnscan never runs JS config).`);
     return validateConfig(readJson(explicit), explicit, knownRules);
   }
+  return folderConfig(dir, knownRules) ?? {};
+}
+
+/** A config and the folder its `ignore` and `publicFunctions` globs are relative to (the one holding it). */
+export interface FoundConfig {
+  dir: string;
+  config: FnscanConfig;
+}
+
+/** The folder's own `fnscan.config.json`, else its package.json's `fnscan` key; undefined when it has neither. */
+export function folderConfig(dir: string, knownRules: string[]): FnscanConfig | undefined {
   const own = path.join(dir, 'fnscan.config.json');
   if (fs.existsSync(own)) return validateConfig(readJson(insideDir(own, dir)), own, knownRules);
   const pkg = path.join(dir, 'package.json');
@@ -73,7 +84,7 @@ export function loadConfig(explicit: string | undefined, dir: string, knownRules
       return validateConfig(json.fnscan, `${pkg} (key "fnscan")`, knownRules);
     }
   }
-  return {};
+  return undefined;
 }
 
 /**

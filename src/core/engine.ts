@@ -39,6 +39,12 @@ export interface ScanOptions {
   root?: string;
   /** Folder the config's `ignore` globs are relative to (the root of the app it belongs to); default: each scanned path. */
   configRoot?: string;
+  /**
+   * Judge each project's files by its own config, or the nearest above it (`findConfig`), as the
+   * ESLint plugin does, instead of `config`: the CLI without `--config`. `config` still gives the
+   * scan-wide settings (the file-size limit).
+   */
+  projectConfigs?: boolean;
   /** Keep time per rule and per file (`--timing`); the phases' wall times are kept anyway. */
   timing?: boolean;
   /**
@@ -172,7 +178,12 @@ export class ScanPlan {
     this.setup = { rules: options.rules, config: options.config, includeTests: options.includeTests, limits };
     if (options.timing) this.times = new WorkTimes();
     const started = performance.now();
-    const discoverOptions = { ignore: options.config.ignore ?? [], ignoreRoot: options.configRoot, followSymlinks: options.followSymlinks ?? false };
+    const discoverOptions = {
+      ignore: options.config.ignore ?? [],
+      ignoreRoot: options.configRoot,
+      followSymlinks: options.followSymlinks ?? false,
+      configRules: options.projectConfigs ? options.rules.map((r) => r.meta.id) : undefined,
+    };
     if (options.cache) {
       const ignoreRoot = options.configRoot === undefined ? null : realPathOr(options.configRoot);
       const inputs = { key: this.cacheKey, scanned: options.paths.map(realPathOr), ignoreRoot, follow: discoverOptions.followSymlinks };
@@ -335,7 +346,7 @@ export class ScanPlan {
       skipped: dedupeSkipped(skipped),
       projects: this.discovery.projects,
       filesScanned: this.filesScanned(),
-      rules: enabledRules(this.setup.rules, this.setup.config).map((r) => r.meta),
+      rules: this.setup.rules.filter((r) => this.configsInUse().some((c) => isEnabled(r, c))).map((r) => r.meta),
       ...(cacheNotWritten !== undefined && { cacheNotWritten }),
       ...(this.options.shard !== undefined && { shard: this.options.shard }),
     };
@@ -374,6 +385,12 @@ export class ScanPlan {
    */
   private worthRecording(cache: ScanCache): boolean {
     return this.pending.length === this.units.length || (this.pending.length === 0 && cache.refreshed === 0);
+  }
+
+  /** The configs the scanned files are judged by: the scan's, and those of projects with their own. */
+  private configsInUse(): FnscanConfig[] {
+    const configs = new Set(this.units.map((u) => configOf(u.project, this.setup)));
+    return configs.size === 0 ? [this.setup.config] : [...configs];
   }
 
   private discoverySkipped(): SkippedFile[] {
@@ -472,7 +489,7 @@ export class FileWork {
     this.enterProject(unit.project);
     this.hashes?.set(unit.path, unit.hash);
     const analysis = this.tracker.analysisFor(unit.path);
-    const runner = new RuleRunner(this.setup.rules, this.setup.config, analysis, this.setup.includeTests, true, this.times);
+    const runner = new RuleRunner(this.setup.rules, configOf(unit.project, this.setup), analysis, this.setup.includeTests, true, this.times);
     const skipped: SkippedFile[] = [];
     const file = this.modules.load(unit.path, unit.project);
     const findings = file ? withLineHashes(this.tracker.watch(() => runner.runSource(file, skipped)), file.text) : [];
@@ -486,7 +503,10 @@ export class FileWork {
     const read = readTextFile(unit.path, this.setup.limits);
     const dependencies = this.hashes ? { modules: {}, resolutions: [] } : undefined;
     if ('skipped' in read) return { findings: [], skipped: [read.skipped], dependencies };
-    this.textRunner ??= new RuleRunner(this.setup.rules, this.setup.config, new ProjectAnalysis(this.modules), this.setup.includeTests, true, this.times);
+    const config = configOf(unit.project, this.setup);
+    if (this.textRunner?.config !== config) {
+      this.textRunner = new RuleRunner(this.setup.rules, config, new ProjectAnalysis(this.modules), this.setup.includeTests, true, this.times);
+    }
     const skipped: SkippedFile[] = [];
     const findings = this.textRunner.runText({ kind: 'text', path: unit.path, text: read.text, project: unit.project }, skipped);
     return { findings: withLineHashes(findings, read.text), skipped, dependencies };
@@ -501,7 +521,16 @@ function withLineHashes(findings: Finding[], text: string): Finding[] {
 }
 
 function enabledRules(rules: Rule[], config: FnscanConfig): Rule[] {
-  return rules.filter((r) => config.rules?.[r.meta.id] !== 'off');
+  return rules.filter((r) => isEnabled(r, config));
+}
+
+function isEnabled(rule: Rule, config: FnscanConfig): boolean {
+  return config.rules?.[rule.meta.id] !== 'off';
+}
+
+/** The config a project's files are judged by: its own (or the nearest above it), when the scan reads those; else the scan's. */
+function configOf(project: ProjectInfo, setup: WorkSetup): FnscanConfig {
+  return project.settings?.config ?? setup.config;
 }
 
 /** The scanned folder itself, or a scanned file's folder, through symlinks as discovery sees it. */
@@ -529,7 +558,7 @@ export class RuleRunner {
 
   constructor(
     rules: Rule[],
-    private readonly config: FnscanConfig,
+    readonly config: FnscanConfig,
     readonly analysis: ProjectAnalysis,
     private readonly includeTests: boolean,
     private readonly keepGoing = false,

@@ -7,6 +7,7 @@ import { KnownFolders } from './folders';
 import type { FolderEntry } from './discovery-record';
 import { isPlatformRoot, platformEndpoint, readPlatforms, type EndpointInfo, type PlatformConfig } from './platforms';
 import { parseJsonc } from './jsonc';
+import { folderConfig, type FnscanConfig, type FoundConfig } from './config';
 
 /** A Redwood (or Cedar) app, a project of another function platform, or just files. */
 export type ProjectKind = 'redwood' | 'functions' | 'plain';
@@ -23,6 +24,11 @@ export interface ProjectInfo {
   paths: PathAlias[];
   /** Endpoint folders and gateway config of other platforms (Netlify, Vercel, Next.js, Lambda). */
   platforms?: PlatformConfig;
+  /**
+   * The config its files are judged by, when it has one (`projectConfig`) and discovery was asked
+   * to read each project's (`DiscoverOptions.configRules`); otherwise the scan's.
+   */
+  settings?: FoundConfig;
 }
 
 export interface PathAlias {
@@ -67,6 +73,12 @@ export interface DiscoverOptions {
   /** Folder the `ignore` globs are relative to, for files under it; default: the scanned path. */
   ignoreRoot?: string;
   followSymlinks: boolean;
+  /**
+   * The ids of the known rules, to read each project's config with (`projectConfig`); a project
+   * that has one is judged by it, and its `ignore` globs apply to its files instead of `ignore`.
+   * Not with an explicit `--config`.
+   */
+  configRules?: string[];
   /** Lists a folder (`readdirSync` with file types by default; `--cache` scans take unchanged ones from a record: discovery-record.ts). */
   listFolder?: (dir: string) => FolderEntry[];
 }
@@ -77,8 +89,9 @@ export interface DiscoverOptions {
  * rules still run on them.
  */
 export function discover(inputs: string[], options: DiscoverOptions): Discovery {
-  const isIgnored = compileGlobs(options.ignore);
-  const ignoreRoot = options.ignoreRoot === undefined ? undefined : realPathOr(options.ignoreRoot);
+  const scanIgnore = { isIgnored: compileGlobs(options.ignore), root: options.ignoreRoot === undefined ? undefined : realPathOr(options.ignoreRoot) };
+  const projectIgnores = new Map<ProjectInfo, typeof scanIgnore>();
+  const folderConfigs = new Map<string, FnscanConfig | undefined>();
   const projects: ProjectInfo[] = [];
   const files: DiscoveredFile[] = [];
   const skipped: SkippedFile[] = [];
@@ -115,6 +128,11 @@ export function discover(inputs: string[], options: DiscoverOptions): Discovery 
   function register(found: ProjectInfo): ProjectInfo {
     const known = projects.find((p) => p.root === found.root && p.kind === found.kind);
     if (known) return known;
+    const settings = options.configRules && projectConfig(found.root, options.configRules, folderConfigs);
+    if (settings) {
+      found.settings = settings;
+      projectIgnores.set(found, { isIgnored: compileGlobs(settings.config.ignore ?? []), root: realPathOr(settings.dir) });
+    }
     projects.push(found);
     // Said, not silently dropped: a Worker built before it is deployed is judged on nothing here.
     const missing = found.platforms?.missingWorker;
@@ -159,6 +177,7 @@ export function discover(inputs: string[], options: DiscoverOptions): Discovery 
     // Paths by concatenation: `dir` is absolute and normalised, and under `scanRoot` (walks only descend).
     const dirPrefix = dir.endsWith(path.sep) ? dir : dir + path.sep;
     const relDir = dir === scanRoot ? '' : relativePath(scanRoot, dir) + '/';
+    const { isIgnored, root: ignoreRoot } = projectIgnores.get(project) ?? scanIgnore;
     const ignoreDir = ignoreRoot !== undefined && isWithin(ignoreRoot, dir) ? (dir === ignoreRoot ? '' : relativePath(ignoreRoot, dir) + '/') : relDir;
     for (const entry of entries) {
       const full = dirPrefix + entry.name;
@@ -272,14 +291,46 @@ const MAX_WORKSPACE_DEPTH = 4;
  * plain folders are read; the project's own package is left out.
  */
 function workspaceAliases(root: string): PathAlias[] {
+  const workspace = workspaceOf(root);
+  return workspace ? packageAliases(workspace.dir, workspace.patterns, root) : [];
+}
+
+/** The root of the workspace a project sits in (itself, or a folder up to `MAX_WORKSPACE_DEPTH` above it), with its package patterns. */
+function workspaceOf(root: string): { dir: string; patterns: string[] } | undefined {
   let dir = root;
   for (let up = 0; up <= MAX_WORKSPACE_DEPTH; up++) {
     const patterns = workspacePatterns(dir);
-    if (patterns) return packageAliases(dir, patterns, root);
+    if (patterns) return { dir, patterns };
     if (fs.existsSync(path.join(dir, '.git')) || path.dirname(dir) === dir) break;
     dir = path.dirname(dir);
   }
-  return [];
+  return undefined;
+}
+
+/**
+ * The folders whose config a project's files are judged by, nearest first: its root, then, in a
+ * workspace (a monorepo's package), the folders above it up to the workspace root. Not past
+ * that: an app in a repository's `fixtures/` is not judged by the repository's own config.
+ */
+export function configFolders(root: string): string[] {
+  const folders = [root];
+  const workspace = workspaceOf(root);
+  if (workspace) for (let dir = root; dir !== workspace.dir; ) folders.push((dir = path.dirname(dir)));
+  return folders;
+}
+
+/**
+ * The config a project's files are judged by, the same in the CLI and the ESLint plugin: the
+ * nearest of `configFolders` that holds one (nearest wins; configs are not merged), or undefined
+ * when none does. `seen` keeps each folder's answer across the projects of one discovery.
+ */
+export function projectConfig(root: string, knownRules: string[], seen = new Map<string, FnscanConfig | undefined>()): FoundConfig | undefined {
+  for (const dir of configFolders(root)) {
+    if (!seen.has(dir)) seen.set(dir, folderConfig(dir, knownRules));
+    const config = seen.get(dir);
+    if (config) return { dir, config };
+  }
+  return undefined;
 }
 
 function workspacePatterns(dir: string): string[] | undefined {

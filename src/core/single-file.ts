@@ -8,8 +8,8 @@ import type { Rule } from './rule';
 import { RuleRunner } from './engine';
 import { ProjectAnalysis, importBases, type ModuleHost } from './analysis';
 import { DEFAULT_LIMITS, checkTree, parseSource, readTextFile, type ReadLimits, type SourceFileInfo } from './files';
-import { findEnclosingProjectRoot, isWalkedDir, projectAt, roleOf, type ProjectInfo } from './project';
-import { loadConfig, type FnscanConfig } from './config';
+import { configFolders, findEnclosingProjectRoot, isWalkedDir, projectAt, projectConfig, roleOf, type ProjectInfo } from './project';
+import type { FnscanConfig } from './config';
 import { compileGlobs } from './glob';
 import { isRacy, statSignature } from './signature';
 
@@ -91,7 +91,9 @@ export class SingleFileScanner {
   private sessionFor(root: string): ProjectSession {
     const existing = this.sessions.get(root);
     if (existing && !existing.due('project')) return existing;
-    const fingerprint = PROJECT_FILES.map((name) => stamp(path.join(root, name))).join('|');
+    // A config above the project (its workspace's) decides its files too.
+    const above = configFolders(root).slice(1).flatMap((dir) => ['fnscan.config.json', 'package.json'].map((name) => path.join(dir, name)));
+    const fingerprint = [...PROJECT_FILES.map((name) => path.join(root, name)), ...above].map(stamp).join('|');
     if (existing?.fingerprint === fingerprint) return existing;
     if (existing) this.folders.clear();
     const session = new ProjectSession(projectAt(root), fingerprint, this.rules);
@@ -140,7 +142,9 @@ class ProjectSession implements ModuleHost {
     readonly fingerprint: string,
     private readonly rules: readonly Rule[],
   ) {
-    this.config = loadConfig(undefined, project.root, rules.map((r) => r.meta.id));
+    // The project's own config, or its workspace's (`projectConfig`), as the CLI judges the project's files.
+    project.settings = projectConfig(project.root, rules.map((r) => r.meta.id)) ?? { dir: project.root, config: {} };
+    this.config = project.settings.config;
     this.limits = { ...DEFAULT_LIMITS, maxFileBytes: this.config.maxFileSize ?? DEFAULT_LIMITS.maxFileBytes };
     this.isIgnored = compileGlobs(this.config.ignore ?? []);
     this.resetAnalysis();
@@ -261,7 +265,8 @@ class ProjectSession implements ModuleHost {
     if (rel.startsWith('..') || path.isAbsolute(rel)) return true;
     const parts = rel.split(path.sep);
     for (const dir of parts.slice(0, -1)) if (!isWalkedDir(dir, this.project.kind)) return false;
-    return !this.isIgnored(parts.join('/'));
+    // The globs are relative to the config's folder (the project root, or the folder above it holding the config).
+    return !this.isIgnored(path.relative(this.project.settings!.dir, file).split(path.sep).join('/'));
   }
 }
 

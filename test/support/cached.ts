@@ -6,9 +6,9 @@ import { formatSarif } from '../../src/reporters/sarif';
 import { FIXTURES } from './fixtures';
 import { tempDir } from './project';
 
-/** Scan options for `root` with every shipped rule, and a scan cache in `cache` when given. */
+/** Scan options for `root` with every shipped rule, and a scan cache in `cache` when given; each project's own config read, as the CLI reads them. */
 export function scanOptions(root: string, cache?: string, extra: Partial<ScanOptions> = {}): ScanOptions {
-  return { paths: [root], rules: [...rules], config: {}, includeTests: false, root, ...(cache && { cache: { location: cache } }), ...extra };
+  return { paths: [root], rules: [...rules], config: {}, includeTests: false, root, projectConfigs: true, ...(cache && { cache: { location: cache } }), ...extra };
 }
 
 /** The SARIF of such a scan, suppressed results included: what cached and uncached scans must agree on byte for byte. */

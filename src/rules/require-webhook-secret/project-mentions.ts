@@ -19,7 +19,7 @@ export function projectMentions(analysis: ProjectAnalysis, project: ProjectInfo,
 }
 
 function search(project: ProjectInfo, word: RegExp, ignore: string[]): boolean {
-  const { files } = discover([project.root], { ignore, followSymlinks: false });
+  const { files } = discover([project.root], { ignore, ignoreRoot: project.settings?.dir, followSymlinks: false });
   for (const file of files) {
     // Nested apps are projects of their own.
     if (file.project.root !== project.root || isTestFile(file.path, project)) continue;

@@ -1960,3 +1960,164 @@ test('Cloudinary\'s API key is public; an answer holding the secret names the se
   ).findings.map((f) => `${path.basename(f.location.file)}: ${f.message}`);
   assert.deepEqual(found, ['cloudinaryConfig.ts: Handler `cloudinaryConfig` returns `process.env.CLOUDINARY_API_SECRET` without authenticating the caller.']);
 });
+
+test('a refusal answered through a response helper refuses: handed the status, named for it, or a function of the file', () => {
+  const endpoint = (helper: string, refusal: string) => `import { db } from 'src/lib/db'
+${helper}
+export const handler = async (event, context) => {
+  const { user } = context.clientContext
+  if (!user) return ${refusal}
+  await db.note.create({ data: { owner: user.sub } })
+  return { statusCode: 201 }
+}
+`;
+  assert.deepEqual(
+    verdicts({
+      ...DB,
+      'api/src/functions/handed.ts': endpoint("const respond = (statusCode, body) => ({ statusCode, body: JSON.stringify(body) })", "respond(401, { error: 'sign in' })"),
+      'api/src/functions/named.ts': endpoint("import { unauthorized } from 'src/lib/http'", 'unauthorized()'),
+      'api/src/functions/local.ts': endpoint("function deny() {\n  return { statusCode: 403, body: 'no' }\n}", 'deny()'),
+      // A helper that answers 200 is no refusal, whatever the test before it.
+      'api/src/functions/ok.ts': endpoint("const respond = (statusCode, body) => ({ statusCode, body: JSON.stringify(body) })", "respond(200, { hello: 'guest' })"),
+      'api/src/lib/http.ts': "export const unauthorized = () => ({ statusCode: 401, body: 'Unauthorized' })\n",
+    }),
+    ['no-unauthenticated-handler:unauthenticated@api/src/functions/ok.ts:3'],
+  );
+});
+
+test("a project's async auth helper not awaited answers a promise: testing it keeps nobody out", () => {
+  const endpoint = (call: string) => `import { db } from 'src/lib/db'
+import { getSession } from 'src/lib/session'
+export const handler = async (event) => {
+${call}
+  await db.order.deleteMany()
+  return { statusCode: 204 }
+}
+`;
+  assert.deepEqual(
+    verdicts({
+      ...DB,
+      'api/src/lib/session.ts': `import jwt from 'jsonwebtoken'
+export async function getSession(event) {
+  try {
+    return jwt.verify(event.headers.authorization ?? '', process.env.SESSION_SECRET)
+  } catch {
+    return null
+  }
+}
+`,
+      'api/src/functions/bound.ts': endpoint('  const session = getSession(event)\n  if (!session) return { statusCode: 401 }'),
+      'api/src/functions/tested.ts': endpoint('  if (!getSession(event)) return { statusCode: 401 }'),
+      'api/src/functions/awaited.ts': endpoint('  const session = await getSession(event)\n  if (!session) return { statusCode: 401 }'),
+      'api/src/functions/awaitedLater.ts': endpoint('  const pending = getSession(event)\n  const session = await pending\n  if (!session) return { statusCode: 401 }'),
+    }),
+    [
+      'no-unauthenticated-handler:unauthenticated@api/src/functions/bound.ts:3',
+      'no-unauthenticated-handler:unauthenticated@api/src/functions/tested.ts:3',
+    ],
+  );
+});
+
+test("an auth helper that tests the token's shape, then only decodes it, checks nobody; one handed a session does", () => {
+  const endpoint = (helper: string) => `import { db } from 'src/lib/db'
+import { getUser } from 'src/lib/${helper}'
+export const handler = async (event) => {
+  let claims
+  try {
+    claims = getUser(event.headers.authorization)
+  } catch {
+    return { statusCode: 401 }
+  }
+  await db.note.deleteMany({ where: { owner: claims.sub } })
+  return { statusCode: 204 }
+}
+`;
+  assert.deepEqual(
+    verdicts({
+      ...DB,
+      'api/src/lib/decode.ts': `import { jwtDecode } from 'jwt-decode'
+export function getUser(authorization) {
+  if (!authorization?.startsWith('Bearer ')) throw new Error('Unauthorized')
+  const claims = jwtDecode(authorization.slice(7))
+  if (!claims?.sub) throw new Error('Unauthorized')
+  return claims
+}
+`,
+      'api/src/lib/verify.ts': `import jwt from 'jsonwebtoken'
+export function getUser(authorization) {
+  if (!authorization?.startsWith('Bearer ')) throw new Error('Unauthorized')
+  return jwt.verify(authorization.slice(7), process.env.SESSION_SECRET)
+}
+`,
+      'api/src/functions/decoded.ts': endpoint('decode'),
+      'api/src/functions/verified.ts': endpoint('verify'),
+    }),
+    ['no-unauthenticated-handler:decodeOnly@api/src/functions/decoded.ts:3'],
+  );
+});
+
+test('a verification the request itself can skip (a header or query flag) is bypassable; one the deployment turns off is left to it', () => {
+  const route = (test: string, before = '') => `import { Webhook } from 'svix'
+import { db } from 'src/lib/db'
+export const handler = async (event) => {
+${before}  let evt
+  if (${test}) {
+    evt = JSON.parse(event.body)
+  } else {
+    evt = new Webhook(process.env.CLERK_WEBHOOK_SECRET).verify(event.body, event.headers)
+  }
+  await db.user.delete({ where: { clerkId: evt.data.id } })
+  return { statusCode: 200 }
+}
+`;
+  assert.deepEqual(
+    verdicts({
+      ...DB,
+      'api/src/functions/headerFlag.ts': route("event.headers['x-msw-mock'] === 'true'"),
+      'api/src/functions/queryFlag.ts': route("event.queryStringParameters?.mock === '1'"),
+      'api/src/functions/namedFlag.ts': route('isMock', "  const isMock = event.headers['x-mock'] === 'true'\n"),
+      'api/src/functions/deployFlag.ts': route("process.env.MOCK_WEBHOOKS === 'true' && event.headers['x-mock'] === 'true'"),
+    }),
+    // Svix's own timestamp window stands for replays wherever verify runs.
+    [
+      'require-webhook-verification:skippedOnRequest@api/src/functions/headerFlag.ts:8',
+      'require-webhook-verification:skippedOnRequest@api/src/functions/namedFlag.ts:9',
+      'require-webhook-verification:skippedOnRequest@api/src/functions/queryFlag.ts:8',
+    ],
+  );
+});
+
+test("a signature header of a provider fnscan does not list is known by its name, and its webhook asked for replay protection", () => {
+  // A Vercel function reading its raw body with micro: only the signature header tells a webhook.
+  const hook = (header: string) => `import crypto from 'node:crypto'
+import { buffer } from 'micro'
+import { sql } from '@vercel/postgres'
+export const config = { api: { bodyParser: false } }
+export default async function handler(req, res) {
+  const raw = (await buffer(req)).toString('utf8')
+  const given = String(req.headers['${header}'] || '')
+  const expected = crypto.createHmac('sha256', process.env.BILLING_WEBHOOK_SECRET).update(raw).digest('hex')
+  if (given.length !== expected.length || !crypto.timingSafeEqual(Buffer.from(given), Buffer.from(expected))) return res.status(401).end()
+  const evt = JSON.parse(raw)
+  await sql\`INSERT INTO credits (account, amount) VALUES (\${evt.account}, \${evt.credits})\`
+  return res.status(200).end()
+}
+`;
+  const root = tempDir('fnscan-signature-names-');
+  writeFiles(root, {
+    'vercel.json': '{}',
+    'api/acme.ts': hook('x-acme-signature'),
+    'api/sanity.ts': hook('sanity-webhook-signature'),
+    'api/hmac.ts': hook('x-acme-hmac-sha256'),
+    // The time that comes with a signature is no signature.
+    'api/timestamp.ts': hook('x-acme-signature-timestamp'),
+  });
+  assert.deepEqual(
+    scanRules(root, HANDLER_RULES).findings.map((f) => `${f.ruleId}:${f.messageId}@${path.relative(root, f.location.file)}:${f.location.startPos.line}`),
+    [
+      'require-replay-protection:noReplayProtection@api/acme.ts:8',
+      'require-replay-protection:noReplayProtection@api/hmac.ts:8',
+      'require-replay-protection:noReplayProtection@api/sanity.ts:8',
+    ],
+  );
+});

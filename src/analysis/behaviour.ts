@@ -42,7 +42,7 @@ import {
   PRISMA_WRITES,
   PUBLIC_ENV,
   PRIVATE_MODEL,
-  SIGNATURE_HEADERS,
+  isSignatureHeader,
   SIGNATURE_HEADER_TEXT,
   TIME_CHECKING_REDWOOD_VERIFIER,
   TIMESTAMP_HEADERS,
@@ -422,7 +422,7 @@ export class BehaviourAnalyzer {
   }
 
   private onHeader(header: string, node: TS.Node, file: SourceFileInfo, facts: Facts): void {
-    if (SIGNATURE_HEADERS.has(header)) {
+    if (isSignatureHeader(header)) {
       facts.signatureHeaders.push({ file, node, header });
       if (testedForPresence(node)) facts.signaturePresenceChecked = true;
       // Paddle's `ts=...;h1=...`, Stripe's `t=...,v1=...`: the time is in the signature header.
@@ -488,6 +488,11 @@ export class BehaviourAnalyzer {
     someNode(node.expression, (n) => {
       // Names of properties (`headers`, `origin` in `event.headers.origin`) are in the condition's text already.
       if (ts.isIdentifier(n) && isValueIdentifier(n)) {
+        // `if (!getSession(event))`: the promise of the project's async helper, not awaited, is tested.
+        if (ts.isCallExpression(n.parent) && n.parent.expression === n && promiseTested(n.parent)) {
+          const helper = this.resolveCallee(n.parent, file);
+          if (helper !== undefined && isAsyncFunction(helper.fn)) decoded = true;
+        }
         const value = this.analysis.resolveValue(n, file).node;
         // `const session = await db.order.findUnique(...)`: a row named like a credential is no
         // credential, unless it was found by one the caller sent (`{ where: { token } }`).
@@ -617,6 +622,11 @@ export class BehaviourAnalyzer {
       if (value.node === node) {
         // `const { authorization } = event.headers`: a name destructured from the request's headers.
         const pattern = this.analysis.declarationOf(node, file);
+        // A helper's parameter named for the raw credential it is handed: `getUserFromToken(authorization)`.
+        if (pattern && TOKEN_PARAMETER.test(node.text) && (ts.isParameter(pattern.node) || ts.isParameter(pattern.node.parent))) {
+          reads.push(dotted);
+          return true;
+        }
         const holder = pattern && ts.isObjectBindingPattern(pattern.node) ? pattern.node.parent : undefined;
         if (!holder || !ts.isVariableDeclaration(holder) || !isConstDeclaration(holder) || !holder.initializer) return false;
         // `= event.queryStringParameters ?? {}` too: the fallback holds no credential.
@@ -936,7 +946,9 @@ export class BehaviourAnalyzer {
       // (A helper that reads only such a header has no auth facts to drop: only an auth name's trust is at stake.)
       const header = decoder || !AUTH_CALLS.has(name) ? undefined : this.trustedHeader(callee, target.fn);
       if (decoder || header) {
-        if (facts.auth.length > authBefore || AUTH_CALLS.has(name)) facts.stubAuthCalls.push({ file: target.file, node: target.fn, ...(decoder ? { decodes: decoder } : { header }) });
+        // A decoding helper that refuses what does not decode (`if (!claims) throw ...`) is one the handler relies on to check the caller.
+        const refuses = decoder !== undefined && someNode(target.fn, isRefusal, (n) => n !== target.fn && isFunctionLike(n));
+        if (facts.auth.length > authBefore || AUTH_CALLS.has(name) || refuses) facts.stubAuthCalls.push({ file: target.file, node: target.fn, ...(decoder ? { decodes: decoder } : { header }) });
         facts.auth.length = authBefore;
         return;
       }
@@ -2139,8 +2151,57 @@ export function isRejectingResponse(expr: TS.Expression, codes = /^(40[013]|429)
   const inner = unwrap(expr);
   const text = inner.getText();
   const match = /\b(?:statusCode|status)\s*:\s*(\d{3})\b|\.status\((\d{3})\)|\bsendStatus\((\d{3})\)/.exec(text);
-  const code = match?.[1] ?? match?.[2] ?? match?.[3] ?? honoStatus(inner);
+  const code = match?.[1] ?? match?.[2] ?? match?.[3] ?? honoStatus(inner) ?? helperStatus(inner);
   return code !== undefined && codes.test(code);
+}
+
+/** A helper named for the refusal it answers: `return unauthorized()`, `forbiddenResponse()`. */
+const REFUSAL_HELPER = /^(?:unauthori[sz]ed|unauthenticated|notAuthori[sz]ed|notAuthenticated|forbidden|accessDenied)(?:Response|Reply|Result)?$/i;
+
+/**
+ * The status a response helper answers with: one handed the status (`respond(401, { error })`,
+ * `json(403, ...)`, `errorResponse('no', 401)`), one named for it (`unauthorized()`), or a
+ * function of the same file that answers with one (`const deny = () => ({ statusCode: 401 })`).
+ */
+function helperStatus(expr: TS.Expression): string | undefined {
+  if (!ts.isCallExpression(expr)) return undefined;
+  // A function of the file or an import, not a method: `text.slice(0, 400)` answers nothing.
+  const callee = unwrap(expr.expression);
+  if (!ts.isIdentifier(callee)) return undefined;
+  for (const arg of expr.arguments) {
+    const value = unwrap(arg);
+    if (ts.isNumericLiteral(value) && /^[1-5]\d\d$/.test(value.text)) return value.text;
+  }
+  if (REFUSAL_HELPER.test(callee.text)) return /forbidden|denied/i.test(callee.text) ? '403' : '401';
+  const helper = topLevelFunction(expr.getSourceFile(), callee.text);
+  if (!helper?.body) return undefined;
+  let status: string | undefined;
+  const answers = ts.isBlock(helper.body) ? [] : [helper.body];
+  walk(helper.body, (n) => {
+    if (isFunctionLike(n)) return false;
+    if (ts.isReturnStatement(n) && n.expression) answers.push(n.expression);
+    return undefined;
+  });
+  for (const answer of answers) {
+    const match = /\b(?:statusCode|status)\s*:\s*(\d{3})\b|\.status\((\d{3})\)/.exec(unwrap(answer).getText());
+    status ??= match?.[1] ?? match?.[2];
+  }
+  return status;
+}
+
+/** A function declared at the top of the file under this name: `function deny() {}` or `const deny = () => ...`. */
+function topLevelFunction(sf: TS.SourceFile, name: string): FunctionLike | undefined {
+  for (const statement of sf.statements) {
+    if (ts.isFunctionDeclaration(statement) && statement.name?.text === name) return statement;
+    if (!ts.isVariableStatement(statement)) continue;
+    for (const d of statement.declarationList.declarations) {
+      if (ts.isIdentifier(d.name) && d.name.text === name && d.initializer) {
+        const init = unwrap(d.initializer);
+        return ts.isArrowFunction(init) || ts.isFunctionExpression(init) ? init : undefined;
+      }
+    }
+  }
+  return undefined;
 }
 
 /** Hono's context answers with the status second: `c.json({ error }, 401)`, `c.text('Forbidden', 403)`. */
@@ -2854,6 +2915,12 @@ function isShapeTest(call: TS.CallExpression, callee: TS.PropertyAccessExpressio
   return SHAPE_TESTS.has(callee.name.text) && call.arguments.every((arg) => ts.isStringLiteralLike(unwrap(arg)));
 }
 
+/**
+ * Parameter names that hold what the caller sent, unchecked: the header's value or the token in
+ * it. A parameter named for a checked value (`session`, `user`) may be handed one already checked.
+ */
+const TOKEN_PARAMETER = /^(?:authorization|auth(?:orization)?Header|bearer(?:Token)?|(?:access|id|auth|bearer|raw)?Token|jwt)$/i;
+
 /** `x ?? ''`, `x || ''`. */
 function isLiteralFallback(node: TS.BinaryExpression): boolean {
   const op = node.operatorToken.kind;
@@ -3220,6 +3287,19 @@ function awaitedOrReturned(call: TS.CallExpression): boolean {
   return false;
 }
 
+/**
+ * The promise of a call, not what it resolves to, is what is tested: `if (!getSession(req))`, or
+ * `const session = getSession(req)` never awaited afterwards.
+ */
+function promiseTested(call: TS.CallExpression): boolean {
+  let current: TS.Node = call;
+  while (current.parent && (ts.isParenthesizedExpression(current.parent) || ts.isAsExpression(current.parent) || ts.isNonNullExpression(current.parent))) current = current.parent;
+  const parent = current.parent;
+  if (!parent) return false;
+  if ((ts.isPrefixUnaryExpression(parent) && parent.operator === ts.SyntaxKind.ExclamationToken) || (ts.isIfStatement(parent) && parent.expression === current)) return true;
+  return ts.isVariableDeclaration(parent) && parent.initializer === current && ts.isIdentifier(parent.name) && !awaitedOrReturned(call);
+}
+
 /** `console.info(...)`, `logger.warn(...)`: what a value handed here does is get printed. */
 function isLogCall(call: TS.CallExpression): boolean {
   return /^(?:console|logger|log)\./.test(dottedName(unwrap(call.expression)) ?? '');
@@ -3234,10 +3314,12 @@ function isStatementCall(call: TS.CallExpression): boolean {
 /**
  * The checks inside a project helper authenticate nobody when the call drops what they decide: a
  * helper that can neither throw nor answer 401 whose result decides nothing (`hasRole('admin')`
- * on its own: its checks only shape the boolean it returns), a statement call of an async helper
- * not awaited (its rejection is lost), or one inside a `try` whose `catch` carries on.
+ * on its own: its checks only shape the boolean it returns), an async helper not awaited (its
+ * answer is a promise, and its rejection is lost), or one inside a `try` whose `catch` carries on.
  */
 function helperAuthIsLost(call: TS.CallExpression, fn: FunctionLike, callee: Facts, swallowed: boolean): boolean {
+  // `const session = getSession(req)` with no `await`: a promise, always truthy, whatever the helper decides.
+  if (isAsyncFunction(fn) && promiseTested(call)) return true;
   // A helper that can neither throw nor answer 401 decides only through its result: lost when the
   // result is dropped (`hasRole('admin')` alone) or bound to a name that is only logged.
   if (!helperThrows(callee, fn)) return isStatementCall(call) || onlyLogged(call);

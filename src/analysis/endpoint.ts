@@ -106,6 +106,7 @@ function judgeHandler(
   for (let i = 0; i < facts.verifies.length; i++) {
     const v = facts.verifies[i];
     if (!v.broken && onlyWhenSigned(v.node)) facts.verifies[i] = { ...v, broken: 'onlyWhenSigned' };
+    else if (!v.broken && skippedOnRequest(v.node, facts.sensitive)) facts.verifies[i] = { ...v, broken: 'skippedOnRequest' };
   }
 
   const broken = facts.verifies.filter((v) => v.broken);
@@ -642,6 +643,47 @@ function onlyWhenSigned(node: TS.Node): boolean {
     if (readsSignatureHeader(operand.getText()) || (ts.isIdentifier(operand) && readsSignatureHeader(constantText(statement, operand.text)))) return true;
   }
   return false;
+}
+
+/**
+ * `if (req.headers.get('x-msw-mock') === 'true') evt = await req.json(); else evt = wh.verify(...)`,
+ * then the work: the check sits in one branch of a test of what the request itself says (a header,
+ * a query parameter; read in the test or in a constant it names), and the other branch acts, or
+ * carries on to work after the `if`. Any sender can pass that test.
+ */
+function skippedOnRequest(node: TS.Node, sensitive: ReadonlyArray<Anchored<SensitiveFact>>): boolean {
+  for (let current: TS.Node = node; current.parent && !isFunctionLike(current.parent); current = current.parent) {
+    const statement = current.parent;
+    if (!ts.isIfStatement(statement) || (statement.thenStatement !== current && statement.elseStatement !== current)) continue;
+    const other = statement.thenStatement === current ? statement.elseStatement : statement.thenStatement;
+    const test = statement.expression;
+    const texts = [test.getText(), ...syntaxNames(test).map((name) => constantText(statement, name))];
+    // A bypass the deployment turns on (`process.env.ENABLE_MOCKS && ...`) is its own decision.
+    if (!texts.some((text) => REQUEST_SAYS.test(text)) || texts.some((text) => ENV_READ.test(text))) continue;
+    const sf = statement.getSourceFile();
+    const within = (n: TS.Node, start: number, end: number): boolean => n.getSourceFile() === sf && n.pos >= start && n.end <= end;
+    if (other && sensitive.some((w) => within(w.node, other.pos, other.end))) return true;
+    if (other && someNode(other, (n) => ts.isReturnStatement(n) || ts.isThrowStatement(n), isFunctionLike)) continue;
+    let fn: TS.Node = statement;
+    while (fn.parent && !isFunctionLike(fn)) fn = fn.parent;
+    if (sensitive.some((w) => within(w.node, statement.end, fn.end))) return true;
+  }
+  return false;
+}
+
+/** A read of what the request says about itself: a header or a query parameter. */
+const REQUEST_SAYS = /\.headers\.get\(|\bheaders\(\)\.get\(|\b\w*[hH]eader\w*\.get\(|\.headers\[|\.headers\.[\w$]+|\.header\(|\bsearchParams\.get\(|\.query\.|\.query\[|queryStringParameters/;
+
+const ENV_READ = /\bprocess\.env\b|\bimport\.meta\.env\b|\b(?:Deno|Netlify)\.env\b|\benv\.[A-Z]/;
+
+/** The identifiers a test is written with (`isMock && enabled`). */
+function syntaxNames(test: TS.Node): string[] {
+  const names: string[] = [];
+  someNode(test, (n) => {
+    if (ts.isIdentifier(n)) names.push(n.text);
+    return false;
+  });
+  return names;
 }
 
 function readsSignatureHeader(text: string): boolean {

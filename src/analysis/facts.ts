@@ -19,7 +19,8 @@ export type BrokenReason =
   | 'validUnchecked'
   | 'signatureVerificationOff'
   | 'validateOff'
-  | 'onlyWhenSigned';
+  | 'onlyWhenSigned'
+  | 'skippedOnRequest';
 
 export interface VerifyFact extends Site {
   /** Human name of the check, e.g. "`verifyEvent('sha256Verifier')`". */

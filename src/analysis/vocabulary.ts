@@ -75,8 +75,22 @@ export const SIGNATURE_HEADERS = new Set([
   'x-hook-signature',
 ]);
 
+/**
+ * A signature header of a provider not listed, named the way they are: `x-acme-signature`,
+ * `sanity-webhook-signature`, `x-foo-signature-256`, `x-acme-hmac-sha256`. Not the headers that
+ * come with a signature (`x-signature-timestamp`, `signature-input`).
+ */
+const NAMED_LIKE_A_SIGNATURE = '[a-z0-9-]*-(?:signature|hmac)(?:-(?:v\\d+|\\d+|sha\\d+))?';
+
+const NAMED_SIGNATURE_HEADER = new RegExp(`^${NAMED_LIKE_A_SIGNATURE}$`);
+
+/** Whether a header (its lower-case name) carries a webhook signature. */
+export function isSignatureHeader(name: string): boolean {
+  return SIGNATURE_HEADERS.has(name) || NAMED_SIGNATURE_HEADER.test(name);
+}
+
 /** A signature header's name, quoted as code reads it: `headers['x-hub-signature-256']`, `headers.get('stripe-signature')`. */
-export const SIGNATURE_HEADER_TEXT = new RegExp(`['"\`](?:${[...SIGNATURE_HEADERS].join('|')})['"\`]`, 'i');
+export const SIGNATURE_HEADER_TEXT = new RegExp(`['"\`](?:${[...SIGNATURE_HEADERS].join('|')}|${NAMED_LIKE_A_SIGNATURE})['"\`]`, 'i');
 
 /** Headers that identify one delivery, so a handler can refuse to process it twice. */
 export const DELIVERY_ID_HEADERS = new Set([

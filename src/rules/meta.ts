@@ -376,6 +376,8 @@ export const requireWebhookVerification: RuleMeta = {
     validateOff: 'Webhook handler `{{name}}` turns off Twilio request validation with `validate: false`.',
     onlyWhenSigned:
       'Webhook handler `{{name}}` runs {{via}} only when the request carries a signature header; a request without one skips the check.',
+    skippedOnRequest:
+      'Webhook handler `{{name}}` skips {{via}} when a header or query parameter of the request says so, and acts on the unverified payload; any sender can set it.',
     actsBeforeVerify: 'Webhook handler `{{name}}` {{work}} before verifying the signature with {{via}}.',
   },
 };

@@ -1,4 +1,4 @@
-import { PUBLIC_ENV, SIGNATURE_HEADERS } from '../../analysis/vocabulary';
+import { PUBLIC_ENV, isSignatureHeader } from '../../analysis/vocabulary';
 import type { Origin } from './origins';
 
 /** Headers whose value is a credential or a signature (not `cookie`, which holds many values). */
@@ -19,7 +19,7 @@ const CREDENTIAL_HEADERS = new Set([
 ]);
 
 export function isCredentialHeader(name: string): boolean {
-  if (CREDENTIAL_HEADERS.has(name) || SIGNATURE_HEADERS.has(name)) return true;
+  if (CREDENTIAL_HEADERS.has(name) || isSignatureHeader(name)) return true;
   // `x-api-key-id`, `x-signature-version`: about the credential, not the credential.
   return /(?:^|-)(?:token|secret|signature|api-?key)(?:$|-)/.test(name) && !/-(?:id|name|type|version|algorithm|alg)$/.test(name);
 }

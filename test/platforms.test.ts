@@ -194,6 +194,41 @@ test('Cloudflare Pages Functions: found by the wrangler config too; a functions/
   assert.deepEqual(found({ 'wrangler.toml': 'name = "worker"\nmain = "src/index.ts"\n' }), []);
 });
 
+test("path aliases a tsconfig inherits through `extends` resolve as TypeScript resolves them", () => {
+  const root = tempDir('fnscan-extends-');
+  const route = "import { verifyCronSecret } from '@/lib/cron-auth'\nimport { prisma } from '@/lib/prisma'\nexport async function GET(req: Request) {\n  if (!verifyCronSecret(req)) return new Response('no', { status: 401 })\n  await prisma.verificationToken.deleteMany()\n  return new Response('ok')\n}\n";
+  writeFiles(root, {
+    'package.json': JSON.stringify({ name: 'acme', private: true, workspaces: ['apps/*'] }),
+    'tsconfig.base.json': JSON.stringify({ compilerOptions: { strict: true } }),
+    'apps/web/package.json': JSON.stringify({ name: 'web', dependencies: { next: '14.2.0' } }),
+    'apps/web/tsconfig.paths.json': JSON.stringify({ extends: '../../tsconfig.base.json', compilerOptions: { paths: { '@/*': ['./src/*'] } } }),
+    'apps/web/tsconfig.json': '{\n  // comments and a trailing comma, as tsconfig allows\n  "extends": ["../../tsconfig.base", "./tsconfig.paths.json"],\n  "compilerOptions": { "jsx": "preserve" },\n}\n',
+    'apps/web/src/app/api/cron/purge/route.ts': route,
+    'apps/web/src/lib/prisma.ts': "import { PrismaClient } from '@prisma/client'\nexport const prisma = new PrismaClient()\n",
+    'apps/web/src/lib/cron-auth.ts': "import crypto from 'node:crypto'\nexport function verifyCronSecret(req: Request) {\n  const given = Buffer.from(req.headers.get('authorization') ?? '')\n  const want = Buffer.from(`Bearer ${process.env.CRON_SECRET}`)\n  return given.length === want.length && crypto.timingSafeEqual(given, want)\n}\n",
+  });
+  const found = () => scanRules(path.join(root, 'apps/web'), ['no-unauthenticated-handler']).findings.map((f) => f.message);
+  assert.deepEqual(found(), [], 'the helper is read through the inherited alias, and its check counts');
+  const unprotected = ['Handler `GET /api/cron/purge` writes to `prisma.verificationToken` without authenticating the caller.'];
+  // The alias only in a config nobody extends: the helper is not found, and the check with it;
+  // the finding says which imports it could not follow.
+  writeFiles(root, { 'apps/web/tsconfig.json': JSON.stringify({ extends: '../../tsconfig.base.json' }) });
+  assert.deepEqual(found(), unprotected);
+  assert.deepEqual(
+    scanRules(path.join(root, 'apps/web'), ['no-unauthenticated-handler']).findings[0].related.map((r) => `${r.startPos.line} ${r.message}`),
+    [
+      '5 The handler writes to `prisma.verificationToken` here.',
+      '1 fnscan found no file for `@/lib/cron-auth`, so a check made in it is not seen (a path alias needs tsconfig `paths`).',
+      '2 fnscan found no file for `@/lib/prisma`, so a check made in it is not seen (a path alias needs tsconfig `paths`).',
+    ],
+  );
+  // A config outside the workspace (or repository) is never read, whatever `extends` says.
+  const outside = tempDir('fnscan-extends-outside-');
+  writeFiles(outside, { 'tsconfig.json': JSON.stringify({ compilerOptions: { paths: { '@/*': [path.join(root, 'apps/web/src/*')] } } }) });
+  writeFiles(root, { 'apps/web/tsconfig.json': JSON.stringify({ extends: path.relative(path.join(root, 'apps/web'), path.join(outside, 'tsconfig.json')) }) });
+  assert.deepEqual(found(), unprotected);
+});
+
 test('workspace packages are followed to their source: a helper in packages/db is project code', () => {
   const root = tempDir('fnscan-workspace-');
   const purgeApp = "import { Hono } from 'hono'\nimport { banUser } from '@acme/db'\nimport { audit } from '@acme/db/audit'\nconst app = new Hono()\napp.post('/users/:id/ban', async (c) => {\n  await audit(c.env.DB, 'ban')\n  return c.json(await banUser(c.env.DB, c.req.param('id')))\n})\nexport default app\n";

@@ -162,7 +162,7 @@ export class BehaviourAnalyzer {
   /** The summaries being built, innermost last: what each callee's summary adds to its caller's. */
   private readonly building: Array<{ height: number; cut: boolean }> = [];
 
-  constructor(private readonly analysis: ProjectAnalysis) {}
+  constructor(readonly analysis: ProjectAnalysis) {}
 
   /** What `fn` (declared in `file`) does; `from` is the module calling it, if another one. */
   factsOf(fn: FunctionLike, file: SourceFileInfo, depth = 0, from?: SourceFileInfo): Facts {

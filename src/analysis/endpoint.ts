@@ -2,7 +2,7 @@ import path from 'node:path';
 import ts from '../core/typescript';
 import type * as TS from 'typescript';
 import { DEFAULT_LIMITS, readTextFile, type SourceFileInfo } from '../core/files';
-import type { ProjectAnalysis } from '../core/analysis';
+import { isExternalPackage, type ProjectAnalysis } from '../core/analysis';
 import type { FnscanConfig } from '../core/config';
 import type { Level } from '../core/types';
 import type { RelatedReport, SuggestionReport } from '../core/rule';
@@ -150,7 +150,7 @@ function judgeHandler(
   const work = firstWork(facts);
   const openUrl = shape.gateway?.openUrl ? [configRelated(shape.gateway.site, file)] : [];
   if (work) {
-    const finding = unauthenticatedFinding(ctx, work, shape.usesRequireAuthWrapper);
+    const finding = unauthenticatedFinding(ctx, work, shape.usesRequireAuthWrapper, behaviour.analysis);
     finding.related.push(...openUrl);
     return [finding];
   }
@@ -387,7 +387,7 @@ function unverifiedFinding(ctx: JudgeContext): HandlerFinding {
   return { ruleId: WEBHOOK_VERIFICATION, messageId: 'unverified', data: { name: ctx.name, work: work.work }, at: ctx.nameNode, related: rel };
 }
 
-function unauthenticatedFinding(ctx: JudgeContext, work: Anchored<SensitiveFact>, wrapperOnly: boolean): HandlerFinding {
+function unauthenticatedFinding(ctx: JudgeContext, work: Anchored<SensitiveFact>, wrapperOnly: boolean, analysis: ProjectAnalysis): HandlerFinding {
   const rel = [related(work, `The handler ${work.work} here.`)];
   const stub = ctx.facts.stubAuthCalls[0];
   if (stub?.decodes) {
@@ -407,8 +407,27 @@ function unauthenticatedFinding(ctx: JudgeContext, work: Anchored<SensitiveFact>
     messageId: wrapperOnly ? 'wrapperOnly' : 'unauthenticated',
     data: { name: ctx.name, work: work.work },
     at: ctx.nameNode,
-    related: rel,
+    related: [...rel, ...unresolvedImports(ctx.file, analysis)],
   };
+}
+
+/**
+ * The endpoint's imports of project code fnscan found no file for (`@/lib/auth` with no tsconfig
+ * `paths` for `@/`): a check made in one is not seen, and the finding says so where it points.
+ */
+function unresolvedImports(file: SourceFileInfo, analysis: ProjectAnalysis): RelatedReport[] {
+  const notes: RelatedReport[] = [];
+  for (const statement of file.sf.statements) {
+    if (!ts.isImportDeclaration(statement) || !ts.isStringLiteral(statement.moduleSpecifier) || statement.importClause?.isTypeOnly) continue;
+    const specifier = statement.moduleSpecifier.text;
+    if (isExternalPackage(specifier) || analysis.resolveImport(file, specifier) !== undefined) continue;
+    notes.push({
+      file,
+      span: { start: statement.moduleSpecifier.getStart(file.sf), end: statement.moduleSpecifier.getEnd() },
+      message: `fnscan found no file for \`${specifier}\`, so a check made in it is not seen${specifier.startsWith('.') ? '' : ' (a path alias needs tsconfig `paths`)'}.`,
+    });
+  }
+  return notes;
 }
 
 /**

@@ -414,12 +414,13 @@ function redwoodProject(root: string): ProjectInfo {
 function readPathAliases(apiDir: string, apiSrc: string, redwoodAlias = true): PathAlias[] {
   const aliases: PathAlias[] = redwoodAlias ? [{ prefix: 'src/', wildcard: true, targets: [apiSrc + path.sep] }] : [];
   for (const name of ['tsconfig.json', 'jsconfig.json']) {
-    const config = readJsonc(path.join(apiDir, name));
-    const options = (config as { compilerOptions?: { baseUrl?: string; paths?: Record<string, string[]> } } | undefined)
-      ?.compilerOptions;
-    if (typeof options?.paths !== 'object' || options.paths === null) continue;
-    const base = path.resolve(apiDir, typeof options.baseUrl === 'string' ? options.baseUrl : '.');
-    for (const [pattern, targets] of Object.entries(options.paths)) {
+    // Where `extends` may lead, worked out only for a config that has one.
+    let boundary: string | undefined;
+    const within = (): string => (boundary ??= configBoundary(apiDir));
+    const { paths, pathsDir, baseUrl } = compilerPaths(path.join(apiDir, name), within, 0);
+    if (paths === undefined || pathsDir === undefined) continue;
+    const base = baseUrl ?? pathsDir;
+    for (const [pattern, targets] of Object.entries(paths)) {
       if (!Array.isArray(targets) || pattern === 'src/*') continue;
       const wildcard = pattern.endsWith('*');
       aliases.push({
@@ -432,6 +433,60 @@ function readPathAliases(apiDir: string, apiSrc: string, redwoodAlias = true): P
     }
   }
   return aliases;
+}
+
+/** The folder a tsconfig's `extends` may lead into: the repository (the folder holding `.git`), else the workspace, else the project. */
+function configBoundary(dir: string): string {
+  for (let current = realPathOr(dir), up = 0; up <= MAX_WORKSPACE_DEPTH; current = path.dirname(current), up++) {
+    if (fs.existsSync(path.join(current, '.git'))) return current;
+    if (path.dirname(current) === current) break;
+  }
+  return workspaceOf(dir)?.dir ?? dir;
+}
+
+/** How many configs deep `extends` is followed (a loop stops there too). */
+const MAX_EXTENDS = 5;
+
+interface CompilerPaths {
+  paths?: Record<string, unknown>;
+  /** The folder of the config that set `paths`. */
+  pathsDir?: string;
+  baseUrl?: string;
+}
+
+/**
+ * A tsconfig's `paths` and `baseUrl` as TypeScript reads them, through the configs it `extends`
+ * (a monorepo's `tsconfig.base.json` often holds the aliases): a config's own options win over
+ * those it extends, `baseUrl` is relative to the config that sets it, and `paths` without one are
+ * relative to the config that sets them. Only JSON files named by a relative path and lying in
+ * `within` (the repository or workspace) are read, as data: never a package's shared config
+ * (`@tsconfig/next`, which sets no project aliases), a script, or a file outside the tree.
+ */
+function compilerPaths(file: string, within: () => string, depth: number): CompilerPaths {
+  const config = readJsonc(file) as { extends?: unknown; compilerOptions?: { baseUrl?: unknown; paths?: unknown } } | undefined;
+  if (typeof config !== 'object' || config === null) return {};
+  const dir = path.dirname(file);
+  let found: CompilerPaths = {};
+  const parents = typeof config.extends === 'string' ? [config.extends] : Array.isArray(config.extends) ? config.extends : [];
+  if (depth < MAX_EXTENDS) {
+    // With several, later ones win.
+    for (const parent of parents) {
+      if (typeof parent !== 'string' || !parent.startsWith('.')) continue;
+      const named = path.resolve(dir, parent);
+      // `"extends": "../../tsconfig.base"` names `tsconfig.base.json`.
+      const target = named.endsWith('.json') ? named : `${named}.json`;
+      if (!isWithin(within(), realPathOr(target))) continue;
+      const inherited = compilerPaths(target, within, depth + 1);
+      found = { ...found, ...Object.fromEntries(Object.entries(inherited).filter(([, v]) => v !== undefined)) };
+    }
+  }
+  const options = config.compilerOptions;
+  if (typeof options?.baseUrl === 'string') found.baseUrl = path.resolve(dir, options.baseUrl);
+  if (typeof options?.paths === 'object' && options.paths !== null && !Array.isArray(options.paths)) {
+    found.paths = options.paths as Record<string, unknown>;
+    found.pathsDir = dir;
+  }
+  return found;
 }
 
 /** A regular file within the size limit only: a tsconfig linked to a device must not hang discovery. */

@@ -2121,3 +2121,44 @@ export default async function handler(req, res) {
     ],
   );
 });
+
+test("a credentialed client's builder call is named by the request it leads to, and judged where that request is made", () => {
+  const root = tempProject(
+    {
+      'api/src/lib/auth.ts': "export const requireAuth = () => {\n  throw new Error('Unauthorized')\n}\n",
+      'api/src/functions/reindex.ts': `import algoliasearch from 'algoliasearch'
+const client = algoliasearch(process.env.ALGOLIA_APP_ID, process.env.ALGOLIA_ADMIN_API_KEY)
+export const handler = async (event) => {
+  await client.initIndex('products').saveObjects(JSON.parse(event.body)).then(() => null)
+  return { statusCode: 202 }
+}
+`,
+      'api/src/functions/caption.ts': `import { GoogleGenerativeAI } from '@google/generative-ai'
+import { requireAuth } from 'src/lib/auth'
+const genAI = new GoogleGenerativeAI(process.env.GEMINI_API_KEY)
+export const handler = async (event) => {
+  const model = genAI.getGenerativeModel({ model: 'gemini-1.5-flash' })
+  requireAuth()
+  const result = await model.generateContent(JSON.parse(event.body).prompt)
+  return { statusCode: 200, body: result.response.text() }
+}
+`,
+      'api/src/functions/openCaption.ts': `import { GoogleGenerativeAI } from '@google/generative-ai'
+const genAI = new GoogleGenerativeAI(process.env.GEMINI_API_KEY)
+export const handler = async (event) => {
+  const model = genAI.getGenerativeModel({ model: 'gemini-1.5-flash' })
+  const result = await model.generateContent(JSON.parse(event.body).prompt)
+  return { statusCode: 200, body: result.response.text() }
+}
+`,
+    },
+    'fnscan-handlers-',
+  );
+  assert.deepEqual(
+    scanRules(root, HANDLER_RULES).findings.map((f) => `${path.relative(root, f.location.file)} ${f.related[0]?.startPos.line}: ${f.message}`),
+    [
+      'api/src/functions/openCaption.ts 5: Handler `openCaption` calls `model.generateContent` with `process.env.GEMINI_API_KEY` without authenticating the caller.',
+      'api/src/functions/reindex.ts 4: Handler `reindex` calls `client.initIndex(…).saveObjects` with `process.env.ALGOLIA_ADMIN_API_KEY` without authenticating the caller.',
+    ],
+  );
+});

@@ -1499,7 +1499,8 @@ export class BehaviourAnalyzer {
       credential = this.configuredCredential(bound.text, value.file, 0);
     }
     if (!credential) return false;
-    facts.sensitive.push({ file, node: call, work: `calls \`${dottedOf(callee, name)}\` with \`${credential}\``, write: true, anchor: call });
+    const request = requestThrough(call) ?? { node: call, named: dottedOf(callee, name) };
+    facts.sensitive.push({ file, node: request.node, work: `calls \`${request.named}\` with \`${credential}\``, write: true, anchor: request.node });
     return true;
   }
 
@@ -3285,6 +3286,39 @@ function awaitedOrReturned(call: TS.CallExpression): boolean {
     return fn !== undefined && someNode(fn, (n) => ts.isAwaitExpression(n) && containsIdentifier(n.expression, name));
   }
   return false;
+}
+
+const PROMISE_METHODS = new Set(['then', 'catch', 'finally']);
+
+/**
+ * The request a credentialed client's builder call leads to, which tells what the handler does
+ * better than the builder: `client.initIndex('products').saveObjects(...)`, or
+ * `const model = genAI.getGenerativeModel(...)` then `model.generateContent(...)` in the same
+ * function. Undefined when the call is the request itself.
+ */
+function requestThrough(call: TS.CallExpression): { node: TS.CallExpression; named: string } | undefined {
+  let node = call;
+  let named = dottedName(unwrap(call.expression)) ?? calleeName(call) ?? '';
+  // Not `.then(...)` and the like: what a promise settles to is no further request.
+  for (let link = node.parent; ts.isPropertyAccessExpression(link) && link.expression === node && !PROMISE_METHODS.has(link.name.text) && ts.isCallExpression(link.parent) && link.parent.expression === link; link = node.parent) {
+    named += `(…).${link.name.text}`;
+    node = link.parent;
+  }
+  if (node !== call) return { node, named };
+  const bound = awaitedValue(call).parent;
+  if (!bound || !ts.isVariableDeclaration(bound) || !ts.isIdentifier(bound.name) || !isConstDeclaration(bound)) return undefined;
+  const fn = enclosingBody(bound);
+  const name = bound.name.text;
+  let found: TS.CallExpression | undefined;
+  if (fn) {
+    someNode(fn, (n) => {
+      if (n.pos < bound.end || !ts.isCallExpression(n)) return false;
+      const target = unwrap(n.expression);
+      if (ts.isPropertyAccessExpression(target) && ts.isIdentifier(target.expression) && target.expression.text === name) found = n;
+      return found !== undefined;
+    }, (n) => n !== fn && isFunctionLike(n));
+  }
+  return found && { node: found, named: dottedName(unwrap(found.expression)) ?? name };
 }
 
 /**

@@ -2162,3 +2162,26 @@ export const handler = async (event) => {
     ],
   );
 });
+
+test("a request's awaited answer is no builder: the request itself is named; Mapbox's access token is public", () => {
+  assert.deepEqual(
+    scanRules(
+      tempProject(
+        {
+          'api/src/functions/calls.ts': `import twilio from 'twilio'
+const client = twilio(process.env.TWILIO_ACCOUNT_SID, process.env.TWILIO_AUTH_TOKEN)
+export const handler = async () => {
+  const calls = await client.calls.list({ limit: 5 })
+  return { statusCode: 200, body: JSON.stringify(calls.map((c) => c.sid)) }
+}
+`,
+          'api/src/functions/mapConfig.ts': `export const handler = async () => ({ statusCode: 200, body: JSON.stringify({ token: process.env.MAPBOX_ACCESS_TOKEN }) })
+`,
+        },
+        'fnscan-handlers-',
+      ),
+      HANDLER_RULES,
+    ).findings.map((f) => f.message),
+    ['Handler `calls` calls `client.calls.list` with `process.env.TWILIO_AUTH_TOKEN` without authenticating the caller.'],
+  );
+});

@@ -13,7 +13,7 @@ import { findUrlCredential } from '../src/rules/secrets/urls';
 import { parseEnvFile, parseTomlStrings } from '../src/rules/secrets/env-file';
 import { shannonEntropy } from '../src/rules/secrets/entropy';
 import { FIXTURES, expectationKeys, expectationsFor, findingKeys, listFiles, scanFixture } from './support/fixtures';
-import { scanRules, tempProject } from './support/project';
+import { scanRules, tempDir, tempProject, writeFiles } from './support/project';
 
 const RULE = 'no-hardcoded-secret';
 
@@ -140,14 +140,16 @@ describe('placeholders', () => {
     '{{ webhook_secret }}', '%s', '__SECRET__', 'THIS_IS_NOT_SECRET_PLEASE_CHANGE', 'replace_me', 'REPLACE-WITH-REAL-KEY',
     'example', 'test', 'secret', 'password', 'Password', 'placeholder', 'dummy-token', 'redacted', '12345678',
     'abcdefghijklmnop', '0123456789abcdef', 'not-a-secret', 'insert-key-here', '...', 'whsec_test', 'ghp_your_token',
-    'sk_' + 'test_xxx', '$S{userAccessToken}', '{token}',
+    'sk_' + 'test_xxx', '$S{userAccessToken}', '{token}', 'sk_' + 'test_fake_key_for_build', 'ghp_' + 'not-a-real-token',
   ];
   for (const value of placeholders) {
     test(`is a placeholder: ${JSON.stringify(value)}`, () => assert.equal(isPlaceholder(value), true));
   }
 
-  test('generated values are not placeholders', () => {
-    for (const value of [tokens.generic(), tokens.hex64(), tokens.awsSecret()]) assert.equal(isPlaceholder(value), false);
+  test('generated values are not placeholders, nor words that do not say the value is fake', () => {
+    for (const value of [tokens.generic(), tokens.hex64(), tokens.awsSecret(), tokens.stripeLive(), 'sk_' + 'test_' + chars(24), 'whsec_' + 'test_key_for_development']) {
+      assert.equal(isPlaceholder(value), false, value.slice(0, 8));
+    }
   });
 
   test('demo words are spotted through l33t spelling', () => {
@@ -955,6 +957,46 @@ describe('the secrets-zoo fixture', () => {
       }
       assert.match(finding.secretHash ?? '', /^[0-9a-f]{64}$/);
     }
+  });
+});
+
+describe('real-world shapes (round y)', () => {
+  test("an Authorization value in a constant of any name is one; a constant's own i18n text is not", () => {
+    const encoded = Buffer.from(`staging:${chars(22)}`).toString('base64');
+    generated.add(encoded);
+    const found = scanModule(
+      [
+        `const STAGING_AUTH = 'Basic ${encoded}'`,
+        "export const load = () => fetch('https://staging.acme.dev', { headers: { Authorization: STAGING_AUTH } })",
+        "export const PLAN_LABEL = 'Basic Plan'",
+        "export const HINT = 'Bearer token'",
+      ].join('\n'),
+    );
+    assert.deepEqual(found.map((f) => `${f.location.startPos.line}:${f.messageId}:${f.message.replace(/\(.*\)/, '')}`), ['1:hardcoded:`STAGING_AUTH` holds a hardcoded Basic credential .']);
+  });
+
+  test("the fallback of an env() config helper (Strapi's idiom) is a fallback like process.env's", () => {
+    const secret = fake('', 32, HEX);
+    const found = scanModule(
+      [
+        'const env = (key, fallback) => process.env[key] ?? fallback',
+        `export default { admin: { auth: { secret: env('ADMIN_JWT_SECRET', '${secret}') } }, port: env('PORT', '1337'), host: env('HOST', '0.0.0.0') }`,
+      ].join('\n'),
+    );
+    assert.deepEqual(summary(found), ['2:warning:envFallback']);
+    assert.match(found[0].message, /^The fallback for `env\('ADMIN_JWT_SECRET'\)` is a hardcoded secret/);
+  });
+
+  test('a secret imported through a tsconfig alias is followed in a folder that is no app too', () => {
+    const secret = fake('', 44);
+    const root = tempDir('fnscan-secret-alias-');
+    writeFiles(root, {
+      'tsconfig.json': JSON.stringify({ compilerOptions: { baseUrl: '.', paths: { '@/*': ['./src/*'] } } }),
+      'src/config/index.ts': `export const config = { auth: { hs256: '${secret}' } }\n`,
+      'src/lib/verify.ts': "import jwt from 'jsonwebtoken'\nimport { config } from '@/config'\nexport const verify = (t: string) => jwt.verify(t, config.auth.hs256)\n",
+    });
+    const found = scanRules(root, [RULE]).findings.map((f) => `${relativePath(root, f.location.file)}:${f.location.startPos.line}`);
+    assert.deepEqual(found, ['src/lib/verify.ts:3']);
   });
 });
 

@@ -67,6 +67,33 @@ describe('flags credentials and bodies sent to non-local http:// URLs', () => {
     assert.match(found[0].message, /to `http:\/\/tracking\.partner-logistics\.com` over plain HTTP/);
   });
 
+  test('a credential in a URL built into a constant first, then requested', () => {
+    const found = inLib(
+      'const apiKey = process.env.OPENWEATHER_API_KEY',
+      'export const weather = async (q) => {',
+      '  const url = `http://api.openweathermap.org/data/2.5/weather?q=${q}&appid=${apiKey}`',
+      '  return fetch(url)',
+      '}',
+      'export const forecast = async (q) => {',
+      '  const url = `http://api.openweathermap.org/data/2.5/forecast?q=${q}&appid=${process.env.OPENWEATHER_API_KEY}`',
+      '  return fetch(url)',
+      '}',
+      // The key only over HTTPS, and a plain-HTTP URL that carries none.
+      'export const secure = async (q) => {',
+      '  const url = `https://api.openweathermap.org/data/2.5/weather?q=${q}&appid=${apiKey}`',
+      '  return fetch(url)',
+      '}',
+      'export const open = async (q) => {',
+      '  const url = `http://api.open-meteo.com/v1/forecast?q=${q}`',
+      '  return fetch(url)',
+      '}',
+    );
+    assert.deepEqual(found.map((h) => [h.messageId, h.message.match(/sends `([^`]+)` to `([^`]+)`/)?.slice(1)]), [
+      ['env', ['process.env.OPENWEATHER_API_KEY', 'http://api.openweathermap.org']],
+      ['env', ['process.env.OPENWEATHER_API_KEY', 'http://api.openweathermap.org']],
+    ]);
+  });
+
   test('a credential from the environment in the query string', () => {
     const found = inLib("export const geocode = (q) => fetch(`http://maps.vendor.io/geocode?q=${q}&key=${process.env.MAPS_API_KEY}`)");
     assert.deepEqual(found.map((h) => [h.messageId, h.message]), [

@@ -3305,7 +3305,8 @@ function requestThrough(call: TS.CallExpression): { node: TS.CallExpression; nam
     node = link.parent;
   }
   if (node !== call) return { node, named };
-  const bound = awaitedValue(call).parent;
+  // Bound as it is, not awaited: `const calls = await client.calls.list()` holds the answer of a request, not a builder.
+  const bound = call.parent;
   if (!bound || !ts.isVariableDeclaration(bound) || !ts.isIdentifier(bound.name) || !isConstDeclaration(bound)) return undefined;
   const fn = enclosingBody(bound);
   const name = bound.name.text;

@@ -186,5 +186,5 @@ export const EXEC_MODULES = new Set(['child_process', 'node:child_process', 'exe
 
 /** Names of credential environment variables, for "returns a secret" and "calls an API with credentials". */
 /** Env names bundlers expose to the browser, and keys that are public by design: never a secret. */
-export const PUBLIC_ENV = /^(?:NEXT_PUBLIC|REDWOOD_ENV|VITE|PUBLIC|GATSBY|EXPO_PUBLIC|REACT_APP)_|PUBLISHABLE|PUBLIC_?KEY|SEARCH_ONLY|^CLOUDINARY_API_KEY$/i;
+export const PUBLIC_ENV = /^(?:NEXT_PUBLIC|REDWOOD_ENV|VITE|PUBLIC|GATSBY|EXPO_PUBLIC|REACT_APP)_|PUBLISHABLE|PUBLIC_?KEY|SEARCH_ONLY|^CLOUDINARY_API_KEY$|^MAPBOX_(?:ACCESS_)?TOKEN$/i;
 export const CREDENTIAL_ENV = /SECRET|TOKEN|PASSWORD|PASSWD|PRIVATE|API_?KEY|ACCESS_?KEY|CREDENTIAL|AUTH|SERVICE_?ROLE|(?:CRON|ADMIN|INTERNAL|MASTER|SHARED|SERVICE|MAINT(?:ENANCE)?)_?KEY/i;

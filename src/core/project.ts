@@ -271,8 +271,9 @@ export function findEnclosingProjectRoot(dir: string): { root: string; kind: 're
   return platform ? { root: platform, kind: 'functions' } : undefined;
 }
 
+/** Files outside any app: their imports still go through the folder's tsconfig `paths` (`@/config`). */
 function plainProject(root: string): ProjectInfo {
-  return { kind: 'plain', root, paths: [] };
+  return { kind: 'plain', root, paths: readPathAliases(root, path.join(root, 'src'), false) };
 }
 
 function functionsProject(root: string): ProjectInfo {

@@ -199,7 +199,14 @@ function credentialHeaderIn(analysis: ProjectAnalysis, expr: TS.Expression, file
  */
 function credentialEnvIn(analysis: ProjectAnalysis, file: SourceFileInfo, args: readonly TS.Expression[]): string | undefined {
   let found: string | undefined;
-  for (const arg of args) {
+  // `const url = \`http://...&appid=${key}\``, then `fetch(url)`: the constant's value is in the call too.
+  const values = args.flatMap((arg) => {
+    const inner = unwrap(arg);
+    if (!ts.isIdentifier(inner)) return [arg];
+    const value = analysis.resolveValue(inner, file);
+    return value.node !== inner && value.file === file && ts.isExpression(value.node) ? [arg, value.node] : [arg];
+  });
+  for (const arg of values) {
     walk(arg, (node) => {
       if (found) return false;
       let read: TS.Node = node;

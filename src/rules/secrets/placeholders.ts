@@ -29,10 +29,21 @@ const BRACED_NAME = /\{[A-Za-z_][A-Za-z0-9_.]{0,63}\}/;
 /** Examples every reader has seen: the payload of jwt.io's sample token (`John Doe`, `1234567890`). */
 const KNOWN_EXAMPLE = /eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ/;
 
+/**
+ * Lower-case words joined by `_` or `-` that say the value is not real (`fake_key_for_build`,
+ * `not-a-real-token`): after a token's prefix, where real tokens are random. Words alone do not
+ * make a placeholder: `whsec_test_key_for_development` is a development secret, and as a fallback
+ * it is what production verifies with when the variable is missing.
+ */
+const WORDS_ONLY = /^[a-z]+(?:[_-][a-z]+)+$/;
+const NOT_REAL_WORD = /(?:^|[_-])(?:fake|dummy|placeholder|mock|stub|invalid|bogus|not[_-](?:a[_-])?real)(?:[_-]|$)/;
+
 export function isPlaceholder(value: string): boolean {
   if (KNOWN_EXAMPLE.test(value)) return true;
   const prefix = TOKEN_PREFIX.exec(value.trim());
-  return isPlaceholderText(value) || (prefix !== null && isPlaceholderText(value.trim().slice(prefix[0].length)));
+  if (prefix === null) return isPlaceholderText(value);
+  const rest = value.trim().slice(prefix[0].length);
+  return isPlaceholderText(value) || isPlaceholderText(rest) || (WORDS_ONLY.test(rest) && NOT_REAL_WORD.test(rest));
 }
 
 function isPlaceholderText(value: string): boolean {

@@ -189,13 +189,18 @@ function literalCandidate(node: TS.StringLiteralLike, file: SourceFileInfo, hint
     return verdict && contextCandidate(node, 'envFallback', { env: context.read ?? `process.env.${context.env}` }, verdict);
   }
   if (context.kind === 'none' || !isDisplayableName(context.name) || findKnownSecret(context.name)) {
-    const verdict = classifyUnnamed(value, hints);
+    const verdict = classifyUnnamed(value, hints) ?? (SCHEME_AND_CREDENTIAL.test(value) ? classifyAuthorization(value, hints) : undefined);
     return verdict && contextCandidate(node, 'literal', {}, verdict);
   }
   const last = context.name.split('.').pop() ?? context.name;
   if (isAuthorizationName(last)) {
     const verdict = classifyAuthorization(value, hints);
     return verdict && contextCandidate(node, 'authorizationHeader', { name: last }, verdict);
+  }
+  // `const STAGING_AUTH = 'Basic c3RhZ2luZzp...'`: the value says it is an Authorization header's, whatever it is named.
+  if (SCHEME_AND_CREDENTIAL.test(value)) {
+    const verdict = classifyAuthorization(value, hints);
+    if (verdict) return contextCandidate(node, 'hardcoded', { name: context.name }, verdict);
   }
   const verdict = classifyNamed(value, last, { ...hints, ...objectHints(context.object, node) });
   if (!verdict) return undefined;
@@ -226,6 +231,9 @@ function envSuggestion(node: TS.Node, file: SourceFileInfo, name: string): Sugge
  * of an env read, or nowhere in particular.
  */
 const AUTH_SCHEME_PREFIX = /^(?:Bearer|Basic|Token|Bot) $/i;
+
+/** A whole Authorization value, scheme and credential: `Basic <base64>`, `Bearer <token>`. */
+const SCHEME_AND_CREDENTIAL = /^(?:Bearer|Basic) \S{8,}$/;
 
 function literalContext(node: TS.StringLiteralLike): LiteralContext {
   let child: TS.Node = node;
@@ -267,8 +275,21 @@ function literalContext(node: TS.StringLiteralLike): LiteralContext {
   }
   if (ts.isBinaryExpression(parent) && parent.right === child) return binaryContext(parent, parent.left);
   if (ts.isBinaryExpression(parent) && parent.left === child && isComparison(parent)) return namedBy(parent.right);
-  if (ts.isCallExpression(parent)) return headerSetterContext(parent, child);
+  if (ts.isCallExpression(parent)) return envHelperContext(parent, child) ?? headerSetterContext(parent, child);
   return { kind: 'none' };
+}
+
+/**
+ * `env('ADMIN_JWT_SECRET', '<value>')`, `env.int('PORT', 1337)`: the config helper Strapi (and
+ * many apps of their own) read variables through, whose second argument is the fallback.
+ */
+function envHelperContext(call: TS.CallExpression, child: TS.Node): LiteralContext | undefined {
+  if (call.arguments[1] !== child) return undefined;
+  const callee = unwrap(call.expression);
+  const name = ts.isIdentifier(callee) ? callee.text : ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) ? callee.expression.text : undefined;
+  const env = stringLiteralValue(call.arguments[0]);
+  if (name !== 'env' || env === undefined || !/^[A-Z][A-Z0-9_]*$/.test(env)) return undefined;
+  return { kind: 'fallback', env, read: `env('${env}')` };
 }
 
 function binaryContext(binary: TS.BinaryExpression, left: TS.Expression): LiteralContext {

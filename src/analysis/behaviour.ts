@@ -2150,10 +2150,14 @@ function enclosingBody(node: TS.Node): TS.Node | undefined {
 /** Is this a `return { statusCode: 401 }`, `new Response(..., { status: 403 })`, `res.status(401)`-style refusal? */
 export function isRejectingResponse(expr: TS.Expression, codes = /^(40[013]|429)$/): boolean {
   const inner = unwrap(expr);
-  const text = inner.getText();
-  const match = /\b(?:statusCode|status)\s*:\s*(\d{3})\b|\.status\((\d{3})\)|\bsendStatus\((\d{3})\)/.exec(text);
-  const code = match?.[1] ?? match?.[2] ?? match?.[3] ?? honoStatus(inner) ?? helperStatus(inner);
+  const code = writtenStatus(inner) ?? honoStatus(inner) ?? helperStatus(inner);
   return code !== undefined && codes.test(code);
+}
+
+/** A status written in an answer: `{ statusCode: 401 }`, `{ status: 403 }`, `res.status(401)`, `res.sendStatus(403)`. */
+function writtenStatus(answer: TS.Expression): string | undefined {
+  const match = /\b(?:statusCode|status)\s*:\s*(\d{3})\b|\.status\((\d{3})\)|\bsendStatus\((\d{3})\)/.exec(answer.getText());
+  return match?.[1] ?? match?.[2] ?? match?.[3];
 }
 
 /** A helper named for the refusal it answers: `return unauthorized()`, `forbiddenResponse()`. */
@@ -2177,16 +2181,14 @@ function helperStatus(expr: TS.Expression): string | undefined {
   const helper = topLevelFunction(expr.getSourceFile(), callee.text);
   if (!helper?.body) return undefined;
   let status: string | undefined;
+  // Its own answers only, not a nested function's, nor another helper's in turn.
   const answers = ts.isBlock(helper.body) ? [] : [helper.body];
   walk(helper.body, (n) => {
     if (isFunctionLike(n)) return false;
     if (ts.isReturnStatement(n) && n.expression) answers.push(n.expression);
     return undefined;
   });
-  for (const answer of answers) {
-    const match = /\b(?:statusCode|status)\s*:\s*(\d{3})\b|\.status\((\d{3})\)/.exec(unwrap(answer).getText());
-    status ??= match?.[1] ?? match?.[2];
-  }
+  for (const answer of answers) status ??= writtenStatus(unwrap(answer));
   return status;
 }
 

@@ -40,9 +40,9 @@ export interface ScanOptions {
   /** Folder the config's `ignore` globs are relative to (the root of the app it belongs to); default: each scanned path. */
   configRoot?: string;
   /**
-   * Judge each project's files by its own config, or the nearest above it (`findConfig`), as the
-   * ESLint plugin does, instead of `config`: the CLI without `--config`. `config` still gives the
-   * scan-wide settings (the file-size limit).
+   * Judge the files of each project that has a config (its own, or its workspace's:
+   * `projectConfig`) by that one, as the ESLint plugin does, and the others by `config`: the CLI
+   * without `--config`. `config` still gives the scan-wide settings (the file-size limit).
    */
   projectConfigs?: boolean;
   /** Keep time per rule and per file (`--timing`); the phases' wall times are kept anyway. */
@@ -528,7 +528,7 @@ function isEnabled(rule: Rule, config: FnscanConfig): boolean {
   return config.rules?.[rule.meta.id] !== 'off';
 }
 
-/** The config a project's files are judged by: its own (or the nearest above it), when the scan reads those; else the scan's. */
+/** The config a project's files are judged by: its own (or its workspace's), when the scan reads those; else the scan's. */
 function configOf(project: ProjectInfo, setup: WorkSetup): FnscanConfig {
   return project.settings?.config ?? setup.config;
 }

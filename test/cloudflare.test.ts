@@ -33,6 +33,11 @@ app.delete('/ops/users', async (c) => c.json(await c.env.DB.prepare('DELETE FROM
 export default app
 `;
   assert.deepEqual(findings({ ...WORKER, 'src/index.ts': app("(c, next) => jwt({ secret: c.env.JWT_SECRET })(c, next)") }), []);
+  // The same middleware held in a constant first (`const auth = (c, next) => ...; app.use('/api/*', auth)`).
+  assert.deepEqual(
+    findings({ ...WORKER, 'src/index.ts': app('auth').replace('const app = new Hono()', 'const app = new Hono()\nconst auth = (c, next) => jwt({ secret: c.env.JWT_SECRET })(c, next)') }),
+    [],
+  );
   // A wrapper that lets some requests past the check guards nothing it can be sure of.
   assert.deepEqual(
     findings({ ...WORKER, 'src/index.ts': app("(c, next) => (c.req.method === 'GET' ? next() : jwt({ secret: c.env.JWT_SECRET })(c, next))") }),
@@ -193,4 +198,43 @@ test('a Worker whose main names a build output missing from the tree is reported
   const built = scanRules(root, ['no-unauthenticated-handler']);
   assert.deepEqual(built.skipped, []);
   assert.equal(built.findings.length, 1);
+});
+
+test("Discord's verifyKey deciding a 401 verifies an interaction; an async verify helper tested without await verifies nothing", () => {
+  const discord = `import { verifyKey } from 'discord-interactions'
+export default {
+  async fetch(request, env) {
+    const signature = request.headers.get('x-signature-ed25519')
+    const timestamp = request.headers.get('x-signature-timestamp')
+    const body = await request.text()
+    const isValid = signature && timestamp && (await verifyKey(body, signature, timestamp, env.DISCORD_PUBLIC_KEY))
+    if (!isValid) return new Response('Bad request signature.', { status: 401 })
+    await env.DB.prepare('DELETE FROM subscribers WHERE discord_id = ?').bind(JSON.parse(body).member.user.id).run()
+    return Response.json({ type: 4 })
+  },
+}
+`;
+  const relay = (awaited: string) => `const verify = async (req, secret) => {
+  const enc = new TextEncoder()
+  const key = await crypto.subtle.importKey('raw', enc.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['verify'])
+  const sig = new Uint8Array((req.headers.get('x-hub-signature-256') ?? '').slice(7).match(/../g).map((h) => parseInt(h, 16)))
+  return crypto.subtle.verify('HMAC', key, sig, enc.encode(await req.clone().text()))
+}
+export default {
+  async fetch(request, env) {
+    if (!${awaited}verify(request, env.WEBHOOK_SECRET)) return new Response('no', { status: 401 })
+    await env.DB.prepare('DELETE FROM users WHERE id = ?').bind('1').run()
+    return new Response('ok')
+  },
+}
+`;
+  assert.deepEqual(findings({ ...WORKER, 'src/index.ts': discord }), [
+    'require-replay-protection: Webhook handler `api` verifies with `verifyKey` but neither checks a timestamp nor de-duplicates events. @src/index.ts:7',
+  ]);
+  assert.deepEqual(findings({ ...WORKER, 'src/index.ts': relay('') }), [
+    'require-webhook-verification: Webhook handler `api` does not await `verify()`; the pending promise is truthy, so every signature passes. @src/index.ts:9',
+  ]);
+  assert.deepEqual(findings({ ...WORKER, 'src/index.ts': relay('(await ') .replace("env.WEBHOOK_SECRET)) return", 'env.WEBHOOK_SECRET))) return') }), [
+    'require-replay-protection: Webhook handler `api` verifies with Web Crypto `crypto.subtle.verify` but neither checks a timestamp nor de-duplicates events. @src/index.ts:5',
+  ]);
 });

@@ -1615,6 +1615,16 @@ export const handler = async (event) => {
 });
 
 test("a contact form mails the caller's message to the app's own fixed address; a fixed digest or a caller-chosen recipient is still work", () => {
+  const resend = (to: string) => `export const handler = async (event) => {
+  const { email, message } = JSON.parse(event.body)
+  const res = await fetch('https://api.resend.com/emails', {
+    method: 'POST',
+    headers: { Authorization: \`Bearer \${process.env.RESEND_API_KEY}\`, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ from: 'Website <noreply@acme.dev>', to: ${to}, reply_to: email, subject: 'Contact form', text: message }),
+  })
+  return { statusCode: res.ok ? 202 : 502 }
+}
+`;
   const endpoint = (send: string) => `import nodemailer from 'nodemailer'
 const transporter = nodemailer.createTransport({ host: 'smtp.acme.dev' })
 const SUPPORT = 'support@acme.dev'
@@ -1638,12 +1648,16 @@ export const handler = async (event) => {
         "const SUPPORT = 'support@acme.dev'\nconst TEAMS = { sales: 'sales@acme.dev', support: SUPPORT, education: 'edu@acme.dev' }",
       ),
       'api/src/functions/pushed.ts': endpoint('{ to: list, text: message }').replace('  await transporter', '  const list = [SUPPORT]\n  list.push(email)\n  await transporter'),
+      // The same form posted to Resend's HTTP API with its key; to the caller's address, it is work.
+      'api/src/functions/resendFetch.ts': resend('process.env.SUPPORT_EMAIL'),
+      'api/src/functions/resendFetchInvite.ts': resend('email'),
     }),
     [
       'no-unauthenticated-handler:unauthenticated@api/src/functions/bcc.ts:4',
       'no-unauthenticated-handler:unauthenticated@api/src/functions/digest.ts:4',
       'no-unauthenticated-handler:unauthenticated@api/src/functions/invite.ts:4',
       'no-unauthenticated-handler:unauthenticated@api/src/functions/pushed.ts:4',
+      'no-unauthenticated-handler:unauthenticated@api/src/functions/resendFetchInvite.ts:1',
     ],
   );
 });
@@ -2183,5 +2197,63 @@ export const handler = async () => {
       HANDLER_RULES,
     ).findings.map((f) => f.message),
     ['Handler `calls` calls `client.calls.list` with `process.env.TWILIO_AUTH_TOKEN` without authenticating the caller.'],
+  );
+});
+
+test('DynamoDB: a conditional put of the delivery id de-duplicates; a table named by its variable is read as the table it names; a verifier result assigned later decides', () => {
+  const github = (put: string) => `import { createHmac, timingSafeEqual } from 'node:crypto'
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb'
+import { PutCommand } from '@aws-sdk/lib-dynamodb'
+import { ddb } from 'src/lib/ddb'
+const verify = (body, header) => {
+  const digest = Buffer.from('sha256=' + createHmac('sha256', process.env.GITHUB_WEBHOOK_SECRET).update(body).digest('hex'))
+  const given = Buffer.from(header)
+  return given.length === digest.length && timingSafeEqual(given, digest)
+}
+export const handler = async (event) => {
+  if (!verify(event.body, event.headers['x-hub-signature-256'] ?? '')) return { statusCode: 401 }
+  const deliveryId = event.headers['x-github-delivery']
+  try {
+    await ddb.send(new PutCommand({ TableName: process.env.DELIVERIES_TABLE, Item: { id: deliveryId }${put} }))
+  } catch (err) {
+    if (err instanceof ConditionalCheckFailedException) return { statusCode: 200 }
+    throw err
+  }
+  await ddb.send(new PutCommand({ TableName: 'deployments', Item: { sha: JSON.parse(event.body).after } }))
+  return { statusCode: 202 }
+}
+`;
+  assert.deepEqual(
+    verdicts({
+      'api/src/lib/ddb.ts': "import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'\nexport const ddb = DynamoDBDocumentClient.from(client)\n",
+      'api/src/functions/deployOnce.ts': github(", ConditionExpression: 'attribute_not_exists(id)'"),
+      'api/src/functions/deployTwice.ts': github(''),
+      'api/src/functions/exportCustomers.ts': `import { ScanCommand } from '@aws-sdk/lib-dynamodb'
+import { ddb } from 'src/lib/ddb'
+export const handler = async () => {
+  const { Items } = await ddb.send(new ScanCommand({ TableName: process.env.CUSTOMERS_TABLE }))
+  const { Items: plans } = await ddb.send(new ScanCommand({ TableName: process.env.PLANS_TABLE }))
+  return { statusCode: 200, body: JSON.stringify({ Items, plans }) }
+}
+`,
+      'api/src/functions/twilioInbound.ts': `import twilio from 'twilio'
+import { db } from 'src/lib/db'
+export const handler = async (event) => {
+  let isValid = true
+  if (process.env.NODE_ENV === 'production') {
+    isValid = twilio.validateRequest(process.env.TWILIO_AUTH_TOKEN, event.headers['x-twilio-signature'] ?? '', 'https://acme.dev/twilio', event.body)
+  }
+  if (!isValid) return { statusCode: 403 }
+  await db.inbound.create({ data: { body: event.body } })
+  return { statusCode: 200 }
+}
+`,
+      ...DB,
+    }),
+    [
+      'require-replay-protection:noReplayProtection@api/src/functions/deployTwice.ts:6',
+      'no-unauthenticated-handler:unauthenticated@api/src/functions/exportCustomers.ts:3',
+      'require-replay-protection:noReplayProtection@api/src/functions/twilioInbound.ts:6',
+    ],
   );
 });

@@ -104,6 +104,7 @@ export const LIBRARY_CALL_NAMES: ReadonlySet<string> = new Set([
   'verifyMessage',
   'verifyTypedData',
   'verifyDetached',
+  'verifyKey',
   'jwtVerify',
   'validate',
   'unmarshal',
@@ -889,6 +890,15 @@ export class BehaviourAnalyzer {
     if (name !== undefined && name.endsWith('Command')) {
       const query = dynamoCommandWork(node);
       if (query) facts.sensitive.push({ file, node, work: query.work, write: query.write, anchor: node, model: query.table, append: query.append });
+      // `new PutCommand({ Item: { id: deliveryId }, ConditionExpression: 'attribute_not_exists(id)' })`
+      // fails on a repeat (ConditionalCheckFailedException): a de-duplication, unless a `catch` carries on.
+      const options = node.arguments?.[0] && unwrap(node.arguments[0]);
+      const item = options && ts.isObjectLiteralExpression(options) ? propertyValue(objectProperty(options, 'Item')) : undefined;
+      const conditionNode = options && ts.isObjectLiteralExpression(options) ? propertyValue(objectProperty(options, 'ConditionExpression')) : undefined;
+      const condition = conditionNode && stringLiteralValue(conditionNode);
+      if ((name === 'PutCommand' || name === 'PutItemCommand') && item && condition?.includes('attribute_not_exists(') && this.keyedByDelivery([item], file)) {
+        facts.dedupe.push(isSwallowed(node) ? { file, node, idempotent: true } : { file, node });
+      }
     }
     const source = this.packageOf(node.expression, file);
     // Cloudflare's send_email binding: `env.MAILER.send(new EmailMessage(from, to, raw))`.
@@ -958,6 +968,12 @@ export class BehaviourAnalyzer {
         for (let i = before; i < facts.verifies.length; i++) {
           const v = facts.verifies[i];
           if (!v.broken && throwsOnFailure(v)) facts.verifies[i] = { ...v, broken: 'swallowed' };
+        }
+      }
+      // `if (!verify(request, secret))` on an async helper: its promise is tested, always truthy, so every signature passes.
+      if (isAsyncFunction(target.fn) && promiseTested(call)) {
+        for (let i = before; i < facts.verifies.length; i++) {
+          if (!facts.verifies[i].broken) facts.verifies[i] = { ...facts.verifies[i], file, node: call, via: `\`${name}()\``, broken: 'unawaited' };
         }
       }
       if (facts.auth.length > authBefore && helperAuthIsLost(call, target.fn, callee, swallowed)) {
@@ -1173,8 +1189,8 @@ export class BehaviourAnalyzer {
         return true;
       }
     }
-    if (/^(verify|verifyMessage|verifyTypedData|verifyDetached)$/.test(name) && source !== undefined && decidesRefusal(call)) {
-      // A package's signature check (openpgp, ethers, tweetnacl, node:crypto) deciding a refusal authenticates.
+    if (/^(verify|verifyMessage|verifyTypedData|verifyDetached|verifyKey)$/.test(name) && source !== undefined && decidesRefusal(call)) {
+      // A package's signature check (openpgp, ethers, tweetnacl, discord-interactions' `verifyKey`, node:crypto) deciding a refusal authenticates.
       facts.auth.push({ file, node: call, via: `${SIGNATURE_CHECK}\`${dotted}\``, anchor: call });
       return true;
     }
@@ -1354,7 +1370,7 @@ export class BehaviourAnalyzer {
       }
       const credential = call.arguments.map((a) => this.credentialThrough(a, file)).find(Boolean);
       if (credential) {
-        facts.sensitive.push({ file, node: call, work: `calls a third-party API with \`${credential}\``, write: true, anchor: call });
+        if (!this.postsContactForm(call, file)) facts.sensitive.push({ file, node: call, work: `calls a third-party API with \`${credential}\``, write: true, anchor: call });
         return true;
       }
       return false;
@@ -1651,7 +1667,25 @@ export class BehaviourAnalyzer {
   private relaysToFixedRecipients(call: TS.CallExpression, file: SourceFileInfo): boolean {
     const first = call.arguments[0] && unwrap(call.arguments[0]);
     const options = first && ts.isIdentifier(first) ? this.analysis.resolveValue(first, file).node : first;
-    if (!options || !ts.isObjectLiteralExpression(options)) return false;
+    return options !== undefined && this.mailsFixedRecipients(options, call, file);
+  }
+
+  /**
+   * The same contact form posted to a mail API over HTTP: `fetch('https://api.resend.com/emails',
+   * { body: JSON.stringify({ to: env.SUPPORT_EMAIL, reply_to: email, text: message }) })`.
+   */
+  private postsContactForm(call: TS.CallExpression, file: SourceFileInfo): boolean {
+    const [url, init] = call.arguments;
+    if (!url || !init || !MAIL_API.test(url.getText(file.sf))) return false;
+    const options = unwrap(init);
+    const body = ts.isObjectLiteralExpression(options) ? propertyValue(objectProperty(options, 'body')) : undefined;
+    const json = body && unwrap(body);
+    const mail = json && ts.isCallExpression(json) && dottedName(unwrap(json.expression)) === 'JSON.stringify' && json.arguments[0] ? unwrap(json.arguments[0]) : undefined;
+    return mail !== undefined && this.mailsFixedRecipients(mail, call, file);
+  }
+
+  private mailsFixedRecipients(options: TS.Node, call: TS.CallExpression, file: SourceFileInfo): boolean {
+    if (!ts.isObjectLiteralExpression(options)) return false;
     // Postmark writes `To`, `Cc` and `Bcc`.
     const recipients = options.properties.filter((p) => RECIPIENT_KEYS.has((p.name ? propertyKeyName(p.name) ?? '' : '').toLowerCase()));
     if (!recipients.some((p) => (p.name ? propertyKeyName(p.name) ?? '' : '').toLowerCase() === 'to')) return false;
@@ -2275,6 +2309,9 @@ function functionRejects(node: TS.Node, authOnly: boolean): boolean {
   );
 }
 
+/** Mail APIs whose JSON body names the recipients at its top (`to`, Postmark's `To`): Resend, Postmark. */
+const MAIL_API = /api\.resend\.com\/emails|api\.postmarkapp\.com\/email/;
+
 /** `'HMAC'` or `{ name: 'HMAC' }`: Web Crypto's algorithm argument for a keyed hash. */
 function isHmacAlgorithm(arg: TS.Expression | undefined): boolean {
   return algorithmName(arg) === 'HMAC';
@@ -2860,6 +2897,11 @@ function resultIsChecked(call: TS.CallExpression): boolean {
   while (current.parent && (ts.isAwaitExpression(current.parent) || ts.isParenthesizedExpression(current.parent) ||
     ts.isPrefixUnaryExpression(current.parent) || ts.isBinaryExpression(current.parent) ||
     (ts.isConditionalExpression(current.parent) && current.parent.condition !== current))) {
+    // `isValid = twilio.validateRequest(...)`, assigned to a variable declared before: what the variable decides.
+    const parent = current.parent;
+    if (ts.isBinaryExpression(parent) && parent.operatorToken.kind === ts.SyntaxKind.EqualsToken && parent.right === current && ts.isIdentifier(parent.left)) {
+      return variableGuardsRejection(parent.left);
+    }
     current = current.parent;
   }
   const parent = current.parent;

@@ -1,6 +1,6 @@
 import ts from '../core/typescript';
 import type * as TS from 'typescript';
-import { calleeName, lastName, stringLiteralValue, unwrap } from '../core/ast';
+import { calleeName, envReadName, lastName, stringLiteralValue, unwrap } from '../core/ast';
 import { PRIVATE_MODEL } from './vocabulary';
 
 /**
@@ -83,7 +83,13 @@ function dynamoWork(input: TS.ObjectLiteralExpression, via: string, write: boole
   const hasItems = input.properties.some((p) => (ts.isPropertyAssignment(p) || ts.isShorthandPropertyAssignment(p)) && ts.isIdentifier(p.name) && /^(RequestItems|TransactItems)$/.test(p.name.text));
   if (!tableValue && !hasItems) return undefined;
   const table = tableValue && ts.isPropertyAssignment(tableValue) ? stringLiteralValue(unwrap(tableValue.initializer)) : undefined;
-  if (!write) return table !== undefined && PRIVATE_MODEL.test(table) ? { work: `reads the \`${table}\` table`, write: false, table } : undefined;
+  if (!write) {
+    if (table !== undefined) return PRIVATE_MODEL.test(table) ? { work: `reads the \`${table}\` table`, write: false, table } : undefined;
+    // `TableName: process.env.CUSTOMERS_TABLE`, as serverless.yml hands table names over: named by its variable.
+    const env = tableValue && ts.isPropertyAssignment(tableValue) ? envReadName(unwrap(tableValue.initializer)) : undefined;
+    const named = env?.replace(/_TABLE(?:_NAME)?$/i, '').toLowerCase();
+    return named && named !== env?.toLowerCase() && PRIVATE_MODEL.test(named) ? { work: `reads the table in \`${env}\``, write: false } : undefined;
+  }
   return { work: table !== undefined ? `writes to the \`${table}\` table` : `writes to DynamoDB with \`${via}\``, write: true, ...(table !== undefined ? { table } : {}), append: /^Put/.test(via) };
 }
 

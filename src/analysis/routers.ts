@@ -477,6 +477,10 @@ export function libraryStep(node: TS.Expression, file: SourceFileInfo, behaviour
     if (made && ts.isCallExpression(made)) {
       step = made;
       stepFile = value.file;
+    } else if (made && isFunctionLike(made)) {
+      // `const auth = (c, next) => jwt({ secret: c.env.JWT_SECRET })(c, next)`, then `app.use('/api/*', auth)`.
+      const delegate = delegatedMiddleware(made);
+      if (delegate) return libraryStep(delegate, value.file, behaviour, route);
     }
   }
   // express-unless: `expressjwt({...}).unless({ path: ['/login'] })` skips the check on those paths.

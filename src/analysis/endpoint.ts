@@ -730,7 +730,7 @@ function capitalise(text: string): string {
 function isDeclaredPublic(file: SourceFileInfo, name: string, config: FnscanConfig): boolean {
   const declared = config.publicFunctions ?? [];
   if (declared.includes(name)) return true;
-  // Relative to the folder of the config that declares them (the project's own, or one above it).
+  // Relative to the folder of the config that declares them (the project's own, or its workspace's).
   const rel = path.relative(file.project.settings?.dir ?? file.project.root, file.path).split(path.sep).join('/');
   return compileGlobs(declared.filter((d) => d.includes('/') || d.includes('*')))(rel);
 }

@@ -125,6 +125,12 @@ export const run = onRequest(async (req, res) => {
   assert.deepEqual(work("await db.doc(`accounts/${req.body.id}`).update({ plan: 'pro' })"), ['writes to the `accounts` collection']);
   assert.deepEqual(work('const ref = db.collection(\'carts\').doc(req.body.id)\n  await ref.set(req.body)'), ['writes to the `carts` collection']);
   assert.deepEqual(work("const batch = db.batch()\n  batch.delete(db.collection('carts').doc('a'))\n  await batch.commit()"), ['writes to the `carts` collection']);
+  // A batch filled with references fnscan cannot name (documents of a query) still writes when committed.
+  assert.deepEqual(
+    work("const snap = await db.collection('projects').where('owner', '==', req.body.from).get()\n  const batch = db.batch()\n  snap.docs.forEach((d) => batch.update(d.ref, { owner: req.body.to }))\n  await batch.commit()"),
+    ['writes to Firestore with `batch.commit`'],
+  );
+  assert.deepEqual(work("const tx = knex.transaction()\n  await tx.commit()"), []);
   assert.deepEqual(work("await getDatabase().ref('presence').child(req.body.uid).remove()"), ['writes to `presence` in the Realtime Database']);
   assert.deepEqual(work('await getAuth().createCustomToken(req.body.uid)'), ['changes Firebase Auth users with `createCustomToken`']);
   assert.deepEqual(work('await getMessaging().send({ topic: req.body.topic, notification: req.body })'), ['sends push messages with `send`']);

@@ -86,8 +86,8 @@ export const FIREBASE_CALL_NAMES: ReadonlySet<string> = new Set([
   'getUser', 'getUserByEmail', 'getUserByPhoneNumber', 'getUsers', 'listUsers',
   // Cloud Messaging.
   'send', 'sendEach', 'sendEachForMulticast', 'sendMulticast', 'sendAll', 'sendToDevice', 'sendToTopic', 'sendToCondition',
-  // Firestore's recursive delete of a collection or document and everything below it.
-  'recursiveDelete',
+  // Firestore's recursive delete of a collection or document and everything below it; a batch's commit.
+  'recursiveDelete', 'commit',
   // Cloud Storage.
   'save', 'makePublic', 'upload', 'getSignedUrl',
 ]);
@@ -145,6 +145,14 @@ export function firebaseWork(call: TS.CallExpression, callee: TS.Expression, nam
     const target = call.arguments[0] ? referenceOf(call.arguments[0], valueOf, 0) : undefined;
     if (target?.store !== 'firestore' || !isFirestore(receiver, valueOf)) return undefined;
     return { work: target.name ? `deletes documents of the \`${target.name}\` collection` : 'deletes Firestore documents with `recursiveDelete`', write: true, table: target.name };
+  }
+  // `const batch = db.batch()`, then `batch.commit()`: what the batch holds is written, whatever
+  // reference its writes were handed (`snap.docs.forEach((d) => batch.update(d.ref, ...))`).
+  if (name === 'commit') {
+    const made = ts.isIdentifier(receiver) ? valueOf(receiver) : receiver;
+    const batch = ts.isExpression(made) ? unwrap(made) : undefined;
+    const from = batch && ts.isCallExpression(batch) && ts.isPropertyAccessExpression(unwrap(batch.expression)) && calleeName(batch) === 'batch' ? (unwrap(batch.expression) as TS.PropertyAccessExpression).expression : undefined;
+    return from && isFirestore(from, valueOf) ? { work: 'writes to Firestore with `batch.commit`', write: true } : undefined;
   }
   // `batch.set(ref, data)`, `t.update(ref, data)`: a batch's or a transaction's write names the reference first.
   if (DOC_WRITES.has(name) && call.arguments.length >= 1) {

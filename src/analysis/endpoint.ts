@@ -6,7 +6,7 @@ import { isExternalPackage, type ProjectAnalysis } from '../core/analysis';
 import type { FnscanConfig } from '../core/config';
 import type { Level } from '../core/types';
 import type { RelatedReport, SuggestionReport } from '../core/rule';
-import { calleeName, isFunctionLike, objectProperty, propertyValue, someNode, stringLiteralValue, unwrap, type FunctionLike } from '../core/ast';
+import { calleeName, isFunctionLike, objectProperty, propertyValue, someNode, stringLiteralValue, unwrap, walk, type FunctionLike } from '../core/ast';
 import { compileGlobs } from '../core/glob';
 import { endpointInfo } from '../core/project';
 import { HTTP_METHODS, middlewareGuards, type ConfigSite, type EndpointInfo, type GatewayAuth } from '../core/platforms';
@@ -698,9 +698,8 @@ const ENV_READ = /\bprocess\.env\b|\bimport\.meta\.env\b|\b(?:Deno|Netlify)\.env
 /** The identifiers a test is written with (`isMock && enabled`). */
 function syntaxNames(test: TS.Node): string[] {
   const names: string[] = [];
-  someNode(test, (n) => {
+  walk(test, (n) => {
     if (ts.isIdentifier(n)) names.push(n.text);
-    return false;
   });
   return names;
 }

@@ -73,11 +73,14 @@ export interface FoundConfig {
   config: FnscanConfig;
 }
 
-/** The folder's own `fnscan.config.json`, else its package.json's `fnscan` key; undefined when it has neither. */
+/** The files a folder's own config is read from, in that order: its `fnscan.config.json`, else its package.json's `fnscan` key. */
+export const CONFIG_FILES = ['fnscan.config.json', 'package.json'] as const;
+
+/** The folder's own config (`CONFIG_FILES`); undefined when it has neither. */
 export function folderConfig(dir: string, knownRules: string[]): FnscanConfig | undefined {
-  const own = path.join(dir, 'fnscan.config.json');
+  const own = path.join(dir, CONFIG_FILES[0]);
   if (fs.existsSync(own)) return validateConfig(readJson(insideDir(own, dir)), own, knownRules);
-  const pkg = path.join(dir, 'package.json');
+  const pkg = path.join(dir, CONFIG_FILES[1]);
   if (fs.existsSync(pkg)) {
     const json = readJson(insideDir(pkg, dir)) as { fnscan?: unknown };
     if (json && typeof json === 'object' && json.fnscan !== undefined) {

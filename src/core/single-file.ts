@@ -9,7 +9,7 @@ import { RuleRunner } from './engine';
 import { ProjectAnalysis, importBases, type ModuleHost } from './analysis';
 import { DEFAULT_LIMITS, checkTree, parseSource, readTextFile, type ReadLimits, type SourceFileInfo } from './files';
 import { configFolders, findEnclosingProjectRoot, isWalkedDir, projectAt, projectConfig, roleOf, type ProjectInfo } from './project';
-import type { FnscanConfig } from './config';
+import { CONFIG_FILES, type FnscanConfig } from './config';
 import { compileGlobs } from './glob';
 import { isRacy, statSignature } from './signature';
 
@@ -92,7 +92,7 @@ export class SingleFileScanner {
     const existing = this.sessions.get(root);
     if (existing && !existing.due('project')) return existing;
     // A config above the project (its workspace's) decides its files too.
-    const above = configFolders(root).slice(1).flatMap((dir) => ['fnscan.config.json', 'package.json'].map((name) => path.join(dir, name)));
+    const above = configFolders(root).slice(1).flatMap((dir) => CONFIG_FILES.map((name) => path.join(dir, name)));
     const fingerprint = [...PROJECT_FILES.map((name) => path.join(root, name)), ...above].map(stamp).join('|');
     if (existing?.fingerprint === fingerprint) return existing;
     if (existing) this.folders.clear();

@@ -1185,8 +1185,109 @@ function addActionBuilder(shape: HandlerShape, call: TS.CallExpression, file: So
   return false;
 }
 
+/** middy's packages: the core (`@middy/core`, v1's `middy`) and its official middlewares. */
+const MIDDY_CORE = new Set(['@middy/core', 'middy']);
+/** Official middlewares that hand the event to other handlers: what runs then is not read. */
+const MIDDY_ROUTERS = /^@middy\/(?:http-router|ws-router|cloudformation-router)$/;
+/** The builder methods of a middy handler: each takes what runs around (or as) the handler. */
+const MIDDY_METHODS = new Set(['use', 'before', 'after', 'onError', 'handler']);
+/** The hooks a middy middleware object may have. */
+const MIDDY_HOOKS = ['before', 'after', 'onError'];
+
+/**
+ * `middy(baseHandler).use(jsonBodyParser()).use(auth())` and v5's `middy().use(...).handler(fn)`:
+ * the handler and the hooks of every middleware in front of it. middy's official middlewares
+ * (`@middy/*`) parse, validate, normalise and answer errors; none authenticates, so they are known
+ * and skipped. A project's own middleware is read through its hooks (`{ before }`, or a factory that
+ * returns them); any other package's middleware leaves the handler to the benefit of the doubt.
+ * `wrapped`: the parameters of a project wrapper whose body builds the chain
+ * (`middyfy = (handler) => middy(handler).use(...)`), which stand for the function the caller passes.
+ */
+function addMiddyChain(
+  shape: HandlerShape,
+  call: TS.CallExpression,
+  file: SourceFileInfo,
+  behaviour: BehaviourAnalyzer,
+  depth: number,
+  wrapped: ReadonlySet<string> = new Set(),
+): boolean {
+  const steps: { method: string; args: readonly TS.Expression[] }[] = [];
+  let current: TS.Expression = call;
+  for (let step = 0; step < 24; step++) {
+    const expr = unwrap(current);
+    if (!ts.isCallExpression(expr)) return false;
+    const callee = unwrap(expr.expression);
+    if (ts.isIdentifier(callee)) {
+      if (!MIDDY_CORE.has(behaviour.importedFrom(file, callee.text)?.specifier ?? '')) return false;
+      steps.push({ method: 'handler', args: expr.arguments.slice(0, 1) });
+      break;
+    }
+    if (!ts.isPropertyAccessExpression(callee) || !MIDDY_METHODS.has(callee.name.text)) return false;
+    steps.push({ method: callee.name.text, args: expr.arguments });
+    current = callee.expression;
+  }
+  if (steps.at(-1)?.method !== 'handler' || steps.length > 24) return false;
+  for (const { method, args } of steps) {
+    for (const arg of args) {
+      const a = unwrap(arg);
+      if (ts.isIdentifier(a) && wrapped.has(a.text)) continue;
+      if (method === 'use') {
+        const list = ts.isArrayLiteralExpression(a) ? a.elements : [a];
+        for (const m of list) if (!ts.isSpreadElement(m) && !ts.isOmittedExpression(m)) addMiddyMiddleware(shape, m, file, behaviour, depth + 1);
+      } else {
+        addValue(shape, a, file, behaviour, depth + 1);
+      }
+    }
+  }
+  return true;
+}
+
+/** One middleware of a middy chain: its hooks join the handler's functions; an unknown package's makes it opaque. */
+function addMiddyMiddleware(shape: HandlerShape, middleware: TS.Expression, file: SourceFileInfo, behaviour: BehaviourAnalyzer, depth: number): void {
+  if (depth > 6) return;
+  const expr = unwrap(middleware);
+  const root = ts.isCallExpression(expr) ? unwrap(expr.expression) : expr;
+  const imported = ts.isIdentifier(root) ? behaviour.importedFrom(file, root.text) : undefined;
+  if (imported && isExternalPackage(imported.specifier)) {
+    const official = imported.specifier.startsWith('@middy/') ? !MIDDY_ROUTERS.test(imported.specifier) : imported.specifier === 'middy/middlewares';
+    if (!official) shape.opaque = true;
+    return;
+  }
+  let value: { node: TS.Node; file: SourceFileInfo } = { node: expr, file };
+  if (ts.isCallExpression(expr)) {
+    const factory = behaviour.resolveCallee(expr, file);
+    const returned = factory && returnedExpression(factory.fn);
+    value = returned ? { node: returned, file: factory.file } : value;
+  }
+  if (ts.isIdentifier(value.node)) value = behaviour.valueOf(value.node, value.file);
+  const hooks = ts.isObjectLiteralExpression(value.node) ? value.node : undefined;
+  if (!hooks) {
+    shape.opaque = true;
+    return;
+  }
+  for (const hook of MIDDY_HOOKS) {
+    const prop = objectProperty(hooks, hook);
+    if (!prop) continue;
+    if (ts.isMethodDeclaration(prop)) shape.functions.push({ fn: prop, file: value.file });
+    else if (ts.isShorthandPropertyAssignment(prop)) addValue(shape, prop.name, value.file, behaviour, depth);
+    else {
+      const hookValue = propertyValue(prop);
+      if (hookValue) addValue(shape, hookValue, value.file, behaviour, depth);
+    }
+  }
+}
+
+/** What a function returns when it is one expression: an arrow's body, or a block's only top-level `return`. */
+function returnedExpression(fn: FunctionLike): TS.Expression | undefined {
+  if (!fn.body) return undefined;
+  if (!ts.isBlock(fn.body)) return unwrap(fn.body as TS.Expression);
+  const returns = fn.body.statements.filter(ts.isReturnStatement);
+  return returns.length === 1 && returns[0].expression ? unwrap(returns[0].expression) : undefined;
+}
+
 function addCall(shape: HandlerShape, call: TS.CallExpression, file: SourceFileInfo, behaviour: BehaviourAnalyzer, depth: number): void {
   const name = calleeName(call);
+  if (name !== undefined && addMiddyChain(shape, call, file, behaviour, depth)) return;
   if (name !== undefined && ACTION_BUILDER_METHODS.has(name) && addActionBuilder(shape, call, file, behaviour, depth)) return;
   if (name === 'createGraphQLHandler' || name === 'createAuthHandler') {
     shape.exempt = true;
@@ -1201,8 +1302,15 @@ function addCall(shape: HandlerShape, call: TS.CallExpression, file: SourceFileI
     return;
   }
   const wrapper = behaviour.resolveCallee(call, file);
-  if (wrapper) shape.functions.push(wrapper);
-  else shape.opaque = true;
+  if (wrapper) {
+    shape.functions.push(wrapper);
+    // `middyfy = (handler) => middy(handler).use(...)`: the middlewares the wrapper puts in front.
+    const built = returnedExpression(wrapper.fn);
+    if (built && ts.isCallExpression(built)) {
+      const params = new Set(wrapper.fn.parameters.flatMap((p) => (ts.isIdentifier(p.name) ? [p.name.text] : [])));
+      addMiddyChain(shape, built, wrapper.file, behaviour, depth + 1, params);
+    }
+  } else shape.opaque = true;
   // `compose([withLogging, protect], fn)`: a middleware array's functions wrap the handler too.
   // The array may be written in the call or held by a constant, here or in another module.
   const args = call.arguments.flatMap((arg) => {

@@ -250,3 +250,27 @@ test('workspace packages are followed to their source: a helper in packages/db i
   writeFiles(root, { 'pnpm-workspace.yaml': 'packages: []\n' });
   assert.deepEqual(found(), []);
 });
+
+test('a platform config that does not parse is reported as skipped, and the rest of the scan completes', () => {
+  const root = tempDir('fnscan-broken-config-');
+  writeFiles(root, {
+    // `{id}` starts a flow map inside a flow map: not YAML, so the Serverless Framework would refuse it too.
+    'shop/serverless.yml': 'service: shop\nfunctions:\n  remove:\n    handler: src/remove.handler\n    events:\n      - http: { path: orders/{id}, method: delete }\n',
+    'shop/src/remove.ts': "export const handler = async () => ({ statusCode: 204 })\n",
+    'sam/template.yaml': "Resources:\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      Handler: app.handler\n     CodeUri: src\n",
+    'sam/src/app.ts': "export const handler = async () => ({ statusCode: 200 })\n",
+    'fire/firebase.json': '{ "functions": { "source": "functions", } ',
+    'fire/functions/index.ts': "import { onRequest } from 'firebase-functions/v2/https'\nexport const ping = onRequest((req, res) => { res.send('ok') })\n",
+    'site/api/users.ts': DELETE_USER,
+    'site/vercel.json': '{}',
+  });
+  const result = scanRules(root, ['no-unauthenticated-handler']);
+  const skipped = result.skipped.map((s) => `${s.file.slice(root.length + 1)} ${s.reason}: ${s.detail}`);
+  assert.deepEqual(skipped, [
+    'fire/firebase.json syntax-error: is not valid JSON: its functions are not judged',
+    'sam/template.yaml syntax-error: line 6: All mapping items must start at the same column: its functions are not judged',
+    'shop/serverless.yml syntax-error: line 6: Unexpected flow-map-start at node end: its functions are not judged',
+  ]);
+  // The other app is still judged.
+  assert.deepEqual(result.findings.map((f) => f.location.file.slice(root.length + 1)), ['site/api/users.ts']);
+});

@@ -56,6 +56,8 @@ export interface PlatformConfig {
   worker?: { module: string; name: string };
   /** A wrangler config whose `main` names a file the tree lacks (a build's output): the Worker cannot be judged. */
   missingWorker?: { config: string; main: string };
+  /** Platform configs that could not be parsed (`serverless.yml`, a SAM template, `firebase.json`): the functions they declare are not judged. */
+  brokenConfigs?: Array<{ file: string; detail: string }>;
   /** Cloudflare Pages Functions: the `functions/` folder of a Pages project. */
   pagesFunctionsDir?: string;
   /** Firebase Cloud Functions: each codebase's source folder (`functions/`), and the build output inside it, whose modules are not the source. */
@@ -196,9 +198,10 @@ export function readPlatforms(root: string): PlatformConfig {
   ) {
     config.vercelApiDir = path.join(root, 'api');
   }
+  const broken: Array<{ file: string; detail: string }> = [];
   for (const name of ['serverless.yml', 'serverless.yaml']) {
     const file = path.join(root, name);
-    if (fs.existsSync(file)) config.lambdas.push(...readServerlessYml(file));
+    if (fs.existsSync(file)) config.lambdas.push(...readServerlessYml(file, broken));
   }
   const wrangler = readWrangler(root);
   if (wrangler.main && !wrangler.private) {
@@ -210,14 +213,15 @@ export function readPlatforms(root: string): PlatformConfig {
   if (isDir(functions) && (wrangler.pages || deploysToPages(pkg))) config.pagesFunctionsDir = functions;
   for (const name of ['template.yaml', 'template.yml']) {
     const file = path.join(root, name);
-    if (fs.existsSync(file)) config.lambdas.push(...readSamTemplate(file));
+    if (fs.existsSync(file)) config.lambdas.push(...readSamTemplate(file, broken));
   }
-  config.firebaseSources = readFirebase(root, pkg);
+  config.firebaseSources = readFirebase(root, pkg, broken);
   const supabase = path.join(root, 'supabase', 'functions');
   if (isDir(supabase)) {
     config.supabaseFunctionsDir = supabase;
     config.supabaseEntrypoints = readSupabaseEntrypoints(path.join(root, 'supabase'));
   }
+  if (broken.length > 0) config.brokenConfigs = broken;
   return config;
 }
 
@@ -420,11 +424,12 @@ function readWrangler(root: string): { main?: string; name?: string; pages: bool
  * functions package (`firebase-functions` among its dependencies) scanned on its own. A TypeScript
  * codebase compiles to the folder its `main` names (`lib/index.js`): the modules there are output.
  */
-function readFirebase(root: string, pkg: PackageInfo): Array<{ dir: string; output?: string }> {
+function readFirebase(root: string, pkg: PackageInfo, broken: Array<{ file: string; detail: string }>): Array<{ dir: string; output?: string }> {
   const text = readConfigText(path.join(root, 'firebase.json'));
   let dirs: string[] = [];
   if (text !== undefined) {
     const parsed = parseJsonc(text);
+    if (parsed === undefined) broken.push({ file: path.join(root, 'firebase.json'), detail: 'is not valid JSON: its functions are not judged' });
     const functions = parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>).functions : undefined;
     const codebases = Array.isArray(functions) ? functions : functions !== undefined && functions !== null && typeof functions === 'object' ? [functions] : [];
     dirs = codebases.map((c) => {
@@ -661,13 +666,18 @@ function siteOf(file: string, node: YamlNode, fallback: YamlNode): ConfigSite {
   return { file, start: range[0], end: Math.max(range[1], range[0] + 1) };
 }
 
-function parseYaml(file: string): YAML.Document.Parsed | undefined {
+/** A YAML config, or undefined when it is unreadable or not YAML (which `broken` then says, with the first error's line). */
+function parseYaml(file: string, broken: Array<{ file: string; detail: string }>): YAML.Document.Parsed | undefined {
   try {
     const text = readConfigText(file);
     if (text === undefined) return undefined;
     // CloudFormation short tags (!Ref, !GetAtt, !Sub...) are kept as plain values.
     const doc = yaml().parseDocument(text, { customTags: cloudFormationTags(), strict: false, uniqueKeys: false });
-    return doc.errors.length > 0 ? undefined : doc;
+    if (doc.errors.length === 0) return doc;
+    const first = doc.errors[0];
+    const where = first.linePos ? `line ${first.linePos[0].line}: ` : '';
+    broken.push({ file, detail: `${where}${first.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}: its functions are not judged` });
+    return undefined;
   } catch {
     return undefined;
   }
@@ -683,8 +693,8 @@ function cloudFormationTags(): YAML.Tags {
 }
 
 /** serverless.yml: `functions.<name>.handler: path/file.export` with `events: - http|httpApi`. */
-export function readServerlessYml(file: string): LambdaFunction[] {
-  const doc = parseYaml(file);
+export function readServerlessYml(file: string, broken: Array<{ file: string; detail: string }> = []): LambdaFunction[] {
+  const doc = parseYaml(file, broken);
   const functions = doc?.get('functions', true);
   if (!doc || !yaml().isMap(functions)) return [];
   const dir = path.dirname(file);
@@ -733,8 +743,8 @@ function samApiAuth(resources: YAML.YAMLMap, ref: unknown): YAML.YAMLMap | undef
 }
 
 /** SAM: `AWS::Serverless::Function` with `Api`/`HttpApi` events or a `FunctionUrlConfig`. */
-export function readSamTemplate(file: string): LambdaFunction[] {
-  const doc = parseYaml(file);
+export function readSamTemplate(file: string, broken: Array<{ file: string; detail: string }> = []): LambdaFunction[] {
+  const doc = parseYaml(file, broken);
   const resources = doc?.get('Resources', true);
   if (!doc || !yaml().isMap(resources)) return [];
   const globals = doc.getIn(['Globals', 'Function'], true);

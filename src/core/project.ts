@@ -143,6 +143,8 @@ export function discover(inputs: string[], options: DiscoverOptions): Discovery 
         detail: `\`main\` names ${missing.main}, which is not in the tree (a build's output?): the Worker is not judged; point \`main\` at its source to have it judged`,
       });
     }
+    // A platform config that does not parse declares no functions: said, so a clean run is not taken for a judged one.
+    for (const broken of found.platforms?.brokenConfigs ?? []) skipped.push({ file: broken.file, reason: 'syntax-error', detail: broken.detail });
     return found;
   }
 

@@ -1,7 +1,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import rule, { isCoveredName, weaknessOf } from '../src/rules/no-weak-webhook-secret';
+import rule from '../src/rules/no-weak-webhook-secret';
+import { isCoveredName, weaknessOf } from '../src/rules/secrets/weak';
 import hardcoded from '../src/rules/no-hardcoded-secret';
 import { expectationKeys, expectationsFor, findingKeys, scanFixture } from './support/fixtures';
 import { scanRules, tempProject } from './support/project';
@@ -109,4 +110,51 @@ test('fixture redwood-extras: every no-weak-webhook-secret annotation, and nothi
   const expected = expectationKeys(expectationsFor('redwood-extras').filter((e) => e.ruleId === rule.meta.id));
   assert.ok(expected.length > 0);
   assert.deepEqual(findingKeys(result), expected);
+});
+
+test("a signing key's env read that falls back to a placeholder or a guessable value in the code", () => {
+  const found = hits(
+    {
+      'api/src/lib/keys.ts': [
+        "import jwt from 'jsonwebtoken'",
+        "export const JWT_SECRET = process.env.JWT_SECRET || 'changeme'",
+        "export const sign = (p: object) => jwt.sign(p, process.env.ACCESS_TOKEN_SECRET ?? 'secret')",
+        "const { NEXTAUTH_SECRET = 'your-secret-here' } = process.env",
+        "export const cookie = process.env.COOKIE_SECRET ? process.env.COOKIE_SECRET : 'keyboard cat'",
+        "export const hook = Deno.env.get('STRIPE_WEBHOOK_SECRET') ?? 'whsec_test'",
+        "export const jwtKey = process.env.JWT_SIGNING_KEY || 'jwt'",
+        // A real-looking or word-made key is a hardcoded secret: `no-hardcoded-secret`'s, never both rules'.
+        "export const strapi = env('ADMIN_JWT_SECRET', 'toBeModified')",
+        "export const verify = (t: string) => jwt.verify(t, process.env.JWT_SECRET || 'dev-jwt-secret-key')",
+        "export const strong = process.env.SESSION_SECRET || 'kX7pQ2vR9sT4wY6zA1bC3dE5fG8hJ0mN'",
+        // Not a signing key, not the key itself, or no value at all.
+        "export const client = process.env.GITHUB_CLIENT_SECRET || 'changeme'",
+        "export const algorithm = process.env.JWT_SECRET_ALGORITHM || 'HS256'",
+        "export const header = process.env.WEBHOOK_SECRET_HEADER || 'x-webhook-secret'",
+        "export const none = process.env.JWT_SECRET ?? ''",
+        "export const file = process.env.JWT_SECRET_KEY || './keys/jwt.pem'",
+        "export const publicKey = process.env.JWT_PUBLIC_KEY || 'changeme'",
+        "export const cron = process.env.CRON_SECRET || 'changeme'",
+        "export const plain = process.env.SECRET || 'secret'",
+      ].join('\n'),
+      'api/src/lib/keys.test.ts': "export const JWT_SECRET = process.env.JWT_SECRET || 'changeme'\n",
+    },
+    [rule, hardcoded],
+  );
+  assert.deepEqual(
+    found.map((h) => `${h.line} ${h.rule}${h.rule === rule.meta.id ? ` ${h.message.slice(0, h.message.indexOf(' written'))}` : ''}`),
+    [
+      '2 no-weak-webhook-secret `process.env.JWT_SECRET` falls back to a placeholder',
+      '3 no-weak-webhook-secret `process.env.ACCESS_TOKEN_SECRET` falls back to a placeholder',
+      '4 no-weak-webhook-secret `process.env.NEXTAUTH_SECRET` falls back to a placeholder',
+      '5 no-weak-webhook-secret `process.env.COOKIE_SECRET` falls back to a value of only 12 characters',
+      "6 no-weak-webhook-secret `Deno.env.get('STRIPE_WEBHOOK_SECRET')` falls back to a placeholder",
+      '7 no-weak-webhook-secret `process.env.JWT_SIGNING_KEY` falls back to a value of only 3 characters',
+      '8 no-hardcoded-secret',
+      '9 no-hardcoded-secret',
+      '10 no-hardcoded-secret',
+    ],
+  );
+  // The message never holds the value.
+  for (const h of found) assert.ok(!/changeme|keyboard cat|whsec_test|toBeModified/.test(h.message), h.message);
 });

@@ -39,7 +39,7 @@ export const rules: readonly Rule[] = [
   lazyRule(meta.noPermissiveCors, ['source'], () => require('./no-permissive-cors')),
   lazyRule(meta.requireWebhookSecret, ['source'], () => require('./require-webhook-secret')),
   lazyRule(meta.noJwtVerifierBodyTrust, ['source'], () => require('./no-jwt-verifier-body-trust')),
-  lazyRule(meta.noWeakWebhookSecret, ['text'], () => require('./no-weak-webhook-secret')),
+  lazyRule(meta.noWeakWebhookSecret, ['source', 'text'], () => require('./no-weak-webhook-secret')),
 ];
 
 export const ruleIds: readonly string[] = rules.map((r) => r.meta.id);

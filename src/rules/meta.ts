@@ -293,7 +293,7 @@ export const noWeakWebhookSecret: RuleMeta = {
   id: 'no-weak-webhook-secret',
   title: 'Committed webhook and session secrets are not weak or placeholders',
   description:
-    'A committed config file sets a webhook signing secret or `SESSION_SECRET` to a placeholder or a short, guessable value, which any deployment that does not override it will use.',
+    'A committed config file sets a webhook signing secret or `SESSION_SECRET` to a placeholder or a short, guessable value, or the code falls back to one when a signing key\'s variable is unset (`process.env.JWT_SECRET || \'changeme\'`), which any deployment that does not set it will use.',
   cwe: 1391,
   securitySeverity: 7.5,
   precision: 'high',
@@ -304,6 +304,8 @@ export const noWeakWebhookSecret: RuleMeta = {
       '`{{name}}` is set to a placeholder in a committed file, so any deployment that does not override it relies on a value anyone with the repository can read.',
     short: '`{{name}}` is set to a value of only {{length}} characters in a committed file, short enough to guess; a shared secret needs at least 16 random characters.',
     guessable: '`{{name}}` is set to a guessable value (words, a sequence or repeated characters) in a committed file.',
+    fallback:
+      '`{{read}}` falls back to {{what}} written in the code: wherever the variable is unset, tokens and signatures rest on a key anyone who reads the repository knows.',
   },
   readsConfigFiles: true,
 };

@@ -12,6 +12,7 @@ import { envNameFor, isAuthorizationName, isDisplayableName } from './names';
 import { ANY_KEYWORD, findKnownSecret, findKnownSecrets } from './patterns';
 import { isPlaceholder, isPublicValue } from './placeholders';
 import { keyExpression, sinkOf, type Sink } from './sinks';
+import { isSigningKeyName, weaknessOf, type Weakness } from './weak';
 
 /** One finding-to-be, tied to the node it is about so that each literal is reported once. */
 export interface Candidate {
@@ -40,6 +41,16 @@ export interface FileSecrets {
   imported: ImportedKey[];
   /** Known-format secrets written in comments (commented-out code, notes). */
   inComments: Candidate[];
+  /** Weak defaults of signing keys (`process.env.JWT_SECRET || 'changeme'`), for `no-weak-webhook-secret`. */
+  weakFallbacks: WeakFallback[];
+}
+
+/** A signing key's env read whose fallback, written in the code, is a placeholder or guessable. */
+export interface WeakFallback {
+  at: TS.Node;
+  read: string;
+  weakness: Weakness;
+  length: number;
 }
 
 const CONTEXT_PRIORITY = 1;
@@ -75,6 +86,9 @@ export function fileSecrets(file: SourceFileInfo, analysis: ProjectAnalysis): Fi
 function collect(file: SourceFileInfo, analysis: ProjectAnalysis): FileSecrets {
   const byLiteral = new Map<TS.Node, Candidate>();
   const imported: ImportedKey[] = [];
+  const weakFallbacks: WeakFallback[] = [];
+  // Only a file that names a secret or a JWT key can read one with a fallback.
+  const namesKey = SIGNING_KEY_TEXT.test(file.text);
   const hints: ValueHints = { twilio: mentionsTwilio(file.text), mailgun: mentionsMailgun(file.text) };
   // Only a file whose text holds a token keyword can hide a token in a comment.
   const literalSpans: Span[] | undefined = ANY_KEYWORD.test(file.text) ? [] : undefined;
@@ -91,8 +105,14 @@ function collect(file: SourceFileInfo, analysis: ProjectAnalysis): FileSecrets {
       case K.StringLiteral:
       case K.NoSubstitutionTemplateLiteral: {
         literalSpans?.push({ start: node.getStart(file.sf), end: node.end });
-        const candidate = literalCandidate(node as TS.StringLiteralLike, file, hints) ?? splitKeyCandidate(node as TS.StringLiteralLike, hints);
+        const literal = node as TS.StringLiteralLike;
+        const context = namesKey || literal.text.length >= MIN_CONTEXT_LENGTH ? literalContext(literal) : undefined;
+        const candidate = (context && literalCandidate(literal, context, file, hints)) ?? splitKeyCandidate(literal, hints);
         if (candidate) add(node, candidate);
+        else if (namesKey && context?.kind === 'fallback') {
+          const weak = weakFallback(literal, context);
+          if (weak) weakFallbacks.push(weak);
+        }
         break;
       }
       case K.TemplateHead:
@@ -110,7 +130,9 @@ function collect(file: SourceFileInfo, analysis: ProjectAnalysis): FileSecrets {
       }
     }
   }
-  return { byLiteral, imported, inComments: literalSpans ? commentSecrets(file, literalSpans, hints) : [] };
+  // A value gets at most one of the two rules: a sink may have reported the literal after the walk passed it.
+  const weak = weakFallbacks.filter((w) => !byLiteral.has(w.at));
+  return { byLiteral, imported, inComments: literalSpans ? commentSecrets(file, literalSpans, hints) : [], weakFallbacks: weak };
 }
 
 /**
@@ -180,10 +202,24 @@ function concatenatedLiterals(expr: TS.Expression): string[] | undefined {
   return left && right ? [...left, ...right] : undefined;
 }
 
-function literalCandidate(node: TS.StringLiteralLike, file: SourceFileInfo, hints: ValueHints): Candidate | undefined {
+const SIGNING_KEY_TEXT = /SECRET|JWT_/;
+
+/**
+ * `process.env.JWT_SECRET || 'changeme'`: where the variable is unset, the app signs with a value
+ * anyone who reads the code knows. Placeholders are no hardcoded secret (`literalCandidate` leaves
+ * them), but as a signing key's default they are the weakest one. Empty fallbacks and paths are
+ * left alone: they hold no key.
+ */
+function weakFallback(node: TS.StringLiteralLike, context: { env: string; read?: string }): WeakFallback | undefined {
+  const value = node.text.trim();
+  if (value === '' || !isSigningKeyName(context.env) || /^(?:\.{0,2}\/|~\/|file:)|\.(?:pem|key|json)$/.test(value)) return undefined;
+  const weakness = weaknessOf(value);
+  return weakness && { at: node, read: context.read ?? `process.env.${context.env}`, weakness, length: value.length };
+}
+
+function literalCandidate(node: TS.StringLiteralLike, context: LiteralContext, file: SourceFileInfo, hints: ValueHints): Candidate | undefined {
   const value = node.text;
   if (value.length < MIN_CONTEXT_LENGTH) return undefined;
-  const context = literalContext(node);
   if (context.kind === 'fallback') {
     const verdict = classifyFallback(value, context.env, { ...hints, ...objectHints(propertyObjectOf(node), node) });
     return verdict && contextCandidate(node, 'envFallback', { env: context.read ?? `process.env.${context.env}` }, verdict);

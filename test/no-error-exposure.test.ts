@@ -421,3 +421,49 @@ test('fixture redwood-extras: every no-error-exposure annotation, and nothing el
   assert.ok(expected.length > 0);
   assert.deepEqual(findingKeys(result), expected);
 });
+
+test("round aa: Next.js's `new NextResponse(body, { status: 500 })`, and an axios error serialised whole", () => {
+  const found = hits({
+    'web/app/api/quote/route.ts': [
+      "import { NextResponse } from 'next/server'",
+      'export async function GET() {',
+      "  try { return NextResponse.json(await (await fetch('https://rates.example/api')).json()) }",
+      '  catch (error) { return new NextResponse(JSON.stringify({ message: error.message }), { status: 500 }) }',
+      '}',
+    ].join('\n'),
+    'api/src/functions/weather.ts': [
+      "import axios from 'axios'",
+      'export const handler = async () => {',
+      '  try {',
+      "    const { data } = await axios.get('https://api.weather.example/v1', { headers: { Authorization: `Bearer ${process.env.WEATHER_API_KEY}` } })",
+      '    return { statusCode: 200, body: JSON.stringify(data) }',
+      '  } catch (error) {',
+      '    return { statusCode: 502, body: JSON.stringify({ error }) }',
+      '  }',
+      '}',
+    ].join('\n'),
+    'api/src/lib/partner.ts': "import axios from 'axios'\nexport const partner = axios.create({ baseURL: 'https://partner.example' })\n",
+    'api/src/functions/partnerSync.ts': [
+      "import { partner } from 'src/lib/partner'",
+      'export const handler = async () => {',
+      "  return partner.post('/sync').then(() => ({ statusCode: 204 })).catch((err) => ({ statusCode: 500, body: JSON.stringify(err) }))",
+      '}',
+    ].join('\n'),
+    // Without axios in the try, `JSON.stringify({ error })` of an `Error` is `{}`.
+    'api/src/functions/plain.ts': [
+      "import { db } from 'src/lib/db'",
+      'export const handler = async () => {',
+      '  try { return { statusCode: 200, body: JSON.stringify(await db.order.findMany()) } }',
+      '  catch (error) { return { statusCode: 500, body: JSON.stringify({ error }) } }',
+      '}',
+    ].join('\n'),
+  });
+  assert.deepEqual(
+    found.map((h) => `${h.file}:${h.line} ${h.messageId} ${h.text}`),
+    [
+      'api/src/functions/partnerSync.ts:3 axios err',
+      'api/src/functions/weather.ts:7 axios error',
+      'web/app/api/quote/route.ts:4 message error.message',
+    ],
+  );
+});

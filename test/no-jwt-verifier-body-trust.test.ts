@@ -101,3 +101,23 @@ test('fixture redwood-extras: every no-jwt-verifier-body-trust annotation, and n
   assert.ok(expected.length > 0);
   assert.deepEqual(findingKeys(result), expected);
 });
+
+test('round aa: the verifier in a helper of the same module, and the body read by the handler that calls it', () => {
+  const code = [
+    "import { verifyEvent } from '@redwoodjs/api/webhooks'",
+    "import { db } from 'src/lib/db'",
+    'const verify = (event) => {',
+    "  verifyEvent('jwtVerifier', { event, secret: process.env.NETLIFY_SECRET, options: { issuer: 'netlify' } })",
+    '}',
+    'export const handler = async (event) => {',
+    '  verify(event)',
+    '  const build = JSON.parse(event.body)',
+    '  await db.build.create({ data: { id: build.id } })',
+    '  return { statusCode: 200 }',
+    '}',
+  ].join('\n');
+  assert.deepEqual(hits(code).map((h) => [h.line, h.related]), [[4, [8]]]);
+  // A caller that hashes the body can compare it with the token's `sha256` claim.
+  const hashed = code.replace('  verify(event)', "  verify(event)\n  const digest = require('node:crypto').createHash('sha256').update(event.body).digest('hex')");
+  assert.deepEqual(hits(hashed), []);
+});

@@ -388,3 +388,27 @@ test("Deno's environment: Deno.env.get('X') of a credential, and Deno.env.toObje
     [3, "`console.log` logs `Deno.env.get('STRIPE_SECRET_KEY')`, a secret."],
   ]);
 });
+
+test("round aa: a credential header read with a default is still logged; a Fetch Request's JSON is `{}`", () => {
+  const found = hits({
+    'api/src/functions/github.ts': [
+      'export const handler = async (req: Request) => {',
+      "  const signature = req.headers.get('x-hub-signature-256') ?? ''",
+      "  const auth = req.headers.get('authorization') || ''",
+      "  console.log('delivery', signature, auth.length)",
+      "  console.log('request', JSON.stringify(req))",
+      '  return new Response(null, { status: 204 })',
+      '}',
+    ].join('\n'),
+    'netlify/functions/test-event.mjs': [
+      'export default async function (event, context) {',
+      "  console.log('Test event received:', JSON.stringify(event, null, 2))",
+      "  return new Response('ok')",
+      '}',
+      "export const config = { path: '/api/test-event' }",
+    ].join('\n'),
+    // A Node request (Vercel, Express) is printed whole.
+    'api/echo.js': "export default function handler(req, res) {\n  console.log(JSON.stringify(req.headers))\n  res.end()\n}\n",
+  });
+  assert.deepEqual(found.map((h) => `${h.file}:${h.line} ${h.messageId}`), ['api/echo.js:2 headers', 'api/src/functions/github.ts:4 header']);
+});

@@ -219,3 +219,29 @@ test('fixture redwood-extras: every no-spoofable-ip-allowlist annotation, and no
   assert.ok(expected.length > 0);
   assert.deepEqual(findingKeys(result), expected);
 });
+
+test('round aa: a header chain inside String(), and request-ip with a default', () => {
+  const found = hits({
+    'api/admin.ts': [
+      "const ADMIN = ['203.0.113.7']",
+      'export default function handler(req, res) {',
+      "  const ip = String(req.headers['cf-connecting-ip'] || req.headers['x-forwarded-for'] || '').split(',')[0].trim()",
+      '  if (!ADMIN.includes(ip)) return res.status(403).end()',
+      '  res.json({ ok: true })',
+      '}',
+    ].join('\n'),
+    'api/reindex.ts': [
+      "import requestIp from 'request-ip'",
+      "const ALLOWED = ['203.0.113.7']",
+      'export default function handler(req, res) {',
+      "  const ip = requestIp.getClientIp(req) ?? ''",
+      '  if (!ALLOWED.includes(ip)) return res.status(403).end()',
+      '  res.json({ ok: true })',
+      '}',
+    ].join('\n'),
+  });
+  assert.deepEqual(found.map((h) => `${h.file}:${h.line} ${h.message.slice(0, h.message.indexOf(' header'))}`), [
+    'api/admin.ts:4 Access is decided by the `cf-connecting-ip`',
+    'api/reindex.ts:5 Access is decided by the `x-forwarded-for`',
+  ]);
+});

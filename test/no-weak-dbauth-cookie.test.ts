@@ -107,3 +107,21 @@ test('fixture redwood-extras: every no-weak-dbauth-cookie annotation, and nothin
   assert.ok(expected.length > 0);
   assert.deepEqual(findingKeys(result), expected);
 });
+
+test('round aa: DbAuthHandler from `@redwoodjs/api`, where Redwood exported it before v4', () => {
+  const found = hits({
+    'api/src/functions/auth.js': [
+      "import { DbAuthHandler } from '@redwoodjs/api'",
+      "import { db } from 'src/lib/db'",
+      'export const handler = async (event, context) => {',
+      '  const authHandler = new DbAuthHandler(event, context, {',
+      "    db, authModelAccessor: 'user',",
+      "    authFields: { id: 'id', username: 'email', hashedPassword: 'hashedPassword', salt: 'salt' },",
+      "    cookie: { HttpOnly: false, Path: '/', SameSite: 'Strict', Secure: true },",
+      '  })',
+      '  return await authHandler.invoke()',
+      '}',
+    ].join('\n'),
+  });
+  assert.deepEqual(found.map((h) => `${h.file}:${h.line} ${h.messageId}`), ['api/src/functions/auth.js:7 httpOnlyOff']);
+});

@@ -81,6 +81,8 @@ export const noErrorExposure: RuleMeta = {
   messages: {
     stack: '`{{name}}.stack` is sent to the caller in a {{status}} response, revealing file paths and code structure.',
     message: 'The message of `{{name}}`, an unexpected error, is sent to the caller in a {{status}} response.',
+    axios:
+      '`{{name}}`, an error axios threw, is serialised into a {{status}} response: its `toJSON()` carries the stack and the request\'s config, headers and credentials included.',
   },
 };
 

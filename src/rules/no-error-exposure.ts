@@ -90,7 +90,7 @@ function shapeOf(ctx: SourceContext, node: TS.Node): Shape | undefined {
   if (ts.isReturnStatement(node) && node.expression) return lambdaShape(node.expression);
   if (ts.isArrowFunction(node) && !ts.isBlock(node.body)) return lambdaShape(node.body);
   if (ts.isCallExpression(node)) return chainedShape(node) ?? nodeShape(node) ?? fetchShape(ctx, node, node.arguments);
-  if (ts.isNewExpression(node) && calleeName(node) === 'Response') return fetchShape(ctx, node, node.arguments ?? []);
+  if (ts.isNewExpression(node) && RESPONSE_CLASS.test(calleeName(node) ?? '')) return fetchShape(ctx, node, node.arguments ?? []);
   return undefined;
 }
 
@@ -148,9 +148,12 @@ function statusSetBy(statement: TS.Statement, res: string): TS.Expression | unde
   return ts.isPropertyAccessExpression(callee) && dottedName(unwrap(callee.expression)) === res ? expr.arguments[0] : undefined;
 }
 
+/** The Fetch API's `Response`, and Next.js's subclass `NextResponse`. */
+const RESPONSE_CLASS = /^(?:Next)?Response$/;
+
 function fetchShape(ctx: SourceContext, node: TS.CallExpression | TS.NewExpression, args: readonly TS.Expression[]): Shape | undefined {
   const name = calleeName(node);
-  const isResponse = ts.isNewExpression(node) ? name === 'Response' : name === 'json' && /Response$/.test(receiverName(node) ?? '');
+  const isResponse = ts.isNewExpression(node) ? RESPONSE_CLASS.test(name ?? '') : name === 'json' && /Response$/.test(receiverName(node) ?? '');
   if (!isResponse || !args[0] || !args[1]) return undefined;
   const init = ctx.analysis.resolveValue(args[1], ctx.file).node;
   if (!ts.isObjectLiteralExpression(init)) return undefined;
@@ -295,7 +298,7 @@ function reportExposures(ctx: SourceContext, bodies: readonly TS.Expression[], s
       const exposure = exposureAt(ctx, node);
       if (exposure) {
         const known = found.get(exposure.error);
-        const worse = !known || (known.exposure.kind === 'message' && exposure.kind === 'stack');
+        const worse = !known || (known.exposure.kind === 'message' && exposure.kind !== 'message');
         if (worse && !isOutsideProductionOnly(node, constantOf) && !onlyForOwnErrorClass(ctx, node, exposure.name)) found.set(exposure.error, { exposure, at: ts.isTemplateSpan(node) ? node.expression : node });
         return false;
       }
@@ -347,7 +350,7 @@ function testsOwnErrorClass(ctx: SourceContext, condition: TS.Expression, name: 
 }
 
 interface Exposure {
-  kind: 'stack' | 'message';
+  kind: 'stack' | 'message' | 'axios';
   name: string;
   /** The declaration of the error variable, so one error is reported once per response. */
   error: TS.Node;
@@ -384,7 +387,57 @@ function exposureAt(ctx: SourceContext, node: TS.Node): Exposure | undefined {
     const error = ts.isIdentifier(expr) ? errorDeclaration(ctx, expr) : undefined;
     return error && ts.isIdentifier(expr) ? { kind: 'message', name: expr.text, error } : undefined;
   }
+  if (ts.isIdentifier(node) && isSerialised(node)) {
+    // `JSON.stringify({ error })` sends `{}` for an `Error`, but an axios error has a `toJSON()`.
+    const error = errorDeclaration(ctx, node);
+    return error && fromAxios(ctx, error) ? { kind: 'axios', name: node.text, error } : undefined;
+  }
   return undefined;
+}
+
+/** An object serialised whole: `{ error }`, `{ error: err }`, `JSON.stringify(err)`, `res.json(err)`, `[err]`. */
+function isSerialised(id: TS.Identifier): boolean {
+  let child: TS.Node = id;
+  let parent = id.parent;
+  while (ts.isParenthesizedExpression(parent) || ts.isAsExpression(parent)) {
+    child = parent;
+    parent = parent.parent;
+  }
+  if (ts.isShorthandPropertyAssignment(parent) || ts.isArrayLiteralExpression(parent)) return true;
+  if (ts.isPropertyAssignment(parent)) return parent.initializer === child;
+  return ts.isCallExpression(parent) && parent.arguments[0] === child && /^(?:stringify|json|send)$/.test(calleeName(parent) ?? '');
+}
+
+/**
+ * A caught error an axios request throws: the `catch` of a `try` that calls axios (`axios.get`,
+ * `axios(...)`, an instance from `axios.create()`), or `.catch(err => ...)` on such a call. Its
+ * `toJSON()` holds the message, the stack and the request's config with its headers.
+ */
+function fromAxios(ctx: SourceContext, error: TS.Node): boolean {
+  const scope = ts.isVariableDeclaration(error) && ts.isCatchClause(error.parent) ? error.parent.parent.tryBlock
+    : ts.isParameter(error) && ts.isCallExpression(error.parent.parent) && calleeName(error.parent.parent) === 'catch' ? error.parent.parent.expression
+    : undefined;
+  if (!scope) return false;
+  let found = false;
+  walk(scope, (node) => {
+    if (found || isFunctionLike(node)) return false;
+    if (ts.isCallExpression(node) && isAxiosCall(ctx, node)) found = true;
+    return undefined;
+  });
+  return found;
+}
+
+function isAxiosCall(ctx: SourceContext, call: TS.CallExpression): boolean {
+  const callee = unwrap(call.expression);
+  const root = ts.isPropertyAccessExpression(callee) ? unwrap(callee.expression) : callee;
+  if (!ts.isIdentifier(root)) return false;
+  if (ctx.analysis.importSource(ctx.file, root.text)?.specifier === 'axios') return true;
+  // `const api = axios.create({ baseURL })`, here or in another module.
+  const value = ctx.analysis.resolveValue(root, ctx.file);
+  const made = ts.isExpression(value.node) ? unwrap(value.node) : undefined;
+  if (!made || !ts.isCallExpression(made) || calleeName(made) !== 'create') return false;
+  const maker = unwrap(made.expression);
+  return ts.isPropertyAccessExpression(maker) && ts.isIdentifier(maker.expression) && ctx.analysis.importSource(value.file, maker.expression.text)?.specifier === 'axios';
 }
 
 /**

@@ -25,7 +25,7 @@ function checkCall(ctx: SourceContext, call: TS.CallExpression): void {
   if (type !== 'jwtVerifier') return;
   const fn = enclosingFunction(call);
   if (!fn || hashesBody(fn)) return;
-  const body = bodyUse(fn, call);
+  const body = bodyUse(fn, call) ?? bodyUseByCaller(ctx, fn);
   if (!body) return;
   const span = { start: body.getStart(ctx.file.sf), end: body.getEnd() };
   ctx.report({
@@ -46,6 +46,31 @@ function bodyUse(fn: TS.Node, verify: TS.CallExpression): TS.Node | undefined {
     return undefined;
   });
   return found;
+}
+
+/**
+ * A helper of the same module that only verifies (`const verify = (event) => verifyEvent(...)`):
+ * the body its caller reads after calling it.
+ */
+function bodyUseByCaller(ctx: SourceContext, helper: TS.Node): TS.Node | undefined {
+  const name = functionName(helper);
+  if (name === undefined) return undefined;
+  for (const call of ctx.analysis.nodesOf(ctx.file).calls) {
+    const callee = unwrap(call.expression);
+    if (!ts.isIdentifier(callee) || callee.text !== name) continue;
+    const caller = enclosingFunction(call);
+    if (!caller || caller === helper || hashesBody(caller)) continue;
+    const body = bodyUse(caller, call);
+    if (body) return body;
+  }
+  return undefined;
+}
+
+/** `function verify() {}`, `const verify = () => {}`: the name a function is called by. */
+function functionName(fn: TS.Node): string | undefined {
+  if (ts.isFunctionDeclaration(fn)) return fn.name?.text;
+  const holder = fn.parent;
+  return holder && ts.isVariableDeclaration(holder) && holder.initializer === fn && ts.isIdentifier(holder.name) ? holder.name.text : undefined;
 }
 
 /** `const { body } = event`, `async ({ body, headers }) =>`: `body` bound from the request. */

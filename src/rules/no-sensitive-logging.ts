@@ -3,7 +3,7 @@ import ts from '../core/typescript';
 import type * as TS from 'typescript';
 import { defineRule, type SourceContext } from '../core/rule';
 import { relativeUnder } from '../core/files';
-import { calleeName, dottedName, envReadName, envReadText, propertyKeyName, stringLiteralValue, unwrap } from '../core/ast';
+import { calleeName, dottedName, envReadName, envReadText, propertyKeyName, someNode, stringLiteralValue, unwrap } from '../core/ast';
 import { isOutsideProductionOnly } from './tls/guards';
 import { isCredentialEnv, isCredentialHeader } from './no-timing-unsafe-compare/secrets';
 import { headerName } from './no-timing-unsafe-compare/origins';
@@ -127,6 +127,8 @@ function findLeak(
     return findLeak(ctx, node.left, null, true, redactions, depth + 1) ?? findLeak(ctx, node.right, null, true, redactions, depth + 1);
   }
   if (ts.isCallExpression(node) && STRINGIFIERS.has(calleeName(node) ?? '') && node.arguments[0]) {
+    // A Fetch API `Request` keeps its fields in getters: `JSON.stringify(request)` is `{}`.
+    if (dottedName(unwrap(node.expression)) === 'JSON.stringify' && isFetchRequest(ctx, node.arguments[0])) return undefined;
     return findLeak(ctx, node.arguments[0], null, false, redactions, depth + 1);
   }
   const copied = ts.isCallExpression(node) ? entriesSource(node) : undefined;
@@ -237,7 +239,7 @@ function identifierLeak(ctx: SourceContext, id: TS.Identifier): Leak | undefined
     const part = destructuredRequestPart(declared, id.text);
     if (part) return requestPartLeak(id, part, id.text);
     if (ts.isVariableDeclaration(declared) && declared.initializer) {
-      const init = unwrap(declared.initializer);
+      const init = withoutLiteralDefault(unwrap(declared.initializer));
       if (ts.isCallExpression(init) && isParsedBody(init)) return { node: id, messageId: 'body', name: id.text, object: true };
       // `const session = cookies().get('session')?.value`
       const cookie = ts.isCallExpression(init) ? cookieRead(init) : ts.isPropertyAccessExpression(init) ? accessLeak(init) : undefined;
@@ -263,6 +265,14 @@ function identifierLeak(ctx: SourceContext, id: TS.Identifier): Leak | undefined
     }
   }
   return namesCredential(id.text) ? { node: id, messageId: 'named', name: id.text } : undefined;
+}
+
+/** `req.headers.get('authorization') ?? ''`: the header, when it was sent. */
+function withoutLiteralDefault(expr: TS.Expression): TS.Expression {
+  if (!ts.isBinaryExpression(expr)) return expr;
+  const op = expr.operatorToken.kind;
+  const fallback = op === ts.SyntaxKind.QuestionQuestionToken || op === ts.SyntaxKind.BarBarToken;
+  return fallback && stringLiteralValue(unwrap(expr.right)) !== undefined ? unwrap(expr.left) : expr;
 }
 
 /**
@@ -311,6 +321,25 @@ function mayBeRequest(param: TS.ParameterDeclaration): boolean {
   if (type.kind !== ts.SyntaxKind.TypeReference) return false;
   const { typeName } = type as TS.TypeReferenceNode;
   return REQUEST_TYPE.test(ts.isIdentifier(typeName) ? typeName.text : typeName.right.text);
+}
+
+/**
+ * A handler's Fetch API request: its first parameter, typed `Request` or `NextRequest`, or untyped
+ * in a function that answers with a Fetch `Response` (Netlify's v2 functions, route handlers).
+ */
+function isFetchRequest(ctx: SourceContext, expr: TS.Expression): boolean {
+  const id = unwrap(expr);
+  if (!ts.isIdentifier(id)) return false;
+  const decl = ctx.analysis.declarationOf(id, ctx.file);
+  const param = decl?.file === ctx.file ? decl.node : undefined;
+  if (!param || !ts.isParameter(param) || !isFirstParameter(param)) return false;
+  const type = param.type;
+  if (type) {
+    const name = type.kind === ts.SyntaxKind.TypeReference ? (type as TS.TypeReferenceNode).typeName : undefined;
+    return name !== undefined && ts.isIdentifier(name) && /^(?:Next)?Request$/.test(name.text);
+  }
+  const fn = param.parent as TS.FunctionLikeDeclaration;
+  return fn.body !== undefined && someNode(fn.body, (n) => (ts.isNewExpression(n) && /^(?:Next)?Response$/.test(calleeName(n) ?? '')) || (ts.isCallExpression(n) && /^(?:Next)?Response\.(?:json|redirect)$/.test(dottedName(unwrap(n.expression)) ?? '')));
 }
 
 function isHandler(fn: TS.Node): boolean {

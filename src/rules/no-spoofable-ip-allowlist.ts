@@ -76,7 +76,15 @@ export default defineRule({
 function spoofableHeader(ctx: SourceContext, expr: TS.Expression): string | undefined {
   const origin = originOf(ctx.analysis, expr, ctx.file);
   if (origin?.kind === 'header') return SPOOFABLE_HEADERS.has(origin.name) ? origin.name : undefined;
-  return isRequestIpCall(ctx, ctx.analysis.resolveValue(expr, ctx.file)) ? 'x-forwarded-for' : undefined;
+  const { node, file } = ctx.analysis.resolveValue(expr, ctx.file);
+  return isRequestIpCall(ctx, { node: withoutDefault(node as TS.Expression), file }) ? 'x-forwarded-for' : undefined;
+}
+
+/** `getClientIp(req) ?? ''`, `getClientIp(req) || ''`: the address, when there is one. */
+function withoutDefault(expr: TS.Expression): TS.Expression {
+  const node = unwrap(expr);
+  const op = ts.isBinaryExpression(node) ? node.operatorToken.kind : undefined;
+  return op === ts.SyntaxKind.QuestionQuestionToken || op === ts.SyntaxKind.BarBarToken ? unwrap((node as TS.BinaryExpression).left) : node;
 }
 
 /**

@@ -25,7 +25,8 @@ function isDbAuthHandler(ctx: SourceContext, node: TS.NewExpression): boolean {
   if (calleeName(node) !== 'DbAuthHandler') return false;
   const callee = node.expression;
   const source = ts.isIdentifier(callee) ? ctx.analysis.importSource(ctx.file, callee.text)?.specifier : undefined;
-  return source === undefined || isRedwoodModule(source, 'auth-dbauth-api');
+  // Redwood before v4 exported it from `@redwoodjs/api`.
+  return source === undefined || isRedwoodModule(source, 'auth-dbauth-api') || isRedwoodModule(source, 'api');
 }
 
 interface Located {

@@ -18,7 +18,7 @@ export type Origin =
   | { kind: 'constant' }
   | { kind: 'length' };
 
-const MAX_DEPTH = 6;
+const MAX_DEPTH = 10;
 
 /** String methods whose result carries the receiver's secret (or a part of it). */
 const PASS_THROUGH_METHODS = new Set([

@@ -2257,3 +2257,25 @@ export const handler = async (event) => {
     ],
   );
 });
+
+test("an allowlist of the address API Gateway measured authenticates; a refusal that tests nothing of the caller does not", () => {
+  const metrics = (test: string) => [
+    "import { db } from 'src/lib/db'",
+    "const MONITORING_IPS = ['198.51.100.20', '198.51.100.21']",
+    'export const handler = async (event) => {',
+    `  if (${test}) return { statusCode: 403 }`,
+    "  const pending = await db.order.count({ where: { status: 'PENDING' } })",
+    '  await db.order.updateMany({ where: { status: "STALE" }, data: { status: "PENDING" } })',
+    '  return { statusCode: 200, body: JSON.stringify({ pending }) }',
+    '}',
+  ].join('\n');
+  assert.deepEqual(
+    verdicts({
+      ...DB,
+      'api/src/functions/restApi.js': metrics('!MONITORING_IPS.includes(event.requestContext.identity.sourceIp)'),
+      'api/src/functions/httpApi.js': metrics('!MONITORING_IPS.includes(event.requestContext.http.sourceIp)'),
+      'api/src/functions/region.js': metrics("process.env.AWS_REGION !== 'eu-west-1'"),
+    }),
+    ['no-unauthenticated-handler:unauthenticated@api/src/functions/region.js:3'],
+  );
+});

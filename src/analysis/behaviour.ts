@@ -3241,7 +3241,12 @@ const IN_MEMORY_STORES = /^(?:Map|Set|WeakMap|WeakSet|Keyv|LRUCache|LRU|QuickLRU
 
 /** Supabase's session read from the cookie, its JWT unchecked (`supabase.auth.getSession()`). */
 const UNCHECKED_SESSION = /\bauth\s*\.\s*getSession\s*\(/;
-const CALLER_CREDENTIAL_WORDS = /auth|token|session|api[_-]?key|cookie|credential|jwt|bearer|password|headers|clientContext|\bc\.get\(\s*['"]user['"]\s*\)|\bc\.var\.user\b/i;
+/**
+ * What a test of the caller reads: a credential, the request's headers, or the address API Gateway
+ * measured (`requestContext.identity.sourceIp`), which an allowlist may test (a header the caller
+ * writes is `no-spoofable-ip-allowlist`'s finding).
+ */
+const CALLER_CREDENTIAL_WORDS = /auth|token|session|api[_-]?key|cookie|credential|jwt|bearer|password|headers|clientContext|\bc\.get\(\s*['"]user['"]\s*\)|\bc\.var\.user\b|\brequestContext\.(?:identity|http)\.sourceIp\b/i;
 /** Reads of headers the caller sets at will, which prove nothing about who calls: the browser's `Origin` and `Referer` only bind browsers. */
 const SPOOFABLE_HEADER_READ = /headers(?:\.get\(\s*['"`](?:origin|referr?er|host|user-agent|sec-fetch-[a-z]+|x-forwarded-(?:for|host)|x-real-ip|x-user(?:-?id|-email|name)?)['"`]\s*\)|\[\s*['"`](?:origin|referr?er|host|user-agent|sec-fetch-[a-z]+|x-forwarded-(?:for|host)|x-real-ip|x-user(?:-?id|-email|name)?)['"`]\s*\]|\.(?:origin|referr?er|host)\b)/gi;
 const SIGNATURE_WORDS = /sig|hmac|digest/i;

@@ -102,3 +102,24 @@ test('fixture redwood-extras: every no-graphql-introspection-in-production annot
   assert.ok(expected.length > 0);
   assert.deepEqual(findingKeys(result), expected);
 });
+
+test('an option set in a module the handler spreads is shown where it is set', () => {
+  const result = scanRules(
+    tempProject(
+      {
+        'api/src/lib/graphqlDefaults.js': 'export const graphqlDefaults = {\n  allowIntrospection: true,\n}\n',
+        'api/src/functions/graphql.js': [
+          "import { createGraphQLHandler } from '@redwoodjs/graphql-server'",
+          "import { graphqlDefaults } from 'src/lib/graphqlDefaults'",
+          'export const handler = createGraphQLHandler({ ...graphqlDefaults, sdls: {} })',
+        ].join('\n'),
+      },
+      'fnscan-introspection-',
+    ),
+    [rule.meta.id],
+  );
+  assert.deepEqual(
+    result.findings.map((f) => [f.location.startPos.line, f.related.map((r) => `${r.file.split('/').pop()}:${r.startPos.line} ${r.message}`)]),
+    [[3, ['graphqlDefaults.js:2 `allowIntrospection` is set here.']]],
+  );
+});

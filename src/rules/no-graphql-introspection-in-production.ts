@@ -51,8 +51,12 @@ function checkOptions(ctx: SourceContext, arg: TS.Expression | undefined): void 
     const resolved = resolveConstant(ctx.analysis, found.value, found.file);
     const always = resolved.node.kind === ts.SyntaxKind.TrueKeyword;
     if (!always && !onInProduction(resolved.node)) continue;
-    const at = found.file === ctx.file ? found.property : arg;
-    ctx.report({ messageId: always ? messageId : `${messageId}InProduction`, at });
+    // Set in another module (`...graphqlDefaults` from src/lib): reported at the handler, shown where it is set.
+    const elsewhere = found.file !== ctx.file;
+    const related = elsewhere
+      ? [{ file: found.file, span: { start: found.property.getStart(found.file.sf), end: found.property.getEnd() }, message: `\`${option}\` is set here.` }]
+      : [];
+    ctx.report({ messageId: always ? messageId : `${messageId}InProduction`, at: elsewhere ? arg : found.property, related });
   }
 }
 

@@ -215,3 +215,28 @@ test("a function named after Stripe or Resend and an action calls their API; nam
   assert.equal(rule('stripe'), 'require-webhook-verification');
   assert.equal(rule('slack-bot-mention'), 'require-webhook-verification');
 });
+
+test("Paddle's signed time checked, the HMAC in a Web Crypto helper: a table's `.update({ status })` is not what was signed", () => {
+  const paddle = (signed: string) => `${ADMIN}import { timingSafeEqual } from 'node:crypto'
+import { Buffer } from 'node:buffer'
+const enc = new TextEncoder()
+async function hmacHex(secret: string, data: string) {
+  const key = await crypto.subtle.importKey('raw', enc.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign'])
+  const sig = await crypto.subtle.sign('HMAC', key, enc.encode(data))
+  return Array.from(new Uint8Array(sig)).map((b) => b.toString(16).padStart(2, '0')).join('')
+}
+Deno.serve(async (req) => {
+  const header = req.headers.get('paddle-signature') ?? ''
+  const parts = Object.fromEntries(header.split(';').map((kv) => kv.split('=')))
+  const ts = Number(parts.ts)
+  if (!ts || Math.abs(Date.now() / 1000 - ts) > 5) return new Response('expired', { status: 401 })
+  const body = await req.text()
+  const expected = await hmacHex(Deno.env.get('PADDLE_WEBHOOK_SECRET')!, ${signed})
+  if (!timingSafeEqual(Buffer.from(expected), Buffer.from(parts.h1 ?? ''))) return new Response('bad signature', { status: 401 })
+  const evt = JSON.parse(body)
+  await admin.from('subscriptions').update({ status: 'canceled' }).eq('paddle_id', evt.data.id)
+  return new Response('ok')
+})
+`;
+  assert.deepEqual(findings({ 'supabase/functions/paddle-webhook/index.ts': paddle('`${parts.ts}:${body}`') }), []);
+});

@@ -3573,7 +3573,7 @@ function signedClockCheck(read: TS.Node, header: string, file: SourceFileInfo): 
   walk(fn, (n) => {
     if (ts.isIfStatement(n) && CLOCK_READ.test(n.expression.getText()) && returnsOrThrows(n.thenStatement)) checks.push(n);
     // What `.update(...)` feeds an HMAC, or what Web Crypto's `subtle.sign`/`subtle.verify` sign.
-    const data = !ts.isCallExpression(n) ? undefined : calleeName(n) === 'update' ? n.arguments[0] : webCryptoSignedData(n);
+    const data = !ts.isCallExpression(n) ? undefined : calleeName(n) === 'update' ? hmacUpdateData(n, file) : webCryptoSignedData(n);
     if (data) {
       someNode(data, (id) => {
         if (ts.isIdentifier(id)) signed.add(id.text);
@@ -3607,7 +3607,7 @@ function hmacLeavesOut(fn: TS.Node, read: TS.Node, header: string, file: SourceF
       const name = calleeName(n);
       const data = webCryptoSignedData(n);
       if (name === 'createHmac') signs = true;
-      else if (name === 'update') signed.push(...n.arguments);
+      else if (name === 'update' && hmacUpdateData(n, file)) signed.push(...n.arguments);
       else if (data) {
         signs = true;
         signed.push(data);
@@ -3642,6 +3642,22 @@ function mentionsOfRead(fn: TS.Node, read: TS.Node, header: string, file: Source
     });
   }
   return mentionsOf();
+}
+
+/**
+ * What `.update(data)` feeds an HMAC or a hash: `createHmac(...).update(data)`, or an `hmac` made
+ * with `createHmac` in the same module. A database's `.update({ status })` signs nothing.
+ */
+function hmacUpdateData(call: TS.CallExpression, file: SourceFileInfo): TS.Expression | undefined {
+  let receiver = ts.isPropertyAccessExpression(call.expression) ? unwrap(call.expression.expression) : undefined;
+  while (receiver && ts.isCallExpression(receiver) && calleeName(receiver) === 'update' && ts.isPropertyAccessExpression(receiver.expression)) {
+    receiver = unwrap(receiver.expression.expression);
+  }
+  if (!receiver) return undefined;
+  const hmac = ts.isCallExpression(receiver)
+    ? /^create(?:Hmac|Hash)$/.test(calleeName(receiver) ?? '')
+    : ts.isIdentifier(receiver) && new RegExp(`(?<![\\w$])${receiver.text.replace(/\$/g, '\\$')}\\s*=\\s*(?:[\\w.]+\\.)?create(?:Hmac|Hash)\\(`).test(file.text);
+  return hmac ? call.arguments[0] : undefined;
 }
 
 /** What Web Crypto signs or checks: the data of `crypto.subtle.sign('HMAC', key, data)` or `.verify('Ed25519', key, sig, data)`. */

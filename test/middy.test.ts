@@ -45,16 +45,16 @@ const MIDDLEWARES = [
 ].join('\n');
 
 /** The rule ids reported per function, for a Serverless Framework project with one HTTP function per entry. */
-function verdicts(functions: Record<string, string>): Record<string, string[]> {
+function verdicts(functions: Record<string, string>, extra: Files = {}): Record<string, string[]> {
   const root = tempDir('fnscan-middy-');
-  const files: Files = { 'src/libs/middlewares.ts': MIDDLEWARES };
+  const files: Files = { 'src/libs/middlewares.ts': MIDDLEWARES, ...extra };
   let yml = 'service: shop\nprovider:\n  name: aws\nfunctions:\n';
   for (const [name, code] of Object.entries(functions)) {
     files[`src/functions/${name}.ts`] = code;
     yml += `  ${name}:\n    handler: src/functions/${name}.main\n    events:\n      - httpApi:\n          path: /${name}\n          method: post\n`;
   }
   writeFiles(root, { ...files, 'serverless.yml': yml });
-  const found = scanRules(root, ['no-unauthenticated-handler', 'require-webhook-verification']).findings;
+  const found = scanRules(root, ['no-unauthenticated-handler', 'require-webhook-verification', 'require-replay-protection']).findings;
   return Object.fromEntries(Object.keys(functions).map((name) => [name, found.filter((f) => f.location.file.endsWith(`/${name}.ts`)).map((f) => f.ruleId)]));
 }
 
@@ -114,5 +114,57 @@ test("middy: another package's middleware, or a router, gets the benefit of the 
       stripeWebhook: stripeLike,
     }),
     { thirdparty: [], router: [], stripeWebhook: ['require-webhook-verification'] },
+  );
+});
+
+test("middy (round ab): a middleware behind a path alias is the project's; `after` and `onError` guard nothing; a class's `before`; a refusal kept in a constant", () => {
+  const sentry = (refusal: string) => [
+    "import { createHmac, timingSafeEqual } from 'node:crypto'",
+    "const unauthorized = { statusCode: 401, body: 'bad signature' }",
+    'export const sentrySignature = () => ({',
+    '  before: async ({ event }) => {',
+    "    const sig = event.headers['sentry-hook-signature'] ?? ''",
+    "    const digest = createHmac('sha256', process.env.SENTRY_CLIENT_SECRET).update(event.body, 'utf8').digest('hex')",
+    `    if (sig.length !== digest.length || !timingSafeEqual(Buffer.from(sig), Buffer.from(digest))) ${refusal}`,
+    '  },',
+    '})',
+  ].join('\n');
+  const webhook = (from: string) => middyHandler(`import { sentrySignature } from '${from}'`, 'middy().use(sentrySignature()).handler(baseHandler)');
+  assert.deepEqual(
+    verdicts(
+      {
+        aliasDecodes: middyHandler("import { decodeOnly } from '@middleware/tokens'", 'middy(baseHandler).use(decodeOnly())'),
+        aliasVerifies: middyHandler("import { requireUser } from '@middleware/tokens'", 'middy(baseHandler).use(requireUser())'),
+        afterOnly: middyHandler("import { requireUser } from '../libs/middlewares'", 'middy(baseHandler).use({ after: requireUser().before })'),
+        onErrorMethod: middyHandler("import jwt from 'jsonwebtoken'", 'middy(baseHandler).onError(async (request) => { jwt.verify(request.event.headers.authorization, process.env.JWT_SECRET) })'),
+        classGuard: middyHandler("import { StaffOnly } from '../libs/staff'", 'middy(baseHandler).use(new StaffOnly())'),
+        classLogs: middyHandler("import { Logs } from '../libs/staff'", 'middy(baseHandler).use(new Logs())'),
+        sentryReturn: webhook('../libs/sentry-return'),
+        sentryThrow: webhook('../libs/sentry-throw'),
+      },
+      {
+        'tsconfig.json': JSON.stringify({ compilerOptions: { baseUrl: '.', paths: { '@middleware/*': ['src/middleware/*'] } } }),
+        'src/middleware/tokens.ts': "export { decodeOnly, requireUser } from '../libs/middlewares'\n",
+        'src/libs/staff.ts': [
+          "import jwt from 'jsonwebtoken'",
+          'export class StaffOnly {',
+          '  before = async (request) => { request.context.staff = jwt.verify(request.event.headers.authorization, process.env.STAFF_JWT_SECRET) }',
+          '}',
+          "export class Logs {\n  async before(request) { console.log('path', request.event.rawPath) }\n}",
+        ].join('\n'),
+        'src/libs/sentry-return.ts': sentry('return unauthorized'),
+        'src/libs/sentry-throw.ts': sentry("throw new Error('bad signature')"),
+      },
+    ),
+    {
+      aliasDecodes: ['no-unauthenticated-handler'],
+      aliasVerifies: [],
+      afterOnly: ['no-unauthenticated-handler'],
+      onErrorMethod: ['no-unauthenticated-handler'],
+      classGuard: [],
+      classLogs: ['no-unauthenticated-handler'],
+      sentryReturn: ['require-replay-protection'],
+      sentryThrow: ['require-replay-protection'],
+    },
   );
 });

@@ -2184,8 +2184,14 @@ function enclosingBody(node: TS.Node): TS.Node | undefined {
 /** Is this a `return { statusCode: 401 }`, `new Response(..., { status: 403 })`, `res.status(401)`-style refusal? */
 export function isRejectingResponse(expr: TS.Expression, codes = /^(40[013]|429)$/): boolean {
   const inner = unwrap(expr);
-  const code = writtenStatus(inner) ?? honoStatus(inner) ?? helperStatus(inner);
+  const code = writtenStatus(inner) ?? honoStatus(inner) ?? helperStatus(inner) ?? constantStatus(inner);
   return code !== undefined && codes.test(code);
+}
+
+/** An answer kept in a constant of the file: `const unauthorized = { statusCode: 401, body: '...' }`, then `return unauthorized`. */
+function constantStatus(expr: TS.Expression): string | undefined {
+  const value = ts.isIdentifier(expr) ? topLevelInitializer(expr.getSourceFile(), expr.text) : undefined;
+  return value && ts.isObjectLiteralExpression(value) ? writtenStatus(value) : undefined;
 }
 
 /** A status written in an answer: `{ statusCode: 401 }`, `{ status: 403 }`, `res.status(401)`, `res.sendStatus(403)`. */
@@ -2228,14 +2234,18 @@ function helperStatus(expr: TS.Expression): string | undefined {
 
 /** A function declared at the top of the file under this name: `function deny() {}` or `const deny = () => ...`. */
 function topLevelFunction(sf: TS.SourceFile, name: string): FunctionLike | undefined {
+  const declared = sf.statements.find((s): s is TS.FunctionDeclaration => ts.isFunctionDeclaration(s) && s.name?.text === name);
+  if (declared) return declared;
+  const init = topLevelInitializer(sf, name);
+  return init && (ts.isArrowFunction(init) || ts.isFunctionExpression(init)) ? init : undefined;
+}
+
+/** What a `const` (or `let`) declared at the top of the file under this name is initialised with. */
+function topLevelInitializer(sf: TS.SourceFile, name: string): TS.Expression | undefined {
   for (const statement of sf.statements) {
-    if (ts.isFunctionDeclaration(statement) && statement.name?.text === name) return statement;
     if (!ts.isVariableStatement(statement)) continue;
     for (const d of statement.declarationList.declarations) {
-      if (ts.isIdentifier(d.name) && d.name.text === name && d.initializer) {
-        const init = unwrap(d.initializer);
-        return ts.isArrowFunction(init) || ts.isFunctionExpression(init) ? init : undefined;
-      }
+      if (ts.isIdentifier(d.name) && d.name.text === name && d.initializer) return unwrap(d.initializer);
     }
   }
   return undefined;

@@ -1191,8 +1191,11 @@ const MIDDY_CORE = new Set(['@middy/core', 'middy']);
 const MIDDY_ROUTERS = /^@middy\/(?:http-router|ws-router|cloudformation-router)$/;
 /** The builder methods of a middy handler: each takes what runs around (or as) the handler. */
 const MIDDY_METHODS = new Set(['use', 'before', 'after', 'onError', 'handler']);
-/** The hooks a middy middleware object may have. */
-const MIDDY_HOOKS = ['before', 'after', 'onError'];
+/**
+ * The hooks of a middleware that run before the handler: only they can keep a caller out. `after`
+ * and `onError` run once the handler has done its work, so a check there guards nothing.
+ */
+const MIDDY_GUARDS = new Set(['before', 'handler']);
 
 /**
  * `middy(baseHandler).use(jsonBodyParser()).use(auth())` and v5's `middy().use(...).handler(fn)`:
@@ -1228,6 +1231,7 @@ function addMiddyChain(
   }
   if (steps.at(-1)?.method !== 'handler' || steps.length > 24) return false;
   for (const { method, args } of steps) {
+    if (!MIDDY_GUARDS.has(method) && method !== 'use') continue;
     for (const arg of args) {
       const a = unwrap(arg);
       if (ts.isIdentifier(a) && wrapped.has(a.text)) continue;
@@ -1248,7 +1252,8 @@ function addMiddyMiddleware(shape: HandlerShape, middleware: TS.Expression, file
   const expr = unwrap(middleware);
   const root = ts.isCallExpression(expr) ? unwrap(expr.expression) : expr;
   const imported = ts.isIdentifier(root) ? behaviour.importedFrom(file, root.text) : undefined;
-  if (imported && isExternalPackage(imported.specifier)) {
+  // A package's, not a module of the project a path alias names (`@middleware/auth`).
+  if (imported && isExternalPackage(imported.specifier) && !behaviour.analysis.importedModule(file, imported.specifier)) {
     const official = imported.specifier.startsWith('@middy/') ? !MIDDY_ROUTERS.test(imported.specifier) : imported.specifier === 'middy/middlewares';
     if (!official) shape.opaque = true;
     return;
@@ -1260,21 +1265,33 @@ function addMiddyMiddleware(shape: HandlerShape, middleware: TS.Expression, file
     value = returned ? { node: returned, file: factory.file } : value;
   }
   if (ts.isIdentifier(value.node)) value = behaviour.valueOf(value.node, value.file);
-  const hooks = ts.isObjectLiteralExpression(value.node) ? value.node : undefined;
-  if (!hooks) {
+  const instance = ts.isObjectLiteralExpression(value.node) ? undefined : classOfInstance(value.node, value.file, behaviour);
+  if (!ts.isObjectLiteralExpression(value.node) && !instance) {
     shape.opaque = true;
     return;
   }
-  for (const hook of MIDDY_HOOKS) {
-    const prop = objectProperty(hooks, hook);
-    if (!prop) continue;
-    if (ts.isMethodDeclaration(prop)) shape.functions.push({ fn: prop, file: value.file });
-    else if (ts.isShorthandPropertyAssignment(prop)) addValue(shape, prop.name, value.file, behaviour, depth);
-    else {
-      const hookValue = propertyValue(prop);
-      if (hookValue) addValue(shape, hookValue, value.file, behaviour, depth);
-    }
+  const hooksFile = instance?.file ?? value.file;
+  const before = instance
+    ? instance.node.members.find((m) => (ts.isMethodDeclaration(m) || ts.isPropertyDeclaration(m)) && m.name !== undefined && ts.isIdentifier(m.name) && m.name.text === 'before')
+    : objectProperty(value.node as TS.ObjectLiteralExpression, 'before');
+  if (!before) return;
+  if (ts.isMethodDeclaration(before)) shape.functions.push({ fn: before, file: hooksFile });
+  else if (ts.isShorthandPropertyAssignment(before)) addValue(shape, before.name, hooksFile, behaviour, depth);
+  else {
+    const hook = ts.isPropertyDeclaration(before) ? before.initializer : propertyValue(before as TS.ObjectLiteralElementLike);
+    if (hook) addValue(shape, hook, hooksFile, behaviour, depth);
   }
+}
+
+/** `new AuthMiddleware(options)`: the project's class it makes, when that class extends nothing (whose `before` could come from elsewhere). */
+function classOfInstance(node: TS.Node, file: SourceFileInfo, behaviour: BehaviourAnalyzer): { node: TS.ClassLikeDeclaration; file: SourceFileInfo } | undefined {
+  const id = ts.isNewExpression(node) ? unwrap(node.expression) : undefined;
+  if (!id || !ts.isIdentifier(id)) return undefined;
+  const declared = behaviour.analysis.declarationOf(id, file);
+  if (!declared) return undefined;
+  const found = ts.isVariableDeclaration(declared.node) && declared.node.initializer ? unwrap(declared.node.initializer) : declared.node;
+  if (!ts.isClassLike(found)) return undefined;
+  return found.heritageClauses?.length ? undefined : { node: found, file: declared.file };
 }
 
 /** What a function returns when it is one expression: an arrow's body, or a block's only top-level `return`. */

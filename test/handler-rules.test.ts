@@ -2279,3 +2279,26 @@ test("an allowlist of the address API Gateway measured authenticates; a refusal 
     ['no-unauthenticated-handler:unauthenticated@api/src/functions/region.js:3'],
   );
 });
+
+test("BigCommerce's payload `hash`, the same for a resent event, keys a de-duplicating conditional put", () => {
+  const capture = (key: string) => `import { createHmac, timingSafeEqual } from 'node:crypto'
+import { PutCommand } from '@aws-sdk/lib-dynamodb'
+import { ddb } from 'src/lib/ddb'
+export const handler = async (event) => {
+  const digest = Buffer.from(createHmac('sha256', process.env.BIGCOMMERCE_CLIENT_SECRET).update(event.body).digest('base64'))
+  const given = Buffer.from(event.headers['x-bc-signature'] ?? '')
+  if (given.length !== digest.length || !timingSafeEqual(given, digest)) return { statusCode: 401 }
+  const payload = JSON.parse(event.body)
+  await ddb.send(new PutCommand({ TableName: process.env.WEBHOOKS_TABLE, Item: { pk: \`bigcommerce#\${${key}}\`, payload }, ConditionExpression: 'attribute_not_exists(pk)' }))
+  return { statusCode: 200 }
+}
+`;
+  assert.deepEqual(
+    verdicts({
+      'api/src/lib/ddb.ts': "import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'\nexport const ddb = DynamoDBDocumentClient.from(client)\n",
+      'api/src/functions/bigcommerceHash.ts': capture('payload.hash'),
+      'api/src/functions/bigcommerceScope.ts': capture('payload.scope'),
+    }),
+    ['require-replay-protection:noReplayProtection@api/src/functions/bigcommerceScope.ts:5'],
+  );
+});

@@ -2002,7 +2002,8 @@ function isNxOption(arg: TS.Expression): boolean {
   return value !== undefined && unwrap(value).kind === ts.SyntaxKind.TrueKeyword;
 }
 
-const DEDUPE_ARGUMENT = /\b(?:event|evt|webhookEvent|payload|body|msg|message|notification)\.id\b|\b\w*(?:eventId|EventId|deliveryId|DeliveryId|webhookId|WebhookId|idempotencyKey|IdempotencyKey|messageId|svixId|MessageSid|SmsSid)\b/;
+/** The id of a delivery, or BigCommerce's `hash` of its payload (the same for a resent event). */
+const DEDUPE_ARGUMENT = /\b(?:event|evt|webhookEvent|payload|body|msg|message|notification)\.(?:id|hash)\b|\b\w*(?:eventId|EventId|deliveryId|DeliveryId|webhookId|WebhookId|idempotencyKey|IdempotencyKey|messageId|svixId|MessageSid|SmsSid)\b/;
 
 
 /** What `onWorkCall`'s tests read as the callee's dotted name: `db.user.create`, or the name when there is none. */

@@ -75,6 +75,11 @@ test('test files by name anywhere, by conventional folder near the top of the pr
     'cypress/support/commands.ts': key,
     'web/cypress/support/auth.ts': key,
     'api/src/__mocks__/stripe.ts': key,
+    // The test runner's setup modules.
+    'api/jest.setup.ts': key,
+    'web/src/setupTests.js': key,
+    'vitest.setup.mts': key,
+    'api/src/test-setup.ts': key,
     // Deeper, the same names are code: a service for a `Test` model, end-to-end encryption, a Welsh locale.
     'api/src/services/tests/tests.ts': key,
     'api/src/lib/e2e/keys.ts': key,

@@ -84,6 +84,8 @@ export function relativeUnder(root: string, file: string): string {
 
 const TEST_NAME = /\.(test|spec|scenarios|fixtures|mock|e2e)\.[cm]?[jt]sx?$/;
 const TEST_DIR = /(^|\/)(__tests__|__mocks__|__fixtures__)\//;
+/** Modules the test runner loads before the tests (`jest.setup.ts`, CRA's `setupTests.js`, `vitest.setup.ts`): they run under tests only. */
+const TEST_SETUP = /(?:^|\/)(?:(?:jest|vitest)[.-]setup(?:[.-][\w-]+)?|setupTests|setup-?tests|test-?setup)\.[cm]?[jt]sx?$/i;
 /**
  * Folders that hold tests, their helpers and data by convention (Playwright's and Cypress's,
  * `test/`, `fixtures/`), at the top of the project or of one of its sides (`e2e/`, `web/cypress/`).
@@ -95,7 +97,7 @@ const TEST_FOLDER = /^(?:(?!(?:app|pages|src|api|lib|functions|netlify)\/)[^/]+\
 /** A test file by its name or a `__tests__`-style folder, wherever it is. */
 export function isTestPath(relPath: string): boolean {
   const p = path.sep === '/' ? relPath : relPath.split(path.sep).join('/');
-  return TEST_NAME.test(p) || TEST_DIR.test(p) || p.endsWith('.d.ts');
+  return TEST_NAME.test(p) || TEST_DIR.test(p) || TEST_SETUP.test(p) || p.endsWith('.d.ts');
 }
 
 /**

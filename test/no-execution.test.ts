@@ -53,6 +53,8 @@ function trappedTree(markers: string): string {
   write(root, 'fnscan.config.ts', esmTrap(markers, 'fnscan.config.ts'));
   write(root, 'web/vite.config.ts', esmTrap(markers, 'vite.config.ts'));
   write(root, 'evil.js', cjsTrap(markers, 'evil.js'));
+  // The Serverless Framework's TypeScript config: its functions are read from the syntax tree, never run.
+  write(root, 'serverless.ts', esmTrap(markers, 'serverless.ts'));
   write(root, 'serverless.yml', 'service: shop\ncustom:\n  value: ${file(./evil.js):value}\nfunctions:\n  hello:\n    handler: api/src/functions/hook.handler\n');
   write(root, 'netlify.toml', `[build]\n  command = "${shellTrap(markers, 'netlify-command').replace(/"/g, '\\"')}"\n`);
   write(root, '.env.defaults', `GREETING=$(${shellTrap(markers, 'env-substitution')})\n`);

@@ -274,3 +274,69 @@ test('a platform config that does not parse is reported as skipped, and the rest
   // The other app is still judged.
   assert.deepEqual(result.findings.map((f) => f.location.file.slice(root.length + 1)), ['site/api/users.ts']);
 });
+
+test("serverless.ts (the Serverless Framework's TypeScript template) is read as data: its functions through path aliases, handlerPath(__dirname), authorizers", () => {
+  const root = tempDir('fnscan-sls-ts-');
+  const put = (table: string) => `import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb'
+import { middyfy } from '@libs/lambda'
+const client = new DynamoDBClient({})
+const base = async (event) => {
+  await client.send(new PutItemCommand({ TableName: '${table}', Item: { id: { S: event.body.id } } }))
+  return { statusCode: 201 }
+}
+export const main = middyfy(base)
+`;
+  const config = (http: string) => `import { handlerPath } from '@libs/handler-resolver'
+export default {
+  handler: \`\${handlerPath(__dirname)}/handler.main\`,
+  events: [{ http: ${http} }],
+}
+`;
+  writeFiles(root, {
+    'package.json': JSON.stringify({ name: 'notes', devDependencies: { '@serverless/typescript': '3.38.0' } }),
+    'tsconfig.json': JSON.stringify({ extends: './tsconfig.paths.json', include: ['src/**/*.ts', 'serverless.ts'] }),
+    'tsconfig.paths.json': JSON.stringify({ compilerOptions: { baseUrl: '.', paths: { '@functions/*': ['src/functions/*'], '@libs/*': ['src/libs/*'] } } }),
+    'serverless.ts': `import type { AWS } from '@serverless/typescript'
+import { createNote, deleteNote } from '@functions/index'
+import sendInvite from './src/functions/sendInvite'
+const serverlessConfiguration: AWS = {
+  service: 'notes-api',
+  provider: { name: 'aws', runtime: 'nodejs18.x' },
+  functions: { createNote, deleteNote, sendInvite, computed: { handler: handlerFor('computed'), events: [{ http: { method: 'post', path: 'x' } }] } },
+}
+module.exports = serverlessConfiguration
+`,
+    'src/libs/handler-resolver.ts': "export const handlerPath = (context: string) => `${context.split(process.cwd())[1].substring(1).replace(/\\\\/g, '/')}`\n",
+    'src/libs/lambda.ts': "import middy from '@middy/core'\nimport jsonBodyParser from '@middy/http-json-body-parser'\nexport const middyfy = (handler) => middy(handler).use(jsonBodyParser())\n",
+    'src/functions/index.ts': "export { default as createNote } from './createNote'\nexport { default as deleteNote } from './deleteNote'\n",
+    'src/functions/createNote/index.ts': config("{ method: 'post', path: 'notes' }"),
+    'src/functions/createNote/handler.ts': put('notes'),
+    'src/functions/deleteNote/index.ts': config("{ method: 'delete', path: 'notes/{id}', authorizer: { name: 'cognito', arn: 'arn:aws:cognito-idp:eu-west-1:123456789012:userpool/eu-west-1_abc' } }"),
+    'src/functions/deleteNote/handler.ts': put('notes'),
+    'src/functions/sendInvite/index.ts': config("{ method: 'post', path: 'invites' }"),
+    'src/functions/sendInvite/handler.ts': `import { SESClient, SendEmailCommand } from '@aws-sdk/client-ses'
+import { middyfy } from '@libs/lambda'
+const ses = new SESClient({})
+const sendInvite = async (event) => {
+  await ses.send(new SendEmailCommand({ Source: 'notes@example.com', Destination: { ToAddresses: [event.body.email] }, Message: { Subject: { Data: 'Invite' }, Body: { Text: { Data: event.body.text } } } }))
+  return { statusCode: 202 }
+}
+export const main = middyfy(sendInvite)
+`,
+    'src/functions/computed/handler.ts': put('notes'),
+  });
+  const result = scanRules(root, ['no-unauthenticated-handler']);
+  assert.deepEqual(result.skipped, []);
+  assert.deepEqual(
+    result.findings.map((f) => `${path.relative(root, f.location.file)}: ${f.message}`),
+    [
+      'src/functions/createNote/handler.ts: Handler `createNote` writes to the `notes` table without authenticating the caller.',
+      'src/functions/sendInvite/handler.ts: Handler `sendInvite` sends email with `SendEmailCommand` without authenticating the caller.',
+    ],
+  );
+  // A config module that does not parse is said, once (as a scanned file and as the config).
+  writeFiles(root, { 'serverless.ts': 'const config = {\n  functions: {\n}\nmodule.exports = config\n' });
+  const broken = scanRules(root, ['no-unauthenticated-handler']);
+  assert.deepEqual(broken.findings, []);
+  assert.deepEqual(broken.skipped.map((s) => `${path.relative(root, s.file)} ${s.reason}`), ['serverless.ts syntax-error']);
+});

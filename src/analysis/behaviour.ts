@@ -901,6 +901,10 @@ export class BehaviourAnalyzer {
       }
     }
     const source = this.packageOf(node.expression, file);
+    // Amazon SES: `ses.send(new SendEmailCommand({ Destination, Message }))`, v1's client or v2's.
+    if (name !== undefined && SES_SEND.test(name) && (source === '@aws-sdk/client-ses' || source === '@aws-sdk/client-sesv2')) {
+      facts.sensitive.push({ file, node, work: `sends email with \`${name}\``, write: true, anchor: node });
+    }
     // Cloudflare's send_email binding: `env.MAILER.send(new EmailMessage(from, to, raw))`.
     if (source === 'cloudflare:email' && name === 'EmailMessage') {
       facts.sensitive.push({ file, node, work: 'sends email with `EmailMessage`', write: true, anchor: node });
@@ -3247,6 +3251,8 @@ function textFlags(file: SourceFileInfo): number {
   }
   return flags;
 }
+/** Amazon SES's commands that send mail. */
+const SES_SEND = /^Send(?:Raw|Templated|Bulk|BulkTemplated)?EmailCommand$/;
 /** Constructors of stores kept in memory. */
 const IN_MEMORY_STORES = /^(?:Map|Set|WeakMap|WeakSet|Keyv|LRUCache|LRU|QuickLRU|NodeCache|Cache)$/;
 

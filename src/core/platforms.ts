@@ -3,6 +3,7 @@ import path from 'node:path';
 import type * as YAML from 'yaml';
 import { DEFAULT_LIMITS, readTextFile } from './files';
 import { parseJsonc } from './jsonc';
+import { readServerlessModule, type BrokenConfig, type ConfigAlias } from './serverless-module';
 
 /**
  * Where each function platform keeps its HTTP endpoints, and what its own config says about
@@ -57,7 +58,7 @@ export interface PlatformConfig {
   /** A wrangler config whose `main` names a file the tree lacks (a build's output): the Worker cannot be judged. */
   missingWorker?: { config: string; main: string };
   /** Platform configs that could not be parsed (`serverless.yml`, a SAM template, `firebase.json`): the functions they declare are not judged. */
-  brokenConfigs?: Array<{ file: string; detail: string }>;
+  brokenConfigs?: BrokenConfig[];
   /** Cloudflare Pages Functions: the `functions/` folder of a Pages project. */
   pagesFunctionsDir?: string;
   /** Firebase Cloud Functions: each codebase's source folder (`functions/`), and the build output inside it, whose modules are not the source. */
@@ -103,7 +104,9 @@ export function emptyPlatforms(): PlatformConfig {
   return { netlifyDirs: [], netlifyScheduled: [], netlifyEdgeDirs: [], netlifyEdgeRouted: [], nextPagesApiDirs: [], nextAppDirs: [], lambdas: [], firebaseSources: [], supabaseEntrypoints: {} };
 }
 
-const PLATFORM_MARKERS = ['netlify.toml', 'vercel.json', 'serverless.yml', 'serverless.yaml', 'template.yaml', 'template.yml', 'firebase.json', ...WRANGLER_CONFIGS];
+/** The Serverless Framework's config written as a module: read as data, never run. */
+const SERVERLESS_MODULES = ['serverless.ts', 'serverless.js'];
+const PLATFORM_MARKERS = ['netlify.toml', 'vercel.json', 'serverless.yml', 'serverless.yaml', ...SERVERLESS_MODULES, 'template.yaml', 'template.yml', 'firebase.json', ...WRANGLER_CONFIGS];
 const NEXT_CONFIGS = ['next.config.js', 'next.config.mjs', 'next.config.ts', 'next.config.cjs'];
 
 /**
@@ -173,7 +176,8 @@ function hasAzureFunctions(api: string): boolean {
   }
 }
 
-export function readPlatforms(root: string): PlatformConfig {
+/** `aliases`: the project's tsconfig `paths`, which a `serverless.ts` may import its functions through. */
+export function readPlatforms(root: string, aliases: readonly ConfigAlias[] = []): PlatformConfig {
   const config = emptyPlatforms();
   const netlify = readNetlifyToml(root);
   if (netlify.dir) config.netlifyDirs.push(netlify.dir);
@@ -198,10 +202,15 @@ export function readPlatforms(root: string): PlatformConfig {
   ) {
     config.vercelApiDir = path.join(root, 'api');
   }
-  const broken: Array<{ file: string; detail: string }> = [];
+  const broken: BrokenConfig[] = [];
   for (const name of ['serverless.yml', 'serverless.yaml']) {
     const file = path.join(root, name);
     if (fs.existsSync(file)) config.lambdas.push(...readServerlessYml(file, broken));
+  }
+  // One config per service: the YAML one wins, as the Serverless Framework looks for it first.
+  if (config.lambdas.length === 0) {
+    const module = SERVERLESS_MODULES.map((name) => path.join(root, name)).find((file) => fs.existsSync(file));
+    if (module) config.lambdas.push(...readServerlessModule(module, aliases, broken));
   }
   const wrangler = readWrangler(root);
   if (wrangler.main && !wrangler.private) {
@@ -424,7 +433,7 @@ function readWrangler(root: string): { main?: string; name?: string; pages: bool
  * functions package (`firebase-functions` among its dependencies) scanned on its own. A TypeScript
  * codebase compiles to the folder its `main` names (`lib/index.js`): the modules there are output.
  */
-function readFirebase(root: string, pkg: PackageInfo, broken: Array<{ file: string; detail: string }>): Array<{ dir: string; output?: string }> {
+function readFirebase(root: string, pkg: PackageInfo, broken: BrokenConfig[]): Array<{ dir: string; output?: string }> {
   const text = readConfigText(path.join(root, 'firebase.json'));
   let dirs: string[] = [];
   if (text !== undefined) {
@@ -667,7 +676,7 @@ function siteOf(file: string, node: YamlNode, fallback: YamlNode): ConfigSite {
 }
 
 /** A YAML config, or undefined when it is unreadable or not YAML (which `broken` then says, with the first error's line). */
-function parseYaml(file: string, broken: Array<{ file: string; detail: string }>): YAML.Document.Parsed | undefined {
+function parseYaml(file: string, broken: BrokenConfig[]): YAML.Document.Parsed | undefined {
   try {
     const text = readConfigText(file);
     if (text === undefined) return undefined;
@@ -693,7 +702,7 @@ function cloudFormationTags(): YAML.Tags {
 }
 
 /** serverless.yml: `functions.<name>.handler: path/file.export` with `events: - http|httpApi`. */
-export function readServerlessYml(file: string, broken: Array<{ file: string; detail: string }> = []): LambdaFunction[] {
+export function readServerlessYml(file: string, broken: BrokenConfig[] = []): LambdaFunction[] {
   const doc = parseYaml(file, broken);
   const functions = doc?.get('functions', true);
   if (!doc || !yaml().isMap(functions)) return [];
@@ -743,7 +752,7 @@ function samApiAuth(resources: YAML.YAMLMap, ref: unknown): YAML.YAMLMap | undef
 }
 
 /** SAM: `AWS::Serverless::Function` with `Api`/`HttpApi` events or a `FunctionUrlConfig`. */
-export function readSamTemplate(file: string, broken: Array<{ file: string; detail: string }> = []): LambdaFunction[] {
+export function readSamTemplate(file: string, broken: BrokenConfig[] = []): LambdaFunction[] {
   const doc = parseYaml(file, broken);
   const resources = doc?.get('Resources', true);
   if (!doc || !yaml().isMap(resources)) return [];

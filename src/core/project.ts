@@ -279,7 +279,8 @@ function plainProject(root: string): ProjectInfo {
 }
 
 function functionsProject(root: string): ProjectInfo {
-  return { kind: 'functions', root, paths: [...readPathAliases(root, path.join(root, 'src'), false), ...workspaceAliases(root)], platforms: readPlatforms(root) };
+  const paths = [...readPathAliases(root, path.join(root, 'src'), false), ...workspaceAliases(root)];
+  return { kind: 'functions', root, paths, platforms: readPlatforms(root, paths) };
 }
 
 /** How far above a project its workspace root may be (`apps/api` in a monorepo: two). */

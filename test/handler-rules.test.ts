@@ -2302,3 +2302,25 @@ export const handler = async (event) => {
     ['require-replay-protection:noReplayProtection@api/src/functions/bigcommerceScope.ts:5'],
   );
 });
+
+test('a token read from `event.headers.authorization`, reshaped into a constant, only tested for presence and decoded, checks nobody', () => {
+  const handler = (use: string) => `import { jwtDecode } from 'jwt-decode'
+import { db } from 'src/lib/db'
+export const handler = async (event) => {
+  const token = event.headers.authorization?.replace('Bearer ', '')
+  if (!token) return { statusCode: 401 }
+${use}
+  await db.user.delete({ where: { id: sub } })
+  return { statusCode: 204 }
+}
+`;
+  assert.deepEqual(
+    verdicts({
+      ...DB,
+      'api/src/lib/tokens.ts': "import jwt from 'jsonwebtoken'\nexport const verifyToken = (token) => jwt.verify(token, process.env.JWT_SECRET)\n",
+      'api/src/functions/decodes.ts': handler('  const sub = jwtDecode(token).sub'),
+      'api/src/functions/verifies.ts': `import { verifyToken } from 'src/lib/tokens'\n${handler('  const sub = verifyToken(token).sub')}`,
+    }),
+    ['no-unauthenticated-handler:unauthenticated@api/src/functions/decodes.ts:3'],
+  );
+});

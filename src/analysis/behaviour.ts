@@ -3006,6 +3006,9 @@ function usedBeyondPresence(fn: TS.Node, names: readonly string[]): boolean {
     if (name === undefined || !names.includes(name)) return false;
     if (ts.isIdentifier(n) && !isValueIdentifier(n)) return false;
     if (feedsOnlyDecoder(n)) return false;
+    // `const token = event.headers.authorization?.replace('Bearer ', '')`: the read that makes another of the names.
+    const shaped = reshaped(n);
+    if (shaped.parent && ts.isVariableDeclaration(shaped.parent) && shaped.parent.initializer === shaped && ts.isIdentifier(shaped.parent.name) && names.includes(shaped.parent.name.text)) return false;
     // `token.length`, `token.split(' ')`: a longer read of the value is a use unless it too is a presence test.
     if ((ts.isPropertyAccessExpression(n.parent) || ts.isElementAccessExpression(n.parent)) && n.parent.expression === n) {
       const longer = n.parent;

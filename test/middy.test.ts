@@ -168,3 +168,20 @@ test("middy (round ab): a middleware behind a path alias is the project's; `afte
     },
   );
 });
+
+test("middy: a hook's test of `request.event.headers` is a read of the request, so presence alone authenticates nobody", () => {
+  const hook = (check: string) => `import createError from 'http-errors'\nexport const guard = () => ({\n  before: async (request) => {\n    ${check}\n  },\n})\n`;
+  assert.deepEqual(
+    verdicts(
+      {
+        presence: middyHandler("import { guard } from '../libs/presence'", 'middy(baseHandler).use(guard())'),
+        compared: middyHandler("import { guard } from '../libs/compared'", 'middy(baseHandler).use(guard())'),
+      },
+      {
+        'src/libs/presence.ts': hook("if (!request.event.headers['content-type']) throw createError(401)"),
+        'src/libs/compared.ts': hook("if (request.event.headers['x-api-key'] !== process.env.INTERNAL_API_KEY) throw createError(401)"),
+      },
+    ),
+    { presence: ['no-unauthenticated-handler'], compared: [] },
+  );
+});

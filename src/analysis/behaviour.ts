@@ -2967,8 +2967,7 @@ function decidesRefusal(call: TS.CallExpression): boolean {
 
 /** What only asks whether a request value has a shape, never whether it is right. */
 const SHAPE_TESTS = new Set(['startsWith', 'endsWith', 'includes']);
-/** A read of what the caller sent: a header, a cookie, a query parameter. */
-/** A part of the request anyone sends: `event.headers.x`, also under middy's `request.event`. */
+/** A read of what the caller sent: a header, a cookie, a query parameter (`event.headers.x`, also under middy's `request.event`). */
 const REQUEST_VALUE = /^(?:(?:request\.)?event|evt|req|request)\.(?:headers|multiValueHeaders|cookies|queryStringParameters|query)\.|^(?:headers|cookies)\./;
 
 /** `x.startsWith('Bearer ')`, `cookie.includes('session=')`: a shape test with written arguments. */

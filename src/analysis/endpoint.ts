@@ -1199,10 +1199,11 @@ const MIDDY_GUARDS = new Set(['before', 'handler']);
 
 /**
  * `middy(baseHandler).use(jsonBodyParser()).use(auth())` and v5's `middy().use(...).handler(fn)`:
- * the handler and the hooks of every middleware in front of it. middy's official middlewares
- * (`@middy/*`) parse, validate, normalise and answer errors; none authenticates, so they are known
- * and skipped. A project's own middleware is read through its hooks (`{ before }`, or a factory that
- * returns them); any other package's middleware leaves the handler to the benefit of the doubt.
+ * the handler and the `before` hook of every middleware in front of it. middy's official
+ * middlewares (`@middy/*`) parse, validate, normalise and answer errors; none authenticates, so
+ * they are known and skipped. A project's own middleware is read through its `before` hook (of an
+ * object, a factory's object, or a class); any other package's middleware leaves the handler to
+ * the benefit of the doubt.
  * `wrapped`: the parameters of a project wrapper whose body builds the chain
  * (`middyfy = (handler) => middy(handler).use(...)`), which stand for the function the caller passes.
  */
@@ -1216,20 +1217,21 @@ function addMiddyChain(
 ): boolean {
   const steps: { method: string; args: readonly TS.Expression[] }[] = [];
   let current: TS.Expression = call;
-  for (let step = 0; step < 24; step++) {
+  for (let rooted = false; !rooted; ) {
     const expr = unwrap(current);
-    if (!ts.isCallExpression(expr)) return false;
+    if (!ts.isCallExpression(expr) || steps.length >= 24) return false;
     const callee = unwrap(expr.expression);
     if (ts.isIdentifier(callee)) {
+      // The chain starts at `middy(fn)`, its first argument the handler.
       if (!MIDDY_CORE.has(behaviour.importedFrom(file, callee.text)?.specifier ?? '')) return false;
       steps.push({ method: 'handler', args: expr.arguments.slice(0, 1) });
-      break;
+      rooted = true;
+    } else {
+      if (!ts.isPropertyAccessExpression(callee) || !MIDDY_METHODS.has(callee.name.text)) return false;
+      steps.push({ method: callee.name.text, args: expr.arguments });
+      current = callee.expression;
     }
-    if (!ts.isPropertyAccessExpression(callee) || !MIDDY_METHODS.has(callee.name.text)) return false;
-    steps.push({ method: callee.name.text, args: expr.arguments });
-    current = callee.expression;
   }
-  if (steps.at(-1)?.method !== 'handler' || steps.length > 24) return false;
   for (const { method, args } of steps) {
     if (!MIDDY_GUARDS.has(method) && method !== 'use') continue;
     for (const arg of args) {
@@ -1246,7 +1248,7 @@ function addMiddyChain(
   return true;
 }
 
-/** One middleware of a middy chain: its hooks join the handler's functions; an unknown package's makes it opaque. */
+/** One middleware of a middy chain: its `before` hook joins the handler's functions; an unknown package's makes it opaque. */
 function addMiddyMiddleware(shape: HandlerShape, middleware: TS.Expression, file: SourceFileInfo, behaviour: BehaviourAnalyzer, depth: number): void {
   if (depth > 6) return;
   const expr = unwrap(middleware);

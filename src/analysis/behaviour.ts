@@ -11,6 +11,7 @@ import {
   envReadText,
   isFalseLiteral,
   isFunctionLike,
+  isLiteralFallback,
   lastName,
   objectProperty,
   propertyKeyName,
@@ -2982,11 +2983,6 @@ function isShapeTest(call: TS.CallExpression, callee: TS.PropertyAccessExpressio
 const TOKEN_PARAMETER = /^(?:authorization|auth(?:orization)?Header|bearer(?:Token)?|(?:access|id|auth|bearer|raw)?Token|jwt)$/i;
 
 /** `x ?? ''`, `x || ''`. */
-function isLiteralFallback(node: TS.BinaryExpression): boolean {
-  const op = node.operatorToken.kind;
-  return (op === ts.SyntaxKind.QuestionQuestionToken || op === ts.SyntaxKind.BarBarToken) && ts.isStringLiteralLike(unwrap(node.right));
-}
-
 /**
  * Whether a request value, under any of `names` (its dotted read, the constants bound to it), is
  * used for more than a presence or shape test in a condition: handed to a call (`getUser(token)`,

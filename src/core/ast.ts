@@ -83,6 +83,18 @@ export function unwrap(node: TS.Expression): TS.Expression {
 }
 
 /** The text of a string-ish literal (plain strings and template literals without substitutions). */
+/** `x ?? ''`, `x || 'none'`: a value read with a written default. */
+export function isLiteralFallback(node: TS.BinaryExpression): boolean {
+  const op = node.operatorToken.kind;
+  return (op === ts.SyntaxKind.QuestionQuestionToken || op === ts.SyntaxKind.BarBarToken) && ts.isStringLiteralLike(unwrap(node.right));
+}
+
+/** `req.headers.get('authorization') ?? ''`: the value read, without its written default. */
+export function withoutLiteralFallback(expr: TS.Expression): TS.Expression {
+  const node = unwrap(expr);
+  return ts.isBinaryExpression(node) && isLiteralFallback(node) ? unwrap(node.left) : node;
+}
+
 export function stringLiteralValue(node: TS.Node): string | undefined {
   if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) return node.text;
   return undefined;

@@ -3,7 +3,7 @@ import ts from '../core/typescript';
 import type * as TS from 'typescript';
 import { defineRule, type SourceContext } from '../core/rule';
 import { relativeUnder } from '../core/files';
-import { calleeName, dottedName, envReadName, envReadText, propertyKeyName, someNode, stringLiteralValue, unwrap } from '../core/ast';
+import { calleeName, dottedName, envReadName, envReadText, propertyKeyName, someNode, stringLiteralValue, unwrap, withoutLiteralFallback } from '../core/ast';
 import { isOutsideProductionOnly } from './tls/guards';
 import { isCredentialEnv, isCredentialHeader } from './no-timing-unsafe-compare/secrets';
 import { headerName } from './no-timing-unsafe-compare/origins';
@@ -239,7 +239,7 @@ function identifierLeak(ctx: SourceContext, id: TS.Identifier): Leak | undefined
     const part = destructuredRequestPart(declared, id.text);
     if (part) return requestPartLeak(id, part, id.text);
     if (ts.isVariableDeclaration(declared) && declared.initializer) {
-      const init = withoutLiteralDefault(unwrap(declared.initializer));
+      const init = withoutLiteralFallback(declared.initializer);
       if (ts.isCallExpression(init) && isParsedBody(init)) return { node: id, messageId: 'body', name: id.text, object: true };
       // `const session = cookies().get('session')?.value`
       const cookie = ts.isCallExpression(init) ? cookieRead(init) : ts.isPropertyAccessExpression(init) ? accessLeak(init) : undefined;
@@ -265,14 +265,6 @@ function identifierLeak(ctx: SourceContext, id: TS.Identifier): Leak | undefined
     }
   }
   return namesCredential(id.text) ? { node: id, messageId: 'named', name: id.text } : undefined;
-}
-
-/** `req.headers.get('authorization') ?? ''`: the header, when it was sent. */
-function withoutLiteralDefault(expr: TS.Expression): TS.Expression {
-  if (!ts.isBinaryExpression(expr)) return expr;
-  const op = expr.operatorToken.kind;
-  const fallback = op === ts.SyntaxKind.QuestionQuestionToken || op === ts.SyntaxKind.BarBarToken;
-  return fallback && stringLiteralValue(unwrap(expr.right)) !== undefined ? unwrap(expr.left) : expr;
 }
 
 /**

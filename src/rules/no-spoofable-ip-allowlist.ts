@@ -2,7 +2,7 @@ import ts from '../core/typescript';
 import type * as TS from 'typescript';
 import { defineRule, type SourceContext } from '../core/rule';
 import type { SourceFileInfo } from '../core/files';
-import { calleeName, containsIdentifier, returnsOrThrows, someNode, unwrap, walk } from '../core/ast';
+import { calleeName, containsIdentifier, returnsOrThrows, someNode, unwrap, walk, withoutLiteralFallback } from '../core/ast';
 import { originOf } from './no-timing-unsafe-compare/origins';
 import { noSpoofableIpAllowlist as meta } from './meta';
 
@@ -77,14 +77,8 @@ function spoofableHeader(ctx: SourceContext, expr: TS.Expression): string | unde
   const origin = originOf(ctx.analysis, expr, ctx.file);
   if (origin?.kind === 'header') return SPOOFABLE_HEADERS.has(origin.name) ? origin.name : undefined;
   const { node, file } = ctx.analysis.resolveValue(expr, ctx.file);
-  return isRequestIpCall(ctx, { node: withoutDefault(node as TS.Expression), file }) ? 'x-forwarded-for' : undefined;
-}
-
-/** `getClientIp(req) ?? ''`, `getClientIp(req) || ''`: the address, when there is one. */
-function withoutDefault(expr: TS.Expression): TS.Expression {
-  const node = unwrap(expr);
-  const op = ts.isBinaryExpression(node) ? node.operatorToken.kind : undefined;
-  return op === ts.SyntaxKind.QuestionQuestionToken || op === ts.SyntaxKind.BarBarToken ? unwrap((node as TS.BinaryExpression).left) : node;
+  // `getClientIp(req) ?? ''`: the address, when there is one.
+  return isRequestIpCall(ctx, { node: withoutLiteralFallback(node as TS.Expression), file }) ? 'x-forwarded-for' : undefined;
 }
 
 /**

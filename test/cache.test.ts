@@ -246,6 +246,27 @@ test("an app's own config edited in place re-judges that app's files, as an unca
   assert.deepEqual(filesWith(edited, 'no-unauthenticated-handler'), ['a/api/src/functions/purge.ts', 'b/api/src/functions/purge.ts']);
 });
 
+test("a serverless.ts function's config module edited in place re-judges its handler, as an uncached scan judges it", (t) => {
+  clockAhead(t);
+  const base = tempDir('fnscan-cache-sls-ts-');
+  const root = path.join(base, 'tree');
+  const cache = path.join(base, 'cache');
+  const config = (http: string) => `export default {\n  handler: \`\${handlerPath(__dirname)}/handler.main\`,\n  events: [{ http: ${http} }],\n}\n`;
+  writeFiles(root, {
+    'serverless.ts': "import createNote from './src/functions/createNote'\nmodule.exports = { service: 'notes', functions: { createNote } }\n",
+    'src/functions/createNote/index.ts': config("{ method: 'post', path: 'notes' }"),
+    'src/functions/createNote/handler.ts': "import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb'\nconst client = new DynamoDBClient({})\nexport const main = async (event) => {\n  await client.send(new PutItemCommand({ TableName: 'notes', Item: { id: { S: event.body } } }))\n  return { statusCode: 201 }\n}\n",
+  });
+  const first = sarif(root, cache);
+  assert.deepEqual(filesWith(first, 'no-unauthenticated-handler'), ['src/functions/createNote/handler.ts']);
+  assert.equal(sarif(root, cache), first);
+  assert.equal(new ScanPlan(options(root, cache)).phases.answeredBy, 'record', 'nothing changed: the record answers');
+  fs.writeFileSync(path.join(root, 'src/functions/createNote/index.ts'), config("{ method: 'post', path: 'notes', authorizer: 'aws_iam' }"));
+  const edited = sarif(root, cache);
+  assert.equal(edited, sarif(root));
+  assert.deepEqual(filesWith(edited, 'no-unauthenticated-handler'), [], 'IAM now stands in front of the function');
+});
+
 test('a corrupt, truncated or foreign cache file is ignored, and replaced by a valid one', () => {
   const { root, cache } = copyApp('acme-store');
   const expected = sarif(root);

@@ -153,7 +153,8 @@ class ModuleReader {
       const spec = valueOf(e, 'http') ?? valueOf(e, 'httpApi');
       return spec !== undefined && ts.isObjectLiteralExpression(spec) && (objectProperty(spec, 'authorizer') !== undefined || valueOf(spec, 'private')?.kind === ts.SyntaxKind.TrueKeyword);
     });
-    const iamUrl = url !== undefined && ts.isObjectLiteralExpression(url) && stringValue(valueOf(url, 'authorizer')) === 'aws_iam';
+    const authorizer = url !== undefined && ts.isObjectLiteralExpression(url) ? valueOf(url, 'authorizer') : undefined;
+    const iamUrl = authorizer !== undefined && stringLiteralValue(authorizer) === 'aws_iam';
     const urlOpen = hasUrl && !iamUrl;
     const cut = handler.lastIndexOf('.');
     return {
@@ -171,7 +172,7 @@ class ModuleReader {
   /** `'src/functions/hello/handler.main'`, or the template's `` `${handlerPath(__dirname)}/handler.main` ``. */
   private handlerPath(at: Located): string | undefined {
     const node = unwrap(at.node);
-    const text = stringValue(node);
+    const text = stringLiteralValue(node);
     if (text !== undefined || !ts.isTemplateExpression(node)) return text;
     // `handlerPath(__dirname)` is the module's folder relative to the service; `__dirname` alone, the folder itself.
     const folder = path.relative(this.root, path.dirname(at.file)).split(path.sep).join('/');
@@ -219,10 +220,6 @@ class ModuleReader {
 function valueOf(object: TS.ObjectLiteralExpression, name: string): TS.Expression | undefined {
   const value = propertyValue(objectProperty(object, name));
   return value && unwrap(value);
-}
-
-function stringValue(node: TS.Node | undefined): string | undefined {
-  return node && stringLiteralValue(node);
 }
 
 function siteOf(at: Located, node: TS.Node): ConfigSite {

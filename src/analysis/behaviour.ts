@@ -27,7 +27,7 @@ import {
 } from '../core/ast';
 import { FIREBASE_CALL_NAMES, firebaseWork, firestoreLookupKey } from './firebase';
 import { QUERY_CALL_NAMES, chainOf, dynamoCommandWork, isLookup, queryWork, taggedQueryWork } from './queries';
-import { emptyFacts, mergeFacts, type Facts, type Stretch, type VerifyFact, type BrokenReason } from './facts';
+import { emptyFacts, mergeFacts, type Anchored, type AuthFact, type Facts, type Stretch, type VerifyFact, type BrokenReason } from './facts';
 import {
   AUTH_HEADERS,
   CREDENTIAL_ENV,
@@ -205,6 +205,7 @@ export class BehaviourAnalyzer {
       if (fn.body) this.collect(fn.body, file, facts, depth);
       // `(c) => c.json({ key: c.env.RESEND_API_KEY })`: the body is what it answers.
       if (fn.body && !ts.isBlock(fn.body)) this.onReturned(fn.body as TS.Expression, fn.body, file, facts);
+      narrowOptionalChecks(facts);
     } finally {
       this.building.pop();
       this.inProgress.delete(fn);
@@ -955,6 +956,14 @@ export class BehaviourAnalyzer {
       const before = facts.verifies.length;
       const authBefore = facts.auth.length;
       mergeFacts(facts, callee, call);
+      // `const partner = portalPartner(event); if (!partner) return 401`: a helper that checks a
+      // token only when one is sent, and answers nothing otherwise, checks every caller its answer refuses.
+      if (resultDecides(call)) {
+        for (let i = authBefore; i < facts.auth.length; i++) {
+          const auth = facts.auth[i];
+          if (auth.optional) facts.auth[i] = { file: auth.file, node: auth.node, via: auth.via, anchor: auth.anchor };
+        }
+      }
       // `function requireAuth(event) { const claims = jwt.decode(token); if (!claims) throw ... }`:
       // anyone can write a token that decodes, so its refusal keeps nobody out.
       const decoder = decodesOnly(callee, target.fn);
@@ -2314,15 +2323,42 @@ export function refusesAround(node: TS.Node): boolean {
 function functionRejects(node: TS.Node, authOnly: boolean): boolean {
   const fn = enclosingBody(node);
   if (!fn) return false;
-  const statuses = authOnly ? /^(401|403)$/ : /^(40[013]|429)$/;
-  return someNode(
-    fn,
-    (n) =>
-      ts.isThrowStatement(n) ||
-      (ts.isReturnStatement(n) && n.expression !== undefined && isRejectingResponse(n.expression, statuses)) ||
-      (ts.isCallExpression(n) && /\.status\((401|403)\)/.test(n.getText()) && !fallsThrough(n)),
-    (n) => n !== fn && isFunctionLike(n) && isDeferredFunction(n),
-  );
+  const statuses = authOnly ? AUTH_STATUSES : CLIENT_ERROR_STATUSES;
+  return someNode(fn, (n) => isRejection(n, statuses), (n) => n !== fn && isFunctionLike(n) && isDeferredFunction(n));
+}
+
+const AUTH_STATUSES = /^(401|403)$/;
+const CLIENT_ERROR_STATUSES = /^(40[013]|429)$/;
+
+/** A `throw`, an answer with one of `statuses`, or Express's `res.status(401)` that does not fall through. */
+function isRejection(n: TS.Node, statuses: RegExp): boolean {
+  return ts.isThrowStatement(n) ||
+    (ts.isReturnStatement(n) && n.expression !== undefined && isRejectingResponse(n.expression, statuses)) ||
+    (ts.isCallExpression(n) && /\.status\((401|403)\)/.test(n.getText()) && !fallsThrough(n));
+}
+
+/**
+ * `const key = headers['x-api-key']; if (key && key !== expected) return 403`: every 401/403 or
+ * `throw` of the function is answered only when a credential is there, so a request without one
+ * is refused nowhere.
+ */
+function refusesOnlyWithCredential(read: TS.Node): boolean {
+  const fn = enclosingBody(read);
+  if (!fn) return false;
+  let refusals = 0;
+  const unconditional = someNode(fn, (n) => {
+    if (!isRejection(n, AUTH_STATUSES)) return false;
+    refusals++;
+    // Answered only when a credential is there: inside a branch that runs only then, or by an `if` that needs it.
+    for (let current: TS.Node = n; current.parent && current.parent !== fn; current = current.parent) {
+      const parent = current.parent;
+      if (ts.isIfStatement(parent) && parent.thenStatement === current && refusingIfNeedsCredential(parent)) return false;
+      const condition = gatingCondition(parent, current);
+      if (condition && credentialsTested(condition, [current])) return false;
+    }
+    return true;
+  }, (n) => n !== fn && isFunctionLike(n) && isDeferredFunction(n));
+  return refusals > 0 && !unconditional;
 }
 
 /** Mail APIs whose JSON body names the recipients at its top (`to`, Postmark's `To`): Resend, Postmark. */
@@ -2397,6 +2433,208 @@ function thenCallback(call: TS.CallExpression): FunctionLike | undefined {
 
 /** The caller's value as a bare name tested for presence: `session`, `user`, `context.currentUser`, `req.auth`, `token`. */
 const CALLER_VALUE = /^(?:currentUser|user|session|auth|claims|token|decoded|payload)$/i;
+
+/**
+ * `if (token) { jwt.verify(token, key) }`, `if (req.headers.authorization) await requireAuth(req)`,
+ * `token ? verify(token) : null`: a check made only when the request carries a credential lets a
+ * request without one by. Such a check covers only its branch (what runs there, and in helpers
+ * called there), unless the other branch refuses, an earlier test refused the credential's
+ * absence, or what the check gives (or a flag set beside it) guards a refusal outside the branch.
+ * A helper's summary keeps the narrowing, so `optionalAuth(event)` covers nothing of its caller.
+ */
+function narrowOptionalChecks(facts: Facts): void {
+  const gates: Stretch[] = [];
+  for (let i = 0; i < facts.auth.length; i++) {
+    const auth = facts.auth[i];
+    if (auth.onlyWithin || auth.swallowedIn) continue;
+    // `if (key && key !== process.env.API_KEY) return 403`: a request without the key is never refused, so the check covers nothing.
+    const skipped = HEADER_READ.test(auth.via) ? (refusesOnlyWithCredential(auth.node) ? enclosingBody(auth.node) : undefined) : refusalNeedsCredential(auth);
+    const branch = skipped ?? credentialGate(auth);
+    if (!branch) continue;
+    const stretch = { sf: branch.getSourceFile(), pos: branch.pos, end: skipped ? branch.pos : branch.end };
+    facts.auth[i] = { ...auth, onlyWithin: stretch, optional: true };
+    if (!skipped) gates.push(stretch);
+  }
+  // `if (token) { const claims = verify(token); if (claims.role !== 'admin') return 403 }`: every
+  // check inside such a branch runs only when the credential is there.
+  if (gates.length === 0) return;
+  for (let i = 0; i < facts.auth.length; i++) {
+    const auth = facts.auth[i];
+    if (auth.onlyWithin || auth.swallowedIn) continue;
+    const gate = gates.find((g) => g.sf === auth.anchor.getSourceFile() && g.pos <= auth.anchor.pos && auth.anchor.end <= g.end);
+    if (gate) facts.auth[i] = { ...auth, onlyWithin: gate, optional: true };
+  }
+}
+
+/** `if (key && key !== expected) return 403`, `if (token && !(await verify(token))) throw`: the refusal's `if`, when it refuses only a credential that is there. */
+function refusalNeedsCredential(auth: Anchored<AuthFact>): TS.IfStatement | undefined {
+  let current: TS.Node = auth.anchor;
+  while (current.parent && (ts.isParenthesizedExpression(current.parent) || (ts.isBinaryExpression(current.parent) && current.parent.operatorToken.kind === ts.SyntaxKind.AmpersandAmpersandToken))) {
+    current = current.parent;
+  }
+  const statement = ts.isIfStatement(auth.anchor) ? auth.anchor : current.parent;
+  if (!statement || !ts.isIfStatement(statement) || (statement !== auth.anchor && statement.expression !== current)) return undefined;
+  return refusingIfNeedsCredential(statement);
+}
+
+/** The `if`, when it refuses, and only when a credential tested for presence in its condition is there. */
+function refusingIfNeedsCredential(statement: TS.IfStatement): TS.IfStatement | undefined {
+  if (!returnsOrThrows(statement.thenStatement) && !refusesWithAuthStatus(statement.thenStatement)) return undefined;
+  if (gatingCondition(statement, statement.thenStatement) === undefined) return undefined;
+  // The credential tested for presence must be what another part of the condition, or the branch,
+  // checks: `if (key && key !== expected)`, `if (header) { try { verify(header) } catch { return 401 } }`.
+  const conjuncts = conjunctsOf(statement.expression);
+  return conjuncts.some((c) => credentialsTested(c, [...conjuncts.filter((other) => other !== c), statement.thenStatement]) !== undefined) ? statement : undefined;
+}
+
+/** The branch a check sits in that runs only when the credential it checks is there (see `narrowOptionalChecks`). */
+function credentialGate(auth: Anchored<AuthFact>): TS.Node | undefined {
+  let gate: { branch: TS.Node; owner: TS.Node; condition: TS.Expression; names: string[] } | undefined;
+  let fn: TS.Node | undefined;
+  const handed = auth.node.getSourceFile() === auth.anchor.getSourceFile() ? [auth.anchor, auth.node] : [auth.anchor];
+  for (let current: TS.Node = auth.anchor; current.parent; current = current.parent) {
+    const parent = current.parent;
+    if (isFunctionLike(parent)) {
+      fn = parent;
+      break;
+    }
+    if (gate) continue;
+    const condition = gatingCondition(parent, current);
+    const names = condition && credentialsTested(condition, handed);
+    if (condition && names) gate = { branch: current, owner: parent, condition, names };
+  }
+  if (!gate || !fn) return undefined;
+  const { branch, owner, condition, names } = gate;
+  // `if (!token) return 401` before it: the branch runs for every request that gets there. (Not
+  // when the branch tests the scheme, `header.startsWith('Bearer ')`, and the refusal only presence.)
+  const scheme = condition.getText().includes('startsWith');
+  const refusedBefore = someNode(fn, (n) => ts.isIfStatement(n) && n.end <= owner.pos && names.some((name) => testsNegatively(n.expression, name)) &&
+    returnsOrThrows(n.thenStatement) && (!scheme || n.expression.getText().includes('startsWith')), (n) => n !== fn && isFunctionLike(n));
+  if (refusedBefore) return undefined;
+  // `const user = token ? verify(token) : null; if (!user) return 401`, `if (h) { claims = verify(h); ok = true } if (!ok) throw`.
+  const results = [...namesGivenBy(auth.anchor), ...namesAssignedIn(branch)];
+  const refusedAfter = results.length > 0 && someNode(fn, (n) => ts.isIfStatement(n) && !within(branch, n) && results.some((name) => containsIdentifier(n.expression, name)) && ifRefuses(n), (n) => n !== fn && isFunctionLike(n));
+  return refusedAfter ? undefined : branch;
+}
+
+/**
+ * The condition `branch`, a child of `parent`, runs under: `if (c) branch` (unless the `else`
+ * always leaves or refuses), `if (!c) { ... } else branch` (unless the `then` does), `c ? branch : x`, `c && branch`.
+ */
+function gatingCondition(parent: TS.Node, branch: TS.Node): TS.Expression | undefined {
+  if (ts.isIfStatement(parent)) {
+    if (parent.thenStatement === branch) {
+      const other = parent.elseStatement;
+      return other === undefined || !alwaysRefuses(other) ? parent.expression : undefined;
+    }
+    const test = unwrap(parent.expression);
+    if (parent.elseStatement !== branch || !ts.isPrefixUnaryExpression(test) || test.operator !== ts.SyntaxKind.ExclamationToken) return undefined;
+    return alwaysRefuses(parent.thenStatement) ? undefined : test.operand;
+  }
+  if (ts.isConditionalExpression(parent) && parent.whenTrue === branch) return parent.condition;
+  if (ts.isBinaryExpression(parent) && parent.operatorToken.kind === ts.SyntaxKind.AmpersandAmpersandToken && parent.right === branch) return parent.left;
+  return undefined;
+}
+
+/** Every path through the statement leaves the function, or answers 401/403 at its top level (Express's `res.status(401).json(...)`). */
+function alwaysRefuses(statement: TS.Statement): boolean {
+  if (alwaysLeaves(statement)) return true;
+  const statements = ts.isBlock(statement) ? statement.statements : [statement];
+  return statements.some((s) => ts.isExpressionStatement(s) && refusesWithAuthStatus(s));
+}
+
+/** Every path through the statement leaves the function: it ends in a `return` or `throw`, on each branch of an `if`. */
+function alwaysLeaves(statement: TS.Statement): boolean {
+  if (ts.isBlock(statement)) {
+    const last = statement.statements[statement.statements.length - 1];
+    return last !== undefined && alwaysLeaves(last);
+  }
+  if (ts.isIfStatement(statement)) return statement.elseStatement !== undefined && alwaysLeaves(statement.thenStatement) && alwaysLeaves(statement.elseStatement);
+  return ts.isReturnStatement(statement) || ts.isThrowStatement(statement) || (ts.isExpressionStatement(statement) && returnsOrThrows(statement));
+}
+
+/**
+ * The credentials a condition tests for presence, by the names the check reads them through: a
+ * bare read, `!!x`, `typeof x === 'string'`, `x != null`, `x.startsWith('Bearer ')`. A credential
+ * is a value one of `checks` is handed, not one from the environment (`if (secret) { ... }` is
+ * the deployment's choice), or a credential header or cookie read in place (`''` as its name).
+ */
+function credentialsTested(condition: TS.Expression, checks: readonly TS.Node[]): string[] | undefined {
+  const names: string[] = [];
+  for (const conjunct of conjunctsOf(condition)) {
+    const operand = presenceOperand(conjunct);
+    if (operand === undefined) continue;
+    if (ts.isIdentifier(operand)) {
+      const name = operand.text;
+      if (checks.some((check) => containsIdentifier(check, name)) && !fromEnvironment(operand)) names.push(name);
+      continue;
+    }
+    const header = headerRead(operand);
+    if ((header !== undefined && CREDENTIAL_HEADER_NAME.test(header)) || /(^|\.)cookies\.\w+$/.test(dottedName(operand) ?? '')) names.push('');
+  }
+  return names.length > 0 ? names : undefined;
+}
+
+/** `x`, `!!x`, `typeof x === 'string'`, `x !== undefined`, `x?.startsWith('Bearer ')`: the `x` a test of presence reads. */
+function presenceOperand(conjunct: TS.Expression): TS.Expression | undefined {
+  let e = unwrap(conjunct);
+  while (ts.isPrefixUnaryExpression(e) && e.operator === ts.SyntaxKind.ExclamationToken && ts.isPrefixUnaryExpression(unwrap(e.operand))) {
+    const inner = unwrap(e.operand) as TS.PrefixUnaryExpression;
+    if (inner.operator !== ts.SyntaxKind.ExclamationToken) return undefined;
+    e = unwrap(inner.operand);
+  }
+  if (ts.isBinaryExpression(e)) {
+    const op = e.operatorToken.kind;
+    if (op !== ts.SyntaxKind.ExclamationEqualsEqualsToken && op !== ts.SyntaxKind.ExclamationEqualsToken && op !== ts.SyntaxKind.EqualsEqualsEqualsToken) return undefined;
+    const left = unwrap(e.left);
+    const right = unwrap(e.right);
+    if (op === ts.SyntaxKind.EqualsEqualsEqualsToken) return ts.isTypeOfExpression(left) && ts.isStringLiteral(right) && right.text === 'string' ? unwrap(left.expression) : undefined;
+    const absent = (x: TS.Expression) => x.kind === ts.SyntaxKind.NullKeyword || (ts.isIdentifier(x) && x.text === 'undefined');
+    return absent(right) ? left : absent(left) ? right : undefined;
+  }
+  if (ts.isCallExpression(e)) {
+    const callee = unwrap(e.expression);
+    return ts.isPropertyAccessExpression(callee) && callee.name.text === 'startsWith' ? unwrap(callee.expression) : undefined;
+  }
+  return ts.isIdentifier(e) || ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e) ? e : undefined;
+}
+
+/** `const secret = process.env.CRON_SECRET`: a name whose declaration in its function reads the environment. */
+function fromEnvironment(id: TS.Identifier): boolean {
+  const fn = enclosingBody(id);
+  if (!fn) return false;
+  return someNode(fn, (n) => ts.isVariableDeclaration(n) && n.initializer !== undefined && boundIdentifiers(n.name).some((b) => b.text === id.text) && /\benv\b/.test(n.initializer.getText()), (n) => n !== fn && isFunctionLike(n));
+}
+
+/** The names a check's value is kept under: `const user = token ? verify(token) : null`, `claims = await verify(h)`, `const ok = sig && verify(sig)`. */
+function namesGivenBy(anchor: TS.Node): string[] {
+  let current: TS.Node = anchor;
+  while (current.parent && (ts.isAwaitExpression(current.parent) || ts.isParenthesizedExpression(current.parent) || ts.isAsExpression(current.parent) ||
+    ts.isNonNullExpression(current.parent) || (ts.isConditionalExpression(current.parent) && current.parent.condition !== current) ||
+    // `const isValid = signature && (await verifyKey(...))`
+    (ts.isBinaryExpression(current.parent) && current.parent.operatorToken.kind === ts.SyntaxKind.AmpersandAmpersandToken && current.parent.right === current))) {
+    current = current.parent;
+  }
+  const parent = current.parent;
+  if (parent && ts.isVariableDeclaration(parent) && parent.initializer === current) return boundIdentifiers(parent.name).map((id) => id.text);
+  if (parent && ts.isBinaryExpression(parent) && parent.operatorToken.kind === ts.SyntaxKind.EqualsToken && parent.right === current && ts.isIdentifier(parent.left)) return [parent.left.text];
+  return [];
+}
+
+/** The variables a branch assigns to (`ok = true`, `userId = claims.sub`). */
+function namesAssignedIn(branch: TS.Node): string[] {
+  const names: string[] = [];
+  walk(branch, (n) => {
+    if (isFunctionLike(n)) return false;
+    if (ts.isBinaryExpression(n) && n.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isIdentifier(n.left)) names.push(n.left.text);
+    return undefined;
+  });
+  return names;
+}
+
+function within(outer: TS.Node, inner: TS.Node): boolean {
+  return outer.pos <= inner.pos && inner.end <= outer.end;
+}
 
 /**
  * `if (session && session.user.role !== 'admin') return 403`, `if (context.currentUser && !hasRole('admin')) throw`:
@@ -3431,7 +3669,9 @@ function helperAuthIsLost(call: TS.CallExpression, fn: FunctionLike, callee: Fac
 
 /** The helper refuses by throwing: itself, or through a check that throws out of it (`return jwt.verify(token, secret)`). */
 function helperThrows(callee: Facts, fn: FunctionLike): boolean {
-  return callee.rejects || callee.auth.some((a) => !a.onlyWithin && !a.swallowedIn && THROWING_CHECKS.test(a.via) && errorEscapes(a.node, fn));
+  // (A check made only when a credential is sent throws too: its fact keeps saying what it covers.
+  // One made by a helper it calls is judged at that call, the fact's anchor in `fn`.)
+  return callee.rejects || callee.auth.some((a) => (!a.onlyWithin || a.optional) && !a.swallowedIn && THROWING_CHECKS.test(a.via) && errorEscapes(a.anchor, fn));
 }
 
 /**

@@ -190,6 +190,7 @@ function endpointInfoOf(file: SourceFileInfo): EndpointInfo | undefined {
 const SERVER_ACTION_MESSAGES: Record<string, string> = {
   unauthenticated: 'serverAction',
   unguardedPath: 'serverActionUnguarded',
+  optionalCheck: 'serverActionOptionalCheck',
   stubOnly: 'serverActionStub',
   decodeOnly: 'serverActionDecodeOnly',
   headerOnly: 'serverActionHeaderOnly',
@@ -548,17 +549,20 @@ function unguardedFinding(ctx: JudgeContext, work: Anchored<SensitiveFact>): Han
   const fn = runningFunction(work.anchor);
   const checks = ctx.facts.auth.filter((a) => runningFunction(a.anchor) === fn);
   // None there: a check of one branch of a middleware (`if (req.user) { ... }; next()`) that the work runs after.
-  const auth = checks.find((a) => a.node === a.anchor) ?? checks[0] ?? ctx.facts.auth[0];
+  // A check by name (`jwt.verify`) before a credential header read in a function that refuses somewhere.
+  const auth = checks.find((a) => a.node === a.anchor && !a.via.startsWith('the `')) ?? checks.find((a) => a.node === a.anchor) ?? checks[0] ?? ctx.facts.auth[0];
   const site: Site = auth.anchor.getSourceFile() === ctx.file.sf ? { file: ctx.file, node: auth.anchor } : auth;
+  const checked = auth.swallowedIn
+    ? 'The caller is checked here, but a `catch` that carries on swallows the refusal.'
+    : auth.optional
+      ? 'The caller is checked here, only when the request carries a credential.'
+      : 'The caller is checked here, on another path or only afterwards.';
   return {
     ruleId: UNAUTHENTICATED,
-    messageId: 'unguardedPath',
+    messageId: auth.optional ? 'optionalCheck' : 'unguardedPath',
     data: { name: ctx.name, work: work.work, via: auth.via },
     at: ctx.nameNode,
-    related: [
-      related(work, `The handler ${work.work} here.`),
-      related(site, auth.swallowedIn ? 'The caller is checked here, but a `catch` that carries on swallows the refusal.' : 'The caller is checked here, on another path or only afterwards.'),
-    ],
+    related: [related(work, `The handler ${work.work} here.`), related(site, checked)],
   };
 }
 

@@ -43,6 +43,8 @@ export interface AuthFact extends Site {
   via: string;
   /** A check that refuses nobody but guards a branch (`if (session) { ... }`): it covers only the work in there. */
   onlyWithin?: Stretch;
+  /** The check runs only when the request carries a credential (`if (token) jwt.verify(token, key)`): `onlyWithin` is that branch. */
+  optional?: true;
   /**
    * A check whose refusal a `catch` that carries on swallows: it still stops the rest of its `try`
    * block, so it covers the work after it in there (`try { requireAuth(); await work() } catch {}`).

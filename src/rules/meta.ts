@@ -250,6 +250,8 @@ export const noUnauthenticatedHandler: RuleMeta = {
   messages: {
     unauthenticated: 'Handler `{{name}}` {{work}} without authenticating the caller.',
     unguardedPath: 'Handler `{{name}}` {{work}} on a path that skips its check of the caller ({{via}}).',
+    optionalCheck:
+      'Handler `{{name}}` {{work}}, but checks the caller ({{via}}) only when the request carries a credential, so a request without one gets through.',
     wrapperOnly:
       'Handler `{{name}}` {{work}} without authenticating the caller; `useRequireAuth` only decodes the caller and rejects nobody.',
     stubOnly: 'Handler `{{name}}` {{work}} and its only auth check is a stub that allows every caller.',
@@ -263,6 +265,8 @@ export const noUnauthenticatedHandler: RuleMeta = {
     serverAction:
       'Server action `{{name}}` {{work}} without authenticating the caller; anyone can call a server action with a POST request, whatever page renders its form.',
     serverActionUnguarded: 'Server action `{{name}}` {{work}} on a path that skips its check of the caller ({{via}}).',
+    serverActionOptionalCheck:
+      'Server action `{{name}}` {{work}}, but checks the caller ({{via}}) only when the request carries a credential, so a request without one gets through.',
     serverActionStub: 'Server action `{{name}}` {{work}} and its only auth check is a stub that allows every caller.',
     serverActionDecodeOnly:
       'Server action `{{name}}` {{work}} and its only auth check decodes the caller\'s token with `{{decoder}}` without verifying its signature, so a forged token passes.',

@@ -530,6 +530,15 @@ describe('bin/fnscan.js end to end (built dist, NO_COLOR=1)', () => {
     assert.equal(JSON.parse(first.stdout).schemaVersion, 1);
   });
 
+  it("ends quietly, with the scan's own exit code, when the reader of its output goes away (`| head`)", () => {
+    // `true` exits without reading, so every write fnscan makes finds the pipe closed.
+    for (const argv of ['--help', 'fixtures/acme-store']) {
+      const r = spawnSync('bash', ['-o', 'pipefail', '-c', `"${process.execPath}" "${BIN}" ${argv} | true`], { cwd: REPO, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+      assert.equal(r.stderr, '', argv);
+      assert.equal(r.status, argv === '--help' ? 0 : 1, argv);
+    }
+  });
+
   // Needs the real no-disabled-tls rule, which another helper is writing.
   it('reports `rejectUnauthorized: false` with the real rules and exits 1', () => {
     const root = project({

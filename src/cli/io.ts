@@ -10,8 +10,17 @@ export interface Io {
 }
 
 export function processIo(): Io {
+  // `fnscan . | head`: once the reader is gone, the rest of the report goes nowhere, quietly, and
+  // the scan still ends with its own exit code.
+  let readerGone = false;
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    readerGone = true;
+  });
   return {
-    stdout: (text) => process.stdout.write(text),
+    stdout: (text) => {
+      if (!readerGone) process.stdout.write(text);
+    },
     stderr: (text) => process.stderr.write(text),
     stdoutIsTTY: process.stdout.isTTY === true,
     stderrIsTTY: process.stderr.isTTY === true,

@@ -610,3 +610,21 @@ test('an app router folder named index is a route segment like any other; a page
   const names = scanRules(root, ['no-unauthenticated-handler']).findings.map((f) => /Handler `([^`]+)`/.exec(f.message)?.[1]);
   assert.deepEqual(names.sort(), ['/api/reports', 'POST /api/search/index']);
 });
+
+test("route handlers: Next.js 15's awaited `headers()` is read like any request header; an `x-user-id` there names the caller without proving it", () => {
+  assert.deepEqual(
+    verdicts({
+      'src/app/api/account/route.ts': `import { headers } from 'next/headers'
+import { db } from '@/lib/db'
+export async function PATCH(req: Request) {
+  const userId = (await headers()).get('x-user-id')
+  if (!userId) return Response.json({ error: 'Unauthorized' }, { status: 401 })
+  const { email } = await req.json()
+  await db.account.update({ where: { id: userId }, data: { email } })
+  return Response.json({ ok: true })
+}
+`,
+    }),
+    ['no-unauthenticated-handler:unauthenticated@src/app/api/account/route.ts:3'],
+  );
+});

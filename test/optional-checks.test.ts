@@ -143,3 +143,31 @@ export const portalPartner = (event) => {
     [],
   );
 });
+
+test('a refusal when a header that names the caller (a tenant, an organisation) is missing authenticates nobody: any client sends it', () => {
+  const naming = (read: string, then = '') => `import { db } from 'src/lib/db'
+export const handler = async (event) => {
+  const tenantId = ${read}
+  if (!tenantId) return { statusCode: 401 }
+${then}  await db.invoice.deleteMany({ where: { tenantId } })
+  return { statusCode: 200 }
+}
+`;
+  assert.deepEqual(
+    verdicts({
+      ...DB,
+      'api/src/functions/tenant.ts': naming("event.headers['x-tenant-id']"),
+      // An API key checked only when sent does not help.
+      'api/src/functions/tenantAndOptionalKey.ts': naming(
+        "event.headers['x-org-id']",
+        "  const key = event.headers['x-api-key']\n  if (key && key !== process.env.ORG_API_KEY) return { statusCode: 401 }\n",
+      ),
+      // Checked with the tenant's key as well: authenticated.
+      'api/src/functions/tenantAndKey.ts': naming(
+        "event.headers['x-tenant-id']",
+        "  if (event.headers['x-api-key'] !== process.env.TENANT_API_KEY) return { statusCode: 401 }\n",
+      ),
+    }),
+    ['unauthenticated@api/src/functions/tenant.ts:2', 'optionalCheck@api/src/functions/tenantAndOptionalKey.ts:2'],
+  );
+});

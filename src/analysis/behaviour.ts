@@ -539,7 +539,7 @@ export class BehaviourAnalyzer {
     // A header compared with a value written in the code (`x-internal === 'true'`, `x-vercel-cron === '1'`) is a flag anyone sets.
     const told = texts.map((t) => t.replace(SPOOFABLE_HEADER_READ, '').replace(HEADER_VS_LITERAL, (match, ...names: Array<string | undefined>) => (CREDENTIAL_HEADER_NAME.test(names.slice(0, 6).find(Boolean) ?? '') ? match : '')));
     if (!told.some((t) => CALLER_CREDENTIAL_WORDS.test(t)) && !someNode(node.expression, (n) => ts.isCallExpression(n) && this.comparesCredential(n, file), isFunctionLike)) return;
-    if (this.testsPresenceOnly(node, file) || this.testsFunctionItself(node.expression, file)) return;
+    if (this.testsPresenceOnly(node, file) || this.testsFunctionItself(node.expression, file) || this.testsNamingHeaderOnly(node, file)) return;
     facts.auth.push({ file, node: node.expression, via: 'a credential check that answers 401/403', anchor: node, ...(swallowedIn ? { swallowedIn } : {}) });
   }
 
@@ -577,6 +577,35 @@ export class BehaviourAnalyzer {
     if (!this.isPresenceTest(node.expression, file, reads, 0) || reads.length === 0) return false;
     const fn = enclosingBody(node);
     return fn !== undefined && !usedBeyondPresence(fn, reads);
+  }
+
+  /**
+   * `const tenantId = event.headers['x-tenant-id']; if (!tenantId) return 401`: the presence of a
+   * header that names the caller (a tenant, an organisation, a user) rather than carrying a secret.
+   * Any client sends what it likes in it, so the refusal keeps nobody out, whatever the value is
+   * then used for.
+   */
+  private testsNamingHeaderOnly(node: TS.IfStatement, file: SourceFileInfo): boolean {
+    if (!this.isPresenceTest(node.expression, file, [], 0)) return false;
+    const headers: string[] = [];
+    let unknown = false;
+    walk(node.expression, (n) => {
+      if (unknown) return false;
+      const header = headerRead(n);
+      if (header !== undefined) {
+        headers.push(header);
+        return false;
+      }
+      if (ts.isIdentifier(n) && isValueIdentifier(n)) {
+        const value = this.analysis.resolveValue(n, file).node;
+        const read = value === n ? undefined : headerIn(value);
+        if (read === undefined) unknown = true;
+        else headers.push(read);
+        return false;
+      }
+      return undefined;
+    });
+    return !unknown && headers.length > 0 && headers.every((h) => !CREDENTIAL_HEADER_NAME.test(h));
   }
 
   /** `if (!isAuthenticated)`: a function, not its answer, is always truthy, so the branch never runs. */
@@ -2112,7 +2141,10 @@ export function headerRead(node: TS.Node): string | undefined {
     if (!isCallee && namesHeaders(node.expression)) return node.name.text.toLowerCase();
     // req.headers.get('x-a') / headers.get('x-a') / headers().get('x-a') from next/headers
     if (node.name.text === 'get' && isCallee) {
-      const fromHeadersCall = ts.isCallExpression(node.expression) && calleeName(node.expression) === 'headers';
+      // (`(await headers()).get('x-a')` in Next.js 15, where `headers()` is async.)
+      let holder: TS.Expression = node.expression;
+      while (ts.isParenthesizedExpression(holder) || ts.isAwaitExpression(holder)) holder = holder.expression;
+      const fromHeadersCall = ts.isCallExpression(holder) && calleeName(holder) === 'headers';
       const key = (fromHeadersCall || namesHeaders(node.expression) || isExpressRequest(node.expression)) && node.parent.arguments[0] && stringLiteralValue(node.parent.arguments[0]);
       if (key) return key.toLowerCase();
     }
@@ -2123,6 +2155,13 @@ export function headerRead(node: TS.Node): string | undefined {
     }
   }
   return undefined;
+}
+
+/** The header a value reads, as written in it (`event.headers['x-tenant-id']?.trim()`). */
+function headerIn(value: TS.Node): string | undefined {
+  let header: string | undefined;
+  someNode(value, (n) => (header = headerRead(n)) !== undefined, isFunctionLike);
+  return header;
 }
 
 /** Express's request by its usual name: `req.get('stripe-signature')` reads a header. */
@@ -2352,7 +2391,7 @@ function refusesOnlyWithCredential(read: TS.Node): boolean {
     // Answered only when a credential is there: inside a branch that runs only then, or by an `if` that needs it.
     for (let current: TS.Node = n; current.parent && current.parent !== fn; current = current.parent) {
       const parent = current.parent;
-      if (ts.isIfStatement(parent) && parent.thenStatement === current && refusingIfNeedsCredential(parent)) return false;
+      if (ts.isIfStatement(parent) && parent.thenStatement === current && (refusingIfNeedsCredential(parent) || testsNamingHeaderPresence(parent.expression, fn))) return false;
       const condition = gatingCondition(parent, current);
       if (condition && credentialsTested(condition, [current])) return false;
     }
@@ -2475,6 +2514,18 @@ function refusalNeedsCredential(auth: Anchored<AuthFact>): TS.IfStatement | unde
   const statement = ts.isIfStatement(auth.anchor) ? auth.anchor : current.parent;
   if (!statement || !ts.isIfStatement(statement) || (statement !== auth.anchor && statement.expression !== current)) return undefined;
   return refusingIfNeedsCredential(statement);
+}
+
+/** `!tenantId` where `const tenantId = event.headers['x-tenant-id']` in `fn`: a test that a naming header anyone sets is there. */
+function testsNamingHeaderPresence(condition: TS.Expression, fn: TS.Node): boolean {
+  const test = unwrap(condition);
+  if (!ts.isPrefixUnaryExpression(test) || test.operator !== ts.SyntaxKind.ExclamationToken) return false;
+  const operand = unwrap(test.operand);
+  let header = headerRead(operand);
+  if (header === undefined && ts.isIdentifier(operand)) {
+    someNode(fn, (n) => ts.isVariableDeclaration(n) && ts.isIdentifier(n.name) && n.name.text === operand.text && n.initializer !== undefined && (header = headerIn(n.initializer)) !== undefined, (n) => n !== fn && isFunctionLike(n));
+  }
+  return header !== undefined && !CREDENTIAL_HEADER_NAME.test(header);
 }
 
 /** The `if`, when it refuses, and only when a credential tested for presence in its condition is there. */

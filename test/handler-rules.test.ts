@@ -601,7 +601,7 @@ ${check}
     [
       'no-unauthenticated-handler:unauthenticated@api/src/functions/hasRoleIgnored.ts',
       'no-unauthenticated-handler:unauthenticated@api/src/functions/hasRoleLogged.ts',
-      'no-unauthenticated-handler:unauthenticated@api/src/functions/jwtSwallowed.ts',
+      'no-unauthenticated-handler:unguardedPath@api/src/functions/jwtSwallowed.ts',
       'no-unauthenticated-handler:unguardedPath@api/src/functions/requireAuthSwallowed.ts',
       'no-unauthenticated-handler:unauthenticated@api/src/functions/unawaited.ts',
       'no-unauthenticated-handler:unauthenticated@api/src/functions/uncalled.ts',
@@ -1381,7 +1381,7 @@ export const handler = async (event) => {
   );
 });
 
-test("jose's jwtVerify in a try whose catch carries on checks nobody, unless the helper answers with the verified claims", () => {
+test("jose's jwtVerify in a try whose catch carries on checks nobody after the try, unless the helper answers with the verified claims", () => {
   const swallowed = `import { jwtVerify } from 'jose'
 import { db } from 'src/lib/db'
 const key = new TextEncoder().encode(process.env.JWT_SECRET)
@@ -1414,7 +1414,8 @@ export const handler = async (event) => {
   return { statusCode: 204 }
 }
 `;
-  assert.deepEqual(verdicts({ ...DB, 'api/src/functions/account.ts': swallowed }), ['no-unauthenticated-handler:unauthenticated@api/src/functions/account.ts:4']);
+  // The check still stops the rest of its `try` block, so the work after the block is on a path it does not cover.
+  assert.deepEqual(verdicts({ ...DB, 'api/src/functions/account.ts': swallowed }), ['no-unauthenticated-handler:unguardedPath@api/src/functions/account.ts:4']);
   assert.deepEqual(verdicts({ ...DB, 'api/src/functions/account.ts': returned }), []);
 });
 
@@ -2322,5 +2323,67 @@ ${use}
       'api/src/functions/verifies.ts': `import { verifyToken } from 'src/lib/tokens'\n${handler('  const sub = verifyToken(token).sub')}`,
     }),
     ['no-unauthenticated-handler:unauthenticated@api/src/functions/decodes.ts:3'],
+  );
+});
+
+test('round ad: a switch whose default refuses, the caller handed to a helper that throws without one, and the rest of a try after a swallowed jwtVerify all check the caller', () => {
+  const switchOn = (cases: string) => `import { db } from 'src/lib/db'
+export const handler = async (event, context) => {
+  switch (context.currentUser?.role) {
+${cases}
+    default:
+      return { statusCode: 403 }
+  }
+  await db.user.deleteMany({ where: { stale: true } })
+  return { statusCode: 200 }
+}
+`;
+  const handedTo = (helper: string) => `import { db } from 'src/lib/db'
+import { ${helper} } from 'src/lib/roles'
+export const handler = async (event, context) => {
+  const staff = ${helper}(context.currentUser, 'support')
+  await db.order.updateMany({ where: { stale: true }, data: { refundedById: staff.id } })
+  return { statusCode: 200 }
+}
+`;
+  const verifyInTry = (after: string) => `import { jwtVerify } from 'jose'
+import { db } from 'src/lib/db'
+const key = new TextEncoder().encode(process.env.SESSION_SECRET)
+export const handler = async (event) => {
+  let orders = []
+  try {
+    const { payload } = await jwtVerify(event.headers.authorization, key)
+    orders = await db.order.findMany({ where: { userId: String(payload.sub) } })
+  } catch {
+    // a bad token sees the anonymous page
+  }
+${after}  return { statusCode: 200, body: JSON.stringify(orders) }
+}
+`;
+  assert.deepEqual(
+    verdicts({
+      ...DB,
+      'api/src/lib/roles.ts': `export const requireRole = (user, role) => {
+  if (!user) throw new Error('Not signed in')
+  if (!user.roles.includes(role)) throw new Error('Forbidden')
+  return user
+}
+export const roleOf = (user, role) => {
+  if (!user) console.warn('no user')
+  return user
+}
+`,
+      'api/src/functions/switchRefuses.ts': switchOn("    case 'admin':\n    case 'support':\n      break"),
+      'api/src/functions/switchLetsAbsentIn.ts': switchOn("    case 'admin':\n    case undefined:\n      break"),
+      'api/src/functions/handedToRequireRole.ts': handedTo('requireRole'),
+      'api/src/functions/handedToRoleOf.ts': handedTo('roleOf'),
+      'api/src/functions/readInTry.ts': verifyInTry(''),
+      'api/src/functions/writeAfterTry.ts': verifyInTry('  await db.order.deleteMany({ where: { stale: true } })\n'),
+    }),
+    [
+      'no-unauthenticated-handler:unauthenticated@api/src/functions/handedToRoleOf.ts:3',
+      'no-unauthenticated-handler:unauthenticated@api/src/functions/switchLetsAbsentIn.ts:2',
+      'no-unauthenticated-handler:unguardedPath@api/src/functions/writeAfterTry.ts:4',
+    ],
   );
 });

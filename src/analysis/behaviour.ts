@@ -386,7 +386,7 @@ export class BehaviourAnalyzer {
       const name = dottedName(node);
       if (name && /(^|\.)(event|req|request|evt)\.(body|bodyRaw|rawBody)$/.test(name)) facts.readsBody = true;
       if (name && /(^|\.)context\.currentUser$/.test(name)) {
-        if (guardsRejection(node) && !refusesOnlyWhenPresent(node, name)) facts.auth.push({ file, node, via: '`context.currentUser`', anchor: node });
+        if ((guardsRejection(node) && !refusesOnlyWhenPresent(node, name)) || this.handedToRefusingHelper(node, file)) facts.auth.push({ file, node, via: '`context.currentUser`', anchor: node });
         else {
           // `return context.currentUser ? work() : { statusCode: 401 }`: a guard of one branch.
           const branch = positiveGuardBranch(node);
@@ -394,7 +394,7 @@ export class BehaviourAnalyzer {
         }
       }
       if (name && /clientContext\.user$/.test(name)) {
-        if (guardsRejection(node)) facts.auth.push({ file, node, via: '`context.clientContext.user`', anchor: node });
+        if (guardsRejection(node) || this.handedToRefusingHelper(node, file)) facts.auth.push({ file, node, via: '`context.clientContext.user`', anchor: node });
         else {
           // `return user ? { statusCode: 200, body: await list(user) } : { statusCode: 401 }`.
           const branch = positiveGuardBranch(node);
@@ -405,7 +405,7 @@ export class BehaviourAnalyzer {
       // signed-in caller whose ID token Firebase checked. Read through (`request.auth.uid`), it
       // throws for anyone else before the work.
       if (name && /^(?:request|context)\.auth$/.test(name)) {
-        if ((guardsRejection(node) && !refusesOnlyWhenPresent(node, name)) || throwsWhenAbsent(node)) facts.auth.push({ file, node, via: `\`${name}\``, anchor: node });
+        if ((guardsRejection(node) && !refusesOnlyWhenPresent(node, name)) || throwsWhenAbsent(node) || this.handedToRefusingHelper(node, file)) facts.auth.push({ file, node, via: `\`${name}\``, anchor: node });
         else {
           const branch = positiveGuardBranch(node);
           if (branch) facts.auth.push({ file, node, via: `\`${name}\``, anchor: node, onlyWithin: branch });
@@ -413,7 +413,7 @@ export class BehaviourAnalyzer {
       }
       // Express: what Passport, express-jwt or a signed session put on the request (`if (!req.user) return res.sendStatus(401)`).
       if (name && /^req\.(?:user|auth|session\.(?:user|userId))$/.test(name)) {
-        if (guardsRejection(node) && !refusesOnlyWhenPresent(node, name)) facts.auth.push({ file, node, via: `\`${name}\``, anchor: node });
+        if ((guardsRejection(node) && !refusesOnlyWhenPresent(node, name)) || this.handedToRefusingHelper(node, file)) facts.auth.push({ file, node, via: `\`${name}\``, anchor: node });
         else {
           // `if (req.user) next(); else res.status(401)...`: a middleware that lets only a known caller on.
           const branch = positiveGuardNode(node);
@@ -422,6 +422,29 @@ export class BehaviourAnalyzer {
         }
       }
     }
+  }
+
+  /**
+   * `requireRole(context.currentUser, 'support')`: the caller's value handed to a project helper
+   * that throws when it is absent (`if (!user) throw new AuthenticationError()`, first thing), so
+   * the call refuses a signed-out caller.
+   */
+  private handedToRefusingHelper(node: TS.Node, file: SourceFileInfo): boolean {
+    let current: TS.Node = node;
+    while (current.parent && (ts.isParenthesizedExpression(current.parent) || ts.isNonNullExpression(current.parent) || ts.isAsExpression(current.parent))) current = current.parent;
+    const call = current.parent;
+    if (!call || !ts.isCallExpression(call) || call.expression === current || isSwallowed(call)) return false;
+    const index = call.arguments.indexOf(current as TS.Expression);
+    const target = index < 0 ? undefined : this.resolveCallee(call, file);
+    const parameter = target?.fn.parameters[index];
+    const body = target?.fn.body;
+    if (!target || !parameter || !ts.isIdentifier(parameter.name) || !body || !ts.isBlock(body)) return false;
+    // An async helper's rejection reaches the caller only through `await`.
+    if (isAsyncFunction(target.fn) && awaitedValue(call) === call) return false;
+    const name = parameter.name.text;
+    const first = body.statements[0];
+    return first !== undefined && ts.isIfStatement(first) && testsNegatively(first.expression, name) && alwaysLeaves(first.thenStatement) &&
+      someNode(first.thenStatement, ts.isThrowStatement, isFunctionLike);
   }
 
   private onHeader(header: string, node: TS.Node, file: SourceFileInfo, facts: Facts): void {
@@ -1037,6 +1060,17 @@ export class BehaviourAnalyzer {
     else if (ts.isIdentifier(callee) && AUTH_CALLS.has(this.analysis.importSource(file, local)?.name ?? '')) this.onUnresolvedAuthCall(call, local, file, facts);
   }
 
+  /**
+   * `try { const { payload } = await jwtVerify(token, key); orders = await db.order.findMany(...) } catch {}`:
+   * a check whose failure a `catch` swallows still stops the rest of its `try` block.
+   */
+  private pushSwallowed(call: TS.CallExpression, via: string, file: SourceFileInfo, facts: Facts): void {
+    // jose's promise, not awaited, rejects after the block has run on.
+    if (via === '`jwtVerify`' && awaitedValue(call) === call) return;
+    const block = swallowingTry(call);
+    if (block) facts.auth.push({ file, node: call, via, anchor: call, swallowedIn: block });
+  }
+
   /** An auth helper from the project: `requireAuth()` rejects by throwing; boolean ones must guard a rejection. */
   private checkHelperAuthUse(
     call: TS.CallExpression,
@@ -1223,8 +1257,10 @@ export class BehaviourAnalyzer {
           if (callback.body && callbackRefusesOnError(callback)) facts.auth.push({ file, node: call, via: '`jwt.verify`', anchor: call, onlyWithin: { sf: file.sf, pos: callback.body.pos, end: callback.body.end } });
           return true;
         }
-        // `try { claims = jwt.verify(...) } catch { log }`: a bad token carries on, unless something checks.
+        // `try { claims = jwt.verify(...) } catch { log }`: a bad token carries on, unless something checks;
+        // the rest of the `try` block still runs only for a good one.
         if (!isSwallowed(call) || resultIsChecked(call) || assignedAndChecked(call)) facts.auth.push({ file, node: call, via: '`jwt.verify`', anchor: call });
+        else this.pushSwallowed(call, '`jwt.verify`', file, facts);
         return true;
       }
       if (kind === 'resend') {
@@ -1243,7 +1279,11 @@ export class BehaviourAnalyzer {
       const caught = promiseCatch(call);
       if (caught) {
         if (resultIsChecked(caught) || assignedAndChecked(caught)) facts.auth.push({ file, node: call, via: '`jwtVerify`', anchor: call });
-      } else if (!isSwallowed(call) || resultIsChecked(call) || assignedAndChecked(call) || returnedFromTry(call)) facts.auth.push({ file, node: call, via: '`jwtVerify`', anchor: call });
+      } else if (!isSwallowed(call) || resultIsChecked(call) || assignedAndChecked(call) || returnedFromTry(call)) {
+        facts.auth.push({ file, node: call, via: '`jwtVerify`', anchor: call });
+      } else {
+        this.pushSwallowed(call, '`jwtVerify`', file, facts);
+      }
       return true;
     }
     // Paddle Billing's SDK: `unmarshal` throws unless the `h1` HMAC matches and the signed time is
@@ -2866,7 +2906,19 @@ function guardsRejection(node: TS.Node, acceptSwallowed = false): boolean {
   if (parent && ts.isIfStatement(parent) && parent.expression === current) return ifRefuses(parent, acceptSwallowed) && !skipsAbsentCaller(parent);
   if (parent && ts.isVariableDeclaration(parent)) return boundIdentifiers(parent.name).some((id) => variableGuardsRejection(id, acceptSwallowed));
   if (parent && ts.isConditionalExpression(parent) && parent.condition === current) return answersRefusal(parent, current);
+  if (parent && parent.kind === ts.SyntaxKind.SwitchStatement && (parent as TS.SwitchStatement).expression === current) return switchRefusesByDefault(parent as TS.SwitchStatement);
   return false;
+}
+
+/**
+ * `switch (session?.user?.role) { case 'admin': break; default: return 403 }`: every value but the
+ * ones named is refused, an absent caller's too (unless a case names an absent value).
+ */
+function switchRefusesByDefault(node: TS.SwitchStatement): boolean {
+  const clauses = node.caseBlock.clauses;
+  const fallback = clauses.find((c): c is TS.DefaultClause => ts.isDefaultClause(c));
+  if (!fallback || !fallback.statements.some((st) => ts.isThrowStatement(st) || (ts.isReturnStatement(st) && refusesWithAuthStatus(st)) || (ts.isExpressionStatement(st) && refusesWithAuthStatus(st)))) return false;
+  return !clauses.some((c) => ts.isCaseClause(c) && /^(?:null|undefined|false|''|"")$/.test(c.expression.getText()));
 }
 
 /** `!user` where `const user = session?.user` (or `session.user`) in the same function, `name` being `session`. */
@@ -3177,6 +3229,7 @@ function variableGuardsRejection(name: TS.Identifier, acceptSwallowed = false): 
       // `const denied = !user ? { statusCode: 401 } : null; if (denied) return denied`, also on an
       // alias of the value (`const user = session?.user`).
       (ts.isConditionalExpression(n) && (isTestOf(n.condition, name.text) || isTestOfAlias(n.condition, name.text, fn)) && answersRefusal(n, unwrap(n.condition))) ||
+      (n.kind === ts.SyntaxKind.SwitchStatement && containsIdentifier((n as TS.SwitchStatement).expression, name.text) && switchRefusesByDefault(n as TS.SwitchStatement)) ||
       // `assertUser(user)`, `invariant(user, ...)`: a helper that throws unless the value holds.
       (ts.isCallExpression(n) && n.arguments.length > 0 && isAssertionOf(n, n.arguments[0]) && containsIdentifier(n.arguments[0], name.text)) ||
       // `try { await signatures[0].verified } catch { return 401 }`: the value throws into a refusal.

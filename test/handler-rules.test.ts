@@ -2387,3 +2387,28 @@ export const roleOf = (user, role) => {
     ],
   );
 });
+
+test('round ad: a clock check on the time the signature header carries counts when the signed text is built in a constant first', () => {
+  const webhook = (signed: string) => `import { createHmac, timingSafeEqual } from 'node:crypto'
+import { db } from 'src/lib/db'
+export const handler = async (event) => {
+  const parts = Object.fromEntries((event.headers['x-acme-signature'] ?? '').split(',').map((kv) => kv.split('=')))
+  const timestamp = Number(parts.t)
+  if (Math.abs(Date.now() / 1000 - timestamp) > 300) return { statusCode: 401 }
+  const signedPayload = ${signed}
+  const expected = Buffer.from(createHmac('sha256', process.env.ACME_WEBHOOK_SECRET).update(signedPayload).digest('hex'))
+  const given = Buffer.from(parts.v1 ?? '')
+  if (expected.length !== given.length || !timingSafeEqual(expected, given)) return { statusCode: 401 }
+  await db.subscription.update({ where: { externalId: JSON.parse(event.body).id }, data: { status: 'active' } })
+  return { statusCode: 200 }
+}
+`;
+  assert.deepEqual(
+    verdicts({
+      ...DB,
+      'api/src/functions/timeSigned.ts': webhook('`${timestamp}.${event.body}`'),
+      'api/src/functions/timeNotSigned.ts': webhook('event.body'),
+    }),
+    ['require-replay-protection:noReplayProtection@api/src/functions/timeNotSigned.ts:8'],
+  );
+});

@@ -3942,6 +3942,23 @@ function signedClockCheck(read: TS.Node, header: string, file: SourceFileInfo): 
     }
     return undefined;
   });
+  // `const signedPayload = \`${timestamp}.${body}\`; hmac.update(signedPayload)`: what the signed constants are made of is signed too.
+  if (signed.size > 0) {
+    const declarations: TS.VariableDeclaration[] = [];
+    walk(fn, (n) => {
+      if (ts.isVariableDeclaration(n) && ts.isIdentifier(n.name) && n.initializer) declarations.push(n);
+    });
+    for (let hop = 0, before = -1; hop < 3 && before !== signed.size; hop++) {
+      before = signed.size;
+      for (const d of declarations) {
+        if (!signed.has((d.name as TS.Identifier).text)) continue;
+        someNode(d.initializer!, (id) => {
+          if (ts.isIdentifier(id)) signed.add(id.text);
+          return false;
+        });
+      }
+    }
+  }
   if (signed.size > 0 || checks.length === 0) return checks.find((check) => someNode(check.expression, (id) => ts.isIdentifier(id) && id.text !== 'Date' && signed.has(id.text)));
   // No HMAC here: a helper verifies the whole header, time included (Calendly's and Stripe's
   // `t=...,v1=...`), and the time checked is parsed out of that same header.

@@ -2412,3 +2412,25 @@ export const handler = async (event) => {
     ['require-replay-protection:noReplayProtection@api/src/functions/timeNotSigned.ts:8'],
   );
 });
+
+test("a signature checked in a ternary's first branch is skipped by a request without one, unless the other branch gives nothing to act on", () => {
+  const hook = (value: string, then = '') => `import Stripe from 'stripe'
+import { db } from 'src/lib/db'
+const stripe = new Stripe(process.env.STRIPE_SECRET_KEY)
+export const handler = async (event) => {
+  const signature = event.headers['stripe-signature']
+  const payload = ${value}
+${then}  await db.order.update({ where: { id: payload.data.object.metadata.orderId }, data: { paid: true } })
+  return { statusCode: 200 }
+}
+`;
+  const verify = 'stripe.webhooks.constructEvent(event.body, signature, process.env.STRIPE_WEBHOOK_SECRET)';
+  assert.deepEqual(
+    verdicts({
+      ...DB,
+      'api/src/functions/fallsBackToBody.ts': hook(`signature ? ${verify} : JSON.parse(event.body)`),
+      'api/src/functions/nullWithoutOne.ts': hook(`signature ? ${verify} : null`, '  if (!payload) return { statusCode: 400 }\n'),
+    }),
+    ['require-webhook-verification:onlyWhenSigned@api/src/functions/fallsBackToBody.ts:6'],
+  );
+});

@@ -171,3 +171,32 @@ ${then}  await db.invoice.deleteMany({ where: { tenantId } })
     ['unauthenticated@api/src/functions/tenant.ts:2', 'optionalCheck@api/src/functions/tenantAndOptionalKey.ts:2'],
   );
 });
+
+test('a helper that answers nothing when no token is sent (`if (!token) return null`) checks only callers that test its answer, also through names made from it', () => {
+  const lib = `import jwt from 'jsonwebtoken'
+export const authenticate = async (event) => {
+  const token = event.headers.authorization?.replace(/^Bearer /, '')
+  if (!token) return null
+  return jwt.verify(token, process.env.JWT_SECRET)
+}
+`;
+  assert.deepEqual(
+    verdicts({
+      ...DB,
+      'api/src/lib/authenticate.ts': lib,
+      'api/src/functions/answerIgnored.ts': handler('  const claims = await authenticate(event)\n  console.log(claims?.sub)', "import { authenticate } from 'src/lib/authenticate'"),
+      'api/src/functions/answerTested.ts': handler('  const claims = await authenticate(event)\n  if (!claims) return { statusCode: 401 }', "import { authenticate } from 'src/lib/authenticate'"),
+      'api/src/functions/fieldTested.ts': handler(
+        '  const claims = await authenticate(event)\n  const { sub } = claims ?? {}\n  if (!sub) return { statusCode: 401 }',
+        "import { authenticate } from 'src/lib/authenticate'",
+      ),
+      'api/src/functions/testedOnlyIfThere.ts': handler(
+        "  const viewer = await authenticate(event)\n  if (viewer && viewer.role !== 'finance') return { statusCode: 403 }",
+        "import { authenticate } from 'src/lib/authenticate'",
+      ),
+      // In the handler itself, an early answer for a request without a token does no work: what follows is checked.
+      'api/src/functions/earlyAnswer.ts': handler("  if (!token) return { statusCode: 200, body: '[]' }\n  jwt.verify(token, process.env.JWT_SECRET)"),
+    }),
+    ['optionalCheck@api/src/functions/answerIgnored.ts:3', 'optionalCheck@api/src/functions/testedOnlyIfThere.ts:3'],
+  );
+});

@@ -1010,7 +1010,7 @@ export class BehaviourAnalyzer {
       mergeFacts(facts, callee, call);
       // `const partner = portalPartner(event); if (!partner) return 401`: a helper that checks a
       // token only when one is sent, and answers nothing otherwise, checks every caller its answer refuses.
-      if (resultDecides(call)) {
+      if (answerDecidesRefusal(call)) {
         for (let i = authBefore; i < facts.auth.length; i++) {
           const auth = facts.auth[i];
           if (auth.optional) facts.auth[i] = { file: auth.file, node: auth.node, via: auth.via, anchor: auth.anchor };
@@ -2528,9 +2528,8 @@ function narrowOptionalChecks(facts: Facts): void {
     if (auth.onlyWithin || auth.swallowedIn) continue;
     // `if (key && key !== process.env.API_KEY) return 403`: a request without the key is never refused, so the check covers nothing.
     const skipped = HEADER_READ.test(auth.via) ? (refusesOnlyWithCredential(auth.node) ? enclosingBody(auth.node) : undefined) : refusalNeedsCredential(auth);
-    const branch = skipped ?? credentialGate(auth);
-    if (!branch) continue;
-    const stretch = { sf: branch.getSourceFile(), pos: branch.pos, end: skipped ? branch.pos : branch.end };
+    const stretch = skipped ? { sf: skipped.getSourceFile(), pos: skipped.pos, end: skipped.pos } : credentialGate(auth);
+    if (!stretch) continue;
     facts.auth[i] = { ...auth, onlyWithin: stretch, optional: true };
     if (!skipped) gates.push(stretch);
   }
@@ -2579,7 +2578,7 @@ function refusingIfNeedsCredential(statement: TS.IfStatement): TS.IfStatement | 
 }
 
 /** The branch a check sits in that runs only when the credential it checks is there (see `narrowOptionalChecks`). */
-function credentialGate(auth: Anchored<AuthFact>): TS.Node | undefined {
+function credentialGate(auth: Anchored<AuthFact>): Stretch | undefined {
   let gate: { branch: TS.Node; owner: TS.Node; condition: TS.Expression; names: string[] } | undefined;
   let fn: TS.Node | undefined;
   const handed = auth.node.getSourceFile() === auth.anchor.getSourceFile() ? [auth.anchor, auth.node] : [auth.anchor];
@@ -2594,6 +2593,7 @@ function credentialGate(auth: Anchored<AuthFact>): TS.Node | undefined {
     const names = condition && credentialsTested(condition, handed);
     if (condition && names) gate = { branch: current, owner: parent, condition, names };
   }
+  if (!gate && fn) return passedWithoutCredential(auth.anchor, fn, handed);
   if (!gate || !fn) return undefined;
   const { branch, owner, condition, names } = gate;
   // `if (!token) return 401` before it: the branch runs for every request that gets there. (Not
@@ -2605,7 +2605,36 @@ function credentialGate(auth: Anchored<AuthFact>): TS.Node | undefined {
   // `const user = token ? verify(token) : null; if (!user) return 401`, `if (h) { claims = verify(h); ok = true } if (!ok) throw`.
   const results = [...namesGivenBy(auth.anchor), ...namesAssignedIn(branch)];
   const refusedAfter = results.length > 0 && someNode(fn, (n) => ts.isIfStatement(n) && !within(branch, n) && results.some((name) => containsIdentifier(n.expression, name)) && ifRefuses(n), (n) => n !== fn && isFunctionLike(n));
-  return refusedAfter ? undefined : branch;
+  return refusedAfter ? undefined : { sf: branch.getSourceFile(), pos: branch.pos, end: branch.end };
+}
+
+/**
+ * `if (!token) return null`, `if (!header) return next()`, then the check: a function that lets a
+ * request without the credential go on, refusing nothing, checks only the rest of itself. The
+ * stretch after that exit, when the check sits there; a caller that tests the answer lifts it.
+ */
+function passedWithoutCredential(anchor: TS.Node, fn: TS.Node, handed: readonly TS.Node[]): Stretch | undefined {
+  const body = (fn as FunctionLike).body;
+  if (!body || !ts.isBlock(body)) return undefined;
+  let statement: TS.Node = anchor;
+  while (statement.parent && statement.parent !== body) statement = statement.parent;
+  if (statement.parent !== body) return undefined;
+  for (const earlier of body.statements) {
+    if (earlier === statement) return undefined;
+    if (!ts.isIfStatement(earlier) || earlier.elseStatement || !alwaysLeaves(earlier.thenStatement) || someNode(earlier.thenStatement, isRefusal, isFunctionLike) || refusesWithAuthStatus(earlier.thenStatement)) continue;
+    const absent = absenceOperand(earlier.expression);
+    if (absent && credentialsTested(absent, handed)) return { sf: body.getSourceFile(), pos: earlier.end, end: body.end };
+  }
+  return undefined;
+}
+
+/** `!token`, `token == null`, `token === undefined`: the value a test of absence reads. */
+function absenceOperand(condition: TS.Expression): TS.Expression | undefined {
+  const e = unwrap(condition);
+  if (ts.isPrefixUnaryExpression(e) && e.operator === ts.SyntaxKind.ExclamationToken) return unwrap(e.operand);
+  if (!ts.isBinaryExpression(e) || ![ts.SyntaxKind.EqualsEqualsToken, ts.SyntaxKind.EqualsEqualsEqualsToken].includes(e.operatorToken.kind)) return undefined;
+  const absent = (x: TS.Expression) => x.kind === ts.SyntaxKind.NullKeyword || (ts.isIdentifier(x) && x.text === 'undefined');
+  return absent(unwrap(e.right)) ? unwrap(e.left) : absent(unwrap(e.left)) ? unwrap(e.right) : undefined;
 }
 
 /**
@@ -3876,6 +3905,25 @@ function resultDecides(call: TS.Expression): boolean {
   const current = awaitedValue(call);
   const parent = current.parent;
   return parent !== undefined && ts.isVariableDeclaration(parent) && boundIdentifiers(parent.name).some((id) => variableGuardsRejection(id));
+}
+
+/**
+ * The call's answer decides a refusal, also through names made from it: `const claims = await
+ * authenticate(req); const { sub } = claims ?? {}; if (!sub) return 401`.
+ */
+function answerDecidesRefusal(call: TS.CallExpression): boolean {
+  if (resultDecides(call)) return true;
+  const holder = awaitedValue(call).parent;
+  const fn = holder && ts.isVariableDeclaration(holder) ? enclosingBody(holder) : undefined;
+  if (!fn || !holder || !ts.isVariableDeclaration(holder)) return false;
+  const names = boundIdentifiers(holder.name).map((id) => id.text);
+  const prune = (n: TS.Node) => n !== fn && isFunctionLike(n);
+  someNode(fn, (n) => {
+    if (ts.isVariableDeclaration(n) && n !== holder && n.initializer && names.some((name) => containsIdentifier(n.initializer!, name))) names.push(...boundIdentifiers(n.name).map((id) => id.text));
+    return false;
+  }, prune);
+  // (`if (viewer && viewer.role !== 'finance') return 403` lets a request without one by.)
+  return someNode(fn, (n) => ts.isIfStatement(n) && names.some((name) => containsIdentifier(n.expression, name)) && ifRefuses(n) && !names.some((name) => skipsAbsentCaller(n, name)), prune);
 }
 
 /** `claims = jwt.verify(...)` (or `const claims = ...`) whose variable then guards a refusal. */

@@ -549,8 +549,10 @@ function unguardedFinding(ctx: JudgeContext, work: Anchored<SensitiveFact>): Han
   const fn = runningFunction(work.anchor);
   const checks = ctx.facts.auth.filter((a) => runningFunction(a.anchor) === fn);
   // None there: a check of one branch of a middleware (`if (req.user) { ... }; next()`) that the work runs after.
-  // A check by name (`jwt.verify`) before a credential header read in a function that refuses somewhere.
-  const auth = checks.find((a) => a.node === a.anchor && !a.via.startsWith('the `')) ?? checks.find((a) => a.node === a.anchor) ?? checks[0] ?? ctx.facts.auth[0];
+  // A check made only when a credential is sent says why it misses; a check by name (`jwt.verify`)
+  // comes before a credential header read in a function that refuses somewhere.
+  const named = (a: Anchored<AuthFact>) => !a.via.startsWith('the `');
+  const auth = checks.find((a) => a.optional && named(a)) ?? checks.find((a) => a.node === a.anchor && named(a)) ?? checks.find((a) => a.node === a.anchor) ?? checks[0] ?? ctx.facts.auth[0];
   const site: Site = auth.anchor.getSourceFile() === ctx.file.sf ? { file: ctx.file, node: auth.anchor } : auth;
   const checked = auth.swallowedIn
     ? 'The caller is checked here, but a `catch` that carries on swallows the refusal.'
@@ -658,9 +660,13 @@ function addPackageSignatureCheck(facts: Facts): void {
 function onlyWhenSigned(node: TS.Node): boolean {
   for (let current: TS.Node = node; current.parent && !isFunctionLike(current.parent); current = current.parent) {
     const statement = current.parent;
-    if (!ts.isIfStatement(statement) || statement.thenStatement !== current) continue;
-    if (statement.elseStatement && someNode(statement.elseStatement, (n) => ts.isReturnStatement(n) || ts.isThrowStatement(n), isFunctionLike)) return false;
-    const test = unwrap(statement.expression);
+    // `const event = signature ? stripe.webhooks.constructEvent(body, signature, secret) : JSON.parse(body)`.
+    const conditional = ts.isConditionalExpression(statement) && statement.whenTrue === current;
+    if (!conditional && (!ts.isIfStatement(statement) || statement.thenStatement !== current)) continue;
+    if (ts.isIfStatement(statement) && statement.elseStatement && someNode(statement.elseStatement, (n) => ts.isReturnStatement(n) || ts.isThrowStatement(n), isFunctionLike)) return false;
+    // (`signature ? verify(...) : null`, then a test of the answer: the unsigned request gets nothing to act on.)
+    if (ts.isConditionalExpression(statement) && /^(?:null|undefined|false|''|""|reject\w*\(.*|fail\w*\(.*)$/s.test(unwrap(statement.whenFalse).getText())) return false;
+    const test = unwrap(ts.isIfStatement(statement) ? statement.expression : (statement as TS.ConditionalExpression).condition);
     const operand = ts.isBinaryExpression(test) && test.operatorToken.kind === ts.SyntaxKind.AmpersandAmpersandToken ? unwrap(test.left) : test;
     if (!ts.isIdentifier(operand) && !ts.isPropertyAccessExpression(operand) && !ts.isElementAccessExpression(operand) && !ts.isCallExpression(operand)) continue;
     if (readsSignatureHeader(operand.getText()) || (ts.isIdentifier(operand) && readsSignatureHeader(constantText(statement, operand.text)))) return true;

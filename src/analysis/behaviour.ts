@@ -2542,6 +2542,28 @@ function narrowOptionalChecks(facts: Facts): void {
     const gate = gates.find((g) => g.sf === auth.anchor.getSourceFile() && g.pos <= auth.anchor.pos && auth.anchor.end <= g.end);
     if (gate) facts.auth[i] = { ...auth, onlyWithin: gate, optional: true };
   }
+  // `const idToken = req.headers.authorization?.split(' ')[1]`, then `if (idToken) verifyIdToken(idToken)`
+  // in a `try` whose `catch` answers 401: the check of that header is known, and optional, so the
+  // header's read with a refusal somewhere stands for no other check of it.
+  for (let i = 0; i < facts.auth.length; i++) {
+    const auth = facts.auth[i];
+    if (auth.onlyWithin || auth.swallowedIn || !HEADER_READ.test(auth.via)) continue;
+    const name = boundName(auth.node);
+    const optional = name !== undefined && facts.auth.some((o) => o.optional && o.onlyWithin && o.onlyWithin.end > o.onlyWithin.pos && containsIdentifier(o.node, name));
+    if (optional) facts.auth[i] = { ...auth, onlyWithin: { sf: auth.node.getSourceFile(), pos: auth.node.pos, end: auth.node.pos }, optional: true };
+  }
+}
+
+/** The constant a read is kept in, reshaped or not: `const token = event.headers.authorization?.split(' ')[1]` gives `token`. */
+function boundName(read: TS.Node): string | undefined {
+  let current: TS.Node = read;
+  while (current.parent && (ts.isPropertyAccessExpression(current.parent) || ts.isElementAccessExpression(current.parent) || ts.isParenthesizedExpression(current.parent) ||
+    ts.isNonNullExpression(current.parent) || ts.isAsExpression(current.parent) || (ts.isCallExpression(current.parent) && current.parent.expression === current) ||
+    (ts.isBinaryExpression(current.parent) && current.parent.left === current && isLiteralFallback(current.parent)))) {
+    current = current.parent;
+  }
+  const parent = current.parent;
+  return parent && ts.isVariableDeclaration(parent) && parent.initializer === current && ts.isIdentifier(parent.name) ? parent.name.text : undefined;
 }
 
 /** `if (key && key !== expected) return 403`, `if (token && !(await verify(token))) throw`: the refusal's `if`, when it refuses only a credential that is there. */

@@ -43,7 +43,11 @@ export interface AuthFact extends Site {
   via: string;
   /** A check that refuses nobody but guards a branch (`if (session) { ... }`): it covers only the work in there. */
   onlyWithin?: Stretch;
-  /** The check runs only when the request carries a credential (`if (token) jwt.verify(token, key)`): `onlyWithin` is that branch. */
+  /**
+   * The check runs only when the request carries a credential (`if (token) jwt.verify(token, key)`):
+   * `onlyWithin` is that branch, or empty for a refusal that needs the credential to be there
+   * (`if (key && key !== expected) return 403`).
+   */
   optional?: true;
   /**
    * A check whose refusal a `catch` that carries on swallows: it still stops the rest of its `try`

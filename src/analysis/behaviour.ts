@@ -23,6 +23,7 @@ import {
   syntaxKinds,
   unwrap,
   walk,
+  within,
   type FunctionLike,
 } from '../core/ast';
 import { FIREBASE_CALL_NAMES, firebaseWork, firestoreLookupKey } from './firebase';
@@ -2772,10 +2773,6 @@ function namesAssignedIn(branch: TS.Node): string[] {
     return undefined;
   });
   return names;
-}
-
-function within(outer: TS.Node, inner: TS.Node): boolean {
-  return outer.pos <= inner.pos && inner.end <= outer.end;
 }
 
 /**

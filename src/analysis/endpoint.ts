@@ -6,7 +6,7 @@ import { isExternalPackage, type ProjectAnalysis } from '../core/analysis';
 import type { FnscanConfig } from '../core/config';
 import type { Level } from '../core/types';
 import type { RelatedReport, SuggestionReport } from '../core/rule';
-import { calleeName, isFunctionLike, objectProperty, propertyValue, someNode, stringLiteralValue, unwrap, walk, type FunctionLike } from '../core/ast';
+import { calleeName, isFunctionLike, objectProperty, propertyValue, someNode, stringLiteralValue, unwrap, walk, within, type FunctionLike } from '../core/ast';
 import { compileGlobs } from '../core/glob';
 import { endpointInfo } from '../core/project';
 import { HTTP_METHODS, middlewareGuards, type ConfigSite, type EndpointInfo, type GatewayAuth } from '../core/platforms';
@@ -480,11 +480,6 @@ export function isBookkeeping(model: string): boolean {
   if (words[0] === 'failed' && /^logins?$/.test(last)) return true;
   if (words.includes('analytics') || (words.includes('usage') && /^(?:events?|records?)$/.test(last))) return true;
   return words[0] === 'audit' && /^(?:events?|trails?|entry|entries)$/.test(last);
-}
-
-/** `inner` lies in `outer` (full positions, trivia included: no scan for where tokens start). */
-function within(outer: TS.Node, inner: TS.Node): boolean {
-  return outer.pos <= inner.pos && inner.end <= outer.end;
 }
 
 /** The branch always leaves the function: its last statement returns or throws. */

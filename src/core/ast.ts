@@ -343,6 +343,11 @@ export function someNode(node: TS.Node, test: (node: TS.Node) => boolean, prune?
   return step(node) === true;
 }
 
+/** `inner` lies in `outer` (full positions, trivia included: no scan for where tokens start). */
+export function within(outer: TS.Node, inner: TS.Node): boolean {
+  return outer.pos <= inner.pos && inner.end <= outer.end;
+}
+
 /** Whether an identifier named `name` occurs in `node`. */
 export function containsIdentifier(node: TS.Node, name: string): boolean {
   return someNode(node, (n) => ts.isIdentifier(n) && n.text === name);

@@ -2651,13 +2651,17 @@ function passedWithoutCredential(anchor: TS.Node, fn: TS.Node, handed: readonly 
   return undefined;
 }
 
+/** `null` or `undefined`, as written. */
+function isNullish(x: TS.Expression): boolean {
+  return x.kind === ts.SyntaxKind.NullKeyword || (ts.isIdentifier(x) && x.text === 'undefined');
+}
+
 /** `!token`, `token == null`, `token === undefined`: the value a test of absence reads. */
 function absenceOperand(condition: TS.Expression): TS.Expression | undefined {
   const e = unwrap(condition);
   if (ts.isPrefixUnaryExpression(e) && e.operator === ts.SyntaxKind.ExclamationToken) return unwrap(e.operand);
   if (!ts.isBinaryExpression(e) || ![ts.SyntaxKind.EqualsEqualsToken, ts.SyntaxKind.EqualsEqualsEqualsToken].includes(e.operatorToken.kind)) return undefined;
-  const absent = (x: TS.Expression) => x.kind === ts.SyntaxKind.NullKeyword || (ts.isIdentifier(x) && x.text === 'undefined');
-  return absent(unwrap(e.right)) ? unwrap(e.left) : absent(unwrap(e.left)) ? unwrap(e.right) : undefined;
+  return isNullish(unwrap(e.right)) ? unwrap(e.left) : isNullish(unwrap(e.left)) ? unwrap(e.right) : undefined;
 }
 
 /**
@@ -2732,8 +2736,7 @@ function presenceOperand(conjunct: TS.Expression): TS.Expression | undefined {
     const left = unwrap(e.left);
     const right = unwrap(e.right);
     if (op === ts.SyntaxKind.EqualsEqualsEqualsToken) return ts.isTypeOfExpression(left) && ts.isStringLiteral(right) && right.text === 'string' ? unwrap(left.expression) : undefined;
-    const absent = (x: TS.Expression) => x.kind === ts.SyntaxKind.NullKeyword || (ts.isIdentifier(x) && x.text === 'undefined');
-    return absent(right) ? left : absent(left) ? right : undefined;
+    return isNullish(right) ? left : isNullish(left) ? right : undefined;
   }
   if (ts.isCallExpression(e)) {
     const callee = unwrap(e.expression);
